@@ -1,0 +1,19 @@
+//! The domain of the in-school career salon (校内キャリアサロン).
+//!
+//! Pure Rust: no I/O, no SQL, no HTTP, no Tauri. The store persists these types; the app shell
+//! passes them to the UI. Input types validate themselves so every caller gets the same rules.
+
+mod codes;
+mod error;
+mod model;
+mod time;
+mod validate;
+
+pub use codes::{Enrolment, Format, PathStatus, Route, Topic};
+pub use error::{CoreError, Field};
+pub use model::{
+    Campus, CampusInput, NewStudent, SalonSession, SessionOpen, Student, StudentInput, Visit,
+    VisitInput, VisitRecord, VisitStudent,
+};
+pub use time::{now_tokyo, parse_date, parse_time, today_tokyo, TOKYO};
+pub use validate::limits;

@@ -1,0 +1,36 @@
+//! Opening the encrypted database.
+
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Result, StoreError};
+use crate::keys::DbKey;
+use crate::migrate;
+
+/// Opens (or creates) the SQLCipher database with the raw key and sets the pragmas every
+/// connection needs. `None` for `migrate_to` means the latest schema.
+pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags)?;
+    conn.pragma_update(None, "key", key.sqlcipher_literal().as_str())?;
+    // The first read proves the key; SQLCipher answers NotADatabase for a wrong one.
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongPassphrase,
+            _ => StoreError::Sqlite(e),
+        })?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    // FULL: a saved note is on disk when the save returns, even if the laptop dies next.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Sorts and temporary tables stay in memory, never in an unencrypted temp file.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Deleted drafts and edited notes are overwritten, not left in free pages.
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    migrate::migrate_to(&mut conn, migrate_to.unwrap_or(migrate::LATEST_VERSION))?;
+    Ok(conn)
+}

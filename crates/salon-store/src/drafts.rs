@@ -1,0 +1,73 @@
+//! Drafts of forms being typed, kept in the encrypted database so nothing typed is lost.
+
+use rusqlite::{params, OptionalExtension};
+use salon_core::CoreError;
+
+use crate::error::Result;
+use crate::rows::stamp;
+use crate::vault::Store;
+
+/// A draft holds one form: the longest note plus every other field fits well within this.
+pub const DRAFT_MAX_BYTES: usize = 256 * 1024;
+const DRAFT_KEY_MAX_CHARS: usize = 100;
+
+impl Store {
+    pub fn draft(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT body FROM draft WHERE key = ?1", [key], |row| row.get(0))
+            .optional()?)
+    }
+
+    /// Saves (replaces) the draft under `key`.
+    pub fn save_draft(&mut self, key: &str, body: &str) -> Result<()> {
+        if key.trim().is_empty() {
+            return Err(CoreError::Required("key").into());
+        }
+        if key.chars().count() > DRAFT_KEY_MAX_CHARS {
+            return Err(CoreError::TooLong { field: "key", max: DRAFT_KEY_MAX_CHARS }.into());
+        }
+        if body.len() > DRAFT_MAX_BYTES {
+            return Err(CoreError::TooLong { field: "body", max: DRAFT_MAX_BYTES }.into());
+        }
+        self.conn.execute(
+            "INSERT INTO draft (key, body, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+            params![key, body, stamp()],
+        )?;
+        Ok(())
+    }
+
+    pub fn discard_draft(&mut self, key: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM draft WHERE key = ?1", [key])?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vault::tests::{fresh_store, PASS};
+    use crate::{StoreError, Vault};
+
+    #[test]
+    fn a_draft_survives_closing_and_reopening() {
+        let (dir, mut store) = fresh_store();
+        store.save_draft("visit:new:1", r#"{"note":"まだ途中"}"#).unwrap();
+        store.save_draft("visit:new:1", r#"{"note":"まだ途中の記録"}"#).unwrap();
+        drop(store);
+        let mut store = Vault::new(dir.path()).unlock(PASS).unwrap();
+        assert_eq!(store.draft("visit:new:1").unwrap().as_deref(), Some(r#"{"note":"まだ途中の記録"}"#));
+        store.discard_draft("visit:new:1").unwrap();
+        assert_eq!(store.draft("visit:new:1").unwrap(), None);
+    }
+
+    #[test]
+    fn an_oversized_draft_is_refused_and_the_old_one_kept() {
+        let (_dir, mut store) = fresh_store();
+        store.save_draft("k", "前の下書き").unwrap();
+        let huge = "あ".repeat(100_000);
+        assert!(matches!(store.save_draft("k", &huge), Err(StoreError::Invalid(_))));
+        assert_eq!(store.draft("k").unwrap().as_deref(), Some("前の下書き"));
+        assert!(matches!(store.save_draft(" ", "x"), Err(StoreError::Invalid(_))));
+    }
+}

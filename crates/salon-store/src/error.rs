@@ -1,0 +1,53 @@
+use salon_core::CoreError;
+use thiserror::Error;
+
+/// Why a store operation failed. The app maps each variant to a stable code and a Japanese
+/// message; the `Display` text is for developers and never carries note text or keys.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// No key file yet: the first-run setup has not happened.
+    #[error("the store has not been set up")]
+    NotInitialized,
+    /// Setup was asked for twice.
+    #[error("the store is already set up")]
+    AlreadyInitialized,
+    /// A new passphrase shorter than the minimum.
+    #[error("the passphrase is shorter than {0} characters")]
+    PassphraseTooShort(usize),
+    /// The two entries of a new passphrase differ.
+    #[error("the two passphrase entries differ")]
+    PassphraseMismatch,
+    /// The passphrase does not unwrap the database key.
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    /// The recovery key does not unwrap the database key.
+    #[error("wrong recovery key")]
+    WrongRecoveryKey,
+    /// The key file exists but cannot be read as one.
+    #[error("the key file is damaged: {0}")]
+    KeyFileDamaged(&'static str),
+    /// The input did not pass the domain's rules.
+    #[error(transparent)]
+    Invalid(#[from] CoreError),
+    /// A visit was added to a salon that has been closed (終了).
+    #[error("the salon session is closed")]
+    SessionClosed,
+    /// The salon at this campus is already open (or was held) today.
+    #[error("a salon session already exists for this campus today")]
+    SessionAlreadyOpen,
+    /// A value that must be unique is already used (the field is named).
+    #[error("{0} is already in use")]
+    Duplicate(&'static str),
+    /// The record asked for does not exist.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// SQLite failed. Its message names SQL, never bound values, so it carries no note text.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The data folder could not be read or written.
+    #[error("file error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The store's result type.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

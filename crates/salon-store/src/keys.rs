@@ -1,0 +1,365 @@
+//! The database key and how it is wrapped.
+//!
+//! The database is encrypted with 32 random bytes. Those bytes are never stored in the clear:
+//! the key file holds them twice, each copy sealed (XChaCha20-Poly1305) under a key derived
+//! with Argon2id, once from the passphrase and once from the recovery key. Changing the
+//! passphrase re-seals one copy; the database itself is not re-encrypted.
+
+use argon2::{Algorithm, Argon2, Params, Version};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use data_encoding::{BASE32_NOPAD, BASE64};
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use zeroize::{Zeroize, Zeroizing};
+
+use crate::error::{Result, StoreError};
+
+/// The minimum length of a passphrase, in characters (Japanese characters count one each).
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Argon2id cost for new key slots: 64 MiB, 3 passes, 1 lane.
+const KDF_MEMORY_KIB: u32 = 64 * 1024;
+const KDF_ITERATIONS: u32 = 3;
+const KDF_LANES: u32 = 1;
+
+/// The key that opens the database. Wiped from memory when dropped.
+pub struct DbKey(Zeroizing<[u8; 32]>);
+
+impl std::fmt::Debug for DbKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DbKey(..)")
+    }
+}
+
+impl DbKey {
+    fn generate() -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        fill_random(bytes.as_mut())?;
+        Ok(DbKey(bytes))
+    }
+
+    /// The SQLCipher raw-key literal, `x'…'`, so SQLCipher uses the bytes without its own KDF.
+    pub(crate) fn sqlcipher_literal(&self) -> Zeroizing<String> {
+        let mut hex = Zeroizing::new(data_encoding::HEXLOWER.encode(self.0.as_ref()));
+        let literal = Zeroizing::new(format!("x'{}'", hex.as_str()));
+        hex.zeroize();
+        literal
+    }
+}
+
+/// The recovery key shown once at setup, e.g. `ABCD-EFGH-…` (32 characters of base32, 160 bits).
+pub struct RecoveryKey(Zeroizing<String>);
+
+impl std::fmt::Debug for RecoveryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RecoveryKey(..)")
+    }
+}
+
+impl RecoveryKey {
+    fn generate() -> Result<Self> {
+        let mut bytes = Zeroizing::new([0u8; 20]);
+        fill_random(bytes.as_mut())?;
+        let plain = Zeroizing::new(BASE32_NOPAD.encode(bytes.as_ref()));
+        let grouped: Vec<&str> = plain
+            .as_bytes()
+            .chunks(4)
+            .map(|c| std::str::from_utf8(c).unwrap_or_default())
+            .collect();
+        Ok(RecoveryKey(Zeroizing::new(grouped.join("-"))))
+    }
+
+    /// The key as shown to the supporter, grouped in fours.
+    pub fn display(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Reduces what the supporter typed to the canonical key text: full-width letters folded,
+/// case and separators ignored, and the digits people write for look-alike letters mapped back.
+fn canonical_recovery_key(typed: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        typed
+            .nfkc()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| match c.to_ascii_uppercase() {
+                '0' => 'O',
+                '1' => 'I',
+                '8' => 'B',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// Passphrases are compared after NFC so that the same Japanese text typed through a
+/// different input method unlocks the same store.
+fn canonical_passphrase(typed: &str) -> Zeroizing<String> {
+    Zeroizing::new(typed.nfc().collect())
+}
+
+/// Checks a new passphrase and its confirmation.
+pub fn check_new_passphrase(passphrase: &str, confirm: &str) -> Result<()> {
+    if canonical_passphrase(passphrase).chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(StoreError::PassphraseTooShort(MIN_PASSPHRASE_CHARS));
+    }
+    if canonical_passphrase(passphrase) != canonical_passphrase(confirm) {
+        return Err(StoreError::PassphraseMismatch);
+    }
+    Ok(())
+}
+
+fn fill_random(buf: &mut [u8]) -> Result<()> {
+    getrandom::fill(buf).map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))
+}
+
+/// One sealed copy of the database key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct KeySlot {
+    memory_kib: u32,
+    iterations: u32,
+    lanes: u32,
+    salt: String,
+    nonce: String,
+    sealed: String,
+}
+
+/// Which secret a slot is sealed under; also bound into the seal so slots cannot be swapped.
+#[derive(Debug, Clone, Copy)]
+enum SlotKind {
+    Passphrase,
+    Recovery,
+}
+
+impl SlotKind {
+    fn associated_data(self) -> &'static [u8] {
+        match self {
+            SlotKind::Passphrase => b"career-salon/key-slot/v1/passphrase",
+            SlotKind::Recovery => b"career-salon/key-slot/v1/recovery",
+        }
+    }
+}
+
+impl KeySlot {
+    fn seal(kind: SlotKind, secret: &[u8], key: &DbKey) -> Result<Self> {
+        let mut salt = [0u8; 16];
+        let mut nonce = [0u8; 24];
+        fill_random(&mut salt)?;
+        fill_random(&mut nonce)?;
+        let params = (KDF_MEMORY_KIB, KDF_ITERATIONS, KDF_LANES);
+        let wrapping = derive(secret, &salt, params)?;
+        let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
+        let sealed = cipher
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload { msg: key.0.as_ref(), aad: kind.associated_data() },
+            )
+            .map_err(|_| StoreError::KeyFileDamaged("seal failed"))?;
+        Ok(KeySlot {
+            memory_kib: params.0,
+            iterations: params.1,
+            lanes: params.2,
+            salt: BASE64.encode(&salt),
+            nonce: BASE64.encode(&nonce),
+            sealed: BASE64.encode(&sealed),
+        })
+    }
+
+    /// Opens the slot; `None` when the secret is wrong.
+    fn open(&self, kind: SlotKind, secret: &[u8]) -> Result<Option<DbKey>> {
+        let damaged = |_| StoreError::KeyFileDamaged("bad base64");
+        let salt = BASE64.decode(self.salt.as_bytes()).map_err(damaged)?;
+        let nonce = BASE64.decode(self.nonce.as_bytes()).map_err(damaged)?;
+        let sealed = BASE64.decode(self.sealed.as_bytes()).map_err(damaged)?;
+        if nonce.len() != 24 || self.memory_kib < 8 * 1024 || self.iterations == 0 {
+            return Err(StoreError::KeyFileDamaged("bad slot parameters"));
+        }
+        let wrapping = derive(secret, &salt, (self.memory_kib, self.iterations, self.lanes))?;
+        let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
+        let Ok(plain) = cipher.decrypt(
+            XNonce::from_slice(&nonce),
+            Payload { msg: &sealed, aad: kind.associated_data() },
+        ) else {
+            return Ok(None);
+        };
+        let plain = Zeroizing::new(plain);
+        let mut bytes = Zeroizing::new([0u8; 32]);
+        if plain.len() != 32 {
+            return Err(StoreError::KeyFileDamaged("bad key length"));
+        }
+        bytes.copy_from_slice(&plain);
+        Ok(Some(DbKey(bytes)))
+    }
+}
+
+fn derive(secret: &[u8], salt: &[u8], (m, t, p): (u32, u32, u32)) -> Result<Zeroizing<[u8; 32]>> {
+    let params = Params::new(m, t, p, Some(32))
+        .map_err(|_| StoreError::KeyFileDamaged("bad KDF parameters"))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+        .hash_password_into(secret, salt, out.as_mut())
+        .map_err(|_| StoreError::KeyFileDamaged("bad KDF input"))?;
+    Ok(out)
+}
+
+/// The key file (`keys.json`): two sealed copies of the database key and nothing else.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KeyFile {
+    version: u32,
+    passphrase: KeySlot,
+    recovery: KeySlot,
+}
+
+impl KeyFile {
+    /// Makes a new database key and seals it under the passphrase and a new recovery key.
+    pub fn create(passphrase: &str, confirm: &str) -> Result<(KeyFile, DbKey, RecoveryKey)> {
+        check_new_passphrase(passphrase, confirm)?;
+        let key = DbKey::generate()?;
+        let recovery = RecoveryKey::generate()?;
+        let file = KeyFile {
+            version: 1,
+            passphrase: KeySlot::seal(
+                SlotKind::Passphrase,
+                canonical_passphrase(passphrase).as_bytes(),
+                &key,
+            )?,
+            recovery: KeySlot::seal(
+                SlotKind::Recovery,
+                canonical_recovery_key(recovery.display()).as_bytes(),
+                &key,
+            )?,
+        };
+        Ok((file, key, recovery))
+    }
+
+    pub fn unlock(&self, passphrase: &str) -> Result<DbKey> {
+        self.passphrase
+            .open(SlotKind::Passphrase, canonical_passphrase(passphrase).as_bytes())?
+            .ok_or(StoreError::WrongPassphrase)
+    }
+
+    pub fn unlock_with_recovery(&self, recovery_key: &str) -> Result<DbKey> {
+        self.recovery
+            .open(SlotKind::Recovery, canonical_recovery_key(recovery_key).as_bytes())?
+            .ok_or(StoreError::WrongRecoveryKey)
+    }
+
+    /// Re-seals the passphrase copy under a new passphrase; the recovery copy is kept.
+    pub fn change_passphrase(&self, current: &str, next: &str, confirm: &str) -> Result<KeyFile> {
+        check_new_passphrase(next, confirm)?;
+        let key = self.unlock(current)?;
+        Ok(KeyFile {
+            version: self.version,
+            passphrase: KeySlot::seal(
+                SlotKind::Passphrase,
+                canonical_passphrase(next).as_bytes(),
+                &key,
+            )?,
+            recovery: self.recovery.clone(),
+        })
+    }
+
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec_pretty(self).unwrap_or_default()
+    }
+
+    pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        let file: KeyFile = serde_json::from_slice(bytes)
+            .map_err(|_| StoreError::KeyFileDamaged("not a key file"))?;
+        if file.version != 1 {
+            return Err(StoreError::KeyFileDamaged("unknown key file version"));
+        }
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASS: &str = "さくら咲くキャンパス2025";
+
+    #[test]
+    fn passphrase_and_recovery_key_open_the_same_key() {
+        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
+        let file = KeyFile::from_json(&file.to_json()).unwrap();
+        assert_eq!(*file.unlock(PASS).unwrap().0, *key.0);
+        assert_eq!(*file.unlock_with_recovery(recovery.display()).unwrap().0, *key.0);
+        // Written down by hand: lower case, spaces, full-width letters.
+        let sloppy: String = recovery
+            .display()
+            .to_lowercase()
+            .replace('-', " ")
+            .chars()
+            .map(|c| if c == 'a' { 'ａ' } else { c })
+            .collect();
+        assert_eq!(*file.unlock_with_recovery(&sloppy).unwrap().0, *key.0);
+    }
+
+    #[test]
+    fn wrong_secrets_are_refused() {
+        let (file, _, _) = KeyFile::create(PASS, PASS).unwrap();
+        assert!(matches!(file.unlock("さくら咲くキャンパス2024"), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(
+            file.unlock_with_recovery("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"),
+            Err(StoreError::WrongRecoveryKey)
+        ));
+    }
+
+    #[test]
+    fn the_key_is_not_in_the_key_file() {
+        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
+        let json = String::from_utf8(file.to_json()).unwrap();
+        assert!(!json.contains(&data_encoding::HEXLOWER.encode(key.0.as_ref())));
+        assert!(!json.contains(&BASE64.encode(key.0.as_ref())));
+        assert!(!json.contains(recovery.display()));
+        assert!(!json.contains(PASS));
+        assert_eq!(file.passphrase.memory_kib, 65536);
+        assert_eq!(file.passphrase.iterations, 3);
+    }
+
+    #[test]
+    fn new_passphrases_are_checked() {
+        assert!(matches!(
+            KeyFile::create("みじかい", "みじかい"),
+            Err(StoreError::PassphraseTooShort(8))
+        ));
+        // Eight Japanese characters are enough: length is in characters, not bytes.
+        assert!(check_new_passphrase("やまのうえのそら", "やまのうえのそら").is_ok());
+        assert!(matches!(
+            check_new_passphrase("やまのうえのそら", "やまのうえのそと"),
+            Err(StoreError::PassphraseMismatch)
+        ));
+    }
+
+    #[test]
+    fn changing_the_passphrase_keeps_key_and_recovery() {
+        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
+        let next = "あたらしい合言葉です";
+        assert!(matches!(
+            file.change_passphrase("ちがう合言葉ですよ", next, next),
+            Err(StoreError::WrongPassphrase)
+        ));
+        let changed = file.change_passphrase(PASS, next, next).unwrap();
+        assert!(matches!(changed.unlock(PASS), Err(StoreError::WrongPassphrase)));
+        assert_eq!(*changed.unlock(next).unwrap().0, *key.0);
+        assert_eq!(*changed.unlock_with_recovery(recovery.display()).unwrap().0, *key.0);
+    }
+
+    #[test]
+    fn nfd_and_nfc_spellings_unlock_alike() {
+        let nfc = "がっこうのそうだん室";
+        let nfd: String = nfc.nfd().collect();
+        assert_ne!(nfc, nfd);
+        let (file, _, _) = KeyFile::create(nfc, nfc).unwrap();
+        assert!(file.unlock(&nfd).is_ok());
+    }
+
+    #[test]
+    fn a_damaged_key_file_is_reported() {
+        assert!(matches!(KeyFile::from_json(b"{}"), Err(StoreError::KeyFileDamaged(_))));
+    }
+}

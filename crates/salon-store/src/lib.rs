@@ -1,0 +1,22 @@
+//! The encrypted local store of Career Salon.
+//!
+//! A [`Vault`] is the data folder: a key file and a SQLCipher database. Setting it up or
+//! unlocking it gives a [`Store`], the open database; dropping the store (or [`Store::close`])
+//! is locking. Nothing personal is written outside the encrypted database.
+
+mod campuses;
+mod db;
+mod drafts;
+mod error;
+mod keys;
+mod migrate;
+mod rows;
+mod sessions;
+mod students;
+mod vault;
+mod visits;
+
+pub use error::{Result, StoreError};
+pub use keys::{check_new_passphrase, DbKey, KeyFile, RecoveryKey, MIN_PASSPHRASE_CHARS};
+pub use migrate::LATEST_VERSION;
+pub use vault::{Store, Vault, DB_FILE, KEY_FILE};

@@ -1,0 +1,32 @@
+//! Append-only migrations, embedded by name. The schema version is SQLite's `user_version`.
+
+use rusqlite::Connection;
+
+use crate::error::Result;
+
+/// Every migration, in order. Never edit or reorder one that has shipped: append a new one.
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_initial", include_str!("../migrations/0001_initial.sql")),
+    ("0002_drafts", include_str!("../migrations/0002_drafts.sql")),
+];
+
+/// The schema version of a fully migrated database.
+pub const LATEST_VERSION: usize = MIGRATIONS.len();
+
+pub(crate) fn version(conn: &Connection) -> Result<usize> {
+    let v: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    Ok(v as usize)
+}
+
+/// Applies the migrations after the database's version up to `target`, each in its own
+/// transaction with its version bump, so a failure leaves the database at a known version.
+pub(crate) fn migrate_to(conn: &mut Connection, target: usize) -> Result<()> {
+    let current = version(conn)?;
+    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,58 @@
+//! Small helpers to read codes and dates back from rows.
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::types::Type;
+use rusqlite::{Error, Row};
+
+fn conversion(idx: usize, what: &str) -> Error {
+    Error::FromSqlConversionFailure(idx, Type::Text, format!("not a stored {what}").into())
+}
+
+/// Reads an enumerated code column.
+pub(crate) fn code<T>(row: &Row<'_>, idx: usize, from_code: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let text: String = row.get(idx)?;
+    from_code(&text).ok_or_else(|| conversion(idx, "code"))
+}
+
+pub(crate) fn date(row: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
+    let text: String = row.get(idx)?;
+    NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| conversion(idx, "date"))
+}
+
+pub(crate) fn opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
+    let text: Option<String> = row.get(idx)?;
+    text.map(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").map_err(|_| conversion(idx, "date")))
+        .transpose()
+}
+
+pub(crate) fn time(row: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveTime> {
+    let text: String = row.get(idx)?;
+    NaiveTime::parse_from_str(&text, "%H:%M").map_err(|_| conversion(idx, "time"))
+}
+
+pub(crate) fn opt_time(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveTime>> {
+    let text: Option<String> = row.get(idx)?;
+    text.map(|t| NaiveTime::parse_from_str(&t, "%H:%M").map_err(|_| conversion(idx, "time")))
+        .transpose()
+}
+
+pub(crate) fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+pub(crate) fn time_text(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// When a row was written, for the supporter's own record; UTC, RFC 3339.
+pub(crate) fn stamp() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Whether an error is a UNIQUE constraint failure.
+pub(crate) fn is_unique_violation(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::SqliteFailure(f, _) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}

@@ -1,0 +1,121 @@
+//! Salon sessions: opening (開始) and closing (終了) the salon of a day.
+
+use chrono::{NaiveDate, NaiveTime};
+use rusqlite::{params, OptionalExtension, Row};
+use salon_core::{Format, SalonSession, SessionOpen};
+
+use crate::error::{Result, StoreError};
+use crate::rows::{code, date, date_text, is_unique_violation, opt_time, time, time_text};
+use crate::vault::Store;
+
+const COLUMNS: &str = "id, campus_id, date, opened_at, closed_at, format, place";
+
+fn session_from(row: &Row<'_>) -> rusqlite::Result<SalonSession> {
+    Ok(SalonSession {
+        id: row.get(0)?,
+        campus_id: row.get(1)?,
+        date: date(row, 2)?,
+        opened_at: time(row, 3)?,
+        closed_at: opt_time(row, 4)?,
+        format: code(row, 5, Format::from_code)?,
+        place: row.get(6)?,
+    })
+}
+
+impl Store {
+    /// Opens the salon at a campus on `date` at `now` (Tokyo time).
+    pub fn open_session(
+        &mut self,
+        input: &SessionOpen,
+        date: NaiveDate,
+        now: NaiveTime,
+    ) -> Result<SalonSession> {
+        let (format, place) = input.validate()?;
+        self.campus(input.campus_id)?;
+        let inserted = self.conn.execute(
+            "INSERT INTO salon_session (campus_id, date, opened_at, format, place)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![input.campus_id, date_text(date), time_text(now), format.code(), place],
+        );
+        match inserted {
+            Ok(_) => self.session(self.conn.last_insert_rowid()),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::SessionAlreadyOpen),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Closes the salon at `now`. Closing a closed salon keeps its first closing time.
+    pub fn close_session(&mut self, id: i64, now: NaiveTime) -> Result<SalonSession> {
+        let session = self.session(id)?;
+        if session.is_open() {
+            // A clock set back must not make a salon end before it began.
+            let closed_at = now.max(session.opened_at);
+            self.conn.execute(
+                "UPDATE salon_session SET closed_at = ?1 WHERE id = ?2",
+                params![time_text(closed_at), id],
+            )?;
+        }
+        self.session(id)
+    }
+
+    pub fn session(&self, id: i64) -> Result<SalonSession> {
+        self.conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM salon_session WHERE id = ?1"),
+                [id],
+                session_from,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound("session"))
+    }
+
+    /// The salon held (or being held) at a campus on a day, if any.
+    pub fn session_on(&self, campus_id: i64, date: NaiveDate) -> Result<Option<SalonSession>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM salon_session WHERE campus_id = ?1 AND date = ?2"),
+                params![campus_id, date_text(date)],
+                session_from,
+            )
+            .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vault::tests::{campus_input, fresh_store};
+
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+
+    #[test]
+    fn a_salon_opens_once_a_day_and_closes() {
+        let (_dir, mut store) = fresh_store();
+        let campus = store.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
+        let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+        let open = SessionOpen { campus_id: campus.id, format: "in_person".into(), place: "図書室".into() };
+        let s = store.open_session(&open, day, t(10, 0)).unwrap();
+        assert!(s.is_open());
+        assert!(matches!(store.open_session(&open, day, t(10, 5)), Err(StoreError::SessionAlreadyOpen)));
+        let closed = store.close_session(s.id, t(13, 5)).unwrap();
+        assert_eq!(closed.closed_at, Some(t(13, 5)));
+        // Closing twice keeps the first time.
+        assert_eq!(store.close_session(s.id, t(14, 0)).unwrap().closed_at, Some(t(13, 5)));
+        assert_eq!(store.session_on(campus.id, day).unwrap(), Some(closed));
+    }
+
+    #[test]
+    fn bad_opens_are_refused() {
+        let (_dir, mut store) = fresh_store();
+        let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+        let open = SessionOpen { campus_id: 99, format: "in_person".into(), place: String::new() };
+        assert!(matches!(store.open_session(&open, day, t(10, 0)), Err(StoreError::NotFound("campus"))));
+        let campus = store.save_campus(&campus_input("柏", 2)).unwrap();
+        let open = SessionOpen { campus_id: campus.id, format: "zoom".into(), place: String::new() };
+        assert!(matches!(store.open_session(&open, day, t(10, 0)), Err(StoreError::Invalid(_))));
+        assert_eq!(store.session_on(campus.id, day).unwrap(), None);
+    }
+}

@@ -1,0 +1,138 @@
+//! Students: pseudonymous profiles that never leave the laptop.
+
+use rusqlite::{params, OptionalExtension, Row, Transaction};
+use salon_core::{Enrolment, PathStatus, Student, StudentInput};
+
+use crate::error::{Result, StoreError};
+use crate::rows::{code, date_text, opt_date, stamp};
+use crate::vault::Store;
+
+/// How many students one list shows; the search box narrows it.
+pub const STUDENT_LIST_LIMIT: i64 = 500;
+
+const SELECT: &str = "SELECT st.id, st.display_name, st.grade, st.campus_id, st.enrolment,
+        st.path_status, st.path_decided_on,
+        (SELECT count(*) FROM visit v WHERE v.student_id = st.id),
+        (SELECT max(s.date) FROM visit v JOIN salon_session s ON s.id = v.session_id
+          WHERE v.student_id = st.id)
+    FROM student st";
+
+fn student_from(row: &Row<'_>) -> rusqlite::Result<Student> {
+    Ok(Student {
+        id: row.get(0)?,
+        display_name: row.get(1)?,
+        grade: row.get(2)?,
+        campus_id: row.get(3)?,
+        enrolment: code(row, 4, Enrolment::from_code)?,
+        path_status: code(row, 5, PathStatus::from_code)?,
+        path_decided_on: opt_date(row, 6)?,
+        visit_count: row.get(7)?,
+        last_visit_on: opt_date(row, 8)?,
+    })
+}
+
+impl Store {
+    /// Adds a student (no id) or updates one.
+    pub fn save_student(&mut self, input: &StudentInput) -> Result<Student> {
+        let s = input.validate()?;
+        self.campus(s.campus_id)?;
+        let now = stamp();
+        let decided = s.path_decided_on.map(date_text);
+        let id = if s.id == 0 {
+            self.conn.execute(
+                "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
+                 path_decided_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                params![s.campus_id, s.display_name, s.grade, s.enrolment.code(), s.path_status.code(), decided, now],
+            )?;
+            self.conn.last_insert_rowid()
+        } else {
+            self.student(s.id)?;
+            self.conn.execute(
+                "UPDATE student SET campus_id = ?1, display_name = ?2, grade = ?3, enrolment = ?4,
+                 path_status = ?5, path_decided_on = ?6, updated_at = ?7 WHERE id = ?8",
+                params![s.campus_id, s.display_name, s.grade, s.enrolment.code(), s.path_status.code(), decided, now, s.id],
+            )?;
+            s.id
+        };
+        self.student(id)
+    }
+
+    pub fn student(&self, id: i64) -> Result<Student> {
+        self.conn
+            .query_row(&format!("{SELECT} WHERE st.id = ?1"), [id], student_from)
+            .optional()?
+            .ok_or(StoreError::NotFound("student"))
+    }
+
+    /// Students by name, optionally of one campus and matching part of the name.
+    pub fn students(&self, campus_id: Option<i64>, query: &str) -> Result<Vec<Student>> {
+        let pattern = format!("%{}%", escape_like(query.trim()));
+        let mut stmt = self.conn.prepare(&format!(
+            "{SELECT} WHERE (?1 IS NULL OR st.campus_id = ?1)
+               AND st.display_name LIKE ?2 ESCAPE '\\'
+             ORDER BY st.display_name LIMIT ?3"
+        ))?;
+        let rows = stmt.query_map(params![campus_id, pattern, STUDENT_LIST_LIMIT], student_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// Inserts a student met for the first time at a visit, inside the visit's transaction.
+pub(crate) fn insert_new_student(
+    tx: &Transaction<'_>,
+    campus_id: i64,
+    display_name: &str,
+    grade: Option<u8>,
+) -> Result<i64> {
+    let now = stamp();
+    tx.execute(
+        "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
+         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![campus_id, display_name, grade, Enrolment::Enrolled.code(), PathStatus::Undecided.code(), now],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vault::tests::{campus_input, fresh_store, student_input};
+    use crate::StoreError;
+
+    #[test]
+    fn students_are_found_by_part_of_their_name() {
+        let (_dir, mut store) = fresh_store();
+        let a = store.save_campus(&campus_input("A校", 1)).unwrap();
+        let b = store.save_campus(&campus_input("B校", 2)).unwrap();
+        store.save_student(&student_input(a.id, "さくら")).unwrap();
+        store.save_student(&student_input(a.id, "ゆうき")).unwrap();
+        store.save_student(&student_input(b.id, "さくらこ")).unwrap();
+        store.save_student(&student_input(b.id, "100%くん")).unwrap();
+        let names = |v: Vec<salon_core::Student>| v.into_iter().map(|s| s.display_name).collect::<Vec<_>>();
+        assert_eq!(names(store.students(None, "さくら").unwrap()), ["さくら", "さくらこ"]);
+        assert_eq!(names(store.students(Some(a.id), "さくら").unwrap()), ["さくら"]);
+        assert_eq!(names(store.students(None, "%").unwrap()), ["100%くん"]);
+        assert_eq!(store.students(None, "").unwrap().len(), 4);
+    }
+
+    #[test]
+    fn a_student_path_is_updated() {
+        let (_dir, mut store) = fresh_store();
+        let a = store.save_campus(&campus_input("A校", 1)).unwrap();
+        let s = store.save_student(&student_input(a.id, "さくら")).unwrap();
+        let mut edit = student_input(a.id, "さくら");
+        edit.id = Some(s.id);
+        edit.path_status = "further_study".into();
+        edit.path_decided_on = Some("2025-01-20".into());
+        let s = store.save_student(&edit).unwrap();
+        assert_eq!(s.path_status, salon_core::PathStatus::FurtherStudy);
+        assert_eq!(s.path_decided_on.unwrap().to_string(), "2025-01-20");
+        let mut bad = edit.clone();
+        bad.path_decided_on = Some("2025-13-01".into());
+        assert!(matches!(store.save_student(&bad), Err(StoreError::Invalid(_))));
+        assert_eq!(store.student(s.id).unwrap(), s);
+    }
+}
