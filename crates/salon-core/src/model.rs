@@ -76,7 +76,11 @@ impl CampusInput {
         if end_time <= start_time {
             return Err(CoreError::InvalidTime("endTime"));
         }
-        let hq_code = optional_text("hqCode", self.hq_code.as_deref().unwrap_or(""), limits::HQ_CODE)?;
+        let hq_code = optional_text(
+            "hqCode",
+            self.hq_code.as_deref().unwrap_or(""),
+            limits::HQ_CODE,
+        )?;
         Ok(Campus {
             id: self.id.unwrap_or(0),
             name: required_text("name", &self.name, limits::NAME)?,
@@ -227,7 +231,10 @@ pub struct Visit {
 pub enum VisitStudent {
     Anonymous,
     Existing(i64),
-    New { display_name: String, grade: Option<u8> },
+    New {
+        display_name: String,
+        grade: Option<u8>,
+    },
 }
 
 /// A visit as typed in the visit form.
@@ -293,15 +300,23 @@ impl VisitInput {
             next_steps: free_text("nextSteps", &self.next_steps, limits::NEXT_STEPS)?,
             follow_up_on: optional_date("followUpOn", self.follow_up_on.as_deref())?,
             concern: self.concern,
-            teacher_summary: free_text("teacherSummary", &self.teacher_summary, limits::TEACHER_SUMMARY)?,
+            teacher_summary: free_text(
+                "teacherSummary",
+                &self.teacher_summary,
+                limits::TEACHER_SUMMARY,
+            )?,
         })
     }
 
     fn visit_student(&self) -> Result<VisitStudent, CoreError> {
         match (&self.new_student, self.student_id) {
             (Some(new), _) => Ok(VisitStudent::New {
-                display_name: required_text("newStudentName", &new.display_name, limits::NAME)?,
-                grade: validate_grade("newStudentGrade", new.grade)?,
+                display_name: required_text(
+                    "newStudent.displayName",
+                    &new.display_name,
+                    limits::NAME,
+                )?,
+                grade: validate_grade("newStudent.grade", new.grade)?,
             }),
             (None, Some(id)) => Ok(VisitStudent::Existing(id)),
             (None, None) => Ok(VisitStudent::Anonymous),
@@ -320,7 +335,11 @@ mod tests {
             student_id: None,
             new_student: None,
             route: "self".into(),
-            topics: vec!["job_search".into(), "further_study".into(), "job_search".into()],
+            topics: vec![
+                "job_search".into(),
+                "further_study".into(),
+                "job_search".into(),
+            ],
             minutes: 30,
             note: "  面接の練習をした\n\n".into(),
             next_steps: String::new(),
@@ -339,18 +358,48 @@ mod tests {
         assert_eq!(v.follow_up_on, None);
     }
 
+    /// Spoils one field of a valid visit.
+    type Spoiler = fn(&mut VisitInput);
+
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(Box<dyn Fn(&mut VisitInput)>, CoreError)> = vec![
-            (Box::new(|v| v.topics.clear()), CoreError::Required("topics")),
-            (Box::new(|v| v.topics = vec!["進学".into()]), CoreError::InvalidChoice("topics")),
-            (Box::new(|v| v.route = "walk_in".into()), CoreError::InvalidChoice("route")),
-            (Box::new(|v| v.minutes = 0), CoreError::OutOfRange { field: "minutes", min: 1, max: 600 }),
-            (Box::new(|v| v.follow_up_on = Some("2025-02-30".into())), CoreError::InvalidDate("followUpOn")),
-            (Box::new(|v| v.note = "あ".repeat(20_001)), CoreError::TooLong { field: "note", max: 20_000 }),
+        let cases: Vec<(Spoiler, CoreError)> = vec![
+            (|v| v.topics.clear(), CoreError::Required("topics")),
             (
-                Box::new(|v| v.new_student = Some(NewStudent { display_name: " ".into(), grade: None })),
-                CoreError::Required("newStudentName"),
+                |v| v.topics = vec!["進学".into()],
+                CoreError::InvalidChoice("topics"),
+            ),
+            (
+                |v| v.route = "walk_in".into(),
+                CoreError::InvalidChoice("route"),
+            ),
+            (
+                |v| v.minutes = 0,
+                CoreError::OutOfRange {
+                    field: "minutes",
+                    min: 1,
+                    max: 600,
+                },
+            ),
+            (
+                |v| v.follow_up_on = Some("2025-02-30".into()),
+                CoreError::InvalidDate("followUpOn"),
+            ),
+            (
+                |v| v.note = "あ".repeat(20_001),
+                CoreError::TooLong {
+                    field: "note",
+                    max: 20_000,
+                },
+            ),
+            (
+                |v| {
+                    v.new_student = Some(NewStudent {
+                        display_name: " ".into(),
+                        grade: None,
+                    })
+                },
+                CoreError::Required("newStudent.displayName"),
             ),
         ];
         for (spoil, expected) in cases {
@@ -374,15 +423,18 @@ mod tests {
         };
         let campus = c.validate().unwrap();
         assert_eq!(campus.hq_code, None);
-        assert_eq!(
-            serde_json::to_value(&campus).unwrap()["startTime"],
-            "13:00"
-        );
+        assert_eq!(serde_json::to_value(&campus).unwrap()["startTime"], "13:00");
         c.end_time = "12:00".into();
         assert_eq!(c.validate(), Err(CoreError::InvalidTime("endTime")));
         c.end_time = "16:00".into();
         c.weekday = 8;
-        assert!(matches!(c.validate(), Err(CoreError::OutOfRange { field: "weekday", .. })));
+        assert!(matches!(
+            c.validate(),
+            Err(CoreError::OutOfRange {
+                field: "weekday",
+                ..
+            })
+        ));
     }
 
     #[test]
@@ -397,7 +449,13 @@ mod tests {
             path_decided_on: Some("2025-01-10".into()),
         };
         assert_eq!(s.validate().unwrap().path_decided_on, None);
-        let s = StudentInput { grade: Some(5), ..s };
-        assert!(matches!(s.validate(), Err(CoreError::OutOfRange { field: "grade", .. })));
+        let s = StudentInput {
+            grade: Some(5),
+            ..s
+        };
+        assert!(matches!(
+            s.validate(),
+            Err(CoreError::OutOfRange { field: "grade", .. })
+        ));
     }
 }

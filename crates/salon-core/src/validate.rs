@@ -81,7 +81,10 @@ mod tests {
         let too_long = "漢".repeat(61);
         assert_eq!(
             required_text("name", &too_long, limits::NAME),
-            Err(CoreError::TooLong { field: "name", max: 60 })
+            Err(CoreError::TooLong {
+                field: "name",
+                max: 60
+            })
         );
     }
 

@@ -74,16 +74,20 @@ impl Store {
 
     pub fn campus(&self, id: i64) -> Result<Campus> {
         self.conn
-            .query_row(&format!("SELECT {COLUMNS} FROM campus WHERE id = ?1"), [id], campus_from)
+            .query_row(
+                &format!("SELECT {COLUMNS} FROM campus WHERE id = ?1"),
+                [id],
+                campus_from,
+            )
             .optional()?
             .ok_or(StoreError::NotFound("campus"))
     }
 
     /// Every campus, by weekday of its salon then name.
     pub fn campuses(&self) -> Result<Vec<Campus>> {
-        let mut stmt = self
-            .conn
-            .prepare(&format!("SELECT {COLUMNS} FROM campus ORDER BY weekday, start_time, name"))?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM campus ORDER BY weekday, start_time, name"
+        ))?;
         let rows = stmt.query_map([], campus_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
@@ -116,7 +120,10 @@ mod tests {
         store.save_campus(&a).unwrap();
         let mut b = campus_input("B校", 2);
         b.hq_code = Some("C-1".into());
-        assert!(matches!(store.save_campus(&b), Err(StoreError::Duplicate("hqCode"))));
+        assert!(matches!(
+            store.save_campus(&b),
+            Err(StoreError::Duplicate("hqCode"))
+        ));
         assert_eq!(store.campuses().unwrap().len(), 1);
     }
 
@@ -125,7 +132,10 @@ mod tests {
         let (_dir, mut store) = fresh_store();
         let mut c = campus_input("A校", 1);
         c.id = Some(42);
-        assert!(matches!(store.save_campus(&c), Err(StoreError::NotFound("campus"))));
+        assert!(matches!(
+            store.save_campus(&c),
+            Err(StoreError::NotFound("campus"))
+        ));
         assert!(store.campuses().unwrap().is_empty());
     }
 }

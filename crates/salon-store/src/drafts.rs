@@ -15,7 +15,9 @@ impl Store {
     pub fn draft(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT body FROM draft WHERE key = ?1", [key], |row| row.get(0))
+            .query_row("SELECT body FROM draft WHERE key = ?1", [key], |row| {
+                row.get(0)
+            })
             .optional()?)
     }
 
@@ -25,10 +27,18 @@ impl Store {
             return Err(CoreError::Required("key").into());
         }
         if key.chars().count() > DRAFT_KEY_MAX_CHARS {
-            return Err(CoreError::TooLong { field: "key", max: DRAFT_KEY_MAX_CHARS }.into());
+            return Err(CoreError::TooLong {
+                field: "key",
+                max: DRAFT_KEY_MAX_CHARS,
+            }
+            .into());
         }
         if body.len() > DRAFT_MAX_BYTES {
-            return Err(CoreError::TooLong { field: "body", max: DRAFT_MAX_BYTES }.into());
+            return Err(CoreError::TooLong {
+                field: "body",
+                max: DRAFT_MAX_BYTES,
+            }
+            .into());
         }
         self.conn.execute(
             "INSERT INTO draft (key, body, updated_at) VALUES (?1, ?2, ?3)
@@ -39,7 +49,8 @@ impl Store {
     }
 
     pub fn discard_draft(&mut self, key: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM draft WHERE key = ?1", [key])?;
+        self.conn
+            .execute("DELETE FROM draft WHERE key = ?1", [key])?;
         Ok(())
     }
 }
@@ -52,11 +63,18 @@ mod tests {
     #[test]
     fn a_draft_survives_closing_and_reopening() {
         let (dir, mut store) = fresh_store();
-        store.save_draft("visit:new:1", r#"{"note":"まだ途中"}"#).unwrap();
-        store.save_draft("visit:new:1", r#"{"note":"まだ途中の記録"}"#).unwrap();
+        store
+            .save_draft("visit:new:1", r#"{"note":"まだ途中"}"#)
+            .unwrap();
+        store
+            .save_draft("visit:new:1", r#"{"note":"まだ途中の記録"}"#)
+            .unwrap();
         drop(store);
         let mut store = Vault::new(dir.path()).unlock(PASS).unwrap();
-        assert_eq!(store.draft("visit:new:1").unwrap().as_deref(), Some(r#"{"note":"まだ途中の記録"}"#));
+        assert_eq!(
+            store.draft("visit:new:1").unwrap().as_deref(),
+            Some(r#"{"note":"まだ途中の記録"}"#)
+        );
         store.discard_draft("visit:new:1").unwrap();
         assert_eq!(store.draft("visit:new:1").unwrap(), None);
     }
@@ -66,8 +84,14 @@ mod tests {
         let (_dir, mut store) = fresh_store();
         store.save_draft("k", "前の下書き").unwrap();
         let huge = "あ".repeat(100_000);
-        assert!(matches!(store.save_draft("k", &huge), Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            store.save_draft("k", &huge),
+            Err(StoreError::Invalid(_))
+        ));
         assert_eq!(store.draft("k").unwrap().as_deref(), Some("前の下書き"));
-        assert!(matches!(store.save_draft(" ", "x"), Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            store.save_draft(" ", "x"),
+            Err(StoreError::Invalid(_))
+        ));
     }
 }

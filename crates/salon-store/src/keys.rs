@@ -154,7 +154,10 @@ impl KeySlot {
         let sealed = cipher
             .encrypt(
                 XNonce::from_slice(&nonce),
-                Payload { msg: key.0.as_ref(), aad: kind.associated_data() },
+                Payload {
+                    msg: key.0.as_ref(),
+                    aad: kind.associated_data(),
+                },
             )
             .map_err(|_| StoreError::KeyFileDamaged("seal failed"))?;
         Ok(KeySlot {
@@ -176,11 +179,18 @@ impl KeySlot {
         if nonce.len() != 24 || self.memory_kib < 8 * 1024 || self.iterations == 0 {
             return Err(StoreError::KeyFileDamaged("bad slot parameters"));
         }
-        let wrapping = derive(secret, &salt, (self.memory_kib, self.iterations, self.lanes))?;
+        let wrapping = derive(
+            secret,
+            &salt,
+            (self.memory_kib, self.iterations, self.lanes),
+        )?;
         let cipher = XChaCha20Poly1305::new(wrapping.as_ref().into());
         let Ok(plain) = cipher.decrypt(
             XNonce::from_slice(&nonce),
-            Payload { msg: &sealed, aad: kind.associated_data() },
+            Payload {
+                msg: &sealed,
+                aad: kind.associated_data(),
+            },
         ) else {
             return Ok(None);
         };
@@ -237,13 +247,19 @@ impl KeyFile {
 
     pub fn unlock(&self, passphrase: &str) -> Result<DbKey> {
         self.passphrase
-            .open(SlotKind::Passphrase, canonical_passphrase(passphrase).as_bytes())?
+            .open(
+                SlotKind::Passphrase,
+                canonical_passphrase(passphrase).as_bytes(),
+            )?
             .ok_or(StoreError::WrongPassphrase)
     }
 
     pub fn unlock_with_recovery(&self, recovery_key: &str) -> Result<DbKey> {
         self.recovery
-            .open(SlotKind::Recovery, canonical_recovery_key(recovery_key).as_bytes())?
+            .open(
+                SlotKind::Recovery,
+                canonical_recovery_key(recovery_key).as_bytes(),
+            )?
             .ok_or(StoreError::WrongRecoveryKey)
     }
 
@@ -287,7 +303,10 @@ mod tests {
         let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
         let file = KeyFile::from_json(&file.to_json()).unwrap();
         assert_eq!(*file.unlock(PASS).unwrap().0, *key.0);
-        assert_eq!(*file.unlock_with_recovery(recovery.display()).unwrap().0, *key.0);
+        assert_eq!(
+            *file.unlock_with_recovery(recovery.display()).unwrap().0,
+            *key.0
+        );
         // Written down by hand: lower case, spaces, full-width letters.
         let sloppy: String = recovery
             .display()
@@ -302,7 +321,10 @@ mod tests {
     #[test]
     fn wrong_secrets_are_refused() {
         let (file, _, _) = KeyFile::create(PASS, PASS).unwrap();
-        assert!(matches!(file.unlock("さくら咲くキャンパス2024"), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(
+            file.unlock("さくら咲くキャンパス2024"),
+            Err(StoreError::WrongPassphrase)
+        ));
         assert!(matches!(
             file.unlock_with_recovery("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"),
             Err(StoreError::WrongRecoveryKey)
@@ -344,9 +366,15 @@ mod tests {
             Err(StoreError::WrongPassphrase)
         ));
         let changed = file.change_passphrase(PASS, next, next).unwrap();
-        assert!(matches!(changed.unlock(PASS), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(
+            changed.unlock(PASS),
+            Err(StoreError::WrongPassphrase)
+        ));
         assert_eq!(*changed.unlock(next).unwrap().0, *key.0);
-        assert_eq!(*changed.unlock_with_recovery(recovery.display()).unwrap().0, *key.0);
+        assert_eq!(
+            *changed.unlock_with_recovery(recovery.display()).unwrap().0,
+            *key.0
+        );
     }
 
     #[test]
@@ -360,6 +388,9 @@ mod tests {
 
     #[test]
     fn a_damaged_key_file_is_reported() {
-        assert!(matches!(KeyFile::from_json(b"{}"), Err(StoreError::KeyFileDamaged(_))));
+        assert!(matches!(
+            KeyFile::from_json(b"{}"),
+            Err(StoreError::KeyFileDamaged(_))
+        ));
     }
 }

@@ -6,7 +6,10 @@ use crate::error::Result;
 
 /// Every migration, in order. Never edit or reorder one that has shipped: append a new one.
 pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        "0001_initial",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
     ("0002_drafts", include_str!("../migrations/0002_drafts.sql")),
 ];
 

@@ -9,7 +9,11 @@ fn conversion(idx: usize, what: &str) -> Error {
 }
 
 /// Reads an enumerated code column.
-pub(crate) fn code<T>(row: &Row<'_>, idx: usize, from_code: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+pub(crate) fn code<T>(
+    row: &Row<'_>,
+    idx: usize,
+    from_code: fn(&str) -> Option<T>,
+) -> rusqlite::Result<T> {
     let text: String = row.get(idx)?;
     from_code(&text).ok_or_else(|| conversion(idx, "code"))
 }

@@ -35,7 +35,13 @@ impl Store {
         let inserted = self.conn.execute(
             "INSERT INTO salon_session (campus_id, date, opened_at, format, place)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![input.campus_id, date_text(date), time_text(now), format.code(), place],
+            params![
+                input.campus_id,
+                date_text(date),
+                time_text(now),
+                format.code(),
+                place
+            ],
         );
         match inserted {
             Ok(_) => self.session(self.conn.last_insert_rowid()),
@@ -69,6 +75,15 @@ impl Store {
             .ok_or(StoreError::NotFound("session"))
     }
 
+    /// Every salon of a day, open ones first.
+    pub fn sessions_on(&self, date: NaiveDate) -> Result<Vec<SalonSession>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM salon_session WHERE date = ?1 ORDER BY closed_at IS NOT NULL, id"
+        ))?;
+        let rows = stmt.query_map([date_text(date)], session_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The salon held (or being held) at a campus on a day, if any.
     pub fn session_on(&self, campus_id: i64, date: NaiveDate) -> Result<Option<SalonSession>> {
         Ok(self
@@ -96,14 +111,24 @@ mod tests {
         let (_dir, mut store) = fresh_store();
         let campus = store.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
         let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
-        let open = SessionOpen { campus_id: campus.id, format: "in_person".into(), place: "図書室".into() };
+        let open = SessionOpen {
+            campus_id: campus.id,
+            format: "in_person".into(),
+            place: "図書室".into(),
+        };
         let s = store.open_session(&open, day, t(10, 0)).unwrap();
         assert!(s.is_open());
-        assert!(matches!(store.open_session(&open, day, t(10, 5)), Err(StoreError::SessionAlreadyOpen)));
+        assert!(matches!(
+            store.open_session(&open, day, t(10, 5)),
+            Err(StoreError::SessionAlreadyOpen)
+        ));
         let closed = store.close_session(s.id, t(13, 5)).unwrap();
         assert_eq!(closed.closed_at, Some(t(13, 5)));
         // Closing twice keeps the first time.
-        assert_eq!(store.close_session(s.id, t(14, 0)).unwrap().closed_at, Some(t(13, 5)));
+        assert_eq!(
+            store.close_session(s.id, t(14, 0)).unwrap().closed_at,
+            Some(t(13, 5))
+        );
         assert_eq!(store.session_on(campus.id, day).unwrap(), Some(closed));
     }
 
@@ -111,11 +136,25 @@ mod tests {
     fn bad_opens_are_refused() {
         let (_dir, mut store) = fresh_store();
         let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
-        let open = SessionOpen { campus_id: 99, format: "in_person".into(), place: String::new() };
-        assert!(matches!(store.open_session(&open, day, t(10, 0)), Err(StoreError::NotFound("campus"))));
+        let open = SessionOpen {
+            campus_id: 99,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        assert!(matches!(
+            store.open_session(&open, day, t(10, 0)),
+            Err(StoreError::NotFound("campus"))
+        ));
         let campus = store.save_campus(&campus_input("柏", 2)).unwrap();
-        let open = SessionOpen { campus_id: campus.id, format: "zoom".into(), place: String::new() };
-        assert!(matches!(store.open_session(&open, day, t(10, 0)), Err(StoreError::Invalid(_))));
+        let open = SessionOpen {
+            campus_id: campus.id,
+            format: "zoom".into(),
+            place: String::new(),
+        };
+        assert!(matches!(
+            store.open_session(&open, day, t(10, 0)),
+            Err(StoreError::Invalid(_))
+        ));
         assert_eq!(store.session_on(campus.id, day).unwrap(), None);
     }
 }

@@ -42,7 +42,15 @@ impl Store {
             self.conn.execute(
                 "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
                  path_decided_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![s.campus_id, s.display_name, s.grade, s.enrolment.code(), s.path_status.code(), decided, now],
+                params![
+                    s.campus_id,
+                    s.display_name,
+                    s.grade,
+                    s.enrolment.code(),
+                    s.path_status.code(),
+                    decided,
+                    now
+                ],
             )?;
             self.conn.last_insert_rowid()
         } else {
@@ -50,7 +58,16 @@ impl Store {
             self.conn.execute(
                 "UPDATE student SET campus_id = ?1, display_name = ?2, grade = ?3, enrolment = ?4,
                  path_status = ?5, path_decided_on = ?6, updated_at = ?7 WHERE id = ?8",
-                params![s.campus_id, s.display_name, s.grade, s.enrolment.code(), s.path_status.code(), decided, now, s.id],
+                params![
+                    s.campus_id,
+                    s.display_name,
+                    s.grade,
+                    s.enrolment.code(),
+                    s.path_status.code(),
+                    decided,
+                    now,
+                    s.id
+                ],
             )?;
             s.id
         };
@@ -72,7 +89,10 @@ impl Store {
                AND st.display_name LIKE ?2 ESCAPE '\\'
              ORDER BY st.display_name LIMIT ?3"
         ))?;
-        let rows = stmt.query_map(params![campus_id, pattern, STUDENT_LIST_LIMIT], student_from)?;
+        let rows = stmt.query_map(
+            params![campus_id, pattern, STUDENT_LIST_LIMIT],
+            student_from,
+        )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
@@ -88,13 +108,22 @@ pub(crate) fn insert_new_student(
     tx.execute(
         "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
          created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![campus_id, display_name, grade, Enrolment::Enrolled.code(), PathStatus::Undecided.code(), now],
+        params![
+            campus_id,
+            display_name,
+            grade,
+            Enrolment::Enrolled.code(),
+            PathStatus::Undecided.code(),
+            now
+        ],
     )?;
     Ok(tx.last_insert_rowid())
 }
 
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]
@@ -109,11 +138,22 @@ mod tests {
         let b = store.save_campus(&campus_input("B校", 2)).unwrap();
         store.save_student(&student_input(a.id, "さくら")).unwrap();
         store.save_student(&student_input(a.id, "ゆうき")).unwrap();
-        store.save_student(&student_input(b.id, "さくらこ")).unwrap();
-        store.save_student(&student_input(b.id, "100%くん")).unwrap();
-        let names = |v: Vec<salon_core::Student>| v.into_iter().map(|s| s.display_name).collect::<Vec<_>>();
-        assert_eq!(names(store.students(None, "さくら").unwrap()), ["さくら", "さくらこ"]);
-        assert_eq!(names(store.students(Some(a.id), "さくら").unwrap()), ["さくら"]);
+        store
+            .save_student(&student_input(b.id, "さくらこ"))
+            .unwrap();
+        store
+            .save_student(&student_input(b.id, "100%くん"))
+            .unwrap();
+        let names =
+            |v: Vec<salon_core::Student>| v.into_iter().map(|s| s.display_name).collect::<Vec<_>>();
+        assert_eq!(
+            names(store.students(None, "さくら").unwrap()),
+            ["さくら", "さくらこ"]
+        );
+        assert_eq!(
+            names(store.students(Some(a.id), "さくら").unwrap()),
+            ["さくら"]
+        );
         assert_eq!(names(store.students(None, "%").unwrap()), ["100%くん"]);
         assert_eq!(store.students(None, "").unwrap().len(), 4);
     }
@@ -132,7 +172,10 @@ mod tests {
         assert_eq!(s.path_decided_on.unwrap().to_string(), "2025-01-20");
         let mut bad = edit.clone();
         bad.path_decided_on = Some("2025-13-01".into());
-        assert!(matches!(store.save_student(&bad), Err(StoreError::Invalid(_))));
+        assert!(matches!(
+            store.save_student(&bad),
+            Err(StoreError::Invalid(_))
+        ));
         assert_eq!(store.student(s.id).unwrap(), s);
     }
 }

@@ -77,11 +77,15 @@ impl Vault {
     #[doc(hidden)]
     pub fn open_at_version(&self, passphrase: &str, version: usize) -> Result<Store> {
         let key = self.key_file()?.unlock(passphrase)?;
-        Ok(Store { conn: db::open(&self.db_path(), &key, Some(version))? })
+        Ok(Store {
+            conn: db::open(&self.db_path(), &key, Some(version))?,
+        })
     }
 
     fn open_with(&self, key: &DbKey) -> Result<Store> {
-        Ok(Store { conn: db::open(&self.db_path(), key, None)? })
+        Ok(Store {
+            conn: db::open(&self.db_path(), key, None)?,
+        })
     }
 
     fn key_file(&self) -> Result<KeyFile> {
@@ -118,7 +122,8 @@ impl Store {
     /// Locks: folds the WAL back into the database and closes the connection. SQLCipher wipes
     /// its copy of the key on close.
     pub fn close(self) -> Result<()> {
-        self.conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
+        self.conn
+            .pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
         self.conn.close().map_err(|(_, e)| StoreError::Sqlite(e))
     }
 
@@ -212,11 +217,17 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let vault = Vault::new(dir.path().join("data"));
         assert!(!vault.is_initialized());
-        assert!(matches!(vault.unlock(PASS), Err(StoreError::NotInitialized)));
+        assert!(matches!(
+            vault.unlock(PASS),
+            Err(StoreError::NotInitialized)
+        ));
         let (mut store, recovery) = vault.create(PASS, PASS).unwrap();
         store.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
         store.close().unwrap();
-        assert!(matches!(vault.create(PASS, PASS), Err(StoreError::AlreadyInitialized)));
+        assert!(matches!(
+            vault.create(PASS, PASS),
+            Err(StoreError::AlreadyInitialized)
+        ));
         assert_eq!(vault.unlock(PASS).unwrap().campuses().unwrap().len(), 1);
         let store = vault.unlock_with_recovery(recovery.display()).unwrap();
         assert_eq!(store.campuses().unwrap()[0].name, "柏キャンパス");
@@ -228,13 +239,20 @@ pub(crate) mod tests {
         store.close().unwrap();
         let before = file_bytes(dir.path());
         let vault = Vault::new(dir.path());
-        assert!(matches!(vault.unlock("まちがった合言葉です"), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(
+            vault.unlock("まちがった合言葉です"),
+            Err(StoreError::WrongPassphrase)
+        ));
         assert!(matches!(
             vault.unlock_with_recovery("AAAA-BBBB-CCCC-DDDD-EEEE-FFFF-GGGG-HHHH"),
             Err(StoreError::WrongRecoveryKey)
         ));
         assert!(matches!(
-            vault.change_passphrase("まちがった合言葉です", "あたらしい合言葉", "あたらしい合言葉"),
+            vault.change_passphrase(
+                "まちがった合言葉です",
+                "あたらしい合言葉",
+                "あたらしい合言葉"
+            ),
             Err(StoreError::WrongPassphrase)
         ));
         assert_eq!(file_bytes(dir.path()), before);
@@ -250,7 +268,10 @@ pub(crate) mod tests {
         let next = "あたらしい合言葉です";
         vault.change_passphrase(PASS, next, next).unwrap();
         assert_eq!(fs::read(vault.db_path()).unwrap(), db_before);
-        assert!(matches!(vault.unlock(PASS), Err(StoreError::WrongPassphrase)));
+        assert!(matches!(
+            vault.unlock(PASS),
+            Err(StoreError::WrongPassphrase)
+        ));
         assert_eq!(vault.unlock(next).unwrap().campuses().unwrap().len(), 1);
         assert!(!dir.path().join("keys.tmp").exists());
     }
@@ -264,7 +285,9 @@ pub(crate) mod tests {
         assert_ne!(&db[..16], b"SQLite format 3\0");
         // And plain SQLite (no key) cannot read it.
         let plain = Connection::open(dir.path().join(DB_FILE)).unwrap();
-        assert!(plain.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())).is_err());
+        assert!(plain
+            .query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
+            .is_err());
     }
 
     #[test]
@@ -277,16 +300,28 @@ pub(crate) mod tests {
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert!(names.iter().any(|n| n.starts_with("salon.db.orphaned-")), "{names:?}");
+        assert!(
+            names.iter().any(|n| n.starts_with("salon.db.orphaned-")),
+            "{names:?}"
+        );
     }
 
     #[test]
     fn migrations_take_an_empty_database_to_the_latest_version() {
         let (_dir, store) = fresh_store();
         assert_eq!(store.schema_version().unwrap(), crate::LATEST_VERSION);
-        let fk: i64 = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
-        let sync: i64 = store.conn.pragma_query_value(None, "synchronous", |r| r.get(0)).unwrap();
-        let mode: String = store.conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let fk: i64 = store
+            .conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        let sync: i64 = store
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        let mode: String = store
+            .conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!((fk, sync, mode.as_str()), (1, 2, "wal"));
     }
 
@@ -301,7 +336,9 @@ pub(crate) mod tests {
             let mut old = vault.open_at_version(PASS, from).unwrap();
             assert_eq!(old.schema_version().unwrap(), from);
             let campus = old.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
-            let student = old.save_student(&student_input(campus.id, "さくら")).unwrap();
+            let student = old
+                .save_student(&student_input(campus.id, "さくら"))
+                .unwrap();
             old.close().unwrap();
             let new = vault.unlock(PASS).unwrap();
             assert_eq!(new.schema_version().unwrap(), crate::LATEST_VERSION);

@@ -8,7 +8,8 @@ use crate::rows::{code, date, date_text, opt_date, stamp};
 use crate::students::insert_new_student;
 use crate::vault::Store;
 
-const SELECT: &str = "SELECT v.id, v.session_id, s.date, s.campus_id, v.student_id, st.display_name,
+const SELECT: &str =
+    "SELECT v.id, v.session_id, s.date, s.campus_id, v.student_id, st.display_name,
         v.route, (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
         v.minutes, v.note, v.next_steps, v.follow_up_on, v.concern, v.teacher_summary
     FROM visit v
@@ -23,7 +24,11 @@ fn visit_from(row: &Row<'_>) -> rusqlite::Result<Visit> {
         .filter(|t| !t.is_empty())
         .map(|t| {
             Topic::from_code(t).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, "not a topic".into())
+                rusqlite::Error::FromSqlConversionFailure(
+                    7,
+                    rusqlite::types::Type::Text,
+                    "not a topic".into(),
+                )
             })
         })
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -62,7 +67,9 @@ impl Store {
             }
             Some(id) => {
                 let stored_session: Option<i64> = tx
-                    .query_row("SELECT session_id FROM visit WHERE id = ?1", [id], |r| r.get(0))
+                    .query_row("SELECT session_id FROM visit WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })
                     .optional()?;
                 if stored_session != Some(record.session_id) {
                     return Err(StoreError::NotFound("visit"));
@@ -86,7 +93,10 @@ impl Store {
 
     /// The visits of one salon, in the order they were logged.
     pub fn visits_in_session(&self, session_id: i64) -> Result<Vec<Visit>> {
-        self.query_visits(&format!("{SELECT} WHERE v.session_id = ?1 ORDER BY v.id"), session_id)
+        self.query_visits(
+            &format!("{SELECT} WHERE v.session_id = ?1 ORDER BY v.id"),
+            session_id,
+        )
     }
 
     /// A student's visit history, newest first.
@@ -104,7 +114,11 @@ impl Store {
     }
 }
 
-fn resolve_student(tx: &Transaction<'_>, student: &VisitStudent, campus_id: i64) -> Result<Option<i64>> {
+fn resolve_student(
+    tx: &Transaction<'_>,
+    student: &VisitStudent,
+    campus_id: i64,
+) -> Result<Option<i64>> {
     match student {
         VisitStudent::Anonymous => Ok(None),
         VisitStudent::Existing(id) => {
@@ -113,9 +127,10 @@ fn resolve_student(tx: &Transaction<'_>, student: &VisitStudent, campus_id: i64)
                 .optional()?;
             found.map(Some).ok_or(StoreError::NotFound("student"))
         }
-        VisitStudent::New { display_name, grade } => {
-            insert_new_student(tx, campus_id, display_name, *grade).map(Some)
-        }
+        VisitStudent::New {
+            display_name,
+            grade,
+        } => insert_new_student(tx, campus_id, display_name, *grade).map(Some),
     }
 }
 
@@ -141,7 +156,12 @@ fn insert_visit(tx: &Transaction<'_>, v: &VisitRecord, student_id: Option<i64>) 
     Ok(tx.last_insert_rowid())
 }
 
-fn update_visit(tx: &Transaction<'_>, id: i64, v: &VisitRecord, student_id: Option<i64>) -> Result<()> {
+fn update_visit(
+    tx: &Transaction<'_>,
+    id: i64,
+    v: &VisitRecord,
+    student_id: Option<i64>,
+) -> Result<()> {
     tx.execute(
         "UPDATE visit SET student_id = ?1, route = ?2, minutes = ?3, note = ?4, next_steps = ?5,
          follow_up_on = ?6, concern = ?7, teacher_summary = ?8, updated_at = ?9 WHERE id = ?10",
@@ -180,9 +200,15 @@ mod tests {
 
     fn open_salon(store: &mut Store) -> (i64, i64) {
         let campus = store.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
-        let open = SessionOpen { campus_id: campus.id, format: "in_person".into(), place: String::new() };
+        let open = SessionOpen {
+            campus_id: campus.id,
+            format: "in_person".into(),
+            place: String::new(),
+        };
         let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
-        let s = store.open_session(&open, day, NaiveTime::from_hms_opt(10, 0, 0).unwrap()).unwrap();
+        let s = store
+            .open_session(&open, day, NaiveTime::from_hms_opt(10, 0, 0).unwrap())
+            .unwrap();
         (campus.id, s.id)
     }
 
@@ -208,7 +234,10 @@ mod tests {
         let (_dir, mut store) = fresh_store();
         let (campus_id, session_id) = open_salon(&mut store);
         let mut input = visit_input(session_id, "パン屋のアルバイトの面接について");
-        input.new_student = Some(NewStudent { display_name: "はるか".into(), grade: Some(3) });
+        input.new_student = Some(NewStudent {
+            display_name: "はるか".into(),
+            grade: Some(3),
+        });
         let v = store.save_visit(&input).unwrap();
         assert_eq!(v.student_name.as_deref(), Some("はるか"));
         assert_eq!(v.topics, vec![Topic::JobSearch, Topic::ApplicationPrep]);
@@ -223,7 +252,10 @@ mod tests {
         let fixed = store.save_visit(&fix).unwrap();
         assert_eq!(fixed.note, "面接は来週");
         assert_eq!(fixed.topics, vec![Topic::PartTime]);
-        assert_eq!(store.visits_in_session(session_id).unwrap(), vec![fixed.clone()]);
+        assert_eq!(
+            store.visits_in_session(session_id).unwrap(),
+            vec![fixed.clone()]
+        );
         assert_eq!(store.visits_of_student(student.id).unwrap(), vec![fixed]);
     }
 
@@ -231,11 +263,21 @@ mod tests {
     fn a_visit_for_a_closed_salon_is_refused_and_nothing_is_stored() {
         let (_dir, mut store) = fresh_store();
         let (_, session_id) = open_salon(&mut store);
-        let logged = store.save_visit(&visit_input(session_id, "開催中の記録")).unwrap();
-        store.close_session(session_id, NaiveTime::from_hms_opt(13, 0, 0).unwrap()).unwrap();
+        let logged = store
+            .save_visit(&visit_input(session_id, "開催中の記録"))
+            .unwrap();
+        store
+            .close_session(session_id, NaiveTime::from_hms_opt(13, 0, 0).unwrap())
+            .unwrap();
         let mut late = visit_input(session_id, "終了後の記録");
-        late.new_student = Some(NewStudent { display_name: "あとから".into(), grade: None });
-        assert!(matches!(store.save_visit(&late), Err(StoreError::SessionClosed)));
+        late.new_student = Some(NewStudent {
+            display_name: "あとから".into(),
+            grade: None,
+        });
+        assert!(matches!(
+            store.save_visit(&late),
+            Err(StoreError::SessionClosed)
+        ));
         assert!(store.students(None, "").unwrap().is_empty());
         // A correction of a visit of a closed salon is still allowed.
         let mut fix = visit_input(session_id, "訂正");
@@ -248,18 +290,23 @@ mod tests {
     fn bad_visits_change_nothing() {
         let (_dir, mut store) = fresh_store();
         let (campus_id, session_id) = open_salon(&mut store);
-        let known = store.save_student(&student_input(campus_id, "さくら")).unwrap();
-        let spoilers: Vec<Box<dyn Fn(&mut VisitInput)>> = vec![
-            Box::new(|v| v.topics.clear()),
-            Box::new(|v| v.follow_up_on = Some("2025-02-30".into())),
-            Box::new(|v| v.note = "長".repeat(20_001)),
-            Box::new(|v| v.minutes = 10_000),
-            Box::new(|v| v.session_id = 999),
-            Box::new(|v| v.student_id = Some(999)),
-            Box::new(|v| v.id = Some(999)),
-            Box::new(|v| {
-                v.new_student = Some(NewStudent { display_name: String::new(), grade: None })
-            }),
+        let known = store
+            .save_student(&student_input(campus_id, "さくら"))
+            .unwrap();
+        let spoilers: Vec<fn(&mut VisitInput)> = vec![
+            |v| v.topics.clear(),
+            |v| v.follow_up_on = Some("2025-02-30".into()),
+            |v| v.note = "長".repeat(20_001),
+            |v| v.minutes = 10_000,
+            |v| v.session_id = 999,
+            |v| v.student_id = Some(999),
+            |v| v.id = Some(999),
+            |v| {
+                v.new_student = Some(NewStudent {
+                    display_name: String::new(),
+                    grade: None,
+                })
+            },
         ];
         for spoil in spoilers {
             let mut input = visit_input(session_id, "メモ");

@@ -1,0 +1,331 @@
+//! The commands the UI calls. Each parses its input, calls the store, and maps errors; the
+//! rules live in salon-core and salon-store.
+
+use chrono::{Datelike, NaiveDate};
+use salon_core::{
+    now_tokyo, today_tokyo, Campus, CampusInput, SalonSession, SessionOpen, Student, StudentInput,
+    Visit, VisitInput,
+};
+use salon_store::{Store, Vault};
+use serde::Serialize;
+use tauri::State;
+use zeroize::Zeroizing;
+
+use crate::error::IpcError;
+use crate::prefs::Preferences;
+use crate::state::AppState;
+
+type Answer<T> = Result<T, IpcError>;
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppStatus {
+    initialized: bool,
+    unlocked: bool,
+    language: String,
+    idle_minutes: u32,
+}
+
+#[tauri::command]
+pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+    let prefs = state.prefs.lock().map(|p| p.clone()).unwrap_or_default();
+    AppStatus {
+        initialized: state.vault.is_initialized(),
+        unlocked: state.is_unlocked(),
+        language: prefs.language,
+        idle_minutes: prefs.idle_minutes,
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupDone {
+    recovery_key: String,
+}
+
+/// Argon2id takes a noticeable moment by design: run it off the UI thread.
+async fn with_vault<T: Send + 'static>(
+    state: &State<'_, AppState>,
+    f: impl FnOnce(&Vault) -> salon_store::Result<T> + Send + 'static,
+) -> Answer<T> {
+    let vault = state.vault.clone();
+    tauri::async_runtime::spawn_blocking(move || f(&vault))
+        .await
+        .map_err(|_| IpcError::internal("key derivation failed"))?
+        .map_err(IpcError::from)
+}
+
+#[tauri::command]
+pub async fn setup(
+    state: State<'_, AppState>,
+    passphrase: String,
+    confirm: String,
+) -> Answer<SetupDone> {
+    let (passphrase, confirm) = (Zeroizing::new(passphrase), Zeroizing::new(confirm));
+    let (store, recovery) = with_vault(&state, move |v| v.create(&passphrase, &confirm)).await?;
+    state.put_store(store);
+    Ok(SetupDone {
+        recovery_key: recovery.display().to_owned(),
+    })
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Answer<()> {
+    let passphrase = Zeroizing::new(passphrase);
+    let store = with_vault(&state, move |v| v.unlock(&passphrase)).await?;
+    state.put_store(store);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn unlock_with_recovery(state: State<'_, AppState>, recovery_key: String) -> Answer<()> {
+    let recovery_key = Zeroizing::new(recovery_key);
+    let store = with_vault(&state, move |v| v.unlock_with_recovery(&recovery_key)).await?;
+    state.put_store(store);
+    Ok(())
+}
+
+#[tauri::command]
+pub fn lock(state: State<'_, AppState>) {
+    state.lock();
+}
+
+#[tauri::command]
+pub async fn change_passphrase(
+    state: State<'_, AppState>,
+    current: String,
+    next: String,
+    confirm: String,
+) -> Answer<()> {
+    if !state.is_unlocked() {
+        return Err(IpcError::locked());
+    }
+    let (current, next, confirm) = (
+        Zeroizing::new(current),
+        Zeroizing::new(next),
+        Zeroizing::new(confirm),
+    );
+    with_vault(&state, move |v| {
+        v.change_passphrase(&current, &next, &confirm)
+    })
+    .await
+}
+
+#[tauri::command]
+pub fn touch(state: State<'_, AppState>) {
+    state.touch();
+}
+
+#[tauri::command]
+pub fn set_preferences(
+    state: State<'_, AppState>,
+    language: String,
+    idle_minutes: u32,
+) -> Answer<Preferences> {
+    let prefs = Preferences {
+        language,
+        idle_minutes,
+    }
+    .validate()?;
+    prefs.save(state.vault.dir())?;
+    if let Ok(mut current) = state.prefs.lock() {
+        *current = prefs.clone();
+    }
+    state.touch();
+    Ok(prefs)
+}
+
+#[tauri::command]
+pub fn list_campuses(state: State<'_, AppState>) -> Answer<Vec<Campus>> {
+    state.with_store(|s| Ok(s.campuses()?))
+}
+
+#[tauri::command]
+pub fn save_campus(state: State<'_, AppState>, campus: CampusInput) -> Answer<Campus> {
+    state.with_store(|s| Ok(s.save_campus(&campus)?))
+}
+
+/// The Today screen in one answer.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Today {
+    date: NaiveDate,
+    /// 1 = Monday … 7 = Sunday.
+    weekday: u32,
+    campus: Option<Campus>,
+    campuses: Vec<Campus>,
+    session: Option<SalonSession>,
+    visits: Vec<Visit>,
+}
+
+#[tauri::command]
+pub fn today(state: State<'_, AppState>, campus_id: Option<i64>) -> Answer<Today> {
+    state.with_store(|s| today_at(s, today_tokyo(), campus_id))
+}
+
+/// The campus of the day: the one asked for, else one whose salon is open today, else the
+/// one the schedule names for today's weekday.
+fn today_at(store: &Store, date: NaiveDate, campus_id: Option<i64>) -> Answer<Today> {
+    let campuses = store.campuses()?;
+    let weekday = date.weekday().number_from_monday();
+    let chosen = match campus_id {
+        Some(id) => Some(store.campus(id)?),
+        None => {
+            let open_today = store
+                .sessions_on(date)?
+                .into_iter()
+                .find(SalonSession::is_open);
+            open_today
+                .and_then(|s| campuses.iter().find(|c| c.id == s.campus_id))
+                .or_else(|| campuses.iter().find(|c| u32::from(c.weekday) == weekday))
+                .cloned()
+        }
+    };
+    let session = match &chosen {
+        Some(c) => store.session_on(c.id, date)?,
+        None => None,
+    };
+    let visits = match &session {
+        Some(s) => store.visits_in_session(s.id)?,
+        None => Vec::new(),
+    };
+    Ok(Today {
+        date,
+        weekday,
+        campus: chosen,
+        campuses,
+        session,
+        visits,
+    })
+}
+
+#[tauri::command]
+pub fn open_session(
+    state: State<'_, AppState>,
+    campus_id: i64,
+    format: String,
+    place: String,
+) -> Answer<SalonSession> {
+    let input = SessionOpen {
+        campus_id,
+        format,
+        place,
+    };
+    let now = now_tokyo();
+    state.with_store(|s| Ok(s.open_session(&input, now.date_naive(), now.time())?))
+}
+
+#[tauri::command]
+pub fn close_session(state: State<'_, AppState>, session_id: i64) -> Answer<SalonSession> {
+    state.with_store(|s| Ok(s.close_session(session_id, now_tokyo().time())?))
+}
+
+#[tauri::command]
+pub fn list_students(
+    state: State<'_, AppState>,
+    campus_id: Option<i64>,
+    query: Option<String>,
+) -> Answer<Vec<Student>> {
+    state.with_store(|s| Ok(s.students(campus_id, query.as_deref().unwrap_or(""))?))
+}
+
+#[tauri::command]
+pub fn save_student(state: State<'_, AppState>, student: StudentInput) -> Answer<Student> {
+    state.with_store(|s| Ok(s.save_student(&student)?))
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StudentPage {
+    student: Student,
+    visits: Vec<Visit>,
+}
+
+#[tauri::command]
+pub fn get_student(state: State<'_, AppState>, student_id: i64) -> Answer<StudentPage> {
+    state.with_store(|s| {
+        Ok(StudentPage {
+            student: s.student(student_id)?,
+            visits: s.visits_of_student(student_id)?,
+        })
+    })
+}
+
+#[tauri::command]
+pub fn save_visit(state: State<'_, AppState>, visit: VisitInput) -> Answer<Visit> {
+    state.with_store(|s| Ok(s.save_visit(&visit)?))
+}
+
+#[tauri::command]
+pub fn get_visit(state: State<'_, AppState>, visit_id: i64) -> Answer<Visit> {
+    state.with_store(|s| Ok(s.visit(visit_id)?))
+}
+
+#[tauri::command]
+pub fn get_draft(state: State<'_, AppState>, key: String) -> Answer<Option<String>> {
+    state.with_store(|s| Ok(s.draft(&key)?))
+}
+
+#[tauri::command]
+pub fn save_draft(state: State<'_, AppState>, key: String, body: String) -> Answer<()> {
+    state.with_store(|s| Ok(s.save_draft(&key, &body)?))
+}
+
+#[tauri::command]
+pub fn discard_draft(state: State<'_, AppState>, key: String) -> Answer<()> {
+    state.with_store(|s| Ok(s.discard_draft(&key)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveTime;
+
+    const PASS: &str = "さくら咲くキャンパス2025";
+
+    fn campus(store: &mut Store, name: &str, weekday: i64) -> Campus {
+        store
+            .save_campus(&CampusInput {
+                id: None,
+                name: name.into(),
+                weekday,
+                start_time: "13:00".into(),
+                end_time: "16:00".into(),
+                place: String::new(),
+                default_format: "in_person".into(),
+                hq_code: None,
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn today_prefers_an_open_salon_then_the_schedule() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut store, _) = Vault::new(dir.path()).create(PASS, PASS).unwrap();
+        // 2025-02-25 is a Tuesday.
+        let tuesday = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+        assert!(today_at(&store, tuesday, None).unwrap().campus.is_none());
+        let monday_campus = campus(&mut store, "月曜校", 1);
+        let tuesday_campus = campus(&mut store, "火曜校", 2);
+        let today = today_at(&store, tuesday, None).unwrap();
+        assert_eq!(
+            (today.weekday, today.campus.unwrap().id),
+            (2, tuesday_campus.id)
+        );
+        let open = SessionOpen {
+            campus_id: monday_campus.id,
+            format: "online".into(),
+            place: String::new(),
+        };
+        store
+            .open_session(&open, tuesday, NaiveTime::from_hms_opt(10, 0, 0).unwrap())
+            .unwrap();
+        let today = today_at(&store, tuesday, None).unwrap();
+        assert_eq!(today.campus.unwrap().id, monday_campus.id);
+        assert!(today.session.unwrap().is_open());
+        assert_eq!(
+            today_at(&store, tuesday, Some(999)).unwrap_err().code,
+            "not_found"
+        );
+    }
+}

@@ -1,0 +1,101 @@
+//! Preferences that say nothing about any person (language, auto-lock time), kept in a small
+//! JSON file beside the database so the lock screen can speak the supporter's language.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::IpcError;
+
+const PREFS_FILE: &str = "preferences.json";
+/// Auto-lock after this many idle minutes unless the supporter chose otherwise.
+pub const DEFAULT_IDLE_MINUTES: u32 = 5;
+const IDLE_MINUTES_RANGE: (u32, u32) = (1, 120);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preferences {
+    pub language: String,
+    pub idle_minutes: u32,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Preferences {
+            language: "ja".into(),
+            idle_minutes: DEFAULT_IDLE_MINUTES,
+        }
+    }
+}
+
+impl Preferences {
+    pub fn validate(self) -> Result<Self, IpcError> {
+        if !matches!(self.language.as_str(), "ja" | "en") {
+            return Err(IpcError::invalid("invalid_choice", "language"));
+        }
+        let (min, max) = IDLE_MINUTES_RANGE;
+        if !(min..=max).contains(&self.idle_minutes) {
+            return Err(IpcError::invalid("out_of_range", "idleMinutes"));
+        }
+        Ok(self)
+    }
+
+    fn path(dir: &Path) -> PathBuf {
+        dir.join(PREFS_FILE)
+    }
+
+    /// Reads the preferences; a missing or unreadable file gives the defaults.
+    pub fn load(dir: &Path) -> Self {
+        std::fs::read(Self::path(dir))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Preferences>(&bytes).ok())
+            .and_then(|p| p.validate().ok())
+            .unwrap_or_default()
+    }
+
+    pub fn save(&self, dir: &Path) -> Result<(), IpcError> {
+        std::fs::create_dir_all(dir)
+            .and_then(|_| {
+                std::fs::write(
+                    Self::path(dir),
+                    serde_json::to_vec_pretty(self).unwrap_or_default(),
+                )
+            })
+            .map_err(|_| IpcError::internal("could not save preferences"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preferences_round_trip_and_fall_back_to_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(Preferences::load(dir.path()), Preferences::default());
+        let p = Preferences {
+            language: "en".into(),
+            idle_minutes: 10,
+        }
+        .validate()
+        .unwrap();
+        p.save(dir.path()).unwrap();
+        assert_eq!(Preferences::load(dir.path()), p);
+        std::fs::write(dir.path().join(PREFS_FILE), b"{broken").unwrap();
+        assert_eq!(Preferences::load(dir.path()), Preferences::default());
+    }
+
+    #[test]
+    fn bad_preferences_are_refused() {
+        let bad = Preferences {
+            language: "fr".into(),
+            idle_minutes: 5,
+        };
+        assert_eq!(bad.validate().unwrap_err().field, Some("language"));
+        let bad = Preferences {
+            language: "ja".into(),
+            idle_minutes: 0,
+        };
+        assert_eq!(bad.validate().unwrap_err().field, Some("idleMinutes"));
+    }
+}

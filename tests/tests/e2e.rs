@@ -1,0 +1,193 @@
+//! End-to-end: the real app window (tauri-driver + WebKitWebDriver, under Xvfb) through a
+//! salon day, a restart, a wrong passphrase and a crash with a draft open.
+//!
+//! Run with `xvfb-run -a cargo test -p salon-tests --features e2e --test e2e` after building
+//! the app (`cargo build -p salon-app`). Screenshots go to `tests/screenshots/`.
+#![cfg(feature = "e2e")]
+
+#[path = "support/driver.rs"]
+mod driver;
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use chrono::Datelike;
+use driver::App;
+use salon_store::DB_FILE;
+
+const PASSPHRASE: &str = "さくら咲く相談室2025";
+
+fn shots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
+}
+
+fn tokyo_weekday() -> u32 {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .weekday()
+        .number_from_monday()
+}
+
+fn assert_no_file_holds(home: &Path, secrets: &[&str]) {
+    for secret in secrets {
+        let found = support::files_containing(home, secret);
+        assert!(found.is_empty(), "{secret} found in the clear in {found:?}");
+    }
+}
+
+/// First run: setup with a short passphrase refused, then a Japanese one; the recovery key.
+fn first_run_setup(app: &App) -> String {
+    app.wait_for_screen("setup");
+    app.screenshot("01-setup");
+    app.type_into("setup-passphrase", "短すぎる");
+    app.type_into("setup-confirm", "短すぎる");
+    app.click("setup-submit");
+    let error = app.text("form-error");
+    assert!(error.contains("8文字"), "short passphrase message: {error}");
+    app.screenshot("02-setup-too-short");
+    app.type_into("setup-passphrase", PASSPHRASE);
+    app.type_into("setup-confirm", PASSPHRASE);
+    app.click("setup-submit");
+    app.wait_for_screen("recovery");
+    let recovery_key = app.text("recovery-key");
+    assert_eq!(
+        recovery_key.trim().len(),
+        39,
+        "eight groups of four: {recovery_key}"
+    );
+    app.screenshot("03-recovery-key");
+    app.click("recovery-confirm");
+    app.click("recovery-next");
+    app.wait_for_screen("today");
+    assert!(app.is_present("no-campus"));
+    app.screenshot("04-today-no-campus");
+    recovery_key
+}
+
+fn add_campus_of_today(app: &App) {
+    app.click("nav-campuses");
+    app.wait_for_screen("campuses");
+    app.click("campus-new");
+    app.type_into("campus-name", "柏キャンパス");
+    app.set_value("campus-weekday", &tokyo_weekday().to_string());
+    app.set_value("campus-start", "10:00");
+    app.set_value("campus-end", "13:00");
+    app.type_into("campus-place", "3階 相談室");
+    app.set_value("campus-format", "in_person");
+    app.click("campus-save");
+    app.wait_until("campus row", || {
+        (app.count("campus-row") == 1).then_some(())
+    });
+    app.screenshot("05-campuses");
+}
+
+fn open_salon_and_log_a_visit(app: &App, note: &str) {
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("salon-open");
+    app.find("salon-close");
+    app.screenshot("06-today-open");
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.set_value("visit-student", "new");
+    app.type_into("visit-new-student-name", "はるか");
+    app.set_value("visit-route", "teacher");
+    app.click("visit-topic-job_search");
+    app.click("visit-topic-application_prep");
+    app.type_into("visit-note", note);
+    app.type_into("visit-next-steps", "履歴書の下書きを来週持ってくる");
+    app.type_into(
+        "visit-teacher-summary",
+        "求人票の見方を一緒に確認しました。",
+    );
+    app.screenshot("07-visit-form");
+    app.click("visit-save");
+    app.wait_for_screen("today");
+    app.wait_until("one visit", || (app.count("visit-row") == 1).then_some(()));
+    assert!(app.text("visit-count").contains('1'));
+    assert!(app.text("visit-list").contains("はるか"));
+    app.screenshot("08-today-one-visit");
+}
+
+fn unlock(app: &App) {
+    app.wait_for_screen("unlock");
+    app.type_into("unlock-passphrase", PASSPHRASE);
+    app.click("unlock-submit");
+    app.wait_for_screen("today");
+}
+
+#[test]
+fn a_salon_day_survives_restart_wrong_passphrase_and_a_crash() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let shots = shots_dir();
+    let note = format!(
+        "パン屋のアルバイトの面接が不安とのこと。{}",
+        support::canary("note")
+    );
+    let draft = format!("書きかけのメモ {}", support::canary("draft"));
+
+    // Day one: setup, campus, open the salon, log a visit, quit.
+    let app = App::start(home, &shots);
+    let recovery_key = first_run_setup(&app);
+    add_campus_of_today(&app);
+    open_salon_and_log_a_visit(&app, &note);
+    app.quit();
+    assert_no_file_holds(home, &[&note, &recovery_key, PASSPHRASE]);
+    let db = std::fs::read(home.join("data").join(DB_FILE)).unwrap();
+    assert!(
+        !db.starts_with(b"SQLite format 3"),
+        "the database must be encrypted"
+    );
+
+    // Start again: a wrong passphrase is refused, the right one shows the visit and its note.
+    let app = App::start(home, &shots);
+    app.wait_for_screen("unlock");
+    app.screenshot("09-unlock");
+    app.type_into("unlock-passphrase", "ちがう合言葉です");
+    app.click("unlock-submit");
+    let error = app.text("form-error");
+    assert!(
+        error.contains("パスフレーズが違います"),
+        "wrong passphrase message: {error}"
+    );
+    app.screenshot("10-unlock-wrong");
+    app.type_into("unlock-passphrase", PASSPHRASE);
+    app.click("unlock-submit");
+    app.wait_for_screen("today");
+    app.wait_until("the visit", || (app.count("visit-row") == 1).then_some(()));
+    app.click("visit-row");
+    app.wait_for_screen("visit");
+    assert_eq!(app.value("visit-note"), note);
+    app.screenshot("11-visit-after-restart");
+
+    // A new visit typed but never saved, then the app is killed.
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.type_into("visit-note", &draft);
+    app.wait_until("draft saved", || {
+        (!app.text("draft-status").trim().is_empty()).then_some(())
+    });
+    app.screenshot("12-visit-draft-saving");
+    app.kill(home);
+
+    // After the crash the draft comes back where it was.
+    let app = App::start(home, &shots);
+    unlock(&app);
+    app.find("draft-notice");
+    app.screenshot("13-today-draft-notice");
+    app.click("draft-resume");
+    app.wait_for_screen("visit");
+    assert_eq!(app.value("visit-note"), draft);
+    app.screenshot("14-draft-restored");
+
+    // Locked: nothing typed is anywhere in the clear.
+    app.click("lock-button");
+    app.wait_for_screen("unlock");
+    assert_no_file_holds(home, &[&note, &draft, &recovery_key, PASSPHRASE]);
+    app.quit();
+    assert_no_file_holds(home, &[&note, &draft, &recovery_key, PASSPHRASE]);
+}

@@ -1,0 +1,83 @@
+//! Helpers shared by the cross-crate tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+/// Every regular file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(path),
+                Ok(t) if t.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    text.encode_utf16()
+        .flat_map(|u| {
+            if big_endian {
+                u.to_be_bytes()
+            } else {
+                u.to_le_bytes()
+            }
+        })
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The files under `dir` that hold `text` in UTF-8, UTF-16LE or UTF-16BE.
+pub fn files_containing(dir: &Path, text: &str) -> Vec<PathBuf> {
+    let forms = [
+        text.as_bytes().to_vec(),
+        utf16(text, false),
+        utf16(text, true),
+    ];
+    files_under(dir)
+        .into_iter()
+        .filter(|path| {
+            std::fs::read(path)
+                .map(|bytes| forms.iter().any(|f| contains(&bytes, f)))
+                .unwrap_or(false)
+        })
+        .collect()
+}
+
+/// A marker no real note would contain, different on every run.
+pub fn canary(label: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("CANARY-{label}-{nanos:09}-{}", std::process::id())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scanner_finds_each_encoding() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("a"), "前後CANARY-x後").unwrap();
+        std::fs::write(dir.path().join("sub/b"), utf16("CANARY-x", false)).unwrap();
+        std::fs::write(dir.path().join("c"), utf16("CANARY-x", true)).unwrap();
+        std::fs::write(dir.path().join("d"), "nothing").unwrap();
+        assert_eq!(files_containing(dir.path(), "CANARY-x").len(), 3);
+    }
+}

@@ -1,0 +1,257 @@
+// The only module that touches `window.__TAURI__`. Every backend call goes through here,
+// so the IPC contract (command names, camelCase argument keys, error shape) lives in one place.
+
+/** @typedef {"ja"|"en"} Language */
+/** @typedef {"in_person"|"online"} SalonFormat */
+/** @typedef {"self"|"teacher"|"outreach"|"appointment"|"repeat"} Route */
+/** @typedef {"enrolled"|"on_leave"|"graduated"|"withdrawn"} Enrolment */
+/** @typedef {"undecided"|"further_study"|"employment"|"other"} PathStatus */
+
+/**
+ * @typedef {object} AppStatus
+ * @property {boolean} initialized
+ * @property {boolean} unlocked
+ * @property {Language} language
+ * @property {number} idleMinutes
+ */
+
+/**
+ * @typedef {object} Preferences
+ * @property {Language} language
+ * @property {number} idleMinutes
+ */
+
+/**
+ * @typedef {object} Campus
+ * @property {number} id
+ * @property {string} name
+ * @property {number} weekday 1 = Monday … 7 = Sunday
+ * @property {string} startTime "HH:MM"
+ * @property {string} endTime "HH:MM"
+ * @property {string} place
+ * @property {SalonFormat} defaultFormat
+ * @property {string|null} hqCode
+ */
+
+/** @typedef {Omit<Campus, "id"> & {id: number|null}} CampusInput */
+
+/**
+ * @typedef {object} SalonSession
+ * @property {number} id
+ * @property {number} campusId
+ * @property {string} date "YYYY-MM-DD"
+ * @property {string} openedAt "HH:MM"
+ * @property {string|null} closedAt
+ * @property {SalonFormat} format
+ * @property {string} place
+ */
+
+/**
+ * @typedef {object} Student
+ * @property {number} id
+ * @property {string} displayName
+ * @property {number|null} grade
+ * @property {number} campusId
+ * @property {Enrolment} enrolment
+ * @property {PathStatus} pathStatus
+ * @property {string|null} pathDecidedOn
+ * @property {number} visitCount
+ * @property {string|null} lastVisitOn
+ */
+
+/**
+ * @typedef {object} StudentInput
+ * @property {number|null} id
+ * @property {string} displayName
+ * @property {number|null} grade
+ * @property {number} campusId
+ * @property {Enrolment} enrolment
+ * @property {PathStatus} pathStatus
+ * @property {string|null} pathDecidedOn
+ */
+
+/**
+ * @typedef {object} Visit
+ * @property {number} id
+ * @property {number} sessionId
+ * @property {string} date
+ * @property {number} campusId
+ * @property {number|null} studentId
+ * @property {string|null} studentName
+ * @property {Route} route
+ * @property {string[]} topics
+ * @property {number} minutes
+ * @property {string} note
+ * @property {string} nextSteps
+ * @property {string|null} followUpOn
+ * @property {boolean} concern
+ * @property {string} teacherSummary
+ */
+
+/**
+ * @typedef {object} VisitInput
+ * @property {number|null} id
+ * @property {number} sessionId
+ * @property {number|null} studentId
+ * @property {{displayName: string, grade: number|null}|null} newStudent
+ * @property {string} route
+ * @property {string[]} topics
+ * @property {number} minutes
+ * @property {string} note
+ * @property {string} nextSteps
+ * @property {string|null} followUpOn
+ * @property {boolean} concern
+ * @property {string} teacherSummary
+ */
+
+/**
+ * @typedef {object} TodayView
+ * @property {string} date
+ * @property {number} weekday
+ * @property {Campus|null} campus
+ * @property {Campus[]} campuses
+ * @property {SalonSession|null} session
+ * @property {Visit[]} visits
+ */
+
+/**
+ * The one error shape every command rejects with.
+ * @typedef {object} ApiError
+ * @property {string} code
+ * @property {string} message
+ * @property {string} [field]
+ */
+
+/** Codes the catalogue knows; anything else is shown as `errors.internal`. */
+export const ERROR_CODES = [
+  "locked", "not_initialized", "already_initialized", "passphrase_too_short",
+  "passphrase_mismatch", "wrong_passphrase", "wrong_recovery_key", "required", "too_long",
+  "invalid_date", "invalid_time", "out_of_range", "invalid_choice", "session_closed",
+  "session_already_open", "not_found", "storage", "internal", "duplicate", "key_file_damaged",
+];
+
+/** @type {(() => void) | null} */
+let lockedHandler = null;
+
+/**
+ * Called whenever a command fails with `locked`, so the shell can show the unlock screen
+ * no matter which screen made the call.
+ * @param {() => void} handler
+ */
+export function onLockedError(handler) {
+  lockedHandler = handler;
+}
+
+/**
+ * Turns anything a rejected invoke may carry into an ApiError.
+ * @param {unknown} raw
+ * @returns {ApiError}
+ */
+export function toApiError(raw) {
+  if (raw && typeof raw === "object" && "code" in raw && typeof raw.code === "string") {
+    const r = /** @type {{code: string, message?: unknown, field?: unknown}} */ (raw);
+    /** @type {ApiError} */
+    const err = { code: r.code, message: typeof r.message === "string" ? r.message : "" };
+    if (typeof r.field === "string" && r.field) err.field = r.field;
+    return err;
+  }
+  // A plain string or Error comes from Tauri itself (e.g. a command not allowed).
+  return { code: "internal", message: String(raw) };
+}
+
+function tauri() {
+  const t = window.__TAURI__;
+  if (!t) throw { code: "internal", message: "window.__TAURI__ is missing" };
+  return t;
+}
+
+/**
+ * @template T
+ * @param {string} cmd
+ * @param {Record<string, unknown>} [args]
+ * @returns {Promise<T>}
+ */
+async function call(cmd, args) {
+  try {
+    return await tauri().core.invoke(cmd, args);
+  } catch (raw) {
+    const err = toApiError(raw);
+    if (err.code === "locked" && lockedHandler) lockedHandler();
+    throw err;
+  }
+}
+
+/** @returns {Promise<AppStatus>} */
+export const appStatus = () => call("app_status");
+
+/** @param {string} passphrase @param {string} confirm @returns {Promise<{recoveryKey: string}>} */
+export const setup = (passphrase, confirm) => call("setup", { passphrase, confirm });
+
+/** @param {string} passphrase @returns {Promise<null>} */
+export const unlock = (passphrase) => call("unlock", { passphrase });
+
+/** @param {string} recoveryKey @returns {Promise<null>} */
+export const unlockWithRecovery = (recoveryKey) => call("unlock_with_recovery", { recoveryKey });
+
+/** @returns {Promise<null>} */
+export const lock = () => call("lock");
+
+/** @param {string} current @param {string} next @param {string} confirm @returns {Promise<null>} */
+export const changePassphrase = (current, next, confirm) =>
+  call("change_passphrase", { current, next, confirm });
+
+/** @returns {Promise<null>} */
+export const touch = () => call("touch");
+
+/** @param {Preferences} prefs @returns {Promise<Preferences>} */
+export const setPreferences = (prefs) =>
+  call("set_preferences", { language: prefs.language, idleMinutes: prefs.idleMinutes });
+
+/** @returns {Promise<Campus[]>} */
+export const listCampuses = () => call("list_campuses");
+
+/** @param {CampusInput} campus @returns {Promise<Campus>} */
+export const saveCampus = (campus) => call("save_campus", { campus });
+
+/** @param {number|null} campusId @returns {Promise<TodayView>} */
+export const today = (campusId) => call("today", { campusId });
+
+/** @param {number} campusId @param {SalonFormat} format @param {string} place @returns {Promise<SalonSession>} */
+export const openSession = (campusId, format, place) =>
+  call("open_session", { campusId, format, place });
+
+/** @param {number} sessionId @returns {Promise<SalonSession>} */
+export const closeSession = (sessionId) => call("close_session", { sessionId });
+
+/** @param {number|null} campusId @param {string} query @returns {Promise<Student[]>} */
+export const listStudents = (campusId, query) => call("list_students", { campusId, query });
+
+/** @param {StudentInput} student @returns {Promise<Student>} */
+export const saveStudent = (student) => call("save_student", { student });
+
+/** @param {number} studentId @returns {Promise<{student: Student, visits: Visit[]}>} */
+export const getStudent = (studentId) => call("get_student", { studentId });
+
+/** @param {VisitInput} visit @returns {Promise<Visit>} */
+export const saveVisit = (visit) => call("save_visit", { visit });
+
+/** @param {number} visitId @returns {Promise<Visit>} */
+export const getVisit = (visitId) => call("get_visit", { visitId });
+
+/** @param {string} key @returns {Promise<string|null>} */
+export const getDraft = (key) => call("get_draft", { key });
+
+/** @param {string} key @param {string} body @returns {Promise<null>} */
+export const saveDraft = (key, body) => call("save_draft", { key, body });
+
+/** @param {string} key @returns {Promise<null>} */
+export const discardDraft = (key) => call("discard_draft", { key });
+
+/**
+ * Subscribes to the backend's idle auto-lock.
+ * @param {() => void} handler
+ * @returns {Promise<TauriUnlisten>}
+ */
+export function listenLocked(handler) {
+  return tauri().event.listen("salon://locked", () => handler());
+}

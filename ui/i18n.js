@@ -1,0 +1,117 @@
+// The message catalogue. Every user-visible string comes from ui/i18n/<lang>.json;
+// modules ask for a dotted key (`t("today.title")`) and never hold literal UI text.
+
+import { ERROR_CODES } from "./api.js";
+
+/** @typedef {import("./api.js").Language} Language */
+/** @typedef {import("./api.js").ApiError} ApiError */
+/** @typedef {{[key: string]: string | Catalogue}} Catalogue */
+
+/** @type {Catalogue} */
+let catalogue = {};
+/** @type {Language} */
+let current = "ja";
+
+/**
+ * Loads a catalogue and makes it current. Japanese is the fallback if the file cannot be read.
+ * @param {Language} lang
+ */
+export async function loadLanguage(lang) {
+  const chosen = lang === "en" ? "en" : "ja";
+  const res = await fetch(`i18n/${chosen}.json`);
+  if (!res.ok) throw new Error(`catalogue ${chosen}: HTTP ${res.status}`);
+  catalogue = await res.json();
+  current = chosen;
+  document.documentElement.lang = chosen;
+  document.title = t("app.title");
+}
+
+/** @returns {Language} */
+export function language() {
+  return current;
+}
+
+/**
+ * @param {string} key dotted path into the catalogue
+ * @param {Record<string, string|number>} [vars] values for `{name}` placeholders
+ * @returns {string}
+ */
+export function t(key, vars) {
+  /** @type {string | Catalogue | undefined} */
+  let node = catalogue;
+  for (const part of key.split(".")) {
+    node = typeof node === "object" ? node[part] : undefined;
+  }
+  if (typeof node !== "string") {
+    console.warn(`i18n: missing key ${key}`);
+    return key;
+  }
+  if (!vars) return node;
+  return node.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+}
+
+/**
+ * The catalogue message for a backend error. The backend's `message` is developer text
+ * and is never shown; an unknown code reads as `errors.internal`.
+ * @param {ApiError} err
+ */
+export function errorText(err) {
+  if (ERROR_CODES.includes(err.code)) return t(`errors.${err.code}`);
+  console.error("unknown error code", err.code, err.message);
+  return t("errors.internal");
+}
+
+/**
+ * Parses "YYYY-MM-DD" as a calendar date (no time zone involved).
+ * @param {string} iso
+ * @returns {{y: number, m: number, d: number, weekday: number} | null} weekday 1 = Monday
+ */
+export function parseIsoDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const js = new Date(Date.UTC(y, mo - 1, d)).getUTCDay(); // 0 = Sunday
+  return { y, m: mo, d, weekday: js === 0 ? 7 : js };
+}
+
+/**
+ * "2025年2月25日(火)" in Japanese, "Tue, 25 Feb 2025" in English.
+ * @param {string|null|undefined} iso
+ */
+export function formatDate(iso) {
+  const p = iso ? parseIsoDate(iso) : null;
+  if (!p) return iso || "";
+  return t("format.date", {
+    y: p.y,
+    m: p.m,
+    d: p.d,
+    mon: t(`month.${p.m}`),
+    wd: t(`weekday.short.${p.weekday}`),
+  });
+}
+
+/** @param {number} weekday 1 = Monday */
+export function weekdayName(weekday) {
+  return t(`weekday.long.${weekday}`);
+}
+
+/** @param {number|null} grade */
+export function gradeLabel(grade) {
+  return grade ? t("student.gradeN", { n: grade }) : t("student.gradeNone");
+}
+
+/** Labels of enumerated codes, e.g. label("route", "self") → "自発". */
+/** @param {"format"|"route"|"topic"|"enrolment"|"pathStatus"} kind @param {string} code */
+export function label(kind, code) {
+  return t(`${kind}.${code}`);
+}
+
+export const FORMATS = /** @type {const} */ (["in_person", "online"]);
+export const ROUTES = /** @type {const} */ (["self", "teacher", "outreach", "appointment", "repeat"]);
+export const TOPICS = /** @type {const} */ ([
+  "further_study", "job_search", "application_prep", "part_time", "family",
+  "school_life", "friends", "wellbeing", "unsure_future", "other",
+]);
+export const ENROLMENTS = /** @type {const} */ (["enrolled", "on_leave", "graduated", "withdrawn"]);
+export const PATH_STATUSES = /** @type {const} */ (["undecided", "further_study", "employment", "other"]);
+export const WEEKDAYS = /** @type {const} */ ([1, 2, 3, 4, 5, 6, 7]);

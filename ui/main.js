@@ -1,0 +1,243 @@
+// The shell: decides the first screen from app_status, draws the navigation, routes between
+// screens, and owns locking (manual, Ctrl+L, and the backend's idle auto-lock).
+
+import * as api from "./api.js";
+import { h, isTyping, clear } from "./dom.js";
+import { errorText, loadLanguage, t } from "./i18n.js";
+import * as setup from "./screens/setup.js";
+import * as recovery from "./screens/recovery.js";
+import * as unlock from "./screens/unlock.js";
+import * as today from "./screens/today.js";
+import * as visit from "./screens/visit.js";
+import * as campuses from "./screens/campuses.js";
+import * as students from "./screens/students.js";
+import * as student from "./screens/student.js";
+import * as settings from "./screens/settings.js";
+
+/** @typedef {import("./api.js").Preferences} Preferences */
+
+/**
+ * What a screen hands back to the shell.
+ * @typedef {object} View
+ * @property {HTMLElement} el the screen root (data-testid="screen")
+ * @property {() => Promise<void>} [leave] called before the screen goes away (flush drafts here)
+ * @property {(event: KeyboardEvent) => boolean} [onKey] screen shortcuts; true = handled
+ */
+
+/**
+ * What the shell lends to every screen.
+ * @typedef {object} Ctx
+ * @property {(name: ScreenName, params?: Record<string, unknown>) => Promise<void>} go
+ * @property {() => Promise<void>} lock
+ * @property {Preferences} prefs
+ * @property {(prefs: Preferences) => Promise<void>} applyPrefs reloads the catalogue and redraws
+ * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
+ */
+
+/** @typedef {"setup"|"recovery"|"unlock"|"today"|"visit"|"campuses"|"students"|"student"|"settings"} ScreenName */
+/** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
+
+/** @type {Record<ScreenName, {render: Render}>} */
+const SCREENS = { setup, recovery, unlock, today, visit, campuses, students, student, settings };
+
+/** Screens shown while the store is locked or not yet set up: no navigation there. */
+const OUTSIDE = new Set(["setup", "recovery", "unlock"]);
+
+const NAV = /** @type {const} */ ([
+  ["today", "nav.today"],
+  ["students", "nav.students"],
+  ["campuses", "nav.campuses"],
+  ["settings", "nav.settings"],
+]);
+
+/** @type {{name: ScreenName|null, params: Record<string, unknown>, view: View|null, seq: number}} */
+const current = { name: null, params: {}, view: null, seq: 0 };
+
+/** @type {Ctx} */
+const ctx = {
+  go,
+  lock: lockNow,
+  prefs: { language: "ja", idleMinutes: 10 },
+  applyPrefs,
+  state: { campusId: null },
+};
+
+const shell = h("div", { class: "shell" });
+const nav = h("nav", { class: "nav", "aria-label": "main" });
+const main = h("main", { class: "content", id: "content" });
+
+/** Lets the current screen flush its state (a visit draft) before it is replaced. */
+async function leaveCurrent() {
+  const view = current.view;
+  current.view = null;
+  if (view && view.leave) {
+    try {
+      await view.leave();
+    } catch (err) {
+      // A failed flush (e.g. `locked`) must not block leaving; drafts are saved continuously.
+      console.warn("leave failed", err);
+    }
+  }
+}
+
+/**
+ * @param {ScreenName} name
+ * @param {Record<string, unknown>} [params]
+ */
+async function go(name, params = {}) {
+  const seq = ++current.seq;
+  await leaveCurrent();
+  let view;
+  try {
+    view = await SCREENS[name].render(ctx, params);
+  } catch (err) {
+    if (seq !== current.seq) return;
+    view = failedView(name, err);
+  }
+  if (seq !== current.seq) return; // a later navigation won the race
+  // The recovery key must not outlive its screen, so its params are never kept.
+  current.name = name;
+  current.params = name === "recovery" ? {} : params;
+  current.view = view;
+  drawNav();
+  main.replaceChildren(view.el);
+  main.scrollTop = 0;
+  focusFirst(view.el);
+}
+
+/**
+ * A screen whose data could not be loaded still shows where the user is and why.
+ * @param {ScreenName|"error"} name
+ * @param {unknown} err
+ * @returns {View}
+ */
+function failedView(name, err) {
+  console.error(err);
+  const area = h("p", { class: "form-error", role: "alert", testid: "form-error", text: errorText(api.toApiError(err)) });
+  const el = h("section", { class: "screen", testid: "screen", "data-screen": name },
+    h("h1", { text: t(`screen.${name}`) }), area);
+  return { el };
+}
+
+/** @param {HTMLElement} root */
+function focusFirst(root) {
+  const target = root.querySelector("[autofocus]");
+  if (target instanceof HTMLElement) target.focus();
+}
+
+function drawNav() {
+  const outside = current.name === null || OUTSIDE.has(current.name);
+  shell.classList.toggle("outside", outside);
+  nav.hidden = outside;
+  if (outside) return clear(nav);
+  const active = current.name === "visit" ? "today" : current.name === "student" ? "students" : current.name;
+  nav.replaceChildren(
+    h("div", { class: "brand", text: t("app.title") }),
+    h("ul", { class: "nav-list" }, NAV.map(([name, key]) => h("li", {},
+      h("button", {
+        type: "button",
+        class: "nav-item",
+        testid: `nav-${name}`,
+        "aria-current": active === name ? "page" : null,
+        text: t(key),
+        onclick: () => go(name),
+      })))),
+    h("div", { class: "nav-foot" },
+      h("button", { type: "button", class: "lock-button", testid: "lock-button", text: t("nav.lock"), onclick: lockNow }),
+      h("p", { class: "hint", text: t("nav.lockHint") })),
+  );
+}
+
+/** Manual lock: flush the open form's draft first, then lock the store. */
+async function lockNow() {
+  if (current.name && OUTSIDE.has(current.name)) return;
+  await leaveCurrent();
+  try {
+    await api.lock();
+  } catch (err) {
+    console.warn("lock failed", err); // already locked is fine: the unlock screen is what we want
+  }
+  await go("unlock");
+}
+
+let lockingByBackend = false;
+/** The backend locked by itself (idle) or a call found it locked. */
+async function lockedByBackend() {
+  // The open form's flush fails with `locked` and reports here again: one unlock screen is enough.
+  if (lockingByBackend || (current.name && OUTSIDE.has(current.name))) return;
+  lockingByBackend = true;
+  try {
+    await go("unlock", { reason: "idle" });
+  } finally {
+    lockingByBackend = false;
+  }
+}
+
+/** @param {Preferences} prefs */
+async function applyPrefs(prefs) {
+  ctx.prefs = prefs;
+  await loadLanguage(prefs.language);
+  if (current.name) await go(current.name, current.params);
+}
+
+let lastTouch = 0;
+/** Reports activity to the idle auto-lock, at most every 30 s. */
+function touchActivity() {
+  if (!current.name || OUTSIDE.has(current.name)) return;
+  const now = Date.now();
+  if (now - lastTouch < 30_000) return;
+  lastTouch = now;
+  api.touch().catch(() => {}); // `locked` is handled by api.onLockedError
+}
+
+/** @param {KeyboardEvent} event */
+function onKeyDown(event) {
+  touchActivity();
+  if (!current.name || OUTSIDE.has(current.name) || event.isComposing || event.keyCode === 229) return;
+  if (event.ctrlKey && !event.altKey && event.key.toLowerCase() === "l") {
+    event.preventDefault();
+    lockNow();
+    return;
+  }
+  if (current.view && current.view.onKey && current.view.onKey(event)) {
+    event.preventDefault();
+    return;
+  }
+  if (event.key === "/" && !event.ctrlKey && !event.altKey && !isTyping(event.target)) {
+    event.preventDefault();
+    go("students", { focusSearch: true });
+  }
+}
+
+/** @returns {Promise<ScreenName>} */
+async function firstScreen() {
+  const status = await api.appStatus();
+  ctx.prefs = { language: status.language, idleMinutes: status.idleMinutes };
+  await loadLanguage(status.language);
+  if (!status.initialized) return "setup";
+  return status.unlocked ? "today" : "unlock";
+}
+
+async function start() {
+  shell.append(nav, main);
+  document.body.replaceChildren(shell);
+  document.addEventListener("keydown", onKeyDown);
+  document.addEventListener("pointerdown", touchActivity, { capture: true });
+  api.onLockedError(() => void lockedByBackend());
+  // The window may be closed or hidden without a navigation: save the open form's draft now.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden" && current.view && current.view.leave) current.view.leave().catch(() => {});
+  });
+  let name;
+  try {
+    name = await firstScreen();
+  } catch (err) {
+    await loadLanguage("ja").catch(() => {});
+    main.replaceChildren(failedView("error", err).el);
+    return;
+  }
+  api.listenLocked(() => void lockedByBackend()).catch((err) => console.error(err));
+  await go(name);
+}
+
+start();

@@ -1,0 +1,141 @@
+// 生徒: find a student in seconds (search as you type), add or edit a pseudonymous profile.
+
+import * as api from "../api.js";
+import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { ENROLMENTS, PATH_STATUSES, formatDate, gradeLabel, label, t } from "../i18n.js";
+
+/** @typedef {import("../api.js").Student} Student */
+/** @typedef {import("../api.js").StudentInput} StudentInput */
+/** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../main.js").Ctx} Ctx */
+
+const SEARCH_DEBOUNCE_MS = 150;
+
+/** @type {import("../main.js").Render} */
+export async function render(ctx, params) {
+  const campuses = await api.listCampuses();
+  const error = errorArea();
+  const list = h("div", { class: "student-list" });
+  const editor = h("div", { class: "editor" });
+  const search = h("input", {
+    type: "search", testid: "student-search", placeholder: t("students.searchPlaceholder"),
+    "aria-label": t("students.search"), autofocus: Boolean(params.focusSearch),
+  });
+  /** @type {Array<[string, string]>} */
+  const campusOptions = [["", t("students.allCampuses")], ...campuses.map((c) => /** @type {[string, string]} */ ([String(c.id), c.name]))];
+  const campusFilter = select({ testid: "student-campus-filter", "aria-label": t("students.campusFilter") }, campusOptions,
+    ctx.state.campusId === null ? "" : String(ctx.state.campusId));
+
+  let seq = 0;
+  const refresh = async () => {
+    const mine = ++seq;
+    try {
+      const students = await api.listStudents(campusFilter.value ? Number(campusFilter.value) : null, search.value);
+      if (mine === seq) list.replaceChildren(studentRows(ctx, students, campuses));
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  };
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, SEARCH_DEBOUNCE_MS); });
+  campusFilter.addEventListener("change", refresh);
+  // The search box has nothing to submit; Enter (outside an IME conversion) just searches now.
+  const searchForm = h("form", { class: "search-bar", role: "search" },
+    search, campusFilter, h("span", { class: "hint", text: t("students.searchHint") }));
+  onSubmit(searchForm, refresh);
+
+  const openEditor = () => {
+    const initialCampus = campusFilter.value ? Number(campusFilter.value) : campuses.length ? campuses[0].id : null;
+    editor.replaceChildren(studentForm(null, campuses, initialCampus, () => editor.replaceChildren(), (s) => ctx.go("student", { studentId: s.id })));
+    const first = editor.querySelector("input");
+    if (first) first.focus();
+  };
+  const root = screenRoot("students",
+    h("header", { class: "screen-head" },
+      h("h1", { text: t("students.title") }),
+      h("button", { type: "button", class: "primary", testid: "student-new", text: t("students.new"), onclick: openEditor })),
+    error, searchForm, editor, list);
+  await refresh();
+  return {
+    el: root,
+    onKey: (event) => {
+      if (event.key !== "/" || event.target === search || event.ctrlKey || event.altKey) return false;
+      if (event.target instanceof HTMLElement && event.target.matches("input, textarea, select")) return false;
+      search.focus();
+      return true;
+    },
+  };
+}
+
+/** @param {Ctx} ctx @param {Student[]} students @param {Campus[]} campuses */
+function studentRows(ctx, students, campuses) {
+  if (students.length === 0) return h("p", { class: "empty muted", text: t("students.empty") });
+  const campusName = (/** @type {number} */ id) => (campuses.find((c) => c.id === id) || { name: "" }).name;
+  return h("ul", { class: "rows" }, students.map((s) => h("li", {},
+    h("button", { type: "button", class: "data-row student-row", testid: "student-row", onclick: () => ctx.go("student", { studentId: s.id }) },
+      h("span", { class: "row-title", text: s.displayName }),
+      h("span", { text: gradeLabel(s.grade) }),
+      h("span", { class: "muted", text: campusName(s.campusId) }),
+      h("span", { class: `tag path-${s.pathStatus}`, text: label("pathStatus", s.pathStatus) }),
+      h("span", { text: t("students.visitCount", { n: s.visitCount }) }),
+      h("span", { class: "muted", text: s.lastVisitOn ? t("students.lastVisit", { date: formatDate(s.lastVisitOn) }) : t("students.noVisit") })))));
+}
+
+/**
+ * The add/edit form, shared with the student page.
+ * @param {Student|null} student null = a new student
+ * @param {Campus[]} campuses
+ * @param {number|null} campusId the campus preselected for a new student
+ * @param {() => void} close
+ * @param {(saved: Student) => void} saved
+ */
+export function studentForm(student, campuses, campusId, close, saved) {
+  /** @type {Array<[string, string]>} */
+  const grades = [["", t("student.gradeNone")], ...[1, 2, 3, 4].map((g) => /** @type {[string, string]} */ ([String(g), gradeLabel(g)]))];
+  const c = {
+    name: h("input", { type: "text", testid: "student-name", "data-field": "displayName", maxlength: 60, value: student ? student.displayName : "" }),
+    grade: select({ testid: "student-grade", "data-field": "grade" }, grades, student && student.grade ? String(student.grade) : ""),
+    campus: select({ testid: "student-campus", "data-field": "campusId" }, campuses.map((x) => [String(x.id), x.name]),
+      String(student ? student.campusId : campusId ?? "")),
+    enrolment: select({ testid: "student-enrolment", "data-field": "enrolment" },
+      ENROLMENTS.map((e) => [e, label("enrolment", e)]), student ? student.enrolment : "enrolled"),
+    path: select({ testid: "student-path", "data-field": "pathStatus" },
+      PATH_STATUSES.map((p) => [p, label("pathStatus", p)]), student ? student.pathStatus : "undecided"),
+    decided: h("input", { type: "date", testid: "student-path-date", "data-field": "pathDecidedOn", value: student && student.pathDecidedOn ? student.pathDecidedOn : "" }),
+  };
+  const decidedField = field(t("student.pathDecidedOn"), c.decided);
+  const syncDecided = () => { decidedField.hidden = c.path.value === "undecided"; };
+  c.path.addEventListener("change", syncDecided);
+  syncDecided();
+  const error = errorArea();
+  const form = h("form", { class: "card" },
+    h("h2", { text: student ? t("students.editTitle") : t("students.newTitle") }),
+    h("p", { class: "muted", text: t("students.nameHint") }),
+    error,
+    h("div", { class: "row" }, field(t("student.displayName"), c.name), field(t("student.grade"), c.grade), field(t("student.campus"), c.campus)),
+    h("div", { class: "row" }, field(t("student.enrolment"), c.enrolment), field(t("student.pathStatus"), c.path), decidedField),
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "primary", testid: "student-save", text: t("common.save") }),
+      h("button", { type: "button", text: t("common.cancel"), onclick: close })));
+  onSubmit(form, async () => {
+    const undecided = c.path.value === "undecided";
+    /** @type {StudentInput} */
+    const input = {
+      id: student ? student.id : null,
+      displayName: c.name.value,
+      grade: c.grade.value ? Number(c.grade.value) : null,
+      campusId: Number(c.campus.value),
+      enrolment: /** @type {import("../api.js").Enrolment} */ (c.enrolment.value),
+      pathStatus: /** @type {import("../api.js").PathStatus} */ (c.path.value),
+      pathDecidedOn: undecided || !c.decided.value ? null : c.decided.value,
+    };
+    try {
+      saved(await api.saveStudent(input));
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return form;
+}

@@ -1,0 +1,180 @@
+// 今日: the campus of the day, opening and closing the salon, and today's visits.
+
+import * as api from "../api.js";
+import { errorArea, field, h, isTyping, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { FORMATS, formatDate, label, t, weekdayName } from "../i18n.js";
+
+/** @typedef {import("../api.js").TodayView} TodayView */
+/** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api.js").SalonSession} SalonSession */
+/** @typedef {import("../api.js").Visit} Visit */
+/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../main.js").Ctx} Ctx */
+
+/** The draft key of a not-yet-saved visit in a session (shared with the visit form). */
+/** @param {number} sessionId */
+export const newVisitDraftKey = (sessionId) => `visit:new:${sessionId}`;
+
+/** @type {import("../main.js").Render} */
+export async function render(ctx) {
+  const data = await api.today(ctx.state.campusId);
+  const session = data.session;
+  const open = session !== null && session.closedAt === null;
+  const draft = open && session ? await api.getDraft(newVisitDraftKey(session.id)) : null;
+  const newVisit = () => {
+    if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
+  };
+  const error = errorArea();
+  const root = screenRoot("today",
+    h("header", { class: "screen-head" },
+      h("h1", { text: t("today.title") }),
+      h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
+    error,
+    body(ctx, data, error, draft !== null, newVisit));
+
+  return {
+    el: root,
+    onKey: (event) => {
+      const key = event.key.toLowerCase();
+      const plainN = key === "n" && !event.ctrlKey && !event.altKey && !event.metaKey && !isTyping(event.target);
+      const ctrlN = key === "n" && event.ctrlKey && !event.altKey;
+      if (!open || !(plainN || ctrlN)) return false;
+      newVisit();
+      return true;
+    },
+  };
+}
+
+/**
+ * @param {Ctx} ctx
+ * @param {TodayView} data
+ * @param {HTMLElement} error
+ * @param {boolean} hasDraft
+ * @param {() => void} newVisit
+ */
+function body(ctx, data, error, hasDraft, newVisit) {
+  if (data.campuses.length === 0) {
+    return h("div", { class: "card empty", testid: "no-campus" },
+      h("p", { text: t("today.noCampus") }),
+      h("button", { type: "button", class: "primary", text: t("today.toCampuses"), onclick: () => ctx.go("campuses") }));
+  }
+  const picker = campusPicker(ctx, data);
+  if (!data.campus) {
+    return [picker, h("p", { class: "card empty", text: t("today.noCampusToday") })];
+  }
+  if (!data.session) return [picker, openPanel(ctx, data.campus, error)];
+  return [picker, sessionPanel(ctx, data.session, data.visits, error, hasDraft, newVisit)];
+}
+
+/** @param {Ctx} ctx @param {TodayView} data */
+function campusPicker(ctx, data) {
+  /** @type {Array<[string, string]>} */
+  const options = data.campuses.map((c) => [String(c.id),
+    t("today.campusOption", { name: c.name, weekday: weekdayName(c.weekday), start: c.startTime, end: c.endTime })]);
+  if (!data.campus) options.unshift(["", t("today.pickCampus")]);
+  const el = select({ testid: "today-campus-select", id: "today-campus" }, options, data.campus ? String(data.campus.id) : "");
+  el.addEventListener("change", () => {
+    ctx.state.campusId = el.value ? Number(el.value) : null;
+    ctx.go("today");
+  });
+  return h("div", { class: "campus-picker" }, h("label", { for: "today-campus", text: t("today.campus") }), el);
+}
+
+/** "サロンを開始": format and place default to the campus's own. */
+/** @param {Ctx} ctx @param {Campus} campus @param {HTMLElement} error */
+function openPanel(ctx, campus, error) {
+  const format = select({ testid: "salon-format", "data-field": "format" },
+    FORMATS.map((f) => [f, label("format", f)]), campus.defaultFormat);
+  const place = h("input", { type: "text", testid: "salon-place", "data-field": "place", maxlength: 100, value: campus.place });
+  const form = h("form", { class: "card" },
+    h("h2", { text: t("today.openTitle") }),
+    h("p", { class: "muted", text: t("today.scheduled", { weekday: weekdayName(campus.weekday), start: campus.startTime, end: campus.endTime }) }),
+    h("div", { class: "row" },
+      field(t("today.format"), format),
+      field(t("today.place"), place)),
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "primary", testid: "salon-open", text: t("today.open") })));
+  onSubmit(form, async () => {
+    try {
+      await api.openSession(campus.id, /** @type {import("../api.js").SalonFormat} */ (format.value), place.value);
+      ctx.state.campusId = campus.id;
+      await ctx.go("today");
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return form;
+}
+
+/**
+ * @param {Ctx} ctx
+ * @param {SalonSession} session
+ * @param {Visit[]} visits
+ * @param {HTMLElement} error
+ * @param {boolean} hasDraft
+ * @param {() => void} newVisit
+ */
+function sessionPanel(ctx, session, visits, error, hasDraft, newVisit) {
+  const open = session.closedAt === null;
+  const status = open
+    ? t("today.statusOpen", { start: session.openedAt })
+    : t("today.statusClosed", { start: session.openedAt, end: session.closedAt || "" });
+  return h("div", { class: "session" },
+    h("div", { class: "session-head" },
+      h("p", { class: `status ${open ? "status-open" : "status-closed"}`, testid: "salon-status", text: status }),
+      h("p", { class: "muted", text: [label("format", session.format), session.place].filter(Boolean).join(t("list.separator")) })),
+    open && hasDraft ? draftNotice(ctx, session) : null,
+    open ? h("div", { class: "new-visit" },
+      h("button", { type: "button", class: "primary big", testid: "new-visit", text: t("today.newVisit"), onclick: newVisit }),
+      h("span", { class: "hint", text: t("today.newVisitHint") })) : null,
+    h("h2", { class: "visit-count", testid: "visit-count", text: t("today.visitCount", { n: visits.length }) }),
+    visitList(ctx, visits),
+    open ? closeControls(ctx, session, error) : h("p", { class: "muted", text: t("today.closedNote") }));
+}
+
+/** @param {Ctx} ctx @param {SalonSession} session */
+function draftNotice(ctx, session) {
+  return h("div", { class: "notice", testid: "draft-notice" },
+    h("span", { text: t("today.draftNotice") }),
+    h("button", {
+      type: "button", testid: "draft-resume", text: t("today.draftResume"),
+      onclick: () => ctx.go("visit", { sessionId: session.id, campusId: session.campusId }),
+    }));
+}
+
+/** @param {Ctx} ctx @param {Visit[]} visits */
+export function visitList(ctx, visits) {
+  if (visits.length === 0) return h("p", { class: "empty muted", testid: "visit-list", text: t("today.noVisits") });
+  return h("ol", { class: "visit-list", testid: "visit-list" }, visits.map((v, i) => h("li", {},
+    h("button", { type: "button", class: "visit-row", testid: "visit-row", onclick: () => ctx.go("visit", { visitId: v.id }) },
+      h("span", { class: "visit-no", text: String(i + 1) }),
+      h("span", { class: "visit-name", text: v.studentName || t("visit.anonymous") }),
+      h("span", { class: "tag", text: label("route", v.route) }),
+      h("span", { class: "visit-topics", text: v.topics.map((c) => label("topic", c)).join(t("list.separator")) }),
+      h("span", { class: "visit-minutes", text: t("visit.minutesN", { n: v.minutes }) }),
+      v.concern ? h("span", { class: "badge concern", text: t("visit.concern") }) : null))));
+}
+
+/** "サロンを終了" asks in the page (window.confirm is blocking and unstyled). */
+/** @param {Ctx} ctx @param {SalonSession} session @param {HTMLElement} error */
+function closeControls(ctx, session, error) {
+  const wrap = h("div", { class: "close-controls" });
+  const ask = () => wrap.replaceChildren(
+    h("div", { class: "confirm-box", role: "alertdialog", "aria-label": t("today.closeConfirmTitle") },
+      h("p", { text: t("today.closeConfirmText") }),
+      h("div", { class: "actions" },
+        h("button", { type: "button", class: "danger", testid: "salon-close-confirm", text: t("today.closeConfirm"), onclick: confirm }),
+        h("button", { type: "button", text: t("common.back"), onclick: idle }))));
+  const idle = () => wrap.replaceChildren(
+    h("button", { type: "button", testid: "salon-close", text: t("today.close"), onclick: ask }));
+  const confirm = async () => {
+    try {
+      await api.closeSession(session.id);
+      await ctx.go("today");
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  };
+  idle();
+  return wrap;
+}
