@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Sets up a Debian 12 / Ubuntu machine for Career Salon and runs the app or the tests.
+#   bash scripts/dev.sh run    install what the app needs, then start it
+#   bash scripts/dev.sh test   install what the tests need, then run every check CI runs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Builds live outside the checkout so a fresh clone (and CI) reuses earlier work.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/career-salon-target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+BUILD_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
+  libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk fonts-noto-color-emoji)
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth)
+TAURI_DRIVER_VERSION=2.1.0
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    step "installing ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+install_rust() {
+  if ! command -v cargo >/dev/null; then
+    step "installing Rust (rustup)"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal -c rustfmt,clippy
+  fi
+}
+
+install_tauri_driver() {
+  if ! tauri-driver --help >/dev/null 2>&1; then
+    step "installing tauri-driver $TAURI_DRIVER_VERSION"
+    cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked
+  fi
+}
+
+run_app() {
+  install_packages "${BUILD_PACKAGES[@]}"
+  install_rust
+  step "building and starting Career Salon"
+  cargo run -p salon-app
+}
+
+run_tests() {
+  install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+  install_rust
+  install_tauri_driver
+  # Some images ship Node.js from elsewhere; Debian's npm would conflict with it.
+  command -v npm >/dev/null || install_packages nodejs npm
+  step "npm ci (TypeScript for checking the UI's JSDoc types)"
+  npm ci --no-audit --no-fund --loglevel=error
+
+  step "format"
+  cargo fmt --all --check
+  step "clippy (warnings are errors)"
+  cargo clippy --workspace --all-targets --features salon-tests/e2e --locked -- -D warnings
+  step "UI types (tsc --checkJs)"
+  npm run --silent check:ui
+  step "unit and integration tests"
+  cargo test --workspace --locked
+  step "end-to-end tests in the real app window (Xvfb)"
+  cargo build -p salon-app --locked
+  xvfb-run -a -s "-screen 0 1280x900x24" \
+    cargo test -p salon-tests --features e2e --locked --test e2e
+  step "screenshots in tests/screenshots/"
+  ls tests/screenshots
+}
+
+case "${1:-}" in
+  run) run_app ;;
+  test) run_tests ;;
+  *) echo "usage: bash scripts/dev.sh run|test" >&2; exit 2 ;;
+esac
