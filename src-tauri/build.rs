@@ -8,6 +8,7 @@ fn main() {
         "unlock_with_recovery",
         "lock",
         "change_passphrase",
+        "reset_passphrase",
         "touch",
         "set_preferences",
         "list_campuses",

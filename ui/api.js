@@ -193,6 +193,18 @@ export const unlock = (passphrase) => call("unlock", { passphrase });
 /** @param {string} recoveryKey @returns {Promise<null>} */
 export const unlockWithRecovery = (recoveryKey) => call("unlock_with_recovery", { recoveryKey });
 
+/**
+ * Sets a new passphrase after unlocking with the recovery key, proven by that key again
+ * (the recovery key stays valid). Needs the store unlocked.
+ * Rejects with `wrong_recovery_key`, `passphrase_too_short`, `passphrase_mismatch` or `locked`.
+ * @param {string} recoveryKey the key just used to unlock, as typed
+ * @param {string} next
+ * @param {string} confirm
+ * @returns {Promise<null>}
+ */
+export const resetPassphrase = (recoveryKey, next, confirm) =>
+  call("reset_passphrase", { recoveryKey, next, confirm });
+
 /** @returns {Promise<null>} */
 export const lock = () => call("lock");
 

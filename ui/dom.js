@@ -149,10 +149,11 @@ function markField(scope, name) {
   if (focusable instanceof HTMLElement) focusable.focus();
 }
 
-/** "HH:MM:SS" of the local clock, for status lines. */
+/** "HH:MM:SS" on the Tokyo clock, like every time the app shows, whatever the laptop's zone. */
 export function clockTime() {
-  const d = new Date();
-  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, "0")).join(":");
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Tokyo", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  }).format(new Date());
 }
 
 /** @param {HTMLElement} el */

@@ -7,6 +7,7 @@ import { errorText, loadLanguage, t } from "./i18n.js";
 import * as setup from "./screens/setup.js";
 import * as recovery from "./screens/recovery.js";
 import * as unlock from "./screens/unlock.js";
+import * as reset from "./screens/reset.js";
 import * as today from "./screens/today.js";
 import * as visit from "./screens/visit.js";
 import * as campuses from "./screens/campuses.js";
@@ -34,14 +35,23 @@ import * as settings from "./screens/settings.js";
  * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
  */
 
-/** @typedef {"setup"|"recovery"|"unlock"|"today"|"visit"|"campuses"|"students"|"student"|"settings"} ScreenName */
+/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"} ScreenName */
 /** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
 
 /** @type {Record<ScreenName, {render: Render}>} */
-const SCREENS = { setup, recovery, unlock, today, visit, campuses, students, student, settings };
+const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings };
 
-/** Screens shown while the store is locked or not yet set up: no navigation there. */
-const OUTSIDE = new Set(["setup", "recovery", "unlock"]);
+/** Screens before the app proper (locked, not set up, or a step right after that): no navigation there. */
+const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset"]);
+
+/**
+ * Outside screens whose store is already open: the idle auto-lock still applies there
+ * (typing keeps it alive, and when it fires the unlock screen takes over).
+ */
+const OPEN_OUTSIDE = new Set(["reset"]);
+
+/** Screens whose params carry the recovery key: the shell never keeps them. */
+const SECRET_PARAMS = new Set(["recovery", "reset"]);
 
 const NAV = /** @type {const} */ ([
   ["today", "nav.today"],
@@ -97,7 +107,7 @@ async function go(name, params = {}) {
   if (seq !== current.seq) return; // a later navigation won the race
   // The recovery key must not outlive its screen, so its params are never kept.
   current.name = name;
-  current.params = name === "recovery" ? {} : params;
+  current.params = SECRET_PARAMS.has(name) ? {} : params;
   current.view = view;
   drawNav();
   main.replaceChildren(view.el);
@@ -164,7 +174,7 @@ let lockingByBackend = false;
 /** The backend locked by itself (idle) or a call found it locked. */
 async function lockedByBackend() {
   // The open form's flush fails with `locked` and reports here again: one unlock screen is enough.
-  if (lockingByBackend || (current.name && OUTSIDE.has(current.name))) return;
+  if (lockingByBackend || (current.name && OUTSIDE.has(current.name) && !OPEN_OUTSIDE.has(current.name))) return;
   lockingByBackend = true;
   try {
     await go("unlock", { reason: "idle" });
@@ -183,7 +193,7 @@ async function applyPrefs(prefs) {
 let lastTouch = 0;
 /** Reports activity to the idle auto-lock, at most every 30 s. */
 function touchActivity() {
-  if (!current.name || OUTSIDE.has(current.name)) return;
+  if (!current.name || (OUTSIDE.has(current.name) && !OPEN_OUTSIDE.has(current.name))) return;
   const now = Date.now();
   if (now - lastTouch < 30_000) return;
   lastTouch = now;

@@ -33,6 +33,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::unlock_with_recovery,
             commands::lock,
             commands::change_passphrase,
+            commands::reset_passphrase,
             commands::touch,
             commands::set_preferences,
             commands::list_campuses,

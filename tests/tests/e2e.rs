@@ -17,6 +17,7 @@ use driver::App;
 use salon_store::DB_FILE;
 
 const PASSPHRASE: &str = "さくら咲く相談室2025";
+const NEW_PASSPHRASE: &str = "新しい合言葉は紅葉の季節";
 
 fn shots_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
@@ -93,9 +94,15 @@ fn open_salon_and_log_a_visit(app: &App, note: &str) {
     app.set_value("visit-student", "new");
     app.type_into("visit-new-student-name", "はるか");
     app.set_value("visit-route", "teacher");
+    app.type_into("visit-note", note);
+    // Bad input: no topic chosen. A clear message, and nothing is lost from the form.
+    app.click("visit-save");
+    let error = app.text("form-error");
+    assert!(error.contains("必須"), "missing topic message: {error}");
+    assert_eq!(app.value("visit-note"), note);
+    app.screenshot("07a-visit-missing-topic");
     app.click("visit-topic-job_search");
     app.click("visit-topic-application_prep");
-    app.type_into("visit-note", note);
     app.type_into("visit-next-steps", "履歴書の下書きを来週持ってくる");
     app.type_into(
         "visit-teacher-summary",
@@ -110,15 +117,57 @@ fn open_salon_and_log_a_visit(app: &App, note: &str) {
     app.screenshot("08-today-one-visit");
 }
 
-fn unlock(app: &App) {
+fn unlock(app: &App, passphrase: &str) {
     app.wait_for_screen("unlock");
-    app.type_into("unlock-passphrase", PASSPHRASE);
+    app.type_into("unlock-passphrase", passphrase);
     app.click("unlock-submit");
     app.wait_for_screen("today");
 }
 
+fn unlock_with_recovery_and_reset(app: &App, recovery_key: &str) {
+    app.wait_for_screen("unlock");
+    app.click("unlock-use-recovery");
+    // Typed the way people copy a key off paper: lower case, spaces for hyphens.
+    app.type_into(
+        "unlock-recovery-key",
+        &recovery_key.to_lowercase().replace('-', " "),
+    );
+    app.screenshot("13-unlock-recovery-key");
+    app.click("unlock-submit");
+    app.wait_for_screen("reset");
+    app.type_into("reset-next", NEW_PASSPHRASE);
+    app.type_into("reset-confirm", "違う確認用の入力です");
+    app.click("reset-submit");
+    assert!(app.text("form-error").contains("一致しません"));
+    app.screenshot("14-reset-passphrase-mismatch");
+    app.type_into("reset-next", NEW_PASSPHRASE);
+    app.type_into("reset-confirm", NEW_PASSPHRASE);
+    app.click("reset-submit");
+    app.wait_for_screen("today");
+}
+
+fn look_at_students_and_settings(app: &App) {
+    app.click("nav-students");
+    app.wait_for_screen("students");
+    app.wait_until("one student", || {
+        (app.count("student-row") == 1).then_some(())
+    });
+    app.screenshot("12a-students");
+    app.click("student-row");
+    app.wait_for_screen("student");
+    assert_eq!(app.count("student-visit-row"), 1);
+    assert!(
+        app.text("student-visits").contains("履歴書"),
+        "next steps in the history"
+    );
+    app.screenshot("12b-student-history");
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.screenshot("12c-settings");
+}
+
 #[test]
-fn a_salon_day_survives_restart_wrong_passphrase_and_a_crash() {
+fn a_salon_day_survives_restart_wrong_passphrase_crash_and_forgotten_passphrase() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let shots = shots_dir();
@@ -162,6 +211,8 @@ fn a_salon_day_survives_restart_wrong_passphrase_and_a_crash() {
     assert_eq!(app.value("visit-note"), note);
     app.screenshot("11-visit-after-restart");
 
+    look_at_students_and_settings(&app);
+
     // A new visit typed but never saved, then the app is killed.
     app.click("nav-today");
     app.wait_for_screen("today");
@@ -171,23 +222,35 @@ fn a_salon_day_survives_restart_wrong_passphrase_and_a_crash() {
     app.wait_until("draft saved", || {
         (!app.text("draft-status").trim().is_empty()).then_some(())
     });
-    app.screenshot("12-visit-draft-saving");
+    app.screenshot("12d-visit-draft-saving");
     app.kill(home);
 
-    // After the crash the draft comes back where it was.
+    // After the crash, unlocked with the recovery key (the passphrase forgotten): a new
+    // passphrase is set, and the draft comes back where it was.
     let app = App::start(home, &shots);
-    unlock(&app);
+    unlock_with_recovery_and_reset(&app, &recovery_key);
     app.find("draft-notice");
-    app.screenshot("13-today-draft-notice");
+    app.screenshot("15-today-draft-notice");
     app.click("draft-resume");
     app.wait_for_screen("visit");
     assert_eq!(app.value("visit-note"), draft);
-    app.screenshot("14-draft-restored");
+    app.screenshot("16-draft-restored");
 
-    // Locked: nothing typed is anywhere in the clear.
+    // Locked: the new passphrase unlocks, and nothing typed is anywhere in the clear.
     app.click("lock-button");
     app.wait_for_screen("unlock");
-    assert_no_file_holds(home, &[&note, &draft, &recovery_key, PASSPHRASE]);
+    let secrets = [
+        note.as_str(),
+        &draft,
+        &recovery_key,
+        PASSPHRASE,
+        NEW_PASSPHRASE,
+    ];
+    assert_no_file_holds(home, &secrets);
+    app.type_into("unlock-passphrase", PASSPHRASE);
+    app.click("unlock-submit");
+    assert!(app.text("form-error").contains("パスフレーズが違います"));
+    unlock(&app, NEW_PASSPHRASE);
     app.quit();
-    assert_no_file_holds(home, &[&note, &draft, &recovery_key, PASSPHRASE]);
+    assert_no_file_holds(home, &secrets);
 }

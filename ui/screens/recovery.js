@@ -6,11 +6,7 @@ import { t } from "../i18n.js";
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {
-  // Each group (with its trailing "-") is a no-wrap span, so lines break only between groups
-  // while the element's text stays exactly the key as given.
-  const groups = String(params.recoveryKey || "").match(/[^-]+-?/g) || [];
-  const keyText = h("p", { class: "recovery-key", testid: "recovery-key" },
-    groups.map((g) => h("span", { class: "key-group", text: g })));
+  const keyText = h("p", { class: "recovery-key", testid: "recovery-key" }, keyHalves(String(params.recoveryKey || "")));
   delete params.recoveryKey; // the shell's copy of the params must not hold it either
   const next = h("button", {
     type: "button", class: "primary", testid: "recovery-next", disabled: true, text: t("recovery.next"),
@@ -35,4 +31,23 @@ export async function render(ctx, params) {
     h("label", { class: "check" }, check, h("span", { text: t("recovery.confirm") })),
     h("div", { class: "actions" }, next));
   return { el: screenRoot("recovery", card) };
+}
+
+/**
+ * The key as two halves of whole groups ("XXXX-XXXX-XXXX-XXXX-" and "XXXX-XXXX-XXXX-XXXX").
+ * Each group (with its trailing "-") is a no-wrap inline block and each half an inline block,
+ * so the key stays on one line when it fits, else breaks between the halves (two even lines),
+ * and only in a very narrow window between groups inside a half. <wbr> marks where a break
+ * may fall and adds no text: the element's textContent stays exactly the key as given.
+ * @param {string} key
+ * @returns {Array<HTMLElement>}
+ */
+function keyHalves(key) {
+  const groups = key.match(/[^-]+-?/g) || [];
+  if (groups.length === 0) return [];
+  const cut = Math.ceil(groups.length / 2);
+  /** @param {string[]} part */
+  const half = (part) => h("span", { class: "key-half" },
+    part.flatMap((g, i) => [i > 0 ? h("wbr") : null, h("span", { class: "key-group", text: g })]));
+  return [half(groups.slice(0, cut)), h("wbr"), half(groups.slice(cut))];
 }

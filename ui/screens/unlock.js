@@ -1,4 +1,5 @@
-// ロック解除: by passphrase, or by the recovery key when the passphrase is forgotten.
+// ロック解除: by passphrase, or by the recovery key when the passphrase is forgotten (then a
+// new passphrase is set on the reset screen, which gets the key as a navigation argument only).
 
 import * as api from "../api.js";
 import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
@@ -24,7 +25,7 @@ export async function render(ctx, params) {
 
   /**
    * @param {HTMLInputElement} input
-   * @param {(value: string) => Promise<unknown>} attempt
+   * @param {(value: string) => Promise<() => Promise<void>>} attempt unlocks, then says where to go
    * @param {string} lead
    */
   const form = (input, attempt, lead) => {
@@ -40,9 +41,9 @@ export async function render(ctx, params) {
         toggle()));
     onSubmit(el, async () => {
       try {
-        await attempt(input.value);
+        const proceed = await attempt(input.value);
         input.value = "";
-        await ctx.go("today");
+        await proceed();
       } catch (err) {
         // A wrong secret is cleared so the next attempt starts clean; focus stays in the field.
         input.value = "";
@@ -55,7 +56,10 @@ export async function render(ctx, params) {
 
   const passphraseForm = () => form(
     h("input", { type: "password", testid: "unlock-passphrase", "data-field": "passphrase", autocomplete: "current-password", autofocus: true }),
-    (value) => api.unlock(value),
+    async (value) => {
+      await api.unlock(value);
+      return () => ctx.go("today");
+    },
     t("unlock.lead"));
 
   const recoveryForm = () => form(
@@ -63,7 +67,12 @@ export async function render(ctx, params) {
       type: "text", class: "mono", testid: "unlock-recovery-key", "data-field": "recoveryKey",
       autocomplete: "off", spellcheck: "false", autocapitalize: "characters", autofocus: true,
     }),
-    (value) => api.unlockWithRecovery(value.trim()),
+    async (value) => {
+      const recoveryKey = value.trim();
+      await api.unlockWithRecovery(recoveryKey);
+      // The passphrase is forgotten: set a new one now, proven by the same key.
+      return () => ctx.go("reset", { recoveryKey });
+    },
     t("unlock.recoveryLead"));
 
   draw();

@@ -278,6 +278,27 @@ impl KeyFile {
         })
     }
 
+    /// Seals the key under a new passphrase, proven by the recovery key: the way back for a
+    /// supporter who forgot the passphrase. The recovery copy is kept.
+    pub fn reset_passphrase(
+        &self,
+        recovery_key: &str,
+        next: &str,
+        confirm: &str,
+    ) -> Result<KeyFile> {
+        check_new_passphrase(next, confirm)?;
+        let key = self.unlock_with_recovery(recovery_key)?;
+        Ok(KeyFile {
+            version: self.version,
+            passphrase: KeySlot::seal(
+                SlotKind::Passphrase,
+                canonical_passphrase(next).as_bytes(),
+                &key,
+            )?,
+            recovery: self.recovery.clone(),
+        })
+    }
+
     pub fn to_json(&self) -> Vec<u8> {
         serde_json::to_vec_pretty(self).unwrap_or_default()
     }
@@ -373,6 +394,32 @@ mod tests {
         assert_eq!(*changed.unlock(next).unwrap().0, *key.0);
         assert_eq!(
             *changed.unlock_with_recovery(recovery.display()).unwrap().0,
+            *key.0
+        );
+    }
+
+    #[test]
+    fn the_recovery_key_sets_a_new_passphrase() {
+        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
+        let next = "忘れないパスフレーズ";
+        assert!(matches!(
+            file.reset_passphrase("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA", next, next),
+            Err(StoreError::WrongRecoveryKey)
+        ));
+        assert!(matches!(
+            file.reset_passphrase(recovery.display(), next, "ちがう確認用の入力"),
+            Err(StoreError::PassphraseMismatch)
+        ));
+        let reset = file
+            .reset_passphrase(recovery.display(), next, next)
+            .unwrap();
+        assert!(matches!(
+            reset.unlock(PASS),
+            Err(StoreError::WrongPassphrase)
+        ));
+        assert_eq!(*reset.unlock(next).unwrap().0, *key.0);
+        assert_eq!(
+            *reset.unlock_with_recovery(recovery.display()).unwrap().0,
             *key.0
         );
     }

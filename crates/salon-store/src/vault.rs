@@ -73,6 +73,14 @@ impl Vault {
         write_atomically(&self.key_path(), &changed.to_json())
     }
 
+    /// Sets a new passphrase with the recovery key, for a supporter who forgot the old one.
+    pub fn reset_passphrase(&self, recovery_key: &str, next: &str, confirm: &str) -> Result<()> {
+        let reset = self
+            .key_file()?
+            .reset_passphrase(recovery_key, next, confirm)?;
+        write_atomically(&self.key_path(), &reset.to_json())
+    }
+
     /// Opens the database at a given schema version; for migration tests.
     #[doc(hidden)]
     pub fn open_at_version(&self, passphrase: &str, version: usize) -> Result<Store> {
