@@ -10,6 +10,7 @@ fn main() {
         "change_passphrase",
         "reset_passphrase",
         "touch",
+        "ready_to_close",
         "set_preferences",
         "list_campuses",
         "save_campus",

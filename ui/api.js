@@ -112,6 +112,7 @@
  * @property {Campus[]} campuses
  * @property {SalonSession|null} session
  * @property {Visit[]} visits
+ * @property {SalonSession[]} staleSessions salons from an earlier day that were never closed
  */
 
 /**
@@ -128,6 +129,7 @@ export const ERROR_CODES = [
   "passphrase_mismatch", "wrong_passphrase", "wrong_recovery_key", "required", "too_long",
   "invalid_date", "invalid_time", "out_of_range", "invalid_choice", "session_closed",
   "session_already_open", "not_found", "storage", "internal", "duplicate", "key_file_damaged",
+  "draft_pending",
 ];
 
 /** @type {(() => void) | null} */
@@ -176,7 +178,10 @@ async function call(cmd, args) {
     return await tauri().core.invoke(cmd, args);
   } catch (raw) {
     const err = toApiError(raw);
-    if (err.code === "locked" && lockedHandler) lockedHandler();
+    // Told on the next task, after the caller's own catch has run: a form whose save was
+    // refused gets to resume its draft writes before the shell leaves it for the unlock screen.
+    const handler = lockedHandler;
+    if (err.code === "locked" && handler) setTimeout(handler, 0);
     throw err;
   }
 }
@@ -232,7 +237,10 @@ export const today = (campusId) => call("today", { campusId });
 export const openSession = (campusId, format, place) =>
   call("open_session", { campusId, format, place });
 
-/** @param {number} sessionId @returns {Promise<SalonSession>} */
+/**
+ * Rejects with `draft_pending` while a new-visit draft (`visit:new:<sessionId>`) exists.
+ * @param {number} sessionId @returns {Promise<SalonSession>}
+ */
 export const closeSession = (sessionId) => call("close_session", { sessionId });
 
 /** @param {number|null} campusId @param {string} query @returns {Promise<Student[]>} */
@@ -244,8 +252,13 @@ export const saveStudent = (student) => call("save_student", { student });
 /** @param {number} studentId @returns {Promise<{student: Student, visits: Visit[]}>} */
 export const getStudent = (studentId) => call("get_student", { studentId });
 
-/** @param {VisitInput} visit @returns {Promise<Visit>} */
-export const saveVisit = (visit) => call("save_visit", { visit });
+/**
+ * Saves the visit and, in the same transaction, deletes the form's draft.
+ * @param {VisitInput} visit
+ * @param {string} draftKey `visit:new:<sessionId>` or `visit:<visitId>`
+ * @returns {Promise<Visit>}
+ */
+export const saveVisit = (visit, draftKey) => call("save_visit", { visit, draftKey });
 
 /** @param {number} visitId @returns {Promise<Visit>} */
 export const getVisit = (visitId) => call("get_visit", { visitId });
@@ -260,10 +273,25 @@ export const saveDraft = (key, body) => call("save_draft", { key, body });
 export const discardDraft = (key) => call("discard_draft", { key });
 
 /**
+ * Tells the backend, after `salon://closing`, that the open draft is flushed and it may quit.
+ * @returns {Promise<null>}
+ */
+export const readyToClose = () => call("ready_to_close");
+
+/**
  * Subscribes to the backend's idle auto-lock.
  * @param {() => void} handler
  * @returns {Promise<TauriUnlisten>}
  */
 export function listenLocked(handler) {
   return tauri().event.listen("salon://locked", () => handler());
+}
+
+/**
+ * Subscribes to the window's close button: the backend waits (about 3 s) for readyToClose().
+ * @param {() => void} handler
+ * @returns {Promise<TauriUnlisten>}
+ */
+export function listenClosing(handler) {
+  return tauri().event.listen("salon://closing", () => handler());
 }

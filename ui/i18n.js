@@ -100,6 +100,14 @@ export function gradeLabel(grade) {
   return grade ? t("student.gradeN", { n: grade }) : t("student.gradeNone");
 }
 
+/**
+ * The grade choices of a student form (visit form and student form): none, then 1–4年.
+ * @returns {Array<[string, string]>}
+ */
+export function gradeOptions() {
+  return [["", t("student.gradeNone")], ...GRADES.map((g) => /** @type {[string, string]} */ ([String(g), gradeLabel(g)]))];
+}
+
 /** Labels of enumerated codes, e.g. label("route", "self") → "自発". */
 /** @param {"format"|"route"|"topic"|"enrolment"|"pathStatus"} kind @param {string} code */
 export function label(kind, code) {
@@ -114,4 +122,5 @@ export const TOPICS = /** @type {const} */ ([
 ]);
 export const ENROLMENTS = /** @type {const} */ (["enrolled", "on_leave", "graduated", "withdrawn"]);
 export const PATH_STATUSES = /** @type {const} */ (["undecided", "further_study", "employment", "other"]);
+export const GRADES = /** @type {const} */ ([1, 2, 3, 4]);
 export const WEEKDAYS = /** @type {const} */ ([1, 2, 3, 4, 5, 6, 7]);

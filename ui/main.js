@@ -22,6 +22,8 @@ import * as settings from "./screens/settings.js";
  * @typedef {object} View
  * @property {HTMLElement} el the screen root (data-testid="screen")
  * @property {() => Promise<void>} [leave] called before the screen goes away (flush drafts here)
+ * @property {() => Promise<void>} [flush] saves unsaved work while the screen stays (window hidden
+ *   or closing); unlike `leave`, it must not drop anything the screen still needs
  * @property {(event: KeyboardEvent) => boolean} [onKey] screen shortcuts; true = handled
  */
 
@@ -46,9 +48,13 @@ const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset"]);
 
 /**
  * Outside screens whose store is already open: the idle auto-lock still applies there
- * (typing keeps it alive, and when it fires the unlock screen takes over).
+ * (typing keeps it alive, and when it fires the unlock screen takes over), and so do
+ * Ctrl+L and a `locked` error.
  */
-const OPEN_OUTSIDE = new Set(["reset"]);
+const OPEN_OUTSIDE = new Set(["recovery", "reset"]);
+
+/** @param {ScreenName|null} name @returns {boolean} true when the store is open on that screen */
+const storeOpenOn = (name) => name !== null && (!OUTSIDE.has(name) || OPEN_OUTSIDE.has(name));
 
 /** Screens whose params carry the recovery key: the shell never keeps them. */
 const SECRET_PARAMS = new Set(["recovery", "reset"]);
@@ -60,8 +66,11 @@ const NAV = /** @type {const} */ ([
   ["settings", "nav.settings"],
 ]);
 
-/** @type {{name: ScreenName|null, params: Record<string, unknown>, view: View|null, seq: number}} */
-const current = { name: null, params: {}, view: null, seq: 0 };
+/**
+ * `target` is the screen the latest navigation is heading for (it equals `name` once drawn).
+ * @type {{name: ScreenName|null, target: ScreenName|null, params: Record<string, unknown>, view: View|null, seq: number}}
+ */
+const current = { name: null, target: null, params: {}, view: null, seq: 0 };
 
 /** @type {Ctx} */
 const ctx = {
@@ -76,13 +85,18 @@ const shell = h("div", { class: "shell" });
 const nav = h("nav", { class: "nav", "aria-label": "main" });
 const main = h("main", { class: "content", id: "content" });
 
+/** The latest screen's `leave` (its draft flush), awaited by the close path too. */
+let leaving = Promise.resolve();
+
 /** Lets the current screen flush its state (a visit draft) before it is replaced. */
 async function leaveCurrent() {
   const view = current.view;
   current.view = null;
   if (view && view.leave) {
+    const left = view.leave();
+    leaving = left.catch(() => {});
     try {
-      await view.leave();
+      await left;
     } catch (err) {
       // A failed flush (e.g. `locked`) must not block leaving; drafts are saved continuously.
       console.warn("leave failed", err);
@@ -96,12 +110,15 @@ async function leaveCurrent() {
  */
 async function go(name, params = {}) {
   const seq = ++current.seq;
+  current.target = name;
   await leaveCurrent();
   let view;
   try {
     view = await SCREENS[name].render(ctx, params);
   } catch (err) {
     if (seq !== current.seq) return;
+    // Whatever else is going on, a locked store means the unlock screen, never an error page.
+    if (name !== "unlock" && api.toApiError(err).code === "locked") return go("unlock", { reason: "idle" });
     view = failedView(name, err);
   }
   if (seq !== current.seq) return; // a later navigation won the race
@@ -160,7 +177,9 @@ function drawNav() {
 
 /** Manual lock: flush the open form's draft first, then lock the store. */
 async function lockNow() {
-  if (current.name && OUTSIDE.has(current.name)) return;
+  if (!storeOpenOn(current.name) || current.target === "unlock") return;
+  // The recovery key is shown once: a shortcut pressed by mistake must not take it away.
+  if (current.name === "recovery") return;
   await leaveCurrent();
   try {
     await api.lock();
@@ -174,12 +193,39 @@ let lockingByBackend = false;
 /** The backend locked by itself (idle) or a call found it locked. */
 async function lockedByBackend() {
   // The open form's flush fails with `locked` and reports here again: one unlock screen is enough.
-  if (lockingByBackend || (current.name && OUTSIDE.has(current.name) && !OPEN_OUTSIDE.has(current.name))) return;
+  if (lockingByBackend || current.target === "unlock") return;
+  // Before the first screen, on setup and on unlock there is nothing to lock away.
+  if (!storeOpenOn(current.name)) return;
+  // Writing the recovery key down by hand can take longer than the idle time: the key stays
+  // on screen (the store is already locked), and 次へ then leads to the unlock screen.
+  if (current.name === "recovery") return;
   lockingByBackend = true;
   try {
     await go("unlock", { reason: "idle" });
   } finally {
     lockingByBackend = false;
+  }
+}
+
+/** Writes the open screen's unsaved work (a visit draft) without leaving it; never throws. */
+async function flushCurrent() {
+  const view = current.view;
+  if (!view || !view.flush) return;
+  try {
+    await view.flush();
+  } catch (err) {
+    console.warn("flush failed", err);
+  }
+}
+
+/** `salon://closing`: write the open draft, then let the backend quit. */
+async function onClosing() {
+  await leaving; // a navigation may be flushing the form it just left
+  await flushCurrent();
+  try {
+    await api.readyToClose();
+  } catch (err) {
+    console.warn("ready_to_close failed", err);
   }
 }
 
@@ -193,7 +239,7 @@ async function applyPrefs(prefs) {
 let lastTouch = 0;
 /** Reports activity to the idle auto-lock, at most every 30 s. */
 function touchActivity() {
-  if (!current.name || (OUTSIDE.has(current.name) && !OPEN_OUTSIDE.has(current.name))) return;
+  if (!storeOpenOn(current.name)) return;
   const now = Date.now();
   if (now - lastTouch < 30_000) return;
   lastTouch = now;
@@ -203,12 +249,14 @@ function touchActivity() {
 /** @param {KeyboardEvent} event */
 function onKeyDown(event) {
   touchActivity();
-  if (!current.name || OUTSIDE.has(current.name) || event.isComposing || event.keyCode === 229) return;
+  if (!current.name || event.isComposing || event.keyCode === 229) return;
   if (event.ctrlKey && !event.altKey && event.key.toLowerCase() === "l") {
+    if (!storeOpenOn(current.name)) return;
     event.preventDefault();
     lockNow();
     return;
   }
+  if (OUTSIDE.has(current.name)) return; // no screen shortcuts before the app proper
   if (current.view && current.view.onKey && current.view.onKey(event)) {
     event.preventDefault();
     return;
@@ -234,10 +282,12 @@ async function start() {
   document.addEventListener("keydown", onKeyDown);
   document.addEventListener("pointerdown", touchActivity, { capture: true });
   api.onLockedError(() => void lockedByBackend());
-  // The window may be closed or hidden without a navigation: save the open form's draft now.
+  // The window may be hidden without a navigation: save the open form's draft now.
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden" && current.view && current.view.leave) current.view.leave().catch(() => {});
+    if (document.visibilityState === "hidden") void flushCurrent();
   });
+  // The close button: the backend waits (briefly) until the open draft is written.
+  api.listenClosing(() => void onClosing()).catch((err) => console.error(err));
   let name;
   try {
     name = await firstScreen();

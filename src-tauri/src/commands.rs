@@ -26,15 +26,15 @@ pub struct AppStatus {
     idle_minutes: u32,
 }
 
-#[tauri::command]
-pub fn app_status(state: State<'_, AppState>) -> AppStatus {
+#[tauri::command(async)]
+pub fn app_status(state: State<'_, AppState>) -> Answer<AppStatus> {
     let prefs = state.prefs.lock().map(|p| p.clone()).unwrap_or_default();
-    AppStatus {
+    Ok(AppStatus {
         initialized: state.vault.is_initialized(),
         unlocked: state.is_unlocked(),
         language: prefs.language,
         idle_minutes: prefs.idle_minutes,
-    }
+    })
 }
 
 #[derive(Debug, Serialize)]
@@ -85,9 +85,10 @@ pub async fn unlock_with_recovery(state: State<'_, AppState>, recovery_key: Stri
     Ok(())
 }
 
-#[tauri::command]
-pub fn lock(state: State<'_, AppState>) {
+#[tauri::command(async)]
+pub fn lock(state: State<'_, AppState>) -> Answer<()> {
     state.lock();
+    Ok(())
 }
 
 #[tauri::command]
@@ -133,12 +134,20 @@ pub async fn reset_passphrase(
     .await
 }
 
-#[tauri::command]
-pub fn touch(state: State<'_, AppState>) {
+#[tauri::command(async)]
+pub fn touch(state: State<'_, AppState>) -> Answer<()> {
     state.touch();
+    Ok(())
 }
 
-#[tauri::command]
+/// The UI has saved what was being typed: the window may close now.
+#[tauri::command(async)]
+pub fn ready_to_close<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Answer<()> {
+    app.exit(0);
+    Ok(())
+}
+
+#[tauri::command(async)]
 pub fn set_preferences(
     state: State<'_, AppState>,
     language: String,
@@ -157,12 +166,12 @@ pub fn set_preferences(
     Ok(prefs)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_campuses(state: State<'_, AppState>) -> Answer<Vec<Campus>> {
     state.with_store(|s| Ok(s.campuses()?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_campus(state: State<'_, AppState>, campus: CampusInput) -> Answer<Campus> {
     state.with_store(|s| Ok(s.save_campus(&campus)?))
 }
@@ -178,9 +187,11 @@ pub struct Today {
     campuses: Vec<Campus>,
     session: Option<SalonSession>,
     visits: Vec<Visit>,
+    /// Salons of earlier days still open: forgotten, so the supporter can close them.
+    stale_sessions: Vec<SalonSession>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn today(state: State<'_, AppState>, campus_id: Option<i64>) -> Answer<Today> {
     state.with_store(|s| today_at(s, today_tokyo(), campus_id))
 }
@@ -218,10 +229,11 @@ fn today_at(store: &Store, date: NaiveDate, campus_id: Option<i64>) -> Answer<To
         campuses,
         session,
         visits,
+        stale_sessions: store.open_sessions_before(date)?,
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_session(
     state: State<'_, AppState>,
     campus_id: i64,
@@ -237,12 +249,12 @@ pub fn open_session(
     state.with_store(|s| Ok(s.open_session(&input, now.date_naive(), now.time())?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn close_session(state: State<'_, AppState>, session_id: i64) -> Answer<SalonSession> {
     state.with_store(|s| Ok(s.close_session(session_id, now_tokyo().time())?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn list_students(
     state: State<'_, AppState>,
     campus_id: Option<i64>,
@@ -251,7 +263,7 @@ pub fn list_students(
     state.with_store(|s| Ok(s.students(campus_id, query.as_deref().unwrap_or(""))?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_student(state: State<'_, AppState>, student: StudentInput) -> Answer<Student> {
     state.with_store(|s| Ok(s.save_student(&student)?))
 }
@@ -263,7 +275,7 @@ pub struct StudentPage {
     visits: Vec<Visit>,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_student(state: State<'_, AppState>, student_id: i64) -> Answer<StudentPage> {
     state.with_store(|s| {
         Ok(StudentPage {
@@ -273,27 +285,31 @@ pub fn get_student(state: State<'_, AppState>, student_id: i64) -> Answer<Studen
     })
 }
 
-#[tauri::command]
-pub fn save_visit(state: State<'_, AppState>, visit: VisitInput) -> Answer<Visit> {
-    state.with_store(|s| Ok(s.save_visit(&visit)?))
+#[tauri::command(async)]
+pub fn save_visit(
+    state: State<'_, AppState>,
+    visit: VisitInput,
+    draft_key: Option<String>,
+) -> Answer<Visit> {
+    state.with_store(|s| Ok(s.save_visit(&visit, draft_key.as_deref())?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_visit(state: State<'_, AppState>, visit_id: i64) -> Answer<Visit> {
     state.with_store(|s| Ok(s.visit(visit_id)?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn get_draft(state: State<'_, AppState>, key: String) -> Answer<Option<String>> {
     state.with_store(|s| Ok(s.draft(&key)?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn save_draft(state: State<'_, AppState>, key: String, body: String) -> Answer<()> {
     state.with_store(|s| Ok(s.save_draft(&key, &body)?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn discard_draft(state: State<'_, AppState>, key: String) -> Answer<()> {
     state.with_store(|s| Ok(s.discard_draft(&key)?))
 }

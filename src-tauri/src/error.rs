@@ -61,6 +61,7 @@ impl From<StoreError> for IpcError {
             StoreError::KeyFileDamaged(_) => "key_file_damaged",
             StoreError::SessionClosed => "session_closed",
             StoreError::SessionAlreadyOpen => "session_already_open",
+            StoreError::DraftPending => "draft_pending",
             StoreError::NotFound(_) => "not_found",
         };
         IpcError::new(code, e.to_string())

@@ -41,7 +41,9 @@ mod tests {
         state.put_store(store);
         assert!(!state.lock_if_idle(), "just unlocked: not idle");
         assert!(state.with_store(|s| Ok(s.campuses()?)).is_ok());
-        state.pretend_idle_since(Duration::from_secs(5 * 60));
+        state.pretend_idle_since(Duration::from_secs(4 * 60), false);
+        assert!(!state.lock_if_idle(), "four minutes is not five");
+        state.pretend_idle_since(Duration::from_secs(5 * 60), false);
         assert!(state.lock_if_idle());
         assert!(!state.is_unlocked());
         assert_eq!(
@@ -49,5 +51,18 @@ mod tests {
             "locked"
         );
         assert!(!state.lock_if_idle(), "already locked");
+    }
+
+    #[test]
+    fn time_asleep_counts_as_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(dir.path());
+        let pass = "さくら咲くキャンパス2025";
+        let (store, _) = vault.create(pass, pass).unwrap();
+        let state = AppState::new(vault);
+        state.put_store(store);
+        // The lid was closed for two hours: the monotonic clock did not move, the wall clock did.
+        state.pretend_idle_since(Duration::from_secs(2 * 60 * 60), true);
+        assert!(state.lock_if_idle());
     }
 }

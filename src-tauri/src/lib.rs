@@ -1,5 +1,6 @@
 //! The thin Tauri shell of Career Salon: state, commands, the IPC error, the idle lock.
 
+mod closing;
 mod commands;
 mod error;
 mod idle;
@@ -26,6 +27,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             idle::watch(app.handle().clone());
             Ok(())
         })
+        .on_window_event(closing::on_window_event)
         .invoke_handler(tauri::generate_handler![
             commands::app_status,
             commands::setup,
@@ -35,6 +37,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::change_passphrase,
             commands::reset_passphrase,
             commands::touch,
+            commands::ready_to_close,
             commands::set_preferences,
             commands::list_campuses,
             commands::save_campus,

@@ -54,13 +54,10 @@ impl Preferences {
     }
 
     pub fn save(&self, dir: &Path) -> Result<(), IpcError> {
+        let bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
         std::fs::create_dir_all(dir)
-            .and_then(|_| {
-                std::fs::write(
-                    Self::path(dir),
-                    serde_json::to_vec_pretty(self).unwrap_or_default(),
-                )
-            })
+            .map_err(salon_store::StoreError::from)
+            .and_then(|_| salon_store::write_atomically(&Self::path(dir), &bytes))
             .map_err(|_| IpcError::internal("could not save preferences"))
     }
 }

@@ -2,7 +2,7 @@
 //! preferences and when the supporter last did something.
 
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use salon_store::{Store, Vault};
 
@@ -14,7 +14,30 @@ pub struct AppState {
     pub vault: Vault,
     store: Mutex<Option<Store>>,
     pub prefs: Mutex<Preferences>,
-    last_activity: Mutex<Instant>,
+    last_activity: Mutex<Activity>,
+}
+
+/// When the supporter last did something, on two clocks: the monotonic one stops while the
+/// laptop sleeps, so a lid closed for hours would not count as idle without the wall clock.
+#[derive(Debug, Clone, Copy)]
+struct Activity {
+    monotonic: Instant,
+    wall: SystemTime,
+}
+
+impl Activity {
+    fn now() -> Self {
+        Activity {
+            monotonic: Instant::now(),
+            wall: SystemTime::now(),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        // A wall clock set backwards gives no time; the monotonic clock still counts.
+        let wall = self.wall.elapsed().unwrap_or_default();
+        self.monotonic.elapsed().max(wall)
+    }
 }
 
 impl AppState {
@@ -24,7 +47,7 @@ impl AppState {
             vault,
             store: Mutex::new(None),
             prefs: Mutex::new(prefs),
-            last_activity: Mutex::new(Instant::now()),
+            last_activity: Mutex::new(Activity::now()),
         }
     }
 
@@ -70,14 +93,18 @@ impl AppState {
 
     pub fn touch(&self) {
         if let Ok(mut at) = self.last_activity.lock() {
-            *at = Instant::now();
+            *at = Activity::now();
         }
     }
 
+    /// Moves the last activity back in time, on one clock or both, as sleep or idleness would.
     #[cfg(test)]
-    pub fn pretend_idle_since(&self, ago: Duration) {
+    pub fn pretend_idle_since(&self, ago: Duration, wall_clock_only: bool) {
         if let Ok(mut at) = self.last_activity.lock() {
-            *at = Instant::now() - ago;
+            at.wall = SystemTime::now() - ago;
+            if !wall_clock_only {
+                at.monotonic = Instant::now() - ago;
+            }
         }
     }
 

@@ -44,25 +44,24 @@ fn no_note_draft_or_name_survives_in_the_clear() {
         .unwrap();
     // Enough visits that SQLite spills pages into the WAL before the lock checkpoints it.
     for i in 0..200 {
-        store
-            .save_visit(&VisitInput {
-                id: None,
-                session_id: session.id,
-                student_id: None,
-                new_student: (i == 0).then(|| NewStudent {
-                    display_name: name.clone(),
-                    grade: Some(3),
-                }),
-                route: "self".into(),
-                topics: vec!["family".into()],
-                minutes: 30,
-                note: format!("{note} {i}"),
-                next_steps: note.clone(),
-                follow_up_on: None,
-                concern: true,
-                teacher_summary: String::new(),
-            })
-            .unwrap();
+        let input = VisitInput {
+            id: None,
+            session_id: session.id,
+            student_id: None,
+            new_student: (i == 0).then(|| NewStudent {
+                display_name: name.clone(),
+                grade: Some(3),
+            }),
+            route: "self".into(),
+            topics: vec!["family".into()],
+            minutes: 30,
+            note: format!("{note} {i}"),
+            next_steps: note.clone(),
+            follow_up_on: None,
+            concern: true,
+            teacher_summary: String::new(),
+        };
+        store.save_visit(&input, None).unwrap();
     }
     store
         .save_draft(&format!("visit:new:{}", session.id), &draft)

@@ -45,7 +45,7 @@ function preferencesForm(ctx) {
   /** @param {Language} lang */
   const save = async (lang) => {
     const minutes = idle.value.trim() === "" ? NaN : Number(idle.value);
-    if (!Number.isInteger(minutes)) return showError(error, "errors.out_of_range", "idleMinutes");
+    if (!Number.isSafeInteger(minutes)) return showError(error, "errors.out_of_range", "idleMinutes");
     try {
       const prefs = await api.setPreferences({ language: lang, idleMinutes: minutes });
       await ctx.applyPrefs(prefs); // redraws this screen in the new language

@@ -2,7 +2,7 @@
 
 import * as api from "../api.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
-import { ENROLMENTS, PATH_STATUSES, formatDate, gradeLabel, label, t } from "../i18n.js";
+import { ENROLMENTS, PATH_STATUSES, formatDate, gradeLabel, gradeOptions, label, t } from "../i18n.js";
 
 /** @typedef {import("../api.js").Student} Student */
 /** @typedef {import("../api.js").StudentInput} StudentInput */
@@ -92,11 +92,9 @@ function studentRows(ctx, students, campuses) {
  * @param {(saved: Student) => void} saved
  */
 export function studentForm(student, campuses, campusId, close, saved) {
-  /** @type {Array<[string, string]>} */
-  const grades = [["", t("student.gradeNone")], ...[1, 2, 3, 4].map((g) => /** @type {[string, string]} */ ([String(g), gradeLabel(g)]))];
   const c = {
     name: h("input", { type: "text", testid: "student-name", "data-field": "displayName", maxlength: 60, value: student ? student.displayName : "" }),
-    grade: select({ testid: "student-grade", "data-field": "grade" }, grades, student && student.grade ? String(student.grade) : ""),
+    grade: select({ testid: "student-grade", "data-field": "grade" }, gradeOptions(), student && student.grade ? String(student.grade) : ""),
     campus: select({ testid: "student-campus", "data-field": "campusId" }, campuses.map((x) => [String(x.id), x.name]),
       String(student ? student.campusId : campusId ?? "")),
     enrolment: select({ testid: "student-enrolment", "data-field": "enrolment" },

@@ -29,6 +29,7 @@ export async function render(ctx) {
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
       h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
+    stalePanel(ctx, data, error),
     error,
     body(ctx, data, error, draft !== null, newVisit));
 
@@ -64,6 +65,56 @@ function body(ctx, data, error, hasDraft, newVisit) {
   }
   if (!data.session) return [picker, openPanel(ctx, data.campus, error)];
   return [picker, sessionPanel(ctx, data.session, data.visits, error, hasDraft, newVisit)];
+}
+
+/**
+ * Salons still open from an earlier day (forgotten to close), each with its own close button.
+ * @param {Ctx} ctx @param {TodayView} data @param {HTMLElement} error
+ */
+function stalePanel(ctx, data, error) {
+  const stale = data.staleSessions || [];
+  if (stale.length === 0) return null;
+  const campusName = (/** @type {number} */ id) => (data.campuses.find((c) => c.id === id) || { name: "" }).name;
+  return h("section", { class: "warning stale-sessions", testid: "stale-sessions", "aria-label": t("today.staleTitle") },
+    h("ul", { class: "stale-list" }, stale.map((s) => staleRow(ctx, s, campusName(s.campusId), error))));
+}
+
+/**
+ * One forgotten salon. If a new-visit draft blocks closing it (`draft_pending`), the row says
+ * so and offers that draft, to be saved or discarded first.
+ * @param {Ctx} ctx @param {SalonSession} session @param {string} campus @param {HTMLElement} error
+ */
+function staleRow(ctx, session, campus, error) {
+  const rowError = errorArea();
+  const openDraft = h("button", {
+    type: "button", testid: "stale-open-draft", hidden: true, text: t("today.staleOpenDraft"),
+    onclick: () => ctx.go("visit", { sessionId: session.id, campusId: session.campusId, sessionDate: session.date }),
+  });
+  const closeButton = h("button", { type: "button", testid: "stale-close", text: t("today.staleClose") });
+  closeButton.addEventListener("click", async () => {
+    closeButton.disabled = true;
+    try {
+      await api.closeSession(session.id);
+      await ctx.go("today");
+    } catch (err) {
+      const e = /** @type {ApiError} */ (err);
+      if (e.code === "draft_pending") {
+        showError(rowError, e);
+        openDraft.hidden = false;
+        openDraft.focus();
+      } else {
+        showError(error, e);
+      }
+    } finally {
+      closeButton.disabled = false;
+    }
+  });
+  return h("li", { class: "stale-row" },
+    h("div", { class: "stale-line" },
+      h("span", { text: t("today.staleSession", { date: formatDate(session.date), campus }) }),
+      closeButton,
+      openDraft),
+    rowError);
 }
 
 /** @param {Ctx} ctx @param {TodayView} data */
@@ -129,17 +180,19 @@ function sessionPanel(ctx, session, visits, error, hasDraft, newVisit) {
       h("span", { class: "hint", text: t("today.newVisitHint") })) : null,
     h("h2", { class: "visit-count", testid: "visit-count", text: t("today.visitCount", { n: visits.length }) }),
     visitList(ctx, visits),
-    open ? closeControls(ctx, session, error) : h("p", { class: "muted", text: t("today.closedNote") }));
+    open ? closeControls(ctx, session, error, hasDraft) : h("p", { class: "muted", text: t("today.closedNote") }));
 }
 
 /** @param {Ctx} ctx @param {SalonSession} session */
 function draftNotice(ctx, session) {
   return h("div", { class: "notice", testid: "draft-notice" },
     h("span", { text: t("today.draftNotice") }),
-    h("button", {
-      type: "button", testid: "draft-resume", text: t("today.draftResume"),
-      onclick: () => ctx.go("visit", { sessionId: session.id, campusId: session.campusId }),
-    }));
+    h("button", { type: "button", testid: "draft-resume", text: t("today.draftResume"), onclick: () => resumeDraft(ctx, session) }));
+}
+
+/** Opens the session's new-visit draft. @param {Ctx} ctx @param {SalonSession} session */
+function resumeDraft(ctx, session) {
+  return ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
 }
 
 /** @param {Ctx} ctx @param {Visit[]} visits */
@@ -156,14 +209,19 @@ export function visitList(ctx, visits) {
 }
 
 /** "サロンを終了" asks in the page (window.confirm is blocking and unstyled). */
-/** @param {Ctx} ctx @param {SalonSession} session @param {HTMLElement} error */
-function closeControls(ctx, session, error) {
+/**
+ * @param {Ctx} ctx @param {SalonSession} session @param {HTMLElement} error
+ * @param {boolean} hasDraft a new-visit draft exists: the backend refuses to close (`draft_pending`)
+ */
+function closeControls(ctx, session, error, hasDraft) {
   const wrap = h("div", { class: "close-controls" });
   const ask = () => wrap.replaceChildren(
     h("div", { class: "confirm-box", role: "alertdialog", "aria-label": t("today.closeConfirmTitle") },
       h("p", { text: t("today.closeConfirmText") }),
+      hasDraft ? h("p", { class: "warning", testid: "close-draft-pending", text: t("today.closeDraftPending") }) : null,
       h("div", { class: "actions" },
         h("button", { type: "button", class: "danger", testid: "salon-close-confirm", text: t("today.closeConfirm"), onclick: confirm }),
+        hasDraft ? h("button", { type: "button", testid: "close-draft-resume", text: t("today.draftResume"), onclick: () => resumeDraft(ctx, session) }) : null,
         h("button", { type: "button", text: t("common.back"), onclick: idle }))));
   const idle = () => wrap.replaceChildren(
     h("button", { type: "button", testid: "salon-close", text: t("today.close"), onclick: ask }));

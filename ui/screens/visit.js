@@ -1,9 +1,10 @@
 // 来談記録: one visit. Every change is kept as an encrypted draft (save_draft), so nothing
-// typed is lost to a crash, a lock or a restart; the draft is discarded once the visit is saved.
+// typed is lost to a crash, a lock or a restart; save_visit deletes the draft in the same
+// transaction that saves the visit.
 
 import * as api from "../api.js";
 import { clockTime, errorArea, field, h, isImeEnter, onSubmit, screenRoot, select, showError } from "../dom.js";
-import { ROUTES, TOPICS, formatDate, gradeLabel, label, t } from "../i18n.js";
+import { ROUTES, TOPICS, formatDate, gradeOptions, label, t } from "../i18n.js";
 import { newVisitDraftKey } from "./today.js";
 
 /** @typedef {import("../api.js").Visit} Visit */
@@ -75,13 +76,16 @@ export async function render(ctx, params) {
   const [students, draftBody] = await Promise.all([api.listStudents(campusId, ""), api.getDraft(key)]);
   const base = initialState(visit);
   const restored = parseDraft(draftBody, base);
-  return buildForm(ctx, { visit, sessionId, key, students, state: restored || base, restored: restored !== null });
+  // A new visit in a salon left open from an earlier day says which day it belongs to.
+  const sessionDate = typeof params.sessionDate === "string" ? params.sessionDate : null;
+  return buildForm(ctx, { visit, sessionId, sessionDate, key, students, state: restored || base, restored: restored !== null });
 }
 
 /**
  * @typedef {object} FormSetup
  * @property {Visit|null} visit
  * @property {number} sessionId
+ * @property {string|null} sessionDate the day of that salon, when it is not today
  * @property {string} key the draft key
  * @property {Student[]} students
  * @property {FormState} state
@@ -120,14 +124,16 @@ function buildForm(ctx, setup) {
   onSubmit(form, async () => {
     const input = toInput(c, setup);
     if (typeof input === "string") return showError(error, input, "minutes");
-    await drafts.stop();
+    await drafts.stop(); // writes what is pending first, so a refused save loses nothing
     try {
-      await api.saveVisit(input);
+      await api.saveVisit(input, setup.key); // deletes the draft in the same transaction
     } catch (err) {
+      // Refused (a validation code, `locked`, …): keep drafting, and write what was typed meanwhile.
       drafts.resume();
+      void drafts.flush();
       return showError(error, /** @type {ApiError} */ (err));
     }
-    await api.discardDraft(setup.key).catch((err) => console.warn("discard_draft failed", err));
+    void drafts.finish();
     await ctx.go("today");
   });
 
@@ -139,11 +145,11 @@ function buildForm(ctx, setup) {
   };
 
   const title = setup.visit ? t("visit.editTitle") : t("visit.newTitle");
-  const when = setup.visit ? formatDate(setup.visit.date) : "";
+  const when = setup.visit ? formatDate(setup.visit.date) : setup.sessionDate ? formatDate(setup.sessionDate) : "";
   const root = screenRoot("visit",
     h("header", { class: "screen-head" }, h("h1", { text: title }), when ? h("p", { class: "muted", text: when }) : null),
     form);
-  return { el: root, leave: drafts.flush };
+  return { el: root, leave: drafts.flush, flush: drafts.flush };
 }
 
 /**
@@ -152,7 +158,7 @@ function buildForm(ctx, setup) {
  */
 function cancelBox(ctx, key, drafts, close) {
   const discard = async () => {
-    await drafts.stop();
+    await drafts.finish();
     await api.discardDraft(key).catch((err) => console.warn("discard_draft failed", err));
     await ctx.go("today");
   };
@@ -167,11 +173,14 @@ function cancelBox(ctx, key, drafts, close) {
 /**
  * Saves the draft ~400 ms after the last change, at once on flush, one write at a time,
  * and only when the content differs from what was last written.
+ * "paused": a save is in flight (it deletes the draft if it succeeds), so nothing is written;
+ * "finished": the visit was saved or the draft discarded, so nothing is ever written again.
  * @param {string} key @param {() => string} snapshot @param {HTMLElement} status @param {boolean} existed
  */
 function draftKeeper(key, snapshot, status, existed) {
   let last = snapshot();
-  let stopped = false;
+  /** @type {"active"|"paused"|"finished"} */
+  let state = "active";
   let exists = existed;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
@@ -179,7 +188,7 @@ function draftKeeper(key, snapshot, status, existed) {
 
   const write = async () => {
     const body = snapshot();
-    if (stopped || body === last) return;
+    if (state !== "active" || body === last) return;
     await api.saveDraft(key, body);
     last = body;
     exists = true;
@@ -199,13 +208,24 @@ function draftKeeper(key, snapshot, status, existed) {
       clearTimeout(timer);
       timer = setTimeout(flush, DEBOUNCE_MS);
     },
-    /** Stops writing (before save or discard) and waits for a write in flight. */
+    /** Before a save: writes what is pending (in case the save is refused), then pauses. */
     stop: async () => {
+      await flush();
+      // Set right as that write ends, before any write chained meanwhile starts (it then skips).
+      if (state === "active") state = "paused";
       clearTimeout(timer);
-      stopped = true;
       await chain;
     },
-    resume: () => { stopped = false; },
+    /** After a refused save: writing goes on (call flush for what was typed meanwhile). */
+    resume: () => {
+      if (state === "paused") state = "active";
+    },
+    /** After a successful save, or before a discard: never writes again; waits for a write in flight. */
+    finish: async () => {
+      clearTimeout(timer);
+      state = "finished";
+      await chain;
+    },
     exists: () => exists || snapshot() !== last,
   };
 }
@@ -220,12 +240,10 @@ function controls(setup) {
     studentOptions.push([String(v.studentId), v.studentName || String(v.studentId)]); // moved to another campus
   }
   studentOptions.push(["new", t("visit.newStudentOption")]);
-  /** @type {Array<[string, string]>} */
-  const grades = [["", t("student.gradeNone")], ...[1, 2, 3, 4].map((g) => /** @type {[string, string]} */ ([String(g), gradeLabel(g)]))];
   return {
     student: select({ testid: "visit-student", "data-field": "studentId", id: "visit-student" }, studentOptions),
     newName: h("input", { type: "text", testid: "visit-new-student-name", "data-field": "displayName newStudent.displayName newStudent", maxlength: 60 }),
-    newGrade: select({ testid: "visit-new-student-grade", "data-field": "grade newStudent.grade" }, grades),
+    newGrade: select({ testid: "visit-new-student-grade", "data-field": "grade newStudent.grade" }, gradeOptions()),
     route: select({ testid: "visit-route", "data-field": "route" }, ROUTES.map((r) => [r, label("route", r)])),
     topics: TOPICS.map((code) => h("input", { type: "checkbox", value: code, testid: `visit-topic-${code}` })),
     minutes: h("input", { type: "number", testid: "visit-minutes", "data-field": "minutes", min: 1, max: 600, step: 1, inputmode: "numeric" }),
@@ -306,7 +324,7 @@ function writeState(c, s) {
 function toInput(c, setup) {
   const s = readState(c);
   const minutes = s.minutes.trim() === "" ? NaN : Number(s.minutes);
-  if (!Number.isInteger(minutes)) return "errors.out_of_range";
+  if (!Number.isSafeInteger(minutes)) return "errors.out_of_range";
   const isNew = s.student === "new";
   return {
     id: setup.visit ? setup.visit.id : null,

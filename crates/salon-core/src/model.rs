@@ -82,7 +82,7 @@ impl CampusInput {
             limits::HQ_CODE,
         )?;
         Ok(Campus {
-            id: self.id.unwrap_or(0),
+            id: stored_id(self.id)?,
             name: required_text("name", &self.name, limits::NAME)?,
             weekday: in_range("weekday", self.weekday, (1, 7))? as u8,
             start_time,
@@ -132,7 +132,7 @@ impl StudentInput {
         let path_status = choice("pathStatus", &self.path_status, PathStatus::from_code)?;
         let path_decided_on = optional_date("pathDecidedOn", self.path_decided_on.as_deref())?;
         Ok(Student {
-            id: self.id.unwrap_or(0),
+            id: stored_id(self.id)?,
             display_name: required_text("displayName", &self.display_name, limits::NAME)?,
             grade: validate_grade("grade", self.grade)?,
             campus_id: self.campus_id,
@@ -143,6 +143,15 @@ impl StudentInput {
             visit_count: 0,
             last_visit_on: None,
         })
+    }
+}
+
+/// The id of a record being edited, or 0 for a new one; ids start at 1.
+fn stored_id(id: Option<i64>) -> Result<i64, CoreError> {
+    match id {
+        None => Ok(0),
+        Some(id) if id >= 1 => Ok(id),
+        Some(_) => Err(CoreError::InvalidChoice("id")),
     }
 }
 
@@ -290,7 +299,7 @@ impl VisitInput {
             return Err(CoreError::Required("topics"));
         }
         Ok(VisitRecord {
-            id: self.id,
+            id: Some(stored_id(self.id)?).filter(|id| *id != 0),
             session_id: self.session_id,
             student: self.visit_student()?,
             route: choice("route", &self.route, Route::from_code)?,
@@ -310,7 +319,8 @@ impl VisitInput {
 
     fn visit_student(&self) -> Result<VisitStudent, CoreError> {
         match (&self.new_student, self.student_id) {
-            (Some(new), _) => Ok(VisitStudent::New {
+            (Some(_), Some(_)) => Err(CoreError::InvalidChoice("studentId")),
+            (Some(new), None) => Ok(VisitStudent::New {
                 display_name: required_text(
                     "newStudent.displayName",
                     &new.display_name,
@@ -400,6 +410,17 @@ mod tests {
                     })
                 },
                 CoreError::Required("newStudent.displayName"),
+            ),
+            (|v| v.id = Some(0), CoreError::InvalidChoice("id")),
+            (
+                |v| {
+                    v.student_id = Some(3);
+                    v.new_student = Some(NewStudent {
+                        display_name: "はる".into(),
+                        grade: None,
+                    });
+                },
+                CoreError::InvalidChoice("studentId"),
             ),
         ];
         for (spoil, expected) in cases {

@@ -27,22 +27,25 @@ impl Store {
     pub fn save_campus(&mut self, input: &CampusInput) -> Result<Campus> {
         let c = input.validate()?;
         let now = stamp();
+        let start = time_text(c.start_time);
+        let end = time_text(c.end_time);
         let values = params![
             c.name,
             c.weekday,
-            time_text(c.start_time),
-            time_text(c.end_time),
+            start,
+            end,
             c.place,
             c.default_format.code(),
             c.hq_code,
-            now
+            now,
+            c.id
         ];
         let result = if c.id == 0 {
             self.conn
                 .execute(
                     "INSERT INTO campus (name, weekday, start_time, end_time, place, default_format,
                      hq_code, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-                    values,
+                    &values[..8],
                 )
                 .map(|_| self.conn.last_insert_rowid())
         } else {
@@ -51,17 +54,7 @@ impl Store {
                 .execute(
                     "UPDATE campus SET name = ?1, weekday = ?2, start_time = ?3, end_time = ?4,
                      place = ?5, default_format = ?6, hq_code = ?7, updated_at = ?8 WHERE id = ?9",
-                    params![
-                        c.name,
-                        c.weekday,
-                        time_text(c.start_time),
-                        time_text(c.end_time),
-                        c.place,
-                        c.default_format.code(),
-                        c.hq_code,
-                        now,
-                        c.id
-                    ],
+                    values,
                 )
                 .map(|_| c.id)
         };

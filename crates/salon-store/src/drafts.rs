@@ -11,6 +11,11 @@ use crate::vault::Store;
 pub const DRAFT_MAX_BYTES: usize = 256 * 1024;
 const DRAFT_KEY_MAX_CHARS: usize = 100;
 
+/// The draft key of the form for a new visit in a salon session.
+pub fn new_visit_draft_key(session_id: i64) -> String {
+    format!("visit:new:{session_id}")
+}
+
 impl Store {
     pub fn draft(&self, key: &str) -> Result<Option<String>> {
         Ok(self

@@ -32,6 +32,9 @@ pub enum StoreError {
     /// A visit was added to a salon that has been closed (終了).
     #[error("the salon session is closed")]
     SessionClosed,
+    /// The salon cannot close while a new visit's draft is waiting in it.
+    #[error("a visit draft is pending in this salon session")]
+    DraftPending,
     /// The salon at this campus is already open (or was held) today.
     #[error("a salon session already exists for this campus today")]
     SessionAlreadyOpen,

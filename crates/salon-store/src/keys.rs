@@ -79,24 +79,26 @@ impl RecoveryKey {
 /// Reduces what the supporter typed to the canonical key text: full-width letters folded,
 /// case and separators ignored, and the digits people write for look-alike letters mapped back.
 fn canonical_recovery_key(typed: &str) -> Zeroizing<String> {
-    Zeroizing::new(
-        typed
-            .nfkc()
-            .filter(|c| c.is_ascii_alphanumeric())
-            .map(|c| match c.to_ascii_uppercase() {
-                '0' => 'O',
-                '1' => 'I',
-                '8' => 'B',
-                c => c,
-            })
-            .collect(),
-    )
+    // Sized up front: a growing String would leave unwiped copies of the key behind.
+    let mut out = Zeroizing::new(String::with_capacity(typed.len() * 3));
+    for c in typed.nfkc().filter(char::is_ascii_alphanumeric) {
+        out.push(match c.to_ascii_uppercase() {
+            '0' => 'O',
+            '1' => 'I',
+            '8' => 'B',
+            c => c,
+        });
+    }
+    out
 }
 
 /// Passphrases are compared after NFC so that the same Japanese text typed through a
 /// different input method unlocks the same store.
 fn canonical_passphrase(typed: &str) -> Zeroizing<String> {
-    Zeroizing::new(typed.nfc().collect())
+    // NFC grows text at most threefold; sized up front so no unwiped copy is left behind.
+    let mut out = Zeroizing::new(String::with_capacity(typed.len() * 3 + 4));
+    out.extend(typed.nfc());
+    out
 }
 
 /// Checks a new passphrase and its confirmation.
@@ -266,16 +268,7 @@ impl KeyFile {
     /// Re-seals the passphrase copy under a new passphrase; the recovery copy is kept.
     pub fn change_passphrase(&self, current: &str, next: &str, confirm: &str) -> Result<KeyFile> {
         check_new_passphrase(next, confirm)?;
-        let key = self.unlock(current)?;
-        Ok(KeyFile {
-            version: self.version,
-            passphrase: KeySlot::seal(
-                SlotKind::Passphrase,
-                canonical_passphrase(next).as_bytes(),
-                &key,
-            )?,
-            recovery: self.recovery.clone(),
-        })
+        self.reseal_passphrase(&self.unlock(current)?, next)
     }
 
     /// Seals the key under a new passphrase, proven by the recovery key: the way back for a
@@ -287,13 +280,16 @@ impl KeyFile {
         confirm: &str,
     ) -> Result<KeyFile> {
         check_new_passphrase(next, confirm)?;
-        let key = self.unlock_with_recovery(recovery_key)?;
+        self.reseal_passphrase(&self.unlock_with_recovery(recovery_key)?, next)
+    }
+
+    fn reseal_passphrase(&self, key: &DbKey, next: &str) -> Result<KeyFile> {
         Ok(KeyFile {
             version: self.version,
             passphrase: KeySlot::seal(
                 SlotKind::Passphrase,
                 canonical_passphrase(next).as_bytes(),
-                &key,
+                key,
             )?,
             recovery: self.recovery.clone(),
         })

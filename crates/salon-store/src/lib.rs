@@ -16,7 +16,8 @@ mod students;
 mod vault;
 mod visits;
 
+pub use drafts::{new_visit_draft_key, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
 pub use keys::{check_new_passphrase, DbKey, KeyFile, RecoveryKey, MIN_PASSPHRASE_CHARS};
 pub use migrate::LATEST_VERSION;
-pub use vault::{Store, Vault, DB_FILE, KEY_FILE};
+pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

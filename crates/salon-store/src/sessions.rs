@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use rusqlite::{params, OptionalExtension, Row};
 use salon_core::{Format, SalonSession, SessionOpen};
 
+use crate::drafts::new_visit_draft_key;
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text, is_unique_violation, opt_time, time, time_text};
 use crate::vault::Store;
@@ -50,9 +51,13 @@ impl Store {
         }
     }
 
-    /// Closes the salon at `now`. Closing a closed salon keeps its first closing time.
+    /// Closes the salon at `now`. Closing a closed salon keeps its first closing time. A salon
+    /// with a new visit still in draft does not close: that visit could then never be saved.
     pub fn close_session(&mut self, id: i64, now: NaiveTime) -> Result<SalonSession> {
         let session = self.session(id)?;
+        if session.is_open() && self.draft(&new_visit_draft_key(id))?.is_some() {
+            return Err(StoreError::DraftPending);
+        }
         if session.is_open() {
             // A clock set back must not make a salon end before it began.
             let closed_at = now.max(session.opened_at);
@@ -73,6 +78,15 @@ impl Store {
             )
             .optional()?
             .ok_or(StoreError::NotFound("session"))
+    }
+
+    /// Salons left open on a day before `date`: forgotten, and shown so they can be closed.
+    pub fn open_sessions_before(&self, date: NaiveDate) -> Result<Vec<SalonSession>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM salon_session WHERE closed_at IS NULL AND date < ?1 ORDER BY date"
+        ))?;
+        let rows = stmt.query_map([date_text(date)], session_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Every salon of a day, open ones first.
@@ -156,5 +170,33 @@ mod tests {
             Err(StoreError::Invalid(_))
         ));
         assert_eq!(store.session_on(campus.id, day).unwrap(), None);
+    }
+
+    #[test]
+    fn a_salon_with_a_draft_pending_does_not_close() {
+        let (_dir, mut store) = fresh_store();
+        let campus = store.save_campus(&campus_input("柏", 2)).unwrap();
+        let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+        let open = SessionOpen {
+            campus_id: campus.id,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        let s = store.open_session(&open, day, t(10, 0)).unwrap();
+        store.save_draft(&new_visit_draft_key(s.id), "{}").unwrap();
+        assert!(matches!(
+            store.close_session(s.id, t(13, 0)),
+            Err(StoreError::DraftPending)
+        ));
+        assert!(store.session(s.id).unwrap().is_open());
+        let next_day = day.succ_opt().unwrap();
+        assert_eq!(
+            store.open_sessions_before(next_day).unwrap(),
+            vec![s.clone()]
+        );
+        assert!(store.open_sessions_before(day).unwrap().is_empty());
+        store.discard_draft(&new_visit_draft_key(s.id)).unwrap();
+        store.close_session(s.id, t(13, 0)).unwrap();
+        assert!(store.open_sessions_before(next_day).unwrap().is_empty());
     }
 }

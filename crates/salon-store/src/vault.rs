@@ -152,7 +152,7 @@ fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Writes a file so that a crash leaves either the old or the new content, never a mix.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
     {
         let mut file = fs::File::create(&tmp)?;

@@ -1,7 +1,7 @@
 //! Visits (来談): the heart of a salon day.
 
 use rusqlite::{params, OptionalExtension, Row, Transaction};
-use salon_core::{Route, Topic, Visit, VisitInput, VisitRecord, VisitStudent};
+use salon_core::{CoreError, Route, Topic, Visit, VisitInput, VisitRecord, VisitStudent};
 
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text, opt_date, stamp};
@@ -54,8 +54,9 @@ fn visit_from(row: &Row<'_>) -> rusqlite::Result<Visit> {
 impl Store {
     /// Logs a new visit (no id) or corrects one. A new visit needs an open salon; a visit of a
     /// closed salon can still be corrected. Everything happens in one transaction: a refused
-    /// visit leaves no new student behind.
-    pub fn save_visit(&mut self, input: &VisitInput) -> Result<Visit> {
+    /// visit leaves no new student behind, and the form's draft goes exactly when the visit is
+    /// stored, so a crash between the two can never bring a saved visit back as a draft.
+    pub fn save_visit(&mut self, input: &VisitInput, draft_key: Option<&str>) -> Result<Visit> {
         let record = input.validate()?;
         let session = self.session(record.session_id)?;
         let tx = self.conn.transaction()?;
@@ -71,8 +72,13 @@ impl Store {
                         r.get(0)
                     })
                     .optional()?;
-                if stored_session != Some(record.session_id) {
-                    return Err(StoreError::NotFound("visit"));
+                match stored_session {
+                    None => return Err(StoreError::NotFound("visit")),
+                    // A visit stays with the salon it happened in.
+                    Some(s) if s != record.session_id => {
+                        return Err(CoreError::InvalidChoice("sessionId").into())
+                    }
+                    Some(_) => {}
                 }
                 let student_id = resolve_student(&tx, &record.student, session.campus_id)?;
                 update_visit(&tx, id, &record, student_id)?;
@@ -80,6 +86,9 @@ impl Store {
             }
         };
         replace_topics(&tx, id, &record.topics)?;
+        if let Some(key) = draft_key {
+            tx.execute("DELETE FROM draft WHERE key = ?1", [key])?;
+        }
         tx.commit()?;
         self.visit(id)
     }
@@ -122,10 +131,17 @@ fn resolve_student(
     match student {
         VisitStudent::Anonymous => Ok(None),
         VisitStudent::Existing(id) => {
-            let found: Option<i64> = tx
-                .query_row("SELECT id FROM student WHERE id = ?1", [id], |r| r.get(0))
+            let their_campus: Option<i64> = tx
+                .query_row("SELECT campus_id FROM student WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()?;
-            found.map(Some).ok_or(StoreError::NotFound("student"))
+            match their_campus {
+                None => Err(StoreError::NotFound("student")),
+                // A student belongs to one campus; a visit elsewhere is a mistaken pick.
+                Some(c) if c != campus_id => Err(CoreError::InvalidChoice("studentId").into()),
+                Some(_) => Ok(Some(*id)),
+            }
         }
         VisitStudent::New {
             display_name,
@@ -238,7 +254,7 @@ mod tests {
             display_name: "はるか".into(),
             grade: Some(3),
         });
-        let v = store.save_visit(&input).unwrap();
+        let v = store.save_visit(&input, None).unwrap();
         assert_eq!(v.student_name.as_deref(), Some("はるか"));
         assert_eq!(v.topics, vec![Topic::JobSearch, Topic::ApplicationPrep]);
         assert_eq!(v.date.to_string(), "2025-02-25");
@@ -249,7 +265,7 @@ mod tests {
         fix.id = Some(v.id);
         fix.student_id = v.student_id;
         fix.topics = vec!["part_time".into()];
-        let fixed = store.save_visit(&fix).unwrap();
+        let fixed = store.save_visit(&fix, None).unwrap();
         assert_eq!(fixed.note, "面接は来週");
         assert_eq!(fixed.topics, vec![Topic::PartTime]);
         assert_eq!(
@@ -264,7 +280,7 @@ mod tests {
         let (_dir, mut store) = fresh_store();
         let (_, session_id) = open_salon(&mut store);
         let logged = store
-            .save_visit(&visit_input(session_id, "開催中の記録"))
+            .save_visit(&visit_input(session_id, "開催中の記録"), None)
             .unwrap();
         store
             .close_session(session_id, NaiveTime::from_hms_opt(13, 0, 0).unwrap())
@@ -275,14 +291,14 @@ mod tests {
             grade: None,
         });
         assert!(matches!(
-            store.save_visit(&late),
+            store.save_visit(&late, None),
             Err(StoreError::SessionClosed)
         ));
         assert!(store.students(None, "").unwrap().is_empty());
         // A correction of a visit of a closed salon is still allowed.
         let mut fix = visit_input(session_id, "訂正");
         fix.id = Some(logged.id);
-        assert_eq!(store.save_visit(&fix).unwrap().note, "訂正");
+        assert_eq!(store.save_visit(&fix, None).unwrap().note, "訂正");
         assert_eq!(store.visits_in_session(session_id).unwrap().len(), 1);
     }
 
@@ -312,9 +328,66 @@ mod tests {
             let mut input = visit_input(session_id, "メモ");
             input.student_id = Some(known.id);
             spoil(&mut input);
-            assert!(store.save_visit(&input).is_err());
+            assert!(store.save_visit(&input, None).is_err());
         }
         assert!(store.visits_in_session(session_id).unwrap().is_empty());
         assert_eq!(store.students(None, "").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn saving_a_visit_takes_its_draft_with_it() {
+        let (_dir, mut store) = fresh_store();
+        let (_, session_id) = open_salon(&mut store);
+        let key = crate::new_visit_draft_key(session_id);
+        store.save_draft(&key, r#"{"note":"途中"}"#).unwrap();
+        let mut bad = visit_input(session_id, "途中");
+        bad.topics.clear();
+        assert!(store.save_visit(&bad, Some(&key)).is_err());
+        assert!(
+            store.draft(&key).unwrap().is_some(),
+            "a refused save keeps the draft"
+        );
+        store
+            .save_visit(&visit_input(session_id, "完成"), Some(&key))
+            .unwrap();
+        assert_eq!(store.draft(&key).unwrap(), None);
+    }
+
+    #[test]
+    fn a_visit_stays_with_its_campus_and_its_salon() {
+        let (_dir, mut store) = fresh_store();
+        let (_, session_id) = open_salon(&mut store);
+        let other = store.save_campus(&campus_input("別の校舎", 3)).unwrap();
+        let elsewhere = store
+            .save_student(&student_input(other.id, "よそのこ"))
+            .unwrap();
+        let mut input = visit_input(session_id, "メモ");
+        input.student_id = Some(elsewhere.id);
+        assert!(matches!(
+            store.save_visit(&input, None),
+            Err(StoreError::Invalid(salon_core::CoreError::InvalidChoice(
+                "studentId"
+            )))
+        ));
+        let logged = store
+            .save_visit(&visit_input(session_id, "メモ"), None)
+            .unwrap();
+        let open = SessionOpen {
+            campus_id: other.id,
+            format: "online".into(),
+            place: String::new(),
+        };
+        let day = NaiveDate::from_ymd_opt(2025, 2, 26).unwrap();
+        let noon = NaiveTime::from_hms_opt(12, 0, 0).unwrap();
+        let other_session = store.open_session(&open, day, noon).unwrap();
+        let mut moved = visit_input(other_session.id, "メモ");
+        moved.id = Some(logged.id);
+        assert!(matches!(
+            store.save_visit(&moved, None),
+            Err(StoreError::Invalid(salon_core::CoreError::InvalidChoice(
+                "sessionId"
+            )))
+        ));
+        assert_eq!(store.visit(logged.id).unwrap(), logged);
     }
 }
