@@ -31,14 +31,19 @@ mod tests {
     use super::*;
     use salon_store::Vault;
 
-    #[test]
-    fn an_idle_store_locks_and_then_answers_locked() {
+    fn unlocked_state() -> (tempfile::TempDir, AppState) {
         let dir = tempfile::tempdir().unwrap();
         let vault = Vault::new(dir.path());
         let pass = "さくら咲くキャンパス2025";
         let (store, _) = vault.create(pass, pass).unwrap();
         let state = AppState::new(vault);
         state.put_store(store);
+        (dir, state)
+    }
+
+    #[test]
+    fn an_idle_store_locks_and_then_answers_locked() {
+        let (_dir, state) = unlocked_state();
         assert!(!state.lock_if_idle(), "just unlocked: not idle");
         assert!(state.with_store(|s| Ok(s.campuses()?)).is_ok());
         state.pretend_idle_since(Duration::from_secs(4 * 60), false);
@@ -55,12 +60,7 @@ mod tests {
 
     #[test]
     fn time_asleep_counts_as_idle() {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = Vault::new(dir.path());
-        let pass = "さくら咲くキャンパス2025";
-        let (store, _) = vault.create(pass, pass).unwrap();
-        let state = AppState::new(vault);
-        state.put_store(store);
+        let (_dir, state) = unlocked_state();
         // The lid was closed for two hours: the monotonic clock did not move, the wall clock did.
         state.pretend_idle_since(Duration::from_secs(2 * 60 * 60), true);
         assert!(state.lock_if_idle());

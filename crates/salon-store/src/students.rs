@@ -1,6 +1,6 @@
 //! Students: pseudonymous profiles that never leave the laptop.
 
-use rusqlite::{params, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use salon_core::{Enrolment, PathStatus, Student, StudentInput};
 
 use crate::error::{Result, StoreError};
@@ -36,41 +36,10 @@ impl Store {
     pub fn save_student(&mut self, input: &StudentInput) -> Result<Student> {
         let s = input.validate()?;
         self.campus(s.campus_id)?;
-        let now = stamp();
-        let decided = s.path_decided_on.map(date_text);
-        let id = if s.id == 0 {
-            self.conn.execute(
-                "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
-                 path_decided_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![
-                    s.campus_id,
-                    s.display_name,
-                    s.grade,
-                    s.enrolment.code(),
-                    s.path_status.code(),
-                    decided,
-                    now
-                ],
-            )?;
-            self.conn.last_insert_rowid()
-        } else {
+        if s.id != 0 {
             self.student(s.id)?;
-            self.conn.execute(
-                "UPDATE student SET campus_id = ?1, display_name = ?2, grade = ?3, enrolment = ?4,
-                 path_status = ?5, path_decided_on = ?6, updated_at = ?7 WHERE id = ?8",
-                params![
-                    s.campus_id,
-                    s.display_name,
-                    s.grade,
-                    s.enrolment.code(),
-                    s.path_status.code(),
-                    decided,
-                    now,
-                    s.id
-                ],
-            )?;
-            s.id
-        };
+        }
+        let id = write_student(&self.conn, &s)?;
         self.student(id)
     }
 
@@ -104,20 +73,47 @@ pub(crate) fn insert_new_student(
     display_name: &str,
     grade: Option<u8>,
 ) -> Result<i64> {
-    let now = stamp();
-    tx.execute(
-        "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
-         created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-        params![
-            campus_id,
-            display_name,
-            grade,
-            Enrolment::Enrolled.code(),
-            PathStatus::Undecided.code(),
-            now
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
+    let student = Student {
+        id: 0,
+        display_name: display_name.to_owned(),
+        grade,
+        campus_id,
+        enrolment: Enrolment::Enrolled,
+        path_status: PathStatus::Undecided,
+        path_decided_on: None,
+        visit_count: 0,
+        last_visit_on: None,
+    };
+    write_student(tx, &student)
+}
+
+/// Inserts a student whose id is 0, else updates it; returns the id.
+fn write_student(conn: &Connection, s: &Student) -> Result<i64> {
+    let values = params![
+        s.campus_id,
+        s.display_name,
+        s.grade,
+        s.enrolment.code(),
+        s.path_status.code(),
+        s.path_decided_on.map(date_text),
+        stamp(),
+        s.id
+    ];
+    if s.id == 0 {
+        conn.execute(
+            "INSERT INTO student (campus_id, display_name, grade, enrolment, path_status,
+             path_decided_on, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            &values[..7],
+        )?;
+        Ok(conn.last_insert_rowid())
+    } else {
+        conn.execute(
+            "UPDATE student SET campus_id = ?1, display_name = ?2, grade = ?3, enrolment = ?4,
+             path_status = ?5, path_decided_on = ?6, updated_at = ?7 WHERE id = ?8",
+            values,
+        )?;
+        Ok(s.id)
+    }
 }
 
 fn escape_like(text: &str) -> String {
