@@ -4,6 +4,7 @@
 //! passes them to the UI. Input types validate themselves so every caller gets the same rules.
 
 mod codes;
+pub mod counts;
 mod error;
 mod model;
 mod time;

@@ -1,0 +1,165 @@
+//! The wire format between a supporter's laptop and headquarters (事務局), and nothing else.
+//!
+//! This crate is the only definition of what leaves the laptop. Every type here holds integers,
+//! dates without a time of day, and enumerated codes; there is no free-text field, no student
+//! id, no name. Both sides parse with `deny_unknown_fields`, so an extra field is refused
+//! rather than silently carried.
+
+mod codes;
+mod error;
+
+use chrono::NaiveDate;
+use salon_core::counts::{Cell, DayCounts, MonthBreakdown, SuppressionRule};
+use salon_core::{Format, PathStatus, Route, Topic};
+use serde::{Deserialize, Serialize};
+
+pub use codes::{CampusCode, EnrolmentCode, Month};
+pub use error::ProtocolError;
+
+/// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.
+pub const API_VERSION: u32 = 1;
+pub const API_VERSION_HEADER: &str = "x-salon-api-version";
+/// The header that names one upload, so a retry is recognised and a different body refused.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// The largest body headquarters accepts.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The most snapshots one upload may carry.
+pub const MAX_SNAPSHOTS: usize = 400;
+
+/// One campus's figures for one day, as a whole. A higher revision replaces a lower one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DaySnapshot {
+    pub campus: CampusCode,
+    pub day: NaiveDate,
+    pub revision: u32,
+    pub counts: DayCounts,
+}
+
+/// One campus's breakdowns for one month, small cells already hidden under `rule`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MonthSnapshot {
+    pub campus: CampusCode,
+    pub month: Month,
+    pub revision: u32,
+    /// The rule the device applied; headquarters refuses one laxer than its own.
+    pub rule: SuppressionRule,
+    pub breakdown: MonthBreakdown,
+}
+
+/// One upload: whole snapshots keyed by (device, campus, day or month). Sending the same
+/// upload twice changes nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Upload {
+    pub days: Vec<DaySnapshot>,
+    pub months: Vec<MonthSnapshot>,
+}
+
+/// Headquarters' answer to an upload.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Receipt {
+    /// Snapshots stored: new keys, or a higher revision replacing a lower one.
+    pub stored: u32,
+    /// Snapshots already held at this revision (a retry or a replay).
+    pub unchanged: u32,
+    /// Snapshots older than what is held (a reordered upload); ignored.
+    pub stale: u32,
+}
+
+/// What the supporter types once to enrol the laptop.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnrolRequest {
+    pub code: EnrolmentCode,
+}
+
+/// Headquarters' answer to an enrolment: the device's token (shown once, kept by the device;
+/// the server keeps only its hash), the campuses it may report for, and the small-count rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Enrolment {
+    pub token: String,
+    pub campuses: Vec<CampusCode>,
+    pub rule: SuppressionRule,
+}
+
+/// The rule and campuses in force, fetched before each sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DeviceConfig {
+    pub campuses: Vec<CampusCode>,
+    pub rule: SuppressionRule,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ErrorBody {
+    /// Stable snake_case code, e.g. `suppression_broken`.
+    pub code: String,
+    pub message: String,
+}
+
+impl Upload {
+    /// Checks what a parser cannot: sizes, every breakdown complete, and the small-count rule.
+    pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
+        if self.days.len() + self.months.len() > MAX_SNAPSHOTS {
+            return Err(ProtocolError::TooManySnapshots);
+        }
+        self.months.iter().try_for_each(|m| m.check(rule))
+    }
+}
+
+impl MonthSnapshot {
+    fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
+        if self.rule.k < rule.k || self.rule.sensitive_k < rule.sensitive_k {
+            return Err(ProtocolError::RuleTooLax);
+        }
+        let b = &self.breakdown;
+        complete(&b.by_route, Route::ALL)?;
+        complete(&b.by_topic, Topic::ALL)?;
+        complete(&b.by_format, Format::ALL)?;
+        let decided: Vec<PathStatus> = PathStatus::ALL
+            .iter()
+            .copied()
+            .filter(|p| p.is_decided())
+            .collect();
+        complete(&b.path_decisions, &decided)?;
+        no_small_cell(&b.by_route, |_| rule.k)?;
+        no_small_cell(&b.by_topic, |t| rule.k_for_topic(t))?;
+        no_small_cell(&b.path_decisions, |_| rule.k)?;
+        // Route cells add up to a total that is sent: one hidden cell alone could be worked out.
+        if b.by_route.iter().filter(|c| c.count.is_none()).count() == 1 {
+            return Err(ProtocolError::SuppressionBroken);
+        }
+        if b.by_format.iter().any(|c| c.count.is_none()) {
+            return Err(ProtocolError::SuppressionBroken);
+        }
+        Ok(())
+    }
+}
+
+/// Each code exactly once, in the canonical order.
+fn complete<C: PartialEq + Copy>(cells: &[Cell<C>], all: &[C]) -> Result<(), ProtocolError> {
+    let codes: Vec<C> = cells.iter().map(|c| c.code).collect();
+    if codes != all {
+        return Err(ProtocolError::IncompleteBreakdown);
+    }
+    Ok(())
+}
+
+fn no_small_cell<C: Copy>(cells: &[Cell<C>], k_of: impl Fn(C) -> u32) -> Result<(), ProtocolError> {
+    let small = cells
+        .iter()
+        .any(|c| c.count.is_some_and(|n| (1..k_of(c.code)).contains(&n)));
+    if small {
+        return Err(ProtocolError::SuppressionBroken);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;
