@@ -40,6 +40,13 @@ install_rust() {
   fi
 }
 
+install_cargo_audit() {
+  if ! cargo audit --version >/dev/null 2>&1; then
+    step "installing cargo-audit"
+    cargo install cargo-audit --locked
+  fi
+}
+
 install_tauri_driver() {
   if ! tauri-driver --help >/dev/null 2>&1; then
     step "installing tauri-driver $TAURI_DRIVER_VERSION"
@@ -58,6 +65,7 @@ run_tests() {
   install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   install_rust
   install_tauri_driver
+  install_cargo_audit
   # Some images ship Node.js from elsewhere; Debian's npm would conflict with it.
   command -v npm >/dev/null || install_packages nodejs npm
   step "npm ci (TypeScript for checking the UI's JSDoc types)"
@@ -67,6 +75,12 @@ run_tests() {
   cargo fmt --all --check
   step "clippy (warnings are errors)"
   cargo clippy --workspace --all-targets --features salon-tests/e2e --locked -- -D warnings
+  # The advisory database beside the project works offline; vulnerabilities fail the run,
+  # while "unmaintained" notices (Tauri's GTK3 stack on Linux) are printed as warnings.
+  if [ -d ../shared/advisory-db ]; then
+    step "dependency advisories (cargo audit, offline database)"
+    cargo audit --db ../shared/advisory-db --no-fetch --quiet
+  fi
   step "UI types (tsc --checkJs)"
   npm run --silent check:ui
   step "unit and integration tests"

@@ -25,6 +25,11 @@ fn main() {
         "get_draft",
         "save_draft",
         "discard_draft",
+        "hq_status",
+        "enrol",
+        "sync_preview",
+        "sync_now",
+        "sync_log",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

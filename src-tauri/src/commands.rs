@@ -250,8 +250,15 @@ pub fn open_session(
 }
 
 #[tauri::command(async)]
-pub fn close_session(state: State<'_, AppState>, session_id: i64) -> Answer<SalonSession> {
-    state.with_store(|s| Ok(s.close_session(session_id, now_tokyo().time())?))
+pub fn close_session(
+    state: State<'_, AppState>,
+    trigger: State<'_, crate::sync::SyncTrigger>,
+    session_id: i64,
+) -> Answer<SalonSession> {
+    let closed = state.with_store(|s| Ok(s.close_session(session_id, now_tokyo().time())?))?;
+    // The day's counts are final for now: send them if headquarters can be reached.
+    trigger.wake();
+    Ok(closed)
 }
 
 #[tauri::command(async)]

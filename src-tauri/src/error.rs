@@ -13,6 +13,9 @@ pub struct IpcError {
     /// The input the error is about (camelCase, as the UI names its fields).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
+    /// Whether trying again later can succeed (headquarters unreachable); not sent to the UI.
+    #[serde(skip)]
+    pub retryable: bool,
 }
 
 impl IpcError {
@@ -21,6 +24,7 @@ impl IpcError {
             code,
             message: message.into(),
             field: None,
+            retryable: false,
         }
     }
 
@@ -34,6 +38,40 @@ impl IpcError {
             code,
             message: format!("{field}: {code}"),
             field: Some(field),
+            retryable: false,
+        }
+    }
+
+    /// A failure talking to headquarters. Headquarters' own codes pass through when the UI
+    /// knows them; any other refusal is `hq_refused`.
+    pub fn sync(e: &salon_sync::SyncError) -> Self {
+        const KNOWN: &[&str] = &[
+            "hq_bad_url",
+            "hq_insecure_url",
+            "hq_unreachable",
+            "hq_server_error",
+            "enrolment_code_invalid",
+            "token_invalid",
+            "device_revoked",
+            "campus_not_enrolled",
+            "suppression_broken",
+            "rule_too_lax",
+            "idempotency_conflict",
+            "api_version",
+            "bad_body",
+            "body_too_large",
+        ];
+        let code = e.code();
+        let code = KNOWN
+            .iter()
+            .find(|k| **k == code)
+            .copied()
+            .unwrap_or("hq_refused");
+        IpcError {
+            code,
+            message: e.to_string(),
+            field: None,
+            retryable: e.is_retryable(),
         }
     }
 
@@ -63,6 +101,11 @@ impl From<StoreError> for IpcError {
             StoreError::SessionAlreadyOpen => "session_already_open",
             StoreError::DraftPending => "draft_pending",
             StoreError::NotFound(_) => "not_found",
+            StoreError::NotEnrolled => "not_enrolled",
+            StoreError::Damaged(_) => {
+                eprintln!("career-salon: {e}");
+                return IpcError::new("storage", "storage error");
+            }
         };
         IpcError::new(code, e.to_string())
     }

@@ -6,6 +6,7 @@ mod error;
 mod idle;
 mod prefs;
 mod state;
+mod sync;
 
 use std::path::PathBuf;
 
@@ -24,7 +25,10 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .setup(|app| {
             let dir = data_dir(app.handle())?;
             app.manage(AppState::new(Vault::new(dir)));
+            let trigger = sync::SyncTrigger::default();
+            app.manage(trigger.clone());
             idle::watch(app.handle().clone());
+            sync::spawn_sender(app.handle().clone(), trigger);
             Ok(())
         })
         .on_window_event(closing::on_window_event)
@@ -52,6 +56,11 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::get_draft,
             commands::save_draft,
             commands::discard_draft,
+            sync::hq_status,
+            sync::enrol,
+            sync::sync_preview,
+            sync::sync_now,
+            sync::sync_log,
         ])
 }
 

@@ -69,6 +69,15 @@ impl AppState {
         f: impl FnOnce(&mut Store) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
         self.touch();
+        self.with_store_unattended(f)
+    }
+
+    /// Like `with_store`, for work the supporter did not ask for (background sync): it does not
+    /// count as activity, so it never keeps the store from locking.
+    pub fn with_store_unattended<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, IpcError>,
+    ) -> Result<T, IpcError> {
         let mut slot = self
             .store
             .lock()

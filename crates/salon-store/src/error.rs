@@ -41,6 +41,12 @@ pub enum StoreError {
     /// A value that must be unique is already used (the field is named).
     #[error("{0} is already in use")]
     Duplicate(&'static str),
+    /// A stored row cannot be read back as what was written (a damaged database).
+    #[error("stored data is damaged: {0}")]
+    Damaged(&'static str),
+    /// The laptop has not been enrolled with headquarters yet.
+    #[error("not enrolled with headquarters")]
+    NotEnrolled,
     /// The record asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),

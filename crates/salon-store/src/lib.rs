@@ -13,6 +13,7 @@ mod migrate;
 mod rows;
 mod sessions;
 mod students;
+mod sync;
 mod vault;
 mod visits;
 
@@ -20,4 +21,5 @@ pub use drafts::{new_visit_draft_key, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
 pub use keys::{check_new_passphrase, DbKey, KeyFile, RecoveryKey, MIN_PASSPHRASE_CHARS};
 pub use migrate::LATEST_VERSION;
+pub use sync::{HqEnrolment, PendingUpload, SyncLogEntry};
 pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

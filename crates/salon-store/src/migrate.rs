@@ -11,6 +11,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0001_initial.sql"),
     ),
     ("0002_drafts", include_str!("../migrations/0002_drafts.sql")),
+    ("0003_sync", include_str!("../migrations/0003_sync.sql")),
 ];
 
 /// The schema version of a fully migrated database.

@@ -1,0 +1,235 @@
+//! The client side of the protocol: enrol, fetch the rule, upload snapshots. HTTPS is required
+//! except to this machine (loopback), every request has a timeout, and failures say whether a
+//! retry can help, so the caller can back off and try again later.
+
+mod backoff;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::{StatusCode, Url};
+use salon_protocol::{
+    DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, Receipt, API_VERSION,
+    API_VERSION_HEADER, IDEMPOTENCY_HEADER,
+};
+use serde::de::DeserializeOwned;
+use thiserror::Error;
+
+pub use backoff::Backoff;
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Why a request to headquarters failed.
+#[derive(Debug, Error)]
+pub enum SyncError {
+    /// The address is not a URL.
+    #[error("not a valid address")]
+    BadUrl,
+    /// Plain HTTP to anything but this machine would expose the token.
+    #[error("headquarters must be reached over https")]
+    InsecureUrl,
+    /// No answer: offline, refused, timed out. Try again later.
+    #[error("headquarters could not be reached")]
+    Unreachable,
+    /// Headquarters refused the request; its code says why (`device_revoked`, …).
+    #[error("headquarters refused the request: {code} ({status})")]
+    Refused { status: u16, code: String },
+    /// Headquarters failed (5xx) or answered something unreadable. Try again later.
+    #[error("headquarters answered with an error ({0})")]
+    Server(u16),
+}
+
+impl SyncError {
+    /// Whether trying the same request later can succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            SyncError::Unreachable | SyncError::Server(_) => true,
+            SyncError::Refused { status, .. } => *status == 408 || *status == 429,
+            SyncError::BadUrl | SyncError::InsecureUrl => false,
+        }
+    }
+
+    /// A stable snake_case code for logs and the UI.
+    pub fn code(&self) -> String {
+        match self {
+            SyncError::BadUrl => "hq_bad_url".into(),
+            SyncError::InsecureUrl => "hq_insecure_url".into(),
+            SyncError::Unreachable => "hq_unreachable".into(),
+            SyncError::Refused { code, .. } => code.clone(),
+            SyncError::Server(_) => "hq_server_error".into(),
+        }
+    }
+}
+
+/// A client for one headquarters.
+#[derive(Debug, Clone)]
+pub struct HqClient {
+    base: Url,
+    http: reqwest::Client,
+}
+
+impl HqClient {
+    pub fn new(address: &str) -> Result<Self, SyncError> {
+        let base = Url::parse(address.trim()).map_err(|_| SyncError::BadUrl)?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&base) => {}
+            "http" => return Err(SyncError::InsecureUrl),
+            _ => return Err(SyncError::BadUrl),
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .https_only(base.scheme() == "https")
+            .build()
+            .map_err(|_| SyncError::BadUrl)?;
+        Ok(HqClient { base, http })
+    }
+
+    /// The address as entered, normalised.
+    pub fn address(&self) -> &str {
+        self.base.as_str()
+    }
+
+    fn url(&self, path: &str) -> Result<Url, SyncError> {
+        self.base.join(path).map_err(|_| SyncError::BadUrl)
+    }
+
+    fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Result<reqwest::RequestBuilder, SyncError> {
+        Ok(self
+            .http
+            .request(method, self.url(path)?)
+            .header(API_VERSION_HEADER, API_VERSION.to_string()))
+    }
+
+    /// Exchanges a one-time enrolment code for this device's token.
+    pub async fn enrol(&self, code: &EnrolmentCode) -> Result<Enrolment, SyncError> {
+        let body = EnrolRequest { code: code.clone() };
+        let req = self
+            .request(reqwest::Method::POST, "api/v1/enrol")?
+            .json(&body);
+        answer(req).await
+    }
+
+    /// The campuses and small-count rule headquarters holds for this device.
+    pub async fn config(&self, token: &str) -> Result<DeviceConfig, SyncError> {
+        let req = self
+            .request(reqwest::Method::GET, "api/v1/config")?
+            .bearer_auth(token);
+        answer(req).await
+    }
+
+    /// Sends an upload exactly as `payload` (the JSON that was logged locally).
+    pub async fn upload(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        payload: &str,
+    ) -> Result<Receipt, SyncError> {
+        let req = self
+            .request(reqwest::Method::POST, "api/v1/upload")?
+            .bearer_auth(token)
+            .header(IDEMPOTENCY_HEADER, idempotency_key)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(payload.to_owned());
+        answer(req).await
+    }
+}
+
+async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, SyncError> {
+    let resp = req.send().await.map_err(|_| SyncError::Unreachable)?;
+    let status = resp.status();
+    let bytes = resp.bytes().await.map_err(|_| SyncError::Unreachable)?;
+    if status.is_success() {
+        return serde_json::from_slice(&bytes).map_err(|_| SyncError::Server(status.as_u16()));
+    }
+    if status.is_server_error() {
+        return Err(SyncError::Server(status.as_u16()));
+    }
+    let code = serde_json::from_slice::<ErrorBody>(&bytes)
+        .map(|e| e.code)
+        .unwrap_or_else(|_| default_code(status).into());
+    Err(SyncError::Refused {
+        status: status.as_u16(),
+        code,
+    })
+}
+
+fn default_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::UNAUTHORIZED => "token_invalid",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+        _ => "hq_refused",
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn https_is_required_except_to_this_machine() {
+        assert!(HqClient::new("https://hq.example.jp/").is_ok());
+        assert!(HqClient::new("http://127.0.0.1:8700/").is_ok());
+        assert!(HqClient::new("http://localhost:8700").is_ok());
+        assert!(HqClient::new("http://[::1]:8700").is_ok());
+        assert!(matches!(
+            HqClient::new("http://hq.example.jp/"),
+            Err(SyncError::InsecureUrl)
+        ));
+        assert!(matches!(
+            HqClient::new("http://192.168.1.10/"),
+            Err(SyncError::InsecureUrl)
+        ));
+        assert!(matches!(
+            HqClient::new("ftp://hq.example.jp/"),
+            Err(SyncError::BadUrl)
+        ));
+        assert!(matches!(
+            HqClient::new("本部のサーバー"),
+            Err(SyncError::BadUrl)
+        ));
+    }
+
+    #[test]
+    fn only_failures_a_retry_can_mend_are_retryable() {
+        assert!(SyncError::Unreachable.is_retryable());
+        assert!(SyncError::Server(503).is_retryable());
+        assert!(!SyncError::Refused {
+            status: 401,
+            code: "device_revoked".into()
+        }
+        .is_retryable());
+        assert!(SyncError::Refused {
+            status: 429,
+            code: "slow_down".into()
+        }
+        .is_retryable());
+    }
+
+    #[tokio::test]
+    async fn nothing_listening_is_unreachable() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let client = HqClient::new(&format!("http://127.0.0.1:{port}/")).unwrap();
+        let err = client.config("token").await.unwrap_err();
+        assert!(matches!(err, SyncError::Unreachable), "{err:?}");
+    }
+}
