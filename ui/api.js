@@ -116,6 +116,82 @@
  */
 
 /**
+ * Where this laptop reports counts, and under which small-count rule.
+ * @typedef {object} HqStatus
+ * @property {boolean} enrolled
+ * @property {string|null} hqUrl
+ * @property {string|null} enrolledAt RFC3339 UTC
+ * @property {string[]} campuses HQ campus codes this device may report for
+ * @property {number} k a count from 1 to k−1 is hidden (秘匿)
+ * @property {number} sensitiveK the same for the sensitive topics (家庭のこと・心身の不調)
+ */
+
+/**
+ * @typedef {object} DayCounts
+ * @property {number} sessions
+ * @property {number} sessionMinutes
+ * @property {number} visits
+ * @property {number} distinctStudents
+ * @property {number} firstTimeStudents
+ * @property {number} appointmentsBooked
+ * @property {number} appointmentsKept
+ * @property {number} appointmentsMissed
+ * @property {number} events
+ * @property {number} eventParticipants
+ */
+
+/**
+ * @typedef {object} DaySnapshot
+ * @property {string} campus HQ campus code
+ * @property {string} day "YYYY-MM-DD"
+ * @property {number} revision 1, then 2, 3 … when the day's figures were corrected
+ * @property {DayCounts} counts
+ */
+
+/**
+ * One cell of a monthly breakdown; `count: null` = hidden under the small-count rule (秘匿).
+ * @typedef {object} Cell
+ * @property {string} code a route, topic, format or path status code
+ * @property {number|null} count
+ */
+
+/**
+ * @typedef {object} MonthSnapshot
+ * @property {string} campus HQ campus code
+ * @property {string} month "YYYY-MM"
+ * @property {number} revision
+ * @property {{k: number, sensitiveK: number}} rule
+ * @property {{byRoute: Cell[], byTopic: Cell[], byFormat: Cell[], pathDecisions: Cell[]}} breakdown
+ */
+
+/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[]}} Upload */
+
+/**
+ * Exactly what the next send carries.
+ * @typedef {object} SyncPreview
+ * @property {Upload} upload
+ * @property {string} json the JSON that will be sent, pretty-printed
+ * @property {number} suppressedCells
+ */
+
+/**
+ * Headquarters' answer to an upload.
+ * @typedef {object} Receipt
+ * @property {number} stored new snapshots, or higher revisions replacing lower ones
+ * @property {number} unchanged already held at this revision
+ * @property {number} stale older than what headquarters holds; ignored
+ */
+
+/**
+ * One line of the local sync log.
+ * @typedef {object} SyncLogEntry
+ * @property {string} at RFC3339 UTC
+ * @property {"sent"|"failed"} outcome
+ * @property {string} detail the receipt as JSON, or an error code
+ * @property {string} payload the JSON sent
+ */
+
+/**
  * The one error shape every command rejects with.
  * @typedef {object} ApiError
  * @property {string} code
@@ -129,7 +205,10 @@ export const ERROR_CODES = [
   "passphrase_mismatch", "wrong_passphrase", "wrong_recovery_key", "required", "too_long",
   "invalid_date", "invalid_time", "out_of_range", "invalid_choice", "session_closed",
   "session_already_open", "not_found", "storage", "internal", "duplicate", "key_file_damaged",
-  "draft_pending",
+  "draft_pending", "not_enrolled", "hq_bad_url", "hq_insecure_url", "hq_unreachable",
+  "hq_server_error", "hq_refused", "enrolment_code_invalid", "token_invalid", "device_revoked",
+  "campus_not_enrolled", "suppression_broken", "rule_too_lax", "idempotency_conflict",
+  "api_version", "bad_body", "body_too_large",
 ];
 
 /** @type {(() => void) | null} */
@@ -277,6 +356,42 @@ export const discardDraft = (key) => call("discard_draft", { key });
  * @returns {Promise<null>}
  */
 export const readyToClose = () => call("ready_to_close");
+
+/** @returns {Promise<HqStatus>} */
+export const hqStatus = () => call("hq_status");
+
+/**
+ * Enrols this laptop with headquarters using the one-time code it printed.
+ * May reject with `field: "hqUrl"` (hq_bad_url, hq_insecure_url) or `field: "code"`.
+ * @param {string} hqUrl
+ * @param {string} code 10 letters/digits; spaces and hyphens are ignored
+ * @returns {Promise<HqStatus>}
+ */
+export const enrol = (hqUrl, code) => call("enrol", { hqUrl, code });
+
+/**
+ * What the next send would carry. Rejects with `not_enrolled` before enrolment.
+ * @returns {Promise<SyncPreview>}
+ */
+export const syncPreview = () => call("sync_preview");
+
+/**
+ * Sends what is waiting now. `null` when there was nothing to send.
+ * @returns {Promise<Receipt|null>}
+ */
+export const syncNow = () => call("sync_now");
+
+/** @returns {Promise<SyncLogEntry[]>} newest first */
+export const syncLog = () => call("sync_log");
+
+/**
+ * Subscribes to a background send that succeeded.
+ * @param {() => void} handler
+ * @returns {Promise<TauriUnlisten>}
+ */
+export function listenSynced(handler) {
+  return tauri().event.listen("salon://synced", () => handler());
+}
 
 /**
  * Subscribes to the backend's idle auto-lock.

@@ -90,6 +90,37 @@ export function formatDate(iso) {
   });
 }
 
+/**
+ * "2025年2月25日 14:05" (Tokyo time) from an RFC3339 instant, in English "25 Feb 2025, 14:05".
+ * @param {string|null|undefined} rfc3339
+ */
+export function formatDateTime(rfc3339) {
+  const ms = rfc3339 ? Date.parse(rfc3339) : NaN;
+  if (Number.isNaN(ms)) return rfc3339 || "";
+  // Japan keeps no daylight saving time: Tokyo is always UTC+9, whatever the laptop's zone.
+  const jst = new Date(ms + 9 * 3600 * 1000);
+  const m = jst.getUTCMonth() + 1;
+  return t("format.dateTime", {
+    y: jst.getUTCFullYear(),
+    m,
+    d: jst.getUTCDate(),
+    mon: t(`month.${m}`),
+    hh: String(jst.getUTCHours()).padStart(2, "0"),
+    mm: String(jst.getUTCMinutes()).padStart(2, "0"),
+  });
+}
+
+/**
+ * "2025年2月" in Japanese, "Feb 2025" in English.
+ * @param {string} ym "YYYY-MM"
+ */
+export function formatMonth(ym) {
+  const match = /^(\d{4})-(\d{2})$/.exec(ym || "");
+  if (!match) return ym || "";
+  const m = Number(match[2]);
+  return t("format.month", { y: Number(match[1]), m, mon: t(`month.${m}`) });
+}
+
 /** @param {number} weekday 1 = Monday */
 export function weekdayName(weekday) {
   return t(`weekday.long.${weekday}`);

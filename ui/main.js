@@ -14,6 +14,7 @@ import * as campuses from "./screens/campuses.js";
 import * as students from "./screens/students.js";
 import * as student from "./screens/student.js";
 import * as settings from "./screens/settings.js";
+import * as sync from "./screens/sync.js";
 
 /** @typedef {import("./api.js").Preferences} Preferences */
 
@@ -25,6 +26,8 @@ import * as settings from "./screens/settings.js";
  * @property {() => Promise<void>} [flush] saves unsaved work while the screen stays (window hidden
  *   or closing); unlike `leave`, it must not drop anything the screen still needs
  * @property {(event: KeyboardEvent) => boolean} [onKey] screen shortcuts; true = handled
+ * @property {() => Promise<void>} [refresh] reloads what the backend changed in the background
+ *   (`salon://synced`); never throws
  */
 
 /**
@@ -37,11 +40,11 @@ import * as settings from "./screens/settings.js";
  * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
  */
 
-/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"} ScreenName */
+/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"} ScreenName */
 /** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
 
 /** @type {Record<ScreenName, {render: Render}>} */
-const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings };
+const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync };
 
 /** Screens before the app proper (locked, not set up, or a step right after that): no navigation there. */
 const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset"]);
@@ -63,6 +66,7 @@ const NAV = /** @type {const} */ ([
   ["today", "nav.today"],
   ["students", "nav.students"],
   ["campuses", "nav.campuses"],
+  ["sync", "nav.sync"],
   ["settings", "nav.settings"],
 ]);
 
@@ -297,6 +301,11 @@ async function start() {
     return;
   }
   api.listenLocked(() => void lockedByBackend()).catch((err) => console.error(err));
+  // A background send went through: the sync screen, if open, shows the new log and preview.
+  api.listenSynced(() => {
+    const view = current.view;
+    if (view && view.refresh) void view.refresh();
+  }).catch((err) => console.error(err));
   await go(name);
 }
 

@@ -19,6 +19,8 @@ use crate::state::AppState;
 pub const SYNCED_EVENT: &str = "salon://synced";
 /// With nothing failing, look for new figures this often.
 const IDLE_CHECK: Duration = Duration::from_secs(10 * 60);
+/// Enough for a whole term offline at several campuses; the rest waits for the next sync.
+const MAX_UPLOADS_PER_SYNC: usize = 50;
 
 /// Wakes the background sender (a salon closed, the supporter pressed send).
 #[derive(Debug, Default, Clone)]
@@ -162,31 +164,43 @@ async fn send_pending<R: Runtime>(
     };
     let client = HqClient::new(&enrolment.hq_url)?;
     let config = client.config(&enrolment.token).await?;
-    let mut pending: Option<PendingUpload> = None;
     run(&mut |s| {
         s.update_device_config(&config.campuses, config.rule)?;
-        s.prepare_outbox()?;
-        pending = Some(s.pending_upload()?);
-        Ok(())
+        s.prepare_outbox()
     })?;
-    let Some(pending) = pending.filter(|p| !p.is_empty()) else {
-        return Ok(None);
-    };
-    let sent = client
-        .upload(&enrolment.token, &pending.idempotency_key, &pending.payload)
-        .await;
-    match sent {
-        Ok(receipt) => {
-            run(&mut |s| s.record_sent(&pending, &receipt))?;
-            let _ = app.emit(SYNCED_EVENT, ());
-            Ok(Some(receipt))
-        }
-        Err(e) => {
-            let code = e.code();
-            let _ = run(&mut |s| s.record_failed(&pending, &code));
-            Err(e.into())
+    // A long time offline can leave more than one upload's worth waiting.
+    let mut total: Option<Receipt> = None;
+    for _ in 0..MAX_UPLOADS_PER_SYNC {
+        let mut pending: Option<PendingUpload> = None;
+        run(&mut |s| {
+            pending = Some(s.pending_upload()?);
+            Ok(())
+        })?;
+        let Some(pending) = pending.filter(|p| !p.is_empty()) else {
+            break;
+        };
+        let sent = client
+            .upload(&enrolment.token, &pending.idempotency_key, &pending.payload)
+            .await;
+        match sent {
+            Ok(receipt) => {
+                run(&mut |s| s.record_sent(&pending, &receipt))?;
+                let sum = total.get_or_insert_with(Receipt::default);
+                sum.stored += receipt.stored;
+                sum.unchanged += receipt.unchanged;
+                sum.stale += receipt.stale;
+            }
+            Err(e) => {
+                let code = e.code();
+                let _ = run(&mut |s| s.record_failed(&pending, &code));
+                return Err(e.into());
+            }
         }
     }
+    if total.is_some() {
+        let _ = app.emit(SYNCED_EVENT, ());
+    }
+    Ok(total)
 }
 
 /// The background sender: after a wake-up or a wait, try; on a failure a retry can mend,

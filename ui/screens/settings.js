@@ -1,20 +1,24 @@
-// 設定: language, auto-lock minutes, passphrase change, and locking.
+// 設定: language, auto-lock minutes, passphrase change, the link to headquarters (事務局), and locking.
 
 import * as api from "../api.js";
 import { clearErrors, errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
-import { t } from "../i18n.js";
+import { formatDateTime, t } from "../i18n.js";
 import { checkPassphrase, MIN_PASSPHRASE } from "./setup.js";
 
 /** @typedef {import("../api.js").ApiError} ApiError */
 /** @typedef {import("../api.js").Language} Language */
+/** @typedef {import("../api.js").HqStatus} HqStatus */
+/** @typedef {import("../api.js").Campus} Campus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @type {import("../main.js").Render} */
-export async function render(ctx) {
+export async function render(ctx, params) {
+  const [hq, campuses] = await Promise.all([api.hqStatus(), api.listCampuses()]);
   const root = screenRoot("settings",
     h("header", { class: "screen-head" }, h("h1", { text: t("settings.title") })),
     preferencesForm(ctx),
     passphraseForm(),
+    hqSection(ctx, hq, campuses, params.enrolled === true),
     h("section", { class: "card" },
       h("h2", { text: t("settings.lockTitle") }),
       h("p", { class: "muted", text: t("settings.lockText") }),
@@ -91,6 +95,117 @@ function passphraseForm() {
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }
+  });
+  return form;
+}
+
+/**
+ * 事務局との連携: the enrolment form, or where this laptop reports and which campuses count.
+ * @param {Ctx} ctx @param {HqStatus} hq @param {Campus[]} campuses @param {boolean} justEnrolled
+ */
+function hqSection(ctx, hq, campuses, justEnrolled) {
+  const card = h("section", { class: "card", testid: "settings-hq" },
+    h("h2", { text: t("settings.hqTitle") }),
+    h("p", { class: "muted", text: t("settings.hqLead") }));
+  if (!hq.enrolled) {
+    card.append(enrolForm(ctx, { url: "settings-hq-url", code: "settings-hq-code", submit: "settings-enrol" }, t("settings.enrol")));
+    return card;
+  }
+  const allowed = hq.campuses;
+  if (justEnrolled) card.append(h("p", { class: "success", role: "status", testid: "settings-enrolled", text: t("settings.enrolled") }));
+  card.append(
+    h("dl", { class: "hq-status", testid: "hq-status" },
+      h("div", {}, h("dt", { text: t("settings.hqAddress") }), h("dd", { class: "mono", text: hq.hqUrl || "" })),
+      h("div", {}, h("dt", { text: t("settings.hqEnrolledAt") }), h("dd", { text: formatDateTime(hq.enrolledAt) })),
+      h("div", {}, h("dt", { text: t("settings.hqCampuses") }),
+        h("dd", {}, allowed.length === 0
+          ? h("span", { class: "muted", text: t("settings.hqCampusesNone") })
+          : allowed.map((code) => h("span", { class: "tag mono", text: code })))),
+      h("div", {}, h("dt", { text: t("settings.hqRule") }),
+        h("dd", { text: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }))),
+    h("div", { class: "notice" },
+      h("span", { text: t("settings.hqMapping") }),
+      h("button", { type: "button", testid: "settings-to-campuses", text: t("settings.toCampuses"), onclick: () => ctx.go("campuses") })),
+    campuses.length === 0
+      ? h("p", { class: "muted", text: t("settings.hqNoLocalCampus") })
+      : h("ul", { class: "hq-campuses" }, campuses.map((c) => campusLine(c, allowed))),
+    h("details", { class: "reenrol" },
+      h("summary", { text: t("settings.reenrolTitle") }),
+      enrolForm(ctx, { url: "settings-reenrol-url", code: "settings-reenrol-code", submit: "settings-reenrol" }, t("settings.reenrol"))));
+  return card;
+}
+
+/**
+ * One local campus: reported under its HQ code, or why not.
+ * @param {Campus} campus @param {string[]} allowed
+ */
+function campusLine(campus, allowed) {
+  const code = campus.hqCode;
+  const reported = code !== null && allowed.includes(code);
+  let why = "";
+  if (!code) why = t("settings.hqNoCode");
+  else if (!reported) why = allowed.includes(code.toUpperCase()) ? t("settings.hqLowercase", { code }) : t("settings.hqNotAllowed", { code });
+  return h("li", { class: "hq-campus", testid: "hq-campus-row", "data-reported": reported ? "true" : "false" },
+    h("span", { class: reported ? "badge reported" : "badge not-reported", text: reported ? t("settings.hqReported") : t("settings.hqNotReported") }),
+    h("span", { class: "row-title", text: campus.name }),
+    reported ? h("span", { class: "mono", text: code }) : h("span", { class: "muted", text: why }));
+}
+
+/**
+ * The one-time code as headquarters printed it: 10 of A–Z and 2–9; case, spaces and hyphens
+ * do not matter. Full-width letters typed with the IME on are folded to ASCII first.
+ * @param {string} raw
+ * @returns {string|null} the code to send, or null when it cannot be one
+ */
+export function normaliseEnrolmentCode(raw) {
+  const folded = raw.normalize("NFKC").trim();
+  const bare = folded.replace(/[\s\-\u2010-\u2015\u2212\u30fc]/g, "").toUpperCase();
+  return /^[A-Z2-9]{10}$/.test(bare) ? bare : null;
+}
+
+/**
+ * The enrolment form (first enrolment, or enrolling again after headquarters revoked the laptop).
+ * @param {Ctx} ctx
+ * @param {{url: string, code: string, submit: string}} ids data-testid of the controls
+ * @param {string} submitText
+ */
+function enrolForm(ctx, ids, submitText) {
+  const url = h("input", {
+    type: "text", class: "mono", testid: ids.url, "data-field": "hqUrl", inputmode: "url",
+    placeholder: t("settings.hqUrlPlaceholder"), autocomplete: "off", spellcheck: "false", autocapitalize: "off", maxlength: 300,
+  });
+  const code = h("input", {
+    type: "text", class: "mono", testid: ids.code, "data-field": "code", autocomplete: "off",
+    spellcheck: "false", autocapitalize: "characters", maxlength: 30,
+  });
+  const error = errorArea();
+  const submit = h("button", { type: "submit", class: "primary", testid: ids.submit, text: submitText });
+  const progress = h("span", { class: "muted", "aria-live": "polite" });
+  const form = h("form", { class: "hq-form" },
+    error,
+    field(t("settings.hqUrl"), url, t("settings.hqUrlHint")),
+    field(t("settings.hqCode"), code, t("settings.hqCodeHint")),
+    h("div", { class: "actions" }, submit, progress));
+  onSubmit(form, async () => {
+    clearErrors();
+    const address = url.value.trim();
+    if (!address) return showError(error, "errors.required", "hqUrl");
+    if (!code.value.trim()) return showError(error, "errors.required", "code");
+    const normalised = normaliseEnrolmentCode(code.value);
+    if (!normalised) return showError(error, "settings.hqCodeFormat", "code");
+    progress.textContent = t("settings.enrolling");
+    try {
+      await api.enrol(address, normalised);
+    } catch (raw) {
+      progress.textContent = "";
+      const err = /** @type {ApiError} */ (raw);
+      // While enrolling, "offline" is not the calm background case: nothing was set up yet.
+      if (err.code === "hq_unreachable") return showError(error, "settings.enrolUnreachable", "hqUrl");
+      if (err.code === "invalid_choice" && err.field === "code") return showError(error, "settings.hqCodeFormat", "code");
+      if (err.code === "enrolment_code_invalid" && !err.field) return showError(error, { ...err, field: "code" });
+      return showError(error, err);
+    }
+    await ctx.go("settings", { enrolled: true });
   });
   return form;
 }

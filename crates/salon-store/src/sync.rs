@@ -19,6 +19,9 @@ use crate::error::{Result, StoreError};
 use crate::rows::{code, date, opt_date, stamp};
 use crate::vault::Store;
 
+/// An upload stays under this size, well within headquarters' limit.
+pub const UPLOAD_BUDGET_BYTES: usize = salon_protocol::MAX_BODY_BYTES / 2;
+
 /// Where this laptop reports, and under which rule.
 #[derive(Debug, Clone)]
 pub struct HqEnrolment {
@@ -162,13 +165,15 @@ impl Store {
             .collect())
     }
 
-    /// Every snapshot not yet confirmed by headquarters, as one upload.
+    /// The snapshots not yet confirmed by headquarters, as one upload that fits well within
+    /// headquarters' body limit; what does not fit waits for the next upload.
     pub fn pending_upload(&self) -> Result<PendingUpload> {
         let mut stmt = self.conn.prepare(
             "SELECT kind, campus_code, period, revision, body FROM outbox
-             WHERE sent_revision < revision ORDER BY kind, campus_code, period",
+             WHERE sent_revision < revision ORDER BY kind, campus_code, period
+             LIMIT ?1",
         )?;
-        let rows = stmt.query_map([], |r| {
+        let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -178,8 +183,14 @@ impl Store {
             ))
         })?;
         let mut upload = Upload::default();
+        let mut size = 0;
         for row in rows {
             let (kind, campus, period, revision, body) = row?;
+            // The snapshot's own JSON plus its key and a margin for the envelope.
+            size += body.len() + campus.len() + period.len() + 80;
+            if size > UPLOAD_BUDGET_BYTES && !(upload.days.is_empty() && upload.months.is_empty()) {
+                break;
+            }
             let damaged = || StoreError::Damaged("outbox row");
             let campus = CampusCode::parse(&campus).map_err(|_| damaged())?;
             if kind == "day" {
@@ -500,6 +511,43 @@ mod tests {
         assert_eq!(pending.upload.months.len(), 1);
         assert!(!pending.payload.contains("ノート"));
         assert!(pending.upload.check(&SuppressionRule::default()).is_ok());
+    }
+
+    #[test]
+    fn a_long_offline_term_goes_in_uploads_that_fit() {
+        let (_dir, mut store) = fresh_store();
+        let mut campus = campus_input("柏", 2);
+        campus.hq_code = Some("C-012".into());
+        let campus = store.save_campus(&campus).unwrap();
+        enrol(&mut store, &["C-012"]);
+        let open = SessionOpen {
+            campus_id: campus.id,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        let first = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap();
+        let ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        for d in 0..240 {
+            let day = first + chrono::Days::new(d);
+            store.open_session(&open, day, ten).unwrap();
+        }
+        store.prepare_outbox().unwrap();
+        let mut sent = 0;
+        for _ in 0..10 {
+            let pending = store.pending_upload().unwrap();
+            if pending.is_empty() {
+                break;
+            }
+            assert!(
+                pending.payload.len() <= super::UPLOAD_BUDGET_BYTES,
+                "{}",
+                pending.payload.len()
+            );
+            sent += pending.upload.days.len() + pending.upload.months.len();
+            store.record_sent(&pending, &Receipt::default()).unwrap();
+        }
+        // 240 days from 1 September: eight calendar months, September to April.
+        assert_eq!(sent, 240 + 8);
     }
 
     #[test]

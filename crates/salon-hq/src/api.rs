@@ -1,0 +1,119 @@
+//! The device API, `/api/v1/*`: enrol, config, upload. Every request and answer carries the
+//! API version header; a request without the right one is refused before anything else.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use chrono::Utc;
+use salon_protocol::{
+    DeviceConfig, EnrolRequest, Enrolment, Receipt, API_VERSION, API_VERSION_HEADER,
+    IDEMPOTENCY_HEADER, MAX_BODY_BYTES,
+};
+
+use crate::error::{HqError, Result};
+use crate::AppState;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/enrol", post(enrol))
+        .route("/config", get(config))
+        .route("/upload", post(upload))
+        .fallback(|| async { HqError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(api_version))
+}
+
+async fn api_version(req: Request, next: Next) -> Response {
+    let ok = req
+        .headers()
+        .get(API_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim() == API_VERSION.to_string());
+    let mut res = if ok {
+        next.run(req).await
+    } else {
+        HqError::ApiVersion.into_response()
+    };
+    res.headers_mut()
+        .insert(API_VERSION_HEADER, HeaderValue::from(API_VERSION));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// The body as bytes, with an over-limit body answered as ours (413, `body_too_large`).
+fn body(b: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
+    b.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            HqError::BodyTooLarge
+        } else {
+            HqError::BadBody
+        }
+    })
+}
+
+fn bearer(headers: &HeaderMap) -> Result<String> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(HqError::TokenInvalid)?;
+    let token = value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 100)
+        .ok_or(HqError::TokenInvalid)?;
+    Ok(token.to_owned())
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String> {
+    let key = headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .ok_or(HqError::IdempotencyKey)?;
+    let ok = (1..=100).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !ok {
+        return Err(HqError::IdempotencyKey);
+    }
+    Ok(key.to_owned())
+}
+
+async fn enrol(
+    State(state): State<AppState>,
+    raw: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<Enrolment>> {
+    let raw = body(raw)?;
+    let req: EnrolRequest = serde_json::from_slice(&raw).map_err(|_| HqError::BadBody)?;
+    let enrolment = state
+        .blocking(move |s| s.enrol(&req.code, Utc::now()))
+        .await?;
+    Ok(Json(enrolment))
+}
+
+async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<DeviceConfig>> {
+    let token = bearer(&headers)?;
+    Ok(Json(
+        state.blocking(move |s| s.device_config(&token)).await?,
+    ))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    raw: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<Receipt>> {
+    let token = bearer(&headers)?;
+    let key = idempotency_key(&headers)?;
+    let raw = body(raw)?;
+    let receipt = state
+        .blocking(move |s| s.upload(&token, &key, &raw, Utc::now()))
+        .await?;
+    Ok(Json(receipt))
+}

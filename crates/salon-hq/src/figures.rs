@@ -1,0 +1,273 @@
+//! The dashboard's figures: Japanese fiscal years (年度, April to March), periods of whole
+//! months, and the funder figures computed from each device's latest snapshots. Month
+//! breakdowns are checked again under the rule in force; a hidden cell stays hidden (秘匿) in
+//! every sum it would belong to.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use salon_core::counts::{Cell, DayCounts, SuppressionRule};
+use salon_core::{Route, Topic};
+use salon_protocol::{Month, MonthSnapshot, Upload};
+
+use crate::error::{HqError, Result};
+use crate::store::{Store, Target};
+
+/// The 年度 a day belongs to: April 2024 to March 2025 is 2024年度.
+pub fn fiscal_year_of(day: NaiveDate) -> i32 {
+    if day.month() >= 4 {
+        day.year()
+    } else {
+        day.year() - 1
+    }
+}
+
+fn month(year: i32, m: u32) -> Month {
+    Month::of(NaiveDate::from_ymd_opt(year, m, 1).unwrap_or_default())
+}
+
+/// Whole months `from..=to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: Month,
+    pub to: Month,
+}
+
+impl Period {
+    pub fn fiscal_year(fy: i32) -> Period {
+        Period {
+            from: month(fy, 4),
+            to: month(fy + 1, 3),
+        }
+    }
+
+    pub fn new(from: Month, to: Month) -> Result<Period> {
+        if from > to {
+            return Err(HqError::BadForm("period"));
+        }
+        let p = Period { from, to };
+        if p.months().len() > 120 {
+            return Err(HqError::BadForm("period"));
+        }
+        Ok(p)
+    }
+
+    pub fn months(&self) -> Vec<Month> {
+        let mut out = Vec::new();
+        let mut m = self.from;
+        while m <= self.to && out.len() <= 1200 {
+            out.push(m);
+            m = next_month(m);
+        }
+        out
+    }
+
+    pub fn first_day(&self) -> NaiveDate {
+        self.from.first_day()
+    }
+
+    pub fn last_day(&self) -> NaiveDate {
+        next_month(self.to)
+            .first_day()
+            .pred_opt()
+            .unwrap_or(self.to.first_day())
+    }
+}
+
+pub fn next_month(m: Month) -> Month {
+    let d = m.first_day();
+    if d.month() == 12 {
+        month(d.year() + 1, 1)
+    } else {
+        month(d.year(), d.month() + 1)
+    }
+}
+
+/// A breakdown's cells in the canonical code order; `None` is 秘匿.
+pub type Cells = Vec<Option<u32>>;
+
+/// One campus and month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampusMonth {
+    pub campus: String,
+    pub campus_name: String,
+    pub month: Month,
+    pub counts: DayCounts,
+    /// By route and by topic, when any device sent a month snapshot for it.
+    pub by_route: Option<Cells>,
+    pub by_topic: Option<Cells>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    pub period: Period,
+    /// The target set for exactly this period, if any.
+    pub target: Option<Target>,
+    /// 導入校数: campuses with at least one salon session held in the period.
+    pub schools: u32,
+    /// 実施回数: salon sessions held.
+    pub sessions: u64,
+    /// 利用人数(延べ): visits.
+    pub visits: u64,
+    /// Sum of each day's distinct students (延べ生徒数・日ごと): not distinct over the period.
+    pub student_days: u64,
+    /// Visits per month of the period, all campuses.
+    pub visits_by_month: Vec<(Month, u64)>,
+    /// Every campus × month with figures, ordered by campus then month.
+    pub rows: Vec<CampusMonth>,
+}
+
+/// 目標比 as a whole percentage, rounded half up: 757 of 400 is 189%.
+pub fn percent_of(value: u64, target: u32) -> Option<u64> {
+    (target > 0).then(|| (value * 200 + target as u64) / (2 * target as u64))
+}
+
+/// Adds one device's cells into a campus's: a hidden cell anywhere hides the sum.
+fn add_cells<C: Copy>(into: &mut Option<Cells>, cells: &[Cell<C>]) {
+    let sum = match into.take() {
+        None => cells.iter().map(|c| c.count).collect(),
+        Some(held) => held
+            .iter()
+            .zip(cells)
+            .map(|(a, c)| Some((*a)? + c.count?))
+            .collect(),
+    };
+    *into = Some(sum);
+}
+
+/// A snapshot that no longer passes the protocol's check under the rule in force is shown with
+/// every cell hidden.
+fn checked(mut snap: MonthSnapshot, rule: &SuppressionRule) -> MonthSnapshot {
+    let upload = Upload {
+        days: Vec::new(),
+        months: vec![snap.clone()],
+    };
+    if upload.check(rule).is_err() {
+        let b = &mut snap.breakdown;
+        b.by_route = Route::ALL
+            .iter()
+            .map(|&code| Cell { code, count: None })
+            .collect();
+        b.by_topic = Topic::ALL
+            .iter()
+            .map(|&code| Cell { code, count: None })
+            .collect();
+    }
+    snap
+}
+
+pub fn compute(store: &Store, period: Period) -> Result<Figures> {
+    let names: BTreeMap<String, String> = store
+        .campuses()?
+        .into_iter()
+        .map(|c| (c.code, c.name))
+        .collect();
+    let rule = store.rule()?;
+    let target = store
+        .targets()?
+        .into_iter()
+        .find(|t| t.from == period.from && t.to == period.to);
+
+    let mut rows: BTreeMap<(String, Month), CampusMonth> = BTreeMap::new();
+    let blank = |campus: &str, month: Month| CampusMonth {
+        campus: campus.to_owned(),
+        campus_name: names.get(campus).cloned().unwrap_or_default(),
+        month,
+        counts: DayCounts::default(),
+        by_route: None,
+        by_topic: None,
+    };
+    for t in store.day_totals(period.first_day(), period.last_day())? {
+        let row = rows
+            .entry((t.campus.clone(), t.month))
+            .or_insert_with(|| blank(&t.campus, t.month));
+        row.counts = t.counts;
+    }
+    for snap in store.month_snapshots(period.from, period.to)? {
+        let snap = checked(snap, &rule);
+        let campus = snap.campus.as_str().to_owned();
+        let row = rows
+            .entry((campus.clone(), snap.month))
+            .or_insert_with(|| blank(&campus, snap.month));
+        add_cells(&mut row.by_route, &snap.breakdown.by_route);
+        add_cells(&mut row.by_topic, &snap.breakdown.by_topic);
+    }
+    let rows: Vec<CampusMonth> = rows.into_values().collect();
+
+    let mut per_campus_sessions: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut by_month: BTreeMap<Month, u64> = period.months().into_iter().map(|m| (m, 0)).collect();
+    let (mut sessions, mut visits, mut student_days) = (0u64, 0u64, 0u64);
+    for r in &rows {
+        *per_campus_sessions.entry(&r.campus).or_default() += r.counts.sessions as u64;
+        *by_month.entry(r.month).or_default() += r.counts.visits as u64;
+        sessions += r.counts.sessions as u64;
+        visits += r.counts.visits as u64;
+        student_days += r.counts.distinct_students as u64;
+    }
+    let schools = per_campus_sessions.values().filter(|n| **n > 0).count() as u32;
+    Ok(Figures {
+        period,
+        target,
+        schools,
+        sessions,
+        visits,
+        student_days,
+        visits_by_month: by_month.into_iter().collect(),
+        rows,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn fiscal_years_run_april_to_march() {
+        assert_eq!(fiscal_year_of(d(2025, 3, 31)), 2024);
+        assert_eq!(fiscal_year_of(d(2025, 4, 1)), 2025);
+        let p = Period::fiscal_year(2024);
+        assert_eq!(p.first_day(), d(2024, 4, 1));
+        assert_eq!(p.last_day(), d(2025, 3, 31));
+        assert_eq!(p.months().len(), 12);
+    }
+
+    #[test]
+    fn the_seed_report_percentages() {
+        assert_eq!(percent_of(22, 20), Some(110));
+        assert_eq!(percent_of(247, 230), Some(107));
+        assert_eq!(percent_of(757, 400), Some(189));
+        assert_eq!(percent_of(1, 0), None);
+    }
+
+    #[test]
+    fn a_hidden_cell_hides_the_sum() {
+        let mut into = None;
+        let a = [
+            Cell {
+                code: Route::SelfReferred,
+                count: Some(5),
+            },
+            Cell {
+                code: Route::Teacher,
+                count: None,
+            },
+        ];
+        let b = [
+            Cell {
+                code: Route::SelfReferred,
+                count: Some(6),
+            },
+            Cell {
+                code: Route::Teacher,
+                count: Some(7),
+            },
+        ];
+        add_cells(&mut into, &a);
+        add_cells(&mut into, &b);
+        assert_eq!(into, Some(vec![Some(11), None]));
+    }
+}

@@ -1,0 +1,263 @@
+//! `salon-hq`: serve the headquarters server, or administer its database.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand};
+use salon_core::counts::SuppressionRule;
+use salon_hq::store::Target;
+use salon_hq::{router, AppState, Store};
+use salon_protocol::{CampusCode, Month};
+
+#[derive(Debug, Parser)]
+#[command(name = "salon-hq", about = "キャリアサロン 事務局サーバー", version)]
+struct Cli {
+    /// The SQLite database file (created and migrated if missing).
+    #[arg(
+        long,
+        global = true,
+        env = "SALON_HQ_DB",
+        default_value = "salon-hq.db"
+    )]
+    db: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the device API and the admin web.
+    Serve {
+        /// Address to listen on; loopback by default (put a TLS proxy in front to expose it).
+        #[arg(long, env = "SALON_HQ_ADDR", default_value = "127.0.0.1:8700")]
+        addr: SocketAddr,
+        /// Mark the session cookie Secure (set when the server is reached over HTTPS).
+        #[arg(long, env = "SALON_HQ_SECURE_COOKIE")]
+        secure_cookie: bool,
+    },
+    /// First set-up and scripting.
+    #[command(subcommand)]
+    Admin(AdminCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCmd {
+    /// Create an admin account; the password is read from SALON_HQ_ADMIN_PASSWORD or stdin.
+    CreateAdmin {
+        #[arg(long)]
+        name: String,
+    },
+    /// Register a campus with its code.
+    AddCampus {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// Set the targets for a 年度 (--fiscal-year) or a project term (--from/--to).
+    SetTarget(SetTarget),
+    /// Set the small-count rule devices must apply.
+    SetRule {
+        #[arg(long)]
+        k: u32,
+        #[arg(long)]
+        sensitive_k: u32,
+    },
+    /// Issue a one-time enrolment code (valid 15 minutes) and print it.
+    IssueCode {
+        #[arg(long)]
+        supporter: String,
+        #[arg(long = "campus", required = true)]
+        campuses: Vec<String>,
+    },
+    /// List enrolled devices.
+    Devices,
+    /// Revoke a device: its token is refused from now on.
+    Revoke {
+        #[arg(long)]
+        device: i64,
+    },
+}
+
+#[derive(Debug, Args)]
+struct SetTarget {
+    /// 年度: April of this year to March of the next.
+    #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+    fiscal_year: Option<i32>,
+    /// First month of a project term, YYYY-MM.
+    #[arg(long, requires = "to")]
+    from: Option<String>,
+    /// Last month of a project term, YYYY-MM.
+    #[arg(long, requires = "from")]
+    to: Option<String>,
+    /// 導入校数 target.
+    #[arg(long)]
+    schools: u32,
+    /// 実施回数 target.
+    #[arg(long)]
+    sessions: u32,
+    /// 利用人数(延べ) target.
+    #[arg(long)]
+    visits: u32,
+}
+
+fn open(db: &Path) -> anyhow::Result<Store> {
+    Store::open(db).with_context(|| format!("cannot open the database {}", db.display()))
+}
+
+fn month(text: &str) -> anyhow::Result<Month> {
+    Month::parse(text).with_context(|| format!("not a month (YYYY-MM): {text}"))
+}
+
+fn campus(text: &str) -> anyhow::Result<CampusCode> {
+    CampusCode::parse(text).with_context(|| format!("not a campus code (A-Z, 0-9, '-'): {text}"))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("SALON_HQ_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .context("cannot read the password from stdin")?;
+    Ok(text.lines().next().unwrap_or_default().to_owned())
+}
+
+fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
+    let store = open(db)?;
+    let now = Utc::now();
+    match cmd {
+        AdminCmd::CreateAdmin { name } => {
+            let password = read_password()?;
+            if password.chars().count() < 10 {
+                bail!("the password must be at least 10 characters");
+            }
+            let id = store.create_admin(&name, &password, now)?;
+            println!("admin {id} created");
+        }
+        AdminCmd::AddCampus { code, name } => {
+            store.add_campus(&campus(&code)?, &name, now)?;
+            println!("campus {code} added");
+        }
+        AdminCmd::SetTarget(t) => {
+            let (from, to) = match (t.fiscal_year, t.from, t.to) {
+                (Some(fy), _, _) => {
+                    let p = salon_hq::figures::Period::fiscal_year(fy);
+                    (p.from, p.to)
+                }
+                (None, Some(f), Some(to)) => (month(&f)?, month(&to)?),
+                _ => bail!("give --fiscal-year, or --from and --to"),
+            };
+            store.set_target(Target {
+                from,
+                to,
+                schools: t.schools,
+                sessions: t.sessions,
+                visits: t.visits,
+            })?;
+            println!("target set for {from}..{to}");
+        }
+        AdminCmd::SetRule { k, sensitive_k } => {
+            let rule = SuppressionRule { k, sensitive_k };
+            if !rule.is_valid() {
+                bail!("a rule needs 2 <= k <= sensitive-k <= 100");
+            }
+            store.set_rule(rule)?;
+            println!("rule set: k={k}, sensitive-k={sensitive_k}");
+        }
+        AdminCmd::IssueCode {
+            supporter,
+            campuses,
+        } => {
+            let codes = campuses
+                .iter()
+                .map(|c| campus(c))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let issued = store.issue_code(&supporter, &codes, now)?;
+            println!("{}", issued.code);
+            eprintln!(
+                "for {} ({}), valid until {} (Asia/Tokyo), once",
+                issued.supporter,
+                issued.campuses.join(", "),
+                issued
+                    .expires_at
+                    .with_timezone(&salon_core::TOKYO)
+                    .format("%Y-%m-%d %H:%M")
+            );
+        }
+        AdminCmd::Devices => {
+            for d in store.devices()? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    d.id,
+                    d.supporter,
+                    d.campuses.join(","),
+                    d.created_at.to_rfc3339(),
+                    d.revoked_at
+                        .map(|t| format!("revoked {}", t.to_rfc3339()))
+                        .unwrap_or_else(|| "active".into())
+                );
+            }
+        }
+        AdminCmd::Revoke { device } => {
+            store.revoke(device, now)?;
+            println!("device {device} revoked");
+        }
+    }
+    Ok(())
+}
+
+async fn serve(db: &Path, addr: SocketAddr, secure_cookie: bool) -> anyhow::Result<()> {
+    let mut state = AppState::new(open(db)?);
+    state.secure_cookie = secure_cookie;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    eprintln!("salon-hq listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown())
+        .await?;
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            addr,
+            secure_cookie,
+        } => serve(&cli.db, addr, secure_cookie).await,
+        Command::Admin(cmd) => {
+            let db = cli.db.clone();
+            tokio::task::spawn_blocking(move || admin(&db, cmd)).await?
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! The real router over a real SQLite file in a temp folder, driven with `oneshot`.
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use chrono::{NaiveDate, Utc};
+use http_body_util::BodyExt;
+use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact};
+use salon_core::{Format, PathStatus, Route, Topic};
+use salon_hq::{router, AppState, LogSink, Store};
+use salon_protocol::{
+    CampusCode, DaySnapshot, ErrorBody, Month, MonthSnapshot, Upload, API_VERSION_HEADER,
+    IDEMPOTENCY_HEADER,
+};
+use tower::ServiceExt;
+
+pub const ADMIN: &str = "admin";
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct Hq {
+    pub dir: tempfile::TempDir,
+    pub state: AppState,
+    pub router: Router,
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn error(&self) -> ErrorBody {
+        serde_json::from_slice(&self.body).unwrap_or_else(|_| {
+            panic!(
+                "not an error body ({}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!(
+                "{e} ({}): {}",
+                self.status,
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8(self.body.to_vec()).unwrap()
+    }
+}
+
+pub fn campus(code: &str) -> CampusCode {
+    CampusCode::parse(code).unwrap()
+}
+
+impl Hq {
+    pub fn new() -> Hq {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hq.db")).unwrap();
+        let now = Utc::now();
+        store
+            .add_campus(&campus("C-012"), "柏キャンパス", now)
+            .unwrap();
+        store
+            .add_campus(&campus("C-013"), "秋葉原キャンパス", now)
+            .unwrap();
+        store.create_admin(ADMIN, PASSWORD, now).unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut state = AppState::new(store);
+        state.log = LogSink::Memory(log.clone());
+        let router = router(state.clone());
+        Hq {
+            dir,
+            state,
+            router,
+            log,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Answer {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = res.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A device API request with the version header.
+    pub fn api(method: &str, path: &str) -> axum::http::request::Builder {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(API_VERSION_HEADER, "1")
+            .header("content-type", "application/json")
+    }
+
+    pub async fn enrol_with(&self, code: &str) -> Answer {
+        let body = serde_json::json!({ "code": code }).to_string();
+        self.send(
+            Hq::api("POST", "/api/v1/enrol")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Issues a code for `campuses` and enrols with it; returns the token.
+    pub async fn enrol(&self, campuses: &[&str]) -> String {
+        let codes: Vec<CampusCode> = campuses.iter().map(|c| campus(c)).collect();
+        let issued = self
+            .store()
+            .issue_code("山田 花子", &codes, Utc::now())
+            .unwrap();
+        let a = self.enrol_with(&issued.code).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        a.json::<salon_protocol::Enrolment>().token
+    }
+
+    pub async fn upload_raw(&self, token: &str, key: &str, body: impl Into<Body>) -> Answer {
+        self.send(
+            Hq::api("POST", "/api/v1/upload")
+                .header("authorization", format!("Bearer {token}"))
+                .header(IDEMPOTENCY_HEADER, key)
+                .body(body.into())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn upload(&self, token: &str, key: &str, upload: &Upload) -> Answer {
+        self.upload_raw(token, key, serde_json::to_vec(upload).unwrap())
+            .await
+    }
+
+    pub fn stored(&self) -> (i64, i64, i64) {
+        let s = self.store();
+        (
+            s.count_rows("day_snapshots").unwrap(),
+            s.count_rows("month_snapshots").unwrap(),
+            s.count_rows("uploads").unwrap(),
+        )
+    }
+
+    /// Logs in and returns the cookie header value.
+    pub async fn login(&self) -> String {
+        let a = self
+            .send(
+                Request::builder()
+                    .method("POST")
+                    .uri("/login")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(Body::from(format!(
+                        "name={ADMIN}&password={}",
+                        PASSWORD.replace(' ', "+")
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER);
+        let set = a.headers["set-cookie"].to_str().unwrap().to_owned();
+        set.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
+        let mut b = Request::builder().uri(path);
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_form(&self, path: &str, cookie: &str, form: &str) -> Answer {
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri(path)
+                .header("cookie", cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(form.to_owned()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub fn log_text(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A day snapshot whose figures are a function of (day, revision).
+pub fn day_snapshot(code: &str, d: NaiveDate, revision: u32) -> DaySnapshot {
+    let visits = 3 + chrono::Datelike::day(&d) + 10 * revision;
+    DaySnapshot {
+        campus: campus(code),
+        day: d,
+        revision,
+        counts: DayCounts {
+            sessions: 1,
+            session_minutes: 180,
+            visits,
+            distinct_students: visits - 2,
+            first_time_students: 1,
+            ..Default::default()
+        },
+    }
+}
+
+/// A month snapshot built by the real count rules from `n` visits.
+pub fn month_snapshot(code: &str, month: Month, revision: u32, n: u32) -> MonthSnapshot {
+    let visits: Vec<VisitFact> = (0..n)
+        .map(|i| VisitFact {
+            date: month.first_day(),
+            student: Some(i as i64 % 9),
+            first_visit: false,
+            route: Route::ALL[(i % 5) as usize],
+            topics: vec![Topic::ALL[(i % 4) as usize]],
+            format: Format::InPerson,
+        })
+        .collect();
+    let rule = SuppressionRule::default();
+    MonthSnapshot {
+        campus: campus(code),
+        month,
+        revision,
+        rule,
+        breakdown: month_breakdown(&visits, &[PathStatus::Employment], rule),
+    }
+}
+
+pub fn sample_upload() -> Upload {
+    let m = Month::parse("2025-02").unwrap();
+    Upload {
+        days: vec![
+            day_snapshot("C-012", day(2025, 2, 18), 1),
+            day_snapshot("C-012", day(2025, 2, 25), 1),
+        ],
+        months: vec![month_snapshot("C-012", m, 1, 40)],
+    }
+}

@@ -1,0 +1,121 @@
+//! Replays, retries and reorderings of the same snapshot uploads leave the same figures: for
+//! every key, the highest revision sent wins, whatever the order.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use common::*;
+use proptest::prelude::*;
+use salon_hq::figures::{compute, Period};
+use salon_protocol::{Month, Upload};
+
+const DAYS: [u32; 3] = [4, 11, 18];
+
+fn months() -> [Month; 2] {
+    [
+        Month::parse("2025-01").unwrap(),
+        Month::parse("2025-02").unwrap(),
+    ]
+}
+
+/// Snapshot i of the 12 possible: (day or month, revision), each with fixed content.
+fn upload_of(items: &[(bool, usize, u32)]) -> Upload {
+    let mut u = Upload::default();
+    for &(is_day, which, rev) in items {
+        if is_day {
+            u.days
+                .push(day_snapshot("C-012", day(2025, 2, DAYS[which % 3]), rev));
+        } else {
+            u.months.push(month_snapshot(
+                "C-012",
+                months()[which % 2],
+                rev,
+                10 * rev + 25,
+            ));
+        }
+    }
+    u
+}
+
+/// What the server shows for the period, as plain numbers.
+/// (month, sessions, visits, route cells) per campus × month.
+type Shown = Vec<(String, u32, u32, Option<Vec<Option<u32>>>)>;
+
+fn shown(hq: &Hq) -> Shown {
+    let p = Period::new(months()[0], months()[1]).unwrap();
+    compute(hq.store(), p)
+        .unwrap()
+        .rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.month.to_string(),
+                r.counts.sessions,
+                r.counts.visits,
+                r.by_route,
+            )
+        })
+        .collect()
+}
+
+fn item() -> impl Strategy<Value = (bool, usize, u32)> {
+    (any::<bool>(), 0usize..3, 1u32..4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_order_and_any_repetition_gives_the_same_figures(
+        uploads in proptest::collection::vec(proptest::collection::vec(item(), 1..5), 1..5),
+        extra in proptest::collection::vec(any::<prop::sample::Index>(), 0..4),
+        seed in any::<u64>(),
+    ) {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        // The order the uploads were made in, then any permutation with repeats.
+        let mut order: Vec<usize> = (0..uploads.len()).collect();
+        order.extend(extra.iter().map(|i| i.index(uploads.len())));
+        let mut shuffled = order.clone();
+        let mut s = seed;
+        for i in (1..shuffled.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let run = |seq: &[usize]| {
+            rt.block_on(async {
+                let hq = Hq::new();
+                let token = hq.enrol(&["C-012"]).await;
+                for (n, &i) in seq.iter().enumerate() {
+                    let a = hq.upload(&token, &format!("send-{n}"), &upload_of(&uploads[i])).await;
+                    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+                    // A retry under the same key answers the same receipt.
+                    let again = hq.upload(&token, &format!("send-{n}"), &upload_of(&uploads[i])).await;
+                    assert_eq!(again.body, a.body);
+                }
+                shown(&hq)
+            })
+        };
+        let in_order = run(&order);
+        let reordered = run(&shuffled);
+        prop_assert_eq!(&in_order, &reordered);
+
+        // And both equal a recomputation: the highest revision of each key.
+        let mut best: BTreeMap<(bool, usize), u32> = BTreeMap::new();
+        for (is_day, which, rev) in uploads.iter().flatten().copied() {
+            let key = (is_day, if is_day { which % 3 } else { which % 2 });
+            let e = best.entry(key).or_insert(rev);
+            *e = (*e).max(rev);
+        }
+        let expected: Vec<(bool, usize, u32)> = best.iter().map(|(&(d, w), &r)| (d, w, r)).collect();
+        let direct = rt.block_on(async {
+            let hq = Hq::new();
+            let token = hq.enrol(&["C-012"]).await;
+            let a = hq.upload(&token, "once", &upload_of(&expected)).await;
+            assert_eq!(a.status, StatusCode::OK);
+            shown(&hq)
+        });
+        prop_assert_eq!(&in_order, &direct);
+    }
+}

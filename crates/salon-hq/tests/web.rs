@@ -1,0 +1,349 @@
+//! The admin web and the secrets: login, sessions, CSRF, the dashboard, the CSV export, and no
+//! enrolment code or token in the clear in the database files or the log.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use common::*;
+use salon_hq::store::Target;
+use salon_protocol::{Month, Receipt};
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_and_pages_need_a_session() {
+    let hq = Hq::new();
+    for path in ["/", "/export.csv?fy=2024", "/devices", "/codes/new"] {
+        let a = hq.get(path, None).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(a.headers["location"], "/login");
+        let a = hq.get(path, Some("hq_session=forged")).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
+    }
+    let a = hq
+        .post_form(
+            "/login",
+            "",
+            &format!("name={ADMIN}&password=wrong+password"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(a.headers.get("set-cookie").is_none());
+    assert!(a.text().contains("名前またはパスワードが違います"));
+    let a = hq
+        .post_form("/login", "", "name=nobody&password=whatever+else")
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(hq.store().count_rows("admin_sessions").unwrap(), 0);
+
+    let login = hq.get("/login", None).await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert!(login.text().contains("<html lang=\"ja\">"));
+    assert_eq!(
+        login.headers["content-security-policy"],
+        "default-src 'self'; style-src 'self'"
+    );
+    assert!(!login.text().contains("<script"));
+    let css = hq.get("/static/hq.css", None).await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+
+    // Logging in: the cookie is HttpOnly, SameSite=Strict, 8 hours.
+    let a = hq
+        .post_form(
+            "/login",
+            "",
+            &format!("name={ADMIN}&password={}", PASSWORD.replace(' ', "+")),
+        )
+        .await;
+    let set = a.headers["set-cookie"].to_str().unwrap();
+    assert!(
+        set.contains("HttpOnly")
+            && set.contains("SameSite=Strict")
+            && set.contains("Max-Age=28800")
+    );
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let page = hq.get("/", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("導入校数"));
+
+    // Logging out needs the CSRF token; then the session is gone.
+    let a = hq.post_form("/logout", &cookie, "csrf=wrong").await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let csrf = csrf_of(&page.text());
+    let a = hq
+        .post_form("/logout", &cookie, &format!("csrf={csrf}"))
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        hq.get("/", Some(&cookie)).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    page[at..at + 64].to_owned()
+}
+
+#[tokio::test]
+async fn codes_are_issued_and_devices_revoked_from_the_web_with_csrf() {
+    let hq = Hq::new();
+    let cookie = hq.login().await;
+    let form = hq.get("/codes/new", Some(&cookie)).await;
+    assert!(form.text().contains("柏キャンパス"));
+    let csrf = csrf_of(&form.text());
+
+    let a = hq
+        .post_form(
+            "/codes",
+            &cookie,
+            "supporter=%E5%B1%B1%E7%94%B0&campus=C-012",
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "no csrf");
+    assert_eq!(hq.store().count_rows("enrolment_codes").unwrap(), 0);
+    let a = hq
+        .post_form(
+            "/codes",
+            &cookie,
+            &format!("csrf={csrf}&supporter=%E5%B1%B1%E7%94%B0&campus=C-999"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "unknown campus");
+    assert_eq!(hq.store().count_rows("enrolment_codes").unwrap(), 0);
+
+    let a = hq
+        .post_form(
+            "/codes",
+            &cookie,
+            &format!("csrf={csrf}&supporter=%E5%B1%B1%E7%94%B0&campus=C-012&campus=C-013"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let text = a.text();
+    let at = text.find("data-testid=\"enrolment-code\">").unwrap() + 29;
+    let code = &text[at..at + 10];
+    assert!(text.contains("有効期限"));
+    assert!(text.contains("年") && text.contains("月") && text.contains("日"));
+    let e = hq.enrol_with(code).await;
+    assert_eq!(e.status, StatusCode::OK);
+
+    let devices = hq.get("/devices", Some(&cookie)).await;
+    assert!(devices.text().contains("山田"));
+    assert!(devices.text().contains("有効"));
+    let id = hq.store().devices().unwrap()[0].id;
+    let a = hq
+        .post_form(&format!("/devices/{id}/revoke"), &cookie, "csrf=nope")
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(hq.store().devices().unwrap()[0].revoked_at.is_none());
+    let a = hq
+        .post_form(
+            &format!("/devices/{id}/revoke"),
+            &cookie,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(hq.store().devices().unwrap()[0].revoked_at.is_some());
+    assert!(hq
+        .get("/devices", Some(&cookie))
+        .await
+        .text()
+        .contains("失効"));
+}
+
+#[tokio::test]
+async fn the_dashboard_and_the_csv_state_the_funder_figures() {
+    let hq = Hq::new();
+    hq.store()
+        .set_target(Target {
+            from: Month::parse("2024-04").unwrap(),
+            to: Month::parse("2025-03").unwrap(),
+            schools: 2,
+            sessions: 4,
+            visits: 40,
+        })
+        .unwrap();
+    let token = hq.enrol(&["C-012", "C-013"]).await;
+    let mut upload = sample_upload();
+    upload.days.push(day_snapshot("C-013", day(2024, 9, 10), 1));
+    // One suppressed route pair and a suppressed topic, as the count rules send them.
+    let a = hq.upload(&token, "u1", &upload).await;
+    assert_eq!(a.json::<Receipt>().stored, 4);
+    let visits: u32 = upload.days.iter().map(|d| d.counts.visits).sum();
+
+    let cookie = hq.login().await;
+    let page = hq.get("/?fy=2024", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("<html lang=\"ja\">"));
+    assert!(text.contains("data-figure=\"導入校数\">2校"), "{text}");
+    assert!(text.contains("data-figure=\"実施回数\">3回"));
+    assert!(text.contains(&format!("data-figure=\"利用人数(延べ)\">{visits}名")));
+    assert!(text.contains("延べ生徒数(日ごと)"));
+    // 目標比: 2 of 2 schools, 3 of 4 sessions.
+    assert!(text.contains("<td>2校</td><td>100%</td>"));
+    assert!(text.contains("<td>4回</td><td>75%</td>"));
+    assert!(text.contains("<svg"));
+    assert!(text.contains("秘匿"), "the suppressed path cell is not shown, but topic 0-cells are; the route table shows 秘匿 only where hidden");
+    assert!(!text.contains("<script"));
+
+    // A period inside the year has no target of its own.
+    let p = hq
+        .get("/?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await;
+    assert!(p.text().contains("data-figure=\"導入校数\">1校"));
+    assert!(p
+        .text()
+        .contains("この期間ちょうどに設定された目標はありません"));
+    let bad = hq.get("/?fy=2024&from=2025-13", Some(&cookie)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let csv = hq.get("/export.csv?fy=2024", Some(&cookie)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(csv.body.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
+    let text = csv.text();
+    let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
+    assert_eq!(
+        lines.next().unwrap(),
+        "キャンパスコード,キャンパス名,年月,実施回数,実施時間(分),利用人数(延べ),延べ生徒数(日ごと),初回生徒数,予約数,予約来談数,予約欠席数,\
+         来談経路:自発,来談経路:教員紹介,来談経路:声かけ,来談経路:予約,来談経路:継続,\
+         相談内容:進学,相談内容:就職・求人検索,相談内容:応募書類・面接準備,相談内容:アルバイト,相談内容:家庭のこと,\
+         相談内容:学校生活,相談内容:友人関係,相談内容:心身の不調,相談内容:将来が分からない,相談内容:その他"
+    );
+    assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
+    // 2 campuses × 12 months, and a trailing CRLF.
+    assert_eq!(text.matches("\r\n").count(), 1 + 24);
+    let feb = text
+        .lines()
+        .find(|l| l.starts_with("C-012,柏キャンパス,2025年2月"))
+        .unwrap();
+    let fields: Vec<&str> = feb.split(',').collect();
+    assert_eq!(fields[3], "2");
+    let expected_feb: u32 = upload
+        .days
+        .iter()
+        .filter(|d| d.campus.as_str() == "C-012")
+        .map(|d| d.counts.visits)
+        .sum();
+    assert_eq!(fields[5], expected_feb.to_string());
+    assert_eq!(fields[11], "8", "route cells exact");
+}
+
+#[tokio::test]
+async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
+    let hq = Hq::new();
+    let token = hq.enrol(&["C-012"]).await;
+    let m = Month::parse("2025-02").unwrap();
+    // 7 visits: the routes are all small, so all hidden; topics 2,2,2,1 hidden.
+    let upload = salon_protocol::Upload {
+        days: vec![day_snapshot("C-012", day(2025, 2, 4), 1)],
+        months: vec![month_snapshot("C-012", m, 1, 7)],
+    };
+    assert!(upload.months[0]
+        .breakdown
+        .by_route
+        .iter()
+        .all(|c| c.count.is_none()));
+    assert_eq!(hq.upload(&token, "u", &upload).await.status, StatusCode::OK);
+    let cookie = hq.login().await;
+    let csv = hq
+        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await;
+    let line = csv
+        .text()
+        .lines()
+        .find(|l| l.starts_with("C-012"))
+        .unwrap()
+        .to_owned();
+    let fields: Vec<&str> = line.split(',').collect();
+    assert!(fields[11..16].iter().all(|f| *f == "秘匿"), "{line}");
+    assert!(fields[16..20].iter().all(|f| *f == "秘匿"), "{line}");
+    assert!(fields[20..].iter().all(|f| *f == "0"), "{line}");
+    let page = hq
+        .get("/?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await;
+    assert!(
+        page.text()
+            .matches("<td class=\"hidden\">秘匿</td>")
+            .count()
+            >= 9
+    );
+
+    // The rule becomes stricter: a stored cell of 10 would now be small, so the whole
+    // breakdown is hidden when displayed.
+    let upload = salon_protocol::Upload {
+        days: vec![],
+        months: vec![month_snapshot("C-012", m, 2, 40)],
+    };
+    assert_eq!(
+        hq.upload(&token, "u2", &upload).await.status,
+        StatusCode::OK
+    );
+    hq.store()
+        .set_rule(salon_core::counts::SuppressionRule {
+            k: 12,
+            sensitive_k: 12,
+        })
+        .unwrap();
+    let csv = hq
+        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await;
+    let line = csv
+        .text()
+        .lines()
+        .find(|l| l.starts_with("C-012"))
+        .unwrap()
+        .to_owned();
+    assert!(line.split(',').skip(11).all(|f| f == "秘匿"), "{line}");
+}
+
+#[tokio::test]
+async fn no_code_or_token_in_the_clear_in_the_database_or_the_log() {
+    let hq = Hq::new();
+    let issued = hq
+        .store()
+        .issue_code("山田 花子", &[campus("C-012")], Utc::now())
+        .unwrap();
+    let a = hq.enrol_with(&issued.code).await;
+    let token = a.json::<salon_protocol::Enrolment>().token;
+    assert_eq!(
+        hq.upload(&token, "u1", &sample_upload()).await.status,
+        StatusCode::OK
+    );
+    let a = hq.upload(&token, "u1", &sample_upload()).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let _ = hq.upload("wrong-token", "u2", &sample_upload()).await;
+    let cookie = hq.login().await;
+    let session = cookie.split('=').nth(1).unwrap().to_owned();
+    let _ = hq.get("/", Some(&cookie)).await;
+
+    let mut bytes = Vec::new();
+    for entry in std::fs::read_dir(hq.dir.path()).unwrap() {
+        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    assert!(bytes.len() > 1000);
+    let log = hq.log_text();
+    assert!(log.contains("POST /api/v1/upload 200"), "{log}");
+    assert!(log.contains("POST /api/v1/enrol 200"));
+    for secret in [
+        issued.code.as_str(),
+        token.as_str(),
+        session.as_str(),
+        PASSWORD,
+    ] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "a secret is stored in the clear"
+        );
+        assert!(!log.contains(secret), "a secret is in the log");
+    }
+}

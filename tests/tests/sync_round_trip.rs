@@ -1,0 +1,301 @@
+//! The real store and client against the real headquarters on 127.0.0.1: enrol, sync a week,
+//! replay, correct a past day, revoke. Headquarters' figures always equal a recomputation from
+//! the fixtures, and no body that crossed the wire holds a name, a note or a student id.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use chrono::{NaiveDate, NaiveTime, Utc};
+use salon_core::counts::DayCounts;
+use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
+use salon_protocol::{CampusCode, EnrolmentCode, Month};
+use salon_store::{Store, Vault};
+use salon_sync::{HqClient, SyncError};
+
+const PASS: &str = "さくら咲く相談室2025";
+type Bodies = Arc<Mutex<Vec<String>>>;
+
+/// Keeps a copy of every request body, then hands the request on unchanged.
+async fn capture(State(bodies): State<Bodies>, req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, 1 << 20).await.unwrap_or_default();
+    bodies
+        .lock()
+        .unwrap()
+        .push(String::from_utf8_lossy(&bytes).into_owned());
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>, Bodies) {
+    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+    let now = Utc::now();
+    for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "松戸キャンパス")] {
+        store
+            .add_campus(&CampusCode::parse(code).unwrap(), name, now)
+            .unwrap();
+    }
+    let state = salon_hq::AppState::new(store);
+    let hq_store = state.store.clone();
+    let bodies: Bodies = Arc::default();
+    let app =
+        salon_hq::router(state).layer(middleware::from_fn_with_state(bodies.clone(), capture));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, hq_store, bodies)
+}
+
+struct Fixture {
+    names: Vec<String>,
+    notes: Vec<String>,
+    /// (day, visits, named students that day) as logged.
+    days: Vec<(NaiveDate, u32, u32)>,
+}
+
+/// A week at 柏 (mapped to C-012) and a day at an unmapped campus that must never be sent.
+fn salon_week(store: &mut Store) -> Fixture {
+    let campus = |name: &str, code: Option<&str>| CampusInput {
+        id: None,
+        name: name.into(),
+        weekday: 1,
+        start_time: "10:00".into(),
+        end_time: "13:00".into(),
+        place: "相談室".into(),
+        default_format: "in_person".into(),
+        hq_code: code.map(Into::into),
+    };
+    let kashiwa = store
+        .save_campus(&campus("柏キャンパス", Some("C-012")))
+        .unwrap();
+    let other = store.save_campus(&campus("非公開の分室", None)).unwrap();
+    let mut fx = Fixture {
+        names: vec![],
+        notes: vec![],
+        days: vec![],
+    };
+    for (i, day) in (17..=21).enumerate() {
+        let date = NaiveDate::from_ymd_opt(2025, 2, day).unwrap();
+        let visits = 2 + i as u32;
+        log_day(store, kashiwa.id, date, visits, &mut fx);
+        fx.days.push((date, visits, visits - 1));
+    }
+    let elsewhere = NaiveDate::from_ymd_opt(2025, 2, 19).unwrap();
+    log_day(
+        store,
+        other.id,
+        elsewhere,
+        3,
+        &mut Fixture {
+            names: vec![],
+            notes: vec![],
+            days: vec![],
+        },
+    );
+    fx
+}
+
+fn log_day(store: &mut Store, campus_id: i64, date: NaiveDate, visits: u32, fx: &mut Fixture) {
+    let open = SessionOpen {
+        campus_id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let session = store.open_session(&open, date, at(10)).unwrap();
+    for v in 0..visits {
+        let name = format!("はるか{}{}", date.format("%d"), support::canary("name"));
+        let note = format!("家庭のことで泣いていた {}", support::canary("note"));
+        let input = VisitInput {
+            id: None,
+            session_id: session.id,
+            student_id: None,
+            // The last visit of each day is anonymous: counted as a visit, not a student.
+            new_student: (v + 1 < visits).then(|| NewStudent {
+                display_name: name.clone(),
+                grade: Some(3),
+            }),
+            route: ["self", "teacher", "outreach", "appointment", "repeat"][v as usize % 5].into(),
+            topics: vec!["family".into(), "job_search".into()],
+            minutes: 30,
+            note: note.clone(),
+            next_steps: format!("次回 {}", support::canary("next")),
+            follow_up_on: None,
+            concern: v == 0,
+            teacher_summary: format!("共有 {}", support::canary("summary")),
+        };
+        store.save_visit(&input, None).unwrap();
+        fx.names.push(name);
+        fx.notes.push(note);
+    }
+    store.close_session(session.id, at(13)).unwrap();
+}
+
+/// What the device sends now; returns the receipt.
+async fn sync(store: &mut Store, client: &HqClient) -> Result<salon_protocol::Receipt, SyncError> {
+    store.prepare_outbox().unwrap();
+    let pending = store.pending_upload().unwrap();
+    let token = store.enrolment().unwrap().unwrap().token;
+    let receipt = client
+        .upload(&token, &pending.idempotency_key, &pending.payload)
+        .await?;
+    store.record_sent(&pending, &receipt).unwrap();
+    Ok(receipt)
+}
+
+/// Headquarters' February figures for C-012.
+fn hq_february(hq: &salon_hq::Store) -> DayCounts {
+    let feb = |d| NaiveDate::from_ymd_opt(2025, 2, d).unwrap();
+    let rows = hq.day_totals(feb(1), feb(28)).unwrap();
+    assert!(
+        rows.iter().all(|r| r.campus == "C-012"),
+        "only the mapped campus is reported"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.month == Month::parse("2025-02").unwrap()));
+    rows.into_iter()
+        .map(|r| r.counts)
+        .next()
+        .unwrap_or_default()
+}
+
+fn expected(fx: &Fixture) -> (u32, u32, u32, u32) {
+    let sessions = fx.days.len() as u32;
+    let visits = fx.days.iter().map(|d| d.1).sum();
+    let students = fx.days.iter().map(|d| d.2).sum();
+    (sessions, sessions * 180, visits, students)
+}
+
+fn figures(c: DayCounts) -> (u32, u32, u32, u32) {
+    (c.sessions, c.session_minutes, c.visits, c.distinct_students)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq, bodies) = start_hq(dir.path()).await;
+    let (mut store, _) = Vault::new(dir.path().join("device"))
+        .create(PASS, PASS)
+        .unwrap();
+    let mut fx = salon_week(&mut store);
+
+    // Enrol with the one-time code headquarters issued for this supporter and campus.
+    let issued = hq
+        .issue_code(
+            "山田 花子",
+            &[CampusCode::parse("C-012").unwrap()],
+            Utc::now(),
+        )
+        .unwrap();
+    let client = HqClient::new(&url).unwrap();
+    let enrolment = client
+        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
+        .await
+        .unwrap();
+    store.save_enrolment(client.address(), &enrolment).unwrap();
+    let again = client
+        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&again, SyncError::Refused { status: 401, code } if code == "enrolment_code_invalid")
+    );
+
+    // The week: five days and one month.
+    let receipt = sync(&mut store, &client).await.unwrap();
+    assert_eq!(
+        (receipt.stored, receipt.unchanged, receipt.stale),
+        (6, 0, 0)
+    );
+    assert_eq!(figures(hq_february(&hq)), expected(&fx));
+
+    // The same upload, replayed 50 times: nothing changes.
+    store.prepare_outbox().unwrap();
+    let token = store.enrolment().unwrap().unwrap().token;
+    let last_sent = store.sync_log(1).unwrap().remove(0).payload;
+    for i in 0..50 {
+        let key = format!("replay-{}", i % 3);
+        let r = client.upload(&token, &key, &last_sent).await.unwrap();
+        assert_eq!(r.stored, 0, "a replay stores nothing");
+        assert_eq!(figures(hq_february(&hq)), expected(&fx));
+    }
+    // Nothing new locally either.
+    assert!(store.pending_upload().unwrap().is_empty());
+
+    // A past day corrected: the anonymous visit of the 18th gets a name (one more student).
+    let day = NaiveDate::from_ymd_opt(2025, 2, 18).unwrap();
+    let kashiwa = store
+        .campuses()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.hq_code.is_some())
+        .unwrap();
+    let session = store.session_on(kashiwa.id, day).unwrap().unwrap();
+    let anonymous = store
+        .visits_in_session(session.id)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.student_id.is_none())
+        .unwrap();
+    let fix = VisitInput {
+        id: Some(anonymous.id),
+        session_id: session.id,
+        student_id: None,
+        new_student: Some(NewStudent {
+            display_name: "あとで名乗った".into(),
+            grade: None,
+        }),
+        route: "self".into(),
+        topics: vec!["other".into()],
+        minutes: 30,
+        note: anonymous.note.clone(),
+        next_steps: String::new(),
+        follow_up_on: None,
+        concern: false,
+        teacher_summary: String::new(),
+    };
+    store.save_visit(&fix, None).unwrap();
+    fx.names.push("あとで名乗った".into());
+    fx.days[1].2 += 1;
+    let receipt = sync(&mut store, &client).await.unwrap();
+    assert_eq!(
+        receipt.stored, 2,
+        "the day and the month, each as a new revision"
+    );
+    assert_eq!(figures(hq_february(&hq)), expected(&fx));
+
+    // Nothing personal crossed the wire.
+    let sent = bodies.lock().unwrap().clone();
+    assert!(sent.len() >= 53);
+    for body in &sent {
+        for secret in fx.names.iter().chain(&fx.notes) {
+            assert!(!body.contains(secret.as_str()), "a name or note was sent");
+        }
+        for marker in ["CANARY", "student", "note", "非公開の分室"] {
+            assert!(
+                !body.contains(marker),
+                "{marker} in a body sent to headquarters"
+            );
+        }
+    }
+
+    // Revoked: the next upload is refused and headquarters' figures stay as they were.
+    let device = hq.devices().unwrap().remove(0);
+    hq.revoke(device.id, Utc::now()).unwrap();
+    let last = store.enrolment().unwrap().unwrap().token;
+    let refused = client
+        .upload(&last, "after-revoke", &last_sent)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, SyncError::Refused { status: 401, code } if code == "device_revoked"),
+        "{refused:?}"
+    );
+    assert_eq!(figures(hq_february(&hq)), expected(&fx));
+}

@@ -1,0 +1,303 @@
+// 送信: what this laptop reports to headquarters (counts only), the exact JSON, a send on
+// demand, and the local log of what was sent.
+
+import * as api from "../api.js";
+import { h, screenRoot } from "../dom.js";
+import { errorText, formatDate, formatDateTime, formatMonth, label, t } from "../i18n.js";
+
+/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api.js").Cell} Cell */
+/** @typedef {import("../api.js").DaySnapshot} DaySnapshot */
+/** @typedef {import("../api.js").HqStatus} HqStatus */
+/** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
+/** @typedef {import("../api.js").Receipt} Receipt */
+/** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
+/** @typedef {import("../api.js").SyncPreview} SyncPreview */
+/** @typedef {import("../main.js").Ctx} Ctx */
+
+/**
+ * What the screen shows, loaded in one go.
+ * @typedef {object} Data
+ * @property {HqStatus} hq
+ * @property {Campus[]} campuses
+ * @property {SyncPreview|null} preview null before enrolment
+ * @property {ApiError|null} previewError
+ * @property {SyncLogEntry[]} log
+ */
+
+/** @returns {Promise<Data>} */
+async function load() {
+  const [hq, campuses, log] = await Promise.all([api.hqStatus(), api.listCampuses(), api.syncLog()]);
+  /** @type {SyncPreview|null} */
+  let preview = null;
+  /** @type {ApiError|null} */
+  let previewError = null;
+  if (hq.enrolled) {
+    try {
+      preview = await api.syncPreview();
+    } catch (err) {
+      const e = /** @type {ApiError} */ (err);
+      if (e.code === "locked") throw e;
+      previewError = e;
+    }
+  }
+  return { hq, campuses, preview, previewError, log };
+}
+
+/** @type {import("../main.js").Render} */
+export async function render(ctx) {
+  let data = await load();
+  const body = h("div", { class: "sync-body" });
+  // Kept across redraws, so the outcome of a send stays visible after the refresh.
+  const result = h("p", { class: "sync-result", testid: "sync-result", role: "status", hidden: true });
+  let sending = false;
+  let seq = 0;
+  let jsonOpen = false; // the JSON stays open across a refresh once the supporter opened it
+
+  const draw = () => {
+    body.replaceChildren(
+      explanation(data.hq),
+      data.hq.enrolled ? previewCard() : notEnrolled(ctx),
+      logCard(data.log));
+  };
+
+  const refresh = async () => {
+    if (sending) return; // the send refreshes by itself when it is done
+    const mine = ++seq;
+    const next = await load();
+    if (mine !== seq || sending) return;
+    data = next;
+    draw();
+  };
+
+  const send = async (/** @type {HTMLButtonElement} */ button) => {
+    if (sending) return;
+    sending = true;
+    seq++; // a background refresh still in flight must not redraw over the send
+    button.disabled = true;
+    button.textContent = t("sync.sending");
+    button.setAttribute("aria-busy", "true");
+    result.hidden = true;
+    /** @type {[string, string]} */
+    let outcome;
+    try {
+      const receipt = await api.syncNow();
+      outcome = receipt
+        ? ["success", t("sync.sent", { receipt: receiptText(receipt) })]
+        : ["muted", t("sync.nothingSent")];
+    } catch (err) {
+      const e = /** @type {ApiError} */ (err);
+      // Offline is the normal case: said calmly, not as an alarm.
+      outcome = [e.code === "hq_unreachable" ? "warning" : "form-error", errorText(e)];
+    }
+    result.className = `sync-result ${outcome[0]}`;
+    result.setAttribute("role", outcome[0] === "form-error" ? "alert" : "status");
+    result.textContent = outcome[1];
+    result.hidden = false;
+    sending = false;
+    try {
+      await refresh();
+    } catch (err) {
+      if (/** @type {ApiError} */ (err).code !== "locked") console.error(err);
+    }
+  };
+
+  const previewCard = () => {
+    const button = h("button", { type: "button", class: "primary big", testid: "sync-send", text: t("sync.send") });
+    button.addEventListener("click", () => void send(button));
+    const preview = data.preview;
+    return h("section", { class: "card" },
+      h("h2", { text: t("sync.previewTitle") }),
+      data.previewError
+        ? h("p", { class: "form-error", role: "alert", text: errorText(data.previewError) })
+        : preview ? previewBody(preview, data.campuses) : null,
+      preview && !isEmpty(preview) ? jsonDetails(preview.json, jsonOpen, (open) => (jsonOpen = open)) : null,
+      h("div", { class: "actions" }, button),
+      result);
+  };
+
+  draw();
+  const root = screenRoot("sync",
+    h("header", { class: "screen-head" }, h("h1", { text: t("sync.title") })),
+    body);
+  return {
+    el: root,
+    refresh: () => refresh().catch((err) => {
+      if (/** @type {ApiError} */ (err).code !== "locked") console.error(err);
+    }),
+  };
+}
+
+/** @param {HqStatus} hq */
+function explanation(hq) {
+  return h("section", { class: "card sync-explain" },
+    h("p", { class: "lead", text: t("sync.lead") }),
+    h("ul", {},
+      h("li", { text: t("sync.never") }),
+      h("li", { text: t("sync.smallCounts", { rule: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }) }),
+      h("li", { text: t("sync.auto") })));
+}
+
+/** @param {Ctx} ctx */
+function notEnrolled(ctx) {
+  return h("section", { class: "card" },
+    h("p", { class: "warning", testid: "sync-not-enrolled", text: t("errors.not_enrolled") }),
+    h("div", { class: "actions" },
+      h("button", { type: "button", class: "primary", testid: "sync-to-settings", text: t("sync.toSettings"), onclick: () => ctx.go("settings") })));
+}
+
+/**
+ * The preview in plain words: one line per campus and day, small tables per campus and month.
+ * @param {SyncPreview} preview @param {Campus[]} campuses
+ */
+function previewBody(preview, campuses) {
+  const { days, months } = preview.upload;
+  const el = h("div", { class: "sync-preview", testid: "sync-preview" });
+  if (isEmpty(preview)) {
+    el.append(h("p", { class: "empty muted", testid: "sync-nothing", text: t("sync.nothing") }));
+    return el;
+  }
+  const names = new Map(campuses.filter((c) => c.hqCode).map((c) => [c.hqCode, c.name]));
+  const campusText = (/** @type {string} */ code) => {
+    const name = names.get(code);
+    return name ? t("sync.campus", { code, name }) : code;
+  };
+  if (days.length > 0) {
+    el.append(
+      h("h3", { text: t("sync.daysTitle") }),
+      h("ul", { class: "sync-days" }, days.map((d) => h("li", { testid: "sync-day" },
+        h("span", { text: dayLine(d, campusText(d.campus)) }),
+        revisionTag(d.revision)))));
+  }
+  if (months.length > 0) {
+    el.append(h("h3", { text: t("sync.monthsTitle") }),
+      ...months.map((m) => monthBlock(m, campusText(m.campus))));
+  }
+  if (preview.suppressedCells > 0) {
+    el.append(h("p", { class: "muted", testid: "sync-suppressed", text: t("sync.suppressed", { n: preview.suppressedCells }) }));
+  }
+  return el;
+}
+
+/** @param {DaySnapshot} d @param {string} campus */
+function dayLine(d, campus) {
+  const c = d.counts;
+  const parts = [
+    t("sync.sessions", { n: c.sessions, minutes: c.sessionMinutes }),
+    t("sync.visits", { n: c.visits }),
+    t("sync.students", { n: c.distinctStudents, first: c.firstTimeStudents }),
+  ];
+  if (c.appointmentsBooked || c.appointmentsKept || c.appointmentsMissed) {
+    parts.push(t("sync.appointments", { booked: c.appointmentsBooked, kept: c.appointmentsKept, missed: c.appointmentsMissed }));
+  }
+  if (c.events || c.eventParticipants) parts.push(t("sync.events", { n: c.events, people: c.eventParticipants }));
+  return t("sync.dayLine", { date: formatDate(d.day), campus, counts: parts.join(t("list.separator")) });
+}
+
+/** "訂正 第2版" for a corrected snapshot; nothing for a first version. @param {number} revision */
+function revisionTag(revision) {
+  return revision > 1 ? h("span", { class: "revision muted", text: t("sync.revision", { n: revision }) }) : null;
+}
+
+/** @param {MonthSnapshot} m @param {string} campus */
+function monthBlock(m, campus) {
+  const b = m.breakdown;
+  return h("div", { class: "sync-month", testid: "sync-month" },
+    h("h4", {},
+      h("span", { text: t("sync.monthHead", { month: formatMonth(m.month), campus }) }),
+      revisionTag(m.revision)),
+    h("div", { class: "sync-tables" },
+      cellTable(t("sync.byRoute"), "route", b.byRoute),
+      cellTable(t("sync.byTopic"), "topic", b.byTopic),
+      cellTable(t("sync.byFormat"), "format", b.byFormat),
+      cellTable(t("sync.pathDecisions"), "pathStatus", b.pathDecisions)));
+}
+
+/**
+ * @param {string} caption
+ * @param {"route"|"topic"|"format"|"pathStatus"} kind
+ * @param {Cell[]} cells
+ */
+function cellTable(caption, kind, cells) {
+  return h("table", { class: "cells" },
+    h("caption", { text: caption }),
+    h("tbody", {}, cells.length === 0
+      ? h("tr", {}, h("td", { class: "muted", colspan: 2, text: t("sync.none") }))
+      : cells.map((c) => h("tr", {},
+        h("th", { scope: "row", text: label(kind, c.code) }),
+        c.count === null
+          ? h("td", { class: "hidden-cell", testid: "sync-hidden-cell", text: t("sync.hidden") })
+          : h("td", { text: String(c.count) })))));
+}
+
+/** @param {SyncPreview} preview */
+function isEmpty(preview) {
+  return preview.upload.days.length === 0 && preview.upload.months.length === 0;
+}
+
+/** @param {string} json @param {boolean} open @param {(open: boolean) => void} onToggle */
+function jsonDetails(json, open, onToggle) {
+  const el = h("details", { class: "json", testid: "sync-json", open },
+    h("summary", { text: t("sync.json") }),
+    h("pre", { class: "mono", text: json }));
+  el.addEventListener("toggle", () => onToggle(el.open));
+  return el;
+}
+
+/** "新規・更新 3件、変更なし 0件" (and the stale ones, when there are any). @param {Receipt} r */
+function receiptText(r) {
+  const text = t("sync.receipt", { stored: r.stored, unchanged: r.unchanged });
+  return r.stale > 0 ? text + t("sync.receiptStale", { stale: r.stale }) : text;
+}
+
+/** @param {SyncLogEntry[]} log */
+function logCard(log) {
+  return h("section", { class: "card" },
+    h("h2", { text: t("sync.logTitle") }),
+    log.length === 0
+      ? h("p", { class: "muted", testid: "sync-log-empty", text: t("sync.logEmpty") })
+      : h("ul", { class: "sync-log", testid: "sync-log" }, log.map(logRow)));
+}
+
+/** @param {SyncLogEntry} entry */
+function logRow(entry) {
+  const sent = entry.outcome === "sent";
+  return h("li", { class: "sync-log-row", testid: "sync-log-row", "data-outcome": entry.outcome },
+    h("div", { class: "sync-log-head" },
+      h("span", { class: "sync-log-time", text: formatDateTime(entry.at) }),
+      h("span", { class: sent ? "badge reported" : "badge failed", text: sent ? t("sync.logSent") : t("sync.logFailed") }),
+      h("span", { class: "sync-log-detail", text: sent ? sentDetail(entry.detail) : failedDetail(entry.detail) })),
+    entry.payload
+      ? h("details", { class: "json" },
+        h("summary", { text: t("sync.logPayload") }),
+        h("pre", { class: "mono", text: pretty(entry.payload) }))
+      : null);
+}
+
+/** The receipt of a logged send, in words. @param {string} detail */
+function sentDetail(detail) {
+  try {
+    const r = JSON.parse(detail);
+    if (r && typeof r.stored === "number" && typeof r.unchanged === "number") {
+      return receiptText({ stored: r.stored, unchanged: r.unchanged, stale: typeof r.stale === "number" ? r.stale : 0 });
+    }
+  } catch {
+    // fall through: show nothing rather than raw text
+  }
+  return "";
+}
+
+/** The error of a logged failure; an unknown headquarters code reads as a refusal. @param {string} code */
+function failedDetail(code) {
+  return errorText({ code: api.ERROR_CODES.includes(code) ? code : "hq_refused", message: "" });
+}
+
+/** The logged payload, indented for reading (the preview's JSON is shown the same way). @param {string} payload */
+function pretty(payload) {
+  try {
+    return JSON.stringify(JSON.parse(payload), null, 2);
+  } catch {
+    return payload;
+  }
+}
