@@ -12,7 +12,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 BUILD_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk fonts-noto-color-emoji)
-TEST_PACKAGES=(webkit2gtk-driver xvfb xauth)
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver)
 TAURI_DRIVER_VERSION=2.1.0
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -85,10 +85,12 @@ run_tests() {
   npm run --silent check:ui
   step "unit and integration tests"
   cargo test --workspace --locked
+  step "headquarters dashboard in headless Chromium"
+  cargo test -p salon-tests --features e2e --locked --test hq_dashboard
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \
-    cargo test -p salon-tests --features e2e --locked --test e2e
+    cargo test -p salon-tests --features e2e --locked --test e2e -- --test-threads=1
   step "screenshots in tests/screenshots/"
   ls tests/screenshots
 }

@@ -12,8 +12,11 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use chrono::Datelike;
+use std::sync::Arc;
+
+use chrono::{Datelike, Utc};
 use driver::App;
+use salon_protocol::CampusCode;
 use salon_store::DB_FILE;
 
 const PASSPHRASE: &str = "さくら咲く相談室2025";
@@ -47,6 +50,14 @@ fn first_run_setup(app: &App) -> String {
     let error = app.text("form-error");
     assert!(error.contains("8文字"), "short passphrase message: {error}");
     app.screenshot("02-setup-too-short");
+    let recovery_key = set_up(app, true);
+    assert!(app.is_present("no-campus"));
+    app.screenshot("04-today-no-campus");
+    recovery_key
+}
+
+/// Sets the passphrase, passes the recovery key screen, lands on Today; returns the key.
+fn set_up(app: &App, screenshot: bool) -> String {
     app.type_into("setup-passphrase", PASSPHRASE);
     app.type_into("setup-confirm", PASSPHRASE);
     app.click("setup-submit");
@@ -57,20 +68,23 @@ fn first_run_setup(app: &App) -> String {
         39,
         "eight groups of four: {recovery_key}"
     );
-    app.screenshot("03-recovery-key");
+    if screenshot {
+        app.screenshot("03-recovery-key");
+    }
     app.click("recovery-confirm");
     app.click("recovery-next");
     app.wait_for_screen("today");
-    assert!(app.is_present("no-campus"));
-    app.screenshot("04-today-no-campus");
     recovery_key
 }
 
-fn add_campus_of_today(app: &App) {
+fn add_campus_of_today(app: &App, hq_code: Option<&str>) {
     app.click("nav-campuses");
     app.wait_for_screen("campuses");
     app.click("campus-new");
     app.type_into("campus-name", "柏キャンパス");
+    if let Some(code) = hq_code {
+        app.type_into("campus-hq-code", code);
+    }
     app.set_value("campus-weekday", &tokyo_weekday().to_string());
     app.set_value("campus-start", "10:00");
     app.set_value("campus-end", "13:00");
@@ -180,7 +194,7 @@ fn a_salon_day_survives_restart_wrong_passphrase_crash_and_forgotten_passphrase(
     // Day one: setup, campus, open the salon, log a visit, quit.
     let app = App::start(home, &shots);
     let recovery_key = first_run_setup(&app);
-    add_campus_of_today(&app);
+    add_campus_of_today(&app, None);
     open_salon_and_log_a_visit(&app, &note);
     app.quit();
     assert_no_file_holds(home, &[&note, &recovery_key, PASSPHRASE]);
@@ -253,4 +267,123 @@ fn a_salon_day_survives_restart_wrong_passphrase_crash_and_forgotten_passphrase(
     unlock(&app, NEW_PASSPHRASE);
     app.quit();
     assert_no_file_holds(home, &secrets);
+}
+
+/// A real headquarters on 127.0.0.1, in a thread of its own, with campus C-012 and a code.
+fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
+    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+    let code = CampusCode::parse("C-012").unwrap();
+    store.add_campus(&code, "柏キャンパス", Utc::now()).unwrap();
+    let issued = store.issue_code("山田 花子", &[code], Utc::now()).unwrap();
+    let state = salon_hq::AppState::new(store);
+    let hq = state.store.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, salon_hq::router(state))
+                .await
+                .unwrap();
+        });
+    });
+    let addr = rx.recv().unwrap();
+    (format!("http://{addr}/"), hq, issued.code)
+}
+
+/// Visits headquarters holds for today, all campuses.
+fn hq_visits_today(hq: &salon_hq::Store) -> u32 {
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .date_naive();
+    hq.day_totals(today, today)
+        .unwrap()
+        .iter()
+        .map(|t| t.counts.visits)
+        .sum()
+}
+
+fn log_anonymous_visit(app: &App, note: &str) {
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.set_value("visit-route", "self");
+    app.click("visit-topic-unsure_future");
+    app.type_into("visit-note", note);
+    app.click("visit-save");
+    app.wait_for_screen("today");
+}
+
+#[test]
+fn the_day_reaches_headquarters_as_counts_only() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let shots = shots_dir();
+    let (hq_url, hq, code) = start_hq(home);
+    let note = format!("進路の話 {}", support::canary("sync-note"));
+
+    let app = App::start(home, &shots);
+    app.wait_for_screen("setup");
+    set_up(&app, false);
+    add_campus_of_today(&app, Some("C-012"));
+
+    // Enrol with the address and the one-time code, typed as a person would (lower case).
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.type_into("settings-hq-url", &hq_url);
+    app.type_into("settings-hq-code", &code.to_lowercase());
+    app.click("settings-enrol");
+    app.find("hq-status");
+    assert!(app.text("hq-status").contains("C-012"));
+    app.script(
+        "document.querySelector('[data-testid=\"settings-hq\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("20-settings-enrolled");
+
+    // One visit, then the preview shows exactly what would go, and a manual send.
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("salon-open");
+    app.find("salon-close");
+    log_anonymous_visit(&app, &note);
+    app.click("nav-sync");
+    app.wait_for_screen("sync");
+    app.wait_until("a day in the preview", || {
+        (app.count("sync-day") == 1).then_some(())
+    });
+    assert!(!app.text("sync-preview").contains("CANARY"));
+    app.screenshot("21-sync-preview");
+    app.click("sync-send");
+    app.wait_until("the receipt", || {
+        let shown = app.script(
+            "const r = document.querySelector('[data-testid=\"sync-result\"]'); return !!r && !r.hidden && r.textContent.length > 0;",
+            serde_json::json!([]),
+        );
+        shown.as_bool().unwrap_or(false).then_some(())
+    });
+    app.screenshot("22-sync-sent");
+    assert_eq!(hq_visits_today(&hq), 1);
+
+    // A second visit, then closing the salon sends by itself.
+    log_anonymous_visit(&app, &note);
+    app.click("salon-close");
+    app.click("salon-close-confirm");
+    app.wait_until("the automatic send", || {
+        (hq_visits_today(&hq) == 2).then_some(())
+    });
+    app.click("nav-sync");
+    app.wait_for_screen("sync");
+    app.wait_until("two sends in the log", || {
+        (app.count("sync-log-row") == 2).then_some(())
+    });
+    app.find("sync-nothing");
+    app.screenshot("23-sync-log");
+    app.quit();
+    assert_no_file_holds(home, &[&note]);
 }

@@ -350,7 +350,7 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
 
     // The funder figures.
     let t = f.target;
-    let row = |label: &str, value: u64, unit: &str, target: Option<u32>| {
+    let row = |key: &str, label: &str, value: u64, unit: &str, target: Option<u32>| {
         let (tgt, pct) = match target {
             Some(tv) => (
                 format!("{}{unit}", num(tv as u64)),
@@ -361,7 +361,7 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
             None => ("—".into(), "—".into()),
         };
         format!(
-            "<tr><th class=\"text\" scope=\"row\">{label}</th><td class=\"value\" data-figure=\"{label}\">{}{unit}</td>\
+            "<tr data-testid=\"figure-{key}\"><th class=\"text\" scope=\"row\">{label}</th><td class=\"value\" data-figure=\"{label}\">{}{unit}</td>\
              <td>{tgt}</td><td>{pct}</td></tr>",
             num(value)
         )
@@ -369,10 +369,10 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
     let _ = write!(
         b,
         "<h2>実績と目標</h2><table class=\"figures\"><thead><tr><th class=\"text\">指標</th><th>実績</th><th>目標</th><th>目標比</th></tr></thead><tbody>{}{}{}{}</tbody></table>",
-        row("導入校数", f.schools as u64, "校", t.map(|t| t.schools)),
-        row("実施回数", f.sessions, "回", t.map(|t| t.sessions)),
-        row("利用人数(延べ)", f.visits, "名", t.map(|t| t.visits)),
-        row("延べ生徒数(日ごと)", f.student_days, "名", None),
+        row("schools", "導入校数", f.schools as u64, "校", t.map(|t| t.schools)),
+        row("sessions", "実施回数", f.sessions, "回", t.map(|t| t.sessions)),
+        row("visits", "利用人数(延べ)", f.visits, "名", t.map(|t| t.visits)),
+        row("student-days", "延べ生徒数(日ごと)", f.student_days, "名", None),
     );
     let _ = write!(
         b,
@@ -394,7 +394,7 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
 
     // Campus × month.
     b.push_str(
-        "<h2>キャンパス別・月別</h2><table><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>\
+        "<h2>キャンパス別・月別</h2><table data-testid=\"campus-months\"><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>\
          <th>実施回数</th><th>実施時間(分)</th><th>利用人数(延べ)</th><th>延べ生徒数(日ごと)</th><th>初回生徒数</th>\
          <th>予約</th><th>予約来談</th><th>予約欠席</th></tr></thead><tbody>",
     );
@@ -427,9 +427,13 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
     let route_heads: Vec<&str> = Route::ALL.iter().map(|r| html::route_ja(*r)).collect();
     let topic_heads: Vec<&str> = Topic::ALL.iter().map(|t| html::topic_ja(*t)).collect();
     b.push_str("<h2>来談経路別(月ごと)</h2>");
-    b.push_str(&breakdown_table(f, &route_heads, |r| r.by_route.as_ref()));
+    b.push_str(&breakdown_table(f, "by-route", &route_heads, |r| {
+        r.by_route.as_ref()
+    }));
     b.push_str("<h2>相談内容別(月ごと)</h2>");
-    b.push_str(&breakdown_table(f, &topic_heads, |r| r.by_topic.as_ref()));
+    b.push_str(&breakdown_table(f, "by-topic", &topic_heads, |r| {
+        r.by_topic.as_ref()
+    }));
     b.push_str(
         "<p class=\"note\">「秘匿」は少数のため端末側で伏せられたセルです(小さな数から個人が推測されないように)。\
          推計も合計への算入もしていません。相談内容は1回の来談に複数つくことがあるため、合計は利用人数と一致しません。</p>",
@@ -439,11 +443,12 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
 
 fn breakdown_table(
     f: &Figures,
+    testid: &str,
     heads: &[&str],
     cells: impl Fn(&figures::CampusMonth) -> Option<&figures::Cells>,
 ) -> String {
-    let mut t = String::from(
-        "<table><thead><tr><th class=\"text\">月</th><th class=\"text\">キャンパス</th>",
+    let mut t = format!(
+        "<table data-testid=\"{testid}\"><thead><tr><th class=\"text\">月</th><th class=\"text\">キャンパス</th>"
     );
     for h in heads {
         let _ = write!(t, "<th>{}</th>", esc(h));

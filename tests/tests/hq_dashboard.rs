@@ -1,0 +1,516 @@
+//! End-to-end: the headquarters dashboard in headless Chromium (Debian's `chromium` through
+//! `chromedriver`). The real HQ serves on 127.0.0.1, fed by the real device store and client;
+//! an admin logs in through the form and opens 2024年度; the figures shown equal the
+//! database's, 目標比 is the right percentage, small cells show 秘匿, the CSV starts with a BOM.
+//!
+//! Run with `cargo test -p salon-tests --features e2e --test hq_dashboard` (no display
+//! needed). Screenshots go to `tests/screenshots/hq-*.png`.
+#![cfg(feature = "e2e")]
+
+#[path = "support/mod.rs"]
+mod support;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
+use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
+use salon_hq::figures::{self, Figures, Period};
+use salon_hq::store::Target;
+use salon_protocol::{CampusCode, EnrolmentCode, Month};
+use salon_store::{Store, Vault};
+use salon_sync::HqClient;
+use serde_json::json;
+use webdriver::{free_port, DriverProcess, WebDriver};
+
+const PASS: &str = "さくら咲く相談室2025";
+const ADMIN: &str = "事務局 佐藤";
+const ADMIN_PASSWORD: &str = "本部の合言葉-2024";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const ROUTES: [&str; 5] = ["self", "teacher", "outreach", "appointment", "repeat"];
+
+fn shots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+// ---- headquarters and a device that feeds it ----
+
+/// The real HQ on 127.0.0.1:0 over a fresh database: two campuses, an admin, the 2024年度
+/// target. Returns its address and its store.
+async fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>) {
+    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+    let now = Utc::now();
+    for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "松戸キャンパス")] {
+        store
+            .add_campus(&CampusCode::parse(code).unwrap(), name, now)
+            .unwrap();
+    }
+    store.create_admin(ADMIN, ADMIN_PASSWORD, now).unwrap();
+    let fy = Period::fiscal_year(2024);
+    store
+        .set_target(Target {
+            from: fy.from,
+            to: fy.to,
+            schools: 2,
+            sessions: 10,
+            visits: 40,
+        })
+        .unwrap();
+    let state = salon_hq::AppState {
+        log: salon_hq::LogSink::Memory(Arc::default()),
+        ..salon_hq::AppState::new(store)
+    };
+    let hq = state.store.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let app = salon_hq::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, hq)
+}
+
+/// One salon day: `visits` visits, all named but the last; routes cycle through the five;
+/// every visit is about 就職, the first two about 家庭 as well, the first also 進学 and the
+/// second 心身の不調.
+fn log_day(store: &mut Store, campus_id: i64, day: NaiveDate, visits: usize) {
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let open = SessionOpen {
+        campus_id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let session = store.open_session(&open, day, at(10)).unwrap();
+    for v in 0..visits {
+        let topics: Vec<String> = match v {
+            0 => vec!["job_search".into(), "family".into(), "further_study".into()],
+            1 => vec!["job_search".into(), "family".into(), "wellbeing".into()],
+            _ => vec!["job_search".into()],
+        };
+        let input = VisitInput {
+            id: None,
+            session_id: session.id,
+            student_id: None,
+            new_student: (v + 1 < visits).then(|| NewStudent {
+                display_name: format!("はるか{}-{v}", day.format("%m%d")),
+                grade: Some(2),
+            }),
+            route: ROUTES[v % ROUTES.len()].into(),
+            topics,
+            minutes: 30,
+            note: "進路のことで相談".into(),
+            next_steps: String::new(),
+            follow_up_on: None,
+            concern: false,
+            teacher_summary: String::new(),
+        };
+        store.save_visit(&input, None).unwrap();
+    }
+    store.close_session(session.id, at(13)).unwrap();
+}
+
+/// The days logged on the device: (HQ campus, day, visits).
+const DAYS: &[(&str, (i32, u32, u32), usize)] = &[
+    ("C-012", (2025, 2, 17), 2),
+    ("C-012", (2025, 2, 18), 3),
+    ("C-012", (2025, 2, 19), 4),
+    ("C-012", (2025, 2, 20), 5),
+    ("C-012", (2025, 2, 21), 6),
+    ("C-013", (2024, 11, 12), 3),
+    ("C-013", (2025, 2, 18), 4),
+];
+
+/// A supporter's laptop with 柏 (C-012) and 松戸 (C-013), enrolled with a one-time code and
+/// synced once through the real client.
+async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
+    let (mut store, _) = Vault::new(dir.join("device")).create(PASS, PASS).unwrap();
+    let campus = |name: &str, code: &str| CampusInput {
+        id: None,
+        name: name.into(),
+        weekday: 2,
+        start_time: "10:00".into(),
+        end_time: "13:00".into(),
+        place: "相談室".into(),
+        default_format: "in_person".into(),
+        hq_code: Some(code.into()),
+    };
+    let kashiwa = store.save_campus(&campus("柏", "C-012")).unwrap().id;
+    let matsudo = store.save_campus(&campus("松戸", "C-013")).unwrap().id;
+    for &(code, (y, m, d), visits) in DAYS {
+        let id = if code == "C-012" { kashiwa } else { matsudo };
+        log_day(&mut store, id, date(y, m, d), visits);
+    }
+
+    let campuses = [
+        CampusCode::parse("C-012").unwrap(),
+        CampusCode::parse("C-013").unwrap(),
+    ];
+    let issued = hq.issue_code("山田 花子", &campuses, Utc::now()).unwrap();
+    let client = HqClient::new(hq_url).unwrap();
+    let enrolment = client
+        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
+        .await
+        .unwrap();
+    store.save_enrolment(client.address(), &enrolment).unwrap();
+    store.prepare_outbox().unwrap();
+    let pending = store.pending_upload().unwrap();
+    let token = store.enrolment().unwrap().unwrap().token;
+    let receipt = client
+        .upload(&token, &pending.idempotency_key, &pending.payload)
+        .await
+        .unwrap();
+    store.record_sent(&pending, &receipt).unwrap();
+    // Seven days and three campus-months.
+    assert_eq!((receipt.stored, receipt.stale), (10, 0), "{receipt:?}");
+}
+
+// ---- headless Chromium ----
+
+/// chromedriver on a free port and one headless Chromium session with its own profile.
+struct Chromium {
+    web: WebDriver,
+    driver: DriverProcess,
+    _profile: tempfile::TempDir,
+}
+
+impl Chromium {
+    fn start(shots: &Path) -> Chromium {
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("chromedriver must be installed (Debian: chromium chromium-driver)");
+        let driver = DriverProcess::new(child);
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        let web = WebDriver::connect(&format!("http://127.0.0.1:{port}"), caps, shots);
+        Chromium {
+            web,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    /// A PNG of the whole page: the window grown until the document fits without scrolling.
+    fn full_page_screenshot(&self, name: &str) {
+        for _ in 0..4 {
+            let v = self.script(
+                "const d = document.documentElement;
+                 return [d.scrollWidth, d.scrollHeight, d.clientWidth, d.clientHeight,
+                         window.outerWidth, window.outerHeight];",
+                json!([]),
+            );
+            let n: Vec<u32> = serde_json::from_value(v).expect("sizes");
+            let (page_w, page_h, view_w, view_h, outer_w, outer_h) =
+                (n[0], n[1], n[2], n[3], n[4], n[5]);
+            if page_w <= view_w && page_h <= view_h {
+                break;
+            }
+            self.set_window_size(
+                (outer_w + page_w.saturating_sub(view_w)).min(4000),
+                (outer_h + page_h.saturating_sub(view_h)).min(8000),
+            );
+        }
+        self.screenshot(name);
+        self.set_window_size(1280, 1000);
+    }
+}
+
+impl Deref for Chromium {
+    type Target = WebDriver;
+    fn deref(&self) -> &WebDriver {
+        &self.web
+    }
+}
+
+impl Drop for Chromium {
+    fn drop(&mut self) {
+        self.web.end_session();
+        self.driver.stop();
+    }
+}
+
+// ---- what the dashboard should show ----
+
+fn month_ja(m: Month) -> String {
+    let d = m.first_day();
+    format!("{}年{}月", d.year(), d.month())
+}
+
+/// 目標比, computed here independently: a whole percentage, half rounded up.
+fn percent(value: u64, target: u32) -> String {
+    format!("{}%", (value as f64 * 100.0 / target as f64).round())
+}
+
+fn campus_month_rows(f: &Figures) -> Vec<Vec<String>> {
+    f.rows
+        .iter()
+        .map(|r| {
+            let c = &r.counts;
+            let mut row = vec![format!("{} {}", r.campus, r.campus_name), month_ja(r.month)];
+            row.extend(
+                [
+                    c.sessions,
+                    c.session_minutes,
+                    c.visits,
+                    c.distinct_students,
+                    c.first_time_students,
+                    c.appointments_booked,
+                    c.appointments_kept,
+                    c.appointments_missed,
+                ]
+                .map(|n| n.to_string()),
+            );
+            row
+        })
+        .collect()
+}
+
+/// A breakdown table as the database has it: month then campus, 秘匿 for a hidden cell.
+fn breakdown_rows(
+    f: &Figures,
+    cells: impl Fn(&figures::CampusMonth) -> Option<&figures::Cells>,
+) -> Vec<Vec<String>> {
+    let mut rows: Vec<&figures::CampusMonth> =
+        f.rows.iter().filter(|r| cells(r).is_some()).collect();
+    rows.sort_by(|a, b| (a.month, &a.campus).cmp(&(b.month, &b.campus)));
+    rows.iter()
+        .map(|r| {
+            let mut row = vec![month_ja(r.month), format!("{} {}", r.campus, r.campus_name)];
+            row.extend(cells(r).into_iter().flatten().map(|c| match c {
+                Some(n) => n.to_string(),
+                None => "秘匿".to_owned(),
+            }));
+            row
+        })
+        .collect()
+}
+
+fn strings(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|s| s.to_string()).collect()
+}
+
+#[test]
+fn the_dashboard_in_chromium_shows_the_databases_figures() {
+    let started = std::time::Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (url, hq) = rt.block_on(async {
+        let (url, hq) = start_hq(dir.path()).await;
+        feed(&url, &hq, dir.path()).await;
+        (url, hq)
+    });
+    eprintln!("hq fed in {:?}", started.elapsed());
+
+    // What the database holds, and that it is what the device logged.
+    let f = figures::compute(&hq, Period::fiscal_year(2024)).unwrap();
+    let visits: usize = DAYS.iter().map(|d| d.2).sum();
+    assert_eq!(
+        (f.schools, f.sessions, f.visits),
+        (2, DAYS.len() as u64, visits as u64)
+    );
+    let target = f.target.expect("the 2024年度 target");
+    let totals = hq.day_totals(date(2024, 4, 1), date(2025, 3, 31)).unwrap();
+    assert_eq!(totals.len(), f.rows.len());
+    assert_eq!(
+        totals.iter().map(|t| t.counts.visits as u64).sum::<u64>(),
+        f.visits
+    );
+
+    let browser = Chromium::start(&shots_dir());
+    let t0 = std::time::Instant::now();
+
+    // Not logged in: the dashboard sends the browser to the login form.
+    browser.navigate(&url);
+    browser.wait_until("the login form", || {
+        browser.current_url().ends_with("/login").then_some(())
+    });
+    browser.find_css("form[action=\"/login\"]");
+    assert!(browser.text_css("h1").contains("ログイン"));
+    browser.screenshot("hq-login");
+
+    browser.type_into_css("input[name=\"name\"]", ADMIN);
+    browser.type_into_css("input[name=\"password\"]", ADMIN_PASSWORD);
+    browser.click_css("form[action=\"/login\"] button[type=\"submit\"]");
+    browser.find("figure-schools");
+    assert_eq!(browser.text_css("h1"), "ダッシュボード");
+    assert!(browser.text_css("header").contains(ADMIN));
+
+    // The 年度 chosen in the filter, as an admin would.
+    browser.click_css("form.filter select[name=\"fy\"] option[value=\"2024\"]");
+    browser.click_css("form.filter button[type=\"submit\"]");
+    browser.wait_until("the 2024年度 dashboard", || {
+        browser.current_url().contains("fy=2024").then_some(())
+    });
+    browser.find("campus-months");
+    assert!(
+        browser
+            .text_css("main")
+            .contains("集計期間: 2024年4月 〜 2025年3月"),
+        "the period shown"
+    );
+
+    // The funder figures and their 目標比.
+    let expected = [
+        (
+            "figure-schools",
+            "導入校数",
+            f.schools as u64,
+            "校",
+            target.schools,
+        ),
+        (
+            "figure-sessions",
+            "実施回数",
+            f.sessions,
+            "回",
+            target.sessions,
+        ),
+        (
+            "figure-visits",
+            "利用人数(延べ)",
+            f.visits,
+            "名",
+            target.visits,
+        ),
+    ];
+    for (testid, label, value, unit, goal) in expected {
+        let shown = browser.table(testid);
+        assert_eq!(
+            shown,
+            vec![vec![
+                label.to_owned(),
+                format!("{value}{unit}"),
+                format!("{goal}{unit}"),
+                percent(value, goal),
+            ]],
+            "{label}"
+        );
+        assert_eq!(
+            figures::percent_of(value, goal).map(|p| format!("{p}%")),
+            Some(percent(value, goal))
+        );
+    }
+    let pcts: Vec<String> = ["figure-schools", "figure-sessions", "figure-visits"]
+        .iter()
+        .map(|t| browser.table(t)[0][3].clone())
+        .collect();
+    // 2 of 2, 7 of 10, 27 of 40 (67.5, rounded up).
+    assert_eq!(pcts, ["100%", "70%", "68%"]);
+    assert_eq!(
+        browser.table("figure-student-days"),
+        vec![strings(&[
+            "延べ生徒数(日ごと)",
+            &format!("{}名", f.student_days),
+            "—",
+            "—"
+        ])]
+    );
+
+    // Campus × month.
+    let shown = browser.table("campus-months");
+    assert_eq!(shown, campus_month_rows(&f));
+    let by_row: Vec<(String, String, String, String)> = shown
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone(), r[4].clone()))
+        .collect();
+    let row = |c: &str, m: &str, s: &str, v: &str| (c.into(), m.into(), s.into(), v.into());
+    assert_eq!(
+        by_row,
+        vec![
+            row("C-012 柏キャンパス", "2025年2月", "5", "20"),
+            row("C-013 松戸キャンパス", "2024年11月", "1", "3"),
+            row("C-013 松戸キャンパス", "2025年2月", "1", "4"),
+        ]
+    );
+
+    // The breakdowns: shown cells and 秘匿 where the device hid a small count.
+    let routes = browser.table("by-route");
+    assert_eq!(routes, breakdown_rows(&f, |r| r.by_route.as_ref()));
+    // 柏 in February: 自発 6, 教員紹介 5 shown; 声かけ 4, 予約 3, 継続 2 hidden together.
+    assert!(routes.contains(&strings(&[
+        "2025年2月",
+        "C-012 柏キャンパス",
+        "6",
+        "5",
+        "秘匿",
+        "秘匿",
+        "秘匿"
+    ])));
+    let topics = browser.table("by-topic");
+    assert_eq!(topics, breakdown_rows(&f, |r| r.by_topic.as_ref()));
+    // 柏 in February: 進学 5, 就職 20, 家庭 10 shown; 心身の不調 5 hidden (its k is 10).
+    let kashiwa = topics
+        .iter()
+        .find(|r| r[0] == "2025年2月" && r[1].starts_with("C-012"))
+        .unwrap();
+    assert_eq!(
+        kashiwa[2..],
+        strings(&["5", "20", "0", "0", "10", "0", "0", "秘匿", "0", "0"])
+    );
+    assert!(
+        browser.count_css("td.hidden") >= 4,
+        "hidden cells are marked"
+    );
+    browser.full_page_screenshot("hq-dashboard");
+
+    // The CSV, fetched by the logged-in browser: a BOM, then the header.
+    let href = browser.script(
+        "return document.querySelector('form.filter a').getAttribute('href');",
+        json!([]),
+    );
+    assert_eq!(href.as_str(), Some("/export.csv?fy=2024"));
+    let csv = browser.script_async(
+        "const done = arguments[arguments.length - 1];
+         fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done({
+             status: r.status,
+             type: r.headers.get('content-type'),
+             bytes: Array.from(new Uint8Array(b)),
+         }))).catch(e => done({error: String(e)}));",
+        json!(["/export.csv?fy=2024"]),
+    );
+    assert_eq!(csv["status"], 200, "{csv}");
+    assert_eq!(csv["type"], "text/csv; charset=utf-8");
+    let bytes: Vec<u8> = serde_json::from_value(csv["bytes"].clone()).unwrap();
+    assert_eq!(bytes[..3], [0xEF, 0xBB, 0xBF], "UTF-8 BOM");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+    assert!(lines[0].starts_with(
+        "キャンパスコード,キャンパス名,年月,実施回数,実施時間(分),利用人数(延べ),\
+         延べ生徒数(日ごと),初回生徒数,予約数,予約来談数,予約欠席数,来談経路:自発,"
+    ));
+    assert!(lines[0].ends_with("相談内容:将来が分からない,相談内容:その他"));
+    assert_eq!(lines.len(), 1 + 2 * 12, "two campuses × twelve months");
+    let feb = lines
+        .iter()
+        .find(|l| l.starts_with("C-012,柏キャンパス,2025年2月,"))
+        .unwrap();
+    assert_eq!(feb.split(',').nth(5), Some("20"));
+    eprintln!("browser part took {:?}", t0.elapsed());
+    drop(browser);
+    eprintln!("whole test took {:?}", started.elapsed());
+}
