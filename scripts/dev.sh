@@ -81,8 +81,9 @@ run_tests() {
     step "dependency advisories (cargo audit, offline database)"
     cargo audit --db ../shared/advisory-db --no-fetch --quiet
   fi
-  step "UI types (tsc --checkJs)"
+  step "UI types (tsc --checkJs) and catalogues (ja/en complete)"
   npm run --silent check:ui
+  npm run --silent check:i18n
   step "unit and integration tests"
   cargo test --workspace --locked
   step "headquarters dashboard in headless Chromium"
@@ -90,7 +91,8 @@ run_tests() {
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \
-    cargo test -p salon-tests --features e2e --locked --test e2e -- --test-threads=1
+    cargo test -p salon-tests --features e2e --locked \
+      --test e2e --test e2e_care --test e2e_reports --test e2e_search -- --test-threads=1
   step "screenshots in tests/screenshots/"
   ls tests/screenshots
 }

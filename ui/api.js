@@ -199,17 +199,6 @@
  * @property {string} [field]
  */
 
-/** Codes the catalogue knows; anything else is shown as `errors.internal`. */
-export const ERROR_CODES = [
-  "locked", "not_initialized", "already_initialized", "passphrase_too_short",
-  "passphrase_mismatch", "wrong_passphrase", "wrong_recovery_key", "required", "too_long",
-  "invalid_date", "invalid_time", "out_of_range", "invalid_choice", "session_closed",
-  "session_already_open", "not_found", "storage", "internal", "duplicate", "key_file_damaged",
-  "draft_pending", "not_enrolled", "hq_bad_url", "hq_insecure_url", "hq_unreachable",
-  "hq_server_error", "hq_refused", "enrolment_code_invalid", "token_invalid", "device_revoked",
-  "campus_not_enrolled", "suppression_broken", "rule_too_lax", "idempotency_conflict",
-  "api_version", "bad_body", "body_too_large",
-];
 
 /** @type {(() => void) | null} */
 let lockedHandler = null;
@@ -409,4 +398,22 @@ export function listenLocked(handler) {
  */
 export function listenClosing(handler) {
   return tauri().event.listen("salon://closing", () => handler());
+}
+
+/**
+ * The one door to the backend, for the per-area API modules (ui/api-<area>.js), so that this
+ * module stays the only one that touches `window.__TAURI__`.
+ */
+export { call as invokeCommand };
+
+/**
+ * Subscribes to a backend event for the per-area API modules (ui/api-<area>.js); the handler
+ * gets the event's payload.
+ * @template T
+ * @param {string} event e.g. "salon://backup-progress"
+ * @param {(payload: T) => void} handler
+ * @returns {Promise<TauriUnlisten>}
+ */
+export function listenEvent(event, handler) {
+  return tauri().event.listen(event, (e) => handler(/** @type {T} */ (e.payload)));
 }

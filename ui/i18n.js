@@ -1,7 +1,9 @@
-// The message catalogue. Every user-visible string comes from ui/i18n/<lang>.json;
-// modules ask for a dotted key (`t("today.title")`) and never hold literal UI text.
+// The message catalogue. Every user-visible string comes from ui/i18n/<lang>.json and its
+// parts ui/i18n/<lang>.<part>.json (one per area of the app, merged in order); modules ask
+// for a dotted key (`t("today.title")`) and never hold literal UI text.
 
-import { ERROR_CODES } from "./api.js";
+/** The catalogue parts beside the main file, one per area. */
+export const CATALOGUE_PARTS = ["search", "care", "reports"];
 
 /** @typedef {import("./api.js").Language} Language */
 /** @typedef {import("./api.js").ApiError} ApiError */
@@ -18,12 +20,36 @@ let current = "ja";
  */
 export async function loadLanguage(lang) {
   const chosen = lang === "en" ? "en" : "ja";
-  const res = await fetch(`i18n/${chosen}.json`);
-  if (!res.ok) throw new Error(`catalogue ${chosen}: HTTP ${res.status}`);
-  catalogue = await res.json();
+  const files = [`i18n/${chosen}.json`, ...CATALOGUE_PARTS.map((p) => `i18n/${chosen}.${p}.json`)];
+  const parts = await Promise.all(files.map(async (file) => {
+    const res = await fetch(file);
+    if (!res.ok) throw new Error(`catalogue ${file}: HTTP ${res.status}`);
+    return /** @type {Catalogue} */ (await res.json());
+  }));
+  catalogue = parts.reduce(merge, {});
   current = chosen;
   document.documentElement.lang = chosen;
   document.title = t("app.title");
+}
+
+/**
+ * Deep-merges `part` into `into` (a part adds keys, e.g. its own `errors.*`).
+ * @param {Catalogue} into
+ * @param {Catalogue} part
+ * @returns {Catalogue}
+ */
+function merge(into, part) {
+  for (const [key, value] of Object.entries(part)) {
+    const held = into[key];
+    into[key] = typeof value === "object" && typeof held === "object" ? merge(held, value) : value;
+  }
+  return into;
+}
+
+/** Whether the catalogue has a message for an error code. @param {string} code */
+export function knowsError(code) {
+  const errors = catalogue.errors;
+  return typeof errors === "object" && typeof errors[code] === "string";
 }
 
 /** @returns {Language} */
@@ -56,7 +82,7 @@ export function t(key, vars) {
  * @param {ApiError} err
  */
 export function errorText(err) {
-  if (ERROR_CODES.includes(err.code)) return t(`errors.${err.code}`);
+  if (knowsError(err.code)) return t(`errors.${err.code}`);
   console.error("unknown error code", err.code, err.message);
   return t("errors.internal");
 }

@@ -15,6 +15,11 @@ import * as students from "./screens/students.js";
 import * as student from "./screens/student.js";
 import * as settings from "./screens/settings.js";
 import * as sync from "./screens/sync.js";
+import * as care from "./screens/care.js";
+import * as events from "./screens/events.js";
+import * as reports from "./screens/reports.js";
+import * as restore from "./screens/restore.js";
+import * as search from "./screens/search.js";
 
 /** @typedef {import("./api.js").Preferences} Preferences */
 
@@ -40,14 +45,14 @@ import * as sync from "./screens/sync.js";
  * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
  */
 
-/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"} ScreenName */
+/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"} ScreenName */
 /** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
 
 /** @type {Record<ScreenName, {render: Render}>} */
-const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync };
+const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events };
 
 /** Screens before the app proper (locked, not set up, or a step right after that): no navigation there. */
-const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset"]);
+const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset", "restore"]);
 
 /**
  * Outside screens whose store is already open: the idle auto-lock still applies there
@@ -64,9 +69,13 @@ const SECRET_PARAMS = new Set(["recovery", "reset"]);
 
 const NAV = /** @type {const} */ ([
   ["today", "nav.today"],
+  ["care", "nav.care"],
   ["students", "nav.students"],
+  ["search", "nav.search"],
   ["campuses", "nav.campuses"],
+  ["events", "nav.events"],
   ["sync", "nav.sync"],
+  ["reports", "nav.reports"],
   ["settings", "nav.settings"],
 ]);
 
@@ -267,7 +276,12 @@ function onKeyDown(event) {
   }
   if (event.key === "/" && !event.ctrlKey && !event.altKey && !isTyping(event.target)) {
     event.preventDefault();
-    go("students", { focusSearch: true });
+    go("search");
+    return;
+  }
+  if (event.ctrlKey && !event.altKey && event.key.toLowerCase() === "f") {
+    event.preventDefault();
+    go("search");
   }
 }
 

@@ -24,6 +24,8 @@ pub struct AppStatus {
     unlocked: bool,
     language: String,
     idle_minutes: u32,
+    /// When the last backup was written (RFC 3339), for the reminder on Today.
+    last_backup_at: Option<String>,
 }
 
 #[tauri::command(async)]
@@ -34,6 +36,7 @@ pub fn app_status(state: State<'_, AppState>) -> Answer<AppStatus> {
         unlocked: state.is_unlocked(),
         language: prefs.language,
         idle_minutes: prefs.idle_minutes,
+        last_backup_at: prefs.last_backup_at,
     })
 }
 
@@ -153,17 +156,11 @@ pub fn set_preferences(
     language: String,
     idle_minutes: u32,
 ) -> Answer<Preferences> {
-    let prefs = Preferences {
-        language,
-        idle_minutes,
-    }
-    .validate()?;
-    prefs.save(state.vault.dir())?;
-    if let Ok(mut current) = state.prefs.lock() {
-        *current = prefs.clone();
-    }
     state.touch();
-    Ok(prefs)
+    state.update_prefs(|p| {
+        p.language = language;
+        p.idle_minutes = idle_minutes;
+    })
 }
 
 #[tauri::command(async)]

@@ -102,6 +102,7 @@ impl From<StoreError> for IpcError {
             StoreError::DraftPending => "draft_pending",
             StoreError::NotFound(_) => "not_found",
             StoreError::NotEnrolled => "not_enrolled",
+            StoreError::BackupDamaged => "backup_damaged",
             StoreError::Damaged(_) => {
                 eprintln!("career-salon: {e}");
                 return IpcError::new("storage", "storage error");

@@ -1,10 +1,14 @@
 //! The thin Tauri shell of Career Salon: state, commands, the IPC error, the idle lock.
 
+mod care;
 mod closing;
 mod commands;
 mod error;
 mod idle;
 mod prefs;
+mod reports;
+mod retention;
+mod search;
 mod state;
 mod sync;
 
@@ -61,6 +65,30 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             sync::sync_preview,
             sync::sync_now,
             sync::sync_log,
+            care::book_appointment,
+            care::list_appointments,
+            care::student_appointments,
+            care::mark_appointment_missed,
+            care::cancel_appointment,
+            care::save_visit_with_care,
+            care::outreach_list,
+            care::list_follow_ups,
+            care::mark_follow_up_done,
+            care::path_history,
+            care::risk_list,
+            care::save_event,
+            care::delete_event,
+            care::list_events,
+            reports::teacher_report,
+            reports::activity_report,
+            reports::backup_status,
+            reports::set_backup_folder,
+            reports::write_backup,
+            reports::restore_backup,
+            retention::retention_preview,
+            retention::set_retention_years,
+            retention::purge_old_notes,
+            search::search_visits,
         ])
 }
 

@@ -51,6 +51,23 @@ impl AppState {
         }
     }
 
+    /// Changes the preferences, checks and saves them; returns what is now in force.
+    pub fn update_prefs(
+        &self,
+        change: impl FnOnce(&mut Preferences),
+    ) -> Result<Preferences, IpcError> {
+        let mut current = self
+            .prefs
+            .lock()
+            .map_err(|_| IpcError::internal("state poisoned"))?;
+        let mut next = current.clone();
+        change(&mut next);
+        let next = next.validate()?;
+        next.save(self.vault.dir())?;
+        *current = next.clone();
+        Ok(next)
+    }
+
     pub fn is_unlocked(&self) -> bool {
         self.store.lock().map(|s| s.is_some()).unwrap_or(false)
     }

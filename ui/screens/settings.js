@@ -1,9 +1,12 @@
-// 設定: language, auto-lock minutes, passphrase change, the link to headquarters (事務局), and locking.
+// 設定: language, auto-lock minutes, passphrase change, the link to headquarters (事務局), backups,
+// and locking.
 
 import * as api from "../api.js";
 import { clearErrors, errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { checkPassphrase, MIN_PASSPHRASE } from "./setup.js";
+import { backupSection } from "./backup.js";
+import { retentionSection } from "./retention.js";
 
 /** @typedef {import("../api.js").ApiError} ApiError */
 /** @typedef {import("../api.js").Language} Language */
@@ -13,12 +16,16 @@ import { checkPassphrase, MIN_PASSPHRASE } from "./setup.js";
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {
-  const [hq, campuses] = await Promise.all([api.hqStatus(), api.listCampuses()]);
+  const [hq, campuses, backup, retention] = await Promise.all([
+    api.hqStatus(), api.listCampuses(), backupSection(), retentionSection(),
+  ]);
   const root = screenRoot("settings",
     h("header", { class: "screen-head" }, h("h1", { text: t("settings.title") })),
     preferencesForm(ctx),
     passphraseForm(),
     hqSection(ctx, hq, campuses, params.enrolled === true),
+    backup,
+    retention,
     h("section", { class: "card" },
       h("h2", { text: t("settings.lockTitle") }),
       h("p", { class: "muted", text: t("settings.lockText") }),

@@ -38,7 +38,10 @@ export async function render(ctx) {
     field(t("setup.passphrase"), passphrase, t("setup.passphraseHint", { n: MIN_PASSPHRASE })),
     field(t("setup.confirm"), confirm),
     h("div", { class: "actions" },
-      h("button", { type: "submit", class: "primary", testid: "setup-submit", text: t("setup.submit") })));
+      h("button", { type: "submit", class: "primary", testid: "setup-submit", text: t("setup.submit") })),
+    h("p", { class: "setup-restore" },
+      h("span", { class: "muted", text: t("restore.fromSetup") }),
+      h("button", { type: "button", class: "link", testid: "setup-restore", text: t("restore.link"), onclick: () => ctx.go("restore") })));
 
   onSubmit(form, async () => {
     const problem = checkPassphrase(passphrase.value, confirm.value, { passphrase: "passphrase", confirm: "confirm" });

@@ -1,13 +1,15 @@
 // 生徒の記録: one student's profile, path status, and visit history (newest first).
 
 import * as api from "../api.js";
-import { h, screenRoot } from "../dom.js";
-import { formatDate, gradeLabel, label, t } from "../i18n.js";
+import * as care from "../api-care.js";
+import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
+import { formatDate, formatDateTime, gradeLabel, label, t } from "../i18n.js";
 import { studentForm } from "./students.js";
 
 /** @typedef {import("../api.js").Student} Student */
 /** @typedef {import("../api.js").Visit} Visit */
 /** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api.js").ApiError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 const EXCERPT_CHARS = 80;
@@ -15,7 +17,8 @@ const EXCERPT_CHARS = 80;
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {
   const studentId = Number(params.studentId);
-  const [{ student, visits }, campuses] = await Promise.all([api.getStudent(studentId), api.listCampuses()]);
+  const [{ student, visits }, campuses, paths, appointments] = await Promise.all([
+    api.getStudent(studentId), api.listCampuses(), care.pathHistory(studentId), care.studentAppointments(studentId)]);
   const editor = h("div", { class: "editor" });
   const edit = () => {
     editor.replaceChildren(studentForm(student, campuses, student.campusId,
@@ -31,6 +34,8 @@ export async function render(ctx, params) {
       h("button", { type: "button", testid: "student-edit", text: t("student.edit"), onclick: edit })),
     profile(student, campuses),
     editor,
+    pathSection(paths),
+    appointmentSection(ctx, student, appointments),
     h("h2", { text: t("student.history", { n: visits.length }) }),
     history(ctx, visits));
   return { el: root };
@@ -73,4 +78,62 @@ function history(ctx, visits) {
       v.note ? h("p", { class: "history-note", text: excerpt(v.note) }) : null,
       v.nextSteps ? h("p", { class: "history-next" }, h("strong", { text: t("student.nextSteps") }), " ", v.nextSteps) : null,
       v.followUpOn ? h("p", { class: "muted", text: t("student.followUpOn", { date: formatDate(v.followUpOn) }) }) : null))));
+}
+
+/** 進路の履歴: every status the student has had, oldest first. @param {import("../api-care.js").PathChange[]} paths */
+function pathSection(paths) {
+  return h("section", { "aria-label": t("care.pathHistory") },
+    h("h2", { text: t("care.pathHistory") }),
+    h("p", { class: "hint", text: t("care.pathEditHint") }),
+    h("ol", { class: "rows", testid: "path-history" }, paths.map((p) => h("li", { class: "data-row", testid: "path-change-row", "data-status": p.status },
+      h("span", { class: "row-title", text: label("pathStatus", p.status) }),
+      p.decidedOn ? h("span", { text: t("care.decidedOn", { date: formatDate(p.decidedOn) }) }) : null,
+      h("span", { class: "muted", text: t("care.changedAt", { at: formatDateTime(p.changedAt) }) })))));
+}
+
+/**
+ * 予約: book one (date, optional time) and the student's appointments, newest first.
+ * @param {Ctx} ctx @param {Student} student @param {import("../api-care.js").Appointment[]} list
+ */
+function appointmentSection(ctx, student, list) {
+  const date = h("input", { type: "date", testid: "student-book-date", "data-field": "date", id: "student-book-date" });
+  const time = h("input", { type: "time", testid: "student-book-time", "data-field": "time" });
+  const error = errorArea();
+  const form = h("form", { class: "card" },
+    h("h2", { text: t("care.appointments") }),
+    error,
+    h("div", { class: "row" }, field(t("care.bookDate"), date), field(t("care.bookTime"), time)),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "student-book", text: t("care.book") })));
+  onSubmit(form, async () => {
+    try {
+      await care.bookAppointment({ studentId: student.id, date: date.value, time: time.value || null });
+      await ctx.go("student", { studentId: student.id });
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  const rows = list.length === 0
+    ? h("p", { class: "empty muted", testid: "student-appointments", text: t("care.noStudentAppointments") })
+    : h("ul", { class: "rows", testid: "student-appointments" }, list.map((a) => {
+      const cancel = a.status === "booked" ? h("button", { type: "button", testid: "appointment-cancel", text: t("care.cancelAppointment") }) : null;
+      if (cancel) {
+        cancel.addEventListener("click", async () => {
+          cancel.disabled = true;
+          try {
+            await care.cancelAppointment(a.id);
+            await ctx.go("student", { studentId: student.id });
+          } catch (err) {
+            cancel.disabled = false;
+            showError(error, /** @type {ApiError} */ (err));
+          }
+        });
+      }
+      return h("li", { class: "data-row", testid: "student-appointment-row", "data-status": a.status },
+        h("span", { class: "history-date", text: formatDate(a.date) }),
+        h("span", { class: "visit-minutes", text: a.time || t("care.noTime") }),
+        h("span", { class: a.status === "missed" ? "badge concern" : "tag", text: t(`care.status.${a.status}`) }),
+        h("span", { class: "visit-topics" }),
+        cancel);
+    }));
+  return h("section", { "aria-label": t("care.appointments") }, form, rows);
 }

@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { h, screenRoot } from "../dom.js";
-import { errorText, formatDate, formatDateTime, formatMonth, label, t } from "../i18n.js";
+import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, t } from "../i18n.js";
 
 /** @typedef {import("../api.js").ApiError} ApiError */
 /** @typedef {import("../api.js").Campus} Campus */
@@ -290,7 +290,7 @@ function sentDetail(detail) {
 
 /** The error of a logged failure; an unknown headquarters code reads as a refusal. @param {string} code */
 function failedDetail(code) {
-  return errorText({ code: api.ERROR_CODES.includes(code) ? code : "hq_refused", message: "" });
+  return errorText({ code: knowsError(code) ? code : "hq_refused", message: "" });
 }
 
 /** The logged payload, indented for reading (the preview's JSON is shown the same way). @param {string} payload */

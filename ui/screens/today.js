@@ -3,6 +3,9 @@
 import * as api from "../api.js";
 import { errorArea, field, h, isTyping, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { FORMATS, formatDate, label, t, weekdayName } from "../i18n.js";
+import * as care from "../api-care.js";
+import { followUpRow } from "./care.js";
+import { backupReminder } from "./backup.js";
 
 /** @typedef {import("../api.js").TodayView} TodayView */
 /** @typedef {import("../api.js").Campus} Campus */
@@ -21,6 +24,11 @@ export async function render(ctx) {
   const session = data.session;
   const open = session !== null && session.closedAt === null;
   const draft = open && session ? await api.getDraft(newVisitDraftKey(session.id)) : null;
+  const hasCampuses = data.campuses.length > 0;
+  const [appointments, followUps] = await Promise.all([
+    data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),
+    hasCampuses ? care.listFollowUps(null, true) : Promise.resolve([]),
+  ]);
   const newVisit = () => {
     if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
   };
@@ -29,9 +37,12 @@ export async function render(ctx) {
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
       h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
+    await backupReminder(ctx), // calm: no backup yet, or the last is older than 14 days
     stalePanel(ctx, data, error),
     error,
-    body(ctx, data, error, draft !== null, newVisit));
+    body(ctx, data, error, draft !== null, newVisit),
+    hasCampuses ? appointmentPanel(ctx, data, appointments, error) : null,
+    hasCampuses ? followUpPanel(ctx, data, followUps, error) : null);
 
   return {
     el: root,
@@ -235,4 +246,57 @@ function closeControls(ctx, session, error, hasDraft) {
   };
   idle();
   return wrap;
+}
+
+/**
+ * 今日の予約 at the campus of the day. 来談 opens the visit form for that student (route 予約)
+ * and the appointment is marked kept when the visit is saved; it needs the salon to be open.
+ * @param {Ctx} ctx @param {TodayView} data @param {import("../api-care.js").Appointment[]} list
+ * @param {HTMLElement} error
+ */
+function appointmentPanel(ctx, data, list, error) {
+  const session = data.session;
+  const open = session !== null && session.closedAt === null;
+  return h("section", { class: "care-today", testid: "today-appointments", "aria-label": t("care.todayAppointments") },
+    h("h2", { text: t("care.todayAppointmentsN", { n: list.length }) }),
+    list.length === 0 ? h("p", { class: "empty muted", text: t("care.noAppointments") }) : null,
+    list.length > 0 && !open ? h("p", { class: "hint", text: t("care.openSalonToKeep") }) : null,
+    list.length === 0 ? null : h("ul", { class: "rows" }, list.map((a) => {
+      const missed = h("button", { type: "button", testid: "appointment-missed", text: t("care.missed") });
+      missed.addEventListener("click", async () => {
+        missed.disabled = true;
+        try {
+          await care.markAppointmentMissed(a.id);
+          await ctx.go("today");
+        } catch (err) {
+          missed.disabled = false;
+          showError(error, /** @type {ApiError} */ (err));
+        }
+      });
+      const booked = a.status === "booked";
+      return h("li", { class: "data-row", testid: "appointment-row", "data-appointment-id": a.id, "data-status": a.status },
+        h("span", { class: "visit-minutes", text: a.time || t("care.noTime") }),
+        h("span", { class: "row-title", text: a.studentName }),
+        h("span", { class: a.status === "missed" ? "badge concern" : "tag", text: t(`care.status.${a.status}`) }),
+        h("span", { class: "visit-topics" }),
+        booked ? h("button", {
+          type: "button", class: "primary", testid: "appointment-kept", text: t("care.kept"), disabled: !open,
+          onclick: () => session && ctx.go("visit", {
+            sessionId: session.id, campusId: session.campusId, appointmentId: a.id, studentId: a.studentId,
+          }),
+        }) : null,
+        booked ? missed : null);
+    })));
+}
+
+/**
+ * Follow-ups due today or overdue, and open concerns (要連携), at every campus.
+ * @param {Ctx} ctx @param {TodayView} data @param {import("../api-care.js").FollowUp[]} list
+ * @param {HTMLElement} error
+ */
+function followUpPanel(ctx, data, list, error) {
+  if (list.length === 0) return null;
+  return h("section", { class: "care-today", testid: "today-follow-ups", "aria-label": t("care.todayFollowUps") },
+    h("h2", { text: t("care.todayFollowUpsN", { n: list.length }) }),
+    h("ul", { class: "rows" }, list.map((f) => followUpRow(ctx, f, data.campuses, data.date, error, () => void ctx.go("today")))));
 }

@@ -6,6 +6,7 @@ import * as api from "../api.js";
 import { clockTime, errorArea, field, h, isImeEnter, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { ROUTES, TOPICS, formatDate, gradeOptions, label, t } from "../i18n.js";
 import { newVisitDraftKey } from "./today.js";
+import * as care from "../api-care.js";
 
 /** @typedef {import("../api.js").Visit} Visit */
 /** @typedef {import("../api.js").VisitInput} VisitInput */
@@ -27,6 +28,9 @@ import { newVisitDraftKey } from "./today.js";
  * @property {string} followUpOn
  * @property {boolean} concern
  * @property {string} teacherSummary
+ * @property {string} appointmentId "" or the appointment this visit keeps (来談 on Today)
+ * @property {string} nextDate 次回の予約: booked for the student when the visit is saved
+ * @property {string} nextTime
  */
 
 const DEBOUNCE_MS = 400;
@@ -38,13 +42,14 @@ function initialState(visit) {
     return {
       student: "", newName: "", newGrade: "", route: "self", topics: [], minutes: String(DEFAULT_MINUTES),
       note: "", nextSteps: "", followUpOn: "", concern: false, teacherSummary: "",
+      appointmentId: "", nextDate: "", nextTime: "",
     };
   }
   return {
     student: visit.studentId === null ? "" : String(visit.studentId), newName: "", newGrade: "",
     route: visit.route, topics: [...visit.topics], minutes: String(visit.minutes), note: visit.note,
     nextSteps: visit.nextSteps, followUpOn: visit.followUpOn || "", concern: visit.concern,
-    teacherSummary: visit.teacherSummary,
+    teacherSummary: visit.teacherSummary, appointmentId: "", nextDate: "", nextTime: "",
   };
 }
 
@@ -74,8 +79,13 @@ export async function render(ctx, params) {
   const campusId = visit ? visit.campusId : Number(params.campusId);
   const key = visit ? `visit:${visit.id}` : newVisitDraftKey(sessionId);
   const [students, draftBody] = await Promise.all([api.listStudents(campusId, ""), api.getDraft(key)]);
-  const base = initialState(visit);
-  const restored = parseDraft(draftBody, base);
+  const plain = initialState(visit);
+  const restored = parseDraft(draftBody, plain);
+  // 来談 on one of today's appointments: that student, route 予約 (a draft already typed wins).
+  const base = { ...plain };
+  if (!visit && typeof params.appointmentId === "number" && typeof params.studentId === "number") {
+    Object.assign(base, { student: String(params.studentId), route: "appointment", appointmentId: String(params.appointmentId) });
+  }
   // A new visit in a salon left open from an earlier day says which day it belongs to.
   const sessionDate = typeof params.sessionDate === "string" ? params.sessionDate : null;
   return buildForm(ctx, { visit, sessionId, sessionDate, key, students, state: restored || base, restored: restored !== null });
@@ -101,6 +111,7 @@ function buildForm(ctx, setup) {
   const form = h("form", { class: "visit-form" },
     error,
     setup.restored ? h("p", { class: "notice", testid: "draft-restored", text: t("visit.draftRestored") }) : null,
+    setup.state.appointmentId ? h("p", { class: "notice", testid: "visit-from-appointment", text: t("care.visitFromAppointment") }) : null,
     layout(c),
     h("div", { class: "actions sticky-actions" },
       h("button", { type: "submit", class: "primary", testid: "visit-save", text: t("visit.save") }),
@@ -126,7 +137,10 @@ function buildForm(ctx, setup) {
     if (typeof input === "string") return showError(error, input, "minutes");
     await drafts.stop(); // writes what is pending first, so a refused save loses nothing
     try {
-      await api.saveVisit(input, setup.key); // deletes the draft in the same transaction
+      const s = readState(c);
+      const next = s.student !== "" && s.nextDate ? { date: s.nextDate, time: s.nextTime || null } : null;
+      // Deletes the draft with the visit; keeps the appointment and books the next one.
+      await care.saveVisitWithCare(input, setup.key, s.appointmentId ? Number(s.appointmentId) : null, next);
     } catch (err) {
       // Refused (a validation code, `locked`, …): keep drafting, and write what was typed meanwhile.
       drafts.resume();
@@ -252,6 +266,10 @@ function controls(setup) {
     followUpOn: h("input", { type: "date", testid: "visit-follow-up", "data-field": "followUpOn" }),
     concern: h("input", { type: "checkbox", testid: "visit-concern", "data-field": "concern" }),
     teacherSummary: h("textarea", { testid: "visit-teacher-summary", "data-field": "teacherSummary", rows: 3, maxlength: 2000 }),
+    nextDate: h("input", { type: "date", testid: "visit-next-appointment", "data-field": "nextDate" }),
+    nextTime: h("input", { type: "time", testid: "visit-next-time", "data-field": "nextTime" }),
+    /** Not an input: which appointment this visit keeps, carried in the draft. */
+    appointmentId: { value: "" },
   };
 }
 
@@ -262,7 +280,13 @@ function layout(c) {
   const newStudent = h("div", { class: "row new-student" },
     field(t("visit.newStudentName"), c.newName),
     field(t("visit.newStudentGrade"), c.newGrade));
-  const syncNewStudent = () => { newStudent.hidden = c.student.value !== "new"; };
+  const nextAppointment = h("div", { class: "row next-appointment" },
+    field(t("care.nextAppointment"), c.nextDate, t("care.nextAppointmentHint")),
+    field(t("care.nextTime"), c.nextTime));
+  const syncNewStudent = () => {
+    newStudent.hidden = c.student.value !== "new";
+    nextAppointment.hidden = c.student.value === ""; // an anonymous visit books nothing
+  };
   c.student.addEventListener("change", () => {
     syncNewStudent();
     if (c.student.value === "new") c.newName.focus();
@@ -286,6 +310,7 @@ function layout(c) {
         field(t("visit.followUp"), c.followUpOn),
         h("label", { class: "check concern-check" }, c.concern, h("span", { text: t("visit.concernLabel") })))),
     field(t("visit.teacherSummary"), c.teacherSummary, t("visit.teacherSummaryHint")),
+    nextAppointment,
   ];
 }
 
@@ -296,6 +321,7 @@ function readState(c) {
     topics: c.topics.filter((b) => b.checked).map((b) => b.value), minutes: c.minutes.value,
     note: c.note.value, nextSteps: c.nextSteps.value, followUpOn: c.followUpOn.value,
     concern: c.concern.checked, teacherSummary: c.teacherSummary.value,
+    appointmentId: c.appointmentId.value, nextDate: c.nextDate.value, nextTime: c.nextTime.value,
   };
 }
 
@@ -314,6 +340,9 @@ function writeState(c, s) {
   c.followUpOn.value = String(s.followUpOn);
   c.concern.checked = Boolean(s.concern);
   c.teacherSummary.value = String(s.teacherSummary);
+  c.appointmentId.value = String(s.appointmentId || "");
+  c.nextDate.value = String(s.nextDate || "");
+  c.nextTime.value = String(s.nextTime || "");
   c.student.dispatchEvent(new Event("sync"));
 }
 

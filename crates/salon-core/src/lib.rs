@@ -3,6 +3,7 @@
 //! Pure Rust: no I/O, no SQL, no HTTP, no Tauri. The store persists these types; the app shell
 //! passes them to the UI. Input types validate themselves so every caller gets the same rules.
 
+pub mod care;
 mod codes;
 pub mod counts;
 mod error;

@@ -50,6 +50,9 @@ pub enum StoreError {
     /// The record asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A backup file is not one, or was damaged (its checksum does not match).
+    #[error("the backup file is damaged or not a backup")]
+    BackupDamaged,
     /// SQLite failed. Its message names SQL, never bound values, so it carries no note text.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),

@@ -4,22 +4,29 @@
 //! unlocking it gives a [`Store`], the open database; dropping the store (or [`Store::close`])
 //! is locking. Nothing personal is written outside the encrypted database.
 
+pub mod backup;
 mod campuses;
+mod care;
 mod db;
 mod drafts;
 mod error;
 mod keys;
 mod migrate;
+pub mod reports;
+pub mod retention;
 mod rows;
+pub mod search;
 mod sessions;
 mod students;
 mod sync;
 mod vault;
 mod visits;
 
+pub use care::CARE_LIST_LIMIT;
 pub use drafts::{new_visit_draft_key, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
 pub use keys::{check_new_passphrase, DbKey, KeyFile, RecoveryKey, MIN_PASSPHRASE_CHARS};
 pub use migrate::LATEST_VERSION;
+pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
 pub use sync::{HqEnrolment, PendingUpload, SyncLogEntry};
 pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

@@ -12,6 +12,8 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ),
     ("0002_drafts", include_str!("../migrations/0002_drafts.sql")),
     ("0003_sync", include_str!("../migrations/0003_sync.sql")),
+    ("0004_search", include_str!("../migrations/0004_search.sql")),
+    ("0005_care", include_str!("../migrations/0005_care.sql")),
 ];
 
 /// The schema version of a fully migrated database.

@@ -319,6 +319,8 @@ struct CampusFacts {
     sessions: Vec<SessionFact>,
     visits: Vec<VisitFact>,
     decisions: Vec<(NaiveDate, PathStatus)>,
+    /// Appointments and events at the campus (online events are in no campus's snapshot).
+    care: crate::care::CareFacts,
 }
 
 fn campus_facts(conn: &rusqlite::Connection, campus_id: i64) -> Result<CampusFacts> {
@@ -379,6 +381,7 @@ fn campus_facts(conn: &rusqlite::Connection, campus_id: i64) -> Result<CampusFac
         sessions,
         visits,
         decisions,
+        care: crate::care::CareFacts::read(conn, campus_id, salon_core::today_tokyo())?,
     })
 }
 
@@ -391,7 +394,7 @@ fn minutes_between(opened: &str, closed: Option<&str>) -> u32 {
 }
 
 impl CampusFacts {
-    /// Every day with a salon or a visit, and its counts.
+    /// Every day with a salon, a visit, an appointment or an event, and its counts.
     fn days(&self) -> BTreeMap<NaiveDate, DayCounts> {
         let mut days: BTreeMap<NaiveDate, (Vec<SessionFact>, Vec<VisitFact>)> = BTreeMap::new();
         for s in &self.sessions {
@@ -400,9 +403,12 @@ impl CampusFacts {
         for v in &self.visits {
             days.entry(v.date).or_default().1.push(v.clone());
         }
-        days.into_iter()
+        let mut counts: BTreeMap<NaiveDate, DayCounts> = days
+            .into_iter()
             .map(|(d, (s, v))| (d, day_counts(&s, &v)))
-            .collect()
+            .collect();
+        self.care.add_to(&mut counts);
+        counts
     }
 
     /// Every month with a salon, a visit or a path decision, and its breakdowns.

@@ -1,5 +1,7 @@
 //! The app process around a WebDriver session through tauri-driver; the WebDriver client
 //! itself is support/webdriver.rs.
+// Shared by several test binaries; each uses only part of it.
+#![allow(dead_code)]
 
 #[path = "webdriver.rs"]
 mod webdriver;

@@ -216,15 +216,24 @@ impl WebDriver {
     }
 
     /// Types into a field through real key events, as a person would.
-    /// Types through real key events. WebKitWebDriver can deliver the first keys of a string
-    /// to the element that had focus before (seen with Japanese text right after a screen
-    /// appears), so the field is clicked first and its value checked; a mismatch is typed again.
+    /// Types through real key events. WebKitWebDriver can deliver keys to the element that
+    /// had focus before (seen with Japanese text right after a screen appears), so the field
+    /// gets focus first and the test waits until it has it; then the value is checked.
     fn type_into_element(&self, el: &str, text: &str) {
+        let element = json!([{ ELEMENT_KEY: el }]);
         for _ in 0..3 {
             self.post(&format!("/element/{el}/click"), json!({}));
+            self.wait_until("the field to have focus", || {
+                let focused = self.script(
+                    "if (document.activeElement !== arguments[0]) arguments[0].focus();
+                     return document.activeElement === arguments[0];",
+                    element.clone(),
+                );
+                focused.as_bool().unwrap_or(false).then_some(())
+            });
             self.post(&format!("/element/{el}/clear"), json!({}));
             self.post(&format!("/element/{el}/value"), json!({ "text": text }));
-            let typed = self.script("return arguments[0].value;", json!([{ ELEMENT_KEY: el }]));
+            let typed = self.script("return arguments[0].value;", element.clone());
             if typed.as_str() == Some(text) {
                 return;
             }

@@ -1,0 +1,210 @@
+//! End-to-end, the supporter's follow-through in the real app window: a student books, misses
+//! twice and lands on the 声かけリスト, then comes and leaves it; a final-year 未定 student is
+//! on the 進路未定リスト until 進学決定; an event is recorded.
+//!
+//! Run with `cargo build -p salon-app && xvfb-run -a cargo test -p salon-tests --features e2e
+//! --test e2e_care`. Screenshots go to `tests/screenshots/40-care-*.png`.
+#![cfg(feature = "e2e")]
+
+#[path = "support/driver.rs"]
+mod driver;
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use chrono::Datelike;
+use driver::App;
+
+const PASSPHRASE: &str = "さくら咲く相談室2025";
+const NAME: &str = "みなと";
+
+fn shots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
+}
+
+fn tokyo_today() -> chrono::NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .date_naive()
+}
+
+fn set_up(app: &App) {
+    app.wait_for_screen("setup");
+    app.type_into("setup-passphrase", PASSPHRASE);
+    app.type_into("setup-confirm", PASSPHRASE);
+    app.click("setup-submit");
+    app.wait_for_screen("recovery");
+    app.click("recovery-confirm");
+    app.click("recovery-next");
+    app.wait_for_screen("today");
+}
+
+fn add_campus_of_today(app: &App) {
+    app.click("nav-campuses");
+    app.wait_for_screen("campuses");
+    app.click("campus-new");
+    app.type_into("campus-name", "柏キャンパス");
+    let weekday = tokyo_today().weekday().number_from_monday();
+    app.set_value("campus-weekday", &weekday.to_string());
+    app.set_value("campus-start", "10:00");
+    app.set_value("campus-end", "13:00");
+    app.set_value("campus-format", "in_person");
+    app.click("campus-save");
+    app.wait_until("campus row", || {
+        (app.count("campus-row") == 1).then_some(())
+    });
+}
+
+/// A third-year student (final year under the app's rule), path 未定; ends on their page.
+fn add_final_year_student(app: &App) {
+    app.click("nav-students");
+    app.wait_for_screen("students");
+    app.click("student-new");
+    app.type_into("student-name", NAME);
+    app.set_value("student-grade", "3");
+    app.click("student-save");
+    // Saved: the student's own page opens.
+    app.wait_for_screen("student");
+}
+
+#[test]
+fn no_shows_reach_the_outreach_list_and_an_undecided_final_year_student_the_risk_list() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let shots = shots_dir();
+    let today = tokyo_today().format("%Y-%m-%d").to_string();
+
+    let app = App::start(home, &shots);
+    set_up(&app);
+    add_campus_of_today(&app);
+    add_final_year_student(&app);
+
+    // Three appointments for today, booked from the student's page.
+    for (i, time) in ["10:15", "11:00", "12:30"].iter().enumerate() {
+        app.set_value("student-book-date", &today);
+        app.set_value("student-book-time", time);
+        app.click("student-book");
+        app.wait_until("booked", || {
+            (app.count("student-appointment-row") == i + 1).then_some(())
+        });
+        app.wait_for_screen("student");
+    }
+    assert_eq!(app.count("path-change-row"), 1, "未定 since registration");
+    app.screenshot("40-care-student-booked");
+
+    // Today lists them; two are missed (欠席).
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.wait_until("three appointments", || {
+        (app.count("appointment-row") == 3).then_some(())
+    });
+    app.screenshot("40-care-today-appointments");
+    for left in [2, 1] {
+        app.click("appointment-missed");
+        app.wait_until("marked missed", || {
+            (app.count("appointment-missed") == left).then_some(())
+        });
+    }
+    app.screenshot("40-care-today-two-missed");
+
+    // Two no-shows in a row: on the 声かけリスト, never contacted.
+    app.click("nav-care");
+    app.wait_for_screen("care");
+    app.wait_until("outreach row", || {
+        (app.count("outreach-row") == 1).then_some(())
+    });
+    let row = app.text("outreach-row");
+    assert!(
+        row.contains(NAME) && row.contains('2'),
+        "outreach row: {row}"
+    );
+    app.screenshot("40-care-outreach");
+
+    // A final-year student still 未定: on the risk list, also with the campus filter.
+    app.click("care-tab-risk");
+    app.wait_until("risk row", || (app.count("risk-row") == 1).then_some(()));
+    assert!(app.text("risk-row").contains(NAME));
+    app.set_value("risk-campus", "1");
+    app.wait_until("filtered risk row", || {
+        let filtered = app
+            .script(
+                "return document.querySelector('[data-testid=risk-campus]').value;",
+                serde_json::json!([]),
+            )
+            .as_str()
+            == Some("1");
+        (filtered && app.count("risk-row") == 1).then_some(())
+    });
+    app.screenshot("40-care-risk");
+
+    // The third appointment is kept: the salon opens, 来談 opens the visit form for the student.
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("salon-open");
+    app.find("salon-close");
+    app.click("appointment-kept");
+    app.wait_for_screen("visit");
+    app.find("visit-from-appointment");
+    assert_eq!(app.value("visit-route"), "appointment");
+    app.click("visit-topic-further_study");
+    app.set_value("visit-next-appointment", &today);
+    app.screenshot("40-care-visit-from-appointment");
+    app.click("visit-save");
+    app.wait_for_screen("today");
+    app.wait_until("kept, and the next one booked", || {
+        let kept = app.script(
+            "return [...document.querySelectorAll('[data-testid=appointment-row]')].map(r => r.dataset.status).join(',');",
+            serde_json::json!([]),
+        );
+        (kept.as_str() == Some("missed,missed,kept,booked")).then_some(())
+    });
+    app.screenshot("40-care-today-kept");
+
+    // The student came: off the 声かけリスト.
+    app.click("nav-care");
+    app.wait_for_screen("care");
+    app.find("outreach-empty");
+
+    // 進学決定 on the student's page: the history grows and the risk list empties.
+    app.click("care-tab-risk");
+    app.click("risk-row");
+    app.wait_for_screen("student");
+    app.click("student-edit");
+    app.set_value("student-path", "further_study");
+    app.set_value("student-path-date", &today);
+    app.click("student-save");
+    app.wait_until("path history", || {
+        (app.count("path-change-row") == 2).then_some(())
+    });
+    app.screenshot("40-care-path-history");
+    app.click("nav-care");
+    app.wait_for_screen("care");
+    app.click("care-tab-risk");
+    app.find("risk-empty");
+    app.screenshot("40-care-risk-empty");
+
+    // An event at the campus, with its participants.
+    app.click("nav-events");
+    app.wait_for_screen("events");
+    app.set_value("event-kind", "parent_seminar");
+    app.set_value("event-date", &today);
+    app.set_value("event-campus", "1");
+    app.type_into("event-students", "3");
+    app.type_into("event-parents", "12");
+    app.type_into("event-teachers", "2");
+    app.type_into("event-supporters", "1");
+    app.click("event-save");
+    app.wait_until("event row", || (app.count("event-row") == 1).then_some(()));
+    let row = app.text("event-row");
+    assert!(
+        row.contains("保護者セミナー") && row.contains("18"),
+        "event row: {row}"
+    );
+    app.type_into("event-parents", "-1");
+    app.click("event-save");
+    assert!(app.text("form-error").contains("範囲外"));
+    assert_eq!(app.count("event-row"), 1);
+    app.screenshot("40-care-events");
+    app.quit();
+}

@@ -1,0 +1,154 @@
+//! End-to-end: the teacher report shares what was written for teachers and never a private
+//! note; a backup written from Settings restores into a new installation with everything in
+//! it, and the backup file itself reveals nothing.
+#![cfg(feature = "e2e")]
+
+#[path = "support/driver.rs"]
+mod driver;
+#[path = "support/mod.rs"]
+mod support;
+
+use std::path::Path;
+
+use chrono::Datelike;
+use driver::App;
+
+const PASSPHRASE: &str = "さくら咲く相談室2025";
+const SUMMARY: &str = "面接の練習を続けています。担任の先生にも様子を見ていただけると助かります。";
+
+fn tokyo_weekday() -> u32 {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .weekday()
+        .number_from_monday()
+}
+
+fn set_up_with_a_visit(app: &App, note: &str) {
+    app.wait_for_screen("setup");
+    app.type_into("setup-passphrase", PASSPHRASE);
+    app.type_into("setup-confirm", PASSPHRASE);
+    app.click("setup-submit");
+    app.wait_for_screen("recovery");
+    app.click("recovery-confirm");
+    app.click("recovery-next");
+    app.wait_for_screen("today");
+    app.click("nav-campuses");
+    app.wait_for_screen("campuses");
+    app.click("campus-new");
+    app.type_into("campus-name", "柏キャンパス");
+    app.set_value("campus-weekday", &tokyo_weekday().to_string());
+    app.set_value("campus-start", "10:00");
+    app.set_value("campus-end", "13:00");
+    app.set_value("campus-format", "in_person");
+    app.click("campus-save");
+    app.wait_until("campus row", || {
+        (app.count("campus-row") == 1).then_some(())
+    });
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("salon-open");
+    app.find("salon-close");
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.set_value("visit-student", "new");
+    app.type_into("visit-new-student-name", "はるか");
+    app.set_value("visit-route", "teacher");
+    app.click("visit-topic-application_prep");
+    app.type_into("visit-note", note);
+    app.type_into("visit-teacher-summary", SUMMARY);
+    app.click("visit-concern");
+    app.click("visit-save");
+    app.wait_for_screen("today");
+    app.wait_until("the visit", || (app.count("visit-row") == 1).then_some(()));
+}
+
+fn file_holds(path: &Path, needle: &[u8]) -> bool {
+    let bytes = std::fs::read(path).unwrap();
+    bytes.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_report_for_teachers_and_a_backup_that_restores() {
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let first = tempfile::tempdir().unwrap();
+    let backups = first.path().join("usb");
+    let note = format!(
+        "家で言い争いがあり眠れていない {}",
+        support::canary("report-note")
+    );
+
+    let app = App::start(first.path(), &shots);
+    set_up_with_a_visit(&app, &note);
+
+    // The teacher report: the shared summary and the concern, never the private note.
+    app.click("nav-reports");
+    app.wait_for_screen("reports");
+    app.click("report-show");
+    app.find("teacher-report");
+    let report = app.text("teacher-report");
+    assert!(
+        report.contains(SUMMARY),
+        "the shared summary is in the report"
+    );
+    assert!(report.contains("はるか"));
+    assert!(
+        !report.contains("CANARY") && !report.contains("言い争い"),
+        "a private note reached the report"
+    );
+    app.screenshot("50-teacher-report");
+
+    // A backup to a chosen folder (a USB stick, say).
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.type_into("backup-folder", backups.to_str().unwrap());
+    app.click("backup-folder-save");
+    app.click("backup-now");
+    app.wait_until("the backup", || {
+        (!app.text("backup-result").trim().is_empty()).then_some(())
+    });
+    app.script(
+        "document.querySelector('[data-testid=\"settings-backup\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("51-backup-written");
+    app.quit();
+    let file = std::fs::read_dir(&backups)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(
+        !file_holds(&file, b"SQLite format 3"),
+        "the backup must not be a plain database"
+    );
+    for secret in [note.as_str(), "はるか", SUMMARY, PASSPHRASE] {
+        assert!(
+            !file_holds(&file, secret.as_bytes()),
+            "{secret} readable in the backup"
+        );
+    }
+
+    // A new laptop: restore from the backup, and everything is there.
+    let second = tempfile::tempdir().unwrap();
+    let app = App::start(second.path(), &shots);
+    app.wait_for_screen("setup");
+    app.click("setup-restore");
+    app.wait_for_screen("restore");
+    app.type_into("restore-path", file.to_str().unwrap());
+    app.type_into("restore-passphrase", "まちがったパスフレーズ");
+    app.click("restore-submit");
+    assert!(app.text("form-error").contains("パスフレーズが違います"));
+    app.type_into("restore-passphrase", PASSPHRASE);
+    app.screenshot("52-restore");
+    app.click("restore-submit");
+    app.wait_for_screen("today");
+    app.wait_until("the restored visit", || {
+        (app.count("visit-row") == 1).then_some(())
+    });
+    app.click("visit-row");
+    app.wait_for_screen("visit");
+    assert_eq!(app.value("visit-note"), note);
+    app.screenshot("53-restored-visit");
+    app.quit();
+}

@@ -1,0 +1,194 @@
+// 検索: find "the student who talked about the bakery job in October" in seconds. Full text over
+// notes, next steps and teacher summaries, with filters, results as you type (never during an
+// IME conversion), the words found marked with <mark> elements built through the DOM: the
+// snippets arrive as plain segments and are only ever set as textContent.
+
+import * as api from "../api.js";
+import { searchVisits } from "../api-search.js";
+import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { TOPICS, formatDate, label, t } from "../i18n.js";
+
+/** @typedef {import("../api-search.js").SearchQuery} SearchQuery */
+/** @typedef {import("../api-search.js").SearchPage} SearchPage */
+/** @typedef {import("../api-search.js").SearchHit} SearchHit */
+/** @typedef {import("../api-search.js").Snippet} Snippet */
+/** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../main.js").Ctx} Ctx */
+
+const DEBOUNCE_MS = 200;
+const PAGE_SIZE = 50;
+
+/** @type {import("../main.js").Render} */
+export async function render(ctx, params) {
+  const campuses = await api.listCampuses();
+  const error = errorArea();
+  const campusOf = (/** @type {number} */ id) => (campuses.find((c) => c.id === id) || { name: "" }).name;
+
+  const text = h("input", {
+    type: "search", testid: "search-text", "data-field": "text", maxlength: 200, autofocus: true,
+    placeholder: t("search.placeholder"), "aria-label": t("search.label"),
+    value: typeof params.text === "string" ? params.text : "",
+  });
+  const initialCampus = typeof params.campusId === "number" ? String(params.campusId) : "";
+  const campus = select({ testid: "search-campus", "data-field": "campusId" },
+    [["", t("search.allCampuses")], ...campuses.map((c) => /** @type {[string, string]} */ ([String(c.id), c.name]))],
+    initialCampus);
+  const student = select({ testid: "search-student", "data-field": "studentId" }, [["", t("search.allStudents")]]);
+  const from = h("input", { type: "date", testid: "search-from", "data-field": "from" });
+  const to = h("input", { type: "date", testid: "search-to", "data-field": "to" });
+  const topic = select({ testid: "search-topic", "data-field": "topic" },
+    [["", t("search.allTopics")], ...TOPICS.map((c) => /** @type {[string, string]} */ ([c, label("topic", c)]))]);
+  const concern = h("input", { type: "checkbox", testid: "search-concern" });
+  const followUp = h("input", { type: "checkbox", testid: "search-follow-up" });
+  const count = h("p", { class: "search-count", testid: "search-count", "aria-live": "polite" });
+  const list = h("ul", { class: "rows search-results", testid: "search-results" });
+  const prev = h("button", { type: "button", testid: "search-prev", text: t("search.prev"), hidden: true });
+  const next = h("button", { type: "button", testid: "search-next", text: t("search.next"), hidden: true });
+
+  /** Fills the student filter with the chosen campus's students (or everyone's). */
+  const loadStudents = async (/** @type {number|null} */ keep) => {
+    const students = await api.listStudents(campus.value ? Number(campus.value) : null, "");
+    student.replaceChildren(
+      h("option", { value: "", text: t("search.allStudents") }),
+      ...students.map((s) => h("option", {
+        value: String(s.id),
+        text: campus.value ? s.displayName : t("search.studentAt", { name: s.displayName, campus: campusOf(s.campusId) }),
+      })));
+    student.value = keep !== null && students.some((s) => s.id === keep) ? String(keep) : "";
+  };
+
+  let offset = 0;
+  let seq = 0;
+  /** @returns {SearchQuery} */
+  const query = () => ({
+    text: text.value,
+    campusId: campus.value ? Number(campus.value) : null,
+    studentId: student.value ? Number(student.value) : null,
+    from: from.value || null,
+    to: to.value || null,
+    topic: topic.value || null,
+    concernOnly: concern.checked,
+    followUpOnly: followUp.checked,
+    limit: PAGE_SIZE,
+    offset,
+  });
+  const run = async () => {
+    const mine = ++seq;
+    clearTimeout(timer);
+    try {
+      const asked = query();
+      const page = await searchVisits(asked);
+      if (mine !== seq) return; // a later search is on its way
+      error.hidden = true;
+      show(page);
+      list.dataset.text = asked.text; // what these results answer (tests wait on it)
+    } catch (err) {
+      if (mine === seq) showError(error, /** @type {ApiError} */ (err));
+    }
+  };
+  /** @param {SearchPage} page */
+  const show = (page) => {
+    count.textContent = page.total === 0
+      ? t("search.none")
+      : t("search.count", { total: page.total, first: page.offset + 1, last: page.offset + page.hits.length });
+    list.replaceChildren(...page.hits.map((hit) => resultRow(ctx, hit)));
+    prev.hidden = page.offset === 0;
+    next.hidden = page.offset + page.hits.length >= page.total;
+  };
+  /** Any change of what is asked starts again at the first page. */
+  const fromStart = () => { offset = 0; void run(); };
+
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let composing = false;
+  const later = () => { clearTimeout(timer); timer = setTimeout(fromStart, DEBOUNCE_MS); };
+  text.addEventListener("compositionstart", () => { composing = true; clearTimeout(timer); });
+  text.addEventListener("compositionend", () => { composing = false; later(); });
+  text.addEventListener("input", (event) => {
+    // While an IME conversion is open the text is not what the supporter means yet.
+    if (composing || (event instanceof InputEvent && event.isComposing)) return;
+    later();
+  });
+  campus.addEventListener("change", async () => {
+    try {
+      await loadStudents(null);
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+    fromStart();
+  });
+  for (const control of [student, from, to, topic, concern, followUp]) control.addEventListener("change", fromStart);
+  prev.addEventListener("click", () => { offset = Math.max(0, offset - PAGE_SIZE); void run().then(() => list.scrollIntoView({ block: "start" })); });
+  next.addEventListener("click", () => { offset += PAGE_SIZE; void run().then(() => list.scrollIntoView({ block: "start" })); });
+
+  // Nothing to submit: Enter (outside an IME conversion) searches at once.
+  const bar = h("form", { class: "search-bar", role: "search" }, text,
+    h("span", { class: "hint", text: t("search.hint") }));
+  onSubmit(bar, fromStart);
+
+  const filters = h("div", { class: "row search-filters" },
+    field(t("search.campus"), campus),
+    field(t("search.student"), student),
+    field(t("search.from"), from),
+    field(t("search.to"), to),
+    field(t("search.topic"), topic));
+  const flags = h("div", { class: "row search-flags" },
+    h("label", { class: "check concern-check" }, concern, h("span", { text: t("search.concernOnly") })),
+    h("label", { class: "check" }, followUp, h("span", { text: t("search.followUpOnly") })));
+
+  const root = screenRoot("search",
+    h("header", { class: "screen-head" }, h("h1", { text: t("search.title") })),
+    error, bar, filters, flags, count, list,
+    h("div", { class: "actions search-pager" }, prev, next));
+
+  await loadStudents(typeof params.studentId === "number" ? params.studentId : null);
+  await run();
+  return {
+    el: root,
+    onKey: (event) => {
+      if (event.ctrlKey && !event.altKey && event.key.toLowerCase() === "f") {
+        text.focus();
+        text.select();
+        return true;
+      }
+      if (event.key !== "/" || event.ctrlKey || event.altKey) return false;
+      if (event.target instanceof HTMLElement && event.target.matches("input, textarea, select")) return false;
+      text.focus();
+      return true;
+    },
+  };
+}
+
+/** @param {Ctx} ctx @param {SearchHit} hit */
+function resultRow(ctx, hit) {
+  return h("li", {},
+    h("button", {
+      type: "button", class: "history-row search-result", testid: "search-result", "data-visit-id": hit.visitId,
+      onclick: () => ctx.go("visit", { visitId: hit.visitId }),
+    },
+    h("span", { class: "history-head" },
+      h("span", { class: "history-date", testid: "search-result-date", text: formatDate(hit.date) }),
+      h("span", { class: "muted", testid: "search-result-campus", text: hit.campusName }),
+      h("span", { class: "row-title", testid: "search-result-student", text: hit.studentName ?? t("search.anonymous") }),
+      hit.topics.map((c) => h("span", { class: "tag", text: label("topic", c) })),
+      hit.concern ? h("span", { class: "badge concern", text: t("search.concern") }) : null,
+      hit.followUpOn ? h("span", { class: "muted", text: t("search.followUpOn", { date: formatDate(hit.followUpOn) }) }) : null),
+    hit.snippets.map(snippetLine)));
+}
+
+/**
+ * One field's snippet: a label, then the text with each hit in a <mark>, all set as text.
+ * @param {Snippet} snippet
+ */
+function snippetLine(snippet) {
+  const line = h("span", { class: "history-note search-snippet", testid: "search-snippet", "data-field": snippet.field },
+    h("span", { class: "hint", text: `${t(`search.field.${snippet.field}`)} ` }));
+  if (snippet.cutBefore) line.append(t("list.ellipsis"));
+  for (const segment of snippet.segments) {
+    const words = segment.text.replace(/\s+/g, " ");
+    line.append(segment.hit ? h("mark", { testid: "search-hit", text: words }) : document.createTextNode(words));
+  }
+  if (snippet.cutAfter) line.append(t("list.ellipsis"));
+  return line;
+}
