@@ -18,6 +18,7 @@ fn main() {
         "open_session",
         "close_session",
         "list_students",
+        "students_page",
         "save_student",
         "get_student",
         "save_visit",

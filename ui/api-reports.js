@@ -40,6 +40,8 @@ import { invokeCommand, listenEvent } from "./api.js";
  * @property {number} sessionMinutes
  * @property {number} visits
  * @property {number} students
+ * @property {number} events held at this campus
+ * @property {number} eventParticipants
  */
 
 /**
@@ -50,6 +52,10 @@ import { invokeCommand, listenEvent } from "./api.js";
  * @property {number} sessions
  * @property {number} sessionMinutes
  * @property {number} visits
+ * @property {number} events every event, online ones included
+ * @property {number} eventParticipants
+ * @property {number} onlineEvents events at no campus (in the totals above)
+ * @property {number} onlineParticipants
  */
 
 /**

@@ -314,6 +314,13 @@ export const closeSession = (sessionId) => call("close_session", { sessionId });
 /** @param {number|null} campusId @param {string} query @returns {Promise<Student[]>} */
 export const listStudents = (campusId, query) => call("list_students", { campusId, query });
 
+/**
+ * One page (100) of the students screen, and how many match in all.
+ * @param {number|null} campusId @param {string} query @param {number} offset
+ * @returns {Promise<{students: Student[], total: number, offset: number}>}
+ */
+export const studentsPage = (campusId, query, offset) => call("students_page", { campusId, query, offset });
+
 /** @param {StudentInput} student @returns {Promise<Student>} */
 export const saveStudent = (student) => call("save_student", { student });
 

@@ -267,6 +267,18 @@ pub fn list_students(
     state.with_store(|s| Ok(s.students(campus_id, query.as_deref().unwrap_or(""))?))
 }
 
+/// One page of the students screen.
+#[tauri::command(async)]
+pub fn students_page(
+    state: State<'_, AppState>,
+    campus_id: Option<i64>,
+    query: Option<String>,
+    offset: Option<u32>,
+) -> Answer<salon_store::StudentPage> {
+    let query = query.unwrap_or_default();
+    state.with_store(|s| Ok(s.students_page(campus_id, &query, offset.unwrap_or(0))?))
+}
+
 #[tauri::command(async)]
 pub fn save_student(state: State<'_, AppState>, student: StudentInput) -> Answer<Student> {
     state.with_store(|s| Ok(s.save_student(&student)?))

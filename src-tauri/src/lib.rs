@@ -53,6 +53,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::open_session,
             commands::close_session,
             commands::list_students,
+            commands::students_page,
             commands::save_student,
             commands::get_student,
             commands::save_visit,

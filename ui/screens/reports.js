@@ -226,11 +226,12 @@ function activityReport(r, ym, markPrint) {
     markPrint();
     window.print();
   };
-  const numbers = (/** @type {{sessions: number, sessionMinutes: number, visits: number}} */ x, /** @type {string} */ students) => [
+  const numbers = (/** @type {{sessions: number, sessionMinutes: number, visits: number, events: number, eventParticipants: number}} */ x, /** @type {string} */ students) => [
     h("td", { class: "num", text: t("reports.timesN", { n: x.sessions }) }),
     h("td", { class: "num", text: hoursMinutes(x.sessionMinutes) }),
     h("td", { class: "num", text: t("reports.casesN", { n: x.visits }) }),
     h("td", { class: "num", text: students }),
+    h("td", { class: "num", text: t("reports.eventsN", { n: x.events, people: x.eventParticipants }) }),
   ];
   return h("div", { class: "report-wrap" },
     h("div", { class: "actions report-actions" },
@@ -248,10 +249,18 @@ function activityReport(r, ym, markPrint) {
           h("th", { scope: "col", class: "num", text: t("reports.sessions") }),
           h("th", { scope: "col", class: "num", text: t("reports.sessionMinutes") }),
           h("th", { scope: "col", class: "num", text: t("reports.visits") }),
-          h("th", { scope: "col", class: "num", text: t("reports.students") }))),
-        h("tbody", {}, r.campuses.map((c) => h("tr", { testid: "activity-row" },
-          h("th", { scope: "row", text: c.campusName }),
-          numbers(c, t("reports.peopleN", { n: c.students }))))),
+          h("th", { scope: "col", class: "num", text: t("reports.students") }),
+          h("th", { scope: "col", class: "num", text: t("reports.events") }))),
+        h("tbody", {}, [
+          ...r.campuses.map((c) => h("tr", { testid: "activity-row" },
+            h("th", { scope: "row", text: c.campusName }),
+            numbers(c, t("reports.peopleN", { n: c.students })))),
+          r.onlineEvents > 0
+            ? h("tr", { testid: "activity-online" },
+              h("th", { scope: "row", text: t("reports.online") }),
+              numbers({ sessions: 0, sessionMinutes: 0, visits: 0, events: r.onlineEvents, eventParticipants: r.onlineParticipants }, "—"))
+            : null,
+        ]),
         h("tfoot", {}, h("tr", { class: "total", testid: "activity-total" },
           h("th", { scope: "row", text: t("reports.total") }),
           numbers(r, t("reports.noTotal"))))),

@@ -27,16 +27,30 @@ export async function render(ctx, params) {
   const campusFilter = select({ testid: "student-campus-filter", "aria-label": t("students.campusFilter") }, campusOptions,
     ctx.state.campusId === null ? "" : String(ctx.state.campusId));
 
+  // A page at a time: thousands of students never become one long table.
   let seq = 0;
-  const refresh = async () => {
+  const load = async (/** @type {number} */ offset) => {
     const mine = ++seq;
     try {
-      const students = await api.listStudents(campusFilter.value ? Number(campusFilter.value) : null, search.value);
-      if (mine === seq) list.replaceChildren(studentRows(ctx, students, campuses));
+      const page = await api.studentsPage(campusFilter.value ? Number(campusFilter.value) : null, search.value, offset);
+      if (mine !== seq) return;
+      const rows = studentRows(ctx, page.students, campuses);
+      const shown = offset + page.students.length;
+      const more = shown < page.total
+        ? h("button", { type: "button", testid: "students-more", text: t("students.more", { n: Math.min(page.total - shown, 100) }), onclick: () => void load(shown) })
+        : null;
+      const count = h("p", { class: "muted", testid: "students-count", text: t("students.count", { shown, total: page.total }) });
+      if (offset === 0) list.replaceChildren(count, rows, ...(more ? [more] : []));
+      else {
+        list.querySelector("[data-testid=students-more]")?.remove();
+        list.querySelector("[data-testid=students-count]")?.replaceWith(count);
+        list.append(rows, ...(more ? [more] : []));
+      }
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }
   };
+  const refresh = () => load(0);
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   search.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(refresh, SEARCH_DEBOUNCE_MS); });

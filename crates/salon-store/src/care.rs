@@ -181,10 +181,9 @@ impl Store {
         Ok(())
     }
 
-    /// Saves a visit as [`Store::save_visit`] does, and with it: the appointment it keeps (the
-    /// 来談 button on Today) and the next appointment typed in the form (次回の予約). Every
-    /// input is checked before anything is written, so a refusal changes nothing; the links are
-    /// then written right after the visit.
+    /// Saves a visit as [`Store::save_visit`] does, and with it, in the same transaction: the
+    /// appointment it keeps (the 来談 button on Today) and the next appointment typed in the
+    /// form (次回の予約). A refusal anywhere changes nothing.
     pub fn save_visit_with_care(
         &mut self,
         input: &VisitInput,
@@ -205,22 +204,27 @@ impl Store {
         if let Some(id) = appointment_id {
             check_keepable(&self.appointment(id)?, existing)?;
         }
-        let visit = self.save_visit(input, draft_key)?;
         let tx = self.conn.transaction()?;
+        let visit_id = crate::visits::write_visit(&tx, input, draft_key)?;
         if let Some(id) = appointment_id {
-            link_kept(&tx, id, visit.id)?;
+            link_kept(&tx, id, visit_id)?;
         }
-        let booked = match (next, visit.student_id) {
+        let student_id: Option<i64> = tx.query_row(
+            "SELECT student_id FROM visit WHERE id = ?1",
+            [visit_id],
+            |r| r.get(0),
+        )?;
+        let booked = match (next, student_id) {
             (Some(mut next), Some(student_id)) => {
                 next.student_id = student_id;
-                next.booked_from_visit_id = Some(visit.id);
+                next.booked_from_visit_id = Some(visit_id);
                 Some(insert_appointment(&tx, &next)?)
             }
             _ => None,
         };
         tx.commit()?;
         let booked = booked.map(|id| self.appointment(id)).transpose()?;
-        Ok((visit, booked))
+        Ok((self.visit(visit_id)?, booked))
     }
 
     /// 声かけリスト: enrolled students whose latest appointments were missed at least

@@ -28,5 +28,6 @@ pub use error::{Result, StoreError};
 pub use keys::{check_new_passphrase, DbKey, KeyFile, RecoveryKey, MIN_PASSPHRASE_CHARS};
 pub use migrate::LATEST_VERSION;
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
+pub use students::{StudentPage, STUDENT_PAGE_SIZE};
 pub use sync::{HqEnrolment, PendingUpload, SyncLogEntry};
 pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

@@ -54,6 +54,9 @@ pub struct CampusActivity {
     pub session_minutes: u32,
     pub visits: u32,
     pub students: u32,
+    /// Events held at this campus, and everyone who took part.
+    pub events: u32,
+    pub event_participants: u32,
 }
 
 /// The supporter's month: each campus and the totals.
@@ -66,7 +69,15 @@ pub struct ActivityReport {
     pub sessions: u32,
     pub session_minutes: u32,
     pub visits: u32,
+    /// Every event of the period, online ones (no campus) included.
+    pub events: u32,
+    pub event_participants: u32,
+    /// Online events and their participants (in the totals above, at no campus).
+    pub online_events: u32,
+    pub online_participants: u32,
 }
+
+const PARTICIPANTS: &str = "coalesce(sum(students + parents + teachers + supporters), 0)";
 
 fn check_period(from: NaiveDate, to: NaiveDate) -> Result<()> {
     if to < from {
@@ -182,7 +193,9 @@ impl Store {
                (SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id
                   WHERE s.campus_id = c.id AND s.date BETWEEN ?1 AND ?2),
                (SELECT count(DISTINCT v.student_id) FROM visit v JOIN salon_session s ON s.id = v.session_id
-                  WHERE s.campus_id = c.id AND s.date BETWEEN ?1 AND ?2)
+                  WHERE s.campus_id = c.id AND s.date BETWEEN ?1 AND ?2),
+               (SELECT count(*) FROM event e WHERE e.campus_id = c.id AND e.date BETWEEN ?1 AND ?2),
+               (SELECT {PARTICIPANTS} FROM event e WHERE e.campus_id = c.id AND e.date BETWEEN ?1 AND ?2)
              FROM campus c ORDER BY c.weekday, c.start_time, c.name"
         ))?;
         let campuses: Vec<CampusActivity> = stmt
@@ -194,15 +207,30 @@ impl Store {
                     session_minutes: r.get(3)?,
                     visits: r.get(4)?,
                     students: r.get(5)?,
+                    events: r.get(6)?,
+                    event_participants: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        let (online_events, online_participants): (u32, u32) = self.conn.query_row(
+            &format!(
+                "SELECT count(*), {PARTICIPANTS} FROM event
+                 WHERE campus_id IS NULL AND date BETWEEN ?1 AND ?2"
+            ),
+            params![date_text(from), date_text(to)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
         Ok(ActivityReport {
             from,
             to,
             sessions: campuses.iter().map(|c| c.sessions).sum(),
             session_minutes: campuses.iter().map(|c| c.session_minutes).sum(),
             visits: campuses.iter().map(|c| c.visits).sum(),
+            events: campuses.iter().map(|c| c.events).sum::<u32>() + online_events,
+            event_participants: campuses.iter().map(|c| c.event_participants).sum::<u32>()
+                + online_participants,
+            online_events,
+            online_participants,
             campuses,
         })
     }

@@ -23,6 +23,17 @@ fn session_from(row: &Row<'_>) -> rusqlite::Result<SalonSession> {
     })
 }
 
+/// A salon session read through any connection or transaction.
+pub(crate) fn load_session(conn: &rusqlite::Connection, id: i64) -> Result<SalonSession> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM salon_session WHERE id = ?1"),
+        [id],
+        session_from,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound("session"))
+}
+
 impl Store {
     /// Opens the salon at a campus on `date` at `now` (Tokyo time).
     pub fn open_session(
@@ -70,14 +81,7 @@ impl Store {
     }
 
     pub fn session(&self, id: i64) -> Result<SalonSession> {
-        self.conn
-            .query_row(
-                &format!("SELECT {COLUMNS} FROM salon_session WHERE id = ?1"),
-                [id],
-                session_from,
-            )
-            .optional()?
-            .ok_or(StoreError::NotFound("session"))
+        load_session(&self.conn, id)
     }
 
     /// Salons left open on a day before `date`: forgotten, and shown so they can be closed.

@@ -7,15 +7,29 @@ use crate::error::{Result, StoreError};
 use crate::rows::{code, date_text, opt_date, stamp};
 use crate::vault::Store;
 
-/// How many students one list shows; the search box narrows it.
-pub const STUDENT_LIST_LIMIT: i64 = 500;
+/// The most students one call lists (the visit form's choice of a campus's students).
+pub const STUDENT_LIST_LIMIT: u32 = 500;
+/// One page of the students screen.
+pub const STUDENT_PAGE_SIZE: u32 = 100;
 
-const SELECT: &str = "SELECT st.id, st.display_name, st.grade, st.campus_id, st.enrolment,
+const COLUMNS: &str = "SELECT st.id, st.display_name, st.grade, st.campus_id, st.enrolment,
         st.path_status, st.path_decided_on,
         (SELECT count(*) FROM visit v WHERE v.student_id = st.id),
         (SELECT max(s.date) FROM visit v JOIN salon_session s ON s.id = v.session_id
-          WHERE v.student_id = st.id)
-    FROM student st";
+          WHERE v.student_id = st.id)";
+
+/// Which students a list holds: a campus (or all) and part of the name.
+const MATCHING: &str = "FROM student WHERE (?1 IS NULL OR campus_id = ?1)
+    AND display_name LIKE ?2 ESCAPE '\\'";
+
+/// One page of students, and how many match in all.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StudentPage {
+    pub students: Vec<Student>,
+    pub total: u32,
+    pub offset: u32,
+}
 
 fn student_from(row: &Row<'_>) -> rusqlite::Result<Student> {
     Ok(Student {
@@ -45,21 +59,56 @@ impl Store {
 
     pub fn student(&self, id: i64) -> Result<Student> {
         self.conn
-            .query_row(&format!("{SELECT} WHERE st.id = ?1"), [id], student_from)
+            .query_row(
+                &format!("{COLUMNS} FROM student st WHERE st.id = ?1"),
+                [id],
+                student_from,
+            )
             .optional()?
             .ok_or(StoreError::NotFound("student"))
     }
 
-    /// Students by name, optionally of one campus and matching part of the name.
+    /// Students by name, optionally of one campus and matching part of the name (at most
+    /// [`STUDENT_LIST_LIMIT`]).
     pub fn students(&self, campus_id: Option<i64>, query: &str) -> Result<Vec<Student>> {
-        let pattern = format!("%{}%", escape_like(query.trim()));
+        self.student_rows(campus_id, query, 0, STUDENT_LIST_LIMIT)
+    }
+
+    /// One page of the students screen, from `offset`, with the total that match.
+    pub fn students_page(
+        &self,
+        campus_id: Option<i64>,
+        query: &str,
+        offset: u32,
+    ) -> Result<StudentPage> {
+        let pattern = like_pattern(query);
+        let total = self.conn.query_row(
+            &format!("SELECT count(*) {MATCHING}"),
+            params![campus_id, pattern],
+            |r| r.get(0),
+        )?;
+        let students = self.student_rows(campus_id, query, offset, STUDENT_PAGE_SIZE)?;
+        Ok(StudentPage {
+            students,
+            total,
+            offset,
+        })
+    }
+
+    /// The page is cut first, so the per-student counts are worked out for its rows only.
+    fn student_rows(
+        &self,
+        campus_id: Option<i64>,
+        query: &str,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<Student>> {
         let mut stmt = self.conn.prepare(&format!(
-            "{SELECT} WHERE (?1 IS NULL OR st.campus_id = ?1)
-               AND st.display_name LIKE ?2 ESCAPE '\\'
-             ORDER BY st.display_name LIMIT ?3"
+            "{COLUMNS} FROM (SELECT * {MATCHING} ORDER BY display_name, id LIMIT ?3 OFFSET ?4) st
+             ORDER BY st.display_name, st.id"
         ))?;
         let rows = stmt.query_map(
-            params![campus_id, pattern, STUDENT_LIST_LIMIT],
+            params![campus_id, like_pattern(query), limit, offset],
             student_from,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -116,6 +165,10 @@ fn write_student(conn: &Connection, s: &Student) -> Result<i64> {
     }
 }
 
+fn like_pattern(query: &str) -> String {
+    format!("%{}%", escape_like(query.trim()))
+}
+
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -152,6 +205,25 @@ mod tests {
         );
         assert_eq!(names(store.students(None, "%").unwrap()), ["100%くん"]);
         assert_eq!(store.students(None, "").unwrap().len(), 4);
+    }
+
+    #[test]
+    fn the_students_screen_pages_through_everyone() {
+        let (_dir, mut store) = fresh_store();
+        let a = store.save_campus(&campus_input("A校", 1)).unwrap();
+        for i in 0..230 {
+            store
+                .save_student(&student_input(a.id, &format!("生徒{i:03}")))
+                .unwrap();
+        }
+        let first = store.students_page(None, "", 0).unwrap();
+        assert_eq!((first.students.len(), first.total), (100, 230));
+        assert_eq!(first.students[0].display_name, "生徒000");
+        let last = store.students_page(None, "", 200).unwrap();
+        assert_eq!(last.students.len(), 30);
+        assert_eq!(last.students[29].display_name, "生徒229");
+        let some = store.students_page(Some(a.id), "生徒1", 0).unwrap();
+        assert_eq!(some.total, 100);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use salon_core::{CoreError, Route, Topic, Visit, VisitInput, VisitRecord, VisitS
 
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text, opt_date, stamp};
+use crate::sessions::load_session;
 use crate::students::insert_new_student;
 use crate::vault::Store;
 
@@ -57,38 +58,8 @@ impl Store {
     /// visit leaves no new student behind, and the form's draft goes exactly when the visit is
     /// stored, so a crash between the two can never bring a saved visit back as a draft.
     pub fn save_visit(&mut self, input: &VisitInput, draft_key: Option<&str>) -> Result<Visit> {
-        let record = input.validate()?;
-        let session = self.session(record.session_id)?;
         let tx = self.conn.transaction()?;
-        let id = match record.id {
-            None if !session.is_open() => return Err(StoreError::SessionClosed),
-            None => {
-                let student_id = resolve_student(&tx, &record.student, session.campus_id)?;
-                insert_visit(&tx, &record, student_id)?
-            }
-            Some(id) => {
-                let stored_session: Option<i64> = tx
-                    .query_row("SELECT session_id FROM visit WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })
-                    .optional()?;
-                match stored_session {
-                    None => return Err(StoreError::NotFound("visit")),
-                    // A visit stays with the salon it happened in.
-                    Some(s) if s != record.session_id => {
-                        return Err(CoreError::InvalidChoice("sessionId").into())
-                    }
-                    Some(_) => {}
-                }
-                let student_id = resolve_student(&tx, &record.student, session.campus_id)?;
-                update_visit(&tx, id, &record, student_id)?;
-                id
-            }
-        };
-        replace_topics(&tx, id, &record.topics)?;
-        if let Some(key) = draft_key {
-            tx.execute("DELETE FROM draft WHERE key = ?1", [key])?;
-        }
+        let id = write_visit(&tx, input, draft_key)?;
         tx.commit()?;
         self.visit(id)
     }
@@ -121,6 +92,47 @@ impl Store {
         let rows = stmt.query_map([id], visit_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Validates and writes a visit (with a new student, its topics, and the end of its draft)
+/// inside the caller's transaction; returns its id. Other writes can join the transaction.
+pub(crate) fn write_visit(
+    tx: &Transaction<'_>,
+    input: &VisitInput,
+    draft_key: Option<&str>,
+) -> Result<i64> {
+    let record = input.validate()?;
+    let session = load_session(tx, record.session_id)?;
+    let id = match record.id {
+        None if !session.is_open() => return Err(StoreError::SessionClosed),
+        None => {
+            let student_id = resolve_student(tx, &record.student, session.campus_id)?;
+            insert_visit(tx, &record, student_id)?
+        }
+        Some(id) => {
+            let stored_session: Option<i64> = tx
+                .query_row("SELECT session_id FROM visit WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()?;
+            match stored_session {
+                None => return Err(StoreError::NotFound("visit")),
+                // A visit stays with the salon it happened in.
+                Some(s) if s != record.session_id => {
+                    return Err(CoreError::InvalidChoice("sessionId").into())
+                }
+                Some(_) => {}
+            }
+            let student_id = resolve_student(tx, &record.student, session.campus_id)?;
+            update_visit(tx, id, &record, student_id)?;
+            id
+        }
+    };
+    replace_topics(tx, id, &record.topics)?;
+    if let Some(key) = draft_key {
+        tx.execute("DELETE FROM draft WHERE key = ?1", [key])?;
+    }
+    Ok(id)
 }
 
 fn resolve_student(
