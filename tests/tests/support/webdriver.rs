@@ -216,12 +216,18 @@ impl WebDriver {
     }
 
     /// Types into a field through real key events, as a person would.
-    /// Types through real key events. WebKitWebDriver can deliver keys to the element that
-    /// had focus before (seen with Japanese text right after a screen appears), so the field
-    /// gets focus first and the test waits until it has it; then the value is checked.
+    /// Types through real key events. WebDriver's own "clear" blurs the field afterwards, and
+    /// WebKitWebDriver then delivered some of the next keys to the field focused before (seen
+    /// with Japanese text), so the field is emptied by script, focused, and only typed into
+    /// once it has focus; the value is checked afterwards.
     fn type_into_element(&self, el: &str, text: &str) {
         let element = json!([{ ELEMENT_KEY: el }]);
         for _ in 0..3 {
+            self.script(
+                "const f = arguments[0]; f.value = '';
+                 f.dispatchEvent(new Event('input', {bubbles: true}));",
+                element.clone(),
+            );
             self.post(&format!("/element/{el}/click"), json!({}));
             self.wait_until("the field to have focus", || {
                 let focused = self.script(
@@ -231,7 +237,6 @@ impl WebDriver {
                 );
                 focused.as_bool().unwrap_or(false).then_some(())
             });
-            self.post(&format!("/element/{el}/clear"), json!({}));
             self.post(&format!("/element/{el}/value"), json!({ "text": text }));
             let typed = self.script("return arguments[0].value;", element.clone());
             if typed.as_str() == Some(text) {
