@@ -7,31 +7,24 @@
 
 #[path = "support/driver.rs"]
 mod driver;
+#[path = "support/salon_day.rs"]
+mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use std::sync::Arc;
 
-use chrono::{Datelike, Utc};
+use chrono::Utc;
 use driver::App;
+use salon_day::{
+    add_campus_of_today, open_salon, set_up, set_up_and, shots_dir, tokyo_today, PASSPHRASE,
+};
 use salon_protocol::CampusCode;
 use salon_store::DB_FILE;
 
-const PASSPHRASE: &str = "さくら咲く相談室2025";
 const NEW_PASSPHRASE: &str = "新しい合言葉は紅葉の季節";
-
-fn shots_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
-}
-
-fn tokyo_weekday() -> u32 {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .weekday()
-        .number_from_monday()
-}
 
 fn assert_no_file_holds(home: &Path, secrets: &[&str]) {
     for secret in secrets {
@@ -50,58 +43,17 @@ fn first_run_setup(app: &App) -> String {
     let error = app.text("form-error");
     assert!(error.contains("8文字"), "short passphrase message: {error}");
     app.screenshot("02-setup-too-short");
-    let recovery_key = set_up(app, true);
+    let recovery_key = set_up_and(app, |key| {
+        assert_eq!(key.trim().len(), 39, "eight groups of four: {key}");
+        app.screenshot("03-recovery-key");
+    });
     assert!(app.is_present("no-campus"));
     app.screenshot("04-today-no-campus");
     recovery_key
 }
 
-/// Sets the passphrase, passes the recovery key screen, lands on Today; returns the key.
-fn set_up(app: &App, screenshot: bool) -> String {
-    app.type_into("setup-passphrase", PASSPHRASE);
-    app.type_into("setup-confirm", PASSPHRASE);
-    app.click("setup-submit");
-    app.wait_for_screen("recovery");
-    let recovery_key = app.text("recovery-key");
-    assert_eq!(
-        recovery_key.trim().len(),
-        39,
-        "eight groups of four: {recovery_key}"
-    );
-    if screenshot {
-        app.screenshot("03-recovery-key");
-    }
-    app.click("recovery-confirm");
-    app.click("recovery-next");
-    app.wait_for_screen("today");
-    recovery_key
-}
-
-fn add_campus_of_today(app: &App, hq_code: Option<&str>) {
-    app.click("nav-campuses");
-    app.wait_for_screen("campuses");
-    app.click("campus-new");
-    app.type_into("campus-name", "柏キャンパス");
-    if let Some(code) = hq_code {
-        app.type_into("campus-hq-code", code);
-    }
-    app.set_value("campus-weekday", &tokyo_weekday().to_string());
-    app.set_value("campus-start", "10:00");
-    app.set_value("campus-end", "13:00");
-    app.type_into("campus-place", "3階 相談室");
-    app.set_value("campus-format", "in_person");
-    app.click("campus-save");
-    app.wait_until("campus row", || {
-        (app.count("campus-row") == 1).then_some(())
-    });
-    app.screenshot("05-campuses");
-}
-
 fn open_salon_and_log_a_visit(app: &App, note: &str) {
-    app.click("nav-today");
-    app.wait_for_screen("today");
-    app.click("salon-open");
-    app.find("salon-close");
+    open_salon(app);
     app.screenshot("06-today-open");
     app.click("new-visit");
     app.wait_for_screen("visit");
@@ -297,9 +249,7 @@ fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
 
 /// Visits headquarters holds for today, all campuses.
 fn hq_visits_today(hq: &salon_hq::Store) -> u32 {
-    let today = Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .date_naive();
+    let today = tokyo_today();
     hq.day_totals(today, today)
         .unwrap()
         .iter()
@@ -328,8 +278,7 @@ fn the_day_reaches_headquarters_as_counts_only() {
     let note = format!("進路の話 {}", support::canary("sync-note"));
 
     let app = App::start(home, &shots);
-    app.wait_for_screen("setup");
-    set_up(&app, false);
+    set_up(&app);
     add_campus_of_today(&app, Some("C-012"));
 
     // Enrol with the address and the one-time code, typed as a person would (lower case).
@@ -347,10 +296,7 @@ fn the_day_reaches_headquarters_as_counts_only() {
     app.screenshot("20-settings-enrolled");
 
     // One visit, then the preview shows exactly what would go, and a manual send.
-    app.click("nav-today");
-    app.wait_for_screen("today");
-    app.click("salon-open");
-    app.find("salon-close");
+    open_salon(&app);
     log_anonymous_visit(&app, &note);
     app.click("nav-sync");
     app.wait_for_screen("sync");

@@ -8,53 +8,15 @@
 
 #[path = "support/driver.rs"]
 mod driver;
+#[path = "support/salon_day.rs"]
+mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
-
-use chrono::Datelike;
 use driver::App;
+use salon_day::{add_campus_of_today, set_up, shots_dir, tokyo_today};
 
-const PASSPHRASE: &str = "さくら咲く相談室2025";
 const NAME: &str = "みなと";
-
-fn shots_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
-}
-
-fn tokyo_today() -> chrono::NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .date_naive()
-}
-
-fn set_up(app: &App) {
-    app.wait_for_screen("setup");
-    app.type_into("setup-passphrase", PASSPHRASE);
-    app.type_into("setup-confirm", PASSPHRASE);
-    app.click("setup-submit");
-    app.wait_for_screen("recovery");
-    app.click("recovery-confirm");
-    app.click("recovery-next");
-    app.wait_for_screen("today");
-}
-
-fn add_campus_of_today(app: &App) {
-    app.click("nav-campuses");
-    app.wait_for_screen("campuses");
-    app.click("campus-new");
-    app.type_into("campus-name", "柏キャンパス");
-    let weekday = tokyo_today().weekday().number_from_monday();
-    app.set_value("campus-weekday", &weekday.to_string());
-    app.set_value("campus-start", "10:00");
-    app.set_value("campus-end", "13:00");
-    app.set_value("campus-format", "in_person");
-    app.click("campus-save");
-    app.wait_until("campus row", || {
-        (app.count("campus-row") == 1).then_some(())
-    });
-}
 
 /// A third-year student (final year under the app's rule), path 未定; ends on their page.
 fn add_final_year_student(app: &App) {
@@ -77,7 +39,7 @@ fn no_shows_reach_the_outreach_list_and_an_undecided_final_year_student_the_risk
 
     let app = App::start(home, &shots);
     set_up(&app);
-    add_campus_of_today(&app);
+    add_campus_of_today(&app, None);
     add_final_year_student(&app);
 
     // Three appointments for today, booked from the student's page.

@@ -5,49 +5,22 @@
 
 #[path = "support/driver.rs"]
 mod driver;
+#[path = "support/salon_day.rs"]
+mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
 
 use std::path::Path;
 
-use chrono::Datelike;
 use driver::App;
+use salon_day::{add_campus_of_today, open_salon, set_up, shots_dir, PASSPHRASE};
 
-const PASSPHRASE: &str = "さくら咲く相談室2025";
 const SUMMARY: &str = "面接の練習を続けています。担任の先生にも様子を見ていただけると助かります。";
 
-fn tokyo_weekday() -> u32 {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .weekday()
-        .number_from_monday()
-}
-
 fn set_up_with_a_visit(app: &App, note: &str) {
-    app.wait_for_screen("setup");
-    app.type_into("setup-passphrase", PASSPHRASE);
-    app.type_into("setup-confirm", PASSPHRASE);
-    app.click("setup-submit");
-    app.wait_for_screen("recovery");
-    app.click("recovery-confirm");
-    app.click("recovery-next");
-    app.wait_for_screen("today");
-    app.click("nav-campuses");
-    app.wait_for_screen("campuses");
-    app.click("campus-new");
-    app.type_into("campus-name", "柏キャンパス");
-    app.set_value("campus-weekday", &tokyo_weekday().to_string());
-    app.set_value("campus-start", "10:00");
-    app.set_value("campus-end", "13:00");
-    app.set_value("campus-format", "in_person");
-    app.click("campus-save");
-    app.wait_until("campus row", || {
-        (app.count("campus-row") == 1).then_some(())
-    });
-    app.click("nav-today");
-    app.wait_for_screen("today");
-    app.click("salon-open");
-    app.find("salon-close");
+    set_up(app);
+    add_campus_of_today(app, None);
+    open_salon(app);
     app.click("new-visit");
     app.wait_for_screen("visit");
     app.set_value("visit-student", "new");
@@ -69,7 +42,7 @@ fn file_holds(path: &Path, needle: &[u8]) -> bool {
 
 #[test]
 fn a_report_for_teachers_and_a_backup_that_restores() {
-    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let shots = shots_dir();
     let first = tempfile::tempdir().unwrap();
     let backups = first.path().join("usb");
     let note = format!(

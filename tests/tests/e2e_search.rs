@@ -9,51 +9,21 @@
 
 #[path = "support/driver.rs"]
 mod driver;
+#[path = "support/salon_day.rs"]
+mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
 
-use std::path::{Path, PathBuf};
-
-use chrono::Datelike;
 use driver::App;
+use salon_day::{add_campus_of_today, open_salon, set_up, shots_dir};
 use serde_json::json;
 
-const PASSPHRASE: &str = "さくら咲く相談室2025";
 const NOTE: &str = "十月の相談。パン屋のアルバイトの面接を来週受けるので、志望動機を一緒に考えた。";
 
-fn shots_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
-}
-
 fn set_up_with_campus_of_today(app: &App) {
-    app.wait_for_screen("setup");
-    app.type_into("setup-passphrase", PASSPHRASE);
-    app.type_into("setup-confirm", PASSPHRASE);
-    app.click("setup-submit");
-    app.wait_for_screen("recovery");
-    app.click("recovery-confirm");
-    app.click("recovery-next");
-    app.wait_for_screen("today");
-    app.click("nav-campuses");
-    app.wait_for_screen("campuses");
-    app.click("campus-new");
-    app.type_into("campus-name", "柏キャンパス");
-    let weekday = chrono::Utc::now()
-        .with_timezone(&chrono_tz::Asia::Tokyo)
-        .weekday()
-        .number_from_monday();
-    app.set_value("campus-weekday", &weekday.to_string());
-    app.set_value("campus-start", "10:00");
-    app.set_value("campus-end", "13:00");
-    app.set_value("campus-format", "in_person");
-    app.click("campus-save");
-    app.wait_until("campus row", || {
-        (app.count("campus-row") == 1).then_some(())
-    });
-    app.click("nav-today");
-    app.wait_for_screen("today");
-    app.click("salon-open");
-    app.find("salon-close");
+    set_up(app);
+    add_campus_of_today(app, None);
+    open_salon(app);
 }
 
 fn log_visit(app: &App, name: Option<&str>, topic: &str, note: &str) {

@@ -1,0 +1,73 @@
+//! The steps every end-to-end test of the app window starts with: first-run setup, a campus
+//! whose salon is today, an open salon.
+// Shared by several test binaries; each uses only part of it.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::driver::App;
+
+pub const PASSPHRASE: &str = "さくら咲く相談室2025";
+
+/// Where every run writes its screenshots.
+pub fn shots_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
+}
+
+pub fn tokyo_today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Asia::Tokyo)
+        .date_naive()
+}
+
+/// From the setup screen: the passphrase twice, past the recovery key, to Today. Returns the
+/// recovery key as shown.
+pub fn set_up(app: &App) -> String {
+    set_up_and(app, |_| {})
+}
+
+/// `set_up`, with `on_recovery` run while the recovery key is on screen.
+pub fn set_up_and(app: &App, on_recovery: impl FnOnce(&str)) -> String {
+    app.wait_for_screen("setup");
+    app.type_into("setup-passphrase", PASSPHRASE);
+    app.type_into("setup-confirm", PASSPHRASE);
+    app.click("setup-submit");
+    app.wait_for_screen("recovery");
+    let recovery_key = app.text("recovery-key");
+    on_recovery(&recovery_key);
+    app.click("recovery-confirm");
+    app.click("recovery-next");
+    app.wait_for_screen("today");
+    recovery_key
+}
+
+/// Adds 柏キャンパス with its salon on today's weekday (Tokyo), with an HQ code if given.
+pub fn add_campus_of_today(app: &App, hq_code: Option<&str>) {
+    app.click("nav-campuses");
+    app.wait_for_screen("campuses");
+    app.click("campus-new");
+    app.type_into("campus-name", "柏キャンパス");
+    if let Some(code) = hq_code {
+        app.type_into("campus-hq-code", code);
+    }
+    let weekday = tokyo_today().weekday().number_from_monday();
+    app.set_value("campus-weekday", &weekday.to_string());
+    app.set_value("campus-start", "10:00");
+    app.set_value("campus-end", "13:00");
+    app.type_into("campus-place", "3階 相談室");
+    app.set_value("campus-format", "in_person");
+    app.click("campus-save");
+    app.wait_until("campus row", || {
+        (app.count("campus-row") == 1).then_some(())
+    });
+}
+
+/// Opens today's salon from Today.
+pub fn open_salon(app: &App) {
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("salon-open");
+    app.find("salon-close");
+}
