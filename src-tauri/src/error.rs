@@ -60,6 +60,7 @@ impl IpcError {
             "api_version",
             "bad_body",
             "body_too_large",
+            "too_many_attempts",
         ];
         let code = e.code();
         let code = KNOWN

@@ -9,14 +9,14 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
 use salon_protocol::{
     DeviceConfig, EnrolRequest, Enrolment, Receipt, API_VERSION, API_VERSION_HEADER,
     IDEMPOTENCY_HEADER, MAX_BODY_BYTES,
 };
 
 use crate::error::{HqError, Result};
-use crate::AppState;
+use crate::throttle::Key;
+use crate::{AppState, Peer};
 
 pub(crate) fn router() -> Router<AppState> {
     Router::new()
@@ -85,16 +85,41 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String> {
     Ok(key.to_owned())
 }
 
+/// Enrols a device. Refused codes are counted per client address (see `throttle`): too many
+/// and the address gets `too_many_attempts`, even with a good code, until the lock ends.
 async fn enrol(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<Enrolment>> {
     let raw = body(raw)?;
-    let req: EnrolRequest = serde_json::from_slice(&raw).map_err(|_| HqError::BadBody)?;
-    let enrolment = state
-        .blocking(move |s| s.enrol(&req.code, Utc::now()))
-        .await?;
-    Ok(Json(enrolment))
+    let attempt = match peer {
+        Some(ip) => Some(
+            state
+                .throttle
+                .begin(vec![Key::enrol_peer(ip)], state.now())
+                .map_err(|r| HqError::TooManyAttempts {
+                    retry_after_secs: r.retry_after_secs,
+                })?,
+        ),
+        None => None,
+    };
+    let Ok(req) = serde_json::from_slice::<EnrolRequest>(&raw) else {
+        if let Some(a) = attempt {
+            a.abandon();
+        }
+        return Err(HqError::BadBody);
+    };
+    let now = state.now();
+    let result = state.blocking(move |s| s.enrol(&req.code, now)).await;
+    if let Some(a) = attempt {
+        match &result {
+            Ok(_) => a.succeeded(state.now()),
+            Err(HqError::EnrolmentCodeInvalid) => a.failed(state.now()),
+            Err(_) => a.abandon(),
+        }
+    }
+    Ok(Json(result?))
 }
 
 async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<DeviceConfig>> {
@@ -112,8 +137,9 @@ async fn upload(
     let token = bearer(&headers)?;
     let key = idempotency_key(&headers)?;
     let raw = body(raw)?;
+    let now = state.now();
     let receipt = state
-        .blocking(move |s| s.upload(&token, &key, &raw, Utc::now()))
+        .blocking(move |s| s.upload(&token, &key, &raw, now))
         .await?;
     Ok(Json(receipt))
 }

@@ -38,6 +38,8 @@ pub enum HqError {
     AlreadyExists(&'static str),
     #[error("not found")]
     NotFound,
+    #[error("too many failed attempts from this address; wait and try again later")]
+    TooManyAttempts { retry_after_secs: i64 },
     #[error("storage error")]
     Storage(#[from] rusqlite::Error),
     #[error("internal error")]
@@ -62,6 +64,7 @@ impl HqError {
             HqError::BadForm(_) => "bad_form",
             HqError::AlreadyExists(_) => "already_exists",
             HqError::NotFound => "not_found",
+            HqError::TooManyAttempts { .. } => "too_many_attempts",
             HqError::Storage(_) => "storage",
             HqError::Internal(_) => "internal",
         }
@@ -82,6 +85,7 @@ impl HqError {
             }
             HqError::LoginRequired => StatusCode::SEE_OTHER,
             HqError::NotFound => StatusCode::NOT_FOUND,
+            HqError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             HqError::Storage(_) | HqError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -111,6 +115,10 @@ impl IntoResponse for HqError {
         }
         let status = self.status();
         let self_code = self.code();
+        let retry_after = match self {
+            HqError::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
+        };
         let body = ErrorBody {
             code: self.code().to_owned(),
             message: self.message(),
@@ -119,6 +127,10 @@ impl IntoResponse for HqError {
         if matches!(self_code, "token_invalid" | "device_revoked") {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(secs) = retry_after {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs.max(1)));
         }
         res
     }

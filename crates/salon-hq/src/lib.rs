@@ -4,6 +4,15 @@
 //! see `salon-protocol`); headquarters staff see the project's figures against its targets in
 //! a server-rendered dashboard in Japanese. [`router`] is the whole HTTP surface; the
 //! `salon-hq` binary serves it and administers the database.
+//!
+//! Guessing is slowed down ([`throttle`]): 5 failed logins for one admin name within 15
+//! minutes lock that name for 15 minutes (even the right password is then refused, with 429),
+//! 20 failed logins from one client address lock the address, and 10 refused enrolment codes
+//! from one address lock enrolment from it (429, `too_many_attempts`). The counts live in
+//! memory only and name no one in the log. Addresses come from the connection
+//! (`into_make_service_with_connect_info::<SocketAddr>`); served without it, only the
+//! per-name login limit applies. Behind a reverse proxy every client has the proxy's address,
+//! so the per-address limits then apply to all clients together.
 
 mod api;
 pub mod error;
@@ -11,18 +20,23 @@ pub mod figures;
 mod html;
 pub mod secret;
 pub mod store;
+pub mod throttle;
 mod web;
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::Router;
+use chrono::{DateTime, Duration, Utc};
 
 pub use error::HqError;
 pub use store::Store;
+pub use throttle::Throttle;
 
 /// Where the one-line request log goes: stderr, or memory (for tests that read it back).
 #[derive(Debug, Clone)]
@@ -40,6 +54,35 @@ impl LogSink {
     }
 }
 
+/// The time the handlers go by: the system's, or one a test sets and moves.
+#[derive(Debug, Clone, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Manual(Arc<Mutex<DateTime<Utc>>>),
+}
+
+impl Clock {
+    /// A clock that stands at `at` until moved.
+    pub fn manual(at: DateTime<Utc>) -> Clock {
+        Clock::Manual(Arc::new(Mutex::new(at)))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::Manual(t) => *t.lock().unwrap_or_else(|p| p.into_inner()),
+        }
+    }
+
+    /// Moves a manual clock on by `by`; the system clock cannot be moved (nothing happens).
+    pub fn advance(&self, by: Duration) {
+        if let Clock::Manual(t) = self {
+            *t.lock().unwrap_or_else(|p| p.into_inner()) += by;
+        }
+    }
+}
+
 /// What every handler shares.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -47,6 +90,9 @@ pub struct AppState {
     pub log: LogSink,
     /// Whether the session cookie carries `Secure` (set it when served behind HTTPS).
     pub secure_cookie: bool,
+    /// Failed logins and enrolments, for brute-force protection.
+    pub throttle: Arc<Throttle>,
+    pub clock: Clock,
 }
 
 impl AppState {
@@ -55,7 +101,13 @@ impl AppState {
             store: Arc::new(store),
             log: LogSink::Stderr,
             secure_cookie: false,
+            throttle: Arc::default(),
+            clock: Clock::System,
         }
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     /// Runs a store call off the async threads.
@@ -69,6 +121,41 @@ impl AppState {
             .await
             .map_err(|_| HqError::Internal("task"))?
     }
+}
+
+/// The client's address, when the server was built with
+/// `into_make_service_with_connect_info::<SocketAddr>` (otherwise none). Behind the local
+/// reverse proxy the README asks for (the server binds 127.0.0.1), every peer is loopback, so
+/// for a loopback peer the address the proxy appended last to `X-Forwarded-For` is used.
+pub(crate) struct Peer(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok());
+        Ok(Peer(client_address(peer, forwarded)))
+    }
+}
+
+/// The peer, or for a loopback peer (the local proxy) the last address in `X-Forwarded-For`:
+/// the one the proxy itself appended, which a client cannot forge.
+fn client_address(peer: Option<IpAddr>, forwarded_for: Option<&str>) -> Option<IpAddr> {
+    let peer = peer?;
+    if !peer.is_loopback() {
+        return Some(peer);
+    }
+    forwarded_for
+        .and_then(|list| list.rsplit(',').next())
+        .and_then(|last| last.trim().parse().ok())
+        .or(Some(peer))
 }
 
 /// The whole server: the device API under `/api/v1`, the admin web everywhere else.
@@ -93,4 +180,32 @@ async fn log_request(State(state): State<AppState>, req: Request, next: Next) ->
         started.elapsed().as_millis()
     ));
     res
+}
+
+#[cfg(test)]
+mod peer_tests {
+    use super::*;
+
+    #[test]
+    fn only_a_local_proxy_is_believed() {
+        let outside: IpAddr = "203.0.113.7".parse().unwrap();
+        let local: IpAddr = "127.0.0.1".parse().unwrap();
+        let client: IpAddr = "198.51.100.20".parse().unwrap();
+        // A client writing the header itself gains nothing: it is not loopback.
+        assert_eq!(
+            client_address(Some(outside), Some("10.0.0.1")),
+            Some(outside)
+        );
+        // Through the local proxy: the address it appended last.
+        assert_eq!(
+            client_address(Some(local), Some("10.9.9.9, 198.51.100.20")),
+            Some(client)
+        );
+        assert_eq!(
+            client_address(Some(local), Some("not an address")),
+            Some(local)
+        );
+        assert_eq!(client_address(Some(local), None), Some(local));
+        assert_eq!(client_address(None, Some("198.51.100.20")), None);
+    }
 }

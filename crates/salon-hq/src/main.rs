@@ -218,7 +218,9 @@ async fn serve(db: &Path, addr: SocketAddr, secure_cookie: bool) -> anyhow::Resu
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     eprintln!("salon-hq listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, router(state))
+    // The client's address feeds the per-address limits on logins and enrolments.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await?;
     Ok(())

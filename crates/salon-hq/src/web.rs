@@ -11,7 +11,6 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::Utc;
 use salon_core::{today_tokyo, Route, Topic};
 use salon_protocol::{CampusCode, Month};
 use serde::Deserialize;
@@ -21,7 +20,8 @@ use crate::figures::{self, fiscal_year_of, percent_of, Figures, Period};
 use crate::html::{self, esc, month_ja, num, page, HIDDEN};
 use crate::secret;
 use crate::store::{AdminSession, SESSION_LIFETIME_SECS};
-use crate::AppState;
+use crate::throttle::{Key, Refused};
+use crate::{AppState, Peer};
 
 pub const CSP: &str = "default-src 'self'; style-src 'self'";
 const CSS: &str = include_str!("../static/hq.css");
@@ -100,8 +100,9 @@ fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(AdminSession, String)> {
     let sid = session_cookie(headers, cookie_name(state)).ok_or(HqError::LoginRequired)?;
     let lookup = sid.clone();
+    let now = state.now();
     let session = state
-        .blocking(move |s| s.session(&lookup, Utc::now()))
+        .blocking(move |s| s.session(&lookup, now))
         .await?
         .ok_or(HqError::LoginRequired)?;
     Ok((session, sid))
@@ -200,17 +201,52 @@ async fn login_form() -> Html<String> {
     Html(login_page(None))
 }
 
-async fn login(State(state): State<AppState>, body: Bytes) -> Result<Response> {
+const TOO_MANY_LOGINS: &str =
+    "ログインの試行が多すぎます。15分ほど待ってから、もう一度お試しください。";
+
+fn too_many_logins(refused: Refused) -> Response {
+    let mut res = (
+        StatusCode::TOO_MANY_REQUESTS,
+        Html(login_page(Some(TOO_MANY_LOGINS))),
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(refused.retry_after_secs.max(1)),
+    );
+    res
+}
+
+/// Checks the password, unless the name or the client's address has failed too often lately
+/// (see `throttle`): then the answer is 429 whatever the password. The name and password are
+/// never logged.
+async fn login(State(state): State<AppState>, Peer(peer): Peer, body: Bytes) -> Result<Response> {
     let form = Form::parse(&body);
     let name = form.get("name").unwrap_or_default().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
-    let sid = state
-        .blocking(move |s| s.login(&name, &password, Utc::now()))
-        .await?;
+    let mut keys = vec![Key::login_name(&name)];
+    keys.extend(peer.map(Key::login_peer));
+    let attempt = match state.throttle.begin(keys, state.now()) {
+        Ok(a) => a,
+        Err(refused) => return Ok(too_many_logins(refused)),
+    };
+    let now = state.now();
+    let sid = match state
+        .blocking(move |s| s.login(&name, &password, now))
+        .await
+    {
+        Ok(sid) => sid,
+        Err(e) => {
+            attempt.abandon();
+            return Err(e);
+        }
+    };
     let Some(sid) = sid else {
+        attempt.failed(state.now());
         let page = login_page(Some("名前またはパスワードが違います。"));
         return Ok((StatusCode::UNAUTHORIZED, Html(page)).into_response());
     };
+    attempt.succeeded(state.now());
     let secure = if state.secure_cookie { "; Secure" } else { "" };
     let cookie = format!(
         "{}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_LIFETIME_SECS}{secure}",
@@ -730,8 +766,9 @@ async fn issue_code(
         .map(CampusCode::parse)
         .collect::<std::result::Result<Vec<_>, _>>()
         .map_err(|_| HqError::BadForm("campuses"))?;
+    let now = state.now();
     let issued = state
-        .blocking(move |s| s.issue_code(&supporter, &campuses, Utc::now()))
+        .blocking(move |s| s.issue_code(&supporter, &campuses, now))
         .await?;
     let body = format!(
         "<p>キャリアサポーター: {}<br>担当キャンパス: {}</p>\
@@ -803,7 +840,8 @@ async fn revoke(
     let (_, sid) = admin(&state, &headers).await?;
     check_csrf(&Form::parse(&body), &sid)?;
     let id: i64 = id.parse().map_err(|_| HqError::NotFound)?;
-    state.blocking(move |s| s.revoke(id, Utc::now())).await?;
+    let now = state.now();
+    state.blocking(move |s| s.revoke(id, now)).await?;
     Ok(Redirect::to("/devices").into_response())
 }
 

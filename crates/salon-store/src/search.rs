@@ -31,6 +31,9 @@ pub const SEARCH_PAGE_MAX: i64 = 200;
 pub const SEARCH_TEXT_MAX: usize = 200;
 /// The shortest term the trigram index can answer; shorter ones are scanned.
 const TRIGRAM: usize = 3;
+/// When the filters alone leave at most this many visits, scanning them is faster than asking
+/// the index for every visit holding a common word and then filtering.
+const SCAN_BELOW: i64 = 20_000;
 /// A snippet shows this many characters before the first hit…
 const SNIPPET_BEFORE: usize = 20;
 /// …and this many in all (more only when one hit is longer).
@@ -112,7 +115,7 @@ pub struct Segment {
 }
 
 /// A query that passed validation.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Filter {
     terms: Vec<String>,
     campus_id: Option<i64>,
@@ -180,24 +183,22 @@ impl SearchQuery {
 }
 
 /// The WHERE clause of a filter and its bound values (numbered `?N`, so one value can be used
-/// several times), and the FTS5 query whose matches it expects in `temp.search_match`.
-fn where_clause(f: &Filter) -> (String, Vec<Value>, Option<String>) {
+/// several times), and the FTS5 query whose matches it expects in `temp.search_match`. With
+/// `use_index` false every term is a scan (LIKE), which finds the same visits.
+fn where_clause(f: &Filter, use_index: bool) -> (String, Vec<Value>, Option<String>) {
     let mut conds: Vec<String> = Vec::new();
     let mut args: Vec<Value> = Vec::new();
     fn bind(args: &mut Vec<Value>, v: Value) -> usize {
         args.push(v);
         args.len()
     }
-    let long: Vec<&String> = f
-        .terms
-        .iter()
-        .filter(|t| t.chars().count() >= TRIGRAM)
-        .collect();
+    let indexed = |t: &&String| use_index && t.chars().count() >= TRIGRAM;
+    let long: Vec<&String> = f.terms.iter().filter(indexed).collect();
     let fts = (!long.is_empty()).then(|| {
         conds.push("v.id IN temp.search_match".to_owned());
         fts_match(&long)
     });
-    for term in f.terms.iter().filter(|t| t.chars().count() < TRIGRAM) {
+    for term in f.terms.iter().filter(|t| !indexed(t)) {
         let n = bind(&mut args, Value::Text(format!("%{}%", escape_like(term))));
         conds.push(format!(
             "(v.note LIKE ?{n} ESCAPE '\\' OR v.next_steps LIKE ?{n} ESCAPE '\\' \
@@ -306,8 +307,20 @@ impl Store {
     /// under every filter given. Newest first (by date, then salon, then the order logged), one
     /// page at a time.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
+        self.search_planned(query, None)
+    }
+
+    /// `search`, with the plan chosen by the caller (`Some(true)`: the index for long terms)
+    /// or by the size of what the filters leave (`None`).
+    fn search_planned(&self, query: &SearchQuery, use_index: Option<bool>) -> Result<SearchPage> {
         let f = query.validate()?;
-        let (clause, args, fts) = where_clause(&f);
+        let has_long_term = f.terms.iter().any(|t| t.chars().count() >= TRIGRAM);
+        let use_index = match use_index {
+            Some(choice) => choice,
+            // Only a long term can use the index: otherwise there is no plan to choose.
+            None => has_long_term && !self.filters_leave_few(&f)?,
+        };
+        let (clause, args, fts) = where_clause(&f, use_index);
         if let Some(fts) = &fts {
             // The index is asked once, and its matches (visit ids only) kept in memory
             // (temp_store=MEMORY) for the count and the page to join with the filters.
@@ -326,6 +339,26 @@ impl Store {
             self.conn.execute_batch("DELETE FROM temp.search_match;")?;
         }
         page
+    }
+
+    /// Whether the filters (campus, period, topic, …) alone leave few enough visits to scan.
+    fn filters_leave_few(&self, f: &Filter) -> Result<bool> {
+        let only_filters = Filter {
+            terms: Vec::new(),
+            ..f.clone()
+        };
+        let (clause, args, _) = where_clause(&only_filters, true);
+        if clause.is_empty() {
+            return Ok(false);
+        }
+        let n: i64 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id {clause}"
+            ),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        Ok(n <= SCAN_BELOW)
     }
 
     fn search_page(&self, f: &Filter, clause: &str, mut args: Vec<Value>) -> Result<SearchPage> {
@@ -1147,11 +1180,13 @@ mod tests {
                 .filter(|g| g.campus == campuses[1] && g.concern && g.date.as_str() >= "2024-10-01")
                 .filter(|g| terms.iter().all(|t| has(g, t)))
                 .count() as i64;
-            assert_eq!(
-                store.search(&filtered).unwrap().total,
-                want,
-                "filtered {q:?}"
-            );
+            // Both plans (the index then the filters; a scan of what the filters leave) agree.
+            for plan in [Some(true), Some(false), None] {
+                let found = store.search_planned(&filtered, plan).unwrap();
+                assert_eq!(found.total, want, "filtered {q:?}, plan {plan:?}");
+            }
+            let both = |plan| ids(&store.search_planned(&filtered, plan).unwrap());
+            assert_eq!(both(Some(true)), both(Some(false)), "same page, {q:?}");
         }
     }
 }

@@ -1,16 +1,18 @@
 //! The real router over a real SQLite file in a temp folder, driven with `oneshot`.
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes};
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, Utc};
 use http_body_util::BodyExt;
 use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact};
 use salon_core::{Format, PathStatus, Route, Topic};
-use salon_hq::{router, AppState, LogSink, Store};
+use salon_hq::{router, AppState, Clock, LogSink, Store};
 use salon_protocol::{
     CampusCode, DaySnapshot, ErrorBody, Month, MonthSnapshot, Upload, API_VERSION_HEADER,
     IDEMPOTENCY_HEADER,
@@ -65,6 +67,11 @@ pub fn campus(code: &str) -> CampusCode {
 
 impl Hq {
     pub fn new() -> Hq {
+        Hq::with_clock(Clock::System)
+    }
+
+    /// With a clock the test moves (see `Clock::manual`).
+    pub fn with_clock(clock: Clock) -> Hq {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("hq.db")).unwrap();
         let now = Utc::now();
@@ -78,6 +85,7 @@ impl Hq {
         let log = Arc::new(Mutex::new(Vec::new()));
         let mut state = AppState::new(store);
         state.log = LogSink::Memory(log.clone());
+        state.clock = clock;
         let router = router(state.clone());
         Hq {
             dir,
@@ -200,9 +208,46 @@ impl Hq {
         .await
     }
 
+    /// A login form post, from `peer` (an IP address) as the connection would tell, or from
+    /// an unknown address.
+    pub async fn login_from(&self, peer: Option<&str>, name: &str, password: &str) -> Answer {
+        let form = format!(
+            "name={}&password={}",
+            name.replace(' ', "+"),
+            password.replace(' ', "+")
+        );
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(form))
+            .unwrap();
+        if let Some(ip) = peer {
+            req.extensions_mut().insert(connect_info(ip));
+        }
+        self.send(req).await
+    }
+
+    /// An enrolment with `code`, from `peer` or from an unknown address.
+    pub async fn enrol_from(&self, peer: Option<&str>, code: &str) -> Answer {
+        let body = serde_json::json!({ "code": code }).to_string();
+        let mut req = Hq::api("POST", "/api/v1/enrol")
+            .body(Body::from(body))
+            .unwrap();
+        if let Some(ip) = peer {
+            req.extensions_mut().insert(connect_info(ip));
+        }
+        self.send(req).await
+    }
+
     pub fn log_text(&self) -> String {
         self.log.lock().unwrap().join("\n")
     }
+}
+
+/// What `into_make_service_with_connect_info::<SocketAddr>` puts in each request.
+pub fn connect_info(ip: &str) -> ConnectInfo<SocketAddr> {
+    ConnectInfo(SocketAddr::new(ip.parse().unwrap(), 50_000))
 }
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {

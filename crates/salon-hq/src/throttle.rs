@@ -1,0 +1,444 @@
+//! Brute-force protection: failed logins and enrolments are counted in memory, per admin name
+//! and per client address, and a key with too many recent failures is refused for a while.
+//!
+//! - Login: 5 failures for one admin name within 15 minutes lock that name for 15 minutes;
+//!   20 failures from one client address within 15 minutes lock that address for 15 minutes.
+//!   While locked, the password is not even checked, so a right guess gains nothing.
+//! - Enrolment: 10 refused codes from one client address within 15 minutes lock that address
+//!   for 15 minutes.
+//!
+//! An attempt is counted from the moment it starts (see [`Attempt`]), so many attempts sent at
+//! once cannot all be checked before the first failures are recorded. Admin names are kept
+//! only as SHA-256 hashes; IPv6 addresses are counted per /64 (what one client usually holds).
+//! Nothing here is logged. At most [`MAX_KEYS`] keys are tracked: stale ones are dropped
+//! first, then the least recently seen (unlocked before locked).
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv6Addr};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::secret;
+
+/// How many failures within `window_secs` lock a key, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max_failures: usize,
+    pub window_secs: i64,
+    pub lock_secs: i64,
+}
+
+pub const LOGIN_PER_NAME: Limit = Limit {
+    max_failures: 5,
+    window_secs: 15 * 60,
+    lock_secs: 15 * 60,
+};
+
+pub const LOGIN_PER_PEER: Limit = Limit {
+    max_failures: 20,
+    window_secs: 15 * 60,
+    lock_secs: 15 * 60,
+};
+
+pub const ENROL_PER_PEER: Limit = Limit {
+    max_failures: 10,
+    window_secs: 15 * 60,
+    lock_secs: 15 * 60,
+};
+
+/// The most keys tracked at once.
+pub const MAX_KEYS: usize = 10_000;
+
+/// What is counted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    /// An admin name as the store looks it up (trimmed), hashed.
+    LoginName(Vec<u8>),
+    LoginPeer(IpAddr),
+    EnrolPeer(IpAddr),
+}
+
+impl Key {
+    pub(crate) fn login_name(name: &str) -> Key {
+        Key::LoginName(secret::sha256(name.trim().as_bytes()))
+    }
+
+    pub(crate) fn login_peer(ip: IpAddr) -> Key {
+        Key::LoginPeer(peer(ip))
+    }
+
+    pub(crate) fn enrol_peer(ip: IpAddr) -> Key {
+        Key::EnrolPeer(peer(ip))
+    }
+
+    fn limit(&self) -> Limit {
+        match self {
+            Key::LoginName(_) => LOGIN_PER_NAME,
+            Key::LoginPeer(_) => LOGIN_PER_PEER,
+            Key::EnrolPeer(_) => ENROL_PER_PEER,
+        }
+    }
+
+    /// A success forgives the earlier failures of an admin name, not those of an address.
+    fn reset_on_success(&self) -> bool {
+        matches!(self, Key::LoginName(_))
+    }
+}
+
+/// An IPv4 address as is (IPv4-mapped IPv6 included); an IPv6 address by its /64.
+fn peer(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+#[derive(Debug, Default)]
+struct Entry {
+    /// Failures within the window, oldest first; emptied when the key locks.
+    failures: Vec<DateTime<Utc>>,
+    locked_until: Option<DateTime<Utc>>,
+    /// Attempts started and not yet finished.
+    in_flight: usize,
+    last_seen: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    fn prune(&mut self, now: DateTime<Utc>, limit: Limit) {
+        let window = Duration::seconds(limit.window_secs);
+        self.failures.retain(|t| now - *t < window);
+        if self.locked_until.is_some_and(|until| until <= now) {
+            self.locked_until = None;
+        }
+    }
+
+    fn is_idle(&self) -> bool {
+        self.failures.is_empty() && self.locked_until.is_none() && self.in_flight == 0
+    }
+
+    /// Seconds until this key would take an attempt again, if it would not now.
+    fn refusal(&self, now: DateTime<Utc>, limit: Limit) -> Option<i64> {
+        if let Some(until) = self.locked_until {
+            return Some((until - now).num_seconds().max(1));
+        }
+        if self.failures.len() + self.in_flight >= limit.max_failures {
+            // Attempts still running could lock the key; the oldest failure leaves the window
+            // at the latest by then.
+            let wait = self
+                .failures
+                .first()
+                .map(|t| (*t + Duration::seconds(limit.window_secs) - now).num_seconds())
+                .unwrap_or(1);
+            return Some(wait.max(1));
+        }
+        None
+    }
+}
+
+/// Refused: too many recent failures; try again after `retry_after_secs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    pub retry_after_secs: i64,
+}
+
+/// The failure counts. Shared by every request (see `AppState::throttle`).
+#[derive(Debug)]
+pub struct Throttle {
+    entries: Mutex<HashMap<Key, Entry>>,
+    max_keys: usize,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::with_max_keys(MAX_KEYS)
+    }
+}
+
+impl Throttle {
+    pub fn with_max_keys(max_keys: usize) -> Throttle {
+        Throttle {
+            entries: Mutex::new(HashMap::new()),
+            max_keys: max_keys.max(1),
+        }
+    }
+
+    /// How many keys are tracked now.
+    pub fn tracked_keys(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<Key, Entry>> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Starts an attempt counted under every key, or refuses it if any key is locked or
+    /// already has as many failures (and attempts running) as its limit allows.
+    pub(crate) fn begin(
+        self: &Arc<Self>,
+        keys: Vec<Key>,
+        now: DateTime<Utc>,
+    ) -> Result<Attempt, Refused> {
+        let mut map = self.lock();
+        let mut wait = None;
+        for key in &keys {
+            let limit = key.limit();
+            if let Some(e) = map.get_mut(key) {
+                e.prune(now, limit);
+                if let Some(w) = e.refusal(now, limit) {
+                    wait = Some(wait.unwrap_or(0).max(w));
+                }
+            }
+        }
+        if let Some(retry_after_secs) = wait {
+            return Err(Refused { retry_after_secs });
+        }
+        for key in &keys {
+            if !map.contains_key(key) {
+                self.make_room(&mut map, now);
+            }
+            let e = map.entry(key.clone()).or_default();
+            e.in_flight += 1;
+            e.last_seen = Some(now);
+        }
+        Ok(Attempt {
+            throttle: self.clone(),
+            keys,
+            started: now,
+            finished: false,
+        })
+    }
+
+    /// Keeps the map under `max_keys`: drops idle keys, then the least recently seen (those not
+    /// locked first), down to nine tenths of the cap so this runs rarely.
+    fn make_room(&self, map: &mut HashMap<Key, Entry>, now: DateTime<Utc>) {
+        if map.len() < self.max_keys {
+            return;
+        }
+        map.retain(|k, e| {
+            e.prune(now, k.limit());
+            !e.is_idle()
+        });
+        let keep = self.max_keys - self.max_keys / 10 - 1;
+        if map.len() <= keep {
+            return;
+        }
+        let mut order: Vec<(bool, bool, Option<DateTime<Utc>>, Key)> = map
+            .iter()
+            .map(|(k, e)| {
+                let locked = e.locked_until.is_some();
+                (locked, e.in_flight > 0, e.last_seen, k.clone())
+            })
+            .collect();
+        order.sort_by_key(|a| (a.0, a.1, a.2));
+        let excess = map.len() - keep;
+        for (_, _, _, k) in order.into_iter().take(excess) {
+            map.remove(&k);
+        }
+    }
+
+    fn finish(&self, keys: &[Key], succeeded: bool, now: DateTime<Utc>) {
+        let mut map = self.lock();
+        for key in keys {
+            let limit = key.limit();
+            if !map.contains_key(key) {
+                // Dropped to make room while the attempt ran.
+                if succeeded {
+                    continue;
+                }
+                self.make_room(&mut map, now);
+            }
+            let e = map.entry(key.clone()).or_default();
+            e.in_flight = e.in_flight.saturating_sub(1);
+            e.last_seen = Some(now);
+            e.prune(now, limit);
+            if succeeded {
+                if key.reset_on_success() {
+                    e.failures.clear();
+                    e.locked_until = None;
+                }
+            } else {
+                e.failures.push(now);
+                if e.failures.len() >= limit.max_failures {
+                    e.failures.clear();
+                    e.locked_until = Some(now + Duration::seconds(limit.lock_secs));
+                }
+            }
+            if e.is_idle() {
+                map.remove(key);
+            }
+        }
+    }
+}
+
+/// An attempt under way. Say how it ended with [`Attempt::succeeded`] or [`Attempt::failed`];
+/// one dropped unfinished (the client went away) counts as failed.
+#[derive(Debug)]
+pub(crate) struct Attempt {
+    throttle: Arc<Throttle>,
+    keys: Vec<Key>,
+    started: DateTime<Utc>,
+    finished: bool,
+}
+
+impl Attempt {
+    pub(crate) fn succeeded(mut self, now: DateTime<Utc>) {
+        self.finished = true;
+        self.throttle.finish(&self.keys, true, now);
+    }
+
+    pub(crate) fn failed(mut self, now: DateTime<Utc>) {
+        self.finished = true;
+        self.throttle.finish(&self.keys, false, now);
+    }
+
+    /// Ends the attempt without counting it either way (it was not a guess, e.g. a malformed
+    /// request or a storage error).
+    pub(crate) fn abandon(mut self) {
+        self.finished = true;
+        let mut map = self.throttle.lock();
+        for key in &self.keys {
+            if let Some(e) = map.get_mut(key) {
+                e.in_flight = e.in_flight.saturating_sub(1);
+                if e.is_idle() {
+                    map.remove(key);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Attempt {
+    fn drop(&mut self) {
+        if !self.finished {
+            self.throttle.finish(&self.keys, false, self.started);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t0() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_740_000_000, 0).unwrap()
+    }
+
+    fn mins(m: i64) -> Duration {
+        Duration::minutes(m)
+    }
+
+    #[test]
+    fn five_failures_lock_a_name_for_fifteen_minutes() {
+        let t = Arc::new(Throttle::default());
+        let name = || vec![Key::login_name("admin")];
+        for i in 0..5 {
+            t.begin(name(), t0() + mins(i))
+                .unwrap()
+                .failed(t0() + mins(i));
+        }
+        let r = t.begin(name(), t0() + mins(5)).unwrap_err();
+        assert_eq!(r.retry_after_secs, 15 * 60 - 60);
+        // Whitespace around the name is the same name to the store, so to the throttle.
+        assert!(t
+            .begin(vec![Key::login_name(" admin ")], t0() + mins(5))
+            .is_err());
+        t.begin(vec![Key::login_name("other")], t0() + mins(5))
+            .unwrap()
+            .abandon();
+        assert!(t
+            .begin(name(), t0() + mins(18) + Duration::seconds(59))
+            .is_err());
+        t.begin(name(), t0() + mins(19))
+            .unwrap()
+            .succeeded(t0() + mins(19));
+        assert_eq!(t.tracked_keys(), 0, "idle keys are dropped");
+    }
+
+    #[test]
+    fn failures_outside_the_window_do_not_count_and_success_forgives_a_name_only() {
+        let t = Arc::new(Throttle::default());
+        let ip: IpAddr = "192.0.2.7".parse().unwrap();
+        let keys = || vec![Key::login_name("admin"), Key::login_peer(ip)];
+        for i in 0..4 {
+            t.begin(keys(), t0() + mins(i))
+                .unwrap()
+                .failed(t0() + mins(i));
+        }
+        // Half a minute after the first failure has left the window: three remain.
+        let late = t0() + mins(15) + Duration::seconds(30);
+        t.begin(keys(), late).unwrap().failed(late);
+        assert!(t.begin(keys(), late).is_ok_and(|a| {
+            a.failed(late);
+            true
+        }));
+        assert!(t.begin(keys(), late).is_err(), "five within the window");
+
+        let t = Arc::new(Throttle::default());
+        for _ in 0..4 {
+            t.begin(keys(), t0()).unwrap().failed(t0());
+        }
+        t.begin(keys(), t0()).unwrap().succeeded(t0());
+        let map = t.lock();
+        assert!(!map.contains_key(&Key::login_name("admin")));
+        assert_eq!(
+            map[&Key::login_peer(ip)].failures.len(),
+            4,
+            "the address keeps its count"
+        );
+    }
+
+    #[test]
+    fn attempts_running_at_once_count_before_they_finish() {
+        let t = Arc::new(Throttle::default());
+        let key = || vec![Key::login_name("admin")];
+        let running: Vec<Attempt> = (0..5).map(|_| t.begin(key(), t0()).unwrap()).collect();
+        assert!(t.begin(key(), t0()).is_err());
+        for a in running {
+            drop(a); // unfinished counts as failed
+        }
+        assert!(t.lock()[&Key::login_name("admin")].locked_until.is_some());
+        // A malformed request is not a guess.
+        let t = Arc::new(Throttle::default());
+        t.begin(key(), t0()).unwrap().abandon();
+        assert_eq!(t.tracked_keys(), 0);
+    }
+
+    #[test]
+    fn ipv6_counts_per_64_and_mapped_ipv4_as_ipv4() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(Key::enrol_peer(a), Key::enrol_peer(b));
+        assert_ne!(Key::enrol_peer(a), Key::enrol_peer(c));
+        let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
+        let v4: IpAddr = "192.0.2.7".parse().unwrap();
+        assert_eq!(Key::enrol_peer(mapped), Key::enrol_peer(v4));
+        assert_ne!(Key::enrol_peer(v4), Key::login_peer(v4));
+    }
+
+    #[test]
+    fn the_number_of_keys_is_capped_and_locked_keys_are_kept_longest() {
+        let t = Arc::new(Throttle::with_max_keys(100));
+        let locked = || vec![Key::login_name("locked")];
+        for _ in 0..5 {
+            t.begin(locked(), t0()).unwrap().failed(t0());
+        }
+        for i in 0..1_000 {
+            let now = t0() + Duration::milliseconds(i);
+            t.begin(vec![Key::login_name(&format!("n{i}"))], now)
+                .unwrap()
+                .failed(now);
+            assert!(t.tracked_keys() <= 100);
+        }
+        assert!(t.begin(locked(), t0() + mins(1)).is_err());
+        // The most recent keys are still counted.
+        assert!(t.lock().contains_key(&Key::login_name("n999")));
+    }
+}

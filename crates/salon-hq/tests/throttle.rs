@@ -1,0 +1,242 @@
+//! Brute-force protection through the real router and a real SQLite file: failed logins lock
+//! an admin name and a client address, refused enrolment codes lock an address, and the locks
+//! end after 15 minutes of a clock the test moves.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use common::*;
+use salon_hq::Clock;
+
+const LOCKED: &str = "ログインの試行が多すぎます。15分ほど待ってから、もう一度お試しください。";
+
+fn hq() -> Hq {
+    Hq::with_clock(Clock::manual(Utc::now()))
+}
+
+fn retry_after(a: &Answer) -> i64 {
+    a.headers["retry-after"].to_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_even_for_the_right_one() {
+    let hq = hq();
+    let now = hq.state.now();
+    hq.store()
+        .create_admin("other", "another long password", now)
+        .unwrap();
+    // No peer address here (oneshot without ConnectInfo): the per-name limit still applies.
+    for i in 0..5 {
+        let a = hq
+            .login_from(None, ADMIN, &format!("wrong guess {i}"))
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "attempt {}", i + 1);
+        assert!(a.text().contains("名前またはパスワードが違います"));
+    }
+    let a = hq.login_from(None, ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.text().contains(LOCKED), "{}", a.text());
+    assert!(
+        a.text().contains("action=\"/login\""),
+        "the login page again"
+    );
+    assert!(a.headers.get("set-cookie").is_none());
+    assert_eq!(retry_after(&a), 15 * 60);
+    assert_eq!(hq.store().count_rows("admin_sessions").unwrap(), 0);
+    // The same name with spaces around it is the same name.
+    let a = hq.login_from(None, " admin ", PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Another admin is not affected.
+    let a = hq.login_from(None, "other", "another long password").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    // Still locked just before the 15 minutes are over; not after.
+    hq.state.clock.advance(Duration::minutes(14));
+    let a = hq.login_from(None, ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&a), 60);
+    hq.state.clock.advance(Duration::minutes(1));
+    let a = hq.login_from(None, ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let cookie = a.headers["set-cookie"].to_str().unwrap();
+    let cookie = cookie.split(';').next().unwrap();
+    assert_eq!(hq.get("/", Some(cookie)).await.status, StatusCode::OK);
+
+    // The success forgave the name: four new failures do not lock it.
+    for _ in 0..4 {
+        let a = hq.login_from(None, ADMIN, "wrong again").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        hq.login_from(None, ADMIN, PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The log has the refusals but no name or password.
+    let log = hq.log_text();
+    assert!(log.contains("POST /login 429"), "{log}");
+    for secret in [
+        PASSWORD,
+        "wrong guess",
+        "wrong+guess",
+        "another long password",
+    ] {
+        assert!(!log.contains(secret), "{log}");
+    }
+    assert!(!log.contains("admin") && !log.contains("other"), "{log}");
+}
+
+#[tokio::test]
+async fn twenty_failures_from_one_address_lock_that_address_only() {
+    let hq = hq();
+    let attacker = "192.0.2.10";
+    // Four guesses each at five names: no name reaches its limit, the address does.
+    for n in 0..5 {
+        for _ in 0..4 {
+            let a = hq
+                .login_from(Some(attacker), &format!("guess{n}"), "some password")
+                .await;
+            assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+        }
+    }
+    let a = hq.login_from(Some(attacker), ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(a.text().contains(LOCKED));
+    // IPv4-mapped IPv6 is the same client.
+    let a = hq
+        .login_from(Some("::ffff:192.0.2.10"), ADMIN, PASSWORD)
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    // Another address, and the same admin name: fine.
+    let a = hq.login_from(Some("192.0.2.11"), ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    hq.state.clock.advance(Duration::minutes(15));
+    let a = hq.login_from(Some(attacker), ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn ten_refused_codes_lock_enrolment_from_that_address_even_with_a_good_code() {
+    let hq = hq();
+    let attacker = "198.51.100.7";
+    let issue = |hq: &Hq| {
+        hq.store()
+            .issue_code("山田 花子", &[campus("C-012")], hq.state.now())
+            .unwrap()
+            .code
+    };
+    let good = issue(&hq);
+    for i in 0..10 {
+        let a = hq.enrol_from(Some(attacker), "ABCDEFGH23").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "attempt {}", i + 1);
+        assert_eq!(a.error().code, "enrolment_code_invalid");
+    }
+    let a = hq.enrol_from(Some(attacker), &good).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(a.error().code, "too_many_attempts");
+    assert_eq!(a.headers["x-salon-api-version"], "1");
+    assert_eq!(retry_after(&a), 15 * 60);
+    assert_eq!(hq.store().count_rows("devices").unwrap(), 0, "not spent");
+    // Malformed requests are answered as before, still refused while locked.
+    let a = hq
+        .send(
+            Hq::api("POST", "/api/v1/enrol")
+                .extension(connect_info(attacker))
+                .body(axum::body::Body::from("{"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Other addresses enrol as usual; malformed bodies are not counted as guesses.
+    for _ in 0..12 {
+        let a = hq
+            .send(
+                Hq::api("POST", "/api/v1/enrol")
+                    .extension(connect_info("198.51.100.8"))
+                    .body(axum::body::Body::from("{\"code\": 1}"))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(a.error().code, "bad_body");
+    }
+    let a = hq.enrol_from(Some("198.51.100.8"), &issue(&hq)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+
+    // Still refused just before the window ends; after it, a good code works again.
+    hq.state.clock.advance(Duration::minutes(14));
+    let a = hq.enrol_from(Some(attacker), &good).await;
+    assert_eq!(a.error().code, "too_many_attempts");
+    assert_eq!(retry_after(&a), 60);
+    hq.state.clock.advance(Duration::minutes(1));
+    let a = hq.enrol_from(Some(attacker), &issue(&hq)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(hq.store().count_rows("devices").unwrap(), 2);
+}
+
+#[tokio::test]
+async fn without_a_peer_address_enrolment_is_not_limited() {
+    // A router served without connect info (as some tests do) has no address to count by.
+    let hq = hq();
+    for _ in 0..12 {
+        let a = hq.enrol_from(None, "ABCDEFGH23").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    let code = hq
+        .store()
+        .issue_code("山田", &[campus("C-012")], hq.state.now())
+        .unwrap()
+        .code;
+    assert_eq!(hq.enrol_from(None, &code).await.status, StatusCode::OK);
+}
+
+/// The status code of one HTTP/1.1 request over a fresh connection.
+fn post(addr: SocketAddr, path: &str, headers: &str, body: &str) -> u16 {
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n{headers}content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status line: {answer}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_with_connect_info_counts_by_the_real_peer_address() {
+    let hq = hq();
+    let app =
+        salon_hq::router(hq.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let statuses = tokio::task::spawn_blocking(move || {
+        (0..11)
+            .map(|_| {
+                post(
+                    addr,
+                    "/api/v1/enrol",
+                    "x-salon-api-version: 1\r\ncontent-type: application/json\r\n",
+                    "{\"code\":\"ABCDEFGH23\"}",
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    server.abort();
+    assert_eq!(&statuses[..10], &[401; 10]);
+    assert_eq!(statuses[10], 429);
+}
