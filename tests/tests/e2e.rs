@@ -11,6 +11,8 @@ mod driver;
 mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
+#[path = "support/x11.rs"]
+mod x11;
 
 use std::path::Path;
 
@@ -332,4 +334,52 @@ fn the_day_reaches_headquarters_as_counts_only() {
     app.screenshot("23-sync-log");
     app.quit();
     assert_no_file_holds(home, &[&note]);
+}
+
+/// Presses × as a window manager would. Without a window manager (Xvfb) the message was now
+/// and then not delivered (the app never saw a close request: not even its own 3 s fallback
+/// ran), so it is pressed again while the app is still there after 5 s.
+fn press_close_button_until_quit(home: &Path) {
+    for _ in 0..3 {
+        let pressed: usize = driver::app_pids(home)
+            .into_iter()
+            .map(x11::press_close_button)
+            .sum();
+        assert!(pressed > 0, "no window of the app was found");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if driver::app_pids(home).is_empty() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
+/// Closing the window right after typing, before the draft's own pause: the app first asks the
+/// UI to save the draft, then quits; the draft comes back whole.
+#[test]
+fn closing_the_window_right_after_typing_keeps_the_draft() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let shots = shots_dir();
+    let draft = format!("最後の一文字まで残る {}", support::canary("close"));
+
+    let app = App::start(home, &shots);
+    set_up(&app);
+    add_campus_of_today(&app, None);
+    open_salon(&app);
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.type_into("visit-note", &draft);
+    press_close_button_until_quit(home);
+    app.wait_until_quit(home);
+
+    let app = App::start(home, &shots);
+    unlock(&app, PASSPHRASE);
+    app.click("draft-resume");
+    app.wait_for_screen("visit");
+    assert_eq!(app.value("visit-note"), draft);
+    app.quit();
+    assert_no_file_holds(home, &[&draft]);
 }

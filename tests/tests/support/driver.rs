@@ -126,6 +126,16 @@ impl App {
         self.driver.stop();
     }
 
+    /// Waits until the app has quit by itself (after its close button was pressed, say); then
+    /// stops the driver.
+    pub fn wait_until_quit(mut self, home: &Path) {
+        self.web.wait_until("the app to quit", || {
+            app_pids(home).is_empty().then_some(())
+        });
+        self.web.forget_session();
+        self.driver.stop();
+    }
+
     /// Kills the app process outright (a crash, a dead battery), then the driver.
     pub fn kill(mut self, home: &Path) {
         for pid in app_pids(home) {
