@@ -18,6 +18,19 @@ pub(crate) fn code<T>(
     from_code(&text).ok_or_else(|| conversion(idx, "code"))
 }
 
+/// Reads a visit's topics from a `group_concat(topic, ',')` column, in the codes' order.
+pub(crate) fn topics(row: &Row<'_>, idx: usize) -> rusqlite::Result<Vec<salon_core::Topic>> {
+    let text: Option<String> = row.get(idx)?;
+    let mut topics = text
+        .unwrap_or_default()
+        .split(',')
+        .filter(|t| !t.is_empty())
+        .map(|t| salon_core::Topic::from_code(t).ok_or_else(|| conversion(idx, "topic")))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    topics.sort();
+    Ok(topics)
+}
+
 pub(crate) fn date(row: &Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
     let text: String = row.get(idx)?;
     NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| conversion(idx, "date"))

@@ -20,7 +20,7 @@ use salon_core::{parse_date, CoreError, Route, Topic};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
-use crate::rows::{code, date, date_text, opt_date};
+use crate::rows::{code, date, date_text, opt_date, topics};
 use crate::vault::Store;
 
 /// Results per page when the query does not say.
@@ -264,22 +264,7 @@ struct Found {
 }
 
 fn found_from(row: &Row<'_>) -> rusqlite::Result<Found> {
-    let topics: Option<String> = row.get(7)?;
-    let mut topics = topics
-        .unwrap_or_default()
-        .split(',')
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            Topic::from_code(t).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    7,
-                    rusqlite::types::Type::Text,
-                    "not a topic".into(),
-                )
-            })
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    topics.sort();
+    let topics = topics(row, 7)?;
     Ok(Found {
         hit: SearchHit {
             visit_id: row.get(0)?,

@@ -4,7 +4,7 @@ use rusqlite::{params, OptionalExtension, Row, Transaction};
 use salon_core::{CoreError, Route, Topic, Visit, VisitInput, VisitRecord, VisitStudent};
 
 use crate::error::{Result, StoreError};
-use crate::rows::{code, date, date_text, opt_date, stamp};
+use crate::rows::{code, date, date_text, opt_date, stamp, topics};
 use crate::sessions::load_session;
 use crate::students::insert_new_student;
 use crate::vault::Store;
@@ -18,22 +18,7 @@ const SELECT: &str =
     LEFT JOIN student st ON st.id = v.student_id";
 
 fn visit_from(row: &Row<'_>) -> rusqlite::Result<Visit> {
-    let topics: Option<String> = row.get(7)?;
-    let mut topics = topics
-        .unwrap_or_default()
-        .split(',')
-        .filter(|t| !t.is_empty())
-        .map(|t| {
-            Topic::from_code(t).ok_or_else(|| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    7,
-                    rusqlite::types::Type::Text,
-                    "not a topic".into(),
-                )
-            })
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    topics.sort();
+    let topics = topics(row, 7)?;
     Ok(Visit {
         id: row.get(0)?,
         session_id: row.get(1)?,
