@@ -2,7 +2,7 @@
 // monthly activity report, and backups (write with progress, list, restore into a new installation).
 // Every call goes through api.js, the only module that touches `window.__TAURI__`.
 
-import { invokeCommand, listenEvent } from "./api.js";
+import { appStatus, invokeCommand, listenEvent } from "./api.js";
 
 /** @typedef {import("./api.js").Campus} Campus */
 /** @typedef {import("./api.js").Route} Route */
@@ -115,8 +115,7 @@ export const restoreBackup = (path, secret) => invokeCommand("restore_backup", {
  * @returns {Promise<string|null>} RFC3339 UTC
  */
 export async function lastBackupAt() {
-  const status = /** @type {{lastBackupAt?: string|null}} */ (await invokeCommand("app_status"));
-  return status.lastBackupAt || null;
+  return (await appStatus()).lastBackupAt || null;
 }
 
 /**

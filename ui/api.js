@@ -13,6 +13,7 @@
  * @property {boolean} unlocked
  * @property {Language} language
  * @property {number} idleMinutes
+ * @property {string|null} [lastBackupAt] when the last backup was written (RFC3339 UTC)
  */
 
 /**

@@ -658,6 +658,28 @@ fn compare(held: Option<u32>, revision: u32) -> Outcome {
     }
 }
 
+/// The revision this device's snapshot for (campus, period) holds, if any. `table` and
+/// `period` are this module's own names, never input.
+fn held_revision(
+    tx: &Transaction<'_>,
+    table: &str,
+    period: &str,
+    device: i64,
+    campus: &str,
+    key: &str,
+) -> Result<Option<u32>> {
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT revision FROM {table}
+                 WHERE device_id = ?1 AND campus_code = ?2 AND {period} = ?3"
+            ),
+            params![device, campus, key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
 fn store_day(
     tx: &Transaction<'_>,
     device: i64,
@@ -665,14 +687,7 @@ fn store_day(
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
     let day = d.day.format("%Y-%m-%d").to_string();
-    let held: Option<u32> = tx
-        .query_row(
-            "SELECT revision FROM day_snapshots
-             WHERE device_id = ?1 AND campus_code = ?2 AND day = ?3",
-            params![device, d.campus.as_str(), day],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let held = held_revision(tx, "day_snapshots", "day", device, d.campus.as_str(), &day)?;
     let outcome = compare(held, d.revision);
     if outcome == Outcome::Stored {
         let c = &d.counts;
@@ -711,14 +726,14 @@ fn store_month(
     now: DateTime<Utc>,
 ) -> Result<Outcome> {
     let month = m.month.to_string();
-    let held: Option<u32> = tx
-        .query_row(
-            "SELECT revision FROM month_snapshots
-             WHERE device_id = ?1 AND campus_code = ?2 AND month = ?3",
-            params![device, m.campus.as_str(), month],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let held = held_revision(
+        tx,
+        "month_snapshots",
+        "month",
+        device,
+        m.campus.as_str(),
+        &month,
+    )?;
     let outcome = compare(held, m.revision);
     if outcome == Outcome::Stored {
         let json = serde_json::to_string(m).map_err(|_| HqError::Internal("json"))?;
