@@ -13,7 +13,7 @@ mod support;
 mod webdriver;
 
 use std::ops::Deref;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
@@ -33,10 +33,6 @@ const ADMIN_PASSWORD: &str = "本部の合言葉-2024";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ROUTES: [&str; 5] = ["self", "teacher", "outreach", "appointment", "repeat"];
-
-fn shots_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
-}
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -341,7 +337,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         f.visits
     );
 
-    let browser = Chromium::start(&shots_dir());
+    let browser = Chromium::start(&support::shots_dir());
     let t0 = std::time::Instant::now();
 
     // Not logged in: the dashboard sends the browser to the login form.

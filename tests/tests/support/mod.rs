@@ -3,6 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
+/// Where a run writes its screenshots: `tests/screenshots` of the checkout being tested. Read
+/// when the test runs, not when it was compiled: checkouts that share a build folder share
+/// the test binaries, and the screenshots must land beside the code that was run.
+pub fn shots_dir() -> PathBuf {
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.join("screenshots")
+}
+
 /// Every regular file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();

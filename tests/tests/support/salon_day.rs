@@ -3,18 +3,13 @@
 // Shared by several test binaries; each uses only part of it.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
-
 use chrono::{Datelike, NaiveDate};
 
 use crate::driver::App;
 
 pub const PASSPHRASE: &str = "さくら咲く相談室2025";
 
-/// Where every run writes its screenshots.
-pub fn shots_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots")
-}
+pub use crate::support::shots_dir;
 
 pub fn tokyo_today() -> NaiveDate {
     chrono::Utc::now()
