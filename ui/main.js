@@ -124,6 +124,9 @@ async function leaveCurrent() {
 async function go(name, params = {}) {
   const seq = ++current.seq;
   current.target = name;
+  // Until the new screen is drawn, the one shown is on its way out (assistive technology and
+  // the end-to-end tests wait for this to clear).
+  main.setAttribute("aria-busy", "true");
   await leaveCurrent();
   let view;
   try {
@@ -141,6 +144,7 @@ async function go(name, params = {}) {
   current.view = view;
   drawNav();
   main.replaceChildren(view.el);
+  main.removeAttribute("aria-busy");
   main.scrollTop = 0;
   focusFirst(view.el);
 }

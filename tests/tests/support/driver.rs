@@ -78,10 +78,13 @@ impl App {
         self.web.wait_until(what, probe)
     }
 
+    /// Waits until `screen` is drawn and no navigation is under way (going to the screen
+    /// already shown draws it anew; until then its old buttons are about to go).
     pub fn wait_for_screen(&self, screen: &str) {
         self.wait_until(&format!("screen {screen}"), || {
             let v = self.script(
-                "const s = document.querySelector('[data-testid=\"screen\"]'); return s && s.dataset.screen;",
+                "if (document.querySelector('[aria-busy=\"true\"]')) return null;
+                 const s = document.querySelector('[data-testid=\"screen\"]'); return s && s.dataset.screen;",
                 json!([]),
             );
             (v.as_str() == Some(screen)).then_some(())
