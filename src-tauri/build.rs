@@ -1,64 +1,18 @@
+// The command list is written once, in src/command_list.rs; here only the names are needed.
+macro_rules! command_list {
+    ($($module:ident :: $command:ident : $access:ident),* $(,)?) => {
+        const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+    };
+}
+include!("src/command_list.rs");
+
 fn main() {
+    println!("cargo:rerun-if-changed=src/command_list.rs");
     // Declaring every command generates an `allow-…` permission for each, so the capability
     // file can grant the window exactly these and nothing else.
-    let commands = &[
-        "app_status",
-        "setup",
-        "unlock",
-        "unlock_with_recovery",
-        "lock",
-        "change_passphrase",
-        "reset_passphrase",
-        "touch",
-        "ready_to_close",
-        "set_preferences",
-        "list_campuses",
-        "save_campus",
-        "today",
-        "open_session",
-        "close_session",
-        "list_students",
-        "students_page",
-        "save_student",
-        "get_student",
-        "save_visit",
-        "get_visit",
-        "get_draft",
-        "save_draft",
-        "discard_draft",
-        "hq_status",
-        "enrol",
-        "sync_preview",
-        "sync_now",
-        "sync_log",
-        "book_appointment",
-        "list_appointments",
-        "student_appointments",
-        "mark_appointment_missed",
-        "cancel_appointment",
-        "save_visit_with_care",
-        "outreach_list",
-        "list_follow_ups",
-        "mark_follow_up_done",
-        "path_history",
-        "risk_list",
-        "save_event",
-        "delete_event",
-        "list_events",
-        "teacher_report",
-        "activity_report",
-        "backup_status",
-        "set_backup_folder",
-        "write_backup",
-        "restore_backup",
-        "retention_preview",
-        "set_retention_years",
-        "purge_old_notes",
-        "search_visits",
-    ];
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(commands)),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
     )
     .expect("tauri build step failed");
 }

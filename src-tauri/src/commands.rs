@@ -40,10 +40,17 @@ pub fn app_status(state: State<'_, AppState>) -> Answer<AppStatus> {
     })
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SetupDone {
     recovery_key: String,
+}
+
+/// The recovery key is shown once, to the supporter, and never in a log.
+impl std::fmt::Debug for SetupDone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SetupDone { recovery_key: .. }")
+    }
 }
 
 /// Argon2id takes a noticeable moment by design: run it off the UI thread.
@@ -350,6 +357,16 @@ mod tests {
                 hq_code: None,
             })
             .unwrap()
+    }
+
+    #[test]
+    fn setup_done_never_shows_the_recovery_key_in_debug() {
+        let done = SetupDone {
+            recovery_key: "ABCD-EFGH-JKLM-NPQR".into(),
+        };
+        let shown = format!("{done:?} {done:#?}");
+        assert!(!shown.contains("ABCD"), "{shown}");
+        assert!(serde_json::to_string(&done).unwrap().contains("ABCD-EFGH"));
     }
 
     #[test]

@@ -61,6 +61,8 @@ impl IpcError {
             "bad_body",
             "body_too_large",
             "too_many_attempts",
+            "hq_redirected",
+            "month_total_mismatch",
         ];
         let code = e.code();
         let code = KNOWN
@@ -98,6 +100,7 @@ impl From<StoreError> for IpcError {
             StoreError::WrongPassphrase => "wrong_passphrase",
             StoreError::WrongRecoveryKey => "wrong_recovery_key",
             StoreError::KeyFileDamaged(_) => "key_file_damaged",
+            StoreError::KdfOutOfRange => "key_parameters_unsupported",
             StoreError::SessionClosed => "session_closed",
             StoreError::SessionAlreadyOpen => "session_already_open",
             StoreError::DraftPending => "draft_pending",

@@ -15,10 +15,60 @@ mod sync;
 use std::path::PathBuf;
 
 use salon_store::Vault;
+use tauri::ipc::Invoke;
 use tauri::{Manager, RunEvent, Runtime};
 
 pub use error::IpcError;
 use state::AppState;
+
+/// When a command may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Before the store is unlocked too.
+    AnyTime,
+    /// Only with the store unlocked; otherwise it answers `locked` without running.
+    Unlocked,
+}
+
+macro_rules! command_list {
+    ($($module:ident :: $command:ident : $access:ident),* $(,)?) => {
+        /// Every command the UI can call, and when it may run (`command_list.rs`).
+        pub const COMMANDS: &[(&str, Access)] = &[$((stringify!($command), Access::$access)),*];
+
+        fn handler<R: Runtime>() -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$command),*]
+        }
+    };
+}
+include!("command_list.rs");
+
+/// Whether `command` may run while the store is locked.
+pub fn runs_while_locked(command: &str) -> bool {
+    COMMANDS
+        .iter()
+        .any(|(name, access)| *name == command && *access == Access::AnyTime)
+}
+
+/// Answers `locked` for every command that needs the store while it is locked, before the
+/// command runs: nothing it would do (spend an enrolment code, change a setting, create a
+/// folder) happens.
+fn gate<R: Runtime>(
+    handler: impl Fn(Invoke<R>) -> bool + Send + Sync + 'static,
+) -> impl Fn(Invoke<R>) -> bool + Send + Sync + 'static {
+    move |invoke| {
+        // No state yet (before setup) is locked too.
+        let locked = !invoke
+            .message
+            .webview_ref()
+            .try_state::<AppState>()
+            .is_some_and(|s| s.is_unlocked());
+        if locked && !runs_while_locked(invoke.message.command()) {
+            invoke.resolver.reject(IpcError::locked());
+            return true;
+        }
+        handler(invoke)
+    }
+}
 
 /// Overrides where the data folder is (tests, or a supporter keeping it on another disk).
 pub const DATA_DIR_ENV: &str = "CAREER_SALON_DATA_DIR";
@@ -36,61 +86,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             Ok(())
         })
         .on_window_event(closing::on_window_event)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_status,
-            commands::setup,
-            commands::unlock,
-            commands::unlock_with_recovery,
-            commands::lock,
-            commands::change_passphrase,
-            commands::reset_passphrase,
-            commands::touch,
-            commands::ready_to_close,
-            commands::set_preferences,
-            commands::list_campuses,
-            commands::save_campus,
-            commands::today,
-            commands::open_session,
-            commands::close_session,
-            commands::list_students,
-            commands::students_page,
-            commands::save_student,
-            commands::get_student,
-            commands::save_visit,
-            commands::get_visit,
-            commands::get_draft,
-            commands::save_draft,
-            commands::discard_draft,
-            sync::hq_status,
-            sync::enrol,
-            sync::sync_preview,
-            sync::sync_now,
-            sync::sync_log,
-            care::book_appointment,
-            care::list_appointments,
-            care::student_appointments,
-            care::mark_appointment_missed,
-            care::cancel_appointment,
-            care::save_visit_with_care,
-            care::outreach_list,
-            care::list_follow_ups,
-            care::mark_follow_up_done,
-            care::path_history,
-            care::risk_list,
-            care::save_event,
-            care::delete_event,
-            care::list_events,
-            reports::teacher_report,
-            reports::activity_report,
-            reports::backup_status,
-            reports::set_backup_folder,
-            reports::write_backup,
-            reports::restore_backup,
-            retention::retention_preview,
-            retention::set_retention_years,
-            retention::purge_old_notes,
-            search::search_visits,
-        ])
+        .invoke_handler(gate(handler()))
 }
 
 fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {

@@ -1,7 +1,7 @@
 //! What the shell holds between commands: the vault, the open store (or none: locked), the
 //! preferences and when the supporter last did something.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use salon_store::{Store, Vault};
@@ -68,15 +68,23 @@ impl AppState {
         Ok(next)
     }
 
+    /// The slot of the open store, even after a command panicked while holding it: a poisoned
+    /// lock must never hide an open store from `lock()` or `is_unlocked()`. (A panicking
+    /// command's transaction has rolled back when its guard was dropped.)
+    fn store_slot(&self) -> MutexGuard<'_, Option<Store>> {
+        self.store.lock().unwrap_or_else(|poisoned| {
+            self.store.clear_poison();
+            poisoned.into_inner()
+        })
+    }
+
     pub fn is_unlocked(&self) -> bool {
-        self.store.lock().map(|s| s.is_some()).unwrap_or(false)
+        self.store_slot().is_some()
     }
 
     /// Keeps an unlocked store and counts this as activity.
     pub fn put_store(&self, store: Store) {
-        if let Ok(mut slot) = self.store.lock() {
-            *slot = Some(store);
-        }
+        *self.store_slot() = Some(store);
         self.touch();
     }
 
@@ -95,17 +103,14 @@ impl AppState {
         &self,
         f: impl FnOnce(&mut Store) -> Result<T, IpcError>,
     ) -> Result<T, IpcError> {
-        let mut slot = self
-            .store
-            .lock()
-            .map_err(|_| IpcError::internal("state poisoned"))?;
+        let mut slot = self.store_slot();
         let store = slot.as_mut().ok_or_else(IpcError::locked)?;
         f(store)
     }
 
-    /// Closes the database and forgets its key. Returns whether it was unlocked.
+    /// Closes the database and forgets its key, always. Returns whether it was unlocked.
     pub fn lock(&self) -> bool {
-        let taken = self.store.lock().ok().and_then(|mut slot| slot.take());
+        let taken = self.store_slot().take();
         match taken {
             Some(store) => {
                 if let Err(e) = store.close() {
@@ -144,5 +149,35 @@ impl AppState {
     pub fn idle_limit(&self) -> Duration {
         let minutes = self.prefs.lock().map(|p| p.idle_minutes).unwrap_or(5);
         Duration::from_secs(u64::from(minutes) * 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASS: &str = "さくら咲くキャンパス2025";
+
+    #[test]
+    fn a_command_that_panicked_holding_the_store_cannot_keep_it_unlocked() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(dir.path());
+        let (store, _) = vault.create(PASS, PASS).unwrap();
+        let state = AppState::new(vault);
+        state.put_store(store);
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _ = state.with_store(|_| -> Result<(), IpcError> { panic!("a bug") });
+        }));
+        assert!(panicked.is_err());
+        assert!(state.is_unlocked(), "the store is still open and says so");
+        assert!(state.lock(), "locking closes it");
+        assert!(!state.is_unlocked());
+        assert_eq!(
+            state.with_store(|_| Ok(())).unwrap_err(),
+            IpcError::locked()
+        );
+        // The database was closed: its WAL was folded back, so no -wal file is left behind.
+        let wal = dir.path().join(format!("{}-wal", salon_store::DB_FILE));
+        assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
     }
 }

@@ -355,6 +355,19 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     browser.find("figure-schools");
     assert_eq!(browser.text_css("h1"), "ダッシュボード");
     assert!(browser.text_css("header").contains(ADMIN));
+    // Over plain http://127.0.0.1 the browser keeps the Secure, __Host- session cookie.
+    let cookies = browser.get("/cookie");
+    let session = cookies
+        .as_array()
+        .expect("cookies")
+        .iter()
+        .find(|c| c["name"] == "__Host-hq_session")
+        .unwrap_or_else(|| panic!("no session cookie: {cookies}"));
+    assert_eq!(
+        (&session["secure"], &session["httpOnly"], &session["sameSite"]),
+        (&json!(true), &json!(true), &json!("Strict")),
+        "{session}"
+    );
 
     // The 年度 chosen in the filter, as an admin would.
     browser.click_css("form.filter select[name=\"fy\"] option[value=\"2024\"]");

@@ -113,7 +113,9 @@ impl SuppressionRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonthBreakdown {
-    /// Visits by route; the cells add up to the month's visits, which are sent exactly.
+    /// The month's visits, exact (the sum of its days' visits): the total of `by_route`.
+    pub visits: u32,
+    /// Visits by route; the cells add up to `visits`.
     pub by_route: Vec<Cell<Route>>,
     /// Visits by topic; a visit can have several topics, so the cells have no known total.
     pub by_topic: Vec<Cell<Topic>>,
@@ -142,6 +144,7 @@ pub fn month_breakdown(
         .collect();
     let paths = tally(&decided, decisions.iter().copied());
     MonthBreakdown {
+        visits: visits.len() as u32,
         by_route: suppress_with_total(&routes, |_| rule.k),
         by_topic: suppress_each(&topics, |t| rule.k_for_topic(t)),
         by_format: exact(&formats),

@@ -8,7 +8,7 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum HqError {
-    #[error("the request must carry the header x-salon-api-version: 1")]
+    #[error("the request must carry the header x-salon-api-version with this server's version")]
     ApiVersion,
     #[error("the request body is larger than the server accepts")]
     BodyTooLarge,
@@ -40,6 +40,8 @@ pub enum HqError {
     NotFound,
     #[error("too many failed attempts from this address; wait and try again later")]
     TooManyAttempts { retry_after_secs: i64 },
+    #[error("a total of the stored figures is too large to be true")]
+    ImpossibleTotal,
     #[error("storage error")]
     Storage(#[from] rusqlite::Error),
     #[error("internal error")]
@@ -65,6 +67,7 @@ impl HqError {
             HqError::AlreadyExists(_) => "already_exists",
             HqError::NotFound => "not_found",
             HqError::TooManyAttempts { .. } => "too_many_attempts",
+            HqError::ImpossibleTotal => "impossible_total",
             HqError::Storage(_) => "storage",
             HqError::Internal(_) => "internal",
         }
@@ -86,7 +89,9 @@ impl HqError {
             HqError::LoginRequired => StatusCode::SEE_OTHER,
             HqError::NotFound => StatusCode::NOT_FOUND,
             HqError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            HqError::Storage(_) | HqError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            HqError::ImpossibleTotal | HqError::Storage(_) | HqError::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 

@@ -8,10 +8,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use salon_core::counts::{Cell, DayCounts, SuppressionRule};
 use salon_core::{Route, Topic};
-use salon_protocol::{Month, MonthSnapshot, Upload};
+use salon_protocol::{rule, Month, MonthSnapshot, Upload};
 
 use crate::error::{HqError, Result};
-use crate::store::{Store, Target};
+use crate::store::{HeldMonth, Store, Target};
 
 /// The 年度 a day belongs to: April 2024 to March 2025 is 2024年度.
 pub fn fiscal_year_of(day: NaiveDate) -> i32 {
@@ -84,7 +84,7 @@ pub fn next_month(m: Month) -> Month {
 }
 
 /// A breakdown's cells in the canonical code order; `None` is 秘匿.
-pub type Cells = Vec<Option<u32>>;
+pub type Cells = Vec<Option<u64>>;
 
 /// One campus and month.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,28 +122,45 @@ pub fn percent_of(value: u64, target: u32) -> Option<u64> {
     (target > 0).then(|| (value * 200 + target as u64) / (2 * target as u64))
 }
 
-/// Adds one device's cells into a campus's: a hidden cell anywhere hides the sum.
-fn add_cells<C: Copy>(into: &mut Option<Cells>, cells: &[Cell<C>]) {
+/// Adds one device's cells into a campus's: a hidden cell anywhere hides the sum. Sums are
+/// u64; one that still overflows cannot be true and is an error, never a wrap or a clamp.
+fn add_cells<C: Copy>(into: &mut Option<Cells>, cells: &[Cell<C>]) -> Result<()> {
     let sum = match into.take() {
-        None => cells.iter().map(|c| c.count).collect(),
+        None => cells.iter().map(|c| c.count.map(u64::from)).collect(),
         Some(held) => held
             .iter()
             .zip(cells)
-            .map(|(a, c)| Some((*a)? + c.count?))
-            .collect(),
+            .map(|(a, c)| match (*a, c.count) {
+                (Some(a), Some(c)) => a
+                    .checked_add(u64::from(c))
+                    .map(Some)
+                    .ok_or(HqError::ImpossibleTotal),
+                _ => Ok(None),
+            })
+            .collect::<Result<Cells>>()?,
     };
     *into = Some(sum);
+    Ok(())
 }
 
-/// A snapshot that no longer passes the protocol's check under the rule in force is shown with
-/// every cell hidden.
-fn checked(mut snap: MonthSnapshot, rule: &SuppressionRule) -> MonthSnapshot {
+/// A snapshot is shown only if it passes the protocol's check under the rule in force and its
+/// stated visits are those of the same device's days held for that campus and month; otherwise
+/// every route and topic cell is shown hidden. (A stated total that is not the days' would let
+/// subtraction reveal hidden cells; days and month of one correction may arrive apart, and in
+/// between the month stays hidden.)
+fn checked(held: HeldMonth, rule: &SuppressionRule) -> MonthSnapshot {
+    let HeldMonth {
+        mut snapshot,
+        visits_in_days,
+    } = held;
     let upload = Upload {
         days: Vec::new(),
-        months: vec![snap.clone()],
+        months: vec![snapshot.clone()],
     };
-    if upload.check(rule).is_err() {
-        let b = &mut snap.breakdown;
+    let consistent = upload.check(rule).is_ok()
+        && rule::check_month_total(&snapshot.breakdown, visits_in_days).is_ok();
+    if !consistent {
+        let b = &mut snapshot.breakdown;
         b.by_route = Route::ALL
             .iter()
             .map(|&code| Cell { code, count: None })
@@ -153,7 +170,7 @@ fn checked(mut snap: MonthSnapshot, rule: &SuppressionRule) -> MonthSnapshot {
             .map(|&code| Cell { code, count: None })
             .collect();
     }
-    snap
+    snapshot
 }
 
 pub fn compute(store: &Store, period: Period) -> Result<Figures> {
@@ -183,14 +200,14 @@ pub fn compute(store: &Store, period: Period) -> Result<Figures> {
             .or_insert_with(|| blank(&t.campus, t.month));
         row.counts = t.counts;
     }
-    for snap in store.month_snapshots(period.from, period.to)? {
-        let snap = checked(snap, &rule);
+    for held in store.month_snapshots(period.from, period.to)? {
+        let snap = checked(held, &rule);
         let campus = snap.campus.as_str().to_owned();
         let row = rows
             .entry((campus.clone(), snap.month))
             .or_insert_with(|| blank(&campus, snap.month));
-        add_cells(&mut row.by_route, &snap.breakdown.by_route);
-        add_cells(&mut row.by_topic, &snap.breakdown.by_topic);
+        add_cells(&mut row.by_route, &snap.breakdown.by_route)?;
+        add_cells(&mut row.by_topic, &snap.breakdown.by_topic)?;
     }
     let rows: Vec<CampusMonth> = rows.into_values().collect();
 
@@ -266,8 +283,27 @@ mod tests {
                 count: Some(7),
             },
         ];
-        add_cells(&mut into, &a);
-        add_cells(&mut into, &b);
+        add_cells(&mut into, &a).unwrap();
+        add_cells(&mut into, &b).unwrap();
         assert_eq!(into, Some(vec![Some(11), None]));
+    }
+
+    #[test]
+    fn a_sum_past_u64_is_an_error_not_a_wrap() {
+        let max = [Cell {
+            code: Route::SelfReferred,
+            count: Some(u32::MAX),
+        }];
+        let mut into = Some(vec![Some(u64::MAX - 1)]);
+        assert!(matches!(
+            add_cells(&mut into, &max),
+            Err(HqError::ImpossibleTotal)
+        ));
+        // Many devices of u32::MAX each add up in u64 without loss.
+        let mut into = None;
+        for _ in 0..3 {
+            add_cells(&mut into, &max).unwrap();
+        }
+        assert_eq!(into, Some(vec![Some(3 * u64::from(u32::MAX))]));
     }
 }

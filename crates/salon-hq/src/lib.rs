@@ -88,8 +88,6 @@ impl Clock {
 pub struct AppState {
     pub store: Arc<Store>,
     pub log: LogSink,
-    /// Whether the session cookie carries `Secure` (set it when served behind HTTPS).
-    pub secure_cookie: bool,
     /// Failed logins and enrolments, for brute-force protection.
     pub throttle: Arc<Throttle>,
     pub clock: Clock,
@@ -100,7 +98,6 @@ impl AppState {
         AppState {
             store: Arc::new(store),
             log: LogSink::Stderr,
-            secure_cookie: false,
             throttle: Arc::default(),
             clock: Clock::System,
         }
@@ -137,9 +134,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
+        // A proxy that appends its own header line puts the address it saw last.
         let forwarded = parts
             .headers
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok());
         Ok(Peer(client_address(peer, forwarded)))
     }

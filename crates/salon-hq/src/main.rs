@@ -34,9 +34,6 @@ enum Command {
         /// Address to listen on; loopback by default (put a TLS proxy in front to expose it).
         #[arg(long, env = "SALON_HQ_ADDR", default_value = "127.0.0.1:8700")]
         addr: SocketAddr,
-        /// Mark the session cookie Secure (set when the server is reached over HTTPS).
-        #[arg(long, env = "SALON_HQ_SECURE_COOKIE")]
-        secure_cookie: bool,
     },
     /// First set-up and scripting.
     #[command(subcommand)]
@@ -211,9 +208,8 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(db: &Path, addr: SocketAddr, secure_cookie: bool) -> anyhow::Result<()> {
-    let mut state = AppState::new(open(db)?);
-    state.secure_cookie = secure_cookie;
+async fn serve(db: &Path, addr: SocketAddr) -> anyhow::Result<()> {
+    let state = AppState::new(open(db)?);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -253,10 +249,7 @@ async fn shutdown() {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve {
-            addr,
-            secure_cookie,
-        } => serve(&cli.db, addr, secure_cookie).await,
+        Command::Serve { addr } => serve(&cli.db, addr).await,
         Command::Admin(cmd) => {
             let db = cli.db.clone();
             tokio::task::spawn_blocking(move || admin(&db, cmd)).await?

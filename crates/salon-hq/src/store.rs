@@ -10,17 +10,24 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_core::counts::{DayCounts, SuppressionRule};
 use salon_protocol::{
-    CampusCode, DeviceConfig, Enrolment, EnrolmentCode, Month, MonthSnapshot, Receipt, Upload,
+    CampusCode, DeviceConfig, DeviceToken, Enrolment, EnrolmentCode, Month, MonthSnapshot, Receipt,
+    Upload,
 };
 
 use crate::error::{HqError, Result};
 use crate::secret;
 
 /// Every migration, in order. Never edit or reorder one that has shipped: append a new one.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_initial",
-    include_str!("../migrations/0001_initial.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_month_visits",
+        include_str!("../migrations/0002_month_visits.sql"),
+    ),
+];
 
 /// How long an enrolment code is valid after it is issued.
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
@@ -437,7 +444,7 @@ impl Store {
         }
         tx.commit()?;
         Ok(Enrolment {
-            token,
+            token: DeviceToken::new(token),
             campuses: codes,
             rule,
         })
@@ -582,8 +589,11 @@ impl Store {
                     to.format("%Y-%m-%d").to_string()
                 ],
                 |r| {
+                    // A month's sum past u32 cannot be true: an error, never a clamp.
                     let n = |i: usize| -> rusqlite::Result<u32> {
-                        Ok(u32::try_from(r.get::<_, i64>(i)?).unwrap_or(u32::MAX))
+                        let sum = r.get::<_, i64>(i)?;
+                        u32::try_from(sum)
+                            .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(i, sum))
                     };
                     Ok((
                         r.get::<_, String>(0)?,
@@ -616,22 +626,40 @@ impl Store {
     }
 
     /// Each device's latest month snapshot for the months `from..=to`, as stored (the caller
-    /// checks each again under the rule in force before showing it).
-    pub fn month_snapshots(&self, from: Month, to: Month) -> Result<Vec<MonthSnapshot>> {
+    /// checks each again under the rule in force before showing it), with the visits of the
+    /// same device's days held for that campus and month.
+    pub fn month_snapshots(&self, from: Month, to: Month) -> Result<Vec<HeldMonth>> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
-            "SELECT snapshot FROM month_snapshots WHERE month >= ?1 AND month <= ?2
-             ORDER BY campus_code, month, device_id",
+            "SELECT m.snapshot,
+                    (SELECT COALESCE(SUM(d.visits), 0) FROM day_snapshots d
+                     WHERE d.device_id = m.device_id AND d.campus_code = m.campus_code
+                       AND substr(d.day, 1, 7) = m.month)
+             FROM month_snapshots m WHERE m.month >= ?1 AND m.month <= ?2
+             ORDER BY m.campus_code, m.month, m.device_id",
         )?;
         let rows = stmt
             .query_map(params![from.to_string(), to.to_string()], |r| {
-                r.get::<_, String>(0)
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         rows.iter()
-            .map(|s| serde_json::from_str(s).map_err(|_| HqError::Internal("stored snapshot")))
+            .map(|(s, visits)| {
+                Ok(HeldMonth {
+                    snapshot: serde_json::from_str(s)
+                        .map_err(|_| HqError::Internal("stored snapshot"))?,
+                    visits_in_days: u64::try_from(*visits).map_err(|_| HqError::ImpossibleTotal)?,
+                })
+            })
             .collect()
     }
+}
+
+/// A device's month snapshot as held, beside the visits of that device's days of the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldMonth {
+    pub snapshot: MonthSnapshot,
+    pub visits_in_days: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -807,6 +835,48 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_snapshots_held_from_version_1_get_the_visits_of_their_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hq.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute_batch(
+                "INSERT INTO campuses VALUES ('C-012', '柏', 0);
+                 INSERT INTO devices VALUES (1, x'00', '山田', 0, NULL);
+                 INSERT INTO day_snapshots VALUES
+                   (1, 'C-012', '2025-02-18', 1, 1, 180, 7, 5, 1, 0, 0, 0, 0, 0, 0),
+                   (1, 'C-012', '2025-02-25', 1, 1, 180, 9, 6, 1, 0, 0, 0, 0, 0, 0),
+                   (1, 'C-012', '2025-03-04', 1, 1, 180, 4, 4, 1, 0, 0, 0, 0, 0, 0);",
+            )
+            .unwrap();
+            let breakdown = serde_json::json!({
+                "byRoute": salon_core::Route::ALL.iter().map(|r| serde_json::json!({"code": r.code(), "count": null})).collect::<Vec<_>>(),
+                "byTopic": salon_core::Topic::ALL.iter().map(|t| serde_json::json!({"code": t.code(), "count": null})).collect::<Vec<_>>(),
+                "byFormat": salon_core::Format::ALL.iter().map(|f| serde_json::json!({"code": f.code(), "count": 0})).collect::<Vec<_>>(),
+                "pathDecisions": salon_core::PathStatus::ALL.iter().filter(|p| p.is_decided()).map(|p| serde_json::json!({"code": p.code(), "count": 0})).collect::<Vec<_>>(),
+            });
+            let v1 = serde_json::json!({
+                "campus": "C-012", "month": "2025-02", "revision": 1,
+                "rule": {"k": 5, "sensitiveK": 10}, "breakdown": breakdown,
+            });
+            conn.execute(
+                "INSERT INTO month_snapshots VALUES (1, 'C-012', '2025-02', 1, ?1, 0)",
+                [v1.to_string()],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        let feb = Month::parse("2025-02").unwrap();
+        let held = store.month_snapshots(feb, feb).unwrap();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held[0].snapshot.breakdown.visits, 16);
+        assert_eq!(held[0].visits_in_days, 16);
+    }
 
     #[test]
     fn an_empty_database_migrates_to_the_latest_version_and_reopens() {

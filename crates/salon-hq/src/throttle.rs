@@ -1,9 +1,12 @@
 //! Brute-force protection: failed logins and enrolments are counted in memory, per admin name
 //! and per client address, and a key with too many recent failures is refused for a while.
 //!
-//! - Login: 5 failures for one admin name within 15 minutes lock that name for 15 minutes;
-//!   20 failures from one client address within 15 minutes lock that address for 15 minutes.
-//!   While locked, the password is not even checked, so a right guess gains nothing.
+//! - Login: 5 failures for one admin name from one client address within 15 minutes lock that
+//!   name for that address for 15 minutes; 20 failures from one client address within 15
+//!   minutes lock that address for 15 minutes. While locked, the password is not even
+//!   checked, so a right guess gains nothing. The name is counted per address so that a
+//!   stranger cannot lock the real admin out: the owner logging in from elsewhere is not
+//!   refused. (Served without client addresses, the name alone is counted.)
 //! - Enrolment: 10 refused codes from one client address within 15 minutes lock that address
 //!   for 15 minutes.
 //!
@@ -53,15 +56,15 @@ pub const MAX_KEYS: usize = 10_000;
 /// What is counted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Key {
-    /// An admin name as the store looks it up (trimmed), hashed.
-    LoginName(Vec<u8>),
+    /// An admin name as the store looks it up (trimmed), hashed, from one client address.
+    LoginName(Vec<u8>, Option<IpAddr>),
     LoginPeer(IpAddr),
     EnrolPeer(IpAddr),
 }
 
 impl Key {
-    pub(crate) fn login_name(name: &str) -> Key {
-        Key::LoginName(secret::sha256(name.trim().as_bytes()))
+    pub(crate) fn login_name(name: &str, from: Option<IpAddr>) -> Key {
+        Key::LoginName(secret::sha256(name.trim().as_bytes()), from.map(peer))
     }
 
     pub(crate) fn login_peer(ip: IpAddr) -> Key {
@@ -74,7 +77,7 @@ impl Key {
 
     fn limit(&self) -> Limit {
         match self {
-            Key::LoginName(_) => LOGIN_PER_NAME,
+            Key::LoginName(..) => LOGIN_PER_NAME,
             Key::LoginPeer(_) => LOGIN_PER_PEER,
             Key::EnrolPeer(_) => ENROL_PER_PEER,
         }
@@ -82,7 +85,7 @@ impl Key {
 
     /// A success forgives the earlier failures of an admin name, not those of an address.
     fn reset_on_success(&self) -> bool {
-        matches!(self, Key::LoginName(_))
+        matches!(self, Key::LoginName(..))
     }
 }
 
@@ -337,7 +340,7 @@ mod tests {
     #[test]
     fn five_failures_lock_a_name_for_fifteen_minutes() {
         let t = Arc::new(Throttle::default());
-        let name = || vec![Key::login_name("admin")];
+        let name = || vec![Key::login_name("admin", None)];
         for i in 0..5 {
             t.begin(name(), t0() + mins(i))
                 .unwrap()
@@ -347,9 +350,9 @@ mod tests {
         assert_eq!(r.retry_after_secs, 15 * 60 - 60);
         // Whitespace around the name is the same name to the store, so to the throttle.
         assert!(t
-            .begin(vec![Key::login_name(" admin ")], t0() + mins(5))
+            .begin(vec![Key::login_name(" admin ", None)], t0() + mins(5))
             .is_err());
-        t.begin(vec![Key::login_name("other")], t0() + mins(5))
+        t.begin(vec![Key::login_name("other", None)], t0() + mins(5))
             .unwrap()
             .abandon();
         assert!(t
@@ -365,7 +368,7 @@ mod tests {
     fn failures_outside_the_window_do_not_count_and_success_forgives_a_name_only() {
         let t = Arc::new(Throttle::default());
         let ip: IpAddr = "192.0.2.7".parse().unwrap();
-        let keys = || vec![Key::login_name("admin"), Key::login_peer(ip)];
+        let keys = || vec![Key::login_name("admin", None), Key::login_peer(ip)];
         for i in 0..4 {
             t.begin(keys(), t0() + mins(i))
                 .unwrap()
@@ -386,7 +389,7 @@ mod tests {
         }
         t.begin(keys(), t0()).unwrap().succeeded(t0());
         let map = t.lock();
-        assert!(!map.contains_key(&Key::login_name("admin")));
+        assert!(!map.contains_key(&Key::login_name("admin", None)));
         assert_eq!(
             map[&Key::login_peer(ip)].failures.len(),
             4,
@@ -397,13 +400,15 @@ mod tests {
     #[test]
     fn attempts_running_at_once_count_before_they_finish() {
         let t = Arc::new(Throttle::default());
-        let key = || vec![Key::login_name("admin")];
+        let key = || vec![Key::login_name("admin", None)];
         let running: Vec<Attempt> = (0..5).map(|_| t.begin(key(), t0()).unwrap()).collect();
         assert!(t.begin(key(), t0()).is_err());
         for a in running {
             drop(a); // unfinished counts as failed
         }
-        assert!(t.lock()[&Key::login_name("admin")].locked_until.is_some());
+        assert!(t.lock()[&Key::login_name("admin", None)]
+            .locked_until
+            .is_some());
         // A malformed request is not a guess.
         let t = Arc::new(Throttle::default());
         t.begin(key(), t0()).unwrap().abandon();
@@ -426,19 +431,19 @@ mod tests {
     #[test]
     fn the_number_of_keys_is_capped_and_locked_keys_are_kept_longest() {
         let t = Arc::new(Throttle::with_max_keys(100));
-        let locked = || vec![Key::login_name("locked")];
+        let locked = || vec![Key::login_name("locked", None)];
         for _ in 0..5 {
             t.begin(locked(), t0()).unwrap().failed(t0());
         }
         for i in 0..1_000 {
             let now = t0() + Duration::milliseconds(i);
-            t.begin(vec![Key::login_name(&format!("n{i}"))], now)
+            t.begin(vec![Key::login_name(&format!("n{i}"), None)], now)
                 .unwrap()
                 .failed(now);
             assert!(t.tracked_keys() <= 100);
         }
         assert!(t.begin(locked(), t0() + mins(1)).is_err());
         // The most recent keys are still counted.
-        assert!(t.lock().contains_key(&Key::login_name("n999")));
+        assert!(t.lock().contains_key(&Key::login_name("n999", None)));
     }
 }

@@ -76,15 +76,23 @@ async fn css() -> Response {
 
 // ---- sessions ----
 
-fn cookie_name(state: &AppState) -> &'static str {
-    if state.secure_cookie {
-        "__Host-hq_session"
-    } else {
-        "hq_session"
-    }
+/// The admin session. Always `Secure` (browsers keep Secure cookies for http://127.0.0.1 and
+/// http://localhost too), and `__Host-`, so no other host or path can set or shadow it.
+const SESSION_COOKIE: &str = "__Host-hq_session";
+/// The login form's nonce, set with the form: a login POST must carry the token derived from
+/// it, so another site cannot log a browser in to an account of its choosing (login CSRF).
+const LOGIN_COOKIE: &str = "__Host-hq_login";
+/// How long a login form stays usable.
+const LOGIN_FORM_SECS: i64 = 60 * 60;
+
+fn set_cookie(name: &str, value: &str, max_age: i64) -> Result<HeaderValue> {
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}"
+    ))
+    .map_err(|_| HqError::Internal("cookie"))
 }
 
-fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -98,7 +106,7 @@ fn session_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The logged-in admin and the session id, or `LoginRequired` (a redirect to /login).
 async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(AdminSession, String)> {
-    let sid = session_cookie(headers, cookie_name(state)).ok_or(HqError::LoginRequired)?;
+    let sid = cookie(headers, SESSION_COOKIE).ok_or(HqError::LoginRequired)?;
     let lookup = sid.clone();
     let now = state.now();
     let session = state
@@ -181,7 +189,7 @@ fn decode(raw: &[u8]) -> String {
 
 // ---- login ----
 
-fn login_page(message: Option<&str>) -> String {
+fn login_page(message: Option<&str>, csrf: &str) -> String {
     let msg = message
         .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(m)))
         .unwrap_or_default();
@@ -190,45 +198,78 @@ fn login_page(message: Option<&str>) -> String {
         "",
         &format!(
             "{msg}<form class=\"stack\" method=\"post\" action=\"/login\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
              <label>名前<input name=\"name\" autocomplete=\"username\" required></label>\
              <label>パスワード<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-             <button type=\"submit\">ログイン</button></form>"
+             <button type=\"submit\">ログイン</button></form>",
+            esc(csrf)
         ),
     )
 }
 
-async fn login_form() -> Html<String> {
-    Html(login_page(None))
+/// The login page with a fresh form nonce in its cookie, answered with `status`.
+fn login_response(status: StatusCode, message: Option<&str>) -> Result<Response> {
+    let nonce = secret::new_token()?;
+    let mut res = (
+        status,
+        Html(login_page(message, &secret::csrf_token(&nonce))),
+    )
+        .into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        set_cookie(LOGIN_COOKIE, &nonce, LOGIN_FORM_SECS)?,
+    );
+    Ok(res)
+}
+
+async fn login_form() -> Result<Response> {
+    login_response(StatusCode::OK, None)
+}
+
+/// Whether the login form was the one this server handed to this browser.
+fn login_form_is_ours(headers: &HeaderMap, form: &Form) -> bool {
+    let Some(nonce) = cookie(headers, LOGIN_COOKIE) else {
+        return false;
+    };
+    let sent = form.get("csrf").unwrap_or_default();
+    secret::constant_time_eq(sent.as_bytes(), secret::csrf_token(&nonce).as_bytes())
 }
 
 const TOO_MANY_LOGINS: &str =
     "ログインの試行が多すぎます。15分ほど待ってから、もう一度お試しください。";
 
-fn too_many_logins(refused: Refused) -> Response {
-    let mut res = (
-        StatusCode::TOO_MANY_REQUESTS,
-        Html(login_page(Some(TOO_MANY_LOGINS))),
-    )
-        .into_response();
+fn too_many_logins(refused: Refused) -> Result<Response> {
+    let mut res = login_response(StatusCode::TOO_MANY_REQUESTS, Some(TOO_MANY_LOGINS))?;
     res.headers_mut().insert(
         header::RETRY_AFTER,
         HeaderValue::from(refused.retry_after_secs.max(1)),
     );
-    res
+    Ok(res)
 }
 
 /// Checks the password, unless the name or the client's address has failed too often lately
 /// (see `throttle`): then the answer is 429 whatever the password. The name and password are
 /// never logged.
-async fn login(State(state): State<AppState>, Peer(peer): Peer, body: Bytes) -> Result<Response> {
+async fn login(
+    State(state): State<AppState>,
+    Peer(peer): Peer,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
     let form = Form::parse(&body);
+    if !login_form_is_ours(&headers, &form) {
+        return login_response(
+            StatusCode::FORBIDDEN,
+            Some("ログイン画面の有効期限が切れました。もう一度入力してください。"),
+        );
+    }
     let name = form.get("name").unwrap_or_default().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
-    let mut keys = vec![Key::login_name(&name)];
+    let mut keys = vec![Key::login_name(&name, peer)];
     keys.extend(peer.map(Key::login_peer));
     let attempt = match state.throttle.begin(keys, state.now()) {
         Ok(a) => a,
-        Err(refused) => return Ok(too_many_logins(refused)),
+        Err(refused) => return too_many_logins(refused),
     };
     let now = state.now();
     let sid = match state
@@ -243,20 +284,19 @@ async fn login(State(state): State<AppState>, Peer(peer): Peer, body: Bytes) -> 
     };
     let Some(sid) = sid else {
         attempt.failed(state.now());
-        let page = login_page(Some("名前またはパスワードが違います。"));
-        return Ok((StatusCode::UNAUTHORIZED, Html(page)).into_response());
+        return login_response(
+            StatusCode::UNAUTHORIZED,
+            Some("名前またはパスワードが違います。"),
+        );
     };
     attempt.succeeded(state.now());
-    let secure = if state.secure_cookie { "; Secure" } else { "" };
-    let cookie = format!(
-        "{}={sid}; Path=/; HttpOnly; SameSite=Strict; Max-Age={SESSION_LIFETIME_SECS}{secure}",
-        cookie_name(&state)
-    );
     let mut res = Redirect::to("/").into_response();
-    res.headers_mut().insert(
+    let h = res.headers_mut();
+    h.append(
         header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|_| HqError::Internal("cookie"))?,
+        set_cookie(SESSION_COOKIE, &sid, SESSION_LIFETIME_SECS)?,
     );
+    h.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0)?);
     Ok(res)
 }
 
@@ -269,15 +309,8 @@ async fn logout(
     check_csrf(&Form::parse(&body), &sid)?;
     state.blocking(move |s| s.logout(&sid)).await?;
     let mut res = Redirect::to("/login").into_response();
-    let cookie = format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
-        cookie_name(&state),
-        if state.secure_cookie { "; Secure" } else { "" }
-    );
-    res.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(|_| HqError::Internal("cookie"))?,
-    );
+    res.headers_mut()
+        .insert(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0)?);
     Ok(res)
 }
 

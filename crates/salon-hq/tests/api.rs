@@ -28,7 +28,7 @@ fn figures(hq: &Hq) -> (u64, u64, u64) {
 async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refused() {
     let hq = Hq::new();
     let token = hq.enrol(&["C-012"]).await;
-    for version in [None, Some("2"), Some("v1"), Some("")] {
+    for version in [None, Some("1"), Some("3"), Some("v2"), Some("")] {
         let mut b = axum::http::Request::builder()
             .method("POST")
             .uri("/api/v1/upload")
@@ -41,7 +41,7 @@ async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refu
         let a = hq.send(b.body(Body::from(body)).unwrap()).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{version:?}");
         assert_eq!(a.error().code, "api_version");
-        assert_eq!(a.headers[API_VERSION_HEADER], "1");
+        assert_eq!(a.headers[API_VERSION_HEADER], "2");
     }
     assert_eq!(hq.stored(), (0, 0, 0));
     let a = hq
@@ -53,7 +53,7 @@ async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refu
         )
         .await;
     assert_eq!(a.status, StatusCode::OK);
-    assert_eq!(a.headers[API_VERSION_HEADER], "1");
+    assert_eq!(a.headers[API_VERSION_HEADER], "2");
     let config: DeviceConfig = a.json();
     assert_eq!(config.campuses, vec![campus("C-012")]);
     assert_eq!(config.rule, SuppressionRule::default());
@@ -65,7 +65,7 @@ async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refu
         )
         .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
-    assert_eq!(a.headers[API_VERSION_HEADER], "1");
+    assert_eq!(a.headers[API_VERSION_HEADER], "2");
 }
 
 #[tokio::test]
@@ -408,7 +408,7 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
             "C-012",
             Month::parse("2025-02").unwrap(),
             2,
-            50,
+            79,
         )],
     };
     let a = hq.upload(&token, "second", &corrected).await;
@@ -423,8 +423,9 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
     let after = figures(&hq);
     assert_eq!(after.1, held.1 + 10);
     let f = compute(hq.store(), feb()).unwrap();
-    let route_total: u32 = f.rows[0].by_route.as_ref().unwrap().iter().flatten().sum();
-    assert_eq!(route_total, 50, "the month snapshot was replaced");
+    // Its days now hold 31 + 48 visits, which the corrected month states.
+    let route_total: u64 = f.rows[0].by_route.as_ref().unwrap().iter().flatten().sum();
+    assert_eq!(route_total, 79, "the month snapshot was replaced");
 
     // The older revision arriving late is stale and changes nothing.
     let a = hq.upload(&token, "late", &upload).await;

@@ -41,7 +41,7 @@ fn upload_of(items: &[(bool, usize, u32)]) -> Upload {
 
 /// What the server shows for the period, as plain numbers.
 /// (month, sessions, visits, route cells) per campus × month.
-type Shown = Vec<(String, u32, u32, Option<Vec<Option<u32>>>)>;
+type Shown = Vec<(String, u32, u32, Option<Vec<Option<u64>>>)>;
 
 fn shown(hq: &Hq) -> Shown {
     let p = Period::new(months()[0], months()[1]).unwrap();

@@ -44,7 +44,7 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_even_for_the_rig
         a.text().contains("action=\"/login\""),
         "the login page again"
     );
-    assert!(a.headers.get("set-cookie").is_none());
+    assert!(session_cookie(&a).is_none());
     assert_eq!(retry_after(&a), 15 * 60);
     assert_eq!(hq.store().count_rows("admin_sessions").unwrap(), 0);
     // The same name with spaces around it is the same name.
@@ -63,9 +63,8 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_even_for_the_rig
     hq.state.clock.advance(Duration::minutes(1));
     let a = hq.login_from(None, ADMIN, PASSWORD).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
-    let cookie = a.headers["set-cookie"].to_str().unwrap();
-    let cookie = cookie.split(';').next().unwrap();
-    assert_eq!(hq.get("/", Some(cookie)).await.status, StatusCode::OK);
+    let cookie = session_cookie(&a).unwrap();
+    assert_eq!(hq.get("/", Some(&cookie)).await.status, StatusCode::OK);
 
     // The success forgave the name: four new failures do not lock it.
     for _ in 0..4 {
@@ -89,6 +88,53 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_even_for_the_rig
         assert!(!log.contains(secret), "{log}");
     }
     assert!(!log.contains("admin") && !log.contains("other"), "{log}");
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_the_admin_name_does_not_lock_the_owner_out() {
+    let hq = hq();
+    let stranger = "203.0.113.50";
+    for _ in 0..5 {
+        let a = hq.login_from(Some(stranger), ADMIN, "a guess").await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // The stranger is slowed down: the name is locked for the stranger's address …
+    let a = hq.login_from(Some(stranger), ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    // … and the owner, at the office, logs in as usual.
+    let a = hq.login_from(Some("198.51.100.30"), ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert!(session_cookie(&a).is_some());
+    // The owner's success does not forgive the stranger's address.
+    let a = hq.login_from(Some(stranger), ADMIN, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn behind_the_local_proxy_the_address_it_appended_last_is_the_client() {
+    let hq = hq();
+    // The client wrote a header line of its own; the proxy added its line after it.
+    let enrol = |forwarded: &[&str]| {
+        let mut b = Hq::api("POST", "/api/v1/enrol").extension(connect_info("127.0.0.1"));
+        for line in forwarded {
+            b = b.header("x-forwarded-for", *line);
+        }
+        b.body(axum::body::Body::from("{\"code\":\"ABCDEFGH23\"}"))
+            .unwrap()
+    };
+    for i in 0..10 {
+        let a = hq
+            .send(enrol(&[&format!("10.0.0.{i}"), "198.51.100.77"]))
+            .await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    }
+    // Whatever the client writes first, it is counted as the address the proxy saw.
+    let a = hq.send(enrol(&["10.9.9.9", "198.51.100.77"])).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    let a = hq.send(enrol(&["198.51.100.77, 198.51.100.78"])).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "another client");
+    let a = hq.send(enrol(&["198.51.100.77"])).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -140,7 +186,7 @@ async fn ten_refused_codes_lock_enrolment_from_that_address_even_with_a_good_cod
     let a = hq.enrol_from(Some(attacker), &good).await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(a.error().code, "too_many_attempts");
-    assert_eq!(a.headers["x-salon-api-version"], "1");
+    assert_eq!(a.headers["x-salon-api-version"], "2");
     assert_eq!(retry_after(&a), 15 * 60);
     assert_eq!(hq.store().count_rows("devices").unwrap(), 0, "not spent");
     // Malformed requests are answered as before, still refused while locked.
@@ -228,7 +274,7 @@ async fn a_server_with_connect_info_counts_by_the_real_peer_address() {
                 post(
                     addr,
                     "/api/v1/enrol",
-                    "x-salon-api-version: 1\r\ncontent-type: application/json\r\n",
+                    "x-salon-api-version: 2\r\ncontent-type: application/json\r\n",
                     "{\"code\":\"ABCDEFGH23\"}",
                 )
             })

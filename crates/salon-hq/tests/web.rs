@@ -16,22 +16,14 @@ async fn a_wrong_password_is_refused_and_pages_need_a_session() {
         let a = hq.get(path, None).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
         assert_eq!(a.headers["location"], "/login");
-        let a = hq.get(path, Some("hq_session=forged")).await;
+        let a = hq.get(path, Some("__Host-hq_session=forged")).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
     }
-    let a = hq
-        .post_form(
-            "/login",
-            "",
-            &format!("name={ADMIN}&password=wrong+password"),
-        )
-        .await;
+    let a = hq.login_from(None, ADMIN, "wrong password").await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-    assert!(a.headers.get("set-cookie").is_none());
+    assert!(session_cookie(&a).is_none());
     assert!(a.text().contains("名前またはパスワードが違います"));
-    let a = hq
-        .post_form("/login", "", "name=nobody&password=whatever+else")
-        .await;
+    let a = hq.login_from(None, "nobody", "whatever else").await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert_eq!(hq.store().count_rows("admin_sessions").unwrap(), 0);
 
@@ -50,21 +42,24 @@ async fn a_wrong_password_is_refused_and_pages_need_a_session() {
         .unwrap()
         .starts_with("text/css"));
 
-    // Logging in: the cookie is HttpOnly, SameSite=Strict, 8 hours.
-    let a = hq
-        .post_form(
-            "/login",
-            "",
-            &format!("name={ADMIN}&password={}", PASSWORD.replace(' ', "+")),
-        )
-        .await;
-    let set = a.headers["set-cookie"].to_str().unwrap();
+    // Logging in: the cookie is Secure, __Host-, HttpOnly, SameSite=Strict, 8 hours.
+    let a = hq.login_from(None, ADMIN, PASSWORD).await;
+    let set = a
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .find(|v| v.starts_with("__Host-hq_session="))
+        .unwrap();
     assert!(
         set.contains("HttpOnly")
+            && set.contains("; Secure")
             && set.contains("SameSite=Strict")
-            && set.contains("Max-Age=28800")
+            && set.contains("Path=/;")
+            && set.contains("Max-Age=28800"),
+        "{set}"
     );
-    let cookie = set.split(';').next().unwrap().to_owned();
+    let cookie = session_cookie(&a).unwrap();
     let page = hq.get("/", Some(&cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("導入校数"));
@@ -83,9 +78,40 @@ async fn a_wrong_password_is_refused_and_pages_need_a_session() {
     );
 }
 
-fn csrf_of(page: &str) -> String {
-    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-    page[at..at + 64].to_owned()
+#[tokio::test]
+async fn a_login_needs_the_form_this_server_gave_this_browser() {
+    let hq = Hq::new();
+    let form = |csrf: &str| {
+        format!(
+            "csrf={csrf}&name={ADMIN}&password={}",
+            PASSWORD.replace(' ', "+")
+        )
+    };
+    // Another site posting the right password (login CSRF): no form cookie, no token.
+    let a = hq.post_form("/login", "", &form("")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(a.text().contains("有効期限が切れました"), "{}", a.text());
+    assert!(session_cookie(&a).is_none());
+    // A token from one form with the cookie of another.
+    let (cookie, _) = hq.login_page().await;
+    let (_, other_csrf) = hq.login_page().await;
+    let a = hq.post_form("/login", &cookie, &form(&other_csrf)).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = hq.post_form("/login", &cookie, &form("")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_eq!(hq.store().count_rows("admin_sessions").unwrap(), 0);
+    // The refused page is a fresh form that works.
+    let csrf = csrf_of(&a.text());
+    let cookie = cookie_named(&a, "__Host-hq_login").unwrap();
+    let a = hq.post_form("/login", &cookie, &form(&csrf)).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert!(session_cookie(&a).is_some());
+    // Logging in spends the form: its cookie is cleared.
+    assert!(a
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("__Host-hq_login=;")));
 }
 
 #[tokio::test]
@@ -235,7 +261,8 @@ async fn the_dashboard_and_the_csv_state_the_funder_figures() {
         .map(|d| d.counts.visits)
         .sum();
     assert_eq!(fields[5], expected_feb.to_string());
-    assert_eq!(fields[11], "8", "route cells exact");
+    // 69 visits over five routes in turn: 14, 14, 14, 14, 13.
+    assert_eq!(fields[11], "14", "route cells exact");
 }
 
 #[tokio::test]
@@ -245,7 +272,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     let m = Month::parse("2025-02").unwrap();
     // 7 visits: the routes are all small, so all hidden; topics 2,2,2,1 hidden.
     let upload = salon_protocol::Upload {
-        days: vec![day_snapshot("C-012", day(2025, 2, 4), 1)],
+        days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 7)],
         months: vec![month_snapshot("C-012", m, 1, 7)],
     };
     assert!(upload.months[0]
@@ -281,12 +308,20 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     // The rule becomes stricter: a stored cell of 10 would now be small, so the whole
     // breakdown is hidden when displayed.
     let upload = salon_protocol::Upload {
-        days: vec![],
+        days: vec![day_with_visits("C-012", day(2025, 2, 18), 1, 33)],
         months: vec![month_snapshot("C-012", m, 2, 40)],
     };
     assert_eq!(
         hq.upload(&token, "u2", &upload).await.status,
         StatusCode::OK
+    );
+    let csv = hq
+        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await;
+    assert!(
+        csv.text().contains(",8,8,8,8,8,"),
+        "shown under the rule it passes: {}",
+        csv.text()
     );
     hq.store()
         .set_rule(salon_core::counts::SuppressionRule {
@@ -306,6 +341,73 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     assert!(line.split(',').skip(11).all(|f| f == "秘匿"), "{line}");
 }
 
+/// C-012's route cells for February 2025 in the CSV.
+async fn feb_routes(hq: &Hq, cookie: &str) -> String {
+    let csv = hq
+        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(cookie))
+        .await;
+    let line = csv
+        .text()
+        .lines()
+        .find(|l| l.starts_with("C-012"))
+        .unwrap()
+        .to_owned();
+    line.split(',')
+        .skip(11)
+        .take(5)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[tokio::test]
+async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
+    let hq = Hq::new();
+    let token = hq.enrol(&["C-012"]).await;
+    let cookie = hq.login().await;
+    let m = Month::parse("2025-02").unwrap();
+    // A device claiming 45 visits where its days hold 44: two hidden route cells would seem to
+    // hold 5 visits together, when they hold 4. The month is shown hidden.
+    let mut month = month_snapshot("C-012", m, 1, 45);
+    for (cell, n) in
+        month
+            .breakdown
+            .by_route
+            .iter_mut()
+            .zip([Some(10), None, None, Some(10), Some(20)])
+    {
+        cell.count = n;
+    }
+    let upload = salon_protocol::Upload {
+        days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 44)],
+        months: vec![month],
+    };
+    assert_eq!(
+        hq.upload(&token, "u1", &upload).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(feb_routes(&hq, &cookie).await, "秘匿,秘匿,秘匿,秘匿,秘匿");
+    // The day's correction arrives: 45 visits. Now the month is what its days say.
+    let upload = salon_protocol::Upload {
+        days: vec![day_with_visits("C-012", day(2025, 2, 4), 2, 45)],
+        months: vec![],
+    };
+    assert_eq!(
+        hq.upload(&token, "u2", &upload).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(feb_routes(&hq, &cookie).await, "10,秘匿,秘匿,10,20");
+    // Cells that add up to more than the stated visits cannot be true: refused at once.
+    let mut month = month_snapshot("C-012", m, 2, 45);
+    month.breakdown.by_route[0].count = Some(50);
+    let upload = salon_protocol::Upload {
+        days: vec![],
+        months: vec![month],
+    };
+    let a = hq.upload(&token, "u3", &upload).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.error().code, "month_total_mismatch");
+}
+
 #[tokio::test]
 async fn no_code_or_token_in_the_clear_in_the_database_or_the_log() {
     let hq = Hq::new();
@@ -314,7 +416,7 @@ async fn no_code_or_token_in_the_clear_in_the_database_or_the_log() {
         .issue_code("山田 花子", &[campus("C-012")], Utc::now())
         .unwrap();
     let a = hq.enrol_with(&issued.code).await;
-    let token = a.json::<salon_protocol::Enrolment>().token;
+    let token = a.json::<salon_protocol::Enrolment>().token.to_string();
     assert_eq!(
         hq.upload(&token, "u1", &sample_upload()).await.status,
         StatusCode::OK

@@ -17,6 +17,8 @@ pub enum ProtocolError {
     SuppressionBroken,
     #[error("the snapshot was hidden under a rule laxer than headquarters'")]
     RuleTooLax,
+    #[error("a month's visits do not add up to its days' visits or its route cells")]
+    MonthTotalMismatch,
 }
 
 impl ProtocolError {
@@ -29,6 +31,7 @@ impl ProtocolError {
             ProtocolError::IncompleteBreakdown => "incomplete_breakdown",
             ProtocolError::SuppressionBroken => "suppression_broken",
             ProtocolError::RuleTooLax => "rule_too_lax",
+            ProtocolError::MonthTotalMismatch => "month_total_mismatch",
         }
     }
 }

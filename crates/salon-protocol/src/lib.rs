@@ -7,17 +7,20 @@
 
 mod codes;
 mod error;
+pub mod rule;
+mod token;
 
 use chrono::NaiveDate;
-use salon_core::counts::{Cell, DayCounts, MonthBreakdown, SuppressionRule};
-use salon_core::{Format, PathStatus, Route, Topic};
+use salon_core::counts::{DayCounts, MonthBreakdown, SuppressionRule};
 use serde::{Deserialize, Serialize};
 
 pub use codes::{CampusCode, EnrolmentCode, Month};
 pub use error::ProtocolError;
+pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.
-pub const API_VERSION: u32 = 1;
+/// 2: a month snapshot states its visits (`breakdown.visits`), checked against its days.
+pub const API_VERSION: u32 = 2;
 pub const API_VERSION_HEADER: &str = "x-salon-api-version";
 /// The header that names one upload, so a retry is recognised and a different body refused.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -81,7 +84,7 @@ pub struct EnrolRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Enrolment {
-    pub token: String,
+    pub token: DeviceToken,
     pub campuses: Vec<CampusCode>,
     pub rule: SuppressionRule,
 }
@@ -118,47 +121,8 @@ impl MonthSnapshot {
         if self.rule.k < rule.k || self.rule.sensitive_k < rule.sensitive_k {
             return Err(ProtocolError::RuleTooLax);
         }
-        let b = &self.breakdown;
-        complete(&b.by_route, Route::ALL)?;
-        complete(&b.by_topic, Topic::ALL)?;
-        complete(&b.by_format, Format::ALL)?;
-        let decided: Vec<PathStatus> = PathStatus::ALL
-            .iter()
-            .copied()
-            .filter(|p| p.is_decided())
-            .collect();
-        complete(&b.path_decisions, &decided)?;
-        no_small_cell(&b.by_route, |_| rule.k)?;
-        no_small_cell(&b.by_topic, |t| rule.k_for_topic(t))?;
-        no_small_cell(&b.path_decisions, |_| rule.k)?;
-        // Route cells add up to a total that is sent: one hidden cell alone could be worked out.
-        if b.by_route.iter().filter(|c| c.count.is_none()).count() == 1 {
-            return Err(ProtocolError::SuppressionBroken);
-        }
-        if b.by_format.iter().any(|c| c.count.is_none()) {
-            return Err(ProtocolError::SuppressionBroken);
-        }
-        Ok(())
+        rule::check_breakdown(&self.breakdown, rule)
     }
-}
-
-/// Each code exactly once, in the canonical order.
-fn complete<C: PartialEq + Copy>(cells: &[Cell<C>], all: &[C]) -> Result<(), ProtocolError> {
-    let codes: Vec<C> = cells.iter().map(|c| c.code).collect();
-    if codes != all {
-        return Err(ProtocolError::IncompleteBreakdown);
-    }
-    Ok(())
-}
-
-fn no_small_cell<C: Copy>(cells: &[Cell<C>], k_of: impl Fn(C) -> u32) -> Result<(), ProtocolError> {
-    let small = cells
-        .iter()
-        .any(|c| c.count.is_some_and(|n| (1..k_of(c.code)).contains(&n)));
-    if small {
-        return Err(ProtocolError::SuppressionBroken);
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -11,16 +11,26 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
 use crate::keys::KeyFile;
-use crate::vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};
+use crate::vault::{create_private_dir, write_atomically, Store, Vault, DB_FILE, KEY_FILE};
 
 const MAGIC: &[u8; 24] = b"CAREER-SALON-BACKUP-v1\n\0";
 const CHUNK: usize = 1 << 20;
 
 /// The secret that opens a backup being restored.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub enum RestoreSecret<'a> {
     Passphrase(&'a str),
     RecoveryKey(&'a str),
+}
+
+/// Says which kind of secret it is, never the secret.
+impl std::fmt::Debug for RestoreSecret<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RestoreSecret::Passphrase(_) => f.write_str("RestoreSecret::Passphrase(..)"),
+            RestoreSecret::RecoveryKey(_) => f.write_str("RestoreSecret::RecoveryKey(..)"),
+        }
+    }
 }
 
 /// What a written backup holds.
@@ -135,7 +145,8 @@ impl Vault {
             RestoreSecret::Passphrase(p) => key_file.unlock(p)?,
             RestoreSecret::RecoveryKey(r) => key_file.unlock_with_recovery(r)?,
         };
-        fs::create_dir_all(self.dir())?;
+        // Private like a folder made at setup: only the supporter's account may look inside.
+        create_private_dir(self.dir())?;
         for stale in ["-wal", "-shm"] {
             let _ = fs::remove_file(self.dir().join(format!("{DB_FILE}{stale}")));
         }
@@ -207,6 +218,12 @@ mod tests {
             .unwrap();
         assert_eq!(restored.campuses().unwrap(), vec![campus]);
         assert_eq!(restored.students(None, "CANARY").unwrap().len(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(vault.dir()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700, "the restored data folder is private");
+        }
         assert_eq!(
             restored.draft("visit:new:1").unwrap().as_deref(),
             Some("CANARY-下書き")
@@ -215,6 +232,17 @@ mod tests {
             vault.restore_backup(&file, RestoreSecret::Passphrase(PASS)),
             Err(StoreError::AlreadyInitialized)
         ));
+    }
+
+    #[test]
+    fn a_restore_secret_never_shows_in_debug() {
+        for secret in [
+            RestoreSecret::Passphrase(PASS),
+            RestoreSecret::RecoveryKey("ABCD-EFGH-IJKL-MNOP"),
+        ] {
+            let shown = format!("{secret:?} {secret:#?}");
+            assert!(!shown.contains(PASS) && !shown.contains("ABCD"), "{shown}");
+        }
     }
 
     #[test]

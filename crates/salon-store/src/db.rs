@@ -15,14 +15,11 @@ pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Resul
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)?;
-    // Built in a buffer we wipe, rather than in rusqlite's own (unwiped) SQL string.
-    let mut statement = zeroize::Zeroizing::new(String::with_capacity(80));
-    statement.push_str("PRAGMA key = \"");
-    statement.push_str(&key.sqlcipher_literal());
-    statement.push_str("\";");
-    conn.execute_batch(&statement)?;
-    // Decrypted pages are wiped when SQLCipher frees them, not left in the heap after a lock.
+    // Before the key: from here on SQLCipher wipes every buffer it frees, the key's included,
+    // and decrypted pages are not left in the heap after a lock.
     conn.execute_batch("PRAGMA cipher_memory_security = ON;")?;
+    // Built in a buffer we wipe, rather than in rusqlite's own (unwiped) SQL string.
+    conn.execute_batch(&key.key_statement())?;
     // The first read proves the key; SQLCipher answers NotADatabase for a wrong one.
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
         .map_err(|e| match e.sqlite_error_code() {

@@ -26,6 +26,10 @@ pub enum StoreError {
     /// The key file exists but cannot be read as one.
     #[error("the key file is damaged: {0}")]
     KeyFileDamaged(&'static str),
+    /// A key slot asks for Argon2id costs outside the supported range (`KDF_LIMITS`; a crafted file
+    /// could otherwise ask for any amount of memory).
+    #[error("key derivation parameters outside the supported range")]
+    KdfOutOfRange,
     /// The input did not pass the domain's rules.
     #[error(transparent)]
     Invalid(#[from] CoreError),

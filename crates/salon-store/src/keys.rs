@@ -11,7 +11,7 @@ use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use data_encoding::{BASE32_NOPAD, BASE64};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use crate::error::{Result, StoreError};
 
@@ -22,6 +22,24 @@ pub const MIN_PASSPHRASE_CHARS: usize = 8;
 const KDF_MEMORY_KIB: u32 = 64 * 1024;
 const KDF_ITERATIONS: u32 = 3;
 const KDF_LANES: u32 = 1;
+
+/// The Argon2id costs a key slot may ask for, read from `keys.json` or a backup: from a quarter
+/// of today's memory (older or lighter slots) up to four times it, so that a crafted file can
+/// neither make the key trivial to guess nor ask a laptop for gigabytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KdfLimits {
+    pub memory_kib: std::ops::RangeInclusive<u32>,
+    pub iterations: std::ops::RangeInclusive<u32>,
+    pub lanes: std::ops::RangeInclusive<u32>,
+    pub salt_bytes: std::ops::RangeInclusive<usize>,
+}
+
+pub const KDF_LIMITS: KdfLimits = KdfLimits {
+    memory_kib: 16 * 1024..=256 * 1024,
+    iterations: 1..=16,
+    lanes: 1..=8,
+    salt_bytes: 16..=64,
+};
 
 /// The key that opens the database. Wiped from memory when dropped.
 pub struct DbKey(Zeroizing<[u8; 32]>);
@@ -39,14 +57,28 @@ impl DbKey {
         Ok(DbKey(bytes))
     }
 
-    /// The SQLCipher raw-key literal, `x'…'`, so SQLCipher uses the bytes without its own KDF.
-    pub(crate) fn sqlcipher_literal(&self) -> Zeroizing<String> {
-        let mut hex = Zeroizing::new(data_encoding::HEXLOWER.encode(self.0.as_ref()));
-        let literal = Zeroizing::new(format!("x'{}'", hex.as_str()));
-        hex.zeroize();
-        literal
+    /// The statement that gives SQLCipher the raw key, `PRAGMA key = "x'…'";`, so SQLCipher
+    /// uses the bytes without its own KDF. Written into one buffer allocated at its final size,
+    /// so no reallocation leaves an unwiped copy behind; the buffer is wiped when dropped.
+    pub(crate) fn key_statement(&self) -> Zeroizing<String> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut statement = Zeroizing::new(String::with_capacity(KEY_STATEMENT_LEN));
+        statement.push_str(KEY_STATEMENT_HEAD);
+        for byte in self.0.iter() {
+            statement.push(char::from(HEX[usize::from(byte >> 4)]));
+            statement.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+        statement.push_str(KEY_STATEMENT_TAIL);
+        debug_assert_eq!(statement.capacity(), KEY_STATEMENT_LEN);
+        statement
     }
 }
+
+const KEY_STATEMENT_HEAD: &str = "PRAGMA key = \"x'";
+const KEY_STATEMENT_TAIL: &str = "'\";";
+/// The key statement's exact length: its head, 64 hex digits, its tail.
+pub(crate) const KEY_STATEMENT_LEN: usize =
+    KEY_STATEMENT_HEAD.len() + 64 + KEY_STATEMENT_TAIL.len();
 
 /// The recovery key shown once at setup, e.g. `ABCD-EFGH-…` (32 characters of base32, 160 bits).
 pub struct RecoveryKey(Zeroizing<String>);
@@ -178,8 +210,16 @@ impl KeySlot {
         let salt = BASE64.decode(self.salt.as_bytes()).map_err(damaged)?;
         let nonce = BASE64.decode(self.nonce.as_bytes()).map_err(damaged)?;
         let sealed = BASE64.decode(self.sealed.as_bytes()).map_err(damaged)?;
-        if nonce.len() != 24 || self.memory_kib < 8 * 1024 || self.iterations == 0 {
+        if nonce.len() != 24 {
             return Err(StoreError::KeyFileDamaged("bad slot parameters"));
+        }
+        let l = KDF_LIMITS;
+        if !(l.memory_kib.contains(&self.memory_kib)
+            && l.iterations.contains(&self.iterations)
+            && l.lanes.contains(&self.lanes)
+            && l.salt_bytes.contains(&salt.len()))
+        {
+            return Err(StoreError::KdfOutOfRange);
         }
         let wrapping = derive(
             secret,
@@ -333,6 +373,44 @@ mod tests {
             .map(|c| if c == 'a' { 'ａ' } else { c })
             .collect();
         assert_eq!(*file.unlock_with_recovery(&sloppy).unwrap().0, *key.0);
+    }
+
+    #[test]
+    fn the_key_statement_is_written_in_one_buffer_of_its_final_size() {
+        let (_, key, _) = KeyFile::create(PASS, PASS).unwrap();
+        let statement = key.key_statement();
+        assert_eq!(statement.len(), KEY_STATEMENT_LEN);
+        assert_eq!(statement.capacity(), KEY_STATEMENT_LEN, "never reallocated");
+        let hex = data_encoding::HEXLOWER.encode(key.0.as_ref());
+        assert_eq!(statement.as_str(), format!("PRAGMA key = \"x'{hex}'\";"));
+    }
+
+    #[test]
+    fn kdf_costs_outside_the_supported_range_are_refused_before_deriving() {
+        let (file, _, _) = KeyFile::create(PASS, PASS).unwrap();
+        let text = String::from_utf8(file.to_json()).unwrap();
+        for (field, value) in [
+            ("memoryKib", "4194304"),
+            ("memoryKib", "1024"),
+            ("iterations", "0"),
+            ("iterations", "1000000"),
+            ("lanes", "64"),
+        ] {
+            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            v["passphrase"][field] = value.parse::<serde_json::Value>().unwrap();
+            let crafted = KeyFile::from_json(v.to_string().as_bytes()).unwrap();
+            assert!(
+                matches!(crafted.unlock(PASS), Err(StoreError::KdfOutOfRange)),
+                "{field} = {value}"
+            );
+        }
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["passphrase"]["salt"] = "AAAA".into();
+        let crafted = KeyFile::from_json(v.to_string().as_bytes()).unwrap();
+        assert!(matches!(
+            crafted.unlock(PASS),
+            Err(StoreError::KdfOutOfRange)
+        ));
     }
 
     #[test]

@@ -25,7 +25,9 @@ mod visits;
 pub use care::CARE_LIST_LIMIT;
 pub use drafts::{new_visit_draft_key, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
-pub use keys::{check_new_passphrase, DbKey, KeyFile, RecoveryKey, MIN_PASSPHRASE_CHARS};
+pub use keys::{
+    check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,
+};
 pub use migrate::LATEST_VERSION;
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
 pub use students::{StudentPage, STUDENT_PAGE_SIZE};

@@ -14,6 +14,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_sync", include_str!("../migrations/0003_sync.sql")),
     ("0004_search", include_str!("../migrations/0004_search.sql")),
     ("0005_care", include_str!("../migrations/0005_care.sql")),
+    (
+        "0006_month_visits",
+        include_str!("../migrations/0006_month_visits.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

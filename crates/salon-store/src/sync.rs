@@ -10,10 +10,11 @@ use salon_core::counts::{
     day_counts, month_breakdown, DayCounts, MonthBreakdown, SessionFact, SuppressionRule, VisitFact,
 };
 use salon_core::{Format, PathStatus, Route, Topic};
-use salon_protocol::{CampusCode, DaySnapshot, Enrolment, Month, MonthSnapshot, Receipt, Upload};
+use salon_protocol::{
+    CampusCode, DaySnapshot, DeviceToken, Enrolment, Month, MonthSnapshot, Receipt, Upload,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use zeroize::Zeroizing;
 
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, opt_date, stamp};
@@ -22,11 +23,11 @@ use crate::vault::Store;
 /// An upload stays under this size, well within headquarters' limit.
 pub const UPLOAD_BUDGET_BYTES: usize = salon_protocol::MAX_BODY_BYTES / 2;
 
-/// Where this laptop reports, and under which rule.
+/// Where this laptop reports, and under which rule. The token's `Debug` shows nothing.
 #[derive(Debug, Clone)]
 pub struct HqEnrolment {
     pub hq_url: String,
-    pub token: Zeroizing<String>,
+    pub token: DeviceToken,
     pub campuses: Vec<CampusCode>,
     pub rule: SuppressionRule,
     pub enrolled_at: String,
@@ -75,7 +76,7 @@ impl Store {
              ON CONFLICT (id) DO UPDATE SET hq_url = excluded.hq_url, token = excluded.token,
                campuses = excluded.campuses, rule_k = excluded.rule_k,
                rule_sensitive_k = excluded.rule_sensitive_k, enrolled_at = excluded.enrolled_at",
-            params![hq_url, enrolment.token, campuses, enrolment.rule.k, enrolment.rule.sensitive_k, stamp()],
+            params![hq_url, &*enrolment.token, campuses, enrolment.rule.k, enrolment.rule.sensitive_k, stamp()],
         )?;
         Ok(())
     }
@@ -102,7 +103,7 @@ impl Store {
         Ok(row.map(
             |(hq_url, token, campuses, k, sensitive_k, enrolled_at)| HqEnrolment {
                 hq_url,
-                token: Zeroizing::new(token),
+                token: DeviceToken::new(token),
                 campuses: serde_json::from_str(&campuses).unwrap_or_default(),
                 rule: SuppressionRule { k, sensitive_k },
                 enrolled_at,
@@ -486,6 +487,48 @@ mod tests {
         }
         store.close_session(session.id, t(13)).unwrap();
         session.id
+    }
+
+    #[test]
+    fn the_token_never_shows_in_debug() {
+        let (_dir, mut store) = fresh_store();
+        enrol(&mut store, &["C-012"]);
+        let e = store.enrolment().unwrap().unwrap();
+        assert_eq!(&*e.token, "device-token");
+        let shown = format!("{e:?}");
+        assert!(!shown.contains("device-token"), "{shown}");
+    }
+
+    #[test]
+    fn month_bodies_from_before_the_visits_total_are_sent_again_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = crate::Vault::new(dir.path());
+        let (store, _) = vault
+            .create(crate::vault::tests::PASS, crate::vault::tests::PASS)
+            .unwrap();
+        drop(store);
+        let old = vault.open_at_version(crate::vault::tests::PASS, 5).unwrap();
+        // A month as version 1 of the protocol wrote it, sent at revision 3.
+        old.conn
+            .execute(
+                "INSERT INTO outbox (kind, campus_code, period, revision, sent_revision, body)
+                 VALUES ('month', 'C-012', '2025-02', 3, 3, '{\"old\":true}')",
+                [],
+            )
+            .unwrap();
+        drop(old);
+        let mut store = vault.unlock(crate::vault::tests::PASS).unwrap();
+        assert!(store.pending_upload().unwrap().is_empty());
+        let mut campus = campus_input("柏", 2);
+        campus.hq_code = Some("C-012".into());
+        let campus = store.save_campus(&campus).unwrap();
+        enrol(&mut store, &["C-012"]);
+        salon_day(&mut store, campus.id, 18, 2);
+        store.prepare_outbox().unwrap();
+        let pending = store.pending_upload().unwrap();
+        assert_eq!(pending.upload.months.len(), 1);
+        let month = &pending.upload.months[0];
+        assert_eq!((month.revision, month.breakdown.visits), (4, 2));
     }
 
     #[test]

@@ -141,7 +141,7 @@ impl Store {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {

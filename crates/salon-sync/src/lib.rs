@@ -38,6 +38,10 @@ pub enum SyncError {
     /// Headquarters failed (5xx) or answered something unreadable. Try again later.
     #[error("headquarters answered with an error ({0})")]
     Server(u16),
+    /// The address redirects elsewhere. Nothing is sent on to another host: the address the
+    /// supporter set must be the right one.
+    #[error("headquarters' address redirects elsewhere ({0})")]
+    Redirected(u16),
 }
 
 impl SyncError {
@@ -46,7 +50,7 @@ impl SyncError {
         match self {
             SyncError::Unreachable | SyncError::Server(_) => true,
             SyncError::Refused { status, .. } => *status == 408 || *status == 429,
-            SyncError::BadUrl | SyncError::InsecureUrl => false,
+            SyncError::BadUrl | SyncError::InsecureUrl | SyncError::Redirected(_) => false,
         }
     }
 
@@ -58,6 +62,7 @@ impl SyncError {
             SyncError::Unreachable => "hq_unreachable".into(),
             SyncError::Refused { code, .. } => code.clone(),
             SyncError::Server(_) => "hq_server_error".into(),
+            SyncError::Redirected(_) => "hq_redirected".into(),
         }
     }
 }
@@ -82,6 +87,8 @@ impl HqClient {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .https_only(base.scheme() == "https")
+            // A redirect would resend the counts and the token to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|_| SyncError::BadUrl)?;
         Ok(HqClient { base, http })
@@ -151,6 +158,9 @@ async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, 
     if status.is_server_error() {
         return Err(SyncError::Server(status.as_u16()));
     }
+    if status.is_redirection() {
+        return Err(SyncError::Redirected(status.as_u16()));
+    }
     let code = serde_json::from_slice::<ErrorBody>(&bytes)
         .map(|e| e.code)
         .unwrap_or_else(|_| default_code(status).into());
@@ -219,6 +229,54 @@ mod tests {
             code: "slow_down".into()
         }
         .is_retryable());
+    }
+
+    /// Answers the first request on `listener` with `answer`.
+    async fn answer_once(listener: tokio::net::TcpListener, answer: String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut seen = Vec::new();
+        while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buf[..n]);
+        }
+        socket.write_all(answer.as_bytes()).await.unwrap();
+        socket.shutdown().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_an_error_and_nothing_goes_where_it_points() {
+        let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let target = format!(
+            "http://127.0.0.1:{}/api/v1/upload",
+            elsewhere.local_addr().unwrap().port()
+        );
+        for status in [
+            "307 Temporary Redirect",
+            "308 Permanent Redirect",
+            "302 Found",
+        ] {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let answer = format!(
+                "HTTP/1.1 {status}\r\nLocation: {target}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let server = tokio::spawn(answer_once(listener, answer));
+            let client = HqClient::new(&format!("http://127.0.0.1:{port}/")).unwrap();
+            let err = client.upload("token", "key", "{}").await.unwrap_err();
+            assert!(matches!(err, SyncError::Redirected(_)), "{status}: {err:?}");
+            assert_eq!(err.code(), "hq_redirected");
+            assert!(!err.is_retryable());
+            server.await.unwrap();
+        }
+        // Had the client followed, it would have connected before answering.
+        let followed =
+            tokio::time::timeout(std::time::Duration::from_millis(100), elsewhere.accept()).await;
+        assert!(followed.is_err(), "a redirect was followed");
     }
 
     #[tokio::test]

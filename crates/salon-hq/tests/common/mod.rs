@@ -14,8 +14,8 @@ use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact}
 use salon_core::{Format, PathStatus, Route, Topic};
 use salon_hq::{router, AppState, Clock, LogSink, Store};
 use salon_protocol::{
-    CampusCode, DaySnapshot, ErrorBody, Month, MonthSnapshot, Upload, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER,
+    CampusCode, DaySnapshot, ErrorBody, Month, MonthSnapshot, Upload, API_VERSION,
+    API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use tower::ServiceExt;
 
@@ -116,7 +116,7 @@ impl Hq {
         Request::builder()
             .method(method)
             .uri(path)
-            .header(API_VERSION_HEADER, "1")
+            .header(API_VERSION_HEADER, API_VERSION.to_string())
             .header("content-type", "application/json")
     }
 
@@ -139,7 +139,7 @@ impl Hq {
             .unwrap();
         let a = self.enrol_with(&issued.code).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-        a.json::<salon_protocol::Enrolment>().token
+        a.json::<salon_protocol::Enrolment>().token.to_string()
     }
 
     pub async fn upload_raw(&self, token: &str, key: &str, body: impl Into<Body>) -> Answer {
@@ -169,24 +169,18 @@ impl Hq {
 
     /// Logs in and returns the cookie header value.
     pub async fn login(&self) -> String {
-        let a = self
-            .send(
-                Request::builder()
-                    .method("POST")
-                    .uri("/login")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(Body::from(format!(
-                        "name={ADMIN}&password={}",
-                        PASSWORD.replace(' ', "+")
-                    )))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::SEE_OTHER);
-        let set = a.headers["set-cookie"].to_str().unwrap().to_owned();
-        set.split(';').next().unwrap().to_owned()
+        let a = self.login_from(None, ADMIN, PASSWORD).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+        session_cookie(&a).expect("a session cookie")
     }
 
+    /// Opens the login page as a browser would: the form's nonce cookie and its CSRF token.
+    pub async fn login_page(&self) -> (String, String) {
+        let page = self.get("/login", None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let cookie = cookie_named(&page, "__Host-hq_login").expect("the login form's cookie");
+        (cookie, csrf_of(&page.text()))
+    }
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Answer {
         let mut b = Request::builder().uri(path);
         if let Some(c) = cookie {
@@ -208,17 +202,19 @@ impl Hq {
         .await
     }
 
-    /// A login form post, from `peer` (an IP address) as the connection would tell, or from
-    /// an unknown address.
+    /// A login through the login page, from `peer` (an IP address) as the connection would
+    /// tell, or from an unknown address.
     pub async fn login_from(&self, peer: Option<&str>, name: &str, password: &str) -> Answer {
+        let (cookie, csrf) = self.login_page().await;
         let form = format!(
-            "name={}&password={}",
+            "csrf={csrf}&name={}&password={}",
             name.replace(' ', "+"),
             password.replace(' ', "+")
         );
         let mut req = Request::builder()
             .method("POST")
             .uri("/login")
+            .header("cookie", cookie)
             .header("content-type", "application/x-www-form-urlencoded")
             .body(Body::from(form))
             .unwrap();
@@ -245,6 +241,30 @@ impl Hq {
     }
 }
 
+/// The CSRF token in a page's form.
+pub fn csrf_of(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    page[at..at + 64].to_owned()
+}
+
+/// The `name=value` of the cookie `name` an answer sets, if it sets one with a value.
+pub fn cookie_named(a: &Answer, name: &str) -> Option<String> {
+    a.headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or_default().trim().to_owned())
+        .find(|pair| {
+            pair.split_once('=')
+                .is_some_and(|(k, v)| k == name && !v.is_empty())
+        })
+}
+
+/// The admin session cookie an answer sets, if any.
+pub fn session_cookie(a: &Answer) -> Option<String> {
+    cookie_named(a, "__Host-hq_session")
+}
+
 /// What `into_make_service_with_connect_info::<SocketAddr>` puts in each request.
 pub fn connect_info(ip: &str) -> ConnectInfo<SocketAddr> {
     ConnectInfo(SocketAddr::new(ip.parse().unwrap(), 50_000))
@@ -257,6 +277,11 @@ pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
 /// A day snapshot whose figures are a function of (day, revision).
 pub fn day_snapshot(code: &str, d: NaiveDate, revision: u32) -> DaySnapshot {
     let visits = 3 + chrono::Datelike::day(&d) + 10 * revision;
+    day_with_visits(code, d, revision, visits)
+}
+
+/// A day snapshot of one salon with `visits` visits.
+pub fn day_with_visits(code: &str, d: NaiveDate, revision: u32, visits: u32) -> DaySnapshot {
     DaySnapshot {
         campus: campus(code),
         day: d,
@@ -265,7 +290,7 @@ pub fn day_snapshot(code: &str, d: NaiveDate, revision: u32) -> DaySnapshot {
             sessions: 1,
             session_minutes: 180,
             visits,
-            distinct_students: visits - 2,
+            distinct_students: visits.saturating_sub(2),
             first_time_students: 1,
             ..Default::default()
         },
@@ -301,6 +326,7 @@ pub fn sample_upload() -> Upload {
             day_snapshot("C-012", day(2025, 2, 18), 1),
             day_snapshot("C-012", day(2025, 2, 25), 1),
         ],
-        months: vec![month_snapshot("C-012", m, 1, 40)],
+        // As many visits as its two days hold (31 + 38).
+        months: vec![month_snapshot("C-012", m, 1, 69)],
     }
 }
