@@ -5,14 +5,19 @@
 //! a server-rendered dashboard in Japanese. [`router`] is the whole HTTP surface; the
 //! `salon-hq` binary serves it and administers the database.
 //!
-//! Guessing is slowed down ([`throttle`]): 5 failed logins for one admin name within 15
-//! minutes lock that name for 15 minutes (even the right password is then refused, with 429),
-//! 20 failed logins from one client address lock the address, and 10 refused enrolment codes
-//! from one address lock enrolment from it (429, `too_many_attempts`). The counts live in
-//! memory only and name no one in the log. Addresses come from the connection
+//! Guessing is slowed down ([`throttle`]): 5 failed logins for one admin name from one client
+//! address within 15 minutes lock that name for that address for 15 minutes (even the right
+//! password is then refused, with 429; the owner elsewhere is not), 20 failed logins from one
+//! client address lock the address, and 10 refused enrolment codes from one address lock
+//! enrolment from it (429, `too_many_attempts`). The counts live in memory only and name no
+//! one in the log. Addresses come from the connection
 //! (`into_make_service_with_connect_info::<SocketAddr>`); served without it, only the
-//! per-name login limit applies. Behind a reverse proxy every client has the proxy's address,
-//! so the per-address limits then apply to all clients together.
+//! per-name login limit applies. Behind a reverse proxy on the same machine, the address the
+//! proxy appended last to `X-Forwarded-For` is the client's.
+//!
+//! The admin session cookie is always `Secure` and `__Host-` (browsers keep Secure cookies for
+//! http://127.0.0.1 and http://localhost, so local use works without TLS); the login form
+//! carries a CSRF token tied to a cookie of its own.
 
 mod api;
 pub mod error;
