@@ -364,7 +364,11 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         .find(|c| c["name"] == "__Host-hq_session")
         .unwrap_or_else(|| panic!("no session cookie: {cookies}"));
     assert_eq!(
-        (&session["secure"], &session["httpOnly"], &session["sameSite"]),
+        (
+            &session["secure"],
+            &session["httpOnly"],
+            &session["sameSite"]
+        ),
         (&json!(true), &json!(true), &json!("Strict")),
         "{session}"
     );
