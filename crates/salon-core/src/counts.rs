@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use serde::{Deserialize, Serialize};
 
 use crate::codes::{Format, PathStatus, Route, Topic};
+pub use salon_protocol::counts::{Cell, DayCounts, MonthBreakdown, SuppressionRule};
 
 /// One salon session as the count rules see it: no names, no notes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,25 +30,6 @@ pub struct VisitFact {
     pub format: Format,
 }
 
-/// A campus's figures for one day. Every field is exact.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DayCounts {
-    /// Salon sessions held (実施回数).
-    pub sessions: u32,
-    pub session_minutes: u32,
-    /// Visits, counted per visit (利用人数・延べ).
-    pub visits: u32,
-    /// Students with at least one named visit; anonymous visits count towards `visits` only.
-    pub distinct_students: u32,
-    pub first_time_students: u32,
-    pub appointments_booked: u32,
-    pub appointments_kept: u32,
-    pub appointments_missed: u32,
-    pub events: u32,
-    pub event_participants: u32,
-}
-
 /// Adds up one campus's day from its sessions and visits.
 pub fn day_counts(sessions: &[SessionFact], visits: &[VisitFact]) -> DayCounts {
     let students: BTreeSet<i64> = visits.iter().filter_map(|v| v.student).collect();
@@ -65,64 +46,6 @@ pub fn day_counts(sessions: &[SessionFact], visits: &[VisitFact]) -> DayCounts {
         first_time_students: first_timers.len() as u32,
         ..DayCounts::default()
     }
-}
-
-/// One cell of a breakdown: a code and its count, or `None` when hidden (秘匿).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Cell<C> {
-    pub code: C,
-    pub count: Option<u32>,
-}
-
-/// The small-count rule set by headquarters: a count from 1 to k−1 is never sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SuppressionRule {
-    /// k for every cell but the sensitive topics (5 by default).
-    pub k: u32,
-    /// k for 家庭のこと and 心身の不調 (10 by default).
-    pub sensitive_k: u32,
-}
-
-impl Default for SuppressionRule {
-    fn default() -> Self {
-        SuppressionRule {
-            k: 5,
-            sensitive_k: 10,
-        }
-    }
-}
-
-impl SuppressionRule {
-    /// The threshold for one topic.
-    pub fn k_for_topic(&self, topic: Topic) -> u32 {
-        match topic {
-            Topic::Family | Topic::Wellbeing => self.sensitive_k,
-            _ => self.k,
-        }
-    }
-
-    /// Whether a rule is one headquarters could set: k of at least 2 (1 would hide nothing).
-    pub fn is_valid(&self) -> bool {
-        self.k >= 2 && self.sensitive_k >= self.k && self.sensitive_k <= 100
-    }
-}
-
-/// A campus's breakdowns for one month, with the small-count rule applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct MonthBreakdown {
-    /// The month's visits, exact (the sum of its days' visits): the total of `by_route`.
-    pub visits: u32,
-    /// Visits by route; the cells add up to `visits`.
-    pub by_route: Vec<Cell<Route>>,
-    /// Visits by topic; a visit can have several topics, so the cells have no known total.
-    pub by_topic: Vec<Cell<Topic>>,
-    /// Visits by format (対面/オンライン): about the salon, not the student; exact.
-    pub by_format: Vec<Cell<Format>>,
-    /// Paths decided this month, by kind.
-    pub path_decisions: Vec<Cell<PathStatus>>,
 }
 
 /// Adds up and hides one campus's month. `decisions` are the path statuses decided in it.
@@ -344,6 +267,36 @@ mod tests {
             let m = month_breakdown(&visits, &[], rule);
             let sum: u32 = m.by_route.iter().filter_map(|c| c.count).sum();
             prop_assert_eq!(sum as usize, visits.len());
+        }
+    }
+
+    proptest! {
+        /// Whatever a campus's month holds, what the device's rule makes of it passes headquarters'
+        /// check under the same rule.
+        #[test]
+        fn the_devices_rule_always_passes_headquarters_check(
+            routes in prop::collection::vec(0usize..5, 0..60),
+            topics in prop::collection::vec(0usize..10, 0..60),
+            k in 2u32..8,
+            extra in 0u32..6,
+        ) {
+            let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+            let visits: Vec<VisitFact> = routes
+                .iter()
+                .enumerate()
+                .map(|(i, r)| VisitFact {
+                    date: day,
+                    student: None,
+                    first_visit: false,
+                    route: Route::ALL[*r],
+                    topics: vec![Topic::ALL[topics.get(i).copied().unwrap_or(0)]],
+                    format: Format::Online,
+                })
+                .collect();
+            let rule = SuppressionRule { k, sensitive_k: k + extra };
+            let b = month_breakdown(&visits, &[], rule);
+            prop_assert_eq!(salon_protocol::rule::check_breakdown(&b, &rule), Ok(()));
+            prop_assert_eq!(salon_protocol::rule::check_month_total(&b, visits.len() as u64), Ok(()));
         }
     }
 }

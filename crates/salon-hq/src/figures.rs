@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use salon_core::counts::{Cell, DayCounts, SuppressionRule};
-use salon_core::{Route, Topic};
-use salon_protocol::{rule, Month, MonthSnapshot, Upload};
+use salon_protocol::{
+    rule, Cell, DayCounts, Month, MonthSnapshot, Route, SuppressionRule, Topic, Upload,
+};
 
 use crate::error::{HqError, Result};
 use crate::store::{HeldMonth, Store, Target};

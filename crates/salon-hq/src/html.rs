@@ -1,9 +1,16 @@
 //! Small helpers for the server-rendered pages: escaping, the page frame, Japanese dates and
 //! the labels of the codes.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
-use salon_core::{Route, Topic, TOKYO};
-use salon_protocol::Month;
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use salon_protocol::{DayField, Month, Route, Topic};
+
+/// Every date headquarters shows or files figures under is a date in Japan.
+pub const TOKYO: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
+
+/// The day it is in Tokyo at `now` (the handlers pass their clock's time).
+pub fn tokyo_day(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&TOKYO).date_naive()
+}
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn esc(text: &str) -> String {
@@ -63,6 +70,35 @@ pub fn topic_ja(t: Topic) -> &'static str {
         Topic::Other => "その他",
     }
 }
+
+/// A day figure's name in the dashboard and the CSV.
+pub fn day_field_ja(f: DayField) -> &'static str {
+    match f {
+        DayField::Sessions => "実施回数",
+        DayField::SessionMinutes => "実施時間(分)",
+        DayField::Visits => "利用人数(延べ)",
+        DayField::DistinctStudents => "延べ生徒数(日ごと)",
+        DayField::FirstTimeStudents => "初回生徒数",
+        DayField::AppointmentsBooked => "予約数",
+        DayField::AppointmentsKept => "予約来談数",
+        DayField::AppointmentsMissed => "予約欠席数",
+        DayField::Events => "イベント数",
+        DayField::EventParticipants => "イベント参加者数",
+    }
+}
+
+/// The day figures the campus × month table and the CSV show, in order. (Events have their
+/// own report.)
+pub const SHOWN_DAY_FIELDS: [DayField; 8] = [
+    DayField::Sessions,
+    DayField::SessionMinutes,
+    DayField::Visits,
+    DayField::DistinctStudents,
+    DayField::FirstTimeStudents,
+    DayField::AppointmentsBooked,
+    DayField::AppointmentsKept,
+    DayField::AppointmentsMissed,
+];
 
 /// What a hidden cell shows.
 pub const HIDDEN: &str = "秘匿";

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
-use salon_core::counts::SuppressionRule;
 use salon_hq::store::Target;
 use salon_hq::{router, AppState, Store};
+use salon_protocol::SuppressionRule;
 use salon_protocol::{CampusCode, Month};
 
 #[derive(Debug, Parser)]
@@ -182,7 +182,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                 issued.campuses.join(", "),
                 issued
                     .expires_at
-                    .with_timezone(&salon_core::TOKYO)
+                    .with_timezone(&chrono_tz::Asia::Tokyo)
                     .format("%Y-%m-%d %H:%M")
             );
         }

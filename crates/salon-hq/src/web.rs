@@ -11,13 +11,13 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use salon_core::{today_tokyo, Route, Topic};
-use salon_protocol::{CampusCode, Month};
+use chrono::NaiveDate;
+use salon_protocol::{CampusCode, Month, Route, Topic};
 use serde::Deserialize;
 
 use crate::error::{HqError, Result};
 use crate::figures::{self, fiscal_year_of, percent_of, Figures, Period};
-use crate::html::{self, esc, month_ja, num, page, HIDDEN};
+use crate::html::{self, esc, month_ja, num, page, tokyo_day, HIDDEN};
 use crate::secret;
 use crate::store::{AdminSession, SESSION_LIFETIME_SECS};
 use crate::throttle::{Key, Refused};
@@ -328,14 +328,14 @@ fn nonempty(o: &Option<String>) -> Option<&str> {
     o.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn period_of(q: &PeriodQuery) -> Result<(i32, Period)> {
+fn period_of(q: &PeriodQuery, today: NaiveDate) -> Result<(i32, Period)> {
     let fy = match nonempty(&q.fy) {
         Some(s) => s
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
             .ok_or(HqError::BadForm("fy"))?,
-        None => fiscal_year_of(today_tokyo()),
+        None => fiscal_year_of(today),
     };
     let whole = Period::fiscal_year(fy);
     let month = |s: &str| Month::parse(s).map_err(|_| HqError::BadForm("month"));
@@ -355,9 +355,9 @@ async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
-    let (fy, period) = period_of(&q)?;
+    let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
     let figures = state.blocking(move |s| figures::compute(s, period)).await?;
-    let body = render_dashboard(fy, &q, &figures);
+    let body = render_dashboard(fy, &q, &figures, tokyo_day(state.now()));
     Ok(Html(page("ダッシュボード", &nav(&session, &sid), &body)).into_response())
 }
 
@@ -373,10 +373,10 @@ fn query_string(fy: i32, q: &PeriodQuery) -> String {
     s
 }
 
-fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
+fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: NaiveDate) -> String {
     let mut b = String::new();
     // Filter.
-    let current = fiscal_year_of(today_tokyo());
+    let current = fiscal_year_of(today);
     let mut years: Vec<i32> = ((current - 5)..=(current + 1)).collect();
     if !years.contains(&fy) {
         years.push(fy);
@@ -463,32 +463,30 @@ fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures) -> String {
 
     // Campus × month.
     b.push_str(
-        "<h2>キャンパス別・月別</h2><table data-testid=\"campus-months\"><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>\
-         <th>実施回数</th><th>実施時間(分)</th><th>利用人数(延べ)</th><th>延べ生徒数(日ごと)</th><th>初回生徒数</th>\
-         <th>予約</th><th>予約来談</th><th>予約欠席</th></tr></thead><tbody>",
+        "<h2>キャンパス別・月別</h2><table data-testid=\"campus-months\"><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>",
     );
+    for field in html::SHOWN_DAY_FIELDS {
+        let _ = write!(b, "<th>{}</th>", html::day_field_ja(field));
+    }
+    b.push_str("</tr></thead><tbody>");
     for r in &f.rows {
-        let c = &r.counts;
         let _ = write!(
             b,
-            "<tr><td class=\"text\">{} {}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"text\">{} {}</td><td class=\"text\">{}</td>",
             esc(&r.campus),
             esc(&r.campus_name),
             month_ja(r.month),
-            c.sessions,
-            c.session_minutes,
-            c.visits,
-            c.distinct_students,
-            c.first_time_students,
-            c.appointments_booked,
-            c.appointments_kept,
-            c.appointments_missed
         );
+        for field in html::SHOWN_DAY_FIELDS {
+            let _ = write!(b, "<td>{}</td>", r.counts.get(field));
+        }
+        b.push_str("</tr>");
     }
     if f.rows.is_empty() {
-        b.push_str(
-            "<tr><td class=\"text\" colspan=\"10\">この期間のデータはまだありません。</td></tr>",
-        );
+        b.push_str(&format!(
+            "<tr><td class=\"text\" colspan=\"{}\">この期間のデータはまだありません。</td></tr>",
+            2 + html::SHOWN_DAY_FIELDS.len()
+        ));
     }
     b.push_str("</tbody></table>");
 
@@ -646,22 +644,15 @@ fn csv_field(text: &str) -> String {
 }
 
 pub fn csv_header() -> Vec<String> {
-    let mut h: Vec<String> = [
-        "キャンパスコード",
-        "キャンパス名",
-        "年月",
-        "実施回数",
-        "実施時間(分)",
-        "利用人数(延べ)",
-        "延べ生徒数(日ごと)",
-        "初回生徒数",
-        "予約数",
-        "予約来談数",
-        "予約欠席数",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut h: Vec<String> = ["キャンパスコード", "キャンパス名", "年月"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(
+        html::SHOWN_DAY_FIELDS
+            .iter()
+            .map(|f| html::day_field_ja(*f).to_owned()),
+    );
     h.extend(
         Route::ALL
             .iter()
@@ -702,19 +693,8 @@ fn render_csv(f: &Figures, campuses: &[crate::store::CampusRow]) -> String {
                 .iter()
                 .find(|r| r.campus == campus.code && r.month == m);
             let c = row.map(|r| r.counts).unwrap_or_default();
-            let mut fields = vec![
-                campus.code.clone(),
-                campus.name.clone(),
-                month_ja(m),
-                c.sessions.to_string(),
-                c.session_minutes.to_string(),
-                c.visits.to_string(),
-                c.distinct_students.to_string(),
-                c.first_time_students.to_string(),
-                c.appointments_booked.to_string(),
-                c.appointments_kept.to_string(),
-                c.appointments_missed.to_string(),
-            ];
+            let mut fields = vec![campus.code.clone(), campus.name.clone(), month_ja(m)];
+            fields.extend(html::SHOWN_DAY_FIELDS.iter().map(|f| c.get(*f).to_string()));
             fields.extend(cells(
                 row.and_then(|r| r.by_route.as_ref()),
                 Route::ALL.len(),
@@ -735,7 +715,7 @@ async fn export_csv(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {
     admin(&state, &headers).await?;
-    let (fy, period) = period_of(&q)?;
+    let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
     let csv = state
         .blocking(move |s| Ok(render_csv(&figures::compute(s, period)?, &s.campuses()?)))
         .await?;

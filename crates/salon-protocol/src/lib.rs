@@ -6,16 +6,19 @@
 //! rather than silently carried.
 
 mod codes;
+pub mod counts;
 mod error;
+mod kinds;
 pub mod rule;
 mod token;
 
 use chrono::NaiveDate;
-use salon_core::counts::{DayCounts, MonthBreakdown, SuppressionRule};
 use serde::{Deserialize, Serialize};
 
 pub use codes::{CampusCode, EnrolmentCode, Month};
+pub use counts::{Cell, DayCounts, DayField, MonthBreakdown, SuppressionRule};
 pub use error::ProtocolError;
+pub use kinds::{Format, PathStatus, Route, Topic};
 pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.

@@ -1,12 +1,12 @@
 //! The small-count rule as headquarters re-checks it, whole, in one place: when the rule
 //! changes, this file changes and nothing else on the server.
 
-use salon_core::counts::{Cell, MonthBreakdown, SuppressionRule};
-use salon_core::{Format, PathStatus, Route, Topic};
+use crate::counts::{Cell, MonthBreakdown, SuppressionRule};
+use crate::kinds::{Format, PathStatus, Route, Topic};
 
 use crate::error::ProtocolError;
 
-/// Whether a month's breakdown could have come from the device's rule (`salon_core::counts`)
+/// Whether a month's breakdown could have come from the device's rule (salon-core's `counts`)
 /// under `rule`: every breakdown complete and in order; no shown cell from 1 to k−1; format
 /// exact; and the route cells, whose total (`visits`) is sent, reveal nothing by subtraction:
 /// either nothing is hidden and the cells add up to the total, or at least two cells are

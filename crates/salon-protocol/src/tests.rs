@@ -1,23 +1,25 @@
 use chrono::NaiveDate;
-use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact};
-use salon_core::{Format, PathStatus, Route, Topic};
 use serde_json::{json, Value};
 
 use super::*;
 
+fn cells<C: Copy>(all: &[C], counts: &[Option<u32>]) -> Vec<Cell<C>> {
+    all.iter()
+        .zip(counts)
+        .map(|(&code, &count)| Cell { code, count })
+        .collect()
+}
+
+/// 23 visits as the device's rule (salon-core's `month_breakdown`) sends them: routes 5, 5, 5,
+/// 4, 4 with the two 4s hidden together; every topic cell (3s and 2s) hidden; one hidden path.
 fn sample() -> Upload {
     let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
-    let visits: Vec<VisitFact> = (0..23)
-        .map(|i| VisitFact {
-            date: day,
-            student: Some(i % 7),
-            first_visit: i < 7,
-            route: Route::ALL[(i % 5) as usize],
-            topics: vec![Topic::ALL[(i % 10) as usize]],
-            format: Format::InPerson,
-        })
-        .collect();
     let rule = SuppressionRule::default();
+    let decided: Vec<PathStatus> = PathStatus::ALL
+        .iter()
+        .copied()
+        .filter(|p| p.is_decided())
+        .collect();
     Upload {
         days: vec![DaySnapshot {
             campus: CampusCode::parse("C-012").unwrap(),
@@ -35,7 +37,13 @@ fn sample() -> Upload {
             month: Month::of(day),
             revision: 1,
             rule,
-            breakdown: month_breakdown(&visits, &[PathStatus::FurtherStudy], rule),
+            breakdown: MonthBreakdown {
+                visits: 23,
+                by_route: cells(Route::ALL, &[Some(5), Some(5), Some(5), None, None]),
+                by_topic: cells(Topic::ALL, &[None; 10]),
+                by_format: cells(Format::ALL, &[Some(23), Some(0)]),
+                path_decisions: cells(&decided, &[None, Some(0), Some(0)]),
+            },
         }],
     }
 }
@@ -196,32 +204,29 @@ fn an_enrolment_never_shows_its_token_in_debug() {
     assert_eq!(&*e.token, "tok-SECRET-0123456789");
 }
 
-proptest::proptest! {
-    /// Whatever a campus's month holds, what the device's rule makes of it passes headquarters'
-    /// check under the same rule.
-    #[test]
-    fn the_devices_rule_always_passes_headquarters_check(
-        routes in proptest::collection::vec(0usize..5, 0..60),
-        topics in proptest::collection::vec(0usize..10, 0..60),
-        k in 2u32..8,
-        extra in 0u32..6,
-    ) {
-        let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
-        let visits: Vec<VisitFact> = routes
-            .iter()
+#[test]
+fn the_day_field_list_names_every_field_of_the_wire_once() {
+    let mut counts = DayCounts::default();
+    for (i, f) in DayField::ALL.iter().enumerate() {
+        counts.set(*f, i as u32 + 1);
+    }
+    let wire = serde_json::to_value(counts).unwrap();
+    let wire = wire.as_object().unwrap();
+    assert_eq!(wire.len(), DayField::ALL.len(), "{wire:?}");
+    for (i, f) in DayField::ALL.iter().enumerate() {
+        let camel: String = f
+            .name()
+            .split('_')
             .enumerate()
-            .map(|(i, r)| VisitFact {
-                date: day,
-                student: None,
-                first_visit: false,
-                route: Route::ALL[*r],
-                topics: vec![Topic::ALL[topics.get(i).copied().unwrap_or(0)]],
-                format: Format::Online,
+            .map(|(n, part)| {
+                if n == 0 {
+                    part.to_owned()
+                } else {
+                    part[..1].to_uppercase() + &part[1..]
+                }
             })
             .collect();
-        let rule = SuppressionRule { k, sensitive_k: k + extra };
-        let b = month_breakdown(&visits, &[], rule);
-        proptest::prop_assert_eq!(rule::check_breakdown(&b, &rule), Ok(()));
-        proptest::prop_assert_eq!(rule::check_month_total(&b, visits.len() as u64), Ok(()));
+        assert_eq!(wire[&camel], json!(i + 1), "{}", f.name());
+        assert_eq!(counts.get(*f), i as u32 + 1);
     }
 }

@@ -1,0 +1,213 @@
+//! Headquarters' SQLite database: one connection behind a mutex, WAL, append-only migrations
+//! applied at open. Every method is synchronous; the web layer calls them from
+//! `tokio::task::spawn_blocking`. Callers pass the current time, so the store has no clock.
+//!
+//! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
+//! the small-count rule), `devices` (enrolment codes and devices), `snapshots` (uploads and the
+//! figures read from them).
+
+mod admins;
+mod devices;
+mod setup;
+mod snapshots;
+#[cfg(test)]
+mod tests;
+
+pub use snapshots::HeldMonth;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use salon_protocol::{CampusCode, DayCounts, Month, SuppressionRule};
+
+use crate::error::{HqError, Result};
+
+/// Every migration, in order. Never edit or reorder one that has shipped: append a new one.
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_initial",
+        include_str!("../../migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_month_visits",
+        include_str!("../../migrations/0002_month_visits.sql"),
+    ),
+];
+
+/// How long an enrolment code is valid after it is issued.
+pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
+/// How long an admin session lasts after login.
+pub const SESSION_LIFETIME_SECS: i64 = 8 * 60 * 60;
+/// The longest supporter or campus name accepted.
+pub const MAX_NAME_CHARS: usize = 100;
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampusRow {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub from: Month,
+    pub to: Month,
+    pub schools: u32,
+    pub sessions: u32,
+    pub visits: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceRow {
+    pub id: i64,
+    pub supporter: String,
+    pub campuses: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_upload_at: Option<DateTime<Utc>>,
+}
+
+/// A code as issued: shown once to the admin, never stored in the clear.
+#[derive(Clone)]
+pub struct IssuedCode {
+    pub code: String,
+    pub supporter: String,
+    pub campuses: Vec<String>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl std::fmt::Debug for IssuedCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedCode")
+            .field("code", &"..")
+            .field("campuses", &self.campuses)
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdminSession {
+    pub admin_id: i64,
+    pub name: String,
+}
+
+/// One campus's day figures for one month, summed over days and over each device's latest
+/// snapshot of each day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayTotals {
+    pub campus: String,
+    pub month: Month,
+    pub counts: DayCounts,
+}
+
+/// An authenticated device.
+#[derive(Debug, Clone)]
+pub(crate) struct Device {
+    pub(crate) id: i64,
+    pub(crate) campuses: BTreeSet<CampusCode>,
+}
+
+pub(crate) fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+pub(crate) fn from_ts(s: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(s, 0).unwrap_or_default()
+}
+
+pub(crate) fn check_name(name: &str, field: &'static str) -> Result<String> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if n == 0 || n > MAX_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(HqError::BadForm(field));
+    }
+    Ok(name.to_owned())
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path` and migrates it to the latest version.
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Store {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves no half-written transaction (it rolls back on
+        // drop), so the connection is still usable.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn schema_version(&self) -> Result<usize> {
+        version(&self.lock())
+    }
+
+    /// Rows in one of the server's tables (for tests and `admin` scripting).
+    pub fn count_rows(&self, table: &str) -> Result<i64> {
+        const TABLES: &[&str] = &[
+            "admins",
+            "admin_sessions",
+            "campuses",
+            "targets",
+            "enrolment_codes",
+            "devices",
+            "device_campuses",
+            "uploads",
+            "day_snapshots",
+            "month_snapshots",
+        ];
+        if !TABLES.contains(&table) {
+            return Err(HqError::NotFound);
+        }
+        let n = self
+            .lock()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(n)
+    }
+}
+
+pub(crate) fn rule(conn: &Connection) -> Result<SuppressionRule> {
+    Ok(
+        conn.query_row("SELECT k, sensitive_k FROM rule WHERE id = 1", [], |r| {
+            Ok(SuppressionRule {
+                k: r.get(0)?,
+                sensitive_k: r.get(1)?,
+            })
+        })?,
+    )
+}
+
+fn version(conn: &Connection) -> Result<usize> {
+    let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    Ok(v as usize)
+}
+
+/// Applies the migrations after the database's version, each in its own transaction with its
+/// `user_version` bump.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current = version(conn)?;
+    if current > MIGRATIONS.len() {
+        return Err(HqError::Internal("database is newer than this server"));
+    }
+    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,262 @@
+//! Uploads of count snapshots (idempotent, highest revision wins) and the figures read back.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
+use salon_protocol::{DayCounts, DayField, Month, MonthSnapshot, Receipt, Upload};
+
+use super::devices::authenticate;
+use super::{rule, ts, DayTotals, Store};
+use crate::error::{HqError, Result};
+use crate::secret;
+
+impl Store {
+    // ---- uploads ----
+
+    /// Receives one upload. Everything happens under the lock and the writes in one
+    /// transaction: a refusal stores nothing; a key already used returns its receipt (same
+    /// body) or is refused (different body).
+    pub fn upload(
+        &self,
+        token: &str,
+        idempotency_key: &str,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Receipt> {
+        let mut conn = self.lock();
+        let device = authenticate(&conn, token)?;
+        let body_hash = secret::sha256(body);
+        let held: Option<(Vec<u8>, String)> = conn
+            .query_row(
+                "SELECT body_sha256, receipt FROM uploads WHERE device_id = ?1 AND idem_key = ?2",
+                params![device.id, idempotency_key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((hash, receipt)) = held {
+            if !secret::constant_time_eq(&hash, &body_hash) {
+                return Err(HqError::IdempotencyConflict);
+            }
+            return serde_json::from_str(&receipt).map_err(|_| HqError::Internal("receipt"));
+        }
+        let upload: Upload = serde_json::from_slice(body).map_err(|_| HqError::BadBody)?;
+        upload.check(&rule(&conn)?)?;
+        let campuses = upload
+            .days
+            .iter()
+            .map(|d| &d.campus)
+            .chain(upload.months.iter().map(|m| &m.campus));
+        for c in campuses {
+            if !device.campuses.contains(c) {
+                return Err(HqError::CampusNotEnrolled);
+            }
+        }
+        let tx = conn.transaction()?;
+        let mut receipt = Receipt::default();
+        for d in &upload.days {
+            let outcome = store_day(&tx, device.id, d, now)?;
+            tally(&mut receipt, outcome);
+        }
+        for m in &upload.months {
+            let outcome = store_month(&tx, device.id, m, now)?;
+            tally(&mut receipt, outcome);
+        }
+        let receipt_json =
+            serde_json::to_string(&receipt).map_err(|_| HqError::Internal("receipt"))?;
+        tx.execute(
+            "INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![device.id, idempotency_key, body_hash, receipt_json, ts(now)],
+        )?;
+        tx.commit()?;
+        Ok(receipt)
+    }
+
+    // ---- figures ----
+
+    /// Day figures per campus and month for the days `from..=to`: for each campus and day, the
+    /// sum over devices of each device's latest snapshot.
+    pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayTotals>> {
+        let conn = self.lock();
+        let sums: Vec<String> = DayField::ALL
+            .iter()
+            .map(|f| format!("SUM({})", f.name()))
+            .collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT campus_code, substr(day, 1, 7), {}
+             FROM day_snapshots WHERE day >= ?1 AND day <= ?2
+             GROUP BY 1, 2 ORDER BY 1, 2",
+            sums.join(", ")
+        ))?;
+        let rows = stmt
+            .query_map(
+                params![
+                    from.format("%Y-%m-%d").to_string(),
+                    to.format("%Y-%m-%d").to_string()
+                ],
+                |r| {
+                    let mut counts = DayCounts::default();
+                    for (i, f) in DayField::ALL.iter().enumerate() {
+                        // A month's sum past u32 cannot be true: an error, never a clamp.
+                        let sum = r.get::<_, i64>(i + 2)?;
+                        let n = u32::try_from(sum)
+                            .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(i + 2, sum))?;
+                        counts.set(*f, n);
+                    }
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, counts))
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(campus, month, counts)| {
+                Ok(DayTotals {
+                    campus,
+                    month: Month::parse(&month).map_err(|_| HqError::Internal("stored day"))?,
+                    counts,
+                })
+            })
+            .collect()
+    }
+
+    /// Each device's latest month snapshot for the months `from..=to`, as stored (the caller
+    /// checks each again under the rule in force before showing it), with the visits of the
+    /// same device's days held for that campus and month.
+    pub fn month_snapshots(&self, from: Month, to: Month) -> Result<Vec<HeldMonth>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT m.snapshot,
+                    (SELECT COALESCE(SUM(d.visits), 0) FROM day_snapshots d
+                     WHERE d.device_id = m.device_id AND d.campus_code = m.campus_code
+                       AND substr(d.day, 1, 7) = m.month)
+             FROM month_snapshots m WHERE m.month >= ?1 AND m.month <= ?2
+             ORDER BY m.campus_code, m.month, m.device_id",
+        )?;
+        let rows = stmt
+            .query_map(params![from.to_string(), to.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.iter()
+            .map(|(s, visits)| {
+                Ok(HeldMonth {
+                    snapshot: serde_json::from_str(s)
+                        .map_err(|_| HqError::Internal("stored snapshot"))?,
+                    visits_in_days: u64::try_from(*visits).map_err(|_| HqError::ImpossibleTotal)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A device's month snapshot as held, beside the visits of that device's days of the month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldMonth {
+    pub snapshot: MonthSnapshot,
+    pub visits_in_days: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Stored,
+    Unchanged,
+    Stale,
+}
+
+fn tally(r: &mut Receipt, o: Outcome) {
+    match o {
+        Outcome::Stored => r.stored += 1,
+        Outcome::Unchanged => r.unchanged += 1,
+        Outcome::Stale => r.stale += 1,
+    }
+}
+
+fn compare(held: Option<u32>, revision: u32) -> Outcome {
+    match held {
+        None => Outcome::Stored,
+        Some(h) if revision > h => Outcome::Stored,
+        Some(h) if revision == h => Outcome::Unchanged,
+        Some(_) => Outcome::Stale,
+    }
+}
+
+/// The revision this device's snapshot for (campus, period) holds, if any. `table` and
+/// `period` are this module's own names, never input.
+fn held_revision(
+    tx: &Transaction<'_>,
+    table: &str,
+    period: &str,
+    device: i64,
+    campus: &str,
+    key: &str,
+) -> Result<Option<u32>> {
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT revision FROM {table}
+                 WHERE device_id = ?1 AND campus_code = ?2 AND {period} = ?3"
+            ),
+            params![device, campus, key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn store_day(
+    tx: &Transaction<'_>,
+    device: i64,
+    d: &salon_protocol::DaySnapshot,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    let day = d.day.format("%Y-%m-%d").to_string();
+    let held = held_revision(tx, "day_snapshots", "day", device, d.campus.as_str(), &day)?;
+    let outcome = compare(held, d.revision);
+    if outcome == Outcome::Stored {
+        let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+        let marks: Vec<String> = (5..5 + names.len()).map(|i| format!("?{i}")).collect();
+        let sql = format!(
+            "INSERT OR REPLACE INTO day_snapshots (device_id, campus_code, day, revision, {},
+                received_at)
+             VALUES (?1, ?2, ?3, ?4, {}, ?{})",
+            names.join(", "),
+            marks.join(", "),
+            5 + names.len()
+        );
+        let mut values: Vec<rusqlite::types::Value> = vec![
+            device.into(),
+            d.campus.as_str().to_owned().into(),
+            day.into(),
+            d.revision.into(),
+        ];
+        values.extend(DayField::ALL.iter().map(|f| d.counts.get(*f).into()));
+        values.push(ts(now).into());
+        tx.execute(&sql, rusqlite::params_from_iter(values))?;
+    }
+    Ok(outcome)
+}
+
+fn store_month(
+    tx: &Transaction<'_>,
+    device: i64,
+    m: &MonthSnapshot,
+    now: DateTime<Utc>,
+) -> Result<Outcome> {
+    let month = m.month.to_string();
+    let held = held_revision(
+        tx,
+        "month_snapshots",
+        "month",
+        device,
+        m.campus.as_str(),
+        &month,
+    )?;
+    let outcome = compare(held, m.revision);
+    if outcome == Outcome::Stored {
+        let json = serde_json::to_string(m).map_err(|_| HqError::Internal("json"))?;
+        tx.execute(
+            "INSERT OR REPLACE INTO month_snapshots
+                (device_id, campus_code, month, revision, snapshot, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![device, m.campus.as_str(), month, m.revision, json, ts(now)],
+        )?;
+    }
+    Ok(outcome)
+}

@@ -1,0 +1,98 @@
+//! The store against a real SQLite file: migrations, codes, sessions.
+
+use salon_protocol::EnrolmentCode;
+
+use super::*;
+
+#[test]
+fn month_snapshots_held_from_version_1_get_the_visits_of_their_days() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute_batch(
+            "INSERT INTO campuses VALUES ('C-012', '柏', 0);
+             INSERT INTO devices VALUES (1, x'00', '山田', 0, NULL);
+             INSERT INTO day_snapshots VALUES
+               (1, 'C-012', '2025-02-18', 1, 1, 180, 7, 5, 1, 0, 0, 0, 0, 0, 0),
+               (1, 'C-012', '2025-02-25', 1, 1, 180, 9, 6, 1, 0, 0, 0, 0, 0, 0),
+               (1, 'C-012', '2025-03-04', 1, 1, 180, 4, 4, 1, 0, 0, 0, 0, 0, 0);",
+        )
+        .unwrap();
+        let breakdown = serde_json::json!({
+            "byRoute": salon_protocol::Route::ALL.iter().map(|r| serde_json::json!({"code": r.code(), "count": null})).collect::<Vec<_>>(),
+            "byTopic": salon_protocol::Topic::ALL.iter().map(|t| serde_json::json!({"code": t.code(), "count": null})).collect::<Vec<_>>(),
+            "byFormat": salon_protocol::Format::ALL.iter().map(|f| serde_json::json!({"code": f.code(), "count": 0})).collect::<Vec<_>>(),
+            "pathDecisions": salon_protocol::PathStatus::ALL.iter().filter(|p| p.is_decided()).map(|p| serde_json::json!({"code": p.code(), "count": 0})).collect::<Vec<_>>(),
+        });
+        let v1 = serde_json::json!({
+            "campus": "C-012", "month": "2025-02", "revision": 1,
+            "rule": {"k": 5, "sensitiveK": 10}, "breakdown": breakdown,
+        });
+        conn.execute(
+            "INSERT INTO month_snapshots VALUES (1, 'C-012', '2025-02', 1, ?1, 0)",
+            [v1.to_string()],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+    let feb = Month::parse("2025-02").unwrap();
+    let held = store.month_snapshots(feb, feb).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].snapshot.breakdown.visits, 16);
+    assert_eq!(held[0].visits_in_days, 16);
+}
+
+#[test]
+fn an_empty_database_migrates_to_the_latest_version_and_reopens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+    assert_eq!(store.rule().unwrap(), SuppressionRule::default());
+    for t in [
+        "campuses",
+        "devices",
+        "day_snapshots",
+        "month_snapshots",
+        "uploads",
+    ] {
+        assert_eq!(store.count_rows(t).unwrap(), 0);
+    }
+    let mode: String = store
+        .lock()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    drop(store);
+    let again = Store::open(&path).unwrap();
+    assert_eq!(again.schema_version().unwrap(), MIGRATIONS.len());
+}
+
+#[test]
+fn a_code_works_once_and_not_after_fifteen_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("hq.db")).unwrap();
+    let now = Utc::now();
+    let c012 = CampusCode::parse("C-012").unwrap();
+    store.add_campus(&c012, "柏キャンパス", now).unwrap();
+    let issued = store
+        .issue_code("山田", std::slice::from_ref(&c012), now)
+        .unwrap();
+    let code = EnrolmentCode::parse(&issued.code).unwrap();
+    let late = now + chrono::Duration::seconds(CODE_LIFETIME_SECS);
+    assert!(matches!(
+        store.enrol(&code, late),
+        Err(HqError::EnrolmentCodeInvalid)
+    ));
+    let e = store.enrol(&code, now).unwrap();
+    assert_eq!(e.campuses, vec![c012]);
+    assert!(matches!(
+        store.enrol(&code, now),
+        Err(HqError::EnrolmentCodeInvalid)
+    ));
+    assert_eq!(store.count_rows("devices").unwrap(), 1);
+}

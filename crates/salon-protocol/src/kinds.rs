@@ -1,0 +1,128 @@
+//! The enumerated codes that cross the wire: how a salon is held, how a student came, what a
+//! visit was about, and the path a student decided. Each has a stable snake_case code (stored in
+//! SQLite, sent to headquarters and to the UI) and the Japanese term from the NPO's own account
+//! in its doc comment; the UI's catalogue holds the labels.
+
+/// Declares an enumerated code: a stable snake_case code for each value (stored, sent, shown
+/// to the UI), `ALL` in the order the UI lists them, and serde by that code.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
+            ::serde::Serialize, ::serde::Deserialize,
+        )]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in the order the UI lists them.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stable code stored and sent to the UI.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code,)+ }
+            }
+
+            /// The value for a stored code, if it is one.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+crate::code_enum! {
+    /// How a salon is held (形式).
+    Format {
+        /// 対面
+        InPerson = "in_person",
+        /// オンライン
+        Online = "online",
+    }
+}
+
+crate::code_enum! {
+    /// How a student came to the salon (来談経路).
+    Route {
+        /// 自発: came by themselves.
+        SelfReferred = "self",
+        /// 教員紹介: referred by a teacher.
+        Teacher = "teacher",
+        /// 声かけ: approached by the supporter (学校内アウトリーチ).
+        Outreach = "outreach",
+        /// 予約: a booked appointment.
+        Appointment = "appointment",
+        /// 継続: a repeat visit.
+        Repeat = "repeat",
+    }
+}
+
+crate::code_enum! {
+    /// What a visit was about (相談内容). A visit has one or more.
+    Topic {
+        /// 進学
+        FurtherStudy = "further_study",
+        /// 就職・求人検索
+        JobSearch = "job_search",
+        /// 応募書類・面接準備
+        ApplicationPrep = "application_prep",
+        /// アルバイト
+        PartTime = "part_time",
+        /// 家庭のこと
+        Family = "family",
+        /// 学校生活
+        SchoolLife = "school_life",
+        /// 友人関係
+        Friends = "friends",
+        /// 心身の不調
+        Wellbeing = "wellbeing",
+        /// 将来が分からない
+        UnsureFuture = "unsure_future",
+        /// その他
+        Other = "other",
+    }
+}
+
+crate::code_enum! {
+    /// A student's path after school (進路). The mission: nobody graduates 未定.
+    PathStatus {
+        /// 未定
+        Undecided = "undecided",
+        /// 進学決定
+        FurtherStudy = "further_study",
+        /// 就職決定
+        Employment = "employment",
+        /// その他決定
+        Other = "other",
+    }
+}
+
+impl PathStatus {
+    /// Whether the path is decided, so a decision date belongs with it.
+    pub fn is_decided(self) -> bool {
+        self != PathStatus::Undecided
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for t in Topic::ALL {
+            assert_eq!(Topic::from_code(t.code()), Some(*t));
+            assert_eq!(serde_json::to_value(t).unwrap(), t.code());
+        }
+        for r in Route::ALL {
+            assert_eq!(Route::from_code(r.code()), Some(*r));
+            assert_eq!(serde_json::to_value(r).unwrap(), r.code());
+        }
+        assert_eq!(Topic::ALL.len(), 10);
+        assert_eq!(Route::from_code("自発"), None);
+    }
+}
