@@ -16,7 +16,7 @@ impl Store {
             return Err(HqError::BadForm("password"));
         }
         let hash = secret::hash_password(password)?;
-        let conn = self.lock();
+        let conn = self.write();
         let exists: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM admins WHERE name = ?1)",
             [&name],
@@ -36,7 +36,7 @@ impl Store {
     /// browser; the database keeps its hash). The Argon2id check runs outside the lock.
     pub fn login(&self, name: &str, password: &str, now: DateTime<Utc>) -> Result<Option<String>> {
         let found: Option<(i64, String)> = self
-            .lock()
+            .read()
             .query_row(
                 "SELECT id, password_hash FROM admins WHERE name = ?1",
                 [name.trim()],
@@ -54,7 +54,7 @@ impl Store {
             return Ok(None);
         };
         let id = secret::new_token()?;
-        let conn = self.lock();
+        let conn = self.write();
         conn.execute(
             "DELETE FROM admin_sessions WHERE expires_at <= ?1",
             [ts(now)],
@@ -74,7 +74,7 @@ impl Store {
 
     pub fn session(&self, session_id: &str, now: DateTime<Utc>) -> Result<Option<AdminSession>> {
         let s = self
-            .lock()
+            .read()
             .query_row(
                 "SELECT a.id, a.name FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
                  WHERE s.id_hash = ?1 AND s.expires_at > ?2",
@@ -91,7 +91,7 @@ impl Store {
     }
 
     pub fn logout(&self, session_id: &str) -> Result<()> {
-        self.lock().execute(
+        self.write().execute(
             "DELETE FROM admin_sessions WHERE id_hash = ?1",
             [secret::sha256(session_id.as_bytes())],
         )?;

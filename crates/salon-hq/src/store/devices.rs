@@ -30,7 +30,7 @@ impl Store {
         let code = secret::new_enrolment_code()?;
         let expires_at = ts(now) + CODE_LIFETIME_SECS;
         let campuses: Vec<String> = campuses.into_iter().map(str::to_owned).collect();
-        let conn = self.lock();
+        let conn = self.write();
         for c in &campuses {
             let exists: bool = conn.query_row(
                 "SELECT EXISTS (SELECT 1 FROM campuses WHERE code = ?1)",
@@ -65,7 +65,7 @@ impl Store {
     /// An unknown, expired or used code gets the same answer.
     pub fn enrol(&self, code: &EnrolmentCode, now: DateTime<Utc>) -> Result<Enrolment> {
         let token = secret::new_token()?;
-        let mut conn = self.lock();
+        let mut conn = self.write();
         let rule = rule(&conn)?;
         let tx = conn.transaction()?;
         let hash = secret::sha256(code.as_str().as_bytes());
@@ -108,7 +108,7 @@ impl Store {
     }
 
     pub fn device_config(&self, token: &str) -> Result<DeviceConfig> {
-        let conn = self.lock();
+        let conn = self.read();
         let device = authenticate(&conn, token)?;
         Ok(DeviceConfig {
             campuses: device.campuses.into_iter().collect(),
@@ -117,7 +117,7 @@ impl Store {
     }
 
     pub fn devices(&self) -> Result<Vec<DeviceRow>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT d.id, d.supporter, d.created_at, d.revoked_at,
                     (SELECT group_concat(campus_code, ' ') FROM
@@ -148,7 +148,7 @@ impl Store {
 
     /// Revokes a device: its token is refused from now on. Its figures stay.
     pub fn revoke(&self, device_id: i64, now: DateTime<Utc>) -> Result<()> {
-        let conn = self.lock();
+        let conn = self.write();
         let exists: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1)",
             [device_id],

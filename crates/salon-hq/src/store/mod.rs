@@ -1,5 +1,6 @@
-//! Headquarters' SQLite database: one connection behind a mutex, WAL, append-only migrations
-//! applied at open. Every method is synchronous; the web layer calls them from
+//! Headquarters' SQLite database in WAL mode: one connection writes (behind a mutex, so uploads
+//! and admin changes take turns), and a small pool of read-only connections reads beside it, so
+//! the dashboard does not wait behind uploads. Append-only migrations are applied at open. Every method is synchronous; the web layer calls them from
 //! `tokio::task::spawn_blocking`. Callers pass the current time, so the store has no clock.
 //!
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
@@ -17,6 +18,7 @@ pub use snapshots::HeldMonth;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
@@ -44,9 +46,14 @@ pub const SESSION_LIFETIME_SECS: i64 = 8 * 60 * 60;
 /// The longest supporter or campus name accepted.
 pub const MAX_NAME_CHARS: usize = 100;
 
+/// How many connections read beside the writer.
+pub const READERS: usize = 4;
+
 #[derive(Debug)]
 pub struct Store {
-    conn: Mutex<Connection>,
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,25 +142,51 @@ pub(crate) fn check_name(name: &str, field: &'static str) -> Result<String> {
 impl Store {
     /// Opens (or creates) the database at `path` and migrates it to the latest version.
     pub fn open(path: &Path) -> Result<Store> {
-        let mut conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrate(&mut conn)?;
+        let mut writer = Connection::open(path)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        writer.pragma_update(None, "synchronous", "FULL")?;
+        writer.pragma_update(None, "foreign_keys", "ON")?;
+        writer.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| {
+                let conn = Connection::open(path)?;
+                // A reader cannot write, whatever a caller asks of it.
+                conn.pragma_update(None, "query_only", "ON")?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                Ok(Mutex::new(conn))
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(Store {
-            conn: Mutex::new(conn),
+            writer: Mutex::new(writer),
+            readers,
+            next_reader: AtomicUsize::new(0),
         })
     }
 
-    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves no half-written transaction (it rolls back on
-        // drop), so the connection is still usable.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    /// The connection that writes. A panic while holding it leaves no half-written
+    /// transaction (it rolls back on drop), so the connection is still usable.
+    pub(crate) fn write(&self) -> MutexGuard<'_, Connection> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// A reading connection: a free one if any, else the next in turn. Each statement sees the
+    /// database as of its start (WAL), never half an upload.
+    pub(crate) fn read(&self) -> MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let n = self.readers.len();
+        for i in 0..n {
+            if let Ok(conn) = self.readers[(start + i) % n].try_lock() {
+                return conn;
+            }
+        }
+        self.readers[start % n]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn schema_version(&self) -> Result<usize> {
-        version(&self.lock())
+        version(&self.read())
     }
 
     /// Rows in one of the server's tables (for tests and `admin` scripting).
@@ -174,7 +207,7 @@ impl Store {
             return Err(HqError::NotFound);
         }
         let n = self
-            .lock()
+            .read()
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
         Ok(n)
     }

@@ -12,7 +12,7 @@ impl Store {
 
     pub fn add_campus(&self, code: &CampusCode, name: &str, now: DateTime<Utc>) -> Result<()> {
         let name = check_name(name, "name")?;
-        let conn = self.lock();
+        let conn = self.write();
         let n = conn.execute(
             "INSERT OR IGNORE INTO campuses (code, name, created_at) VALUES (?1, ?2, ?3)",
             params![code.as_str(), name, ts(now)],
@@ -24,7 +24,7 @@ impl Store {
     }
 
     pub fn campuses(&self) -> Result<Vec<CampusRow>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare("SELECT code, name FROM campuses ORDER BY code")?;
         let rows = stmt
             .query_map([], |r| {
@@ -42,7 +42,7 @@ impl Store {
         if t.from > t.to {
             return Err(HqError::BadForm("period"));
         }
-        self.lock().execute(
+        self.write().execute(
             "INSERT INTO targets (from_month, to_month, schools, sessions, visits)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (from_month, to_month) DO UPDATE SET
@@ -59,7 +59,7 @@ impl Store {
     }
 
     pub fn targets(&self) -> Result<Vec<Target>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT from_month, to_month, schools, sessions, visits FROM targets
              ORDER BY from_month, to_month",
@@ -89,14 +89,14 @@ impl Store {
     }
 
     pub fn rule(&self) -> Result<SuppressionRule> {
-        rule(&self.lock())
+        rule(&self.read())
     }
 
     pub fn set_rule(&self, rule: SuppressionRule) -> Result<()> {
         if !rule.is_valid() {
             return Err(HqError::BadForm("rule"));
         }
-        self.lock().execute(
+        self.write().execute(
             "UPDATE rule SET k = ?1, sensitive_k = ?2 WHERE id = 1",
             params![rule.k, rule.sensitive_k],
         )?;

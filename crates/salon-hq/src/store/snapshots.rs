@@ -22,7 +22,7 @@ impl Store {
         body: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Receipt> {
-        let mut conn = self.lock();
+        let mut conn = self.write();
         let device = authenticate(&conn, token)?;
         let body_hash = secret::sha256(body);
         let held: Option<(Vec<u8>, String)> = conn
@@ -76,7 +76,7 @@ impl Store {
     /// Day figures per campus and month for the days `from..=to`: for each campus and day, the
     /// sum over devices of each device's latest snapshot.
     pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayTotals>> {
-        let conn = self.lock();
+        let conn = self.read();
         let sums: Vec<String> = DayField::ALL
             .iter()
             .map(|f| format!("SUM({})", f.name()))
@@ -121,7 +121,7 @@ impl Store {
     /// checks each again under the rule in force before showing it), with the visits of the
     /// same device's days held for that campus and month.
     pub fn month_snapshots(&self, from: Month, to: Month) -> Result<Vec<HeldMonth>> {
-        let conn = self.lock();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT m.snapshot,
                     (SELECT COALESCE(SUM(d.visits), 0) FROM day_snapshots d

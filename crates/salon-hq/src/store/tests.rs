@@ -63,7 +63,7 @@ fn an_empty_database_migrates_to_the_latest_version_and_reopens() {
         assert_eq!(store.count_rows(t).unwrap(), 0);
     }
     let mode: String = store
-        .lock()
+        .write()
         .pragma_query_value(None, "journal_mode", |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
@@ -95,4 +95,28 @@ fn a_code_works_once_and_not_after_fifteen_minutes() {
         Err(HqError::EnrolmentCodeInvalid)
     ));
     assert_eq!(store.count_rows("devices").unwrap(), 1);
+}
+
+#[test]
+fn reads_go_on_while_the_writer_is_busy_and_readers_cannot_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(Store::open(&dir.path().join("hq.db")).unwrap());
+    let c012 = CampusCode::parse("C-012").unwrap();
+    store.add_campus(&c012, "柏キャンパス", Utc::now()).unwrap();
+    // The writer is held, as during a long upload: reading must not wait for it.
+    let writing = store.write();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = store.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(reader.campuses().map(|c| c.len()).ok());
+    });
+    let read = rx.recv_timeout(std::time::Duration::from_secs(10));
+    drop(writing);
+    assert_eq!(read, Ok(Some(1)), "a read waited behind the writer");
+    let refused = store
+        .read()
+        .execute("DELETE FROM campuses", [])
+        .unwrap_err();
+    assert!(refused.to_string().contains("readonly"), "{refused}");
+    assert_eq!(store.campuses().unwrap().len(), 1);
 }
