@@ -6,7 +6,9 @@ use salon_core::care::{
     Appointment, AppointmentInput, Event, EventInput, FollowUp, NextAppointment, OutreachEntry,
     PathChange, RiskEntry,
 };
-use salon_core::{parse_date, today_tokyo, Visit, VisitInput};
+use salon_core::{parse_date, Visit, VisitInput};
+
+use crate::clock::today_tokyo;
 use serde::Serialize;
 use tauri::State;
 
@@ -19,7 +21,7 @@ type Answer<T> = Result<T, IpcError>;
 fn day_or_today(field: &'static str, text: Option<&str>) -> Answer<NaiveDate> {
     match text.map(str::trim) {
         None | Some("") => Ok(today_tokyo()),
-        Some(t) => parse_date(field, t).map_err(|e| IpcError::invalid(e.code(), e.field())),
+        Some(t) => parse_date(field, t).map_err(IpcError::from),
     }
 }
 

@@ -3,14 +3,14 @@
 
 use chrono::{Datelike, NaiveDate};
 use salon_core::{
-    now_tokyo, today_tokyo, Campus, CampusInput, SalonSession, SessionOpen, Student, StudentInput,
-    Visit, VisitInput,
+    Campus, CampusInput, SalonSession, SessionOpen, Student, StudentInput, Visit, VisitInput,
 };
 use salon_store::{Store, Vault};
 use serde::Serialize;
 use tauri::State;
 use zeroize::Zeroizing;
 
+use crate::clock::{now_tokyo, today_tokyo};
 use crate::error::IpcError;
 use crate::prefs::Preferences;
 use crate::state::AppState;
@@ -396,7 +396,7 @@ mod tests {
         assert!(today.session.unwrap().is_open());
         assert_eq!(
             today_at(&store, tuesday, Some(999)).unwrap_err().code,
-            "not_found"
+            crate::error::Code::NotFound
         );
     }
 }

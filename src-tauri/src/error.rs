@@ -1,116 +1,182 @@
 //! The one error type that crosses to the UI: `{code, message, field?}`.
 //!
-//! `code` is stable snake_case; the UI maps it to a message in its catalogue. `message` is a
+//! `code` is one of [`Code`], stable snake_case; the UI shows its catalogue's message for it
+//! (`errors.<code>` in `ui/i18n/*.json`; a test checks every code has one). `message` is a
 //! short developer text built from the error kind alone: never SQL detail, never note text.
 
+use salon_core::CoreError;
+use salon_protocol::ErrorCode;
 use salon_store::StoreError;
-use serde::Serialize;
+use salon_sync::SyncError;
+use serde::{Serialize, Serializer};
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal,)+) => {
+        /// Every code the app answers its UI with. Headquarters' own refusals pass through as
+        /// `Hq`, so the UI can say what headquarters said.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)+
+            Hq(ErrorCode),
+        }
+
+        impl Code {
+            /// Every code of the app's own (headquarters' are `ErrorCode::ALL`).
+            pub const OWN: &'static [Code] = &[$(Code::$variant,)+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $code,)+
+                    // A code this app does not know is a refusal it cannot explain.
+                    Code::Hq(ErrorCode::Unknown) => "hq_refused",
+                    Code::Hq(code) => code.as_str(),
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The store is locked: the supporter must unlock first.
+    Locked = "locked",
+    NotInitialized = "not_initialized",
+    AlreadyInitialized = "already_initialized",
+    PassphraseTooShort = "passphrase_too_short",
+    PassphraseMismatch = "passphrase_mismatch",
+    WrongPassphrase = "wrong_passphrase",
+    WrongRecoveryKey = "wrong_recovery_key",
+    KeyFileDamaged = "key_file_damaged",
+    /// The key file or backup asks for Argon2id costs outside the supported range.
+    KeyParametersUnsupported = "key_parameters_unsupported",
+    Required = "required",
+    TooLong = "too_long",
+    InvalidDate = "invalid_date",
+    InvalidTime = "invalid_time",
+    OutOfRange = "out_of_range",
+    InvalidChoice = "invalid_choice",
+    Duplicate = "duplicate",
+    SessionClosed = "session_closed",
+    SessionAlreadyOpen = "session_already_open",
+    DraftPending = "draft_pending",
+    NotFound = "not_found",
+    NotEnrolled = "not_enrolled",
+    BackupDamaged = "backup_damaged",
+    /// The backup folder cannot be created or written.
+    BackupFolder = "backup_folder",
+    /// The list of notes to purge changed after the supporter saw it.
+    RetentionChanged = "retention_changed",
+    Storage = "storage",
+    Internal = "internal",
+    HqBadUrl = "hq_bad_url",
+    HqInsecureUrl = "hq_insecure_url",
+    HqUnreachable = "hq_unreachable",
+    HqServerError = "hq_server_error",
+    HqRedirected = "hq_redirected",
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IpcError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     /// The input the error is about (camelCase, as the UI names its fields).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
-    /// Whether trying again later can succeed (headquarters unreachable); not sent to the UI.
-    #[serde(skip)]
-    pub retryable: bool,
 }
 
 impl IpcError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         IpcError {
             code,
             message: message.into(),
             field: None,
-            retryable: false,
         }
     }
 
     /// The store is locked: the supporter must unlock first.
     pub fn locked() -> Self {
-        IpcError::new("locked", "the store is locked")
+        IpcError::new(Code::Locked, "the store is locked")
     }
 
-    pub fn invalid(code: &'static str, field: &'static str) -> Self {
+    pub fn invalid(code: Code, field: &'static str) -> Self {
         IpcError {
             code,
-            message: format!("{field}: {code}"),
+            message: format!("{field}: {}", code.as_str()),
             field: Some(field),
-            retryable: false,
-        }
-    }
-
-    /// A failure talking to headquarters. Headquarters' own codes pass through when the UI
-    /// knows them; any other refusal is `hq_refused`.
-    pub fn sync(e: &salon_sync::SyncError) -> Self {
-        const KNOWN: &[&str] = &[
-            "hq_bad_url",
-            "hq_insecure_url",
-            "hq_unreachable",
-            "hq_server_error",
-            "enrolment_code_invalid",
-            "token_invalid",
-            "device_revoked",
-            "campus_not_enrolled",
-            "suppression_broken",
-            "rule_too_lax",
-            "idempotency_conflict",
-            "api_version",
-            "bad_body",
-            "body_too_large",
-            "too_many_attempts",
-            "hq_redirected",
-            "month_total_mismatch",
-        ];
-        let code = e.code();
-        let code = KNOWN
-            .iter()
-            .find(|k| **k == code)
-            .copied()
-            .unwrap_or("hq_refused");
-        IpcError {
-            code,
-            message: e.to_string(),
-            field: None,
-            retryable: e.is_retryable(),
         }
     }
 
     pub fn internal(message: &str) -> Self {
-        IpcError::new("internal", message)
+        IpcError::new(Code::Internal, message)
+    }
+
+    /// This error, about the input `field`.
+    pub fn about(self, field: &'static str) -> Self {
+        IpcError {
+            field: Some(field),
+            ..self
+        }
+    }
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        let code = match e {
+            CoreError::Required(_) => Code::Required,
+            CoreError::TooLong { .. } => Code::TooLong,
+            CoreError::InvalidDate(_) => Code::InvalidDate,
+            CoreError::InvalidTime(_) => Code::InvalidTime,
+            CoreError::OutOfRange { .. } => Code::OutOfRange,
+            CoreError::InvalidChoice(_) => Code::InvalidChoice,
+        };
+        IpcError::invalid(code, e.field())
+    }
+}
+
+/// A failure talking to headquarters: the client's own code, or headquarters' own.
+impl From<SyncError> for IpcError {
+    fn from(e: SyncError) -> Self {
+        let code = match &e {
+            SyncError::BadUrl => Code::HqBadUrl,
+            SyncError::InsecureUrl => Code::HqInsecureUrl,
+            SyncError::Unreachable => Code::HqUnreachable,
+            SyncError::Server(_) => Code::HqServerError,
+            SyncError::Redirected(_) => Code::HqRedirected,
+            SyncError::Refused { code, .. } => Code::Hq(*code),
+        };
+        IpcError::new(code, e.to_string())
     }
 }
 
 impl From<StoreError> for IpcError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
-            StoreError::Invalid(core) => return IpcError::invalid(core.code(), core.field()),
-            StoreError::Duplicate(field) => return IpcError::invalid("duplicate", field),
-            StoreError::Sqlite(_) | StoreError::Io(_) => {
+            StoreError::Invalid(core) => return core.clone().into(),
+            StoreError::Duplicate(field) => return IpcError::invalid(Code::Duplicate, field),
+            StoreError::Sqlite(_) | StoreError::Io(_) | StoreError::Damaged(_) => {
                 // The detail goes to the log for a developer; it names SQL, never values.
                 eprintln!("career-salon: storage error: {e}");
-                return IpcError::new("storage", "storage error");
+                return IpcError::new(Code::Storage, "storage error");
             }
-            StoreError::NotInitialized => "not_initialized",
-            StoreError::AlreadyInitialized => "already_initialized",
-            StoreError::PassphraseTooShort(_) => "passphrase_too_short",
-            StoreError::PassphraseMismatch => "passphrase_mismatch",
-            StoreError::WrongPassphrase => "wrong_passphrase",
-            StoreError::WrongRecoveryKey => "wrong_recovery_key",
-            StoreError::KeyFileDamaged(_) => "key_file_damaged",
-            StoreError::KdfOutOfRange => "key_parameters_unsupported",
-            StoreError::SessionClosed => "session_closed",
-            StoreError::SessionAlreadyOpen => "session_already_open",
-            StoreError::DraftPending => "draft_pending",
-            StoreError::NotFound(_) => "not_found",
-            StoreError::NotEnrolled => "not_enrolled",
-            StoreError::BackupDamaged => "backup_damaged",
-            StoreError::Damaged(_) => {
-                eprintln!("career-salon: {e}");
-                return IpcError::new("storage", "storage error");
-            }
+            StoreError::NotInitialized => Code::NotInitialized,
+            StoreError::AlreadyInitialized => Code::AlreadyInitialized,
+            StoreError::PassphraseTooShort(_) => Code::PassphraseTooShort,
+            StoreError::PassphraseMismatch => Code::PassphraseMismatch,
+            StoreError::WrongPassphrase => Code::WrongPassphrase,
+            StoreError::WrongRecoveryKey => Code::WrongRecoveryKey,
+            StoreError::KeyFileDamaged(_) => Code::KeyFileDamaged,
+            StoreError::KdfOutOfRange => Code::KeyParametersUnsupported,
+            StoreError::SessionClosed => Code::SessionClosed,
+            StoreError::SessionAlreadyOpen => Code::SessionAlreadyOpen,
+            StoreError::DraftPending => Code::DraftPending,
+            StoreError::NotFound(_) => Code::NotFound,
+            StoreError::NotEnrolled => Code::NotEnrolled,
+            StoreError::BackupDamaged => Code::BackupDamaged,
         };
         IpcError::new(code, e.to_string())
     }
@@ -119,7 +185,6 @@ impl From<StoreError> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use salon_core::CoreError;
 
     #[test]
     fn serialises_as_code_message_and_field() {
@@ -138,6 +203,50 @@ mod tests {
     fn storage_errors_hide_their_detail() {
         let io = std::io::Error::other("/home/supporter/.local/share/jp.careerbase.salon/salon.db");
         let e: IpcError = StoreError::Io(io).into();
-        assert_eq!((e.code, e.message.as_str()), ("storage", "storage error"));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("storage", "storage error")
+        );
+    }
+
+    #[test]
+    fn headquarters_codes_pass_through_and_unknown_ones_are_a_refusal() {
+        let refused = |code| IpcError::from(SyncError::Refused { status: 422, code });
+        assert_eq!(refused(ErrorCode::RuleTooLax).code.as_str(), "rule_too_lax");
+        assert_eq!(refused(ErrorCode::Unknown).code.as_str(), "hq_refused");
+    }
+
+    /// Every code the UI can receive has a message in both catalogues.
+    #[test]
+    fn every_code_has_a_message_in_japanese_and_english() {
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/i18n");
+        for lang in ["ja", "en"] {
+            let mut messages = serde_json::Map::new();
+            for entry in std::fs::read_dir(&ui).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if name.starts_with(&format!("{lang}.")) && name.ends_with(".json") {
+                    let part: serde_json::Value =
+                        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                    if let Some(errors) = part["errors"].as_object() {
+                        messages.extend(errors.clone());
+                    }
+                }
+            }
+            let codes = Code::OWN
+                .iter()
+                .copied()
+                .chain(ErrorCode::ALL.iter().map(|c| Code::Hq(*c)))
+                .chain([Code::Hq(ErrorCode::Unknown)]);
+            // Codes of the admin web only never reach the app.
+            let web_only = ["login_required", "csrf", "bad_form", "already_exists"];
+            for code in codes.filter(|c| !web_only.contains(&c.as_str())) {
+                assert!(
+                    messages.contains_key(code.as_str()),
+                    "{lang}: no message for {}",
+                    code.as_str()
+                );
+            }
+        }
     }
 }

@@ -52,8 +52,8 @@ mod tests {
         assert!(state.lock_if_idle());
         assert!(!state.is_unlocked());
         assert_eq!(
-            state.with_store(|s| Ok(s.campuses()?)).unwrap_err().code,
-            "locked"
+            state.with_store(|s| Ok(s.campuses()?)).unwrap_err(),
+            crate::error::IpcError::locked()
         );
         assert!(!state.lock_if_idle(), "already locked");
     }

@@ -1,6 +1,7 @@
 //! The thin Tauri shell of Career Salon: state, commands, the IPC error, the idle lock.
 
 mod care;
+mod clock;
 mod closing;
 mod commands;
 mod error;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::IpcError;
+use crate::error::{Code, IpcError};
 
 const PREFS_FILE: &str = "preferences.json";
 /// Auto-lock after this many idle minutes unless the supporter chose otherwise.
@@ -51,15 +51,15 @@ impl Default for Preferences {
 impl Preferences {
     pub fn validate(self) -> Result<Self, IpcError> {
         if !matches!(self.language.as_str(), "ja" | "en") {
-            return Err(IpcError::invalid("invalid_choice", "language"));
+            return Err(IpcError::invalid(Code::InvalidChoice, "language"));
         }
         let (min, max) = IDLE_MINUTES_RANGE;
         if !(min..=max).contains(&self.idle_minutes) {
-            return Err(IpcError::invalid("out_of_range", "idleMinutes"));
+            return Err(IpcError::invalid(Code::OutOfRange, "idleMinutes"));
         }
         let (min, max) = RETENTION_YEARS_RANGE;
         if !(min..=max).contains(&self.retention_years) {
-            return Err(IpcError::invalid("out_of_range", "retentionYears"));
+            return Err(IpcError::invalid(Code::OutOfRange, "retentionYears"));
         }
         Ok(self)
     }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
 use zeroize::Zeroizing;
 
-use crate::error::IpcError;
+use crate::error::{Code, IpcError};
 use crate::state::AppState;
 
 /// The event the UI listens for while a backup is written: `{done, total}` in bytes.
@@ -126,7 +126,7 @@ pub fn backup_status<R: Runtime>(
 pub fn set_backup_folder(state: State<'_, AppState>, folder: String) -> Result<(), IpcError> {
     let folder = folder.trim().to_owned();
     if !folder.is_empty() && !Path::new(&folder).is_absolute() {
-        return Err(IpcError::invalid("invalid_choice", "folder"));
+        return Err(IpcError::invalid(Code::InvalidChoice, "folder"));
     }
     state.update_prefs(|p| p.backup_folder = (!folder.is_empty()).then_some(folder))?;
     Ok(())
@@ -138,9 +138,10 @@ pub fn write_backup<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<BackupFile, IpcError> {
     let folder = backup_folder(&app, &state);
-    std::fs::create_dir_all(&folder).map_err(|_| IpcError::invalid("backup_folder", "folder"))?;
+    std::fs::create_dir_all(&folder)
+        .map_err(|_| IpcError::invalid(Code::BackupFolder, "folder"))?;
     let now = chrono::Utc::now();
-    let stamp = salon_core::now_tokyo().format("%Y%m%d-%H%M%S");
+    let stamp = crate::clock::now_tokyo().format("%Y%m%d-%H%M%S");
     let path = folder.join(format!("career-salon-{stamp}.{BACKUP_EXTENSION}"));
     let info = state.with_store(|s| {
         Ok(s.write_backup(&path, |done, total| {

@@ -1,12 +1,12 @@
 //! Purging the notes of students who left long ago (N years, set by the supporter); their
 //! visits still count.
 
-use salon_core::today_tokyo;
+use crate::clock::today_tokyo;
 use salon_store::retention::{PurgeResult, RetentionCandidate};
 use serde::Serialize;
 use tauri::State;
 
-use crate::error::IpcError;
+use crate::error::{Code, IpcError};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -46,7 +46,7 @@ pub fn purge_old_notes(state: State<'_, AppState>, expected: u32) -> Result<Purg
     state.with_store(|s| {
         let now = s.retention_candidates(years, today_tokyo())?.len() as u32;
         if now != expected {
-            return Err(IpcError::invalid("retention_changed", "expected"));
+            return Err(IpcError::invalid(Code::RetentionChanged, "expected"));
         }
         Ok(s.purge_old_notes(years, today_tokyo())?)
     })

@@ -5,22 +5,20 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use salon_protocol::{EnrolmentCode, Receipt, Upload};
-use salon_store::{PendingUpload, StoreError, SyncLogEntry};
-use salon_sync::{Backoff, HqClient, SyncError};
+use salon_protocol::{DeviceConfig, EnrolmentCode, Receipt, Upload};
+use salon_store::{PendingUpload, Store, StoreError, SyncLogEntry};
+use salon_sync::{Backoff, Destination, HqClient, Outbox, SendError, Sent, SyncError};
 use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
 use tokio::sync::Notify;
 
-use crate::error::IpcError;
+use crate::error::{Code, IpcError};
 use crate::state::AppState;
 
 /// The event the UI listens for to refresh the sync screen after a background send.
 pub const SYNCED_EVENT: &str = "salon://synced";
 /// With nothing failing, look for new figures this often.
 const IDLE_CHECK: Duration = Duration::from_secs(10 * 60);
-/// Enough for a whole term offline at several campuses; the rest waits for the next sync.
-const MAX_UPLOADS_PER_SYNC: usize = 50;
 
 /// Wakes the background sender (a salon closed, the supporter pressed send).
 #[derive(Debug, Default, Clone)]
@@ -29,12 +27,6 @@ pub struct SyncTrigger(Arc<Notify>);
 impl SyncTrigger {
     pub fn wake(&self) {
         self.0.notify_one();
-    }
-}
-
-impl From<SyncError> for IpcError {
-    fn from(e: SyncError) -> Self {
-        IpcError::sync(&e)
     }
 }
 
@@ -76,11 +68,8 @@ pub async fn enrol(
     code: String,
 ) -> Result<HqStatus, IpcError> {
     let code =
-        EnrolmentCode::parse(&code).map_err(|_| IpcError::invalid("invalid_choice", "code"))?;
-    let client = HqClient::new(&hq_url).map_err(|e| IpcError {
-        field: Some("hqUrl"),
-        ..IpcError::sync(&e)
-    })?;
+        EnrolmentCode::parse(&code).map_err(|_| IpcError::invalid(Code::InvalidChoice, "code"))?;
+    let client = HqClient::new(&hq_url).map_err(|e| IpcError::from(e).about("hqUrl"))?;
     let enrolment = client.enrol(&code).await?;
     state.with_store(|s| Ok(s.save_enrolment(client.address(), &enrolment)?))?;
     hq_status(state)
@@ -100,7 +89,7 @@ pub struct SyncPreview {
 #[tauri::command(async)]
 pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError> {
     let pending = state.with_store(|s| {
-        s.prepare_outbox()?;
+        s.prepare_outbox(crate::clock::today_tokyo())?;
         Ok(s.pending_upload()?)
     })?;
     let b = pending.upload.months.iter().map(|m| &m.breakdown);
@@ -122,85 +111,89 @@ pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError>
     })
 }
 
-#[tauri::command]
-pub async fn sync_now<R: Runtime>(app: tauri::AppHandle<R>) -> Result<Option<Receipt>, IpcError> {
-    send_pending(&app, true).await
-}
-
 #[tauri::command(async)]
 pub fn sync_log(state: State<'_, AppState>) -> Result<Vec<SyncLogEntry>, IpcError> {
     state.with_store(|s| Ok(s.sync_log(50)?))
 }
 
-/// Prepares and sends what is waiting. `None` when there is nothing to send, the store is
-/// locked (background only) or the laptop is not enrolled.
+/// The store as the sync sees it: one short store call per step, attended (the supporter
+/// pressed send: it counts as activity) or not (the background sender).
+struct AppOutbox<'a> {
+    state: &'a AppState,
+    attended: bool,
+}
+
+impl AppOutbox<'_> {
+    fn run<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> Result<T, IpcError> {
+        let go = |s: &mut Store| f(s).map_err(IpcError::from);
+        if self.attended {
+            self.state.with_store(go)
+        } else {
+            self.state.with_store_unattended(go)
+        }
+    }
+}
+
+impl Outbox for AppOutbox<'_> {
+    type Pending = PendingUpload;
+    type Error = IpcError;
+
+    fn destination(&self) -> Result<Option<Destination>, IpcError> {
+        Ok(self.run(|s| s.enrolment())?.map(|e| Destination {
+            hq_url: e.hq_url,
+            token: e.token,
+        }))
+    }
+
+    fn prepare(&self, config: &DeviceConfig) -> Result<(), IpcError> {
+        self.run(|s| {
+            s.update_device_config(&config.campuses, config.rule)?;
+            s.prepare_outbox(crate::clock::today_tokyo())
+        })
+    }
+
+    fn next_upload(&self) -> Result<Option<PendingUpload>, IpcError> {
+        Ok(Some(self.run(|s| s.pending_upload())?).filter(|p| !p.is_empty()))
+    }
+
+    fn body<'p>(&self, pending: &'p PendingUpload) -> (&'p str, &'p str) {
+        (&pending.payload, &pending.idempotency_key)
+    }
+
+    fn sent(&self, pending: &PendingUpload, receipt: &Receipt) -> Result<(), IpcError> {
+        self.run(|s| s.record_sent(pending, receipt))
+    }
+
+    fn failed(&self, pending: &PendingUpload, error: &SyncError) {
+        let _ = self.run(|s| s.record_failed(pending, error.code()));
+    }
+}
+
+/// One sync, and the UI told when something was sent.
 async fn send_pending<R: Runtime>(
     app: &tauri::AppHandle<R>,
-    asked: bool,
-) -> Result<Option<Receipt>, IpcError> {
+    attended: bool,
+) -> Result<Sent, SendError<IpcError>> {
     let state = app.state::<AppState>();
-    let run = |f: &mut dyn FnMut(&mut salon_store::Store) -> Result<(), StoreError>| {
-        let go = |s: &mut salon_store::Store| f(s).map_err(IpcError::from);
-        if asked {
-            state.with_store(go)
-        } else {
-            state.with_store_unattended(go)
-        }
+    let outbox = AppOutbox {
+        state: &state,
+        attended,
     };
-    let mut enrolment = None;
-    match run(&mut |s| {
-        enrolment = s.enrolment()?;
-        Ok(())
-    }) {
-        Err(e) if e.code == "locked" && !asked => return Ok(None),
-        other => other?,
-    }
-    let Some(enrolment) = enrolment else {
-        return if asked {
-            Err(StoreError::NotEnrolled.into())
-        } else {
-            Ok(None)
-        };
-    };
-    let client = HqClient::new(&enrolment.hq_url)?;
-    let config = client.config(&enrolment.token).await?;
-    run(&mut |s| {
-        s.update_device_config(&config.campuses, config.rule)?;
-        s.prepare_outbox()
-    })?;
-    // A long time offline can leave more than one upload's worth waiting.
-    let mut total: Option<Receipt> = None;
-    for _ in 0..MAX_UPLOADS_PER_SYNC {
-        let mut pending: Option<PendingUpload> = None;
-        run(&mut |s| {
-            pending = Some(s.pending_upload()?);
-            Ok(())
-        })?;
-        let Some(pending) = pending.filter(|p| !p.is_empty()) else {
-            break;
-        };
-        let sent = client
-            .upload(&enrolment.token, &pending.idempotency_key, &pending.payload)
-            .await;
-        match sent {
-            Ok(receipt) => {
-                run(&mut |s| s.record_sent(&pending, &receipt))?;
-                let sum = total.get_or_insert_with(Receipt::default);
-                sum.stored += receipt.stored;
-                sum.unchanged += receipt.unchanged;
-                sum.stale += receipt.stale;
-            }
-            Err(e) => {
-                let code = e.code();
-                let _ = run(&mut |s| s.record_failed(&pending, &code));
-                return Err(e.into());
-            }
-        }
-    }
-    if total.is_some() {
+    let sent = salon_sync::send_pending(&outbox).await?;
+    if let Sent::Done(Some(_)) = sent {
         let _ = app.emit(SYNCED_EVENT, ());
     }
-    Ok(total)
+    Ok(sent)
+}
+
+#[tauri::command]
+pub async fn sync_now<R: Runtime>(app: tauri::AppHandle<R>) -> Result<Option<Receipt>, IpcError> {
+    match send_pending(&app, true).await {
+        Ok(Sent::Done(receipt)) => Ok(receipt),
+        Ok(Sent::NotEnrolled) => Err(StoreError::NotEnrolled.into()),
+        Err(SendError::Sync(e)) => Err(e.into()),
+        Err(SendError::Outbox(e)) => Err(e),
+    }
 }
 
 /// The background sender: after a wake-up or a wait, try; on a failure a retry can mend,
@@ -215,17 +208,17 @@ pub fn spawn_sender<R: Runtime>(app: tauri::AppHandle<R>, trigger: SyncTrigger) 
                 _ = trigger.0.notified() => {}
                 _ = tokio::time::sleep(wait) => {}
             }
+            // Locked, or refused (revoked, not enrolled for a campus): waiting will not mend
+            // it, the next check will see. Unreachable or failing: back off.
             wait = match send_pending(&app, false).await {
-                Ok(_) => {
-                    failures = 0;
-                    IDLE_CHECK
-                }
-                Err(e) if e.retryable => {
+                Err(e) if e.is_retryable() => {
                     failures = failures.saturating_add(1);
                     backoff.delay(failures - 1)
                 }
-                // Refused (revoked, not enrolled for a campus): retrying will not mend it.
-                Err(_) => IDLE_CHECK,
+                _ => {
+                    failures = 0;
+                    IDLE_CHECK
+                }
             };
         }
     });

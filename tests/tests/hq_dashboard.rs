@@ -155,7 +155,9 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
         .await
         .unwrap();
     store.save_enrolment(client.address(), &enrolment).unwrap();
-    store.prepare_outbox().unwrap();
+    store
+        .prepare_outbox(salon_core::in_tokyo(chrono::Utc::now()).date_naive())
+        .unwrap();
     let pending = store.pending_upload().unwrap();
     let token = store.enrolment().unwrap().unwrap().token;
     let receipt = client

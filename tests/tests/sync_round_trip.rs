@@ -13,7 +13,7 @@ use axum::response::Response;
 use chrono::{NaiveDate, NaiveTime, Utc};
 use salon_core::counts::DayCounts;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
-use salon_protocol::{CampusCode, EnrolmentCode, Month};
+use salon_protocol::{CampusCode, EnrolmentCode, ErrorCode, Month};
 use salon_store::{Store, Vault};
 use salon_sync::{HqClient, SyncError};
 
@@ -138,7 +138,9 @@ fn log_day(store: &mut Store, campus_id: i64, date: NaiveDate, visits: u32, fx: 
 
 /// What the device sends now; returns the receipt.
 async fn sync(store: &mut Store, client: &HqClient) -> Result<salon_protocol::Receipt, SyncError> {
-    store.prepare_outbox().unwrap();
+    store
+        .prepare_outbox(salon_core::in_tokyo(chrono::Utc::now()).date_naive())
+        .unwrap();
     let pending = store.pending_upload().unwrap();
     let token = store.enrolment().unwrap().unwrap().token;
     let receipt = client
@@ -204,7 +206,7 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&again, SyncError::Refused { status: 401, code } if code == "enrolment_code_invalid")
+        matches!(&again, SyncError::Refused { status: 401, code } if *code == ErrorCode::EnrolmentCodeInvalid)
     );
 
     // The week: five days and one month.
@@ -216,7 +218,9 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
     assert_eq!(figures(hq_february(&hq)), expected(&fx));
 
     // The same upload, replayed 50 times: nothing changes.
-    store.prepare_outbox().unwrap();
+    store
+        .prepare_outbox(salon_core::in_tokyo(chrono::Utc::now()).date_naive())
+        .unwrap();
     let token = store.enrolment().unwrap().unwrap().token;
     let last_sent = store.sync_log(1).unwrap().remove(0).payload;
     for i in 0..50 {
@@ -294,7 +298,7 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&refused, SyncError::Refused { status: 401, code } if code == "device_revoked"),
+        matches!(&refused, SyncError::Refused { status: 401, code } if *code == ErrorCode::DeviceRevoked),
         "{refused:?}"
     );
     assert_eq!(figures(hq_february(&hq)), expected(&fx));

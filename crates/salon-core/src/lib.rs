@@ -17,5 +17,5 @@ pub use model::{
     Campus, CampusInput, NewStudent, SalonSession, SessionOpen, Student, StudentInput, Visit,
     VisitInput, VisitRecord, VisitStudent,
 };
-pub use time::{now_tokyo, parse_date, parse_time, today_tokyo, TOKYO};
+pub use time::{in_tokyo, parse_date, parse_time, TOKYO};
 pub use validate::limits;

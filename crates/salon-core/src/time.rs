@@ -8,14 +8,10 @@ use crate::error::{CoreError, Field};
 /// The time zone of every campus.
 pub const TOKYO: Tz = chrono_tz::Asia::Tokyo;
 
-/// The current moment on a Tokyo wall clock.
-pub fn now_tokyo() -> DateTime<Tz> {
-    Utc::now().with_timezone(&TOKYO)
-}
-
-/// Today's date in Tokyo, whatever the laptop's own time zone is.
-pub fn today_tokyo() -> NaiveDate {
-    now_tokyo().date_naive()
+/// A moment on a Tokyo wall clock, whatever the laptop's own time zone is. The domain never
+/// reads the clock: the app passes the moment in.
+pub fn in_tokyo(at: DateTime<Utc>) -> DateTime<Tz> {
+    at.with_timezone(&TOKYO)
 }
 
 /// Parses `YYYY-MM-DD`; a date that does not exist (2025-02-30) is refused.

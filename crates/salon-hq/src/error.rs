@@ -3,7 +3,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use salon_protocol::{ErrorBody, ProtocolError};
+use salon_protocol::{ErrorBody, ErrorCode, ProtocolError};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -49,27 +49,27 @@ pub enum HqError {
 }
 
 impl HqError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            HqError::ApiVersion => "api_version",
-            HqError::BodyTooLarge => "body_too_large",
-            HqError::BadBody => "bad_body",
-            HqError::IdempotencyKey => "idempotency_key",
-            HqError::IdempotencyConflict => "idempotency_conflict",
+            HqError::ApiVersion => ErrorCode::ApiVersion,
+            HqError::BodyTooLarge => ErrorCode::BodyTooLarge,
+            HqError::BadBody => ErrorCode::BadBody,
+            HqError::IdempotencyKey => ErrorCode::IdempotencyKey,
+            HqError::IdempotencyConflict => ErrorCode::IdempotencyConflict,
             HqError::Protocol(e) => e.code(),
-            HqError::CampusNotEnrolled => "campus_not_enrolled",
-            HqError::EnrolmentCodeInvalid => "enrolment_code_invalid",
-            HqError::TokenInvalid => "token_invalid",
-            HqError::DeviceRevoked => "device_revoked",
-            HqError::LoginRequired => "login_required",
-            HqError::Csrf => "csrf",
-            HqError::BadForm(_) => "bad_form",
-            HqError::AlreadyExists(_) => "already_exists",
-            HqError::NotFound => "not_found",
-            HqError::TooManyAttempts { .. } => "too_many_attempts",
-            HqError::ImpossibleTotal => "impossible_total",
-            HqError::Storage(_) => "storage",
-            HqError::Internal(_) => "internal",
+            HqError::CampusNotEnrolled => ErrorCode::CampusNotEnrolled,
+            HqError::EnrolmentCodeInvalid => ErrorCode::EnrolmentCodeInvalid,
+            HqError::TokenInvalid => ErrorCode::TokenInvalid,
+            HqError::DeviceRevoked => ErrorCode::DeviceRevoked,
+            HqError::LoginRequired => ErrorCode::LoginRequired,
+            HqError::Csrf => ErrorCode::Csrf,
+            HqError::BadForm(_) => ErrorCode::BadForm,
+            HqError::AlreadyExists(_) => ErrorCode::AlreadyExists,
+            HqError::NotFound => ErrorCode::NotFound,
+            HqError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
+            HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
+            HqError::Storage(_) => ErrorCode::Storage,
+            HqError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -125,11 +125,14 @@ impl IntoResponse for HqError {
             _ => None,
         };
         let body = ErrorBody {
-            code: self.code().to_owned(),
+            code: self.code(),
             message: self.message(),
         };
         let mut res = (status, axum::Json(body)).into_response();
-        if matches!(self_code, "token_invalid" | "device_revoked") {
+        if matches!(
+            self_code,
+            ErrorCode::TokenInvalid | ErrorCode::DeviceRevoked
+        ) {
             res.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

@@ -295,7 +295,7 @@ async fn each_bad_upload_has_its_own_answer_and_stores_nothing() {
             Utc::now(),
         )
         .unwrap_err();
-    assert_eq!(e.code(), "too_many_snapshots");
+    assert_eq!(e.code().as_str(), "too_many_snapshots");
     assert_eq!(hq.stored(), (0, 0, 0));
 
     // No idempotency key, no token, an unknown token.

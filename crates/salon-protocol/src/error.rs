@@ -1,3 +1,4 @@
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// Why an upload or a field of it was refused. `code()` is what travels in [`crate::ErrorBody`].
@@ -22,16 +23,82 @@ pub enum ProtocolError {
 }
 
 impl ProtocolError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ProtocolError::BadCampusCode => "bad_campus_code",
-            ProtocolError::BadEnrolmentCode => "bad_enrolment_code",
-            ProtocolError::BadMonth => "bad_month",
-            ProtocolError::TooManySnapshots => "too_many_snapshots",
-            ProtocolError::IncompleteBreakdown => "incomplete_breakdown",
-            ProtocolError::SuppressionBroken => "suppression_broken",
-            ProtocolError::RuleTooLax => "rule_too_lax",
-            ProtocolError::MonthTotalMismatch => "month_total_mismatch",
+            ProtocolError::BadCampusCode => ErrorCode::BadCampusCode,
+            ProtocolError::BadEnrolmentCode => ErrorCode::BadEnrolmentCode,
+            ProtocolError::BadMonth => ErrorCode::BadMonth,
+            ProtocolError::TooManySnapshots => ErrorCode::TooManySnapshots,
+            ProtocolError::IncompleteBreakdown => ErrorCode::IncompleteBreakdown,
+            ProtocolError::SuppressionBroken => ErrorCode::SuppressionBroken,
+            ProtocolError::RuleTooLax => ErrorCode::RuleTooLax,
+            ProtocolError::MonthTotalMismatch => ErrorCode::MonthTotalMismatch,
         }
+    }
+}
+
+macro_rules! error_codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal,)+) => {
+        /// Every code headquarters answers with, in [`crate::ErrorBody`]: one list for the
+        /// server that sends them and the client that reads them. A code this version does not
+        /// know (from a newer server) reads as `Unknown`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum ErrorCode {
+            $($(#[$doc])* #[serde(rename = $code)] $variant,)+
+            /// A code this version does not know.
+            #[serde(other, rename = "unknown")]
+            Unknown,
+        }
+
+        impl ErrorCode {
+            /// Every code but `Unknown`.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)+];
+
+            /// The code as it travels.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(ErrorCode::$variant => $code,)+
+                    ErrorCode::Unknown => "unknown",
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The request lacks this server's API version.
+    ApiVersion = "api_version",
+    BodyTooLarge = "body_too_large",
+    BadBody = "bad_body",
+    IdempotencyKey = "idempotency_key",
+    /// The idempotency key was used before with another body.
+    IdempotencyConflict = "idempotency_conflict",
+    BadCampusCode = "bad_campus_code",
+    BadEnrolmentCode = "bad_enrolment_code",
+    BadMonth = "bad_month",
+    TooManySnapshots = "too_many_snapshots",
+    IncompleteBreakdown = "incomplete_breakdown",
+    /// A cell breaks the small-count rule.
+    SuppressionBroken = "suppression_broken",
+    RuleTooLax = "rule_too_lax",
+    MonthTotalMismatch = "month_total_mismatch",
+    CampusNotEnrolled = "campus_not_enrolled",
+    EnrolmentCodeInvalid = "enrolment_code_invalid",
+    TokenInvalid = "token_invalid",
+    DeviceRevoked = "device_revoked",
+    LoginRequired = "login_required",
+    Csrf = "csrf",
+    BadForm = "bad_form",
+    AlreadyExists = "already_exists",
+    NotFound = "not_found",
+    TooManyAttempts = "too_many_attempts",
+    ImpossibleTotal = "impossible_total",
+    Storage = "storage",
+    Internal = "internal",
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }

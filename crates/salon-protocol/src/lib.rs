@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub use codes::{CampusCode, EnrolmentCode, Month};
 pub use counts::{Cell, DayCounts, DayField, MonthBreakdown, SuppressionRule};
-pub use error::ProtocolError;
+pub use error::{ErrorCode, ProtocolError};
 pub use kinds::{Format, PathStatus, Route, Topic};
 pub use token::DeviceToken;
 
@@ -105,7 +105,7 @@ pub struct DeviceConfig {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ErrorBody {
     /// Stable snake_case code, e.g. `suppression_broken`.
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 

@@ -230,3 +230,16 @@ fn the_day_field_list_names_every_field_of_the_wire_once() {
         assert_eq!(counts.get(*f), i as u32 + 1);
     }
 }
+
+#[test]
+fn error_codes_travel_as_their_snake_case_names_and_unknown_ones_are_kept_apart() {
+    for code in ErrorCode::ALL {
+        let wire = serde_json::to_value(code).unwrap();
+        assert_eq!(wire, json!(code.as_str()));
+        assert_eq!(serde_json::from_value::<ErrorCode>(wire).unwrap(), *code);
+    }
+    let body: ErrorBody =
+        serde_json::from_value(json!({"code": "from_a_newer_server", "message": "x"})).unwrap();
+    assert_eq!(body.code, ErrorCode::Unknown);
+    assert_eq!(ProtocolError::RuleTooLax.code().as_str(), "rule_too_lax");
+}

@@ -127,14 +127,15 @@ impl Store {
 
     /// Recomputes every snapshot of the campuses mapped to an enrolled HQ code. A snapshot whose
     /// figures changed (a new visit, a corrected one) gets the next revision and waits to be sent.
-    pub fn prepare_outbox(&mut self) -> Result<()> {
+    /// `today` is Tokyo's: days after it are not sent.
+    pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
         let Some(enrolment) = self.enrolment()? else {
             return Err(StoreError::NotEnrolled);
         };
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
         let tx = self.conn.transaction()?;
         for (campus_id, code) in campuses {
-            let facts = campus_facts(&tx, campus_id)?;
+            let facts = campus_facts(&tx, campus_id, today)?;
             for (day, counts) in facts.days() {
                 upsert_outbox(
                     &tx,
@@ -324,7 +325,11 @@ struct CampusFacts {
     care: crate::care::CareFacts,
 }
 
-fn campus_facts(conn: &rusqlite::Connection, campus_id: i64) -> Result<CampusFacts> {
+fn campus_facts(
+    conn: &rusqlite::Connection,
+    campus_id: i64,
+    today: NaiveDate,
+) -> Result<CampusFacts> {
     let mut stmt = conn.prepare(
         "SELECT date, opened_at, closed_at, format FROM salon_session WHERE campus_id = ?1",
     )?;
@@ -382,7 +387,7 @@ fn campus_facts(conn: &rusqlite::Connection, campus_id: i64) -> Result<CampusFac
         sessions,
         visits,
         decisions,
-        care: crate::care::CareFacts::read(conn, campus_id, salon_core::today_tokyo())?,
+        care: crate::care::CareFacts::read(conn, campus_id, today)?,
     })
 }
 
@@ -444,6 +449,10 @@ mod tests {
 
     use crate::vault::tests::{campus_input, fresh_store};
     use crate::{Store, StoreError};
+
+    fn today() -> NaiveDate {
+        salon_core::in_tokyo(chrono::Utc::now()).date_naive()
+    }
 
     fn enrol(store: &mut Store, codes: &[&str]) {
         let enrolment = Enrolment {
@@ -524,7 +533,7 @@ mod tests {
         let campus = store.save_campus(&campus).unwrap();
         enrol(&mut store, &["C-012"]);
         salon_day(&mut store, campus.id, 18, 2);
-        store.prepare_outbox().unwrap();
+        store.prepare_outbox(today()).unwrap();
         let pending = store.pending_upload().unwrap();
         assert_eq!(pending.upload.months.len(), 1);
         let month = &pending.upload.months[0];
@@ -535,7 +544,7 @@ mod tests {
     fn only_enrolled_campuses_with_a_code_are_prepared() {
         let (_dir, mut store) = fresh_store();
         assert!(matches!(
-            store.prepare_outbox(),
+            store.prepare_outbox(today()),
             Err(StoreError::NotEnrolled)
         ));
         let mut mapped = campus_input("柏", 2);
@@ -545,7 +554,7 @@ mod tests {
         salon_day(&mut store, mapped.id, 25, 3);
         salon_day(&mut store, unmapped.id, 26, 2);
         enrol(&mut store, &["C-012"]);
-        store.prepare_outbox().unwrap();
+        store.prepare_outbox(today()).unwrap();
         let pending = store.pending_upload().unwrap();
         assert_eq!(pending.upload.days.len(), 1);
         let day = &pending.upload.days[0];
@@ -580,7 +589,7 @@ mod tests {
             let day = first + chrono::Days::new(d);
             store.open_session(&open, day, ten).unwrap();
         }
-        store.prepare_outbox().unwrap();
+        store.prepare_outbox(today()).unwrap();
         let mut sent = 0;
         for _ in 0..10 {
             let pending = store.pending_upload().unwrap();
@@ -608,7 +617,7 @@ mod tests {
         enrol(&mut store, &["C-012"]);
         salon_day(&mut store, campus.id, 18, 2);
         let later = salon_day(&mut store, campus.id, 25, 2);
-        store.prepare_outbox().unwrap();
+        store.prepare_outbox(today()).unwrap();
         let first = store.pending_upload().unwrap();
         assert_eq!(first.upload.days.len(), 2);
         store
@@ -621,7 +630,7 @@ mod tests {
                 },
             )
             .unwrap();
-        store.prepare_outbox().unwrap();
+        store.prepare_outbox(today()).unwrap();
         assert!(
             store.pending_upload().unwrap().is_empty(),
             "nothing changed, nothing to send"
@@ -649,7 +658,7 @@ mod tests {
             teacher_summary: String::new(),
         };
         store.save_visit(&fix, None).unwrap();
-        store.prepare_outbox().unwrap();
+        store.prepare_outbox(today()).unwrap();
         let next = store.pending_upload().unwrap();
         // The day's counts did not change (still 2 visits); the month breakdown did.
         assert!(next.upload.days.is_empty());

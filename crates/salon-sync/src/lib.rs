@@ -4,18 +4,21 @@
 
 mod backoff;
 
+mod send;
+
 use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::{StatusCode, Url};
 use salon_protocol::{
-    DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, Receipt, API_VERSION,
-    API_VERSION_HEADER, IDEMPOTENCY_HEADER,
+    DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, ErrorCode, Receipt,
+    API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use serde::de::DeserializeOwned;
 use thiserror::Error;
 
 pub use backoff::Backoff;
+pub use send::{send_pending, Destination, Outbox, SendError, Sent, MAX_UPLOADS_PER_SYNC};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -34,7 +37,7 @@ pub enum SyncError {
     Unreachable,
     /// Headquarters refused the request; its code says why (`device_revoked`, …).
     #[error("headquarters refused the request: {code} ({status})")]
-    Refused { status: u16, code: String },
+    Refused { status: u16, code: ErrorCode },
     /// Headquarters failed (5xx) or answered something unreadable. Try again later.
     #[error("headquarters answered with an error ({0})")]
     Server(u16),
@@ -54,15 +57,15 @@ impl SyncError {
         }
     }
 
-    /// A stable snake_case code for logs and the UI.
-    pub fn code(&self) -> String {
+    /// A stable snake_case code for the local sync log: the client's own, or headquarters'.
+    pub fn code(&self) -> &'static str {
         match self {
-            SyncError::BadUrl => "hq_bad_url".into(),
-            SyncError::InsecureUrl => "hq_insecure_url".into(),
-            SyncError::Unreachable => "hq_unreachable".into(),
-            SyncError::Refused { code, .. } => code.clone(),
-            SyncError::Server(_) => "hq_server_error".into(),
-            SyncError::Redirected(_) => "hq_redirected".into(),
+            SyncError::BadUrl => "hq_bad_url",
+            SyncError::InsecureUrl => "hq_insecure_url",
+            SyncError::Unreachable => "hq_unreachable",
+            SyncError::Refused { code, .. } => code.as_str(),
+            SyncError::Server(_) => "hq_server_error",
+            SyncError::Redirected(_) => "hq_redirected",
         }
     }
 }
@@ -163,18 +166,19 @@ async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, 
     }
     let code = serde_json::from_slice::<ErrorBody>(&bytes)
         .map(|e| e.code)
-        .unwrap_or_else(|_| default_code(status).into());
+        .unwrap_or_else(|_| default_code(status));
     Err(SyncError::Refused {
         status: status.as_u16(),
         code,
     })
 }
 
-fn default_code(status: StatusCode) -> &'static str {
+/// A refusal without our error body (a proxy answering, say).
+fn default_code(status: StatusCode) -> ErrorCode {
     match status {
-        StatusCode::UNAUTHORIZED => "token_invalid",
-        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-        _ => "hq_refused",
+        StatusCode::UNAUTHORIZED => ErrorCode::TokenInvalid,
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+        _ => ErrorCode::Unknown,
     }
 }
 
@@ -221,12 +225,12 @@ mod tests {
         assert!(SyncError::Server(503).is_retryable());
         assert!(!SyncError::Refused {
             status: 401,
-            code: "device_revoked".into()
+            code: ErrorCode::DeviceRevoked
         }
         .is_retryable());
         assert!(SyncError::Refused {
             status: 429,
-            code: "slow_down".into()
+            code: ErrorCode::TooManyAttempts
         }
         .is_retryable());
     }

@@ -14,7 +14,7 @@ use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact}
 use salon_core::{Format, PathStatus, Route, Topic};
 use salon_hq::{router, AppState, Clock, LogSink, Store};
 use salon_protocol::{
-    CampusCode, DaySnapshot, ErrorBody, Month, MonthSnapshot, Upload, API_VERSION,
+    CampusCode, DaySnapshot, Month, MonthSnapshot, Upload, API_VERSION,
     API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use tower::ServiceExt;
@@ -35,8 +35,15 @@ pub struct Answer {
     pub body: Bytes,
 }
 
+/// An error answer as it is on the wire: the code as its string, as a client sees it.
+#[derive(Debug, serde::Deserialize)]
+pub struct WireError {
+    pub code: String,
+    pub message: String,
+}
+
 impl Answer {
-    pub fn error(&self) -> ErrorBody {
+    pub fn error(&self) -> WireError {
         serde_json::from_slice(&self.body).unwrap_or_else(|_| {
             panic!(
                 "not an error body ({}): {}",

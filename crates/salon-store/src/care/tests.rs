@@ -575,7 +575,7 @@ fn day_snapshots_count_appointments_and_campus_events() {
         .unwrap();
     store.save_event(&event_input(None, "2025-03-01")).unwrap();
     // A booking for a day still ahead is not reported yet.
-    let ahead = salon_core::today_tokyo() + chrono::Days::new(7);
+    let ahead = salon_core::in_tokyo(chrono::Utc::now()).date_naive() + chrono::Days::new(7);
     book(&mut store, a.id, ahead, None);
 
     let enrolment = Enrolment {
@@ -586,7 +586,9 @@ fn day_snapshots_count_appointments_and_campus_events() {
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
         .unwrap();
-    store.prepare_outbox().unwrap();
+    store
+        .prepare_outbox(salon_core::in_tokyo(chrono::Utc::now()).date_naive())
+        .unwrap();
     let pending = store.pending_upload().unwrap();
     let days: Vec<_> = pending
         .upload
