@@ -105,7 +105,8 @@ export const markAppointmentMissed = (appointmentId) => call("mark_appointment_m
 export const cancelAppointment = (appointmentId) => call("cancel_appointment", { appointmentId });
 
 /**
- * save_visit, plus the appointment it keeps and the next one to book.
+ * Saves the visit and, in the same transaction, deletes the form's draft, keeps the
+ * appointment it came from and books the next one.
  * @param {import("./api.js").VisitInput} visit
  * @param {string} draftKey
  * @param {number|null} appointmentId
@@ -113,7 +114,7 @@ export const cancelAppointment = (appointmentId) => call("cancel_appointment", {
  * @returns {Promise<{visit: import("./api.js").Visit, nextAppointment: Appointment|null}>}
  */
 export const saveVisitWithCare = (visit, draftKey, appointmentId, nextAppointment) =>
-  call("save_visit_with_care", { visit, draftKey, appointmentId, nextAppointment });
+  call("save_visit", { visit, draftKey, appointmentId, nextAppointment });
 
 /** @param {number|null} campusId @returns {Promise<OutreachEntry[]>} */
 export const outreachList = (campusId) => call("outreach_list", { campusId });

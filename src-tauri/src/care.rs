@@ -73,10 +73,11 @@ pub struct VisitSaved {
     next_appointment: Option<Appointment>,
 }
 
-/// Saves a visit like `save_visit`, keeping the appointment it came from (`appointmentId`) and
-/// booking the next one (`nextAppointment`, for a named student).
+/// Saves a visit and deletes its form's draft in one transaction, keeping the appointment it
+/// came from (`appointmentId`) and booking the next one (`nextAppointment`, for a named
+/// student).
 #[tauri::command(async)]
-pub fn save_visit_with_care(
+pub fn save_visit(
     state: State<'_, AppState>,
     visit: VisitInput,
     draft_key: Option<String>,

@@ -1,11 +1,8 @@
 //! The commands the UI calls. Each parses its input, calls the store, and maps errors; the
 //! rules live in salon-core and salon-store.
 
-use chrono::{Datelike, NaiveDate};
-use salon_core::{
-    Campus, CampusInput, SalonSession, SessionOpen, Student, StudentInput, Visit, VisitInput,
-};
-use salon_store::{Store, Vault};
+use salon_core::{Campus, CampusInput, SalonSession, SessionOpen, Student, StudentInput, Visit};
+use salon_store::Vault;
 use serde::Serialize;
 use tauri::State;
 use zeroize::Zeroizing;
@@ -180,61 +177,9 @@ pub fn save_campus(state: State<'_, AppState>, campus: CampusInput) -> Answer<Ca
     state.with_store(|s| Ok(s.save_campus(&campus)?))
 }
 
-/// The Today screen in one answer.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Today {
-    date: NaiveDate,
-    /// 1 = Monday … 7 = Sunday.
-    weekday: u32,
-    campus: Option<Campus>,
-    campuses: Vec<Campus>,
-    session: Option<SalonSession>,
-    visits: Vec<Visit>,
-    /// Salons of earlier days still open: forgotten, so the supporter can close them.
-    stale_sessions: Vec<SalonSession>,
-}
-
 #[tauri::command(async)]
-pub fn today(state: State<'_, AppState>, campus_id: Option<i64>) -> Answer<Today> {
-    state.with_store(|s| today_at(s, today_tokyo(), campus_id))
-}
-
-/// The campus of the day: the one asked for, else one whose salon is open today, else the
-/// one the schedule names for today's weekday.
-fn today_at(store: &Store, date: NaiveDate, campus_id: Option<i64>) -> Answer<Today> {
-    let campuses = store.campuses()?;
-    let weekday = date.weekday().number_from_monday();
-    let chosen = match campus_id {
-        Some(id) => Some(store.campus(id)?),
-        None => {
-            let open_today = store
-                .sessions_on(date)?
-                .into_iter()
-                .find(SalonSession::is_open);
-            open_today
-                .and_then(|s| campuses.iter().find(|c| c.id == s.campus_id))
-                .or_else(|| campuses.iter().find(|c| u32::from(c.weekday) == weekday))
-                .cloned()
-        }
-    };
-    let session = match &chosen {
-        Some(c) => store.session_on(c.id, date)?,
-        None => None,
-    };
-    let visits = match &session {
-        Some(s) => store.visits_in_session(s.id)?,
-        None => Vec::new(),
-    };
-    Ok(Today {
-        date,
-        weekday,
-        campus: chosen,
-        campuses,
-        session,
-        visits,
-        stale_sessions: store.open_sessions_before(date)?,
-    })
+pub fn today(state: State<'_, AppState>, campus_id: Option<i64>) -> Answer<salon_store::Today> {
+    state.with_store(|s| Ok(s.today(today_tokyo(), campus_id)?))
 }
 
 #[tauri::command(async)]
@@ -309,15 +254,6 @@ pub fn get_student(state: State<'_, AppState>, student_id: i64) -> Answer<Studen
 }
 
 #[tauri::command(async)]
-pub fn save_visit(
-    state: State<'_, AppState>,
-    visit: VisitInput,
-    draft_key: Option<String>,
-) -> Answer<Visit> {
-    state.with_store(|s| Ok(s.save_visit(&visit, draft_key.as_deref())?))
-}
-
-#[tauri::command(async)]
 pub fn get_visit(state: State<'_, AppState>, visit_id: i64) -> Answer<Visit> {
     state.with_store(|s| Ok(s.visit(visit_id)?))
 }
@@ -340,24 +276,6 @@ pub fn discard_draft(state: State<'_, AppState>, key: String) -> Answer<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveTime;
-
-    const PASS: &str = "さくら咲くキャンパス2025";
-
-    fn campus(store: &mut Store, name: &str, weekday: i64) -> Campus {
-        store
-            .save_campus(&CampusInput {
-                id: None,
-                name: name.into(),
-                weekday,
-                start_time: "13:00".into(),
-                end_time: "16:00".into(),
-                place: String::new(),
-                default_format: "in_person".into(),
-                hq_code: None,
-            })
-            .unwrap()
-    }
 
     #[test]
     fn setup_done_never_shows_the_recovery_key_in_debug() {
@@ -367,36 +285,5 @@ mod tests {
         let shown = format!("{done:?} {done:#?}");
         assert!(!shown.contains("ABCD"), "{shown}");
         assert!(serde_json::to_string(&done).unwrap().contains("ABCD-EFGH"));
-    }
-
-    #[test]
-    fn today_prefers_an_open_salon_then_the_schedule() {
-        let dir = tempfile::tempdir().unwrap();
-        let (mut store, _) = Vault::new(dir.path()).create(PASS, PASS).unwrap();
-        // 2025-02-25 is a Tuesday.
-        let tuesday = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
-        assert!(today_at(&store, tuesday, None).unwrap().campus.is_none());
-        let monday_campus = campus(&mut store, "月曜校", 1);
-        let tuesday_campus = campus(&mut store, "火曜校", 2);
-        let today = today_at(&store, tuesday, None).unwrap();
-        assert_eq!(
-            (today.weekday, today.campus.unwrap().id),
-            (2, tuesday_campus.id)
-        );
-        let open = SessionOpen {
-            campus_id: monday_campus.id,
-            format: "online".into(),
-            place: String::new(),
-        };
-        store
-            .open_session(&open, tuesday, NaiveTime::from_hms_opt(10, 0, 0).unwrap())
-            .unwrap();
-        let today = today_at(&store, tuesday, None).unwrap();
-        assert_eq!(today.campus.unwrap().id, monday_campus.id);
-        assert!(today.session.unwrap().is_open());
-        assert_eq!(
-            today_at(&store, tuesday, Some(999)).unwrap_err().code,
-            crate::error::Code::NotFound
-        );
     }
 }

@@ -177,6 +177,7 @@ impl From<StoreError> for IpcError {
             StoreError::NotFound(_) => Code::NotFound,
             StoreError::NotEnrolled => Code::NotEnrolled,
             StoreError::BackupDamaged => Code::BackupDamaged,
+            StoreError::ListChanged => Code::RetentionChanged,
         };
         IpcError::new(code, e.to_string())
     }

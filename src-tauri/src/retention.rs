@@ -1,12 +1,12 @@
 //! Purging the notes of students who left long ago (N years, set by the supporter); their
 //! visits still count.
 
-use crate::clock::today_tokyo;
 use salon_store::retention::{PurgeResult, RetentionCandidate};
 use serde::Serialize;
 use tauri::State;
 
-use crate::error::{Code, IpcError};
+use crate::clock::today_tokyo;
+use crate::error::IpcError;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize)]
@@ -43,11 +43,5 @@ pub fn set_retention_years(state: State<'_, AppState>, years: u32) -> Result<(),
 #[tauri::command(async)]
 pub fn purge_old_notes(state: State<'_, AppState>, expected: u32) -> Result<PurgeResult, IpcError> {
     let years = years(&state);
-    state.with_store(|s| {
-        let now = s.retention_candidates(years, today_tokyo())?.len() as u32;
-        if now != expected {
-            return Err(IpcError::invalid(Code::RetentionChanged, "expected"));
-        }
-        Ok(s.purge_old_notes(years, today_tokyo())?)
-    })
+    state.with_store(|s| Ok(s.purge_old_notes(years, today_tokyo(), expected as usize)?))
 }

@@ -155,3 +155,18 @@ fn walk(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+#[test]
+fn the_ui_writes_the_draft_keys_the_store_writes() {
+    let api = read("../ui/api.js");
+    for (key, placeholder) in [
+        (salon_store::new_visit_draft_key(12345), "${sessionId}"),
+        (salon_store::visit_draft_key(12345), "${visitId}"),
+    ] {
+        let template = format!("`{}`", key.replace("12345", placeholder));
+        assert!(
+            api.contains(&template),
+            "ui/api.js has no {template} (salon-store's drafts.rs writes {key})"
+        );
+    }
+}

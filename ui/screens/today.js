@@ -14,16 +14,13 @@ import { backupReminder } from "./backup.js";
 /** @typedef {import("../api.js").ApiError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
-/** The draft key of a not-yet-saved visit in a session (shared with the visit form). */
-/** @param {number} sessionId */
-export const newVisitDraftKey = (sessionId) => `visit:new:${sessionId}`;
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx) {
   const data = await api.today(ctx.state.campusId);
   const session = data.session;
   const open = session !== null && session.closedAt === null;
-  const draft = open && session ? await api.getDraft(newVisitDraftKey(session.id)) : null;
+  const draft = open && session ? await api.getDraft(api.draftKeys.newVisit(session.id)) : null;
   const hasCampuses = data.campuses.length > 0;
   const [appointments, followUps] = await Promise.all([
     data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),

@@ -5,7 +5,6 @@
 import * as api from "../api.js";
 import { clockTime, errorArea, field, h, isImeEnter, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { ROUTES, TOPICS, formatDate, gradeOptions, label, t } from "../i18n.js";
-import { newVisitDraftKey } from "./today.js";
 import * as care from "../api-care.js";
 
 /** @typedef {import("../api.js").Visit} Visit */
@@ -77,7 +76,7 @@ export async function render(ctx, params) {
   const visit = visitId === null ? null : await api.getVisit(visitId);
   const sessionId = visit ? visit.sessionId : Number(params.sessionId);
   const campusId = visit ? visit.campusId : Number(params.campusId);
-  const key = visit ? `visit:${visit.id}` : newVisitDraftKey(sessionId);
+  const key = visit ? api.draftKeys.visit(visit.id) : api.draftKeys.newVisit(sessionId);
   const [students, draftBody] = await Promise.all([api.listStudents(campusId, ""), api.getDraft(key)]);
   const plain = initialState(visit);
   const restored = parseDraft(draftBody, plain);

@@ -11,9 +11,15 @@ use crate::vault::Store;
 pub const DRAFT_MAX_BYTES: usize = 256 * 1024;
 const DRAFT_KEY_MAX_CHARS: usize = 100;
 
-/// The draft key of the form for a new visit in a salon session.
+/// The draft key of the form for a new visit in a salon session. (The UI writes the same keys:
+/// `draftKeys` in ui/api.js, checked against these by a test of the app.)
 pub fn new_visit_draft_key(session_id: i64) -> String {
     format!("visit:new:{session_id}")
+}
+
+/// The draft key of the form correcting a saved visit.
+pub fn visit_draft_key(visit_id: i64) -> String {
+    format!("visit:{visit_id}")
 }
 
 impl Store {

@@ -54,6 +54,9 @@ pub enum StoreError {
     /// The record asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A list the supporter confirmed (the notes to purge) changed before the action ran.
+    #[error("the list changed since it was shown")]
+    ListChanged,
     /// A backup file is not one, or was damaged (its checksum does not match).
     #[error("the backup file is damaged or not a backup")]
     BackupDamaged,

@@ -19,11 +19,12 @@ pub mod search;
 mod sessions;
 mod students;
 mod sync;
+mod today;
 mod vault;
 mod visits;
 
 pub use care::CARE_LIST_LIMIT;
-pub use drafts::{new_visit_draft_key, DRAFT_MAX_BYTES};
+pub use drafts::{new_visit_draft_key, visit_draft_key, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
 pub use keys::{
     check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,
@@ -32,4 +33,5 @@ pub use migrate::LATEST_VERSION;
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
 pub use students::{StudentPage, STUDENT_PAGE_SIZE};
 pub use sync::{HqEnrolment, PendingUpload, SyncLogEntry};
+pub use today::Today;
 pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

@@ -7,7 +7,7 @@ use chrono::{Months, NaiveDate};
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::rows::{date_text, opt_date};
 use crate::vault::Store;
 
@@ -70,8 +70,15 @@ impl Store {
 
     /// Blanks the notes, next steps and teacher summaries of every eligible student's visits,
     /// deletes their drafts and replaces their name; visits, topics and routes stay, so every
-    /// count is unchanged. Eligibility is decided here again, in the same transaction.
-    pub fn purge_old_notes(&mut self, years: u32, today: NaiveDate) -> Result<PurgeResult> {
+    /// count is unchanged. Eligibility is decided here again, in the same transaction, and
+    /// when it is not the `expected` number of students the supporter confirmed, nothing is
+    /// purged (`ListChanged`).
+    pub fn purge_old_notes(
+        &mut self,
+        years: u32,
+        today: NaiveDate,
+        expected: usize,
+    ) -> Result<PurgeResult> {
         let cut = date_text(cutoff(today, years));
         let tx = self.conn.transaction()?;
         let ids: Vec<i64> = {
@@ -79,6 +86,9 @@ impl Store {
             let rows = stmt.query_map(params![cut, PURGED_NAME], |r| r.get(0))?;
             rows.collect::<rusqlite::Result<_>>()?
         };
+        if ids.len() != expected {
+            return Err(StoreError::ListChanged);
+        }
         let mut result = PurgeResult::default();
         for id in &ids {
             let visit_ids: Vec<i64> = {
@@ -87,7 +97,10 @@ impl Store {
                 rows.collect::<rusqlite::Result<_>>()?
             };
             for v in &visit_ids {
-                tx.execute("DELETE FROM draft WHERE key = ?1", [format!("visit:{v}")])?;
+                tx.execute(
+                    "DELETE FROM draft WHERE key = ?1",
+                    [crate::drafts::visit_draft_key(*v)],
+                )?;
             }
             result.visits += tx.execute(
                 "UPDATE visit SET note = '', next_steps = '', teacher_summary = '' WHERE student_id = ?1",
@@ -187,7 +200,18 @@ mod tests {
             .activity_report(d(2019, 6, 1), d(2019, 6, 30))
             .unwrap();
 
-        let purged = store.purge_old_notes(5, today).unwrap();
+        // The supporter confirmed a list of two; it holds one now: nothing is purged.
+        assert!(matches!(
+            store.purge_old_notes(5, today, 2),
+            Err(StoreError::ListChanged)
+        ));
+        assert_eq!(
+            store.visits_of_student(old_grad).unwrap()[0]
+                .note
+                .is_empty(),
+            false
+        );
+        let purged = store.purge_old_notes(5, today, 1).unwrap();
         assert_eq!(
             purged,
             PurgeResult {
@@ -218,7 +242,7 @@ mod tests {
         );
         // A second purge finds nothing more.
         assert_eq!(
-            store.purge_old_notes(5, today).unwrap(),
+            store.purge_old_notes(5, today, 0).unwrap(),
             PurgeResult::default()
         );
         assert!(store.retention_candidates(5, today).unwrap().is_empty());

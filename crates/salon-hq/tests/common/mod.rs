@@ -14,8 +14,8 @@ use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact}
 use salon_core::{Format, PathStatus, Route, Topic};
 use salon_hq::{router, AppState, Clock, LogSink, Store};
 use salon_protocol::{
-    CampusCode, DaySnapshot, Month, MonthSnapshot, Upload, API_VERSION,
-    API_VERSION_HEADER, IDEMPOTENCY_HEADER,
+    CampusCode, DaySnapshot, Month, MonthSnapshot, Upload, API_VERSION, API_VERSION_HEADER,
+    IDEMPOTENCY_HEADER,
 };
 use tower::ServiceExt;
 
