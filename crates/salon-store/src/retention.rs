@@ -205,12 +205,9 @@ mod tests {
             store.purge_old_notes(5, today, 2),
             Err(StoreError::ListChanged)
         ));
-        assert_eq!(
-            store.visits_of_student(old_grad).unwrap()[0]
-                .note
-                .is_empty(),
-            false
-        );
+        assert!(!store.visits_of_student(old_grad).unwrap()[0]
+            .note
+            .is_empty());
         let purged = store.purge_old_notes(5, today, 1).unwrap();
         assert_eq!(
             purged,
