@@ -3,16 +3,12 @@
 //! and events. The rules (what final-year means, how many misses make outreach) are in
 //! `salon_core::care`.
 
-use std::collections::BTreeMap;
-
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use salon_core::care::{
-    Appointment, AppointmentInput, AppointmentRecord, AppointmentStatus, Event, EventInput,
-    EventKind, FollowUp, NextAppointment, OutreachEntry, PathChange, RiskEntry,
-    FINAL_YEAR_FROM_GRADE, OUTREACH_MISSES,
+    Appointment, AppointmentInput, AppointmentRecord, AppointmentStatus, FollowUp, NextAppointment,
+    OutreachEntry, PathChange, RiskEntry, FINAL_YEAR_FROM_GRADE, OUTREACH_MISSES,
 };
-use salon_core::counts::DayCounts;
 use salon_core::{CoreError, PathStatus, Visit, VisitInput};
 
 use crate::error::{Result, StoreError};
@@ -58,23 +54,6 @@ fn follow_up_from(row: &Row<'_>) -> rusqlite::Result<FollowUp> {
         concern: row.get(6)?,
         next_steps: row.get(7)?,
         done_at: row.get(8)?,
-    })
-}
-
-const EVENT: &str = "SELECT id, kind, date, campus_id, title, students, parents, teachers,
-        supporters FROM event";
-
-fn event_from(row: &Row<'_>) -> rusqlite::Result<Event> {
-    Ok(Event {
-        id: row.get(0)?,
-        kind: code(row, 1, EventKind::from_code)?,
-        date: date(row, 2)?,
-        campus_id: row.get(3)?,
-        title: row.get(4)?,
-        students: row.get(5)?,
-        parents: row.get(6)?,
-        teachers: row.get(7)?,
-        supporters: row.get(8)?,
     })
 }
 
@@ -388,72 +367,6 @@ impl Store {
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-
-    // ---- events (イベント) ----
-
-    /// Adds an event (no id) or corrects one.
-    pub fn save_event(&mut self, input: &EventInput) -> Result<Event> {
-        let e = input.validate()?;
-        if let Some(campus) = e.campus_id {
-            self.campus(campus)?;
-        }
-        let values = params![
-            e.kind.code(),
-            date_text(e.date),
-            e.campus_id,
-            e.title,
-            e.students,
-            e.parents,
-            e.teachers,
-            e.supporters,
-            stamp(),
-            e.id
-        ];
-        let id = if e.id == 0 {
-            self.conn.execute(
-                "INSERT INTO event (kind, date, campus_id, title, students, parents, teachers,
-                 supporters, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-                &values[..9],
-            )?;
-            self.conn.last_insert_rowid()
-        } else {
-            self.event(e.id)?;
-            self.conn.execute(
-                "UPDATE event SET kind = ?1, date = ?2, campus_id = ?3, title = ?4, students = ?5,
-                 parents = ?6, teachers = ?7, supporters = ?8, updated_at = ?9 WHERE id = ?10",
-                values,
-            )?;
-            e.id
-        };
-        self.event(id)
-    }
-
-    pub fn event(&self, id: i64) -> Result<Event> {
-        self.conn
-            .query_row(&format!("{EVENT} WHERE id = ?1"), [id], event_from)
-            .optional()?
-            .ok_or(StoreError::NotFound("event"))
-    }
-
-    pub fn delete_event(&mut self, id: i64) -> Result<()> {
-        if self.conn.execute("DELETE FROM event WHERE id = ?1", [id])? == 0 {
-            return Err(StoreError::NotFound("event"));
-        }
-        Ok(())
-    }
-
-    /// The events from `from` to `to` (both included), by date.
-    pub fn events_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<Event>> {
-        let mut stmt = self.conn.prepare(&format!(
-            "{EVENT} WHERE date BETWEEN ?1 AND ?2 ORDER BY date, id LIMIT ?3"
-        ))?;
-        let rows = stmt.query_map(
-            params![date_text(from), date_text(to), CARE_LIST_LIMIT as i64],
-            event_from,
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
-    }
 }
 
 /// Whether `a` can become a visit with this student (its own student; not kept already).
@@ -519,59 +432,9 @@ fn insert_appointment(conn: &Connection, a: &AppointmentRecord) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-/// What a campus's appointments and events add to its day snapshots (counts only).
-#[derive(Debug, Default)]
-pub(crate) struct CareFacts {
-    appointments: Vec<(NaiveDate, AppointmentStatus)>,
-    /// Events held at the campus, with their participants. Online events (no campus) belong to
-    /// no campus snapshot and are left out.
-    events: Vec<(NaiveDate, u32)>,
-}
-
-impl CareFacts {
-    /// Reads the facts of one campus up to `until` (today): a day still ahead has nothing to
-    /// report yet, and its bookings are counted when it comes.
-    pub(crate) fn read(conn: &Connection, campus_id: i64, until: NaiveDate) -> Result<Self> {
-        let until = date_text(until);
-        let mut stmt = conn
-            .prepare("SELECT date, status FROM appointment WHERE campus_id = ?1 AND date <= ?2")?;
-        let appointments = stmt
-            .query_map(params![campus_id, until], |r| {
-                Ok((date(r, 0)?, code(r, 1, AppointmentStatus::from_code)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut stmt = conn.prepare(
-            "SELECT date, students + parents + teachers + supporters FROM event
-             WHERE campus_id = ?1 AND date <= ?2",
-        )?;
-        let events = stmt
-            .query_map(params![campus_id, until], |r| Ok((date(r, 0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(CareFacts {
-            appointments,
-            events,
-        })
-    }
-
-    /// Adds appointments (booked = every appointment dated that day, whatever became of it;
-    /// kept; missed) and events with their participants to the days, adding days as needed.
-    pub(crate) fn add_to(&self, days: &mut BTreeMap<NaiveDate, DayCounts>) {
-        for (day, status) in &self.appointments {
-            let counts = days.entry(*day).or_default();
-            counts.appointments_booked += 1;
-            match status {
-                AppointmentStatus::Kept => counts.appointments_kept += 1,
-                AppointmentStatus::Missed => counts.appointments_missed += 1,
-                AppointmentStatus::Booked => {}
-            }
-        }
-        for (day, participants) in &self.events {
-            let counts = days.entry(*day).or_default();
-            counts.events += 1;
-            counts.event_participants += participants;
-        }
-    }
-}
-
+mod events;
+mod facts;
 #[cfg(test)]
 mod tests;
+
+pub(crate) use facts::CareFacts;

@@ -1,0 +1,323 @@
+//! Search (検索): "the student who talked about the bakery job in October", in seconds.
+//!
+//! Full text over the private note, the next steps and the teacher summary of every visit, with
+//! filters (campus, student, period, topic, 要連携, follow-up), newest first, paged.
+//!
+//! The text is split on spaces (half- or full-width) into terms, and a visit must contain every
+//! term, each in any of the three fields, as typed (ASCII letters in either case). Terms of three
+//! characters or more go through the FTS5 trigram index (`visit_fts`, migration 0004), quoted as
+//! FTS5 strings so that `"`, `*`, `OR`, `NEAR(` and the like are plain text. Japanese often
+//! needs fewer (「親」, 「面接」), which trigrams cannot answer: those terms are a `LIKE` scan with
+//! `%` and `_` escaped, under the same filters.
+//!
+//! Results carry snippets as segments `{text, hit}` rather than markup, so the UI puts them on
+//! screen with `textContent` only.
+//!
+//! `plan` builds the SQL (index or scan, filters); `snippets` cuts the text around the hits.
+
+mod plan;
+mod snippets;
+#[cfg(test)]
+mod tests;
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{params_from_iter, Row};
+use salon_core::{parse_date, CoreError, Route, Topic};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::rows::{code, date, opt_date, topics};
+use crate::vault::Store;
+
+use plan::where_clause;
+use snippets::snippets;
+
+/// Results per page when the query does not say.
+pub const SEARCH_PAGE_DEFAULT: i64 = 50;
+/// The most results one page may ask for.
+pub const SEARCH_PAGE_MAX: i64 = 200;
+/// The longest search text, in characters.
+pub const SEARCH_TEXT_MAX: usize = 200;
+/// The shortest term the trigram index can answer; shorter ones are scanned.
+const TRIGRAM: usize = 3;
+/// When the filters alone leave at most this many visits, scanning them is faster than asking
+/// the index for every visit holding a common word and then filtering.
+const SCAN_BELOW: i64 = 20_000;
+
+/// A search as the search screen sends it. Every field may be left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SearchQuery {
+    /// Words to find; blank lists the visits under the filters.
+    pub text: String,
+    pub campus_id: Option<i64>,
+    pub student_id: Option<i64>,
+    /// First day, `YYYY-MM-DD`, inclusive.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`, inclusive.
+    pub to: Option<String>,
+    /// A topic code (`part_time`…).
+    pub topic: Option<String>,
+    /// Only visits flagged 要連携.
+    pub concern_only: bool,
+    /// Only visits with a follow-up date.
+    pub follow_up_only: bool,
+    /// Page size, 1 to [`SEARCH_PAGE_MAX`]; [`SEARCH_PAGE_DEFAULT`] when absent.
+    pub limit: Option<i64>,
+    /// Results to skip (paging), 0 or more.
+    pub offset: Option<i64>,
+}
+
+/// One page of results, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchPage {
+    /// Every visit that matches, across pages.
+    pub total: i64,
+    pub offset: i64,
+    pub limit: i64,
+    pub hits: Vec<SearchHit>,
+}
+
+/// A visit that matched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchHit {
+    pub visit_id: i64,
+    pub date: NaiveDate,
+    pub campus_id: i64,
+    pub campus_name: String,
+    /// None for an anonymous visit (匿名).
+    pub student_id: Option<i64>,
+    pub student_name: Option<String>,
+    pub route: Route,
+    pub topics: Vec<Topic>,
+    pub concern: bool,
+    pub follow_up_on: Option<NaiveDate>,
+    /// The fields where the terms were found, each cut around its first hit; for a search
+    /// without text, the beginning of the first field that has something written.
+    pub snippets: Vec<Snippet>,
+}
+
+/// Part of one field, in segments that are or are not a match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snippet {
+    /// `note`, `nextSteps` or `teacherSummary`.
+    pub field: &'static str,
+    pub segments: Vec<Segment>,
+    /// The field goes on before the first segment (show an ellipsis).
+    pub cut_before: bool,
+    /// The field goes on after the last segment.
+    pub cut_after: bool,
+}
+
+/// A run of text; `hit` when it is one of the terms searched for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    pub text: String,
+    pub hit: bool,
+}
+
+/// A query that passed validation.
+#[derive(Debug, Clone)]
+struct Filter {
+    terms: Vec<String>,
+    campus_id: Option<i64>,
+    student_id: Option<i64>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    topic: Option<Topic>,
+    concern_only: bool,
+    follow_up_only: bool,
+    limit: i64,
+    offset: i64,
+}
+
+impl SearchQuery {
+    fn validate(&self) -> Result<Filter, CoreError> {
+        if self.text.chars().count() > SEARCH_TEXT_MAX {
+            return Err(CoreError::TooLong {
+                field: "text",
+                max: SEARCH_TEXT_MAX,
+            });
+        }
+        let mut terms: Vec<String> = Vec::new();
+        for term in self.text.split_whitespace() {
+            if !terms.iter().any(|t| t == term) {
+                terms.push(term.to_owned());
+            }
+        }
+        let day = |field, text: &Option<String>| match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => parse_date(field, text).map(Some),
+        };
+        let topic = match self.topic.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(c) => Some(Topic::from_code(c).ok_or(CoreError::InvalidChoice("topic"))?),
+        };
+        let limit = self.limit.unwrap_or(SEARCH_PAGE_DEFAULT);
+        if !(1..=SEARCH_PAGE_MAX).contains(&limit) {
+            return Err(CoreError::OutOfRange {
+                field: "limit",
+                min: 1,
+                max: SEARCH_PAGE_MAX,
+            });
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(CoreError::OutOfRange {
+                field: "offset",
+                min: 0,
+                max: i64::MAX,
+            });
+        }
+        Ok(Filter {
+            terms,
+            campus_id: self.campus_id,
+            student_id: self.student_id,
+            from: day("from", &self.from)?,
+            to: day("to", &self.to)?,
+            topic,
+            concern_only: self.concern_only,
+            follow_up_only: self.follow_up_only,
+            limit,
+            offset,
+        })
+    }
+}
+
+/// A row of the page query, before its snippets are cut.
+struct Found {
+    hit: SearchHit,
+    fields: [(&'static str, String); 3],
+}
+
+fn found_from(row: &Row<'_>) -> rusqlite::Result<Found> {
+    let topics = topics(row, 7)?;
+    Ok(Found {
+        hit: SearchHit {
+            visit_id: row.get(0)?,
+            date: date(row, 1)?,
+            campus_id: row.get(2)?,
+            campus_name: row.get(3)?,
+            student_id: row.get(4)?,
+            student_name: row.get(5)?,
+            route: code(row, 6, Route::from_code)?,
+            topics,
+            concern: row.get(8)?,
+            follow_up_on: opt_date(row, 9)?,
+            snippets: Vec::new(),
+        },
+        fields: [
+            ("note", row.get(10)?),
+            ("nextSteps", row.get(11)?),
+            ("teacherSummary", row.get(12)?),
+        ],
+    })
+}
+
+impl Store {
+    /// Searches the visits: every term of `text` must appear (see the module's documentation),
+    /// under every filter given. Newest first (by date, then salon, then the order logged), one
+    /// page at a time.
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
+        self.search_planned(query, None)
+    }
+
+    /// `search`, with the plan chosen by the caller (`Some(true)`: the index for long terms)
+    /// or by the size of what the filters leave (`None`).
+    fn search_planned(&self, query: &SearchQuery, use_index: Option<bool>) -> Result<SearchPage> {
+        let f = query.validate()?;
+        let has_long_term = f.terms.iter().any(|t| t.chars().count() >= TRIGRAM);
+        let use_index = match use_index {
+            Some(choice) => choice,
+            // Only a long term can use the index: otherwise there is no plan to choose.
+            None => has_long_term && !self.filters_leave_few(&f)?,
+        };
+        let (clause, args, fts) = where_clause(&f, use_index);
+        if let Some(fts) = &fts {
+            // The index is asked once, and its matches (visit ids only) kept in memory
+            // (temp_store=MEMORY) for the count and the page to join with the filters.
+            self.conn.execute_batch(
+                "CREATE TEMP TABLE IF NOT EXISTS search_match (id INTEGER PRIMARY KEY);
+                 DELETE FROM temp.search_match;",
+            )?;
+            self.conn.execute(
+                "INSERT INTO temp.search_match (id)
+                 SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1",
+                [fts],
+            )?;
+        }
+        let page = self.search_page(&f, &clause, args);
+        if fts.is_some() {
+            self.conn.execute_batch("DELETE FROM temp.search_match;")?;
+        }
+        page
+    }
+
+    /// Whether the filters (campus, period, topic, …) alone leave few enough visits to scan.
+    fn filters_leave_few(&self, f: &Filter) -> Result<bool> {
+        let only_filters = Filter {
+            terms: Vec::new(),
+            ..f.clone()
+        };
+        let (clause, args, _) = where_clause(&only_filters, true);
+        if clause.is_empty() {
+            return Ok(false);
+        }
+        let n: i64 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id {clause}"
+            ),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        Ok(n <= SCAN_BELOW)
+    }
+
+    fn search_page(&self, f: &Filter, clause: &str, mut args: Vec<Value>) -> Result<SearchPage> {
+        let from = "FROM visit v JOIN salon_session s ON s.id = v.session_id";
+        let total: i64 = self.conn.query_row(
+            &format!("SELECT count(*) {from} {clause}"),
+            params_from_iter(args.iter()),
+            |r| r.get(0),
+        )?;
+        let mut hits = Vec::new();
+        if f.offset < total {
+            args.push(Value::Integer(f.limit));
+            args.push(Value::Integer(f.offset));
+            let (l, o) = (args.len() - 1, args.len());
+            let mut stmt = self.conn.prepare(&format!(
+                // The page's ids first, in an order the indexes give (salons by date, visits
+                // by salon), so a page needs neither a sort of every match nor their notes.
+                "WITH page AS (
+                    SELECT v.id, s.date, s.id AS session_id {from} {clause}
+                    ORDER BY s.date DESC, s.id DESC, v.id DESC LIMIT ?{l} OFFSET ?{o}
+                 )
+                 SELECT v.id, p.date, s.campus_id, c.name, v.student_id, st.display_name, v.route,
+                    (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
+                    v.concern, v.follow_up_on, v.note, v.next_steps, v.teacher_summary
+                 FROM page p
+                 JOIN visit v ON v.id = p.id
+                 JOIN salon_session s ON s.id = p.session_id
+                 JOIN campus c ON c.id = s.campus_id
+                 LEFT JOIN student st ON st.id = v.student_id
+                 ORDER BY p.date DESC, p.session_id DESC, p.id DESC"
+            ))?;
+            let rows = stmt.query_map(params_from_iter(args.iter()), found_from)?;
+            for row in rows {
+                let Found { mut hit, fields } = row?;
+                hit.snippets = snippets(&f.terms, &fields);
+                hits.push(hit);
+            }
+        }
+        Ok(SearchPage {
+            total,
+            offset: f.offset,
+            limit: f.limit,
+            hits,
+        })
+    }
+}

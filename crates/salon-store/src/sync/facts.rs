@@ -1,0 +1,137 @@
+//! What one campus's records add up from, read once, and the day and month counts made of them.
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveTime};
+use salon_core::counts::{
+    day_counts, month_breakdown, DayCounts, MonthBreakdown, SessionFact, SuppressionRule, VisitFact,
+};
+use salon_core::{Format, PathStatus, Route, Topic};
+use salon_protocol::Month;
+
+use crate::error::Result;
+use crate::rows::{code, date, opt_date};
+
+/// What one campus's records add up from, read once.
+pub(super) struct CampusFacts {
+    sessions: Vec<SessionFact>,
+    visits: Vec<VisitFact>,
+    decisions: Vec<(NaiveDate, PathStatus)>,
+    /// Appointments and events at the campus (online events are in no campus's snapshot).
+    care: crate::care::CareFacts,
+}
+
+pub(super) fn campus_facts(
+    conn: &rusqlite::Connection,
+    campus_id: i64,
+    today: NaiveDate,
+) -> Result<CampusFacts> {
+    let mut stmt = conn.prepare(
+        "SELECT date, opened_at, closed_at, format FROM salon_session WHERE campus_id = ?1",
+    )?;
+    let sessions = stmt
+        .query_map([campus_id], |r| {
+            let opened: String = r.get(1)?;
+            let closed: Option<String> = r.get(2)?;
+            Ok(SessionFact {
+                date: date(r, 0)?,
+                minutes: minutes_between(&opened, closed.as_deref()),
+                format: code(r, 3, Format::from_code)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT s.date, v.student_id, v.route, s.format,
+                (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
+                v.student_id IS NOT NULL AND v.id = (
+                    SELECT v2.id FROM visit v2 JOIN salon_session s2 ON s2.id = v2.session_id
+                    WHERE v2.student_id = v.student_id ORDER BY s2.date, v2.id LIMIT 1)
+         FROM visit v JOIN salon_session s ON s.id = v.session_id WHERE s.campus_id = ?1",
+    )?;
+    let visits = stmt
+        .query_map([campus_id], |r| {
+            let topics: Option<String> = r.get(4)?;
+            Ok(VisitFact {
+                date: date(r, 0)?,
+                student: r.get(1)?,
+                route: code(r, 2, Route::from_code)?,
+                format: code(r, 3, Format::from_code)?,
+                topics: topics
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(Topic::from_code)
+                    .collect(),
+                first_visit: r.get(5)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT path_decided_on, path_status FROM student
+         WHERE campus_id = ?1 AND path_decided_on IS NOT NULL AND path_status != 'undecided'",
+    )?;
+    let decisions = stmt
+        .query_map([campus_id], |r| {
+            Ok((opt_date(r, 0)?, code(r, 1, PathStatus::from_code)?))
+        })?
+        .filter_map(|row| match row {
+            Ok((Some(d), p)) => Some(Ok((d, p))),
+            Ok((None, _)) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(CampusFacts {
+        sessions,
+        visits,
+        decisions,
+        care: crate::care::CareFacts::read(conn, campus_id, today)?,
+    })
+}
+
+fn minutes_between(opened: &str, closed: Option<&str>) -> u32 {
+    let parse = |t: &str| NaiveTime::parse_from_str(t, "%H:%M").ok();
+    match (parse(opened), closed.and_then(parse)) {
+        (Some(o), Some(c)) if c > o => (c - o).num_minutes() as u32,
+        _ => 0,
+    }
+}
+
+impl CampusFacts {
+    /// Every day with a salon, a visit, an appointment or an event, and its counts.
+    pub(super) fn days(&self) -> BTreeMap<NaiveDate, DayCounts> {
+        let mut days: BTreeMap<NaiveDate, (Vec<SessionFact>, Vec<VisitFact>)> = BTreeMap::new();
+        for s in &self.sessions {
+            days.entry(s.date).or_default().0.push(s.clone());
+        }
+        for v in &self.visits {
+            days.entry(v.date).or_default().1.push(v.clone());
+        }
+        let mut counts: BTreeMap<NaiveDate, DayCounts> = days
+            .into_iter()
+            .map(|(d, (s, v))| (d, day_counts(&s, &v)))
+            .collect();
+        self.care.add_to(&mut counts);
+        counts
+    }
+
+    /// Every month with a salon, a visit or a path decision, and its breakdowns.
+    pub(super) fn months(&self, rule: SuppressionRule) -> BTreeMap<Month, MonthBreakdown> {
+        let mut months: BTreeMap<Month, (Vec<VisitFact>, Vec<PathStatus>)> = BTreeMap::new();
+        for s in &self.sessions {
+            months.entry(Month::of(s.date)).or_default();
+        }
+        for v in &self.visits {
+            months
+                .entry(Month::of(v.date))
+                .or_default()
+                .0
+                .push(v.clone());
+        }
+        for (d, p) in &self.decisions {
+            months.entry(Month::of(*d)).or_default().1.push(*p);
+        }
+        months
+            .into_iter()
+            .map(|(m, (v, p))| (m, month_breakdown(&v, &p, rule)))
+            .collect()
+    }
+}

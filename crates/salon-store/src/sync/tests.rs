@@ -1,0 +1,231 @@
+//! The outbox against a real encrypted store: what is prepared, split, revised and logged.
+
+use chrono::{NaiveDate, NaiveTime};
+use salon_core::counts::SuppressionRule;
+use salon_core::{SessionOpen, VisitInput};
+use salon_protocol::{CampusCode, Enrolment, Receipt};
+
+use crate::vault::tests::{campus_input, fresh_store};
+use crate::{Store, StoreError};
+
+fn today() -> NaiveDate {
+    salon_core::in_tokyo(chrono::Utc::now()).date_naive()
+}
+
+fn enrol(store: &mut Store, codes: &[&str]) {
+    let enrolment = Enrolment {
+        token: "device-token".into(),
+        campuses: codes
+            .iter()
+            .map(|c| CampusCode::parse(c).unwrap())
+            .collect(),
+        rule: SuppressionRule::default(),
+    };
+    store
+        .save_enrolment("http://127.0.0.1:8700", &enrolment)
+        .unwrap();
+}
+
+fn salon_day(store: &mut Store, campus_id: i64, day: u32, visits: usize) -> i64 {
+    let open = SessionOpen {
+        campus_id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let date = NaiveDate::from_ymd_opt(2025, 2, day).unwrap();
+    let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let session = store.open_session(&open, date, t(10)).unwrap();
+    for i in 0..visits {
+        let input = VisitInput {
+            id: None,
+            session_id: session.id,
+            student_id: None,
+            new_student: None,
+            route: ["self", "teacher"][i % 2].into(),
+            topics: vec!["job_search".into()],
+            minutes: 30,
+            note: "ノート".into(),
+            next_steps: String::new(),
+            follow_up_on: None,
+            concern: false,
+            teacher_summary: String::new(),
+        };
+        store.save_visit(&input, None).unwrap();
+    }
+    store.close_session(session.id, t(13)).unwrap();
+    session.id
+}
+
+#[test]
+fn the_token_never_shows_in_debug() {
+    let (_dir, mut store) = fresh_store();
+    enrol(&mut store, &["C-012"]);
+    let e = store.enrolment().unwrap().unwrap();
+    assert_eq!(&*e.token, "device-token");
+    let shown = format!("{e:?}");
+    assert!(!shown.contains("device-token"), "{shown}");
+}
+
+#[test]
+fn month_bodies_from_before_the_visits_total_are_sent_again_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = crate::Vault::new(dir.path());
+    let (store, _) = vault
+        .create(crate::vault::tests::PASS, crate::vault::tests::PASS)
+        .unwrap();
+    drop(store);
+    let old = vault.open_at_version(crate::vault::tests::PASS, 5).unwrap();
+    // A month as version 1 of the protocol wrote it, sent at revision 3.
+    old.conn
+        .execute(
+            "INSERT INTO outbox (kind, campus_code, period, revision, sent_revision, body)
+             VALUES ('month', 'C-012', '2025-02', 3, 3, '{\"old\":true}')",
+            [],
+        )
+        .unwrap();
+    drop(old);
+    let mut store = vault.unlock(crate::vault::tests::PASS).unwrap();
+    assert!(store.pending_upload().unwrap().is_empty());
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    enrol(&mut store, &["C-012"]);
+    salon_day(&mut store, campus.id, 18, 2);
+    store.prepare_outbox(today()).unwrap();
+    let pending = store.pending_upload().unwrap();
+    assert_eq!(pending.upload.months.len(), 1);
+    let month = &pending.upload.months[0];
+    assert_eq!((month.revision, month.breakdown.visits), (4, 2));
+}
+
+#[test]
+fn only_enrolled_campuses_with_a_code_are_prepared() {
+    let (_dir, mut store) = fresh_store();
+    assert!(matches!(
+        store.prepare_outbox(today()),
+        Err(StoreError::NotEnrolled)
+    ));
+    let mut mapped = campus_input("柏", 2);
+    mapped.hq_code = Some("C-012".into());
+    let mapped = store.save_campus(&mapped).unwrap();
+    let unmapped = store.save_campus(&campus_input("松戸", 3)).unwrap();
+    salon_day(&mut store, mapped.id, 25, 3);
+    salon_day(&mut store, unmapped.id, 26, 2);
+    enrol(&mut store, &["C-012"]);
+    store.prepare_outbox(today()).unwrap();
+    let pending = store.pending_upload().unwrap();
+    assert_eq!(pending.upload.days.len(), 1);
+    let day = &pending.upload.days[0];
+    assert_eq!(
+        (
+            day.counts.sessions,
+            day.counts.session_minutes,
+            day.counts.visits
+        ),
+        (1, 180, 3)
+    );
+    assert_eq!(pending.upload.months.len(), 1);
+    assert!(!pending.payload.contains("ノート"));
+    assert!(pending.upload.check(&SuppressionRule::default()).is_ok());
+}
+
+#[test]
+fn a_long_offline_term_goes_in_uploads_that_fit() {
+    let (_dir, mut store) = fresh_store();
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    enrol(&mut store, &["C-012"]);
+    let open = SessionOpen {
+        campus_id: campus.id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let first = NaiveDate::from_ymd_opt(2024, 9, 1).unwrap();
+    let ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+    for d in 0..240 {
+        let day = first + chrono::Days::new(d);
+        store.open_session(&open, day, ten).unwrap();
+    }
+    store.prepare_outbox(today()).unwrap();
+    let mut sent = 0;
+    for _ in 0..10 {
+        let pending = store.pending_upload().unwrap();
+        if pending.is_empty() {
+            break;
+        }
+        assert!(
+            pending.payload.len() <= super::UPLOAD_BUDGET_BYTES,
+            "{}",
+            pending.payload.len()
+        );
+        sent += pending.upload.days.len() + pending.upload.months.len();
+        store.record_sent(&pending, &Receipt::default()).unwrap();
+    }
+    // 240 days from 1 September: eight calendar months, September to April.
+    assert_eq!(sent, 240 + 8);
+}
+
+#[test]
+fn a_correction_is_a_new_revision_and_the_rest_stays_sent() {
+    let (_dir, mut store) = fresh_store();
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    enrol(&mut store, &["C-012"]);
+    salon_day(&mut store, campus.id, 18, 2);
+    let later = salon_day(&mut store, campus.id, 25, 2);
+    store.prepare_outbox(today()).unwrap();
+    let first = store.pending_upload().unwrap();
+    assert_eq!(first.upload.days.len(), 2);
+    store
+        .record_sent(
+            &first,
+            &Receipt {
+                stored: 3,
+                unchanged: 0,
+                stale: 0,
+            },
+        )
+        .unwrap();
+    store.prepare_outbox(today()).unwrap();
+    assert!(
+        store.pending_upload().unwrap().is_empty(),
+        "nothing changed, nothing to send"
+    );
+
+    // The same upload prepared again has the same idempotency key.
+    assert_eq!(
+        store.pending_upload().unwrap().idempotency_key,
+        store.pending_upload().unwrap().idempotency_key
+    );
+
+    let visit = store.visits_in_session(later).unwrap()[0].clone();
+    let fix = VisitInput {
+        id: Some(visit.id),
+        session_id: later,
+        student_id: None,
+        new_student: None,
+        route: "outreach".into(),
+        topics: vec!["family".into()],
+        minutes: 30,
+        note: String::new(),
+        next_steps: String::new(),
+        follow_up_on: None,
+        concern: false,
+        teacher_summary: String::new(),
+    };
+    store.save_visit(&fix, None).unwrap();
+    store.prepare_outbox(today()).unwrap();
+    let next = store.pending_upload().unwrap();
+    // The day's counts did not change (still 2 visits); the month breakdown did.
+    assert!(next.upload.days.is_empty());
+    assert_eq!(next.upload.months.len(), 1);
+    assert_eq!(next.upload.months[0].revision, 2);
+    store.record_failed(&next, "offline").unwrap();
+    let log = store.sync_log(10).unwrap();
+    assert_eq!(
+        log.iter().map(|l| l.outcome.as_str()).collect::<Vec<_>>(),
+        ["failed", "sent"]
+    );
+}
