@@ -87,18 +87,13 @@ pub fn day_field_ja(f: DayField) -> &'static str {
     }
 }
 
-/// The day figures the campus × month table and the CSV show, in order. (Events have their
-/// own report.)
-pub const SHOWN_DAY_FIELDS: [DayField; 8] = [
-    DayField::Sessions,
-    DayField::SessionMinutes,
-    DayField::Visits,
-    DayField::DistinctStudents,
-    DayField::FirstTimeStudents,
-    DayField::AppointmentsBooked,
-    DayField::AppointmentsKept,
-    DayField::AppointmentsMissed,
-];
+/// The day figures the campus × month table and the CSV show, in order: all but the events,
+/// which have their own report.
+pub fn shown_day_fields() -> impl Iterator<Item = DayField> {
+    DayField::ALL
+        .into_iter()
+        .filter(|f| !matches!(f, DayField::Events | DayField::EventParticipants))
+}
 
 /// What a hidden cell shows.
 pub const HIDDEN: &str = "秘匿";

@@ -282,15 +282,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
         .all(|c| c.count.is_none()));
     assert_eq!(hq.upload(&token, "u", &upload).await.status, StatusCode::OK);
     let cookie = hq.login().await;
-    let csv = hq
-        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
-        .await;
-    let line = csv
-        .text()
-        .lines()
-        .find(|l| l.starts_with("C-012"))
-        .unwrap()
-        .to_owned();
+    let line = feb_line(&hq, &cookie).await;
     let fields: Vec<&str> = line.split(',').collect();
     assert!(fields[11..16].iter().all(|f| *f == "秘匿"), "{line}");
     assert!(fields[16..20].iter().all(|f| *f == "秘匿"), "{line}");
@@ -329,29 +321,25 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
             sensitive_k: 12,
         })
         .unwrap();
+    let line = feb_line(&hq, &cookie).await;
+    assert!(line.split(',').skip(11).all(|f| f == "秘匿"), "{line}");
+}
+
+/// C-012's line for February 2025 in the CSV.
+async fn feb_line(hq: &Hq, cookie: &str) -> String {
     let csv = hq
-        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(cookie))
         .await;
-    let line = csv
-        .text()
+    csv.text()
         .lines()
         .find(|l| l.starts_with("C-012"))
         .unwrap()
-        .to_owned();
-    assert!(line.split(',').skip(11).all(|f| f == "秘匿"), "{line}");
+        .to_owned()
 }
 
 /// C-012's route cells for February 2025 in the CSV.
 async fn feb_routes(hq: &Hq, cookie: &str) -> String {
-    let csv = hq
-        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(cookie))
-        .await;
-    let line = csv
-        .text()
-        .lines()
-        .find(|l| l.starts_with("C-012"))
-        .unwrap()
-        .to_owned();
+    let line = feb_line(hq, cookie).await;
     line.split(',')
         .skip(11)
         .take(5)

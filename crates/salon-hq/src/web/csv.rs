@@ -23,11 +23,7 @@ pub(super) fn csv_header() -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    h.extend(
-        html::SHOWN_DAY_FIELDS
-            .iter()
-            .map(|f| html::day_field_ja(*f).to_owned()),
-    );
+    h.extend(html::shown_day_fields().map(|f| html::day_field_ja(f).to_owned()));
     h.extend(
         Route::ALL
             .iter()
@@ -69,7 +65,7 @@ pub(super) fn render_csv(f: &Figures, campuses: &[crate::store::CampusRow]) -> S
                 .find(|r| r.campus == campus.code && r.month == m);
             let c = row.map(|r| r.counts).unwrap_or_default();
             let mut fields = vec![campus.code.clone(), campus.name.clone(), month_ja(m)];
-            fields.extend(html::SHOWN_DAY_FIELDS.iter().map(|f| c.get(*f).to_string()));
+            fields.extend(html::shown_day_fields().map(|f| c.get(f).to_string()));
             fields.extend(cells(
                 row.and_then(|r| r.by_route.as_ref()),
                 Route::ALL.len(),

@@ -154,7 +154,7 @@ pub(super) fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: Nai
     b.push_str(
         "<h2>キャンパス別・月別</h2><table data-testid=\"campus-months\"><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>",
     );
-    for field in html::SHOWN_DAY_FIELDS {
+    for field in html::shown_day_fields() {
         let _ = write!(b, "<th>{}</th>", html::day_field_ja(field));
     }
     b.push_str("</tr></thead><tbody>");
@@ -166,7 +166,7 @@ pub(super) fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: Nai
             esc(&r.campus_name),
             month_ja(r.month),
         );
-        for field in html::SHOWN_DAY_FIELDS {
+        for field in html::shown_day_fields() {
             let _ = write!(b, "<td>{}</td>", r.counts.get(field));
         }
         b.push_str("</tr>");
@@ -174,7 +174,7 @@ pub(super) fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: Nai
     if f.rows.is_empty() {
         b.push_str(&format!(
             "<tr><td class=\"text\" colspan=\"{}\">この期間のデータはまだありません。</td></tr>",
-            2 + html::SHOWN_DAY_FIELDS.len()
+            2 + html::shown_day_fields().count()
         ));
     }
     b.push_str("</tbody></table>");
