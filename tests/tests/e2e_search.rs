@@ -1,7 +1,7 @@
 //! End-to-end, search (検索) in the real app window: a visit whose note mentions the bakery job
 //! interview is found by 「面接」 (two characters: the scan) and by a longer phrase (the trigram
 //! index), typed into the search box, with the words marked; a filter narrows; the result opens
-//! the visit.
+//! the visit. Half-width katakana and hiragana find the katakana as written.
 //!
 //! Run with `cargo build -p salon-app && xvfb-run -a cargo test -p salon-tests --features e2e
 //! --test e2e_search`. The screenshot goes to `tests/screenshots/30-search.png`.
@@ -118,6 +118,14 @@ fn a_phrase_typed_in_japanese_finds_the_visit_and_marks_it() {
     search_for(&app, "オープンキャンパス", 1);
     assert!(app.text("search-result").contains("匿名"));
     search_for(&app, "パン屋の就職", 0);
+
+    // Typed the way a phone or a pasted form writes it: half-width katakana, hiragana. Found
+    // all the same, and the note's own characters are marked.
+    search_for(&app, "ﾊﾟﾝ屋のｱﾙﾊﾞｲﾄ", 1);
+    assert_eq!(marks(&app), ["パン屋のアルバイト"]);
+    app.screenshot("31-search-half-width");
+    search_for(&app, "ぱん屋", 1);
+    assert_eq!(marks(&app), ["パン屋"]);
 
     // A filter narrows: no visit about the bakery was flagged 要連携.
     search_for(&app, "面接", 1);

@@ -7,6 +7,7 @@ pub mod care;
 mod codes;
 pub mod counts;
 mod error;
+pub mod fold;
 mod model;
 mod time;
 mod validate;

@@ -8,6 +8,26 @@ use crate::error::{Result, StoreError};
 use crate::keys::DbKey;
 use crate::migrate;
 
+/// `salon_fold(text)`: the search folding of `salon_core::fold`, for the search index's content
+/// view and its triggers (migration 0007). Registered on every connection before migrating.
+fn register_fold(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "salon_fold",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            Ok(match ctx.get_raw(0) {
+                rusqlite::types::ValueRef::Text(t) => {
+                    Some(salon_core::fold::fold(&String::from_utf8_lossy(t)))
+                }
+                _ => None,
+            })
+        },
+    )?;
+    Ok(())
+}
+
 /// Opens (or creates) the SQLCipher database with the raw key and sets the pragmas every
 /// connection needs. `None` for `migrate_to` means the latest schema.
 pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Result<Connection> {
@@ -35,6 +55,7 @@ pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Resul
     // Deleted drafts and edited notes are overwritten, not left in free pages.
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    register_fold(&conn)?;
     migrate::migrate_to(&mut conn, migrate_to.unwrap_or(migrate::LATEST_VERSION))?;
     Ok(conn)
 }

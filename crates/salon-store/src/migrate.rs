@@ -18,6 +18,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0006_month_visits",
         include_str!("../migrations/0006_month_visits.sql"),
     ),
+    (
+        "0007_folded_search",
+        include_str!("../migrations/0007_folded_search.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

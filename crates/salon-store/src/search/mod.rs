@@ -4,8 +4,10 @@
 //! filters (campus, student, period, topic, 要連携, follow-up), newest first, paged.
 //!
 //! The text is split on spaces (half- or full-width) into terms, and a visit must contain every
-//! term, each in any of the three fields, as typed (ASCII letters in either case). Terms of three
-//! characters or more go through the FTS5 trigram index (`visit_fts`, migration 0004), quoted as
+//! term, each in any of the three fields. Text and terms are compared folded
+//! (`salon_core::fold`: NFKC, lower case, katakana as hiragana), so ２年生, ＳＰＩ, ｱﾙﾊﾞｲﾄ and
+//! ばいと find 2年生, spi, アルバイト and バイト. Folded terms of three characters or more go
+//! through the FTS5 trigram index (`visit_fts` over the folding view, migration 0007), quoted as
 //! FTS5 strings so that `"`, `*`, `OR`, `NEAR(` and the like are plain text. Japanese often
 //! needs fewer (「親」, 「面接」), which trigrams cannot answer: those terms are a `LIKE` scan with
 //! `%` and `_` escaped, under the same filters.
@@ -144,9 +146,9 @@ impl SearchQuery {
             });
         }
         let mut terms: Vec<String> = Vec::new();
-        for term in self.text.split_whitespace() {
-            if !terms.iter().any(|t| t == term) {
-                terms.push(term.to_owned());
+        for term in self.text.split_whitespace().map(salon_core::fold::fold) {
+            if !term.is_empty() && !terms.contains(&term) {
+                terms.push(term);
             }
         }
         let day = |field, text: &Option<String>| match text.as_deref().map(str::trim) {

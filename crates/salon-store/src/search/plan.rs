@@ -25,8 +25,9 @@ pub(super) fn where_clause(f: &Filter, use_index: bool) -> (String, Vec<Value>, 
     for term in f.terms.iter().filter(|t| !indexed(t)) {
         let n = bind(&mut args, Value::Text(format!("%{}%", escape_like(term))));
         conds.push(format!(
-            "(v.note LIKE ?{n} ESCAPE '\\' OR v.next_steps LIKE ?{n} ESCAPE '\\' \
-             OR v.teacher_summary LIKE ?{n} ESCAPE '\\')"
+            "(salon_fold(v.note) LIKE ?{n} ESCAPE '\\' \
+             OR salon_fold(v.next_steps) LIKE ?{n} ESCAPE '\\' \
+             OR salon_fold(v.teacher_summary) LIKE ?{n} ESCAPE '\\')"
         ));
     }
     if let Some(id) = f.campus_id {

@@ -8,19 +8,6 @@ pub(super) const SNIPPET_BEFORE: usize = 20;
 /// …and this many in all (more only when one hit is longer).
 pub(super) const SNIPPET_CHARS: usize = 100;
 
-/// How two characters compare in a search: ASCII letters in either case are the same, and so
-/// are other letters whose lower case is one character (as the trigram index folds them).
-pub(super) fn fold(c: char) -> char {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase();
-    }
-    let mut lower = c.to_lowercase();
-    match (lower.next(), lower.next()) {
-        (Some(l), None) => l,
-        _ => c,
-    }
-}
-
 /// Where each term occurs in `text`, as character ranges.
 pub(super) fn occurrences(text: &[char], term: &[char]) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
@@ -37,6 +24,15 @@ pub(super) fn occurrences(text: &[char], term: &[char]) -> Vec<(usize, usize)> {
         }
     }
     found
+}
+
+/// A range of folded characters as the range of the original characters they came from.
+fn original_range(map: &[usize], len: usize, (a, b): (usize, usize)) -> (usize, usize) {
+    let start = map.get(a).copied().unwrap_or(len);
+    // The end is where the next folded character's original starts (a cluster such as ｶﾞ or ㈱
+    // is hit whole), or the end of the text.
+    let end = map.get(b).copied().unwrap_or(len).max(start + 1).min(len);
+    (start, end)
 }
 
 /// Sorts ranges and merges those that overlap or touch.
@@ -56,10 +52,8 @@ pub(super) fn merged(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
 /// of any term that cut does not show; with no terms, the beginning of the first field with
 /// text.
 pub(super) fn snippets(terms: &[String], fields: &[(&'static str, String); 3]) -> Vec<Snippet> {
-    let folded_terms: Vec<Vec<char>> = terms
-        .iter()
-        .map(|t| t.chars().map(fold).collect())
-        .collect();
+    // The terms are folded already (see `SearchQuery::validate`).
+    let folded_terms: Vec<Vec<char>> = terms.iter().map(|t| t.chars().collect()).collect();
     let mut out = Vec::new();
     for (name, text) in fields {
         let chars: Vec<char> = text.chars().collect();
@@ -70,10 +64,16 @@ pub(super) fn snippets(terms: &[String], fields: &[(&'static str, String); 3]) -
             out.push(cut(name, &chars, &[], (0, SNIPPET_CHARS.min(chars.len()))));
             break;
         }
-        let folded: Vec<char> = chars.iter().copied().map(fold).collect();
+        let (folded, map) = salon_core::fold::fold_with_map(text);
+        let folded: Vec<char> = folded.chars().collect();
         let per_term: Vec<Vec<(usize, usize)>> = folded_terms
             .iter()
-            .map(|t| occurrences(&folded, t))
+            .map(|t| {
+                occurrences(&folded, t)
+                    .into_iter()
+                    .map(|r| original_range(&map, chars.len(), r))
+                    .collect()
+            })
             .collect();
         let ranges = merged(per_term.iter().flatten().copied().collect());
         let Some(&(first, _)) = ranges.first() else {

@@ -473,6 +473,43 @@ fn visits_written_before_the_index_existed_are_found() {
     assert_eq!(ids(&store.search(&text("面接")).unwrap()), vec![1]);
 }
 
+#[test]
+fn an_index_built_before_folding_is_rebuilt_folded() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = Vault::new(dir.path());
+    drop(vault.create(PASS, PASS).unwrap());
+    std::fs::remove_file(vault.db_path()).unwrap();
+    // Version 6: the unfolded index, kept by its triggers as visits are written.
+    let old = vault.open_at_version(PASS, 6).unwrap();
+    old.conn
+        .execute_batch(
+            "INSERT INTO campus (id, name, weekday, start_time, end_time, default_format,
+                created_at, updated_at)
+             VALUES (1, '柏', 2, '13:00', '16:00', 'in_person', 'x', 'x');
+             INSERT INTO salon_session (id, campus_id, date, opened_at, format)
+             VALUES (1, 1, '2024-10-08', '13:00', 'in_person');
+             INSERT INTO visit (id, session_id, route, minutes, note, next_steps,
+                teacher_summary, created_at, updated_at)
+             VALUES (1, 1, 'self', 30, 'ｱﾙﾊﾞｲﾄの面接', 'ＳＰＩ対策', '', 'x', 'x'),
+                    (2, 1, 'self', 30, 'パン屋のアルバイト', '', '', 'x', 'x');
+             INSERT INTO visit_topic (visit_id, topic) VALUES (1, 'part_time'), (2, 'part_time');",
+        )
+        .unwrap();
+    old.close().unwrap();
+    let store = vault.unlock(PASS).unwrap();
+    // Unchanged queries find what they found; variants now find the rest.
+    assert_eq!(ids(&store.search(&text("パン屋")).unwrap()), vec![2]);
+    assert_eq!(ids(&store.search(&text("面接")).unwrap()), vec![1]);
+    let mut both = ids(&store.search(&text("アルバイト")).unwrap());
+    both.sort_unstable();
+    assert_eq!(both, vec![1, 2]);
+    assert_eq!(ids(&store.search(&text("spi対策")).unwrap()), vec![1]);
+    store
+        .conn
+        .execute_batch("INSERT INTO visit_fts (visit_fts) VALUES ('integrity-check');")
+        .unwrap();
+}
+
 /// A few thousand notes from a small vocabulary: every count equals a plain `contains` over
 /// the same notes, for short and long terms, alone, combined and under filters.
 #[test]
@@ -510,6 +547,14 @@ fn thousands_of_generated_notes_agree_with_brute_force() {
         "。",
         "、",
         "SPI",
+        // As input methods and pasted forms write them.
+        "ｱﾙﾊﾞｲﾄ",
+        "ばいと",
+        "ＳＰＩ",
+        "２年生",
+        "Excel",
+        "ｅｘｃｅｌ",
+        "トト",
     ];
     let (_dir, mut store) = fresh_store();
     let campuses: Vec<i64> = (0..3)
@@ -581,10 +626,10 @@ fn thousands_of_generated_notes_agree_with_brute_force() {
     assert_eq!(generated.len(), 3_000);
 
     let has = |g: &Gen, term: &str| {
-        let term = term.to_lowercase();
+        let term = reference_fold(term);
         [&g.note, &g.next_steps, &g.summary]
             .iter()
-            .any(|f| f.to_lowercase().contains(&term))
+            .any(|f| reference_fold(f).contains(&term))
     };
     let queries = [
         "面接",
@@ -606,6 +651,11 @@ fn thousands_of_generated_notes_agree_with_brute_force() {
         "校舎",
         "。、",
         "とと",
+        "ばいと",
+        "ﾊﾞｲﾄ",
+        "2年生",
+        "EXCEL",
+        "ｓｐｉ",
     ];
     for q in queries {
         let terms: Vec<&str> = q.split_whitespace().collect();
@@ -622,7 +672,7 @@ fn thousands_of_generated_notes_agree_with_brute_force() {
                     .snippets
                     .iter()
                     .flat_map(|s| &s.segments)
-                    .any(|s| s.hit && s.text.to_lowercase().contains(&term.to_lowercase()));
+                    .any(|s| s.hit && reference_fold(&s.text).contains(&reference_fold(term)));
                 assert!(shown, "query {q:?}: {term} not marked in {}", hit.visit_id);
             }
         }
@@ -643,4 +693,148 @@ fn thousands_of_generated_notes_agree_with_brute_force() {
         let both = |plan| ids(&store.search_planned(&filtered, plan).unwrap());
         assert_eq!(both(Some(true)), both(Some(false)), "same page, {q:?}");
     }
+}
+
+/// The folding a person expects, written out here independently of `salon_core::fold` for the
+/// characters the generated notes use: half-width katakana (with ﾞ ﾟ), full-width ASCII, ASCII
+/// case, and katakana as hiragana, each from a table typed in this test.
+fn reference_fold(text: &str) -> String {
+    const HALF: &str = "ｱｲｳｴｵｶｷｸｹｺｻｼｽｾｿﾀﾁﾂﾃﾄﾅﾆﾇﾈﾉﾊﾋﾌﾍﾎﾏﾐﾑﾒﾓﾔﾕﾖﾗﾘﾙﾚﾛﾜｦﾝｧｨｩｪｫｯｬｭｮｰ";
+    const FULL: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲンァィゥェォッャュョー";
+    const VOICED: &[(&str, &str)] = &[
+        ("ｶﾞ", "ガ"),
+        ("ｷﾞ", "ギ"),
+        ("ｸﾞ", "グ"),
+        ("ｹﾞ", "ゲ"),
+        ("ｺﾞ", "ゴ"),
+        ("ｻﾞ", "ザ"),
+        ("ｼﾞ", "ジ"),
+        ("ｽﾞ", "ズ"),
+        ("ｾﾞ", "ゼ"),
+        ("ｿﾞ", "ゾ"),
+        ("ﾀﾞ", "ダ"),
+        ("ﾁﾞ", "ヂ"),
+        ("ﾂﾞ", "ヅ"),
+        ("ﾃﾞ", "デ"),
+        ("ﾄﾞ", "ド"),
+        ("ﾊﾞ", "バ"),
+        ("ﾋﾞ", "ビ"),
+        ("ﾌﾞ", "ブ"),
+        ("ﾍﾞ", "ベ"),
+        ("ﾎﾞ", "ボ"),
+        ("ﾊﾟ", "パ"),
+        ("ﾋﾟ", "ピ"),
+        ("ﾌﾟ", "プ"),
+        ("ﾍﾟ", "ペ"),
+        ("ﾎﾟ", "ポ"),
+        ("ｳﾞ", "ヴ"),
+    ];
+    const KATA: &str = "ァアィイゥウェエォオカガキギクグケゲコゴサザシジスズセゼソゾタダチヂッツヅテデトドナニヌネノハバパヒビピフブプヘベペホボポマミムメモャヤュユョヨラリルレロヮワヰヱヲンヴヵヶ";
+    const HIRA: &str = "ぁあぃいぅうぇえぉおかがきぎくぐけげこごさざしじすずせぜそぞただちぢっつづてでとどなにぬねのはばぱひびぴふぶぷへべぺほぼぽまみむめもゃやゅゆょよらりるれろゎわゐゑをんゔゕゖ";
+    assert_eq!(HALF.chars().count(), FULL.chars().count());
+    assert_eq!(KATA.chars().count(), HIRA.chars().count());
+    let mut t = text.to_owned();
+    for (half, full) in VOICED {
+        t = t.replace(half, full);
+    }
+    t.chars()
+        .map(|c| match HALF.chars().position(|h| h == c) {
+            Some(i) => FULL.chars().nth(i).unwrap(),
+            None => c,
+        })
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap(),
+            c => c,
+        })
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| match KATA.chars().position(|k| k == c) {
+            Some(i) => HIRA.chars().nth(i).unwrap(),
+            None => c,
+        })
+        .collect()
+}
+
+#[test]
+fn japanese_is_found_however_it_was_typed_and_marked_where_it_was_written() {
+    let (_dir, mut store) = fresh_store();
+    let campus = store.save_campus(&campus_input("柏", 2)).unwrap();
+    let open = SessionOpen {
+        campus_id: campus.id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+    let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let session = store.open_session(&open, day, t(10)).unwrap();
+    let notes = [
+        "２年生でＳＰＩの勉強を始めた",
+        "ｱﾙﾊﾞｲﾄの面接に受かった",
+        "Excelの資格を取りたい",
+        "コンビニのバイトを辞めたい",
+    ];
+    let ids: Vec<i64> = notes
+        .iter()
+        .map(|note| {
+            let input = VisitInput {
+                id: None,
+                session_id: session.id,
+                student_id: None,
+                new_student: None,
+                route: "self".into(),
+                topics: vec!["other".into()],
+                minutes: 20,
+                note: (*note).into(),
+                next_steps: String::new(),
+                follow_up_on: None,
+                concern: false,
+                teacher_summary: String::new(),
+            };
+            store.save_visit(&input, None).unwrap().id
+        })
+        .collect();
+    // What a person would say each query finds (by note, as numbered above).
+    for (query, expected, marked) in [
+        ("2年生", vec![0], "２年生"),
+        ("SPI", vec![0], "ＳＰＩ"),
+        ("spi", vec![0], "ＳＰＩ"),
+        ("アルバイト", vec![1], "ｱﾙﾊﾞｲﾄ"),
+        ("ｅｘｃｅｌ", vec![2], "Excel"),
+        ("EXCEL", vec![2], "Excel"),
+        ("バイト", vec![1, 3], ""),
+        ("ばいと", vec![1, 3], ""),
+        ("ﾊﾞｲﾄ", vec![1, 3], ""),
+        ("面接", vec![1], "面接"),
+        ("受かった", vec![1], "受かった"),
+        ("ハイト", vec![], ""),
+    ] {
+        for plan in [Some(true), Some(false)] {
+            let page = store.search_planned(&text(query), plan).unwrap();
+            let mut found: Vec<usize> = page
+                .hits
+                .iter()
+                .map(|h| ids.iter().position(|id| *id == h.visit_id).unwrap())
+                .collect();
+            found.sort_unstable();
+            assert_eq!(found, expected, "{query:?} ({plan:?})");
+            if !marked.is_empty() {
+                let hits: Vec<&str> = page.hits[0]
+                    .snippets
+                    .iter()
+                    .flat_map(|s| &s.segments)
+                    .filter(|s| s.hit)
+                    .map(|s| s.text.as_str())
+                    .collect();
+                assert_eq!(
+                    hits,
+                    vec![marked],
+                    "{query:?}: the original characters are marked"
+                );
+            }
+        }
+    }
+    // The index still agrees with its content (the folding view).
+    store
+        .conn
+        .execute_batch("INSERT INTO visit_fts (visit_fts) VALUES ('integrity-check');")
+        .unwrap();
 }
