@@ -31,10 +31,23 @@ pub fn fold_with_map(text: &str) -> (String, Vec<usize>) {
         while i < chars.len() && combines(chars[i]) {
             i += 1;
         }
-        let cluster: String = chars[start..i].iter().collect();
-        for c in cluster.nfkc().flat_map(char::to_lowercase) {
+        let mut push = |c: char| {
             out.push(hiragana(c));
             map.push(start);
+        };
+        match &chars[start..i] {
+            // Most of a note: ASCII, kana and kanji one at a time, without building a string.
+            [c] if c.is_ascii() => push(c.to_ascii_lowercase()),
+            [c] => std::iter::once(*c)
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .for_each(&mut push),
+            cluster => cluster
+                .iter()
+                .copied()
+                .nfkc()
+                .flat_map(char::to_lowercase)
+                .for_each(&mut push),
         }
     }
     (out, map)

@@ -25,9 +25,9 @@ pub(super) fn where_clause(f: &Filter, use_index: bool) -> (String, Vec<Value>, 
     for term in f.terms.iter().filter(|t| !indexed(t)) {
         let n = bind(&mut args, Value::Text(format!("%{}%", escape_like(term))));
         conds.push(format!(
-            "(salon_fold(v.note) LIKE ?{n} ESCAPE '\\' \
-             OR salon_fold(v.next_steps) LIKE ?{n} ESCAPE '\\' \
-             OR salon_fold(v.teacher_summary) LIKE ?{n} ESCAPE '\\')"
+            "EXISTS (SELECT 1 FROM visit_folded f WHERE f.visit_id = v.id \
+             AND (f.note LIKE ?{n} ESCAPE '\\' OR f.next_steps LIKE ?{n} ESCAPE '\\' \
+             OR f.teacher_summary LIKE ?{n} ESCAPE '\\'))"
         ));
     }
     if let Some(id) = f.campus_id {
