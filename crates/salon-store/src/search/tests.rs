@@ -447,56 +447,58 @@ fn bad_queries_are_refused() {
     assert_eq!(store.search(&fine).unwrap().total, 0);
 }
 
-#[test]
-fn visits_written_before_the_index_existed_are_found() {
+/// A store whose visits (`(note, next steps)`, all in one salon) were written at schema
+/// `version`, then opened as it is now (every later migration applied).
+fn written_at_version(version: usize, notes: &[(&str, &str)]) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let vault = Vault::new(dir.path());
     drop(vault.create(PASS, PASS).unwrap());
     std::fs::remove_file(vault.db_path()).unwrap();
-    let old = vault.open_at_version(PASS, 3).unwrap();
+    let old = vault.open_at_version(PASS, version).unwrap();
     old.conn
         .execute_batch(
             "INSERT INTO campus (id, name, weekday, start_time, end_time, default_format,
                 created_at, updated_at)
              VALUES (1, '柏', 2, '13:00', '16:00', 'in_person', 'x', 'x');
              INSERT INTO salon_session (id, campus_id, date, opened_at, format)
-             VALUES (1, 1, '2024-10-08', '13:00', 'in_person');
-             INSERT INTO visit (id, session_id, route, minutes, note, next_steps,
-                teacher_summary, created_at, updated_at)
-             VALUES (1, 1, 'self', 30, 'パン屋のアルバイトの面接', '', '', 'x', 'x');
-             INSERT INTO visit_topic (visit_id, topic) VALUES (1, 'part_time');",
+             VALUES (1, 1, '2024-10-08', '13:00', 'in_person');",
         )
         .unwrap();
+    for (i, (note, next_steps)) in notes.iter().enumerate() {
+        old.conn
+            .execute(
+                "INSERT INTO visit (id, session_id, route, minutes, note, next_steps,
+                    teacher_summary, created_at, updated_at)
+                 VALUES (?1, 1, 'self', 30, ?2, ?3, '', 'x', 'x')",
+                params![i as i64 + 1, note, next_steps],
+            )
+            .unwrap();
+        old.conn
+            .execute(
+                "INSERT INTO visit_topic (visit_id, topic) VALUES (?1, 'part_time')",
+                [i as i64 + 1],
+            )
+            .unwrap();
+    }
     old.close().unwrap();
     let store = vault.unlock(PASS).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn visits_written_before_the_index_existed_are_found() {
+    let (_dir, store) = written_at_version(3, &[("パン屋のアルバイトの面接", "")]);
     assert_eq!(ids(&store.search(&text("アルバイト")).unwrap()), vec![1]);
     assert_eq!(ids(&store.search(&text("面接")).unwrap()), vec![1]);
 }
 
 #[test]
 fn an_index_built_before_folding_is_rebuilt_folded() {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Vault::new(dir.path());
-    drop(vault.create(PASS, PASS).unwrap());
-    std::fs::remove_file(vault.db_path()).unwrap();
     // Version 6: the unfolded index, kept by its triggers as visits are written.
-    let old = vault.open_at_version(PASS, 6).unwrap();
-    old.conn
-        .execute_batch(
-            "INSERT INTO campus (id, name, weekday, start_time, end_time, default_format,
-                created_at, updated_at)
-             VALUES (1, '柏', 2, '13:00', '16:00', 'in_person', 'x', 'x');
-             INSERT INTO salon_session (id, campus_id, date, opened_at, format)
-             VALUES (1, 1, '2024-10-08', '13:00', 'in_person');
-             INSERT INTO visit (id, session_id, route, minutes, note, next_steps,
-                teacher_summary, created_at, updated_at)
-             VALUES (1, 1, 'self', 30, 'ｱﾙﾊﾞｲﾄの面接', 'ＳＰＩ対策', '', 'x', 'x'),
-                    (2, 1, 'self', 30, 'パン屋のアルバイト', '', '', 'x', 'x');
-             INSERT INTO visit_topic (visit_id, topic) VALUES (1, 'part_time'), (2, 'part_time');",
-        )
-        .unwrap();
-    old.close().unwrap();
-    let store = vault.unlock(PASS).unwrap();
+    let (_dir, store) = written_at_version(
+        6,
+        &[("ｱﾙﾊﾞｲﾄの面接", "ＳＰＩ対策"), ("パン屋のアルバイト", "")],
+    );
     // Unchanged queries find what they found; variants now find the rest.
     assert_eq!(ids(&store.search(&text("パン屋")).unwrap()), vec![2]);
     assert_eq!(ids(&store.search(&text("面接")).unwrap()), vec![1]);
