@@ -60,12 +60,7 @@ pub fn month_breakdown(
         visits.iter().flat_map(|v| v.topics.iter().copied()),
     );
     let formats = tally(Format::ALL, visits.iter().map(|v| v.format));
-    let decided: Vec<PathStatus> = PathStatus::ALL
-        .iter()
-        .copied()
-        .filter(|p| p.is_decided())
-        .collect();
-    let paths = tally(&decided, decisions.iter().copied());
+    let paths = tally(PathStatus::DECIDED, decisions.iter().copied());
     MonthBreakdown {
         visits: visits.len() as u32,
         by_route: suppress_with_total(&routes, |_| rule.k),

@@ -102,6 +102,13 @@ crate::code_enum! {
 }
 
 impl PathStatus {
+    /// The decided paths, in order: the cells of a month's path decisions.
+    pub const DECIDED: &'static [PathStatus] = &[
+        PathStatus::FurtherStudy,
+        PathStatus::Employment,
+        PathStatus::Other,
+    ];
+
     /// Whether the path is decided, so a decision date belongs with it.
     pub fn is_decided(self) -> bool {
         self != PathStatus::Undecided

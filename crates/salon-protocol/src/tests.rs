@@ -15,11 +15,6 @@ fn cells<C: Copy>(all: &[C], counts: &[Option<u32>]) -> Vec<Cell<C>> {
 fn sample() -> Upload {
     let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
     let rule = SuppressionRule::default();
-    let decided: Vec<PathStatus> = PathStatus::ALL
-        .iter()
-        .copied()
-        .filter(|p| p.is_decided())
-        .collect();
     Upload {
         days: vec![DaySnapshot {
             campus: CampusCode::parse("C-012").unwrap(),
@@ -42,7 +37,7 @@ fn sample() -> Upload {
                 by_route: cells(Route::ALL, &[Some(5), Some(5), Some(5), None, None]),
                 by_topic: cells(Topic::ALL, &[None; 10]),
                 by_format: cells(Format::ALL, &[Some(23), Some(0)]),
-                path_decisions: cells(&decided, &[None, Some(0), Some(0)]),
+                path_decisions: cells(PathStatus::DECIDED, &[None, Some(0), Some(0)]),
             },
         }],
     }
@@ -242,4 +237,14 @@ fn error_codes_travel_as_their_snake_case_names_and_unknown_ones_are_kept_apart(
         serde_json::from_value(json!({"code": "from_a_newer_server", "message": "x"})).unwrap();
     assert_eq!(body.code, ErrorCode::Unknown);
     assert_eq!(ProtocolError::RuleTooLax.code().as_str(), "rule_too_lax");
+}
+
+#[test]
+fn the_decided_paths_are_every_path_but_undecided() {
+    let decided: Vec<PathStatus> = PathStatus::ALL
+        .iter()
+        .copied()
+        .filter(|p| p.is_decided())
+        .collect();
+    assert_eq!(decided, PathStatus::DECIDED);
 }

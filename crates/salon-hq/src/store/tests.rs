@@ -25,7 +25,7 @@ fn month_snapshots_held_from_version_1_get_the_visits_of_their_days() {
             "byRoute": salon_protocol::Route::ALL.iter().map(|r| serde_json::json!({"code": r.code(), "count": null})).collect::<Vec<_>>(),
             "byTopic": salon_protocol::Topic::ALL.iter().map(|t| serde_json::json!({"code": t.code(), "count": null})).collect::<Vec<_>>(),
             "byFormat": salon_protocol::Format::ALL.iter().map(|f| serde_json::json!({"code": f.code(), "count": 0})).collect::<Vec<_>>(),
-            "pathDecisions": salon_protocol::PathStatus::ALL.iter().filter(|p| p.is_decided()).map(|p| serde_json::json!({"code": p.code(), "count": 0})).collect::<Vec<_>>(),
+            "pathDecisions": salon_protocol::PathStatus::DECIDED.iter().map(|p| serde_json::json!({"code": p.code(), "count": 0})).collect::<Vec<_>>(),
         });
         let v1 = serde_json::json!({
             "campus": "C-012", "month": "2025-02", "revision": 1,
