@@ -6,9 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use salon_protocol::{
-    rule, Cell, DayCounts, Month, MonthSnapshot, Route, SuppressionRule, Topic, Upload,
-};
+use salon_protocol::{rule, Cell, DayCounts, Month, MonthSnapshot, Route, SuppressionRule, Topic};
 
 use crate::error::{HqError, Result};
 use crate::store::{HeldMonth, Store, Target};
@@ -153,11 +151,7 @@ fn checked(held: HeldMonth, rule: &SuppressionRule) -> MonthSnapshot {
         mut snapshot,
         visits_in_days,
     } = held;
-    let upload = Upload {
-        days: Vec::new(),
-        months: vec![snapshot.clone()],
-    };
-    let consistent = upload.check(rule).is_ok()
+    let consistent = snapshot.check(rule).is_ok()
         && rule::check_month_total(&snapshot.breakdown, visits_in_days).is_ok();
     if !consistent {
         let b = &mut snapshot.breakdown;

@@ -120,7 +120,9 @@ impl Upload {
 }
 
 impl MonthSnapshot {
-    fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
+    /// Whether the snapshot was hidden under a rule at least as strict as `rule` and passes it
+    /// (`rule::check_breakdown`).
+    pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
         if self.rule.k < rule.k || self.rule.sensitive_k < rule.sensitive_k {
             return Err(ProtocolError::RuleTooLax);
         }

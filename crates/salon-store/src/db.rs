@@ -8,8 +8,8 @@ use crate::error::{Result, StoreError};
 use crate::keys::DbKey;
 use crate::migrate;
 
-/// `salon_fold(text)`: the search folding of `salon_core::fold`, for the search index's content
-/// view and its triggers (migration 0007). Registered on every connection before migrating.
+/// `salon_fold(text)`: the search folding of `salon_core::fold`, for the triggers that keep
+/// `visit_folded` (migration 0007). Registered on every connection before migrating.
 fn register_fold(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
