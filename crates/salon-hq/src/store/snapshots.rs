@@ -210,16 +210,6 @@ fn store_day(
     let held = held_revision(tx, "day_snapshots", "day", device, d.campus.as_str(), &day)?;
     let outcome = compare(held, d.revision);
     if outcome == Outcome::Stored {
-        let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
-        let marks: Vec<String> = (5..5 + names.len()).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT OR REPLACE INTO day_snapshots (device_id, campus_code, day, revision, {},
-                received_at)
-             VALUES (?1, ?2, ?3, ?4, {}, ?{})",
-            names.join(", "),
-            marks.join(", "),
-            5 + names.len()
-        );
         let mut values: Vec<rusqlite::types::Value> = vec![
             device.into(),
             d.campus.as_str().to_owned().into(),
@@ -228,9 +218,27 @@ fn store_day(
         ];
         values.extend(DayField::ALL.iter().map(|f| d.counts.get(*f).into()));
         values.push(ts(now).into());
-        tx.execute(&sql, rusqlite::params_from_iter(values))?;
+        tx.prepare_cached(day_insert_sql())?
+            .execute(rusqlite::params_from_iter(values))?;
     }
     Ok(outcome)
+}
+
+/// The day snapshot's INSERT, its columns from `DayField`, written once per process.
+fn day_insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+        let marks: Vec<String> = (5..5 + names.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT OR REPLACE INTO day_snapshots (device_id, campus_code, day, revision, {},
+                received_at)
+             VALUES (?1, ?2, ?3, ?4, {}, ?{})",
+            names.join(", "),
+            marks.join(", "),
+            5 + names.len()
+        )
+    })
 }
 
 fn store_month(
