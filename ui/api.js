@@ -173,6 +173,16 @@
  * @property {Upload} upload
  * @property {string} json the JSON that will be sent, pretty-printed
  * @property {number} suppressedCells
+ * @property {HeldBack[]} heldBack snapshots kept on this computer because headquarters would refuse them
+ */
+
+/**
+ * A snapshot kept back, and why (an error code of the catalogue).
+ * @typedef {object} HeldBack
+ * @property {string} campusCode
+ * @property {"day"|"month"} kind
+ * @property {string} period YYYY-MM-DD or YYYY-MM
+ * @property {string} code
  */
 
 /**

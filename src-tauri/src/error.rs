@@ -147,7 +147,9 @@ impl From<SyncError> for IpcError {
             SyncError::Unreachable => Code::HqUnreachable,
             SyncError::Server(_) => Code::HqServerError,
             SyncError::Redirected(_) => Code::HqRedirected,
-            SyncError::Refused { code, .. } => Code::Hq(*code),
+            SyncError::Refused { code, .. } | SyncError::RevisionsHeld { code, .. } => {
+                Code::Hq(*code)
+            }
         };
         IpcError::new(code, e.to_string())
     }

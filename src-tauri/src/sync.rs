@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use salon_protocol::{DeviceConfig, EnrolmentCode, Receipt, Upload};
-use salon_store::{PendingUpload, Store, StoreError, SyncLogEntry};
+use salon_protocol::{DeviceConfig, EnrolmentCode, HeldRevision, Receipt, Upload};
+use salon_store::{HeldBack, PendingUpload, Store, StoreError, SyncLogEntry};
 use salon_sync::{Backoff, Destination, HqClient, Outbox, SendError, Sent, SyncError};
 use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
@@ -84,13 +84,15 @@ pub struct SyncPreview {
     json: String,
     /// How many cells are hidden under the small-count rule.
     suppressed_cells: usize,
+    /// Snapshots held back because headquarters would refuse them, each with its code.
+    held_back: Vec<HeldBack>,
 }
 
 #[tauri::command(async)]
 pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError> {
-    let pending = state.with_store(|s| {
+    let (pending, held_back) = state.with_store(|s| {
         s.prepare_outbox(crate::clock::today_tokyo())?;
-        Ok(s.pending_upload()?)
+        Ok((s.pending_upload()?, s.held_back()?))
     })?;
     let b = pending.upload.months.iter().map(|m| &m.breakdown);
     let suppressed_cells = b
@@ -108,6 +110,7 @@ pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError>
         json: serde_json::to_string_pretty(&pending.upload).unwrap_or_default(),
         upload: pending.upload,
         suppressed_cells,
+        held_back,
     })
 }
 
@@ -166,6 +169,10 @@ impl Outbox for AppOutbox<'_> {
 
     fn failed(&self, pending: &PendingUpload, error: &SyncError) {
         let _ = self.run(|s| s.record_failed(pending, error.code()));
+    }
+
+    fn continue_above(&self, held: &[HeldRevision]) -> Result<(), IpcError> {
+        self.run(|s| s.continue_above(held))
     }
 }
 

@@ -10,6 +10,7 @@ import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, 
 /** @typedef {import("../api.js").Cell} Cell */
 /** @typedef {import("../api.js").DaySnapshot} DaySnapshot */
 /** @typedef {import("../api.js").HqStatus} HqStatus */
+/** @typedef {import("../api.js").HeldBack} HeldBack */
 /** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
 /** @typedef {import("../api.js").Receipt} Receipt */
 /** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
@@ -154,15 +155,16 @@ function notEnrolled(ctx) {
 function previewBody(preview, campuses) {
   const { days, months } = preview.upload;
   const el = h("div", { class: "sync-preview", testid: "sync-preview" });
-  if (isEmpty(preview)) {
-    el.append(h("p", { class: "empty muted", testid: "sync-nothing", text: t("sync.nothing") }));
-    return el;
-  }
   const names = new Map(campuses.filter((c) => c.hqCode).map((c) => [c.hqCode, c.name]));
   const campusText = (/** @type {string} */ code) => {
     const name = names.get(code);
     return name ? t("sync.campus", { code, name }) : code;
   };
+  if (preview.heldBack.length > 0) el.append(heldBackBlock(preview.heldBack, campusText));
+  if (isEmpty(preview)) {
+    el.append(h("p", { class: "empty muted", testid: "sync-nothing", text: t("sync.nothing") }));
+    return el;
+  }
   if (days.length > 0) {
     el.append(
       h("h3", { text: t("sync.daysTitle") }),
@@ -178,6 +180,23 @@ function previewBody(preview, campuses) {
     el.append(h("p", { class: "muted", testid: "sync-suppressed", text: t("sync.suppressed", { n: preview.suppressedCells }) }));
   }
   return el;
+}
+
+/**
+ * The days and months kept back, each named with the reason headquarters would refuse it.
+ * @param {HeldBack[]} held @param {(code: string) => string} campusText
+ */
+function heldBackBlock(held, campusText) {
+  return h("div", { class: "held-back", role: "alert", testid: "sync-held-back" },
+    h("h3", { text: t("sync.heldBackTitle") }),
+    h("p", { text: t("sync.heldBackLead") }),
+    h("ul", {}, held.map((b) => h("li", { testid: "sync-held-back-row", "data-code": b.code },
+      h("strong", {
+        text: b.kind === "day"
+          ? t("sync.heldBackDay", { date: formatDate(b.period), campus: campusText(b.campusCode) })
+          : t("sync.heldBackMonth", { month: formatMonth(b.period), campus: campusText(b.campusCode) }),
+      }),
+      h("span", { text: " " + errorText({ code: knowsError(b.code) ? b.code : "hq_refused", message: "" }) })))));
 }
 
 /** @param {DaySnapshot} d @param {string} campus */

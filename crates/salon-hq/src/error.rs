@@ -1,9 +1,10 @@
 //! One error for the whole server. Each variant has a stable snake_case code, an HTTP status and
-//! a generic message: never built from the request body, a token, a code or SQL detail.
+//! a generic message: never built from the request body, a token, a code or SQL detail (a
+//! plausibility refusal names its campus code and day, both parsed codes).
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use salon_protocol::{ErrorBody, ErrorCode, ProtocolError};
+use salon_protocol::{ErrorBody, ErrorCode, HeldRevision, ProtocolError, SnapshotKey};
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -20,6 +21,19 @@ pub enum HqError {
     IdempotencyConflict,
     #[error("the upload was refused by the protocol's rules")]
     Protocol(#[from] ProtocolError),
+    /// A snapshot that cannot be true (`salon_protocol::plausible`); nothing of the upload is
+    /// stored.
+    #[error("a snapshot cannot be true: {error}")]
+    Implausible {
+        snapshot: SnapshotKey,
+        error: ProtocolError,
+    },
+    /// Snapshots at a revision headquarters holds with other counts (`conflict`), or below it.
+    #[error("headquarters holds these snapshots at another revision")]
+    RevisionHeld {
+        conflict: bool,
+        held: Vec<HeldRevision>,
+    },
     #[error("a snapshot is for a campus this device is not enrolled for")]
     CampusNotEnrolled,
     #[error("the enrolment code is unknown, expired or already used")]
@@ -57,6 +71,11 @@ impl HqError {
             HqError::IdempotencyKey => ErrorCode::IdempotencyKey,
             HqError::IdempotencyConflict => ErrorCode::IdempotencyConflict,
             HqError::Protocol(e) => e.code(),
+            HqError::Implausible { error, .. } => error.code(),
+            HqError::RevisionHeld { conflict: true, .. } => ErrorCode::RevisionConflict,
+            HqError::RevisionHeld {
+                conflict: false, ..
+            } => ErrorCode::RevisionBehind,
             HqError::CampusNotEnrolled => ErrorCode::CampusNotEnrolled,
             HqError::EnrolmentCodeInvalid => ErrorCode::EnrolmentCodeInvalid,
             HqError::TokenInvalid => ErrorCode::TokenInvalid,
@@ -80,8 +99,10 @@ impl HqError {
             }
             HqError::BadForm(_) => StatusCode::BAD_REQUEST,
             HqError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            HqError::IdempotencyConflict | HqError::AlreadyExists(_) => StatusCode::CONFLICT,
-            HqError::Protocol(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            HqError::IdempotencyConflict
+            | HqError::AlreadyExists(_)
+            | HqError::RevisionHeld { .. } => StatusCode::CONFLICT,
+            HqError::Protocol(_) | HqError::Implausible { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             HqError::CampusNotEnrolled | HqError::Csrf => StatusCode::FORBIDDEN,
             HqError::EnrolmentCodeInvalid | HqError::TokenInvalid | HqError::DeviceRevoked => {
                 StatusCode::UNAUTHORIZED
@@ -100,6 +121,11 @@ impl HqError {
     pub fn message(&self) -> String {
         match self {
             HqError::Protocol(e) => e.to_string(),
+            HqError::Implausible { snapshot, error } => implausible_ja(snapshot, error),
+            HqError::RevisionHeld { held, .. } => format!(
+                "事務局には{}件の件数がこの端末の版より新しい版で届いています。端末はその版の続きから送り直します。",
+                held.len()
+            ),
             HqError::Storage(_) => "storage error".to_owned(),
             other => other.to_string(),
         }
@@ -124,9 +150,17 @@ impl IntoResponse for HqError {
             HqError::TooManyAttempts { retry_after_secs } => Some(retry_after_secs),
             _ => None,
         };
+        let message = self.message();
+        let (snapshot, held) = match self {
+            HqError::Implausible { snapshot, .. } => (Some(snapshot), Vec::new()),
+            HqError::RevisionHeld { held, .. } => (None, held),
+            _ => (None, Vec::new()),
+        };
         let body = ErrorBody {
-            code: self.code(),
-            message: self.message(),
+            code: self_code,
+            message,
+            snapshot,
+            held,
         };
         let mut res = (status, axum::Json(body)).into_response();
         if matches!(
@@ -142,6 +176,33 @@ impl IntoResponse for HqError {
         }
         res
     }
+}
+
+/// The refusal in Japanese, naming the campus and the day or month (both codes, never input
+/// text).
+fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
+    let at = match snapshot {
+        SnapshotKey::Day { campus, day } => format!("キャンパス {} の {day}", campus.as_str()),
+        SnapshotKey::Month { campus, month } => {
+            format!("キャンパス {} の {month}", campus.as_str())
+        }
+    };
+    let why = match error {
+        ProtocolError::RevisionZero => "版の番号が0です（1から始まります）。",
+        ProtocolError::DayInFuture => "明日より後の日付です。",
+        ProtocolError::DistinctOverVisits => "相談した生徒の数が利用人数（延べ）を上回っています。",
+        ProtocolError::FirstTimeOverDistinct => {
+            "初めての生徒の数が相談した生徒の数を上回っています。"
+        }
+        ProtocolError::CountsWithoutSession => "サロンを開いていない日に利用や実施時間があります。",
+        ProtocolError::MinutesOverDay => "実施時間がサロン1回あたり24時間を超えています。",
+        ProtocolError::AppointmentsOverBooked => {
+            "来室した予約と来なかった予約の合計が予約数を上回っています。"
+        }
+        ProtocolError::OverDayCap(_) => "1日の件数としてありえない大きさです。",
+        _ => "件数の形式が正しくありません。",
+    };
+    format!("{at}の件数を受け付けませんでした：{why}")
 }
 
 pub type Result<T, E = HqError> = std::result::Result<T, E>;

@@ -9,7 +9,7 @@ use common::*;
 use salon_core::counts::SuppressionRule;
 use salon_hq::figures::{compute, Period};
 use salon_protocol::{
-    DeviceConfig, EnrolmentCode, Month, Receipt, API_VERSION_HEADER, MAX_BODY_BYTES,
+    DeviceConfig, EnrolmentCode, Month, Receipt, API_VERSION, API_VERSION_HEADER, MAX_BODY_BYTES,
 };
 use serde_json::json;
 
@@ -28,7 +28,7 @@ fn figures(hq: &Hq) -> (u64, u64, u64) {
 async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refused() {
     let hq = Hq::new();
     let token = hq.enrol(&["C-012"]).await;
-    for version in [None, Some("1"), Some("3"), Some("v2"), Some("")] {
+    for version in [None, Some("1"), Some("2"), Some("4"), Some("v3"), Some("")] {
         let mut b = axum::http::Request::builder()
             .method("POST")
             .uri("/api/v1/upload")
@@ -41,7 +41,10 @@ async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refu
         let a = hq.send(b.body(Body::from(body)).unwrap()).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{version:?}");
         assert_eq!(a.error().code, "api_version");
-        assert_eq!(a.headers[API_VERSION_HEADER], "2");
+        assert_eq!(
+            a.headers[API_VERSION_HEADER],
+            API_VERSION.to_string().as_str()
+        );
     }
     assert_eq!(hq.stored(), (0, 0, 0));
     let a = hq
@@ -53,7 +56,10 @@ async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refu
         )
         .await;
     assert_eq!(a.status, StatusCode::OK);
-    assert_eq!(a.headers[API_VERSION_HEADER], "2");
+    assert_eq!(
+        a.headers[API_VERSION_HEADER],
+        API_VERSION.to_string().as_str()
+    );
     let config: DeviceConfig = a.json();
     assert_eq!(config.campuses, vec![campus("C-012")]);
     assert_eq!(config.rule, SuppressionRule::default());
@@ -65,7 +71,10 @@ async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refu
         )
         .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
-    assert_eq!(a.headers[API_VERSION_HEADER], "2");
+    assert_eq!(
+        a.headers[API_VERSION_HEADER],
+        API_VERSION.to_string().as_str()
+    );
 }
 
 #[tokio::test]
@@ -427,15 +436,15 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
     let route_total: u64 = f.rows[0].by_route.as_ref().unwrap().iter().flatten().sum();
     assert_eq!(route_total, 79, "the month snapshot was replaced");
 
-    // The older revision arriving late is stale and changes nothing.
+    // The older revisions with their other figures arriving late are refused whole, with
+    // the revisions held; nothing changes.
     let a = hq.upload(&token, "late", &upload).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    let e = a.error();
+    assert_eq!(e.code, "revision_behind");
     assert_eq!(
-        a.json::<Receipt>(),
-        Receipt {
-            stored: 0,
-            unchanged: 1,
-            stale: 2
-        }
+        e.held.iter().map(|h| h.revision).collect::<Vec<_>>(),
+        [2, 2]
     );
     assert_eq!(figures(&hq), after);
 

@@ -186,7 +186,10 @@ async fn ten_refused_codes_lock_enrolment_from_that_address_even_with_a_good_cod
     let a = hq.enrol_from(Some(attacker), &good).await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(a.error().code, "too_many_attempts");
-    assert_eq!(a.headers["x-salon-api-version"], "2");
+    assert_eq!(
+        a.headers["x-salon-api-version"],
+        salon_protocol::API_VERSION.to_string().as_str()
+    );
     assert_eq!(retry_after(&a), 15 * 60);
     assert_eq!(hq.store().count_rows("devices").unwrap(), 0, "not spent");
     // Malformed requests are answered as before, still refused while locked.
@@ -268,16 +271,13 @@ async fn a_server_with_connect_info_counts_by_the_real_peer_address() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let headers = format!(
+        "x-salon-api-version: {}\r\ncontent-type: application/json\r\n",
+        salon_protocol::API_VERSION
+    );
     let statuses = tokio::task::spawn_blocking(move || {
         (0..11)
-            .map(|_| {
-                post(
-                    addr,
-                    "/api/v1/enrol",
-                    "x-salon-api-version: 2\r\ncontent-type: application/json\r\n",
-                    "{\"code\":\"ABCDEFGH23\"}",
-                )
-            })
+            .map(|_| post(addr, "/api/v1/enrol", &headers, "{\"code\":\"ABCDEFGH23\"}"))
             .collect::<Vec<_>>()
     })
     .await

@@ -20,6 +20,22 @@ pub enum ProtocolError {
     RuleTooLax,
     #[error("a month's visits do not add up to its days' visits or its route cells")]
     MonthTotalMismatch,
+    #[error("a snapshot's revision starts at 1")]
+    RevisionZero,
+    #[error("the day or month is after tomorrow")]
+    DayInFuture,
+    #[error("more distinct students than visits")]
+    DistinctOverVisits,
+    #[error("more first-time students than distinct students")]
+    FirstTimeOverDistinct,
+    #[error("visits or salon minutes on a day without a salon")]
+    CountsWithoutSession,
+    #[error("more salon minutes than 24 hours per salon")]
+    MinutesOverDay,
+    #[error("more appointments kept and missed than booked")]
+    AppointmentsOverBooked,
+    #[error("a figure over the most one campus can count in a day ({})", .0.name())]
+    OverDayCap(crate::DayField),
 }
 
 impl ProtocolError {
@@ -33,6 +49,14 @@ impl ProtocolError {
             ProtocolError::SuppressionBroken => ErrorCode::SuppressionBroken,
             ProtocolError::RuleTooLax => ErrorCode::RuleTooLax,
             ProtocolError::MonthTotalMismatch => ErrorCode::MonthTotalMismatch,
+            ProtocolError::RevisionZero => ErrorCode::RevisionZero,
+            ProtocolError::DayInFuture => ErrorCode::DayInFuture,
+            ProtocolError::DistinctOverVisits => ErrorCode::DistinctOverVisits,
+            ProtocolError::FirstTimeOverDistinct => ErrorCode::FirstTimeOverDistinct,
+            ProtocolError::CountsWithoutSession => ErrorCode::CountsWithoutSession,
+            ProtocolError::MinutesOverDay => ErrorCode::MinutesOverDay,
+            ProtocolError::AppointmentsOverBooked => ErrorCode::AppointmentsOverBooked,
+            ProtocolError::OverDayCap(_) => ErrorCode::OverDayCap,
         }
     }
 }
@@ -82,6 +106,21 @@ error_codes! {
     SuppressionBroken = "suppression_broken",
     RuleTooLax = "rule_too_lax",
     MonthTotalMismatch = "month_total_mismatch",
+    RevisionZero = "revision_zero",
+    /// A day after tomorrow (Asia/Tokyo).
+    DayInFuture = "day_in_future",
+    DistinctOverVisits = "distinct_over_visits",
+    FirstTimeOverDistinct = "first_time_over_distinct",
+    CountsWithoutSession = "counts_without_session",
+    MinutesOverDay = "minutes_over_day",
+    AppointmentsOverBooked = "appointments_over_booked",
+    /// A figure over `plausible::DAY_CAPS`.
+    OverDayCap = "over_day_cap",
+    /// A snapshot at a revision headquarters holds with other counts.
+    RevisionConflict = "revision_conflict",
+    /// A snapshot older than headquarters holds, with other counts (a laptop restored from an
+    /// older backup): `ErrorBody.held` says which revisions headquarters holds.
+    RevisionBehind = "revision_behind",
     CampusNotEnrolled = "campus_not_enrolled",
     EnrolmentCodeInvalid = "enrolment_code_invalid",
     TokenInvalid = "token_invalid",

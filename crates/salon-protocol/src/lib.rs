@@ -8,7 +8,10 @@
 mod codes;
 pub mod counts;
 mod error;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 mod kinds;
+pub mod plausible;
 pub mod rule;
 mod token;
 
@@ -23,7 +26,9 @@ pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.
 /// 2: a month snapshot states its visits (`breakdown.visits`), checked against its days.
-pub const API_VERSION: u32 = 2;
+/// 3: plausibility refusals name their snapshot (`ErrorBody.snapshot`); revision refusals say
+/// which revisions headquarters holds (`ErrorBody.held`).
+pub const API_VERSION: u32 = 3;
 pub const API_VERSION_HEADER: &str = "x-salon-api-version";
 /// The header that names one upload, so a retry is recognised and a different body refused.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -100,6 +105,49 @@ pub struct DeviceConfig {
     pub rule: SuppressionRule,
 }
 
+/// Which snapshot: a campus and its day or month.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub enum SnapshotKey {
+    Day { campus: CampusCode, day: NaiveDate },
+    Month { campus: CampusCode, month: Month },
+}
+
+impl SnapshotKey {
+    pub fn campus(&self) -> &CampusCode {
+        match self {
+            SnapshotKey::Day { campus, .. } | SnapshotKey::Month { campus, .. } => campus,
+        }
+    }
+}
+
+impl DaySnapshot {
+    pub fn key(&self) -> SnapshotKey {
+        SnapshotKey::Day {
+            campus: self.campus.clone(),
+            day: self.day,
+        }
+    }
+}
+
+impl MonthSnapshot {
+    pub fn key(&self) -> SnapshotKey {
+        SnapshotKey::Month {
+            campus: self.campus.clone(),
+            month: self.month,
+        }
+    }
+}
+
+/// A snapshot headquarters refused for its revision, and the revision it holds: the device
+/// sends its figures again above it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct HeldRevision {
+    pub snapshot: SnapshotKey,
+    pub revision: u32,
+}
+
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -107,6 +155,12 @@ pub struct ErrorBody {
     /// Stable snake_case code, e.g. `suppression_broken`.
     pub code: ErrorCode,
     pub message: String,
+    /// The snapshot a plausibility check refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<SnapshotKey>,
+    /// For `revision_conflict` and `revision_behind`: every snapshot refused for its revision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<HeldRevision>,
 }
 
 impl Upload {
@@ -116,6 +170,17 @@ impl Upload {
             return Err(ProtocolError::TooManySnapshots);
         }
         self.months.iter().try_for_each(|m| m.check(rule))
+    }
+
+    /// Every snapshot through [`plausible`] on `today` (Asia/Tokyo); the first that fails, named.
+    pub fn check_plausible(&self, today: NaiveDate) -> Result<(), (SnapshotKey, ProtocolError)> {
+        for d in &self.days {
+            plausible::check_day(d, today).map_err(|e| (d.key(), e))?;
+        }
+        for m in &self.months {
+            plausible::check_month(m, today).map_err(|e| (m.key(), e))?;
+        }
+        Ok(())
     }
 }
 

@@ -32,6 +32,6 @@ pub use keys::{
 pub use migrate::LATEST_VERSION;
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
 pub use students::{StudentPage, STUDENT_PAGE_SIZE};
-pub use sync::{HqEnrolment, PendingUpload, SyncLogEntry};
+pub use sync::{HeldBack, HqEnrolment, PendingUpload, SyncLogEntry};
 pub use today::Today;
 pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

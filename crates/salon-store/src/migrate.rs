@@ -22,6 +22,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0007_folded_search",
         include_str!("../migrations/0007_folded_search.sql"),
     ),
+    (
+        "0008_outbox_problems",
+        include_str!("../migrations/0008_outbox_problems.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use reqwest::{StatusCode, Url};
 use salon_protocol::{
-    DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, ErrorCode, Receipt,
-    API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
+    DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, ErrorCode, HeldRevision,
+    Receipt, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use serde::de::DeserializeOwned;
 use thiserror::Error;
@@ -38,6 +38,13 @@ pub enum SyncError {
     /// Headquarters refused the request; its code says why (`device_revoked`, …).
     #[error("headquarters refused the request: {code} ({status})")]
     Refused { status: u16, code: ErrorCode },
+    /// Headquarters holds some snapshots at a revision this device has not passed, with other
+    /// figures (`revision_behind`, `revision_conflict`): the device goes on above them.
+    #[error("headquarters holds newer revisions: {code}")]
+    RevisionsHeld {
+        code: ErrorCode,
+        held: Vec<HeldRevision>,
+    },
     /// Headquarters failed (5xx) or answered something unreadable. Try again later.
     #[error("headquarters answered with an error ({0})")]
     Server(u16),
@@ -51,7 +58,7 @@ impl SyncError {
     /// Whether trying the same request later can succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            SyncError::Unreachable | SyncError::Server(_) => true,
+            SyncError::Unreachable | SyncError::Server(_) | SyncError::RevisionsHeld { .. } => true,
             SyncError::Refused { status, .. } => *status == 408 || *status == 429,
             SyncError::BadUrl | SyncError::InsecureUrl | SyncError::Redirected(_) => false,
         }
@@ -63,7 +70,9 @@ impl SyncError {
             SyncError::BadUrl => "hq_bad_url",
             SyncError::InsecureUrl => "hq_insecure_url",
             SyncError::Unreachable => "hq_unreachable",
-            SyncError::Refused { code, .. } => code.as_str(),
+            SyncError::Refused { code, .. } | SyncError::RevisionsHeld { code, .. } => {
+                code.as_str()
+            }
             SyncError::Server(_) => "hq_server_error",
             SyncError::Redirected(_) => "hq_redirected",
         }
@@ -164,9 +173,20 @@ async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, 
     if status.is_redirection() {
         return Err(SyncError::Redirected(status.as_u16()));
     }
-    let code = serde_json::from_slice::<ErrorBody>(&bytes)
-        .map(|e| e.code)
-        .unwrap_or_else(|_| default_code(status));
+    let body = serde_json::from_slice::<ErrorBody>(&bytes).ok();
+    if let Some(e) = &body {
+        let about_revisions = matches!(
+            e.code,
+            ErrorCode::RevisionBehind | ErrorCode::RevisionConflict
+        );
+        if about_revisions && !e.held.is_empty() {
+            return Err(SyncError::RevisionsHeld {
+                code: e.code,
+                held: e.held.clone(),
+            });
+        }
+    }
+    let code = body.map_or_else(|| default_code(status), |e| e.code);
     Err(SyncError::Refused {
         status: status.as_u16(),
         code,

@@ -3,7 +3,7 @@
 //! store) is reached through [`Outbox`], so this file knows HTTP and the order of the steps
 //! and nothing of SQL or of the app.
 
-use salon_protocol::{DeviceConfig, DeviceToken, Receipt};
+use salon_protocol::{DeviceConfig, DeviceToken, HeldRevision, Receipt};
 use thiserror::Error;
 
 use crate::{HqClient, SyncError};
@@ -36,6 +36,9 @@ pub trait Outbox {
     fn sent(&self, pending: &Self::Pending, receipt: &Receipt) -> Result<(), Self::Error>;
     /// Headquarters refused or could not be reached: logged, and the upload keeps waiting.
     fn failed(&self, pending: &Self::Pending, error: &SyncError);
+    /// Headquarters holds these snapshots at these revisions with other figures: the next
+    /// upload carries the device's figures above them.
+    fn continue_above(&self, held: &[HeldRevision]) -> Result<(), Self::Error>;
 }
 
 /// Why a sync stopped.
@@ -91,6 +94,11 @@ pub async fn send_pending<O: Outbox>(outbox: &O) -> Result<Sent, SendError<O::Er
             }
             Err(e) => {
                 outbox.failed(&pending, &e);
+                // A laptop restored from an older backup: never stall, go on above HQ.
+                if let SyncError::RevisionsHeld { held, .. } = &e {
+                    outbox.continue_above(held).map_err(SendError::Outbox)?;
+                    continue;
+                }
                 return Err(e.into());
             }
         }

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
-use salon_protocol::{DayCounts, DayField, Month, MonthSnapshot, Receipt, Upload};
+use salon_protocol::{
+    DayCounts, DayField, DaySnapshot, HeldRevision, Month, MonthSnapshot, Receipt, Upload,
+};
 
 use super::devices::authenticate;
 use super::{rule, ts, DayTotals, Store};
@@ -14,7 +16,9 @@ impl Store {
 
     /// Receives one upload. Everything happens under the lock and the writes in one
     /// transaction: a refusal stores nothing; a key already used returns its receipt (same
-    /// body) or is refused (different body).
+    /// body) or is refused (different body). A snapshot that cannot be true on Tokyo's today
+    /// refuses the upload, named; so does one at a revision held with other counts, or below
+    /// it with other counts, with every such snapshot and the revision held.
     pub fn upload(
         &self,
         token: &str,
@@ -40,6 +44,9 @@ impl Store {
         }
         let upload: Upload = serde_json::from_slice(body).map_err(|_| HqError::BadBody)?;
         upload.check(&rule(&conn)?)?;
+        upload
+            .check_plausible(tokyo_day(now))
+            .map_err(|(snapshot, error)| HqError::Implausible { snapshot, error })?;
         let campuses = upload
             .days
             .iter()
@@ -52,13 +59,24 @@ impl Store {
         }
         let tx = conn.transaction()?;
         let mut receipt = Receipt::default();
+        let mut held = Vec::new();
         for d in &upload.days {
-            let outcome = store_day(&tx, device.id, d, now)?;
-            tally(&mut receipt, outcome);
+            match store_day(&tx, device.id, d, now)? {
+                Ok(outcome) => tally(&mut receipt, outcome),
+                Err(h) => held.push(h),
+            }
         }
         for m in &upload.months {
-            let outcome = store_month(&tx, device.id, m, now)?;
-            tally(&mut receipt, outcome);
+            match store_month(&tx, device.id, m, now)? {
+                Ok(outcome) => tally(&mut receipt, outcome),
+                Err(h) => held.push(h),
+            }
+        }
+        if !held.is_empty() {
+            // Dropping the transaction rolls back what was written before.
+            let conflict = held.iter().any(|h| h.1);
+            let held = held.into_iter().map(|h| h.0).collect();
+            return Err(HqError::RevisionHeld { conflict, held });
         }
         let receipt_json =
             serde_json::to_string(&receipt).map_err(|_| HqError::Internal("receipt"))?;
@@ -169,47 +187,71 @@ fn tally(r: &mut Receipt, o: Outcome) {
     }
 }
 
-fn compare(held: Option<u32>, revision: u32) -> Outcome {
+/// What a snapshot at `revision` does against the one held: stored above it; the same figures
+/// at or below it are a retry or a reordered upload; other figures at or below it are refused
+/// with the revision held (`true` when the revisions are equal).
+fn compare(
+    held: Option<(u32, bool)>,
+    revision: u32,
+    key: impl FnOnce() -> salon_protocol::SnapshotKey,
+) -> Result<Outcome, (HeldRevision, bool)> {
     match held {
-        None => Outcome::Stored,
-        Some(h) if revision > h => Outcome::Stored,
-        Some(h) if revision == h => Outcome::Unchanged,
-        Some(_) => Outcome::Stale,
+        None => Ok(Outcome::Stored),
+        Some((h, _)) if revision > h => Ok(Outcome::Stored),
+        Some((h, true)) if revision == h => Ok(Outcome::Unchanged),
+        Some((_, true)) => Ok(Outcome::Stale),
+        Some((h, false)) => Err((
+            HeldRevision {
+                snapshot: key(),
+                revision: h,
+            },
+            revision == h,
+        )),
     }
 }
 
-/// The revision this device's snapshot for (campus, period) holds, if any. `table` and
-/// `period` are this module's own names, never input.
-fn held_revision(
+type Stored = Result<Outcome, (HeldRevision, bool)>;
+
+/// Tokyo's date at `now`: the programme's calendar.
+fn tokyo_day(now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
+}
+
+/// The revision and figures this device's day snapshot for (campus, day) holds, if any.
+fn held_day(
     tx: &Transaction<'_>,
-    table: &str,
-    period: &str,
     device: i64,
-    campus: &str,
-    key: &str,
-) -> Result<Option<u32>> {
-    Ok(tx
-        .query_row(
-            &format!(
-                "SELECT revision FROM {table}
-                 WHERE device_id = ?1 AND campus_code = ?2 AND {period} = ?3"
-            ),
-            params![device, campus, key],
-            |r| r.get(0),
-        )
-        .optional()?)
+    d: &DaySnapshot,
+    day: &str,
+) -> Result<Option<(u32, DayCounts)>> {
+    let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+    let row = tx
+        .prepare_cached(&format!(
+            "SELECT revision, {} FROM day_snapshots
+             WHERE device_id = ?1 AND campus_code = ?2 AND day = ?3",
+            names.join(", ")
+        ))?
+        .query_row(params![device, d.campus.as_str(), day], |r| {
+            let mut counts = DayCounts::default();
+            for (i, f) in DayField::ALL.iter().enumerate() {
+                counts.set(*f, r.get(i + 1)?);
+            }
+            Ok((r.get(0)?, counts))
+        })
+        .optional()?;
+    Ok(row)
 }
 
 fn store_day(
     tx: &Transaction<'_>,
     device: i64,
-    d: &salon_protocol::DaySnapshot,
+    d: &DaySnapshot,
     now: DateTime<Utc>,
-) -> Result<Outcome> {
+) -> Result<Stored> {
     let day = d.day.format("%Y-%m-%d").to_string();
-    let held = held_revision(tx, "day_snapshots", "day", device, d.campus.as_str(), &day)?;
-    let outcome = compare(held, d.revision);
-    if outcome == Outcome::Stored {
+    let held = held_day(tx, device, d, &day)?.map(|(rev, counts)| (rev, counts == d.counts));
+    let outcome = compare(held, d.revision, || d.key());
+    if outcome == Ok(Outcome::Stored) {
         let mut values: Vec<rusqlite::types::Value> = vec![
             device.into(),
             d.campus.as_str().to_owned().into(),
@@ -246,18 +288,26 @@ fn store_month(
     device: i64,
     m: &MonthSnapshot,
     now: DateTime<Utc>,
-) -> Result<Outcome> {
+) -> Result<Stored> {
     let month = m.month.to_string();
-    let held = held_revision(
-        tx,
-        "month_snapshots",
-        "month",
-        device,
-        m.campus.as_str(),
-        &month,
-    )?;
-    let outcome = compare(held, m.revision);
-    if outcome == Outcome::Stored {
+    let held: Option<(u32, String)> = tx
+        .query_row(
+            "SELECT revision, snapshot FROM month_snapshots
+             WHERE device_id = ?1 AND campus_code = ?2 AND month = ?3",
+            params![device, m.campus.as_str(), month],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let held = match held {
+        Some((rev, json)) => {
+            let h: MonthSnapshot =
+                serde_json::from_str(&json).map_err(|_| HqError::Internal("stored snapshot"))?;
+            Some((rev, h.rule == m.rule && h.breakdown == m.breakdown))
+        }
+        None => None,
+    };
+    let outcome = compare(held, m.revision, || m.key());
+    if outcome == Ok(Outcome::Stored) {
         let json = serde_json::to_string(m).map_err(|_| HqError::Internal("json"))?;
         tx.execute(
             "INSERT OR REPLACE INTO month_snapshots

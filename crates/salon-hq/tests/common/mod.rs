@@ -40,6 +40,10 @@ pub struct Answer {
 pub struct WireError {
     pub code: String,
     pub message: String,
+    #[serde(default)]
+    pub snapshot: Option<salon_protocol::SnapshotKey>,
+    #[serde(default)]
+    pub held: Vec<salon_protocol::HeldRevision>,
 }
 
 impl Answer {

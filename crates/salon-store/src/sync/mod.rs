@@ -3,22 +3,20 @@
 //! salon-protocol's types are prepared for sending.
 
 mod facts;
+mod outbox;
 #[cfg(test)]
 mod tests;
 
-use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension};
-use salon_core::counts::{DayCounts, MonthBreakdown, SuppressionRule};
-use salon_protocol::{
-    CampusCode, DaySnapshot, DeviceToken, Enrolment, Month, MonthSnapshot, Receipt, Upload,
-};
-use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+pub use outbox::HeldBack;
 
-use crate::error::{Result, StoreError};
+use rusqlite::{params, OptionalExtension};
+use salon_core::counts::{MonthBreakdown, SuppressionRule};
+use salon_protocol::{CampusCode, DeviceToken, Enrolment, Upload};
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
 use crate::rows::stamp;
 use crate::vault::Store;
-use facts::campus_facts;
 
 /// An upload stays under this size, well within headquarters' limit.
 pub const UPLOAD_BUDGET_BYTES: usize = salon_protocol::MAX_BODY_BYTES / 2;
@@ -125,143 +123,6 @@ impl Store {
         Ok(())
     }
 
-    /// Recomputes every snapshot of the campuses mapped to an enrolled HQ code. A snapshot whose
-    /// figures changed (a new visit, a corrected one) gets the next revision and waits to be sent.
-    /// `today` is Tokyo's: days after it are not sent.
-    pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
-        let Some(enrolment) = self.enrolment()? else {
-            return Err(StoreError::NotEnrolled);
-        };
-        let campuses = self.reporting_campuses(&enrolment.campuses)?;
-        let tx = self.conn.transaction()?;
-        for (campus_id, code) in campuses {
-            let facts = campus_facts(&tx, campus_id, today)?;
-            for (day, counts) in facts.days() {
-                upsert_outbox(
-                    &tx,
-                    "day",
-                    &code,
-                    &day.format("%Y-%m-%d").to_string(),
-                    &counts,
-                )?;
-            }
-            for (month, breakdown) in facts.months(enrolment.rule) {
-                let body = MonthBody {
-                    rule: enrolment.rule,
-                    breakdown,
-                };
-                upsert_outbox(&tx, "month", &code, &month.to_string(), &body)?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Local campuses whose HQ code the device is enrolled for.
-    fn reporting_campuses(&self, enrolled: &[CampusCode]) -> Result<Vec<(i64, CampusCode)>> {
-        Ok(self
-            .campuses()?
-            .into_iter()
-            .filter_map(|c| Some((c.id, CampusCode::parse(c.hq_code.as_deref()?).ok()?)))
-            .filter(|(_, code)| enrolled.contains(code))
-            .collect())
-    }
-
-    /// The snapshots not yet confirmed by headquarters, as one upload that fits well within
-    /// headquarters' body limit; what does not fit waits for the next upload.
-    pub fn pending_upload(&self) -> Result<PendingUpload> {
-        let mut stmt = self.conn.prepare(
-            "SELECT kind, campus_code, period, revision, body FROM outbox
-             WHERE sent_revision < revision ORDER BY kind, campus_code, period
-             LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, u32>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        let mut upload = Upload::default();
-        let mut size = 0;
-        for row in rows {
-            let (kind, campus, period, revision, body) = row?;
-            // The snapshot's own JSON plus its key and a margin for the envelope.
-            size += body.len() + campus.len() + period.len() + 80;
-            if size > UPLOAD_BUDGET_BYTES && !(upload.days.is_empty() && upload.months.is_empty()) {
-                break;
-            }
-            let damaged = || StoreError::Damaged("outbox row");
-            let campus = CampusCode::parse(&campus).map_err(|_| damaged())?;
-            if kind == "day" {
-                let day = NaiveDate::parse_from_str(&period, "%Y-%m-%d").map_err(|_| damaged())?;
-                let counts: DayCounts = serde_json::from_str(&body).map_err(|_| damaged())?;
-                upload.days.push(DaySnapshot {
-                    campus,
-                    day,
-                    revision,
-                    counts,
-                });
-            } else {
-                let month = Month::parse(&period).map_err(|_| damaged())?;
-                let body: MonthBody = serde_json::from_str(&body).map_err(|_| damaged())?;
-                upload.months.push(MonthSnapshot {
-                    campus,
-                    month,
-                    revision,
-                    rule: body.rule,
-                    breakdown: body.breakdown,
-                });
-            }
-        }
-        let payload = serde_json::to_string(&upload).unwrap_or_default();
-        let digest = Sha256::digest(payload.as_bytes());
-        let idempotency_key = data_encoding::HEXLOWER.encode(&digest[..16]);
-        Ok(PendingUpload {
-            upload,
-            payload,
-            idempotency_key,
-        })
-    }
-
-    /// Headquarters confirmed the upload: its revisions are sent (a figure that changed since
-    /// keeps waiting with its newer revision).
-    pub fn record_sent(&mut self, pending: &PendingUpload, receipt: &Receipt) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        let keys = pending
-            .upload
-            .days
-            .iter()
-            .map(|d| {
-                (
-                    "day",
-                    d.campus.as_str(),
-                    d.day.format("%Y-%m-%d").to_string(),
-                    d.revision,
-                )
-            })
-            .chain(
-                pending
-                    .upload
-                    .months
-                    .iter()
-                    .map(|m| ("month", m.campus.as_str(), m.month.to_string(), m.revision)),
-            );
-        for (kind, campus, period, revision) in keys {
-            tx.execute(
-                "UPDATE outbox SET sent_revision = max(sent_revision, ?4)
-                 WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
-                params![kind, campus, period, revision],
-            )?;
-        }
-        let detail = serde_json::to_string(receipt).unwrap_or_default();
-        log(&tx, pending, "sent", &detail)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// The upload failed: logged with the error code; the outbox keeps waiting.
     pub fn record_failed(&mut self, pending: &PendingUpload, code: &str) -> Result<()> {
         log(&self.conn, pending, "failed", code)
@@ -293,25 +154,6 @@ fn log(
     conn.execute(
         "INSERT INTO sync_log (at, idempotency_key, payload, outcome, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![stamp(), pending.idempotency_key, pending.payload, outcome, detail],
-    )?;
-    Ok(())
-}
-
-/// Keeps the body for a key; a different body than the one held takes the next revision.
-fn upsert_outbox<T: Serialize>(
-    tx: &rusqlite::Transaction<'_>,
-    kind: &str,
-    campus: &CampusCode,
-    period: &str,
-    body: &T,
-) -> Result<()> {
-    let body = serde_json::to_string(body).unwrap_or_default();
-    tx.execute(
-        "INSERT INTO outbox (kind, campus_code, period, revision, body) VALUES (?1, ?2, ?3, 1, ?4)
-         ON CONFLICT (kind, campus_code, period) DO UPDATE
-           SET revision = revision + 1, body = excluded.body
-           WHERE body != excluded.body",
-        params![kind, campus.as_str(), period, body],
     )?;
     Ok(())
 }

@@ -229,3 +229,110 @@ fn a_correction_is_a_new_revision_and_the_rest_stays_sent() {
         ["failed", "sent"]
     );
 }
+
+#[test]
+fn a_snapshot_headquarters_would_refuse_is_held_back_named_and_the_rest_is_sent() {
+    let (_dir, mut store) = fresh_store();
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    salon_day(&mut store, campus.id, 25, 3);
+    // C-900 has no campus on this laptop: its rows are what an earlier version left.
+    enrol(&mut store, &["C-012", "C-900"]);
+    let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+    let cases = salon_protocol::fixtures::day_cases(&CampusCode::parse("C-900").unwrap(), today);
+    for (i, case) in cases.iter().enumerate() {
+        // One day each: the fixture's days repeat, so each case gets its own day of 2026.
+        let mut s = case.snapshot.clone();
+        if case.code.is_some_and(|c| c.as_str() != "day_in_future") {
+            s.day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(i as u64);
+        }
+        if case.code.is_none() {
+            s.day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap() + chrono::Days::new(i as u64);
+        }
+        if s.revision == 0 {
+            // The outbox cannot hold revision 0 (its CHECK); the same check refuses it.
+            let err = salon_protocol::plausible::check_day(&s, today).unwrap_err();
+            assert_eq!(Some(err.code()), case.code);
+            continue;
+        }
+        store
+            .conn
+            .execute(
+                "INSERT INTO outbox (kind, campus_code, period, revision, body) VALUES ('day', 'C-900', ?1, ?2, ?3)",
+                rusqlite::params![
+                    s.day.format("%Y-%m-%d").to_string(),
+                    s.revision,
+                    serde_json::to_string(&s.counts).unwrap()
+                ],
+            )
+            .unwrap();
+    }
+    store.prepare_outbox(today).unwrap();
+    let held = store.held_back().unwrap();
+    let expected: Vec<&str> = cases
+        .iter()
+        .filter(|c| c.snapshot.revision > 0)
+        .filter_map(|c| c.code.map(|c| c.as_str()))
+        .collect();
+    let mut got: Vec<&str> = held.iter().map(|h| h.code.as_str()).collect();
+    let mut want = expected.clone();
+    got.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(got, want);
+    assert!(held
+        .iter()
+        .all(|h| h.campus_code == "C-900" && h.kind == "day"));
+
+    // The rest goes: the real campus's day and month, and the plausible rows of C-900.
+    let pending = store.pending_upload().unwrap();
+    let plausible = cases.iter().filter(|c| c.code.is_none()).count();
+    assert_eq!(pending.upload.days.len(), 1 + plausible);
+    assert_eq!(pending.upload.months.len(), 1);
+    assert_eq!(pending.upload.check_plausible(today), Ok(()));
+    assert!(pending
+        .upload
+        .days
+        .iter()
+        .all(|d| !held.iter().any(|h| h.period == d.day.to_string())));
+    store.record_sent(&pending, &Receipt::default()).unwrap();
+    assert!(store.pending_upload().unwrap().is_empty());
+    assert_eq!(store.held_back().unwrap().len(), held.len(), "still named");
+}
+
+#[test]
+fn below_what_headquarters_holds_the_device_goes_on_above_it() {
+    let (_dir, mut store) = fresh_store();
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    enrol(&mut store, &["C-012"]);
+    salon_day(&mut store, campus.id, 25, 3);
+    store.prepare_outbox(today()).unwrap();
+    let first = store.pending_upload().unwrap();
+    assert_eq!(first.upload.days[0].revision, 1);
+    let day = first.upload.days[0].key();
+    store
+        .continue_above(&[salon_protocol::HeldRevision {
+            snapshot: day.clone(),
+            revision: 7,
+        }])
+        .unwrap();
+    let next = store.pending_upload().unwrap();
+    assert_eq!(next.upload.days[0].key(), day);
+    assert_eq!(next.upload.days[0].revision, 8);
+    assert_eq!(next.upload.days[0].counts, first.upload.days[0].counts);
+    assert_eq!(
+        next.upload.months[0].revision, 1,
+        "the month was not refused"
+    );
+    assert_ne!(next.idempotency_key, first.idempotency_key);
+    // Held below the device's revision: nothing moves back.
+    store
+        .continue_above(&[salon_protocol::HeldRevision {
+            snapshot: day,
+            revision: 2,
+        }])
+        .unwrap();
+    assert_eq!(store.pending_upload().unwrap().upload.days[0].revision, 8);
+}

@@ -1,0 +1,305 @@
+//! The outbox: every day and month snapshot of the reporting campuses, kept whole with its
+//! revision, what headquarters confirmed, and what is held back as implausible.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Transaction};
+use salon_core::counts::{month_breakdown, DayCounts};
+use salon_protocol::plausible;
+use salon_protocol::{
+    CampusCode, DaySnapshot, HeldRevision, Month, MonthSnapshot, Receipt, SnapshotKey, Upload,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::facts::campus_facts;
+use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
+use crate::error::{Result, StoreError};
+use crate::vault::Store;
+
+/// A snapshot held back because headquarters would refuse it, with the code it would be
+/// refused with (`salon_protocol::ErrorCode`, snake_case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldBack {
+    pub campus_code: String,
+    /// `day` or `month`.
+    pub kind: String,
+    /// The day (YYYY-MM-DD) or month (YYYY-MM).
+    pub period: String,
+    pub code: String,
+}
+
+impl Store {
+    /// Recomputes every snapshot of the campuses mapped to an enrolled HQ code. A snapshot whose
+    /// figures changed (a new visit, a corrected one) gets the next revision and waits to be sent;
+    /// one whose day or month no longer holds anything (a salon removed, a visit moved away) is
+    /// sent as zero, so headquarters' figure drops. `today` is Tokyo's: days after it are not
+    /// sent, and it is the day the plausibility checks go by.
+    pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
+        let Some(enrolment) = self.enrolment()? else {
+            return Err(StoreError::NotEnrolled);
+        };
+        let campuses = self.reporting_campuses(&enrolment.campuses)?;
+        let tx = self.conn.transaction()?;
+        for (campus_id, code) in campuses {
+            let facts = campus_facts(&tx, campus_id, today)?;
+            let mut now_held = BTreeSet::new();
+            for (day, counts) in facts.days() {
+                let period = day.format("%Y-%m-%d").to_string();
+                upsert_outbox(&tx, "day", &code, &period, &counts)?;
+                now_held.insert(("day", period));
+            }
+            for (month, breakdown) in facts.months(enrolment.rule) {
+                let body = MonthBody {
+                    rule: enrolment.rule,
+                    breakdown,
+                };
+                upsert_outbox(&tx, "month", &code, &month.to_string(), &body)?;
+                now_held.insert(("month", month.to_string()));
+            }
+            let zero_month = MonthBody {
+                rule: enrolment.rule,
+                breakdown: month_breakdown(&[], &[], enrolment.rule),
+            };
+            for (kind, period) in outbox_keys(&tx, &code)? {
+                if now_held.contains(&(kind.as_str(), period.clone())) {
+                    continue;
+                }
+                if kind == "day" {
+                    upsert_outbox(&tx, "day", &code, &period, &DayCounts::default())?;
+                } else {
+                    upsert_outbox(&tx, "month", &code, &period, &zero_month)?;
+                }
+            }
+        }
+        mark_implausible(&tx, today)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Local campuses whose HQ code the device is enrolled for.
+    fn reporting_campuses(&self, enrolled: &[CampusCode]) -> Result<Vec<(i64, CampusCode)>> {
+        Ok(self
+            .campuses()?
+            .into_iter()
+            .filter_map(|c| Some((c.id, CampusCode::parse(c.hq_code.as_deref()?).ok()?)))
+            .filter(|(_, code)| enrolled.contains(code))
+            .collect())
+    }
+
+    /// The snapshots not yet confirmed by headquarters and not held back, as one upload that
+    /// fits well within headquarters' body limit; what does not fit waits for the next upload.
+    pub fn pending_upload(&self) -> Result<PendingUpload> {
+        let mut stmt = self.conn.prepare(
+            "SELECT kind, campus_code, period, revision, body FROM outbox
+             WHERE sent_revision < revision AND problem IS NULL
+             ORDER BY kind, campus_code, period LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], |r| {
+            Ok(OutboxRow {
+                kind: r.get(0)?,
+                campus: r.get(1)?,
+                period: r.get(2)?,
+                revision: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })?;
+        let mut upload = Upload::default();
+        let mut size = 0;
+        for row in rows {
+            let row = row?;
+            // The snapshot's own JSON plus its key and a margin for the envelope.
+            size += row.body.len() + row.campus.len() + row.period.len() + 80;
+            if size > UPLOAD_BUDGET_BYTES && !(upload.days.is_empty() && upload.months.is_empty()) {
+                break;
+            }
+            match row.snapshot()? {
+                Snapshot::Day(d) => upload.days.push(d),
+                Snapshot::Month(m) => upload.months.push(m),
+            }
+        }
+        let payload = serde_json::to_string(&upload).unwrap_or_default();
+        let digest = Sha256::digest(payload.as_bytes());
+        let idempotency_key = data_encoding::HEXLOWER.encode(&digest[..16]);
+        Ok(PendingUpload {
+            upload,
+            payload,
+            idempotency_key,
+        })
+    }
+
+    /// Headquarters confirmed the upload: its revisions are sent (a figure that changed since
+    /// keeps waiting with its newer revision).
+    pub fn record_sent(&mut self, pending: &PendingUpload, receipt: &Receipt) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let keys = pending
+            .upload
+            .days
+            .iter()
+            .map(|d| (d.key(), d.revision))
+            .chain(pending.upload.months.iter().map(|m| (m.key(), m.revision)));
+        for (key, revision) in keys {
+            let (kind, campus, period) = key_columns(&key);
+            tx.execute(
+                "UPDATE outbox SET sent_revision = max(sent_revision, ?4)
+                 WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
+                params![kind, campus, period, revision],
+            )?;
+        }
+        let detail = serde_json::to_string(receipt).unwrap_or_default();
+        log(&tx, pending, "sent", &detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Headquarters holds these snapshots at a revision this device has reached or passed
+    /// from below (a laptop restored from an older backup): each goes on above it, with the
+    /// device's figures, at the next send.
+    pub fn continue_above(&mut self, held: &[HeldRevision]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for h in held {
+            let (kind, campus, period) = key_columns(&h.snapshot);
+            tx.execute(
+                "UPDATE outbox SET revision = max(revision, ?4 + 1)
+                 WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
+                params![kind, campus, period, h.revision],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The snapshots held back, for the sync screen: campus, day or month, and why.
+    pub fn held_back(&self) -> Result<Vec<HeldBack>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT campus_code, kind, period, problem FROM outbox
+             WHERE problem IS NOT NULL AND sent_revision < revision
+             ORDER BY period, campus_code, kind",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(HeldBack {
+                campus_code: r.get(0)?,
+                kind: r.get(1)?,
+                period: r.get(2)?,
+                code: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+struct OutboxRow {
+    kind: String,
+    campus: String,
+    period: String,
+    revision: u32,
+    body: String,
+}
+
+enum Snapshot {
+    Day(DaySnapshot),
+    Month(MonthSnapshot),
+}
+
+impl OutboxRow {
+    fn snapshot(&self) -> Result<Snapshot> {
+        let damaged = || StoreError::Damaged("outbox row");
+        let campus = CampusCode::parse(&self.campus).map_err(|_| damaged())?;
+        if self.kind == "day" {
+            let day = NaiveDate::parse_from_str(&self.period, "%Y-%m-%d").map_err(|_| damaged())?;
+            let counts: DayCounts = serde_json::from_str(&self.body).map_err(|_| damaged())?;
+            Ok(Snapshot::Day(DaySnapshot {
+                campus,
+                day,
+                revision: self.revision,
+                counts,
+            }))
+        } else {
+            let month = Month::parse(&self.period).map_err(|_| damaged())?;
+            let body: MonthBody = serde_json::from_str(&self.body).map_err(|_| damaged())?;
+            Ok(Snapshot::Month(MonthSnapshot {
+                campus,
+                month,
+                revision: self.revision,
+                rule: body.rule,
+                breakdown: body.breakdown,
+            }))
+        }
+    }
+}
+
+/// The outbox's key columns for a snapshot key.
+fn key_columns(key: &SnapshotKey) -> (&'static str, &str, String) {
+    match key {
+        SnapshotKey::Day { campus, day } => {
+            ("day", campus.as_str(), day.format("%Y-%m-%d").to_string())
+        }
+        SnapshotKey::Month { campus, month } => ("month", campus.as_str(), month.to_string()),
+    }
+}
+
+/// Every (kind, period) the outbox holds for a campus code.
+fn outbox_keys(tx: &Transaction<'_>, code: &CampusCode) -> Result<Vec<(String, String)>> {
+    let mut stmt = tx.prepare("SELECT kind, period FROM outbox WHERE campus_code = ?1")?;
+    let rows = stmt.query_map([code.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Runs headquarters' plausibility checks over every snapshot waiting to be sent and records
+/// the code of each that would be refused (NULL for the rest). A body emptied by a migration
+/// waits for its recomputation and is left alone.
+fn mark_implausible(tx: &Transaction<'_>, today: NaiveDate) -> Result<()> {
+    let rows = {
+        let mut stmt = tx.prepare(
+            "SELECT kind, campus_code, period, revision, body FROM outbox
+             WHERE sent_revision < revision AND body != ''",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(OutboxRow {
+                kind: r.get(0)?,
+                campus: r.get(1)?,
+                period: r.get(2)?,
+                revision: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })?;
+        rows.collect::<rusqlite::Result<Vec<_>>>()?
+    };
+    for row in rows {
+        let problem = match row.snapshot()? {
+            Snapshot::Day(d) => plausible::check_day(&d, today).err(),
+            Snapshot::Month(m) => plausible::check_month(&m, today).err(),
+        };
+        tx.execute(
+            "UPDATE outbox SET problem = ?4 WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
+            params![
+                row.kind,
+                row.campus,
+                row.period,
+                problem.map(|e| e.code().as_str())
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Keeps the body for a key; a different body than the one held takes the next revision.
+fn upsert_outbox<T: Serialize>(
+    tx: &rusqlite::Transaction<'_>,
+    kind: &str,
+    campus: &CampusCode,
+    period: &str,
+    body: &T,
+) -> Result<()> {
+    let body = serde_json::to_string(body).unwrap_or_default();
+    tx.execute(
+        "INSERT INTO outbox (kind, campus_code, period, revision, body) VALUES (?1, ?2, ?3, 1, ?4)
+         ON CONFLICT (kind, campus_code, period) DO UPDATE
+           SET revision = revision + 1, body = excluded.body
+           WHERE body != excluded.body",
+        params![kind, campus.as_str(), period, body],
+    )?;
+    Ok(())
+}
