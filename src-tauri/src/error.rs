@@ -65,6 +65,12 @@ codes! {
     BackupFolder = "backup_folder",
     /// The list of notes to purge changed after the supporter saw it.
     RetentionChanged = "retention_changed",
+    /// A salon's visits changed after they were listed for its removal.
+    VisitsChanged = "visits_changed",
+    SessionExistsThatDay = "session_exists_that_day",
+    SessionNotToday = "session_not_today",
+    /// A visit stays with its campus (invariant 8).
+    OtherCampus = "other_campus",
     Storage = "storage",
     Internal = "internal",
     HqBadUrl = "hq_bad_url",
@@ -180,6 +186,10 @@ impl From<StoreError> for IpcError {
             StoreError::NotEnrolled => Code::NotEnrolled,
             StoreError::BackupDamaged => Code::BackupDamaged,
             StoreError::ListChanged => Code::RetentionChanged,
+            StoreError::VisitsChanged => Code::VisitsChanged,
+            StoreError::SessionExistsThatDay => Code::SessionExistsThatDay,
+            StoreError::SessionNotToday => Code::SessionNotToday,
+            StoreError::OtherCampus => Code::OtherCampus,
         };
         IpcError::new(code, e.to_string())
     }

@@ -4,6 +4,7 @@ mod care;
 mod clock;
 mod closing;
 mod commands;
+mod corrections;
 mod error;
 mod idle;
 mod prefs;

@@ -242,6 +242,8 @@ pub struct FollowUp {
 pub struct PathChange {
     pub status: PathStatus,
     pub decided_on: Option<NaiveDate>,
+    /// The campus the student was at (a decision is counted there, even after a 転校).
+    pub campus_id: Option<i64>,
     /// When the change was recorded (RFC 3339, UTC).
     pub changed_at: String,
 }

@@ -5,6 +5,7 @@
 
 pub mod care;
 mod codes;
+mod corrections;
 pub mod counts;
 mod error;
 pub mod fold;
@@ -13,6 +14,7 @@ mod time;
 mod validate;
 
 pub use codes::{Enrolment, Format, PathStatus, Route, Topic};
+pub use corrections::{CorrectedSession, SessionCorrection};
 pub use error::{CoreError, Field};
 pub use model::{
     Campus, CampusInput, NewStudent, SalonSession, SessionOpen, Student, StudentInput, Visit,

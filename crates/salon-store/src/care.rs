@@ -329,14 +329,15 @@ impl Store {
     pub fn path_history(&self, student_id: i64) -> Result<Vec<PathChange>> {
         self.student(student_id)?;
         let mut stmt = self.conn.prepare(
-            "SELECT status, decided_on, changed_at FROM path_change WHERE student_id = ?1
-             ORDER BY id",
+            "SELECT status, decided_on, changed_at, campus_id FROM path_change
+             WHERE student_id = ?1 ORDER BY id",
         )?;
         let rows = stmt.query_map([student_id], |r| {
             Ok(PathChange {
                 status: code(r, 0, PathStatus::from_code)?,
                 decided_on: opt_date(r, 1)?,
                 changed_at: r.get(2)?,
+                campus_id: r.get(3)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -42,6 +42,16 @@ pub enum StoreError {
     /// The salon at this campus is already open (or was held) today.
     #[error("a salon session already exists for this campus today")]
     SessionAlreadyOpen,
+    /// A correction would change a salon's day to one that already has this campus's salon.
+    #[error("this campus already has a salon session that day")]
+    SessionExistsThatDay,
+    /// Only today's salon can be opened again; an earlier one is corrected instead.
+    #[error("only today's salon session can be reopened")]
+    SessionNotToday,
+    /// A visit cannot move to another campus's salon, nor two students of different campuses
+    /// merge: a visit stays where it happened.
+    #[error("a visit stays with its campus")]
+    OtherCampus,
     /// A value that must be unique is already used (the field is named).
     #[error("{0} is already in use")]
     Duplicate(&'static str),
@@ -54,6 +64,9 @@ pub enum StoreError {
     /// The record asked for does not exist.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A salon's visits changed after the supporter saw them listed for its removal.
+    #[error("the salon's visits changed since they were shown")]
+    VisitsChanged,
     /// A list the supporter confirmed (the notes to purge) changed before the action ran.
     #[error("the list changed since it was shown")]
     ListChanged,

@@ -7,6 +7,7 @@
 pub mod backup;
 mod campuses;
 mod care;
+mod corrections;
 mod db;
 mod drafts;
 mod error;
@@ -24,6 +25,7 @@ mod vault;
 mod visits;
 
 pub use care::CARE_LIST_LIMIT;
+pub use corrections::{MoveTo, RemovedVisits};
 pub use drafts::{new_visit_draft_key, visit_draft_key, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
 pub use keys::{

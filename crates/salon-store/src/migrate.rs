@@ -26,6 +26,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0008_outbox_problems",
         include_str!("../migrations/0008_outbox_problems.sql"),
     ),
+    (
+        "0009_path_campus",
+        include_str!("../migrations/0009_path_campus.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -67,7 +67,7 @@ pub(super) fn campus_facts(
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut stmt = conn.prepare(
         "SELECT path_decided_on, path_status FROM student
-         WHERE campus_id = ?1 AND path_decided_on IS NOT NULL AND path_status != 'undecided'",
+         WHERE path_campus_id = ?1 AND path_decided_on IS NOT NULL AND path_status != 'undecided'",
     )?;
     let decisions = stmt
         .query_map([campus_id], |r| {

@@ -336,3 +336,117 @@ fn below_what_headquarters_holds_the_device_goes_on_above_it() {
         .unwrap();
     assert_eq!(store.pending_upload().unwrap().upload.days[0].revision, 8);
 }
+
+#[test]
+fn a_salon_removed_after_it_was_sent_is_sent_again_as_zero() {
+    let (_dir, mut store) = fresh_store();
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    enrol(&mut store, &["C-012"]);
+    let kept = salon_day(&mut store, campus.id, 18, 2);
+    let mistake = salon_day(&mut store, campus.id, 25, 1);
+    store.prepare_outbox(today()).unwrap();
+    let first = store.pending_upload().unwrap();
+    store.record_sent(&first, &Receipt::default()).unwrap();
+
+    let visits: Vec<i64> = store
+        .visits_in_session(mistake)
+        .unwrap()
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    store
+        .remove_session(
+            mistake,
+            crate::RemovedVisits::Move(crate::MoveTo::Session(kept)),
+            &visits,
+            today(),
+        )
+        .unwrap();
+    store.prepare_outbox(today()).unwrap();
+    let next = store.pending_upload().unwrap();
+    let by_day: Vec<(u32, u32, u32, u32)> = next
+        .upload
+        .days
+        .iter()
+        .map(|d| {
+            (
+                chrono::Datelike::day(&d.day),
+                d.revision,
+                d.counts.sessions,
+                d.counts.visits,
+            )
+        })
+        .collect();
+    // The 18th now holds three visits; the 25th is an explicit zero.
+    assert_eq!(by_day, [(18, 2, 1, 3), (25, 2, 0, 0)]);
+    assert_eq!(next.upload.days[1].counts, Default::default());
+    // The month's visits are still three: its breakdown did not change, nothing to send.
+    assert!(next.upload.months.is_empty());
+    store.record_sent(&next, &Receipt::default()).unwrap();
+
+    // Every salon of February removed: the month goes as zero too.
+    let visits: Vec<i64> = store
+        .visits_in_session(kept)
+        .unwrap()
+        .iter()
+        .map(|v| v.id)
+        .collect();
+    store
+        .remove_session(kept, crate::RemovedVisits::Delete, &visits, today())
+        .unwrap();
+    store.prepare_outbox(today()).unwrap();
+    let last = store.pending_upload().unwrap();
+    assert_eq!(last.upload.days.len(), 1);
+    assert_eq!(last.upload.days[0].counts, Default::default());
+    assert_eq!(last.upload.months.len(), 1);
+    let m = &last.upload.months[0];
+    assert_eq!((m.revision, m.breakdown.visits), (2, 0));
+    assert!(m.breakdown.by_route.iter().all(|c| c.count == Some(0)));
+    assert_eq!(last.upload.check(&SuppressionRule::default()), Ok(()));
+}
+
+#[test]
+fn a_path_decision_stays_with_the_campus_it_was_made_at() {
+    let (_dir, mut store) = fresh_store();
+    let mut a = campus_input("柏", 2);
+    a.hq_code = Some("C-012".into());
+    let a = store.save_campus(&a).unwrap();
+    let mut b = campus_input("松戸", 3);
+    b.hq_code = Some("C-013".into());
+    let b = store.save_campus(&b).unwrap();
+    enrol(&mut store, &["C-012", "C-013"]);
+    salon_day(&mut store, a.id, 18, 1);
+    for i in 0..5 {
+        let mut s = crate::vault::tests::student_input(a.id, &format!("生徒{i}"));
+        s.path_status = "employment".into();
+        s.path_decided_on = Some("2025-02-20".into());
+        let id = store.save_student(&s).unwrap().id;
+        // 転校: the student moves to the other campus afterwards.
+        s.id = Some(id);
+        s.campus_id = b.id;
+        store.save_student(&s).unwrap();
+    }
+    store.prepare_outbox(today()).unwrap();
+    let pending = store.pending_upload().unwrap();
+    let employment = |code: &str| {
+        pending
+            .upload
+            .months
+            .iter()
+            .find(|m| m.campus.as_str() == code)
+            .map(|m| m.breakdown.path_decisions[1].count)
+    };
+    assert_eq!(
+        employment("C-012"),
+        Some(Some(5)),
+        "counted where it was made"
+    );
+    assert_eq!(employment("C-013"), None, "nothing at the new campus");
+    let history = store
+        .path_history(store.students(Some(b.id), "").unwrap()[0].id)
+        .unwrap();
+    let campuses: Vec<Option<i64>> = history.iter().map(|p| p.campus_id).collect();
+    assert_eq!(campuses, [Some(a.id)], "decided at 柏, and recorded so");
+}

@@ -1,0 +1,102 @@
+//! Corrections (訂正): deleting a visit, moving it to the right day, removing a salon opened
+//! by mistake, correcting or reopening a salon, merging two profiles of one student. Each
+//! changes the counts, so each wakes the sender: headquarters' figure follows soon.
+
+use chrono::NaiveDate;
+use salon_core::{SalonSession, SessionCorrection, Student, Visit};
+use salon_store::{MoveTo, RemovedVisits};
+use tauri::State;
+
+use crate::clock::today_tokyo;
+use crate::error::{Code, IpcError};
+use crate::state::AppState;
+use crate::sync::SyncTrigger;
+
+type Answer<T> = Result<T, IpcError>;
+
+/// A salon by id, or a day of the same campus (`YYYY-MM-DD`, created when it has none).
+fn target(to_session_id: Option<i64>, to_date: Option<String>) -> Answer<MoveTo> {
+    match (to_session_id, to_date.as_deref().map(str::trim)) {
+        (Some(id), None) => Ok(MoveTo::Session(id)),
+        (None, Some(date)) => NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .map(MoveTo::Day)
+            .map_err(|_| IpcError::invalid(Code::InvalidDate, "toDate")),
+        _ => Err(IpcError::invalid(Code::Required, "toDate")),
+    }
+}
+
+#[tauri::command(async)]
+pub fn delete_visit(
+    state: State<'_, AppState>,
+    trigger: State<'_, SyncTrigger>,
+    visit_id: i64,
+) -> Answer<()> {
+    state.with_store(|s| Ok(s.delete_visit(visit_id)?))?;
+    trigger.wake();
+    Ok(())
+}
+
+#[tauri::command(async)]
+pub fn move_visit(
+    state: State<'_, AppState>,
+    trigger: State<'_, SyncTrigger>,
+    visit_id: i64,
+    to_session_id: Option<i64>,
+    to_date: Option<String>,
+) -> Answer<Visit> {
+    let to = target(to_session_id, to_date)?;
+    let moved = state.with_store(|s| Ok(s.move_visit(visit_id, to, today_tokyo())?))?;
+    trigger.wake();
+    Ok(moved)
+}
+
+/// Removes a salon after the supporter saw its visits (`expected`) and chose what becomes of
+/// them: `delete`, or `move` to another salon or day.
+#[tauri::command(async)]
+pub fn remove_session(
+    state: State<'_, AppState>,
+    trigger: State<'_, SyncTrigger>,
+    session_id: i64,
+    expected: Vec<i64>,
+    visits: String,
+    to_session_id: Option<i64>,
+    to_date: Option<String>,
+) -> Answer<()> {
+    let plan = match visits.as_str() {
+        "delete" => RemovedVisits::Delete,
+        "move" => RemovedVisits::Move(target(to_session_id, to_date)?),
+        _ => return Err(IpcError::invalid(Code::InvalidChoice, "visits")),
+    };
+    state.with_store(|s| Ok(s.remove_session(session_id, plan, &expected, today_tokyo())?))?;
+    trigger.wake();
+    Ok(())
+}
+
+#[tauri::command(async)]
+pub fn correct_session(
+    state: State<'_, AppState>,
+    trigger: State<'_, SyncTrigger>,
+    session_id: i64,
+    input: SessionCorrection,
+) -> Answer<SalonSession> {
+    let s = state.with_store(|s| Ok(s.correct_session(session_id, &input, today_tokyo())?))?;
+    trigger.wake();
+    Ok(s)
+}
+
+#[tauri::command(async)]
+pub fn reopen_session(state: State<'_, AppState>, session_id: i64) -> Answer<SalonSession> {
+    state.with_store(|s| Ok(s.reopen_session(session_id, today_tokyo())?))
+}
+
+#[tauri::command(async)]
+pub fn merge_students(
+    state: State<'_, AppState>,
+    trigger: State<'_, SyncTrigger>,
+    keep: i64,
+    merge_away: i64,
+) -> Answer<Student> {
+    let kept = state.with_store(|s| Ok(s.merge_students(keep, merge_away)?))?;
+    trigger.wake();
+    Ok(kept)
+}

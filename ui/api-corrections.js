@@ -1,0 +1,49 @@
+// Backend calls of corrections (訂正): deleting or moving a visit, removing, correcting or
+// reopening a salon, merging two profiles of one student. Every one is final once confirmed.
+// Everything goes through api.js's invokeCommand, the one door to window.__TAURI__.
+
+import { invokeCommand as call } from "./api.js";
+
+/** @typedef {import("./api.js").SalonSession} SalonSession */
+/** @typedef {import("./api.js").Student} Student */
+/** @typedef {import("./api.js").Visit} Visit */
+
+/**
+ * Where a visit goes: a salon of the same campus, or a day (the salon is created if that day
+ * has none).
+ * @typedef {{toSessionId: number}|{toDate: string}} MoveTarget
+ */
+
+/** Deletes a visit logged by mistake; its student stays. @param {number} visitId @returns {Promise<void>} */
+export const deleteVisit = (visitId) => call("delete_visit", { visitId });
+
+/** @param {number} visitId @param {MoveTarget} to @returns {Promise<Visit>} */
+export const moveVisit = (visitId, to) => call("move_visit", { visitId, ...to });
+
+/**
+ * Removes a salon. `expected` is the ids of the visits the supporter saw listed; the backend
+ * refuses (`visits_changed`) if they changed meanwhile.
+ * @param {number} sessionId @param {number[]} expected
+ * @param {"delete"|"move"} visits @param {MoveTarget} [to] where the visits go when moved
+ * @returns {Promise<void>}
+ */
+export const removeSession = (sessionId, expected, visits, to) =>
+  call("remove_session", { sessionId, expected, visits, ...(to || {}) });
+
+/**
+ * @typedef {object} SessionCorrection
+ * @property {string} date "YYYY-MM-DD"
+ * @property {string} openedAt "HH:MM"
+ * @property {string} closedAt "HH:MM", or "" while today's salon is still open
+ * @property {"in_person"|"online"} format
+ * @property {string} place
+ */
+
+/** @param {number} sessionId @param {SessionCorrection} input @returns {Promise<SalonSession>} */
+export const correctSession = (sessionId, input) => call("correct_session", { sessionId, input });
+
+/** Opens today's salon again after it was closed too early. @param {number} sessionId @returns {Promise<SalonSession>} */
+export const reopenSession = (sessionId) => call("reopen_session", { sessionId });
+
+/** @param {number} keep @param {number} mergeAway @returns {Promise<Student>} */
+export const mergeStudents = (keep, mergeAway) => call("merge_students", { keep, mergeAway });
