@@ -92,7 +92,8 @@ run_tests() {
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \
     cargo test -p salon-tests --features e2e --locked \
-      --test e2e --test e2e_care --test e2e_reports --test e2e_search -- --test-threads=1
+      --test e2e --test e2e_care --test e2e_reports --test e2e_search --test e2e_corrections \
+      -- --test-threads=1
   step "screenshots in tests/screenshots/"
   ls tests/screenshots
 }

@@ -9,6 +9,22 @@ import { invokeCommand as call } from "./api.js";
 /** @typedef {import("./api.js").Visit} Visit */
 
 /**
+ * A salon and how many visits it holds.
+ * @typedef {SalonSession & {visits: number}} SessionRow
+ */
+
+/**
+ * One salon with its visits; `today` is Tokyo's date (only today's salon can be reopened).
+ * @typedef {{session: SalonSession, visits: Visit[], today: string}} SessionDetail
+ */
+
+/** The latest salons, newest first. @param {number|null} campusId @returns {Promise<SessionRow[]>} */
+export const listSessions = (campusId) => call("list_sessions", { campusId });
+
+/** @param {number} sessionId @returns {Promise<SessionDetail>} */
+export const getSession = (sessionId) => call("get_session", { sessionId });
+
+/**
  * Where a visit goes: a salon of the same campus, or a day (the salon is created if that day
  * has none).
  * @typedef {{toSessionId: number}|{toDate: string}} MoveTarget

@@ -20,6 +20,8 @@ import * as events from "./screens/events.js";
 import * as reports from "./screens/reports.js";
 import * as restore from "./screens/restore.js";
 import * as search from "./screens/search.js";
+import * as salons from "./screens/salons.js";
+import * as salon from "./screens/salon.js";
 
 /** @typedef {import("./api.js").Preferences} Preferences */
 
@@ -45,11 +47,11 @@ import * as search from "./screens/search.js";
  * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
  */
 
-/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"} ScreenName */
+/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"|"salons"|"salon"} ScreenName */
 /** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
 
 /** @type {Record<ScreenName, {render: Render}>} */
-const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events };
+const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events, salons, salon };
 
 /** Screens before the app proper (locked, not set up, or a step right after that): no navigation there. */
 const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset", "restore"]);
@@ -67,8 +69,12 @@ const storeOpenOn = (name) => name !== null && (!OUTSIDE.has(name) || OPEN_OUTSI
 /** Screens whose params carry the recovery key: the shell never keeps them. */
 const SECRET_PARAMS = new Set(["recovery", "reset"]);
 
+/** Screens reached from another, highlighted as it in the navigation. @type {Partial<Record<ScreenName, ScreenName>>} */
+const NAV_PARENT = { visit: "today", student: "students", salon: "salons" };
+
 const NAV = /** @type {const} */ ([
   ["today", "nav.today"],
+  ["salons", "nav.salons"],
   ["care", "nav.care"],
   ["students", "nav.students"],
   ["search", "nav.search"],
@@ -174,7 +180,7 @@ function drawNav() {
   shell.classList.toggle("outside", outside);
   nav.hidden = outside;
   if (outside) return clear(nav);
-  const active = current.name === "visit" ? "today" : current.name === "student" ? "students" : current.name;
+  const active = (current.name && NAV_PARENT[current.name]) || current.name;
   nav.replaceChildren(
     h("div", { class: "brand", text: t("app.title") }),
     h("ul", { class: "nav-list" }, NAV.map(([name, key]) => h("li", {},

@@ -29,6 +29,8 @@ command_list! {
     commands::get_draft: Unlocked,
     commands::save_draft: Unlocked,
     commands::discard_draft: Unlocked,
+    corrections::list_sessions: Unlocked,
+    corrections::get_session: Unlocked,
     corrections::delete_visit: Unlocked,
     corrections::move_visit: Unlocked,
     corrections::remove_session: Unlocked,

@@ -4,7 +4,8 @@
 
 use chrono::NaiveDate;
 use salon_core::{SalonSession, SessionCorrection, Student, Visit};
-use salon_store::{MoveTo, RemovedVisits};
+use salon_store::{MoveTo, RemovedVisits, SessionRow, SESSION_LIST_LIMIT};
+use serde::Serialize;
 use tauri::State;
 
 use crate::clock::today_tokyo;
@@ -23,6 +24,35 @@ fn target(to_session_id: Option<i64>, to_date: Option<String>) -> Answer<MoveTo>
             .map_err(|_| IpcError::invalid(Code::InvalidDate, "toDate")),
         _ => Err(IpcError::invalid(Code::Required, "toDate")),
     }
+}
+
+/// The latest salons of one campus or all (サロンの記録), newest first.
+#[tauri::command(async)]
+pub fn list_sessions(
+    state: State<'_, AppState>,
+    campus_id: Option<i64>,
+) -> Answer<Vec<SessionRow>> {
+    state.with_store(|s| Ok(s.recent_sessions(campus_id, SESSION_LIST_LIMIT)?))
+}
+
+/// One salon with its visits, and whether it is today's (only today's can be reopened).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionDetail {
+    session: SalonSession,
+    visits: Vec<Visit>,
+    today: NaiveDate,
+}
+
+#[tauri::command(async)]
+pub fn get_session(state: State<'_, AppState>, session_id: i64) -> Answer<SessionDetail> {
+    state.with_store(|s| {
+        Ok(SessionDetail {
+            session: s.session(session_id)?,
+            visits: s.visits_in_session(session_id)?,
+            today: today_tokyo(),
+        })
+    })
 }
 
 #[tauri::command(async)]

@@ -7,6 +7,8 @@
 
 #[path = "support/driver.rs"]
 mod driver;
+#[path = "support/hq.rs"]
+mod hq;
 #[path = "support/salon_day.rs"]
 mod salon_day;
 #[path = "support/mod.rs"]
@@ -16,14 +18,8 @@ mod x11;
 
 use std::path::Path;
 
-use std::sync::Arc;
-
-use chrono::Utc;
 use driver::App;
-use salon_day::{
-    add_campus_of_today, open_salon, set_up, set_up_and, shots_dir, tokyo_today, PASSPHRASE,
-};
-use salon_protocol::CampusCode;
+use salon_day::{add_campus_of_today, open_salon, set_up, set_up_and, shots_dir, PASSPHRASE};
 use salon_store::DB_FILE;
 
 const NEW_PASSPHRASE: &str = "新しい合言葉は紅葉の季節";
@@ -223,60 +219,12 @@ fn a_salon_day_survives_restart_wrong_passphrase_crash_and_forgotten_passphrase(
     assert_no_file_holds(home, &secrets);
 }
 
-/// A real headquarters on 127.0.0.1, in a thread of its own, with campus C-012 and a code.
-fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
-    let code = CampusCode::parse("C-012").unwrap();
-    store.add_campus(&code, "柏キャンパス", Utc::now()).unwrap();
-    let issued = store.issue_code("山田 花子", &[code], Utc::now()).unwrap();
-    let state = salon_hq::AppState::new(store);
-    let hq = state.store.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, salon_hq::router(state))
-                .await
-                .unwrap();
-        });
-    });
-    let addr = rx.recv().unwrap();
-    (format!("http://{addr}/"), hq, issued.code)
-}
-
-/// Visits headquarters holds for today, all campuses.
-fn hq_visits_today(hq: &salon_hq::Store) -> u32 {
-    let today = tokyo_today();
-    hq.day_totals(today, today)
-        .unwrap()
-        .iter()
-        .map(|t| t.counts.visits)
-        .sum()
-}
-
-fn log_anonymous_visit(app: &App, note: &str) {
-    app.click("nav-today");
-    app.wait_for_screen("today");
-    app.click("new-visit");
-    app.wait_for_screen("visit");
-    app.set_value("visit-route", "self");
-    app.click("visit-topic-unsure_future");
-    app.type_into("visit-note", note);
-    app.click("visit-save");
-    app.wait_for_screen("today");
-}
-
 #[test]
 fn the_day_reaches_headquarters_as_counts_only() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let shots = shots_dir();
-    let (hq_url, hq, code) = start_hq(home);
+    let (hq_url, hq, code) = hq::start_hq(home);
     let note = format!("進路の話 {}", support::canary("sync-note"));
 
     let app = App::start(home, &shots);
@@ -284,13 +232,7 @@ fn the_day_reaches_headquarters_as_counts_only() {
     add_campus_of_today(&app, Some("C-012"));
 
     // Enrol with the address and the one-time code, typed as a person would (lower case).
-    app.click("nav-settings");
-    app.wait_for_screen("settings");
-    app.type_into("settings-hq-url", &hq_url);
-    app.type_into("settings-hq-code", &code.to_lowercase());
-    app.click("settings-enrol");
-    app.find("hq-status");
-    assert!(app.text("hq-status").contains("C-012"));
+    hq::enrol_in_settings(&app, &hq_url, &code);
     app.script(
         "document.querySelector('[data-testid=\"settings-hq\"]').scrollIntoView();",
         serde_json::json!([]),
@@ -299,7 +241,7 @@ fn the_day_reaches_headquarters_as_counts_only() {
 
     // One visit, then the preview shows exactly what would go, and a manual send.
     open_salon(&app);
-    log_anonymous_visit(&app, &note);
+    salon_day::log_anonymous_visit(&app, &note);
     app.click("nav-sync");
     app.wait_for_screen("sync");
     app.wait_until("a day in the preview", || {
@@ -316,14 +258,14 @@ fn the_day_reaches_headquarters_as_counts_only() {
         shown.as_bool().unwrap_or(false).then_some(())
     });
     app.screenshot("22-sync-sent");
-    assert_eq!(hq_visits_today(&hq), 1);
+    assert_eq!(hq::visits_today(&hq), 1);
 
     // A second visit, then closing the salon sends by itself.
-    log_anonymous_visit(&app, &note);
+    salon_day::log_anonymous_visit(&app, &note);
     app.click("salon-close");
     app.click("salon-close-confirm");
     app.wait_until("the automatic send", || {
-        (hq_visits_today(&hq) == 2).then_some(())
+        (hq::visits_today(&hq) == 2).then_some(())
     });
     app.click("nav-sync");
     app.wait_for_screen("sync");

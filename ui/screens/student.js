@@ -5,6 +5,7 @@ import * as care from "../api-care.js";
 import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
 import { formatDate, formatDateTime, gradeLabel, label, t } from "../i18n.js";
 import { studentForm } from "./students.js";
+import { mergeSection } from "./student-merge.js";
 
 /** @typedef {import("../api.js").Student} Student */
 /** @typedef {import("../api.js").Visit} Visit */
@@ -19,6 +20,7 @@ export async function render(ctx, params) {
   const studentId = Number(params.studentId);
   const [{ student, visits }, campuses, paths, appointments] = await Promise.all([
     api.getStudent(studentId), api.listCampuses(), care.pathHistory(studentId), care.studentAppointments(studentId)]);
+  const sameCampus = (await api.listStudents(student.campusId, "")).filter((s) => s.id !== student.id);
   const editor = h("div", { class: "editor" });
   const edit = () => {
     editor.replaceChildren(studentForm(student, campuses, student.campusId,
@@ -37,7 +39,8 @@ export async function render(ctx, params) {
     pathSection(paths),
     appointmentSection(ctx, student, appointments),
     h("h2", { text: t("student.history", { n: visits.length }) }),
-    history(ctx, visits));
+    history(ctx, visits),
+    mergeSection(ctx, student, sameCampus));
   return { el: root };
 }
 

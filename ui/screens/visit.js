@@ -6,6 +6,7 @@ import * as api from "../api.js";
 import { clockTime, errorArea, field, h, isImeEnter, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { ROUTES, TOPICS, formatDate, gradeOptions, label, t } from "../i18n.js";
 import * as care from "../api-care.js";
+import { visitFixes } from "./visit-fix.js";
 
 /** @typedef {import("../api.js").Visit} Visit */
 /** @typedef {import("../api.js").VisitInput} VisitInput */
@@ -161,7 +162,8 @@ function buildForm(ctx, setup) {
   const when = setup.visit ? formatDate(setup.visit.date) : setup.sessionDate ? formatDate(setup.sessionDate) : "";
   const root = screenRoot("visit",
     h("header", { class: "screen-head" }, h("h1", { text: title }), when ? h("p", { class: "muted", text: when }) : null),
-    form);
+    form,
+    setup.visit ? visitFixes(ctx, setup.visit, drafts) : null);
   return { el: root, leave: drafts.flush, flush: drafts.flush };
 }
 

@@ -33,6 +33,7 @@ pub use keys::{
 };
 pub use migrate::LATEST_VERSION;
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
+pub use sessions::{SessionRow, SESSION_LIST_LIMIT};
 pub use students::{StudentPage, STUDENT_PAGE_SIZE};
 pub use sync::{HeldBack, HqEnrolment, PendingUpload, SyncLogEntry};
 pub use today::Today;

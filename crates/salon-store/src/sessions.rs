@@ -34,6 +34,18 @@ pub(crate) fn load_session(conn: &rusqlite::Connection, id: i64) -> Result<Salon
     .ok_or(StoreError::NotFound("session"))
 }
 
+/// A salon and how many visits it holds (サロンの記録).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRow {
+    #[serde(flatten)]
+    pub session: SalonSession,
+    pub visits: u32,
+}
+
+/// The most salons one list shows: two years of weekly salons at several campuses.
+pub const SESSION_LIST_LIMIT: u32 = 300;
+
 impl Store {
     /// Opens the salon at a campus on `date` at `now` (Tokyo time).
     pub fn open_session(
@@ -99,6 +111,23 @@ impl Store {
             "SELECT {COLUMNS} FROM salon_session WHERE date = ?1 ORDER BY closed_at IS NOT NULL, id"
         ))?;
         let rows = stmt.query_map([date_text(date)], session_from)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The latest salons, newest first (at most `limit`), of one campus or all, each with how
+    /// many visits it holds: where a past salon is found to correct or remove.
+    pub fn recent_sessions(&self, campus_id: Option<i64>, limit: u32) -> Result<Vec<SessionRow>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS}, (SELECT count(*) FROM visit v WHERE v.session_id = salon_session.id)
+             FROM salon_session WHERE (?1 IS NULL OR campus_id = ?1)
+             ORDER BY date DESC, id DESC LIMIT ?2"
+        ))?;
+        let rows = stmt.query_map(params![campus_id, limit], |r| {
+            Ok(SessionRow {
+                session: session_from(r)?,
+                visits: r.get(7)?,
+            })
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -202,5 +231,50 @@ mod tests {
         store.discard_draft(&new_visit_draft_key(s.id)).unwrap();
         store.close_session(s.id, t(13, 0)).unwrap();
         assert!(store.open_sessions_before(next_day).unwrap().is_empty());
+    }
+
+    #[test]
+    fn recent_salons_come_newest_first_with_their_visits() {
+        let (_dir, mut store) = fresh_store();
+        let a = store.save_campus(&campus_input("柏", 2)).unwrap().id;
+        let b = store.save_campus(&campus_input("松戸", 3)).unwrap().id;
+        let open = |campus_id| SessionOpen {
+            campus_id,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        let on = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+        let ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        let first = store.open_session(&open(a), on(10), ten).unwrap().id;
+        store.open_session(&open(a), on(17), ten).unwrap();
+        store.open_session(&open(b), on(18), ten).unwrap();
+        let visit = salon_core::VisitInput {
+            id: None,
+            session_id: first,
+            student_id: None,
+            new_student: None,
+            route: "self".into(),
+            topics: vec!["job_search".into()],
+            minutes: 30,
+            note: String::new(),
+            next_steps: String::new(),
+            follow_up_on: None,
+            concern: false,
+            teacher_summary: String::new(),
+        };
+        store.save_visit(&visit, None).unwrap();
+        let rows = store.recent_sessions(Some(a), 10).unwrap();
+        let seen: Vec<(NaiveDate, u32)> = rows.iter().map(|r| (r.session.date, r.visits)).collect();
+        assert_eq!(seen, [(on(17), 0), (on(10), 1)]);
+        assert_eq!(store.recent_sessions(None, 10).unwrap().len(), 3);
+        assert_eq!(
+            store.recent_sessions(None, 1).unwrap()[0].session.date,
+            on(18)
+        );
+        let json = serde_json::to_value(&rows[1]).unwrap();
+        assert_eq!(
+            (json["date"].as_str(), json["visits"].as_u64()),
+            (Some("2026-11-10"), Some(1))
+        );
     }
 }

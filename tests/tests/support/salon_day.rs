@@ -66,3 +66,16 @@ pub fn open_salon(app: &App) {
     app.click("salon-open");
     app.find("salon-close");
 }
+
+/// From Today, a visit of no named student with `note`, saved; back on Today.
+pub fn log_anonymous_visit(app: &App, note: &str) {
+    app.click("nav-today");
+    app.wait_for_screen("today");
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.set_value("visit-route", "self");
+    app.click("visit-topic-unsure_future");
+    app.type_into("visit-note", note);
+    app.click("visit-save");
+    app.wait_for_screen("today");
+}
