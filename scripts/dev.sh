@@ -87,7 +87,7 @@ run_tests() {
   step "unit and integration tests"
   cargo test --workspace --locked
   step "headquarters dashboard in headless Chromium"
-  cargo test -p salon-tests --features e2e --locked --test hq_dashboard
+  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \

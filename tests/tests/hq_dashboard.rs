@@ -7,16 +7,17 @@
 //! needed). Screenshots go to `tests/screenshots/hq-*.png`.
 #![cfg(feature = "e2e")]
 
+#[path = "support/chromium.rs"]
+mod chromium;
 #[path = "support/mod.rs"]
 mod support;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
-use std::ops::Deref;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use chromium::Chromium;
 use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
 use salon_hq::figures::{self, Figures, Period};
@@ -25,13 +26,10 @@ use salon_protocol::{CampusCode, EnrolmentCode, Month};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
 use serde_json::json;
-use webdriver::{free_port, DriverProcess, WebDriver};
 
 const PASS: &str = "さくら咲く相談室2025";
 const ADMIN: &str = "事務局 佐藤";
 const ADMIN_PASSWORD: &str = "本部の合言葉-2024";
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ROUTES: [&str; 5] = ["self", "teacher", "outreach", "appointment", "repeat"];
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -167,85 +165,6 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
     store.record_sent(&pending, &receipt).unwrap();
     // Seven days and three campus-months.
     assert_eq!((receipt.stored, receipt.stale), (10, 0), "{receipt:?}");
-}
-
-// ---- headless Chromium ----
-
-/// chromedriver on a free port and one headless Chromium session with its own profile.
-struct Chromium {
-    web: WebDriver,
-    driver: DriverProcess,
-    _profile: tempfile::TempDir,
-}
-
-impl Chromium {
-    fn start(shots: &Path) -> Chromium {
-        let port = free_port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("chromedriver must be installed (Debian: chromium chromium-driver)");
-        let driver = DriverProcess::new(child);
-        let profile = tempfile::tempdir().unwrap();
-        let caps = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1280,1000",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
-        });
-        let web = WebDriver::connect(&format!("http://127.0.0.1:{port}"), caps, shots);
-        Chromium {
-            web,
-            driver,
-            _profile: profile,
-        }
-    }
-
-    /// A PNG of the whole page: the window grown until the document fits without scrolling.
-    fn full_page_screenshot(&self, name: &str) {
-        for _ in 0..4 {
-            let v = self.script(
-                "const d = document.documentElement;
-                 return [d.scrollWidth, d.scrollHeight, d.clientWidth, d.clientHeight,
-                         window.outerWidth, window.outerHeight];",
-                json!([]),
-            );
-            let n: Vec<u32> = serde_json::from_value(v).expect("sizes");
-            let (page_w, page_h, view_w, view_h, outer_w, outer_h) =
-                (n[0], n[1], n[2], n[3], n[4], n[5]);
-            if page_w <= view_w && page_h <= view_h {
-                break;
-            }
-            self.set_window_size(
-                (outer_w + page_w.saturating_sub(view_w)).min(4000),
-                (outer_h + page_h.saturating_sub(view_h)).min(8000),
-            );
-        }
-        self.screenshot(name);
-        self.set_window_size(1280, 1000);
-    }
-}
-
-impl Deref for Chromium {
-    type Target = WebDriver;
-    fn deref(&self) -> &WebDriver {
-        &self.web
-    }
-}
-
-impl Drop for Chromium {
-    fn drop(&mut self) {
-        self.web.end_session();
-        self.driver.stop();
-    }
 }
 
 // ---- what the dashboard should show ----

@@ -5,15 +5,17 @@
 //!
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
 //! the small-count rule), `devices` (enrolment codes and devices), `snapshots` (uploads and the
-//! figures read from them).
+//! figures read from them), `history` (where each figure came from, and quiet devices).
 
 mod admins;
 mod devices;
+mod history;
 mod setup;
 mod snapshots;
 #[cfg(test)]
 mod tests;
 
+pub use history::{DayRevision, QUIET_DAYS};
 pub use snapshots::HeldMonth;
 
 use std::collections::BTreeSet;
@@ -23,7 +25,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use salon_protocol::{CampusCode, DayCounts, Month, SuppressionRule};
+use salon_protocol::{CampusCode, DayCounts, DayField, Month, SuppressionRule};
 
 use crate::error::{HqError, Result};
 
@@ -36,6 +38,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0002_month_visits",
         include_str!("../../migrations/0002_month_visits.sql"),
+    ),
+    (
+        "0003_history",
+        include_str!("../../migrations/0003_history.sql"),
     ),
 ];
 
@@ -120,6 +126,19 @@ pub struct DayTotals {
 pub(crate) struct Device {
     pub(crate) id: i64,
     pub(crate) campuses: BTreeSet<CampusCode>,
+}
+
+/// The day figures of a row, from column `first` on, in `DayField` order.
+pub(crate) fn counts_from(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<DayCounts> {
+    let mut counts = DayCounts::default();
+    for (i, f) in DayField::ALL.iter().enumerate() {
+        let n: i64 = r.get(first + i)?;
+        // A sum past u32 cannot be true: an error, never a clamp.
+        let n =
+            u32::try_from(n).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(first + i, n))?;
+        counts.set(*f, n);
+    }
+    Ok(counts)
 }
 
 pub(crate) fn ts(t: DateTime<Utc>) -> i64 {

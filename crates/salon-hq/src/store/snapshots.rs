@@ -7,7 +7,7 @@ use salon_protocol::{
 };
 
 use super::devices::authenticate;
-use super::{rule, ts, DayTotals, Store};
+use super::{counts_from, rule, ts, DayTotals, Store};
 use crate::error::{HqError, Result};
 use crate::secret;
 
@@ -45,7 +45,7 @@ impl Store {
         let upload: Upload = serde_json::from_slice(body).map_err(|_| HqError::BadBody)?;
         upload.check(&rule(&conn)?)?;
         upload
-            .check_plausible(tokyo_day(now))
+            .check_plausible(crate::html::tokyo_day(now))
             .map_err(|(snapshot, error)| HqError::Implausible { snapshot, error })?;
         let campuses = upload
             .days
@@ -112,15 +112,11 @@ impl Store {
                     to.format("%Y-%m-%d").to_string()
                 ],
                 |r| {
-                    let mut counts = DayCounts::default();
-                    for (i, f) in DayField::ALL.iter().enumerate() {
-                        // A month's sum past u32 cannot be true: an error, never a clamp.
-                        let sum = r.get::<_, i64>(i + 2)?;
-                        let n = u32::try_from(sum)
-                            .map_err(|_| rusqlite::Error::IntegralValueOutOfRange(i + 2, sum))?;
-                        counts.set(*f, n);
-                    }
-                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, counts))
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        counts_from(r, 2)?,
+                    ))
                 },
             )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -212,11 +208,6 @@ fn compare(
 
 type Stored = Result<Outcome, (HeldRevision, bool)>;
 
-/// Tokyo's date at `now`: the programme's calendar.
-fn tokyo_day(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive()
-}
-
 /// The revision and figures this device's day snapshot for (campus, day) holds, if any.
 fn held_day(
     tx: &Transaction<'_>,
@@ -260,27 +251,37 @@ fn store_day(
         ];
         values.extend(DayField::ALL.iter().map(|f| d.counts.get(*f).into()));
         values.push(ts(now).into());
-        tx.prepare_cached(day_insert_sql())?
+        let (latest, history) = day_insert_sql();
+        tx.prepare_cached(latest)?
+            .execute(rusqlite::params_from_iter(values.iter()))?;
+        tx.prepare_cached(history)?
             .execute(rusqlite::params_from_iter(values))?;
     }
     Ok(outcome)
 }
 
-/// The day snapshot's INSERT, its columns from `DayField`, written once per process.
-fn day_insert_sql() -> &'static str {
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    SQL.get_or_init(|| {
+/// The day snapshot's INSERTs (the latest, and the revision kept in the history), their
+/// columns from `DayField`, written once per process.
+fn day_insert_sql() -> (&'static str, &'static str) {
+    static SQL: std::sync::OnceLock<(String, String)> = std::sync::OnceLock::new();
+    let (latest, history) = SQL.get_or_init(|| {
         let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
         let marks: Vec<String> = (5..5 + names.len()).map(|i| format!("?{i}")).collect();
-        format!(
-            "INSERT OR REPLACE INTO day_snapshots (device_id, campus_code, day, revision, {},
-                received_at)
-             VALUES (?1, ?2, ?3, ?4, {}, ?{})",
-            names.join(", "),
-            marks.join(", "),
-            5 + names.len()
+        let insert = |verb: &str, table: &str| {
+            format!(
+                "{verb} INTO {table} (device_id, campus_code, day, revision, {}, received_at)
+                 VALUES (?1, ?2, ?3, ?4, {}, ?{})",
+                names.join(", "),
+                marks.join(", "),
+                5 + names.len()
+            )
+        };
+        (
+            insert("INSERT OR REPLACE", "day_snapshots"),
+            insert("INSERT", "day_revisions"),
         )
-    })
+    });
+    (latest, history)
 }
 
 fn store_month(
@@ -309,12 +310,21 @@ fn store_month(
     let outcome = compare(held, m.revision, || m.key());
     if outcome == Ok(Outcome::Stored) {
         let json = serde_json::to_string(m).map_err(|_| HqError::Internal("json"))?;
-        tx.execute(
-            "INSERT OR REPLACE INTO month_snapshots
-                (device_id, campus_code, month, revision, snapshot, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![device, m.campus.as_str(), month, m.revision, json, ts(now)],
-        )?;
+        for table in ["month_snapshots", "month_revisions"] {
+            let verb = if table == "month_snapshots" {
+                "INSERT OR REPLACE"
+            } else {
+                "INSERT"
+            };
+            tx.execute(
+                &format!(
+                    "{verb} INTO {table}
+                        (device_id, campus_code, month, revision, snapshot, received_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                ),
+                params![device, m.campus.as_str(), month, m.revision, json, ts(now)],
+            )?;
+        }
     }
     Ok(outcome)
 }

@@ -44,6 +44,25 @@ fn month_snapshots_held_from_version_1_get_the_visits_of_their_days() {
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].snapshot.breakdown.visits, 16);
     assert_eq!(held[0].visits_in_days, 16);
+    // Version 3 keeps every revision: the snapshots held become the first of each history.
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
+    let revisions = store.day_revisions("C-012", day).unwrap();
+    assert_eq!(revisions.len(), 1);
+    assert!(revisions[0].current);
+    assert_eq!(
+        (
+            revisions[0].revision,
+            revisions[0].counts.visits,
+            revisions[0].supporter.as_str()
+        ),
+        (1, 9, "山田")
+    );
+    let months: i64 = store
+        .read()
+        .query_row("SELECT count(*) FROM month_revisions", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(months, 1);
+    assert_eq!(store.quiet_days().unwrap(), 14);
 }
 
 #[test]

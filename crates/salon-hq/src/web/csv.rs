@@ -37,14 +37,34 @@ pub(super) fn csv_header() -> Vec<String> {
     h
 }
 
-pub(super) fn render_csv(f: &Figures, campuses: &[crate::store::CampusRow]) -> String {
+/// Rows as CSV text: a BOM, CRLF line ends, every field through `csv_field`.
+pub(super) fn csv_text(rows: &[Vec<String>]) -> String {
     let mut out = String::from("\u{feff}");
-    let mut line = |fields: Vec<String>| {
+    for fields in rows {
         let l: Vec<String> = fields.iter().map(|s| csv_field(s)).collect();
         out.push_str(&l.join(","));
         out.push_str("\r\n");
-    };
-    line(csv_header());
+    }
+    out
+}
+
+/// Rows as a CSV download named `filename` (codes and dates only).
+pub(super) fn csv_response(filename: &str, rows: &[Vec<String>]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        csv_text(rows),
+    )
+        .into_response()
+}
+
+pub(super) fn csv_rows(f: &Figures, campuses: &[crate::store::CampusRow]) -> Vec<Vec<String>> {
+    let mut rows = vec![csv_header()];
     let cells = |c: Option<&figures::Cells>, n: usize| -> Vec<String> {
         match c {
             Some(cells) => cells
@@ -74,10 +94,10 @@ pub(super) fn render_csv(f: &Figures, campuses: &[crate::store::CampusRow]) -> S
                 row.and_then(|r| r.by_topic.as_ref()),
                 Topic::ALL.len(),
             ));
-            line(fields);
+            rows.push(fields);
         }
     }
-    out
+    rows
 }
 
 pub(super) async fn export_csv(
@@ -87,19 +107,9 @@ pub(super) async fn export_csv(
 ) -> Result<Response> {
     admin(&state, &headers).await?;
     let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
-    let csv = state
-        .blocking(move |s| Ok(render_csv(&figures::compute(s, period)?, &s.campuses()?)))
+    let rows = state
+        .blocking(move |s| Ok(csv_rows(&figures::compute(s, period)?, &s.campuses()?)))
         .await?;
-    let name = format!(
-        "attachment; filename=\"career-salon-{fy}-{}-{}.csv\"",
-        period.from, period.to
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        csv,
-    )
-        .into_response())
+    let name = format!("career-salon-{fy}-{}-{}.csv", period.from, period.to);
+    Ok(csv_response(&name, &rows))
 }

@@ -45,8 +45,17 @@ pub(super) async fn dashboard(
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
     let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
-    let figures = state.blocking(move |s| figures::compute(s, period)).await?;
-    let body = render_dashboard(fy, &q, &figures, tokyo_day(state.now()));
+    let now = state.now();
+    let (figures, quiet, quiet_days) = state
+        .blocking(move |s| {
+            Ok((
+                figures::compute(s, period)?,
+                s.quiet_devices(now)?,
+                s.quiet_days()?,
+            ))
+        })
+        .await?;
+    let body = quiet_box(&quiet, quiet_days) + &render_dashboard(fy, &q, &figures, tokyo_day(now));
     Ok(Html(page("ダッシュボード", &nav(&session, &sid), &body)).into_response())
 }
 
@@ -152,7 +161,7 @@ pub(super) fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: Nai
 
     // Campus × month.
     b.push_str(
-        "<h2>キャンパス別・月別</h2><table data-testid=\"campus-months\"><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>",
+        "<h2>キャンパス別・月別</h2><p class=\"note\">月を開くと、日ごとの数値と、その数値になった送信の履歴(どの端末から、いつ、何が変わったか)が見られます。</p><table data-testid=\"campus-months\"><thead><tr><th class=\"text\">キャンパス</th><th class=\"text\">月</th>",
     );
     for field in html::shown_day_fields() {
         let _ = write!(b, "<th>{}</th>", html::day_field_ja(field));
@@ -161,9 +170,10 @@ pub(super) fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: Nai
     for r in &f.rows {
         let _ = write!(
             b,
-            "<tr><td class=\"text\">{} {}</td><td class=\"text\">{}</td>",
+            "<tr><td class=\"text\">{} {}</td><td class=\"text\"><a href=\"{}\">{}</a></td>",
             esc(&r.campus),
             esc(&r.campus_name),
+            month_link(&r.campus, r.month),
             month_ja(r.month),
         );
         for field in html::shown_day_fields() {

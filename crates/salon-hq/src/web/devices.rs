@@ -76,7 +76,10 @@ pub(super) async fn issue_code(
 
 pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
-    let devices = state.blocking(|s| s.devices()).await?;
+    let now = state.now();
+    let (devices, quiet, quiet_days) = state
+        .blocking(move |s| Ok((s.devices()?, s.quiet_devices(now)?, s.quiet_days()?)))
+        .await?;
     let csrf = secret::csrf_token(&sid);
     let mut b = String::from(
         "<table><thead><tr><th>ID</th><th class=\"text\">キャリアサポーター</th><th class=\"text\">キャンパス</th>\
@@ -113,7 +116,60 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
         b.push_str("<tr><td class=\"text\" colspan=\"7\">登録された端末はありません。</td></tr>");
     }
     b.push_str("</tbody></table><p class=\"note\">失効させた端末は送信できなくなります。それまでに送られた数値は集計に残ります。</p>");
+    b.push_str(&quiet_box(&quiet, quiet_days));
+    let _ = write!(
+        b,
+        "<form class=\"stack\" method=\"post\" action=\"/devices/quiet-days\" data-testid=\"quiet-days-form\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
+         <label>何日送信がなければ知らせるか(1〜365日)<input name=\"days\" type=\"number\" min=\"1\" max=\"365\" value=\"{quiet_days}\" required></label>\
+         <button type=\"submit\">保存</button></form>",
+        esc(&csrf)
+    );
     Ok(Html(page("端末一覧", &nav(&session, &sid), &b)).into_response())
+}
+
+/// The devices silent for `days` or more: shown on the dashboard and the devices page, so a
+/// missing supporter's counts are noticed before a funder report. Empty when none is.
+pub(super) fn quiet_box(quiet: &[crate::store::DeviceRow], days: u32) -> String {
+    if quiet.is_empty() {
+        return String::new();
+    }
+    let mut b = format!(
+        "<section class=\"warning\" data-testid=\"quiet-devices\"><h2>{days}日以上送信のない端末</h2>\
+         <p>次の端末から{days}日以上数値が届いていません。報告の前に、担当のキャリアサポーターに送信を確かめてください。</p><ul>"
+    );
+    for d in quiet {
+        let last = match d.last_upload_at {
+            Some(t) => format!("最終送信 {}", html::datetime_ja(t)),
+            None => format!("登録 {} から送信なし", html::date_ja(d.created_at)),
+        };
+        let _ = write!(
+            b,
+            "<li>{} {}(端末ID {}、{})</li>",
+            esc(&d.supporter),
+            esc(&d.campuses.join("、")),
+            d.id,
+            last
+        );
+    }
+    b.push_str("</ul></section>");
+    b
+}
+
+pub(super) async fn set_quiet_days(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let (_, sid) = admin(&state, &headers).await?;
+    let form = Form::parse(&body);
+    check_csrf(&form, &sid)?;
+    let days: u32 = form
+        .get("days")
+        .and_then(|d| d.trim().parse().ok())
+        .ok_or(HqError::BadForm("days"))?;
+    state.blocking(move |s| s.set_quiet_days(days)).await?;
+    Ok(Redirect::to("/devices").into_response())
 }
 
 pub(super) async fn revoke(

@@ -3,7 +3,7 @@
 //! CSRF token derived from the session id; the session cookie is HttpOnly and SameSite=Strict.
 //!
 //! This file holds the router, the security headers, sessions and form parsing; each screen
-//! is a module of its own (`login`, `dashboard`, `csv`, `devices`), and a new admin screen
+//! is a module of its own (`login`, `dashboard`, `csv`, `devices`, `history`), and a new admin screen
 //! gets one too.
 
 use std::fmt::Write as _;
@@ -30,11 +30,13 @@ use crate::{AppState, Peer};
 mod csv;
 mod dashboard;
 mod devices;
+mod history;
 mod login;
 
 use csv::*;
 use dashboard::*;
 use devices::*;
+use history::*;
 use login::*;
 
 pub const CSP: &str = "default-src 'self'; style-src 'self'";
@@ -51,6 +53,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/codes", post(issue_code))
         .route("/devices", get(devices))
         .route("/devices/{id}/revoke", post(revoke))
+        .route("/devices/quiet-days", post(set_quiet_days))
+        .route("/history", get(history))
+        .route("/history.csv", get(history_csv))
         .route("/static/hq.css", get(css))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn(security_headers))

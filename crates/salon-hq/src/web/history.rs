@@ -1,0 +1,290 @@
+//! 履歴: where a figure came from. From the dashboard's campus × month table to the campus's
+//! days that month, and from a day to every revision that made it: which device, when, what
+//! it said and what changed. Both as CSV. Month breakdown revisions are not shown one by one
+//! (two revisions of a breakdown side by side can reveal one student's change).
+
+use chrono::Datelike;
+use salon_protocol::{DayCounts, DayField};
+
+use super::*;
+use crate::store::DayRevision;
+
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct HistoryQuery {
+    campus: Option<String>,
+    month: Option<String>,
+    day: Option<String>,
+}
+
+/// What is asked for: a campus's month, or one of its days.
+enum Asked {
+    Month(CampusCode, Month),
+    Day(CampusCode, NaiveDate),
+}
+
+fn asked(q: &HistoryQuery) -> Result<Asked> {
+    let campus = nonempty(&q.campus)
+        .and_then(|c| CampusCode::parse(c).ok())
+        .ok_or(HqError::BadForm("campus"))?;
+    match (nonempty(&q.month), nonempty(&q.day)) {
+        (_, Some(d)) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map(|d| Asked::Day(campus, d))
+            .map_err(|_| HqError::BadForm("day")),
+        (Some(m), None) => Month::parse(m)
+            .map(|m| Asked::Month(campus, m))
+            .map_err(|_| HqError::BadForm("month")),
+        (None, None) => Err(HqError::BadForm("month")),
+    }
+}
+
+/// The URL of a campus's month or day in the history.
+pub(super) fn month_link(campus: &str, month: Month) -> String {
+    format!("/history?campus={}&amp;month={month}", esc(campus))
+}
+
+fn day_link(campus: &str, day: NaiveDate) -> String {
+    format!(
+        "/history?campus={}&amp;day={}",
+        esc(campus),
+        day.format("%Y-%m-%d")
+    )
+}
+
+fn campus_name(state_campuses: &[crate::store::CampusRow], code: &CampusCode) -> String {
+    state_campuses
+        .iter()
+        .find(|c| c.code == code.as_str())
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
+fn day_ja(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+pub(super) async fn history(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Response> {
+    let (session, sid) = admin(&state, &headers).await?;
+    let asked = asked(&q)?;
+    let (title, body) = match asked {
+        Asked::Month(campus, month) => {
+            let c = campus.clone();
+            let (days, campuses) = state
+                .blocking(move |s| Ok((s.campus_days(c.as_str(), month)?, s.campuses()?)))
+                .await?;
+            let name = campus_name(&campuses, &campus);
+            let title = format!("履歴: {} {} {}", campus.as_str(), name, month_ja(month));
+            (title, render_month(&campus, month, &days))
+        }
+        Asked::Day(campus, day) => {
+            let c = campus.clone();
+            let (revisions, campuses) = state
+                .blocking(move |s| Ok((s.day_revisions(c.as_str(), day)?, s.campuses()?)))
+                .await?;
+            let name = campus_name(&campuses, &campus);
+            let title = format!("履歴: {} {} {}", campus.as_str(), name, day_ja(day));
+            (title, render_day(&campus, day, &revisions))
+        }
+    };
+    Ok(Html(page(&title, &nav(&session, &sid), &body)).into_response())
+}
+
+fn header_cells() -> String {
+    html::shown_day_fields()
+        .map(|f| format!("<th>{}</th>", html::day_field_ja(f)))
+        .collect()
+}
+
+fn count_cells(c: &DayCounts) -> String {
+    html::shown_day_fields()
+        .map(|f| format!("<td>{}</td>", c.get(f)))
+        .collect()
+}
+
+fn render_month(campus: &CampusCode, month: Month, days: &[(NaiveDate, DayCounts)]) -> String {
+    let code = campus.as_str();
+    let mut b = format!(
+        "<p><a href=\"/\">ダッシュボードへ戻る</a> ・ \
+         <a href=\"/history.csv?campus={}&amp;month={month}\" data-testid=\"history-csv\">CSVで保存</a></p>\
+         <p class=\"note\">日ごとの数値は、各端末が送った最新の版の合計です。日付を開くと、その数値になった版の履歴が見られます。</p>\
+         <table data-testid=\"history-days\"><thead><tr><th class=\"text\">日付</th>{}</tr></thead><tbody>",
+        esc(code),
+        header_cells()
+    );
+    for (day, counts) in days {
+        let _ = write!(
+            b,
+            "<tr><td class=\"text\"><a href=\"{}\">{}</a></td>{}</tr>",
+            day_link(code, *day),
+            day_ja(*day),
+            count_cells(counts)
+        );
+    }
+    if days.is_empty() {
+        let _ = write!(
+            b,
+            "<tr><td class=\"text\" colspan=\"{}\">この月に届いた数値はありません。</td></tr>",
+            1 + html::shown_day_fields().count()
+        );
+    }
+    b.push_str("</tbody></table>");
+    b
+}
+
+/// "利用人数(延べ) 3→2、実施回数 1→0" against the same device's previous revision.
+fn changes(previous: Option<&DayRevision>, r: &DayRevision) -> String {
+    let Some(p) = previous else {
+        return "最初の送信".to_owned();
+    };
+    let changed: Vec<String> = DayField::ALL
+        .iter()
+        .filter(|f| p.counts.get(**f) != r.counts.get(**f))
+        .map(|f| {
+            format!(
+                "{} {}→{}",
+                html::day_field_ja(*f),
+                p.counts.get(*f),
+                r.counts.get(*f)
+            )
+        })
+        .collect();
+    if changed.is_empty() {
+        "変更なし".to_owned()
+    } else {
+        changed.join("、")
+    }
+}
+
+/// Each revision beside the one before it from the same device.
+fn with_previous(revisions: &[DayRevision]) -> Vec<(Option<&DayRevision>, &DayRevision)> {
+    revisions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let previous = i
+                .checked_sub(1)
+                .map(|j| &revisions[j])
+                .filter(|p| p.device_id == r.device_id);
+            (previous, r)
+        })
+        .collect()
+}
+
+fn render_day(campus: &CampusCode, day: NaiveDate, revisions: &[DayRevision]) -> String {
+    let code = campus.as_str();
+    let mut b = format!(
+        "<p><a href=\"{}\">{}の日ごとの数値へ戻る</a> ・ \
+         <a href=\"/history.csv?campus={}&amp;day={}\" data-testid=\"history-csv\">CSVで保存</a></p>\
+         <p class=\"note\">端末ごとに、届いた版を古い順に並べています。「集計中」の版が、ダッシュボードの数値に含まれています。</p>\
+         <table data-testid=\"history-revisions\"><thead><tr><th class=\"text\">端末</th><th>版</th>\
+         <th class=\"text\">受信日時</th>{}<th class=\"text\">変更</th></tr></thead><tbody>",
+        month_link(code, Month::of(day)),
+        month_ja(Month::of(day)),
+        esc(code),
+        day.format("%Y-%m-%d"),
+        header_cells()
+    );
+    for (previous, r) in with_previous(revisions) {
+        let _ = write!(
+            b,
+            "<tr{}><td class=\"text\">{}(端末{})</td><td>{}{}</td><td class=\"text\">{}</td>{}<td class=\"text\">{}</td></tr>",
+            if r.current { " class=\"current\"" } else { "" },
+            esc(&r.supporter),
+            r.device_id,
+            r.revision,
+            if r.current { "(集計中)" } else { "" },
+            html::datetime_ja(r.received_at),
+            count_cells(&r.counts),
+            esc(&changes(previous, r))
+        );
+    }
+    if revisions.is_empty() {
+        let _ = write!(
+            b,
+            "<tr><td class=\"text\" colspan=\"{}\">この日に届いた数値はありません。</td></tr>",
+            4 + html::shown_day_fields().count()
+        );
+    }
+    b.push_str("</tbody></table>");
+    b
+}
+
+pub(super) async fn history_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<HistoryQuery>,
+) -> Result<Response> {
+    admin(&state, &headers).await?;
+    let asked = asked(&q)?;
+    let fields = || html::shown_day_fields().map(|f| html::day_field_ja(f).to_owned());
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let name = match asked {
+        Asked::Month(campus, month) => {
+            let c = campus.clone();
+            let days = state
+                .blocking(move |s| s.campus_days(c.as_str(), month))
+                .await?;
+            rows.push(
+                ["キャンパスコード", "日付"]
+                    .map(String::from)
+                    .into_iter()
+                    .chain(fields())
+                    .collect(),
+            );
+            for (day, counts) in &days {
+                let mut row = vec![
+                    campus.as_str().to_owned(),
+                    day.format("%Y-%m-%d").to_string(),
+                ];
+                row.extend(html::shown_day_fields().map(|f| counts.get(f).to_string()));
+                rows.push(row);
+            }
+            format!("career-salon-history-{}-{month}.csv", campus.as_str())
+        }
+        Asked::Day(campus, day) => {
+            let c = campus.clone();
+            let revisions = state
+                .blocking(move |s| s.day_revisions(c.as_str(), day))
+                .await?;
+            rows.push(
+                [
+                    "キャンパスコード",
+                    "日付",
+                    "端末ID",
+                    "キャリアサポーター",
+                    "版",
+                    "集計中",
+                    "受信日時",
+                ]
+                .map(String::from)
+                .into_iter()
+                .chain(fields())
+                .chain(["変更".to_owned()])
+                .collect(),
+            );
+            for (previous, r) in with_previous(&revisions) {
+                let mut row = vec![
+                    campus.as_str().to_owned(),
+                    day.format("%Y-%m-%d").to_string(),
+                    r.device_id.to_string(),
+                    r.supporter.clone(),
+                    r.revision.to_string(),
+                    if r.current { "はい" } else { "" }.to_owned(),
+                    html::datetime_ja(r.received_at),
+                ];
+                row.extend(html::shown_day_fields().map(|f| r.counts.get(f).to_string()));
+                row.push(changes(previous, r));
+                rows.push(row);
+            }
+            format!(
+                "career-salon-history-{}-{}.csv",
+                campus.as_str(),
+                day.format("%Y-%m-%d")
+            )
+        }
+    };
+    Ok(csv_response(&name, &rows))
+}
