@@ -126,7 +126,7 @@ export function studentForm(student, campuses, campusId, close, saved) {
     h("h2", { text: student ? t("students.editTitle") : t("students.newTitle") }),
     h("p", { class: "muted", text: t("students.nameHint") }),
     error,
-    h("div", { class: "row" }, field(t("student.displayName"), c.name), field(t("student.grade"), c.grade), field(t("student.campus"), c.campus)),
+    h("div", { class: "row" }, field(t("student.displayName"), c.name), field(t("student.grade"), c.grade), field(t("student.campus"), c.campus, student ? t("student.campusMoveHint") : undefined)),
     h("div", { class: "row" }, field(t("student.enrolment"), c.enrolment), field(t("student.pathStatus"), c.path), decidedField),
     h("div", { class: "actions" },
       h("button", { type: "submit", class: "primary", testid: "student-save", text: t("common.save") }),
