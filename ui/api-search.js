@@ -16,6 +16,7 @@ import { invokeCommand } from "./api.js";
  * @property {boolean} followUpOnly only visits with a follow-up date
  * @property {number} limit page size, 1–200
  * @property {number} offset results to skip
+ * @property {boolean} [countAll] count every match (otherwise counting stops at 1,000)
  */
 
 /**
@@ -51,7 +52,8 @@ import { invokeCommand } from "./api.js";
 
 /**
  * @typedef {object} SearchPage
- * @property {number} total every match, across pages
+ * @property {number} total every match, across pages; with `totalCapped`, at least this many
+ * @property {boolean} totalCapped counting stopped at the cap (「1,000件以上」)
  * @property {number} offset
  * @property {number} limit
  * @property {SearchHit[]} hits newest first

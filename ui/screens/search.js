@@ -59,6 +59,7 @@ export async function render(ctx, params) {
   };
 
   let offset = 0;
+  let countAll = false;
   let seq = 0;
   /** @returns {SearchQuery} */
   const query = () => ({
@@ -72,6 +73,7 @@ export async function render(ctx, params) {
     followUpOnly: followUp.checked,
     limit: PAGE_SIZE,
     offset,
+    countAll,
   });
   const run = async () => {
     const mine = ++seq;
@@ -89,15 +91,20 @@ export async function render(ctx, params) {
   };
   /** @param {SearchPage} page */
   const show = (page) => {
-    count.textContent = page.total === 0
+    const range = { total: page.total.toLocaleString("ja-JP"), first: page.offset + 1, last: page.offset + page.hits.length };
+    count.replaceChildren(page.total === 0
       ? t("search.none")
-      : t("search.count", { total: page.total, first: page.offset + 1, last: page.offset + page.hits.length });
+      : page.totalCapped ? t("search.countCapped", range) : t("search.count", range));
+    // Counting stopped at 1,000: the exact number only when the supporter asks for it.
+    if (page.totalCapped) count.append(" ", countAllButton);
     list.replaceChildren(...page.hits.map((hit) => resultRow(ctx, hit)));
     prev.hidden = page.offset === 0;
-    next.hidden = page.offset + page.hits.length >= page.total;
+    next.hidden = page.totalCapped ? page.hits.length < page.limit : page.offset + page.hits.length >= page.total;
   };
+  const countAllButton = h("button", { type: "button", class: "link", testid: "search-count-all", text: t("search.countAll"),
+    onclick: () => { countAll = true; void run(); } });
   /** Any change of what is asked starts again at the first page. */
-  const fromStart = () => { offset = 0; void run(); };
+  const fromStart = () => { offset = 0; countAll = false; void run(); };
 
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;

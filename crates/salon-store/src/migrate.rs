@@ -30,6 +30,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0009_path_campus",
         include_str!("../migrations/0009_path_campus.sql"),
     ),
+    (
+        "0010_search_order",
+        include_str!("../migrations/0010_search_order.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

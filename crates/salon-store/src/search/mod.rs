@@ -12,11 +12,18 @@
 //! needs fewer (「親」, 「面接」), which trigrams cannot answer: those terms are a `LIKE` scan with
 //! `%` and `_` escaped, under the same filters.
 //!
+//! Results come newest first (by the salon's day, then the order logged) straight from the
+//! order of the index's keys (migration 0010, see `plan`): a page is read in order and stops,
+//! and the count stops at [`SEARCH_COUNT_CAP`] (「1,000件以上」) unless the supporter asks for
+//! all of it, so a common word costs what a rare one does.
+//!
 //! Results carry snippets as segments `{text, hit}` rather than markup, so the UI puts them on
 //! screen with `textContent` only.
 //!
 //! `plan` builds the SQL (index or scan, filters); `snippets` cuts the text around the hits.
 
+#[cfg(test)]
+mod order_tests;
 mod plan;
 mod snippets;
 #[cfg(test)]
@@ -32,7 +39,7 @@ use crate::error::Result;
 use crate::rows::{code, date, opt_date, topics};
 use crate::vault::Store;
 
-use plan::where_clause;
+use plan::{filters_only, visit_of, Plan};
 use snippets::snippets;
 
 /// Results per page when the query does not say.
@@ -46,6 +53,9 @@ const TRIGRAM: usize = 3;
 /// When the filters alone leave at most this many visits, scanning them is faster than asking
 /// the index for every visit holding a common word and then filtering.
 const SCAN_BELOW: i64 = 20_000;
+/// Counting stops past this many (「1,000件以上」) unless the whole count is asked for; on a
+/// later page the count goes at least to the end of that page.
+pub const SEARCH_COUNT_CAP: i64 = 1_000;
 
 /// A search as the search screen sends it. Every field may be left out.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -69,14 +79,18 @@ pub struct SearchQuery {
     pub limit: Option<i64>,
     /// Results to skip (paging), 0 or more.
     pub offset: Option<i64>,
+    /// Count every match, past [`SEARCH_COUNT_CAP`] (the supporter asked how many).
+    pub count_all: bool,
 }
 
 /// One page of results, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchPage {
-    /// Every visit that matches, across pages.
+    /// Every visit that matches, across pages; with `total_capped`, at least this many.
     pub total: i64,
+    /// Counting stopped at the cap: there are more than `total`.
+    pub total_capped: bool,
     pub offset: i64,
     pub limit: i64,
     pub hits: Vec<SearchHit>,
@@ -135,6 +149,7 @@ struct Filter {
     follow_up_only: bool,
     limit: i64,
     offset: i64,
+    count_all: bool,
 }
 
 impl SearchQuery {
@@ -186,6 +201,7 @@ impl SearchQuery {
             follow_up_only: self.follow_up_only,
             limit,
             offset,
+            count_all: self.count_all,
         })
     }
 }
@@ -222,8 +238,8 @@ fn found_from(row: &Row<'_>) -> rusqlite::Result<Found> {
 
 impl Store {
     /// Searches the visits: every term of `text` must appear (see the module's documentation),
-    /// under every filter given. Newest first (by date, then salon, then the order logged), one
-    /// page at a time.
+    /// under every filter given. Newest first (by date, then the order logged), one page at a
+    /// time.
     pub fn search(&self, query: &SearchQuery) -> Result<SearchPage> {
         self.search_planned(query, None)
     }
@@ -233,93 +249,101 @@ impl Store {
     fn search_planned(&self, query: &SearchQuery, use_index: Option<bool>) -> Result<SearchPage> {
         let f = query.validate()?;
         let has_long_term = f.terms.iter().any(|t| t.chars().count() >= TRIGRAM);
+        let few = self.filters_leave_few(&f)?;
         let use_index = match use_index {
             Some(choice) => choice,
             // Only a long term can use the index: otherwise there is no plan to choose.
-            None => has_long_term && !self.filters_leave_few(&f)?,
+            None => has_long_term && !few,
         };
-        let (clause, args, fts) = where_clause(&f, use_index);
-        if let Some(fts) = &fts {
-            // The index is asked once, and its matches (visit ids only) kept in memory
-            // (temp_store=MEMORY) for the count and the page to join with the filters.
-            self.conn.execute_batch(
-                "CREATE TEMP TABLE IF NOT EXISTS search_match (id INTEGER PRIMARY KEY);
-                 DELETE FROM temp.search_match;",
-            )?;
-            self.conn.execute(
-                "INSERT INTO temp.search_match (id)
-                 SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1",
-                [fts],
-            )?;
-        }
-        let page = self.search_page(&f, &clause, args);
-        if fts.is_some() {
-            self.conn.execute_batch("DELETE FROM temp.search_match;")?;
-        }
-        page
+        let plan = Plan::new(&f, use_index);
+        let cap = SEARCH_COUNT_CAP.max(f.offset.saturating_add(f.limit));
+        // Filters that leave few visits and no index: all of them, found through the filters'
+        // own indexes, then put in key order here; the count is exact.
+        let whole = few && !use_index;
+        let keys = if whole {
+            let mut keys = self.keys(plan.all_keys())?;
+            keys.sort_unstable();
+            keys
+        } else {
+            // One pass in key order, newest first, that stops past the page and the cap: the
+            // page and the count (exact below the cap) at once.
+            self.keys(plan.first(cap + 1))?
+        };
+        let page: Vec<i64> = keys
+            .iter()
+            .skip(f.offset as usize)
+            .take(f.limit as usize)
+            .copied()
+            .collect();
+        let capped = !whole && keys.len() as i64 > cap;
+        let (total, total_capped) = match (capped, f.count_all) {
+            (false, _) => (keys.len() as i64, false),
+            (true, false) => (cap, true),
+            (true, true) => {
+                let (sql, args) = plan.count_all();
+                let n = self
+                    .conn
+                    .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
+                (n, false)
+            }
+        };
+        Ok(SearchPage {
+            total,
+            total_capped,
+            offset: f.offset,
+            limit: f.limit,
+            hits: self.hits(&f, &page)?,
+        })
+    }
+
+    fn keys(&self, (sql, args): (String, Vec<Value>)) -> Result<Vec<i64>> {
+        Ok(self
+            .conn
+            .prepare(&sql)?
+            .query_map(params_from_iter(args.iter()), |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
     /// Whether the filters (campus, period, topic, …) alone leave few enough visits to scan.
     fn filters_leave_few(&self, f: &Filter) -> Result<bool> {
-        let only_filters = Filter {
-            terms: Vec::new(),
-            ..f.clone()
-        };
-        let (clause, args, _) = where_clause(&only_filters, true);
-        if clause.is_empty() {
+        let Some((sql, args)) = filters_only(f) else {
             return Ok(false);
-        }
-        let n: i64 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id {clause}"
-            ),
-            params_from_iter(args.iter()),
-            |r| r.get(0),
-        )?;
+        };
+        let n: i64 = self
+            .conn
+            .query_row(&sql, params_from_iter(args.iter()), |r| r.get(0))?;
         Ok(n <= SCAN_BELOW)
     }
 
-    fn search_page(&self, f: &Filter, clause: &str, mut args: Vec<Value>) -> Result<SearchPage> {
-        let from = "FROM visit v JOIN salon_session s ON s.id = v.session_id";
-        let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) {from} {clause}"),
-            params_from_iter(args.iter()),
-            |r| r.get(0),
-        )?;
-        let mut hits = Vec::new();
-        if f.offset < total {
-            args.push(Value::Integer(f.limit));
-            args.push(Value::Integer(f.offset));
-            let (l, o) = (args.len() - 1, args.len());
-            let mut stmt = self.conn.prepare(&format!(
-                // The page's ids first, in an order the indexes give (salons by date, visits
-                // by salon), so a page needs neither a sort of every match nor their notes.
-                "WITH page AS (
-                    SELECT v.id, s.date, s.id AS session_id {from} {clause}
-                    ORDER BY s.date DESC, s.id DESC, v.id DESC LIMIT ?{l} OFFSET ?{o}
-                 )
-                 SELECT v.id, p.date, s.campus_id, c.name, v.student_id, st.display_name, v.route,
-                    (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
-                    v.concern, v.follow_up_on, v.note, v.next_steps, v.teacher_summary
-                 FROM page p
-                 JOIN visit v ON v.id = p.id
-                 JOIN salon_session s ON s.id = p.session_id
-                 JOIN campus c ON c.id = s.campus_id
-                 LEFT JOIN student st ON st.id = v.student_id
-                 ORDER BY p.date DESC, p.session_id DESC, p.id DESC"
-            ))?;
-            let rows = stmt.query_map(params_from_iter(args.iter()), found_from)?;
-            for row in rows {
-                let Found { mut hit, fields } = row?;
-                hit.snippets = snippets(&f.terms, &fields);
-                hits.push(hit);
-            }
+    /// The page's visits, in the order of their keys, with their snippets.
+    fn hits(&self, f: &Filter, keys: &[i64]) -> Result<Vec<SearchHit>> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(SearchPage {
-            total,
-            offset: f.offset,
-            limit: f.limit,
-            hits,
-        })
+        let ids: Vec<Value> = keys.iter().map(|k| Value::Integer(visit_of(*k))).collect();
+        let marks: Vec<String> = (1..=ids.len()).map(|i| format!("?{i}")).collect();
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT v.id, s.date, s.campus_id, c.name, v.student_id, st.display_name, v.route,
+                (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
+                v.concern, v.follow_up_on, v.note, v.next_steps, v.teacher_summary
+             FROM visit v
+             JOIN salon_session s ON s.id = v.session_id
+             JOIN campus c ON c.id = s.campus_id
+             LEFT JOIN student st ON st.id = v.student_id
+             WHERE v.id IN ({})",
+            marks.join(", ")
+        ))?;
+        let mut found = stmt
+            .query_map(params_from_iter(ids.iter()), found_from)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let place = |id: i64| keys.iter().position(|k| visit_of(*k) == id);
+        found.sort_by_key(|x| place(x.hit.visit_id));
+        Ok(found
+            .into_iter()
+            .map(|Found { mut hit, fields }| {
+                hit.snippets = snippets(&f.terms, &fields);
+                hit
+            })
+            .collect())
     }
 }

@@ -1,69 +1,203 @@
-//! The SQL of a search: which plan (the trigram index, or a scan of what the filters leave),
-//! the filters, and user text made literal for FTS5 and LIKE.
+//! The SQL of a search. Every plan reads the matches in the order of the visits' `sort_key`
+//! (the salon's day, then the visit, negated: migration 0010), which is newest first, and
+//! stops after the page and the count's cap:
+//!
+//! - `Index` (a term of three characters or more, filters that leave many visits): the
+//!   trigram index answers in its own rowid order, which is key order. With no filter but the
+//!   period (a range of keys) nothing else is read until the page's own rows.
+//! - `Scan` (only short terms, no text, or filters that leave few visits): the folded texts in
+//!   key order, each term a `LIKE`.
+//!
+//! User text is made literal for FTS5 (quoted strings) and LIKE (`%`, `_` escaped).
 
 use rusqlite::types::Value;
 
 use super::{Filter, TRIGRAM};
 use crate::rows::date_text;
 
-/// The WHERE clause of a filter and its bound values (numbered `?N`, so one value can be used
-/// several times), and the FTS5 query whose matches it expects in `temp.search_match`. With
-/// `use_index` false every term is a scan (LIKE), which finds the same visits.
-pub(super) fn where_clause(f: &Filter, use_index: bool) -> (String, Vec<Value>, Option<String>) {
-    let mut conds: Vec<String> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    fn bind(args: &mut Vec<Value>, v: Value) -> usize {
-        args.push(v);
-        args.len()
+/// A search turned into SQL: the keys of the matching visits, newest first, with `?N`
+/// parameters bound in `args`.
+pub(super) struct Plan {
+    /// `SELECT <key> AS k FROM … WHERE …`, in no particular order.
+    keys: String,
+    /// The key column, to order by.
+    key: &'static str,
+    args: Vec<Value>,
+}
+
+/// The visit id is held in the low 32 bits of a (negated) sort key.
+const VISIT_ID_BITS: i64 = 0xFFFF_FFFF;
+
+/// The visit a sort key belongs to.
+pub(super) fn visit_of(key: i64) -> i64 {
+    key.wrapping_neg() & VISIT_ID_BITS
+}
+
+impl Plan {
+    pub(super) fn new(f: &Filter, use_index: bool) -> Plan {
+        let mut b = Builder::default();
+        let indexed = |t: &&String| use_index && t.chars().count() >= TRIGRAM;
+        let long: Vec<&String> = f.terms.iter().filter(indexed).collect();
+        let short: Vec<&String> = f.terms.iter().filter(|t| !indexed(t)).collect();
+        let others = !short.is_empty()
+            || f.campus_id.is_some()
+            || f.student_id.is_some()
+            || f.topic.is_some()
+            || f.concern_only
+            || f.follow_up_only;
+        let (key, from) = match (long.is_empty(), others) {
+            (false, false) => {
+                let n = b.bind(Value::Text(fts_match(&long)));
+                b.conds.push(format!("visit_fts MATCH ?{n}"));
+                ("rowid", "visit_fts".to_owned())
+            }
+            (false, true) => {
+                let n = b.bind(Value::Text(fts_match(&long)));
+                b.conds.push(format!("visit_fts MATCH ?{n}"));
+                (
+                    "visit_fts.rowid",
+                    "visit_fts JOIN visit_folded f ON f.sort_key = visit_fts.rowid \
+                     JOIN visit v ON v.id = f.visit_id JOIN salon_session s ON s.id = v.session_id"
+                        .to_owned(),
+                )
+            }
+            (true, _) => (
+                "f.sort_key",
+                "visit_folded f JOIN visit v ON v.id = f.visit_id \
+                 JOIN salon_session s ON s.id = v.session_id"
+                    .to_owned(),
+            ),
+        };
+        b.period(f, key);
+        if key != "rowid" {
+            // The same period by day, for a plan that finds the visits through their salons.
+            b.days(f);
+        }
+        for term in short {
+            let n = b.bind(Value::Text(format!("%{}%", escape_like(term))));
+            b.conds.push(format!(
+                "(f.note LIKE ?{n} ESCAPE '\\' OR f.next_steps LIKE ?{n} ESCAPE '\\' \
+                 OR f.teacher_summary LIKE ?{n} ESCAPE '\\')"
+            ));
+        }
+        b.filters(f);
+        let clause = if b.conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", b.conds.join(" AND "))
+        };
+        Plan {
+            keys: format!("SELECT {key} AS k FROM {from} {clause}"),
+            key,
+            args: b.args,
+        }
     }
-    let indexed = |t: &&String| use_index && t.chars().count() >= TRIGRAM;
-    let long: Vec<&String> = f.terms.iter().filter(indexed).collect();
-    let fts = (!long.is_empty()).then(|| {
-        conds.push("v.id IN temp.search_match".to_owned());
-        fts_match(&long)
-    });
-    for term in f.terms.iter().filter(|t| !indexed(t)) {
-        let n = bind(&mut args, Value::Text(format!("%{}%", escape_like(term))));
-        conds.push(format!(
-            "EXISTS (SELECT 1 FROM visit_folded f WHERE f.visit_id = v.id \
-             AND (f.note LIKE ?{n} ESCAPE '\\' OR f.next_steps LIKE ?{n} ESCAPE '\\' \
-             OR f.teacher_summary LIKE ?{n} ESCAPE '\\'))"
-        ));
+
+    /// The keys of the first `n` matches, newest first, read in key order.
+    pub(super) fn first(&self, n: i64) -> (String, Vec<Value>) {
+        let mut args = self.args.clone();
+        args.push(Value::Integer(n));
+        let l = args.len();
+        (
+            format!("{} ORDER BY {} LIMIT ?{l}", self.keys, self.key),
+            args,
+        )
     }
-    if let Some(id) = f.campus_id {
-        let n = bind(&mut args, Value::Integer(id));
-        conds.push(format!("s.campus_id = ?{n}"));
+
+    /// The keys of every match, in no particular order.
+    pub(super) fn all_keys(&self) -> (String, Vec<Value>) {
+        (self.keys.clone(), self.args.clone())
     }
-    if let Some(id) = f.student_id {
-        let n = bind(&mut args, Value::Integer(id));
-        conds.push(format!("v.student_id = ?{n}"));
+
+    /// How many match, all of them.
+    pub(super) fn count_all(&self) -> (String, Vec<Value>) {
+        (
+            format!("SELECT count(*) FROM ({})", self.keys),
+            self.args.clone(),
+        )
     }
-    if let Some(d) = f.from {
-        let n = bind(&mut args, Value::Text(date_text(d)));
-        conds.push(format!("s.date >= ?{n}"));
+}
+
+#[derive(Default)]
+struct Builder {
+    conds: Vec<String>,
+    args: Vec<Value>,
+}
+
+impl Builder {
+    fn bind(&mut self, v: Value) -> usize {
+        self.args.push(v);
+        self.args.len()
     }
-    if let Some(d) = f.to {
-        let n = bind(&mut args, Value::Text(date_text(d)));
-        conds.push(format!("s.date <= ?{n}"));
+
+    /// The period as a range of keys: from the last day's newest key to the first day's oldest.
+    fn period(&mut self, f: &Filter, key: &str) {
+        if let Some(d) = f.from {
+            let n = self.bind(Value::Text(date_text(d)));
+            self.conds.push(format!(
+                "{key} <= -(CAST(julianday(?{n}) AS INTEGER) << 32)"
+            ));
+        }
+        if let Some(d) = f.to {
+            let n = self.bind(Value::Text(date_text(d)));
+            self.conds.push(format!(
+                "{key} >= -((CAST(julianday(?{n}) AS INTEGER) << 32) | {VISIT_ID_BITS})"
+            ));
+        }
     }
-    if let Some(topic) = f.topic {
-        let n = bind(&mut args, Value::Text(topic.code().to_owned()));
-        conds.push(format!(
-            "EXISTS (SELECT 1 FROM visit_topic t WHERE t.visit_id = v.id AND t.topic = ?{n})"
-        ));
+
+    /// The period as days of the salons (`s`).
+    fn days(&mut self, f: &Filter) {
+        if let Some(d) = f.from {
+            let n = self.bind(Value::Text(date_text(d)));
+            self.conds.push(format!("s.date >= ?{n}"));
+        }
+        if let Some(d) = f.to {
+            let n = self.bind(Value::Text(date_text(d)));
+            self.conds.push(format!("s.date <= ?{n}"));
+        }
     }
-    if f.concern_only {
-        conds.push("v.concern = 1".to_owned());
+
+    fn filters(&mut self, f: &Filter) {
+        if let Some(id) = f.campus_id {
+            let n = self.bind(Value::Integer(id));
+            self.conds.push(format!("s.campus_id = ?{n}"));
+        }
+        if let Some(id) = f.student_id {
+            let n = self.bind(Value::Integer(id));
+            self.conds.push(format!("v.student_id = ?{n}"));
+        }
+        if let Some(topic) = f.topic {
+            let n = self.bind(Value::Text(topic.code().to_owned()));
+            self.conds.push(format!(
+                "EXISTS (SELECT 1 FROM visit_topic t WHERE t.visit_id = v.id AND t.topic = ?{n})"
+            ));
+        }
+        if f.concern_only {
+            self.conds.push("v.concern = 1".to_owned());
+        }
+        if f.follow_up_only {
+            self.conds.push("v.follow_up_on IS NOT NULL".to_owned());
+        }
     }
-    if f.follow_up_only {
-        conds.push("v.follow_up_on IS NOT NULL".to_owned());
+}
+
+/// The filters alone (no text), as a count of the visits they leave: whether scanning those is
+/// cheaper than asking the index. `None` when there is no filter.
+pub(super) fn filters_only(f: &Filter) -> Option<(String, Vec<Value>)> {
+    let mut b = Builder::default();
+    b.days(f);
+    b.filters(f);
+    if b.conds.is_empty() {
+        return None;
     }
-    let clause = if conds.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conds.join(" AND "))
-    };
-    (clause, args, fts)
+    Some((
+        format!(
+            "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id WHERE {}",
+            b.conds.join(" AND ")
+        ),
+        b.args,
+    ))
 }
 
 /// An FTS5 query that matches every term literally: each is an FTS5 string (`"…"`, with `"`

@@ -665,8 +665,19 @@ fn thousands_of_generated_notes_agree_with_brute_force() {
             .iter()
             .filter(|g| terms.iter().all(|t| has(g, t)))
             .count() as i64;
-        let page = store.search(&text(q)).unwrap();
-        assert_eq!(page.total, want, "query {q:?}");
+        let mut whole = text(q);
+        whole.count_all = true;
+        let page = store.search(&whole).unwrap();
+        assert_eq!(
+            (page.total, page.total_capped),
+            (want, false),
+            "query {q:?}"
+        );
+        // Counted to the cap only, the first page is the same.
+        let capped = store.search(&text(q)).unwrap();
+        assert_eq!(capped.total, want.min(SEARCH_COUNT_CAP), "query {q:?}");
+        assert_eq!(capped.total_capped, want > SEARCH_COUNT_CAP, "query {q:?}");
+        assert_eq!(ids(&capped), ids(&page), "query {q:?}");
         // Every hit on the page shows each term marked somewhere.
         for hit in &page.hits {
             for term in &terms {
