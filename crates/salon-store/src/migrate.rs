@@ -34,6 +34,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0010_search_order",
         include_str!("../migrations/0010_search_order.sql"),
     ),
+    (
+        "0011_visit_filters",
+        include_str!("../migrations/0011_visit_filters.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

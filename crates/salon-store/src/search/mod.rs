@@ -255,11 +255,11 @@ impl Store {
             // Only a long term can use the index: otherwise there is no plan to choose.
             None => has_long_term && !few,
         };
-        let plan = Plan::new(&f, use_index);
-        let cap = SEARCH_COUNT_CAP.max(f.offset.saturating_add(f.limit));
         // Filters that leave few visits and no index: all of them, found through the filters'
         // own indexes, then put in key order here; the count is exact.
         let whole = few && !use_index;
+        let plan = Plan::new(&f, use_index, whole);
+        let cap = SEARCH_COUNT_CAP.max(f.offset.saturating_add(f.limit));
         let keys = if whole {
             let mut keys = self.keys(plan.all_keys())?;
             keys.sort_unstable();

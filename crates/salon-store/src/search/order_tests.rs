@@ -170,7 +170,7 @@ fn the_plans_for_many_visits_read_in_key_order_and_sort_nothing() {
     cases.push(("no text", text(""), false));
     for (what, query, use_index) in cases {
         let f = query.validate().unwrap();
-        let (sql, args) = Plan::new(&f, use_index).first(1_001);
+        let (sql, args) = Plan::new(&f, use_index, false).first(1_001);
         let mut stmt = store
             .conn
             .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
@@ -185,4 +185,32 @@ fn the_plans_for_many_visits_read_in_key_order_and_sort_nothing() {
             "{what}: {plan:?}"
         );
     }
+}
+
+/// A filtered list without text reads every match from indexes alone, never a visit's row
+/// (which holds its note).
+#[test]
+fn a_filtered_list_without_text_is_answered_from_indexes() {
+    let (_dir, store) = fresh_store();
+    let mut q = text("");
+    q.campus_id = Some(1);
+    q.follow_up_only = true;
+    q.concern_only = true;
+    let f = q.validate().unwrap();
+    let (sql, args) = Plan::new(&f, false, true).all_keys();
+    let mut stmt = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap();
+    let plan: Vec<String> = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        plan.iter()
+            .any(|p| p.contains("SEARCH v USING COVERING INDEX visit_filters")),
+        "{plan:?}"
+    );
+    assert!(!plan.iter().any(|p| p.contains(" f ")), "{plan:?}");
 }

@@ -28,13 +28,19 @@ pub(super) struct Plan {
 /// The visit id is held in the low 32 bits of a (negated) sort key.
 const VISIT_ID_BITS: i64 = 0xFFFF_FFFF;
 
+/// A visit's sort key worked out from its salon's day, as migration 0010 writes it.
+const KEY_OF_VISIT: &str = "-((CAST(julianday(s.date) AS INTEGER) << 32) | v.id)";
+const VISITS: &str = "visit v JOIN salon_session s ON s.id = v.session_id";
+
 /// The visit a sort key belongs to.
 pub(super) fn visit_of(key: i64) -> i64 {
     key.wrapping_neg() & VISIT_ID_BITS
 }
 
 impl Plan {
-    pub(super) fn new(f: &Filter, use_index: bool) -> Plan {
+    /// `whole`: every match will be read (filters that leave few visits), so no order is
+    /// needed from the tables; otherwise the plan reads in key order and stops.
+    pub(super) fn new(f: &Filter, use_index: bool, whole: bool) -> Plan {
         let mut b = Builder::default();
         let indexed = |t: &&String| use_index && t.chars().count() >= TRIGRAM;
         let long: Vec<&String> = f.terms.iter().filter(indexed).collect();
@@ -61,17 +67,24 @@ impl Plan {
                         .to_owned(),
                 )
             }
-            (true, _) => (
+            (true, _) if !short.is_empty() || !whole => (
                 "f.sort_key",
                 "visit_folded f JOIN visit v ON v.id = f.visit_id \
                  JOIN salon_session s ON s.id = v.session_id"
                     .to_owned(),
             ),
+            // Every match read and no text to look at: the key from the salon's day and the
+            // visit, so the filters are answered from indexes alone (`visit_filters`, 0011).
+            (true, _) => (KEY_OF_VISIT, VISITS.to_owned()),
         };
-        b.period(f, key);
-        if key != "rowid" {
-            // The same period by day, for a plan that finds the visits through their salons.
+        if key == KEY_OF_VISIT {
             b.days(f);
+        } else {
+            b.period(f, key);
+            if key != "rowid" {
+                // The same period by day, for a plan that finds the visits through their salons.
+                b.days(f);
+            }
         }
         for term in short {
             let n = b.bind(Value::Text(format!("%{}%", escape_like(term))));
@@ -193,7 +206,7 @@ pub(super) fn filters_only(f: &Filter) -> Option<(String, Vec<Value>)> {
     }
     Some((
         format!(
-            "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id WHERE {}",
+            "SELECT count(*) FROM {VISITS} WHERE {}",
             b.conds.join(" AND ")
         ),
         b.args,
