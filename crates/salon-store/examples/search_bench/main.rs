@@ -85,8 +85,8 @@ fn cases(v: &Vocabulary, campus_ids: &[i64]) -> Vec<(String, SearchQuery)> {
             ("1 char (scan): 「親」".into(), q("親")),
         ],
         Corpus::Realistic => vec![
-            (format!("3+ chars, rank 1: 「{}」", v.at(0)), q(v.at(0))),
-            (format!("3+ chars, rank 30: 「{}」", v.at(29)), q(v.at(29))),
+            (format!("word of rank 1: 「{}」", v.at(0)), q(v.at(0))),
+            (format!("word of rank 30: 「{}」", v.at(29)), q(v.at(29))),
             (
                 format!("3+ chars, rank 300: 「{}」", v.at(299)),
                 q(v.at(299)),
