@@ -64,6 +64,11 @@ impl App {
         self.web.script(script, args)
     }
 
+    /// Runs a script that calls its last argument with the result (for what takes time).
+    pub fn script_async(&self, script: &str, args: Value) -> Value {
+        self.web.script_async(script, args)
+    }
+
     /// Waits until an element with this `data-testid` is displayed.
     pub fn find(&self, testid: &str) -> String {
         self.web.find(testid)

@@ -52,6 +52,14 @@ fn main() {
         .nth(1)
         .map(|a| a.parse().expect("VISITS is a number"))
         .unwrap_or(100_000);
+    // `SEARCH_BENCH_FILL=DIR`: only fill a data folder with the realistic corpus, kept for the
+    // window benchmark (tests/tests/search_window.rs), under this file's passphrase.
+    if let Some(dir) = std::env::var_os("SEARCH_BENCH_FILL") {
+        let (mut store, _) = Vault::new(dir).create(PASS, PASS).unwrap();
+        fill(&mut store, &Vocabulary::new(Corpus::Realistic), visits);
+        store.close().unwrap();
+        return;
+    }
     for kind in [Corpus::WorstCase, Corpus::Realistic] {
         run(&Vocabulary::new(kind), visits);
     }
