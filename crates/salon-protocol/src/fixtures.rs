@@ -33,7 +33,7 @@ struct File {
 }
 
 /// A real salon day: one salon of three hours, six visits by five students.
-fn salon_day() -> DayCounts {
+pub fn salon_day() -> DayCounts {
     DayCounts {
         sessions: 1,
         session_minutes: 180,

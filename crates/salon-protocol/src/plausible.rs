@@ -111,19 +111,9 @@ mod tests {
         }
     }
 
+    /// The fixture's real salon day (shared with headquarters' and the device's tests).
     fn salon() -> DayCounts {
-        DayCounts {
-            sessions: 1,
-            session_minutes: 180,
-            visits: 6,
-            distinct_students: 5,
-            first_time_students: 2,
-            appointments_booked: 2,
-            appointments_kept: 1,
-            appointments_missed: 1,
-            events: 1,
-            event_participants: 40,
-        }
+        crate::fixtures::salon_day()
     }
 
     #[test]

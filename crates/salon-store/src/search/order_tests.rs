@@ -46,6 +46,18 @@ fn ids(page: &SearchPage) -> Vec<i64> {
     page.hits.iter().map(|h| h.visit_id).collect()
 }
 
+/// SQLite's query plan for a statement, a line per step.
+fn plan_of(store: &Store, (sql, args): (String, Vec<Value>)) -> Vec<String> {
+    let mut stmt = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap();
+    stmt.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
 }
@@ -170,16 +182,7 @@ fn the_plans_for_many_visits_read_in_key_order_and_sort_nothing() {
     cases.push(("no text", text(""), false));
     for (what, query, use_index) in cases {
         let f = query.validate().unwrap();
-        let (sql, args) = Plan::new(&f, use_index, false).first(1_001);
-        let mut stmt = store
-            .conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap();
-        let plan: Vec<String> = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let plan = plan_of(&store, Plan::new(&f, use_index, false).first(1_001));
         assert!(
             !plan.iter().any(|p| p.contains("TEMP B-TREE")),
             "{what}: {plan:?}"
@@ -197,16 +200,7 @@ fn a_filtered_list_without_text_is_answered_from_indexes() {
     q.follow_up_only = true;
     q.concern_only = true;
     let f = q.validate().unwrap();
-    let (sql, args) = Plan::new(&f, false, true).all_keys();
-    let mut stmt = store
-        .conn
-        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-        .unwrap();
-    let plan: Vec<String> = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| r.get(3))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let plan = plan_of(&store, Plan::new(&f, false, true).all_keys());
     assert!(
         plan.iter()
             .any(|p| p.contains("SEARCH v USING COVERING INDEX visit_filters")),
