@@ -97,15 +97,7 @@ impl Store {
              WHERE sent_revision < revision AND problem IS NULL
              ORDER BY kind, campus_code, period LIMIT ?1",
         )?;
-        let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], |r| {
-            Ok(OutboxRow {
-                kind: r.get(0)?,
-                campus: r.get(1)?,
-                period: r.get(2)?,
-                revision: r.get(3)?,
-                body: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], OutboxRow::from_row)?;
         let mut upload = Upload::default();
         let mut size = 0;
         for row in rows {
@@ -204,6 +196,17 @@ enum Snapshot {
 }
 
 impl OutboxRow {
+    /// A row of `SELECT kind, campus_code, period, revision, body FROM outbox`.
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxRow> {
+        Ok(OutboxRow {
+            kind: r.get(0)?,
+            campus: r.get(1)?,
+            period: r.get(2)?,
+            revision: r.get(3)?,
+            body: r.get(4)?,
+        })
+    }
+
     fn snapshot(&self) -> Result<Snapshot> {
         let damaged = || StoreError::Damaged("outbox row");
         let campus = CampusCode::parse(&self.campus).map_err(|_| damaged())?;
@@ -256,15 +259,7 @@ fn mark_implausible(tx: &Transaction<'_>, today: NaiveDate) -> Result<()> {
             "SELECT kind, campus_code, period, revision, body FROM outbox
              WHERE sent_revision < revision AND body != ''",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(OutboxRow {
-                kind: r.get(0)?,
-                campus: r.get(1)?,
-                period: r.get(2)?,
-                revision: r.get(3)?,
-                body: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([], OutboxRow::from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?
     };
     for row in rows {
