@@ -81,6 +81,7 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
     let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
     store
         .add_campus(
+            &salon_hq::store::Actor::cli(),
             &CampusCode::parse("C-012").unwrap(),
             "柏キャンパス",
             Utc::now(),
@@ -113,6 +114,7 @@ async fn enrolled_device(dir: &std::path::Path, url: &str, hq: &salon_hq::Store)
         .id;
     let code = hq
         .issue_code(
+            &salon_hq::store::Actor::cli(),
             "山田 花子",
             &[CampusCode::parse("C-012").unwrap()],
             Utc::now(),

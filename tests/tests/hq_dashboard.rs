@@ -45,19 +45,36 @@ async fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>) {
     let now = Utc::now();
     for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "松戸キャンパス")] {
         store
-            .add_campus(&CampusCode::parse(code).unwrap(), name, now)
+            .add_campus(
+                &salon_hq::store::Actor::cli(),
+                &CampusCode::parse(code).unwrap(),
+                name,
+                now,
+            )
             .unwrap();
     }
-    store.create_admin(ADMIN, ADMIN_PASSWORD, now).unwrap();
+    store
+        .create_admin(
+            &salon_hq::store::Actor::cli(),
+            ADMIN,
+            ADMIN_PASSWORD,
+            salon_hq::store::Role::Manager,
+            now,
+        )
+        .unwrap();
     let fy = Period::fiscal_year(2024);
     store
-        .set_target(Target {
-            from: fy.from,
-            to: fy.to,
-            schools: 2,
-            sessions: 10,
-            visits: 40,
-        })
+        .set_target(
+            &salon_hq::store::Actor::cli(),
+            Target {
+                from: fy.from,
+                to: fy.to,
+                schools: 2,
+                sessions: 10,
+                visits: 40,
+            },
+            chrono::Utc::now(),
+        )
         .unwrap();
     let state = salon_hq::AppState {
         log: salon_hq::LogSink::Memory(Arc::default()),
@@ -146,7 +163,14 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
         CampusCode::parse("C-012").unwrap(),
         CampusCode::parse("C-013").unwrap(),
     ];
-    let issued = hq.issue_code("山田 花子", &campuses, Utc::now()).unwrap();
+    let issued = hq
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &campuses,
+            Utc::now(),
+        )
+        .unwrap();
     let client = HqClient::new(hq_url).unwrap();
     let enrolment = client
         .enrol(&EnrolmentCode::parse(&issued.code).unwrap())

@@ -37,7 +37,12 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>, Bodie
     let now = Utc::now();
     for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "松戸キャンパス")] {
         store
-            .add_campus(&CampusCode::parse(code).unwrap(), name, now)
+            .add_campus(
+                &salon_hq::store::Actor::cli(),
+                &CampusCode::parse(code).unwrap(),
+                name,
+                now,
+            )
             .unwrap();
     }
     let state = salon_hq::AppState::new(store);
@@ -190,6 +195,7 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
     // Enrol with the one-time code headquarters issued for this supporter and campus.
     let issued = hq
         .issue_code(
+            &salon_hq::store::Actor::cli(),
             "山田 花子",
             &[CampusCode::parse("C-012").unwrap()],
             Utc::now(),
@@ -291,7 +297,8 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
 
     // Revoked: the next upload is refused and headquarters' figures stay as they were.
     let device = hq.devices().unwrap().remove(0);
-    hq.revoke(device.id, Utc::now()).unwrap();
+    hq.revoke(&salon_hq::store::Actor::cli(), device.id, Utc::now())
+        .unwrap();
     let last = store.enrolment().unwrap().unwrap().token;
     let refused = client
         .upload(&last, "after-revoke", &last_sent)

@@ -66,7 +66,14 @@ fn term() -> Upload {
 
 async fn enrol(http: &reqwest::Client, base: &str, store: &Store) -> String {
     let codes: Vec<CampusCode> = (0..CAMPUSES).map(code).collect();
-    let issued = store.issue_code("山田 花子", &codes, Utc::now()).unwrap();
+    let issued = store
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &codes,
+            Utc::now(),
+        )
+        .unwrap();
     let answer: serde_json::Value = http
         .post(format!("{base}/api/v1/enrol"))
         .header(API_VERSION_HEADER, API_VERSION.to_string())
@@ -167,18 +174,35 @@ async fn main() {
     let now = Utc::now();
     for i in 0..CAMPUSES {
         store
-            .add_campus(&code(i), &format!("キャンパス{i}"), now)
+            .add_campus(
+                &salon_hq::store::Actor::cli(),
+                &code(i),
+                &format!("キャンパス{i}"),
+                now,
+            )
             .unwrap();
     }
-    store.create_admin(ADMIN, PASSWORD, now).unwrap();
     store
-        .set_target(Target {
-            from: Month::parse("2024-04").unwrap(),
-            to: Month::parse("2025-03").unwrap(),
-            schools: 20,
-            sessions: 230,
-            visits: 400,
-        })
+        .create_admin(
+            &salon_hq::store::Actor::cli(),
+            ADMIN,
+            PASSWORD,
+            salon_hq::store::Role::Manager,
+            now,
+        )
+        .unwrap();
+    store
+        .set_target(
+            &salon_hq::store::Actor::cli(),
+            Target {
+                from: Month::parse("2024-04").unwrap(),
+                to: Month::parse("2025-03").unwrap(),
+                schools: 20,
+                sessions: 230,
+                visits: 400,
+            },
+            chrono::Utc::now(),
+        )
         .unwrap();
     let mut state = AppState::new(store);
     state.log = LogSink::Memory(Arc::default());

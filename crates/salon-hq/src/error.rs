@@ -52,6 +52,17 @@ pub enum HqError {
     AlreadyExists(&'static str),
     #[error("not found")]
     NotFound,
+    /// A 閲覧者 asked to change something.
+    #[error("only a manager may change this")]
+    ManagersOnly,
+    #[error("nobody changes their own role or stops their own account")]
+    OwnAccount,
+    #[error("the last working manager cannot be taken away")]
+    LastManager,
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("the set-up link is unknown, expired or used, or an admin already exists")]
+    SetupLinkInvalid,
     #[error("too many failed attempts from this address; wait and try again later")]
     TooManyAttempts { retry_after_secs: i64 },
     #[error("a total of the stored figures is too large to be true")]
@@ -85,6 +96,11 @@ impl HqError {
             HqError::BadForm(_) => ErrorCode::BadForm,
             HqError::AlreadyExists(_) => ErrorCode::AlreadyExists,
             HqError::NotFound => ErrorCode::NotFound,
+            HqError::ManagersOnly => ErrorCode::ManagersOnly,
+            HqError::OwnAccount => ErrorCode::OwnAccount,
+            HqError::LastManager => ErrorCode::LastManager,
+            HqError::WrongPassword => ErrorCode::WrongPassword,
+            HqError::SetupLinkInvalid => ErrorCode::SetupLinkInvalid,
             HqError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
             HqError::Storage(_) => ErrorCode::Storage,
@@ -101,9 +117,15 @@ impl HqError {
             HqError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             HqError::IdempotencyConflict
             | HqError::AlreadyExists(_)
+            | HqError::OwnAccount
+            | HqError::LastManager
             | HqError::RevisionHeld { .. } => StatusCode::CONFLICT,
             HqError::Protocol(_) | HqError::Implausible { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            HqError::CampusNotEnrolled | HqError::Csrf => StatusCode::FORBIDDEN,
+            HqError::CampusNotEnrolled | HqError::Csrf | HqError::ManagersOnly => {
+                StatusCode::FORBIDDEN
+            }
+            HqError::WrongPassword => StatusCode::BAD_REQUEST,
+            HqError::SetupLinkInvalid => StatusCode::GONE,
             HqError::EnrolmentCodeInvalid | HqError::TokenInvalid | HqError::DeviceRevoked => {
                 StatusCode::UNAUTHORIZED
             }

@@ -1,7 +1,9 @@
-//! Small helpers for the server-rendered pages: escaping, the page frame, Japanese dates and
+//! Small helpers for the server-rendered pages (maud templates, which escape every value by
+//! default): the page frame and navigation, Japanese dates and
 //! the labels of the codes.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use maud::{html, Markup, DOCTYPE};
 use salon_protocol::{DayField, Month, Route, Topic};
 
 /// Every date headquarters shows or files figures under is a date in Japan.
@@ -10,22 +12,6 @@ pub const TOKYO: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
 /// The day it is in Tokyo at `now` (the handlers pass their clock's time).
 pub fn tokyo_day(now: DateTime<Utc>) -> NaiveDate {
     now.with_timezone(&TOKYO).date_naive()
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `2025年2月25日`, in Tokyo.
@@ -98,31 +84,72 @@ pub fn shown_day_fields() -> impl Iterator<Item = DayField> {
 /// What a hidden cell shows.
 pub const HIDDEN: &str = "秘匿";
 
-/// A whole page. `nav` is the logged-in navigation (with the logout form), or empty.
-pub fn page(title: &str, nav: &str, body: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{} | キャリアサロン 事務局</title>\n<link rel=\"stylesheet\" href=\"/static/hq.css\">\n\
-         </head>\n<body>\n<header><span class=\"brand\">キャリアサロン 事務局</span>{}</header>\n\
-         <main>\n<h1>{}</h1>\n{}\n</main>\n</body>\n</html>\n",
-        esc(title),
-        nav,
-        esc(title),
-        body
-    )
+/// A whole page. `nav` is the logged-in navigation (with the logout form), or none.
+pub fn page(title: &str, nav: Option<Markup>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="ja" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " | キャリアサロン 事務局" }
+                link rel="stylesheet" href="/static/hq.css";
+            }
+            body {
+                header {
+                    span.brand { "キャリアサロン 事務局" }
+                    @if let Some(nav) = nav { (nav) }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
 }
 
-pub fn nav(admin: &str, csrf: &str) -> String {
-    format!(
-        "<nav><a href=\"/\">ダッシュボード</a><a href=\"/codes/new\">登録コード発行</a>\
-         <a href=\"/devices\">端末一覧</a></nav>\
-         <span>{}</span>\
-         <form method=\"post\" action=\"/logout\"><input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-         <button type=\"submit\">ログアウト</button></form>",
-        esc(admin),
-        esc(csrf)
-    )
+/// The screens a role may open, in the order the navigation shows them.
+pub fn menu(may_change: bool) -> &'static [(&'static str, &'static str)] {
+    const MANAGER: &[(&str, &str)] = &[
+        ("/", "ダッシュボード"),
+        ("/campuses", "キャンパス"),
+        ("/codes/new", "登録コード発行"),
+        ("/devices", "端末一覧"),
+        ("/settings", "設定"),
+        ("/accounts", "アカウント"),
+        ("/audit", "操作記録"),
+    ];
+    const VIEWER: &[(&str, &str)] = &[("/", "ダッシュボード"), ("/password", "パスワード変更")];
+    if may_change {
+        MANAGER
+    } else {
+        VIEWER
+    }
+}
+
+pub fn nav(admin: &str, role: &str, may_change: bool, csrf: &str) -> Markup {
+    html! {
+        nav {
+            @for (href, label) in menu(may_change) {
+                a href=(href) { (label) }
+            }
+        }
+        span data-testid="who" { (admin) "（" (role) "）" }
+        form method="post" action="/logout" {
+            input type="hidden" name="csrf" value=(csrf);
+            button type="submit" { "ログアウト" }
+        }
+    }
+}
+
+/// A message above a form: what went wrong, in Japanese.
+pub fn alert(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(m) = message {
+            p.error role="alert" data-testid="error" { (m) }
+        }
+    }
 }
 
 /// Formats a count with thousands separators: 28,000.
@@ -144,10 +171,9 @@ mod tests {
 
     #[test]
     fn escapes_and_formats() {
-        assert_eq!(
-            esc("<a href='x'>&\"</a>"),
-            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
-        );
+        let p = page("<題>", None, html! { p { "a & \"b\"" } }).into_string();
+        assert!(p.contains("<h1>&lt;題&gt;</h1>"), "{p}");
+        assert!(p.contains("<p>a &amp; &quot;b&quot;</p>"), "{p}");
         let t = DateTime::parse_from_rfc3339("2025-02-24T15:30:00Z")
             .unwrap()
             .with_timezone(&Utc);

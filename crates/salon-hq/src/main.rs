@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
-use salon_hq::store::Target;
+use salon_hq::store::{Actor, Role, Target};
 use salon_hq::{router, AppState, Store};
 use salon_protocol::SuppressionRule;
 use salon_protocol::{CampusCode, Month};
@@ -34,6 +34,10 @@ enum Command {
         /// Address to listen on; loopback by default (put a TLS proxy in front to expose it).
         #[arg(long, env = "SALON_HQ_ADDR", default_value = "127.0.0.1:8700")]
         addr: SocketAddr,
+        /// The address people open headquarters at (https://hq.example.org), used in every
+        /// link the server prints; by default http:// and the listening address.
+        #[arg(long, env = "SALON_HQ_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// First set-up and scripting.
     #[command(subcommand)]
@@ -46,6 +50,9 @@ enum AdminCmd {
     CreateAdmin {
         #[arg(long)]
         name: String,
+        /// manager (管理者, changes things) or viewer (閲覧者, reads figures and reports).
+        #[arg(long, default_value = "manager")]
+        role: String,
     },
     /// Register a campus with its code.
     AddCampus {
@@ -127,17 +134,24 @@ fn read_password() -> anyhow::Result<String> {
 fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
     let store = open(db)?;
     let now = Utc::now();
+    let by = Actor::cli();
     match cmd {
-        AdminCmd::CreateAdmin { name } => {
+        AdminCmd::CreateAdmin { name, role } => {
+            let role = Role::parse(&role)
+                .ok()
+                .context("--role is manager or viewer")?;
             let password = read_password()?;
-            if password.chars().count() < 10 {
-                bail!("the password must be at least 10 characters");
+            if password.chars().count() < salon_hq::store::MIN_PASSWORD_CHARS {
+                bail!(
+                    "the password must be at least {} characters",
+                    salon_hq::store::MIN_PASSWORD_CHARS
+                );
             }
-            let id = store.create_admin(&name, &password, now)?;
+            let id = store.create_admin(&by, &name, &password, role, now)?;
             println!("admin {id} created");
         }
         AdminCmd::AddCampus { code, name } => {
-            store.add_campus(&campus(&code)?, &name, now)?;
+            store.add_campus(&by, &campus(&code)?, &name, now)?;
             println!("campus {code} added");
         }
         AdminCmd::SetTarget(t) => {
@@ -149,13 +163,14 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                 (None, Some(f), Some(to)) => (month(&f)?, month(&to)?),
                 _ => bail!("give --fiscal-year, or --from and --to"),
             };
-            store.set_target(Target {
+            let target = Target {
                 from,
                 to,
                 schools: t.schools,
                 sessions: t.sessions,
                 visits: t.visits,
-            })?;
+            };
+            store.set_target(&by, target, now)?;
             println!("target set for {from}..{to}");
         }
         AdminCmd::SetRule { k, sensitive_k } => {
@@ -163,7 +178,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
             if !rule.is_valid() {
                 bail!("a rule needs 2 <= k <= sensitive-k <= 100");
             }
-            store.set_rule(rule)?;
+            store.set_rule(&by, rule, now)?;
             println!("rule set: k={k}, sensitive-k={sensitive_k}");
         }
         AdminCmd::IssueCode {
@@ -174,7 +189,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                 .iter()
                 .map(|c| campus(c))
                 .collect::<anyhow::Result<Vec<_>>>()?;
-            let issued = store.issue_code(&supporter, &codes, now)?;
+            let issued = store.issue_code(&by, &supporter, &codes, now)?;
             println!("{}", issued.code);
             eprintln!(
                 "for {} ({}), valid until {} (Asia/Tokyo), once",
@@ -201,19 +216,30 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
             }
         }
         AdminCmd::Revoke { device } => {
-            store.revoke(device, now)?;
+            store.revoke(&by, device, now)?;
             println!("device {device} revoked");
         }
     }
     Ok(())
 }
 
-async fn serve(db: &Path, addr: SocketAddr) -> anyhow::Result<()> {
-    let state = AppState::new(open(db)?);
+async fn serve(db: &Path, addr: SocketAddr, public_url: Option<String>) -> anyhow::Result<()> {
+    let store = open(db)?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
-    eprintln!("salon-hq listening on http://{}", listener.local_addr()?);
+    let local = listener.local_addr()?;
+    eprintln!("salon-hq listening on http://{local}");
+    let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
+    let public_url = public_url.trim_end_matches('/');
+    // While no account exists, the way in is a one-time link on this console (never in the
+    // request log, which writes no query).
+    if let Some(token) = store.issue_setup_link(Utc::now())? {
+        println!(
+            "管理者がまだいません。24時間以内に次のリンクを開いて、最初の管理者を作成してください:\n{public_url}/setup?token={token}"
+        );
+    }
+    let state = AppState::new(store);
     // The client's address feeds the per-address limits on logins and enrolments.
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
@@ -249,7 +275,7 @@ async fn shutdown() {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { addr } => serve(&cli.db, addr).await,
+        Command::Serve { addr, public_url } => serve(&cli.db, addr, public_url).await,
         Command::Admin(cmd) => {
             let db = cli.db.clone();
             tokio::task::spawn_blocking(move || admin(&db, cmd)).await?

@@ -83,7 +83,12 @@ async fn enrolment_codes_are_single_use_expire_and_all_failures_look_alike() {
     let now = Utc::now();
     let issued = hq
         .store()
-        .issue_code("山田 花子", &[campus("C-012"), campus("C-013")], now)
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &[campus("C-012"), campus("C-013")],
+            now,
+        )
         .unwrap();
     // Typed by a person: lower case and a hyphen are fine.
     let typed = format!("{}-{}", issued.code[..5].to_lowercase(), &issued.code[5..]);
@@ -97,6 +102,7 @@ async fn enrolment_codes_are_single_use_expire_and_all_failures_look_alike() {
     let expired = hq
         .store()
         .issue_code(
+            &salon_hq::store::Actor::cli(),
             "佐藤",
             &[campus("C-012")],
             now - chrono::Duration::minutes(16),
@@ -355,7 +361,9 @@ async fn each_bad_upload_has_its_own_answer_and_stores_nothing() {
 
     // A revoked device.
     let id = hq.store().devices().unwrap()[0].id;
-    hq.store().revoke(id, Utc::now()).unwrap();
+    hq.store()
+        .revoke(&salon_hq::store::Actor::cli(), id, Utc::now())
+        .unwrap();
     let a = hq.upload(&token, "k2", &other).await;
     assert_eq!(
         (a.status, a.error().code.as_str()),
@@ -469,7 +477,9 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
 
     // Revoked: refused from now on, its figures stay.
     let id = hq.store().devices().unwrap()[0].id;
-    hq.store().revoke(id, Utc::now()).unwrap();
+    hq.store()
+        .revoke(&salon_hq::store::Actor::cli(), id, Utc::now())
+        .unwrap();
     let a = hq.upload(&token, "after-revoke", &corrected).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert_eq!(a.error().code, "device_revoked");

@@ -27,7 +27,13 @@ async fn five_wrong_passwords_lock_the_name_for_fifteen_minutes_even_for_the_rig
     let hq = hq();
     let now = hq.state.now();
     hq.store()
-        .create_admin("other", "another long password", now)
+        .create_admin(
+            &salon_hq::store::Actor::cli(),
+            "other",
+            "another long password",
+            salon_hq::store::Role::Manager,
+            now,
+        )
         .unwrap();
     // No peer address here (oneshot without ConnectInfo): the per-name limit still applies.
     for i in 0..5 {
@@ -173,7 +179,12 @@ async fn ten_refused_codes_lock_enrolment_from_that_address_even_with_a_good_cod
     let attacker = "198.51.100.7";
     let issue = |hq: &Hq| {
         hq.store()
-            .issue_code("山田 花子", &[campus("C-012")], hq.state.now())
+            .issue_code(
+                &salon_hq::store::Actor::cli(),
+                "山田 花子",
+                &[campus("C-012")],
+                hq.state.now(),
+            )
             .unwrap()
             .code
     };
@@ -239,7 +250,12 @@ async fn without_a_peer_address_enrolment_is_not_limited() {
     }
     let code = hq
         .store()
-        .issue_code("山田", &[campus("C-012")], hq.state.now())
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田",
+            &[campus("C-012")],
+            hq.state.now(),
+        )
         .unwrap()
         .code;
     assert_eq!(hq.enrol_from(None, &code).await.status, StatusCode::OK);

@@ -186,13 +186,17 @@ async fn codes_are_issued_and_devices_revoked_from_the_web_with_csrf() {
 async fn the_dashboard_and_the_csv_state_the_funder_figures() {
     let hq = Hq::new();
     hq.store()
-        .set_target(Target {
-            from: Month::parse("2024-04").unwrap(),
-            to: Month::parse("2025-03").unwrap(),
-            schools: 2,
-            sessions: 4,
-            visits: 40,
-        })
+        .set_target(
+            &salon_hq::store::Actor::cli(),
+            Target {
+                from: Month::parse("2024-04").unwrap(),
+                to: Month::parse("2025-03").unwrap(),
+                schools: 2,
+                sessions: 4,
+                visits: 40,
+            },
+            chrono::Utc::now(),
+        )
         .unwrap();
     let token = hq.enrol(&["C-012", "C-013"]).await;
     let mut upload = sample_upload();
@@ -316,10 +320,14 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
         csv.text()
     );
     hq.store()
-        .set_rule(salon_core::counts::SuppressionRule {
-            k: 12,
-            sensitive_k: 12,
-        })
+        .set_rule(
+            &salon_hq::store::Actor::cli(),
+            salon_core::counts::SuppressionRule {
+                k: 12,
+                sensitive_k: 12,
+            },
+            chrono::Utc::now(),
+        )
         .unwrap();
     let line = feb_line(&hq, &cookie).await;
     assert!(line.split(',').skip(11).all(|f| f == "秘匿"), "{line}");
@@ -401,7 +409,12 @@ async fn no_code_or_token_in_the_clear_in_the_database_or_the_log() {
     let hq = Hq::new();
     let issued = hq
         .store()
-        .issue_code("山田 花子", &[campus("C-012")], Utc::now())
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &[campus("C-012")],
+            Utc::now(),
+        )
         .unwrap();
     let a = hq.enrol_with(&issued.code).await;
     let token = a.json::<salon_protocol::Enrolment>().token.to_string();

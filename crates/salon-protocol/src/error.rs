@@ -130,10 +130,31 @@ error_codes! {
     BadForm = "bad_form",
     AlreadyExists = "already_exists",
     NotFound = "not_found",
+    /// A 閲覧者 (viewer) asked the admin web to change something.
+    ManagersOnly = "managers_only",
+    OwnAccount = "own_account",
+    LastManager = "last_manager",
+    WrongPassword = "wrong_password",
+    SetupLinkInvalid = "setup_link_invalid",
     TooManyAttempts = "too_many_attempts",
     ImpossibleTotal = "impossible_total",
     Storage = "storage",
     Internal = "internal",
+}
+
+impl ErrorCode {
+    /// The codes only the admin web answers: a device never receives them.
+    pub const WEB_ONLY: &'static [ErrorCode] = &[
+        ErrorCode::LoginRequired,
+        ErrorCode::Csrf,
+        ErrorCode::BadForm,
+        ErrorCode::AlreadyExists,
+        ErrorCode::ManagersOnly,
+        ErrorCode::OwnAccount,
+        ErrorCode::LastManager,
+        ErrorCode::WrongPassword,
+        ErrorCode::SetupLinkInvalid,
+    ];
 }
 
 impl std::fmt::Display for ErrorCode {

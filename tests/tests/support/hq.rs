@@ -16,8 +16,22 @@ use crate::salon_day::tokyo_today;
 pub fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
     let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
     let code = CampusCode::parse("C-012").unwrap();
-    store.add_campus(&code, "柏キャンパス", Utc::now()).unwrap();
-    let issued = store.issue_code("山田 花子", &[code], Utc::now()).unwrap();
+    store
+        .add_campus(
+            &salon_hq::store::Actor::cli(),
+            &code,
+            "柏キャンパス",
+            Utc::now(),
+        )
+        .unwrap();
+    let issued = store
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &[code],
+            Utc::now(),
+        )
+        .unwrap();
     let state = salon_hq::AppState::new(store);
     let hq = state.store.clone();
     let (tx, rx) = std::sync::mpsc::channel();

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, EnrolmentCode};
 
+use super::audit::{record, Actor, AuditAction};
 use super::{
     check_name, from_ts, rule, ts, Device, DeviceRow, IssuedCode, Store, CODE_LIFETIME_SECS,
 };
@@ -18,6 +19,7 @@ impl Store {
     /// Issues a one-time code for a named supporter and campuses that exist.
     pub fn issue_code(
         &self,
+        by: &Actor,
         supporter: &str,
         campuses: &[CampusCode],
         now: DateTime<Utc>,
@@ -30,19 +32,20 @@ impl Store {
         let code = secret::new_enrolment_code()?;
         let expires_at = ts(now) + CODE_LIFETIME_SECS;
         let campuses: Vec<String> = campuses.into_iter().map(str::to_owned).collect();
-        let conn = self.write();
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
         for c in &campuses {
-            let exists: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM campuses WHERE code = ?1)",
+            let open: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM campuses WHERE code = ?1 AND retired_at IS NULL)",
                 [c],
                 |r| r.get(0),
             )?;
-            if !exists {
+            if !open {
                 return Err(HqError::BadForm("campuses"));
             }
         }
         let json = serde_json::to_string(&campuses).map_err(|_| HqError::Internal("json"))?;
-        conn.execute(
+        tx.execute(
             "INSERT INTO enrolment_codes (code_hash, supporter, campuses, issued_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
@@ -53,6 +56,10 @@ impl Store {
                 expires_at
             ],
         )?;
+        // The code itself is never written down: who it is for, and where.
+        let detail = format!("{supporter}（{}）", campuses.join("、"));
+        record(&tx, by, now, AuditAction::CodeIssued, &detail)?;
+        tx.commit()?;
         Ok(IssuedCode {
             code,
             supporter,
@@ -147,20 +154,26 @@ impl Store {
     }
 
     /// Revokes a device: its token is refused from now on. Its figures stay.
-    pub fn revoke(&self, device_id: i64, now: DateTime<Utc>) -> Result<()> {
-        let conn = self.write();
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1)",
-            [device_id],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            return Err(HqError::NotFound);
-        }
-        conn.execute(
+    pub fn revoke(&self, by: &Actor, device_id: i64, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let supporter: String = tx
+            .query_row(
+                "SELECT supporter FROM devices WHERE id = ?1",
+                [device_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(HqError::NotFound)?;
+        let n = tx.execute(
             "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
             params![device_id, ts(now)],
         )?;
+        if n > 0 {
+            let detail = format!("端末 {device_id}（{supporter}）");
+            record(&tx, by, now, AuditAction::DeviceRevoked, &detail)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rusqlite::params;
 use salon_protocol::{DayCounts, DayField, Month};
 
+use super::audit::{record, Actor, AuditAction};
 use super::{counts_from, from_ts, DeviceRow, Store};
 use crate::error::{HqError, Result};
 
@@ -90,12 +91,21 @@ impl Store {
         )
     }
 
-    pub fn set_quiet_days(&self, days: u32) -> Result<()> {
+    pub fn set_quiet_days(&self, by: &Actor, days: u32, now: DateTime<Utc>) -> Result<()> {
         if !QUIET_DAYS.contains(&days) {
             return Err(HqError::BadForm("quiet_days"));
         }
-        self.write()
-            .execute("UPDATE settings SET quiet_days = ?1 WHERE id = 1", [days])?;
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE settings SET quiet_days = ?1 WHERE id = 1", [days])?;
+        record(
+            &tx,
+            by,
+            now,
+            AuditAction::QuietDaysSet,
+            &format!("{days}日"),
+        )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -8,13 +8,18 @@
 //! figures read from them), `history` (where each figure came from, and quiet devices).
 
 mod admins;
+pub mod audit;
 mod devices;
+mod first_admin;
 mod history;
 mod setup;
 mod snapshots;
 #[cfg(test)]
 mod tests;
 
+pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
+pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
+pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use snapshots::HeldMonth;
 
@@ -43,6 +48,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0003_history",
         include_str!("../../migrations/0003_history.sql"),
     ),
+    (
+        "0004_admin_web",
+        include_str!("../../migrations/0004_admin_web.sql"),
+    ),
 ];
 
 /// How long an enrolment code is valid after it is issued.
@@ -66,6 +75,8 @@ pub struct Store {
 pub struct CampusRow {
     pub code: String,
     pub name: String,
+    /// When it stopped taking new devices; its figures stay.
+    pub retired_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +121,15 @@ impl std::fmt::Debug for IssuedCode {
 pub struct AdminSession {
     pub admin_id: i64,
     pub name: String,
+    pub role: Role,
+    /// The hash of this session's id, so a password change can end the others.
+    pub(crate) id_hash: Vec<u8>,
+}
+
+impl AdminSession {
+    pub fn may_change(&self) -> bool {
+        self.role == Role::Manager
+    }
 }
 
 /// One campus's day figures for one month, summed over days and over each device's latest
@@ -221,6 +241,8 @@ impl Store {
             "uploads",
             "day_snapshots",
             "month_snapshots",
+            "audit_log",
+            "setup_links",
         ];
         if !TABLES.contains(&table) {
             return Err(HqError::NotFound);

@@ -1,48 +1,130 @@
-//! What an admin sets up: campuses, targets for periods, the small-count rule.
+//! What an admin sets up: campuses (added, renamed, retired and resumed, never deleted),
+//! targets for periods, the small-count rule. Each change is written to the audit log in the
+//! same transaction.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use salon_protocol::{CampusCode, Month, SuppressionRule};
 
-use super::{check_name, rule, ts, CampusRow, Store, Target};
+use super::audit::{record, Actor, AuditAction};
+use super::{check_name, from_ts, rule, ts, CampusRow, Store, Target};
 use crate::error::{HqError, Result};
 
 impl Store {
     // ---- campuses, targets, the rule ----
 
-    pub fn add_campus(&self, code: &CampusCode, name: &str, now: DateTime<Utc>) -> Result<()> {
+    pub fn add_campus(
+        &self,
+        by: &Actor,
+        code: &CampusCode,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let name = check_name(name, "name")?;
-        let conn = self.write();
-        let n = conn.execute(
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let n = tx.execute(
             "INSERT OR IGNORE INTO campuses (code, name, created_at) VALUES (?1, ?2, ?3)",
             params![code.as_str(), name, ts(now)],
         )?;
         if n == 0 {
             return Err(HqError::AlreadyExists("campus"));
         }
+        let detail = format!("{} {name}", code.as_str());
+        record(&tx, by, now, AuditAction::CampusAdded, &detail)?;
+        tx.commit()?;
         Ok(())
     }
 
+    /// Every campus, retired ones too (their figures stay in the reports).
     pub fn campuses(&self) -> Result<Vec<CampusRow>> {
         let conn = self.read();
-        let mut stmt = conn.prepare("SELECT code, name FROM campuses ORDER BY code")?;
+        let mut stmt = conn.prepare("SELECT code, name, retired_at FROM campuses ORDER BY code")?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(CampusRow {
                     code: r.get(0)?,
                     name: r.get(1)?,
+                    retired_at: r.get::<_, Option<i64>>(2)?.map(from_ts),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
+    pub fn rename_campus(
+        &self,
+        by: &Actor,
+        code: &CampusCode,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let name = check_name(name, "name")?;
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let old: String = tx
+            .query_row(
+                "SELECT name FROM campuses WHERE code = ?1",
+                [code.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(HqError::NotFound)?;
+        if old == name {
+            return Ok(());
+        }
+        tx.execute(
+            "UPDATE campuses SET name = ?1 WHERE code = ?2",
+            params![name, code.as_str()],
+        )?;
+        let detail = format!("{}: {old} → {name}", code.as_str());
+        record(&tx, by, now, AuditAction::CampusRenamed, &detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Retires a campus (no new enrolment codes for it; devices already enrolled keep
+    /// sending its corrections) or resumes it.
+    pub fn set_campus_retired(
+        &self,
+        by: &Actor,
+        code: &CampusCode,
+        retire: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let name: String = tx
+            .query_row(
+                "SELECT name FROM campuses WHERE code = ?1",
+                [code.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(HqError::NotFound)?;
+        let retired_at = retire.then_some(ts(now));
+        tx.execute(
+            "UPDATE campuses SET retired_at = ?1 WHERE code = ?2",
+            params![retired_at, code.as_str()],
+        )?;
+        let action = if retire {
+            AuditAction::CampusRetired
+        } else {
+            AuditAction::CampusResumed
+        };
+        record(&tx, by, now, action, &format!("{} {name}", code.as_str()))?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Sets (or replaces) the target for the months `from..=to`.
-    pub fn set_target(&self, t: Target) -> Result<()> {
+    pub fn set_target(&self, by: &Actor, t: Target, now: DateTime<Utc>) -> Result<()> {
         if t.from > t.to {
             return Err(HqError::BadForm("period"));
         }
-        self.write().execute(
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO targets (from_month, to_month, schools, sessions, visits)
              VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (from_month, to_month) DO UPDATE SET
@@ -55,6 +137,12 @@ impl Store {
                 t.visits
             ],
         )?;
+        let detail = format!(
+            "{}〜{}: 導入校数 {}、実施回数 {}、利用人数 {}",
+            t.from, t.to, t.schools, t.sessions, t.visits
+        );
+        record(&tx, by, now, AuditAction::TargetSet, &detail)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -92,14 +180,19 @@ impl Store {
         rule(&self.read())
     }
 
-    pub fn set_rule(&self, rule: SuppressionRule) -> Result<()> {
+    pub fn set_rule(&self, by: &Actor, rule: SuppressionRule, now: DateTime<Utc>) -> Result<()> {
         if !rule.is_valid() {
             return Err(HqError::BadForm("rule"));
         }
-        self.write().execute(
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        tx.execute(
             "UPDATE rule SET k = ?1, sensitive_k = ?2 WHERE id = 1",
             params![rule.k, rule.sensitive_k],
         )?;
+        let detail = format!("k = {}、要配慮の内容は k = {}", rule.k, rule.sensitive_k);
+        record(&tx, by, now, AuditAction::RuleSet, &detail)?;
+        tx.commit()?;
         Ok(())
     }
 }

@@ -97,9 +97,16 @@ fn a_code_works_once_and_not_after_fifteen_minutes() {
     let store = Store::open(&dir.path().join("hq.db")).unwrap();
     let now = Utc::now();
     let c012 = CampusCode::parse("C-012").unwrap();
-    store.add_campus(&c012, "柏キャンパス", now).unwrap();
+    store
+        .add_campus(&crate::store::Actor::cli(), &c012, "柏キャンパス", now)
+        .unwrap();
     let issued = store
-        .issue_code("山田", std::slice::from_ref(&c012), now)
+        .issue_code(
+            &crate::store::Actor::cli(),
+            "山田",
+            std::slice::from_ref(&c012),
+            now,
+        )
         .unwrap();
     let code = EnrolmentCode::parse(&issued.code).unwrap();
     let late = now + chrono::Duration::seconds(CODE_LIFETIME_SECS);
@@ -121,7 +128,14 @@ fn reads_go_on_while_the_writer_is_busy_and_readers_cannot_write() {
     let dir = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(Store::open(&dir.path().join("hq.db")).unwrap());
     let c012 = CampusCode::parse("C-012").unwrap();
-    store.add_campus(&c012, "柏キャンパス", Utc::now()).unwrap();
+    store
+        .add_campus(
+            &crate::store::Actor::cli(),
+            &c012,
+            "柏キャンパス",
+            Utc::now(),
+        )
+        .unwrap();
     // The writer is held, as during a long upload: reading must not wait for it.
     let writing = store.write();
     let (tx, rx) = std::sync::mpsc::channel();

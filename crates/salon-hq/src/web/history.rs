@@ -22,7 +22,7 @@ enum Asked {
     Day(CampusCode, NaiveDate),
 }
 
-fn asked(q: &HistoryQuery) -> Result<Asked> {
+fn asked(q: &HistoryQuery) -> Result<Asked, HqError> {
     let campus = nonempty(&q.campus)
         .and_then(|c| CampusCode::parse(c).ok())
         .ok_or(HqError::BadForm("campus"))?;
@@ -37,17 +37,14 @@ fn asked(q: &HistoryQuery) -> Result<Asked> {
     }
 }
 
-/// The URL of a campus's month or day in the history.
+/// The URL of a campus's month or day in the history (a campus code needs no escaping in a
+/// query; the template escapes the `&`).
 pub(super) fn month_link(campus: &str, month: Month) -> String {
-    format!("/history?campus={}&amp;month={month}", esc(campus))
+    format!("/history?campus={campus}&month={month}")
 }
 
 fn day_link(campus: &str, day: NaiveDate) -> String {
-    format!(
-        "/history?campus={}&amp;day={}",
-        esc(campus),
-        day.format("%Y-%m-%d")
-    )
+    format!("/history?campus={campus}&day={}", day.format("%Y-%m-%d"))
 }
 
 fn campus_name(state_campuses: &[crate::store::CampusRow], code: &CampusCode) -> String {
@@ -89,49 +86,37 @@ pub(super) async fn history(
             (title, render_day(&campus, day, &revisions))
         }
     };
-    Ok(Html(page(&title, &nav(&session, &sid), &body)).into_response())
+    Ok(screen(&title, &session, &sid, body))
 }
 
-fn header_cells() -> String {
-    html::shown_day_fields()
-        .map(|f| format!("<th>{}</th>", html::day_field_ja(f)))
-        .collect()
+fn header_cells() -> Markup {
+    html! { @for f in html::shown_day_fields() { th { (html::day_field_ja(f)) } } }
 }
 
-fn count_cells(c: &DayCounts) -> String {
-    html::shown_day_fields()
-        .map(|f| format!("<td>{}</td>", c.get(f)))
-        .collect()
+fn count_cells(c: &DayCounts) -> Markup {
+    html! { @for f in html::shown_day_fields() { td { (c.get(f)) } } }
 }
 
-fn render_month(campus: &CampusCode, month: Month, days: &[(NaiveDate, DayCounts)]) -> String {
+fn render_month(campus: &CampusCode, month: Month, days: &[(NaiveDate, DayCounts)]) -> Markup {
     let code = campus.as_str();
-    let mut b = format!(
-        "<p><a href=\"/\">ダッシュボードへ戻る</a> ・ \
-         <a href=\"/history.csv?campus={}&amp;month={month}\" data-testid=\"history-csv\">CSVで保存</a></p>\
-         <p class=\"note\">日ごとの数値は、各端末が送った最新の版の合計です。日付を開くと、その数値になった版の履歴が見られます。</p>\
-         <table data-testid=\"history-days\"><thead><tr><th class=\"text\">日付</th>{}</tr></thead><tbody>",
-        esc(code),
-        header_cells()
-    );
-    for (day, counts) in days {
-        let _ = write!(
-            b,
-            "<tr><td class=\"text\"><a href=\"{}\">{}</a></td>{}</tr>",
-            day_link(code, *day),
-            day_ja(*day),
-            count_cells(counts)
-        );
+    html! {
+        p {
+            a href="/" { "ダッシュボードへ戻る" } " ・ "
+            a href=(format!("/history.csv?campus={code}&month={month}")) data-testid="history-csv" { "CSVで保存" }
+        }
+        p.note { "日ごとの数値は、各端末が送った最新の版の合計です。日付を開くと、その数値になった版の履歴が見られます。" }
+        table data-testid="history-days" {
+            thead { tr { th.text { "日付" } (header_cells()) } }
+            tbody {
+                @for (day, counts) in days {
+                    tr { td.text { a href=(day_link(code, *day)) { (day_ja(*day)) } } (count_cells(counts)) }
+                }
+                @if days.is_empty() {
+                    tr { td.text colspan=(1 + html::shown_day_fields().count()) { "この月に届いた数値はありません。" } }
+                }
+            }
+        }
     }
-    if days.is_empty() {
-        let _ = write!(
-            b,
-            "<tr><td class=\"text\" colspan=\"{}\">この月に届いた数値はありません。</td></tr>",
-            1 + html::shown_day_fields().count()
-        );
-    }
-    b.push_str("</tbody></table>");
-    b
 }
 
 /// "利用人数(延べ) 3→2、実施回数 1→0" against the same device's previous revision.
@@ -173,43 +158,34 @@ fn with_previous(revisions: &[DayRevision]) -> Vec<(Option<&DayRevision>, &DayRe
         .collect()
 }
 
-fn render_day(campus: &CampusCode, day: NaiveDate, revisions: &[DayRevision]) -> String {
+fn render_day(campus: &CampusCode, day: NaiveDate, revisions: &[DayRevision]) -> Markup {
     let code = campus.as_str();
-    let mut b = format!(
-        "<p><a href=\"{}\">{}の日ごとの数値へ戻る</a> ・ \
-         <a href=\"/history.csv?campus={}&amp;day={}\" data-testid=\"history-csv\">CSVで保存</a></p>\
-         <p class=\"note\">端末ごとに、届いた版を古い順に並べています。「集計中」の版が、ダッシュボードの数値に含まれています。</p>\
-         <table data-testid=\"history-revisions\"><thead><tr><th class=\"text\">端末</th><th>版</th>\
-         <th class=\"text\">受信日時</th>{}<th class=\"text\">変更</th></tr></thead><tbody>",
-        month_link(code, Month::of(day)),
-        month_ja(Month::of(day)),
-        esc(code),
-        day.format("%Y-%m-%d"),
-        header_cells()
-    );
-    for (previous, r) in with_previous(revisions) {
-        let _ = write!(
-            b,
-            "<tr{}><td class=\"text\">{}(端末{})</td><td>{}{}</td><td class=\"text\">{}</td>{}<td class=\"text\">{}</td></tr>",
-            if r.current { " class=\"current\"" } else { "" },
-            esc(&r.supporter),
-            r.device_id,
-            r.revision,
-            if r.current { "(集計中)" } else { "" },
-            html::datetime_ja(r.received_at),
-            count_cells(&r.counts),
-            esc(&changes(previous, r))
-        );
+    html! {
+        p {
+            a href=(month_link(code, Month::of(day))) { (month_ja(Month::of(day))) "の日ごとの数値へ戻る" } " ・ "
+            a href=(format!("/history.csv?campus={code}&day={}", day.format("%Y-%m-%d"))) data-testid="history-csv" { "CSVで保存" }
+        }
+        p.note { "端末ごとに、届いた版を古い順に並べています。「集計中」の版が、ダッシュボードの数値に含まれています。" }
+        table data-testid="history-revisions" {
+            thead { tr {
+                th.text { "端末" } th { "版" } th.text { "受信日時" } (header_cells()) th.text { "変更" }
+            } }
+            tbody {
+                @for (previous, r) in with_previous(revisions) {
+                    tr.current[r.current] {
+                        td.text { (r.supporter) "(端末" (r.device_id) ")" }
+                        td { (r.revision) @if r.current { "(集計中)" } }
+                        td.text { (html::datetime_ja(r.received_at)) }
+                        (count_cells(&r.counts))
+                        td.text { (changes(previous, r)) }
+                    }
+                }
+                @if revisions.is_empty() {
+                    tr { td.text colspan=(4 + html::shown_day_fields().count()) { "この日に届いた数値はありません。" } }
+                }
+            }
+        }
     }
-    if revisions.is_empty() {
-        let _ = write!(
-            b,
-            "<tr><td class=\"text\" colspan=\"{}\">この日に届いた数値はありません。</td></tr>",
-            4 + html::shown_day_fields().count()
-        );
-    }
-    b.push_str("</tbody></table>");
-    b
 }
 
 pub(super) async fn history_csv(

@@ -4,32 +4,29 @@ use super::*;
 
 // ---- login ----
 
-pub(super) fn login_page(message: Option<&str>, csrf: &str) -> String {
-    let msg = message
-        .map(|m| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(m)))
-        .unwrap_or_default();
+pub(super) fn login_page(message: Option<&str>, csrf: &str) -> Markup {
     page(
         "ログイン",
-        "",
-        &format!(
-            "{msg}<form class=\"stack\" method=\"post\" action=\"/login\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <label>名前<input name=\"name\" autocomplete=\"username\" required></label>\
-             <label>パスワード<input name=\"password\" type=\"password\" autocomplete=\"current-password\" required></label>\
-             <button type=\"submit\">ログイン</button></form>",
-            esc(csrf)
-        ),
+        None,
+        html! {
+            (alert(message))
+            form.stack method="post" action="/login" {
+                input type="hidden" name="csrf" value=(csrf);
+                label { "名前" input name="name" autocomplete="username" required; }
+                label {
+                    "パスワード"
+                    input name="password" type="password" autocomplete="current-password" required;
+                }
+                button type="submit" { "ログイン" }
+            }
+        },
     )
 }
 
 /// The login page with a fresh form nonce in its cookie, answered with `status`.
 pub(super) fn login_response(status: StatusCode, message: Option<&str>) -> Result<Response> {
     let nonce = secret::new_token()?;
-    let mut res = (
-        status,
-        Html(login_page(message, &secret::csrf_token(&nonce))),
-    )
-        .into_response();
+    let mut res = (status, login_page(message, &secret::csrf_token(&nonce))).into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         set_cookie(LOGIN_COOKIE, &nonce, LOGIN_FORM_SECS)?,
@@ -94,7 +91,7 @@ pub(super) async fn login(
         Ok(sid) => sid,
         Err(e) => {
             attempt.abandon();
-            return Err(e);
+            return Err(e.into());
         }
     };
     let Some(sid) = sid else {

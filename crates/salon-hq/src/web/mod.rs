@@ -1,43 +1,60 @@
-//! The admin web: login, the dashboard, the CSV export, enrolment codes and devices.
-//! Server-rendered HTML in Japanese, no JavaScript, a strict CSP. Every POST form carries a
-//! CSRF token derived from the session id; the session cookie is HttpOnly and SameSite=Strict.
+//! The admin web: login and the first admin's set-up, the dashboard, the CSV export,
+//! campuses, enrolment codes and devices, settings, accounts and the audit log.
+//! Server-rendered HTML in Japanese (maud templates, which escape every value), no
+//! JavaScript, a strict CSP. Every POST form carries a CSRF token derived from the session
+//! id; the session cookie is HttpOnly and SameSite=Strict. A 閲覧者 (viewer) opens the
+//! figures only; every page that changes something asks for a 管理者 (manager).
 //!
-//! This file holds the router, the security headers, sessions and form parsing; each screen
-//! is a module of its own (`login`, `dashboard`, `csv`, `devices`, `history`), and a new admin screen
-//! gets one too.
-
-use std::fmt::Write as _;
+//! This file holds the router, the security headers, sessions, errors as pages and form
+//! parsing; each screen is a module of its own, and a new admin screen gets one too.
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
 use salon_protocol::{CampusCode, Month, Route, Topic};
 use serde::Deserialize;
 
-use crate::error::{HqError, Result};
+use maud::{html, Markup};
+
+use crate::error::HqError;
 use crate::figures::{self, fiscal_year_of, percent_of, Figures, Period};
-use crate::html::{self, esc, month_ja, num, page, tokyo_day, HIDDEN};
+use crate::html::{self, alert, month_ja, num, page, tokyo_day, HIDDEN};
 use crate::secret;
-use crate::store::{AdminSession, SESSION_LIFETIME_SECS};
+use crate::store::{Actor, AdminSession, SESSION_LIFETIME_SECS};
 use crate::throttle::{Key, Refused};
 use crate::{AppState, Peer};
 
+mod accounts;
+mod audit;
+mod campuses;
 mod csv;
 mod dashboard;
 mod devices;
+mod first_admin;
 mod history;
 mod login;
+mod messages;
+mod settings;
 
+use accounts::*;
+use audit::*;
+use campuses::*;
 use csv::*;
 use dashboard::*;
 use devices::*;
+use first_admin::*;
 use history::*;
 use login::*;
+pub(crate) use messages::message_ja;
+use settings::*;
+
+/// What a page handler answers: the page, or the error as a page in Japanese.
+pub(super) type Result<T, E = WebError> = std::result::Result<T, E>;
 
 pub const CSP: &str = "default-src 'self'; style-src 'self'";
 pub(super) const CSS: &str = include_str!("../../static/hq.css");
@@ -49,6 +66,19 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/export.csv", get(export_csv))
         .route("/login", get(login_form).post(login))
         .route("/logout", post(logout))
+        .route("/setup", get(setup_form).post(setup))
+        .route("/campuses", get(campuses).post(add_campus))
+        .route("/campuses/{code}/rename", post(rename_campus))
+        .route("/campuses/{code}/retire", post(retire_campus))
+        .route("/campuses/{code}/resume", post(resume_campus))
+        .route("/settings", get(settings))
+        .route("/settings/rule", post(set_rule))
+        .route("/accounts", get(accounts).post(add_account))
+        .route("/accounts/{id}/role", post(set_role))
+        .route("/accounts/{id}/stop", post(stop_account))
+        .route("/accounts/{id}/resume", post(resume_account))
+        .route("/password", get(password_form).post(change_password))
+        .route("/audit", get(audit_log))
         .route("/codes/new", get(code_form))
         .route("/codes", post(issue_code))
         .route("/devices", get(devices))
@@ -104,7 +134,7 @@ pub(super) const LOGIN_COOKIE: &str = "__Host-hq_login";
 /// How long a login form stays usable.
 pub(super) const LOGIN_FORM_SECS: i64 = 60 * 60;
 
-pub(super) fn set_cookie(name: &str, value: &str, max_age: i64) -> Result<HeaderValue> {
+pub(super) fn set_cookie(name: &str, value: &str, max_age: i64) -> Result<HeaderValue, HqError> {
     HeaderValue::from_str(&format!(
         "{name}={value}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}"
     ))
@@ -135,7 +165,40 @@ pub(super) async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(Admi
     Ok((session, sid))
 }
 
-pub(super) fn check_csrf(form: &Form, sid: &str) -> Result<()> {
+/// The logged-in admin if a 管理者 (manager); a 閲覧者 gets `ManagersOnly` (403).
+pub(super) async fn manager(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(AdminSession, String)> {
+    let (session, sid) = admin(state, headers).await?;
+    if !session.may_change() {
+        return Err(WebError::new(HqError::ManagersOnly, Some((&session, &sid))));
+    }
+    Ok((session, sid))
+}
+
+/// A change posted by a manager: the session, the parsed form, its CSRF token checked, and
+/// who to record it as.
+pub(super) async fn change(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Posted> {
+    let (session, sid) = manager(state, headers).await?;
+    let form = Form::parse(body);
+    check_csrf(&form, &sid).map_err(|e| WebError::new(e, Some((&session, &sid))))?;
+    Ok(Posted {
+        by: Actor::from(&session),
+        session,
+        sid,
+        form,
+    })
+}
+
+pub(super) struct Posted {
+    pub session: AdminSession,
+    pub sid: String,
+    pub form: Form,
+    pub by: Actor,
+}
+
+pub(super) fn check_csrf(form: &Form, sid: &str) -> std::result::Result<(), HqError> {
     let sent = form.get("csrf").unwrap_or_default();
     if secret::constant_time_eq(sent.as_bytes(), secret::csrf_token(sid).as_bytes()) {
         Ok(())
@@ -144,17 +207,114 @@ pub(super) fn check_csrf(form: &Form, sid: &str) -> Result<()> {
     }
 }
 
-pub(super) fn nav(session: &AdminSession, sid: &str) -> String {
-    html::nav(&session.name, &secret::csrf_token(sid))
+pub(super) fn nav(session: &AdminSession, sid: &str) -> Markup {
+    html::nav(
+        &session.name,
+        session.role.ja(),
+        session.may_change(),
+        &secret::csrf_token(sid),
+    )
+}
+
+/// A page of the logged-in admin's, answered 200.
+pub(super) fn screen(title: &str, session: &AdminSession, sid: &str, body: Markup) -> Response {
+    page(title, Some(nav(session, sid)), body).into_response()
+}
+
+// ---- errors as pages ----
+
+/// An error on the admin web, answered as a Japanese page with the error's status (a
+/// missing login as a redirect to the login page). With the session, the page keeps the
+/// navigation.
+pub(super) struct WebError {
+    error: HqError,
+    nav: Option<Markup>,
+}
+
+impl WebError {
+    pub(super) fn new(error: HqError, session: Option<(&AdminSession, &str)>) -> WebError {
+        WebError {
+            error,
+            nav: session.map(|(s, sid)| nav(s, sid)),
+        }
+    }
+}
+
+impl From<HqError> for WebError {
+    fn from(error: HqError) -> WebError {
+        WebError { error, nav: None }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match self.error {
+            HqError::LoginRequired => return Redirect::to("/login").into_response(),
+            HqError::Storage(ref e) => eprintln!("storage error: {e}"),
+            _ => {}
+        }
+        let body = html! {
+            (alert(Some(&message_ja(&self.error))))
+            p { a href="/" { "ダッシュボードへ戻る" } }
+        };
+        let title = match self.error.status().as_u16() {
+            403 => "この操作はできません",
+            404 => "見つかりません",
+            500.. => "サーバーで問題が起きました",
+            _ => "受け付けられませんでした",
+        };
+        (self.error.status(), page(title, self.nav, body)).into_response()
+    }
+}
+
+/// A refused form, shown again with what was typed and why it was refused, so nothing typed
+/// is lost. Errors that are not about the form's content (storage, a lost session) stay
+/// errors.
+pub(super) struct Problem {
+    pub status: StatusCode,
+    pub message: String,
+    pub form: Form,
+}
+
+impl Problem {
+    pub(super) fn of(error: HqError, form: Form) -> std::result::Result<Problem, HqError> {
+        match error {
+            HqError::BadForm(_)
+            | HqError::AlreadyExists(_)
+            | HqError::OwnAccount
+            | HqError::LastManager
+            | HqError::WrongPassword
+            | HqError::NotFound => Ok(Problem {
+                status: error.status(),
+                message: message_ja(&error),
+                form,
+            }),
+            other => Err(other),
+        }
+    }
+
+    /// The value typed into field `name`, to put back in the form.
+    pub(super) fn value(problem: Option<&Problem>, name: &str) -> String {
+        problem
+            .and_then(|p| p.form.get(name))
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// The page with the form again, answered with the refusal's status.
+    pub(super) fn answer(&self, page: Response) -> Response {
+        (self.status, page).into_response()
+    }
 }
 
 // ---- forms ----
 
 /// An `application/x-www-form-urlencoded` body, keeping repeated fields.
+#[derive(Debug, Clone, Default)]
 pub(super) struct Form(Vec<(String, String)>);
 
 impl Form {
-    fn parse(body: &[u8]) -> Form {
+    pub(super) fn parse(body: &[u8]) -> Form {
         let pairs = body
             .split(|b| *b == b'&')
             .filter(|p| !p.is_empty())
@@ -168,14 +328,14 @@ impl Form {
         Form(pairs)
     }
 
-    fn get(&self, key: &str) -> Option<&str> {
+    pub(super) fn get(&self, key: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
 
-    fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    pub(super) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0
             .iter()
             .filter(move |(k, _)| k == key)

@@ -87,12 +87,30 @@ impl Hq {
         let store = Store::open(&dir.path().join("hq.db")).unwrap();
         let now = Utc::now();
         store
-            .add_campus(&campus("C-012"), "柏キャンパス", now)
+            .add_campus(
+                &salon_hq::store::Actor::cli(),
+                &campus("C-012"),
+                "柏キャンパス",
+                now,
+            )
             .unwrap();
         store
-            .add_campus(&campus("C-013"), "秋葉原キャンパス", now)
+            .add_campus(
+                &salon_hq::store::Actor::cli(),
+                &campus("C-013"),
+                "秋葉原キャンパス",
+                now,
+            )
             .unwrap();
-        store.create_admin(ADMIN, PASSWORD, now).unwrap();
+        store
+            .create_admin(
+                &salon_hq::store::Actor::cli(),
+                ADMIN,
+                PASSWORD,
+                salon_hq::store::Role::Manager,
+                now,
+            )
+            .unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         let mut state = AppState::new(store);
         state.log = LogSink::Memory(log.clone());
@@ -146,7 +164,12 @@ impl Hq {
         let codes: Vec<CampusCode> = campuses.iter().map(|c| campus(c)).collect();
         let issued = self
             .store()
-            .issue_code("山田 花子", &codes, Utc::now())
+            .issue_code(
+                &salon_hq::store::Actor::cli(),
+                "山田 花子",
+                &codes,
+                Utc::now(),
+            )
             .unwrap();
         let a = self.enrol_with(&issued.code).await;
         assert_eq!(a.status, StatusCode::OK, "{}", a.text());

@@ -1,0 +1,148 @@
+//! 操作記録: every change an admin makes, written in the same transaction as the change, so
+//! a change without its record (or a record without its change) cannot exist.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+
+use super::{from_ts, ts, AdminSession, Store};
+use crate::error::Result;
+
+/// Who makes a change: a logged-in admin, or the `salon-hq admin` command line (whoever has
+/// the server's terminal).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub admin_id: Option<i64>,
+    pub name: String,
+}
+
+impl Actor {
+    pub fn cli() -> Actor {
+        Actor {
+            admin_id: None,
+            name: "コマンドライン".to_owned(),
+        }
+    }
+}
+
+impl From<&AdminSession> for Actor {
+    fn from(s: &AdminSession) -> Actor {
+        Actor {
+            admin_id: Some(s.admin_id),
+            name: s.name.clone(),
+        }
+    }
+}
+
+macro_rules! audit_actions {
+    ($($variant:ident => $code:literal, $ja:literal;)*) => {
+        /// What was done. The code is what the database keeps; the Japanese is what the log
+        /// page shows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum AuditAction { $($variant),* }
+
+        impl AuditAction {
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant),*];
+
+            pub fn code(self) -> &'static str {
+                match self { $(AuditAction::$variant => $code),* }
+            }
+
+            pub fn ja(self) -> &'static str {
+                match self { $(AuditAction::$variant => $ja),* }
+            }
+
+            pub fn parse(code: &str) -> Option<AuditAction> {
+                match code { $($code => Some(AuditAction::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    FirstAdmin => "first_admin", "最初の管理者を作成";
+    AdminCreated => "admin_created", "アカウントを作成";
+    AdminRole => "admin_role", "アカウントの役割を変更";
+    AdminStopped => "admin_stopped", "アカウントを停止";
+    AdminResumed => "admin_resumed", "アカウントを再開";
+    PasswordChanged => "password_changed", "パスワードを変更";
+    CampusAdded => "campus_added", "キャンパスを追加";
+    CampusRenamed => "campus_renamed", "キャンパス名を変更";
+    CampusRetired => "campus_retired", "キャンパスを終了";
+    CampusResumed => "campus_resumed", "キャンパスを再開";
+    TargetSet => "target_set", "目標を設定";
+    RuleSet => "rule_set", "秘匿のルールを変更";
+    QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
+    CodeIssued => "code_issued", "登録コードを発行";
+    DeviceRevoked => "device_revoked", "端末を失効";
+}
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// `None` for a code this server does not know (written by a newer version).
+    pub action: Option<AuditAction>,
+    pub detail: String,
+}
+
+/// Writes one line; call it on the connection (or transaction) that makes the change.
+pub(crate) fn record(
+    conn: &Connection,
+    by: &Actor,
+    now: DateTime<Utc>,
+    action: AuditAction,
+    detail: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, admin_id, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![ts(now), by.admin_id, by.name, action.code(), detail],
+    )?;
+    Ok(())
+}
+
+/// How many lines a page of the log shows.
+pub const AUDIT_PAGE: usize = 100;
+
+impl Store {
+    /// The newest lines first, older than line `before` when given.
+    pub fn audit_log(&self, before: Option<i64>) -> Result<Vec<AuditEntry>> {
+        let conn = self.read();
+        let mut stmt = conn.prepare(
+            "SELECT id, at, actor, action, detail FROM audit_log
+             WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+        )?;
+        let rows = stmt
+            .query_map(
+                params![before.unwrap_or(i64::MAX), AUDIT_PAGE as i64],
+                |r| {
+                    Ok(AuditEntry {
+                        id: r.get(0)?,
+                        at: from_ts(r.get(1)?),
+                        actor: r.get(2)?,
+                        action: AuditAction::parse(&r.get::<_, String>(3)?),
+                        detail: r.get(4)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads_back_from_its_code() {
+        let mut codes = std::collections::BTreeSet::new();
+        for a in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(a.code()), Some(*a));
+            assert!(codes.insert(a.code()), "{} twice", a.code());
+            assert!(!a.ja().is_empty());
+        }
+        assert_eq!(AuditAction::parse("unknown"), None);
+    }
+}

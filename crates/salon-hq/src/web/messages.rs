@@ -1,0 +1,54 @@
+//! What the admin web says when it refuses something, in Japanese: one sentence that names
+//! what to do, never the text that was sent.
+
+use crate::error::HqError;
+use crate::store::MIN_PASSWORD_CHARS;
+
+/// The Japanese message for an error shown on a page.
+pub(crate) fn message_ja(e: &HqError) -> String {
+    match e {
+        HqError::BadForm(field) => bad_field_ja(field),
+        HqError::AlreadyExists(what) => match *what {
+            "campus" => "そのキャンパスコードはすでに登録されています。".into(),
+            "admin" => "その名前のアカウントはすでにあります。別の名前にしてください。".into(),
+            _ => "同じものがすでに登録されています。".into(),
+        },
+        HqError::Csrf => "この画面の有効期限が切れたか、別のサイトから送られました。画面を読み込み直して、もう一度操作してください。".into(),
+        HqError::ManagersOnly => "この操作は管理者だけができます。閲覧者のアカウントでは、数値と報告を見ることができます。".into(),
+        HqError::OwnAccount => "自分のアカウントの役割の変更や停止はできません。ほかの管理者に頼んでください。".into(),
+        HqError::LastManager => "管理者が1人もいなくなるため、この変更はできません。先にほかのアカウントを管理者にしてください。".into(),
+        HqError::WrongPassword => "今のパスワードが違います。".into(),
+        HqError::SetupLinkInvalid => "この設定用リンクは使えません（期限切れ、使用済み、またはすでに管理者がいます）。サーバーを起動し直すと新しいリンクが表示されます。".into(),
+        HqError::NotFound => "対象が見つかりません。一覧を読み込み直してください。".into(),
+        HqError::TooManyAttempts { .. } => "試行が多すぎます。15分ほど待ってから、もう一度お試しください。".into(),
+        HqError::BodyTooLarge => "送られた内容が大きすぎます。".into(),
+        HqError::Storage(_) | HqError::Internal(_) | HqError::ImpossibleTotal => {
+            "サーバーで問題が起きました。時間をおいてもう一度お試しください。続くときはサーバーの担当者に連絡してください。".into()
+        }
+        _ => "この内容は受け付けられませんでした。".into(),
+    }
+}
+
+fn bad_field_ja(field: &str) -> String {
+    match field {
+        "name" => "名前を1〜100文字で入力してください（改行などの制御文字は使えません）。".into(),
+        "supporter" => "キャリアサポーター名を1〜100文字で入力してください。".into(),
+        "code" | "campus" => {
+            "キャンパスコードは英大文字・数字・「-」で入力してください（例: C-012）。".into()
+        }
+        "campuses" => {
+            "担当キャンパスを1つ以上選んでください（終了したキャンパスは選べません）。".into()
+        }
+        "password" => format!("パスワードは{MIN_PASSWORD_CHARS}文字以上にしてください。"),
+        "password_again" => "確認のパスワードが一致しません。".into(),
+        "role" => "役割を選んでください。".into(),
+        "rule" | "k" => "秘匿のルールは 2 ≦ k ≦ 要配慮の k ≦ 100 の整数で入力してください。".into(),
+        "period" => "期間は開始月が終了月以前で、10年以内にしてください。".into(),
+        "month" => "月は「2024-09」の形で入力してください。".into(),
+        "fy" => "年度は2000〜2100の数で選んでください。".into(),
+        "day" => "日付は「2025-02-25」の形で入力してください。".into(),
+        "days" | "quiet_days" => "日数は1〜365の整数で入力してください。".into(),
+        "target" => "目標は0以上の整数で入力してください。".into(),
+        _ => "入力に誤りがあります。内容を確かめてください。".into(),
+    }
+}
