@@ -86,8 +86,8 @@ run_tests() {
   npm run --silent check:i18n
   step "unit and integration tests"
   cargo test --workspace --locked
-  step "headquarters dashboard in headless Chromium"
-  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history
+  step "headquarters dashboard and admin web in headless Chromium"
+  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \

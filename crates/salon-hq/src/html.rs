@@ -120,7 +120,7 @@ pub fn menu(may_change: bool) -> &'static [(&'static str, &'static str)] {
         ("/accounts", "アカウント"),
         ("/audit", "操作記録"),
     ];
-    const VIEWER: &[(&str, &str)] = &[("/", "ダッシュボード"), ("/password", "パスワード変更")];
+    const VIEWER: &[(&str, &str)] = &[("/", "ダッシュボード")];
     if may_change {
         MANAGER
     } else {
@@ -136,6 +136,7 @@ pub fn nav(admin: &str, role: &str, may_change: bool, csrf: &str) -> Markup {
             }
         }
         span data-testid="who" { (admin) "（" (role) "）" }
+        a href="/password" { "パスワード変更" }
         form method="post" action="/logout" {
             input type="hidden" name="csrf" value=(csrf);
             button type="submit" { "ログアウト" }

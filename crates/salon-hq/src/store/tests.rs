@@ -153,3 +153,36 @@ fn reads_go_on_while_the_writer_is_busy_and_readers_cannot_write() {
     assert!(refused.to_string().contains("readonly"), "{refused}");
     assert_eq!(store.campuses().unwrap().len(), 1);
 }
+
+#[test]
+fn accounts_from_before_roles_stay_managers_and_campuses_stay_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for (_, sql) in &MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        conn.execute_batch(
+            "INSERT INTO admins (name, password_hash, created_at) VALUES ('佐藤', 'x', 0);
+             INSERT INTO campuses VALUES ('C-012', '柏', 0);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+    let admins = store.admins().unwrap();
+    assert_eq!(
+        (
+            admins[0].name.as_str(),
+            admins[0].role,
+            admins[0].stopped_at
+        ),
+        ("佐藤", Role::Manager, None)
+    );
+    assert_eq!(store.campuses().unwrap()[0].retired_at, None);
+    assert!(store.audit_log(None).unwrap().is_empty());
+    // An account exists: no set-up link.
+    assert!(store.issue_setup_link(Utc::now()).unwrap().is_none());
+}

@@ -364,3 +364,46 @@ pub fn sample_upload() -> Upload {
         months: vec![month_snapshot("C-012", m, 1, 69)],
     }
 }
+
+/// A form value as a browser sends it: every byte but letters and digits percent-encoded.
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// `a=b&c=d` from pairs, each value encoded.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+impl Hq {
+    /// Logs in as `name` and returns the cookie and the page's CSRF token.
+    pub async fn session_of(&self, name: &str, password: &str) -> (String, String) {
+        let a = self.login_from(None, name, password).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+        let cookie = session_cookie(&a).expect("a session cookie");
+        let page = self.get("/password", Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let csrf = csrf_of(&page.text());
+        (cookie, csrf)
+    }
+
+    /// The actions of the audit log, newest first.
+    pub fn audit_actions(&self) -> Vec<salon_hq::store::AuditAction> {
+        self.store()
+            .audit_log(None)
+            .unwrap()
+            .into_iter()
+            .filter_map(|l| l.action)
+            .collect()
+    }
+}

@@ -1,0 +1,253 @@
+//! End-to-end: headquarters set up and run from a browser, as an NPO office worker would,
+//! in headless Chromium against the real HQ on 127.0.0.1. The first admin comes from the
+//! one-time link; campuses are added, refused, renamed and retired; the small-count rule is
+//! set; a 閲覧者 account is made, logs in and is refused every change; a forged form is
+//! refused; the audit log shows who did what.
+//!
+//! Run with `cargo test -p salon-tests --features e2e --test hq_admin` (no display needed).
+//! Screenshots go to `tests/screenshots/hq-admin-*.png`.
+#![cfg(feature = "e2e")]
+
+#[path = "support/chromium.rs"]
+mod chromium;
+#[path = "support/mod.rs"]
+mod support;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use std::sync::Arc;
+
+use chromium::Chromium;
+use chrono::Utc;
+use salon_hq::store::{AuditAction, Role};
+use serde_json::json;
+
+const ADMIN: &str = "事務局 佐藤";
+const ADMIN_PASSWORD: &str = "honbu-aikotoba-2024";
+const VIEWER: &str = "suzuki";
+const VIEWER_PASSWORD: &str = "etsuran-dake-2024";
+
+/// The real HQ on 127.0.0.1:0 over an empty database, and the set-up link `serve` prints.
+async fn start_empty_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>, String) {
+    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+    let token = store.issue_setup_link(Utc::now()).unwrap().unwrap();
+    let state = salon_hq::AppState {
+        log: salon_hq::LogSink::Memory(Arc::default()),
+        ..salon_hq::AppState::new(store)
+    };
+    let hq = state.store.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = salon_hq::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, hq, token)
+}
+
+fn submit(browser: &Chromium, form: &str) {
+    browser.click_css(&format!("{form} button[type=\"submit\"]"));
+}
+
+/// The value a field holds now.
+fn field(browser: &Chromium, css: &str) -> String {
+    browser.find_css(css);
+    browser
+        .script(
+            "return document.querySelector(arguments[0]).value;",
+            json!([css]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+fn wait_for_title(browser: &Chromium, title: &str) {
+    browser.wait_until(title, || {
+        browser.text_css("h1").contains(title).then_some(())
+    });
+}
+
+fn log_in(browser: &Chromium, url: &str, name: &str, password: &str) {
+    browser.navigate(&format!("{url}/login"));
+    browser.type_into_css("input[name=\"name\"]", name);
+    browser.type_into_css("input[name=\"password\"]", password);
+    submit(browser, "form[action=\"/login\"]");
+    browser.find("figure-schools");
+}
+
+#[test]
+fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (url, hq, token) = rt.block_on(start_empty_hq(dir.path()));
+    let browser = Chromium::start(&support::shots_dir());
+
+    // The first admin, from the link printed on the first start.
+    browser.navigate(&format!("{url}/setup?token={token}"));
+    wait_for_title(&browser, "初期設定");
+    browser.type_into_css("input[name=\"name\"]", ADMIN);
+    browser.type_into_css("input[name=\"password\"]", ADMIN_PASSWORD);
+    browser.type_into_css("input[name=\"password_again\"]", ADMIN_PASSWORD);
+    browser.screenshot("hq-admin-setup");
+    submit(&browser, "form[action=\"/setup\"]");
+    browser.find("figure-schools");
+    assert_eq!(browser.text("who"), format!("{ADMIN}（管理者）"));
+    // The link is spent.
+    browser.navigate(&format!("{url}/setup?token={token}"));
+    assert!(browser
+        .text("error")
+        .contains("この設定用リンクは使えません"));
+
+    // Campuses: added, a bad code refused with what was typed kept, renamed, retired.
+    browser.navigate(&format!("{url}/campuses"));
+    let add = "form[data-testid=\"add-campus\"]";
+    browser.type_into_css(&format!("{add} input[name=\"code\"]"), "C-012");
+    browser.type_into_css(&format!("{add} input[name=\"name\"]"), "柏キャンパス");
+    submit(&browser, add);
+    browser.find_css("tr[data-code=\"C-012\"]");
+    browser.type_into_css(&format!("{add} input[name=\"code\"]"), "c13");
+    browser.type_into_css(&format!("{add} input[name=\"name\"]"), "松戸キャンパス");
+    submit(&browser, add);
+    assert!(browser
+        .text("error")
+        .contains("キャンパスコードは英大文字・数字・「-」で入力してください"));
+    assert_eq!(
+        field(&browser, &format!("{add} input[name=\"name\"]")),
+        "松戸キャンパス"
+    );
+    assert_eq!(
+        field(&browser, &format!("{add} input[name=\"code\"]")),
+        "c13"
+    );
+    browser.full_page_screenshot("hq-admin-campus-refused");
+    browser.type_into_css(&format!("{add} input[name=\"code\"]"), "C-013");
+    submit(&browser, add);
+    browser.find_css("tr[data-code=\"C-013\"]");
+    let row = "tr[data-code=\"C-013\"]";
+    browser.type_into_css(&format!("{row} input[name=\"name\"]"), "松戸駅前キャンパス");
+    submit(&browser, &format!("{row} form[action$=\"/rename\"]"));
+    browser.wait_until("the new name", || {
+        (field(&browser, &format!("{row} input[name=\"name\"]")) == "松戸駅前キャンパス")
+            .then_some(())
+    });
+    submit(&browser, &format!("{row} form[action$=\"/retire\"]"));
+    browser.wait_until("the campus retired", || {
+        browser.text_css(row).contains("終了").then_some(())
+    });
+    let table = browser.table("campuses");
+    assert_eq!(table.len(), 2);
+    assert_eq!(table[0][2], "利用中");
+    assert!(table[1][2].starts_with("終了"), "{table:?}");
+    browser.full_page_screenshot("hq-admin-campuses");
+    // A retired campus is not offered for a new enrolment code.
+    browser.navigate(&format!("{url}/codes/new"));
+    assert_eq!(browser.count_css("input[name=\"campus\"]"), 1);
+    browser.find_css("input[name=\"campus\"][value=\"C-012\"]");
+
+    // A form whose token was tampered with changes nothing.
+    browser.navigate(&format!("{url}/campuses"));
+    browser.script(
+        "document.querySelector('form[data-testid=\"add-campus\"] input[name=\"csrf\"]').value = 'forged';",
+        json!([]),
+    );
+    browser.type_into_css(&format!("{add} input[name=\"code\"]"), "C-014");
+    browser.type_into_css(&format!("{add} input[name=\"name\"]"), "偽の送信");
+    submit(&browser, add);
+    wait_for_title(&browser, "この操作はできません");
+    assert!(browser.text("error").contains("画面を読み込み直して"));
+    assert_eq!(hq.campuses().unwrap().len(), 2);
+
+    // The small-count rule: refused outside its bounds, saved inside.
+    browser.navigate(&format!("{url}/settings"));
+    let rule = "form[data-testid=\"rule-form\"]";
+    browser.type_into_css(&format!("{rule} input[name=\"k\"]"), "1");
+    browser.script(
+        "document.querySelector('input[name=\"k\"]').removeAttribute('min');",
+        json!([]),
+    );
+    submit(&browser, rule);
+    assert!(browser.text("error").contains("2 ≦ k ≦ 要配慮の k ≦ 100"));
+    browser.full_page_screenshot("hq-admin-settings-refused");
+    browser.type_into_css(&format!("{rule} input[name=\"k\"]"), "6");
+    browser.type_into_css(&format!("{rule} input[name=\"sensitive_k\"]"), "12");
+    submit(&browser, rule);
+    browser.wait_until("the rule saved", || {
+        (browser.try_find_css("[data-testid=\"error\"]").is_none()
+            && field(&browser, &format!("{rule} input[name=\"k\"]")) == "6")
+            .then_some(())
+    });
+    let r = hq.rule().unwrap();
+    assert_eq!((r.k, r.sensitive_k), (6, 12));
+
+    // A viewer account.
+    browser.navigate(&format!("{url}/accounts"));
+    let acc = "form[data-testid=\"add-account\"]";
+    browser.type_into_css(&format!("{acc} input[name=\"name\"]"), VIEWER);
+    browser.type_into_css(&format!("{acc} input[name=\"password\"]"), VIEWER_PASSWORD);
+    browser.type_into_css(
+        &format!("{acc} input[name=\"password_again\"]"),
+        VIEWER_PASSWORD,
+    );
+    assert_eq!(
+        field(&browser, &format!("{acc} select[name=\"role\"]")),
+        "viewer"
+    );
+    submit(&browser, acc);
+    browser.find_css(&format!("tr[data-name=\"{VIEWER}\"]"));
+    browser.full_page_screenshot("hq-admin-accounts");
+    let viewer = hq
+        .admins()
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == VIEWER)
+        .unwrap();
+    assert_eq!(viewer.role, Role::Viewer);
+
+    // Who did what.
+    browser.navigate(&format!("{url}/audit"));
+    let log = browser.table("audit");
+    let actions: Vec<&str> = log.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "アカウントを作成",
+            "秘匿のルールを変更",
+            "キャンパスを終了",
+            "キャンパス名を変更",
+            "キャンパスを追加",
+            "キャンパスを追加",
+            "最初の管理者を作成",
+        ]
+    );
+    assert!(log.iter().all(|r| r[1] == ADMIN), "{log:?}");
+    assert_eq!(log[3][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
+    browser.full_page_screenshot("hq-admin-audit");
+
+    // The viewer: figures yes, changes no — not even a request sent by hand.
+    browser.click_css("form[action=\"/logout\"] button");
+    log_in(&browser, &url, VIEWER, VIEWER_PASSWORD);
+    assert_eq!(browser.text("who"), format!("{VIEWER}（閲覧者）"));
+    assert_eq!(browser.count_css("nav a[href=\"/campuses\"]"), 0);
+    browser.navigate(&format!("{url}/campuses"));
+    wait_for_title(&browser, "この操作はできません");
+    assert!(browser
+        .text("error")
+        .contains("この操作は管理者だけができます"));
+    browser.screenshot("hq-admin-viewer-refused");
+    let status = browser.script_async(
+        "const done = arguments[arguments.length - 1];
+         const csrf = document.querySelector('form[action=\"/logout\"] input[name=\"csrf\"]').value;
+         fetch('/campuses', {method: 'POST', redirect: 'manual',
+                body: new URLSearchParams({csrf, code: 'C-099', name: 'x'})})
+           .then(r => done(r.status));",
+        json!([]),
+    );
+    assert_eq!(status, json!(403));
+    assert_eq!(hq.campuses().unwrap().len(), 2);
+    let logged = hq.audit_log(None).unwrap();
+    assert_eq!(logged.len(), 7);
+    assert_eq!(logged[0].action, Some(AuditAction::AdminCreated));
+}
