@@ -1,7 +1,7 @@
 //! End-to-end: headquarters set up and run from a browser, as an NPO office worker would,
 //! in headless Chromium against the real HQ on 127.0.0.1. The first admin comes from the
 //! one-time link; campuses are added, refused, renamed and retired; the small-count rule is
-//! set; a 閲覧者 account is made, logs in and is refused every change; a forged form is
+//! set; a funded term with its targets is added and read on the dashboard; a 閲覧者 account is made, logs in and is refused every change; a forged form is
 //! refused; the audit log shows who did what.
 //!
 //! Run with `cargo test -p salon-tests --features e2e --test hq_admin` (no display needed).
@@ -182,6 +182,72 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     let r = hq.rule().unwrap();
     assert_eq!((r.k, r.sensitive_k), (6, 12));
 
+    // A funded term beside the year, with its targets; a bad target refused.
+    browser.navigate(&format!("{url}/terms"));
+    let term = "form[data-testid=\"term-form\"]";
+    browser.type_into_css(&format!("{term} input[name=\"name\"]"), "2024年度 休眠預金");
+    browser.type_into_css(
+        &format!("{term} input[name=\"funder\"]"),
+        "休眠預金活用事業",
+    );
+    browser.script(
+        "document.querySelector('input[name=\"from\"]').value = '2024-09';
+         document.querySelector('input[name=\"to\"]').value = '2025-02';
+         document.querySelector('input[name=\"visits\"]').type = 'text';",
+        json!([]),
+    );
+    browser.type_into_css(&format!("{term} input[name=\"schools\"]"), "20");
+    browser.type_into_css(&format!("{term} input[name=\"sessions\"]"), "230");
+    browser.type_into_css(&format!("{term} input[name=\"visits\"]"), "400人");
+    browser.type_into_css(&format!("{term} input[name=\"events_career_talk\"]"), "6");
+    submit(&browser, term);
+    assert!(browser.text("error").contains("目標は0以上の整数"));
+    assert_eq!(
+        field(&browser, &format!("{term} input[name=\"name\"]")),
+        "2024年度 休眠預金"
+    );
+    assert_eq!(
+        field(&browser, &format!("{term} input[name=\"from\"]")),
+        "2024-09"
+    );
+    browser.type_into_css(&format!("{term} input[name=\"visits\"]"), "400");
+    submit(&browser, term);
+    browser.find_css("tr[data-term=\"2024年度 休眠預金\"]");
+    browser.full_page_screenshot("hq-admin-terms");
+    let saved = hq.terms().unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(
+        (
+            saved[0].targets.schools,
+            saved[0].targets.sessions,
+            saved[0].targets.visits
+        ),
+        (Some(20), Some(230), Some(400))
+    );
+    assert_eq!(saved[0].targets.events[0].events, Some(6));
+    // The dashboard reads the term's months against its targets.
+    browser.navigate(&format!("{url}/"));
+    browser.script(
+        "document.querySelector('select[name=\"term\"]').value = arguments[0];",
+        json!([saved[0].id.to_string()]),
+    );
+    submit(&browser, "form.filter");
+    browser.wait_until("the term's period", || {
+        browser.current_url().contains("term=").then_some(())
+    });
+    assert_eq!(
+        browser.table("figure-visits"),
+        vec![vec![
+            "利用人数(延べ)".to_owned(),
+            "0名".into(),
+            "400名".into(),
+            "0%".into()
+        ]]
+    );
+    assert!(browser
+        .text_css("main")
+        .contains("集計期間: 2024年9月 〜 2025年2月"));
+
     // A viewer account.
     browser.navigate(&format!("{url}/accounts"));
     let acc = "form[data-testid=\"add-account\"]";
@@ -214,6 +280,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         actions,
         [
             "アカウントを作成",
+            "事業期間と目標を保存",
             "秘匿のルールを変更",
             "キャンパスを終了",
             "キャンパス名を変更",
@@ -223,7 +290,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         ]
     );
     assert!(log.iter().all(|r| r[1] == ADMIN), "{log:?}");
-    assert_eq!(log[3][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
+    assert_eq!(log[4][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
     browser.full_page_screenshot("hq-admin-audit");
 
     // The viewer: figures yes, changes no — not even a request sent by hand.
@@ -248,6 +315,6 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert_eq!(status, json!(403));
     assert_eq!(hq.campuses().unwrap().len(), 2);
     let logged = hq.audit_log(None).unwrap();
-    assert_eq!(logged.len(), 7);
+    assert_eq!(logged.len(), 8);
     assert_eq!(logged[0].action, Some(AuditAction::AdminCreated));
 }

@@ -274,7 +274,9 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         (f.schools, f.sessions, f.visits),
         (2, DAYS.len() as u64, visits as u64)
     );
-    let target = f.target.expect("the 2024年度 target");
+    let term = f.term.clone().expect("the 2024年度 term");
+    let target = term.targets;
+    assert_eq!(term.name, "2024年度");
     let totals = hq.day_totals(date(2024, 4, 1), date(2025, 3, 31)).unwrap();
     assert_eq!(totals.len(), f.rows.len());
     assert_eq!(
@@ -339,21 +341,21 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
             "導入校数",
             f.schools as u64,
             "校",
-            target.schools,
+            target.schools.unwrap(),
         ),
         (
             "figure-sessions",
             "実施回数",
             f.sessions,
             "回",
-            target.sessions,
+            target.sessions.unwrap(),
         ),
         (
             "figure-visits",
             "利用人数(延べ)",
             f.visits,
             "名",
-            target.visits,
+            target.visits.unwrap(),
         ),
     ];
     for (testid, label, value, unit, goal) in expected {

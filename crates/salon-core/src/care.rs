@@ -66,50 +66,8 @@ impl AppointmentStatus {
     }
 }
 
-/// The kinds of event the NPO runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum EventKind {
-    /// オンライン職業講話
-    #[serde(rename = "career_talk")]
-    CareerTalk,
-    /// キャリアガイダンス・イベント
-    #[serde(rename = "career_guidance")]
-    CareerGuidance,
-    /// 保護者セミナー
-    #[serde(rename = "parent_seminar")]
-    ParentSeminar,
-    /// キャリアサポーター育成講習
-    #[serde(rename = "supporter_training")]
-    SupporterTraining,
-    /// 交流会
-    #[serde(rename = "exchange")]
-    Exchange,
-}
-
-impl EventKind {
-    /// Every kind, in the order the UI lists them.
-    pub const ALL: &'static [EventKind] = &[
-        EventKind::CareerTalk,
-        EventKind::CareerGuidance,
-        EventKind::ParentSeminar,
-        EventKind::SupporterTraining,
-        EventKind::Exchange,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            EventKind::CareerTalk => "career_talk",
-            EventKind::CareerGuidance => "career_guidance",
-            EventKind::ParentSeminar => "parent_seminar",
-            EventKind::SupporterTraining => "supporter_training",
-            EventKind::Exchange => "exchange",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        Self::ALL.iter().copied().find(|k| k.code() == code)
-    }
-}
+/// The kinds of event the NPO runs (defined with the other codes that travel).
+pub use salon_protocol::EventKind;
 
 /// Times of day travel as `HH:MM`.
 mod hhmm_option {

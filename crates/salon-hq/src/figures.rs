@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use salon_protocol::{rule, Cell, DayCounts, Month, MonthSnapshot, Route, SuppressionRule, Topic};
 
 use crate::error::{HqError, Result};
-use crate::store::{HeldMonth, Store, Target};
+use crate::store::{HeldMonth, Store, Term};
 
 /// The 年度 a day belongs to: April 2024 to March 2025 is 2024年度.
 pub fn fiscal_year_of(day: NaiveDate) -> i32 {
@@ -99,8 +99,9 @@ pub struct CampusMonth {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Figures {
     pub period: Period,
-    /// The target set for exactly this period, if any.
-    pub target: Option<Target>,
+    /// The term whose targets the figures are read against: the one asked for, or else the
+    /// first term with exactly this period's months.
+    pub term: Option<Term>,
     /// 導入校数: campuses with at least one salon session held in the period.
     pub schools: u32,
     /// 実施回数: salon sessions held.
@@ -167,17 +168,30 @@ fn checked(held: HeldMonth, rule: &SuppressionRule) -> MonthSnapshot {
     snapshot
 }
 
+/// The figures of a period, against the first term with exactly its months.
 pub fn compute(store: &Store, period: Period) -> Result<Figures> {
+    let term = store
+        .terms()?
+        .into_iter()
+        .filter(|t| t.from == period.from && t.to == period.to)
+        .min_by_key(|t| t.id);
+    compute_with(store, period, term)
+}
+
+/// The figures of a term's months, against its targets.
+pub fn compute_term(store: &Store, id: i64) -> Result<Figures> {
+    let term = store.term(id)?;
+    let period = Period::new(term.from, term.to)?;
+    compute_with(store, period, Some(term))
+}
+
+fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Figures> {
     let names: BTreeMap<String, String> = store
         .campuses()?
         .into_iter()
         .map(|c| (c.code, c.name))
         .collect();
     let rule = store.rule()?;
-    let target = store
-        .targets()?
-        .into_iter()
-        .find(|t| t.from == period.from && t.to == period.to);
 
     let mut rows: BTreeMap<(String, Month), CampusMonth> = BTreeMap::new();
     let blank = |campus: &str, month: Month| CampusMonth {
@@ -218,7 +232,7 @@ pub fn compute(store: &Store, period: Period) -> Result<Figures> {
     let schools = per_campus_sessions.values().filter(|n| **n > 0).count() as u32;
     Ok(Figures {
         period,
-        target,
+        term,
         schools,
         sessions,
         visits,

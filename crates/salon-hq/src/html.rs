@@ -57,6 +57,18 @@ pub fn topic_ja(t: Topic) -> &'static str {
     }
 }
 
+/// A kind of related activity as the seed names it.
+pub fn event_kind_ja(k: salon_protocol::EventKind) -> &'static str {
+    use salon_protocol::EventKind;
+    match k {
+        EventKind::CareerTalk => "オンライン職業講話",
+        EventKind::CareerGuidance => "キャリア教育ガイダンス・イベント",
+        EventKind::ParentSeminar => "保護者向けセミナー",
+        EventKind::SupporterTraining => "キャリアサポーター育成講習",
+        EventKind::Exchange => "交流会",
+    }
+}
+
 /// A day figure's name in the dashboard and the CSV.
 pub fn day_field_ja(f: DayField) -> &'static str {
     match f {
@@ -114,6 +126,7 @@ pub fn menu(may_change: bool) -> &'static [(&'static str, &'static str)] {
     const MANAGER: &[(&str, &str)] = &[
         ("/", "ダッシュボード"),
         ("/campuses", "キャンパス"),
+        ("/terms", "事業期間と目標"),
         ("/codes/new", "登録コード発行"),
         ("/devices", "端末一覧"),
         ("/settings", "設定"),

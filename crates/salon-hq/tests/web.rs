@@ -229,7 +229,7 @@ async fn the_dashboard_and_the_csv_state_the_funder_figures() {
     assert!(p.text().contains("data-figure=\"導入校数\">1校"));
     assert!(p
         .text()
-        .contains("この期間ちょうどに設定された目標はありません"));
+        .contains("この期間ちょうどの事業期間がないため、目標はありません"));
     let bad = hq.get("/?fy=2024&from=2025-13", Some(&cookie)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 

@@ -133,3 +133,19 @@ mod tests {
         assert_eq!(Route::from_code("自発"), None);
     }
 }
+
+crate::code_enum! {
+    /// The kinds of event the NPO runs (関連活動).
+    EventKind {
+        /// オンライン職業講話: online, one talk reaches students of many campuses.
+        CareerTalk = "career_talk",
+        /// キャリア教育ガイダンス・イベント
+        CareerGuidance = "career_guidance",
+        /// 保護者向けセミナー
+        ParentSeminar = "parent_seminar",
+        /// キャリアサポーター育成講習
+        SupporterTraining = "supporter_training",
+        /// 交流会
+        Exchange = "exchange",
+    }
+}

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 pub use codes::{CampusCode, EnrolmentCode, Month};
 pub use counts::{Cell, DayCounts, DayField, MonthBreakdown, SuppressionRule};
 pub use error::{ErrorCode, ProtocolError};
-pub use kinds::{Format, PathStatus, Route, Topic};
+pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.

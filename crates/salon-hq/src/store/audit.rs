@@ -69,7 +69,8 @@ audit_actions! {
     CampusRenamed => "campus_renamed", "キャンパス名を変更";
     CampusRetired => "campus_retired", "キャンパスを終了";
     CampusResumed => "campus_resumed", "キャンパスを再開";
-    TargetSet => "target_set", "目標を設定";
+    TermSaved => "term_saved", "事業期間と目標を保存";
+    TermDeleted => "term_deleted", "事業期間を削除";
     RuleSet => "rule_set", "秘匿のルールを変更";
     QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
     CodeIssued => "code_issued", "登録コードを発行";

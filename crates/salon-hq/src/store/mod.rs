@@ -14,6 +14,7 @@ mod first_admin;
 mod history;
 mod setup;
 mod snapshots;
+pub mod terms;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use snapshots::HeldMonth;
+pub use terms::{EventTarget, Targets, Term, TermInput};
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -52,6 +54,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0004_admin_web",
         include_str!("../../migrations/0004_admin_web.sql"),
     ),
+    (
+        "0005_terms",
+        include_str!("../../migrations/0005_terms.sql"),
+    ),
 ];
 
 /// How long an enrolment code is valid after it is issued.
@@ -79,6 +85,8 @@ pub struct CampusRow {
     pub retired_at: Option<DateTime<Utc>>,
 }
 
+/// The three headline targets for exactly the months `from..=to`, as the command line's
+/// `set-target` gives them (see `Store::set_target`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Target {
     pub from: Month,
@@ -234,7 +242,7 @@ impl Store {
             "admins",
             "admin_sessions",
             "campuses",
-            "targets",
+            "terms",
             "enrolment_codes",
             "devices",
             "device_campuses",

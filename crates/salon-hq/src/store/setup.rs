@@ -1,13 +1,13 @@
-//! What an admin sets up: campuses (added, renamed, retired and resumed, never deleted),
-//! targets for periods, the small-count rule. Each change is written to the audit log in the
+//! What an admin sets up: campuses (added, renamed, retired and resumed, never deleted) and
+//! the small-count rule (terms and their targets: `terms`). Each change is written to the audit log in the
 //! same transaction.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use salon_protocol::{CampusCode, Month, SuppressionRule};
+use salon_protocol::{CampusCode, SuppressionRule};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, from_ts, rule, ts, CampusRow, Store, Target};
+use super::{check_name, from_ts, rule, ts, CampusRow, Store};
 use crate::error::{HqError, Result};
 
 impl Store {
@@ -115,65 +115,6 @@ impl Store {
         record(&tx, by, now, action, &format!("{} {name}", code.as_str()))?;
         tx.commit()?;
         Ok(())
-    }
-
-    /// Sets (or replaces) the target for the months `from..=to`.
-    pub fn set_target(&self, by: &Actor, t: Target, now: DateTime<Utc>) -> Result<()> {
-        if t.from > t.to {
-            return Err(HqError::BadForm("period"));
-        }
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO targets (from_month, to_month, schools, sessions, visits)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (from_month, to_month) DO UPDATE SET
-               schools = excluded.schools, sessions = excluded.sessions, visits = excluded.visits",
-            params![
-                t.from.to_string(),
-                t.to.to_string(),
-                t.schools,
-                t.sessions,
-                t.visits
-            ],
-        )?;
-        let detail = format!(
-            "{}〜{}: 導入校数 {}、実施回数 {}、利用人数 {}",
-            t.from, t.to, t.schools, t.sessions, t.visits
-        );
-        record(&tx, by, now, AuditAction::TargetSet, &detail)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    pub fn targets(&self) -> Result<Vec<Target>> {
-        let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT from_month, to_month, schools, sessions, visits FROM targets
-             ORDER BY from_month, to_month",
-        )?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, u32>(2)?,
-                    r.get::<_, u32>(3)?,
-                    r.get::<_, u32>(4)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(f, t, schools, sessions, visits)| {
-                Ok(Target {
-                    from: Month::parse(&f).map_err(|_| HqError::Internal("stored month"))?,
-                    to: Month::parse(&t).map_err(|_| HqError::Internal("stored month"))?,
-                    schools,
-                    sessions,
-                    visits,
-                })
-            })
-            .collect()
     }
 
     pub fn rule(&self) -> Result<SuppressionRule> {

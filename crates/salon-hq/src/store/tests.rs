@@ -186,3 +186,83 @@ fn accounts_from_before_roles_stay_managers_and_campuses_stay_open() {
     // An account exists: no set-up link.
     assert!(store.issue_setup_link(Utc::now()).unwrap().is_none());
 }
+
+#[test]
+fn period_targets_become_terms_named_after_their_months() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        for (_, sql) in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO targets (from_month, to_month, schools, sessions, visits) VALUES
+               ('2024-04', '2025-03', 22, 240, 500),
+               ('2024-09', '2025-02', 20, 230, 400),
+               ('2025-04', '2025-09', 1, 2, 3);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    type Row = (
+        String,
+        String,
+        String,
+        Option<u32>,
+        Option<u32>,
+        Option<u32>,
+    );
+    let mut terms: Vec<Row> = store
+        .terms()
+        .unwrap()
+        .into_iter()
+        .map(|t| {
+            (
+                t.name,
+                t.from.to_string(),
+                t.to.to_string(),
+                t.targets.schools,
+                t.targets.sessions,
+                t.targets.visits,
+            )
+        })
+        .collect();
+    terms.sort();
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        terms,
+        vec![
+            (
+                s("2024年9月〜2025年2月"),
+                s("2024-09"),
+                s("2025-02"),
+                Some(20),
+                Some(230),
+                Some(400)
+            ),
+            (
+                s("2024年度"),
+                s("2024-04"),
+                s("2025-03"),
+                Some(22),
+                Some(240),
+                Some(500)
+            ),
+            (
+                s("2025年4月〜2025年9月"),
+                s("2025-04"),
+                s("2025-09"),
+                Some(1),
+                Some(2),
+                Some(3)
+            ),
+        ]
+    );
+    assert!(store.terms().unwrap().iter().all(|t| t
+        .targets
+        .events
+        .iter()
+        .all(|e| e.events.is_none() && e.participants.is_none())));
+}

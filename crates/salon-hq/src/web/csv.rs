@@ -107,9 +107,17 @@ pub(super) async fn export_csv(
 ) -> Result<Response> {
     admin(&state, &headers).await?;
     let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
-    let rows = state
-        .blocking(move |s| Ok(csv_rows(&figures::compute(s, period)?, &s.campuses()?)))
+    let term = term_of(&q)?;
+    let (rows, period) = state
+        .blocking(move |s| {
+            let f = figures_of(s, period, term)?;
+            Ok((csv_rows(&f, &s.campuses()?), f.period))
+        })
         .await?;
+    let fy = match term {
+        Some(_) => fiscal_year_of(period.first_day()),
+        None => fy,
+    };
     let name = format!("career-salon-{fy}-{}-{}.csv", period.from, period.to);
     Ok(csv_response(&name, &rows))
 }

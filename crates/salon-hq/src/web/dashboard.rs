@@ -2,6 +2,7 @@
 //! campus × month table and the breakdowns with 秘匿 cells.
 
 use super::*;
+use crate::store::Term;
 
 // ---- the period filter ----
 
@@ -10,6 +11,8 @@ pub(super) struct PeriodQuery {
     fy: Option<String>,
     from: Option<String>,
     to: Option<String>,
+    /// A term (事業期間) by id: its months and its targets, whatever the other fields say.
+    term: Option<String>,
 }
 
 /// The 年度 shown and the period: the whole 年度, or `from..=to` within or across it.
@@ -36,6 +39,25 @@ pub(super) fn period_of(q: &PeriodQuery, today: NaiveDate) -> Result<(i32, Perio
     Ok((fy, Period::new(from, to)?))
 }
 
+/// The term asked for, if any.
+pub(super) fn term_of(q: &PeriodQuery) -> Result<Option<i64>, HqError> {
+    nonempty(&q.term)
+        .map(|t| t.parse::<i64>().map_err(|_| HqError::NotFound))
+        .transpose()
+}
+
+/// The figures asked for: a term's, or the period's against the term with exactly its months.
+pub(super) fn figures_of(
+    s: &crate::Store,
+    period: Period,
+    term: Option<i64>,
+) -> Result<Figures, HqError> {
+    match term {
+        Some(id) => figures::compute_term(s, id),
+        None => figures::compute(s, period),
+    }
+}
+
 // ---- the dashboard ----
 
 pub(super) async fn dashboard(
@@ -45,11 +67,13 @@ pub(super) async fn dashboard(
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
     let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
+    let term = term_of(&q)?;
     let now = state.now();
-    let (figures, quiet, quiet_days) = state
+    let (figures, terms, quiet, quiet_days) = state
         .blocking(move |s| {
             Ok((
-                figures::compute(s, period)?,
+                figures_of(s, period, term)?,
+                s.terms()?,
                 s.quiet_devices(now)?,
                 s.quiet_days()?,
             ))
@@ -63,13 +87,16 @@ pub(super) async fn dashboard(
     };
     let body = html! {
         (quiet_box(&quiet, quiet_days))
-        (render_dashboard(fy, &q, &figures, tokyo_day(now)))
+        (render_dashboard(fy, &q, &terms, &figures, tokyo_day(now)))
     };
     Ok(screen("ダッシュボード", &session, &sid, body))
 }
 
 pub(super) fn query_string(fy: i32, q: &PeriodQuery) -> String {
     let mut s = format!("fy={fy}");
+    if let Ok(Some(id)) = term_of(q) {
+        s.push_str(&format!("&term={id}"));
+    }
     for (k, v) in [("from", &q.from), ("to", &q.to)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             if Month::parse(v).is_ok() {
@@ -80,7 +107,8 @@ pub(super) fn query_string(fy: i32, q: &PeriodQuery) -> String {
     s
 }
 
-fn filter(fy: i32, q: &PeriodQuery, today: NaiveDate) -> Markup {
+fn filter(fy: i32, q: &PeriodQuery, terms: &[Term], today: NaiveDate) -> Markup {
+    let chosen = term_of(q).ok().flatten();
     let current = fiscal_year_of(today);
     let mut years: Vec<i32> = ((current - 5)..=(current + 1)).collect();
     if !years.contains(&fy) {
@@ -95,6 +123,12 @@ fn filter(fy: i32, q: &PeriodQuery, today: NaiveDate) -> Markup {
     };
     html! {
         form.filter method="get" action="/" {
+            label { "事業期間" select name="term" data-testid="term" {
+                option value="" { "（年度・期間で選ぶ）" }
+                @for t in terms {
+                    option value=(t.id) selected[Some(t.id) == chosen] { (t.name) }
+                }
+            } }
             label { "年度" select name="fy" {
                 @for y in years.iter().rev() {
                     option value=(y) selected[*y == fy] { (y) "年度" }
@@ -128,29 +162,39 @@ fn figure_row(key: &str, label: &str, value: u64, unit: &str, target: Option<u32
     }
 }
 
-pub(super) fn render_dashboard(fy: i32, q: &PeriodQuery, f: &Figures, today: NaiveDate) -> Markup {
-    let t = f.target;
+pub(super) fn render_dashboard(
+    fy: i32,
+    q: &PeriodQuery,
+    terms: &[Term],
+    f: &Figures,
+    today: NaiveDate,
+) -> Markup {
+    let t = f.term.as_ref().map(|t| &t.targets);
     let route_heads: Vec<&str> = Route::ALL.iter().map(|r| html::route_ja(*r)).collect();
     let topic_heads: Vec<&str> = Topic::ALL.iter().map(|t| html::topic_ja(*t)).collect();
     html! {
-        (filter(fy, q, today))
+        (filter(fy, q, terms, today))
         p { "集計期間: " (month_ja(f.period.from)) " 〜 " (month_ja(f.period.to)) }
         h2 { "実績と目標" }
         table.figures {
             thead { tr { th.text { "指標" } th { "実績" } th { "目標" } th { "目標比" } } }
             tbody {
-                (figure_row("schools", "導入校数", f.schools as u64, "校", t.map(|t| t.schools)))
-                (figure_row("sessions", "実施回数", f.sessions, "回", t.map(|t| t.sessions)))
-                (figure_row("visits", "利用人数(延べ)", f.visits, "名", t.map(|t| t.visits)))
+                (figure_row("schools", "導入校数", f.schools as u64, "校", t.and_then(|t| t.schools)))
+                (figure_row("sessions", "実施回数", f.sessions, "回", t.and_then(|t| t.sessions)))
+                (figure_row("visits", "利用人数(延べ)", f.visits, "名", t.and_then(|t| t.visits)))
                 (figure_row("student-days", "延べ生徒数(日ごと)", f.student_days, "名", None))
             }
         }
         p.note {
             "導入校数はこの期間にサロンを1回以上実施したキャンパスの数。利用人数は来談1回ごとに数えた延べ人数。"
             "延べ生徒数(日ごと)は各日の実人数の合計で、同じ生徒が別の日に来談すれば重ねて数えます(期間を通じた実人数ではありません)。"
-            @match t {
-                Some(t) => { "目標は" (month_ja(t.from)) "〜" (month_ja(t.to)) "の期間に設定されたものです。" }
-                None => { "この期間ちょうどに設定された目標はありません。" }
+            @match &f.term {
+                Some(t) => {
+                    "目標は事業期間「" (t.name) "」"
+                    @if !t.funder.is_empty() { "（" (t.funder) "）" }
+                    "（" (month_ja(t.from)) "〜" (month_ja(t.to)) "）のものです。"
+                }
+                None => { "この期間ちょうどの事業期間がないため、目標はありません。" }
             }
         }
         h2 { "月別利用人数(延べ)" }
@@ -227,14 +271,10 @@ pub(super) fn breakdown_table(
 /// styles.
 pub(super) fn chart(f: &Figures) -> Markup {
     let months = &f.visits_by_month;
-    let monthly_target = f.target.and_then(|t| {
-        let n = Period {
-            from: t.from,
-            to: t.to,
-        }
-        .months()
-        .len() as f64;
-        (n > 0.0).then(|| t.visits as f64 / n)
+    let monthly_target = f.term.as_ref().and_then(|t| {
+        let n = crate::store::terms::months_between(t.from, t.to) as f64;
+        let visits = t.targets.visits? as f64;
+        (n > 0.0).then(|| visits / n)
     });
     let (w, h, left, bottom, top) = (760.0_f64, 260.0_f64, 48.0_f64, 28.0_f64, 12.0_f64);
     let max = months

@@ -1,5 +1,6 @@
 //! The admin web: login and the first admin's set-up, the dashboard, the CSV export,
-//! campuses, enrolment codes and devices, settings, accounts and the audit log.
+//! campuses, terms and their targets, enrolment codes and devices, settings, accounts and the
+//! audit log.
 //! Server-rendered HTML in Japanese (maud templates, which escape every value), no
 //! JavaScript, a strict CSP. Every POST form carries a CSRF token derived from the session
 //! id; the session cookie is HttpOnly and SameSite=Strict. A 閲覧者 (viewer) opens the
@@ -40,6 +41,7 @@ mod history;
 mod login;
 mod messages;
 mod settings;
+mod terms;
 
 use accounts::*;
 use audit::*;
@@ -52,6 +54,7 @@ use history::*;
 use login::*;
 pub(crate) use messages::message_ja;
 use settings::*;
+use terms::*;
 
 /// What a page handler answers: the page, or the error as a page in Japanese.
 pub(super) type Result<T, E = WebError> = std::result::Result<T, E>;
@@ -71,6 +74,9 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/campuses/{code}/rename", post(rename_campus))
         .route("/campuses/{code}/retire", post(retire_campus))
         .route("/campuses/{code}/resume", post(resume_campus))
+        .route("/terms", get(terms).post(add_term))
+        .route("/terms/{id}", get(term).post(edit_term))
+        .route("/terms/{id}/delete", post(delete_term))
         .route("/settings", get(settings))
         .route("/settings/rule", post(set_rule))
         .route("/accounts", get(accounts).post(add_account))
