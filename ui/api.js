@@ -165,7 +165,24 @@
  * @property {{byRoute: Cell[], byTopic: Cell[], byFormat: Cell[], pathDecisions: Cell[]}} breakdown
  */
 
-/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[]}} Upload */
+/**
+ * One kind of event on one day: how many, and who took part (counts only; titles stay here).
+ * @typedef {object} EventCount
+ * @property {string} kind an event kind code
+ * @property {number} events
+ * @property {{students: number, parents: number, teachers: number, supporters: number}} participants
+ */
+
+/**
+ * A day's events at a campus, or (no campus) online.
+ * @typedef {object} EventDaySnapshot
+ * @property {string} [campus] HQ campus code; absent for online events
+ * @property {string} day "YYYY-MM-DD"
+ * @property {number} revision
+ * @property {EventCount[]} kinds
+ */
+
+/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[]}} Upload */
 
 /**
  * Exactly what the next send carries.
@@ -179,8 +196,8 @@
 /**
  * A snapshot kept back, and why (an error code of the catalogue).
  * @typedef {object} HeldBack
- * @property {string} campusCode
- * @property {"day"|"month"} kind
+ * @property {string} campusCode "" for online events
+ * @property {"day"|"month"|"events"} kind
  * @property {string} period YYYY-MM-DD or YYYY-MM
  * @property {string} code
  */

@@ -158,6 +158,27 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
         let id = if code == "C-012" { kashiwa } else { matsudo };
         log_day(&mut store, id, date(y, m, d), visits);
     }
+    // Related activities: a guidance at 柏 on a salon day, a parents' seminar at 松戸 on a day
+    // without a salon, and an online talk that belongs to no campus.
+    for (kind, day, campus, students, parents) in [
+        ("career_guidance", "2025-02-18", Some(kashiwa), 24, 0),
+        ("parent_seminar", "2024-11-20", Some(matsudo), 0, 15),
+        ("career_talk", "2024-12-10", None, 130, 0),
+    ] {
+        store
+            .save_event(&salon_core::care::EventInput {
+                id: None,
+                kind: kind.into(),
+                date: day.into(),
+                campus_id: campus,
+                title: "進路の会".into(),
+                students,
+                parents,
+                teachers: 2,
+                supporters: 1,
+            })
+            .unwrap();
+    }
 
     let campuses = [
         CampusCode::parse("C-012").unwrap(),
@@ -187,11 +208,22 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
         .await
         .unwrap();
     store.record_sent(&pending, &receipt).unwrap();
-    // Seven days and three campus-months.
-    assert_eq!((receipt.stored, receipt.stale), (10, 0), "{receipt:?}");
+    // Seven days and three campus-months; one more day (松戸's seminar) and three days of
+    // events.
+    assert_eq!((receipt.stored, receipt.stale), (14, 0), "{receipt:?}");
 }
 
 // ---- what the dashboard should show ----
+
+/// The seed's name of a kind of related activity.
+fn salon_hq_kind_ja(code: &str) -> &'static str {
+    match code {
+        "career_talk" => "オンライン職業講話",
+        "career_guidance" => "キャリア教育ガイダンス・イベント",
+        "parent_seminar" => "保護者向けセミナー",
+        _ => "",
+    }
+}
 
 fn month_ja(m: Month) -> String {
     let d = m.first_day();
@@ -436,6 +468,27 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         browser.count_css("td.hidden") >= 4,
         "hidden cells are marked"
     );
+    // Related activities, by kind: what the database holds.
+    let activities = browser.table("activities");
+    let row = |code: &str| {
+        activities
+            .iter()
+            .find(|r| r[0] == salon_hq_kind_ja(code))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        row("career_talk")[1..8],
+        strings(&["1回", "1回", "130", "0", "2", "1", "133名"])
+    );
+    assert_eq!(row("career_guidance")[1..3], strings(&["1回", "0回"]));
+    assert_eq!(row("parent_seminar")[4], "15");
+    let talks = f
+        .events
+        .iter()
+        .find(|m| m.kind == salon_protocol::EventKind::CareerTalk)
+        .unwrap();
+    assert_eq!(talks.participants(), 133);
     browser.full_page_screenshot("hq-dashboard");
 
     // The CSV, fetched by the logged-in browser: a BOM, then the header.

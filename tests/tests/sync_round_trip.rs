@@ -310,3 +310,106 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
     );
     assert_eq!(figures(hq_february(&hq)), expected(&fx));
 }
+
+/// Related activities: a campus's guidance and an online talk leave the laptop as counts by
+/// kind, without their titles, and reach headquarters' figures; removing one takes it away.
+#[tokio::test]
+async fn events_travel_by_kind_and_their_titles_stay_on_the_laptop() {
+    use salon_core::care::EventInput;
+    use salon_protocol::EventKind;
+
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq, bodies) = start_hq(dir.path()).await;
+    let (mut store, _) = Vault::new(dir.path().join("device"))
+        .create(PASS, PASS)
+        .unwrap();
+    let kashiwa = store
+        .save_campus(&CampusInput {
+            id: None,
+            name: "柏キャンパス".into(),
+            weekday: 1,
+            start_time: "10:00".into(),
+            end_time: "13:00".into(),
+            place: "相談室".into(),
+            default_format: "in_person".into(),
+            hq_code: Some("C-012".into()),
+        })
+        .unwrap();
+    let title = format!("佐藤さんの家族と話す会 {}", support::canary("title"));
+    let event = |kind: &str, date: &str, campus_id: Option<i64>, students: i64| EventInput {
+        id: None,
+        kind: kind.into(),
+        date: date.into(),
+        campus_id,
+        title: title.clone(),
+        students,
+        parents: 3,
+        teachers: 2,
+        supporters: 1,
+    };
+    store
+        .save_event(&event(
+            "career_guidance",
+            "2024-10-08",
+            Some(kashiwa.id),
+            25,
+        ))
+        .unwrap();
+    let talk = store
+        .save_event(&event("career_talk", "2024-11-14", None, 140))
+        .unwrap();
+    let issued = hq
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &[CampusCode::parse("C-012").unwrap()],
+            Utc::now(),
+        )
+        .unwrap();
+    let client = HqClient::new(&url).unwrap();
+    let enrolment = client
+        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
+        .await
+        .unwrap();
+    store.save_enrolment(client.address(), &enrolment).unwrap();
+
+    let receipt = sync(&mut store, &client).await.unwrap();
+    // The guidance's day figures, and each day's events.
+    assert_eq!(receipt.stored, 3, "{receipt:?}");
+    let year = salon_hq::figures::Period::fiscal_year(2024);
+    let f = salon_hq::figures::compute(&hq, year).unwrap();
+    let of = |kind| f.events.iter().find(|m| m.kind == kind).copied().unwrap();
+    let talks = of(EventKind::CareerTalk);
+    assert_eq!(
+        (
+            talks.events,
+            talks.online,
+            talks.students,
+            talks.participants()
+        ),
+        (1, true, 140, 146)
+    );
+    let guidance = of(EventKind::CareerGuidance);
+    assert_eq!(
+        (guidance.events, guidance.online, guidance.parents),
+        (1, false, 3)
+    );
+    assert_eq!(f.events_without_kind, 0);
+
+    store.delete_event(talk.id).unwrap();
+    let receipt = sync(&mut store, &client).await.unwrap();
+    assert_eq!(receipt.stored, 1, "the online day, emptied");
+    let f = salon_hq::figures::compute(&hq, year).unwrap();
+    assert!(f.events.iter().all(|m| m.kind != EventKind::CareerTalk));
+
+    let sent = bodies.lock().unwrap().clone();
+    assert!(sent.iter().any(|b| b.contains("career_talk")));
+    for body in &sent {
+        for secret in [title.as_str(), "CANARY", "佐藤", "家族と話す会"] {
+            assert!(
+                !body.contains(secret),
+                "{secret} in a body sent to headquarters"
+            );
+        }
+    }
+}

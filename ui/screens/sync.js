@@ -9,6 +9,7 @@ import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, 
 /** @typedef {import("../api.js").Campus} Campus */
 /** @typedef {import("../api.js").Cell} Cell */
 /** @typedef {import("../api.js").DaySnapshot} DaySnapshot */
+/** @typedef {import("../api.js").EventDaySnapshot} EventDaySnapshot */
 /** @typedef {import("../api.js").HqStatus} HqStatus */
 /** @typedef {import("../api.js").HeldBack} HeldBack */
 /** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
@@ -176,6 +177,14 @@ function previewBody(preview, campuses) {
     el.append(h("h3", { text: t("sync.monthsTitle") }),
       ...months.map((m) => monthBlock(m, campusText(m.campus))));
   }
+  const events = preview.upload.events ?? [];
+  if (events.length > 0) {
+    el.append(
+      h("h3", { text: t("sync.eventsTitle") }),
+      h("ul", { class: "sync-days" }, events.map((e) => h("li", { testid: "sync-events" },
+        h("span", { text: eventsLine(e, e.campus ? campusText(e.campus) : t("sync.online")) }),
+        revisionTag(e.revision)))));
+  }
   if (preview.suppressedCells > 0) {
     el.append(h("p", { class: "muted", testid: "sync-suppressed", text: t("sync.suppressed", { n: preview.suppressedCells }) }));
   }
@@ -191,11 +200,7 @@ function heldBackBlock(held, campusText) {
     h("h3", { text: t("sync.heldBackTitle") }),
     h("p", { text: t("sync.heldBackLead") }),
     h("ul", {}, held.map((b) => h("li", { testid: "sync-held-back-row", "data-code": b.code },
-      h("strong", {
-        text: b.kind === "day"
-          ? t("sync.heldBackDay", { date: formatDate(b.period), campus: campusText(b.campusCode) })
-          : t("sync.heldBackMonth", { month: formatMonth(b.period), campus: campusText(b.campusCode) }),
-      }),
+      h("strong", { text: heldBackText(b, campusText) }),
       h("span", { text: " " + errorText({ code: knowsError(b.code) ? b.code : "hq_refused", message: "" }) })))));
 }
 
@@ -212,6 +217,31 @@ function dayLine(d, campus) {
   }
   if (c.events || c.eventParticipants) parts.push(t("sync.events", { n: c.events, people: c.eventParticipants }));
   return t("sync.dayLine", { date: formatDate(d.day), campus, counts: parts.join(t("list.separator")) });
+}
+
+/** @param {HeldBack} b @param {(code: string) => string} campusText */
+function heldBackText(b, campusText) {
+  if (b.kind === "month") return t("sync.heldBackMonth", { month: formatMonth(b.period), campus: campusText(b.campusCode) });
+  if (b.kind === "events") {
+    const campus = b.campusCode ? campusText(b.campusCode) : t("sync.online");
+    return t("sync.heldBackEvents", { date: formatDate(b.period), campus });
+  }
+  return t("sync.heldBackDay", { date: formatDate(b.period), campus: campusText(b.campusCode) });
+}
+
+/** A day's events in words: kind, how many, who took part. @param {EventDaySnapshot} e @param {string} place */
+function eventsLine(e, place) {
+  const kinds = e.kinds.length === 0
+    ? t("sync.noEvents")
+    : e.kinds.map((k) => {
+      const p = k.participants;
+      return t("sync.eventKind", {
+        kind: t(`events.kind.${k.kind}`), n: k.events,
+        total: p.students + p.parents + p.teachers + p.supporters,
+        students: p.students, parents: p.parents, teachers: p.teachers, supporters: p.supporters,
+      });
+    }).join(t("list.separator"));
+  return t("sync.dayLine", { date: formatDate(e.day), campus: place, counts: kinds });
 }
 
 /** "訂正 第2版" for a corrected snapshot; nothing for a first version. @param {number} revision */
@@ -252,7 +282,8 @@ function cellTable(caption, kind, cells) {
 
 /** @param {SyncPreview} preview */
 function isEmpty(preview) {
-  return preview.upload.days.length === 0 && preview.upload.months.length === 0;
+  return preview.upload.days.length === 0 && preview.upload.months.length === 0
+    && (preview.upload.events ?? []).length === 0;
 }
 
 /** @param {string} json @param {boolean} open @param {(open: boolean) => void} onToggle */

@@ -59,6 +59,7 @@ fn term() -> Upload {
         })
         .collect();
     Upload {
+        events: Vec::new(),
         days,
         months: Vec::new(),
     }
@@ -231,6 +232,7 @@ async fn main() {
             let mut revision = 1;
             while !stop.load(Ordering::Relaxed) {
                 let u = Upload {
+                    events: Vec::new(),
                     days: (0..CAMPUSES).map(|c| snapshot(c, day, revision)).collect(),
                     months: Vec::new(),
                 };

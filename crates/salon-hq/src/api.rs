@@ -1,5 +1,7 @@
 //! The device API, `/api/v1/*`: enrol, config, upload. Every request and answer carries the
-//! API version header; a request without the right one is refused before anything else.
+//! API version header; a request without a version from `MIN_API_VERSION` to `API_VERSION`
+//! is refused before anything else ("update the app"). Version 3 differs from 4 only by the
+//! events it cannot carry, so the same handlers serve both.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -11,7 +13,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use salon_protocol::{
     DeviceConfig, EnrolRequest, Enrolment, Receipt, API_VERSION, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER, MAX_BODY_BYTES,
+    IDEMPOTENCY_HEADER, MAX_BODY_BYTES, MIN_API_VERSION,
 };
 
 use crate::error::{HqError, Result};
@@ -33,7 +35,8 @@ async fn api_version(req: Request, next: Next) -> Response {
         .headers()
         .get(API_VERSION_HEADER)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim() == API_VERSION.to_string());
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .is_some_and(|v| (MIN_API_VERSION..=API_VERSION).contains(&v));
     let mut res = if ok {
         next.run(req).await
     } else {

@@ -9,7 +9,11 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum HqError {
-    #[error("the request must carry the header x-salon-api-version with this server's version")]
+    /// The request names no API version this server accepts (an app older than
+    /// `MIN_API_VERSION`, or newer than this server).
+    #[error(
+        "the request must carry the header x-salon-api-version with a version this server accepts"
+    )]
     ApiVersion,
     #[error("the request body is larger than the server accepts")]
     BodyTooLarge,
@@ -149,6 +153,11 @@ impl HqError {
                 held.len()
             ),
             HqError::Storage(_) => "storage error".to_owned(),
+            HqError::ApiVersion => format!(
+                "アプリの版が事務局サーバーと合いません。アプリを最新の版に更新してください（事務局が受け付ける版: {}〜{}）。",
+                salon_protocol::MIN_API_VERSION,
+                salon_protocol::API_VERSION
+            ),
             other => other.to_string(),
         }
     }
@@ -208,6 +217,11 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
         SnapshotKey::Month { campus, month } => {
             format!("キャンパス {} の {month}", campus.as_str())
         }
+        SnapshotKey::Events {
+            campus: Some(campus),
+            day,
+        } => format!("キャンパス {} の {day}のイベント", campus.as_str()),
+        SnapshotKey::Events { campus: None, day } => format!("オンラインの {day}のイベント"),
     };
     let why = match error {
         ProtocolError::RevisionZero => "版の番号が0です（1から始まります）。",
@@ -222,6 +236,7 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
             "来室した予約と来なかった予約の合計が予約数を上回っています。"
         }
         ProtocolError::OverDayCap(_) => "1日の件数としてありえない大きさです。",
+        ProtocolError::ParticipantsWithoutEvent => "イベントの回数が0なのに参加者がいます。",
         _ => "件数の形式が正しくありません。",
     };
     format!("{at}の件数を受け付けませんでした：{why}")

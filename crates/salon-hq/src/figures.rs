@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use salon_protocol::{rule, Cell, DayCounts, Month, MonthSnapshot, Route, SuppressionRule, Topic};
 
 use crate::error::{HqError, Result};
-use crate::store::{HeldMonth, Store, Term};
+use crate::store::{EventMonth, HeldMonth, Store, Term};
 
 /// The 年度 a day belongs to: April 2024 to March 2025 is 2024年度.
 pub fn fiscal_year_of(day: NaiveDate) -> i32 {
@@ -114,6 +114,10 @@ pub struct Figures {
     pub visits_by_month: Vec<(Month, u64)>,
     /// Every campus × month with figures, ordered by campus then month.
     pub rows: Vec<CampusMonth>,
+    /// Related activities by month, kind and place (campus or online).
+    pub events: Vec<EventMonth>,
+    /// Campus events counted in the day figures without a kind (apps still on protocol 3).
+    pub events_without_kind: u64,
 }
 
 /// 目標比 as a whole percentage, rounded half up: 757 of 400 is 189%.
@@ -239,6 +243,8 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         student_days,
         visits_by_month: by_month.into_iter().collect(),
         rows,
+        events: store.event_months(period.first_day(), period.last_day())?,
+        events_without_kind: store.events_without_kind(period.first_day(), period.last_day())?,
     })
 }
 

@@ -12,6 +12,7 @@ use salon_protocol::Upload;
 
 fn days(days: Vec<salon_protocol::DaySnapshot>) -> Upload {
     Upload {
+        events: Vec::new(),
         days,
         months: vec![],
     }

@@ -276,6 +276,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     let m = Month::parse("2025-02").unwrap();
     // 7 visits: the routes are all small, so all hidden; topics 2,2,2,1 hidden.
     let upload = salon_protocol::Upload {
+        events: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 7)],
         months: vec![month_snapshot("C-012", m, 1, 7)],
     };
@@ -304,6 +305,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     // The rule becomes stricter: a stored cell of 10 would now be small, so the whole
     // breakdown is hidden when displayed.
     let upload = salon_protocol::Upload {
+        events: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 18), 1, 33)],
         months: vec![month_snapshot("C-012", m, 2, 40)],
     };
@@ -374,6 +376,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
         cell.count = n;
     }
     let upload = salon_protocol::Upload {
+        events: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 44)],
         months: vec![month],
     };
@@ -384,6 +387,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     assert_eq!(feb_routes(&hq, &cookie).await, "秘匿,秘匿,秘匿,秘匿,秘匿");
     // The day's correction arrives: 45 visits. Now the month is what its days say.
     let upload = salon_protocol::Upload {
+        events: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 2, 45)],
         months: vec![],
     };
@@ -396,6 +400,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     let mut month = month_snapshot("C-012", m, 2, 45);
     month.breakdown.by_route[0].count = Some(50);
     let upload = salon_protocol::Upload {
+        events: Vec::new(),
         days: vec![],
         months: vec![month],
     };

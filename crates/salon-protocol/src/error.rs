@@ -36,6 +36,8 @@ pub enum ProtocolError {
     AppointmentsOverBooked,
     #[error("a figure over the most one campus can count in a day ({})", .0.name())]
     OverDayCap(crate::DayField),
+    #[error("participants for a kind of event with no event")]
+    ParticipantsWithoutEvent,
 }
 
 impl ProtocolError {
@@ -57,6 +59,7 @@ impl ProtocolError {
             ProtocolError::MinutesOverDay => ErrorCode::MinutesOverDay,
             ProtocolError::AppointmentsOverBooked => ErrorCode::AppointmentsOverBooked,
             ProtocolError::OverDayCap(_) => ErrorCode::OverDayCap,
+            ProtocolError::ParticipantsWithoutEvent => ErrorCode::ParticipantsWithoutEvent,
         }
     }
 }
@@ -116,6 +119,8 @@ error_codes! {
     AppointmentsOverBooked = "appointments_over_booked",
     /// A figure over `plausible::DAY_CAPS`.
     OverDayCap = "over_day_cap",
+    /// Participants counted for a kind of event with no event that day.
+    ParticipantsWithoutEvent = "participants_without_event",
     /// A snapshot at a revision headquarters holds with other counts.
     RevisionConflict = "revision_conflict",
     /// A snapshot older than headquarters holds, with other counts (a laptop restored from an

@@ -8,6 +8,7 @@
 mod codes;
 pub mod counts;
 mod error;
+pub mod events;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 mod kinds;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use codes::{CampusCode, EnrolmentCode, Month};
 pub use counts::{Cell, DayCounts, DayField, MonthBreakdown, SuppressionRule};
 pub use error::{ErrorCode, ProtocolError};
+pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use token::DeviceToken;
 
@@ -28,7 +30,12 @@ pub use token::DeviceToken;
 /// 2: a month snapshot states its visits (`breakdown.visits`), checked against its days.
 /// 3: plausibility refusals name their snapshot (`ErrorBody.snapshot`); revision refusals say
 /// which revisions headquarters holds (`ErrorBody.held`).
-pub const API_VERSION: u32 = 3;
+/// 4: related activities travel (`Upload.events`: events by kind with participants by group,
+/// per campus and day, and online ones per device and day).
+pub const API_VERSION: u32 = 4;
+/// The oldest version headquarters still accepts, so supporters who have not updated yet are
+/// not cut off; anything older is answered `api_version` ("update the app").
+pub const MIN_API_VERSION: u32 = 3;
 pub const API_VERSION_HEADER: &str = "x-salon-api-version";
 /// The header that names one upload, so a retry is recognised and a different body refused.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
@@ -66,6 +73,9 @@ pub struct MonthSnapshot {
 pub struct Upload {
     pub days: Vec<DaySnapshot>,
     pub months: Vec<MonthSnapshot>,
+    /// Version 4 on; a version 3 upload has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventDaySnapshot>,
 }
 
 /// Headquarters' answer to an upload.
@@ -105,18 +115,32 @@ pub struct DeviceConfig {
     pub rule: SuppressionRule,
 }
 
-/// Which snapshot: a campus and its day or month.
+/// Which snapshot: a campus and its day or month, or a day's events at a campus or online
+/// (campus `None`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub enum SnapshotKey {
-    Day { campus: CampusCode, day: NaiveDate },
-    Month { campus: CampusCode, month: Month },
+    Day {
+        campus: CampusCode,
+        day: NaiveDate,
+    },
+    Month {
+        campus: CampusCode,
+        month: Month,
+    },
+    Events {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        campus: Option<CampusCode>,
+        day: NaiveDate,
+    },
 }
 
 impl SnapshotKey {
-    pub fn campus(&self) -> &CampusCode {
+    /// The campus, or none for online events.
+    pub fn campus(&self) -> Option<&CampusCode> {
         match self {
-            SnapshotKey::Day { campus, .. } | SnapshotKey::Month { campus, .. } => campus,
+            SnapshotKey::Day { campus, .. } | SnapshotKey::Month { campus, .. } => Some(campus),
+            SnapshotKey::Events { campus, .. } => campus.as_ref(),
         }
     }
 }
@@ -166,9 +190,10 @@ pub struct ErrorBody {
 impl Upload {
     /// Checks what a parser cannot: sizes, every breakdown complete, and the small-count rule.
     pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
-        if self.days.len() + self.months.len() > MAX_SNAPSHOTS {
+        if self.days.len() + self.months.len() + self.events.len() > MAX_SNAPSHOTS {
             return Err(ProtocolError::TooManySnapshots);
         }
+        self.events.iter().try_for_each(EventDaySnapshot::check)?;
         self.months.iter().try_for_each(|m| m.check(rule))
     }
 
@@ -179,6 +204,9 @@ impl Upload {
         }
         for m in &self.months {
             plausible::check_month(m, today).map_err(|e| (m.key(), e))?;
+        }
+        for e in &self.events {
+            events::check_events(e, today).map_err(|err| (e.key(), err))?;
         }
         Ok(())
     }

@@ -59,7 +59,7 @@ pub fn check_month(m: &MonthSnapshot, today: NaiveDate) -> Result<(), ProtocolEr
     Ok(())
 }
 
-fn tomorrow(today: NaiveDate) -> NaiveDate {
+pub(crate) fn tomorrow(today: NaiveDate) -> NaiveDate {
     today.checked_add_days(Days::new(1)).unwrap_or(today)
 }
 

@@ -16,6 +16,7 @@ fn sample() -> Upload {
     let day = NaiveDate::from_ymd_opt(2025, 2, 25).unwrap();
     let rule = SuppressionRule::default();
     Upload {
+        events: Vec::new(),
         days: vec![DaySnapshot {
             campus: CampusCode::parse("C-012").unwrap(),
             day,

@@ -38,6 +38,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0011_visit_filters",
         include_str!("../migrations/0011_visit_filters.sql"),
     ),
+    (
+        "0012_outbox_events",
+        include_str!("../migrations/0012_outbox_events.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -5,11 +5,13 @@
 //!
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
 //! the small-count rule), `devices` (enrolment codes and devices), `snapshots` (uploads and the
-//! figures read from them), `history` (where each figure came from, and quiet devices).
+//! figures read from them), `events` (related activities by kind), `terms` (事業期間 and their
+//! targets), `audit` (操作記録), `history` (where each figure came from, and quiet devices).
 
 mod admins;
 pub mod audit;
 mod devices;
+mod events;
 mod first_admin;
 mod history;
 mod setup;
@@ -20,6 +22,7 @@ mod tests;
 
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
+pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use snapshots::HeldMonth;
@@ -57,6 +60,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_terms",
         include_str!("../../migrations/0005_terms.sql"),
+    ),
+    (
+        "0006_events",
+        include_str!("../../migrations/0006_events.sql"),
     ),
 ];
 
@@ -249,6 +256,8 @@ impl Store {
             "uploads",
             "day_snapshots",
             "month_snapshots",
+            "event_snapshots",
+            "event_counts",
             "audit_log",
             "setup_links",
         ];

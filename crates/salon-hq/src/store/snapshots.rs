@@ -51,7 +51,8 @@ impl Store {
             .days
             .iter()
             .map(|d| &d.campus)
-            .chain(upload.months.iter().map(|m| &m.campus));
+            .chain(upload.months.iter().map(|m| &m.campus))
+            .chain(upload.events.iter().filter_map(|e| e.campus.as_ref()));
         for c in campuses {
             if !device.campuses.contains(c) {
                 return Err(HqError::CampusNotEnrolled);
@@ -68,6 +69,12 @@ impl Store {
         }
         for m in &upload.months {
             match store_month(&tx, device.id, m, now)? {
+                Ok(outcome) => tally(&mut receipt, outcome),
+                Err(h) => held.push(h),
+            }
+        }
+        for e in &upload.events {
+            match super::events::store_events(&tx, device.id, e, now)? {
                 Ok(outcome) => tally(&mut receipt, outcome),
                 Err(h) => held.push(h),
             }
@@ -169,7 +176,7 @@ pub struct HeldMonth {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
+pub(super) enum Outcome {
     Stored,
     Unchanged,
     Stale,
@@ -186,7 +193,7 @@ fn tally(r: &mut Receipt, o: Outcome) {
 /// What a snapshot at `revision` does against the one held: stored above it; the same figures
 /// at or below it are a retry or a reordered upload; other figures at or below it are refused
 /// with the revision held (`true` when the revisions are equal).
-fn compare(
+pub(super) fn compare(
     held: Option<(u32, bool)>,
     revision: u32,
     key: impl FnOnce() -> salon_protocol::SnapshotKey,
@@ -206,7 +213,7 @@ fn compare(
     }
 }
 
-type Stored = Result<Outcome, (HeldRevision, bool)>;
+pub(super) type Stored = Result<Outcome, (HeldRevision, bool)>;
 
 /// The revision and figures this device's day snapshot for (campus, day) holds, if any.
 fn held_day(

@@ -199,6 +199,7 @@ pub(super) fn render_dashboard(
         }
         h2 { "月別利用人数(延べ)" }
         (chart(f))
+        (activities(f))
         h2 { "キャンパス別・月別" }
         p.note { "月を開くと、日ごとの数値と、その数値になった送信の履歴(どの端末から、いつ、何が変わったか)が見られます。" }
         table data-testid="campus-months" {

@@ -31,6 +31,7 @@ use crate::throttle::{Key, Refused};
 use crate::{AppState, Peer};
 
 mod accounts;
+mod activities;
 mod audit;
 mod campuses;
 mod csv;
@@ -44,6 +45,7 @@ mod settings;
 mod terms;
 
 use accounts::*;
+use activities::*;
 use audit::*;
 use campuses::*;
 use csv::*;

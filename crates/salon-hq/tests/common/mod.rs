@@ -356,6 +356,7 @@ pub fn month_snapshot(code: &str, month: Month, revision: u32, n: u32) -> MonthS
 pub fn sample_upload() -> Upload {
     let m = Month::parse("2025-02").unwrap();
     Upload {
+        events: Vec::new(),
         days: vec![
             day_snapshot("C-012", day(2025, 2, 18), 1),
             day_snapshot("C-012", day(2025, 2, 25), 1),

@@ -7,10 +7,10 @@ use salon_core::counts::{
     day_counts, month_breakdown, DayCounts, MonthBreakdown, SessionFact, SuppressionRule, VisitFact,
 };
 use salon_core::{Format, PathStatus, Route, Topic};
-use salon_protocol::Month;
+use salon_protocol::{EventCount, EventKind, Month, Participants};
 
 use crate::error::Result;
-use crate::rows::{code, date, opt_date};
+use crate::rows::{code, date, date_text, opt_date};
 
 /// What one campus's records add up from, read once.
 pub(super) struct CampusFacts {
@@ -134,4 +134,42 @@ impl CampusFacts {
             .map(|(m, (v, p))| (m, month_breakdown(&v, &p, rule)))
             .collect()
     }
+}
+
+/// Each day's events at a campus (`Some(id)`) or online (`None`), by kind in code order, up
+/// to `today`. Titles stay on the laptop.
+pub(super) fn event_days(
+    conn: &rusqlite::Connection,
+    campus_id: Option<i64>,
+    today: NaiveDate,
+) -> Result<BTreeMap<NaiveDate, Vec<EventCount>>> {
+    let mut stmt = conn.prepare(
+        "SELECT date, kind, COUNT(*), SUM(students), SUM(parents), SUM(teachers), SUM(supporters)
+         FROM event WHERE campus_id IS ?1 AND date <= ?2 GROUP BY date, kind",
+    )?;
+    let rows = stmt
+        .query_map(rusqlite::params![campus_id, date_text(today)], |r| {
+            Ok((
+                date(r, 0)?,
+                EventCount {
+                    kind: code(r, 1, EventKind::from_code)?,
+                    events: r.get(2)?,
+                    participants: Participants {
+                        students: r.get(3)?,
+                        parents: r.get(4)?,
+                        teachers: r.get(5)?,
+                        supporters: r.get(6)?,
+                    },
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut days: BTreeMap<NaiveDate, Vec<EventCount>> = BTreeMap::new();
+    for (day, count) in rows {
+        days.entry(day).or_default().push(count);
+    }
+    for kinds in days.values_mut() {
+        kinds.sort_by_key(|k| k.kind);
+    }
+    Ok(days)
 }

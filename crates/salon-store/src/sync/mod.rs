@@ -2,6 +2,8 @@
 //! and the log of what was sent. Only counts are computed here (by salon-core's rules) and only
 //! salon-protocol's types are prepared for sending.
 
+#[cfg(test)]
+mod event_tests;
 mod facts;
 mod outbox;
 #[cfg(test)]
@@ -43,7 +45,9 @@ pub struct PendingUpload {
 
 impl PendingUpload {
     pub fn is_empty(&self) -> bool {
-        self.upload.days.is_empty() && self.upload.months.is_empty()
+        self.upload.days.is_empty()
+            && self.upload.months.is_empty()
+            && self.upload.events.is_empty()
     }
 }
 

@@ -1,5 +1,6 @@
-//! The outbox: every day and month snapshot of the reporting campuses, kept whole with its
-//! revision, what headquarters confirmed, and what is held back as implausible.
+//! The outbox: every day, month and events snapshot of the reporting campuses (and the
+//! device's online events, campus code ''), kept whole with its revision, what headquarters
+//! confirmed, and what is held back as implausible.
 
 use std::collections::BTreeSet;
 
@@ -8,12 +9,13 @@ use rusqlite::{params, Transaction};
 use salon_core::counts::{month_breakdown, DayCounts};
 use salon_protocol::plausible;
 use salon_protocol::{
-    CampusCode, DaySnapshot, HeldRevision, Month, MonthSnapshot, Receipt, SnapshotKey, Upload,
+    CampusCode, DaySnapshot, EventCount, EventDaySnapshot, HeldRevision, Month, MonthSnapshot,
+    Receipt, SnapshotKey, Upload,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::facts::campus_facts;
+use super::facts::{campus_facts, event_days};
 use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
 use crate::vault::Store;
@@ -45,10 +47,10 @@ impl Store {
         let tx = self.conn.transaction()?;
         for (campus_id, code) in campuses {
             let facts = campus_facts(&tx, campus_id, today)?;
-            let mut now_held = BTreeSet::new();
+            let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), today)?;
             for (day, counts) in facts.days() {
                 let period = day.format("%Y-%m-%d").to_string();
-                upsert_outbox(&tx, "day", &code, &period, &counts)?;
+                upsert_outbox(&tx, "day", code.as_str(), &period, &counts)?;
                 now_held.insert(("day", period));
             }
             for (month, breakdown) in facts.months(enrolment.rule) {
@@ -56,22 +58,31 @@ impl Store {
                     rule: enrolment.rule,
                     breakdown,
                 };
-                upsert_outbox(&tx, "month", &code, &month.to_string(), &body)?;
+                upsert_outbox(&tx, "month", code.as_str(), &month.to_string(), &body)?;
                 now_held.insert(("month", month.to_string()));
             }
             let zero_month = MonthBody {
                 rule: enrolment.rule,
                 breakdown: month_breakdown(&[], &[], enrolment.rule),
             };
-            for (kind, period) in outbox_keys(&tx, &code)? {
+            for (kind, period) in outbox_keys(&tx, code.as_str())? {
                 if now_held.contains(&(kind.as_str(), period.clone())) {
                     continue;
                 }
-                if kind == "day" {
-                    upsert_outbox(&tx, "day", &code, &period, &DayCounts::default())?;
-                } else {
-                    upsert_outbox(&tx, "month", &code, &period, &zero_month)?;
+                match kind.as_str() {
+                    "day" => {
+                        upsert_outbox(&tx, "day", code.as_str(), &period, &DayCounts::default())?
+                    }
+                    "month" => upsert_outbox(&tx, "month", code.as_str(), &period, &zero_month)?,
+                    _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
+            }
+        }
+        // Online events belong to no campus: the device reports them under campus code ''.
+        let online = put_events(&tx, None, "", today)?;
+        for (_, period) in outbox_keys(&tx, "")? {
+            if !online.contains(&("events", period.clone())) {
+                upsert_outbox(&tx, "events", "", &period, &NO_EVENTS)?;
             }
         }
         mark_implausible(&tx, today)?;
@@ -104,12 +115,15 @@ impl Store {
             let row = row?;
             // The snapshot's own JSON plus its key and a margin for the envelope.
             size += row.body.len() + row.campus.len() + row.period.len() + 80;
-            if size > UPLOAD_BUDGET_BYTES && !(upload.days.is_empty() && upload.months.is_empty()) {
+            let started =
+                !(upload.days.is_empty() && upload.months.is_empty() && upload.events.is_empty());
+            if size > UPLOAD_BUDGET_BYTES && started {
                 break;
             }
             match row.snapshot()? {
                 Snapshot::Day(d) => upload.days.push(d),
                 Snapshot::Month(m) => upload.months.push(m),
+                Snapshot::Events(e) => upload.events.push(e),
             }
         }
         let payload = serde_json::to_string(&upload).unwrap_or_default();
@@ -131,7 +145,8 @@ impl Store {
             .days
             .iter()
             .map(|d| (d.key(), d.revision))
-            .chain(pending.upload.months.iter().map(|m| (m.key(), m.revision)));
+            .chain(pending.upload.months.iter().map(|m| (m.key(), m.revision)))
+            .chain(pending.upload.events.iter().map(|e| (e.key(), e.revision)));
         for (key, revision) in keys {
             let (kind, campus, period) = key_columns(&key);
             tx.execute(
@@ -193,6 +208,7 @@ struct OutboxRow {
 enum Snapshot {
     Day(DaySnapshot),
     Month(MonthSnapshot),
+    Events(EventDaySnapshot),
 }
 
 impl OutboxRow {
@@ -209,6 +225,20 @@ impl OutboxRow {
 
     fn snapshot(&self) -> Result<Snapshot> {
         let damaged = || StoreError::Damaged("outbox row");
+        if self.kind == "events" {
+            let campus = match self.campus.as_str() {
+                "" => None,
+                c => Some(CampusCode::parse(c).map_err(|_| damaged())?),
+            };
+            let day = NaiveDate::parse_from_str(&self.period, "%Y-%m-%d").map_err(|_| damaged())?;
+            let kinds: Vec<EventCount> = serde_json::from_str(&self.body).map_err(|_| damaged())?;
+            return Ok(Snapshot::Events(EventDaySnapshot {
+                campus,
+                day,
+                revision: self.revision,
+                kinds,
+            }));
+        }
         let campus = CampusCode::parse(&self.campus).map_err(|_| damaged())?;
         if self.kind == "day" {
             let day = NaiveDate::parse_from_str(&self.period, "%Y-%m-%d").map_err(|_| damaged())?;
@@ -240,13 +270,38 @@ fn key_columns(key: &SnapshotKey) -> (&'static str, &str, String) {
             ("day", campus.as_str(), day.format("%Y-%m-%d").to_string())
         }
         SnapshotKey::Month { campus, month } => ("month", campus.as_str(), month.to_string()),
+        SnapshotKey::Events { campus, day } => (
+            "events",
+            campus.as_ref().map(CampusCode::as_str).unwrap_or(""),
+            day.format("%Y-%m-%d").to_string(),
+        ),
     }
 }
 
+/// A day whose events were all removed.
+const NO_EVENTS: [EventCount; 0] = [];
+
+/// Puts each day's events at a campus (or online, `campus_id` none, `code` '') in the outbox;
+/// returns the keys held now.
+fn put_events(
+    tx: &Transaction<'_>,
+    campus_id: Option<i64>,
+    code: &str,
+    today: NaiveDate,
+) -> Result<BTreeSet<(&'static str, String)>> {
+    let mut held = BTreeSet::new();
+    for (day, kinds) in event_days(tx, campus_id, today)? {
+        let period = day.format("%Y-%m-%d").to_string();
+        upsert_outbox(tx, "events", code, &period, &kinds)?;
+        held.insert(("events", period));
+    }
+    Ok(held)
+}
+
 /// Every (kind, period) the outbox holds for a campus code.
-fn outbox_keys(tx: &Transaction<'_>, code: &CampusCode) -> Result<Vec<(String, String)>> {
+fn outbox_keys(tx: &Transaction<'_>, code: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = tx.prepare("SELECT kind, period FROM outbox WHERE campus_code = ?1")?;
-    let rows = stmt.query_map([code.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map([code], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
@@ -266,6 +321,7 @@ fn mark_implausible(tx: &Transaction<'_>, today: NaiveDate) -> Result<()> {
         let problem = match row.snapshot()? {
             Snapshot::Day(d) => plausible::check_day(&d, today).err(),
             Snapshot::Month(m) => plausible::check_month(&m, today).err(),
+            Snapshot::Events(e) => salon_protocol::events::check_events(&e, today).err(),
         };
         tx.execute(
             "UPDATE outbox SET problem = ?4 WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
@@ -281,10 +337,10 @@ fn mark_implausible(tx: &Transaction<'_>, today: NaiveDate) -> Result<()> {
 }
 
 /// Keeps the body for a key; a different body than the one held takes the next revision.
-fn upsert_outbox<T: Serialize>(
+fn upsert_outbox<T: Serialize + ?Sized>(
     tx: &rusqlite::Transaction<'_>,
     kind: &str,
-    campus: &CampusCode,
+    campus: &str,
     period: &str,
     body: &T,
 ) -> Result<()> {
@@ -294,7 +350,7 @@ fn upsert_outbox<T: Serialize>(
          ON CONFLICT (kind, campus_code, period) DO UPDATE
            SET revision = revision + 1, body = excluded.body
            WHERE body != excluded.body",
-        params![kind, campus.as_str(), period, body],
+        params![kind, campus, period, body],
     )?;
     Ok(())
 }

@@ -8,11 +8,11 @@ use salon_protocol::{CampusCode, Enrolment, Receipt};
 use crate::vault::tests::{campus_input, fresh_store};
 use crate::{Store, StoreError};
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     salon_core::in_tokyo(chrono::Utc::now()).date_naive()
 }
 
-fn enrol(store: &mut Store, codes: &[&str]) {
+pub(super) fn enrol(store: &mut Store, codes: &[&str]) {
     let enrolment = Enrolment {
         token: "device-token".into(),
         campuses: codes
