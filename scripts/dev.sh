@@ -87,7 +87,7 @@ run_tests() {
   step "unit and integration tests"
   cargo test --workspace --locked
   step "headquarters dashboard and admin web in headless Chromium"
-  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin
+  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin --test hq_survey
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \

@@ -67,6 +67,12 @@ pub enum HqError {
     WrongPassword,
     #[error("the set-up link is unknown, expired or used, or an admin already exists")]
     SetupLinkInvalid,
+    #[error("the survey has answers; its questions can no longer change")]
+    SurveyAnswered,
+    #[error("the survey or this link is closed")]
+    SurveyClosed,
+    #[error("the form is unknown or too old; open the link again")]
+    SurveyFormExpired,
     #[error("too many failed attempts from this address; wait and try again later")]
     TooManyAttempts { retry_after_secs: i64 },
     #[error("a total of the stored figures is too large to be true")]
@@ -105,6 +111,9 @@ impl HqError {
             HqError::LastManager => ErrorCode::LastManager,
             HqError::WrongPassword => ErrorCode::WrongPassword,
             HqError::SetupLinkInvalid => ErrorCode::SetupLinkInvalid,
+            HqError::SurveyAnswered => ErrorCode::SurveyAnswered,
+            HqError::SurveyClosed => ErrorCode::SurveyClosed,
+            HqError::SurveyFormExpired => ErrorCode::SurveyFormExpired,
             HqError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
             HqError::Storage(_) => ErrorCode::Storage,
@@ -123,13 +132,16 @@ impl HqError {
             | HqError::AlreadyExists(_)
             | HqError::OwnAccount
             | HqError::LastManager
+            | HqError::SurveyAnswered
             | HqError::RevisionHeld { .. } => StatusCode::CONFLICT,
             HqError::Protocol(_) | HqError::Implausible { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             HqError::CampusNotEnrolled | HqError::Csrf | HqError::ManagersOnly => {
                 StatusCode::FORBIDDEN
             }
             HqError::WrongPassword => StatusCode::BAD_REQUEST,
-            HqError::SetupLinkInvalid => StatusCode::GONE,
+            HqError::SetupLinkInvalid | HqError::SurveyClosed | HqError::SurveyFormExpired => {
+                StatusCode::GONE
+            }
             HqError::EnrolmentCodeInvalid | HqError::TokenInvalid | HqError::DeviceRevoked => {
                 StatusCode::UNAUTHORIZED
             }

@@ -127,13 +127,14 @@ pub fn menu(may_change: bool) -> &'static [(&'static str, &'static str)] {
         ("/", "ダッシュボード"),
         ("/campuses", "キャンパス"),
         ("/terms", "事業期間と目標"),
+        ("/surveys", "アンケート"),
         ("/codes/new", "登録コード発行"),
         ("/devices", "端末一覧"),
         ("/settings", "設定"),
         ("/accounts", "アカウント"),
         ("/audit", "操作記録"),
     ];
-    const VIEWER: &[(&str, &str)] = &[("/", "ダッシュボード")];
+    const VIEWER: &[(&str, &str)] = &[("/", "ダッシュボード"), ("/surveys", "アンケート")];
     if may_change {
         MANAGER
     } else {

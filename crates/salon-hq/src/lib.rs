@@ -25,6 +25,7 @@ pub mod figures;
 mod html;
 pub mod secret;
 pub mod store;
+pub mod survey_results;
 pub mod throttle;
 mod web;
 
@@ -96,6 +97,9 @@ pub struct AppState {
     /// Failed logins and enrolments, for brute-force protection.
     pub throttle: Arc<Throttle>,
     pub clock: Clock,
+    /// The address people open headquarters at, without a trailing slash (`--public-url`):
+    /// every link the server prints or puts in a QR code starts with it.
+    pub public_url: String,
 }
 
 impl AppState {
@@ -105,6 +109,7 @@ impl AppState {
             log: LogSink::Stderr,
             throttle: Arc::default(),
             clock: Clock::System,
+            public_url: "http://127.0.0.1:8700".to_owned(),
         }
     }
 

@@ -239,7 +239,10 @@ async fn serve(db: &Path, addr: SocketAddr, public_url: Option<String>) -> anyho
             "管理者がまだいません。24時間以内に次のリンクを開いて、最初の管理者を作成してください:\n{public_url}/setup?token={token}"
         );
     }
-    let state = AppState::new(store);
+    let state = AppState {
+        public_url: public_url.to_owned(),
+        ..AppState::new(store)
+    };
     // The client's address feeds the per-address limits on logins and enrolments.
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -50,6 +50,21 @@ pub const ENROL_PER_PEER: Limit = Limit {
     lock_secs: 15 * 60,
 };
 
+/// Survey answers from one address: every answer counts, not only failures (a staff room
+/// shares one address, so the limit leaves room for a whole staff).
+pub const SURVEY_PER_PEER: Limit = Limit {
+    max_failures: 30,
+    window_secs: 60 * 60,
+    lock_secs: 60 * 60,
+};
+
+/// Survey answers through one link (one campus's teachers).
+pub const SURVEY_PER_LINK: Limit = Limit {
+    max_failures: 200,
+    window_secs: 60 * 60,
+    lock_secs: 60 * 60,
+};
+
 /// The most keys tracked at once.
 pub const MAX_KEYS: usize = 10_000;
 
@@ -60,6 +75,8 @@ pub(crate) enum Key {
     LoginName(Vec<u8>, Option<IpAddr>),
     LoginPeer(IpAddr),
     EnrolPeer(IpAddr),
+    SurveyPeer(IpAddr),
+    SurveyLink(i64),
 }
 
 impl Key {
@@ -75,11 +92,21 @@ impl Key {
         Key::EnrolPeer(peer(ip))
     }
 
+    pub(crate) fn survey_peer(ip: IpAddr) -> Key {
+        Key::SurveyPeer(peer(ip))
+    }
+
+    pub(crate) fn survey_link(link: i64) -> Key {
+        Key::SurveyLink(link)
+    }
+
     fn limit(&self) -> Limit {
         match self {
             Key::LoginName(..) => LOGIN_PER_NAME,
             Key::LoginPeer(_) => LOGIN_PER_PEER,
             Key::EnrolPeer(_) => ENROL_PER_PEER,
+            Key::SurveyPeer(_) => SURVEY_PER_PEER,
+            Key::SurveyLink(_) => SURVEY_PER_LINK,
         }
     }
 

@@ -141,6 +141,9 @@ error_codes! {
     LastManager = "last_manager",
     WrongPassword = "wrong_password",
     SetupLinkInvalid = "setup_link_invalid",
+    SurveyAnswered = "survey_answered",
+    SurveyClosed = "survey_closed",
+    SurveyFormExpired = "survey_form_expired",
     TooManyAttempts = "too_many_attempts",
     ImpossibleTotal = "impossible_total",
     Storage = "storage",
@@ -159,6 +162,9 @@ impl ErrorCode {
         ErrorCode::LastManager,
         ErrorCode::WrongPassword,
         ErrorCode::SetupLinkInvalid,
+        ErrorCode::SurveyAnswered,
+        ErrorCode::SurveyClosed,
+        ErrorCode::SurveyFormExpired,
     ];
 }
 

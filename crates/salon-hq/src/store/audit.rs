@@ -74,6 +74,12 @@ audit_actions! {
     RuleSet => "rule_set", "秘匿のルールを変更";
     QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
     CodeIssued => "code_issued", "登録コードを発行";
+    SurveyCreated => "survey_created", "アンケートを作成";
+    SurveyEdited => "survey_edited", "アンケートの質問を変更";
+    SurveyClosed => "survey_closed", "アンケートを締め切り";
+    SurveyReopened => "survey_reopened", "アンケートを再開";
+    CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
+    CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
 }
 

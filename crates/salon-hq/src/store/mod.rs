@@ -16,6 +16,9 @@ mod first_admin;
 mod history;
 mod setup;
 mod snapshots;
+mod survey_answers;
+mod survey_templates;
+pub mod surveys;
 pub mod terms;
 #[cfg(test)]
 mod tests;
@@ -64,6 +67,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_events",
         include_str!("../../migrations/0006_events.sql"),
+    ),
+    (
+        "0007_surveys",
+        include_str!("../../migrations/0007_surveys.sql"),
     ),
 ];
 
@@ -260,6 +267,10 @@ impl Store {
             "event_counts",
             "audit_log",
             "setup_links",
+            "surveys",
+            "survey_links",
+            "survey_responses",
+            "survey_answers",
         ];
         if !TABLES.contains(&table) {
             return Err(HqError::NotFound);

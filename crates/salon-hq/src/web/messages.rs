@@ -21,6 +21,9 @@ pub(crate) fn message_ja(e: &HqError) -> String {
         HqError::WrongPassword => "今のパスワードが違います。".into(),
         HqError::SetupLinkInvalid => "この設定用リンクは使えません（期限切れ、使用済み、またはすでに管理者がいます）。サーバーを起動し直すと新しいリンクが表示されます。".into(),
         HqError::NotFound => "対象が見つかりません。一覧を読み込み直してください。".into(),
+        HqError::SurveyAnswered => "回答が届いているため、質問は変えられません。質問を変えるときは、新しいアンケートを作ってください。".into(),
+        HqError::SurveyClosed => "このアンケートは締め切りました。ご協力ありがとうございました。".into(),
+        HqError::SurveyFormExpired => "この画面の有効期限が切れました。お手数ですが、リンクをもう一度開いて回答してください。".into(),
         HqError::TooManyAttempts { .. } => "試行が多すぎます。15分ほど待ってから、もう一度お試しください。".into(),
         HqError::BodyTooLarge => "送られた内容が大きすぎます。".into(),
         HqError::Storage(_) | HqError::Internal(_) | HqError::ImpossibleTotal => {
@@ -49,6 +52,17 @@ fn bad_field_ja(field: &str) -> String {
         "fy" => "年度は2000〜2100の数で選んでください。".into(),
         "day" => "日付は「2025-02-25」の形で入力してください。".into(),
         "days" | "quiet_days" => "日数は1〜365の整数で入力してください。".into(),
+        "survey_title" => "アンケートの題名を1〜100文字で入力してください。".into(),
+        "questions" => "質問は1〜20問にしてください。".into(),
+        "question" => "質問文を1〜300文字で入力してください。".into(),
+        "options" => "選択肢は1行に1つ、2〜12個（各100文字まで）で入力してください。".into(),
+        "question_kind" => "質問の種類を選んでください。".into(),
+        "audience" => "アンケートの対象を選んでください。".into(),
+        "term" => "事業期間を選び直してください。".into(),
+        "answer" => {
+            "回答の内容が質問に合いません。画面を開き直して、もう一度回答してください。".into()
+        }
+        "comment" => "自由記述は2000文字までで入力してください。".into(),
         "target" => "目標は0以上の整数（100万まで）で入力するか、空欄にしてください。".into(),
         "term_name" => "事業期間の名前を1〜100文字で入力してください。".into(),
         "funder" => "助成元は100文字までで入力してください。".into(),

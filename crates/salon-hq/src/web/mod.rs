@@ -1,6 +1,6 @@
 //! The admin web: login and the first admin's set-up, the dashboard, the CSV export,
-//! campuses, terms and their targets, enrolment codes and devices, settings, accounts and the
-//! audit log.
+//! campuses, terms and their targets, surveys (and the anonymous form under `/s/`), enrolment
+//! codes and devices, settings, accounts and the audit log.
 //! Server-rendered HTML in Japanese (maud templates, which escape every value), no
 //! JavaScript, a strict CSP. Every POST form carries a CSRF token derived from the session
 //! id; the session cookie is HttpOnly and SameSite=Strict. A 閲覧者 (viewer) opens the
@@ -20,7 +20,7 @@ use chrono::NaiveDate;
 use salon_protocol::{CampusCode, Month, Route, Topic};
 use serde::Deserialize;
 
-use maud::{html, Markup};
+use maud::{html, Markup, PreEscaped};
 
 use crate::error::HqError;
 use crate::figures::{self, fiscal_year_of, percent_of, Figures, Period};
@@ -42,6 +42,9 @@ mod history;
 mod login;
 mod messages;
 mod settings;
+mod survey_form;
+mod survey_results;
+mod surveys;
 mod terms;
 
 use accounts::*;
@@ -56,6 +59,9 @@ use history::*;
 use login::*;
 pub(crate) use messages::message_ja;
 use settings::*;
+use survey_form::*;
+use survey_results::*;
+use surveys::*;
 use terms::*;
 
 /// What a page handler answers: the page, or the error as a page in Japanese.
@@ -79,6 +85,25 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/terms", get(terms).post(add_term))
         .route("/terms/{id}", get(term).post(edit_term))
         .route("/terms/{id}/delete", post(delete_term))
+        .route("/surveys", get(surveys).post(create_survey))
+        .route("/surveys/{id}", get(results))
+        .route("/surveys/{id}/edit", get(edit_form).post(save_questions))
+        .route("/surveys/{id}/links", get(links))
+        .route("/surveys/{id}/links/{link}/print", get(print_link))
+        .route("/surveys/{id}/close", post(close_survey))
+        .route("/surveys/{id}/reopen", post(reopen_survey))
+        .route("/surveys/{id}/links/{link}/close", post(close_link))
+        .route("/surveys/{id}/links/{link}/reopen", post(reopen_link))
+        .route("/surveys/{id}/comments.csv", get(comments_csv))
+        .route(
+            "/surveys/{id}/comments/{response}/{question}/feature",
+            post(feature_comment),
+        )
+        .route(
+            "/surveys/{id}/comments/{response}/{question}/unfeature",
+            post(unfeature_comment),
+        )
+        .route("/s/{token}", get(survey_form).post(submit_survey))
         .route("/settings", get(settings))
         .route("/settings/rule", post(set_rule))
         .route("/accounts", get(accounts).post(add_account))

@@ -1,0 +1,307 @@
+//! Surveys end to end through the router: made from the seed's template, answered anonymously
+//! through a campus's link (a double submit counts once), closed, and shown per campus only
+//! where no campus's answers can be worked out.
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use common::*;
+use salon_hq::store::surveys::{AnswerInput, Audience, Submitted};
+use salon_hq::store::{Actor, AuditAction};
+use salon_hq::HqError;
+
+fn nonce_of(page: &str) -> String {
+    let at = page.find("name=\"nonce\" value=\"").expect("a nonce") + 20;
+    let len = page[at..].find('"').expect("the nonce's end");
+    page[at..at + len].to_owned()
+}
+
+/// Answers one form through the link as a browser would: open it, send it.
+async fn answer(
+    hq: &Hq,
+    token: &str,
+    choices: &[(&str, &str)],
+) -> (String, axum::http::StatusCode, String) {
+    let page = hq.get(&format!("/s/{token}"), None).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let nonce = nonce_of(&page.text());
+    let mut pairs = vec![("nonce", nonce.as_str())];
+    pairs.extend_from_slice(choices);
+    let a = hq
+        .post_form(&format!("/s/{token}"), "", &form(&pairs))
+        .await;
+    (nonce, a.status, a.text())
+}
+
+#[tokio::test]
+async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_exposing_a_campus() {
+    let hq = Hq::new();
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let a = hq
+        .post_form(
+            "/surveys",
+            &cookie,
+            &form(&[("csrf", &csrf), ("audience", "teachers"), ("term", "")]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let survey = hq.store().surveys().unwrap().remove(0);
+    assert_eq!(survey.audience, Audience::Teachers);
+    assert_eq!(survey.questions.len(), 5);
+    assert!(survey.questions[0].text.contains("満足度"));
+    let links = hq.store().survey_links(survey.id, Utc::now()).unwrap();
+    let token = |code: &str| {
+        links
+            .iter()
+            .find(|l| l.campus_code.as_deref() == Some(code))
+            .unwrap()
+            .token
+            .clone()
+    };
+    let (kashiwa, akihabara) = (token("C-012"), token("C-013"));
+    let q = |i: usize| format!("q{}", survey.questions[i].id);
+    let (q0, q1, q4) = (q(0), q(1), q(4));
+
+    // The form: Japanese, phone-sized, asks for no name.
+    let page = hq.get(&format!("/s/{kashiwa}"), None).await.text();
+    assert!(page.contains("<html lang=\"ja\">") && page.contains("width=device-width"));
+    assert!(page.contains("回答は匿名です"));
+    assert!(!page.contains("name=\"name\"") && !page.contains("氏名"));
+
+    // Six answers at 柏, four at 秋葉原.
+    for i in 0..6 {
+        let sat = ["0", "0", "1", "0", "2", "1"][i];
+        let (_, status, text) = answer(
+            &hq,
+            &kashiwa,
+            &[(&q0, sat), (&q1, "0"), (&q1, "3"), (&q4, "助かりました")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{text}");
+        assert!(text.contains("ご回答ありがとうございました"));
+    }
+    for _ in 0..4 {
+        answer(&hq, &akihabara, &[(&q0, "1")]).await;
+    }
+    // The same form sent twice counts once.
+    let (nonce, _, _) = answer(&hq, &akihabara, &[(&q0, "4")]).await;
+    let again = hq
+        .post_form(
+            &format!("/s/{akihabara}"),
+            "",
+            &form(&[("nonce", &nonce), (&q0, "4")]),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.text().contains("ご回答ありがとうございました"));
+    assert_eq!(hq.store().survey(survey.id).unwrap().responses, 11);
+    // A forged nonce, a choice that does not exist, two choices for one: refused, nothing stored.
+    let a = hq
+        .post_form(
+            &format!("/s/{akihabara}"),
+            "",
+            &form(&[("nonce", "forged"), (&q0, "1")]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::GONE);
+    assert!(a.text().contains("リンクをもう一度開いて"));
+    let (_, status, text) = answer(&hq, &akihabara, &[(&q0, "9")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("回答の内容が質問に合いません"), "{text}");
+    let (_, status, _) = answer(&hq, &akihabara, &[(&q0, "0"), (&q0, "1")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(hq.store().survey(survey.id).unwrap().responses, 11);
+
+    // 秋葉原 has five answers now, 柏 six: both shown. Overall 満足度: 11 answered.
+    let results = hq
+        .get(&format!("/surveys/{}", survey.id), Some(&cookie))
+        .await
+        .text();
+    assert!(results.contains("回答 <strong>11件</strong>"), "{results}");
+    assert!(results.contains("data-campus=\"C-012\"") && results.contains("data-campus=\"C-013\""));
+    assert!(results.contains("とても満足</text>"));
+    assert!(results.contains("6件（55%）"), "満足 6 of 11: {results}");
+    assert!(results.contains("助かりました"));
+    assert!(results.contains("同じ人が2回以上答えることを完全には防げません"));
+
+    // Closing 秋葉原's link: its form is closed, 柏's still open.
+    let at = links
+        .iter()
+        .find(|l| l.campus_code.as_deref() == Some("C-013"))
+        .unwrap()
+        .id;
+    let a = hq
+        .post_form(
+            &format!("/surveys/{}/links/{at}/close", survey.id),
+            &cookie,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let closed = hq.get(&format!("/s/{akihabara}"), None).await;
+    assert_eq!(closed.status, StatusCode::GONE);
+    assert!(closed.text().contains("締め切りました"));
+    assert_eq!(
+        hq.get(&format!("/s/{kashiwa}"), None).await.status,
+        StatusCode::OK
+    );
+
+    // Questions can no longer change.
+    let a = hq
+        .post_form(
+            &format!("/surveys/{}/edit", survey.id),
+            &cookie,
+            &form(&[
+                ("csrf", &csrf),
+                ("title", "新しい題"),
+                ("q0_text", "別の質問"),
+                ("q0_kind", "text"),
+            ]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    assert!(a
+        .text()
+        .contains("回答が届いているため、質問は変えられません"));
+
+    // A comment chosen for the report; the choice is recorded.
+    let answers = hq.store().survey_answers(survey.id).unwrap();
+    let comment = answers.iter().find(|a| a.text.is_some()).unwrap();
+    let a = hq
+        .post_form(
+            &format!(
+                "/surveys/{}/comments/{}/{}/feature",
+                survey.id, comment.response_id, comment.question_id
+            ),
+            &cookie,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(hq
+        .store()
+        .survey_answers(survey.id)
+        .unwrap()
+        .iter()
+        .any(|a| a.featured));
+    assert_eq!(hq.audit_actions()[0], AuditAction::CommentFeatured);
+    let csv = hq
+        .get(
+            &format!("/surveys/{}/comments.csv", survey.id),
+            Some(&cookie),
+        )
+        .await
+        .text();
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("助かりました,はい"),
+        "{csv}"
+    );
+}
+
+#[tokio::test]
+async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_gives_it_away() {
+    let hq = Hq::new();
+    let by = Actor::cli();
+    let now = Utc::now();
+    let id = hq
+        .store()
+        .create_survey(&by, None, Audience::Teachers, now)
+        .unwrap();
+    let survey = hq.store().survey(id).unwrap();
+    let links = hq.store().survey_links(id, now).unwrap();
+    let q0 = survey.questions[0].id;
+    let answer_at = |code: &str, n: usize, choice: usize| {
+        let link = links
+            .iter()
+            .find(|l| l.campus_code.as_deref() == Some(code))
+            .unwrap()
+            .id;
+        for _ in 0..n {
+            let nonce = hq.store().open_form(link, now).unwrap();
+            let done = hq
+                .store()
+                .submit(
+                    link,
+                    &nonce,
+                    &[(q0, AnswerInput::Choices(vec![choice]))],
+                    now,
+                )
+                .unwrap();
+            assert_eq!(done, Submitted::Stored);
+        }
+    };
+    answer_at("C-012", 7, 0);
+    answer_at("C-013", 4, 3);
+    let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;
+    let page = hq
+        .get(&format!("/surveys/{id}"), Some(&cookie))
+        .await
+        .text();
+    // The whole survey (11) is shown, neither campus: 柏 alone would give 秋葉原's four away.
+    assert!(page.contains("回答 <strong>11件</strong>"));
+    assert!(!page.contains("data-campus="), "{page}");
+    assert!(page.contains("2キャンパスの結果は表示していません"));
+    // A survey with four answers in all shows no counts at all.
+    let small = hq
+        .store()
+        .create_survey(&by, None, Audience::Supporters, now)
+        .unwrap();
+    let link = hq.store().survey_links(small, now).unwrap()[0].id;
+    let sq = hq.store().survey(small).unwrap().questions[0].id;
+    for _ in 0..4 {
+        let nonce = hq.store().open_form(link, now).unwrap();
+        hq.store()
+            .submit(link, &nonce, &[(sq, AnswerInput::Choices(vec![0]))], now)
+            .unwrap();
+    }
+    let page = hq
+        .get(&format!("/surveys/{small}"), Some(&cookie))
+        .await
+        .text();
+    assert!(page.contains("data-testid=\"too-few\""));
+    assert!(!page.contains("件（"), "no count is shown: {page}");
+    // Closed as a whole: no new answer is taken.
+    hq.store()
+        .set_survey_closed(&by, small, None, true, now)
+        .unwrap();
+    let nonce = hq.store().open_form(link, now).unwrap();
+    assert!(matches!(
+        hq.store().submit(link, &nonce, &[], now),
+        Err(HqError::SurveyClosed)
+    ));
+}
+
+#[tokio::test]
+async fn a_printable_qr_code_carries_the_public_address() {
+    let mut hq = Hq::new();
+    hq.state.public_url = "https://hq.example.org".into();
+    hq.router = salon_hq::router(hq.state.clone());
+    let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;
+    let id = hq
+        .store()
+        .create_survey(&Actor::cli(), None, Audience::Teachers, Utc::now())
+        .unwrap();
+    let link = hq.store().survey_links(id, Utc::now()).unwrap().remove(0);
+    let page = hq
+        .get(
+            &format!("/surveys/{id}/links/{}/print", link.id),
+            Some(&cookie),
+        )
+        .await
+        .text();
+    assert!(
+        page.contains(&format!("https://hq.example.org/s/{}", link.token)),
+        "{page}"
+    );
+    assert!(
+        page.contains("<svg") && !page.contains("<?xml"),
+        "an inline QR code"
+    );
+    assert!(page.contains("柏キャンパス の教職員の皆さまへ"));
+    let list = hq
+        .get(&format!("/surveys/{id}/links"), Some(&cookie))
+        .await
+        .text();
+    assert!(list.contains(&format!("https://hq.example.org/s/{}", link.token)));
+}
