@@ -2,6 +2,7 @@
 # Sets up a Debian 12 / Ubuntu machine for Career Salon and runs the app or the tests.
 #   bash scripts/dev.sh run    install what the app needs, then start it
 #   bash scripts/dev.sh test   install what the tests need, then run every check CI runs
+#   bash scripts/dev.sh demo   headquarters with the seed's term in it, on http://127.0.0.1:8700
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +13,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 BUILD_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk fonts-noto-color-emoji)
-TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver)
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver poppler-utils)
 TAURI_DRIVER_VERSION=2.1.0
 
 step() { printf '\n==> %s\n' "$*"; }
@@ -61,6 +62,14 @@ run_app() {
   cargo run -p salon-app
 }
 
+run_demo() {
+  install_packages build-essential pkg-config curl libssl-dev
+  install_rust
+  step "building the demo term and serving headquarters (Ctrl-C stops it)"
+  rm -rf "${DEMO_DIR:-demo-data}"
+  cargo run --release --locked -p salon-demo -- --dir "${DEMO_DIR:-demo-data}"
+}
+
 run_tests() {
   install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
   install_rust
@@ -87,7 +96,7 @@ run_tests() {
   step "unit and integration tests"
   cargo test --workspace --locked
   step "headquarters dashboard and admin web in headless Chromium"
-  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin --test hq_survey
+  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin --test hq_survey --test hq_demo
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \
@@ -101,5 +110,6 @@ run_tests() {
 case "${1:-}" in
   run) run_app ;;
   test) run_tests ;;
-  *) echo "usage: bash scripts/dev.sh run|test" >&2; exit 2 ;;
+  demo) run_demo ;;
+  *) echo "usage: bash scripts/dev.sh run|test|demo" >&2; exit 2 ;;
 esac

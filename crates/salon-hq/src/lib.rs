@@ -177,11 +177,16 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// One line per request: method, path (without the query), status, duration. Never a body, a
-/// header value, a token, a code or a cookie.
+/// One line per request: method, route (the pattern, so `/s/{token}` and never a survey
+/// link's token; "(no route)" for a path that matched none), status, duration. Never a body,
+/// a query, a header value, a token, a code or a cookie.
 async fn log_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "(no route)".to_owned());
     let started = Instant::now();
     let res = next.run(req).await;
     state.log.line(format!(

@@ -655,3 +655,49 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
         ("2024年度", "休眠預金活用事業", Some(400))
     );
 }
+
+#[tokio::test]
+async fn managers_see_each_supporters_salons_and_the_campuses_still_without_one() {
+    let hq = Hq::new();
+    let token = hq.enrol(&["C-012", "C-013"]).await;
+    let upload = sample_upload();
+    assert_eq!(
+        hq.upload(&token, "u1", &upload).await.status,
+        StatusCode::OK
+    );
+    let sessions: u32 = upload.days.iter().map(|d| d.counts.sessions).sum();
+    let minutes: u32 = upload.days.iter().map(|d| d.counts.session_minutes).sum();
+    let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;
+    let page = hq.get("/?fy=2024", Some(&cookie)).await.text();
+    let table = page
+        .split("data-testid=\"supporters\"")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .expect("the supporters' table");
+    assert!(
+        table.contains(&format!(
+            "<td class=\"text\">山田 花子</td><td>1</td><td>{sessions}回</td><td>{}時間{:02}分</td><td class=\"text\">C-012</td>",
+            minutes / 60,
+            minutes % 60
+        )),
+        "{table}"
+    );
+    let without = page
+        .split("data-testid=\"campuses-without-salon\"")
+        .nth(1)
+        .expect("the campuses without a salon");
+    assert!(without.contains("C-013 秋葉原キャンパス"), "{without}");
+    // A viewer sees the figures, not who was sent where.
+    hq.store()
+        .create_admin(
+            &Actor::cli(),
+            "viewer",
+            "viewer password 1",
+            Role::Viewer,
+            Utc::now(),
+        )
+        .unwrap();
+    let (viewer, _) = hq.session_of("viewer", "viewer password 1").await;
+    let page = hq.get("/?fy=2024", Some(&viewer)).await.text();
+    assert!(!page.contains("data-testid=\"supporters\""));
+}

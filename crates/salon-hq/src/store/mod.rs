@@ -16,6 +16,7 @@ mod first_admin;
 mod history;
 mod setup;
 mod snapshots;
+mod supporters;
 mod survey_answers;
 mod survey_templates;
 pub mod surveys;
@@ -29,6 +30,7 @@ pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use snapshots::HeldMonth;
+pub use supporters::SupporterTotals;
 pub use terms::{EventTarget, Targets, Term, TermInput};
 
 use std::collections::BTreeSet;

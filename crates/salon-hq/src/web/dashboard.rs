@@ -69,13 +69,17 @@ pub(super) async fn dashboard(
     let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
     let term = term_of(&q)?;
     let now = state.now();
-    let (figures, terms, quiet, quiet_days) = state
+    let (figures, terms, quiet, quiet_days, supporters, without) = state
         .blocking(move |s| {
+            let f = figures_of(s, period, term)?;
+            let (from, to) = (f.period.first_day(), f.period.last_day());
             Ok((
-                figures_of(s, period, term)?,
+                f,
                 s.terms()?,
                 s.quiet_devices(now)?,
                 s.quiet_days()?,
+                s.supporter_totals(from, to)?,
+                s.campuses_without_salon(from, to)?,
             ))
         })
         .await?;
@@ -88,6 +92,7 @@ pub(super) async fn dashboard(
     let body = html! {
         (quiet_box(&quiet, quiet_days))
         (render_dashboard(fy, &q, &terms, &figures, tokyo_day(now)))
+        @if session.may_change() { (supporters_box(&supporters, &without)) }
     };
     Ok(screen("ダッシュボード", &session, &sid, body))
 }
@@ -174,7 +179,12 @@ pub(super) fn render_dashboard(
     let topic_heads: Vec<&str> = Topic::ALL.iter().map(|t| html::topic_ja(*t)).collect();
     html! {
         (filter(fy, q, terms, today))
-        p { "集計期間: " (month_ja(f.period.from)) " 〜 " (month_ja(f.period.to)) }
+        p {
+            "集計期間: " (month_ja(f.period.from)) " 〜 " (month_ja(f.period.to))
+            @if let Some(t) = &f.term {
+                " ・ " a href=(format!("/report?term={}", t.id)) data-testid="report-link" { "「" (t.name) "」の事業報告（A4・印刷用）" }
+            }
+        }
         h2 { "実績と目標" }
         table.figures {
             thead { tr { th.text { "指標" } th { "実績" } th { "目標" } th { "目標比" } } }

@@ -41,7 +41,9 @@ mod first_admin;
 mod history;
 mod login;
 mod messages;
+mod report;
 mod settings;
+mod supporters;
 mod survey_form;
 mod survey_results;
 mod surveys;
@@ -58,7 +60,9 @@ use first_admin::*;
 use history::*;
 use login::*;
 pub(crate) use messages::message_ja;
+use report::*;
 use settings::*;
+use supporters::*;
 use survey_form::*;
 use survey_results::*;
 use surveys::*;
@@ -82,6 +86,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/campuses/{code}/rename", post(rename_campus))
         .route("/campuses/{code}/retire", post(retire_campus))
         .route("/campuses/{code}/resume", post(resume_campus))
+        .route("/report", get(report))
+        .route("/report.csv", get(report_csv))
         .route("/terms", get(terms).post(add_term))
         .route("/terms/{id}", get(term).post(edit_term))
         .route("/terms/{id}/delete", post(delete_term))

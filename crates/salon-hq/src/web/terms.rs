@@ -64,7 +64,7 @@ async fn terms_page(
                                 div { (html::event_kind_ja(e.kind)) " " (n(e.events)) "回・" (n(e.participants)) "名" }
                             }
                         }
-                        td.text { a href=(format!("/terms/{}", t.id)) { "編集" } }
+                        td.text { a href=(format!("/terms/{}", t.id)) { "編集" } " " a href=(format!("/report?term={}", t.id)) { "報告書" } }
                     }
                 }
                 @if terms.is_empty() {

@@ -1,0 +1,388 @@
+//! The seed's term, rebuilt, so a newcomer sees headquarters with data in a minute: four
+//! simulated supporter laptops (the real encrypted store) log 22 campuses from September 2024
+//! to February 2025 — 247 salons, 757 visits, related activities — enrol with one-time codes
+//! and sync through the real client to a real headquarters on 127.0.0.1; teachers and
+//! supporters answer the surveys over HTTP. The funder report then reads 22校（110%）,
+//! 247回（107%）, 757名（189%） against targets of 20, 230 and 400.
+//!
+//! Everything here is invented for the demo (names, notes, comments come from the seed's own
+//! published voices); nothing is a real person.
+
+pub mod plan;
+mod surveys;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
+use chrono::{NaiveTime, Utc};
+use salon_core::care::EventInput;
+use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
+use salon_hq::store::{Actor, EventTarget, Role, Targets, TermInput};
+use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month};
+use salon_store::{Store, Vault};
+use salon_sync::HqClient;
+
+pub const ADMIN: &str = "事務局";
+pub const ADMIN_PASSWORD: &str = "demo-honbu-2024";
+const PASSPHRASE: &str = "デモ用のパスフレーズ2024";
+
+const CAMPUS_NAMES: [&str; plan::CAMPUSES] = [
+    "柏",
+    "松戸",
+    "船橋",
+    "千葉",
+    "津田沼",
+    "秋葉原",
+    "池袋",
+    "新宿",
+    "渋谷",
+    "立川",
+    "八王子",
+    "町田",
+    "横浜",
+    "川崎",
+    "大宮",
+    "浦和",
+    "川越",
+    "所沢",
+    "水戸",
+    "つくば",
+    "宇都宮",
+    "高崎",
+];
+
+/// Four supporters and the campuses each visits (by index into the plan).
+const SUPPORTERS: [(&str, std::ops::Range<usize>); 4] = [
+    ("山田 花子", 0..6),
+    ("佐藤 健", 6..12),
+    ("鈴木 由美", 12..17),
+    ("高橋 誠", 17..22),
+];
+
+/// What the demo left running.
+#[derive(Debug, Clone)]
+pub struct Demo {
+    pub url: String,
+    pub hq: Arc<salon_hq::Store>,
+    /// The funded term (休眠預金, September to February).
+    pub term_id: i64,
+}
+
+pub fn campus_code(i: usize) -> CampusCode {
+    CampusCode::parse(&format!("C-{:03}", i + 1)).unwrap_or_else(|_| unreachable!())
+}
+
+fn month(s: &str) -> anyhow::Result<Month> {
+    Month::parse(s).map_err(|_| anyhow::anyhow!("month {s}"))
+}
+
+/// Headquarters' side: campuses, the admin, the two overlapping terms.
+fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
+    let by = Actor::cli();
+    let now = Utc::now();
+    for (i, name) in CAMPUS_NAMES.iter().enumerate() {
+        hq.add_campus(&by, &campus_code(i), &format!("{name}キャンパス"), now)?;
+    }
+    hq.create_admin(&by, ADMIN, ADMIN_PASSWORD, Role::Manager, now)?;
+    let event = |kind, events, participants| EventTarget {
+        kind,
+        events: Some(events),
+        participants: Some(participants),
+    };
+    let funded = TermInput {
+        name: "2024年度 休眠預金".into(),
+        funder: "休眠預金等活用事業（資金分配団体: キッズドア、READYFOR）".into(),
+        from: month("2024-09")?,
+        to: month("2025-02")?,
+        targets: Targets {
+            schools: Some(20),
+            sessions: Some(230),
+            visits: Some(400),
+            events: vec![
+                event(EventKind::CareerTalk, 6, 600),
+                event(EventKind::CareerGuidance, 10, 300),
+                event(EventKind::ParentSeminar, 4, 60),
+                event(EventKind::SupporterTraining, 2, 30),
+                EventTarget {
+                    kind: EventKind::Exchange,
+                    events: Some(1),
+                    participants: None,
+                },
+            ],
+        },
+    };
+    let term = hq.save_term(&by, None, &funded, now)?;
+    let year = TermInput {
+        name: "2024年度".into(),
+        funder: String::new(),
+        from: month("2024-04")?,
+        to: month("2025-03")?,
+        targets: Targets {
+            schools: Some(25),
+            sessions: Some(300),
+            visits: Some(600),
+            ..Targets::default()
+        },
+    };
+    hq.save_term(&by, None, &year, now)?;
+    Ok(term)
+}
+
+/// A small deterministic sequence, so every run logs the same term.
+struct Dice(u64);
+
+impl Dice {
+    fn roll(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) % n
+    }
+}
+
+const TOPICS: [&str; 10] = [
+    "further_study",
+    "job_search",
+    "application_prep",
+    "part_time",
+    "family",
+    "school_life",
+    "friends",
+    "wellbeing",
+    "unsure_future",
+    "other",
+];
+
+fn log_salons(store: &mut Store, campuses: &[(usize, i64)], dice: &mut Dice) -> anyhow::Result<()> {
+    let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+    let mut pools: std::collections::BTreeMap<usize, Vec<i64>> = Default::default();
+    for salon in plan::salons() {
+        let Some(&(_, campus_id)) = campuses.iter().find(|(c, _)| *c == salon.campus) else {
+            continue;
+        };
+        let open = SessionOpen {
+            campus_id,
+            format: if salon.campus % 7 == 6 {
+                "online"
+            } else {
+                "in_person"
+            }
+            .into(),
+            place: "相談室".into(),
+        };
+        let session = store.open_session(&open, salon.date, at(13))?;
+        for _ in 0..salon.visits {
+            let pool = pools.entry(salon.campus).or_default();
+            let roll = dice.roll(100);
+            let (student_id, new_student, route) = if !pool.is_empty() && roll < 45 {
+                let s = pool[dice.roll(pool.len() as u64) as usize];
+                (
+                    Some(s),
+                    None,
+                    if roll < 15 { "appointment" } else { "repeat" },
+                )
+            } else if roll < 88 {
+                let name = format!("生徒{}-{}", salon.campus + 1, pool.len() + 1);
+                let route = ["self", "teacher", "outreach", "outreach"][dice.roll(4) as usize];
+                (
+                    None,
+                    Some(NewStudent {
+                        display_name: name,
+                        grade: Some(1 + dice.roll(3) as i64),
+                    }),
+                    route,
+                )
+            } else {
+                (None, None, "self")
+            };
+            let mut topics = vec![TOPICS[dice.roll(4) as usize].to_owned()];
+            if dice.roll(3) == 0 {
+                topics.push(TOPICS[4 + dice.roll(6) as usize].to_owned());
+            }
+            let input = VisitInput {
+                id: None,
+                session_id: session.id,
+                student_id,
+                new_student,
+                route: route.into(),
+                topics,
+                minutes: 20 + 10 * dice.roll(4) as i64,
+                note: "（デモ）進路について話した。".into(),
+                next_steps: String::new(),
+                follow_up_on: None,
+                concern: false,
+                teacher_summary: String::new(),
+            };
+            let visit = store.save_visit(&input, None)?;
+            if input.student_id.is_none() {
+                if let Some(id) = visit.student_id {
+                    pool.push(id);
+                }
+            }
+        }
+        store.close_session(session.id, at(16))?;
+    }
+    Ok(())
+}
+
+/// Related activities of one supporter: guidance and a parents' seminar at their campuses;
+/// the first also gives the online talks and trainings, the second the exchange meeting.
+fn log_events(
+    store: &mut Store,
+    supporter: usize,
+    campuses: &[(usize, i64)],
+) -> anyhow::Result<()> {
+    let event = |kind: &str, date: &str, campus_id: Option<i64>, people: [i64; 4]| EventInput {
+        id: None,
+        kind: kind.into(),
+        date: date.into(),
+        campus_id,
+        title: String::new(),
+        students: people[0],
+        parents: people[1],
+        teachers: people[2],
+        supporters: people[3],
+    };
+    let mut all = Vec::new();
+    for (j, date) in ["2024-10-17", "2024-12-12", "2025-02-06"]
+        .iter()
+        .enumerate()
+    {
+        let campus = campuses[j % campuses.len()].1;
+        all.push(event(
+            "career_guidance",
+            date,
+            Some(campus),
+            [25 + 5 * j as i64, 0, 2, 1],
+        ));
+    }
+    all.push(event(
+        "parent_seminar",
+        "2024-11-23",
+        Some(campuses[0].1),
+        [2, 14, 1, 1],
+    ));
+    match supporter {
+        0 => {
+            for date in [
+                "2024-09-26",
+                "2024-10-24",
+                "2024-11-28",
+                "2024-12-19",
+                "2025-01-23",
+                "2025-02-20",
+            ] {
+                all.push(event("career_talk", date, None, [110, 0, 4, 2]));
+            }
+            all.push(event(
+                "supporter_training",
+                "2024-09-14",
+                None,
+                [0, 0, 0, 14],
+            ));
+            all.push(event(
+                "supporter_training",
+                "2025-01-18",
+                None,
+                [0, 0, 0, 15],
+            ));
+        }
+        1 => all.push(event("exchange", "2024-12-21", None, [0, 0, 3, 18])),
+        _ => {}
+    }
+    for e in &all {
+        store.save_event(e)?;
+    }
+    Ok(())
+}
+
+/// Prepares and sends until nothing waits, through the real client.
+async fn sync(store: &mut Store, client: &HqClient) -> anyhow::Result<()> {
+    let today = salon_core::in_tokyo(Utc::now()).date_naive();
+    let token = store.enrolment()?.context("not enrolled")?.token;
+    for _ in 0..50 {
+        store.prepare_outbox(today)?;
+        let pending = store.pending_upload()?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let receipt = client
+            .upload(&token, &pending.idempotency_key, &pending.payload)
+            .await
+            .map_err(|e| anyhow::anyhow!("upload: {e}"))?;
+        store.record_sent(&pending, &receipt)?;
+    }
+    anyhow::bail!("the outbox did not empty")
+}
+
+/// One supporter's laptop: its campuses, the term logged, enrolled and synced.
+async fn supporter_laptop(
+    dir: &Path,
+    url: &str,
+    hq: &salon_hq::Store,
+    i: usize,
+) -> anyhow::Result<()> {
+    let (name, range) = &SUPPORTERS[i];
+    let (mut store, _recovery) =
+        Vault::new(dir.join(format!("laptop-{}", i + 1))).create(PASSPHRASE, PASSPHRASE)?;
+    let mut campuses = Vec::new();
+    for c in range.clone() {
+        let saved = store.save_campus(&CampusInput {
+            id: None,
+            name: format!("{}キャンパス", CAMPUS_NAMES[c]),
+            weekday: i64::from(plan::weekday_of(c).number_from_monday()),
+            start_time: "13:00".into(),
+            end_time: "16:00".into(),
+            place: "相談室".into(),
+            default_format: "in_person".into(),
+            hq_code: Some(campus_code(c).as_str().to_owned()),
+        })?;
+        campuses.push((c, saved.id));
+    }
+    let mut dice = Dice(7 + i as u64);
+    log_salons(&mut store, &campuses, &mut dice)?;
+    log_events(&mut store, i, &campuses)?;
+    let codes: Vec<CampusCode> = range.clone().map(campus_code).collect();
+    let issued = hq.issue_code(&Actor::cli(), name, &codes, Utc::now())?;
+    let client = HqClient::new(url).map_err(|e| anyhow::anyhow!("client: {e}"))?;
+    let code = EnrolmentCode::parse(&issued.code).map_err(|_| anyhow::anyhow!("code"))?;
+    let enrolment = client
+        .enrol(&code)
+        .await
+        .map_err(|e| anyhow::anyhow!("enrol: {e}"))?;
+    store.save_enrolment(client.address(), &enrolment)?;
+    sync(&mut store, &client).await?;
+    drop(store);
+    Ok(())
+}
+
+/// Builds the demo in `dir` (which must hold no earlier demo) and serves headquarters on
+/// `listener` until the runtime stops.
+pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Result<Demo> {
+    let db = dir.join("hq.db");
+    anyhow::ensure!(
+        !db.exists(),
+        "{} already holds a demo: remove the folder first",
+        dir.display()
+    );
+    std::fs::create_dir_all(dir)?;
+    let store = salon_hq::Store::open(&db)?;
+    let term_id = set_up_hq(&store)?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let state = salon_hq::AppState {
+        public_url: url.clone(),
+        ..salon_hq::AppState::new(store)
+    };
+    let hq = state.store.clone();
+    // Served without the client's address: every demo answer comes from this machine, and
+    // only the per-link survey limit applies.
+    let app = salon_hq::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    for i in 0..SUPPORTERS.len() {
+        supporter_laptop(dir, &url, &hq, i).await?;
+    }
+    surveys::answer(&url, &hq, term_id).await?;
+    Ok(Demo { url, hq, term_id })
+}

@@ -1,0 +1,154 @@
+//! End-to-end: the seed's term rebuilt by `salon-demo` (four laptops on the real store, synced
+//! through the real client to a real headquarters on 127.0.0.1, surveys answered over HTTP),
+//! and its funder report in headless Chromium: on the page, printed to A4 PDF by Chromium
+//! and to PNG by pdftoppm, it reads exactly 22校（110%）, 247回（107%）, 757名（189%）.
+//!
+//! Run with `cargo test -p salon-tests --features e2e --test hq_demo` (no display needed).
+//! Screenshots: `tests/screenshots/hq-report*.png`.
+#![cfg(feature = "e2e")]
+
+#[path = "support/chromium.rs"]
+mod chromium;
+#[path = "support/mod.rs"]
+mod support;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use std::process::Command;
+
+use chromium::Chromium;
+use serde_json::json;
+
+#[test]
+fn the_demo_terms_funder_report_reads_the_seeds_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let demo = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        salon_demo::run(&dir.path().join("demo"), listener)
+            .await
+            .unwrap()
+    });
+    eprintln!("demo built in {:?}", started.elapsed());
+    let f = salon_hq::figures::compute_term(&demo.hq, demo.term_id).unwrap();
+    assert_eq!((f.schools, f.sessions, f.visits), (22, 247, 757));
+
+    let shots = support::shots_dir();
+    let browser = Chromium::start(&shots);
+    browser.navigate(&format!("{}/login", demo.url));
+    browser.type_into_css("input[name=\"name\"]", salon_demo::ADMIN);
+    browser.type_into_css("input[name=\"password\"]", salon_demo::ADMIN_PASSWORD);
+    browser.click_css("form[action=\"/login\"] button[type=\"submit\"]");
+    browser.find("figure-schools");
+    browser.navigate(&format!("{}/?term={}", demo.url, demo.term_id));
+    // Per supporter, for dispatch and 謝金: four laptops, every salon of the term.
+    let supporters = browser.table("supporters");
+    assert_eq!(supporters.len(), 4, "{supporters:?}");
+    let salons: u64 = supporters
+        .iter()
+        .map(|r| r[2].trim_end_matches('回').parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(salons, 247);
+    assert!(supporters.iter().all(|r| r[3].ends_with('分')));
+    assert!(!browser.is_present("campuses-without-salon"));
+    browser.full_page_screenshot("hq-dashboard-demo");
+    browser.click("report-link");
+    browser.find("report");
+
+    // The page, read back.
+    let tile = |key: &str| {
+        let v = browser.script(
+            "const t = document.querySelector(`[data-testid=\"report-${arguments[0]}\"]`);
+             return [t.dataset.value, t.dataset.percent, t.innerText];",
+            json!([key]),
+        );
+        serde_json::from_value::<(String, String, String)>(v).unwrap()
+    };
+    for (key, value, percent, shown) in [
+        ("schools", "22", "110", "22校"),
+        ("sessions", "247", "107", "247回"),
+        ("visits", "757", "189", "757名"),
+    ] {
+        let (v, p, text) = tile(key);
+        assert_eq!((v.as_str(), p.as_str()), (value, percent), "{key}");
+        assert!(
+            text.contains(shown) && text.contains(&format!("目標比{percent}%")),
+            "{text}"
+        );
+    }
+    let summary = browser.text("report-summary");
+    assert!(
+        summary.contains("合計22校（目標比110%）")
+            && summary.contains("合計247回（目標比107%）")
+            && summary.contains("延べ757名（目標比189%）"),
+        "{summary}"
+    );
+    let page = browser.text_css("main");
+    assert!(
+        page.contains("オンライン職業講話") && page.contains("回答者の声"),
+        "{page}"
+    );
+    assert_eq!(browser.table("report-campuses").len(), 22);
+    browser.full_page_screenshot("hq-report");
+    // The same figures as CSV for Excel.
+    let csv = browser.script_async(
+        "const done = arguments[arguments.length - 1];
+         fetch('/report.csv?term=' + arguments[0]).then(r => r.arrayBuffer())
+           .then(b => done(new TextDecoder('utf-8', {ignoreBOM: true}).decode(b)));",
+        json!([demo.term_id]),
+    );
+    let csv = csv.as_str().unwrap();
+    assert!(csv.starts_with('\u{feff}'), "a BOM for Excel");
+    for line in [
+        "活動実績,導入校数,22,20,110",
+        "活動実績,実施回数,247,230,107",
+        "活動実績,利用人数(延べ),757,400,189",
+    ] {
+        assert!(csv.contains(line), "{line}:\n{csv}");
+    }
+
+    // Printed to A4 by Chromium, and that PDF to PNG: the same figures on paper.
+    let pdf = browser.post(
+        "/print",
+        json!({"page": {"width": 21.0, "height": 29.7}, "background": true}),
+    );
+    let pdf = data_encoding::BASE64
+        .decode(pdf.as_str().expect("a PDF").as_bytes())
+        .unwrap();
+    let pdf_path = shots.join("hq-report.pdf");
+    std::fs::write(&pdf_path, &pdf).unwrap();
+    let text = Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf_path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian: poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    for figure in [
+        "22校",
+        "目標比110%",
+        "247回",
+        "目標比107%",
+        "757名",
+        "目標比189%",
+    ] {
+        assert!(
+            text.contains(figure),
+            "{figure} is not in the printed report:\n{text}"
+        );
+    }
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf_path)
+        .arg(shots.join("hq-report-a4"))
+        .status()
+        .expect("pdftoppm (Debian: poppler-utils)");
+    assert!(status.success());
+    assert!(shots.join("hq-report-a4.png").exists());
+    std::fs::remove_file(&pdf_path).ok();
+}
