@@ -66,14 +66,6 @@ fn wait_for_title(browser: &Chromium, title: &str) {
     });
 }
 
-fn log_in(browser: &Chromium, url: &str, name: &str, password: &str) {
-    browser.navigate(&format!("{url}/login"));
-    browser.type_into_css("input[name=\"name\"]", name);
-    browser.type_into_css("input[name=\"password\"]", password);
-    submit(browser, "form[action=\"/login\"]");
-    browser.find("figure-schools");
-}
-
 #[test]
 fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -248,6 +240,29 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         .text_css("main")
         .contains("集計期間: 2024年9月 〜 2025年2月"));
 
+    // The term edited: its visits target raised.
+    browser.navigate(&format!("{url}/terms/{}", saved[0].id));
+    browser.type_into_css(&format!("{term} input[name=\"visits\"]"), "450");
+    submit(&browser, term);
+    browser.find_css("tr[data-term=\"2024年度 休眠預金\"]");
+    assert_eq!(hq.term(saved[0].id).unwrap().targets.visits, Some(450));
+
+    // An enrolment code without a campus is refused, the supporter's name kept.
+    browser.navigate(&format!("{url}/codes/new"));
+    browser.type_into_css("input[name=\"supporter\"]", "山田 花子");
+    submit(&browser, "form[action=\"/codes\"]");
+    assert!(browser
+        .text("error")
+        .contains("担当キャンパスを1つ以上選んでください"));
+    assert_eq!(field(&browser, "input[name=\"supporter\"]"), "山田 花子");
+    browser.click_css("input[name=\"campus\"][value=\"C-012\"]");
+    submit(&browser, "form[action=\"/codes\"]");
+    let code = browser.text("enrolment-code");
+    assert!(
+        salon_protocol::EnrolmentCode::parse(&code).is_ok(),
+        "{code}"
+    );
+
     // A viewer account.
     browser.navigate(&format!("{url}/accounts"));
     let acc = "form[data-testid=\"add-account\"]";
@@ -280,6 +295,8 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         actions,
         [
             "アカウントを作成",
+            "登録コードを発行",
+            "事業期間と目標を保存",
             "事業期間と目標を保存",
             "秘匿のルールを変更",
             "キャンパスを終了",
@@ -290,12 +307,16 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         ]
     );
     assert!(log.iter().all(|r| r[1] == ADMIN), "{log:?}");
-    assert_eq!(log[4][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
+    assert_eq!(log[6][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
+    assert_eq!(
+        log[1][3], "山田 花子（C-012）",
+        "who the code is for, never the code"
+    );
     browser.full_page_screenshot("hq-admin-audit");
 
     // The viewer: figures yes, changes no — not even a request sent by hand.
     browser.click_css("form[action=\"/logout\"] button");
-    log_in(&browser, &url, VIEWER, VIEWER_PASSWORD);
+    browser.log_in(&url, VIEWER, VIEWER_PASSWORD);
     assert_eq!(browser.text("who"), format!("{VIEWER}（閲覧者）"));
     assert_eq!(browser.count_css("nav a[href=\"/campuses\"]"), 0);
     browser.navigate(&format!("{url}/campuses"));
@@ -315,6 +336,23 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert_eq!(status, json!(403));
     assert_eq!(hq.campuses().unwrap().len(), 2);
     let logged = hq.audit_log(None).unwrap();
-    assert_eq!(logged.len(), 8);
+    assert_eq!(logged.len(), 10);
     assert_eq!(logged[0].action, Some(AuditAction::AdminCreated));
+
+    // The viewer's own password: a wrong current one refused, then changed.
+    browser.navigate(&format!("{url}/password"));
+    browser.type_into_css("input[name=\"current\"]", "not-my-password");
+    browser.type_into_css("input[name=\"password\"]", "a-new-viewer-password");
+    browser.type_into_css("input[name=\"password_again\"]", "a-new-viewer-password");
+    submit(&browser, "form[action=\"/password\"]");
+    assert!(browser.text("error").contains("今のパスワードが違います"));
+    browser.type_into_css("input[name=\"current\"]", VIEWER_PASSWORD);
+    browser.type_into_css("input[name=\"password\"]", "a-new-viewer-password");
+    browser.type_into_css("input[name=\"password_again\"]", "a-new-viewer-password");
+    submit(&browser, "form[action=\"/password\"]");
+    assert!(browser.text("done").contains("パスワードを変更しました"));
+    assert_eq!(
+        hq.audit_log(None).unwrap()[0].action,
+        Some(AuditAction::PasswordChanged)
+    );
 }

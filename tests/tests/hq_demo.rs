@@ -40,11 +40,7 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
 
     let shots = support::shots_dir();
     let browser = Chromium::start(&shots);
-    browser.navigate(&format!("{}/login", demo.url));
-    browser.type_into_css("input[name=\"name\"]", salon_demo::ADMIN);
-    browser.type_into_css("input[name=\"password\"]", salon_demo::ADMIN_PASSWORD);
-    browser.click_css("form[action=\"/login\"] button[type=\"submit\"]");
-    browser.find("figure-schools");
+    browser.log_in(&demo.url, salon_demo::ADMIN, salon_demo::ADMIN_PASSWORD);
     browser.navigate(&format!("{}/?term={}", demo.url, demo.term_id));
     // Per supporter, for dispatch and 謝金: four laptops, every salon of the term.
     let supporters = browser.table("supporters");

@@ -62,11 +62,7 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
     let browser = Chromium::start(&support::shots_dir());
 
     // The admin makes the survey from the template.
-    browser.navigate(&format!("{url}/login"));
-    browser.type_into_css("input[name=\"name\"]", ADMIN);
-    browser.type_into_css("input[name=\"password\"]", PASSWORD);
-    browser.click_css("form[action=\"/login\"] button[type=\"submit\"]");
-    browser.find("figure-schools");
+    browser.log_in(&url, ADMIN, PASSWORD);
     browser.navigate(&format!("{url}/surveys"));
     browser.click_css("form[data-testid=\"new-survey\"] button[type=\"submit\"]");
     browser.find("questions-form");
@@ -144,11 +140,7 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
 
     // The results: the whole survey as charts; neither campus on its own (秋葉原 has four,
     // and 柏 alone would give them away).
-    browser.navigate(&format!("{url}/login"));
-    browser.type_into_css("input[name=\"name\"]", ADMIN);
-    browser.type_into_css("input[name=\"password\"]", PASSWORD);
-    browser.click_css("form[action=\"/login\"] button[type=\"submit\"]");
-    browser.find("figure-schools");
+    browser.log_in(&url, ADMIN, PASSWORD);
     browser.navigate(&format!("{url}/surveys/{}", survey.id));
     assert!(browser.text("survey-status").contains("回答 9件"));
     assert!(

@@ -142,6 +142,26 @@ fn log_day(store: &mut Store, campus_id: i64, date: NaiveDate, visits: u32, fx: 
 }
 
 /// What the device sends now; returns the receipt.
+/// Enrols the laptop for C-012 with a one-time code headquarters issued; returns the client
+/// and the code (spent).
+async fn enrol(store: &mut Store, hq: &salon_hq::Store, url: &str) -> (HqClient, String) {
+    let issued = hq
+        .issue_code(
+            &salon_hq::store::Actor::cli(),
+            "山田 花子",
+            &[CampusCode::parse("C-012").unwrap()],
+            Utc::now(),
+        )
+        .unwrap();
+    let client = HqClient::new(url).unwrap();
+    let enrolment = client
+        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
+        .await
+        .unwrap();
+    store.save_enrolment(client.address(), &enrolment).unwrap();
+    (client, issued.code.clone())
+}
+
 async fn sync(store: &mut Store, client: &HqClient) -> Result<salon_protocol::Receipt, SyncError> {
     store
         .prepare_outbox(salon_core::in_tokyo(chrono::Utc::now()).date_naive())
@@ -193,22 +213,9 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
     let mut fx = salon_week(&mut store);
 
     // Enrol with the one-time code headquarters issued for this supporter and campus.
-    let issued = hq
-        .issue_code(
-            &salon_hq::store::Actor::cli(),
-            "山田 花子",
-            &[CampusCode::parse("C-012").unwrap()],
-            Utc::now(),
-        )
-        .unwrap();
-    let client = HqClient::new(&url).unwrap();
-    let enrolment = client
-        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
-        .await
-        .unwrap();
-    store.save_enrolment(client.address(), &enrolment).unwrap();
+    let (client, code) = enrol(&mut store, &hq, &url).await;
     let again = client
-        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
+        .enrol(&EnrolmentCode::parse(&code).unwrap())
         .await
         .unwrap_err();
     assert!(
@@ -358,20 +365,7 @@ async fn events_travel_by_kind_and_their_titles_stay_on_the_laptop() {
     let talk = store
         .save_event(&event("career_talk", "2024-11-14", None, 140))
         .unwrap();
-    let issued = hq
-        .issue_code(
-            &salon_hq::store::Actor::cli(),
-            "山田 花子",
-            &[CampusCode::parse("C-012").unwrap()],
-            Utc::now(),
-        )
-        .unwrap();
-    let client = HqClient::new(&url).unwrap();
-    let enrolment = client
-        .enrol(&EnrolmentCode::parse(&issued.code).unwrap())
-        .await
-        .unwrap();
-    store.save_enrolment(client.address(), &enrolment).unwrap();
+    let (client, _) = enrol(&mut store, &hq, &url).await;
 
     let receipt = sync(&mut store, &client).await.unwrap();
     // The guidance's day figures, and each day's events.

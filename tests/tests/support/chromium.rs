@@ -52,6 +52,15 @@ impl Chromium {
         }
     }
 
+    /// Logs in to headquarters at `url` through its login form and waits for the dashboard.
+    pub fn log_in(&self, url: &str, name: &str, password: &str) {
+        self.navigate(&format!("{}/login", url.trim_end_matches('/')));
+        self.type_into_css("input[name=\"name\"]", name);
+        self.type_into_css("input[name=\"password\"]", password);
+        self.click_css("form[action=\"/login\"] button[type=\"submit\"]");
+        self.find("figure-schools");
+    }
+
     /// A PNG of the whole page: the window grown until the document fits without scrolling.
     pub fn full_page_screenshot(&self, name: &str) {
         for _ in 0..4 {

@@ -62,14 +62,7 @@ impl Store {
         let name = check_name(name, "name")?;
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        let old: String = tx
-            .query_row(
-                "SELECT name FROM campuses WHERE code = ?1",
-                [code.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(HqError::NotFound)?;
+        let old = campus_name(&tx, code)?;
         if old == name {
             return Ok(());
         }
@@ -94,14 +87,7 @@ impl Store {
     ) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        let name: String = tx
-            .query_row(
-                "SELECT name FROM campuses WHERE code = ?1",
-                [code.as_str()],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(HqError::NotFound)?;
+        let name = campus_name(&tx, code)?;
         let retired_at = retire.then_some(ts(now));
         tx.execute(
             "UPDATE campuses SET retired_at = ?1 WHERE code = ?2",
@@ -136,4 +122,15 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// The name of a campus that must exist.
+fn campus_name(conn: &rusqlite::Connection, code: &CampusCode) -> Result<String> {
+    conn.query_row(
+        "SELECT name FROM campuses WHERE code = ?1",
+        [code.as_str()],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(HqError::NotFound)
 }

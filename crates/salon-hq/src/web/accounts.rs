@@ -90,11 +90,10 @@ async fn accounts_page(
         }
         p.note { "最初のパスワードは本人に直接伝え、ログイン後に「パスワード変更」で変えてもらってください。" }
     };
-    let page = screen("アカウント", session, sid, body);
-    Ok(match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    })
+    Ok(with_problem(
+        problem,
+        screen("アカウント", session, sid, body),
+    ))
 }
 
 /// The new password typed twice the same.
@@ -153,13 +152,14 @@ pub(super) async fn set_role(
     accounts_done(&state, p, result).await
 }
 
-async fn set_stopped(
-    state: AppState,
+/// `stop` an account or `resume` it.
+pub(super) async fn stop_account(
+    State(state): State<AppState>,
     headers: HeaderMap,
-    id: String,
+    Path((id, action)): Path<(String, String)>,
     body: Bytes,
-    stop: bool,
 ) -> Result<Response> {
+    let stop = switch(&action, "stop", "resume")?;
     let p = change(&state, &headers, &body).await?;
     let id = account_id(&id)?;
     let by = p.by.clone();
@@ -168,24 +168,6 @@ async fn set_stopped(
         .blocking(move |s| s.set_stopped(&by, id, stop, now))
         .await;
     accounts_done(&state, p, result).await
-}
-
-pub(super) async fn stop_account(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response> {
-    set_stopped(state, headers, id, body, true).await
-}
-
-pub(super) async fn resume_account(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response> {
-    set_stopped(state, headers, id, body, false).await
 }
 
 async fn accounts_done(
@@ -229,11 +211,7 @@ fn password_page(
             button type="submit" { "変更" }
         }
     };
-    let page = screen("パスワード変更", session, sid, body);
-    match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    }
+    with_problem(problem, screen("パスワード変更", session, sid, body))
 }
 
 pub(super) async fn change_password(

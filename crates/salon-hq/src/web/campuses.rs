@@ -79,11 +79,10 @@ async fn campuses_page(
         }
         p.note { "終了したキャンパスには新しい登録コードを発行できません。これまでの数値はダッシュボードと報告に残り、登録済みの端末からの訂正も届きます。" }
     };
-    let page = screen("キャンパス", session, sid, body);
-    Ok(match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    })
+    Ok(with_problem(
+        problem,
+        screen("キャンパス", session, sid, body),
+    ))
 }
 
 fn campus_code(text: &str) -> std::result::Result<CampusCode, HqError> {
@@ -127,13 +126,14 @@ pub(super) async fn rename_campus(
     done(&state, p, result).await
 }
 
-async fn set_retired(
-    state: AppState,
+/// `retire` or `resume` a campus.
+pub(super) async fn retire_campus(
+    State(state): State<AppState>,
     headers: HeaderMap,
-    code: String,
+    Path((code, action)): Path<(String, String)>,
     body: Bytes,
-    retire: bool,
 ) -> Result<Response> {
+    let retire = switch(&action, "retire", "resume")?;
     let p = change(&state, &headers, &body).await?;
     let code = campus_code(&code).map_err(|_| HqError::NotFound)?;
     let by = p.by.clone();
@@ -142,24 +142,6 @@ async fn set_retired(
         .blocking(move |s| s.set_campus_retired(&by, &code, retire, now))
         .await;
     done(&state, p, result).await
-}
-
-pub(super) async fn retire_campus(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    body: Bytes,
-) -> Result<Response> {
-    set_retired(state, headers, code, body, true).await
-}
-
-pub(super) async fn resume_campus(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(code): Path<String>,
-    body: Bytes,
-) -> Result<Response> {
-    set_retired(state, headers, code, body, false).await
 }
 
 /// Back to the list, or the list again with the refusal.

@@ -51,11 +51,10 @@ async fn code_page(
         }
         p.note { "登録コードは一度だけ表示され、発行から15分で失効します。1台の端末の登録に1回だけ使えます。" }
     };
-    let page = screen("登録コード発行", session, sid, body);
-    Ok(match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    })
+    Ok(with_problem(
+        problem,
+        screen("登録コード発行", session, sid, body),
+    ))
 }
 
 pub(super) async fn issue_code(

@@ -84,8 +84,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/setup", get(setup_form).post(setup))
         .route("/campuses", get(campuses).post(add_campus))
         .route("/campuses/{code}/rename", post(rename_campus))
-        .route("/campuses/{code}/retire", post(retire_campus))
-        .route("/campuses/{code}/resume", post(resume_campus))
+        .route("/campuses/{code}/{action}", post(retire_campus))
         .route("/report", get(report))
         .route("/report.csv", get(report_csv))
         .route("/terms", get(terms).post(add_term))
@@ -96,26 +95,19 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/surveys/{id}/edit", get(edit_form).post(save_questions))
         .route("/surveys/{id}/links", get(links))
         .route("/surveys/{id}/links/{link}/print", get(print_link))
-        .route("/surveys/{id}/close", post(close_survey))
-        .route("/surveys/{id}/reopen", post(reopen_survey))
-        .route("/surveys/{id}/links/{link}/close", post(close_link))
-        .route("/surveys/{id}/links/{link}/reopen", post(reopen_link))
+        .route("/surveys/{id}/{action}", post(close_survey))
+        .route("/surveys/{id}/links/{link}/{action}", post(close_link))
         .route("/surveys/{id}/comments.csv", get(comments_csv))
         .route(
-            "/surveys/{id}/comments/{response}/{question}/feature",
+            "/surveys/{id}/comments/{response}/{question}/{action}",
             post(feature_comment),
-        )
-        .route(
-            "/surveys/{id}/comments/{response}/{question}/unfeature",
-            post(unfeature_comment),
         )
         .route("/s/{token}", get(survey_form).post(submit_survey))
         .route("/settings", get(settings))
         .route("/settings/rule", post(set_rule))
         .route("/accounts", get(accounts).post(add_account))
         .route("/accounts/{id}/role", post(set_role))
-        .route("/accounts/{id}/stop", post(stop_account))
-        .route("/accounts/{id}/resume", post(resume_account))
+        .route("/accounts/{id}/{action}", post(stop_account))
         .route("/password", get(password_form).post(change_password))
         .route("/audit", get(audit_log))
         .route("/codes/new", get(code_form))
@@ -258,6 +250,24 @@ pub(super) fn nav(session: &AdminSession, sid: &str) -> Markup {
 /// A page of the logged-in admin's, answered 200.
 pub(super) fn screen(title: &str, session: &AdminSession, sid: &str, body: Markup) -> Response {
     page(title, Some(nav(session, sid)), body).into_response()
+}
+
+/// For a route `…/{action}` that switches something on or off: `true` for `on`, `false` for
+/// `off`, anything else is not a page.
+pub(super) fn switch(action: &str, on: &str, off: &str) -> std::result::Result<bool, HqError> {
+    match action {
+        a if a == on => Ok(true),
+        a if a == off => Ok(false),
+        _ => Err(HqError::NotFound),
+    }
+}
+
+/// A form's page: as it is, or with the refusal's status when shown again with a problem.
+pub(super) fn with_problem(problem: Option<&Problem>, page: Response) -> Response {
+    match problem {
+        Some(p) => p.answer(page),
+        None => page,
+    }
 }
 
 // ---- errors as pages ----

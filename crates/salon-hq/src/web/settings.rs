@@ -43,11 +43,7 @@ async fn settings_page(
         }
         p.note { "変更は各端末の次の送信から使われます。緩めても、すでに届いた内訳で秘匿されたセルは秘匿のままです。厳しくすると、届いている内訳の表示にもすぐに新しいルールが使われます。" }
     };
-    let page = screen("設定", session, sid, body);
-    Ok(match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    })
+    Ok(with_problem(problem, screen("設定", session, sid, body)))
 }
 
 pub(super) async fn set_rule(

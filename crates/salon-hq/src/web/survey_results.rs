@@ -139,40 +139,23 @@ pub(super) async fn results(
     Ok(screen(&survey.title, &session, &sid, body))
 }
 
-async fn feature(
-    state: AppState,
+/// `feature` a free comment in the funder report, or `unfeature` it.
+pub(super) async fn feature_comment(
+    State(state): State<AppState>,
     headers: HeaderMap,
-    ids: (String, String, String),
+    Path((id, response, question, action)): Path<(String, String, String, String)>,
     body: Bytes,
-    on: bool,
 ) -> Result<Response> {
+    let on = switch(&action, "feature", "unfeature")?;
     let p = change(&state, &headers, &body).await?;
-    let id = survey_id(&ids.0)?;
-    let response = survey_id(&ids.1)?;
-    let question = survey_id(&ids.2)?;
+    let id = survey_id(&id)?;
+    let response = survey_id(&response)?;
+    let question = survey_id(&question)?;
     let now = state.now();
     state
         .blocking(move |s| s.set_featured(&p.by, id, response, question, on, now))
         .await?;
     Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
-}
-
-pub(super) async fn feature_comment(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(ids): Path<(String, String, String)>,
-    body: Bytes,
-) -> Result<Response> {
-    feature(state, headers, ids, body, true).await
-}
-
-pub(super) async fn unfeature_comment(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(ids): Path<(String, String, String)>,
-    body: Bytes,
-) -> Result<Response> {
-    feature(state, headers, ids, body, false).await
 }
 
 /// Every free comment, with its question, for Excel.

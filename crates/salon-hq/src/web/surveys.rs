@@ -146,11 +146,10 @@ async fn edit_page(
             button type="submit" disabled[locked] { "保存" }
         }
     };
-    let page = screen(&format!("質問の編集: {}", survey.title), session, sid, body);
-    Ok(match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    })
+    Ok(with_problem(
+        problem,
+        screen(&format!("質問の編集: {}", survey.title), session, sid, body),
+    ))
 }
 
 fn questions_of(form: &Form) -> std::result::Result<Vec<QuestionInput>, HqError> {
@@ -328,14 +327,35 @@ pub(super) async fn print_link(
     Ok(page(&survey.title, None, body).into_response())
 }
 
+/// `close` or `reopen` a whole survey.
+pub(super) async fn close_survey(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, action)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response> {
+    set_closed(state, headers, id, None, action, body).await
+}
+
+/// `close` or `reopen` one campus's link.
+pub(super) async fn close_link(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((id, link, action)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Response> {
+    set_closed(state, headers, id, Some(link), action, body).await
+}
+
 async fn set_closed(
     state: AppState,
     headers: HeaderMap,
     id: String,
     link: Option<String>,
+    action: String,
     body: Bytes,
-    closed: bool,
 ) -> Result<Response> {
+    let closed = switch(&action, "close", "reopen")?;
     let p = change(&state, &headers, &body).await?;
     let id = survey_id(&id)?;
     let link = link.map(|l| survey_id(&l)).transpose()?;
@@ -344,40 +364,4 @@ async fn set_closed(
         .blocking(move |s| s.set_survey_closed(&p.by, id, link, closed, now))
         .await?;
     Ok(Redirect::to(&format!("/surveys/{id}/links")).into_response())
-}
-
-pub(super) async fn close_survey(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response> {
-    set_closed(state, headers, id, None, body, true).await
-}
-
-pub(super) async fn reopen_survey(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response> {
-    set_closed(state, headers, id, None, body, false).await
-}
-
-pub(super) async fn close_link(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((id, link)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response> {
-    set_closed(state, headers, id, Some(link), body, true).await
-}
-
-pub(super) async fn reopen_link(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path((id, link)): Path<(String, String)>,
-    body: Bytes,
-) -> Result<Response> {
-    set_closed(state, headers, id, Some(link), body, false).await
 }

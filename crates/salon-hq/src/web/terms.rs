@@ -82,11 +82,10 @@ async fn terms_page(
             }
         }
     };
-    let page = screen("事業期間と目標", session, sid, body);
-    Ok(match problem {
-        Some(p) => p.answer(page),
-        None => page,
-    })
+    Ok(with_problem(
+        problem,
+        screen("事業期間と目標", session, sid, body),
+    ))
 }
 
 fn term_form(csrf: &str, term: Option<&Term>, problem: Option<&Problem>) -> Markup {
