@@ -298,7 +298,7 @@ async fn a_printable_qr_code_carries_the_public_address() {
         page.contains("<svg") && !page.contains("<?xml"),
         "an inline QR code"
     );
-    assert!(page.contains("柏キャンパス の教職員の皆さまへ"));
+    assert!(page.contains("柏キャンパスの教職員の皆さまへ"));
     let list = hq
         .get(&format!("/surveys/{id}/links"), Some(&cookie))
         .await

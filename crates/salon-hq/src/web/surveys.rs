@@ -306,7 +306,7 @@ pub(super) async fn print_link(
     let url = link_url(&state, l);
     let who = match &l.campus_code {
         Some(c) => format!(
-            "{} の教職員の皆さまへ",
+            "{}の教職員の皆さまへ",
             campuses
                 .iter()
                 .find(|x| &x.code == c)
