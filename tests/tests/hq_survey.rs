@@ -72,7 +72,7 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
     browser.full_page_screenshot("hq-survey-links");
     let survey = hq.surveys().unwrap().remove(0);
     assert_eq!(survey.audience, Audience::Teachers);
-    let links = hq.survey_links(survey.id, Utc::now()).unwrap();
+    let links = hq.survey_links(survey.id).unwrap();
     let kashiwa = links
         .iter()
         .find(|l| l.campus_code.as_deref() == Some("C-012"))

@@ -70,7 +70,7 @@ pub(crate) async fn answer(base: &str, hq: &salon_hq::Store, term: i64) -> anyho
     let client = reqwest::Client::new();
     let teachers = hq.create_survey(&by, Some(term), Audience::Teachers, now)?;
     let survey = hq.survey(teachers)?;
-    let links = hq.survey_links(teachers, now)?;
+    let links = hq.survey_links(teachers)?;
     let mut n = 0usize;
     for (i, link) in links.iter().enumerate() {
         // One to three teachers a campus answered.
@@ -95,7 +95,7 @@ pub(crate) async fn answer(base: &str, hq: &salon_hq::Store, term: i64) -> anyho
     }
     let supporters = hq.create_survey(&by, Some(term), Audience::Supporters, now)?;
     let survey = hq.survey(supporters)?;
-    let link = hq.survey_links(supporters, now)?.remove(0);
+    let link = hq.survey_links(supporters)?.remove(0);
     for (k, voice) in SUPPORTER_VOICES.iter().enumerate() {
         let url = format!("{base}/s/{}", link.token);
         send(&client, &url, &survey, &[&[[0, 0, 1, 0][k]]], Some(voice)).await?;

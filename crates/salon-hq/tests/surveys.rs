@@ -50,7 +50,7 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
     assert_eq!(survey.audience, Audience::Teachers);
     assert_eq!(survey.questions.len(), 5);
     assert!(survey.questions[0].text.contains("満足度"));
-    let links = hq.store().survey_links(survey.id, Utc::now()).unwrap();
+    let links = hq.store().survey_links(survey.id).unwrap();
     let token = |code: &str| {
         links
             .iter()
@@ -209,7 +209,7 @@ async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_give
         .create_survey(&by, None, Audience::Teachers, now)
         .unwrap();
     let survey = hq.store().survey(id).unwrap();
-    let links = hq.store().survey_links(id, now).unwrap();
+    let links = hq.store().survey_links(id).unwrap();
     let q0 = survey.questions[0].id;
     let answer_at = |code: &str, n: usize, choice: usize| {
         let link = links
@@ -247,7 +247,7 @@ async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_give
         .store()
         .create_survey(&by, None, Audience::Supporters, now)
         .unwrap();
-    let link = hq.store().survey_links(small, now).unwrap()[0].id;
+    let link = hq.store().survey_links(small).unwrap()[0].id;
     let sq = hq.store().survey(small).unwrap().questions[0].id;
     for _ in 0..4 {
         let nonce = hq.store().open_form(link, now).unwrap();
@@ -282,7 +282,7 @@ async fn a_printable_qr_code_carries_the_public_address() {
         .store()
         .create_survey(&Actor::cli(), None, Audience::Teachers, Utc::now())
         .unwrap();
-    let link = hq.store().survey_links(id, Utc::now()).unwrap().remove(0);
+    let link = hq.store().survey_links(id).unwrap().remove(0);
     let page = hq
         .get(
             &format!("/surveys/{id}/links/{}/print", link.id),

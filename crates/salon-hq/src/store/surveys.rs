@@ -440,11 +440,18 @@ impl Store {
         Ok(())
     }
 
-    /// The survey's links, after giving campuses added since their own.
-    pub fn survey_links(&self, id: i64, now: DateTime<Utc>) -> Result<Vec<SurveyLink>> {
+    /// Gives the campuses added since the survey was made a link of their own (the links
+    /// page does, before it lists them).
+    pub fn add_campus_links(&self, id: i64, now: DateTime<Utc>) -> Result<()> {
         let conn = self.write();
         let survey = read_survey(&conn, id)?;
-        add_missing_links(&conn, id, survey.audience, now)?;
+        add_missing_links(&conn, id, survey.audience, now)
+    }
+
+    /// The survey's links with their answers (a read: results and reports change nothing).
+    pub fn survey_links(&self, id: i64) -> Result<Vec<SurveyLink>> {
+        let conn = self.read();
+        read_survey(&conn, id)?;
         let mut stmt = conn.prepare(
             "SELECT l.id, l.campus_code, l.token, l.closed_at,
                     (SELECT COUNT(*) FROM survey_responses r WHERE r.link_id = l.id)

@@ -22,16 +22,12 @@ struct Report {
     campuses: Vec<crate::store::CampusRow>,
 }
 
-fn read_report(
-    s: &crate::Store,
-    id: i64,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<Report, HqError> {
+fn read_report(s: &crate::Store, id: i64) -> Result<Report, HqError> {
     let figures = figures::compute_term(s, id)?;
     let term = figures.term.clone().ok_or(HqError::NotFound)?;
     let mut surveys = Vec::new();
     for survey in s.surveys()?.into_iter().filter(|v| v.term_id == Some(id)) {
-        let links = s.survey_links(survey.id, now)?;
+        let links = s.survey_links(survey.id)?;
         let answers = s.survey_answers(survey.id)?;
         let results = survey_results::compute(&survey, &links, &answers);
         surveys.push((survey, results));
@@ -98,7 +94,7 @@ pub(super) async fn report(
     let (session, sid) = admin(&state, &headers).await?;
     let id = term_id(&q)?;
     let now = state.now();
-    let r = state.blocking(move |s| read_report(s, id, now)).await?;
+    let r = state.blocking(move |s| read_report(s, id)).await?;
     let f = &r.figures;
     let t = &r.term.targets;
     let name = |code: &str| {
@@ -177,8 +173,7 @@ pub(super) async fn report_csv(
 ) -> Result<Response> {
     admin(&state, &headers).await?;
     let id = term_id(&q)?;
-    let now = state.now();
-    let r = state.blocking(move |s| read_report(s, id, now)).await?;
+    let r = state.blocking(move |s| read_report(s, id)).await?;
     let (f, t) = (&r.figures, &r.term.targets);
     let mut rows = vec![vec![
         "区分".to_owned(),

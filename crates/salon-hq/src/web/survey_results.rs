@@ -47,12 +47,11 @@ pub(super) async fn results(
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
     let id = survey_id(&id)?;
-    let now = state.now();
     let (survey, links, answers, times, campuses) = state
         .blocking(move |s| {
             Ok((
                 s.survey(id)?,
-                s.survey_links(id, now)?,
+                s.survey_links(id)?,
                 s.survey_answers(id)?,
                 s.response_times(id)?,
                 s.campuses()?,

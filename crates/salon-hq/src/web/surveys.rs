@@ -221,7 +221,10 @@ pub(super) async fn links(
     let id = survey_id(&id)?;
     let now = state.now();
     let (survey, links, campuses) = state
-        .blocking(move |s| Ok((s.survey(id)?, s.survey_links(id, now)?, s.campuses()?)))
+        .blocking(move |s| {
+            s.add_campus_links(id, now)?;
+            Ok((s.survey(id)?, s.survey_links(id)?, s.campuses()?))
+        })
         .await?;
     let csrf = secret::csrf_token(&sid);
     let name = |code: &Option<String>| match code {
@@ -297,7 +300,10 @@ pub(super) async fn print_link(
     let link = survey_id(&link)?;
     let now = state.now();
     let (survey, links, campuses) = state
-        .blocking(move |s| Ok((s.survey(id)?, s.survey_links(id, now)?, s.campuses()?)))
+        .blocking(move |s| {
+            s.add_campus_links(id, now)?;
+            Ok((s.survey(id)?, s.survey_links(id)?, s.campuses()?))
+        })
         .await?;
     let l = links
         .iter()
