@@ -8,6 +8,7 @@ mod corrections;
 mod error;
 mod idle;
 mod prefs;
+pub mod rendering;
 mod reports;
 mod retention;
 mod search;
@@ -99,6 +100,8 @@ fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
 }
 
 pub fn run() {
+    // Before GTK starts: the choice is read once, when the window is made.
+    rendering::choose_for_this_machine();
     build(tauri::Builder::default())
         .build(tauri::generate_context!())
         .expect("Career Salon could not start")

@@ -12,6 +12,10 @@
 //! for the results list to answer that text and for the next two frames: the time includes
 //! the store's search, the IPC, drawing the rows in view and the frames themselves (printed
 //! alone first, as the floor).
+//!
+//! Without a GPU render node the app paints its window on the CPU (src-tauri's rendering.rs);
+//! `WEBKIT_DISABLE_DMABUF_RENDERER=0` in the environment measures WebKit's OpenGL compositing
+//! instead, which Mesa then runs in software.
 #![cfg(feature = "e2e")]
 
 #[path = "support/driver.rs"]
@@ -25,7 +29,30 @@ use serde_json::json;
 /// The passphrase the benchmark fill uses (crates/salon-store/examples/search_bench).
 const PASS: &str = "ベンチマーク用のパスフレーズ2025";
 const RUNS: usize = 21;
+const WORDS: [&str; 7] = [
+    "アルバイト",
+    "調理",
+    "姉の話",
+    "ｱﾙﾊﾞｲﾄ",
+    "敬語",
+    "親",
+    "奨学金 不安",
+];
+/// p95 goals (BENCHMARKS.md): 100 ms when every word has three characters or more; a word of
+/// one or two characters is a scan, with 200 ms.
 const GOAL_MS: f64 = 100.0;
+const SHORT_WORD_GOAL_MS: f64 = 200.0;
+/// Untimed searches first: right after it opens the app is still settling (its two frames
+/// take twice as long for the first seconds).
+const WARM_UP_ROUNDS: usize = 3;
+
+fn goal_for(typed: &str) -> f64 {
+    if typed.split_whitespace().any(|w| w.chars().count() < 3) {
+        SHORT_WORD_GOAL_MS
+    } else {
+        GOAL_MS
+    }
+}
 
 /// Types `word` as the search box receives it and returns the milliseconds until painted.
 const TYPE_AND_WAIT: &str = r#"
@@ -104,6 +131,21 @@ fn keystroke_to_results_painted_at_100000_notes() {
     app.click("nav-search");
     app.wait_for_screen("search");
     println!(
+        "GPU render node: {}; WEBKIT_DISABLE_DMABUF_RENDERER: {}",
+        if std::path::Path::new("/dev/dri").exists() {
+            "/dev/dri"
+        } else {
+            "none"
+        },
+        std::env::var("WEBKIT_DISABLE_DMABUF_RENDERER")
+            .unwrap_or_else(|_| "(the app chooses)".into())
+    );
+    for _ in 0..WARM_UP_ROUNDS {
+        for word in WORDS {
+            app.script_async(TYPE_AND_WAIT, json!([word]));
+        }
+    }
+    println!(
         "two frames with nothing drawn (the floor), median ms: {:.1}",
         median(&app, FRAMES_ONLY, "")
     );
@@ -111,15 +153,8 @@ fn keystroke_to_results_painted_at_100000_notes() {
         "{:<32} {:>8} {:>8} {:>8} {:>9} {:>14} {:>12}",
         "typed", "median", "p95", "goal", "p95/goal", "command only", "draw only"
     );
-    for word in [
-        "アルバイト",
-        "調理",
-        "姉の話",
-        "ｱﾙﾊﾞｲﾄ",
-        "敬語",
-        "親",
-        "奨学金 不安",
-    ] {
+    for word in WORDS {
+        let goal = goal_for(word);
         let mut times: Vec<f64> = (0..RUNS)
             .map(|i| {
                 // Each run types the word after a different one, so each is a new search.
@@ -135,11 +170,11 @@ fn keystroke_to_results_painted_at_100000_notes() {
         let invoke = median(&app, INVOKE_ONLY, word);
         let draw = median(&app, DRAW_ONLY, word);
         println!(
-            "{:<32} {:>8.1} {:>8.1} {GOAL_MS:>8.0} {:>9.2} {:>14.1} {:>12.1}",
+            "{:<32} {:>8.1} {:>8.1} {goal:>8.0} {:>9.2} {:>14.1} {:>12.1}",
             format!("「{word}」"),
             times[RUNS / 2],
             p95,
-            p95 / GOAL_MS,
+            p95 / goal,
             invoke,
             draw
         );
