@@ -63,6 +63,8 @@ codes! {
     BackupDamaged = "backup_damaged",
     /// The backup folder cannot be created or written.
     BackupFolder = "backup_folder",
+    /// The backup's folder (often a USB drive) has no room for it; no partial file is left.
+    BackupDiskFull = "backup_disk_full",
     /// The list of notes to purge changed after the supporter saw it.
     RetentionChanged = "retention_changed",
     /// A salon's visits changed after they were listed for its removal.
@@ -72,6 +74,10 @@ codes! {
     /// A visit stays with its campus (invariant 8).
     OtherCampus = "other_campus",
     Storage = "storage",
+    /// The disk is full: nothing was saved, what was saved before is whole.
+    DiskFull = "disk_full",
+    /// The data folder is on a network drive, where the database could be damaged.
+    DataFolderNetwork = "data_folder_network",
     Internal = "internal",
     HqBadUrl = "hq_bad_url",
     HqInsecureUrl = "hq_insecure_url",
@@ -190,6 +196,9 @@ impl From<StoreError> for IpcError {
             StoreError::SessionExistsThatDay => Code::SessionExistsThatDay,
             StoreError::SessionNotToday => Code::SessionNotToday,
             StoreError::OtherCampus => Code::OtherCampus,
+            StoreError::DiskFull => Code::DiskFull,
+            StoreError::BackupDiskFull => Code::BackupDiskFull,
+            StoreError::NetworkFolder(_) => Code::DataFolderNetwork,
         };
         IpcError::new(code, e.to_string())
     }

@@ -123,7 +123,7 @@ fn keystroke_to_results_painted_at_100000_notes() {
     for file in ["keys.json", "salon.db"] {
         std::fs::copy(std::path::Path::new(&data).join(file), copy.join(file)).unwrap();
     }
-    let app = App::start(home.path(), &support::shots_dir());
+    let app = App::start_as_shipped(home.path(), &support::shots_dir());
     app.wait_for_screen("unlock");
     app.type_into("unlock-passphrase", PASS);
     app.click("unlock-submit");

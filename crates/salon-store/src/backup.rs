@@ -85,7 +85,10 @@ impl Store {
         }
         let digest = Sha256::digest(&out);
         out.extend_from_slice(&digest);
-        write_atomically(to, &out)?;
+        write_atomically(to, &out).map_err(|e| match e {
+            StoreError::DiskFull => StoreError::BackupDiskFull,
+            e => e,
+        })?;
         Ok(BackupInfo {
             path: to.to_path_buf(),
             bytes: out.len() as u64,
@@ -139,6 +142,7 @@ impl Vault {
         if self.is_initialized() {
             return Err(StoreError::AlreadyInitialized);
         }
+        crate::folder::check_data_folder(self.dir())?;
         let backup = read_backup(from)?;
         let key_file = KeyFile::from_json(&backup.keys)?;
         match secret {

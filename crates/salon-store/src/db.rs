@@ -44,7 +44,7 @@ pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Resul
     conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(()))
         .map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => StoreError::WrongPassphrase,
-            _ => StoreError::Sqlite(e),
+            _ => StoreError::from(e),
         })?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     // FULL: a saved note is on disk when the save returns, even if the laptop dies next.

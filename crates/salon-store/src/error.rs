@@ -73,12 +73,43 @@ pub enum StoreError {
     /// A backup file is not one, or was damaged (its checksum does not match).
     #[error("the backup file is damaged or not a backup")]
     BackupDamaged,
+    /// The disk holding the data folder (or the backup's folder) is full: nothing was written,
+    /// and what was there before is whole.
+    #[error("the disk is full")]
+    DiskFull,
+    /// The backup's own folder (often a USB drive) has no room for it; no partial file is left.
+    #[error("the backup folder is full")]
+    BackupDiskFull,
+    /// The data folder is on a network filesystem (its type is named), where SQLite's locking
+    /// cannot keep the database whole.
+    #[error("the data folder is on a network filesystem ({0})")]
+    NetworkFolder(String),
     /// SQLite failed. Its message names SQL, never bound values, so it carries no note text.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// The data folder could not be read or written.
     #[error("file error: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> Self {
+        match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                StoreError::DiskFull
+            }
+            _ => StoreError::Io(e),
+        }
+    }
 }
 
 /// The store's result type.

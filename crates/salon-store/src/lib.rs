@@ -11,6 +11,8 @@ mod corrections;
 mod db;
 mod drafts;
 mod error;
+pub mod folder;
+mod integrity;
 mod keys;
 mod migrate;
 pub mod reports;

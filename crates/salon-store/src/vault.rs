@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 use crate::db;
 use crate::error::{Result, StoreError};
+use crate::folder::check_data_folder;
 use crate::keys::{DbKey, KeyFile, RecoveryKey};
 
 /// The key file's name in the data folder.
@@ -48,6 +49,7 @@ impl Vault {
         if self.is_initialized() {
             return Err(StoreError::AlreadyInitialized);
         }
+        check_data_folder(&self.dir)?;
         let (file, key, recovery) = KeyFile::create(passphrase, confirm)?;
         create_private_dir(&self.dir)?;
         self.set_aside_orphan_database()?;
@@ -91,6 +93,7 @@ impl Vault {
     }
 
     fn open_with(&self, key: &DbKey) -> Result<Store> {
+        check_data_folder(&self.dir)?;
         Ok(Store {
             conn: db::open(&self.db_path(), key, None)?,
         })
@@ -132,7 +135,7 @@ impl Store {
     pub fn close(self) -> Result<()> {
         self.conn
             .pragma_update(None, "wal_checkpoint", "TRUNCATE")?;
-        self.conn.close().map_err(|(_, e)| StoreError::Sqlite(e))
+        self.conn.close().map_err(|(_, e)| StoreError::from(e))
     }
 
     /// The schema version; for migration tests.
@@ -152,9 +155,10 @@ pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// Writes a file so that a crash leaves either the old or the new content, never a mix.
+/// A write that fails (a full disk) leaves no temporary file behind to fill it further.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = path.with_extension("tmp");
-    {
+    let written = (|| -> std::io::Result<()> {
         let mut file = fs::File::create(&tmp)?;
         #[cfg(unix)]
         {
@@ -163,8 +167,12 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         }
         file.write_all(bytes)?;
         file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(e.into());
     }
-    fs::rename(&tmp, path)?;
     if let Some(parent) = path.parent() {
         // The rename itself is durable only once the folder is synced.
         fs::File::open(parent)?.sync_all()?;

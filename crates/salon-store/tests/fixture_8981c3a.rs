@@ -35,6 +35,7 @@ fn the_first_complete_versions_data_opens_migrated_and_whole() {
     let vault = Vault::new(dir.path());
     let store = vault.unlock(PASS).unwrap();
     assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    assert_eq!(store.check_integrity().unwrap(), Vec::<String>::new());
 
     // Everything written then is there.
     let campuses = store.campuses().unwrap();

@@ -29,11 +29,33 @@ pub struct App {
     driver: DriverProcess,
 }
 
+/// WebKitGTK's renderer switch (src-tauri's rendering.rs). With the window painted on the
+/// CPU, which the app chooses on a machine without a GPU like CI's, WebKitWebDriver's
+/// screenshot stops answering once the store is set up, while the window itself goes on
+/// painting (seen in `xwd` captures). So the end-to-end tests run WebKit's default renderer
+/// unless the environment names one; the window benchmark runs the app as shipped.
+const RENDERER: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+
 impl App {
     pub fn start(home: &Path, shots: &Path) -> App {
+        let renderer = std::env::var(RENDERER).unwrap_or_else(|_| "0".into());
+        App::start_with(home, shots, Some(&renderer))
+    }
+
+    /// The app choosing its own renderer, as a supporter's laptop starts it.
+    pub fn start_as_shipped(home: &Path, shots: &Path) -> App {
+        App::start_with(home, shots, std::env::var(RENDERER).ok().as_deref())
+    }
+
+    fn start_with(home: &Path, shots: &Path, renderer: Option<&str>) -> App {
         let port = free_port();
         let native_port = free_port();
-        let driver = Command::new("tauri-driver")
+        let mut command = Command::new("tauri-driver");
+        match renderer {
+            Some(value) => command.env(RENDERER, value),
+            None => command.env_remove(RENDERER),
+        };
+        let driver = command
             .args([
                 "--port",
                 &port.to_string(),
