@@ -77,10 +77,22 @@ pub enum HqError {
     TooManyAttempts { retry_after_secs: i64 },
     #[error("a total of the stored figures is too large to be true")]
     ImpossibleTotal,
+    /// The database's disk is full: the transaction rolled back, nothing was stored.
+    #[error("the server's disk is full")]
+    DiskFull,
     #[error("storage error")]
-    Storage(#[from] rusqlite::Error),
+    Storage(rusqlite::Error),
     #[error("internal error")]
     Internal(&'static str),
+}
+
+impl From<rusqlite::Error> for HqError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => HqError::DiskFull,
+            _ => HqError::Storage(e),
+        }
+    }
 }
 
 impl HqError {
@@ -116,6 +128,7 @@ impl HqError {
             HqError::SurveyFormExpired => ErrorCode::SurveyFormExpired,
             HqError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
+            HqError::DiskFull => ErrorCode::ServerDiskFull,
             HqError::Storage(_) => ErrorCode::Storage,
             HqError::Internal(_) => ErrorCode::Internal,
         }
@@ -151,6 +164,7 @@ impl HqError {
             HqError::ImpossibleTotal | HqError::Storage(_) | HqError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+            HqError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
         }
     }
 
@@ -165,6 +179,7 @@ impl HqError {
                 held.len()
             ),
             HqError::Storage(_) => "storage error".to_owned(),
+            HqError::DiskFull => "事務局サーバーの空き容量が足りないため、保存できませんでした。何も保存されていません。端末は後で自動で送り直します。".to_owned(),
             HqError::ApiVersion => format!(
                 "アプリの版が事務局サーバーと合いません。アプリを最新の版に更新してください（事務局が受け付ける版: {}〜{}）。",
                 salon_protocol::MIN_API_VERSION,
@@ -180,6 +195,9 @@ impl IntoResponse for HqError {
         if let HqError::Storage(e) = &self {
             // SQLite's messages name statements and constraints, never bound values.
             eprintln!("storage error: {e}");
+        }
+        if let HqError::DiskFull = &self {
+            eprintln!("storage error: the database's disk is full; nothing was stored");
         }
         if let HqError::LoginRequired = self {
             let mut res = StatusCode::SEE_OTHER.into_response();

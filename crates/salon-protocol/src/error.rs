@@ -146,6 +146,9 @@ error_codes! {
     SurveyFormExpired = "survey_form_expired",
     TooManyAttempts = "too_many_attempts",
     ImpossibleTotal = "impossible_total",
+    /// Headquarters' own disk is full: nothing of the request was stored (a device sends again
+    /// later, as after any server error).
+    ServerDiskFull = "server_disk_full",
     Storage = "storage",
     Internal = "internal",
 }

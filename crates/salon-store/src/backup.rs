@@ -156,12 +156,21 @@ impl Vault {
         }
         // The database first: a key file without its database would look like a set-up
         // installation with nothing in it.
-        write_atomically(&self.db_path(), &backup.db)?;
-        write_atomically(&self.dir().join(KEY_FILE), &backup.keys)?;
-        match secret {
-            RestoreSecret::Passphrase(p) => self.unlock(p),
-            RestoreSecret::RecoveryKey(r) => self.unlock_with_recovery(r),
+        let opened = write_atomically(&self.db_path(), &backup.db)
+            .and_then(|()| write_atomically(&self.dir().join(KEY_FILE), &backup.keys))
+            .and_then(|()| match secret {
+                RestoreSecret::Passphrase(p) => self.unlock(p),
+                RestoreSecret::RecoveryKey(r) => self.unlock_with_recovery(r),
+            });
+        if opened.is_err() {
+            // A database that does not open (damaged inside a whole backup) or a disk that
+            // filled up: the new installation is left as it was, empty, to try again.
+            let _ = fs::remove_file(self.dir().join(KEY_FILE));
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = fs::remove_file(self.dir().join(format!("{DB_FILE}{suffix}")));
+            }
         }
+        opened
     }
 }
 

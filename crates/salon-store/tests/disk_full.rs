@@ -4,14 +4,14 @@
 
 mod common;
 
-#[path = "common/small_disk.rs"]
-mod small_disk;
+#[path = "common/mounts.rs"]
+mod mounts;
 
 use chrono::NaiveDate;
 use common::{salon_on, set_up, visit, PASS};
+use mounts::{files_in, SmallDisk};
 use salon_store::backup::RestoreSecret;
 use salon_store::{StoreError, Vault};
-use small_disk::{files_in, SmallDisk};
 
 const DRAFT: &str = "visit:new:disk-full";
 

@@ -300,6 +300,9 @@ impl IntoResponse for WebError {
         match self.error {
             HqError::LoginRequired => return Redirect::to("/login").into_response(),
             HqError::Storage(ref e) => eprintln!("storage error: {e}"),
+            HqError::DiskFull => {
+                eprintln!("storage error: the database's disk is full; nothing was stored")
+            }
             _ => {}
         }
         let body = html! {

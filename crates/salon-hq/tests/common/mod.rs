@@ -84,7 +84,13 @@ impl Hq {
     /// With a clock the test moves (see `Clock::manual`).
     pub fn with_clock(clock: Clock) -> Hq {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("hq.db")).unwrap();
+        let path = dir.path().join("hq.db");
+        Hq::at(&path, clock, dir)
+    }
+
+    /// With its database at `db` (on a small disk, say); `dir` lives as long as the server.
+    pub fn at(db: &std::path::Path, clock: Clock, dir: tempfile::TempDir) -> Hq {
+        let store = Store::open(db).unwrap();
         let now = Utc::now();
         store
             .add_campus(
