@@ -107,9 +107,33 @@ run_tests() {
   ls tests/screenshots
 }
 
+# The benchmarks against their floors (BENCHMARKS.md), release builds, one table. SEARCH=1
+# adds the search benchmark at 100,000 notes (several minutes more).
+run_benchmarks() {
+  install_packages build-essential pkg-config curl libssl-dev
+  install_rust
+  step "building the benchmarks (release)"
+  cargo build --release --locked -p salon-store --example save_bench
+  cargo build --release --locked -p salon-hq --example ingest_floor --example reads_under_writes
+  cargo build --release --locked -p salon-tests --example sync_year
+  step "benchmarks on $(nproc) cores, $(date -u +%Y-%m-%d)"
+  echo "| figure | measured | floor | ratio | goal | |"
+  echo "|---|---|---|---|---|---|"
+  cargo run -q --release --locked -p salon-store --example save_bench
+  cargo run -q --release --locked -p salon-tests --example sync_year
+  cargo run -q --release --locked -p salon-hq --example ingest_floor
+  step "dashboard reads beside uploads"
+  cargo run -q --release --locked -p salon-hq --example reads_under_writes
+  if [ "${SEARCH:-}" = 1 ]; then
+    step "search at 100,000 notes"
+    cargo run -q --release --locked -p salon-store --example search_bench
+  fi
+}
+
 case "${1:-}" in
   run) run_app ;;
   test) run_tests ;;
   demo) run_demo ;;
-  *) echo "usage: bash scripts/dev.sh run|test|demo" >&2; exit 2 ;;
+  bench) run_benchmarks ;;
+  *) echo "usage: bash scripts/dev.sh run|test|demo|bench" >&2; exit 2 ;;
 esac
