@@ -108,7 +108,8 @@ run_tests() {
 }
 
 # The benchmarks against their floors (BENCHMARKS.md), release builds, one table. SEARCH=1
-# adds the search benchmark at 100,000 notes (several minutes more).
+# adds the search benchmark at 100,000 notes (several minutes more); WINDOW=1 the window's
+# figures against a bare Tauri window and search in the window (Xvfb, tauri-driver).
 run_benchmarks() {
   install_packages build-essential pkg-config curl libssl-dev
   install_rust
@@ -127,6 +128,19 @@ run_benchmarks() {
   if [ "${SEARCH:-}" = 1 ]; then
     step "search at 100,000 notes"
     cargo run -q --release --locked -p salon-store --example search_bench
+  fi
+  if [ "${WINDOW:-}" = 1 ]; then
+    step "the window against a bare Tauri window, and search in the window (Xvfb)"
+    install_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+    install_tauri_driver
+    local data="${WINDOW_DATA:-/dev/shm/window-data}"
+    [ -f "$data/salon.db" ] ||
+      SEARCH_BENCH_FILL="$data" cargo run -q --release --locked -p salon-store --example search_bench
+    cargo build --release --locked -p salon-app -p salon-bare-window
+    CAREER_SALON_APP="$CARGO_TARGET_DIR/release/salon-app" SEARCH_WINDOW_DATA="$data" \
+      xvfb-run -a -s "-screen 0 1280x900x24" \
+      cargo test -q --locked -p salon-tests --features e2e --test window_floor --test search_window \
+      -- --ignored --nocapture --test-threads=1
   fi
 }
 

@@ -64,3 +64,71 @@ pub fn press_close_button(pid: u32) -> usize {
     x11rb::wrapper::ConnectionExt::sync(&conn).unwrap();
     windows.len()
 }
+
+/// One connection to the X server for watching windows (a connection per look would soon hit
+/// the server's limit of clients, and the app's own connection would then be refused).
+pub struct Watcher {
+    conn: x11rb::rust_connection::RustConnection,
+    root: Window,
+    pid_atom: u32,
+}
+
+impl Watcher {
+    pub fn connect() -> Watcher {
+        let (conn, screen) = x11rb::connect(None).expect("an X display (run under xvfb-run)");
+        let root = conn.setup().roots[screen].root;
+        let pid_atom = atom(&conn, "_NET_WM_PID");
+        Watcher {
+            conn,
+            root,
+            pid_atom,
+        }
+    }
+
+    /// What the largest mapped window of `pid` shows: (pixels, light ones, dark ones), or
+    /// `None` while it has no mapped window.
+    pub fn census(&self, pid: u32) -> Option<(usize, usize, usize)> {
+        use x11rb::protocol::xproto::{ImageFormat, MapState};
+        let conn = &self.conn;
+        let (_, window, width, height) = windows_of(conn, self.root, pid, self.pid_atom)
+            .into_iter()
+            .filter(|&w| {
+                conn.get_window_attributes(w)
+                    .ok()
+                    .and_then(|c| c.reply().ok())
+                    .is_some_and(|a| a.map_state == MapState::VIEWABLE)
+            })
+            .filter_map(|w| {
+                let g = conn.get_geometry(w).ok()?.reply().ok()?;
+                Some((
+                    u32::from(g.width) * u32::from(g.height),
+                    w,
+                    g.width,
+                    g.height,
+                ))
+            })
+            .max()?;
+        let image = conn
+            .get_image(ImageFormat::Z_PIXMAP, window, 0, 0, width, height, !0)
+            .ok()?
+            .reply()
+            .ok()?;
+        // 32 bits a pixel (B, G, R, unused) on a 24-bit screen.
+        let (mut light, mut dark) = (0usize, 0usize);
+        for px in image.data.chunks_exact(4) {
+            if px[..3].iter().all(|&c| c > 225) {
+                light += 1;
+            } else if px[..3].iter().all(|&c| c < 90) {
+                dark += 1;
+            }
+        }
+        Some((image.data.len() / 4, light, dark))
+    }
+
+    /// Whether the window of `pid` shows its page yet: mostly a light background, with dark
+    /// text on it (a window not painted yet is all black or all white).
+    pub fn shows_text(&self, pid: u32) -> bool {
+        self.census(pid)
+            .is_some_and(|(all, light, dark)| light > all / 2 && dark > 50)
+    }
+}
