@@ -136,6 +136,7 @@ run_benchmarks() {
     local data="${WINDOW_DATA:-/dev/shm/window-data}"
     [ -f "$data/salon.db" ] ||
       SEARCH_BENCH_FILL="$data" cargo run -q --release --locked -p salon-store --example search_bench
+    cargo run -q --release --locked -p salon-store --example unlock_bench -- "$data"
     cargo build --release --locked -p salon-app -p salon-bare-window
     CAREER_SALON_APP="$CARGO_TARGET_DIR/release/salon-app" SEARCH_WINDOW_DATA="$data" \
       xvfb-run -a -s "-screen 0 1280x900x24" \

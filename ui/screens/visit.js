@@ -212,8 +212,9 @@ function draftKeeper(key, snapshot, status, existed) {
   const flush = () => {
     clearTimeout(timer);
     chain = chain.then(write).catch((err) => {
-      console.warn("save_draft failed", err);
-      status.textContent = t("visit.draftFailed");
+      console.warn("save_draft failed", err && err.code);
+      // A full disk is the likely cause on a laptop in the field, and the one to name.
+      status.textContent = t(err && err.code === "disk_full" ? "visit.draftFailedDiskFull" : "visit.draftFailed");
     });
     return chain;
   };
