@@ -190,15 +190,23 @@ impl HqError {
     }
 }
 
+impl HqError {
+    /// A storage failure goes to the operator's log (the client gets the generic message).
+    /// SQLite's messages name statements and constraints, never bound values.
+    pub(crate) fn log_storage(&self) {
+        match self {
+            HqError::Storage(e) => eprintln!("storage error: {e}"),
+            HqError::DiskFull => {
+                eprintln!("storage error: the database's disk is full; nothing was stored")
+            }
+            _ => {}
+        }
+    }
+}
+
 impl IntoResponse for HqError {
     fn into_response(self) -> Response {
-        if let HqError::Storage(e) = &self {
-            // SQLite's messages name statements and constraints, never bound values.
-            eprintln!("storage error: {e}");
-        }
-        if let HqError::DiskFull = &self {
-            eprintln!("storage error: the database's disk is full; nothing was stored");
-        }
+        self.log_storage();
         if let HqError::LoginRequired = self {
             let mut res = StatusCode::SEE_OTHER.into_response();
             res.headers_mut()

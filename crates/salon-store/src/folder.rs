@@ -33,7 +33,6 @@ const NETWORK_TYPES: &[&str] = &[
     "fuse.davfs2",
     "fuse.glusterfs",
     "fuse.ceph-fuse",
-    "fuse.cryfs-nfs",
     "fuse.smbnetfs",
     "fuse.curlftpfs",
     "fuse.gvfsd-fuse",

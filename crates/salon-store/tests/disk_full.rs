@@ -11,9 +11,22 @@ use chrono::NaiveDate;
 use common::{salon_on, set_up, visit, PASS};
 use mounts::{files_in, SmallDisk};
 use salon_store::backup::RestoreSecret;
-use salon_store::{StoreError, Vault};
+use salon_store::{Store, StoreError, Vault};
 
 const DRAFT: &str = "visit:new:disk-full";
+
+/// A data folder set up in `data`, unlocked, with a salon open.
+fn with_a_salon(data: &std::path::Path) -> (Vault, Store, i64) {
+    let campus = set_up(data);
+    let vault = Vault::new(data);
+    let mut store = vault.unlock(PASS).unwrap();
+    let session = salon_on(
+        &mut store,
+        campus,
+        NaiveDate::from_ymd_opt(2025, 6, 3).unwrap(),
+    );
+    (vault, store, session)
+}
 
 #[test]
 fn a_visit_saved_on_a_full_disk_fails_clearly_and_loses_nothing() {
@@ -21,14 +34,7 @@ fn a_visit_saved_on_a_full_disk_fails_clearly_and_loses_nothing() {
         return;
     };
     let data = disk.path.join("data");
-    let campus = set_up(&data);
-    let vault = Vault::new(&data);
-    let mut store = vault.unlock(PASS).unwrap();
-    let session = salon_on(
-        &mut store,
-        campus,
-        NaiveDate::from_ymd_opt(2025, 6, 3).unwrap(),
-    );
+    let (vault, mut store, session) = with_a_salon(&data);
     let earlier: Vec<i64> = (0..5)
         .map(|i| {
             store
@@ -45,11 +51,10 @@ fn a_visit_saved_on_a_full_disk_fails_clearly_and_loses_nothing() {
     let mut refused = None;
     for i in 0..200 {
         match store.save_visit(&visit(session, &format!("{long_note}{i}")), Some(DRAFT)) {
-            Ok(v) => {
+            Ok(_) => {
                 // It fit in space the database already had: the draft went with it, as always.
                 assert!(store.draft(DRAFT).unwrap().is_none());
                 store.save_draft(DRAFT, &long_note).ok();
-                let _ = v;
             }
             Err(e) => {
                 refused = Some(e);
@@ -90,14 +95,7 @@ fn a_backup_to_a_full_folder_fails_clearly_leaves_no_partial_file_and_the_store_
     };
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data");
-    let campus = set_up(&data);
-    let vault = Vault::new(&data);
-    let mut store = vault.unlock(PASS).unwrap();
-    let session = salon_on(
-        &mut store,
-        campus,
-        NaiveDate::from_ymd_opt(2025, 6, 3).unwrap(),
-    );
+    let (vault, mut store, session) = with_a_salon(&data);
     // More than the small folder holds.
     for i in 0..40 {
         store

@@ -297,14 +297,10 @@ impl From<HqError> for WebError {
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        match self.error {
-            HqError::LoginRequired => return Redirect::to("/login").into_response(),
-            HqError::Storage(ref e) => eprintln!("storage error: {e}"),
-            HqError::DiskFull => {
-                eprintln!("storage error: the database's disk is full; nothing was stored")
-            }
-            _ => {}
+        if let HqError::LoginRequired = self.error {
+            return Redirect::to("/login").into_response();
         }
+        self.error.log_storage();
         let body = html! {
             (alert(Some(&message_ja(&self.error))))
             p { a href="/" { "ダッシュボードへ戻る" } }
