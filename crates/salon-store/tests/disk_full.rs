@@ -95,7 +95,7 @@ fn a_backup_to_a_full_folder_fails_clearly_leaves_no_partial_file_and_the_store_
     };
     let home = tempfile::tempdir().unwrap();
     let data = home.path().join("data");
-    let (vault, mut store, session) = with_a_salon(&data);
+    let (_, mut store, session) = with_a_salon(&data);
     // More than the small folder holds.
     for i in 0..40 {
         store
