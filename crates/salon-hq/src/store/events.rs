@@ -3,7 +3,7 @@
 //! month and kind.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{EventCount, EventDaySnapshot, EventKind, Month, Participants};
 
 use super::snapshots::{compare, Outcome, Stored};
@@ -15,12 +15,7 @@ fn place(e: &EventDaySnapshot) -> &str {
     e.campus.as_ref().map(|c| c.as_str()).unwrap_or("")
 }
 
-fn held_kinds(
-    tx: &Transaction<'_>,
-    device: i64,
-    place: &str,
-    day: &str,
-) -> Result<Vec<EventCount>> {
+fn held_kinds(tx: &Connection, device: i64, place: &str, day: &str) -> Result<Vec<EventCount>> {
     let mut stmt = tx.prepare_cached(
         "SELECT kind, events, students, parents, teachers, supporters FROM event_counts
          WHERE device_id = ?1 AND place = ?2 AND day = ?3 ORDER BY kind",
@@ -54,7 +49,7 @@ fn held_kinds(
 }
 
 pub(super) fn store_events(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     device: i64,
     e: &EventDaySnapshot,
     now: DateTime<Utc>,

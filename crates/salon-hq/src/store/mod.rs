@@ -1,12 +1,14 @@
 //! Headquarters' SQLite database in WAL mode: one connection writes (behind a mutex, so uploads
 //! and admin changes take turns), and a small pool of read-only connections reads beside it, so
-//! the dashboard does not wait behind uploads. Append-only migrations are applied at open. Every method is synchronous; the web layer calls them from
-//! `tokio::task::spawn_blocking`. Callers pass the current time, so the store has no clock.
+//! the dashboard does not wait behind uploads. Append-only migrations are applied at open.
+//! Every method is synchronous; the web layer calls them from `tokio::task::spawn_blocking`.
+//! Callers pass the current time, so the store has no clock.
 //!
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
-//! the small-count rule), `devices` (enrolment codes and devices), `snapshots` (uploads and the
-//! figures read from them), `events` (related activities by kind), `terms` (事業期間 and their
-//! targets), `audit` (操作記録), `history` (where each figure came from, and quiet devices).
+//! the small-count rule), `devices` (enrolment codes and devices), `ingest` (uploads, written
+//! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
+//! `events` (related activities by kind), `terms` (事業期間 and their targets), `audit`
+//! (操作記録), `history` (where each figure came from, and quiet devices).
 
 mod admins;
 pub mod audit;
@@ -14,6 +16,7 @@ mod devices;
 mod events;
 mod first_admin;
 mod history;
+mod ingest;
 mod setup;
 mod snapshots;
 mod supporters;
@@ -91,6 +94,8 @@ pub struct Store {
     writer: Mutex<Connection>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Uploads waiting for the writer (see `ingest`).
+    queue: Mutex<Vec<ingest::Pending>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +229,7 @@ impl Store {
             writer: Mutex::new(writer),
             readers,
             next_reader: AtomicUsize::new(0),
+            queue: Mutex::new(Vec::new()),
         })
     }
 
@@ -231,6 +237,10 @@ impl Store {
     /// transaction (it rolls back on drop), so the connection is still usable.
     pub(crate) fn write(&self) -> MutexGuard<'_, Connection> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn queued(&self) -> MutexGuard<'_, Vec<ingest::Pending>> {
+        self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A reading connection: a free one if any, else the next in turn. Each statement sees the

@@ -1,101 +1,16 @@
-//! Uploads of count snapshots (idempotent, highest revision wins) and the figures read back.
+//! Storing count snapshots (highest revision wins; see `ingest` for the upload around them) and
+//! the figures read back.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{
-    DayCounts, DayField, DaySnapshot, HeldRevision, Month, MonthSnapshot, Receipt, Upload,
+    DayCounts, DayField, DaySnapshot, HeldRevision, Month, MonthSnapshot, Receipt,
 };
 
-use super::devices::authenticate;
-use super::{counts_from, rule, ts, DayTotals, Store};
+use super::{counts_from, ts, DayTotals, Store};
 use crate::error::{HqError, Result};
-use crate::secret;
 
 impl Store {
-    // ---- uploads ----
-
-    /// Receives one upload. Everything happens under the lock and the writes in one
-    /// transaction: a refusal stores nothing; a key already used returns its receipt (same
-    /// body) or is refused (different body). A snapshot that cannot be true on Tokyo's today
-    /// refuses the upload, named; so does one at a revision held with other counts, or below
-    /// it with other counts, with every such snapshot and the revision held.
-    pub fn upload(
-        &self,
-        token: &str,
-        idempotency_key: &str,
-        body: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<Receipt> {
-        let mut conn = self.write();
-        let device = authenticate(&conn, token)?;
-        let body_hash = secret::sha256(body);
-        let held: Option<(Vec<u8>, String)> = conn
-            .query_row(
-                "SELECT body_sha256, receipt FROM uploads WHERE device_id = ?1 AND idem_key = ?2",
-                params![device.id, idempotency_key],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        if let Some((hash, receipt)) = held {
-            if !secret::constant_time_eq(&hash, &body_hash) {
-                return Err(HqError::IdempotencyConflict);
-            }
-            return serde_json::from_str(&receipt).map_err(|_| HqError::Internal("receipt"));
-        }
-        let upload: Upload = serde_json::from_slice(body).map_err(|_| HqError::BadBody)?;
-        upload.check(&rule(&conn)?)?;
-        upload
-            .check_plausible(crate::html::tokyo_day(now))
-            .map_err(|(snapshot, error)| HqError::Implausible { snapshot, error })?;
-        let campuses = upload
-            .days
-            .iter()
-            .map(|d| &d.campus)
-            .chain(upload.months.iter().map(|m| &m.campus))
-            .chain(upload.events.iter().filter_map(|e| e.campus.as_ref()));
-        for c in campuses {
-            if !device.campuses.contains(c) {
-                return Err(HqError::CampusNotEnrolled);
-            }
-        }
-        let tx = conn.transaction()?;
-        let mut receipt = Receipt::default();
-        let mut held = Vec::new();
-        for d in &upload.days {
-            match store_day(&tx, device.id, d, now)? {
-                Ok(outcome) => tally(&mut receipt, outcome),
-                Err(h) => held.push(h),
-            }
-        }
-        for m in &upload.months {
-            match store_month(&tx, device.id, m, now)? {
-                Ok(outcome) => tally(&mut receipt, outcome),
-                Err(h) => held.push(h),
-            }
-        }
-        for e in &upload.events {
-            match super::events::store_events(&tx, device.id, e, now)? {
-                Ok(outcome) => tally(&mut receipt, outcome),
-                Err(h) => held.push(h),
-            }
-        }
-        if !held.is_empty() {
-            // Dropping the transaction rolls back what was written before.
-            let conflict = held.iter().any(|h| h.1);
-            let held = held.into_iter().map(|h| h.0).collect();
-            return Err(HqError::RevisionHeld { conflict, held });
-        }
-        let receipt_json =
-            serde_json::to_string(&receipt).map_err(|_| HqError::Internal("receipt"))?;
-        tx.execute(
-            "INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![device.id, idempotency_key, body_hash, receipt_json, ts(now)],
-        )?;
-        tx.commit()?;
-        Ok(receipt)
-    }
-
     // ---- figures ----
 
     /// Day figures per campus and month for the days `from..=to`: for each campus and day, the
@@ -182,7 +97,7 @@ pub(super) enum Outcome {
     Stale,
 }
 
-fn tally(r: &mut Receipt, o: Outcome) {
+pub(super) fn tally(r: &mut Receipt, o: Outcome) {
     match o {
         Outcome::Stored => r.stored += 1,
         Outcome::Unchanged => r.unchanged += 1,
@@ -217,7 +132,7 @@ pub(super) type Stored = Result<Outcome, (HeldRevision, bool)>;
 
 /// The revision and figures this device's day snapshot for (campus, day) holds, if any.
 fn held_day(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     device: i64,
     d: &DaySnapshot,
     day: &str,
@@ -240,8 +155,8 @@ fn held_day(
     Ok(row)
 }
 
-fn store_day(
-    tx: &Transaction<'_>,
+pub(super) fn store_day(
+    tx: &Connection,
     device: i64,
     d: &DaySnapshot,
     now: DateTime<Utc>,
@@ -291,8 +206,8 @@ fn day_insert_sql() -> (&'static str, &'static str) {
     (latest, history)
 }
 
-fn store_month(
-    tx: &Transaction<'_>,
+pub(super) fn store_month(
+    tx: &Connection,
     device: i64,
     m: &MonthSnapshot,
     now: DateTime<Utc>,
