@@ -52,6 +52,12 @@ import { invokeCommand as call } from "./api.js";
  */
 
 /**
+ * @typedef {object} FollowUpsDue
+ * @property {FollowUp[]} first the first few due, as listFollowUps orders them
+ * @property {number} total how many are due in all
+ */
+
+/**
  * @typedef {object} PathChange
  * @property {import("./api.js").PathStatus} status
  * @property {string|null} decidedOn
@@ -121,6 +127,9 @@ export const outreachList = (campusId) => call("outreach_list", { campusId });
 
 /** @param {number|null} campusId @param {boolean} dueOnly @returns {Promise<FollowUp[]>} */
 export const listFollowUps = (campusId, dueOnly) => call("list_follow_ups", { campusId, dueOnly });
+
+/** @returns {Promise<FollowUpsDue>} Today's follow-ups and concerns, every campus */
+export const todayFollowUps = () => call("today_follow_ups", {});
 
 /** @param {number} visitId @returns {Promise<FollowUp>} */
 export const markFollowUpDone = (visitId) => call("mark_follow_up_done", { visitId });

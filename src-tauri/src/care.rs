@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 use salon_core::care::{
-    Appointment, AppointmentInput, Event, EventInput, FollowUp, NextAppointment, OutreachEntry,
-    PathChange, RiskEntry,
+    Appointment, AppointmentInput, Event, EventInput, FollowUp, FollowUpsDue, NextAppointment,
+    OutreachEntry, PathChange, RiskEntry,
 };
 use salon_core::{parse_date, Visit, VisitInput};
 
@@ -115,6 +115,14 @@ pub fn list_follow_ups(
 ) -> Answer<Vec<FollowUp>> {
     let due_by = due_only.then(today_tokyo);
     state.with_store(|s| Ok(s.follow_ups(campus_id, due_by)?))
+}
+
+/// How many of the follow-ups due Today lists; the rest wait on the care screen's tab.
+const TODAY_FOLLOW_UPS: usize = 10;
+
+#[tauri::command(async)]
+pub fn today_follow_ups(state: State<'_, AppState>) -> Answer<FollowUpsDue> {
+    state.with_store(|s| Ok(s.follow_ups_due(today_tokyo(), TODAY_FOLLOW_UPS)?))
 }
 
 #[tauri::command(async)]

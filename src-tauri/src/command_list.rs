@@ -50,6 +50,7 @@ command_list! {
     care::save_visit: Unlocked,
     care::outreach_list: Unlocked,
     care::list_follow_ups: Unlocked,
+    care::today_follow_ups: Unlocked,
     care::mark_follow_up_done: Unlocked,
     care::path_history: Unlocked,
     care::risk_list: Unlocked,

@@ -24,7 +24,7 @@ export async function render(ctx) {
   const hasCampuses = data.campuses.length > 0;
   const [appointments, followUps] = await Promise.all([
     data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),
-    hasCampuses ? care.listFollowUps(null, true) : Promise.resolve([]),
+    hasCampuses ? care.todayFollowUps() : Promise.resolve({ first: [], total: 0 }),
   ]);
   const newVisit = () => {
     if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
@@ -289,12 +289,17 @@ function appointmentPanel(ctx, data, list, error) {
 
 /**
  * Follow-ups due today or overdue, and open concerns (要連携), at every campus.
- * @param {Ctx} ctx @param {TodayView} data @param {import("../api-care.js").FollowUp[]} list
+ * @param {Ctx} ctx @param {TodayView} data @param {import("../api-care.js").FollowUpsDue} due
  * @param {HTMLElement} error
  */
-function followUpPanel(ctx, data, list, error) {
-  if (list.length === 0) return null;
+function followUpPanel(ctx, data, due, error) {
+  if (due.total === 0) return null;
+  const more = due.total - due.first.length;
   return h("section", { class: "care-today", testid: "today-follow-ups", "aria-label": t("care.todayFollowUps") },
-    h("h2", { text: t("care.todayFollowUpsN", { n: list.length }) }),
-    h("ul", { class: "rows" }, list.map((f) => followUpRow(ctx, f, data.campuses, data.date, error, () => void ctx.go("today")))));
+    h("h2", { text: t("care.todayFollowUpsN", { n: due.total }) }),
+    h("ul", { class: "rows" }, due.first.map((f) => followUpRow(ctx, f, data.campuses, data.date, error, () => void ctx.go("today")))),
+    more > 0
+      ? h("button", { type: "button", class: "link", testid: "today-follow-ups-more",
+        text: t("care.todayFollowUpsMore", { n: more }), onclick: () => ctx.go("care", { tab: "followUps" }) })
+      : null);
 }

@@ -194,6 +194,14 @@ pub struct FollowUp {
     pub done_at: Option<String>,
 }
 
+/// Today's 要対応: the first few follow-ups and concerns due, and how many are due in all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FollowUpsDue {
+    pub first: Vec<FollowUp>,
+    pub total: u64,
+}
+
 /// One entry of a student's path history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use salon_core::care::{
-    Appointment, AppointmentInput, AppointmentRecord, AppointmentStatus, FollowUp, NextAppointment,
-    OutreachEntry, PathChange, RiskEntry, FINAL_YEAR_FROM_GRADE, OUTREACH_MISSES,
+    Appointment, AppointmentInput, AppointmentRecord, AppointmentStatus, FollowUp, FollowUpsDue,
+    NextAppointment, OutreachEntry, PathChange, RiskEntry, FINAL_YEAR_FROM_GRADE, OUTREACH_MISSES,
 };
 use salon_core::{CoreError, PathStatus, Visit, VisitInput};
 
@@ -42,6 +42,12 @@ const FOLLOW_UP: &str = "SELECT v.id, s.date, s.campus_id, v.student_id, st.disp
     JOIN salon_session s ON s.id = v.session_id
     LEFT JOIN student st ON st.id = v.student_id
     LEFT JOIN follow_up_done d ON d.visit_id = v.id";
+
+/// Open follow-ups and concerns (?1 a campus or NULL, ?2 due by a day or NULL), over
+/// `FOLLOW_UP`'s names.
+const OPEN_CARE: &str = "(v.follow_up_on IS NOT NULL OR v.concern = 1) AND d.visit_id IS NULL
+    AND (?1 IS NULL OR s.campus_id = ?1)
+    AND (?2 IS NULL OR v.concern = 1 OR v.follow_up_on <= ?2)";
 
 fn follow_up_from(row: &Row<'_>) -> rusqlite::Result<FollowUp> {
     Ok(FollowUp {
@@ -283,16 +289,38 @@ impl Store {
         campus_id: Option<i64>,
         due_by: Option<NaiveDate>,
     ) -> Result<Vec<FollowUp>> {
+        self.open_care(campus_id, due_by, CARE_LIST_LIMIT)
+    }
+
+    /// Today's 要対応 on every campus: the first `shown` due by `due_by` (as `follow_ups`
+    /// orders them) and how many are due in all, so Today stays short however many wait.
+    pub fn follow_ups_due(&self, due_by: NaiveDate, shown: usize) -> Result<FollowUpsDue> {
+        let total: i64 = self.conn.query_row(
+            &format!(
+                "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id
+                 LEFT JOIN follow_up_done d ON d.visit_id = v.id WHERE {OPEN_CARE}"
+            ),
+            params![None::<i64>, date_text(due_by)],
+            |r| r.get(0),
+        )?;
+        Ok(FollowUpsDue {
+            first: self.open_care(None, Some(due_by), shown)?,
+            total: u64::try_from(total).unwrap_or_default(),
+        })
+    }
+
+    fn open_care(
+        &self,
+        campus_id: Option<i64>,
+        due_by: Option<NaiveDate>,
+        limit: usize,
+    ) -> Result<Vec<FollowUp>> {
         let mut stmt = self.conn.prepare(&format!(
-            "{FOLLOW_UP}
-             WHERE (v.follow_up_on IS NOT NULL OR v.concern = 1) AND d.visit_id IS NULL
-               AND (?1 IS NULL OR s.campus_id = ?1)
-               AND (?2 IS NULL OR v.concern = 1 OR v.follow_up_on <= ?2)
-             ORDER BY coalesce(v.follow_up_on, s.date), v.id
-             LIMIT ?3"
+            "{FOLLOW_UP} WHERE {OPEN_CARE}
+             ORDER BY coalesce(v.follow_up_on, s.date), v.id LIMIT ?3"
         ))?;
         let rows = stmt.query_map(
-            params![campus_id, due_by.map(date_text), CARE_LIST_LIMIT as i64],
+            params![campus_id, due_by.map(date_text), limit as i64],
             follow_up_from,
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -376,6 +376,12 @@ fn follow_ups_are_due_overdue_then_done() {
         ids(store.follow_ups(Some(campus.id), None).unwrap()),
         [due, later]
     );
+    // Today's list: the first few due on every campus, and how many are due in all.
+    let today = store.follow_ups_due(day(3, 4), 1).unwrap();
+    assert_eq!((ids(today.first), today.total), (vec![elsewhere], 2));
+    let today = store.follow_ups_due(day(3, 4), 10).unwrap();
+    assert_eq!((ids(today.first), today.total), (vec![elsewhere, due], 2));
+    assert_eq!(store.follow_ups_due(day(2, 27), 10).unwrap().total, 0);
     assert!(matches!(
         store.mark_follow_up_done(_nothing),
         Err(StoreError::NotFound("follow-up"))
