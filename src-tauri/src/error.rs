@@ -82,6 +82,8 @@ codes! {
     HqBadUrl = "hq_bad_url",
     HqInsecureUrl = "hq_insecure_url",
     HqUnreachable = "hq_unreachable",
+    /// Headquarters' certificate is not trusted: nothing was sent.
+    HqUntrustedCertificate = "hq_untrusted_certificate",
     HqServerError = "hq_server_error",
     HqRedirected = "hq_redirected",
 }
@@ -157,6 +159,7 @@ impl From<SyncError> for IpcError {
             SyncError::BadUrl => Code::HqBadUrl,
             SyncError::InsecureUrl => Code::HqInsecureUrl,
             SyncError::Unreachable => Code::HqUnreachable,
+            SyncError::Untrusted => Code::HqUntrustedCertificate,
             SyncError::Server(_) => Code::HqServerError,
             SyncError::Redirected(_) => Code::HqRedirected,
             SyncError::Refused { code, .. } | SyncError::RevisionsHeld { code, .. } => {

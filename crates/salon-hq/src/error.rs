@@ -195,9 +195,9 @@ impl HqError {
     /// SQLite's messages name statements and constraints, never bound values.
     pub(crate) fn log_storage(&self) {
         match self {
-            HqError::Storage(e) => eprintln!("storage error: {e}"),
+            HqError::Storage(e) => tracing::error!(error = %e, "storage error"),
             HqError::DiskFull => {
-                eprintln!("storage error: the database's disk is full; nothing was stored")
+                tracing::error!("storage error: the database's disk is full; nothing was stored")
             }
             _ => {}
         }

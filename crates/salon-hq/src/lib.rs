@@ -22,6 +22,7 @@
 mod api;
 pub mod error;
 pub mod figures;
+mod health;
 mod html;
 pub mod secret;
 pub mod store;
@@ -44,18 +45,31 @@ pub use error::HqError;
 pub use store::Store;
 pub use throttle::Throttle;
 
-/// Where the one-line request log goes: stderr, or memory (for tests that read it back).
+/// Where the request log goes: `tracing` (which the binary writes to stderr as text or JSON
+/// lines), or memory (for tests that read it back, one line per request).
 #[derive(Debug, Clone)]
 pub enum LogSink {
-    Stderr,
+    Tracing,
     Memory(Arc<Mutex<Vec<String>>>),
 }
 
 impl LogSink {
-    pub fn line(&self, line: String) {
+    /// One request, by what can be said of it: its method, the route's pattern, the status and
+    /// how long it took. Nothing else can reach the log through here.
+    pub fn request(&self, method: &axum::http::Method, route: &str, status: u16, ms: u64) {
         match self {
-            LogSink::Stderr => eprintln!("{line}"),
-            LogSink::Memory(lines) => lines.lock().unwrap_or_else(|p| p.into_inner()).push(line),
+            LogSink::Tracing => tracing::info!(
+                target: "salon_hq::request",
+                method = %method,
+                route,
+                status,
+                ms,
+                "request"
+            ),
+            LogSink::Memory(lines) => lines
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(format!("{method} {route} {status} {ms}ms")),
         }
     }
 }
@@ -106,7 +120,7 @@ impl AppState {
     pub fn new(store: Store) -> AppState {
         AppState {
             store: Arc::new(store),
-            log: LogSink::Stderr,
+            log: LogSink::Tracing,
             throttle: Arc::default(),
             clock: Clock::System,
             public_url: "http://127.0.0.1:8700".to_owned(),
@@ -168,16 +182,18 @@ fn client_address(peer: Option<IpAddr>, forwarded_for: Option<&str>) -> Option<I
         .or(Some(peer))
 }
 
-/// The whole server: the device API under `/api/v1`, the admin web everywhere else.
+/// The whole server: the device API under `/api/v1`, `/healthz` and `/readyz`, the admin web
+/// everywhere else.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
+        .merge(health::router())
         .merge(web::router())
         .layer(middleware::from_fn_with_state(state.clone(), log_request))
         .with_state(state)
 }
 
-/// One line per request: method, route (the pattern, so `/s/{token}` and never a survey
+/// One event per request: method, route (the pattern, so `/s/{token}` and never a survey
 /// link's token; "(no route)" for a path that matched none), status, duration. Never a body,
 /// a query, a header value, a token, a code or a cookie.
 async fn log_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -189,11 +205,8 @@ async fn log_request(State(state): State<AppState>, req: Request, next: Next) ->
         .unwrap_or_else(|| "(no route)".to_owned());
     let started = Instant::now();
     let res = next.run(req).await;
-    state.log.line(format!(
-        "{method} {path} {} {}ms",
-        res.status().as_u16(),
-        started.elapsed().as_millis()
-    ));
+    let ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    state.log.request(&method, &path, res.status().as_u16(), ms);
     res
 }
 

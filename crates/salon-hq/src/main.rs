@@ -1,5 +1,8 @@
 //! `salon-hq`: serve the headquarters server, or administer its database.
 
+mod backup;
+mod serve;
+
 use std::io::Read;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -8,7 +11,7 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use salon_hq::store::{Actor, Role, Target};
-use salon_hq::{router, AppState, Store};
+use salon_hq::Store;
 use salon_protocol::SuppressionRule;
 use salon_protocol::{CampusCode, Month};
 
@@ -23,17 +26,50 @@ struct Cli {
         default_value = "salon-hq.db"
     )]
     db: PathBuf,
+    /// How the log on stderr is written: text lines, or one JSON object a line.
+    #[arg(
+        long,
+        global = true,
+        env = "SALON_HQ_LOG_FORMAT",
+        value_enum,
+        default_value = "text"
+    )]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The log: stderr (journald keeps it under systemd), at level info.
+fn init_log(format: LogFormat) {
+    let log = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::INFO);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log.json().flatten_event(true).init(),
+    }
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Serve the device API and the admin web.
     Serve {
-        /// Address to listen on; loopback by default (put a TLS proxy in front to expose it).
+        /// Address to listen on; loopback by default. Any other address needs --tls-cert and
+        /// --tls-key (or a reverse proxy with TLS on this machine in front of loopback).
         #[arg(long, env = "SALON_HQ_ADDR", default_value = "127.0.0.1:8700")]
         addr: SocketAddr,
+        /// The certificate chain (PEM) to serve HTTPS with, the server's own first.
+        #[arg(long, env = "SALON_HQ_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The certificate's private key (PEM).
+        #[arg(long, env = "SALON_HQ_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
         /// The address people open headquarters at (https://hq.example.org), used in every
         /// link the server prints; by default http:// and the listening address.
         #[arg(long, env = "SALON_HQ_PUBLIC_URL")]
@@ -42,6 +78,17 @@ enum Command {
     /// First set-up and scripting.
     #[command(subcommand)]
     Admin(AdminCmd),
+    /// Copy the database to FILE, also while the server runs (SQLite's online backup).
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Put a backup in place of the database (stop the server first); what was there is kept
+    /// beside it.
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -223,65 +270,50 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve(db: &Path, addr: SocketAddr, public_url: Option<String>) -> anyhow::Result<()> {
-    let store = open(db)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("cannot listen on {addr}"))?;
-    let local = listener.local_addr()?;
-    eprintln!("salon-hq listening on http://{local}");
-    let public_url = public_url.unwrap_or_else(|| format!("http://{local}"));
-    let public_url = public_url.trim_end_matches('/');
-    // While no account exists, the way in is a one-time link on this console (never in the
-    // request log, which writes no query).
-    if let Some(token) = store.issue_setup_link(Utc::now())? {
-        println!(
-            "管理者がまだいません。24時間以内に次のリンクを開いて、最初の管理者を作成してください:\n{public_url}/setup?token={token}"
-        );
-    }
-    let state = AppState {
-        public_url: public_url.to_owned(),
-        ..AppState::new(store)
-    };
-    // The client's address feeds the per-address limits on logins and enrolments.
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
-    Ok(())
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    init_log(cli.log_format);
     match cli.command {
-        Command::Serve { addr, public_url } => serve(&cli.db, addr, public_url).await,
+        Command::Serve {
+            addr,
+            public_url,
+            tls_cert,
+            tls_key,
+        } => {
+            serve::serve(serve::Settings {
+                db: cli.db,
+                addr,
+                public_url,
+                tls: tls_cert.zip(tls_key),
+            })
+            .await
+        }
         Command::Admin(cmd) => {
             let db = cli.db.clone();
             tokio::task::spawn_blocking(move || admin(&db, cmd)).await?
+        }
+        Command::Backup { to } => {
+            let copied = backup::backup(&cli.db, &to)?;
+            println!(
+                "バックアップを作成しました: {} ({} KiB, 版 {})",
+                to.display(),
+                copied.bytes.div_ceil(1024),
+                copied.schema
+            );
+            Ok(())
+        }
+        Command::Restore { from } => {
+            let copied = backup::restore(&from, &cli.db)?;
+            // Opening migrates a backup made by an older version.
+            open(&cli.db)?;
+            println!(
+                "{} を復元しました ({} KiB, 版 {})。サーバーを起動してください",
+                from.display(),
+                copied.bytes.div_ceil(1024),
+                copied.schema
+            );
+            Ok(())
         }
     }
 }

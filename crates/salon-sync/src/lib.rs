@@ -45,6 +45,10 @@ pub enum SyncError {
         code: ErrorCode,
         held: Vec<HeldRevision>,
     },
+    /// Headquarters' certificate is not one this laptop trusts (expired, for another name,
+    /// self-signed): nothing was sent. Retried later, as headquarters may renew it.
+    #[error("headquarters' certificate is not trusted")]
+    Untrusted,
     /// Headquarters failed (5xx) or answered something unreadable. Try again later.
     #[error("headquarters answered with an error ({0})")]
     Server(u16),
@@ -58,7 +62,10 @@ impl SyncError {
     /// Whether trying the same request later can succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            SyncError::Unreachable | SyncError::Server(_) | SyncError::RevisionsHeld { .. } => true,
+            SyncError::Unreachable
+            | SyncError::Untrusted
+            | SyncError::Server(_)
+            | SyncError::RevisionsHeld { .. } => true,
             SyncError::Refused { status, .. } => *status == 408 || *status == 429,
             SyncError::BadUrl | SyncError::InsecureUrl | SyncError::Redirected(_) => false,
         }
@@ -70,6 +77,7 @@ impl SyncError {
             SyncError::BadUrl => "hq_bad_url",
             SyncError::InsecureUrl => "hq_insecure_url",
             SyncError::Unreachable => "hq_unreachable",
+            SyncError::Untrusted => "hq_untrusted_certificate",
             SyncError::Refused { code, .. } | SyncError::RevisionsHeld { code, .. } => {
                 code.as_str()
             }
@@ -88,6 +96,16 @@ pub struct HqClient {
 
 impl HqClient {
     pub fn new(address: &str) -> Result<Self, SyncError> {
+        HqClient::trusting(address, None)
+    }
+
+    /// A client that also trusts the certificate authority `root_pem` (PEM), beside the
+    /// public ones: for a headquarters with its own authority, and for tests.
+    pub fn with_root_certificate(address: &str, root_pem: &[u8]) -> Result<Self, SyncError> {
+        HqClient::trusting(address, Some(root_pem))
+    }
+
+    fn trusting(address: &str, root_pem: Option<&[u8]>) -> Result<Self, SyncError> {
         let base = Url::parse(address.trim()).map_err(|_| SyncError::BadUrl)?;
         match base.scheme() {
             "https" => {}
@@ -95,7 +113,12 @@ impl HqClient {
             "http" => return Err(SyncError::InsecureUrl),
             _ => return Err(SyncError::BadUrl),
         }
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder();
+        if let Some(pem) = root_pem {
+            let root = reqwest::Certificate::from_pem(pem).map_err(|_| SyncError::BadUrl)?;
+            http = http.add_root_certificate(root);
+        }
+        let http = http
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .https_only(base.scheme() == "https")
@@ -161,7 +184,13 @@ impl HqClient {
 }
 
 async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, SyncError> {
-    let resp = req.send().await.map_err(|_| SyncError::Unreachable)?;
+    let resp = req.send().await.map_err(|e| {
+        if certificate_refused(&e) {
+            SyncError::Untrusted
+        } else {
+            SyncError::Unreachable
+        }
+    })?;
     let status = resp.status();
     let bytes = resp.bytes().await.map_err(|_| SyncError::Unreachable)?;
     if status.is_success() {
@@ -191,6 +220,26 @@ async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, 
         status: status.as_u16(),
         code,
     })
+}
+
+/// Whether a failed request failed on headquarters' certificate (rustls refused it). The
+/// refusal sits in the error's sources, some wrapped in `io::Error`s within each other.
+fn certificate_refused(e: &reqwest::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        let mut inner = err;
+        while let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            match io.get_ref() {
+                Some(wrapped) => inner = wrapped,
+                None => break,
+            }
+        }
+        if let Some(rustls::Error::InvalidCertificate(_)) = inner.downcast_ref::<rustls::Error>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// A refusal without our error body (a proxy answering, say).

@@ -1,0 +1,154 @@
+//! The `salon-hq` binary's copies of its database: `backup --to FILE` while the server runs
+//! (SQLite's online backup in one step, so the copy is the database at one moment, uploads and
+//! all), `restore --from FILE` while it is stopped, and the lock that tells the two apart.
+
+use std::fs::{File, OpenOptions};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::{Connection, OpenFlags};
+use salon_hq::store::MIGRATIONS;
+
+/// What a copy holds, for the operator's console.
+#[derive(Debug)]
+pub struct Copied {
+    pub bytes: u64,
+    pub schema: usize,
+}
+
+/// Held by `serve` for as long as it runs: a second server on the same database, or a restore
+/// under a running one, is refused.
+pub fn serve_lock(db: &Path) -> anyhow::Result<File> {
+    let path = sibling(db, ".lock");
+    let lock = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("ロックファイル {} を作成できません", path.display()))?;
+    if lock.try_lock().is_err() {
+        bail!(
+            "このデータベース({})は別の salon-hq が使っています。止めてからやり直してください",
+            db.display()
+        );
+    }
+    Ok(lock)
+}
+
+/// Copies the database at `db` to `to` while the server may be writing. The copy appears
+/// whole or not at all (written beside `to`, synced, then renamed).
+pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copied> {
+    if !db.exists() {
+        bail!("データベース {} がありません", db.display());
+    }
+    let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("データベース {} を開けません", db.display()))?;
+    let copied = copy_whole(&source, to)?;
+    Ok(copied)
+}
+
+/// Puts the backup `from` in place of the database at `db`. The server must be stopped. What
+/// was there is kept beside it first (`….before-restore-<time>`), so a wrong file loses
+/// nothing.
+pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
+    let _lock = serve_lock(db)?;
+    let backup = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("{} を開けません", from.display()))?;
+    let schema = check_backup(&backup).with_context(|| {
+        format!(
+            "{} は事務局サーバーのバックアップではありません",
+            from.display()
+        )
+    })?;
+    if schema > MIGRATIONS.len() {
+        bail!(
+            "{} はこの salon-hq より新しい版のバックアップです(版 {schema})。salon-hq を更新してください",
+            from.display()
+        );
+    }
+    if db.exists() {
+        let current = Connection::open(db)
+            .with_context(|| format!("データベース {} を開けません", db.display()))?;
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+        let aside = sibling(db, &format!(".before-restore-{stamp}"));
+        copy_whole(&current, &aside)?;
+        eprintln!("それまでのデータベースを {} に残しました", aside.display());
+    }
+    // A write-ahead log left by the database being replaced must not be read into the new one.
+    for suffix in ["-wal", "-shm"] {
+        let stale = sibling(db, suffix);
+        if stale.exists() {
+            std::fs::remove_file(&stale)
+                .with_context(|| format!("{} を消せません", stale.display()))?;
+        }
+    }
+    let copied = copy_whole(&backup, db)?;
+    Ok(Copied { schema, ..copied })
+}
+
+/// The schema version of a database that passes SQLite's integrity check and has
+/// headquarters' tables; an error otherwise.
+fn check_backup(conn: &Connection) -> anyhow::Result<usize> {
+    let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+    if verdict != "ok" {
+        bail!("壊れています({verdict})");
+    }
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'
+         AND name IN ('campuses', 'devices', 'day_snapshots', 'uploads')",
+        [],
+        |r| r.get(0),
+    )?;
+    if version < 1 || tables != 4 {
+        bail!("事務局サーバーの表がありません");
+    }
+    Ok(usize::try_from(version)?)
+}
+
+/// `source` whole into `to`, through a file beside it that is synced and renamed.
+fn copy_whole(source: &Connection, to: &Path) -> anyhow::Result<Copied> {
+    let partial = sibling(to, ".partial");
+    let _ = std::fs::remove_file(&partial);
+    let result = (|| {
+        let mut dest = Connection::open(&partial)
+            .with_context(|| format!("{} に書けません", partial.display()))?;
+        {
+            let backup = Backup::new(source, &mut dest)?;
+            // All pages in one step: one read transaction, one moment of the database.
+            loop {
+                match backup.step(-1)? {
+                    StepResult::Done => break,
+                    StepResult::More => continue,
+                    StepResult::Busy | StepResult::Locked => {
+                        std::thread::sleep(std::time::Duration::from_millis(50))
+                    }
+                    _ => bail!("SQLite のバックアップが予期しない状態で止まりました"),
+                }
+            }
+        }
+        dest.pragma_update(None, "journal_mode", "DELETE")?;
+        let schema: i64 = dest.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        dest.close().map_err(|(_, e)| e)?;
+        File::open(&partial)?.sync_all()?;
+        std::fs::rename(&partial, to).with_context(|| format!("{} に書けません", to.display()))?;
+        if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+            File::open(dir)?.sync_all()?;
+        }
+        Ok(Copied {
+            bytes: std::fs::metadata(to)?.len(),
+            schema: usize::try_from(schema)?,
+        })
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}

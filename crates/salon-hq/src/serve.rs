@@ -1,0 +1,246 @@
+//! The `salon-hq serve` command: its settings checked before anything starts (each with a
+//! clear message), HTTPS from a certificate and key when given, plain HTTP only on loopback
+//! (for this machine, or a reverse proxy on it).
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use chrono::Utc;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use salon_hq::{router, AppState, Store};
+
+/// What `serve` was given.
+#[derive(Debug)]
+pub struct Settings {
+    pub db: PathBuf,
+    pub addr: SocketAddr,
+    pub public_url: Option<String>,
+    pub tls: Option<(PathBuf, PathBuf)>,
+}
+
+/// Everything `serve` needs, checked: the lock, the database, the socket, the certificate.
+struct Checked {
+    _lock: std::fs::File,
+    store: Store,
+    listener: TcpListener,
+    tls: Option<rustls::ServerConfig>,
+    public_url: String,
+}
+
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let checked = check(&settings)?;
+    let local = checked.listener.local_addr()?;
+    let scheme = if checked.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!("salon-hq listening on {scheme}://{local}");
+    // While no account exists, the way in is a one-time link on this console (never in the
+    // request log, which writes no query).
+    if let Some(token) = checked.store.issue_setup_link(Utc::now())? {
+        println!(
+            "管理者がまだいません。24時間以内に次のリンクを開いて、最初の管理者を作成してください:\n{}/setup?token={token}",
+            checked.public_url
+        );
+    }
+    let state = AppState {
+        public_url: checked.public_url,
+        ..AppState::new(checked.store)
+    };
+    // The client's address feeds the per-address limits on logins and enrolments.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    match checked.tls {
+        None => {
+            let listener = tokio::net::TcpListener::from_std(checked.listener)?;
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+        Some(config) => {
+            let handle = axum_server::Handle::new();
+            let stopping = handle.clone();
+            tokio::spawn(async move {
+                shutdown().await;
+                stopping.graceful_shutdown(Some(Duration::from_secs(10)));
+            });
+            let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(config));
+            axum_server::from_tcp_rustls(checked.listener, config)
+                .handle(handle)
+                .serve(app)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+fn check(s: &Settings) -> anyhow::Result<Checked> {
+    // The public address first: a mistake there is found before anything is opened.
+    if let Some(url) = &s.public_url {
+        check_public_url(url)?;
+    }
+    let tls = match &s.tls {
+        Some((cert, key)) => Some(tls_config(cert, key)?),
+        None if s.addr.ip().is_loopback() => None,
+        None => bail!(
+            "{} で待ち受けるには HTTPS が必要です。--tls-cert と --tls-key で証明書と鍵を指定してください\
+             (暗号化なしの HTTP はこのサーバーの中、127.0.0.1 だけで使えます)",
+            s.addr
+        ),
+    };
+    check_folder(&s.db)?;
+    let lock = crate::backup::serve_lock(&s.db)?;
+    let store = Store::open(&s.db)
+        .with_context(|| format!("データベース {} を開けません", s.db.display()))?;
+    let listener = TcpListener::bind(s.addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+            "{} は別のプログラムが使っています。そのプログラムを止めるか、--addr で別のポートを指定してください",
+            s.addr
+        ),
+        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
+            "{} で待ち受ける権限がありません(1024 未満のポートには権限が要ります)",
+            s.addr
+        ),
+        _ => anyhow::anyhow!("{} で待ち受けられません: {e}", s.addr),
+    })?;
+    listener.set_nonblocking(true)?;
+    let public_url = match &s.public_url {
+        Some(url) => check_public_url(url)?,
+        None => format!(
+            "{}://{}",
+            if tls.is_some() { "https" } else { "http" },
+            listener.local_addr()?
+        ),
+    };
+    Ok(Checked {
+        _lock: lock,
+        store,
+        listener,
+        tls,
+        public_url,
+    })
+}
+
+/// The public address without its trailing slash; https unless it names this machine.
+fn check_public_url(url: &str) -> anyhow::Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|l| {
+            url == *l || url.starts_with(&format!("{l}:")) || url.starts_with(&format!("{l}/"))
+        });
+    let https = url.starts_with("https://") && url.len() > "https://".len();
+    if !(https || local) {
+        bail!(
+            "--public-url は https:// で始まるアドレスにしてください(例: https://hq.example.org)"
+        );
+    }
+    Ok(url.to_owned())
+}
+
+/// The database's folder exists and this user can write in it (SQLite writes its journal
+/// beside the database).
+fn check_folder(db: &Path) -> anyhow::Result<()> {
+    let folder = match db.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        bail!("データベースのフォルダ {} がありません", folder.display());
+    }
+    let probe = folder.join(format!(".salon-hq-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|_| {
+        anyhow::anyhow!(
+            "データベースのフォルダ {} に書き込めません。このサーバーを動かすユーザーに書き込みの権限を与えてください",
+            folder.display()
+        )
+    })?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// A rustls configuration from PEM files: the certificate chain (the server's first) and its
+/// private key.
+fn tls_config(cert: &Path, key: &Path) -> anyhow::Result<rustls::ServerConfig> {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
+        .and_then(|certs| certs.collect())
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "証明書 {} を読めません(PEM 形式のファイルで、読む権限があるか確かめてください)",
+                cert.display()
+            )
+        })?;
+    if certs.is_empty() {
+        bail!("{} に証明書がありません", cert.display());
+    }
+    let private = PrivateKeyDer::from_pem_file(key).map_err(|_| {
+        anyhow::anyhow!(
+            "秘密鍵 {} を読めません(PEM 形式のファイルで、読む権限があるか確かめてください)",
+            key.display()
+        )
+    })?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_no_client_auth()
+        .with_single_cert(certs, private)
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "証明書 {} と秘密鍵 {} が対になっていません",
+                cert.display(),
+                key.display()
+            )
+        })?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_public_address_is_https_unless_it_is_this_machine() {
+        assert_eq!(
+            check_public_url("https://hq.example.org/").unwrap(),
+            "https://hq.example.org"
+        );
+        assert!(check_public_url("http://127.0.0.1:8700").is_ok());
+        assert!(check_public_url("http://localhost").is_ok());
+        for bad in [
+            "http://hq.example.org",
+            "hq.example.org",
+            "https://",
+            "http://localhost.evil.jp",
+        ] {
+            assert!(check_public_url(bad).is_err(), "{bad}");
+        }
+    }
+}
