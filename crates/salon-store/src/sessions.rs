@@ -25,11 +25,10 @@ fn session_from(row: &Row<'_>) -> rusqlite::Result<SalonSession> {
 
 /// A salon session read through any connection or transaction.
 pub(crate) fn load_session(conn: &rusqlite::Connection, id: i64) -> Result<SalonSession> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM salon_session WHERE id = ?1"),
-        [id],
-        session_from,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM salon_session WHERE id = ?1"
+    ))?
+    .query_row([id], session_from)
     .optional()?
     .ok_or(StoreError::NotFound("session"))
 }

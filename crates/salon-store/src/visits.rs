@@ -51,7 +51,8 @@ impl Store {
 
     pub fn visit(&self, id: i64) -> Result<Visit> {
         self.conn
-            .query_row(&format!("{SELECT} WHERE v.id = ?1"), [id], visit_from)
+            .prepare_cached(&format!("{SELECT} WHERE v.id = ?1"))?
+            .query_row([id], visit_from)
             .optional()?
             .ok_or(StoreError::NotFound("visit"))
     }
@@ -96,9 +97,8 @@ pub(crate) fn write_visit(
         }
         Some(id) => {
             let stored_session: Option<i64> = tx
-                .query_row("SELECT session_id FROM visit WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .prepare_cached("SELECT session_id FROM visit WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
                 .optional()?;
             match stored_session {
                 None => return Err(StoreError::NotFound("visit")),
@@ -115,7 +115,8 @@ pub(crate) fn write_visit(
     };
     replace_topics(tx, id, &record.topics)?;
     if let Some(key) = draft_key {
-        tx.execute("DELETE FROM draft WHERE key = ?1", [key])?;
+        tx.prepare_cached("DELETE FROM draft WHERE key = ?1")?
+            .execute([key])?;
     }
     Ok(id)
 }
@@ -129,9 +130,8 @@ fn resolve_student(
         VisitStudent::Anonymous => Ok(None),
         VisitStudent::Existing(id) => {
             let their_campus: Option<i64> = tx
-                .query_row("SELECT campus_id FROM student WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .prepare_cached("SELECT campus_id FROM student WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
                 .optional()?;
             match their_campus {
                 None => Err(StoreError::NotFound("student")),
@@ -149,23 +149,23 @@ fn resolve_student(
 
 fn insert_visit(tx: &Transaction<'_>, v: &VisitRecord, student_id: Option<i64>) -> Result<i64> {
     let now = stamp();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO visit (session_id, student_id, route, minutes, note, next_steps, follow_up_on,
          concern, teacher_summary, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)",
-        params![
-            v.session_id,
-            student_id,
-            v.route.code(),
-            v.minutes,
-            v.note,
-            v.next_steps,
-            v.follow_up_on.map(date_text),
-            v.concern,
-            v.teacher_summary,
-            now
-        ],
-    )?;
+    )?
+    .execute(params![
+        v.session_id,
+        student_id,
+        v.route.code(),
+        v.minutes,
+        v.note,
+        v.next_steps,
+        v.follow_up_on.map(date_text),
+        v.concern,
+        v.teacher_summary,
+        now
+    ])?;
     Ok(tx.last_insert_rowid())
 }
 
@@ -175,28 +175,30 @@ fn update_visit(
     v: &VisitRecord,
     student_id: Option<i64>,
 ) -> Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE visit SET student_id = ?1, route = ?2, minutes = ?3, note = ?4, next_steps = ?5,
          follow_up_on = ?6, concern = ?7, teacher_summary = ?8, updated_at = ?9 WHERE id = ?10",
-        params![
-            student_id,
-            v.route.code(),
-            v.minutes,
-            v.note,
-            v.next_steps,
-            v.follow_up_on.map(date_text),
-            v.concern,
-            v.teacher_summary,
-            stamp(),
-            id
-        ],
-    )?;
+    )?
+    .execute(params![
+        student_id,
+        v.route.code(),
+        v.minutes,
+        v.note,
+        v.next_steps,
+        v.follow_up_on.map(date_text),
+        v.concern,
+        v.teacher_summary,
+        stamp(),
+        id
+    ])?;
     Ok(())
 }
 
 fn replace_topics(tx: &Transaction<'_>, visit_id: i64, topics: &[Topic]) -> Result<()> {
-    tx.execute("DELETE FROM visit_topic WHERE visit_id = ?1", [visit_id])?;
-    let mut stmt = tx.prepare("INSERT INTO visit_topic (visit_id, topic) VALUES (?1, ?2)")?;
+    tx.prepare_cached("DELETE FROM visit_topic WHERE visit_id = ?1")?
+        .execute([visit_id])?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO visit_topic (visit_id, topic) VALUES (?1, ?2)")?;
     for topic in topics {
         stmt.execute(params![visit_id, topic.code()])?;
     }

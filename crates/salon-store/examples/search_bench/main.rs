@@ -26,7 +26,6 @@ use corpus::{Corpus, Rng, Vocabulary};
 
 const PASS: &str = "ベンチマーク用のパスフレーズ2025";
 const CAMPUSES: usize = 20;
-const STUDENTS_PER_CAMPUS: usize = 150;
 const VISITS_PER_SALON: usize = 20;
 const RUNS: usize = 21;
 /// p95 goals, in milliseconds.
@@ -252,6 +251,16 @@ fn fill(store: &mut Store, v: &Vocabulary, visits: usize) -> (Vec<i64>, usize) {
         "かいと",
         "りん",
     ];
+    // `SEARCH_BENCH_STUDENTS=N`: N students in all (3,000 by default; the window benchmark's
+    // goal names 10,000).
+    let per_campus = std::env::var("SEARCH_BENCH_STUDENTS")
+        .ok()
+        .map(|n| {
+            n.parse::<usize>()
+                .expect("SEARCH_BENCH_STUDENTS is a number")
+                / CAMPUSES
+        })
+        .unwrap_or(150);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut campus_ids = Vec::new();
     let mut students: Vec<Vec<i64>> = Vec::new();
@@ -269,7 +278,7 @@ fn fill(store: &mut Store, v: &Vocabulary, visits: usize) -> (Vec<i64>, usize) {
             })
             .unwrap();
         let mut mine = Vec::new();
-        for s in 0..STUDENTS_PER_CAMPUS {
+        for s in 0..per_campus {
             let student = store
                 .save_student(&StudentInput {
                     id: None,
@@ -313,7 +322,7 @@ fn fill(store: &mut Store, v: &Vocabulary, visits: usize) -> (Vec<i64>, usize) {
                 let input = VisitInput {
                     id: None,
                     session_id: session.id,
-                    student_id: (student < 7).then(|| students[c][rng.below(STUDENTS_PER_CAMPUS)]),
+                    student_id: (student < 7).then(|| students[c][rng.below(per_campus)]),
                     new_student: None,
                     route: ROUTES[rng.below(ROUTES.len())].into(),
                     topics,
@@ -337,5 +346,5 @@ fn fill(store: &mut Store, v: &Vocabulary, visits: usize) -> (Vec<i64>, usize) {
         }
         week += 1;
     }
-    (campus_ids, CAMPUSES * STUDENTS_PER_CAMPUS)
+    (campus_ids, CAMPUSES * per_campus)
 }
