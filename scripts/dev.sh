@@ -13,8 +13,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 BUILD_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk fonts-noto-color-emoji)
-TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver poppler-utils openssh-server sshfs)
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver poppler-utils openssh-server sshfs
+  systemd adduser)
 TAURI_DRIVER_VERSION=2.1.0
+CARGO_DEB_VERSION=3.8.0
 
 step() { printf '\n==> %s\n' "$*"; }
 
@@ -48,6 +50,13 @@ install_cargo_audit() {
   fi
 }
 
+install_cargo_deb() {
+  if ! cargo deb --version >/dev/null 2>&1; then
+    step "installing cargo-deb"
+    cargo install cargo-deb --version "$CARGO_DEB_VERSION" --locked
+  fi
+}
+
 install_tauri_driver() {
   if ! tauri-driver --help >/dev/null 2>&1; then
     step "installing tauri-driver $TAURI_DRIVER_VERSION"
@@ -75,6 +84,7 @@ run_tests() {
   install_rust
   install_tauri_driver
   install_cargo_audit
+  install_cargo_deb
   # Some images ship Node.js from elsewhere; Debian's npm would conflict with it.
   command -v npm >/dev/null || install_packages nodejs npm
   step "npm ci (TypeScript for checking the UI's JSDoc types)"
@@ -95,6 +105,8 @@ run_tests() {
   npm run --silent check:i18n
   step "unit and integration tests"
   cargo test --workspace --locked
+  step "headquarters package (.deb): build, install, check its units, run it as its user, remove"
+  as_root env "PATH=$PATH" "CARGO_TARGET_DIR=$CARGO_TARGET_DIR" bash scripts/hq-package-check.sh
   step "headquarters dashboard and admin web in headless Chromium"
   cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin --test hq_survey --test hq_demo
   step "end-to-end tests in the real app window (Xvfb)"
