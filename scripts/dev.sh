@@ -147,7 +147,8 @@ run_benchmarks() {
     install_tauri_driver
     local data="${WINDOW_DATA:-/dev/shm/window-data}"
     [ -f "$data/salon.db" ] ||
-      SEARCH_BENCH_FILL="$data" cargo run -q --release --locked -p salon-store --example search_bench
+      SEARCH_BENCH_STUDENTS=10000 SEARCH_BENCH_FILL="$data" \
+        cargo run -q --release --locked -p salon-store --example search_bench
     cargo run -q --release --locked -p salon-store --example unlock_bench -- "$data"
     cargo build --release --locked -p salon-app -p salon-bare-window
     CAREER_SALON_APP="$CARGO_TARGET_DIR/release/salon-app" SEARCH_WINDOW_DATA="$data" \

@@ -49,6 +49,14 @@ const OPEN_CARE: &str = "(v.follow_up_on IS NOT NULL OR v.concern = 1) AND d.vis
     AND (?1 IS NULL OR s.campus_id = ?1)
     AND (?2 IS NULL OR v.concern = 1 OR v.follow_up_on <= ?2)";
 
+/// How many open follow-ups and concerns `OPEN_CARE` finds (index visit_open_care, 0013).
+fn open_care_count() -> String {
+    format!(
+        "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id
+         LEFT JOIN follow_up_done d ON d.visit_id = v.id WHERE {OPEN_CARE}"
+    )
+}
+
 fn follow_up_from(row: &Row<'_>) -> rusqlite::Result<FollowUp> {
     Ok(FollowUp {
         visit_id: row.get(0)?,
@@ -296,10 +304,7 @@ impl Store {
     /// orders them) and how many are due in all, so Today stays short however many wait.
     pub fn follow_ups_due(&self, due_by: NaiveDate, shown: usize) -> Result<FollowUpsDue> {
         let total: i64 = self.conn.query_row(
-            &format!(
-                "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id
-                 LEFT JOIN follow_up_done d ON d.visit_id = v.id WHERE {OPEN_CARE}"
-            ),
+            &open_care_count(),
             params![None::<i64>, date_text(due_by)],
             |r| r.get(0),
         )?;
@@ -315,9 +320,15 @@ impl Store {
         due_by: Option<NaiveDate>,
         limit: usize,
     ) -> Result<Vec<FollowUp>> {
+        // The visits are chosen and ordered from the filter index and the salon's day alone;
+        // only the chosen rows, which hold a note, are read (and decrypted) whole.
         let mut stmt = self.conn.prepare(&format!(
-            "{FOLLOW_UP} WHERE {OPEN_CARE}
-             ORDER BY coalesce(v.follow_up_on, s.date), v.id LIMIT ?3"
+            "{FOLLOW_UP} WHERE v.id IN (
+                 SELECT v.id FROM visit v JOIN salon_session s ON s.id = v.session_id
+                 LEFT JOIN follow_up_done d ON d.visit_id = v.id
+                 WHERE {OPEN_CARE}
+                 ORDER BY coalesce(v.follow_up_on, s.date), v.id LIMIT ?3)
+             ORDER BY coalesce(v.follow_up_on, s.date), v.id"
         ))?;
         let rows = stmt.query_map(
             params![campus_id, due_by.map(date_text), limit as i64],

@@ -42,6 +42,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0012_outbox_events",
         include_str!("../migrations/0012_outbox_events.sql"),
     ),
+    (
+        "0013_open_care",
+        include_str!("../migrations/0013_open_care.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -653,3 +653,20 @@ fn the_migration_starts_the_history_of_students_already_there() {
     assert_eq!(store.path_history(undecided.id).unwrap().len(), 1);
     assert_eq!(store.risk_list(None).unwrap().len(), 1);
 }
+
+#[test]
+fn todays_follow_ups_are_counted_from_the_visits_that_have_one() {
+    let (_dir, store) = fresh_store();
+    let plan: Vec<String> = store
+        .conn
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", super::open_care_count()))
+        .unwrap()
+        .query_map(rusqlite::params![None::<i64>, "2025-03-04"], |r| r.get(3))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(
+        plan.iter().any(|step| step.contains("visit_open_care")),
+        "{plan:?}"
+    );
+}
