@@ -7,32 +7,11 @@ mod server;
 
 use std::time::Duration;
 
-use chrono::{Days, NaiveDate};
-use salon_protocol::{
-    CampusCode, DayCounts, DaySnapshot, Receipt, Upload, API_VERSION, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER,
-};
-use server::{hq, refused, Server};
+use salon_protocol::{CampusCode, Receipt, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER};
+use server::{hq, refused, upload, Server};
 
 fn body(n: u64) -> Vec<u8> {
-    serde_json::to_vec(&Upload {
-        days: vec![DaySnapshot {
-            campus: CampusCode::parse("C-100").unwrap(),
-            day: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() - Days::new(n),
-            revision: 1,
-            counts: DayCounts {
-                sessions: 1,
-                session_minutes: 180,
-                visits: 4,
-                distinct_students: 3,
-                first_time_students: 1,
-                ..Default::default()
-            },
-        }],
-        months: vec![],
-        events: vec![],
-    })
-    .unwrap()
+    serde_json::to_vec(&upload(&CampusCode::parse("C-100").unwrap(), n)).unwrap()
 }
 
 async fn send(http: &reqwest::Client, url: &str, token: &str, n: u64) -> Receipt {

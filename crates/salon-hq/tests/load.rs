@@ -1,43 +1,19 @@
 //! A bounded load test of the real `salon-hq` binary on 127.0.0.1: 8 devices upload as fast as
 //! they can for 10 s (every request a write, FULL durability) while a manager reloads the
 //! dashboard. No request may fail; an oversized body gets 413; HQ's own log (JSON lines) holds
-//! one event per request and never a body, a token, a code, a cookie or the password. Throughput and p50/p99
-//! are printed (BENCHMARKS.md keeps them; no figure here is a pass/fail goal).
+//! one event per request and never a body, a token, a code, a cookie or the password.
+//! Throughput and p50/p99 are printed (BENCHMARKS.md keeps them; no figure here is a pass/fail goal).
 //! `SALON_LOAD_SECONDS` runs it longer.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate};
-use salon_protocol::{
-    CampusCode, DayCounts, DaySnapshot, Upload, API_VERSION, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER, MAX_BODY_BYTES,
-};
+use salon_protocol::{API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER, MAX_BODY_BYTES};
 
 const DEVICES: usize = 8;
 
 mod server;
-use server::{log_in, Server, PASSWORD};
-fn upload(campus: &CampusCode, n: u64) -> Upload {
-    let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() - Days::new(n);
-    Upload {
-        days: vec![DaySnapshot {
-            campus: campus.clone(),
-            day,
-            revision: 1,
-            counts: DayCounts {
-                sessions: 1,
-                session_minutes: 180,
-                visits: 4,
-                distinct_students: 3,
-                first_time_students: 1,
-                ..Default::default()
-            },
-        }],
-        months: vec![],
-        events: vec![],
-    }
-}
+use server::{log_in, upload, Server, PASSWORD};
 
 fn percentile(sorted: &[Duration], p: usize) -> f64 {
     sorted[(sorted.len() * p).div_ceil(100).max(1) - 1].as_secs_f64() * 1000.0

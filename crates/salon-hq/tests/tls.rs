@@ -8,11 +8,10 @@ mod server;
 
 use std::path::Path;
 
-use chrono::{Days, NaiveDate};
 use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
-use salon_protocol::{CampusCode, DayCounts, DaySnapshot, EnrolmentCode, Upload};
+use salon_protocol::{CampusCode, EnrolmentCode};
 use salon_sync::{HqClient, SyncError};
-use server::{refused, Server};
+use server::{refused, upload, Server};
 
 /// A certificate authority and a server certificate for 127.0.0.1 signed by it, written as
 /// `cert.pem` (the chain) and `key.pem` in `dir`; returns the authority's PEM.
@@ -29,27 +28,6 @@ fn certificates(dir: &Path) -> String {
     std::fs::write(dir.join("cert.pem"), leaf.pem() + &ca.pem()).unwrap();
     std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
     ca.pem()
-}
-
-fn upload() -> String {
-    serde_json::to_string(&Upload {
-        days: vec![DaySnapshot {
-            campus: CampusCode::parse("C-100").unwrap(),
-            day: NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() - Days::new(3),
-            revision: 1,
-            counts: DayCounts {
-                sessions: 1,
-                session_minutes: 180,
-                visits: 4,
-                distinct_students: 3,
-                first_time_students: 1,
-                ..Default::default()
-            },
-        }],
-        months: vec![],
-        events: vec![],
-    })
-    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -86,7 +64,11 @@ async fn a_device_enrols_and_uploads_over_https_and_refuses_a_certificate_it_doe
     let client = HqClient::with_root_certificate(&server.url, authority.as_bytes()).unwrap();
     let enrolment = client.enrol(&code).await.unwrap();
     let receipt = client
-        .upload(&enrolment.token, "tls-1", &upload())
+        .upload(
+            &enrolment.token,
+            "tls-1",
+            &serde_json::to_string(&upload(&CampusCode::parse("C-100").unwrap(), 3)).unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(receipt.stored, 1);

@@ -8,6 +8,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use chrono::{Days, NaiveDate};
+use salon_protocol::{CampusCode, DayCounts, DaySnapshot, Upload};
+
 pub const ADMIN: &str = "事務局";
 pub const PASSWORD: &str = "load test password 2025";
 
@@ -184,4 +187,26 @@ pub async fn log_in(http: &reqwest::Client, url: &str) -> String {
         .unwrap();
     assert_eq!(res.status(), 303);
     cookies(&res)
+}
+
+/// An upload of one day snapshot for `campus`, `n` days before 1 March 2025, at revision 1.
+pub fn upload(campus: &CampusCode, n: u64) -> Upload {
+    let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap() - Days::new(n);
+    Upload {
+        days: vec![DaySnapshot {
+            campus: campus.clone(),
+            day,
+            revision: 1,
+            counts: DayCounts {
+                sessions: 1,
+                session_minutes: 180,
+                visits: 4,
+                distinct_students: 3,
+                first_time_students: 1,
+                ..Default::default()
+            },
+        }],
+        months: vec![],
+        events: vec![],
+    }
 }
