@@ -170,3 +170,91 @@ fn no_shows_reach_the_outreach_list_and_an_undecided_final_year_student_the_risk
     app.screenshot("40-care-events");
     app.quit();
 }
+
+/// Today lists the first ten follow-ups due, says how many more wait, and opens the rest.
+#[test]
+fn today_lists_ten_follow_ups_and_opens_the_rest() {
+    use chrono::{NaiveDate, NaiveTime};
+    use salon_core::{CampusInput, SessionOpen, VisitInput};
+
+    let home = tempfile::tempdir().unwrap();
+    let (mut store, _) = salon_store::Vault::new(home.path().join("data"))
+        .create(salon_day::PASSPHRASE, salon_day::PASSPHRASE)
+        .unwrap();
+    let campus = store
+        .save_campus(&CampusInput {
+            id: None,
+            name: "柏キャンパス".into(),
+            weekday: 2,
+            start_time: "13:00".into(),
+            end_time: "16:00".into(),
+            place: "相談室".into(),
+            default_format: "in_person".into(),
+            hq_code: None,
+        })
+        .unwrap();
+    let open = SessionOpen {
+        campus_id: campus.id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let day = NaiveDate::from_ymd_opt(2025, 6, 3).unwrap();
+    let session = store
+        .open_session(&open, day, NaiveTime::from_hms_opt(13, 0, 0).unwrap())
+        .unwrap();
+    for i in 0..12 {
+        store
+            .save_visit(
+                &VisitInput {
+                    id: None,
+                    session_id: session.id,
+                    student_id: None,
+                    new_student: None,
+                    route: "teacher".into(),
+                    topics: vec!["job_search".into()],
+                    minutes: 20,
+                    note: format!("{i}回目の相談"),
+                    next_steps: format!("求人票を{i}件見る"),
+                    follow_up_on: Some(format!("2025-06-{:02}", 10 + i)),
+                    concern: false,
+                    teacher_summary: String::new(),
+                },
+                None,
+            )
+            .unwrap();
+    }
+    store
+        .close_session(session.id, NaiveTime::from_hms_opt(16, 0, 0).unwrap())
+        .unwrap();
+    store.close().unwrap();
+
+    let app = App::start(home.path(), &shots_dir());
+    app.wait_for_screen("unlock");
+    app.type_into("unlock-passphrase", salon_day::PASSPHRASE);
+    app.click("unlock-submit");
+    app.wait_for_screen("today");
+    app.find("today-follow-ups");
+    assert!(
+        app.text("today-follow-ups").contains("12件"),
+        "{}",
+        app.text("today-follow-ups")
+    );
+    assert_eq!(app.count("follow-up-row"), 10);
+    assert!(app.text("today-follow-ups-more").contains("ほか 2件"));
+    // Scrolled to the link, until it is in view (Today may still be drawing).
+    app.wait_until("the link to the rest in view", || {
+        let top = app.script(
+            "const el = document.querySelector('[data-testid=\"today-follow-ups-more\"]');
+             el.scrollIntoView({block: 'center'});
+             return el.getBoundingClientRect().bottom <= window.innerHeight;",
+            serde_json::json!([]),
+        );
+        (top == serde_json::Value::Bool(true)).then_some(())
+    });
+    app.screenshot("41-care-today-follow-ups");
+    app.click("today-follow-ups-more");
+    app.wait_for_screen("care");
+    app.find("follow-up-list");
+    assert_eq!(app.count("follow-up-row"), 12);
+    app.quit();
+}

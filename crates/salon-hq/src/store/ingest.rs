@@ -260,6 +260,14 @@ mod tests {
         .unwrap()
     }
 
+    /// One upload of a new day `days_ago` and of the day `held.0` with `held.1` visits.
+    fn two_days(days_ago: u64, held: (u64, u32)) -> Vec<u8> {
+        let mut upload: Upload = serde_json::from_slice(&body(days_ago, 2)).unwrap();
+        let other: Upload = serde_json::from_slice(&body(held.0, held.1)).unwrap();
+        upload.days.extend(other.days);
+        serde_json::to_vec(&upload).unwrap()
+    }
+
     fn pending(
         token: &str,
         key: &str,
@@ -290,6 +298,8 @@ mod tests {
             // The first's day at its revision with other figures.
             ("e", body(1, 7)),
             ("f", body(4, 3)),
+            // A new day stored, then a day held with other figures: the new day goes too.
+            ("g", two_days(5, (1, 8))),
         ];
         let (group, answers): (Vec<_>, Vec<_>) = uploads
             .iter()
@@ -306,6 +316,10 @@ mod tests {
             Err(HqError::RevisionHeld { conflict: true, .. })
         ));
         assert!(matches!(answers[5], Ok(Receipt { stored: 1, .. })));
+        assert!(matches!(
+            answers[6],
+            Err(HqError::RevisionHeld { conflict: true, .. })
+        ));
         assert_eq!(store.count_rows("day_snapshots").unwrap(), 3);
         let revisions: i64 = store
             .read()
