@@ -1,6 +1,7 @@
 //! End-to-end, the supporter's follow-through in the real app window: a student books, misses
 //! twice and lands on the 声かけリスト, then comes and leaves it; a final-year 未定 student is
-//! on the 進路未定リスト until 進学決定; an event is recorded.
+//! on the 進路未定リスト until 進学決定; an event is recorded; Today lists ten of the follow-ups
+//! due and opens the rest.
 //!
 //! Run with `cargo build -p salon-app && xvfb-run -a cargo test -p salon-tests --features e2e
 //! --test e2e_care`. Screenshots go to `tests/screenshots/40-care-*.png`.
