@@ -22,6 +22,7 @@ mod snapshots;
 mod supporters;
 mod survey_answers;
 mod survey_templates;
+mod survey_types;
 pub mod surveys;
 pub mod terms;
 #[cfg(test)]
