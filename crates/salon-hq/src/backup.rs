@@ -44,8 +44,7 @@ pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copied> {
     }
     let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("データベース {} を開けません", db.display()))?;
-    let copied = copy_whole(&source, to)?;
-    Ok(copied)
+    copy_whole(&source, to)
 }
 
 /// Puts the backup `from` in place of the database at `db`. The server must be stopped. What
@@ -83,8 +82,7 @@ pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
                 .with_context(|| format!("{} を消せません", stale.display()))?;
         }
     }
-    let copied = copy_whole(&backup, db)?;
-    Ok(Copied { schema, ..copied })
+    copy_whole(&backup, db)
 }
 
 /// The schema version of a database that passes SQLite's integrity check and has

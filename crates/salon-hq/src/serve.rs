@@ -80,9 +80,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
 
 fn check(s: &Settings) -> anyhow::Result<Checked> {
     // The public address first: a mistake there is found before anything is opened.
-    if let Some(url) = &s.public_url {
-        check_public_url(url)?;
-    }
+    let public_url = s.public_url.as_deref().map(check_public_url).transpose()?;
     let tls = match &s.tls {
         Some((cert, key)) => Some(tls_config(cert, key)?),
         None if s.addr.ip().is_loopback() => None,
@@ -108,8 +106,8 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
         _ => anyhow::anyhow!("{} で待ち受けられません: {e}", s.addr),
     })?;
     listener.set_nonblocking(true)?;
-    let public_url = match &s.public_url {
-        Some(url) => check_public_url(url)?,
+    let public_url = match public_url {
+        Some(url) => url,
         None => format!(
             "{}://{}",
             if tls.is_some() { "https" } else { "http" },
