@@ -320,8 +320,10 @@ impl Store {
         due_by: Option<NaiveDate>,
         limit: usize,
     ) -> Result<Vec<FollowUp>> {
-        // The visits are chosen and ordered from the filter index and the salon's day alone;
-        // only the chosen rows, which hold a note, are read (and decrypted) whole.
+        // The visits are chosen and ordered from the index and the salon's day alone; only
+        // the chosen rows, which hold a note, are read (and decrypted) whole. As one query,
+        // SQLite reads every open follow-up's row before sorting: 280 ms against 12 ms at
+        // 12,500 open follow-ups (unlock_bench).
         let mut stmt = self.conn.prepare(&format!(
             "{FOLLOW_UP} WHERE v.id IN (
                  SELECT v.id FROM visit v JOIN salon_session s ON s.id = v.session_id
