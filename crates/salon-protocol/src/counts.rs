@@ -143,9 +143,10 @@ impl Default for SuppressionRule {
 impl SuppressionRule {
     /// The threshold for one topic.
     pub fn k_for_topic(&self, topic: Topic) -> u32 {
-        match topic {
-            Topic::Family | Topic::Wellbeing => self.sensitive_k,
-            _ => self.k,
+        if topic.is_sensitive() {
+            self.sensitive_k
+        } else {
+            self.k
         }
     }
 

@@ -101,6 +101,13 @@ crate::code_enum! {
     }
 }
 
+impl Topic {
+    /// 家庭のこと and 心身の不調: 要配慮個人情報 under the law, so the strictest rules apply.
+    pub fn is_sensitive(self) -> bool {
+        matches!(self, Topic::Family | Topic::Wellbeing)
+    }
+}
+
 impl PathStatus {
     /// The decided paths, in order: the cells of a month's path decisions.
     pub const DECIDED: &'static [PathStatus] = &[

@@ -1,0 +1,16 @@
+//! Noise for the breakdowns that leave a laptop (visits by route and by topic, path decisions
+//! by kind), and the simulation that shows what headquarters can state from them at the seed's
+//! own scale. The privacy statement these parameters make is in ARCHITECTURE.md, "Breakdowns
+//! under noise"; [`policy`] holds its figures as code.
+//!
+//! No I/O but the operating system's random generator; no Tauri, no SQL.
+
+mod error;
+pub mod policy;
+pub mod random;
+pub mod sampler;
+pub mod simulation;
+
+pub use error::PrivacyError;
+pub use random::{OsRandom, RandomSource, SeededRandom};
+pub use sampler::{discrete_laplace, NoiseScale};

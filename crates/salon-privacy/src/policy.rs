@@ -1,0 +1,142 @@
+//! The privacy parameters of the breakdowns, as code: the noise scale of each kind of cell,
+//! how much one visit or one student can move a cell, and when releases are made. The
+//! statement they add up to is ARCHITECTURE.md's "Breakdowns under noise"; the tests below
+//! keep the figures written there true.
+
+use salon_protocol::Topic;
+
+use crate::NoiseScale;
+
+/// Days after a month's end on which its breakdown is released: a first release, and a final
+/// one that takes in the corrections of the weeks after. Fixed in advance, so when a release
+/// happens says nothing about the data; later corrections reach the exact headline figures only.
+pub const RELEASE_DAYS_AFTER_MONTH: [u32; 2] = [7, 49];
+
+/// The noise on each kind of breakdown cell, per (device, campus, month) release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoisePolicy {
+    /// Visits by route (来談経路). One visit's route moves two cells by one.
+    pub route: NoiseScale,
+    /// Visits by a topic that is not sensitive. One visit moves each of its topics by one.
+    pub topic: NoiseScale,
+    /// 家庭のこと, 心身の不調: counted once per student and month however often they came about
+    /// it (an anonymous visit counts alone), so one student moves the cell by at most one.
+    pub sensitive_topic: NoiseScale,
+    /// Path decisions by kind (進路決定). A student's decision adds one to one cell.
+    pub path: NoiseScale,
+}
+
+impl NoisePolicy {
+    /// The policy headquarters sets by default: scale 1 everywhere (ε = 1 per unit a cell moves).
+    pub fn standard() -> Self {
+        let one = NoiseScale {
+            numerator: 1,
+            denominator: 1,
+        };
+        NoisePolicy {
+            route: one,
+            topic: one,
+            sensitive_topic: one,
+            path: one,
+        }
+    }
+
+    /// The scale of a topic's cell.
+    pub fn for_topic(&self, topic: Topic) -> NoiseScale {
+        if topic.is_sensitive() {
+            self.sensitive_topic
+        } else {
+            self.topic
+        }
+    }
+
+    /// What one release discloses, as ε for each thing protected.
+    pub fn per_release(&self) -> Guarantee {
+        Guarantee {
+            visit_route: 2.0 * self.route.epsilon(),
+            visit_one_topic: self.topic.epsilon(),
+            student_sensitive_topic: self.sensitive_topic.epsilon(),
+            student_path_added: self.path.epsilon(),
+            student_path_changed: 2.0 * self.path.epsilon(),
+        }
+    }
+
+    /// Every release that can hold one month's visit: the month's releases (a visit belongs to
+    /// one campus and one month, so other months' releases say nothing about it).
+    pub fn per_month(&self) -> Guarantee {
+        self.per_release()
+            .times(RELEASE_DAYS_AFTER_MONTH.len() as f64)
+    }
+
+    /// For a student over a 年度, with `months` months in which they came (at most 12) and
+    /// `visits` visits in all: group privacy adds up their visits; the sensitive topics and the
+    /// path decision add up per month.
+    pub fn per_year_for_student(&self, months: u32, visits: u32) -> Guarantee {
+        let month = self.per_month();
+        Guarantee {
+            visit_route: month.visit_route * f64::from(visits),
+            visit_one_topic: month.visit_one_topic * f64::from(visits),
+            student_sensitive_topic: month.student_sensitive_topic * f64::from(months.min(12)),
+            student_path_added: month.student_path_added,
+            student_path_changed: month.student_path_changed,
+        }
+    }
+}
+
+/// ε for each thing protected: the factor e^ε bounds how much more likely any release becomes
+/// because of it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Guarantee {
+    /// One visit's route.
+    pub visit_route: f64,
+    /// Whether one visit was about one (non-sensitive) topic.
+    pub visit_one_topic: f64,
+    /// Whether a student came about 家庭のこと (or 心身の不調) in a month, however often.
+    pub student_sensitive_topic: f64,
+    /// Whether a student's path was decided, and as what, against not decided.
+    pub student_path_added: f64,
+    /// A student's decided path against another kind.
+    pub student_path_changed: f64,
+}
+
+impl Guarantee {
+    fn times(self, n: f64) -> Guarantee {
+        Guarantee {
+            visit_route: self.visit_route * n,
+            visit_one_topic: self.visit_one_topic * n,
+            student_sensitive_topic: self.student_sensitive_topic * n,
+            student_path_added: self.student_path_added * n,
+            student_path_changed: self.student_path_changed * n,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The figures ARCHITECTURE.md states; change both together.
+    #[test]
+    fn the_standard_policy_states_what_architecture_says() {
+        let p = NoisePolicy::standard();
+        let r = p.per_release();
+        assert_eq!(
+            (r.visit_route, r.visit_one_topic, r.student_sensitive_topic),
+            (2.0, 1.0, 1.0)
+        );
+        assert_eq!((r.student_path_added, r.student_path_changed), (1.0, 2.0));
+        let m = p.per_month();
+        assert_eq!(
+            (m.visit_route, m.visit_one_topic, m.student_sensitive_topic),
+            (4.0, 2.0, 2.0)
+        );
+        // A student who came four times in two months of the 年度.
+        let y = p.per_year_for_student(2, 4);
+        assert_eq!(
+            (y.visit_route, y.visit_one_topic, y.student_sensitive_topic),
+            (16.0, 8.0, 4.0)
+        );
+        assert_eq!(p.for_topic(Topic::Family), p.sensitive_topic);
+        assert!((p.route.variance() - 1.8410).abs() < 1e-3);
+    }
+}

@@ -1,0 +1,285 @@
+//! What headquarters can state from noisy breakdowns, tried on made-up terms: draw a term
+//! ([`world`]), make the releases the laptops would make, add the noise each cell would get
+//! (with the real sampler), add them up as headquarters does, and compare each project-level
+//! share and its stated 95 % interval with the truth. Goal 1 of the breakdowns: every share
+//! within ±5 points in at least 95 % of terms.
+
+pub mod world;
+
+use std::collections::BTreeSet;
+
+use salon_protocol::{PathStatus, Route, Topic};
+
+use crate::policy::NoisePolicy;
+use crate::{discrete_laplace, NoiseScale, SeededRandom};
+use world::Term;
+
+/// How far a share may be from the truth, in points, and in how many terms at least.
+pub const GOAL_POINTS: f64 = 5.0;
+pub const GOAL_SHARE_OF_TERMS: f64 = 0.95;
+
+/// How path decisions are released.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathRelease {
+    /// With the other breakdowns, per device, campus and month.
+    PerCampusMonth,
+    /// Once per device and term, all its campuses together, with `devices` supporters sharing
+    /// the campuses in turn.
+    PerDeviceTerm { devices: usize },
+}
+
+/// One scale of term to simulate.
+#[derive(Debug, Clone, Copy)]
+pub struct Scenario {
+    pub campuses: usize,
+    pub months: usize,
+    pub visits: u32,
+    /// About how many paths are decided in the term (the seed gives no figure: an assumption).
+    pub path_decisions: u32,
+    /// Supporters' laptops logging at each campus (each makes its own releases).
+    pub devices_per_campus: usize,
+    pub path_release: PathRelease,
+    pub policy: NoisePolicy,
+}
+
+impl Scenario {
+    /// The seed's term: 22 campuses, six months, 757 visits, one laptop per campus (the most
+    /// releases, so the most noise), about 120 decisions.
+    pub fn seed() -> Self {
+        Scenario {
+            campuses: 22,
+            months: 6,
+            visits: 757,
+            path_decisions: 120,
+            devices_per_campus: 1,
+            path_release: PathRelease::PerCampusMonth,
+            policy: NoisePolicy::standard(),
+        }
+    }
+
+    /// The seed's term with campuses, visits and decisions times `factor`.
+    pub fn scaled(factor: f64) -> Self {
+        let s = Scenario::seed();
+        Scenario {
+            campuses: ((s.campuses as f64 * factor).round() as usize).max(1),
+            visits: (f64::from(s.visits) * factor).round() as u32,
+            path_decisions: (f64::from(s.path_decisions) * factor).round() as u32,
+            ..s
+        }
+    }
+}
+
+/// How one figure fared over the simulated terms.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    /// What the share is of, e.g. `route:outreach`.
+    pub name: String,
+    /// The mean true share, in points.
+    pub mean_truth: f64,
+    /// The share of terms whose estimate was within ±5 points.
+    pub within_goal: f64,
+    pub mean_abs_error: f64,
+    /// The share of terms whose stated 95 % interval held the truth.
+    pub coverage: f64,
+    /// The mean half-width of the stated interval, in points.
+    pub mean_half_width: f64,
+}
+
+impl Figure {
+    pub fn meets_goal(&self) -> bool {
+        self.within_goal >= GOAL_SHARE_OF_TERMS
+    }
+}
+
+/// The figures of a scenario over many terms.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub scenario: Scenario,
+    pub runs: usize,
+    /// Mean number of releases per term carrying the visit breakdowns, and the path decisions.
+    pub mean_releases: f64,
+    pub mean_path_releases: f64,
+    pub figures: Vec<Figure>,
+}
+
+/// One estimate: the share and the half-width of its 95 % interval, in points.
+#[derive(Debug, Clone, Copy)]
+struct Estimate {
+    truth: f64,
+    share: f64,
+    half_width: f64,
+}
+
+/// Simulates `runs` terms from `seed`.
+pub fn run(s: &Scenario, runs: usize, seed: u64) -> Report {
+    let mut rng = SeededRandom::new(seed);
+    let mut all: Vec<(String, Vec<Estimate>)> = Vec::new();
+    let (mut releases, mut path_releases) = (0usize, 0usize);
+    for _ in 0..runs {
+        let term = world::draw_term(s, &mut rng);
+        let (units, path_units) = release_units(s, &term);
+        releases += units;
+        path_releases += path_units;
+        let estimates = estimate_term(s, &term, units, path_units, &mut rng);
+        if all.is_empty() {
+            all = estimates
+                .iter()
+                .map(|(n, _)| (n.clone(), Vec::new()))
+                .collect();
+        }
+        for ((_, list), (_, e)) in all.iter_mut().zip(estimates) {
+            list.push(e);
+        }
+    }
+    Report {
+        scenario: *s,
+        runs,
+        mean_releases: releases as f64 / runs.max(1) as f64,
+        mean_path_releases: path_releases as f64 / runs.max(1) as f64,
+        figures: all
+            .into_iter()
+            .map(|(name, list)| summarise(name, &list))
+            .collect(),
+    }
+}
+
+/// The releases a term makes: one per device, campus and month with visits; for paths, one
+/// per device, campus and month from the campus's first visit (a decision can fall in a month
+/// without visits), or one per supporter for the term.
+fn release_units(s: &Scenario, term: &Term) -> (usize, usize) {
+    let visit_units: BTreeSet<(usize, usize, usize)> = term
+        .visits
+        .iter()
+        .map(|v| (v.device, v.campus, v.month))
+        .collect();
+    let path_units = match s.path_release {
+        PathRelease::PerCampusMonth => {
+            let mut first = vec![s.months; s.campuses];
+            for v in &term.visits {
+                first[v.campus] = first[v.campus].min(v.month);
+            }
+            first
+                .iter()
+                .map(|m| (s.months - m) * s.devices_per_campus)
+                .sum()
+        }
+        PathRelease::PerDeviceTerm { devices } => devices.min(s.campuses),
+    };
+    (visit_units.len(), path_units)
+}
+
+/// Every project-level share of the term, as headquarters would state it.
+fn estimate_term(
+    s: &Scenario,
+    term: &Term,
+    units: usize,
+    path_units: usize,
+    rng: &mut SeededRandom,
+) -> Vec<(String, Estimate)> {
+    let visits = term.visits.len() as f64;
+    let mut out = Vec::new();
+    for route in Route::ALL {
+        let truth = term.visits.iter().filter(|v| v.route == *route).count() as i64;
+        let e = visit_share(truth, visits, units, s.policy.route, rng);
+        out.push((format!("route:{}", route.code()), e));
+    }
+    for topic in Topic::ALL {
+        let truth = topic_count(term, *topic);
+        let e = visit_share(truth, visits, units, s.policy.for_topic(*topic), rng);
+        out.push((format!("topic:{}", topic.code()), e));
+    }
+    out.extend(path_shares(term, path_units, s.policy.path, rng));
+    out
+}
+
+/// Visits about a topic; for a sensitive topic, each student once per campus and month (and
+/// each anonymous visit once), as the laptop counts it.
+fn topic_count(term: &Term, topic: Topic) -> i64 {
+    let about = term.visits.iter().filter(|v| v.topics.contains(&topic));
+    if !topic.is_sensitive() {
+        return about.count() as i64;
+    }
+    let mut named = BTreeSet::new();
+    let mut anonymous = 0;
+    for v in about {
+        match v.student {
+            Some(id) => {
+                named.insert((id, v.campus, v.month));
+            }
+            None => anonymous += 1,
+        }
+    }
+    (named.len() + anonymous) as i64
+}
+
+/// A share of the exact visit total: the noisy cells summed over every release.
+fn visit_share(
+    truth: i64,
+    visits: f64,
+    units: usize,
+    scale: NoiseScale,
+    rng: &mut SeededRandom,
+) -> Estimate {
+    let noisy = truth + noise_sum(units, scale, rng);
+    let sd = (units as f64 * scale.variance()).sqrt();
+    Estimate {
+        truth: 100.0 * truth as f64 / visits,
+        share: 100.0 * noisy as f64 / visits,
+        half_width: 100.0 * 1.96 * sd / visits,
+    }
+}
+
+/// Decisions by kind as shares of the (noisy) decisions, with a delta-method interval.
+fn path_shares(
+    term: &Term,
+    units: usize,
+    scale: NoiseScale,
+    rng: &mut SeededRandom,
+) -> Vec<(String, Estimate)> {
+    let kinds = PathStatus::DECIDED;
+    let truth: Vec<i64> = kinds
+        .iter()
+        .map(|k| term.decisions.iter().filter(|d| d.kind == *k).count() as i64)
+        .collect();
+    let noisy: Vec<i64> = truth
+        .iter()
+        .map(|t| t + noise_sum(units, scale, rng))
+        .collect();
+    let total_truth = truth.iter().sum::<i64>().max(1) as f64;
+    let total = noisy.iter().map(|n| (*n).max(0)).sum::<i64>().max(1) as f64;
+    let cell_var = units as f64 * scale.variance();
+    kinds
+        .iter()
+        .zip(truth.iter().zip(&noisy))
+        .map(|(kind, (t, n))| {
+            let share = (*n).max(0) as f64 / total;
+            let var = cell_var * ((1.0 - share).powi(2) + (kinds.len() - 1) as f64 * share * share);
+            let e = Estimate {
+                truth: 100.0 * *t as f64 / total_truth,
+                share: 100.0 * share,
+                half_width: 100.0 * 1.96 * var.sqrt() / total,
+            };
+            (format!("path:{}", kind.code()), e)
+        })
+        .collect()
+}
+
+fn noise_sum(units: usize, scale: NoiseScale, rng: &mut SeededRandom) -> i64 {
+    // A seeded source never fails.
+    (0..units)
+        .map(|_| discrete_laplace(scale, rng).unwrap_or(0))
+        .sum()
+}
+
+fn summarise(name: String, list: &[Estimate]) -> Figure {
+    let n = list.len().max(1) as f64;
+    let err = |e: &Estimate| (e.share - e.truth).abs();
+    Figure {
+        name,
+        mean_truth: list.iter().map(|e| e.truth).sum::<f64>() / n,
+        within_goal: list.iter().filter(|e| err(e) <= GOAL_POINTS).count() as f64 / n,
+        mean_abs_error: list.iter().map(err).sum::<f64>() / n,
+        coverage: list.iter().filter(|e| err(e) <= e.half_width).count() as f64 / n,
+        mean_half_width: list.iter().map(|e| e.half_width).sum::<f64>() / n,
+    }
+}
