@@ -3,7 +3,7 @@
 //!
 //! cargo run --release -p salon-privacy --example privacy_simulation [-- RUNS]
 
-use salon_privacy::simulation::{self, PathRelease, Report, Scenario, GOAL_POINTS};
+use salon_privacy::simulation::{self, Figure, PathRelease, Report, Scenario, GOAL_POINTS};
 use salon_privacy::NoiseScale;
 
 fn main() {
@@ -37,9 +37,52 @@ fn main() {
     println!(
         "{runs} simulated terms each; goal: within ±{GOAL_POINTS} points in ≥ 95 % of terms\n"
     );
-    for (i, (title, s)) in scenarios.iter().enumerate() {
-        print_report(title, &simulation::run(s, runs, 2026 + i as u64));
+    let reports: Vec<(&str, Report)> = scenarios
+        .iter()
+        .enumerate()
+        .map(|(i, (title, s))| (*title, simulation::run(s, runs, 2026 + i as u64)))
+        .collect();
+    print_summary(&reports);
+    for (title, r) in &reports {
+        print_report(title, r);
     }
+}
+
+/// One row per scenario: the worst share of each kind against the goal.
+fn print_summary(reports: &[(&str, Report)]) {
+    println!("| term | releases (visits / paths) | route & topic: worst within ±5 pt | ± pt | paths: worst within ±5 pt | ± pt |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (title, r) in reports {
+        let (visits, paths): (Vec<&Figure>, Vec<&Figure>) =
+            r.figures.iter().partition(|f| !f.name.starts_with("path:"));
+        println!(
+            "| {title} | {:.0} / {:.0} | {} | {:.1} | {} | {:.1} |",
+            r.mean_releases,
+            r.mean_path_releases,
+            worst(&visits),
+            widest(&visits),
+            worst(&paths),
+            widest(&paths)
+        );
+    }
+    println!();
+}
+
+fn worst(figures: &[&Figure]) -> String {
+    let low = figures.iter().map(|f| f.within_goal).fold(1.0, f64::min);
+    let verdict = if low >= simulation::GOAL_SHARE_OF_TERMS {
+        "met"
+    } else {
+        "not met"
+    };
+    format!("{:.1} % {verdict}", 100.0 * low)
+}
+
+fn widest(figures: &[&Figure]) -> f64 {
+    figures
+        .iter()
+        .map(|f| f.mean_half_width)
+        .fold(0.0, f64::max)
 }
 
 fn print_report(title: &str, r: &Report) {

@@ -12,7 +12,8 @@ use crate::NoiseScale;
 /// happens says nothing about the data; later corrections reach the exact headline figures only.
 pub const RELEASE_DAYS_AFTER_MONTH: [u32; 2] = [7, 49];
 
-/// The noise on each kind of breakdown cell, per (device, campus, month) release.
+/// The noise on each kind of breakdown cell: per (device, campus, month) release for visits,
+/// per (device, term) release for path decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NoisePolicy {
     /// Visits by route (来談経路). One visit's route moves two cells by one.
