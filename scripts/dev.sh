@@ -103,6 +103,8 @@ run_tests() {
   step "UI types (tsc --checkJs) and catalogues (ja/en complete)"
   npm run --silent check:ui
   npm run --silent check:i18n
+  step "licence notices shown in the app match Cargo.lock (ui/licenses.json)"
+  node scripts/licenses.mjs --check
   step "unit and integration tests"
   cargo test --workspace --locked
   step "headquarters package (.deb): build, install, check its units, run it as its user, remove"

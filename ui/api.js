@@ -285,6 +285,22 @@ async function call(cmd, args) {
 /** @returns {Promise<AppStatus>} */
 export const appStatus = () => call("app_status");
 
+/**
+ * @typedef {object} About
+ * @property {string} version
+ * @property {string} dataFolder where the encrypted database and key file live
+ */
+
+/** @returns {Promise<About>} */
+export const about = () => call("about");
+
+/**
+ * Opens the system's print dialog for the page on show (a page's own window.print() does
+ * nothing in macOS's WebView).
+ * @returns {Promise<null>}
+ */
+export const printPage = () => call("print_page");
+
 /** @param {string} passphrase @param {string} confirm @returns {Promise<{recoveryKey: string}>} */
 export const setup = (passphrase, confirm) => call("setup", { passphrase, confirm });
 

@@ -22,6 +22,7 @@ import * as restore from "./screens/restore.js";
 import * as search from "./screens/search.js";
 import * as salons from "./screens/salons.js";
 import * as salon from "./screens/salon.js";
+import * as about from "./screens/about.js";
 
 /** @typedef {import("./api.js").Preferences} Preferences */
 
@@ -47,11 +48,11 @@ import * as salon from "./screens/salon.js";
  * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
  */
 
-/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"|"salons"|"salon"} ScreenName */
+/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"|"salons"|"salon"|"about"} ScreenName */
 /** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
 
 /** @type {Record<ScreenName, {render: Render}>} */
-const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events, salons, salon };
+const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events, salons, salon, about };
 
 /** Screens before the app proper (locked, not set up, or a step right after that): no navigation there. */
 const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset", "restore"]);

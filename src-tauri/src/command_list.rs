@@ -16,6 +16,8 @@ command_list! {
     commands::touch: Unlocked,
     commands::ready_to_close: AnyTime,
     commands::set_preferences: Unlocked,
+    about::about: Unlocked,
+    about::print_page: Unlocked,
     commands::list_campuses: Unlocked,
     commands::save_campus: Unlocked,
     commands::today: Unlocked,

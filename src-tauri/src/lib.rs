@@ -1,5 +1,6 @@
 //! The thin Tauri shell of Career Salon: state, commands, the IPC error, the idle lock.
 
+mod about;
 mod care;
 mod clock;
 mod closing;

@@ -9,10 +9,12 @@ mod driver;
 mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
+#[path = "support/x11.rs"]
+mod x11;
 
 use std::path::Path;
 
-use driver::App;
+use driver::{app_pids, App};
 use salon_day::{add_campus_of_today, open_salon, set_up, shots_dir, PASSPHRASE};
 
 const SUMMARY: &str = "面接の練習を続けています。担任の先生にも様子を見ていただけると助かります。";
@@ -33,6 +35,52 @@ fn set_up_with_a_visit(app: &App, note: &str) {
     app.click("visit-save");
     app.wait_for_screen("today");
     app.wait_until("the visit", || (app.count("visit-row") == 1).then_some(()));
+}
+
+/// 印刷する opens the system's print dialog through the webview (the way that works on every
+/// platform), and closing the dialog leaves the app as it was.
+fn print_opens_the_system_dialog(app: &App, home: &Path) {
+    let pid = app_pids(home)[0];
+    let watcher = x11::Watcher::connect();
+    let before = watcher.mapped(pid);
+    assert_eq!(before.len(), 1, "only the app's window before printing");
+    app.click("report-print");
+    let dialog = app.wait_until("the print dialog", || {
+        let now = watcher.mapped(pid);
+        let new: Vec<_> = now.into_iter().filter(|w| !before.contains(w)).collect();
+        (!new.is_empty()).then_some(new)
+    });
+    watcher.close(&dialog);
+    app.wait_until("the print dialog closed", || {
+        (watcher.mapped(pid) == before).then_some(())
+    });
+    assert!(app.text("teacher-report").contains(SUMMARY));
+}
+
+/// このアプリについて: the version, the data folder, and a licence for every crate built in.
+fn about_says_version_folder_and_licences(app: &App, home: &Path) {
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.click("settings-about");
+    app.wait_for_screen("about");
+    assert_eq!(app.text("about-version"), env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        app.text("about-data-folder"),
+        home.join("data").display().to_string()
+    );
+    let shipped: serde_json::Value =
+        serde_json::from_str(include_str!("../../ui/licenses.json")).unwrap();
+    let count = shipped["packages"].as_array().unwrap().len();
+    assert!(count > 100, "{count} crates");
+    let lead = app.wait_until("the licence list", || {
+        Some(app.text("about-licence-count")).filter(|t| !t.is_empty())
+    });
+    assert!(lead.contains(&format!("{count} 個")), "{lead}");
+    app.script(
+        "document.querySelector('.about-licences details').open = true;",
+        serde_json::json!([]),
+    );
+    app.screenshot("54-about");
 }
 
 fn file_holds(path: &Path, needle: &[u8]) -> bool {
@@ -69,6 +117,8 @@ fn a_report_for_teachers_and_a_backup_that_restores() {
         "a private note reached the report"
     );
     app.screenshot("50-teacher-report");
+    print_opens_the_system_dialog(&app, first.path());
+    about_says_version_folder_and_licences(&app, first.path());
 
     // A backup to a chosen folder (a USB stick, say).
     app.click("nav-settings");

@@ -1,6 +1,7 @@
 // The recovery key, shown exactly once after setup. It lives only in this screen's DOM:
 // nothing else keeps it, and leaving the screen drops the element.
 
+import * as api from "../api.js";
 import { h, screenRoot } from "../dom.js";
 import { t } from "../i18n.js";
 
@@ -27,7 +28,7 @@ export async function render(ctx, params) {
       h("p", { class: "print-only", text: t("recovery.printNote") })),
     h("p", { class: "warning", text: t("recovery.warning") }),
     h("div", { class: "actions" },
-      h("button", { type: "button", text: t("recovery.print"), onclick: () => window.print() })),
+      h("button", { type: "button", text: t("recovery.print"), onclick: () => void api.printPage() })),
     h("label", { class: "check" }, check, h("span", { text: t("recovery.confirm") })),
     h("div", { class: "actions" }, next));
   return { el: screenRoot("recovery", card) };

@@ -118,7 +118,7 @@ function teacherReport(r, markPrint) {
   const print = () => {
     printDate.textContent = t("reports.printDate", { date: formatDate(tokyoToday()) });
     markPrint();
-    window.print();
+    void api.printPage();
   };
   return h("div", { class: "report-wrap" },
     h("div", { class: "actions report-actions" },
@@ -224,7 +224,7 @@ function activityReport(r, ym, markPrint) {
   const print = () => {
     printDate.textContent = t("reports.printDate", { date: formatDate(tokyoToday()) });
     markPrint();
-    window.print();
+    void api.printPage();
   };
   const numbers = (/** @type {{sessions: number, sessionMinutes: number, visits: number, events: number, eventParticipants: number}} */ x, /** @type {string} */ students) => [
     h("td", { class: "num", text: t("reports.timesN", { n: x.sessions }) }),

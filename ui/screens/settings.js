@@ -1,5 +1,5 @@
 // 設定: language, auto-lock minutes, passphrase change, the link to headquarters (事務局), backups,
-// and locking.
+// locking, and the way to このアプリについて.
 
 import * as api from "../api.js";
 import { clearErrors, errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
@@ -30,6 +30,10 @@ export async function render(ctx, params) {
       h("h2", { text: t("settings.lockTitle") }),
       h("p", { class: "muted", text: t("settings.lockText") }),
       h("button", { type: "button", class: "lock-inline", text: t("nav.lock"), onclick: () => ctx.lock() })),
+    h("section", { class: "card" },
+      h("h2", { text: t("about.open") }),
+      h("p", { class: "muted", text: t("about.openHint") }),
+      h("button", { type: "button", testid: "settings-about", text: t("about.open"), onclick: () => ctx.go("about") })),
     shortcuts());
   return { el: root };
 }

@@ -125,6 +125,41 @@ impl Watcher {
         Some((image.data.len() / 4, light, dark))
     }
 
+    /// The mapped top-level windows of `pid` (the app's window, and any dialog it opened).
+    pub fn mapped(&self, pid: u32) -> Vec<Window> {
+        use x11rb::protocol::xproto::MapState;
+        windows_of(&self.conn, self.root, pid, self.pid_atom)
+            .into_iter()
+            .filter(|&w| {
+                self.conn
+                    .get_window_attributes(w)
+                    .ok()
+                    .and_then(|c| c.reply().ok())
+                    .is_some_and(|a| a.map_state == MapState::VIEWABLE)
+            })
+            .collect()
+    }
+
+    /// Presses the close button of these windows only (a dialog, say, and not the app).
+    pub fn close(&self, windows: &[Window]) {
+        let protocols = atom(&self.conn, "WM_PROTOCOLS");
+        let delete = atom(&self.conn, "WM_DELETE_WINDOW");
+        for &w in windows {
+            let event = ClientMessageEvent {
+                response_type: CLIENT_MESSAGE_EVENT,
+                format: 32,
+                sequence: 0,
+                window: w,
+                type_: protocols,
+                data: [delete, x11rb::CURRENT_TIME, 0, 0, 0].into(),
+            };
+            self.conn
+                .send_event(false, w, EventMask::NO_EVENT, event)
+                .unwrap();
+        }
+        x11rb::wrapper::ConnectionExt::sync(&self.conn).unwrap();
+    }
+
     /// Whether the window of `pid` shows its page yet: mostly a light background, with dark
     /// text on it (a window not painted yet is all black or all white).
     pub fn shows_text(&self, pid: u32) -> bool {
