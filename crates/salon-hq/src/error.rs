@@ -275,6 +275,7 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
         }
         ProtocolError::OverDayCap(_) => "1日の件数としてありえない大きさです。",
         ProtocolError::ParticipantsWithoutEvent => "イベントの回数が0なのに参加者がいます。",
+        ProtocolError::NoiseImplausible => "内訳の数がノイズではありえないほど外れています。",
         _ => "件数の形式が正しくありません。",
     };
     format!("{at}の件数を受け付けませんでした：{why}")

@@ -8,9 +8,12 @@
 mod error;
 pub mod policy;
 pub mod random;
+mod release;
 pub mod sampler;
 pub mod simulation;
 
 pub use error::PrivacyError;
 pub use random::{OsRandom, RandomSource, SeededRandom};
-pub use sampler::{discrete_laplace, NoiseScale};
+pub use release::{release_month, ExactMonth};
+pub use salon_protocol::{NoisePolicy, NoiseScale};
+pub use sampler::discrete_laplace;

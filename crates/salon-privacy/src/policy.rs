@@ -3,56 +3,29 @@
 //! statement they add up to is ARCHITECTURE.md's "Breakdowns under noise"; the tests below
 //! keep the figures written there true.
 
-use salon_protocol::Topic;
-
-use crate::NoiseScale;
+use salon_protocol::NoisePolicy;
 
 /// Days after a month's end on which its breakdown is released: a first release, and a final
 /// one that takes in the corrections of the weeks after. Fixed in advance, so when a release
 /// happens says nothing about the data; later corrections reach the exact headline figures only.
 pub const RELEASE_DAYS_AFTER_MONTH: [u32; 2] = [7, 49];
 
-/// The noise on each kind of breakdown cell: per (device, campus, month) release for visits,
-/// per (device, term) release for path decisions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NoisePolicy {
-    /// Visits by route (来談経路). One visit's route moves two cells by one.
-    pub route: NoiseScale,
-    /// Visits by a topic that is not sensitive. One visit moves each of its topics by one.
-    pub topic: NoiseScale,
-    /// 家庭のこと, 心身の不調: counted once per student and month however often they came about
-    /// it (an anonymous visit counts alone), so one student moves the cell by at most one.
-    pub sensitive_topic: NoiseScale,
-    /// Path decisions by kind (進路決定). A student's decision adds one to one cell.
-    pub path: NoiseScale,
+/// The privacy statement a noise policy makes (the policy itself is the wire contract,
+/// `salon_protocol::NoisePolicy`): ε for each thing protected.
+pub trait Statement {
+    /// What one release discloses.
+    fn per_release(&self) -> Guarantee;
+    /// Every release that can hold one month's visit: the month's releases (a visit belongs to
+    /// one campus and one month, so other months' releases say nothing about it).
+    fn per_month(&self) -> Guarantee;
+    /// For a student over a 年度, with `months` months in which they came (at most 12) and
+    /// `visits` visits in all: group privacy adds up their visits; the sensitive topics and the
+    /// path decision add up per month.
+    fn per_year_for_student(&self, months: u32, visits: u32) -> Guarantee;
 }
 
-impl NoisePolicy {
-    /// The policy headquarters sets by default: scale 1 everywhere (ε = 1 per unit a cell moves).
-    pub fn standard() -> Self {
-        let one = NoiseScale {
-            numerator: 1,
-            denominator: 1,
-        };
-        NoisePolicy {
-            route: one,
-            topic: one,
-            sensitive_topic: one,
-            path: one,
-        }
-    }
-
-    /// The scale of a topic's cell.
-    pub fn for_topic(&self, topic: Topic) -> NoiseScale {
-        if topic.is_sensitive() {
-            self.sensitive_topic
-        } else {
-            self.topic
-        }
-    }
-
-    /// What one release discloses, as ε for each thing protected.
-    pub fn per_release(&self) -> Guarantee {
+impl Statement for NoisePolicy {
+    fn per_release(&self) -> Guarantee {
         Guarantee {
             visit_route: 2.0 * self.route.epsilon(),
             visit_one_topic: self.topic.epsilon(),
@@ -62,17 +35,12 @@ impl NoisePolicy {
         }
     }
 
-    /// Every release that can hold one month's visit: the month's releases (a visit belongs to
-    /// one campus and one month, so other months' releases say nothing about it).
-    pub fn per_month(&self) -> Guarantee {
+    fn per_month(&self) -> Guarantee {
         self.per_release()
             .times(RELEASE_DAYS_AFTER_MONTH.len() as f64)
     }
 
-    /// For a student over a 年度, with `months` months in which they came (at most 12) and
-    /// `visits` visits in all: group privacy adds up their visits; the sensitive topics and the
-    /// path decision add up per month.
-    pub fn per_year_for_student(&self, months: u32, visits: u32) -> Guarantee {
+    fn per_year_for_student(&self, months: u32, visits: u32) -> Guarantee {
         let month = self.per_month();
         Guarantee {
             visit_route: month.visit_route * f64::from(visits),
@@ -115,11 +83,12 @@ impl Guarantee {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use salon_protocol::Topic;
 
     /// The figures ARCHITECTURE.md states; change both together.
     #[test]
     fn the_standard_policy_states_what_architecture_says() {
-        let p = NoisePolicy::standard();
+        let p = NoisePolicy::default();
         let r = p.per_release();
         assert_eq!(
             (r.visit_route, r.visit_one_topic, r.student_sensitive_topic),

@@ -7,71 +7,18 @@
 //! by one changes the probability of any output by at most the factor e^(1/b), so ε = 1/b per
 //! unit a person can move a cell.
 
+use salon_protocol::NoiseScale;
+
 use crate::random::RandomSource;
 use crate::PrivacyError;
-
-/// A noise scale b = numerator / denominator, both positive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NoiseScale {
-    pub numerator: u32,
-    pub denominator: u32,
-}
-
-impl NoiseScale {
-    /// The largest part accepted: the sampler's loops stay small and its products in u128.
-    const MAX_PART: u32 = 1 << 20;
-
-    pub fn new(numerator: u32, denominator: u32) -> Result<Self, PrivacyError> {
-        let ok = (1..=Self::MAX_PART).contains(&numerator)
-            && (1..=Self::MAX_PART).contains(&denominator);
-        if ok {
-            Ok(NoiseScale {
-                numerator,
-                denominator,
-            })
-        } else {
-            Err(PrivacyError::BadScale {
-                numerator,
-                denominator,
-            })
-        }
-    }
-
-    /// b as a number, for the arithmetic of precision (never for drawing).
-    pub fn as_f64(self) -> f64 {
-        f64::from(self.numerator) / f64::from(self.denominator)
-    }
-
-    /// ε for one unit of change in one cell: 1/b.
-    pub fn epsilon(self) -> f64 {
-        1.0 / self.as_f64()
-    }
-
-    /// p = e^(−1/b), the ratio between neighbouring probabilities.
-    pub fn ratio(self) -> f64 {
-        (-self.epsilon()).exp()
-    }
-
-    /// The variance of one draw: 2p / (1 − p)².
-    pub fn variance(self) -> f64 {
-        let p = self.ratio();
-        2.0 * p / ((1.0 - p) * (1.0 - p))
-    }
-
-    /// The exact probability of drawing `x`, for the sampler's tests and the simulation.
-    pub fn probability(self, x: i64) -> f64 {
-        let p = self.ratio();
-        (1.0 - p) / (1.0 + p) * p.powi(x.unsigned_abs().min(i32::MAX as u64) as i32)
-    }
-}
 
 /// One draw from the discrete Laplace distribution with the given scale.
 pub fn discrete_laplace(
     scale: NoiseScale,
     rng: &mut impl RandomSource,
 ) -> Result<i64, PrivacyError> {
-    let t = u64::from(scale.numerator);
-    let s = u64::from(scale.denominator);
+    let t = u64::from(scale.numerator());
+    let s = u64::from(scale.denominator());
     loop {
         // X = U + t·V is geometric with ratio e^(−1/t): U uniform in 0..t kept with
         // probability e^(−U/t), V geometric with ratio e^(−1).
@@ -130,14 +77,6 @@ fn bernoulli_exp_at_most_one(
 mod tests {
     use super::*;
     use crate::random::SeededRandom;
-
-    #[test]
-    fn scales_out_of_range_are_refused() {
-        assert!(NoiseScale::new(0, 1).is_err());
-        assert!(NoiseScale::new(1, 0).is_err());
-        assert!(NoiseScale::new(1 << 21, 1).is_err());
-        assert!(NoiseScale::new(4, 3).is_ok());
-    }
 
     #[test]
     fn probabilities_add_up_to_one() {

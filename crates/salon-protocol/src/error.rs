@@ -16,7 +16,7 @@ pub enum ProtocolError {
     IncompleteBreakdown,
     #[error("a cell breaks the small-count rule")]
     SuppressionBroken,
-    #[error("the snapshot was hidden under a rule laxer than headquarters'")]
+    #[error("the snapshot was protected (hidden or noised) less than headquarters requires")]
     RuleTooLax,
     #[error("a month's visits do not add up to its days' visits or its route cells")]
     MonthTotalMismatch,
@@ -38,6 +38,10 @@ pub enum ProtocolError {
     OverDayCap(crate::DayField),
     #[error("participants for a kind of event with no event")]
     ParticipantsWithoutEvent,
+    #[error("a noise scale's parts are 1 to 2^20")]
+    BadNoiseScale,
+    #[error("a noisy cell is further from what its visits allow than noise can be")]
+    NoiseImplausible,
 }
 
 impl ProtocolError {
@@ -60,6 +64,9 @@ impl ProtocolError {
             ProtocolError::AppointmentsOverBooked => ErrorCode::AppointmentsOverBooked,
             ProtocolError::OverDayCap(_) => ErrorCode::OverDayCap,
             ProtocolError::ParticipantsWithoutEvent => ErrorCode::ParticipantsWithoutEvent,
+            // Only parsing meets a bad scale, so it is a body headquarters cannot read.
+            ProtocolError::BadNoiseScale => ErrorCode::BadBody,
+            ProtocolError::NoiseImplausible => ErrorCode::NoiseImplausible,
         }
     }
 }
@@ -121,6 +128,8 @@ error_codes! {
     OverDayCap = "over_day_cap",
     /// Participants counted for a kind of event with no event that day.
     ParticipantsWithoutEvent = "participants_without_event",
+    /// A noisy breakdown cell further from 0..visits than its declared noise can carry it.
+    NoiseImplausible = "noise_implausible",
     /// A snapshot at a revision headquarters holds with other counts.
     RevisionConflict = "revision_conflict",
     /// A snapshot older than headquarters holds, with other counts (a laptop restored from an

@@ -12,6 +12,7 @@ pub mod events;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 mod kinds;
+pub mod noise;
 pub mod plausible;
 pub mod rule;
 mod token;
@@ -24,6 +25,7 @@ pub use counts::{Cell, DayCounts, DayField, MonthBreakdown, SuppressionRule};
 pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
+pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
 pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.

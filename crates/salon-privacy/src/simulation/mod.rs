@@ -10,8 +10,7 @@ use std::collections::BTreeSet;
 
 use salon_protocol::{PathStatus, Route, Topic};
 
-use crate::policy::NoisePolicy;
-use crate::{discrete_laplace, NoiseScale, SeededRandom};
+use crate::{discrete_laplace, NoisePolicy, NoiseScale, SeededRandom};
 use world::Term;
 
 /// How far a share may be from the truth, in points, and in how many terms at least.
@@ -53,7 +52,7 @@ impl Scenario {
             path_decisions: 120,
             devices_per_campus: 1,
             path_release: PathRelease::PerCampusMonth,
-            policy: NoisePolicy::standard(),
+            policy: NoisePolicy::default(),
         }
     }
 

@@ -1,0 +1,60 @@
+//! A month's breakdown as it leaves the laptop: every cell of the catalogue, zeros too, with
+//! its own fresh draw. This is the only way the crate turns exact counts into something to
+//! send; the outbox keeps what it returns, so a resend repeats the same numbers.
+
+use std::collections::BTreeMap;
+
+use salon_protocol::{
+    NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release, Route, Topic,
+};
+
+use crate::random::OsRandom;
+use crate::{discrete_laplace, PrivacyError};
+
+/// A campus's month as counted exactly on the laptop, before noise: visits by route, and
+/// visits by topic, the sensitive topics counted once per student (ARCHITECTURE.md,
+/// "Breakdowns under noise"). A code that is absent counts 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExactMonth {
+    pub by_route: BTreeMap<Route, u32>,
+    pub by_topic: BTreeMap<Topic, u32>,
+}
+
+/// Draws one release of a month under `policy`, declaring it. Only the operating system's
+/// generator is accepted: a seeded one (the simulation's) would make the noise reproducible.
+/// A policy below [`NoisePolicy::FLOOR`] is refused whoever sent it.
+pub fn release_month(
+    exact: &ExactMonth,
+    release: Release,
+    policy: &NoisePolicy,
+    rng: &mut OsRandom,
+) -> Result<NoisyMonthBreakdown, PrivacyError> {
+    if !policy.is_valid() {
+        return Err(PrivacyError::PolicyTooLax);
+    }
+    Ok(NoisyMonthBreakdown {
+        release,
+        noise: *policy,
+        by_route: noisy_cells(Route::ALL, &exact.by_route, |_| policy.route, rng)?,
+        by_topic: noisy_cells(Topic::ALL, &exact.by_topic, |t| policy.for_topic(t), rng)?,
+    })
+}
+
+fn noisy_cells<C: Copy + Ord>(
+    codes: &[C],
+    exact: &BTreeMap<C, u32>,
+    scale: impl Fn(C) -> NoiseScale,
+    rng: &mut OsRandom,
+) -> Result<Vec<NoisyCell<C>>, PrivacyError> {
+    codes
+        .iter()
+        .map(|&code| {
+            let count = exact.get(&code).copied().unwrap_or(0);
+            let noise = discrete_laplace(scale(code), rng)?;
+            let count = i64::from(count)
+                .checked_add(noise)
+                .ok_or(PrivacyError::OutOfRange)?;
+            Ok(NoisyCell { code, count })
+        })
+        .collect()
+}

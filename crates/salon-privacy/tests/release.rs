@@ -1,0 +1,111 @@
+//! A month's release as it would leave the laptop: drawn from the operating system, so these
+//! tests check distributions with wide margins (six standard errors) rather than exact values.
+
+use std::collections::BTreeMap;
+
+use salon_privacy::{release_month, ExactMonth, NoisePolicy, NoiseScale, OsRandom, PrivacyError};
+use salon_protocol::{NoisyMonthBreakdown, Release, Route, Topic};
+
+fn seed_like_month() -> ExactMonth {
+    ExactMonth {
+        by_route: BTreeMap::from([(Route::ALL[0], 3), (Route::ALL[1], 2)]),
+        by_topic: BTreeMap::from([(Topic::ALL[0], 4), (Topic::Family, 1)]),
+    }
+}
+
+fn releases(exact: &ExactMonth, policy: &NoisePolicy, n: usize) -> Vec<NoisyMonthBreakdown> {
+    (0..n)
+        .map(|_| release_month(exact, Release::First, policy, &mut OsRandom).unwrap())
+        .collect()
+}
+
+/// Mean and variance of one topic's cell over many releases.
+fn topic_moments(sent: &[NoisyMonthBreakdown], topic: Topic) -> (f64, f64) {
+    let values: Vec<f64> = sent
+        .iter()
+        .map(|r| r.by_topic.iter().find(|c| c.code == topic).unwrap().count as f64)
+        .collect();
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64;
+    (mean, variance)
+}
+
+#[test]
+fn every_code_is_sent_with_the_declared_noise_and_headquarters_accepts_it() {
+    let policy = NoisePolicy::default();
+    for sent in releases(&seed_like_month(), &policy, 200) {
+        assert_eq!(sent.noise, policy);
+        let routes: Vec<Route> = sent.by_route.iter().map(|c| c.code).collect();
+        let topics: Vec<Topic> = sent.by_topic.iter().map(|c| c.code).collect();
+        assert_eq!(
+            (routes.as_slice(), topics.as_slice()),
+            (Route::ALL, Topic::ALL)
+        );
+        assert_eq!(sent.check(5, &policy), Ok(()));
+    }
+}
+
+#[test]
+fn empty_cells_get_noise_too_and_the_noise_adds_nothing_on_average() {
+    let policy = NoisePolicy::default();
+    let n = 4_000;
+    let sent = releases(&seed_like_month(), &policy, n);
+    let standard_error = (policy.topic.variance() / n as f64).sqrt();
+    for (topic, exact) in [(Topic::ALL[0], 4.0), (Topic::ALL[2], 0.0)] {
+        let (mean, variance) = topic_moments(&sent, topic);
+        assert!(
+            (mean - exact).abs() < 6.0 * standard_error,
+            "{topic:?}: mean {mean}"
+        );
+        assert!(
+            (variance - policy.topic.variance()).abs() < 0.4,
+            "{topic:?}: variance {variance}"
+        );
+    }
+    let zero_cell_moved = sent.iter().filter(|r| r.by_topic[2].count != 0).count();
+    assert!(
+        zero_cell_moved > n / 2,
+        "an empty cell was sent as 0 in {} of {n}",
+        n - zero_cell_moved
+    );
+}
+
+#[test]
+fn sensitive_topics_get_their_own_scale() {
+    let policy = NoisePolicy {
+        sensitive_topic: NoiseScale::new(4, 1).unwrap(),
+        ..NoisePolicy::default()
+    };
+    let sent = releases(&seed_like_month(), &policy, 3_000);
+    let (_, family) = topic_moments(&sent, Topic::Family);
+    let (_, other) = topic_moments(&sent, Topic::ALL[0]);
+    // Scale 4 has variance 31.5, scale 1 has 1.84.
+    assert!(
+        family > 20.0 && other < 3.0,
+        "family {family}, other {other}"
+    );
+}
+
+#[test]
+fn each_release_is_drawn_afresh() {
+    let policy = NoisePolicy::default();
+    let sent = releases(&seed_like_month(), &policy, 20);
+    let alike = sent
+        .windows(2)
+        .filter(|w| w[0].by_topic == w[1].by_topic && w[0].by_route == w[1].by_route)
+        .count();
+    // Fifteen cells alike by chance: about 0.3^15 each time.
+    assert_eq!(alike, 0);
+}
+
+#[test]
+fn a_policy_below_the_floor_is_refused_whoever_sent_it() {
+    let lax = NoisePolicy {
+        route: NoiseScale::new(1, 10).unwrap(),
+        ..NoisePolicy::default()
+    };
+    assert_eq!(
+        release_month(&seed_like_month(), Release::Second, &lax, &mut OsRandom),
+        Err(PrivacyError::PolicyTooLax)
+    );
+}
