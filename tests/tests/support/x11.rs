@@ -48,7 +48,14 @@ pub fn press_close_button(pid: u32) -> usize {
         atom(&conn, "_NET_WM_PID"),
     );
     let windows = windows_of(&conn, root, pid, pid_atom);
-    for &w in &windows {
+    send_delete(&conn, &windows, protocols, delete);
+    windows.len()
+}
+
+/// WM_DELETE_WINDOW to each window, as the window manager's close button sends it, then a
+/// round trip, so the server has handled the messages before the connection closes.
+fn send_delete(conn: &impl Connection, windows: &[Window], protocols: u32, delete: u32) {
+    for &w in windows {
         let event = ClientMessageEvent {
             response_type: CLIENT_MESSAGE_EVENT,
             format: 32,
@@ -60,9 +67,7 @@ pub fn press_close_button(pid: u32) -> usize {
         conn.send_event(false, w, EventMask::NO_EVENT, event)
             .unwrap();
     }
-    // A round trip: the server has handled the messages before the connection closes.
-    x11rb::wrapper::ConnectionExt::sync(&conn).unwrap();
-    windows.len()
+    x11rb::wrapper::ConnectionExt::sync(conn).unwrap();
 }
 
 /// One connection to the X server for watching windows (a connection per look would soon hit
@@ -144,20 +149,7 @@ impl Watcher {
     pub fn close(&self, windows: &[Window]) {
         let protocols = atom(&self.conn, "WM_PROTOCOLS");
         let delete = atom(&self.conn, "WM_DELETE_WINDOW");
-        for &w in windows {
-            let event = ClientMessageEvent {
-                response_type: CLIENT_MESSAGE_EVENT,
-                format: 32,
-                sequence: 0,
-                window: w,
-                type_: protocols,
-                data: [delete, x11rb::CURRENT_TIME, 0, 0, 0].into(),
-            };
-            self.conn
-                .send_event(false, w, EventMask::NO_EVENT, event)
-                .unwrap();
-        }
-        x11rb::wrapper::ConnectionExt::sync(&self.conn).unwrap();
+        send_delete(&self.conn, windows, protocols, delete);
     }
 
     /// Whether the window of `pid` shows its page yet: mostly a light background, with dark
