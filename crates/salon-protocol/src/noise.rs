@@ -119,8 +119,9 @@ pub struct NoisePolicy {
     pub route: NoiseScale,
     /// Visits by a topic that is not sensitive. One visit moves each of its topics by one.
     pub topic: NoiseScale,
-    /// 家庭のこと, 心身の不調 (要配慮個人情報): counted once per student and month however often
-    /// they came about it (an anonymous visit counts alone), so one student moves it by one.
+    /// 家庭のこと, 心身の不調 (要配慮個人情報): counted once per student, laptop, campus and month
+    /// however often they came about it (an anonymous visit counts alone), so one student moves
+    /// one laptop's cell by one.
     pub sensitive_topic: NoiseScale,
     /// Path decisions by kind (進路決定). A student's decision adds one to one cell.
     pub path: NoiseScale,
