@@ -150,7 +150,7 @@ impl Outbox for AppOutbox<'_> {
 
     fn prepare(&self, config: &DeviceConfig) -> Result<(), IpcError> {
         self.run(|s| {
-            s.update_device_config(&config.campuses, config.rule)?;
+            s.update_device_config(config)?;
             s.prepare_outbox(crate::clock::today_tokyo())
         })
     }

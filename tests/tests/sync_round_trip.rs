@@ -222,13 +222,18 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
         matches!(&again, SyncError::Refused { status: 401, code } if *code == ErrorCode::EnrolmentCodeInvalid)
     );
 
-    // The week: five days and one month.
+    // The week: five days and one month, and the month's two releases under noise (both have
+    // fallen due: February 2025 ended long ago).
     let receipt = sync(&mut store, &client).await.unwrap();
     assert_eq!(
         (receipt.stored, receipt.unchanged, receipt.stale),
-        (6, 0, 0)
+        (8, 0, 0)
     );
     assert_eq!(figures(hq_february(&hq)), expected(&fx));
+    let feb = Month::parse("2025-02").unwrap();
+    let released = hq.latest_releases(feb, feb).unwrap();
+    assert_eq!(released.len(), 1, "one device, one campus, one month");
+    assert_eq!(released[0].visits, u64::from(expected(&fx).2));
 
     // The same upload, replayed 50 times: nothing changes.
     store
@@ -283,8 +288,9 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
     let receipt = sync(&mut store, &client).await.unwrap();
     assert_eq!(
         receipt.stored, 2,
-        "the day and the month, each as a new revision"
+        "the day and the month, each as a new revision; the releases are not drawn again"
     );
+    assert_eq!(hq.latest_releases(feb, feb).unwrap(), released);
     assert_eq!(figures(hq_february(&hq)), expected(&fx));
 
     // Nothing personal crossed the wire.

@@ -70,6 +70,30 @@ pub fn month_breakdown(
     }
 }
 
+/// Visits by route and by topic, every code once, in code order.
+pub type ExactTally = (Vec<(Route, u32)>, Vec<(Topic, u32)>);
+
+/// A campus's month counted exactly for its release under noise: visits by route, and visits
+/// by topic with 家庭のこと and 心身の不調 counted once per student however often they came
+/// about it (an anonymous visit counts alone), so that one student moves each of those cells
+/// by at most one (ARCHITECTURE.md, "Breakdowns under noise"). Every code is present.
+pub fn exact_month(visits: &[VisitFact]) -> ExactTally {
+    let routes = tally(Route::ALL, visits.iter().map(|v| v.route));
+    let mut seen: BTreeSet<(i64, Topic)> = BTreeSet::new();
+    let topics = visits.iter().flat_map(|v| {
+        let distinct: BTreeSet<Topic> = v.topics.iter().copied().collect();
+        distinct
+            .into_iter()
+            .filter(|t| match v.student {
+                Some(student) if t.is_sensitive() => seen.insert((student, *t)),
+                _ => true,
+            })
+            .collect::<Vec<_>>()
+    });
+    let topics = tally(Topic::ALL, topics);
+    (routes, topics)
+}
+
 fn tally<C: Copy + Ord>(all: &[C], items: impl Iterator<Item = C>) -> Vec<(C, u32)> {
     let mut counts: BTreeMap<C, u32> = all.iter().map(|c| (*c, 0)).collect();
     for item in items {
@@ -219,6 +243,47 @@ mod tests {
         let out = suppress_each(&cells, |t| rule.k_for_topic(t));
         assert_eq!(out[0].count, None);
         assert_eq!(out[1].count, Some(9));
+    }
+
+    #[test]
+    fn sensitive_topics_count_each_student_once_a_month() {
+        let visits = [
+            visit(
+                Some(1),
+                true,
+                Route::SelfReferred,
+                &[Topic::Family, Topic::JobSearch],
+            ),
+            visit(
+                Some(1),
+                false,
+                Route::Repeat,
+                &[Topic::Family, Topic::JobSearch],
+            ),
+            visit(
+                Some(1),
+                false,
+                Route::Repeat,
+                &[Topic::Family, Topic::Family],
+            ),
+            visit(
+                Some(2),
+                true,
+                Route::Teacher,
+                &[Topic::Family, Topic::Wellbeing],
+            ),
+            visit(None, false, Route::Outreach, &[Topic::Family]),
+            visit(None, false, Route::Outreach, &[Topic::Family]),
+        ];
+        let (routes, topics) = exact_month(&visits);
+        let count = |t: Topic| topics.iter().find(|(c, _)| *c == t).unwrap().1;
+        // Student 1 once, student 2 once, each anonymous visit alone.
+        assert_eq!(count(Topic::Family), 4);
+        assert_eq!(count(Topic::Wellbeing), 1);
+        // Other topics count every visit.
+        assert_eq!(count(Topic::JobSearch), 2);
+        assert_eq!(routes.iter().map(|(_, n)| n).sum::<u32>(), 6);
+        assert_eq!(topics.len(), Topic::ALL.len());
     }
 
     fn route_cells() -> impl Strategy<Value = Vec<(Route, u32)>> {

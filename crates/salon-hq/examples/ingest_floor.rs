@@ -44,6 +44,7 @@ fn upload(campus: &CampusCode, n: u64) -> Vec<u8> {
         }],
         months: vec![],
         events: vec![],
+        releases: vec![],
     })
     .unwrap()
 }

@@ -60,6 +60,7 @@ fn term() -> Upload {
         .collect();
     Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days,
         months: Vec::new(),
     }
@@ -233,6 +234,7 @@ async fn main() {
             while !stop.load(Ordering::Relaxed) {
                 let u = Upload {
                     events: Vec::new(),
+                    releases: Vec::new(),
                     days: (0..CAMPUSES).map(|c| snapshot(c, day, revision)).collect(),
                     months: Vec::new(),
                 };

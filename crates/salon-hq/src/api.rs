@@ -1,7 +1,8 @@
 //! The device API, `/api/v1/*`: enrol, config, upload. Every request and answer carries the
 //! API version header; a request without a version from `MIN_API_VERSION` to `API_VERSION`
-//! is refused before anything else ("update the app"). Version 3 differs from 4 only by the
-//! events it cannot carry, so the same handlers serve both.
+//! is refused before anything else ("update the app"). Versions 3 and 4 differ from 5 only by
+//! what they cannot carry (events before 4, releases and the noise policy before 5), so the
+//! same handlers serve all three; a device before 5 is not sent the policy it cannot read.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -30,13 +31,24 @@ pub(crate) fn router() -> Router<AppState> {
         .layer(middleware::from_fn(api_version))
 }
 
-async fn api_version(req: Request, next: Next) -> Response {
-    let ok = req
-        .headers()
+/// The version a request names, if it names one.
+fn version_of(headers: &HeaderMap) -> Option<u32> {
+    headers
         .get(API_VERSION_HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u32>().ok())
-        .is_some_and(|v| (MIN_API_VERSION..=API_VERSION).contains(&v));
+}
+
+/// The first version whose devices read the noise policy.
+const NOISE_FROM_VERSION: u32 = 5;
+
+fn reads_noise(headers: &HeaderMap) -> bool {
+    version_of(headers).is_some_and(|v| v >= NOISE_FROM_VERSION)
+}
+
+async fn api_version(req: Request, next: Next) -> Response {
+    let ok =
+        version_of(req.headers()).is_some_and(|v| (MIN_API_VERSION..=API_VERSION).contains(&v));
     let mut res = if ok {
         next.run(req).await
     } else {
@@ -93,6 +105,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String> {
 async fn enrol(
     State(state): State<AppState>,
     Peer(peer): Peer,
+    headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<Enrolment>> {
     let raw = body(raw)?;
@@ -122,14 +135,20 @@ async fn enrol(
             Err(_) => a.abandon(),
         }
     }
-    Ok(Json(result?))
+    let mut enrolment = result?;
+    if !reads_noise(&headers) {
+        enrolment.noise = None;
+    }
+    Ok(Json(enrolment))
 }
 
 async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<DeviceConfig>> {
     let token = bearer(&headers)?;
-    Ok(Json(
-        state.blocking(move |s| s.device_config(&token)).await?,
-    ))
+    let mut config = state.blocking(move |s| s.device_config(&token)).await?;
+    if !reads_noise(&headers) {
+        config.noise = None;
+    }
+    Ok(Json(config))
 }
 
 async fn upload(

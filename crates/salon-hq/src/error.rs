@@ -38,6 +38,9 @@ pub enum HqError {
         conflict: bool,
         held: Vec<HeldRevision>,
     },
+    /// Releases headquarters holds with other numbers: it keeps the first it received.
+    #[error("headquarters already holds these releases with other numbers")]
+    ReleaseHeld { held: Vec<HeldRevision> },
     #[error("a snapshot is for a campus this device is not enrolled for")]
     CampusNotEnrolled,
     #[error("the enrolment code is unknown, expired or already used")]
@@ -109,6 +112,7 @@ impl HqError {
             HqError::RevisionHeld {
                 conflict: false, ..
             } => ErrorCode::RevisionBehind,
+            HqError::ReleaseHeld { .. } => ErrorCode::ReleaseHeld,
             HqError::CampusNotEnrolled => ErrorCode::CampusNotEnrolled,
             HqError::EnrolmentCodeInvalid => ErrorCode::EnrolmentCodeInvalid,
             HqError::TokenInvalid => ErrorCode::TokenInvalid,
@@ -146,7 +150,8 @@ impl HqError {
             | HqError::OwnAccount
             | HqError::LastManager
             | HqError::SurveyAnswered
-            | HqError::RevisionHeld { .. } => StatusCode::CONFLICT,
+            | HqError::RevisionHeld { .. }
+            | HqError::ReleaseHeld { .. } => StatusCode::CONFLICT,
             HqError::Protocol(_) | HqError::Implausible { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             HqError::CampusNotEnrolled | HqError::Csrf | HqError::ManagersOnly => {
                 StatusCode::FORBIDDEN
@@ -176,6 +181,10 @@ impl HqError {
             HqError::Implausible { snapshot, error } => implausible_ja(snapshot, error),
             HqError::RevisionHeld { held, .. } => format!(
                 "事務局には{}件の件数がこの端末の版より新しい版で届いています。端末はその版の続きから送り直します。",
+                held.len()
+            ),
+            HqError::ReleaseHeld { held } => format!(
+                "事務局にはこの端末の{}件の月の内訳がすでに届いています。事務局は先に届いた方を使い、端末はこの分を送りません。",
                 held.len()
             ),
             HqError::Storage(_) => "storage error".to_owned(),
@@ -222,7 +231,7 @@ impl IntoResponse for HqError {
         let message = self.message();
         let (snapshot, held) = match self {
             HqError::Implausible { snapshot, .. } => (Some(snapshot), Vec::new()),
-            HqError::RevisionHeld { held, .. } => (None, held),
+            HqError::RevisionHeld { held, .. } | HqError::ReleaseHeld { held } => (None, held),
             _ => (None, Vec::new()),
         };
         let body = ErrorBody {
@@ -260,6 +269,9 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
             day,
         } => format!("キャンパス {} の {day}のイベント", campus.as_str()),
         SnapshotKey::Events { campus: None, day } => format!("オンラインの {day}のイベント"),
+        SnapshotKey::Release { campus, month, .. } => {
+            format!("キャンパス {} の {month}の内訳", campus.as_str())
+        }
     };
     let why = match error {
         ProtocolError::RevisionZero => "版の番号が0です（1から始まります）。",
@@ -276,6 +288,7 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
         ProtocolError::OverDayCap(_) => "1日の件数としてありえない大きさです。",
         ProtocolError::ParticipantsWithoutEvent => "イベントの回数が0なのに参加者がいます。",
         ProtocolError::NoiseImplausible => "内訳の数がノイズではありえないほど外れています。",
+        ProtocolError::ReleaseEarly => "公表日（月末から7日後・49日後）より前に送られました。",
         _ => "件数の形式が正しくありません。",
     };
     format!("{at}の件数を受け付けませんでした：{why}")

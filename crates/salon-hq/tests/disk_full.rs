@@ -23,6 +23,7 @@ fn days_from(first: u64, visits: u32) -> Upload {
             .collect(),
         months: vec![],
         events: vec![],
+        releases: vec![],
     }
 }
 

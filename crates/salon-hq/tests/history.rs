@@ -13,6 +13,7 @@ use salon_protocol::Upload;
 fn days(days: Vec<salon_protocol::DaySnapshot>) -> Upload {
     Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days,
         months: vec![],
     }

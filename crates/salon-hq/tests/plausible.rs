@@ -19,6 +19,7 @@ fn clock() -> Clock {
 fn only_days(days: Vec<salon_protocol::DaySnapshot>) -> Upload {
     Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days,
         months: vec![],
     }
@@ -76,6 +77,7 @@ async fn a_month_after_next_and_a_month_at_revision_zero_are_refused() {
         let m = salon_protocol::Month::parse(month).unwrap();
         let upload = Upload {
             events: Vec::new(),
+            releases: Vec::new(),
             days: vec![],
             months: vec![month_snapshot("C-012", m, revision, 20)],
         };
@@ -92,6 +94,7 @@ async fn a_month_after_next_and_a_month_at_revision_zero_are_refused() {
     let m = salon_protocol::Month::parse("2026-12").unwrap();
     let upload = Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![],
         months: vec![month_snapshot("C-012", m, 1, 20)],
     };

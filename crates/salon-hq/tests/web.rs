@@ -277,6 +277,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     // 7 visits: the routes are all small, so all hidden; topics 2,2,2,1 hidden.
     let upload = salon_protocol::Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 7)],
         months: vec![month_snapshot("C-012", m, 1, 7)],
     };
@@ -306,6 +307,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     // breakdown is hidden when displayed.
     let upload = salon_protocol::Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 18), 1, 33)],
         months: vec![month_snapshot("C-012", m, 2, 40)],
     };
@@ -377,6 +379,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     }
     let upload = salon_protocol::Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 44)],
         months: vec![month],
     };
@@ -388,6 +391,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     // The day's correction arrives: 45 visits. Now the month is what its days say.
     let upload = salon_protocol::Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 2, 45)],
         months: vec![],
     };
@@ -401,6 +405,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     month.breakdown.by_route[0].count = Some(50);
     let upload = salon_protocol::Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![],
         months: vec![month],
     };

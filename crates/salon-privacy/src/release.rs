@@ -1,7 +1,7 @@
 //! A month's breakdown as it leaves the laptop: every cell of the catalogue, zeros too, with
 //! its own fresh draw. This is the only way the crate turns exact counts into something to
-//! send. The outbox is to keep what it returns, so that a resend repeats the same numbers;
-//! the sync does not call it yet (ARCHITECTURE.md, "Breakdowns under noise", where it stands).
+//! send. The store's outbox (`release_outbox`) keeps what it returns, so that a resend repeats
+//! the same numbers (ARCHITECTURE.md, "Breakdowns under noise").
 
 use std::collections::BTreeMap;
 

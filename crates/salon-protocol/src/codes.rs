@@ -82,6 +82,15 @@ impl Month {
     pub fn first_day(&self) -> NaiveDate {
         self.first_day
     }
+
+    /// The month's last day.
+    pub fn last_day(&self) -> NaiveDate {
+        let next = self
+            .first_day
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(self.first_day);
+        next.pred_opt().unwrap_or(self.first_day)
+    }
 }
 
 impl fmt::Display for Month {

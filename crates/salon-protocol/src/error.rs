@@ -42,6 +42,8 @@ pub enum ProtocolError {
     BadNoiseScale,
     #[error("a noisy cell is further from what its visits allow than noise can be")]
     NoiseImplausible,
+    #[error("a month's release before its day")]
+    ReleaseEarly,
 }
 
 impl ProtocolError {
@@ -67,6 +69,7 @@ impl ProtocolError {
             // Only parsing meets a bad scale, so it is a body headquarters cannot read.
             ProtocolError::BadNoiseScale => ErrorCode::BadBody,
             ProtocolError::NoiseImplausible => ErrorCode::NoiseImplausible,
+            ProtocolError::ReleaseEarly => ErrorCode::ReleaseEarly,
         }
     }
 }
@@ -130,6 +133,11 @@ error_codes! {
     ParticipantsWithoutEvent = "participants_without_event",
     /// A noisy breakdown cell further from 0..visits than its declared noise can carry it.
     NoiseImplausible = "noise_implausible",
+    /// A month's release sent before its day (`Release::day`).
+    ReleaseEarly = "release_early",
+    /// A release headquarters holds with other numbers (a laptop restored from an older
+    /// backup drew again): headquarters keeps the first; `ErrorBody.held` names each.
+    ReleaseHeld = "release_held",
     /// A snapshot at a revision headquarters holds with other counts.
     RevisionConflict = "revision_conflict",
     /// A snapshot older than headquarters holds, with other counts (a laptop restored from an

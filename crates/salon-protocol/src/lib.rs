@@ -14,6 +14,7 @@ pub mod fixtures;
 mod kinds;
 pub mod noise;
 pub mod plausible;
+pub mod release;
 pub mod rule;
 mod token;
 
@@ -26,6 +27,7 @@ pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
+pub use release::MonthRelease;
 pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.
@@ -34,7 +36,9 @@ pub use token::DeviceToken;
 /// which revisions headquarters holds (`ErrorBody.held`).
 /// 4: related activities travel (`Upload.events`: events by kind with participants by group,
 /// per campus and day, and online ones per device and day).
-pub const API_VERSION: u32 = 4;
+/// 5: breakdowns under noise travel (`Upload.releases`), and enrolment and configuration carry
+/// headquarters' noise policy (`noise`); version 3 and 4 devices get neither.
+pub const API_VERSION: u32 = 5;
 /// The oldest version headquarters still accepts, so supporters who have not updated yet are
 /// not cut off; anything older is answered `api_version` ("update the app").
 pub const MIN_API_VERSION: u32 = 3;
@@ -78,6 +82,9 @@ pub struct Upload {
     /// Version 4 on; a version 3 upload has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventDaySnapshot>,
+    /// Version 5 on: months released under noise, each sent as drawn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub releases: Vec<MonthRelease>,
 }
 
 /// Headquarters' answer to an upload.
@@ -107,6 +114,9 @@ pub struct Enrolment {
     pub token: DeviceToken,
     pub campuses: Vec<CampusCode>,
     pub rule: SuppressionRule,
+    /// Version 5 on: the noise the device draws its releases with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<NoisePolicy>,
 }
 
 /// The rule and campuses in force, fetched before each sync.
@@ -115,6 +125,9 @@ pub struct Enrolment {
 pub struct DeviceConfig {
     pub campuses: Vec<CampusCode>,
     pub rule: SuppressionRule,
+    /// Version 5 on: the noise the device draws its releases with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<NoisePolicy>,
 }
 
 /// Which snapshot: a campus and its day or month, or a day's events at a campus or online
@@ -135,13 +148,21 @@ pub enum SnapshotKey {
         campus: Option<CampusCode>,
         day: NaiveDate,
     },
+    /// One of a campus's month's releases under noise (version 5).
+    Release {
+        campus: CampusCode,
+        month: Month,
+        release: Release,
+    },
 }
 
 impl SnapshotKey {
     /// The campus, or none for online events.
     pub fn campus(&self) -> Option<&CampusCode> {
         match self {
-            SnapshotKey::Day { campus, .. } | SnapshotKey::Month { campus, .. } => Some(campus),
+            SnapshotKey::Day { campus, .. }
+            | SnapshotKey::Month { campus, .. }
+            | SnapshotKey::Release { campus, .. } => Some(campus),
             SnapshotKey::Events { campus, .. } => campus.as_ref(),
         }
     }
@@ -166,7 +187,8 @@ impl MonthSnapshot {
 }
 
 /// A snapshot headquarters refused for its revision, and the revision it holds: the device
-/// sends its figures again above it.
+/// sends its figures again above it. For `release_held` the snapshot is a release, which has no
+/// revision (0): headquarters keeps the one it holds and the device stops sending its own.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct HeldRevision {
@@ -192,7 +214,8 @@ pub struct ErrorBody {
 impl Upload {
     /// Checks what a parser cannot: sizes, every breakdown complete, and the small-count rule.
     pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
-        if self.days.len() + self.months.len() + self.events.len() > MAX_SNAPSHOTS {
+        let snapshots = self.days.len() + self.months.len() + self.events.len();
+        if snapshots + self.releases.len() > MAX_SNAPSHOTS {
             return Err(ProtocolError::TooManySnapshots);
         }
         self.events.iter().try_for_each(EventDaySnapshot::check)?;
@@ -209,6 +232,9 @@ impl Upload {
         }
         for e in &self.events {
             events::check_events(e, today).map_err(|err| (e.key(), err))?;
+        }
+        for r in &self.releases {
+            release::check_release(r, today).map_err(|err| (r.key(), err))?;
         }
         Ok(())
     }

@@ -41,6 +41,22 @@ fn sample() -> Upload {
                 path_decisions: cells(PathStatus::DECIDED, &[None, Some(0), Some(0)]),
             },
         }],
+        releases: vec![MonthRelease {
+            campus: CampusCode::parse("C-012").unwrap(),
+            month: Month::parse("2025-01").unwrap(),
+            breakdown: NoisyMonthBreakdown {
+                release: Release::First,
+                noise: NoisePolicy::default(),
+                by_route: Route::ALL
+                    .iter()
+                    .map(|&code| NoisyCell { code, count: -2 })
+                    .collect(),
+                by_topic: Topic::ALL
+                    .iter()
+                    .map(|&code| NoisyCell { code, count: 4 })
+                    .collect(),
+            },
+        }],
     }
 }
 
@@ -194,6 +210,7 @@ fn an_enrolment_never_shows_its_token_in_debug() {
         token: DeviceToken::from("tok-SECRET-0123456789"),
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
+        noise: Some(NoisePolicy::default()),
     };
     let shown = format!("{e:?} {e:#?}");
     assert!(!shown.contains("SECRET"), "{shown}");
@@ -248,4 +265,27 @@ fn the_decided_paths_are_every_path_but_undecided() {
         .filter(|p| p.is_decided())
         .collect();
     assert_eq!(decided, PathStatus::DECIDED);
+}
+
+#[test]
+fn a_release_on_its_day_passes_and_one_before_it_is_named() {
+    let upload = sample();
+    let day = |d| NaiveDate::from_ymd_opt(2025, 2, d).unwrap();
+    assert_eq!(upload.check_plausible(day(26)), Ok(()));
+    let only_release = Upload {
+        releases: upload.releases.clone(),
+        ..Upload::default()
+    };
+    let (key, error) = only_release.check_plausible(day(6)).unwrap_err();
+    assert_eq!(error, ProtocolError::ReleaseEarly);
+    assert_eq!(key, upload.releases[0].key());
+}
+
+#[test]
+fn a_version_4_configuration_reads_without_noise() {
+    let v4 = r#"{"campuses":["C-012"],"rule":{"k":5,"sensitiveK":10}}"#;
+    let config: DeviceConfig = serde_json::from_str(v4).unwrap();
+    assert_eq!(config.noise, None);
+    // What a version 5 server sends a version 4 device is the same text.
+    assert_eq!(serde_json::to_string(&config).unwrap(), v4);
 }

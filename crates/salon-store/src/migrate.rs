@@ -46,6 +46,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0013_open_care",
         include_str!("../migrations/0013_open_care.sql"),
     ),
+    (
+        "0014_releases",
+        include_str!("../migrations/0014_releases.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

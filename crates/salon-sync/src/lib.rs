@@ -39,7 +39,8 @@ pub enum SyncError {
     #[error("headquarters refused the request: {code} ({status})")]
     Refused { status: u16, code: ErrorCode },
     /// Headquarters holds some snapshots at a revision this device has not passed, with other
-    /// figures (`revision_behind`, `revision_conflict`): the device goes on above them.
+    /// figures (`revision_behind`, `revision_conflict`): the device goes on above them. Or it
+    /// holds releases with other numbers (`release_held`): the device stops sending its own.
     #[error("headquarters holds newer revisions: {code}")]
     RevisionsHeld {
         code: ErrorCode,
@@ -206,7 +207,7 @@ async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, 
     if let Some(e) = &body {
         let about_revisions = matches!(
             e.code,
-            ErrorCode::RevisionBehind | ErrorCode::RevisionConflict
+            ErrorCode::RevisionBehind | ErrorCode::RevisionConflict | ErrorCode::ReleaseHeld
         );
         if about_revisions && !e.held.is_empty() {
             return Err(SyncError::RevisionsHeld {

@@ -37,7 +37,8 @@ pub trait Outbox {
     /// Headquarters refused or could not be reached: logged, and the upload keeps waiting.
     fn failed(&self, pending: &Self::Pending, error: &SyncError);
     /// Headquarters holds these snapshots at these revisions with other figures: the next
-    /// upload carries the device's figures above them.
+    /// upload carries the device's figures above them. A release among them is headquarters'
+    /// to keep: the device never sends its own again.
     fn continue_above(&self, held: &[HeldRevision]) -> Result<(), Self::Error>;
 }
 

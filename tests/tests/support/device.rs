@@ -61,7 +61,7 @@ impl Outbox for Device {
 
     fn prepare(&self, config: &DeviceConfig) -> Result<(), StoreError> {
         self.with(|s| {
-            s.update_device_config(&config.campuses, config.rule)?;
+            s.update_device_config(config)?;
             s.prepare_outbox(today())
         })
     }

@@ -74,6 +74,7 @@ impl Store {
         let token = secret::new_token()?;
         let mut conn = self.write();
         let rule = rule(&conn)?;
+        let noise = super::releases::noise_policy(&conn)?;
         let tx = conn.transaction()?;
         let hash = secret::sha256(code.as_str().as_bytes());
         let found: Option<(String, String)> = tx
@@ -111,6 +112,7 @@ impl Store {
             token: DeviceToken::new(token),
             campuses: codes,
             rule,
+            noise: Some(noise),
         })
     }
 
@@ -120,6 +122,7 @@ impl Store {
         Ok(DeviceConfig {
             campuses: device.campuses.into_iter().collect(),
             rule: rule(&conn)?,
+            noise: Some(super::releases::noise_policy(&conn)?),
         })
     }
 

@@ -13,6 +13,7 @@ use salon_protocol::{Receipt, Upload};
 
 use super::devices::authenticate;
 use super::events::store_events;
+use super::releases::{noise_policy, store_release};
 use super::snapshots::{store_day, store_month, tally};
 use super::{rule, ts, Store};
 use crate::error::{HqError, Result};
@@ -169,7 +170,8 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
         .iter()
         .map(|d| &d.campus)
         .chain(upload.months.iter().map(|m| &m.campus))
-        .chain(upload.events.iter().filter_map(|e| e.campus.as_ref()));
+        .chain(upload.events.iter().filter_map(|e| e.campus.as_ref()))
+        .chain(upload.releases.iter().map(|r| &r.campus));
     for c in campuses {
         if !device.campuses.contains(c) {
             return Err(HqError::CampusNotEnrolled);
@@ -195,10 +197,25 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
             Err(h) => held.push(h),
         }
     }
+    let mut releases_held = Vec::new();
+    if !upload.releases.is_empty() {
+        let policy = noise_policy(conn)?;
+        for r in &upload.releases {
+            match store_release(conn, device.id, r, &policy, job.now)? {
+                Ok(outcome) => tally(&mut receipt, outcome),
+                Err(h) => releases_held.push(h),
+            }
+        }
+    }
     if !held.is_empty() {
         let conflict = held.iter().any(|h| h.1);
-        let held = held.into_iter().map(|h| h.0).collect();
+        let held = held.into_iter().map(|h| h.0).chain(releases_held).collect();
         return Err(HqError::RevisionHeld { conflict, held });
+    }
+    if !releases_held.is_empty() {
+        return Err(HqError::ReleaseHeld {
+            held: releases_held,
+        });
     }
     let receipt_json = serde_json::to_string(&receipt).map_err(|_| HqError::Internal("receipt"))?;
     conn.prepare_cached(
@@ -254,8 +271,7 @@ mod tests {
                     ..Default::default()
                 },
             }],
-            months: vec![],
-            events: vec![],
+            ..Upload::default()
         })
         .unwrap()
     }

@@ -7,7 +7,8 @@
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
 //! the small-count rule), `devices` (enrolment codes and devices), `ingest` (uploads, written
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
-//! `events` (related activities by kind), `terms` (事業期間 and their targets), `audit`
+//! `releases` (months under noise, kept as first received), `events` (related activities by
+//! kind), `terms` (事業期間 and their targets), `audit`
 //! (操作記録), `history` (where each figure came from, and quiet devices).
 
 mod admins;
@@ -17,6 +18,7 @@ mod events;
 mod first_admin;
 mod history;
 mod ingest;
+mod releases;
 mod setup;
 mod snapshots;
 mod supporters;
@@ -33,6 +35,7 @@ pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
+pub use releases::HeldRelease;
 pub use snapshots::HeldMonth;
 pub use supporters::SupporterTotals;
 pub use terms::{EventTarget, Targets, Term, TermInput};
@@ -77,6 +80,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_surveys",
         include_str!("../../migrations/0007_surveys.sql"),
+    ),
+    (
+        "0008_releases",
+        include_str!("../../migrations/0008_releases.sql"),
     ),
 ];
 

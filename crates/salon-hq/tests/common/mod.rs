@@ -363,6 +363,7 @@ pub fn sample_upload() -> Upload {
     let m = Month::parse("2025-02").unwrap();
     Upload {
         events: Vec::new(),
+        releases: Vec::new(),
         days: vec![
             day_snapshot("C-012", day(2025, 2, 18), 1),
             day_snapshot("C-012", day(2025, 2, 25), 1),

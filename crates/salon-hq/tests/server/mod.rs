@@ -208,5 +208,6 @@ pub fn upload(campus: &CampusCode, n: u64) -> Upload {
         }],
         months: vec![],
         events: vec![],
+        releases: vec![],
     }
 }

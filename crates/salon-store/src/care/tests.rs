@@ -588,6 +588,7 @@ fn day_snapshots_count_appointments_and_campus_events() {
         token: "device-token".into(),
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
+        noise: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)

@@ -4,9 +4,11 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use salon_core::counts::{
-    day_counts, month_breakdown, DayCounts, MonthBreakdown, SessionFact, SuppressionRule, VisitFact,
+    day_counts, exact_month, month_breakdown, DayCounts, MonthBreakdown, SessionFact,
+    SuppressionRule, VisitFact,
 };
 use salon_core::{Format, PathStatus, Route, Topic};
+use salon_privacy::ExactMonth;
 use salon_protocol::{EventCount, EventKind, Month, Participants};
 
 use crate::error::Result;
@@ -132,6 +134,28 @@ impl CampusFacts {
         months
             .into_iter()
             .map(|(m, (v, p))| (m, month_breakdown(&v, &p, rule)))
+            .collect()
+    }
+}
+
+impl CampusFacts {
+    /// Every month with a visit, counted exactly for its release under noise (salon-core's
+    /// `exact_month`: the sensitive topics once per student).
+    pub(super) fn exact_months(&self) -> BTreeMap<Month, ExactMonth> {
+        let mut months: BTreeMap<Month, Vec<VisitFact>> = BTreeMap::new();
+        for v in &self.visits {
+            months.entry(Month::of(v.date)).or_default().push(v.clone());
+        }
+        months
+            .into_iter()
+            .map(|(m, visits)| {
+                let (routes, topics) = exact_month(&visits);
+                let exact = ExactMonth {
+                    by_route: routes.into_iter().collect(),
+                    by_topic: topics.into_iter().collect(),
+                };
+                (m, exact)
+            })
             .collect()
     }
 }

@@ -7,13 +7,16 @@ mod event_tests;
 mod facts;
 mod outbox;
 #[cfg(test)]
+mod release_tests;
+mod releases;
+#[cfg(test)]
 mod tests;
 
 pub use outbox::HeldBack;
 
 use rusqlite::{params, OptionalExtension};
 use salon_core::counts::{MonthBreakdown, SuppressionRule};
-use salon_protocol::{CampusCode, DeviceToken, Enrolment, Upload};
+use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, NoisePolicy, Upload};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -30,6 +33,8 @@ pub struct HqEnrolment {
     pub token: DeviceToken,
     pub campuses: Vec<CampusCode>,
     pub rule: SuppressionRule,
+    /// The noise releases are drawn with, as headquarters last sent it; none yet, none drawn.
+    pub noise: Option<NoisePolicy>,
     pub enrolled_at: String,
 }
 
@@ -48,6 +53,7 @@ impl PendingUpload {
         self.upload.days.is_empty()
             && self.upload.months.is_empty()
             && self.upload.events.is_empty()
+            && self.upload.releases.is_empty()
     }
 }
 
@@ -73,12 +79,14 @@ impl Store {
     pub fn save_enrolment(&mut self, hq_url: &str, enrolment: &Enrolment) -> Result<()> {
         let campuses = serde_json::to_string(&enrolment.campuses).unwrap_or_default();
         self.conn.execute(
-            "INSERT INTO hq_enrolment (id, hq_url, token, campuses, rule_k, rule_sensitive_k, enrolled_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO hq_enrolment (id, hq_url, token, campuses, rule_k, rule_sensitive_k, noise, enrolled_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (id) DO UPDATE SET hq_url = excluded.hq_url, token = excluded.token,
                campuses = excluded.campuses, rule_k = excluded.rule_k,
-               rule_sensitive_k = excluded.rule_sensitive_k, enrolled_at = excluded.enrolled_at",
-            params![hq_url, &*enrolment.token, campuses, enrolment.rule.k, enrolment.rule.sensitive_k, stamp()],
+               rule_sensitive_k = excluded.rule_sensitive_k, noise = excluded.noise,
+               enrolled_at = excluded.enrolled_at",
+            params![hq_url, &*enrolment.token, campuses, enrolment.rule.k, enrolment.rule.sensitive_k,
+                noise_json(enrolment.noise), stamp()],
         )?;
         Ok(())
     }
@@ -87,7 +95,7 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT hq_url, token, campuses, rule_k, rule_sensitive_k, enrolled_at
+                "SELECT hq_url, token, campuses, rule_k, rule_sensitive_k, enrolled_at, noise
                  FROM hq_enrolment WHERE id = 1",
                 [],
                 |r| {
@@ -98,31 +106,35 @@ impl Store {
                         r.get::<_, u32>(3)?,
                         r.get::<_, u32>(4)?,
                         r.get::<_, String>(5)?,
+                        r.get::<_, Option<String>>(6)?,
                     ))
                 },
             )
             .optional()?;
         Ok(row.map(
-            |(hq_url, token, campuses, k, sensitive_k, enrolled_at)| HqEnrolment {
+            |(hq_url, token, campuses, k, sensitive_k, enrolled_at, noise)| HqEnrolment {
                 hq_url,
                 token: DeviceToken::new(token),
                 campuses: serde_json::from_str(&campuses).unwrap_or_default(),
                 rule: SuppressionRule { k, sensitive_k },
+                noise: noise.and_then(|n| serde_json::from_str(&n).ok()),
                 enrolled_at,
             },
         ))
     }
 
-    /// Headquarters' current campuses and rule, fetched before a sync.
-    pub fn update_device_config(
-        &mut self,
-        campuses: &[CampusCode],
-        rule: SuppressionRule,
-    ) -> Result<()> {
-        let campuses = serde_json::to_string(campuses).unwrap_or_default();
+    /// Headquarters' current campuses, rule and noise policy, fetched before a sync.
+    pub fn update_device_config(&mut self, config: &DeviceConfig) -> Result<()> {
+        let campuses = serde_json::to_string(&config.campuses).unwrap_or_default();
         self.conn.execute(
-            "UPDATE hq_enrolment SET campuses = ?1, rule_k = ?2, rule_sensitive_k = ?3 WHERE id = 1",
-            params![campuses, rule.k, rule.sensitive_k],
+            "UPDATE hq_enrolment SET campuses = ?1, rule_k = ?2, rule_sensitive_k = ?3, noise = ?4
+             WHERE id = 1",
+            params![
+                campuses,
+                config.rule.k,
+                config.rule.sensitive_k,
+                noise_json(config.noise)
+            ],
         )?;
         Ok(())
     }
@@ -147,6 +159,10 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+fn noise_json(noise: Option<NoisePolicy>) -> Option<String> {
+    noise.and_then(|n| serde_json::to_string(&n).ok())
 }
 
 fn log(

@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
+use super::releases::{at_least_floor, draw_due, mark_sent, unsent};
 use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
 use crate::vault::Store;
@@ -37,8 +38,9 @@ impl Store {
     /// Recomputes every snapshot of the campuses mapped to an enrolled HQ code. A snapshot whose
     /// figures changed (a new visit, a corrected one) gets the next revision and waits to be sent;
     /// one whose day or month no longer holds anything (a salon removed, a visit moved away) is
-    /// sent as zero, so headquarters' figure drops. `today` is Tokyo's: days after it are not
-    /// sent, and it is the day the plausibility checks go by.
+    /// sent as zero, so headquarters' figure drops. Each month's releases under noise that have
+    /// fallen due are drawn once and kept (`releases`). `today` is Tokyo's: days after it are
+    /// not sent, and it is the day the plausibility checks and the release days go by.
     pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
         let Some(enrolment) = self.enrolment()? else {
             return Err(StoreError::NotEnrolled);
@@ -76,6 +78,22 @@ impl Store {
                     "month" => upsert_outbox(&tx, "month", code.as_str(), &period, &zero_month)?,
                     _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
+            }
+            if let Some(policy) = enrolment.noise {
+                let months: Vec<Month> = outbox_keys(&tx, code.as_str())?
+                    .into_iter()
+                    .filter(|(kind, _)| kind == "month")
+                    .filter_map(|(_, period)| Month::parse(&period).ok())
+                    .collect();
+                let exact = facts.exact_months();
+                draw_due(
+                    &tx,
+                    code.as_str(),
+                    &months,
+                    &exact,
+                    &at_least_floor(policy),
+                    today,
+                )?;
             }
         }
         // Online events belong to no campus: the device reports them under campus code ''.
@@ -126,6 +144,20 @@ impl Store {
                 Snapshot::Events(e) => upload.events.push(e),
             }
         }
+        let room = salon_protocol::MAX_SNAPSHOTS
+            - (upload.days.len() + upload.months.len() + upload.events.len());
+        for release in unsent(&self.conn, room)? {
+            // A release is about 700 bytes of JSON.
+            size += 800;
+            let started = !(upload.days.is_empty()
+                && upload.months.is_empty()
+                && upload.events.is_empty()
+                && upload.releases.is_empty());
+            if size > UPLOAD_BUDGET_BYTES && started {
+                break;
+            }
+            upload.releases.push(release);
+        }
         let payload = serde_json::to_string(&upload).unwrap_or_default();
         let digest = Sha256::digest(payload.as_bytes());
         let idempotency_key = data_encoding::HEXLOWER.encode(&digest[..16]);
@@ -147,8 +179,13 @@ impl Store {
             .map(|d| (d.key(), d.revision))
             .chain(pending.upload.months.iter().map(|m| (m.key(), m.revision)))
             .chain(pending.upload.events.iter().map(|e| (e.key(), e.revision)));
+        for r in &pending.upload.releases {
+            mark_sent(&tx, &r.campus, r.month, r.breakdown.release)?;
+        }
         for (key, revision) in keys {
-            let (kind, campus, period) = key_columns(&key);
+            let Some((kind, campus, period)) = key_columns(&key) else {
+                continue;
+            };
             tx.execute(
                 "UPDATE outbox SET sent_revision = max(sent_revision, ?4)
                  WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
@@ -163,11 +200,24 @@ impl Store {
 
     /// Headquarters holds these snapshots at a revision this device has reached or passed
     /// from below (a laptop restored from an older backup): each goes on above it, with the
-    /// device's figures, at the next send.
+    /// device's figures, at the next send. A release headquarters holds with other numbers
+    /// (drawn before the backup was made, drawn again after it was restored) is never sent:
+    /// headquarters keeps the first.
     pub fn continue_above(&mut self, held: &[HeldRevision]) -> Result<()> {
         let tx = self.conn.transaction()?;
         for h in held {
-            let (kind, campus, period) = key_columns(&h.snapshot);
+            if let SnapshotKey::Release {
+                campus,
+                month,
+                release,
+            } = &h.snapshot
+            {
+                mark_sent(&tx, campus, *month, *release)?;
+                continue;
+            }
+            let Some((kind, campus, period)) = key_columns(&h.snapshot) else {
+                continue;
+            };
             tx.execute(
                 "UPDATE outbox SET revision = max(revision, ?4 + 1)
                  WHERE kind = ?1 AND campus_code = ?2 AND period = ?3",
@@ -263,9 +313,9 @@ impl OutboxRow {
     }
 }
 
-/// The outbox's key columns for a snapshot key.
-fn key_columns(key: &SnapshotKey) -> (&'static str, &str, String) {
-    match key {
+/// The outbox's key columns for a snapshot key; none for a release (`release_outbox`).
+fn key_columns(key: &SnapshotKey) -> Option<(&'static str, &str, String)> {
+    Some(match key {
         SnapshotKey::Day { campus, day } => {
             ("day", campus.as_str(), day.format("%Y-%m-%d").to_string())
         }
@@ -275,7 +325,8 @@ fn key_columns(key: &SnapshotKey) -> (&'static str, &str, String) {
             campus.as_ref().map(CampusCode::as_str).unwrap_or(""),
             day.format("%Y-%m-%d").to_string(),
         ),
-    }
+        SnapshotKey::Release { .. } => return None,
+    })
 }
 
 /// A day whose events were all removed.

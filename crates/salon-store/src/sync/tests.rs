@@ -20,6 +20,7 @@ pub(super) fn enrol(store: &mut Store, codes: &[&str]) {
             .map(|c| CampusCode::parse(c).unwrap())
             .collect(),
         rule: SuppressionRule::default(),
+        noise: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)

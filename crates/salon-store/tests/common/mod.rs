@@ -30,6 +30,7 @@ pub fn set_up(dir: &std::path::Path) -> i64 {
         token: "device-token".into(),
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
+        noise: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)

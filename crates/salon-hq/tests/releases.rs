@@ -1,0 +1,216 @@
+//! Months released under noise (protocol 5): headquarters sends its noise policy to devices that
+//! read it, keeps each release as first received, refuses other numbers for a release it holds
+//! (`release_held`, naming it), and refuses a release that is early, laxer than its policy, or
+//! further from the device's own days than noise can carry it.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use chrono::{TimeZone, Utc};
+use common::*;
+use salon_hq::Clock;
+use salon_protocol::{
+    DeviceConfig, Month, MonthRelease, NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown,
+    Release, Route, Topic, Upload, API_VERSION_HEADER,
+};
+
+/// 20 March 2025 in Tokyo: February's first release is due (7 March), its second is not (18 April).
+fn clock() -> Clock {
+    Clock::manual(Utc.with_ymd_and_hms(2025, 3, 20, 3, 0, 0).unwrap())
+}
+
+fn feb() -> Month {
+    Month::parse("2025-02").unwrap()
+}
+
+/// A release of February at `code` whose every route cell is `route` and topic cell `topic`.
+fn release(code: &str, release: Release, route: i64, topic: i64) -> MonthRelease {
+    MonthRelease {
+        campus: campus(code),
+        month: feb(),
+        breakdown: NoisyMonthBreakdown {
+            release,
+            noise: NoisePolicy::default(),
+            by_route: Route::ALL
+                .iter()
+                .map(|&code| NoisyCell { code, count: route })
+                .collect(),
+            by_topic: Topic::ALL
+                .iter()
+                .map(|&code| NoisyCell { code, count: topic })
+                .collect(),
+        },
+    }
+}
+
+/// February's two salon days at `code` (31 and 38 visits) and the given releases.
+fn upload(code: &str, releases: Vec<MonthRelease>) -> Upload {
+    Upload {
+        days: vec![
+            day_snapshot(code, day(2025, 2, 18), 1),
+            day_snapshot(code, day(2025, 2, 25), 1),
+        ],
+        releases,
+        ..Upload::default()
+    }
+}
+
+/// The configuration as a device of `version` reads it.
+async fn config_text(hq: &Hq, token: &str, version: &str) -> String {
+    let a = hq
+        .send(
+            axum::http::Request::builder()
+                .method("GET")
+                .uri("/api/v1/config")
+                .header(API_VERSION_HEADER, version)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    a.text()
+}
+
+#[tokio::test]
+async fn a_version_5_device_gets_the_noise_policy_and_an_older_one_does_not() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let v5: DeviceConfig = serde_json::from_str(&config_text(&hq, &token, "5").await).unwrap();
+    assert_eq!(v5.noise, Some(NoisePolicy::default()));
+    for old in ["3", "4"] {
+        // An older device parses with deny_unknown_fields: the field must not be there at all.
+        let text = config_text(&hq, &token, old).await;
+        assert!(!text.contains("noise"), "{old}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_release_is_kept_as_first_received_and_other_numbers_for_it_are_refused() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let first = release("C-012", Release::First, 14, 3);
+    let a = hq
+        .upload(&token, "a", &upload("C-012", vec![first.clone()]))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json::<salon_protocol::Receipt>().stored, 3);
+
+    // The same release again, in another upload: nothing changes.
+    let again = Upload {
+        releases: vec![first.clone()],
+        ..Upload::default()
+    };
+    let a = hq.upload(&token, "b", &again).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json::<salon_protocol::Receipt>().unchanged, 1);
+
+    // A second draw of the same release (a laptop restored from before it was sent).
+    let redrawn = Upload {
+        releases: vec![release("C-012", Release::First, 13, 3)],
+        ..Upload::default()
+    };
+    let a = hq.upload(&token, "c", &redrawn).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    let e = a.error();
+    assert_eq!(e.code, "release_held");
+    assert_eq!(e.held.len(), 1);
+    assert_eq!(e.held[0].snapshot, first.key());
+    assert!(e.message.contains("先に届いた方"), "{}", e.message);
+    let held = hq.store().latest_releases(feb(), feb()).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].breakdown, first.breakdown, "the first draw is kept");
+    assert_eq!(held[0].visits, 69);
+}
+
+#[tokio::test]
+async fn an_early_lax_or_impossible_release_is_refused_and_nothing_of_its_upload_is_kept() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let mut lax = release("C-012", Release::First, 14, 3);
+    lax.breakdown.noise.sensitive_topic = NoiseScale::new(3, 4).unwrap();
+    let cases = [
+        (
+            "early",
+            release("C-012", Release::Second, 14, 3),
+            "release_early",
+            422,
+        ),
+        ("lax", lax, "rule_too_lax", 422),
+        // 69 visits and b = 1: a cell above 69 + 40 cannot be noise.
+        (
+            "high",
+            release("C-012", Release::First, 110, 3),
+            "noise_implausible",
+            422,
+        ),
+        (
+            "low",
+            release("C-012", Release::First, 14, -41),
+            "noise_implausible",
+            422,
+        ),
+        (
+            "campus",
+            release("C-013", Release::First, 14, 3),
+            "campus_not_enrolled",
+            403,
+        ),
+    ];
+    for (key, r, code, status) in cases {
+        let a = hq.upload(&token, key, &upload("C-012", vec![r])).await;
+        assert_eq!(a.status.as_u16(), status, "{key}: {}", a.text());
+        assert_eq!(a.error().code, code, "{key}");
+    }
+    assert!(hq.store().latest_releases(feb(), feb()).unwrap().is_empty());
+    assert_eq!(hq.stored().0, 0, "no day of a refused upload is kept");
+    let a = hq
+        .upload(
+            &token,
+            "edge",
+            &upload("C-012", vec![release("C-012", Release::First, 109, -40)]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+}
+
+#[tokio::test]
+async fn two_devices_at_one_campus_each_keep_their_own_and_the_latest_release_is_read() {
+    let hq = Hq::with_clock(clock());
+    let one = hq.enrol(&["C-012"]).await;
+    let two = hq.enrol(&["C-012"]).await;
+    let a = hq
+        .upload(
+            &one,
+            "a",
+            &upload("C-012", vec![release("C-012", Release::First, 10, 1)]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let a = hq
+        .upload(
+            &two,
+            "a",
+            &upload("C-012", vec![release("C-012", Release::First, 20, 2)]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    hq.state.clock.advance(chrono::Duration::days(30));
+    let second = Upload {
+        releases: vec![release("C-012", Release::Second, 11, 1)],
+        ..Upload::default()
+    };
+    let a = hq.upload(&one, "b", &second).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let held = hq.store().latest_releases(feb(), feb()).unwrap();
+    let routes: Vec<(Release, i64)> = held
+        .iter()
+        .map(|h| (h.breakdown.release, h.breakdown.by_route[0].count))
+        .collect();
+    assert_eq!(
+        routes,
+        [(Release::Second, 11), (Release::First, 20)],
+        "device one's second release replaces its first in what is read; device two's first stays"
+    );
+}

@@ -1,0 +1,125 @@
+//! The outbox of months released under noise (protocol 5). A release is drawn once, on its day
+//! (`Release::day`, Asia/Tokyo), over the month as it then stands, and kept: every send repeats
+//! the same numbers, so nobody can average its noise away by asking again. A release is never
+//! redrawn, whatever changes in its month afterwards; the second release carries corrections.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use salon_privacy::{release_month, ExactMonth, OsRandom, PrivacyError};
+use salon_protocol::{CampusCode, Month, MonthRelease, NoisePolicy, NoiseScale, Release};
+
+use crate::error::{Result, StoreError};
+use crate::rows::date_text;
+
+/// A policy headquarters sent, with any scale below the floor every device keeps raised to it:
+/// a laptop never draws less noise than `NoisePolicy::FLOOR`, whoever asks.
+pub(super) fn at_least_floor(policy: NoisePolicy) -> NoisePolicy {
+    let raise = |s: NoiseScale| {
+        if s.at_least(NoisePolicy::FLOOR) {
+            s
+        } else {
+            NoisePolicy::FLOOR
+        }
+    };
+    NoisePolicy {
+        route: raise(policy.route),
+        topic: raise(policy.topic),
+        sensitive_topic: raise(policy.sensitive_topic),
+        path: raise(policy.path),
+    }
+}
+
+/// Draws every release of `code`'s months that has fallen due by `today` and is not drawn yet.
+/// `months` are the campus's months (those with figures and those emptied since), with their
+/// exact counts; a month not in `exact` counts zero everywhere.
+pub(super) fn draw_due(
+    tx: &Transaction<'_>,
+    code: &str,
+    months: &[Month],
+    exact: &BTreeMap<Month, ExactMonth>,
+    policy: &NoisePolicy,
+    today: NaiveDate,
+) -> Result<()> {
+    let empty = ExactMonth::default();
+    for month in months {
+        for release in Release::ALL {
+            if release.day(*month) > today || drawn(tx, code, *month, release)? {
+                continue;
+            }
+            let counts = exact.get(month).unwrap_or(&empty);
+            let breakdown =
+                release_month(counts, release, policy, &mut OsRandom).map_err(privacy_error)?;
+            let json = serde_json::to_string(&breakdown).unwrap_or_default();
+            tx.execute(
+                "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    code,
+                    month.to_string(),
+                    release.as_str(),
+                    json,
+                    date_text(today)
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn privacy_error(e: PrivacyError) -> StoreError {
+    StoreError::Io(std::io::Error::other(e.to_string()))
+}
+
+fn drawn(tx: &Transaction<'_>, code: &str, month: Month, release: Release) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM release_outbox WHERE campus_code = ?1 AND month = ?2 AND release = ?3",
+            params![code, month.to_string(), release.as_str()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// The releases not yet confirmed by headquarters, oldest month first, at most `limit`.
+pub(super) fn unsent(conn: &Connection, limit: usize) -> Result<Vec<MonthRelease>> {
+    let mut stmt = conn.prepare(
+        "SELECT campus_code, month, breakdown FROM release_outbox WHERE sent = 0
+         ORDER BY month, campus_code, release LIMIT ?1",
+    )?;
+    let rows = stmt
+        .query_map([limit as i64], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(campus, month, json)| {
+            let damaged = || StoreError::Damaged("release outbox row");
+            Ok(MonthRelease {
+                campus: CampusCode::parse(&campus).map_err(|_| damaged())?,
+                month: Month::parse(&month).map_err(|_| damaged())?,
+                breakdown: serde_json::from_str(&json).map_err(|_| damaged())?,
+            })
+        })
+        .collect()
+}
+
+/// Headquarters has this release (it confirmed ours, or holds its own): never sent again.
+pub(super) fn mark_sent(
+    tx: &Transaction<'_>,
+    campus: &CampusCode,
+    month: Month,
+    release: Release,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE release_outbox SET sent = 1 WHERE campus_code = ?1 AND month = ?2 AND release = ?3",
+        params![campus.as_str(), month.to_string(), release.as_str()],
+    )?;
+    Ok(())
+}

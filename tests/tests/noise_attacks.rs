@@ -1,0 +1,167 @@
+//! Breakdowns under noise against the ways their noise could be undone (ARCHITECTURE.md,
+//! "Breakdowns under noise"): a resend, corrections of a released month, a laptop restored from
+//! a backup made before its releases were drawn, two laptops at one campus. The real store, the
+//! real send loop and the real headquarters on 127.0.0.1.
+
+#[path = "support/device.rs"]
+mod device;
+
+use device::*;
+use salon_protocol::{Month, NoisyMonthBreakdown, Release};
+use salon_store::Vault;
+
+fn february() -> Month {
+    Month::parse("2025-02").unwrap()
+}
+
+/// Every release headquarters holds for February, each device's in order: (device, release,
+/// the numbers).
+fn held(hq: &salon_hq::Store) -> Vec<(i64, Release, NoisyMonthBreakdown)> {
+    let conn_rows = hq.all_releases(february(), february()).unwrap();
+    conn_rows
+        .into_iter()
+        .map(|r| (r.device, r.breakdown.release, r.breakdown))
+        .collect()
+}
+
+/// The releases the device would send next.
+fn waiting(device: &Device) -> Vec<NoisyMonthBreakdown> {
+    device
+        .with(|s| s.pending_upload())
+        .unwrap()
+        .upload
+        .releases
+        .into_iter()
+        .map(|r| r.breakdown)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_send_is_retried_with_the_same_draws() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq) = start_hq(dir.path()).await;
+    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(17));
+            log(s, day, None, "self");
+            Ok(())
+        })
+        .unwrap();
+    device
+        .unreachable
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    assert!(salon_sync::send_pending(&device).await.is_err());
+    // The failed send drew nothing new: it never got as far as preparing.
+    device.with(|s| s.prepare_outbox(today())).unwrap();
+    let drawn = waiting(&device);
+    assert_eq!(drawn.len(), 2, "February's two releases have fallen due");
+    for _ in 0..3 {
+        device.with(|s| s.prepare_outbox(today())).unwrap();
+        assert_eq!(
+            waiting(&device),
+            drawn,
+            "prepared again, drawn again: never"
+        );
+    }
+    sync(&device).await.unwrap();
+    let at_hq: Vec<NoisyMonthBreakdown> = held(&hq).into_iter().map(|h| h.2).collect();
+    assert_eq!(at_hq, drawn, "headquarters holds exactly the first draws");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn corrections_after_a_release_never_bring_another_draw_of_the_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq) = start_hq(dir.path()).await;
+    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(17));
+            log(s, day, None, "self");
+            Ok(())
+        })
+        .unwrap();
+    sync(&device).await.unwrap();
+    let first = held(&hq);
+    assert_eq!(first.len(), 2);
+    // Five corrections of the month (a visit entered late each time), each sent: the day and
+    // month figures follow every one, the releases never change and no third appears.
+    for (i, route) in ["teacher", "outreach", "appointment", "repeat", "self"]
+        .iter()
+        .enumerate()
+    {
+        device
+            .with(|s| {
+                let day = s.session_on(campus, feb(17))?.unwrap().id;
+                log(s, day, None, route);
+                Ok(())
+            })
+            .unwrap();
+        let r = sync(&device).await.unwrap();
+        assert_eq!(r.stored, 2, "the day and the month, nothing else: {r:?}");
+        assert_eq!(held(&hq), first, "after correction {i}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_restored_from_before_its_releases_does_not_get_a_second_draw_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq) = start_hq(dir.path()).await;
+    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(17));
+            log(s, day, None, "self");
+            log(s, day, None, "teacher");
+            Ok(())
+        })
+        .unwrap();
+    // The backup is made before the first sync: it holds no draw.
+    let backup = dir.path().join("career-salon.backup");
+    device
+        .with(|s| s.write_backup(&backup, |_, _| {}).map(|_| ()))
+        .unwrap();
+    sync(&device).await.unwrap();
+    let first = held(&hq);
+    assert_eq!(first.len(), 2);
+
+    let restored = Vault::new(dir.path().join("device2"))
+        .restore_backup(
+            &backup,
+            salon_store::backup::RestoreSecret::Passphrase(PASS),
+        )
+        .unwrap();
+    let device = Device::new(restored);
+    // The restored laptop draws February again: headquarters refuses the new numbers, keeps
+    // the first, and the laptop stops sending its own.
+    sync(&device).await.unwrap();
+    assert_eq!(held(&hq), first, "the first draws are the only ones kept");
+    let log = device.with(|s| s.sync_log(10)).unwrap();
+    assert!(log.iter().any(|l| l.detail == "release_held"), "{log:?}");
+    assert!(device.with(|s| s.pending_upload()).unwrap().is_empty());
+    assert!(sync(&device).await.is_none(), "nothing waits afterwards");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_laptops_at_one_campus_each_release_with_their_own_noise() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq) = start_hq(dir.path()).await;
+    let (one, campus_one) = enrolled_device(&dir.path().join("one"), &url, &hq).await;
+    let (two, campus_two) = enrolled_device(&dir.path().join("two"), &url, &hq).await;
+    for (device, campus) in [(&one, campus_one), (&two, campus_two)] {
+        device
+            .with(|s| {
+                let day = open(s, campus, feb(17));
+                for _ in 0..3 {
+                    log(s, day, None, "self");
+                }
+                Ok(())
+            })
+            .unwrap();
+        sync(device).await.unwrap();
+    }
+    let held = held(&hq);
+    assert_eq!(held.len(), 4, "two releases from each laptop");
+    let devices: std::collections::BTreeSet<i64> = held.iter().map(|h| h.0).collect();
+    assert_eq!(devices.len(), 2);
+}
