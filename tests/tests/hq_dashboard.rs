@@ -209,8 +209,8 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
         .unwrap();
     store.record_sent(&pending, &receipt).unwrap();
     // Seven days and three campus-months; one more day (松戸's seminar) and three days of
-    // events.
-    assert_eq!((receipt.stored, receipt.stale), (14, 0), "{receipt:?}");
+    // events; each campus-month's two releases under noise (all long due).
+    assert_eq!((receipt.stored, receipt.stale), (20, 0), "{receipt:?}");
 }
 
 // ---- what the dashboard should show ----
@@ -467,6 +467,39 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     assert!(
         browser.count_css("td.hidden") >= 4,
         "hidden cells are marked"
+    );
+    // The year's breakdowns under noise: each route's sum over the three released campus-months,
+    // its share of their 27 visits, and 1.96·√(3 × the variance of b = 1) as its interval.
+    let released = hq
+        .latest_releases(
+            Month::parse("2024-04").unwrap(),
+            Month::parse("2025-03").unwrap(),
+        )
+        .unwrap();
+    assert_eq!(released.len(), 3);
+    let visits: u64 = released.iter().map(|r| r.visits).sum();
+    assert_eq!(visits, 27);
+    let margin = 1.96 * (3.0 * salon_protocol::NoiseScale::ONE.variance()).sqrt() / 27.0 * 100.0;
+    let expected: Vec<Vec<String>> = salon_protocol::Route::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, route)| {
+            let sum: i64 = released.iter().map(|r| r.breakdown.by_route[i].count).sum();
+            let share = (sum as f64 / 27.0 * 100.0).clamp(0.0, 100.0);
+            assert_eq!(released[0].breakdown.by_route[i].code, *route);
+            vec![
+                ["自発", "教員紹介", "声かけ", "予約", "継続"][i].to_owned(),
+                format!("約{}件", sum.max(0)),
+                format!("{share:.1}%"),
+                format!("±{margin:.1}ポイント"),
+            ]
+        })
+        .collect();
+    assert_eq!(browser.table("noisy-routes"), expected);
+    assert_eq!(browser.table("noisy-topics").len(), 10);
+    assert!(
+        !browser.is_present("noisy-awaiting"),
+        "nothing still to come"
     );
     // Related activities, by kind: what the database holds.
     let activities = browser.table("activities");

@@ -4,7 +4,8 @@
 //! and to PNG by pdftoppm, it reads exactly 22校（110%）, 247回（107%）, 757名（189%）.
 //!
 //! Run with `cargo test -p salon-tests --features e2e --test hq_demo` (no display needed).
-//! Screenshots: `tests/screenshots/hq-report*.png`.
+//! Screenshots: `tests/screenshots/hq-report*.png` (the breakdowns under noise in
+//! `hq-report-breakdowns.png`).
 #![cfg(feature = "e2e")]
 
 #[path = "support/chromium.rs"]
@@ -90,6 +91,42 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         "{page}"
     );
     assert_eq!(browser.table("report-campuses").len(), 22);
+
+    // Visits by route under noise, at the seed's own scale: every campus-month released, each
+    // share within its shown interval's reach of the laptops' truth, every interval under 5 pt.
+    let section = browser.script(
+        "const s = document.querySelector('[data-testid=\"noisy-breakdowns\"]');
+         return [s.dataset.visits, s.dataset.releases];",
+        json!([]),
+    );
+    let (visits, releases): (String, String) = serde_json::from_value(section).unwrap();
+    assert_eq!(visits, "757", "every month of the term has been released");
+    assert!(releases.parse::<u32>().unwrap() >= 100, "{releases}");
+    assert_eq!(demo.routes.values().sum::<u64>(), 757);
+    for (code, truth) in &demo.routes {
+        let shown = browser.script(
+            "const r = document.querySelector(`[data-testid=\"noisy-${arguments[0]}\"]`);
+             return [r.dataset.share, r.dataset.margin, r.innerText];",
+            json!([code]),
+        );
+        let (share, margin, text): (String, String, String) =
+            serde_json::from_value(shown).unwrap();
+        let (share, margin): (f64, f64) = (share.parse().unwrap(), margin.parse().unwrap());
+        let true_share = *truth as f64 / 757.0 * 100.0;
+        assert!(margin < 5.0, "{code}: ±{margin} pt");
+        // 2.5 intervals: a miss has a chance of about one in a million.
+        assert!(
+            (share - true_share).abs() <= 2.5 * margin,
+            "{code}: shown {share} ± {margin}, truth {true_share:.1}"
+        );
+        assert!(text.contains("ポイント") && text.contains('%'), "{text}");
+    }
+    assert!(browser.text("noisy-note").contains("ノイズ"));
+    browser.script(
+        "document.querySelector('[data-testid=\"noisy-breakdowns\"]').scrollIntoView();",
+        json!([]),
+    );
+    browser.screenshot("hq-report-breakdowns");
     browser.full_page_screenshot("hq-report");
     // The same figures as CSV for Excel.
     let csv = browser.script_async(

@@ -67,6 +67,9 @@ pub struct Demo {
     pub hq: Arc<salon_hq::Store>,
     /// The funded term (休眠預金, September to February).
     pub term_id: i64,
+    /// Every visit logged on the laptops, by route code: the truth the breakdowns under noise
+    /// are read against.
+    pub routes: std::collections::BTreeMap<String, u64>,
 }
 
 pub fn campus_code(i: usize) -> CampusCode {
@@ -155,7 +158,13 @@ const TOPICS: [&str; 10] = [
     "other",
 ];
 
-fn log_salons(store: &mut Store, campuses: &[(usize, i64)], dice: &mut Dice) -> anyhow::Result<()> {
+/// Logs the term's salons at `campuses`; returns its visits by route code.
+fn log_salons(
+    store: &mut Store,
+    campuses: &[(usize, i64)],
+    dice: &mut Dice,
+) -> anyhow::Result<std::collections::BTreeMap<String, u64>> {
+    let mut routes = std::collections::BTreeMap::new();
     let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
     let mut pools: std::collections::BTreeMap<usize, Vec<i64>> = Default::default();
     for salon in plan::salons() {
@@ -216,6 +225,7 @@ fn log_salons(store: &mut Store, campuses: &[(usize, i64)], dice: &mut Dice) -> 
                 teacher_summary: String::new(),
             };
             let visit = store.save_visit(&input, None)?;
+            *routes.entry(route.to_owned()).or_insert(0) += 1;
             if input.student_id.is_none() {
                 if let Some(id) = visit.student_id {
                     pool.push(id);
@@ -224,7 +234,7 @@ fn log_salons(store: &mut Store, campuses: &[(usize, i64)], dice: &mut Dice) -> 
         }
         store.close_session(session.id, at(16))?;
     }
-    Ok(())
+    Ok(routes)
 }
 
 /// Related activities of one supporter: guidance and a parents' seminar at their campuses;
@@ -323,7 +333,7 @@ async fn supporter_laptop(
     url: &str,
     hq: &salon_hq::Store,
     i: usize,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<std::collections::BTreeMap<String, u64>> {
     let (name, range) = &SUPPORTERS[i];
     let (mut store, _recovery) =
         Vault::new(dir.join(format!("laptop-{}", i + 1))).create(PASSPHRASE, PASSPHRASE)?;
@@ -342,7 +352,7 @@ async fn supporter_laptop(
         campuses.push((c, saved.id));
     }
     let mut dice = Dice(7 + i as u64);
-    log_salons(&mut store, &campuses, &mut dice)?;
+    let routes = log_salons(&mut store, &campuses, &mut dice)?;
     log_events(&mut store, i, &campuses)?;
     let codes: Vec<CampusCode> = range.clone().map(campus_code).collect();
     let issued = hq.issue_code(&Actor::cli(), name, &codes, Utc::now())?;
@@ -355,7 +365,7 @@ async fn supporter_laptop(
     store.save_enrolment(client.address(), &enrolment)?;
     sync(&mut store, &client).await?;
     drop(store);
-    Ok(())
+    Ok(routes)
 }
 
 /// Builds the demo in `dir` (which must hold no earlier demo) and serves headquarters on
@@ -380,9 +390,17 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
     // only the per-link survey limit applies.
     let app = salon_hq::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await });
+    let mut routes = std::collections::BTreeMap::new();
     for i in 0..SUPPORTERS.len() {
-        supporter_laptop(dir, &url, &hq, i).await?;
+        for (route, n) in supporter_laptop(dir, &url, &hq, i).await? {
+            *routes.entry(route).or_insert(0) += n;
+        }
     }
     surveys::answer(&url, &hq, term_id).await?;
-    Ok(Demo { url, hq, term_id })
+    Ok(Demo {
+        url,
+        hq,
+        term_id,
+        routes,
+    })
 }

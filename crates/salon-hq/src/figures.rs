@@ -96,7 +96,7 @@ pub struct CampusMonth {
     pub by_topic: Option<Cells>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
     pub period: Period,
     /// The term whose targets the figures are read against: the one asked for, or else the
@@ -118,6 +118,8 @@ pub struct Figures {
     pub events: Vec<EventMonth>,
     /// Campus events counted in the day figures without a kind (apps still on protocol 3).
     pub events_without_kind: u64,
+    /// Visits by route and by topic over the whole period, from the releases under noise.
+    pub noisy: crate::noisy::NoisyBreakdowns,
 }
 
 /// 目標比 as a whole percentage, rounded half up: 757 of 400 is 189%.
@@ -234,6 +236,7 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         student_days += r.counts.distinct_students as u64;
     }
     let schools = per_campus_sessions.values().filter(|n| **n > 0).count() as u32;
+    let noisy = crate::noisy::compute(store, period, &rows)?;
     Ok(Figures {
         period,
         term,
@@ -245,6 +248,7 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         rows,
         events: store.event_months(period.first_day(), period.last_day())?,
         events_without_kind: store.events_without_kind(period.first_day(), period.last_day())?,
+        noisy,
     })
 }
 

@@ -24,6 +24,7 @@ pub mod error;
 pub mod figures;
 mod health;
 mod html;
+pub mod noisy;
 pub mod secret;
 pub mod store;
 pub mod survey_results;

@@ -1,5 +1,6 @@
 //! The dashboard: the period filter, the funder figures with 目標比, the monthly chart, the
-//! campus × month table and the breakdowns with 秘匿 cells.
+//! campus × month table, the period's breakdowns under noise, and the monthly breakdowns with
+//! 秘匿 cells.
 
 use super::*;
 use crate::store::Term;
@@ -230,12 +231,13 @@ pub(super) fn render_dashboard(
                 }
             }
         }
-        h2 { "来談経路別(月ごと)" }
+        (noisy_breakdowns(&f.noisy, false))
+        h2 { "来談経路別(月ごと・少数秘匿)" }
         (breakdown_table(f, "by-route", &route_heads, |r| r.by_route.as_ref()))
-        h2 { "相談内容別(月ごと)" }
+        h2 { "相談内容別(月ごと・少数秘匿)" }
         (breakdown_table(f, "by-topic", &topic_heads, |r| r.by_topic.as_ref()))
         p.note {
-            "「秘匿」は少数のため端末側で伏せられたセルです(小さな数から個人が推測されないように)。"
+            "月ごとの表は、端末が少数のセルを伏せて送った集計です。「秘匿」は少数のため端末側で伏せられたセルです(小さな数から個人が推測されないように)。"
             "推計も合計への算入もしていません。相談内容は1回の来談に複数つくことがあるため、合計は利用人数と一致しません。"
         }
     }

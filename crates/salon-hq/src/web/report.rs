@@ -127,6 +127,8 @@ pub(super) async fn report(
             h3 { "月別利用人数（延べ）" }
             (chart(f))
             (activities(f))
+            h2 { "来談経路と相談内容" }
+            (noisy_breakdowns(&f.noisy, true))
             h2 { "振り返り（アンケート）" }
             @for (survey, results) in &r.surveys {
                 section.survey {
