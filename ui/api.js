@@ -182,7 +182,16 @@
  * @property {EventCount[]} kinds
  */
 
-/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[]}} Upload */
+/**
+ * A campus's month released under noise: every cell the exact count plus its own draw, drawn
+ * once on the laptop and sent as drawn.
+ * @typedef {object} MonthRelease
+ * @property {string} campus HQ campus code
+ * @property {string} month "YYYY-MM"
+ * @property {{release: "first"|"second", byRoute: Cell[], byTopic: Cell[]}} breakdown
+ */
+
+/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[], releases?: MonthRelease[]}} Upload */
 
 /**
  * Exactly what the next send carries.

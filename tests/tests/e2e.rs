@@ -325,3 +325,99 @@ fn closing_the_window_right_after_typing_keeps_the_draft() {
     app.quit();
     assert_no_file_holds(home, &[&draft]);
 }
+
+/// A month that ended long ago, typed in before the laptop was enrolled: its two releases under
+/// noise wait in the preview beside the plain-Japanese explanation, with the numbers exactly as
+/// they go, and headquarters receives exactly those numbers.
+#[test]
+fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let shots = shots_dir();
+    let (hq_url, hq, code) = hq::start_hq(home);
+    let day = salon_day::tokyo_today() - chrono::Days::new(120);
+    let month = salon_protocol::Month::of(day);
+    {
+        let (mut store, _) = salon_store::Vault::new(home.join("data"))
+            .create(PASSPHRASE, PASSPHRASE)
+            .unwrap();
+        let campus = store
+            .save_campus(&salon_core::CampusInput {
+                id: None,
+                name: "柏キャンパス".into(),
+                weekday: 1,
+                start_time: "10:00".into(),
+                end_time: "13:00".into(),
+                place: "相談室".into(),
+                default_format: "in_person".into(),
+                hq_code: Some("C-012".into()),
+            })
+            .unwrap()
+            .id;
+        let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+        let open = salon_core::SessionOpen {
+            campus_id: campus,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        let session = store.open_session(&open, day, at(10)).unwrap();
+        for route in ["outreach", "outreach", "self"] {
+            let visit = salon_core::VisitInput {
+                id: None,
+                session_id: session.id,
+                student_id: None,
+                new_student: None,
+                route: route.into(),
+                topics: vec!["family".into()],
+                minutes: 30,
+                note: "家のことで相談".into(),
+                next_steps: String::new(),
+                follow_up_on: None,
+                concern: false,
+                teacher_summary: String::new(),
+            };
+            store.save_visit(&visit, None).unwrap();
+        }
+        store.close_session(session.id, at(13)).unwrap();
+    }
+
+    let app = App::start(home, &shots);
+    unlock(&app, PASSPHRASE);
+    hq::enrol_in_settings(&app, &hq_url, &code);
+    app.click("nav-sync");
+    app.wait_for_screen("sync");
+    app.wait_until("both releases in the preview", || {
+        (app.count("sync-release") == 2).then_some(())
+    });
+    assert!(app.text("sync-noise-explained").contains("ノイズ"));
+    let preview = app.text("sync-preview");
+    assert!(
+        preview.contains("1回目の公表") && preview.contains("2回目の公表"),
+        "{preview}"
+    );
+    assert!(preview.contains("マイナスになったり"), "{preview}");
+    // The route cells of the first release, as shown.
+    let shown = app.script(
+        "const r = document.querySelector('[data-testid=\"sync-release\"][data-release=\"first\"]');
+         return [...r.querySelector('table').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
+        serde_json::json!([]),
+    );
+    let shown: Vec<i64> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown.len(), 5);
+    app.script(
+        "document.querySelector('[data-testid=\"sync-releases-lead\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("24-sync-releases");
+
+    app.click("sync-send");
+    app.wait_until("both releases at headquarters", || {
+        (hq.all_releases(month, month).unwrap().len() == 2).then_some(())
+    });
+    let held = hq.all_releases(month, month).unwrap();
+    let first: Vec<i64> = held[0].breakdown.by_route.iter().map(|c| c.count).collect();
+    assert_eq!(first, shown, "headquarters holds what the preview showed");
+    assert_eq!(held[0].visits, 3);
+    app.quit();
+    assert_no_file_holds(home, &["家のことで相談"]);
+}

@@ -13,6 +13,7 @@ import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, 
 /** @typedef {import("../api.js").HqStatus} HqStatus */
 /** @typedef {import("../api.js").HeldBack} HeldBack */
 /** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
+/** @typedef {import("../api.js").MonthRelease} MonthRelease */
 /** @typedef {import("../api.js").Receipt} Receipt */
 /** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
 /** @typedef {import("../api.js").SyncPreview} SyncPreview */
@@ -138,6 +139,7 @@ function explanation(hq) {
     h("ul", {},
       h("li", { text: t("sync.never") }),
       h("li", { text: t("sync.smallCounts", { rule: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }) }),
+      h("li", { testid: "sync-noise-explained", text: t("sync.noise") }),
       h("li", { text: t("sync.auto") })));
 }
 
@@ -176,6 +178,12 @@ function previewBody(preview, campuses) {
   if (months.length > 0) {
     el.append(h("h3", { text: t("sync.monthsTitle") }),
       ...months.map((m) => monthBlock(m, campusText(m.campus))));
+  }
+  const releases = preview.upload.releases ?? [];
+  if (releases.length > 0) {
+    el.append(h("h3", { text: t("sync.releasesTitle") }),
+      h("p", { class: "muted", testid: "sync-releases-lead", text: t("sync.releasesLead") }),
+      ...releases.map((r) => releaseBlock(r, campusText(r.campus))));
   }
   const events = preview.upload.events ?? [];
   if (events.length > 0) {
@@ -264,6 +272,19 @@ function monthBlock(m, campus) {
 }
 
 /**
+ * A month's release under noise, with the numbers exactly as they go (some below zero).
+ * @param {MonthRelease} r @param {string} campus
+ */
+function releaseBlock(r, campus) {
+  const b = r.breakdown;
+  return h("div", { class: "sync-month", testid: "sync-release", "data-release": b.release },
+    h("h4", { text: t("sync.releaseHead", { month: formatMonth(r.month), campus, which: t(`sync.release.${b.release}`) }) }),
+    h("div", { class: "sync-tables" },
+      cellTable(t("sync.byRoute"), "route", b.byRoute),
+      cellTable(t("sync.byTopic"), "topic", b.byTopic)));
+}
+
+/**
  * @param {string} caption
  * @param {"route"|"topic"|"format"|"pathStatus"} kind
  * @param {Cell[]} cells
@@ -283,7 +304,7 @@ function cellTable(caption, kind, cells) {
 /** @param {SyncPreview} preview */
 function isEmpty(preview) {
   return preview.upload.days.length === 0 && preview.upload.months.length === 0
-    && (preview.upload.events ?? []).length === 0;
+    && (preview.upload.events ?? []).length === 0 && (preview.upload.releases ?? []).length === 0;
 }
 
 /** @param {string} json @param {boolean} open @param {(open: boolean) => void} onToggle */
