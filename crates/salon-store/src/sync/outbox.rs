@@ -80,20 +80,8 @@ impl Store {
                 }
             }
             if let Some(policy) = enrolment.noise {
-                let months: Vec<Month> = outbox_keys(&tx, code.as_str())?
-                    .into_iter()
-                    .filter(|(kind, _)| kind == "month")
-                    .filter_map(|(_, period)| Month::parse(&period).ok())
-                    .collect();
                 let exact = facts.exact_months();
-                draw_due(
-                    &tx,
-                    code.as_str(),
-                    &months,
-                    &exact,
-                    &at_least_floor(policy),
-                    today,
-                )?;
+                draw_due(&tx, code.as_str(), &exact, &at_least_floor(policy), today)?;
             }
         }
         // Online events belong to no campus: the device reports them under campus code ''.

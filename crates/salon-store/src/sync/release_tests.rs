@@ -233,3 +233,15 @@ fn no_release_leaves_without_noise_on_every_cell() {
     assert!((0.6..=3.6).contains(&var), "variance {var}");
     assert!(mean.abs() < 0.6, "mean {mean}");
 }
+
+#[test]
+fn a_month_without_visits_releases_nothing() {
+    let (_dir, mut store) = fresh_store();
+    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    salon_on(&mut store, campus, d(2025, 2, 18), 0);
+    salon_on(&mut store, campus, d(2025, 3, 18), 1);
+    store.prepare_outbox(d(2025, 6, 1)).unwrap();
+    let months: Vec<Month> = releases_pending(&store).into_iter().map(|r| r.0).collect();
+    let march = Month::parse("2025-03").unwrap();
+    assert_eq!(months, [march, march], "February held a salon and no visit");
+}

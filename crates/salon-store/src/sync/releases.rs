@@ -31,24 +31,24 @@ pub(super) fn at_least_floor(policy: NoisePolicy) -> NoisePolicy {
     }
 }
 
-/// Draws every release of `code`'s months that has fallen due by `today` and is not drawn yet.
-/// `months` are the campus's months (those with figures and those emptied since), with their
-/// exact counts; a month not in `exact` counts zero everywhere.
+/// Draws every release of `code`'s months with visits (`exact`) that has fallen due by `today`
+/// and is not drawn yet. A month without visits releases nothing: headquarters knows its exact
+/// visits are 0, and noise over nothing would only widen every interval it is added into.
 pub(super) fn draw_due(
     tx: &Transaction<'_>,
     code: &str,
-    months: &[Month],
     exact: &BTreeMap<Month, ExactMonth>,
     policy: &NoisePolicy,
     today: NaiveDate,
 ) -> Result<()> {
-    let empty = ExactMonth::default();
-    for month in months {
+    for (month, counts) in exact {
+        if counts.by_route.values().all(|n| *n == 0) {
+            continue;
+        }
         for release in Release::ALL {
             if release.day(*month) > today || drawn(tx, code, *month, release)? {
                 continue;
             }
-            let counts = exact.get(month).unwrap_or(&empty);
             let breakdown =
                 release_month(counts, release, policy, &mut OsRandom).map_err(privacy_error)?;
             let json = serde_json::to_string(&breakdown).unwrap_or_default();
