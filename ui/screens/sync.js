@@ -265,8 +265,9 @@ function monthBlock(m, campus) {
       h("span", { text: t("sync.monthHead", { month: formatMonth(m.month), campus }) }),
       revisionTag(m.revision)),
     h("div", { class: "sync-tables" },
-      cellTable(t("sync.byRoute"), "route", b.byRoute),
-      cellTable(t("sync.byTopic"), "topic", b.byTopic),
+      // Under noise, how they came and what about go in the releases below, not here.
+      b.byRoute.length > 0 ? cellTable(t("sync.byRoute"), "route", b.byRoute) : null,
+      b.byTopic.length > 0 ? cellTable(t("sync.byTopic"), "topic", b.byTopic) : null,
       cellTable(t("sync.byFormat"), "format", b.byFormat),
       cellTable(t("sync.pathDecisions"), "pathStatus", b.pathDecisions)));
 }

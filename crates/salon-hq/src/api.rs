@@ -147,6 +147,7 @@ async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Jso
     let mut config = state.blocking(move |s| s.device_config(&token)).await?;
     if !reads_noise(&headers) {
         config.noise = None;
+        config.releases_held.clear();
     }
     Ok(Json(config))
 }

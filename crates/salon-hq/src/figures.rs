@@ -130,6 +130,10 @@ pub fn percent_of(value: u64, target: u32) -> Option<u64> {
 /// Adds one device's cells into a campus's: a hidden cell anywhere hides the sum. Sums are
 /// u64; one that still overflows cannot be true and is an error, never a wrap or a clamp.
 fn add_cells<C: Copy>(into: &mut Option<Cells>, cells: &[Cell<C>]) -> Result<()> {
+    // A month under noise sends no cells here: its breakdowns are in `noisy`.
+    if cells.is_empty() {
+        return Ok(());
+    }
     let sum = match into.take() {
         None => cells.iter().map(|c| c.count.map(u64::from)).collect(),
         Some(held) => held

@@ -95,6 +95,10 @@ pub fn compute(store: &Store, period: Period, rows: &[CampusMonth]) -> Result<No
         by_route: zeros(Route::ALL),
         by_topic: zeros(Topic::ALL),
     };
+    // A month whose days hold no visits now (emptied by corrections after its release) says
+    // nothing a share could use; its noise would only widen every interval.
+    let held: Vec<_> = held.into_iter().filter(|r| r.visits > 0).collect();
+    out.releases = held.len();
     let mut released = BTreeSet::new();
     for r in &held {
         let noise = r.breakdown.noise;

@@ -9,6 +9,7 @@ use chrono::Utc;
 use common::*;
 use salon_hq::store::{Actor, AuditAction, Role};
 use salon_hq::{router, AppState, HqError, LogSink, Store};
+use salon_protocol::{NoisePolicy, NoiseScale};
 
 fn campus_row(hq: &Hq, code: &str) -> Option<salon_hq::store::CampusRow> {
     hq.store()
@@ -148,6 +149,41 @@ async fn the_rule_and_codes_from_the_web_are_recorded_without_the_code() {
     let rule = hq.store().rule().unwrap();
     assert_eq!((rule.k, rule.sensitive_k), (6, 12));
 
+    // The noise: a scale below the floor or badly typed is refused with the form kept.
+    let noise = |route: &str, sensitive: &str| {
+        form(&[
+            ("csrf", &csrf),
+            ("route", route),
+            ("topic", "1"),
+            ("sensitive_topic", sensitive),
+            ("path", "1"),
+        ])
+    };
+    for (route, sensitive) in [("0.4", "1"), ("1", "abc"), ("21", "1")] {
+        let a = hq
+            .post_form("/settings/noise", &cookie, &noise(route, sensitive))
+            .await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{route} {sensitive}");
+        let page = a.text();
+        assert!(page.contains("0.5 以上 20 以下"), "{page}");
+        assert!(
+            page.contains(&format!("value=\"{sensitive}\"")),
+            "kept: {page}"
+        );
+    }
+    assert_eq!(hq.store().noise_policy().unwrap(), NoisePolicy::default());
+    let a = hq
+        .post_form("/settings/noise", &cookie, &noise("1", "２"))
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let held = hq.store().noise_policy().unwrap();
+    assert_eq!(held.sensitive_topic, NoiseScale::new(2, 1).unwrap());
+    assert!(hq
+        .get("/settings", Some(&cookie))
+        .await
+        .text()
+        .contains("value=\"2\""));
+
     let a = hq
         .post_form(
             "/codes",
@@ -176,7 +212,13 @@ async fn the_rule_and_codes_from_the_web_are_recorded_without_the_code() {
     let log = hq.store().audit_log(None).unwrap();
     assert_eq!(log[0].action, Some(AuditAction::CodeIssued));
     assert_eq!(log[0].detail, "山田 花子（C-012）");
-    assert_eq!(log[1].action, Some(AuditAction::RuleSet));
+    assert_eq!(log[1].action, Some(AuditAction::NoiseSet));
+    assert!(
+        log[1].detail.contains("要配慮の内容 b = 2"),
+        "{}",
+        log[1].detail
+    );
+    assert_eq!(log[2].action, Some(AuditAction::RuleSet));
     assert!(log.iter().all(|l| !l.detail.contains(code)), "{code}");
 }
 
@@ -236,6 +278,10 @@ async fn a_viewer_sees_the_figures_and_changes_nothing() {
         ("/campuses/C-012/rename".to_owned(), "name=x"),
         ("/campuses/C-012/retire".to_owned(), ""),
         ("/settings/rule".to_owned(), "k=2&sensitive_k=2"),
+        (
+            "/settings/noise".to_owned(),
+            "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
+        ),
         ("/codes".to_owned(), "supporter=x&campus=C-012"),
         ("/devices/1/revoke".to_owned(), ""),
         ("/devices/quiet-days".to_owned(), "days=3"),

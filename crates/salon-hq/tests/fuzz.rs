@@ -105,6 +105,7 @@ const FORMS: &[&str] = &[
     "/terms/1/delete",
     "/surveys",
     "/settings/rule",
+    "/settings/noise",
     "/accounts",
     "/codes",
     "/devices/quiet-days",

@@ -214,3 +214,68 @@ async fn two_devices_at_one_campus_each_keep_their_own_and_the_latest_release_is
         "device one's second release replaces its first in what is read; device two's first stays"
     );
 }
+
+#[tokio::test]
+async fn the_configuration_lists_the_releases_held_so_a_restored_laptop_never_draws_them() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let first = release("C-012", Release::First, 14, 3);
+    let a = hq
+        .upload(&token, "a", &upload("C-012", vec![first.clone()]))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let v5: DeviceConfig = serde_json::from_str(&config_text(&hq, &token, "5").await).unwrap();
+    assert_eq!(v5.releases_held, [first.release_key()]);
+    let v4 = config_text(&hq, &token, "4").await;
+    assert!(!v4.contains("releasesHeld"), "{v4}");
+}
+
+#[tokio::test]
+async fn a_month_that_shrank_after_its_draw_is_still_received_and_resent_unchanged() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    // Drawn over 69 visits (cells about 60 each would be 60 here); then corrections take the
+    // month down to 8 visits before the release arrives.
+    let a = hq.upload(&token, "days", &upload("C-012", vec![])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let shrunk = Upload {
+        days: vec![
+            day_with_visits("C-012", day(2025, 2, 18), 2, 4),
+            day_with_visits("C-012", day(2025, 2, 25), 2, 4),
+        ],
+        releases: vec![release("C-012", Release::First, 60, 3)],
+        ..Upload::default()
+    };
+    let a = hq.upload(&token, "shrunk", &shrunk).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let held = hq.store().latest_releases(feb(), feb()).unwrap();
+    assert_eq!(
+        held[0].visits, 8,
+        "the share's denominator is the month as it stands"
+    );
+    // The same release again after the month shrank further: a resend, unchanged.
+    let again = Upload {
+        days: vec![day_with_visits("C-012", day(2025, 2, 18), 3, 3)],
+        releases: vec![release("C-012", Release::First, 60, 3)],
+        ..Upload::default()
+    };
+    let a = hq.upload(&token, "again", &again).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json::<salon_protocol::Receipt>().unchanged, 1);
+    // More noise than the ceiling would drown every sum: refused.
+    let mut loud = release("C-012", Release::First, 14, 3);
+    loud.month = Month::parse("2025-01").unwrap();
+    loud.breakdown.noise.topic = NoiseScale::new(21, 1).unwrap();
+    let a = hq
+        .upload(
+            &token,
+            "loud",
+            &Upload {
+                days: vec![day_with_visits("C-012", day(2025, 1, 20), 1, 20)],
+                releases: vec![loud],
+                ..Upload::default()
+            },
+        )
+        .await;
+    assert_eq!(a.error().code, "noise_implausible", "{}", a.text());
+}

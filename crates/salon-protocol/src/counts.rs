@@ -162,9 +162,11 @@ impl SuppressionRule {
 pub struct MonthBreakdown {
     /// The month's visits, exact (the sum of its days' visits): the total of `by_route`.
     pub visits: u32,
-    /// Visits by route; the cells add up to `visits`.
+    /// Visits by route; the cells add up to `visits`. Empty from a device that releases them
+    /// under noise instead (protocol 5: `Upload.releases`).
     pub by_route: Vec<Cell<Route>>,
     /// Visits by topic; a visit can have several topics, so the cells have no known total.
+    /// Empty, as `by_route`, under noise.
     pub by_topic: Vec<Cell<Topic>>,
     /// Visits by format (対面/オンライン): about the salon, not the student; exact.
     pub by_format: Vec<Cell<Format>>,

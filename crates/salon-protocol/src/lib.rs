@@ -27,7 +27,7 @@ pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
-pub use release::MonthRelease;
+pub use release::{MonthRelease, ReleaseKey};
 pub use token::DeviceToken;
 
 /// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.
@@ -36,8 +36,10 @@ pub use token::DeviceToken;
 /// which revisions headquarters holds (`ErrorBody.held`).
 /// 4: related activities travel (`Upload.events`: events by kind with participants by group,
 /// per campus and day, and online ones per device and day).
-/// 5: breakdowns under noise travel (`Upload.releases`), and enrolment and configuration carry
-/// headquarters' noise policy (`noise`); version 3 and 4 devices get neither.
+/// 5: visits by route and by topic travel under noise only (`Upload.releases`; a month
+/// snapshot's `byRoute` and `byTopic` are empty), and enrolment and configuration carry
+/// headquarters' noise policy (`noise`) and the releases it holds (`releasesHeld`); version 3
+/// and 4 devices get neither field.
 pub const API_VERSION: u32 = 5;
 /// The oldest version headquarters still accepts, so supporters who have not updated yet are
 /// not cut off; anything older is answered `api_version` ("update the app").
@@ -128,6 +130,10 @@ pub struct DeviceConfig {
     /// Version 5 on: the noise the device draws its releases with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<NoisePolicy>,
+    /// Version 5 on: every release headquarters holds from this device; the device never draws
+    /// or sends these again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub releases_held: Vec<ReleaseKey>,
 }
 
 /// Which snapshot: a campus and its day or month, or a day's events at a campus or online

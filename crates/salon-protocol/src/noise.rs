@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use crate::{ProtocolError, Route, Topic};
 
 /// A noise scale b = numerator / denominator, both from 1 to 2^20 (the sampler's loops stay
-/// small and its products fit in 128 bits). Parsing refuses anything else.
+/// small and its products fit in 128 bits), kept in lowest terms. Parsing refuses anything
+/// else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "ScaleParts", into = "ScaleParts")]
 pub struct NoiseScale {
@@ -47,12 +48,17 @@ impl NoiseScale {
         denominator: 1,
     };
 
-    pub fn new(numerator: u32, denominator: u32) -> Result<Self, ProtocolError> {
-        let range = 1..=Self::MAX_PART;
-        if range.contains(&numerator) && range.contains(&denominator) {
+    pub const fn new(numerator: u32, denominator: u32) -> Result<Self, ProtocolError> {
+        let max = Self::MAX_PART;
+        if numerator >= 1 && numerator <= max && denominator >= 1 && denominator <= max {
+            // Kept in lowest terms, so that equal scales are equal values (2/2 is 1/1).
+            let (mut a, mut b) = (numerator, denominator);
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
             Ok(NoiseScale {
-                numerator,
-                denominator,
+                numerator: numerator / a,
+                denominator: denominator / a,
             })
         } else {
             Err(ProtocolError::BadNoiseScale)
@@ -148,11 +154,43 @@ impl NoisePolicy {
         denominator: 2,
     };
 
-    /// Whether every scale is at or above [`Self::FLOOR`].
-    pub fn is_valid(&self) -> bool {
+    /// The most noise any policy may set or a release declare: b = 20. Beyond it no figure
+    /// says anything, and one release declaring more would widen every interval it is added to.
+    pub const CEILING: NoiseScale = NoiseScale {
+        numerator: 20,
+        denominator: 1,
+    };
+
+    fn scales(&self) -> [NoiseScale; 4] {
         [self.route, self.topic, self.sensitive_topic, self.path]
+    }
+
+    /// Whether every scale is from [`Self::FLOOR`] to [`Self::CEILING`].
+    pub fn is_valid(&self) -> bool {
+        self.scales()
             .iter()
-            .all(|scale| scale.at_least(Self::FLOOR))
+            .all(|s| s.at_least(Self::FLOOR) && Self::CEILING.at_least(*s))
+    }
+
+    /// This policy with each scale brought within [`Self::FLOOR`]..=[`Self::CEILING`]: what a
+    /// device draws with whatever headquarters sends, and what headquarters reads a damaged
+    /// setting as.
+    pub fn within_bounds(self) -> NoisePolicy {
+        let bound = |s: NoiseScale| {
+            if !s.at_least(Self::FLOOR) {
+                Self::FLOOR
+            } else if !Self::CEILING.at_least(s) {
+                Self::CEILING
+            } else {
+                s
+            }
+        };
+        NoisePolicy {
+            route: bound(self.route),
+            topic: bound(self.topic),
+            sensitive_topic: bound(self.sensitive_topic),
+            path: bound(self.path),
+        }
     }
 
     /// The scale of a topic's cell.
@@ -210,6 +248,9 @@ impl NoisyMonthBreakdown {
     pub fn check(&self, visits: u32, required: &NoisePolicy) -> Result<(), ProtocolError> {
         if !self.noise.at_least(required) {
             return Err(ProtocolError::RuleTooLax);
+        }
+        if !self.noise.is_valid() {
+            return Err(ProtocolError::NoiseImplausible);
         }
         check_cells(&self.by_route, Route::ALL, visits, |_| self.noise.route)?;
         check_cells(&self.by_topic, Topic::ALL, visits, |t| {
@@ -277,6 +318,8 @@ mod tests {
     fn scales_compare_exactly() {
         let s = |n, d| NoiseScale::new(n, d).unwrap();
         assert!(s(2, 2).at_least(s(1, 1)) && s(1, 1).at_least(s(2, 2)));
+        assert_eq!(s(200, 100), s(2, 1), "kept in lowest terms");
+        assert_eq!((s(6, 4).numerator(), s(6, 4).denominator()), (3, 2));
         assert!(s(3, 2).at_least(s(1, 1)) && !s(1, 1).at_least(s(3, 2)));
         // 999999/1000000 is below 1 by a millionth: refused, not rounded up.
         assert!(!s(999_999, 1_000_000).at_least(s(1, 1)));
@@ -313,6 +356,35 @@ mod tests {
         let mut more = release(3);
         more.noise.route = NoiseScale::new(2, 1).unwrap();
         assert_eq!(more.check(3, &required), Ok(()));
+        // More than the ceiling would drown every sum it is added to.
+        more.noise.route = NoiseScale::new(21, 1).unwrap();
+        assert_eq!(
+            more.check(3, &required),
+            Err(ProtocolError::NoiseImplausible)
+        );
+    }
+
+    #[test]
+    fn a_policy_is_brought_within_the_floor_and_the_ceiling() {
+        let s = |n, d| NoiseScale::new(n, d).unwrap();
+        let wild = NoisePolicy {
+            route: s(1, 10),
+            topic: s(100, 1),
+            sensitive_topic: s(3, 2),
+            path: s(20, 1),
+        };
+        assert!(!wild.is_valid());
+        let bounded = wild.within_bounds();
+        assert!(bounded.is_valid());
+        assert_eq!(
+            [
+                bounded.route,
+                bounded.topic,
+                bounded.sensitive_topic,
+                bounded.path
+            ],
+            [NoisePolicy::FLOOR, NoisePolicy::CEILING, s(3, 2), s(20, 1)]
+        );
     }
 
     #[test]

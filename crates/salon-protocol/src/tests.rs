@@ -276,7 +276,7 @@ fn a_release_on_its_day_passes_and_one_before_it_is_named() {
         releases: upload.releases.clone(),
         ..Upload::default()
     };
-    let (key, error) = only_release.check_plausible(day(6)).unwrap_err();
+    let (key, error) = only_release.check_plausible(day(5)).unwrap_err();
     assert_eq!(error, ProtocolError::ReleaseEarly);
     assert_eq!(key, upload.releases[0].key());
 }
@@ -286,6 +286,22 @@ fn a_version_4_configuration_reads_without_noise() {
     let v4 = r#"{"campuses":["C-012"],"rule":{"k":5,"sensitiveK":10}}"#;
     let config: DeviceConfig = serde_json::from_str(v4).unwrap();
     assert_eq!(config.noise, None);
+    assert!(config.releases_held.is_empty());
     // What a version 5 server sends a version 4 device is the same text.
     assert_eq!(serde_json::to_string(&config).unwrap(), v4);
+}
+
+#[test]
+fn a_month_under_noise_carries_no_route_or_topic_cell_and_one_without_the_other_is_refused() {
+    let rule = SuppressionRule::default();
+    let mut upload = sample();
+    let b = &mut upload.months[0].breakdown;
+    b.by_route.clear();
+    assert_eq!(
+        upload.check(&rule),
+        Err(ProtocolError::IncompleteBreakdown),
+        "routes without topics"
+    );
+    upload.months[0].breakdown.by_topic.clear();
+    assert_eq!(upload.check(&rule), Ok(()));
 }

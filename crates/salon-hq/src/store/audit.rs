@@ -72,6 +72,7 @@ audit_actions! {
     TermSaved => "term_saved", "事業期間と目標を保存";
     TermDeleted => "term_deleted", "事業期間を削除";
     RuleSet => "rule_set", "秘匿のルールを変更";
+    NoiseSet => "noise_set", "内訳のノイズを変更";
     QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
     CodeIssued => "code_issued", "登録コードを発行";
     SurveyCreated => "survey_created", "アンケートを作成";

@@ -123,6 +123,7 @@ impl Store {
             campuses: device.campuses.into_iter().collect(),
             rule: rule(&conn)?,
             noise: Some(super::releases::noise_policy(&conn)?),
+            releases_held: super::releases::held_keys(&conn, device.id)?,
         })
     }
 

@@ -3,8 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use salon_protocol::{HeldRevision, Month, MonthRelease, NoisePolicy, NoisyMonthBreakdown};
+use salon_protocol::{
+    CampusCode, HeldRevision, Month, MonthRelease, NoisePolicy, NoiseScale, NoisyMonthBreakdown,
+    Release, ReleaseKey,
+};
 
+use super::audit::{record, Actor, AuditAction};
 use super::snapshots::Outcome;
 use super::{ts, Store};
 use crate::error::{HqError, Result};
@@ -19,27 +23,60 @@ pub struct HeldRelease {
     pub breakdown: NoisyMonthBreakdown,
 }
 
-/// The noise every release must carry at least, as set at headquarters.
+/// The noise every release must carry at least, as set at headquarters; a setting edited by
+/// hand beyond the floor or the ceiling is read within them (as a device would draw), so that
+/// no device is stopped by it.
 pub(crate) fn noise_policy(conn: &Connection) -> Result<NoisePolicy> {
     let json: String = conn.query_row("SELECT policy FROM noise_policy WHERE id = 1", [], |r| {
         r.get(0)
     })?;
     let policy: NoisePolicy =
         serde_json::from_str(&json).map_err(|_| HqError::Internal("stored noise policy"))?;
-    if !policy.is_valid() {
-        return Err(HqError::Internal("stored noise policy below the floor"));
-    }
-    Ok(policy)
+    Ok(policy.within_bounds())
 }
 
-/// The visits this device's days hold for a campus and month (its days are stored before its
-/// releases, so those of the same upload count).
-fn device_visits(conn: &Connection, device: i64, r: &MonthRelease) -> Result<u64> {
+/// Every release held from a device, for its configuration.
+pub(crate) fn held_keys(conn: &Connection, device: i64) -> Result<Vec<ReleaseKey>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT campus_code, month, release FROM month_releases WHERE device_id = ?1
+         ORDER BY month, campus_code, release",
+    )?;
+    let rows = stmt
+        .query_map([device], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(campus, month, release)| {
+            let stored = || HqError::Internal("stored release key");
+            Ok(ReleaseKey {
+                campus: CampusCode::parse(&campus).map_err(|_| stored())?,
+                month: Month::parse(&month).map_err(|_| stored())?,
+                release: Release::parse(&release).ok_or_else(stored)?,
+            })
+        })
+        .collect()
+}
+
+/// The visits this device's days hold for a campus and month now, and the most those days
+/// ever held (its days are stored before its releases, so those of the same upload count).
+/// A release is checked against the most: it may have been drawn before corrections took
+/// visits away.
+fn device_visits(conn: &Connection, device: i64, r: &MonthRelease) -> Result<(u64, u64)> {
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    let visits: i64 = conn
+    let (now, most): (i64, i64) = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(visits), 0) FROM day_snapshots
-             WHERE device_id = ?1 AND campus_code = ?2 AND day >= ?3 AND day <= ?4",
+            "SELECT
+               (SELECT COALESCE(SUM(visits), 0) FROM day_snapshots
+                WHERE device_id = ?1 AND campus_code = ?2 AND day >= ?3 AND day <= ?4),
+               (SELECT COALESCE(SUM(most), 0) FROM
+                  (SELECT MAX(visits) AS most FROM day_revisions
+                   WHERE device_id = ?1 AND campus_code = ?2 AND day >= ?3 AND day <= ?4
+                   GROUP BY day))",
         )?
         .query_row(
             params![
@@ -48,9 +85,10 @@ fn device_visits(conn: &Connection, device: i64, r: &MonthRelease) -> Result<u64
                 day(r.month.first_day()),
                 day(r.month.last_day())
             ],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
-    u64::try_from(visits).map_err(|_| HqError::ImpossibleTotal)
+    let count = |n: i64| u64::try_from(n).map_err(|_| HqError::ImpossibleTotal);
+    Ok((count(now)?, count(now.max(most))?))
 }
 
 /// Keeps a release the first time it comes; the same numbers again are unchanged; other
@@ -62,9 +100,6 @@ pub(super) fn store_release(
     policy: &NoisePolicy,
     now: DateTime<Utc>,
 ) -> Result<Result<Outcome, HeldRevision>> {
-    let visits = device_visits(tx, device, r)?;
-    let capped = u32::try_from(visits).map_err(|_| HqError::ImpossibleTotal)?;
-    r.breakdown.check(capped, policy)?;
     let month = r.month.to_string();
     let release = r.breakdown.release.as_str();
     let held: Option<String> = tx
@@ -76,6 +111,7 @@ pub(super) fn store_release(
             row.get(0)
         })
         .optional()?;
+    // What is held is answered first: a resend of it after its month changed stays a resend.
     if let Some(json) = held {
         let held: NoisyMonthBreakdown =
             serde_json::from_str(&json).map_err(|_| HqError::Internal("stored release"))?;
@@ -88,6 +124,11 @@ pub(super) fn store_release(
             })
         });
     }
+    let (visits, most) = device_visits(tx, device, r)?;
+    r.breakdown.check(
+        u32::try_from(most).map_err(|_| HqError::ImpossibleTotal)?,
+        policy,
+    )?;
     let json = serde_json::to_string(&r.breakdown).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(
         "INSERT INTO month_releases
@@ -109,6 +150,35 @@ pub(super) fn store_release(
 impl Store {
     pub fn noise_policy(&self) -> Result<NoisePolicy> {
         noise_policy(&self.read())
+    }
+
+    /// Sets the noise every release must carry at least (and that devices draw with from
+    /// their next sync): every scale from `NoisePolicy::FLOOR` to `NoisePolicy::CEILING`.
+    /// Releases already held stay as they came.
+    pub fn set_noise_policy(
+        &self,
+        by: &Actor,
+        policy: NoisePolicy,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if !policy.is_valid() {
+            return Err(HqError::BadForm("noise"));
+        }
+        let json = serde_json::to_string(&policy).map_err(|_| HqError::Internal("json"))?;
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        tx.execute("UPDATE noise_policy SET policy = ?1 WHERE id = 1", [json])?;
+        let b = |s: NoiseScale| format!("{}", s.as_f64());
+        let detail = format!(
+            "来談経路 b = {}、相談内容 b = {}、要配慮の内容 b = {}、進路 b = {}",
+            b(policy.route),
+            b(policy.topic),
+            b(policy.sensitive_topic),
+            b(policy.path)
+        );
+        record(&tx, by, now, AuditAction::NoiseSet, &detail)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// For each device, campus and month of `from..=to`, its latest release (the second once
@@ -165,13 +235,50 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use salon_protocol::Release;
 
     #[test]
     fn the_later_release_sorts_last_as_text() {
         assert!(Release::Second.as_str() > Release::First.as_str());
         let names: Vec<&str> = Release::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(names, ["first", "second"]);
+    }
+
+    #[test]
+    fn a_policy_is_set_between_the_floor_and_the_largest_scale_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("hq.db")).unwrap();
+        let now = Utc::now();
+        let half = NoiseScale::new(1, 2).unwrap();
+        let stricter = NoisePolicy {
+            sensitive_topic: NoiseScale::new(2, 1).unwrap(),
+            path: half,
+            ..NoisePolicy::default()
+        };
+        store
+            .set_noise_policy(&Actor::cli(), stricter, now)
+            .unwrap();
+        assert_eq!(store.noise_policy().unwrap(), stricter);
+        for bad in [
+            NoiseScale::new(49, 100).unwrap(),
+            NoiseScale::new(21, 1).unwrap(),
+        ] {
+            let refused = NoisePolicy {
+                topic: bad,
+                ..stricter
+            };
+            assert!(matches!(
+                store.set_noise_policy(&Actor::cli(), refused, now),
+                Err(HqError::BadForm("noise"))
+            ));
+        }
+        assert_eq!(store.noise_policy().unwrap(), stricter, "nothing changed");
+        let log = store.audit_log(None).unwrap();
+        assert_eq!(log[0].action, Some(AuditAction::NoiseSet));
+        assert!(
+            log[0].detail.contains("要配慮の内容 b = 2"),
+            "{}",
+            log[0].detail
+        );
     }
 
     #[test]

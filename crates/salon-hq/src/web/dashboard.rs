@@ -232,13 +232,16 @@ pub(super) fn render_dashboard(
             }
         }
         (noisy_breakdowns(&f.noisy, false))
-        h2 { "来談経路別(月ごと・少数秘匿)" }
-        (breakdown_table(f, "by-route", &route_heads, |r| r.by_route.as_ref()))
-        h2 { "相談内容別(月ごと・少数秘匿)" }
-        (breakdown_table(f, "by-topic", &topic_heads, |r| r.by_topic.as_ref()))
-        p.note {
-            "月ごとの表は、端末が少数のセルを伏せて送った集計です。「秘匿」は少数のため端末側で伏せられたセルです(小さな数から個人が推測されないように)。"
-            "推計も合計への算入もしていません。相談内容は1回の来談に複数つくことがあるため、合計は利用人数と一致しません。"
+        // Only apps not yet on protocol 5 still send monthly cells with 秘匿.
+        @if f.rows.iter().any(|r| r.by_route.is_some() || r.by_topic.is_some()) {
+            h2 { "来談経路別(月ごと・少数秘匿)" }
+            (breakdown_table(f, "by-route", &route_heads, |r| r.by_route.as_ref()))
+            h2 { "相談内容別(月ごと・少数秘匿)" }
+            (breakdown_table(f, "by-topic", &topic_heads, |r| r.by_topic.as_ref()))
+            p.note {
+                "月ごとの表は、更新前のアプリが少数のセルを伏せて送った集計です。「秘匿」は少数のため端末側で伏せられたセルです(小さな数から個人が推測されないように)。"
+                "推計も合計への算入もしていません。相談内容は1回の来談に複数つくことがあるため、合計は利用人数と一致しません。"
+            }
         }
     }
 }

@@ -107,6 +107,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/s/{token}", get(survey_form).post(submit_survey))
         .route("/settings", get(settings))
         .route("/settings/rule", post(set_rule))
+        .route("/settings/noise", post(set_noise))
         .route("/accounts", get(accounts).post(add_account))
         .route("/accounts/{id}/role", post(set_role))
         .route("/accounts/{id}/{action}", post(stop_account))

@@ -123,10 +123,13 @@ impl Store {
         ))
     }
 
-    /// Headquarters' current campuses, rule and noise policy, fetched before a sync.
+    /// Headquarters' current campuses, rule and noise policy, fetched before a sync, and the
+    /// releases it already holds from this laptop (never drawn or sent again).
     pub fn update_device_config(&mut self, config: &DeviceConfig) -> Result<()> {
         let campuses = serde_json::to_string(&config.campuses).unwrap_or_default();
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        releases::mark_held(&tx, &config.releases_held)?;
+        tx.execute(
             "UPDATE hq_enrolment SET campuses = ?1, rule_k = ?2, rule_sensitive_k = ?3, noise = ?4
              WHERE id = 1",
             params![
@@ -136,6 +139,7 @@ impl Store {
                 noise_json(config.noise)
             ],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -6,17 +6,17 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
-use salon_core::counts::{month_breakdown, DayCounts};
+use salon_core::counts::{month_breakdown, DayCounts, MonthBreakdown};
 use salon_protocol::plausible;
 use salon_protocol::{
     CampusCode, DaySnapshot, EventCount, EventDaySnapshot, HeldRevision, Month, MonthSnapshot,
-    Receipt, SnapshotKey, Upload,
+    NoisePolicy, Receipt, SnapshotKey, Upload,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
-use super::releases::{at_least_floor, draw_due, mark_sent, unsent};
+use super::releases::{draw_due, forget_laxer_unsent, mark_sent, unsent};
 use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
 use crate::vault::Store;
@@ -47,6 +47,11 @@ impl Store {
         };
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
         let tx = self.conn.transaction()?;
+        // Within the floor and the ceiling whatever headquarters sent.
+        let noise = enrolment.noise.map(NoisePolicy::within_bounds);
+        if let Some(policy) = &noise {
+            forget_laxer_unsent(&tx, policy)?;
+        }
         for (campus_id, code) in campuses {
             let facts = campus_facts(&tx, campus_id, today)?;
             let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), today)?;
@@ -58,14 +63,17 @@ impl Store {
             for (month, breakdown) in facts.months(enrolment.rule) {
                 let body = MonthBody {
                     rule: enrolment.rule,
-                    breakdown,
+                    breakdown: without_noisy_cells(breakdown, noise.is_some()),
                 };
                 upsert_outbox(&tx, "month", code.as_str(), &month.to_string(), &body)?;
                 now_held.insert(("month", month.to_string()));
             }
             let zero_month = MonthBody {
                 rule: enrolment.rule,
-                breakdown: month_breakdown(&[], &[], enrolment.rule),
+                breakdown: without_noisy_cells(
+                    month_breakdown(&[], &[], enrolment.rule),
+                    noise.is_some(),
+                ),
             };
             for (kind, period) in outbox_keys(&tx, code.as_str())? {
                 if now_held.contains(&(kind.as_str(), period.clone())) {
@@ -79,9 +87,9 @@ impl Store {
                     _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
             }
-            if let Some(policy) = enrolment.noise {
+            if let Some(policy) = &noise {
                 let exact = facts.exact_months();
-                draw_due(&tx, code.as_str(), &exact, &at_least_floor(policy), today)?;
+                draw_due(&tx, code.as_str(), &exact, policy, today)?;
             }
         }
         // Online events belong to no campus: the device reports them under campus code ''.
@@ -134,7 +142,8 @@ impl Store {
         }
         let room = salon_protocol::MAX_SNAPSHOTS
             - (upload.days.len() + upload.months.len() + upload.events.len());
-        for release in unsent(&self.conn, room)? {
+        let enrolled = self.enrolment()?.map(|e| e.campuses).unwrap_or_default();
+        for release in unsent(&self.conn, &enrolled, room)? {
             // A release is about 700 bytes of JSON.
             size += 800;
             let started = !(upload.days.is_empty()
@@ -315,6 +324,17 @@ fn key_columns(key: &SnapshotKey) -> Option<(&'static str, &str, String)> {
         ),
         SnapshotKey::Release { .. } => return None,
     })
+}
+
+/// A month's breakdown as it goes beside the releases: with a noise policy in force, visits by
+/// route and by topic leave the laptop under noise only, so the month snapshot carries none of
+/// their cells (its exact visits, format and path decisions stay).
+fn without_noisy_cells(mut b: MonthBreakdown, under_noise: bool) -> MonthBreakdown {
+    if under_noise {
+        b.by_route.clear();
+        b.by_topic.clear();
+    }
+    b
 }
 
 /// A day whose events were all removed.

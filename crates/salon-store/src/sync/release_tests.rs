@@ -245,3 +245,183 @@ fn a_month_without_visits_releases_nothing() {
     let march = Month::parse("2025-03").unwrap();
     assert_eq!(months, [march, march], "February held a salon and no visit");
 }
+
+#[test]
+fn releases_drawn_below_a_raised_policy_are_drawn_again_unless_sent() {
+    let (_dir, mut store) = fresh_store();
+    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    salon_on(&mut store, campus, d(2025, 2, 18), 3);
+    store.prepare_outbox(d(2025, 4, 18)).unwrap();
+    // The first release reaches headquarters; then headquarters asks for more noise.
+    let pending = store.pending_upload().unwrap();
+    let mut first_only = pending.clone();
+    first_only
+        .upload
+        .releases
+        .retain(|r| r.breakdown.release == Release::First);
+    store.record_sent(&first_only, &Receipt::default()).unwrap();
+    let raised = NoisePolicy {
+        route: NoiseScale::new(2, 1).unwrap(),
+        ..NoisePolicy::default()
+    };
+    store
+        .update_device_config(&salon_protocol::DeviceConfig {
+            campuses: vec![CampusCode::parse("C-012").unwrap()],
+            rule: SuppressionRule::default(),
+            noise: Some(raised),
+            releases_held: vec![],
+        })
+        .unwrap();
+    store.prepare_outbox(d(2025, 4, 19)).unwrap();
+    let waiting = store.pending_upload().unwrap().upload.releases;
+    assert_eq!(waiting.len(), 1, "the sent first release stays sent");
+    assert_eq!(waiting[0].breakdown.release, Release::Second);
+    assert_eq!(
+        waiting[0].breakdown.noise, raised,
+        "drawn again under the new policy"
+    );
+}
+
+#[test]
+fn under_noise_the_month_snapshot_carries_no_route_or_topic_cell() {
+    let (_dir, mut store) = fresh_store();
+    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    salon_on(&mut store, campus, d(2025, 2, 18), 7);
+    store.prepare_outbox(d(2025, 2, 20)).unwrap();
+    let pending = store.pending_upload().unwrap();
+    let month = &pending.upload.months[0].breakdown;
+    assert!(month.by_route.is_empty() && month.by_topic.is_empty());
+    assert_eq!(month.visits, 7, "the exact visits still go");
+    assert!(!month.by_format.is_empty());
+    assert!(pending.upload.check(&SuppressionRule::default()).is_ok());
+    let json: serde_json::Value = serde_json::from_str(&pending.payload).unwrap();
+    assert_eq!(
+        json["months"][0]["breakdown"]["byRoute"],
+        serde_json::json!([])
+    );
+}
+
+/// Three visits in February by one named student, each about 家庭のこと, and one anonymous:
+/// the release's 家庭のこと cell is drawn around 2 (the student once, the anonymous visit
+/// alone), not 4. Over 400 draws of that cell the mean tells which.
+#[test]
+fn a_named_students_sensitive_topic_counts_once_a_month_through_the_stored_records() {
+    let (_dir, mut store) = fresh_store();
+    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let open = SessionOpen {
+        campus_id: campus,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let mut student = None;
+    for day in [4, 11, 18, 25] {
+        let session = store.open_session(&open, d(2025, 2, day), t(10)).unwrap();
+        let named = day != 25;
+        let visit = VisitInput {
+            id: None,
+            session_id: session.id,
+            student_id: if named { student } else { None },
+            new_student: (named && student.is_none()).then(|| salon_core::NewStudent {
+                display_name: "みさき".into(),
+                grade: Some(2),
+            }),
+            route: "self".into(),
+            topics: vec!["family".into()],
+            minutes: 20,
+            note: String::new(),
+            next_steps: String::new(),
+            follow_up_on: None,
+            concern: false,
+            teacher_summary: String::new(),
+        };
+        let saved = store.save_visit(&visit, None).unwrap();
+        if named {
+            student = saved.student_id;
+        }
+        store.close_session(session.id, t(13)).unwrap();
+    }
+    let mut family = Vec::new();
+    for _ in 0..200 {
+        store
+            .conn
+            .execute("DELETE FROM release_outbox", [])
+            .unwrap();
+        store.prepare_outbox(d(2025, 4, 18)).unwrap();
+        for r in store.pending_upload().unwrap().upload.releases {
+            let cell = r
+                .breakdown
+                .by_topic
+                .iter()
+                .find(|c| c.code == Topic::Family)
+                .unwrap();
+            family.push(cell.count);
+        }
+    }
+    assert_eq!(family.len(), 400);
+    let mean = family.iter().sum::<i64>() as f64 / 400.0;
+    // Standard error √(1.84/400) ≈ 0.07: 2 and 4 are far apart.
+    assert!((mean - 2.0).abs() < 0.4, "mean {mean}");
+}
+
+#[test]
+fn a_campus_whose_code_changes_does_not_draw_its_months_again() {
+    let (_dir, mut store) = fresh_store();
+    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let enrolment = Enrolment {
+        token: "device-token".into(),
+        campuses: vec![
+            CampusCode::parse("C-012").unwrap(),
+            CampusCode::parse("C-021").unwrap(),
+        ],
+        rule: SuppressionRule::default(),
+        noise: Some(NoisePolicy::default()),
+    };
+    store
+        .save_enrolment("http://127.0.0.1:8700", &enrolment)
+        .unwrap();
+    salon_on(&mut store, campus, d(2025, 2, 18), 3);
+    store.prepare_outbox(d(2025, 4, 18)).unwrap();
+    store
+        .record_sent(&store.pending_upload().unwrap(), &Receipt::default())
+        .unwrap();
+    let mut edit = campus_input("柏", 2);
+    edit.id = Some(campus);
+    edit.hq_code = Some("C-021".into());
+    store.save_campus(&edit).unwrap();
+    store.prepare_outbox(d(2025, 4, 19)).unwrap();
+    let pending = store.pending_upload().unwrap();
+    assert!(
+        pending.upload.releases.is_empty(),
+        "{:?}",
+        pending.upload.releases
+    );
+    assert!(
+        !pending.upload.days.is_empty(),
+        "the days go under the new code"
+    );
+}
+
+#[test]
+fn releases_headquarters_lists_as_held_are_never_drawn() {
+    let (_dir, mut store) = fresh_store();
+    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    salon_on(&mut store, campus, d(2025, 2, 18), 3);
+    let key = |release| salon_protocol::ReleaseKey {
+        campus: CampusCode::parse("C-012").unwrap(),
+        month: Month::parse("2025-02").unwrap(),
+        release,
+    };
+    // A laptop restored from a backup made before its first release was drawn.
+    store
+        .update_device_config(&salon_protocol::DeviceConfig {
+            campuses: vec![CampusCode::parse("C-012").unwrap()],
+            rule: SuppressionRule::default(),
+            noise: Some(NoisePolicy::default()),
+            releases_held: vec![key(Release::First)],
+        })
+        .unwrap();
+    store.prepare_outbox(d(2025, 4, 18)).unwrap();
+    let waiting: Vec<Release> = releases_pending(&store).into_iter().map(|r| r.1).collect();
+    assert_eq!(waiting, [Release::Second]);
+}

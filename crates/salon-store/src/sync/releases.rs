@@ -8,28 +8,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_privacy::{release_month, ExactMonth, OsRandom, PrivacyError};
-use salon_protocol::{CampusCode, Month, MonthRelease, NoisePolicy, NoiseScale, Release};
+use salon_protocol::{CampusCode, Month, MonthRelease, NoisePolicy, Release, ReleaseKey};
 
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
-
-/// A policy headquarters sent, with any scale below the floor every device keeps raised to it:
-/// a laptop never draws less noise than `NoisePolicy::FLOOR`, whoever asks.
-pub(super) fn at_least_floor(policy: NoisePolicy) -> NoisePolicy {
-    let raise = |s: NoiseScale| {
-        if s.at_least(NoisePolicy::FLOOR) {
-            s
-        } else {
-            NoisePolicy::FLOOR
-        }
-    };
-    NoisePolicy {
-        route: raise(policy.route),
-        topic: raise(policy.topic),
-        sensitive_topic: raise(policy.sensitive_topic),
-        path: raise(policy.path),
-    }
-}
 
 /// Draws every release of `code`'s months with visits (`exact`) that has fallen due by `today`
 /// and is not drawn yet. A month without visits releases nothing: headquarters knows its exact
@@ -68,6 +50,32 @@ pub(super) fn draw_due(
     Ok(())
 }
 
+/// Forgets the unsent releases drawn with less noise than `policy` (headquarters raised its
+/// policy since they were drawn): headquarters would refuse them for ever (`rule_too_lax`),
+/// so they are drawn again under the new policy. If one did reach headquarters before it
+/// raised its policy, headquarters keeps that one and answers the new draw `release_held`.
+pub(super) fn forget_laxer_unsent(tx: &Transaction<'_>, policy: &NoisePolicy) -> Result<()> {
+    let rows: Vec<(String, String, String, String)> = {
+        let mut stmt = tx.prepare(
+            "SELECT campus_code, month, release, breakdown FROM release_outbox WHERE sent = 0",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for (campus, month, release, json) in rows {
+        let drawn: salon_protocol::NoisyMonthBreakdown =
+            serde_json::from_str(&json).map_err(|_| StoreError::Damaged("release outbox row"))?;
+        if !drawn.noise.at_least(policy) {
+            tx.execute(
+                "DELETE FROM release_outbox
+                 WHERE campus_code = ?1 AND month = ?2 AND release = ?3 AND sent = 0",
+                params![campus, month, release],
+            )?;
+        }
+    }
+    Ok(())
+}
+
 fn privacy_error(e: PrivacyError) -> StoreError {
     StoreError::Io(std::io::Error::other(e.to_string()))
 }
@@ -83,14 +91,22 @@ fn drawn(tx: &Transaction<'_>, code: &str, month: Month, release: Release) -> Re
         .is_some())
 }
 
-/// The releases not yet confirmed by headquarters, oldest month first, at most `limit`.
-pub(super) fn unsent(conn: &Connection, limit: usize) -> Result<Vec<MonthRelease>> {
+/// The releases not yet confirmed by headquarters for the campuses this device reports for
+/// (`enrolled`), oldest month first, at most `limit`. One for a campus headquarters took away
+/// from the device waits, unsent, in case it is given back.
+pub(super) fn unsent(
+    conn: &Connection,
+    enrolled: &[CampusCode],
+    limit: usize,
+) -> Result<Vec<MonthRelease>> {
+    let enrolled = serde_json::to_string(enrolled).unwrap_or_default();
     let mut stmt = conn.prepare(
-        "SELECT campus_code, month, breakdown FROM release_outbox WHERE sent = 0
+        "SELECT campus_code, month, breakdown FROM release_outbox
+         WHERE sent = 0 AND campus_code IN (SELECT value FROM json_each(?2))
          ORDER BY month, campus_code, release LIMIT ?1",
     )?;
     let rows = stmt
-        .query_map([limit as i64], |r| {
+        .query_map(params![limit as i64, enrolled], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
@@ -108,6 +124,21 @@ pub(super) fn unsent(conn: &Connection, limit: usize) -> Result<Vec<MonthRelease
             })
         })
         .collect()
+}
+
+/// The releases headquarters says it holds from this device: never drawn or sent again. One
+/// the device has not drawn (a laptop restored from a backup older than the draw) is kept as
+/// a row with no numbers, so that it is never drawn.
+pub(super) fn mark_held(tx: &Transaction<'_>, held: &[ReleaseKey]) -> Result<()> {
+    for k in held {
+        tx.execute(
+            "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on, sent)
+             VALUES (?1, ?2, ?3, '', '', 1)
+             ON CONFLICT (campus_code, month, release) DO UPDATE SET sent = 1",
+            params![k.campus.as_str(), k.month.to_string(), k.release.as_str()],
+        )?;
+    }
+    Ok(())
 }
 
 /// Headquarters has this release (it confirmed ours, or holds its own): never sent again.
