@@ -3,6 +3,7 @@
 #   bash scripts/dev.sh run    install what the app needs, then start it
 #   bash scripts/dev.sh test   install what the tests need, then run every check CI runs
 #   bash scripts/dev.sh demo   headquarters with the seed's term in it, on http://127.0.0.1:8700
+#   bash scripts/dev.sh package  the app's .deb for supporters' Linux laptops (release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -71,6 +72,23 @@ run_app() {
   cargo run -p salon-app
 }
 
+install_npm_packages() {
+  # Some images ship Node.js from elsewhere; Debian's npm would conflict with it.
+  command -v npm >/dev/null || install_packages nodejs npm
+  step "npm ci (TypeScript for checking the UI, the Tauri CLI for packaging)"
+  npm ci --no-audit --no-fund --loglevel=error
+}
+
+run_package() {
+  install_packages "${BUILD_PACKAGES[@]}"
+  install_rust
+  install_npm_packages
+  step "building the app's .deb (release)"
+  local deb
+  deb=$(bash scripts/app-package.sh | tail -n 1)
+  step "built $deb ($(du -h "$deb" | cut -f1)); install it with: sudo apt install $deb"
+}
+
 run_demo() {
   install_packages build-essential pkg-config curl libssl-dev
   install_rust
@@ -85,10 +103,7 @@ run_tests() {
   install_tauri_driver
   install_cargo_audit
   install_cargo_deb
-  # Some images ship Node.js from elsewhere; Debian's npm would conflict with it.
-  command -v npm >/dev/null || install_packages nodejs npm
-  step "npm ci (TypeScript for checking the UI's JSDoc types)"
-  npm ci --no-audit --no-fund --loglevel=error
+  install_npm_packages
 
   step "format"
   cargo fmt --all --check
@@ -117,6 +132,8 @@ run_tests() {
     cargo test -p salon-tests --features e2e --locked \
       --test e2e --test e2e_care --test e2e_reports --test e2e_search --test e2e_corrections \
       -- --test-threads=1
+  step "the app's package (.deb): build, install, start the installed app under Xvfb, remove"
+  bash scripts/app-package-check.sh
   step "screenshots in tests/screenshots/"
   ls tests/screenshots
 }
@@ -167,5 +184,6 @@ case "${1:-}" in
   test) run_tests ;;
   demo) run_demo ;;
   bench) run_benchmarks ;;
-  *) echo "usage: bash scripts/dev.sh run|test|demo|bench" >&2; exit 2 ;;
+  package) run_package ;;
+  *) echo "usage: bash scripts/dev.sh run|test|demo|bench|package" >&2; exit 2 ;;
 esac

@@ -17,7 +17,10 @@ const nodes = new Map(meta.resolve.nodes.map((n) => [n.id, n]));
 const root = meta.packages.find((p) => p.name === ROOT);
 if (!root) throw new Error(`${ROOT} is not in the workspace`);
 
-// Normal dependencies only: build scripts and tests are not shipped.
+// Normal dependencies only: build scripts and tests are not shipped. Except a build dependency
+// that compiles C sources into the app (OpenSSL on Windows and macOS, under SQLCipher): its
+// notices ship, with those of the sources' own folder.
+const BUILT_IN = new Map([["openssl-src", ["openssl"]]]);
 const shipped = new Set();
 const queue = [root.id];
 while (queue.length > 0) {
@@ -25,7 +28,8 @@ while (queue.length > 0) {
   if (shipped.has(id)) continue;
   shipped.add(id);
   for (const dep of nodes.get(id)?.deps ?? []) {
-    if (dep.dep_kinds.some((k) => k.kind === null)) queue.push(dep.pkg);
+    if (BUILT_IN.has(packages.get(dep.pkg)?.name ?? "")) shipped.add(dep.pkg); // not its tools
+    else if (dep.dep_kinds.some((k) => k.kind === null)) queue.push(dep.pkg);
   }
 }
 
@@ -53,7 +57,9 @@ const list = [...shipped]
     version: p.version,
     license: p.license ?? (p.license_file ? "see notice" : "unknown"),
     repository: p.repository ?? "",
-    notices: notices(dirname(p.manifest_path)),
+    notices: [dirname(p.manifest_path)]
+      .concat((BUILT_IN.get(p.name) ?? []).map((sub) => join(dirname(p.manifest_path), sub)))
+      .flatMap(notices),
   }));
 
 const json = JSON.stringify({ packages: list, texts }, null, 1) + "\n";
