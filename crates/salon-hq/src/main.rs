@@ -1,5 +1,6 @@
 //! `salon-hq`: serve the headquarters server, or administer its database.
 
+mod acme;
 mod backup;
 mod serve;
 
@@ -60,8 +61,9 @@ fn init_log(format: LogFormat) {
 enum Command {
     /// Serve the device API and the admin web.
     Serve {
-        /// Address to listen on; loopback by default. Any other address needs --tls-cert and
-        /// --tls-key (or a reverse proxy with TLS on this machine in front of loopback).
+        /// Address to listen on; loopback by default. Any other address needs --acme-domain, or
+        /// --tls-cert and --tls-key (or a reverse proxy with TLS on this machine in front of
+        /// loopback).
         #[arg(long, env = "SALON_HQ_ADDR", default_value = "127.0.0.1:8700")]
         addr: SocketAddr,
         /// The certificate chain (PEM) to serve HTTPS with, the server's own first.
@@ -74,6 +76,24 @@ enum Command {
         /// link the server prints; by default http:// and the listening address.
         #[arg(long, env = "SALON_HQ_PUBLIC_URL")]
         public_url: Option<String>,
+        /// This server's domain (hq.example.org): its certificate is obtained and renewed from
+        /// an ACME authority (Let's Encrypt), which checks it on this port, so the address
+        /// must be reachable from the internet on 443.
+        #[arg(long, env = "SALON_HQ_ACME_DOMAIN", conflicts_with = "tls_cert")]
+        acme_domain: Option<String>,
+        /// Where the authority writes about a certificate that failed to renew.
+        #[arg(long, env = "SALON_HQ_ACME_EMAIL", requires = "acme_domain")]
+        acme_email: Option<String>,
+        /// The authority's directory.
+        #[arg(long, env = "SALON_HQ_ACME_DIRECTORY", default_value = acme::LETS_ENCRYPT, requires = "acme_domain")]
+        acme_directory: String,
+        /// The folder for the account and certificates; by default `acme` beside the database.
+        #[arg(long, env = "SALON_HQ_ACME_CACHE", requires = "acme_domain")]
+        acme_cache: Option<PathBuf>,
+        /// Trust this authority certificate (PEM) for the directory instead of the public ones:
+        /// a private or test authority.
+        #[arg(long, env = "SALON_HQ_ACME_DIRECTORY_CA", requires = "acme_domain")]
+        acme_directory_ca: Option<PathBuf>,
     },
     /// First set-up and scripting.
     #[command(subcommand)]
@@ -280,12 +300,26 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             tls_cert,
             tls_key,
+            acme_domain,
+            acme_email,
+            acme_directory,
+            acme_cache,
+            acme_directory_ca,
         } => {
+            let acme = acme_domain.map(|domain| acme::AcmeSettings {
+                domain,
+                email: acme_email,
+                directory: acme_directory,
+                cache: acme_cache
+                    .unwrap_or_else(|| cli.db.parent().unwrap_or(Path::new(".")).join("acme")),
+                directory_ca: acme_directory_ca,
+            });
             serve::serve(serve::Settings {
                 db: cli.db,
                 addr,
                 public_url,
                 tls: tls_cert.zip(tls_key),
+                acme,
             })
             .await
         }

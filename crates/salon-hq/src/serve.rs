@@ -1,9 +1,11 @@
 //! The `salon-hq serve` command: its settings checked before anything starts (each with a
-//! clear message), HTTPS from a certificate and key when given, plain HTTP only on loopback
-//! (for this machine, or a reverse proxy on it).
+//! clear message), HTTPS from a certificate and key when given or from an ACME authority for a
+//! domain (acme.rs), plain HTTP only on loopback (for this machine, or a reverse proxy on it).
 
+use std::future::Future;
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +15,8 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use salon_hq::{router, AppState, Store};
 
+use crate::acme::{self, AcmeSettings};
+
 /// What `serve` was given.
 #[derive(Debug)]
 pub struct Settings {
@@ -20,6 +24,7 @@ pub struct Settings {
     pub addr: SocketAddr,
     pub public_url: Option<String>,
     pub tls: Option<(PathBuf, PathBuf)>,
+    pub acme: Option<AcmeSettings>,
 }
 
 /// Everything `serve` needs, checked: the lock, the database, the socket, the certificate.
@@ -28,11 +33,16 @@ struct Checked {
     store: Store,
     listener: TcpListener,
     tls: Option<rustls::ServerConfig>,
+    /// Obtains and renews the ACME certificate while the server runs.
+    renewal: Option<Pin<Box<dyn Future<Output = ()> + Send>>>,
     public_url: String,
 }
 
 pub async fn serve(settings: Settings) -> anyhow::Result<()> {
-    let checked = check(&settings)?;
+    let mut checked = check(&settings)?;
+    if let Some(renewal) = checked.renewal.take() {
+        tokio::spawn(renewal);
+    }
     let local = checked.listener.local_addr()?;
     let scheme = if checked.tls.is_some() {
         "https"
@@ -81,11 +91,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
 fn check(s: &Settings) -> anyhow::Result<Checked> {
     // The public address first: a mistake there is found before anything is opened.
     let public_url = s.public_url.as_deref().map(check_public_url).transpose()?;
-    let tls = match &s.tls {
-        Some((cert, key)) => Some(tls_config(cert, key)?),
-        None if s.addr.ip().is_loopback() => None,
-        None => bail!(
-            "{} で待ち受けるには HTTPS が必要です。--tls-cert と --tls-key で証明書と鍵を指定してください\
+    let (tls, renewal) = match (&s.tls, &s.acme) {
+        (Some((cert, key)), _) => (Some(tls_config(cert, key)?), None),
+        (None, Some(settings)) => {
+            let (config, renewal) = acme::server_config(settings)?;
+            let renewal: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(renewal);
+            (Some(config), Some(renewal))
+        }
+        (None, None) if s.addr.ip().is_loopback() => (None, None),
+        (None, None) => bail!(
+            "{} で待ち受けるには HTTPS が必要です。--acme-domain でドメインを指定して証明書を自動で取るか、\
+             --tls-cert と --tls-key で証明書と鍵を指定してください\
              (暗号化なしの HTTP はこのサーバーの中、127.0.0.1 だけで使えます)",
             s.addr
         ),
@@ -106,9 +122,12 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
         _ => anyhow::anyhow!("{} で待ち受けられません: {e}", s.addr),
     })?;
     listener.set_nonblocking(true)?;
-    let public_url = match public_url {
-        Some(url) => url,
-        None => format!(
+    let port = listener.local_addr()?.port();
+    let public_url = match (public_url, &s.acme) {
+        (Some(url), _) => url,
+        (None, Some(a)) if s.tls.is_none() && port == 443 => format!("https://{}", a.domain),
+        (None, Some(a)) if s.tls.is_none() => format!("https://{}:{port}", a.domain),
+        (None, _) => format!(
             "{}://{}",
             if tls.is_some() { "https" } else { "http" },
             listener.local_addr()?
@@ -119,6 +138,7 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
         store,
         listener,
         tls,
+        renewal,
         public_url,
     })
 }

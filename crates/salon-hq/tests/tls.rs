@@ -8,26 +8,17 @@ mod server;
 
 use std::path::Path;
 
-use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 use salon_protocol::{CampusCode, EnrolmentCode};
 use salon_sync::{HqClient, SyncError};
-use server::{refused, upload, Server};
+use server::{refused, test_certificate, upload, Server};
 
 /// A certificate authority and a server certificate for 127.0.0.1 signed by it, written as
 /// `cert.pem` (the chain) and `key.pem` in `dir`; returns the authority's PEM.
 fn certificates(dir: &Path) -> String {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    let ca = ca.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca, &ca_key)
-        .unwrap();
-    std::fs::write(dir.join("cert.pem"), leaf.pem() + &ca.pem()).unwrap();
-    std::fs::write(dir.join("key.pem"), key.serialize_pem()).unwrap();
-    ca.pem()
+    let (ca, leaf, key) = test_certificate("127.0.0.1");
+    std::fs::write(dir.join("cert.pem"), leaf + &ca).unwrap();
+    std::fs::write(dir.join("key.pem"), key).unwrap();
+    ca
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

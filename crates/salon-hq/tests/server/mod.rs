@@ -113,8 +113,13 @@ impl Server {
 
     /// The same, with more arguments to `serve` (`--tls-cert`, say).
     pub fn serve_with(dir: tempfile::TempDir, more: &[&str]) -> Server {
+        Server::serve_at(dir, "127.0.0.1:0", more)
+    }
+
+    /// The same, on the address given.
+    pub fn serve_at(dir: tempfile::TempDir, addr: &str, more: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+            .args(["serve", "--addr", addr, "--log-format", "json"])
             .args(more)
             .env("SALON_HQ_DB", dir.path().join("hq.db"))
             .stdout(Stdio::null())
@@ -160,6 +165,22 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A certificate authority made for the test and a certificate for `name` signed by it, as
+/// PEM: (the authority, the certificate, its private key).
+pub fn test_certificate(name: &str) -> (String, String, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec![name.to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    (ca.pem(), leaf.pem(), key.serialize_pem())
 }
 
 /// Every `name=value` an answer sets as a cookie, as one Cookie header.
