@@ -258,10 +258,23 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     browser.click_css("input[name=\"campus\"][value=\"C-012\"]");
     submit(&browser, "form[action=\"/codes\"]");
     let code = browser.text("enrolment-code");
+    let code = salon_protocol::EnrolmentCode::parse(&code).expect("a code");
+
+    // A laptop enrols with it; lost later, 端末一覧 issues the code its successor takes it over with.
+    hq.enrol(&code, Utc::now()).unwrap();
+    let id = hq.devices().unwrap()[0].id;
+    browser.navigate(&format!("{url}/devices"));
+    browser.full_page_screenshot("hq-admin-devices");
+    browser.click_css(&format!("button[data-testid=\"takeover-{id}\"]"));
+    let takeover = browser.text("enrolment-code");
     assert!(
-        salon_protocol::EnrolmentCode::parse(&code).is_ok(),
-        "{code}"
+        salon_protocol::EnrolmentCode::parse(&takeover).is_ok(),
+        "{takeover}"
     );
+    assert!(browser
+        .text_css("main")
+        .contains("新しいパソコンでバックアップを復元し"));
+    browser.screenshot("hq-admin-takeover");
 
     // A viewer account.
     browser.navigate(&format!("{url}/accounts"));
@@ -295,6 +308,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         actions,
         [
             "アカウントを作成",
+            "引き継ぎの登録コードを発行",
             "登録コードを発行",
             "事業期間と目標を保存",
             "事業期間と目標を保存",
@@ -307,9 +321,10 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         ]
     );
     assert!(log.iter().all(|r| r[1] == ADMIN), "{log:?}");
-    assert_eq!(log[6][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
+    assert_eq!(log[7][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
+    assert_eq!(log[1][3], format!("端末 {id}（山田 花子、C-012）"));
     assert_eq!(
-        log[1][3], "山田 花子（C-012）",
+        log[2][3], "山田 花子（C-012）",
         "who the code is for, never the code"
     );
     browser.full_page_screenshot("hq-admin-audit");
@@ -336,7 +351,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert_eq!(status, json!(403));
     assert_eq!(hq.campuses().unwrap().len(), 2);
     let logged = hq.audit_log(None).unwrap();
-    assert_eq!(logged.len(), 10);
+    assert_eq!(logged.len(), 11);
     assert_eq!(logged[0].action, Some(AuditAction::AdminCreated));
 
     // The viewer's own password: a wrong current one refused, then changed.

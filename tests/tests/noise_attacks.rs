@@ -1,7 +1,8 @@
 //! Breakdowns under noise against the ways their noise could be undone (ARCHITECTURE.md,
 //! "Breakdowns under noise"): a resend, corrections of a released month, a laptop restored from
-//! a backup made before its releases were drawn, two laptops at one campus. The real store, the
-//! real send loop and the real headquarters on 127.0.0.1.
+//! a backup made before its releases were drawn, a lost laptop's backup taken over by a new one,
+//! two laptops at one campus. The real store, the real send loop and the real headquarters on
+//! 127.0.0.1.
 
 #[path = "support/device.rs"]
 mod device;
@@ -17,8 +18,8 @@ fn february() -> Month {
 /// Every release headquarters holds for February, each device's in order: (device, release,
 /// the numbers).
 fn held(hq: &salon_hq::Store) -> Vec<(i64, Release, NoisyMonthBreakdown)> {
-    let conn_rows = hq.all_releases(february(), february()).unwrap();
-    conn_rows
+    hq.all_releases(february(), february())
+        .unwrap()
         .into_iter()
         .map(|r| (r.device, r.breakdown.release, r.breakdown))
         .collect()
@@ -148,6 +149,82 @@ async fn a_laptop_restored_from_before_its_releases_does_not_get_a_second_draw_k
     }
     assert!(device.with(|s| s.pending_upload()).unwrap().is_empty());
     assert!(sync(&device).await.is_none(), "nothing waits afterwards");
+}
+
+/// A laptop lost on a train: headquarters revokes it; last week's backup is restored on a new
+/// laptop, which is enrolled with a code that takes the lost device over. It sends again what
+/// it sent after the backup, and the day figures stay those of the supporter's own records
+/// (a new enrolment would count them twice); no release is drawn again; the new visit goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_laptops_backup_taken_over_by_a_new_one_counts_nothing_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq) = start_hq(dir.path()).await;
+    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(10));
+            log(s, day, None, "self");
+            Ok(())
+        })
+        .unwrap();
+    sync(&device).await.unwrap();
+    let backup = dir.path().join("career-salon.backup");
+    device
+        .with(|s| s.write_backup(&backup, |_, _| {}).map(|_| ()))
+        .unwrap();
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(17));
+            log(s, day, None, "teacher");
+            Ok(())
+        })
+        .unwrap();
+    sync(&device).await.unwrap();
+    let releases = held(&hq);
+    assert_eq!(releases.len(), 2);
+    let sent = at_hq(&hq);
+    assert_eq!(sent.values().map(|f| f.2).sum::<u32>(), 2);
+
+    let cli = salon_hq::store::Actor::cli();
+    let id = hq.devices().unwrap()[0].id;
+    hq.revoke(&cli, id, chrono::Utc::now()).unwrap();
+    let code = hq
+        .issue_takeover_code(&cli, id, chrono::Utc::now())
+        .unwrap()
+        .code;
+    let mut restored = Vault::new(dir.path().join("new-laptop"))
+        .restore_backup(
+            &backup,
+            salon_store::backup::RestoreSecret::Passphrase(PASS),
+        )
+        .unwrap();
+    let client = salon_sync::HqClient::new(&url).unwrap();
+    let enrolment = client
+        .enrol(&salon_protocol::EnrolmentCode::parse(&code).unwrap())
+        .await
+        .unwrap();
+    restored
+        .save_enrolment(client.address(), &enrolment)
+        .unwrap();
+    let laptop = Device::new(restored);
+    // The backup knows only 10 February; the visit of the 17th stays as it was sent.
+    sync(&laptop).await;
+    assert_eq!(at_hq(&hq), sent, "nothing counted twice");
+    assert_eq!(held(&hq), releases, "no release drawn again");
+    assert_eq!(hq.devices().unwrap().len(), 1);
+
+    // Work goes on from the new laptop.
+    laptop
+        .with(|s| {
+            let day = s.session_on(campus, feb(10))?.unwrap().id;
+            log(s, day, None, "outreach");
+            Ok(())
+        })
+        .unwrap();
+    sync(&laptop).await.unwrap();
+    let now = at_hq(&hq);
+    assert_eq!(now[&feb(10)].2, 2, "the new visit is counted");
+    assert_eq!(now[&feb(17)], sent[&feb(17)]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

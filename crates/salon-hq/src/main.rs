@@ -144,6 +144,12 @@ enum AdminCmd {
         #[arg(long = "campus", required = true)]
         campuses: Vec<String>,
     },
+    /// Issue a one-time code with which a new laptop (a lost or broken one's backup restored
+    /// on it) takes over a device, so nothing it sends again is counted twice; print it.
+    TakeoverCode {
+        #[arg(long)]
+        device: i64,
+    },
     /// List enrolled devices.
     Devices,
     /// Revoke a device: its token is refused from now on.
@@ -260,6 +266,26 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
             println!("{}", issued.code);
             eprintln!(
                 "for {} ({}), valid until {} (Asia/Tokyo), once",
+                issued.supporter,
+                issued.campuses.join(", "),
+                issued
+                    .expires_at
+                    .with_timezone(&chrono_tz::Asia::Tokyo)
+                    .format("%Y-%m-%d %H:%M")
+            );
+        }
+        AdminCmd::TakeoverCode { device } => {
+            let issued = store
+                .issue_takeover_code(&by, device, now)
+                .map_err(|e| match e {
+                    salon_hq::HqError::NotFound => anyhow::anyhow!(
+                        "端末 {device} は登録されていません(salon-hq admin devices で一覧を見られます)"
+                    ),
+                    e => e.into(),
+                })?;
+            println!("{}", issued.code);
+            eprintln!(
+                "takes over device {device} for {} ({}), valid until {} (Asia/Tokyo), once",
                 issued.supporter,
                 issued.campuses.join(", "),
                 issued

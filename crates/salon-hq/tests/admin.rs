@@ -284,6 +284,7 @@ async fn a_viewer_sees_the_figures_and_changes_nothing() {
         ),
         ("/codes".to_owned(), "supporter=x&campus=C-012"),
         ("/devices/1/revoke".to_owned(), ""),
+        ("/devices/1/takeover".to_owned(), ""),
         ("/devices/quiet-days".to_owned(), "days=3"),
         (
             "/accounts".to_owned(),
@@ -746,4 +747,49 @@ async fn managers_see_each_supporters_salons_and_the_campuses_still_without_one(
     let (viewer, _) = hq.session_of("viewer", "viewer password 1").await;
     let page = hq.get("/?fy=2024", Some(&viewer)).await.text();
     assert!(!page.contains("data-testid=\"supporters\""));
+}
+
+/// 端末一覧 → 新しいパソコンに引き継ぐ: a code shown once (never in the record) with which the
+/// new laptop becomes the same device; the list then says when it was taken over.
+#[tokio::test]
+async fn a_device_is_taken_over_from_the_devices_page() {
+    let hq = Hq::new();
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    hq.enrol(&["C-012"]).await;
+    let id = hq.store().devices().unwrap()[0].id;
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    assert!(
+        page.contains(&format!("data-testid=\"takeover-{id}\"")),
+        "{page}"
+    );
+    assert!(page.contains("二重に数えられることはありません"));
+
+    let a = hq
+        .post_form(
+            &format!("/devices/{id}/takeover"),
+            &cookie,
+            &form(&[("csrf", &csrf)]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let page = a.text();
+    assert!(page.contains("引き継ぎの登録コードを発行しました"));
+    assert!(page.contains("山田 花子") && page.contains("C-012"));
+    let at = page.find("data-testid=\"enrolment-code\">").unwrap() + 29;
+    let code = page[at..].split('<').next().unwrap().to_owned();
+    let a = hq.enrol_with(&code).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(hq.store().devices().unwrap().len(), 1);
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    assert!(page.contains("に新しいパソコンへ引き継ぎ"), "{page}");
+    let log = hq.store().audit_log(None).unwrap();
+    assert_eq!(log[0].action, Some(AuditAction::TakeoverCodeIssued));
+    assert_eq!(log[0].detail, format!("端末 {id}（山田 花子、C-012）"));
+    assert!(log.iter().all(|l| !l.detail.contains(&code)));
+
+    // A device that is not there gets the not-found page, and no code.
+    let a = hq
+        .post_form("/devices/999/takeover", &cookie, &form(&[("csrf", &csrf)]))
+        .await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
 }

@@ -279,3 +279,72 @@ async fn a_month_that_shrank_after_its_draw_is_still_received_and_resent_unchang
         .await;
     assert_eq!(a.error().code, "noise_implausible", "{}", a.text());
 }
+
+/// A laptop lost on a train: headquarters revokes it, the supporter restores the backup on a
+/// new laptop, and a takeover code makes the new laptop the same device. What it sends again
+/// (the same days and release) is unchanged, not counted twice as under a new enrolment, and
+/// the release stays held: the new laptop is told so and a second draw is refused.
+#[tokio::test]
+async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothing_again() {
+    let hq = Hq::with_clock(clock());
+    let cli = salon_hq::store::Actor::cli();
+    let lost = hq.enrol(&["C-012"]).await;
+    let sent = upload("C-012", vec![release("C-012", Release::First, 14, 3)]);
+    let a = hq.upload(&lost, "a", &sent).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let device = hq.store().devices().unwrap()[0].id;
+    hq.store().revoke(&cli, device, Utc::now()).unwrap();
+
+    // An earlier takeover code is withdrawn by the next one.
+    let withdrawn = hq
+        .store()
+        .issue_takeover_code(&cli, device, Utc::now())
+        .unwrap();
+    let issued = hq
+        .store()
+        .issue_takeover_code(&cli, device, Utc::now())
+        .unwrap();
+    assert_eq!(issued.supporter, "山田 花子");
+    assert_eq!(issued.campuses, vec!["C-012".to_owned()]);
+    assert_eq!(
+        hq.enrol_with(&withdrawn.code).await.error().code,
+        "enrolment_code_invalid"
+    );
+    let a = hq.enrol_with(&issued.code).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let new = a.json::<salon_protocol::Enrolment>().token.to_string();
+
+    let devices = hq.store().devices().unwrap();
+    assert_eq!(devices.len(), 1, "still one device");
+    assert!(devices[0].revoked_at.is_none() && devices[0].taken_over_at.is_some());
+    let config: DeviceConfig = serde_json::from_str(&config_text(&hq, &new, "5").await).unwrap();
+    assert_eq!(config.releases_held, vec![sent.releases[0].release_key()]);
+
+    // The restored backup sends it all again: nothing new is stored.
+    let a = hq.upload(&new, "b", &sent).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let receipt = a.json::<salon_protocol::Receipt>();
+    assert_eq!((receipt.stored, receipt.unchanged), (0, 3));
+    assert_eq!(hq.stored().0, 2, "February's two days, once");
+    let redrawn = Upload {
+        releases: vec![release("C-012", Release::First, 12, 4)],
+        ..Upload::default()
+    };
+    assert_eq!(
+        hq.upload(&new, "c", &redrawn).await.error().code,
+        "release_held"
+    );
+    // The lost laptop's token is refused.
+    assert_eq!(
+        hq.upload(&lost, "d", &sent).await.error().code,
+        "token_invalid"
+    );
+
+    // Enrolled as a new device instead, the same days would be counted twice.
+    let other = hq.enrol(&["C-012"]).await;
+    let a = hq.upload(&other, "e", &sent).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(hq.stored().0, 4);
+    let actions = hq.audit_actions();
+    assert!(actions.contains(&salon_hq::store::AuditAction::TakeoverCodeIssued));
+}

@@ -75,6 +75,7 @@ audit_actions! {
     NoiseSet => "noise_set", "内訳のノイズを変更";
     QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
     CodeIssued => "code_issued", "登録コードを発行";
+    TakeoverCodeIssued => "takeover_code_issued", "引き継ぎの登録コードを発行";
     SurveyCreated => "survey_created", "アンケートを作成";
     SurveyEdited => "survey_edited", "アンケートの質問を変更";
     SurveyClosed => "survey_closed", "アンケートを締め切り";

@@ -29,43 +29,62 @@ impl Store {
         if campuses.is_empty() {
             return Err(HqError::BadForm("campuses"));
         }
-        let code = secret::new_enrolment_code()?;
-        let expires_at = ts(now) + CODE_LIFETIME_SECS;
         let campuses: Vec<String> = campuses.into_iter().map(str::to_owned).collect();
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        for c in &campuses {
-            let open: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM campuses WHERE code = ?1 AND retired_at IS NULL)",
-                [c],
-                |r| r.get(0),
-            )?;
-            if !open {
-                return Err(HqError::BadForm("campuses"));
-            }
-        }
-        let json = serde_json::to_string(&campuses).map_err(|_| HqError::Internal("json"))?;
-        tx.execute(
-            "INSERT INTO enrolment_codes (code_hash, supporter, campuses, issued_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![
-                secret::sha256(code.as_bytes()),
-                supporter,
-                json,
-                ts(now),
-                expires_at
-            ],
-        )?;
+        let issued = insert_code(&tx, supporter, campuses, None, now)?;
         // The code itself is never written down: who it is for, and where.
-        let detail = format!("{supporter}（{}）", campuses.join("、"));
+        let detail = format!("{}（{}）", issued.supporter, issued.campuses.join("、"));
         record(&tx, by, now, AuditAction::CodeIssued, &detail)?;
         tx.commit()?;
-        Ok(IssuedCode {
-            code,
-            supporter,
-            campuses,
-            expires_at: from_ts(expires_at),
-        })
+        Ok(issued)
+    }
+
+    /// Issues a one-time code with which a new laptop takes over device `device_id` (one lost
+    /// or broken, its backup restored on the new laptop), for the device's supporter and its
+    /// campuses still open. To headquarters it stays the same device: what the laptop sends
+    /// again is the same key, never counted twice, and the months it released are held, never
+    /// drawn again. Spending the code ends the old token; an earlier unused takeover code for
+    /// the device is withdrawn.
+    pub fn issue_takeover_code(
+        &self,
+        by: &Actor,
+        device_id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<IssuedCode> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let supporter: String = tx
+            .query_row(
+                "SELECT supporter FROM devices WHERE id = ?1",
+                [device_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or(HqError::NotFound)?;
+        let campuses = tx
+            .prepare(
+                "SELECT dc.campus_code FROM device_campuses dc JOIN campuses c ON c.code = dc.campus_code
+                 WHERE dc.device_id = ?1 AND c.retired_at IS NULL ORDER BY dc.campus_code",
+            )?
+            .query_map([device_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        if campuses.is_empty() {
+            return Err(HqError::BadForm("campuses"));
+        }
+        tx.execute(
+            "DELETE FROM enrolment_codes WHERE takes_over = ?1 AND used_at IS NULL",
+            [device_id],
+        )?;
+        let issued = insert_code(&tx, supporter, campuses, Some(device_id), now)?;
+        let detail = format!(
+            "端末 {device_id}（{}、{}）",
+            issued.supporter,
+            issued.campuses.join("、")
+        );
+        record(&tx, by, now, AuditAction::TakeoverCodeIssued, &detail)?;
+        tx.commit()?;
+        Ok(issued)
     }
 
     /// Spends a code (once, before it expires) and creates the device; returns its token.
@@ -77,15 +96,15 @@ impl Store {
         let noise = super::releases::noise_policy(&conn)?;
         let tx = conn.transaction()?;
         let hash = secret::sha256(code.as_str().as_bytes());
-        let found: Option<(String, String)> = tx
+        let found: Option<(String, String, Option<i64>)> = tx
             .query_row(
-                "SELECT supporter, campuses FROM enrolment_codes
+                "SELECT supporter, campuses, takes_over FROM enrolment_codes
                  WHERE code_hash = ?1 AND used_at IS NULL AND expires_at > ?2",
                 params![hash, ts(now)],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((supporter, campuses)) = found else {
+        let Some((supporter, campuses, takes_over)) = found else {
             return Err(HqError::EnrolmentCodeInvalid);
         };
         let campuses: Vec<String> =
@@ -94,11 +113,8 @@ impl Store {
             "UPDATE enrolment_codes SET used_at = ?2 WHERE code_hash = ?1",
             params![hash, ts(now)],
         )?;
-        tx.execute(
-            "INSERT INTO devices (token_hash, supporter, created_at) VALUES (?1, ?2, ?3)",
-            params![secret::sha256(token.as_bytes()), supporter, ts(now)],
-        )?;
-        let device = tx.last_insert_rowid();
+        let token_hash = secret::sha256(token.as_bytes());
+        let device = device_for(&tx, &token_hash, &supporter, takes_over, now)?;
         let mut codes = Vec::new();
         for c in &campuses {
             tx.execute(
@@ -130,7 +146,7 @@ impl Store {
     pub fn devices(&self) -> Result<Vec<DeviceRow>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
-            "SELECT d.id, d.supporter, d.created_at, d.revoked_at,
+            "SELECT d.id, d.supporter, d.created_at, d.revoked_at, d.taken_over_at,
                     (SELECT group_concat(campus_code, ' ') FROM
                         (SELECT campus_code FROM device_campuses WHERE device_id = d.id
                          ORDER BY campus_code)),
@@ -144,13 +160,14 @@ impl Store {
                     supporter: r.get(1)?,
                     created_at: from_ts(r.get(2)?),
                     revoked_at: r.get::<_, Option<i64>>(3)?.map(from_ts),
+                    taken_over_at: r.get::<_, Option<i64>>(4)?.map(from_ts),
                     campuses: r
-                        .get::<_, Option<String>>(4)?
+                        .get::<_, Option<String>>(5)?
                         .unwrap_or_default()
                         .split_whitespace()
                         .map(str::to_owned)
                         .collect(),
-                    last_upload_at: r.get::<_, Option<i64>>(5)?.map(from_ts),
+                    last_upload_at: r.get::<_, Option<i64>>(6)?.map(from_ts),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -180,6 +197,74 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Stores a new code's hash for campuses that are open; the code is returned, never kept.
+fn insert_code(
+    tx: &Connection,
+    supporter: String,
+    campuses: Vec<String>,
+    takes_over: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<IssuedCode> {
+    for c in &campuses {
+        let open: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM campuses WHERE code = ?1 AND retired_at IS NULL)",
+            [c],
+            |r| r.get(0),
+        )?;
+        if !open {
+            return Err(HqError::BadForm("campuses"));
+        }
+    }
+    let code = secret::new_enrolment_code()?;
+    let expires_at = ts(now) + CODE_LIFETIME_SECS;
+    let json = serde_json::to_string(&campuses).map_err(|_| HqError::Internal("json"))?;
+    tx.execute(
+        "INSERT INTO enrolment_codes (code_hash, supporter, campuses, issued_at, expires_at, takes_over)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            secret::sha256(code.as_bytes()),
+            supporter,
+            json,
+            ts(now),
+            expires_at,
+            takes_over
+        ],
+    )?;
+    Ok(IssuedCode {
+        code,
+        supporter,
+        campuses,
+        expires_at: from_ts(expires_at),
+    })
+}
+
+/// The device an enrolment gives its token: a new one, or the one the code takes over (its
+/// old token replaced, so the lost laptop can send nothing more, and its campuses set anew).
+fn device_for(
+    tx: &Connection,
+    token_hash: &[u8],
+    supporter: &str,
+    takes_over: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let Some(device) = takes_over else {
+        tx.execute(
+            "INSERT INTO devices (token_hash, supporter, created_at) VALUES (?1, ?2, ?3)",
+            params![token_hash, supporter, ts(now)],
+        )?;
+        return Ok(tx.last_insert_rowid());
+    };
+    let n = tx.execute(
+        "UPDATE devices SET token_hash = ?2, revoked_at = NULL, taken_over_at = ?3 WHERE id = ?1",
+        params![device, token_hash, ts(now)],
+    )?;
+    if n != 1 {
+        return Err(HqError::Internal("taken-over device"));
+    }
+    tx.execute("DELETE FROM device_campuses WHERE device_id = ?1", [device])?;
+    Ok(device)
 }
 
 pub(crate) fn authenticate(conn: &Connection, token: &str) -> Result<Device> {

@@ -85,6 +85,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_releases",
         include_str!("../../migrations/0008_releases.sql"),
     ),
+    (
+        "0009_takeover",
+        include_str!("../../migrations/0009_takeover.sql"),
+    ),
 ];
 
 /// How long an enrolment code is valid after it is issued.
@@ -132,6 +136,8 @@ pub struct DeviceRow {
     pub campuses: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// When a new laptop last took the device over (its backup restored there).
+    pub taken_over_at: Option<DateTime<Utc>>,
     pub last_upload_at: Option<DateTime<Utc>>,
 }
 

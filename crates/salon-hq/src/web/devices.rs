@@ -127,16 +127,23 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
                         td.text {
-                            @match d.revoked_at {
-                                Some(t) => { "失効（" (html::date_ja(t)) "）" }
-                                None => { "有効" }
+                            @match (d.revoked_at, d.taken_over_at) {
+                                (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
+                                (None, Some(t)) => { "有効（" (html::date_ja(t)) "に新しいパソコンへ引き継ぎ）" }
+                                (None, None) => { "有効" }
                             }
                         }
-                        td {
+                        td.actions {
                             @if d.revoked_at.is_none() {
                                 form method="post" action=(format!("/devices/{}/revoke", d.id)) {
                                     input type="hidden" name="csrf" value=(csrf);
                                     button type="submit" { "失効させる" }
+                                }
+                            }
+                            form method="post" action=(format!("/devices/{}/takeover", d.id)) {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" data-testid=(format!("takeover-{}", d.id)) {
+                                    "新しいパソコンに引き継ぐ"
                                 }
                             }
                         }
@@ -148,6 +155,11 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
             }
         }
         p.note { "失効させた端末は送信できなくなります。それまでに送られた数値は集計に残ります。" }
+        p.note {
+            "パソコンをなくしたり壊れたりしたときは、まず「失効させる」を押し、新しいパソコンにバックアップを復元してから「新しいパソコンに引き継ぐ」で発行したコードで登録してください。"
+            "同じ端末として扱われるので、送り直された数値が二重に数えられることはありません。"
+            "（新しい端末として登録すると、復元した記録が二重に数えられます。）"
+        }
         (quiet_box(&quiet, quiet_days))
         form.stack method="post" action="/devices/quiet-days" data-testid="quiet-days-form" {
             input type="hidden" name="csrf" value=(csrf);
@@ -201,6 +213,44 @@ pub(super) async fn set_quiet_days(
         .blocking(move |s| s.set_quiet_days(&by, days, now))
         .await?;
     Ok(Redirect::to("/devices").into_response())
+}
+
+/// A code with which a new laptop takes over this device (its backup restored there).
+pub(super) async fn takeover_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let Posted {
+        session, sid, by, ..
+    } = change(&state, &headers, &body).await?;
+    let id: i64 = id.parse().map_err(|_| HqError::NotFound)?;
+    let now = state.now();
+    let issued = state
+        .blocking(move |s| s.issue_takeover_code(&by, id, now))
+        .await?;
+    let body = html! {
+        p {
+            "引き継ぐ端末: 端末ID " (id) br;
+            "キャリアサポーター: " (issued.supporter) br;
+            "担当キャンパス: " (issued.campuses.join("、"))
+        }
+        p { "登録コード（この画面でのみ表示されます）:" }
+        p.code data-testid="enrolment-code" { (issued.code) }
+        p { "有効期限: " (html::datetime_ja(issued.expires_at)) " まで（1回限り）" }
+        p.note {
+            "新しいパソコンでバックアップを復元し、設定 → 事務局との連携 でこのコードを入力してください。"
+            "登録した時点で、前のパソコンからは送信できなくなります。"
+        }
+        p { a href="/devices" { "端末一覧に戻る" } }
+    };
+    Ok(screen(
+        "引き継ぎの登録コードを発行しました",
+        &session,
+        &sid,
+        body,
+    ))
 }
 
 pub(super) async fn revoke(

@@ -117,6 +117,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/codes", post(issue_code))
         .route("/devices", get(devices))
         .route("/devices/{id}/revoke", post(revoke))
+        .route("/devices/{id}/takeover", post(takeover_code))
         .route("/devices/quiet-days", post(set_quiet_days))
         .route("/history", get(history))
         .route("/history.csv", get(history_csv))
