@@ -263,16 +263,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                 .map(|c| campus(c))
                 .collect::<anyhow::Result<Vec<_>>>()?;
             let issued = store.issue_code(&by, &supporter, &codes, now)?;
-            println!("{}", issued.code);
-            eprintln!(
-                "for {} ({}), valid until {} (Asia/Tokyo), once",
-                issued.supporter,
-                issued.campuses.join(", "),
-                issued
-                    .expires_at
-                    .with_timezone(&chrono_tz::Asia::Tokyo)
-                    .format("%Y-%m-%d %H:%M")
-            );
+            print_code(&issued, "");
         }
         AdminCmd::TakeoverCode { device } => {
             let issued = store
@@ -283,16 +274,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                     ),
                     e => e.into(),
                 })?;
-            println!("{}", issued.code);
-            eprintln!(
-                "takes over device {device} for {} ({}), valid until {} (Asia/Tokyo), once",
-                issued.supporter,
-                issued.campuses.join(", "),
-                issued
-                    .expires_at
-                    .with_timezone(&chrono_tz::Asia::Tokyo)
-                    .format("%Y-%m-%d %H:%M")
-            );
+            print_code(&issued, &format!("takes over device {device} "));
         }
         AdminCmd::Devices => {
             for d in store.devices()? {
@@ -314,6 +296,20 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The code on stdout (for a script), who and what it is for on stderr.
+fn print_code(issued: &salon_hq::store::IssuedCode, what: &str) {
+    println!("{}", issued.code);
+    eprintln!(
+        "{what}for {} ({}), valid until {} (Asia/Tokyo), once",
+        issued.supporter,
+        issued.campuses.join(", "),
+        issued
+            .expires_at
+            .with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("%Y-%m-%d %H:%M")
+    );
 }
 
 #[tokio::main]

@@ -54,14 +54,7 @@ impl Store {
     ) -> Result<IssuedCode> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        let supporter: String = tx
-            .query_row(
-                "SELECT supporter FROM devices WHERE id = ?1",
-                [device_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(HqError::NotFound)?;
+        let supporter = supporter_of(&tx, device_id)?;
         let campuses = tx
             .prepare(
                 "SELECT dc.campus_code FROM device_campuses dc JOIN campuses c ON c.code = dc.campus_code
@@ -178,14 +171,7 @@ impl Store {
     pub fn revoke(&self, by: &Actor, device_id: i64, now: DateTime<Utc>) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        let supporter: String = tx
-            .query_row(
-                "SELECT supporter FROM devices WHERE id = ?1",
-                [device_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or(HqError::NotFound)?;
+        let supporter = supporter_of(&tx, device_id)?;
         let n = tx.execute(
             "UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
             params![device_id, ts(now)],
@@ -265,6 +251,17 @@ fn device_for(
     }
     tx.execute("DELETE FROM device_campuses WHERE device_id = ?1", [device])?;
     Ok(device)
+}
+
+/// The supporter a device was enrolled for; `NotFound` for no such device.
+fn supporter_of(conn: &Connection, device_id: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT supporter FROM devices WHERE id = ?1",
+        [device_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or(HqError::NotFound)
 }
 
 pub(crate) fn authenticate(conn: &Connection, token: &str) -> Result<Device> {
