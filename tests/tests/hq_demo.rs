@@ -103,15 +103,18 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     assert_eq!(visits, "757", "every month of the term has been released");
     assert!(releases.parse::<u32>().unwrap() >= 100, "{releases}");
     assert_eq!(demo.routes.values().sum::<u64>(), 757);
+    let mut shown_rows = Vec::new();
     for (code, truth) in &demo.routes {
         let shown = browser.script(
             "const r = document.querySelector(`[data-testid=\"noisy-${arguments[0]}\"]`);
-             return [r.dataset.share, r.dataset.margin, r.innerText];",
+             return [r.dataset.share, r.dataset.margin, r.innerText, r.dataset.count];",
             json!([code]),
         );
-        let (share, margin, text): (String, String, String) =
+        let (share_text, margin_text, text, count): (String, String, String, String) =
             serde_json::from_value(shown).unwrap();
-        let (share, margin): (f64, f64) = (share.parse().unwrap(), margin.parse().unwrap());
+        shown_rows.push(format!(",{count},,,{share_text},{margin_text}"));
+        let share: f64 = share_text.parse().unwrap();
+        let margin: f64 = margin_text.parse().unwrap();
         let true_share = *truth as f64 / 757.0 * 100.0;
         assert!(margin < 5.0, "{code}: ±{margin} pt");
         // 2.5 intervals: a miss has a chance of about one in a million.
@@ -143,6 +146,14 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         "活動実績,利用人数(延べ),757,400,189",
     ] {
         assert!(csv.contains(line), "{line}:\n{csv}");
+    }
+    // The breakdowns under noise as the page shows them: count, share, interval.
+    for row in &shown_rows {
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("来談経路（推計）,") && l.ends_with(row.as_str())),
+            "{row:?} is not in the CSV:\n{csv}"
+        );
     }
 
     // Printed to A4 by Chromium, and that PDF to PNG: the same figures on paper.

@@ -348,3 +348,31 @@ async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothin
     let actions = hq.audit_actions();
     assert!(actions.contains(&salon_hq::store::AuditAction::TakeoverCodeIssued));
 }
+
+/// The CSV export carries the period's estimates under noise beside the campus-month rows
+/// (whose route and topic cells stay empty under noise): the same count, share and interval
+/// as the dashboard's tables.
+#[tokio::test]
+async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let sent = upload("C-012", vec![release("C-012", Release::First, 14, 3)]);
+    assert_eq!(hq.upload(&token, "a", &sent).await.status, StatusCode::OK);
+    let cookie = hq.login().await;
+    let csv = hq
+        .get("/export.csv?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await
+        .text();
+    // 14 of 69 visits is 20.3 %; one release at b = 1: ±1.96·√1.84 / 69 = ±3.9 points.
+    for line in [
+        "区分,項目,件数(推計),割合(%),95%の幅(ポイント)",
+        "来談経路（推計）,声かけ,14,20.3,3.9",
+        "相談内容（推計）,家庭のこと,3,4.3,3.9",
+    ] {
+        assert!(csv.contains(&format!("{line}\r\n")), "{line}:\n{csv}");
+    }
+    assert_eq!(
+        csv.matches("（推計）,").count(),
+        Route::ALL.len() + Topic::ALL.len()
+    );
+}

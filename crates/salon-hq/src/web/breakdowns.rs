@@ -34,6 +34,39 @@ fn estimate_rows<C: Copy>(
     }
 }
 
+/// The breakdowns under noise as CSV rows: (区分, 項目, 件数（推計）, 割合(%), 95%の幅(ポイント)),
+/// the same numbers as the tables, to one decimal; none before anything is released.
+pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
+    fn rows<C: Copy>(
+        n: &NoisyBreakdowns,
+        what: &str,
+        estimates: &[Estimate<C>],
+        name: impl Fn(C) -> &'static str,
+    ) -> Vec<[String; 5]> {
+        estimates
+            .iter()
+            .map(|e| {
+                let share = e.share(n.visits);
+                [
+                    what.to_owned(),
+                    name(e.code).to_owned(),
+                    e.count().to_string(),
+                    share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
+                    share
+                        .map(|(_, m)| format!("{:.1}", m.max(0.1)))
+                        .unwrap_or_default(),
+                ]
+            })
+            .collect()
+    }
+    if n.releases == 0 {
+        return Vec::new();
+    }
+    let mut out = rows(n, "来談経路（推計）", &n.by_route, html::route_ja);
+    out.extend(rows(n, "相談内容（推計）", &n.by_topic, html::topic_ja));
+    out
+}
+
 /// Both tables and their note, under h2 headings on the dashboard and h3 in the report.
 pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
     let head = |what: &str| {

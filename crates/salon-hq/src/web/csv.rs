@@ -97,6 +97,17 @@ pub(super) fn csv_rows(f: &Figures, campuses: &[crate::store::CampusRow]) -> Vec
             rows.push(fields);
         }
     }
+    // Under noise the campus-month cells above stay empty: the period's estimates follow.
+    let noisy = noisy_csv_rows(&f.noisy);
+    if !noisy.is_empty() {
+        rows.push(Vec::new());
+        rows.push(
+            ["区分", "項目", "件数(推計)", "割合(%)", "95%の幅(ポイント)"]
+                .map(str::to_owned)
+                .to_vec(),
+        );
+        rows.extend(noisy.into_iter().map(|r| r.to_vec()));
+    }
     rows
 }
 

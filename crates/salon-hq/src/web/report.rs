@@ -183,6 +183,8 @@ pub(super) async fn report_csv(
         "実績".into(),
         "目標".into(),
         "目標比(%)".into(),
+        "割合(%)".into(),
+        "95%の幅(ポイント)".into(),
     ]];
     let target = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     let pct = |v: u64, t: Option<u32>| {
@@ -229,6 +231,18 @@ pub(super) async fn report_csv(
             v.to_string(),
             String::new(),
             String::new(),
+        ]);
+    }
+    // Visits by route and topic under noise: estimates with their precision, no target.
+    for [what, name, count, share, margin] in noisy_csv_rows(&f.noisy) {
+        rows.push(vec![
+            what,
+            name,
+            count,
+            String::new(),
+            String::new(),
+            share,
+            margin,
         ]);
     }
     Ok(csv_response(
