@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The app's .deb as a supporter's laptop gets it: built from this tree by the Tauri CLI,
-# checked (it depends on libssl3, which SQLCipher links; its menu entry is named in Japanese;
+# checked (it depends on libssl3, which SQLCipher links; its menu entry is valid and named in Japanese;
 # its icons are there; every library it links is found), installed with apt, started from
 # /usr/bin under Xvfb through tauri-driver (tests/tests/installed_app.rs: the setup screen,
 # the encrypted store, the version), then removed. It checks the debug profile unless
@@ -32,6 +32,7 @@ owner=$(dpkg -S "$(realpath "$crypto")" | cut -d: -f1)
 case ", $depends," in *", $owner,"*) ;; *) fail "$crypto comes from $owner, not in Depends: $depends" ;; esac
 desktop=$(dpkg -L "$package" | grep '^/usr/share/applications/.*\.desktop$' | head -n 1)
 [ -n "$desktop" ] || fail "no menu entry"
+desktop-file-validate "$desktop" || fail "the menu entry is not a valid desktop entry"
 grep -qx 'Name\[ja\]=キャリアサロン' "$desktop" || fail "the menu entry has no Japanese name"
 grep -qx "Exec=salon-app" "$desktop" || fail "the menu entry does not start salon-app"
 for size in 32x32 128x128 512x512; do

@@ -15,7 +15,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 BUILD_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk fonts-noto-color-emoji)
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver poppler-utils openssh-server sshfs
-  systemd adduser pebble)
+  systemd adduser pebble desktop-file-utils)
 TAURI_DRIVER_VERSION=2.1.0
 CARGO_DEB_VERSION=3.8.0
 

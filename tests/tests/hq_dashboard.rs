@@ -23,7 +23,7 @@ use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
 use salon_hq::figures::{self, Figures, Period};
 use salon_hq::store::Target;
-use salon_protocol::{CampusCode, EnrolmentCode, Month};
+use salon_protocol::{CampusCode, EnrolmentCode, Month, Route, Topic};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
 use serde_json::json;
@@ -510,7 +510,21 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
          延べ生徒数(日ごと),初回生徒数,予約数,予約来談数,予約欠席数,来談経路:自発,"
     ));
     assert!(lines[0].ends_with("相談内容:将来が分からない,相談内容:その他"));
-    assert_eq!(lines.len(), 1 + 2 * 12, "two campuses × twelve months");
+    let blank = lines
+        .iter()
+        .position(|l| l.is_empty())
+        .expect("the estimates follow");
+    assert_eq!(blank, 1 + 2 * 12, "two campuses × twelve months");
+    // Then the year's breakdowns under noise: a header and one row per route and topic.
+    let estimates = &lines[blank + 1..];
+    assert_eq!(
+        estimates[0],
+        "区分,項目,件数(推計),割合(%),95%の幅(ポイント)"
+    );
+    assert_eq!(estimates.len(), 1 + Route::ALL.len() + Topic::ALL.len());
+    assert!(estimates[1..]
+        .iter()
+        .all(|l| l.starts_with("来談経路（推計）,") || l.starts_with("相談内容（推計）,")));
     let feb = lines
         .iter()
         .find(|l| l.starts_with("C-012,柏キャンパス,2025年2月,"))
