@@ -30,11 +30,16 @@ pub struct AcmeSettings {
     pub directory_ca: Option<PathBuf>,
 }
 
-/// The rustls configuration serving the domain's certificate, and the task that obtains and
-/// renews it (to be spawned once the server is about to listen).
+/// The rustls configuration serving the domain's certificate, the task that obtains and
+/// renews it (to be spawned once the server is about to listen), and the domain as checked
+/// (lower case, no final dot).
 pub fn server_config(
     s: &AcmeSettings,
-) -> anyhow::Result<(rustls::ServerConfig, impl std::future::Future<Output = ()>)> {
+) -> anyhow::Result<(
+    rustls::ServerConfig,
+    impl std::future::Future<Output = ()>,
+    String,
+)> {
     let domain = check_domain(&s.domain)?;
     let email = s.email.as_deref().map(check_email).transpose()?;
     prepare_cache(&s.cache)?;
@@ -60,7 +65,7 @@ pub fn server_config(
         b"http/1.1".to_vec(),
         rustls_acme::acme::ACME_TLS_ALPN_NAME.to_vec(),
     ];
-    Ok((server, keep_certified(state, domain)))
+    Ok((server, keep_certified(state, domain.clone()), domain))
 }
 
 /// Drives the ACME state for as long as the server runs, logging what happens (never a key).

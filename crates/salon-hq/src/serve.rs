@@ -91,14 +91,14 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
 fn check(s: &Settings) -> anyhow::Result<Checked> {
     // The public address first: a mistake there is found before anything is opened.
     let public_url = s.public_url.as_deref().map(check_public_url).transpose()?;
-    let (tls, renewal) = match (&s.tls, &s.acme) {
-        (Some((cert, key)), _) => (Some(tls_config(cert, key)?), None),
+    let (tls, renewal, domain) = match (&s.tls, &s.acme) {
+        (Some((cert, key)), _) => (Some(tls_config(cert, key)?), None, None),
         (None, Some(settings)) => {
-            let (config, renewal) = acme::server_config(settings)?;
+            let (config, renewal, domain) = acme::server_config(settings)?;
             let renewal: Pin<Box<dyn Future<Output = ()> + Send>> = Box::pin(renewal);
-            (Some(config), Some(renewal))
+            (Some(config), Some(renewal), Some(domain))
         }
-        (None, None) if s.addr.ip().is_loopback() => (None, None),
+        (None, None) if s.addr.ip().is_loopback() => (None, None, None),
         (None, None) => bail!(
             "{} で待ち受けるには HTTPS が必要です。--acme-domain でドメインを指定して証明書を自動で取るか、\
              --tls-cert と --tls-key で証明書と鍵を指定してください\
@@ -123,11 +123,11 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
     })?;
     listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
-    let public_url = match (public_url, &s.acme) {
+    let public_url = match (public_url, domain) {
         (Some(url), _) => url,
-        (None, Some(a)) if s.tls.is_none() && port == 443 => format!("https://{}", a.domain),
-        (None, Some(a)) if s.tls.is_none() => format!("https://{}:{port}", a.domain),
-        (None, _) => format!(
+        (None, Some(domain)) if port == 443 => format!("https://{domain}"),
+        (None, Some(domain)) => format!("https://{domain}:{port}"),
+        (None, None) => format!(
             "{}://{}",
             if tls.is_some() { "https" } else { "http" },
             listener.local_addr()?
