@@ -16,7 +16,6 @@ echo "built $deb ($(du -k "$deb" | cut -f1) KiB)"
 
 package=$(dpkg-deb -f "$deb" Package)
 depends=$(dpkg-deb -f "$deb" Depends)
-case ", $depends," in *", libssl3,"*) ;; *) fail "Depends lacks libssl3: $depends" ;; esac
 
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$(realpath "$deb")" >/dev/null
 trap 'as_root apt-get remove -y -q "$package" >/dev/null 2>&1 || true' EXIT

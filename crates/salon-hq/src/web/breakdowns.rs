@@ -6,9 +6,14 @@ use crate::noisy::{Estimate, NoisyBreakdowns};
 
 use super::*;
 
-/// "±3.6ポイント": one decimal, never shown as ±0.
+/// An interval's half-width to one decimal, never shown as 0.
+fn margin_text(margin: f64) -> String {
+    format!("{:.1}", margin.max(0.1))
+}
+
+/// "±3.6ポイント".
 fn points(margin: f64) -> String {
-    format!("±{:.1}ポイント", margin.max(0.1))
+    format!("±{}ポイント", margin_text(margin))
 }
 
 fn estimate_rows<C: Copy>(
@@ -52,9 +57,7 @@ pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
                     name(e.code).to_owned(),
                     e.count().to_string(),
                     share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
-                    share
-                        .map(|(_, m)| format!("{:.1}", m.max(0.1)))
-                        .unwrap_or_default(),
+                    share.map(|(_, m)| margin_text(m)).unwrap_or_default(),
                 ]
             })
             .collect()

@@ -95,12 +95,19 @@ pub(super) async fn issue_code(
             "キャリアサポーター: " (issued.supporter) br;
             "担当キャンパス: " (issued.campuses.join("、"))
         }
-        p { "登録コード（この画面でのみ表示されます）:" }
-        p.code data-testid="enrolment-code" { (issued.code) }
-        p { "有効期限: " (html::datetime_ja(issued.expires_at)) " まで（1回限り）" }
+        (code_shown(&issued))
         p { a href="/codes/new" { "別のコードを発行" } }
     };
     Ok(screen("登録コードを発行しました", &session, &sid, body))
+}
+
+/// An issued code as shown once, with when it expires.
+fn code_shown(issued: &crate::store::IssuedCode) -> Markup {
+    html! {
+        p { "登録コード（この画面でのみ表示されます）:" }
+        p.code data-testid="enrolment-code" { (issued.code) }
+        p { "有効期限: " (html::datetime_ja(issued.expires_at)) " まで（1回限り）" }
+    }
 }
 
 // ---- devices ----
@@ -236,9 +243,7 @@ pub(super) async fn takeover_code(
             "キャリアサポーター: " (issued.supporter) br;
             "担当キャンパス: " (issued.campuses.join("、"))
         }
-        p { "登録コード（この画面でのみ表示されます）:" }
-        p.code data-testid="enrolment-code" { (issued.code) }
-        p { "有効期限: " (html::datetime_ja(issued.expires_at)) " まで（1回限り）" }
+        (code_shown(&issued))
         p.note {
             "新しいパソコンでバックアップを復元し、設定 → 事務局との連携 でこのコードを入力してください。"
             "登録した時点で、前のパソコンからは送信できなくなります。"
