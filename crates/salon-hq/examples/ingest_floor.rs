@@ -45,6 +45,7 @@ fn upload(campus: &CampusCode, n: u64) -> Vec<u8> {
         months: vec![],
         events: vec![],
         releases: vec![],
+        path_releases: Vec::new(),
     })
     .unwrap()
 }

@@ -61,6 +61,7 @@ fn term() -> Upload {
     Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days,
         months: Vec::new(),
     }
@@ -235,6 +236,7 @@ async fn main() {
                 let u = Upload {
                     events: Vec::new(),
                     releases: Vec::new(),
+                    path_releases: Vec::new(),
                     days: (0..CAMPUSES).map(|c| snapshot(c, day, revision)).collect(),
                     months: Vec::new(),
                 };

@@ -41,9 +41,15 @@ fn version_of(headers: &HeaderMap) -> Option<u32> {
 
 /// The first version whose devices read the noise policy.
 const NOISE_FROM_VERSION: u32 = 5;
+/// The first version whose devices release path decisions per period.
+const PATHS_FROM_VERSION: u32 = 6;
 
 fn reads_noise(headers: &HeaderMap) -> bool {
     version_of(headers).is_some_and(|v| v >= NOISE_FROM_VERSION)
+}
+
+fn reads_path_calendar(headers: &HeaderMap) -> bool {
+    version_of(headers).is_some_and(|v| v >= PATHS_FROM_VERSION)
 }
 
 async fn api_version(req: Request, next: Next) -> Response {
@@ -139,6 +145,9 @@ async fn enrol(
     if !reads_noise(&headers) {
         enrolment.noise = None;
     }
+    if !reads_path_calendar(&headers) {
+        enrolment.path_calendar = None;
+    }
     Ok(Json(enrolment))
 }
 
@@ -148,6 +157,10 @@ async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Jso
     if !reads_noise(&headers) {
         config.noise = None;
         config.releases_held.clear();
+    }
+    if !reads_path_calendar(&headers) {
+        config.path_calendar = None;
+        config.path_releases_held.clear();
     }
     Ok(Json(config))
 }

@@ -272,6 +272,7 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
         SnapshotKey::Release { campus, month, .. } => {
             format!("キャンパス {} の {month}の内訳", campus.as_str())
         }
+        SnapshotKey::PathRelease(k) => format!("{}〜{}の進路決定の内訳", k.from, k.to),
     };
     let why = match error {
         ProtocolError::RevisionZero => "版の番号が0です（1から始まります）。",
@@ -288,7 +289,10 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
         ProtocolError::OverDayCap(_) => "1日の件数としてありえない大きさです。",
         ProtocolError::ParticipantsWithoutEvent => "イベントの回数が0なのに参加者がいます。",
         ProtocolError::NoiseImplausible => "内訳の数がノイズではありえないほど外れています。",
-        ProtocolError::ReleaseEarly => "公表日（月末から7日後・49日後）より前に送られました。",
+        ProtocolError::RuleTooLax => "事務局の方針より小さいノイズで作られています。",
+        ProtocolError::IncompleteBreakdown => "内訳の項目がそろっていません。",
+        ProtocolError::ReleaseEarly => "公表日（期間の末日から7日後・49日後）より前に送られました。",
+        ProtocolError::PathPeriodUnknown => "事務局の進路の集計期間（年度と助成元の期間）にない期間です。アプリが設定を読み込み直してから送り直します。",
         _ => "件数の形式が正しくありません。",
     };
     format!("{at}の件数を受け付けませんでした：{why}")

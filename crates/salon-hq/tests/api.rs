@@ -28,7 +28,7 @@ fn figures(hq: &Hq) -> (u64, u64, u64) {
 async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refused() {
     let hq = Hq::new();
     let token = hq.enrol(&["C-012"]).await;
-    for version in [None, Some("1"), Some("2"), Some("6"), Some("v3"), Some("")] {
+    for version in [None, Some("1"), Some("2"), Some("7"), Some("v3"), Some("")] {
         let mut b = axum::http::Request::builder()
             .method("POST")
             .uri("/api/v1/upload")
@@ -422,6 +422,7 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
     let corrected = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![day_snapshot("C-012", day(2025, 2, 25), 2)],
         months: vec![month_snapshot(
             "C-012",
@@ -463,6 +464,7 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
     let other_day = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![day_snapshot("C-012", day(2025, 2, 20), 1)],
         months: vec![],
     };

@@ -24,6 +24,7 @@ fn days_from(first: u64, visits: u32) -> Upload {
         months: vec![],
         events: vec![],
         releases: vec![],
+        path_releases: Vec::new(),
     }
 }
 

@@ -51,7 +51,7 @@ fn upload(events: Vec<EventDaySnapshot>) -> Upload {
         days: vec![],
         months: vec![],
         events,
-        releases: vec![],
+        ..Upload::default()
     }
 }
 
@@ -269,8 +269,11 @@ async fn an_app_on_the_previous_version_is_served_and_an_older_one_told_to_updat
     assert!(v3.get("events").is_none());
     let a = hq.send(send("3", "v3")).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    assert_eq!(a.headers[API_VERSION_HEADER], "5");
-    for old in ["2", "1", "", "6"] {
+    assert_eq!(
+        a.headers[API_VERSION_HEADER],
+        salon_protocol::API_VERSION.to_string().as_str()
+    );
+    for old in ["2", "1", "", "7"] {
         let a = hq.send(send(old, &format!("v{old}"))).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{old}");
         let e = a.error();

@@ -14,6 +14,7 @@ fn days(days: Vec<salon_protocol::DaySnapshot>) -> Upload {
     Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days,
         months: vec![],
     }

@@ -20,6 +20,7 @@ fn only_days(days: Vec<salon_protocol::DaySnapshot>) -> Upload {
     Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days,
         months: vec![],
     }
@@ -78,6 +79,7 @@ async fn a_month_after_next_and_a_month_at_revision_zero_are_refused() {
         let upload = Upload {
             events: Vec::new(),
             releases: Vec::new(),
+            path_releases: Vec::new(),
             days: vec![],
             months: vec![month_snapshot("C-012", m, revision, 20)],
         };
@@ -95,6 +97,7 @@ async fn a_month_after_next_and_a_month_at_revision_zero_are_refused() {
     let upload = Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![],
         months: vec![month_snapshot("C-012", m, 1, 20)],
     };

@@ -278,6 +278,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     let upload = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 7)],
         months: vec![month_snapshot("C-012", m, 1, 7)],
     };
@@ -308,6 +309,7 @@ async fn suppressed_cells_are_shown_as_hidden_and_never_summed() {
     let upload = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 18), 1, 33)],
         months: vec![month_snapshot("C-012", m, 2, 40)],
     };
@@ -380,6 +382,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     let upload = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 1, 44)],
         months: vec![month],
     };
@@ -392,6 +395,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     let upload = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![day_with_visits("C-012", day(2025, 2, 4), 2, 45)],
         months: vec![],
     };
@@ -406,6 +410,7 @@ async fn a_month_whose_stated_visits_are_not_its_days_is_shown_hidden() {
     let upload = salon_protocol::Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![],
         months: vec![month],
     };

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use salon_protocol::{
-    NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release, Route, Topic,
+    NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, PathPeriod, PathRelease, PathStatus,
+    Release, Route, Topic,
 };
 
 use crate::random::OsRandom;
@@ -38,6 +39,28 @@ pub fn release_month(
         noise: *policy,
         by_route: noisy_cells(Route::ALL, &exact.by_route, |_| policy.route, rng)?,
         by_topic: noisy_cells(Topic::ALL, &exact.by_topic, |t| policy.for_topic(t), rng)?,
+    })
+}
+
+/// Draws one release of a device's path decisions over `period` (`exact`: decisions by kind,
+/// a kind absent counts 0) with the policy's path scale, declaring it; refused below the floor
+/// as a month's release is.
+pub fn release_paths(
+    exact: &BTreeMap<PathStatus, u32>,
+    period: PathPeriod,
+    release: Release,
+    policy: &NoisePolicy,
+    rng: &mut OsRandom,
+) -> Result<PathRelease, PrivacyError> {
+    if !policy.is_valid() {
+        return Err(PrivacyError::PolicyTooLax);
+    }
+    Ok(PathRelease {
+        from: period.from,
+        to: period.to,
+        release,
+        noise: policy.path,
+        by_path: noisy_cells(PathStatus::DECIDED, exact, |_| policy.path, rng)?,
     })
 }
 

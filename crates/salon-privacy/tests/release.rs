@@ -109,3 +109,43 @@ fn a_policy_below_the_floor_is_refused_whoever_sent_it() {
         Err(PrivacyError::PolicyTooLax)
     );
 }
+
+#[test]
+fn a_path_release_carries_every_decided_kind_with_the_path_scale() {
+    use salon_privacy::release_paths;
+    use salon_protocol::{PathPeriod, PathStatus};
+    let policy = NoisePolicy {
+        path: NoiseScale::new(2, 1).unwrap(),
+        ..NoisePolicy::default()
+    };
+    let exact = BTreeMap::from([(PathStatus::FurtherStudy, 30), (PathStatus::Employment, 12)]);
+    let fy = PathPeriod::fiscal_year(2024);
+    let n = 3_000;
+    let sent: Vec<_> = (0..n)
+        .map(|_| release_paths(&exact, fy, Release::First, &policy, &mut OsRandom).unwrap())
+        .collect();
+    for r in &sent {
+        assert_eq!((r.period(), r.noise), (fy, policy.path));
+        let kinds: Vec<PathStatus> = r.by_path.iter().map(|c| c.code).collect();
+        assert_eq!(kinds, PathStatus::DECIDED);
+        assert_eq!(r.check(42, policy.path), Ok(()));
+    }
+    // The empty kind (その他決定) is drawn too, around 0 with scale 2's variance 8.8.
+    let other: Vec<f64> = sent.iter().map(|r| r.by_path[2].count as f64).collect();
+    let mean = other.iter().sum::<f64>() / n as f64;
+    let variance = other.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64;
+    let standard_error = (policy.path.variance() / n as f64).sqrt();
+    assert!(mean.abs() < 6.0 * standard_error, "mean {mean}");
+    assert!(
+        (variance - policy.path.variance()).abs() < 1.5,
+        "variance {variance}"
+    );
+    let lax = NoisePolicy {
+        path: NoiseScale::new(1, 3).unwrap(),
+        ..NoisePolicy::default()
+    };
+    assert_eq!(
+        release_paths(&exact, fy, Release::First, &lax, &mut OsRandom),
+        Err(PrivacyError::PolicyTooLax)
+    );
+}

@@ -44,6 +44,8 @@ pub enum ProtocolError {
     NoiseImplausible,
     #[error("a month's release before its day")]
     ReleaseEarly,
+    #[error("a path release for a period headquarters' calendar does not name")]
+    PathPeriodUnknown,
 }
 
 impl ProtocolError {
@@ -70,6 +72,7 @@ impl ProtocolError {
             ProtocolError::BadNoiseScale => ErrorCode::BadBody,
             ProtocolError::NoiseImplausible => ErrorCode::NoiseImplausible,
             ProtocolError::ReleaseEarly => ErrorCode::ReleaseEarly,
+            ProtocolError::PathPeriodUnknown => ErrorCode::PathPeriodUnknown,
         }
     }
 }
@@ -138,6 +141,8 @@ error_codes! {
     /// A release headquarters holds with other numbers (a laptop restored from an older
     /// backup drew again): headquarters keeps the first; `ErrorBody.held` names each.
     ReleaseHeld = "release_held",
+    /// A path release for a period that is neither a 年度 nor a term of headquarters' calendar.
+    PathPeriodUnknown = "path_period_unknown",
     /// A snapshot at a revision headquarters holds with other counts.
     RevisionConflict = "revision_conflict",
     /// A snapshot older than headquarters holds, with other counts (a laptop restored from an

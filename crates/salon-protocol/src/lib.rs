@@ -13,6 +13,7 @@ pub mod events;
 pub mod fixtures;
 mod kinds;
 pub mod noise;
+pub mod paths;
 pub mod plausible;
 pub mod release;
 pub mod rule;
@@ -27,6 +28,7 @@ pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
+pub use paths::{PathCalendar, PathPeriod, PathRelease, PathReleaseKey};
 pub use release::{MonthRelease, ReleaseKey};
 pub use token::DeviceToken;
 
@@ -40,7 +42,10 @@ pub use token::DeviceToken;
 /// snapshot's `byRoute` and `byTopic` are empty), and enrolment and configuration carry
 /// headquarters' noise policy (`noise`) and the releases it holds (`releasesHeld`); version 3
 /// and 4 devices get neither field.
-pub const API_VERSION: u32 = 5;
+/// 6: path decisions travel per device and period under noise (`Upload.pathReleases`, over
+/// the periods of `pathCalendar` in enrolment and configuration, with `pathReleasesHeld`); a
+/// month snapshot's `pathDecisions` is then empty. Older devices get neither field.
+pub const API_VERSION: u32 = 6;
 /// The oldest version headquarters still accepts, so supporters who have not updated yet are
 /// not cut off; anything older is answered `api_version` ("update the app").
 pub const MIN_API_VERSION: u32 = 3;
@@ -87,6 +92,9 @@ pub struct Upload {
     /// Version 5 on: months released under noise, each sent as drawn.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub releases: Vec<MonthRelease>,
+    /// Version 6 on: path decisions released per period, each sent as drawn.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path_releases: Vec<PathRelease>,
 }
 
 /// Headquarters' answer to an upload.
@@ -119,6 +127,9 @@ pub struct Enrolment {
     /// Version 5 on: the noise the device draws its releases with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<NoisePolicy>,
+    /// Version 6 on: the periods path decisions are released for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_calendar: Option<PathCalendar>,
 }
 
 /// The rule and campuses in force, fetched before each sync.
@@ -134,6 +145,12 @@ pub struct DeviceConfig {
     /// or sends these again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub releases_held: Vec<ReleaseKey>,
+    /// Version 6 on: the periods path decisions are released for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_calendar: Option<PathCalendar>,
+    /// Version 6 on: every path release headquarters holds from this device.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub path_releases_held: Vec<PathReleaseKey>,
 }
 
 /// Which snapshot: a campus and its day or month, or a day's events at a campus or online
@@ -160,16 +177,19 @@ pub enum SnapshotKey {
         month: Month,
         release: Release,
     },
+    /// One of a device's path releases for a period (version 6).
+    PathRelease(PathReleaseKey),
 }
 
 impl SnapshotKey {
-    /// The campus, or none for online events.
+    /// The campus, or none for online events and path releases (all campuses together).
     pub fn campus(&self) -> Option<&CampusCode> {
         match self {
             SnapshotKey::Day { campus, .. }
             | SnapshotKey::Month { campus, .. }
             | SnapshotKey::Release { campus, .. } => Some(campus),
             SnapshotKey::Events { campus, .. } => campus.as_ref(),
+            SnapshotKey::PathRelease(_) => None,
         }
     }
 }
@@ -221,7 +241,7 @@ impl Upload {
     /// Checks what a parser cannot: sizes, every breakdown complete, and the small-count rule.
     pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
         let snapshots = self.days.len() + self.months.len() + self.events.len();
-        if snapshots + self.releases.len() > MAX_SNAPSHOTS {
+        if snapshots + self.releases.len() + self.path_releases.len() > MAX_SNAPSHOTS {
             return Err(ProtocolError::TooManySnapshots);
         }
         self.events.iter().try_for_each(EventDaySnapshot::check)?;

@@ -259,7 +259,7 @@ impl NoisyMonthBreakdown {
     }
 }
 
-fn check_cells<C: Copy + PartialEq>(
+pub(crate) fn check_cells<C: Copy + PartialEq>(
     cells: &[NoisyCell<C>],
     codes: &[C],
     visits: u32,

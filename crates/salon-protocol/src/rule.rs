@@ -13,7 +13,7 @@ use crate::error::ProtocolError;
 /// hidden and together hold at least k — except in a month under k, where every cell is hidden.
 ///
 /// Route and topic cells may both be absent (protocol 5: they travel under noise instead); one
-/// without the other is incomplete.
+/// without the other is incomplete. Path cells may be absent (protocol 6).
 pub fn check_breakdown(b: &MonthBreakdown, rule: &SuppressionRule) -> Result<(), ProtocolError> {
     let under_noise = b.by_route.is_empty() && b.by_topic.is_empty();
     if !under_noise {
@@ -21,7 +21,10 @@ pub fn check_breakdown(b: &MonthBreakdown, rule: &SuppressionRule) -> Result<(),
         complete(&b.by_topic, Topic::ALL)?;
     }
     complete(&b.by_format, Format::ALL)?;
-    complete(&b.path_decisions, PathStatus::DECIDED)?;
+    // Absent under a path calendar (protocol 6: they travel per device and period instead).
+    if !b.path_decisions.is_empty() {
+        complete(&b.path_decisions, PathStatus::DECIDED)?;
+    }
     no_small_cell(&b.by_route, |_| rule.k)?;
     no_small_cell(&b.by_topic, |t| rule.k_for_topic(t))?;
     no_small_cell(&b.path_decisions, |_| rule.k)?;

@@ -57,6 +57,16 @@ fn sample() -> Upload {
                     .collect(),
             },
         }],
+        path_releases: vec![PathRelease {
+            from: Month::parse("2023-04").unwrap(),
+            to: Month::parse("2024-03").unwrap(),
+            release: Release::Second,
+            noise: NoiseScale::ONE,
+            by_path: PathStatus::DECIDED
+                .iter()
+                .map(|&code| NoisyCell { code, count: -1 })
+                .collect(),
+        }],
     }
 }
 
@@ -211,6 +221,7 @@ fn an_enrolment_never_shows_its_token_in_debug() {
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
         noise: Some(NoisePolicy::default()),
+        path_calendar: Some(PathCalendar::default()),
     };
     let shown = format!("{e:?} {e:#?}");
     assert!(!shown.contains("SECRET"), "{shown}");
@@ -289,6 +300,32 @@ fn a_version_4_configuration_reads_without_noise() {
     assert!(config.releases_held.is_empty());
     // What a version 5 server sends a version 4 device is the same text.
     assert_eq!(serde_json::to_string(&config).unwrap(), v4);
+}
+
+#[test]
+fn a_version_5_configuration_reads_without_a_path_calendar() {
+    let v5 = r#"{"campuses":["C-012"],"rule":{"k":5,"sensitiveK":10},"releasesHeld":[{"campus":"C-012","month":"2025-01","release":"first"}]}"#;
+    let config: DeviceConfig = serde_json::from_str(v5).unwrap();
+    assert_eq!(config.path_calendar, None);
+    assert!(config.path_releases_held.is_empty());
+    assert_eq!(serde_json::to_string(&config).unwrap(), v5);
+    let v6 = r#"{"campuses":[],"rule":{"k":5,"sensitiveK":10},"pathCalendar":{"terms":[{"from":"2024-09","to":"2025-02"}]},"pathReleasesHeld":[{"from":"2024-04","to":"2025-03","release":"first"}]}"#;
+    let config: DeviceConfig = serde_json::from_str(v6).unwrap();
+    assert_eq!(config.path_calendar.unwrap().terms.len(), 1);
+    assert_eq!(config.path_releases_held[0].release, Release::First);
+}
+
+#[test]
+fn a_month_under_a_path_calendar_carries_no_path_cell() {
+    let mut upload = sample();
+    upload.months[0].breakdown.path_decisions.clear();
+    assert_eq!(upload.check(&SuppressionRule::default()), Ok(()));
+    upload.months[0].breakdown.path_decisions =
+        cells(&PathStatus::DECIDED[..2], &[Some(0), Some(0)]);
+    assert_eq!(
+        upload.check(&SuppressionRule::default()),
+        Err(ProtocolError::IncompleteBreakdown)
+    );
 }
 
 #[test]

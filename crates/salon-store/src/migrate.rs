@@ -50,6 +50,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0014_releases",
         include_str!("../migrations/0014_releases.sql"),
     ),
+    (
+        "0015_path_releases",
+        include_str!("../migrations/0015_path_releases.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

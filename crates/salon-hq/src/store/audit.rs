@@ -74,6 +74,8 @@ audit_actions! {
     RuleSet => "rule_set", "秘匿のルールを変更";
     NoiseSet => "noise_set", "内訳のノイズを変更";
     QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
+    PathTermAdded => "path_term_added", "進路の集計期間（助成元）を追加";
+    PathTermRemoved => "path_term_removed", "進路の集計期間（助成元）を削除";
     CodeIssued => "code_issued", "登録コードを発行";
     TakeoverCodeIssued => "takeover_code_issued", "引き継ぎの登録コードを発行";
     SurveyCreated => "survey_created", "アンケートを作成";

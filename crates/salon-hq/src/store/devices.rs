@@ -87,6 +87,7 @@ impl Store {
         let mut conn = self.write();
         let rule = rule(&conn)?;
         let noise = super::releases::noise_policy(&conn)?;
+        let path_calendar = super::paths::path_calendar(&conn)?;
         let tx = conn.transaction()?;
         let hash = secret::sha256(code.as_str().as_bytes());
         let found: Option<(String, String, Option<i64>)> = tx
@@ -122,6 +123,7 @@ impl Store {
             campuses: codes,
             rule,
             noise: Some(noise),
+            path_calendar: Some(path_calendar),
         })
     }
 
@@ -133,6 +135,8 @@ impl Store {
             rule: rule(&conn)?,
             noise: Some(super::releases::noise_policy(&conn)?),
             releases_held: super::releases::held_keys(&conn, device.id)?,
+            path_calendar: Some(super::paths::path_calendar(&conn)?),
+            path_releases_held: super::paths::path_held_keys(&conn, device.id)?,
         })
     }
 

@@ -13,6 +13,7 @@ use salon_protocol::{Receipt, Upload};
 
 use super::devices::authenticate;
 use super::events::store_events;
+use super::paths::store_path_release;
 use super::releases::{noise_policy, store_release};
 use super::snapshots::{store_day, store_month, tally};
 use super::{rule, ts, Store};
@@ -198,10 +199,16 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
         }
     }
     let mut releases_held = Vec::new();
-    if !upload.releases.is_empty() {
+    if !(upload.releases.is_empty() && upload.path_releases.is_empty()) {
         let policy = noise_policy(conn)?;
         for r in &upload.releases {
             match store_release(conn, device.id, r, &policy, job.now)? {
+                Ok(outcome) => tally(&mut receipt, outcome),
+                Err(h) => releases_held.push(h),
+            }
+        }
+        for r in &upload.path_releases {
+            match store_path_release(conn, device.id, r, &policy, job.now)? {
                 Ok(outcome) => tally(&mut receipt, outcome),
                 Err(h) => releases_held.push(h),
             }

@@ -18,6 +18,7 @@ mod events;
 mod first_admin;
 mod history;
 mod ingest;
+mod paths;
 mod releases;
 mod setup;
 mod snapshots;
@@ -35,6 +36,7 @@ pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
+pub use paths::{HeldPathRelease, PathTerm};
 pub use releases::HeldRelease;
 pub use snapshots::HeldMonth;
 pub use supporters::SupporterTotals;
@@ -88,6 +90,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0009_takeover",
         include_str!("../../migrations/0009_takeover.sql"),
+    ),
+    (
+        "0010_path_releases",
+        include_str!("../../migrations/0010_path_releases.sql"),
     ),
 ];
 

@@ -364,6 +364,7 @@ pub fn sample_upload() -> Upload {
     Upload {
         events: Vec::new(),
         releases: Vec::new(),
+        path_releases: Vec::new(),
         days: vec![
             day_snapshot("C-012", day(2025, 2, 18), 1),
             day_snapshot("C-012", day(2025, 2, 25), 1),

@@ -227,8 +227,6 @@ pub fn upload(campus: &CampusCode, n: u64) -> Upload {
                 ..Default::default()
             },
         }],
-        months: vec![],
-        events: vec![],
-        releases: vec![],
+        ..Upload::default()
     }
 }

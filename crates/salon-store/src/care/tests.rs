@@ -589,6 +589,7 @@ fn day_snapshots_count_appointments_and_campus_events() {
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
         noise: None,
+        path_calendar: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)

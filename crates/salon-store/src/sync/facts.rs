@@ -115,8 +115,14 @@ impl CampusFacts {
         counts
     }
 
-    /// Every month with a salon, a visit or a path decision, and its breakdowns.
-    pub(super) fn months(&self, rule: SuppressionRule) -> BTreeMap<Month, MonthBreakdown> {
+    /// Every month with a salon, a visit or (`with_paths`) a path decision, and its
+    /// breakdowns. Under a path calendar decisions go per period: a month snapshot made for a
+    /// decision alone would tell headquarters that one was made that month.
+    pub(super) fn months(
+        &self,
+        rule: SuppressionRule,
+        with_paths: bool,
+    ) -> BTreeMap<Month, MonthBreakdown> {
         let mut months: BTreeMap<Month, (Vec<VisitFact>, Vec<PathStatus>)> = BTreeMap::new();
         for s in &self.sessions {
             months.entry(Month::of(s.date)).or_default();
@@ -128,7 +134,7 @@ impl CampusFacts {
                 .0
                 .push(v.clone());
         }
-        for (d, p) in &self.decisions {
+        for (d, p) in self.decisions.iter().filter(|_| with_paths) {
             months.entry(Month::of(*d)).or_default().1.push(*p);
         }
         months

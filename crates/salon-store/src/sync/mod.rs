@@ -7,6 +7,9 @@ mod event_tests;
 mod facts;
 mod outbox;
 #[cfg(test)]
+mod path_tests;
+mod paths;
+#[cfg(test)]
 mod release_tests;
 mod releases;
 #[cfg(test)]
@@ -16,7 +19,9 @@ pub use outbox::HeldBack;
 
 use rusqlite::{params, OptionalExtension};
 use salon_core::counts::{MonthBreakdown, SuppressionRule};
-use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, NoisePolicy, Upload};
+use salon_protocol::{
+    CampusCode, DeviceConfig, DeviceToken, Enrolment, NoisePolicy, PathCalendar, Upload,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -35,6 +40,9 @@ pub struct HqEnrolment {
     pub rule: SuppressionRule,
     /// The noise releases are drawn with, as headquarters last sent it; none yet, none drawn.
     pub noise: Option<NoisePolicy>,
+    /// The periods path decisions are released for, as headquarters last sent them; none (a
+    /// headquarters before protocol 6): they go suppressed in the month snapshots instead.
+    pub path_calendar: Option<PathCalendar>,
     pub enrolled_at: String,
 }
 
@@ -54,6 +62,7 @@ impl PendingUpload {
             && self.upload.months.is_empty()
             && self.upload.events.is_empty()
             && self.upload.releases.is_empty()
+            && self.upload.path_releases.is_empty()
     }
 }
 
@@ -79,14 +88,15 @@ impl Store {
     pub fn save_enrolment(&mut self, hq_url: &str, enrolment: &Enrolment) -> Result<()> {
         let campuses = serde_json::to_string(&enrolment.campuses).unwrap_or_default();
         self.conn.execute(
-            "INSERT INTO hq_enrolment (id, hq_url, token, campuses, rule_k, rule_sensitive_k, noise, enrolled_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            "INSERT INTO hq_enrolment (id, hq_url, token, campuses, rule_k, rule_sensitive_k, noise,
+               path_calendar, enrolled_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
              ON CONFLICT (id) DO UPDATE SET hq_url = excluded.hq_url, token = excluded.token,
                campuses = excluded.campuses, rule_k = excluded.rule_k,
                rule_sensitive_k = excluded.rule_sensitive_k, noise = excluded.noise,
-               enrolled_at = excluded.enrolled_at",
+               path_calendar = excluded.path_calendar, enrolled_at = excluded.enrolled_at",
             params![hq_url, &*enrolment.token, campuses, enrolment.rule.k, enrolment.rule.sensitive_k,
-                noise_json(enrolment.noise), stamp()],
+                noise_json(enrolment.noise), calendar_json(&enrolment.path_calendar), stamp()],
         )?;
         Ok(())
     }
@@ -95,7 +105,8 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT hq_url, token, campuses, rule_k, rule_sensitive_k, enrolled_at, noise
+                "SELECT hq_url, token, campuses, rule_k, rule_sensitive_k, enrolled_at, noise,
+                        path_calendar
                  FROM hq_enrolment WHERE id = 1",
                 [],
                 |r| {
@@ -107,36 +118,41 @@ impl Store {
                         r.get::<_, u32>(4)?,
                         r.get::<_, String>(5)?,
                         r.get::<_, Option<String>>(6)?,
+                        r.get::<_, Option<String>>(7)?,
                     ))
                 },
             )
             .optional()?;
         Ok(row.map(
-            |(hq_url, token, campuses, k, sensitive_k, enrolled_at, noise)| HqEnrolment {
+            |(hq_url, token, campuses, k, sensitive_k, enrolled_at, noise, calendar)| HqEnrolment {
                 hq_url,
                 token: DeviceToken::new(token),
                 campuses: serde_json::from_str(&campuses).unwrap_or_default(),
                 rule: SuppressionRule { k, sensitive_k },
                 noise: noise.and_then(|n| serde_json::from_str(&n).ok()),
+                path_calendar: calendar.and_then(|c| serde_json::from_str(&c).ok()),
                 enrolled_at,
             },
         ))
     }
 
-    /// Headquarters' current campuses, rule and noise policy, fetched before a sync, and the
-    /// releases it already holds from this laptop (never drawn or sent again).
+    /// Headquarters' current campuses, rule, noise policy and path calendar, fetched before a
+    /// sync, and the releases it already holds from this laptop (never drawn or sent again).
     pub fn update_device_config(&mut self, config: &DeviceConfig) -> Result<()> {
         let campuses = serde_json::to_string(&config.campuses).unwrap_or_default();
         let tx = self.conn.transaction()?;
         releases::mark_held(&tx, &config.releases_held)?;
+        paths::mark_paths_held(&tx, &config.path_releases_held)?;
         tx.execute(
-            "UPDATE hq_enrolment SET campuses = ?1, rule_k = ?2, rule_sensitive_k = ?3, noise = ?4
+            "UPDATE hq_enrolment SET campuses = ?1, rule_k = ?2, rule_sensitive_k = ?3, noise = ?4,
+               path_calendar = ?5
              WHERE id = 1",
             params![
                 campuses,
                 config.rule.k,
                 config.rule.sensitive_k,
-                noise_json(config.noise)
+                noise_json(config.noise),
+                calendar_json(&config.path_calendar)
             ],
         )?;
         tx.commit()?;
@@ -167,6 +183,12 @@ impl Store {
 
 fn noise_json(noise: Option<NoisePolicy>) -> Option<String> {
     noise.and_then(|n| serde_json::to_string(&n).ok())
+}
+
+fn calendar_json(calendar: &Option<PathCalendar>) -> Option<String> {
+    calendar
+        .as_ref()
+        .and_then(|c| serde_json::to_string(c).ok())
 }
 
 fn log(

@@ -16,6 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
+use super::paths::{draw_due_paths, forget_laxer_unsent_paths, mark_path_sent, unsent_paths};
 use super::releases::{draw_due, forget_laxer_unsent, mark_sent, unsent};
 use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
@@ -49,10 +50,17 @@ impl Store {
         let tx = self.conn.transaction()?;
         // Within the floor and the ceiling whatever headquarters sent.
         let noise = enrolment.noise.map(NoisePolicy::within_bounds);
+        // Path decisions go per period only with noise to draw them with.
+        let calendar = enrolment.path_calendar.as_ref().filter(|_| noise.is_some());
         if let Some(policy) = &noise {
             forget_laxer_unsent(&tx, policy)?;
+            forget_laxer_unsent_paths(&tx, policy)?;
         }
-        for (campus_id, code) in campuses {
+        let cells = Cells {
+            under_noise: noise.is_some(),
+            paths_per_period: calendar.is_some(),
+        };
+        for &(campus_id, ref code) in &campuses {
             let facts = campus_facts(&tx, campus_id, today)?;
             let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), today)?;
             for (day, counts) in facts.days() {
@@ -60,20 +68,17 @@ impl Store {
                 upsert_outbox(&tx, "day", code.as_str(), &period, &counts)?;
                 now_held.insert(("day", period));
             }
-            for (month, breakdown) in facts.months(enrolment.rule) {
+            for (month, breakdown) in facts.months(enrolment.rule, !cells.paths_per_period) {
                 let body = MonthBody {
                     rule: enrolment.rule,
-                    breakdown: without_noisy_cells(breakdown, noise.is_some()),
+                    breakdown: cells.strip(breakdown),
                 };
                 upsert_outbox(&tx, "month", code.as_str(), &month.to_string(), &body)?;
                 now_held.insert(("month", month.to_string()));
             }
             let zero_month = MonthBody {
                 rule: enrolment.rule,
-                breakdown: without_noisy_cells(
-                    month_breakdown(&[], &[], enrolment.rule),
-                    noise.is_some(),
-                ),
+                breakdown: cells.strip(month_breakdown(&[], &[], enrolment.rule)),
             };
             for (kind, period) in outbox_keys(&tx, code.as_str())? {
                 if now_held.contains(&(kind.as_str(), period.clone())) {
@@ -91,6 +96,10 @@ impl Store {
                 let exact = facts.exact_months();
                 draw_due(&tx, code.as_str(), &exact, policy, today)?;
             }
+        }
+        if let (Some(calendar), Some(policy)) = (calendar, &noise) {
+            let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
+            draw_due_paths(&tx, &ids, calendar, policy, today)?;
         }
         // Online events belong to no campus: the device reports them under campus code ''.
         let online = put_events(&tx, None, "", today)?;
@@ -129,9 +138,7 @@ impl Store {
             let row = row?;
             // The snapshot's own JSON plus its key and a margin for the envelope.
             size += row.body.len() + row.campus.len() + row.period.len() + 80;
-            let started =
-                !(upload.days.is_empty() && upload.months.is_empty() && upload.events.is_empty());
-            if size > UPLOAD_BUDGET_BYTES && started {
+            if size > UPLOAD_BUDGET_BYTES && started(&upload) {
                 break;
             }
             match row.snapshot()? {
@@ -146,14 +153,19 @@ impl Store {
         for release in unsent(&self.conn, &enrolled, room)? {
             // A release is about 700 bytes of JSON.
             size += 800;
-            let started = !(upload.days.is_empty()
-                && upload.months.is_empty()
-                && upload.events.is_empty()
-                && upload.releases.is_empty());
-            if size > UPLOAD_BUDGET_BYTES && started {
+            if size > UPLOAD_BUDGET_BYTES && started(&upload) {
                 break;
             }
             upload.releases.push(release);
+        }
+        let room = room.saturating_sub(upload.releases.len());
+        for release in unsent_paths(&self.conn, room)? {
+            // A path release is about 250 bytes of JSON.
+            size += 300;
+            if size > UPLOAD_BUDGET_BYTES && started(&upload) {
+                break;
+            }
+            upload.path_releases.push(release);
         }
         let payload = serde_json::to_string(&upload).unwrap_or_default();
         let digest = Sha256::digest(payload.as_bytes());
@@ -178,6 +190,9 @@ impl Store {
             .chain(pending.upload.events.iter().map(|e| (e.key(), e.revision)));
         for r in &pending.upload.releases {
             mark_sent(&tx, &r.campus, r.month, r.breakdown.release)?;
+        }
+        for r in &pending.upload.path_releases {
+            mark_path_sent(&tx, &r.release_key())?;
         }
         for (key, revision) in keys {
             let Some((kind, campus, period)) = key_columns(&key) else {
@@ -212,6 +227,10 @@ impl Store {
                 mark_sent(&tx, campus, *month, *release)?;
                 continue;
             }
+            if let SnapshotKey::PathRelease(key) = &h.snapshot {
+                mark_path_sent(&tx, key)?;
+                continue;
+            }
             let Some((kind, campus, period)) = key_columns(&h.snapshot) else {
                 continue;
             };
@@ -242,6 +261,15 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Whether the upload holds anything yet: the first snapshot goes whatever its size.
+fn started(upload: &Upload) -> bool {
+    !(upload.days.is_empty()
+        && upload.months.is_empty()
+        && upload.events.is_empty()
+        && upload.releases.is_empty()
+        && upload.path_releases.is_empty())
 }
 
 struct OutboxRow {
@@ -322,19 +350,32 @@ fn key_columns(key: &SnapshotKey) -> Option<(&'static str, &str, String)> {
             campus.as_ref().map(CampusCode::as_str).unwrap_or(""),
             day.format("%Y-%m-%d").to_string(),
         ),
-        SnapshotKey::Release { .. } => return None,
+        SnapshotKey::Release { .. } | SnapshotKey::PathRelease(_) => return None,
     })
 }
 
-/// A month's breakdown as it goes beside the releases: with a noise policy in force, visits by
-/// route and by topic leave the laptop under noise only, so the month snapshot carries none of
-/// their cells (its exact visits, format and path decisions stay).
-fn without_noisy_cells(mut b: MonthBreakdown, under_noise: bool) -> MonthBreakdown {
-    if under_noise {
-        b.by_route.clear();
-        b.by_topic.clear();
+/// Which cells a month snapshot leaves to the releases under noise.
+#[derive(Clone, Copy)]
+struct Cells {
+    /// A noise policy is in force: visits by route and by topic go in the month's releases.
+    under_noise: bool,
+    /// A path calendar is in force too: path decisions go in the period's releases.
+    paths_per_period: bool,
+}
+
+impl Cells {
+    /// A month's breakdown as it goes beside the releases: without the cells that leave the
+    /// laptop under noise only (its exact visits and format stay).
+    fn strip(self, mut b: MonthBreakdown) -> MonthBreakdown {
+        if self.under_noise {
+            b.by_route.clear();
+            b.by_topic.clear();
+        }
+        if self.paths_per_period {
+            b.path_decisions.clear();
+        }
+        b
     }
-    b
 }
 
 /// A day whose events were all removed.

@@ -26,6 +26,7 @@ fn enrol_with(store: &mut Store, noise: Option<NoisePolicy>) -> i64 {
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
         noise,
+        path_calendar: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
@@ -270,6 +271,8 @@ fn releases_drawn_below_a_raised_policy_are_drawn_again_unless_sent() {
             rule: SuppressionRule::default(),
             noise: Some(raised),
             releases_held: vec![],
+            path_calendar: None,
+            path_releases_held: vec![],
         })
         .unwrap();
     store.prepare_outbox(d(2025, 4, 19)).unwrap();
@@ -376,6 +379,7 @@ fn a_campus_whose_code_changes_does_not_draw_its_months_again() {
         ],
         rule: SuppressionRule::default(),
         noise: Some(NoisePolicy::default()),
+        path_calendar: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
@@ -419,6 +423,8 @@ fn releases_headquarters_lists_as_held_are_never_drawn() {
             rule: SuppressionRule::default(),
             noise: Some(NoisePolicy::default()),
             releases_held: vec![key(Release::First)],
+            path_calendar: None,
+            path_releases_held: vec![],
         })
         .unwrap();
     store.prepare_outbox(d(2025, 4, 18)).unwrap();

@@ -76,7 +76,7 @@ pub(super) fn forget_laxer_unsent(tx: &Transaction<'_>, policy: &NoisePolicy) ->
     Ok(())
 }
 
-fn privacy_error(e: PrivacyError) -> StoreError {
+pub(super) fn privacy_error(e: PrivacyError) -> StoreError {
     StoreError::Io(std::io::Error::other(e.to_string()))
 }
 

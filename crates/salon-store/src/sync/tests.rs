@@ -21,6 +21,7 @@ pub(super) fn enrol(store: &mut Store, codes: &[&str]) {
             .collect(),
         rule: SuppressionRule::default(),
         noise: None,
+        path_calendar: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)

@@ -31,6 +31,7 @@ pub fn set_up(dir: &std::path::Path) -> i64 {
         campuses: vec![CampusCode::parse("C-012").unwrap()],
         rule: SuppressionRule::default(),
         noise: None,
+        path_calendar: None,
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)

@@ -1,0 +1,207 @@
+//! Path decisions released per device and period (protocol 6): headquarters sends its path
+//! calendar to devices that read it, takes a release only for a 年度 or a funder term it names
+//! and only from the period's day, keeps it as first received, checks it against the students
+//! the device's own days hold, and keeps a funder term a device has released from moving.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use chrono::{TimeZone, Utc};
+use common::*;
+use salon_hq::store::Actor;
+use salon_hq::Clock;
+use salon_protocol::{
+    DeviceConfig, Month, NoiseScale, NoisyCell, PathPeriod, PathRelease, PathStatus, Receipt,
+    Release, Upload, API_VERSION_HEADER,
+};
+
+/// 10 April 2025 in Tokyo: 2024年度's first path release is due (7 April), its second is not
+/// (19 May); so is the first of a September–February term (7 March).
+fn clock() -> Clock {
+    Clock::manual(Utc.with_ymd_and_hms(2025, 4, 10, 3, 0, 0).unwrap())
+}
+
+fn period(from: &str, to: &str) -> PathPeriod {
+    PathPeriod {
+        from: Month::parse(from).unwrap(),
+        to: Month::parse(to).unwrap(),
+    }
+}
+
+fn path_release(p: PathPeriod, release: Release, counts: [i64; 3]) -> PathRelease {
+    PathRelease {
+        from: p.from,
+        to: p.to,
+        release,
+        noise: NoiseScale::ONE,
+        by_path: PathStatus::DECIDED
+            .iter()
+            .zip(counts)
+            .map(|(&code, count)| NoisyCell { code, count })
+            .collect(),
+    }
+}
+
+/// February's two salon days at C-012 (29 and 36 distinct students) and the releases.
+fn upload(releases: Vec<PathRelease>) -> Upload {
+    Upload {
+        days: vec![
+            day_snapshot("C-012", day(2025, 2, 18), 1),
+            day_snapshot("C-012", day(2025, 2, 25), 1),
+        ],
+        path_releases: releases,
+        ..Upload::default()
+    }
+}
+
+async fn config(hq: &Hq, token: &str, version: &str) -> String {
+    let a = hq
+        .send(
+            axum::http::Request::builder()
+                .method("GET")
+                .uri("/api/v1/config")
+                .header(API_VERSION_HEADER, version)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    a.text()
+}
+
+#[tokio::test]
+async fn a_version_6_device_gets_the_calendar_and_an_older_one_does_not() {
+    let hq = Hq::with_clock(clock());
+    let funder = period("2024-09", "2025-02");
+    hq.store()
+        .add_path_term(&Actor::cli(), funder, Utc::now())
+        .unwrap();
+    let token = hq.enrol(&["C-012"]).await;
+    let v6: DeviceConfig = serde_json::from_str(&config(&hq, &token, "6").await).unwrap();
+    assert_eq!(v6.path_calendar.unwrap().terms, vec![funder]);
+    for old in ["3", "4", "5"] {
+        let text = config(&hq, &token, old).await;
+        assert!(!text.contains("pathCalendar"), "{old}: {text}");
+    }
+}
+
+#[tokio::test]
+async fn a_path_release_is_kept_once_and_listed_as_held() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let fy = PathPeriod::fiscal_year(2024);
+    let first = path_release(fy, Release::First, [20, 9, -2]);
+    let a = hq.upload(&token, "a", &upload(vec![first.clone()])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(a.json::<Receipt>().stored, 3);
+    let again = Upload {
+        path_releases: vec![first.clone()],
+        ..Upload::default()
+    };
+    let a = hq.upload(&token, "b", &again).await;
+    assert_eq!(a.json::<Receipt>().unchanged, 1);
+    // Another draw for the same key (a laptop restored from before it was sent).
+    let redrawn = Upload {
+        path_releases: vec![path_release(fy, Release::First, [21, 9, -2])],
+        ..Upload::default()
+    };
+    let a = hq.upload(&token, "c", &redrawn).await;
+    assert_eq!(a.status, StatusCode::CONFLICT, "{}", a.text());
+    let e = a.error();
+    assert_eq!(e.code, "release_held");
+    assert_eq!(e.held[0].snapshot, first.key());
+    let v6: DeviceConfig = serde_json::from_str(&config(&hq, &token, "6").await).unwrap();
+    assert_eq!(v6.path_releases_held, vec![first.release_key()]);
+    let held = hq.store().latest_path_releases(fy).unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(held[0].release, first);
+}
+
+#[tokio::test]
+async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_are_refused() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let refused = |p: PathPeriod, release: Release, counts: [i64; 3]| {
+        upload(vec![path_release(p, release, counts)])
+    };
+    let fy = PathPeriod::fiscal_year(2024);
+    let cases = [
+        // Not a term of the calendar: it could put a decision in a third period.
+        (
+            refused(period("2024-09", "2025-02"), Release::First, [1, 1, 1]),
+            "path_period_unknown",
+        ),
+        // The second release falls due on 19 May.
+        (refused(fy, Release::Second, [1, 1, 1]), "release_early"),
+        // The device's days hold at most 65 students by March: 65 + 40 is the most noise allows.
+        (
+            refused(fy, Release::First, [106, 0, 0]),
+            "noise_implausible",
+        ),
+        (
+            refused(fy, Release::First, [0, -41, 0]),
+            "noise_implausible",
+        ),
+    ];
+    for (i, (body, code)) in cases.iter().enumerate() {
+        let a = hq.upload(&token, &format!("k{i}"), body).await;
+        assert_eq!(a.error().code, *code, "{i}: {}", a.text());
+        assert!(
+            a.error().message.contains("進路決定の内訳"),
+            "{}",
+            a.error().message
+        );
+    }
+    assert_eq!(hq.stored().0, 0, "a refusal stores nothing, days included");
+    let a = hq
+        .upload(&token, "ok", &refused(fy, Release::First, [105, 0, -40]))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+}
+
+#[tokio::test]
+async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
+    let hq = Hq::with_clock(clock());
+    let store = hq.store();
+    let now = Utc::now();
+    let funder = period("2024-09", "2025-02");
+    store.add_path_term(&Actor::cli(), funder, now).unwrap();
+    let refusals = [
+        (period("2024-12", "2025-05"), "path_term_overlap"),
+        (period("2025-04", "2026-03"), "path_term_fiscal"),
+        (period("2025-04", "2026-06"), "path_term_length"),
+    ];
+    for (p, field) in refusals {
+        match store.add_path_term(&Actor::cli(), p, now) {
+            Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, field),
+            other => panic!("{p:?}: {other:?}"),
+        }
+    }
+    let token = hq.enrol(&["C-012"]).await;
+    let a = hq
+        .upload(
+            &token,
+            "a",
+            &upload(vec![path_release(funder, Release::First, [4, 2, 0])]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    match store.remove_path_term(&Actor::cli(), funder.from, now) {
+        Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
+        other => panic!("{other:?}"),
+    }
+    let terms = store.path_terms().unwrap();
+    assert_eq!((terms.len(), terms[0].released), (1, true));
+    // A term nobody released yet may go.
+    let next = period("2025-09", "2026-02");
+    store.add_path_term(&Actor::cli(), next, now).unwrap();
+    store
+        .remove_path_term(&Actor::cli(), next.from, now)
+        .unwrap();
+    assert_eq!(store.path_terms().unwrap().len(), 1);
+    let actions = hq.audit_actions();
+    assert!(actions.contains(&salon_hq::store::AuditAction::PathTermAdded));
+    assert!(actions.contains(&salon_hq::store::AuditAction::PathTermRemoved));
+}

@@ -1,0 +1,320 @@
+//! Path decisions released under noise per device and period (protocol 6; ARCHITECTURE.md,
+//! "Paths per device and period"). A campus's month holds too few decisions for noise to leave
+//! anything readable, so a device releases its decisions once per period of headquarters'
+//! calendar, over all its campuses together: each 年度 (April to March) and the funder term
+//! headquarters names. Funder terms never overlap one another, so a decision lies in at most
+//! two periods, which is what the privacy statement counts.
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::noise::check_cells;
+use crate::{Month, NoisePolicy, NoiseScale, NoisyCell, PathStatus, ProtocolError, Release};
+
+/// The longest funder term the calendar takes, in months: a term longer than a 年度 would hold
+/// its decisions back for more than a year.
+pub const MAX_TERM_MONTHS: u32 = 12;
+
+/// Whole months `from..=to` over which a device releases its path decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathPeriod {
+    pub from: Month,
+    pub to: Month,
+}
+
+fn month(year: i32, m: u32) -> Month {
+    Month::of(NaiveDate::from_ymd_opt(year, m, 1).unwrap_or_default())
+}
+
+impl PathPeriod {
+    /// The 年度 that starts in April of `year`: 2024年度 is April 2024 to March 2025.
+    pub fn fiscal_year(year: i32) -> PathPeriod {
+        PathPeriod {
+            from: month(year, 4),
+            to: month(year + 1, 3),
+        }
+    }
+
+    /// The 年度 a day lies in.
+    pub fn fiscal_year_of(day: NaiveDate) -> PathPeriod {
+        let year = if day.month() >= 4 {
+            day.year()
+        } else {
+            day.year() - 1
+        };
+        PathPeriod::fiscal_year(year)
+    }
+
+    pub fn is_fiscal_year(&self) -> bool {
+        PathPeriod::fiscal_year_of(self.from.first_day()) == *self
+    }
+
+    /// Months from `from` to `to`, both counted; 0 if `to` is before `from`.
+    pub fn months(&self) -> u32 {
+        let (a, b) = (self.from.first_day(), self.to.first_day());
+        let n = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32 + 1;
+        n.max(0) as u32
+    }
+
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from.first_day() <= day && day <= self.to.last_day()
+    }
+
+    pub fn overlaps(&self, other: &PathPeriod) -> bool {
+        self.from <= other.to && other.from <= self.to
+    }
+
+    /// The day (Asia/Tokyo) from which a release of the period is drawn and accepted: 7 and 49
+    /// days after its last month, as for a month's release.
+    pub fn release_day(&self, release: Release) -> NaiveDate {
+        let last = self.to.last_day();
+        last.checked_add_days(Days::new(release.days_after_month()))
+            .unwrap_or(last)
+    }
+}
+
+/// Headquarters' calendar of path periods: every 年度, and the funder terms it names, which
+/// never overlap one another (headquarters' settings refuse an overlapping or moved term, and
+/// a device uses only [`PathCalendar::sound_terms`] whatever it is sent).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathCalendar {
+    pub terms: Vec<PathPeriod>,
+}
+
+impl PathCalendar {
+    /// Whether headquarters takes a release for `period`: a 年度, or a term it names.
+    pub fn knows(&self, period: &PathPeriod) -> bool {
+        period.is_fiscal_year() || self.terms.contains(period)
+    }
+
+    /// The terms a device releases, given the terms it has already drawn (`drawn`): a term of
+    /// 1 to 12 months that is not a 年度 and overlaps no other kept term, those already drawn
+    /// kept first. So a calendar that would put a decision in a third period (an overlapping
+    /// or moved term) releases nothing more for it.
+    pub fn sound_terms(&self, drawn: &[PathPeriod]) -> Vec<PathPeriod> {
+        let mut kept: Vec<PathPeriod> = Vec::new();
+        for t in drawn.iter().chain(&self.terms) {
+            let fits = (1..=MAX_TERM_MONTHS).contains(&t.months()) && !t.is_fiscal_year();
+            if fits && !kept.iter().any(|k| k.overlaps(t)) {
+                kept.push(*t);
+            }
+        }
+        kept.retain(|t| self.terms.contains(t));
+        kept
+    }
+}
+
+/// One release of a device's path decisions over a period, all its campuses together: each
+/// decided kind (`PathStatus::DECIDED`) with its own draw, and the scale drawn with. It has no
+/// revision: headquarters keeps the first it receives for a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathRelease {
+    pub from: Month,
+    pub to: Month,
+    pub release: Release,
+    pub noise: NoiseScale,
+    pub by_path: Vec<NoisyCell<PathStatus>>,
+}
+
+/// Which path release: a period, first or second. Headquarters lists those it holds from a
+/// device in its configuration, so they are never drawn again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PathReleaseKey {
+    pub from: Month,
+    pub to: Month,
+    pub release: Release,
+}
+
+impl PathReleaseKey {
+    pub fn period(&self) -> PathPeriod {
+        PathPeriod {
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
+impl PathRelease {
+    pub fn period(&self) -> PathPeriod {
+        PathPeriod {
+            from: self.from,
+            to: self.to,
+        }
+    }
+
+    pub fn release_key(&self) -> PathReleaseKey {
+        PathReleaseKey {
+            from: self.from,
+            to: self.to,
+            release: self.release,
+        }
+    }
+
+    pub fn key(&self) -> crate::SnapshotKey {
+        crate::SnapshotKey::PathRelease(self.release_key())
+    }
+
+    /// What headquarters checks before it keeps a release of a period in which the device has
+    /// seen at most `students` students: the scale is not below `required` nor above the
+    /// ceiling, every decided kind is there once and in order, and no cell is further from 0 to
+    /// `students` than noise can be.
+    pub fn check(&self, students: u32, required: NoiseScale) -> Result<(), ProtocolError> {
+        if !self.noise.at_least(required) {
+            return Err(ProtocolError::RuleTooLax);
+        }
+        if !NoisePolicy::CEILING.at_least(self.noise) {
+            return Err(ProtocolError::NoiseImplausible);
+        }
+        check_cells(&self.by_path, PathStatus::DECIDED, students, |_| self.noise)
+    }
+}
+
+/// A release before its day, or of a period headquarters' calendar does not name, is refused:
+/// the first would be drawn over a period still being written, the second could put a
+/// decision in a third period. `today` is headquarters' Tokyo date, with a day of slack as for
+/// a month's release.
+pub fn check_path_release(
+    r: &PathRelease,
+    calendar: &PathCalendar,
+    today: NaiveDate,
+) -> Result<(), ProtocolError> {
+    if r.from > r.to || !calendar.knows(&r.period()) {
+        return Err(ProtocolError::PathPeriodUnknown);
+    }
+    if crate::plausible::tomorrow(today) < r.period().release_day(r.release) {
+        return Err(ProtocolError::ReleaseEarly);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(text: &str) -> Month {
+        Month::parse(text).unwrap()
+    }
+
+    fn period(from: &str, to: &str) -> PathPeriod {
+        PathPeriod {
+            from: m(from),
+            to: m(to),
+        }
+    }
+
+    fn d(y: i32, mo: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, mo, day).unwrap()
+    }
+
+    fn release(p: PathPeriod, counts: [i64; 3]) -> PathRelease {
+        PathRelease {
+            from: p.from,
+            to: p.to,
+            release: Release::First,
+            noise: NoiseScale::ONE,
+            by_path: PathStatus::DECIDED
+                .iter()
+                .zip(counts)
+                .map(|(&code, count)| NoisyCell { code, count })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_fiscal_year_runs_april_to_march_and_releases_after_march() {
+        let fy = PathPeriod::fiscal_year_of(d(2025, 3, 31));
+        assert_eq!(fy, period("2024-04", "2025-03"));
+        assert!(fy.is_fiscal_year() && fy.contains(d(2024, 4, 1)) && !fy.contains(d(2025, 4, 1)));
+        assert_eq!(fy.months(), 12);
+        assert_eq!(fy.release_day(Release::First), d(2025, 4, 7));
+        assert_eq!(fy.release_day(Release::Second), d(2025, 5, 19));
+        assert!(!period("2024-09", "2025-02").is_fiscal_year());
+    }
+
+    #[test]
+    fn only_terms_that_overlap_no_other_are_released() {
+        let funder = period("2024-09", "2025-02");
+        let calendar = PathCalendar {
+            terms: vec![
+                funder,
+                // Overlaps the funder's term: a decision in December would be in three periods.
+                period("2024-12", "2025-05"),
+                // A 年度 is released anyway; longer than a 年度, or backwards, is no term.
+                period("2025-04", "2026-03"),
+                period("2025-04", "2026-06"),
+                period("2026-02", "2025-12"),
+                period("2025-09", "2026-02"),
+            ],
+        };
+        assert_eq!(
+            calendar.sound_terms(&[]),
+            vec![funder, period("2025-09", "2026-02")]
+        );
+        // A term the device has drawn keeps its place: a moved term is not released beside it.
+        let moved = PathCalendar {
+            terms: vec![period("2024-10", "2025-03")],
+        };
+        assert_eq!(moved.sound_terms(&[funder]), vec![]);
+        assert!(calendar.knows(&period("2023-04", "2024-03")));
+        assert!(!moved.knows(&funder));
+    }
+
+    #[test]
+    fn headquarters_refuses_a_period_it_does_not_name_and_a_release_before_its_day() {
+        let calendar = PathCalendar {
+            terms: vec![period("2024-09", "2025-02")],
+        };
+        let term = release(period("2024-09", "2025-02"), [3, 2, 1]);
+        assert_eq!(check_path_release(&term, &calendar, d(2025, 3, 6)), Ok(()));
+        assert_eq!(
+            check_path_release(&term, &calendar, d(2025, 3, 5)),
+            Err(ProtocolError::ReleaseEarly)
+        );
+        let other = release(period("2024-10", "2025-02"), [3, 2, 1]);
+        assert_eq!(
+            check_path_release(&other, &calendar, d(2026, 1, 1)),
+            Err(ProtocolError::PathPeriodUnknown)
+        );
+        assert_eq!(
+            ProtocolError::PathPeriodUnknown.code().as_str(),
+            "path_period_unknown"
+        );
+    }
+
+    #[test]
+    fn a_release_is_checked_against_its_scale_its_kinds_and_the_students_seen() {
+        let fy = PathPeriod::fiscal_year(2024);
+        assert_eq!(
+            release(fy, [12, -40, 52]).check(12, NoiseScale::ONE),
+            Ok(())
+        );
+        assert_eq!(
+            release(fy, [12, -41, 0]).check(12, NoiseScale::ONE),
+            Err(ProtocolError::NoiseImplausible)
+        );
+        assert_eq!(
+            release(fy, [53, 0, 0]).check(12, NoiseScale::ONE),
+            Err(ProtocolError::NoiseImplausible)
+        );
+        let strict = NoiseScale::new(2, 1).unwrap();
+        assert_eq!(
+            release(fy, [1, 1, 1]).check(12, strict),
+            Err(ProtocolError::RuleTooLax)
+        );
+        let mut missing = release(fy, [1, 1, 1]);
+        missing.by_path.pop();
+        assert_eq!(
+            missing.check(12, NoiseScale::ONE),
+            Err(ProtocolError::IncompleteBreakdown)
+        );
+        let json = serde_json::to_string(&release(fy, [1, 0, 2]).key()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"pathRelease":{"from":"2024-04","to":"2025-03","release":"first"}}"#
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! The outbox of path decisions released per period (protocol 6; ARCHITECTURE.md, "Paths per
+//! device and period"). Under headquarters' path calendar a device releases, for each 年度 and
+//! each funder term in which it held a salon at one of its reporting campuses, the decisions
+//! dated in the period of the students it met there by the period's end, all its campuses
+//! together, on the period's end + 7 and + 49 days. Each release is drawn once and kept, as a
+//! month's is: every send repeats the same numbers.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use salon_core::PathStatus;
+use salon_privacy::{release_paths, OsRandom};
+use salon_protocol::{
+    Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release,
+};
+
+use super::releases::privacy_error;
+use crate::error::{Result, StoreError};
+use crate::rows::{code, date, date_text};
+
+/// Draws every path release that has fallen due by `today` and is not drawn yet, over the
+/// campuses `campus_ids` (the device's reporting campuses). A period releases whether or not
+/// it holds a decision: headquarters sees the device's salon days anyway, and a period left
+/// out for want of decisions would tell it that there were none.
+pub(super) fn draw_due_paths(
+    tx: &Transaction<'_>,
+    campus_ids: &[i64],
+    calendar: &PathCalendar,
+    policy: &NoisePolicy,
+    today: NaiveDate,
+) -> Result<()> {
+    let ids = serde_json::to_string(campus_ids).unwrap_or_default();
+    for period in periods_held(tx, &ids, calendar)? {
+        for release in Release::ALL {
+            let key = PathReleaseKey {
+                from: period.from,
+                to: period.to,
+                release,
+            };
+            if period.release_day(release) > today || drawn(tx, &key)? {
+                continue;
+            }
+            let exact = decisions(tx, &ids, period)?;
+            let drawn = release_paths(&exact, period, release, policy, &mut OsRandom)
+                .map_err(privacy_error)?;
+            let body = serde_json::to_string(&drawn).unwrap_or_default();
+            tx.execute(
+                "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    key.from.to_string(),
+                    key.to.to_string(),
+                    release.as_str(),
+                    body,
+                    date_text(today)
+                ],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The periods of the calendar in which the device held a salon at one of `ids`: the 年度 of
+/// every salon day, and each sound term (`PathCalendar::sound_terms`, those already drawn
+/// first) holding one.
+fn periods_held(
+    tx: &Transaction<'_>,
+    ids: &str,
+    calendar: &PathCalendar,
+) -> Result<Vec<PathPeriod>> {
+    let days: Vec<NaiveDate> = {
+        let mut stmt = tx.prepare(
+            "SELECT DISTINCT date FROM salon_session
+             WHERE campus_id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = stmt.query_map([ids], |r| date(r, 0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut periods: BTreeSet<PathPeriod> = days
+        .iter()
+        .map(|d| PathPeriod::fiscal_year_of(*d))
+        .collect();
+    for term in calendar.sound_terms(&drawn_terms(tx)?) {
+        if days.iter().any(|d| term.contains(*d)) {
+            periods.insert(term);
+        }
+    }
+    Ok(periods.into_iter().collect())
+}
+
+/// The terms (periods other than a 年度) the outbox holds a release of.
+fn drawn_terms(tx: &Transaction<'_>) -> Result<Vec<PathPeriod>> {
+    let mut stmt =
+        tx.prepare("SELECT DISTINCT from_month, to_month FROM path_release_outbox ORDER BY 1")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let period = period_of(&row?)?;
+        if !period.is_fiscal_year() {
+            out.push(period);
+        }
+    }
+    Ok(out)
+}
+
+fn period_of((from, to): &(String, String)) -> Result<PathPeriod> {
+    let damaged = || StoreError::Damaged("path release outbox row");
+    Ok(PathPeriod {
+        from: Month::parse(from).map_err(|_| damaged())?,
+        to: Month::parse(to).map_err(|_| damaged())?,
+    })
+}
+
+/// Decisions by kind dated in `period` at the campuses `ids`, of students with a visit at one
+/// of them on or before the period's last day: the salon's own outcomes, and each such
+/// student is among the distinct students of a day headquarters holds (its check's bound).
+pub(super) fn decisions(
+    tx: &Transaction<'_>,
+    ids: &str,
+    period: PathPeriod,
+) -> Result<BTreeMap<PathStatus, u32>> {
+    let mut stmt = tx.prepare(
+        "SELECT st.path_status, count(*) FROM student st
+         WHERE st.path_status != 'undecided' AND st.path_decided_on BETWEEN ?2 AND ?3
+           AND st.path_campus_id IN (SELECT value FROM json_each(?1))
+           AND EXISTS (SELECT 1 FROM visit v JOIN salon_session s ON s.id = v.session_id
+                       WHERE v.student_id = st.id AND s.date <= ?3
+                         AND s.campus_id IN (SELECT value FROM json_each(?1)))
+         GROUP BY st.path_status",
+    )?;
+    let first = date_text(period.from.first_day());
+    let last = date_text(period.to.last_day());
+    let rows = stmt.query_map(params![ids, first, last], |r| {
+        Ok((code(r, 0, PathStatus::from_code)?, r.get::<_, u32>(1)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn drawn(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM path_release_outbox
+             WHERE from_month = ?1 AND to_month = ?2 AND release = ?3",
+            params![
+                key.from.to_string(),
+                key.to.to_string(),
+                key.release.as_str()
+            ],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+/// Forgets the unsent path releases drawn with less noise than `policy`, as for months.
+pub(super) fn forget_laxer_unsent_paths(tx: &Transaction<'_>, policy: &NoisePolicy) -> Result<()> {
+    for r in unsent_paths(tx, usize::MAX)? {
+        if !r.noise.at_least(policy.path) {
+            tx.execute(
+                "DELETE FROM path_release_outbox
+                 WHERE from_month = ?1 AND to_month = ?2 AND release = ?3 AND sent = 0",
+                params![r.from.to_string(), r.to.to_string(), r.release.as_str()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The path releases not yet confirmed by headquarters, oldest period first, at most `limit`.
+pub(super) fn unsent_paths(conn: &Connection, limit: usize) -> Result<Vec<PathRelease>> {
+    let mut stmt = conn.prepare(
+        "SELECT body FROM path_release_outbox WHERE sent = 0
+         ORDER BY from_month, to_month, release LIMIT ?1",
+    )?;
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
+    rows.map(|body| {
+        serde_json::from_str(&body?).map_err(|_| StoreError::Damaged("path release outbox row"))
+    })
+    .collect()
+}
+
+/// The path releases headquarters says it holds: never drawn or sent again (kept as a row
+/// without numbers when this device never drew it).
+pub(super) fn mark_paths_held(tx: &Transaction<'_>, held: &[PathReleaseKey]) -> Result<()> {
+    for k in held {
+        tx.execute(
+            "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on, sent)
+             VALUES (?1, ?2, ?3, '', '', 1)
+             ON CONFLICT (from_month, to_month, release) DO UPDATE SET sent = 1",
+            params![k.from.to_string(), k.to.to_string(), k.release.as_str()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Headquarters has this path release: never sent again.
+pub(super) fn mark_path_sent(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<()> {
+    tx.execute(
+        "UPDATE path_release_outbox SET sent = 1
+         WHERE from_month = ?1 AND to_month = ?2 AND release = ?3",
+        params![
+            key.from.to_string(),
+            key.to.to_string(),
+            key.release.as_str()
+        ],
+    )?;
+    Ok(())
+}
