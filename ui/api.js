@@ -191,7 +191,17 @@
  * @property {{release: "first"|"second", byRoute: Cell[], byTopic: Cell[]}} breakdown
  */
 
-/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[], releases?: MonthRelease[]}} Upload */
+/**
+ * A device's path decisions over a 年度 or a funder term, all its campuses together: each
+ * decided kind the exact count plus its own draw.
+ * @typedef {object} PathRelease
+ * @property {string} from "YYYY-MM"
+ * @property {string} to "YYYY-MM"
+ * @property {"first"|"second"} release
+ * @property {Cell[]} byPath
+ */
+
+/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[], releases?: MonthRelease[], pathReleases?: PathRelease[]}} Upload */
 
 /**
  * Exactly what the next send carries.

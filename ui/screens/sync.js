@@ -14,6 +14,7 @@ import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, 
 /** @typedef {import("../api.js").HeldBack} HeldBack */
 /** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
 /** @typedef {import("../api.js").MonthRelease} MonthRelease */
+/** @typedef {import("../api.js").PathRelease} PathRelease */
 /** @typedef {import("../api.js").Receipt} Receipt */
 /** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
 /** @typedef {import("../api.js").SyncPreview} SyncPreview */
@@ -140,6 +141,7 @@ function explanation(hq) {
       h("li", { text: t("sync.never") }),
       h("li", { text: t("sync.smallCounts", { rule: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }) }),
       h("li", { testid: "sync-noise-explained", text: t("sync.noise") }),
+      h("li", { testid: "sync-paths-explained", text: t("sync.paths") }),
       h("li", { text: t("sync.auto") })));
 }
 
@@ -184,6 +186,12 @@ function previewBody(preview, campuses) {
     el.append(h("h3", { text: t("sync.releasesTitle") }),
       h("p", { class: "muted", testid: "sync-releases-lead", text: t("sync.releasesLead") }),
       ...releases.map((r) => releaseBlock(r, campusText(r.campus))));
+  }
+  const pathReleases = preview.upload.pathReleases ?? [];
+  if (pathReleases.length > 0) {
+    el.append(h("h3", { text: t("sync.pathReleasesTitle") }),
+      h("p", { class: "muted", testid: "sync-path-releases-lead", text: t("sync.pathReleasesLead") }),
+      ...pathReleases.map(pathReleaseBlock));
   }
   const events = preview.upload.events ?? [];
   if (events.length > 0) {
@@ -269,7 +277,8 @@ function monthBlock(m, campus) {
       b.byRoute.length > 0 ? cellTable(t("sync.byRoute"), "route", b.byRoute) : null,
       b.byTopic.length > 0 ? cellTable(t("sync.byTopic"), "topic", b.byTopic) : null,
       cellTable(t("sync.byFormat"), "format", b.byFormat),
-      cellTable(t("sync.pathDecisions"), "pathStatus", b.pathDecisions)));
+      // Under headquarters' path calendar, decisions go per period below, not here.
+      b.pathDecisions.length > 0 ? cellTable(t("sync.pathDecisions"), "pathStatus", b.pathDecisions) : null));
 }
 
 /**
@@ -283,6 +292,24 @@ function releaseBlock(r, campus) {
     h("div", { class: "sync-tables" },
       cellTable(t("sync.byRoute"), "route", b.byRoute),
       cellTable(t("sync.byTopic"), "topic", b.byTopic)));
+}
+
+/**
+ * A device's path decisions over a period, all its campuses together, under noise.
+ * @param {PathRelease} r
+ */
+function pathReleaseBlock(r) {
+  const period = r.from.endsWith("-04") && isFiscalYear(r.from, r.to)
+    ? t("sync.fiscalYear", { y: Number(r.from.slice(0, 4)) })
+    : t("sync.periodSpan", { from: formatMonth(r.from), to: formatMonth(r.to) });
+  return h("div", { class: "sync-month", testid: "sync-path-release", "data-release": r.release, "data-from": r.from, "data-to": r.to },
+    h("h4", { text: t("sync.pathReleaseHead", { period, which: t(`sync.release.${r.release}`) }) }),
+    h("div", { class: "sync-tables" }, cellTable(t("sync.pathDecisions"), "pathStatus", r.byPath)));
+}
+
+/** Whether "YYYY-04" to "YYYY+1-03" is a 年度. @param {string} from @param {string} to */
+function isFiscalYear(from, to) {
+  return to === `${Number(from.slice(0, 4)) + 1}-03`;
 }
 
 /**
@@ -305,7 +332,8 @@ function cellTable(caption, kind, cells) {
 /** @param {SyncPreview} preview */
 function isEmpty(preview) {
   return preview.upload.days.length === 0 && preview.upload.months.length === 0
-    && (preview.upload.events ?? []).length === 0 && (preview.upload.releases ?? []).length === 0;
+    && (preview.upload.events ?? []).length === 0 && (preview.upload.releases ?? []).length === 0
+    && (preview.upload.pathReleases ?? []).length === 0;
 }
 
 /** @param {string} json @param {boolean} open @param {(open: boolean) => void} onToggle */

@@ -57,6 +57,17 @@ pub fn topic_ja(t: Topic) -> &'static str {
     }
 }
 
+/// A decided path as the app names it (未定 is never a cell).
+pub fn path_ja(p: salon_protocol::PathStatus) -> &'static str {
+    use salon_protocol::PathStatus;
+    match p {
+        PathStatus::Undecided => "未定",
+        PathStatus::FurtherStudy => "進学決定",
+        PathStatus::Employment => "就職決定",
+        PathStatus::Other => "その他決定",
+    }
+}
+
 /// A kind of related activity as the seed names it.
 pub fn event_kind_ja(k: salon_protocol::EventKind) -> &'static str {
     use salon_protocol::EventKind;

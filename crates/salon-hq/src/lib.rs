@@ -25,6 +25,7 @@ pub mod figures;
 mod health;
 mod html;
 pub mod noisy;
+pub mod path_estimates;
 pub mod secret;
 pub mod store;
 pub mod survey_results;

@@ -13,7 +13,7 @@ use crate::figures::{CampusMonth, Period};
 use crate::store::Store;
 
 /// z for a two-sided 95 % interval.
-const Z95: f64 = 1.96;
+pub(crate) const Z95: f64 = 1.96;
 
 /// One code's estimate over the period.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +59,9 @@ pub struct NoisyBreakdowns {
     pub awaiting: Vec<(String, salon_protocol::Month)>,
     pub by_route: Vec<Estimate<Route>>,
     pub by_topic: Vec<Estimate<Topic>>,
+    /// Path decisions by kind, for a view that is a 年度 or the funder term of the path
+    /// calendar; none for any other view.
+    pub paths: Option<crate::path_estimates::PathEstimates>,
 }
 
 fn add<C: Copy + PartialEq>(
@@ -94,6 +97,7 @@ pub fn compute(store: &Store, period: Period, rows: &[CampusMonth]) -> Result<No
         awaiting: Vec::new(),
         by_route: zeros(Route::ALL),
         by_topic: zeros(Topic::ALL),
+        paths: crate::path_estimates::compute(store, period)?,
     };
     // A month whose days hold no visits now (emptied by corrections after its release) says
     // nothing a share could use; its noise would only widen every interval.

@@ -205,3 +205,68 @@ async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
     assert!(actions.contains(&salon_hq::store::AuditAction::PathTermAdded));
     assert!(actions.contains(&salon_hq::store::AuditAction::PathTermRemoved));
 }
+
+#[tokio::test]
+async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_their_precision() {
+    let hq = Hq::with_clock(clock());
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let add =
+        |from: &'static str, to: &'static str| form(&[("csrf", &csrf), ("from", from), ("to", to)]);
+    let a = hq
+        .post_form("/settings/path-terms", &cookie, &add("2024-09", "2025-02"))
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let a = hq
+        .post_form("/settings/path-terms", &cookie, &add("2024-12", "2025-05"))
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert!(
+        a.text().contains("進路の集計期間は重ねられません"),
+        "{}",
+        a.text()
+    );
+    let page = hq.get("/settings", Some(&cookie)).await.text();
+    assert!(page.contains("2024年9月〜2025年2月"), "{page}");
+    assert!(page.contains("data-testid=\"remove-path-term-2024-09\""));
+
+    // Two laptops release 2024年度: 30 + 28 進学, 20 + 22 就職, 9 + 11 その他.
+    for (i, counts) in [[30, 20, 9], [28, 22, 11]].into_iter().enumerate() {
+        let token = hq.enrol(&["C-012"]).await;
+        let fy = PathPeriod::fiscal_year(2024);
+        let mut body = upload(vec![path_release(fy, Release::First, counts)]);
+        if i == 1 {
+            body.days.truncate(1);
+        }
+        let a = hq.upload(&token, "a", &body).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    }
+    let page = hq.get("/?fy=2024", Some(&cookie)).await.text();
+    assert!(page.contains("進路決定（2024年度）"), "{page}");
+    // 58 of 120: p = 48.3 %, ±1.96·√(2·1.84·(1 − 2p) + p²·6·1.84) / 120 = ±2.7 points.
+    assert!(
+        page.contains(r#"data-testid="noisy-path-further_study" data-count="58" data-share="48.3" data-margin="2.7""#),
+        "{page}"
+    );
+    assert!(page.contains("推計の合計（約120件）"), "{page}");
+    // A view that is not a period of the calendar states no path figure.
+    let page = hq
+        .get("/?fy=2024&from=2025-01&to=2025-02", Some(&cookie))
+        .await
+        .text();
+    assert!(page.contains("data-testid=\"paths-not-stated\""), "{page}");
+    // The funder term is a period of the calendar: stated, still to come from both laptops.
+    let page = hq
+        .get("/?fy=2024&from=2024-09&to=2025-02", Some(&cookie))
+        .await
+        .text();
+    assert!(page.contains("進路決定（2024年9月〜2025年2月）"), "{page}");
+    assert!(
+        page.contains("data-testid=\"paths-awaiting-all\""),
+        "{page}"
+    );
+    let csv = hq.get("/export.csv?fy=2024", Some(&cookie)).await.text();
+    assert!(
+        csv.contains("進路決定（推計）,進学決定,58,48.3,2.7\r\n"),
+        "{csv}"
+    );
+}

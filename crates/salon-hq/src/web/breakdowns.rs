@@ -3,6 +3,7 @@
 //! plain-Japanese note of what was done to them and what is not yet in them.
 
 use crate::noisy::{Estimate, NoisyBreakdowns};
+use crate::path_estimates::PathEstimates;
 
 use super::*;
 
@@ -62,12 +63,83 @@ pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
             })
             .collect()
     }
-    if n.releases == 0 {
-        return Vec::new();
+    let mut out = Vec::new();
+    if n.releases > 0 {
+        out.extend(rows(n, "来談経路（推計）", &n.by_route, html::route_ja));
+        out.extend(rows(n, "相談内容（推計）", &n.by_topic, html::topic_ja));
     }
-    let mut out = rows(n, "来談経路（推計）", &n.by_route, html::route_ja);
-    out.extend(rows(n, "相談内容（推計）", &n.by_topic, html::topic_ja));
+    if let Some(p) = n.paths.as_ref().filter(|p| p.releases > 0) {
+        out.extend(p.by_path.iter().map(|e| {
+            [
+                "進路決定（推計）".to_owned(),
+                html::path_ja(e.code).to_owned(),
+                e.count().to_string(),
+                e.share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
+                e.share.map(|(_, m)| margin_text(m)).unwrap_or_default(),
+            ]
+        }));
+    }
     out
+}
+
+/// Path decisions by kind for a calendar period, or why a view states none.
+fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
+    let title = |p: &PathEstimates| {
+        format!(
+            "進路決定（{}）",
+            crate::store::terms::period_name(p.period.from, p.period.to)
+        )
+    };
+    html! {
+        section.noisy data-testid="noisy-paths" data-releases=[paths.map(|p| p.releases)]
+            data-total=[paths.map(|p| p.total)] {
+            @match paths {
+                None => {
+                    @if in_report { h3 { "進路決定" } } @else { h2 { "進路決定" } }
+                    p.note data-testid="paths-not-stated" {
+                        "進路決定は、年度（4月〜翌年3月）と、設定で決めた助成元の期間についてだけ示します。"
+                        "生徒を守るため、各端末は進路決定をその期間ごとにまとめて送っているからです。"
+                    }
+                }
+                Some(p) => {
+                    @if in_report { h3 { (title(p)) } } @else { h2 { (title(p)) } }
+                    @if p.releases == 0 {
+                        p.note data-testid="paths-awaiting-all" {
+                            "この期間の進路決定はまだ届いていません（期間の末日の7日後と49日後に、各端末から届きます）。"
+                        }
+                    } @else {
+                        table.noisy data-testid="noisy-path-table" {
+                            thead { tr { th.text { "進路" } th { "件数（推計）" } th { "割合" } th { "95%の幅" } } }
+                            tbody {
+                                @for e in &p.by_path {
+                                    tr data-testid=(format!("noisy-path-{}", e.code.code())) data-count=(e.count())
+                                        data-share=[e.share.map(|(s, _)| format!("{s:.1}"))]
+                                        data-margin=[e.share.map(|(_, m)| format!("{m:.1}"))] {
+                                        th.text scope="row" { (html::path_ja(e.code)) }
+                                        td { "約" (num(e.count())) "件" }
+                                        @match e.share {
+                                            Some((s, m)) => { td { (format!("{s:.1}%")) } td { (points(m)) } }
+                                            None => { td { "—" } td { "—" } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        p.note data-testid="paths-note" {
+                            "割合は、進路決定の推計の合計（約" (num(p.total)) "件）に対するものです。"
+                            "各端末は、サロンで会った生徒の進路決定を、この期間の担当キャンパス全体でまとめ、種類ごとにノイズを加えてから送っています（"
+                            (p.releases) "台分）。一人ひとりの進路は分かりません。真の割合はおよそ95%の確率で「95%の幅」の中にあります。"
+                        }
+                        @if p.awaiting > 0 {
+                            p.note data-testid="paths-awaiting" {
+                                "この期間にサロンを開いた端末のうち" (p.awaiting) "台からは、まだ届いていません（上の数には含まれていません）。"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Both tables and their note, under h2 headings on the dashboard and h3 in the report.
@@ -106,5 +178,6 @@ pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
                 }
             }
         }
+        (path_section(n.paths.as_ref(), in_report))
     }
 }

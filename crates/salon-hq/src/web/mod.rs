@@ -42,6 +42,7 @@ mod first_admin;
 mod history;
 mod login;
 mod messages;
+mod path_terms;
 mod report;
 mod settings;
 mod supporters;
@@ -62,6 +63,7 @@ use first_admin::*;
 use history::*;
 use login::*;
 pub(crate) use messages::message_ja;
+use path_terms::*;
 use report::*;
 use settings::*;
 use supporters::*;
@@ -108,6 +110,8 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/settings", get(settings))
         .route("/settings/rule", post(set_rule))
         .route("/settings/noise", post(set_noise))
+        .route("/settings/path-terms", post(add_path_term))
+        .route("/settings/path-terms/{from}/remove", post(remove_path_term))
         .route("/accounts", get(accounts).post(add_account))
         .route("/accounts/{id}/role", post(set_role))
         .route("/accounts/{id}/{action}", post(stop_account))

@@ -1,5 +1,6 @@
 //! 設定: the small-count rule devices apply before a breakdown leaves the laptop (and
-//! headquarters applies again before showing it), and the noise releases carry.
+//! headquarters applies again before showing it), the noise releases carry, and the periods
+//! path decisions are released for (path_terms.rs).
 
 use salon_protocol::{NoisePolicy, NoiseScale, SuppressionRule};
 
@@ -13,14 +14,14 @@ pub(super) async fn settings(
     settings_page(&state, &session, &sid, None).await
 }
 
-async fn settings_page(
+pub(super) async fn settings_page(
     state: &AppState,
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
 ) -> Result<Response> {
-    let (rule, noise) = state
-        .blocking(|s| Ok((s.rule()?, s.noise_policy()?)))
+    let (rule, noise, path_terms) = state
+        .blocking(|s| Ok((s.rule()?, s.noise_policy()?, s.path_terms()?)))
         .await?;
     let value = |name: &str, held: u32| match problem {
         Some(_) => Problem::value(problem, name),
@@ -66,6 +67,7 @@ async fn settings_page(
             button type="submit" { "保存" }
         }
         p.note { "0.5 より小さくはできません（端末も0.5より小さいノイズでは送りません）。変更は各端末の次の送信から使われ、すでに届いた内訳はそのままです。" }
+        (path_terms_section(&path_terms, sid, problem))
     };
     Ok(with_problem(problem, screen("設定", session, sid, body)))
 }
