@@ -210,8 +210,10 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
         .unwrap();
     store.record_sent(&pending, &receipt).unwrap();
     // Seven days and three campus-months; one more day (松戸's seminar) and three days of
-    // events; each campus-month's two releases under noise (all long due).
-    assert_eq!((receipt.stored, receipt.stale), (20, 0), "{receipt:?}");
+    // events; each campus-month's two releases under noise (all long due); the 年度's two
+    // path releases, both campuses together.
+    assert_eq!((receipt.stored, receipt.stale), (22, 0), "{receipt:?}");
+    assert_eq!(pending.upload.path_releases.len(), 2);
 }
 
 // ---- what the dashboard should show ----
@@ -515,16 +517,24 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         .position(|l| l.is_empty())
         .expect("the estimates follow");
     assert_eq!(blank, 1 + 2 * 12, "two campuses × twelve months");
-    // Then the year's breakdowns under noise: a header and one row per route and topic.
+    // Then the year's breakdowns under noise: a header, one row per route and topic, and the
+    // 年度's path decisions by kind (one laptop's release).
     let estimates = &lines[blank + 1..];
     assert_eq!(
         estimates[0],
         "区分,項目,件数(推計),割合(%),95%の幅(ポイント)"
     );
-    assert_eq!(estimates.len(), 1 + Route::ALL.len() + Topic::ALL.len());
+    let decided = salon_protocol::PathStatus::DECIDED.len();
+    assert_eq!(
+        estimates.len(),
+        1 + Route::ALL.len() + Topic::ALL.len() + decided
+    );
     assert!(estimates[1..]
         .iter()
-        .all(|l| l.starts_with("来談経路（推計）,") || l.starts_with("相談内容（推計）,")));
+        .all(|l| l.starts_with("来談経路（推計）,")
+            || l.starts_with("相談内容（推計）,")
+            || l.starts_with("進路決定（推計）,")));
+    assert!(estimates[estimates.len() - decided].starts_with("進路決定（推計）,進学決定,"));
     let feb = lines
         .iter()
         .find(|l| l.starts_with("C-012,柏キャンパス,2025年2月,"))

@@ -125,11 +125,47 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         assert!(text.contains("ポイント") && text.contains('%'), "{text}");
     }
     assert!(browser.text("noisy-note").contains("ノイズ"));
+    // Path decisions of the funder's term, one release per laptop over all its campuses: each
+    // share within 2.5 of its intervals of the laptops' truth.
+    let decided: u64 = demo.paths.values().sum();
+    assert!(decided >= 60, "{:?}", demo.paths);
+    let section = browser.script(
+        "const s = document.querySelector('[data-testid=\"noisy-paths\"]');
+         return [s.dataset.releases, s.dataset.total];",
+        json!([]),
+    );
+    let (releases, total): (String, String) = serde_json::from_value(section).unwrap();
+    assert_eq!(releases, "4", "one release per laptop");
+    let total: f64 = total.parse().unwrap();
+    assert!(
+        (total - decided as f64).abs() < 30.0,
+        "{total} of {decided}"
+    );
+    for (code, truth) in &demo.paths {
+        let shown = browser.script(
+            "const r = document.querySelector(`[data-testid=\"noisy-path-${arguments[0]}\"]`);
+             return [r.dataset.share, r.dataset.margin];",
+            json!([code]),
+        );
+        let (share, margin): (String, String) = serde_json::from_value(shown).unwrap();
+        let (share, margin): (f64, f64) = (share.parse().unwrap(), margin.parse().unwrap());
+        let true_share = *truth as f64 / decided as f64 * 100.0;
+        assert!(
+            (share - true_share).abs() <= 2.5 * margin,
+            "{code}: shown {share} ± {margin}, truth {true_share:.1}"
+        );
+    }
+    assert!(browser.text("paths-note").contains("4台分"));
     browser.script(
         "document.querySelector('[data-testid=\"noisy-breakdowns\"]').scrollIntoView();",
         json!([]),
     );
     browser.screenshot("hq-report-breakdowns");
+    browser.script(
+        "document.querySelector('[data-testid=\"noisy-paths\"]').scrollIntoView();",
+        json!([]),
+    );
+    browser.screenshot("hq-report-paths");
     browser.full_page_screenshot("hq-report");
     // The same figures as CSV for Excel.
     let csv = browser.script_async(

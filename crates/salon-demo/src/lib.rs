@@ -19,7 +19,7 @@ use chrono::{NaiveTime, Utc};
 use salon_core::care::EventInput;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
 use salon_hq::store::{Actor, EventTarget, Role, Targets, TermInput};
-use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month};
+use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month, PathPeriod};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
 
@@ -70,6 +70,9 @@ pub struct Demo {
     /// Every visit logged on the laptops, by route code: the truth the breakdowns under noise
     /// are read against.
     pub routes: std::collections::BTreeMap<String, u64>,
+    /// Every path decided in the funded term on the laptops, by kind: the truth the path
+    /// estimates are read against.
+    pub paths: std::collections::BTreeMap<String, u64>,
 }
 
 pub fn campus_code(i: usize) -> CampusCode {
@@ -129,6 +132,12 @@ fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
         },
     };
     hq.save_term(&by, None, &year, now)?;
+    // The funder's term is also a period path decisions are released for.
+    let path_term = PathPeriod {
+        from: funded.from,
+        to: funded.to,
+    };
+    hq.add_path_term(&by, path_term, now)?;
     Ok(term)
 }
 
@@ -158,12 +167,15 @@ const TOPICS: [&str; 10] = [
     "other",
 ];
 
-/// Logs the term's salons at `campuses`; returns its visits by route code.
+type Tally = std::collections::BTreeMap<String, u64>;
+
+/// Logs the term's salons at `campuses`; returns its visits by route code and the paths its
+/// students decided, by kind.
 fn log_salons(
     store: &mut Store,
     campuses: &[(usize, i64)],
     dice: &mut Dice,
-) -> anyhow::Result<std::collections::BTreeMap<String, u64>> {
+) -> anyhow::Result<(Tally, Tally)> {
     let mut routes = std::collections::BTreeMap::new();
     let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
     let mut pools: std::collections::BTreeMap<usize, Vec<i64>> = Default::default();
@@ -234,7 +246,37 @@ fn log_salons(
         }
         store.close_session(session.id, at(16))?;
     }
-    Ok(routes)
+    let students: Vec<i64> = pools.into_values().flatten().collect();
+    Ok((routes, decide_paths(store, &students, dice)?))
+}
+
+/// About one student in three the salon met decides a path in December to February: 進学
+/// half the time, 就職 a third, その他 the rest.
+fn decide_paths(store: &mut Store, students: &[i64], dice: &mut Dice) -> anyhow::Result<Tally> {
+    let mut paths = Tally::new();
+    for &id in students {
+        if dice.roll(3) != 0 {
+            continue;
+        }
+        let s = store.student(id)?;
+        let path = match dice.roll(6) {
+            0..=2 => "further_study",
+            3 | 4 => "employment",
+            _ => "other",
+        };
+        let on = ["2024-12-", "2025-01-", "2025-02-"][dice.roll(3) as usize];
+        store.save_student(&salon_core::StudentInput {
+            id: Some(id),
+            display_name: s.display_name,
+            grade: s.grade.map(i64::from),
+            campus_id: s.campus_id,
+            enrolment: s.enrolment.code().into(),
+            path_status: path.into(),
+            path_decided_on: Some(format!("{on}{:02}", 1 + dice.roll(28))),
+        })?;
+        *paths.entry(path.to_owned()).or_insert(0) += 1;
+    }
+    Ok(paths)
 }
 
 /// Related activities of one supporter: guidance and a parents' seminar at their campuses;
@@ -333,7 +375,7 @@ async fn supporter_laptop(
     url: &str,
     hq: &salon_hq::Store,
     i: usize,
-) -> anyhow::Result<std::collections::BTreeMap<String, u64>> {
+) -> anyhow::Result<(Tally, Tally)> {
     let (name, range) = &SUPPORTERS[i];
     let (mut store, _recovery) =
         Vault::new(dir.join(format!("laptop-{}", i + 1))).create(PASSPHRASE, PASSPHRASE)?;
@@ -352,7 +394,7 @@ async fn supporter_laptop(
         campuses.push((c, saved.id));
     }
     let mut dice = Dice(7 + i as u64);
-    let routes = log_salons(&mut store, &campuses, &mut dice)?;
+    let (routes, paths) = log_salons(&mut store, &campuses, &mut dice)?;
     log_events(&mut store, i, &campuses)?;
     let codes: Vec<CampusCode> = range.clone().map(campus_code).collect();
     let issued = hq.issue_code(&Actor::cli(), name, &codes, Utc::now())?;
@@ -365,7 +407,7 @@ async fn supporter_laptop(
     store.save_enrolment(client.address(), &enrolment)?;
     sync(&mut store, &client).await?;
     drop(store);
-    Ok(routes)
+    Ok((routes, paths))
 }
 
 /// Builds the demo in `dir` (which must hold no earlier demo) and serves headquarters on
@@ -390,10 +432,14 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
     // only the per-link survey limit applies.
     let app = salon_hq::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let mut routes = std::collections::BTreeMap::new();
+    let (mut routes, mut paths) = (Tally::new(), Tally::new());
     for i in 0..SUPPORTERS.len() {
-        for (route, n) in supporter_laptop(dir, &url, &hq, i).await? {
+        let (laptop_routes, laptop_paths) = supporter_laptop(dir, &url, &hq, i).await?;
+        for (route, n) in laptop_routes {
             *routes.entry(route).or_insert(0) += n;
+        }
+        for (path, n) in laptop_paths {
+            *paths.entry(path).or_insert(0) += n;
         }
     }
     surveys::answer(&url, &hq, term_id).await?;
@@ -402,5 +448,6 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
         hq,
         term_id,
         routes,
+        paths,
     })
 }
