@@ -421,3 +421,126 @@ fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
     app.quit();
     assert_no_file_holds(home, &["家のことで相談"]);
 }
+
+/// A salon in the last 年度, whose student has since decided: under headquarters' path
+/// calendar the 年度's two path releases wait in the preview, all the laptop's campuses
+/// together, no month carries a path cell, and headquarters receives exactly what was shown.
+#[test]
+fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let shots = shots_dir();
+    let (hq_url, hq, code) = hq::start_hq(home);
+    let day = salon_day::tokyo_today() - chrono::Days::new(400);
+    let year = salon_protocol::PathPeriod::fiscal_year_of(day);
+    {
+        let (mut store, _) = salon_store::Vault::new(home.join("data"))
+            .create(PASSPHRASE, PASSPHRASE)
+            .unwrap();
+        let campus = store
+            .save_campus(&salon_core::CampusInput {
+                id: None,
+                name: "柏キャンパス".into(),
+                weekday: 1,
+                start_time: "10:00".into(),
+                end_time: "13:00".into(),
+                place: "相談室".into(),
+                default_format: "in_person".into(),
+                hq_code: Some("C-012".into()),
+            })
+            .unwrap()
+            .id;
+        let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+        let open = salon_core::SessionOpen {
+            campus_id: campus,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        let session = store.open_session(&open, day, at(10)).unwrap();
+        let visit = salon_core::VisitInput {
+            id: None,
+            session_id: session.id,
+            student_id: None,
+            new_student: Some(salon_core::NewStudent {
+                display_name: "進路 さくら".into(),
+                grade: Some(3),
+            }),
+            route: "outreach".into(),
+            topics: vec!["further_study".into()],
+            minutes: 30,
+            note: "進学先を相談".into(),
+            next_steps: String::new(),
+            follow_up_on: None,
+            concern: false,
+            teacher_summary: String::new(),
+        };
+        let student = store.save_visit(&visit, None).unwrap().student_id.unwrap();
+        store.close_session(session.id, at(13)).unwrap();
+        let s = store.student(student).unwrap();
+        store
+            .save_student(&salon_core::StudentInput {
+                id: Some(student),
+                display_name: s.display_name,
+                grade: s.grade.map(i64::from),
+                campus_id: campus,
+                enrolment: s.enrolment.code().into(),
+                path_status: "further_study".into(),
+                path_decided_on: Some(day.format("%Y-%m-%d").to_string()),
+            })
+            .unwrap();
+    }
+
+    let app = App::start(home, &shots);
+    unlock(&app, PASSPHRASE);
+    hq::enrol_in_settings(&app, &hq_url, &code);
+    app.click("nav-sync");
+    app.wait_for_screen("sync");
+    app.wait_until("both path releases in the preview", || {
+        (app.count("sync-path-release") == 2).then_some(())
+    });
+    assert!(app.text("sync-paths-explained").contains("年度ごと"));
+    let preview = app.text("sync-preview");
+    assert!(
+        preview.contains(&format!(
+            "{}年度 担当キャンパス全体",
+            year.from.first_day().format("%Y")
+        )),
+        "{preview}"
+    );
+    assert!(!preview.contains("進路決定（秘匿"), "{preview}");
+    let shown = app.script(
+        "const r = document.querySelector('[data-testid=\"sync-path-release\"][data-release=\"second\"]');
+         return [...r.querySelector('table').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
+        serde_json::json!([]),
+    );
+    let shown: Vec<i64> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown.len(), 3);
+    // Months carry no path table under the calendar: each month block has format only.
+    let month_tables = app.script(
+        "return [...document.querySelectorAll('[data-testid=\"sync-month\"] caption')].map(c => c.innerText);",
+        serde_json::json!([]),
+    );
+    let month_tables: Vec<String> = serde_json::from_value(month_tables).unwrap();
+    assert!(!month_tables.is_empty());
+    assert!(
+        month_tables.iter().all(|c| !c.contains("進路")),
+        "{month_tables:?}"
+    );
+    app.script(
+        "document.querySelector('[data-testid=\"sync-path-releases-lead\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("25-sync-path-releases");
+
+    app.click("sync-send");
+    app.wait_until("both path releases at headquarters", || {
+        let held = hq.latest_path_releases(year).unwrap();
+        (held.len() == 1 && held[0].release.release == salon_protocol::Release::Second)
+            .then_some(())
+    });
+    let held = hq.latest_path_releases(year).unwrap();
+    let sent: Vec<i64> = held[0].release.by_path.iter().map(|c| c.count).collect();
+    assert_eq!(sent, shown, "headquarters holds what the preview showed");
+    app.quit();
+    assert_no_file_holds(home, &["進学先を相談", "進路 さくら"]);
+}
