@@ -51,7 +51,7 @@ pub fn compute(store: &Store, period: Period) -> Result<Option<PathEstimates>> {
         to: period.to,
     };
     let calendar = PathCalendar {
-        terms: store.path_terms()?.into_iter().map(|t| t.period).collect(),
+        terms: crate::store::paths::path_calendar(&store.read())?.terms,
     };
     if !calendar.knows(&asked) {
         return Ok(None);

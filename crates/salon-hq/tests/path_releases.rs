@@ -165,7 +165,7 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
 async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
     let hq = Hq::with_clock(clock());
     let store = hq.store();
-    let now = Utc::now();
+    let now = Utc.with_ymd_and_hms(2025, 4, 10, 3, 0, 0).unwrap();
     let funder = period("2024-09", "2025-02");
     store.add_path_term(&Actor::cli(), funder, now).unwrap();
     let refusals = [
@@ -192,15 +192,21 @@ async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
         Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
         other => panic!("{other:?}"),
     }
-    let terms = store.path_terms().unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2025, 4, 10).unwrap();
+    let terms = store.path_terms(today).unwrap();
     assert_eq!((terms.len(), terms[0].released), (1, true));
-    // A term nobody released yet may go.
+    // A term before its first release day may go; from that day devices may have drawn it.
     let next = period("2025-09", "2026-02");
     store.add_path_term(&Actor::cli(), next, now).unwrap();
+    let later = Utc.with_ymd_and_hms(2026, 3, 7, 3, 0, 0).unwrap();
+    match store.remove_path_term(&Actor::cli(), next.from, later) {
+        Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
+        other => panic!("{other:?}"),
+    }
     store
         .remove_path_term(&Actor::cli(), next.from, now)
         .unwrap();
-    assert_eq!(store.path_terms().unwrap().len(), 1);
+    assert_eq!(store.path_terms(today).unwrap().len(), 1);
     let actions = hq.audit_actions();
     assert!(actions.contains(&salon_hq::store::AuditAction::PathTermAdded));
     assert!(actions.contains(&salon_hq::store::AuditAction::PathTermRemoved));
@@ -227,7 +233,12 @@ async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_t
     );
     let page = hq.get("/settings", Some(&cookie)).await.text();
     assert!(page.contains("2024年9月〜2025年2月"), "{page}");
-    assert!(page.contains("data-testid=\"remove-path-term-2024-09\""));
+    // 10 April is past the term's first release day (7 March): it stays as it is.
+    assert!(
+        page.contains("公表日を過ぎました（変更・削除はできません）"),
+        "{page}"
+    );
+    assert!(!page.contains("remove-path-term-2024-09"));
 
     // Two laptops release 2024年度: 30 + 28 進学, 20 + 22 就職, 9 + 11 その他.
     for (i, counts) in [[30, 20, 9], [28, 22, 11]].into_iter().enumerate() {

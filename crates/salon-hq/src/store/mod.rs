@@ -18,7 +18,7 @@ mod events;
 mod first_admin;
 mod history;
 mod ingest;
-mod paths;
+pub(crate) mod paths;
 mod releases;
 mod setup;
 mod snapshots;

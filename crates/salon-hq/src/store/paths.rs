@@ -15,7 +15,8 @@ use super::{ts, Store};
 use crate::error::{HqError, Result};
 use crate::html;
 
-/// A funder term of the path calendar, and whether any device has released it (then it stays).
+/// A funder term of the path calendar, and whether it stays as it is (its first release day
+/// has come, or a device has released it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PathTerm {
     pub period: PathPeriod,
@@ -155,15 +156,17 @@ pub(super) fn store_path_release(
 }
 
 impl Store {
-    /// The funder terms of the path calendar, each with whether a device has released it.
-    pub fn path_terms(&self) -> Result<Vec<PathTerm>> {
+    /// The funder terms of the path calendar, each with whether it stays as it is on `today`
+    /// (Tokyo).
+    pub fn path_terms(&self, today: chrono::NaiveDate) -> Result<Vec<PathTerm>> {
         let conn = self.read();
         let calendar = path_calendar(&conn)?;
         calendar
             .terms
             .into_iter()
             .map(|period| {
-                let released = released(&conn, &period)?;
+                let released =
+                    period.release_day(Release::First) <= today || released(&conn, &period)?;
                 Ok(PathTerm { period, released })
             })
             .collect()
@@ -197,8 +200,9 @@ impl Store {
         Ok(())
     }
 
-    /// Removes a funder term no device has released yet. One released stays: moved or gone,
-    /// a decision would then be released for a third period.
+    /// Removes a funder term whose first release day has not come and that no device has
+    /// released. Any other stays: devices may have drawn it, and moved or gone, a decision
+    /// would then be released for a third period.
     pub fn remove_path_term(&self, by: &Actor, from: Month, now: DateTime<Utc>) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
@@ -207,7 +211,9 @@ impl Store {
             .into_iter()
             .find(|t| t.from == from)
             .ok_or(HqError::NotFound)?;
-        if released(&tx, &period)? {
+        // From its first release day devices may have drawn it: it stays as it is.
+        let due = period.release_day(Release::First) <= html::tokyo_day(now);
+        if due || released(&tx, &period)? {
             return Err(HqError::BadForm("path_term_released"));
         }
         tx.execute(
@@ -252,8 +258,9 @@ impl Store {
     pub fn devices_with_salons(&self, period: PathPeriod) -> Result<Vec<i64>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
-            "SELECT DISTINCT device_id FROM day_snapshots
-             WHERE sessions > 0 AND day >= ?1 AND day <= ?2 ORDER BY device_id",
+            "SELECT DISTINCT s.device_id FROM day_snapshots s JOIN devices d ON d.id = s.device_id
+             WHERE s.sessions > 0 AND s.day >= ?1 AND s.day <= ?2 AND d.revoked_at IS NULL
+             ORDER BY s.device_id",
         )?;
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rows = stmt.query_map(

@@ -31,7 +31,7 @@ pub(super) fn path_terms_section(
                         tr data-testid=(format!("path-term-{}", t.period.from)) {
                             td.text { (crate::store::terms::period_name(t.period.from, t.period.to)) }
                             @if t.released {
-                                td.text { "端末から届いています（変更・削除はできません）" }
+                                td.text { "公表日を過ぎました（変更・削除はできません）" }
                                 td {}
                             } @else {
                                 td.text { "まだ届いていません" }
@@ -54,7 +54,7 @@ pub(super) fn path_terms_section(
             button type="submit" { "集計期間を追加" }
         }
         p.note {
-            "期間は1〜12か月で、ほかの集計期間と重ねられません。一度端末から届いた期間は、変更も削除もできません。"
+            "期間は1〜12か月で、ほかの集計期間と重ねられません。最初の公表日（期間の末日の7日後）を過ぎた期間は、変更も削除もできません。"
             "一つの進路決定が三つ以上の期間で送られると、生徒を守るノイズが弱まるためです。"
         }
     }

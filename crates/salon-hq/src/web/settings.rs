@@ -21,7 +21,10 @@ pub(super) async fn settings_page(
     problem: Option<&Problem>,
 ) -> Result<Response> {
     let (rule, noise, path_terms) = state
-        .blocking(|s| Ok((s.rule()?, s.noise_policy()?, s.path_terms()?)))
+        .blocking({
+            let today = crate::html::tokyo_day(state.now());
+            move |s| Ok((s.rule()?, s.noise_policy()?, s.path_terms(today)?))
+        })
         .await?;
     let value = |name: &str, held: u32| match problem {
         Some(_) => Problem::value(problem, name),

@@ -16,7 +16,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
-use super::paths::{draw_due_paths, forget_laxer_unsent_paths, mark_path_sent, unsent_paths};
+use super::paths::{
+    any_path_release, draw_due_paths, forget_laxer_unsent_paths, mark_path_sent, unsent_paths,
+};
 use super::releases::{draw_due, forget_laxer_unsent, mark_sent, unsent};
 use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
@@ -56,9 +58,11 @@ impl Store {
             forget_laxer_unsent(&tx, policy)?;
             forget_laxer_unsent_paths(&tx, policy)?;
         }
+        // Once any period is released, path cells never go in a month snapshot again, even
+        // under a headquarters that stops sending its calendar.
         let cells = Cells {
             under_noise: noise.is_some(),
-            paths_per_period: calendar.is_some(),
+            paths_per_period: calendar.is_some() || any_path_release(&tx)?,
         };
         for &(campus_id, ref code) in &campuses {
             let facts = campus_facts(&tx, campus_id, today)?;
@@ -149,7 +153,9 @@ impl Store {
         }
         let room = salon_protocol::MAX_SNAPSHOTS
             - (upload.days.len() + upload.months.len() + upload.events.len());
-        let enrolled = self.enrolment()?.map(|e| e.campuses).unwrap_or_default();
+        let enrolment = self.enrolment()?;
+        let calendar = enrolment.as_ref().and_then(|e| e.path_calendar.clone());
+        let enrolled = enrolment.map(|e| e.campuses).unwrap_or_default();
         for release in unsent(&self.conn, &enrolled, room)? {
             // A release is about 700 bytes of JSON.
             size += 800;
@@ -159,7 +165,13 @@ impl Store {
             upload.releases.push(release);
         }
         let room = room.saturating_sub(upload.releases.len());
-        for release in unsent_paths(&self.conn, room)? {
+        // A release of a period headquarters no longer names waits unsent (it would refuse the
+        // whole upload), in case the period comes back.
+        let known = unsent_paths(&self.conn, usize::MAX)?
+            .into_iter()
+            .filter(|r| calendar.as_ref().is_some_and(|c| c.knows(&r.period())))
+            .take(room);
+        for release in known {
             // A path release is about 250 bytes of JSON.
             size += 300;
             if size > UPLOAD_BUDGET_BYTES && started(&upload) {

@@ -202,11 +202,42 @@ fn a_release_headquarters_holds_is_never_drawn_and_a_moved_term_is_not_released(
         .iter()
         .map(|r| (r.period(), r.release))
         .collect();
-    assert_eq!(
-        now,
-        [(funder(), Release::First)],
-        "no 年度 redraw, no moved term"
-    );
+    // No 年度 redraw, no moved term drawn; the old term's release waits unsent (headquarters
+    // no longer names it) and is still kept as drawn.
+    assert_eq!(now, [], "no 年度 redraw, no moved term");
+    let kept: i64 = store
+        .conn
+        .query_row(
+            "SELECT count(*) FROM path_release_outbox WHERE sent = 0 AND body != ''",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1);
+}
+
+#[test]
+fn a_release_of_a_period_headquarters_drops_waits_and_months_never_take_paths_back() {
+    let (_dir, mut store, _) = store_with_decisions();
+    store.prepare_outbox(d(2025, 3, 7)).unwrap();
+    assert_eq!(pending_paths(&store).len(), 1);
+    // Headquarters drops the term before the release reached it: sending it would have the
+    // whole upload refused, so it waits; the days and months still go.
+    store.update_device_config(&config(vec![], vec![])).unwrap();
+    store.prepare_outbox(d(2025, 3, 8)).unwrap();
+    let pending = store.pending_upload().unwrap();
+    assert!(pending.upload.path_releases.is_empty());
+    assert!(!pending.upload.days.is_empty());
+    // A headquarters that stops sending a calendar gets no path cell in a month again.
+    let mut c = config(vec![funder()], vec![]);
+    c.path_calendar = None;
+    store.update_device_config(&c).unwrap();
+    store.prepare_outbox(d(2025, 3, 9)).unwrap();
+    let pending = store.pending_upload().unwrap();
+    assert!(pending.upload.path_releases.is_empty());
+    for m in &pending.upload.months {
+        assert!(m.breakdown.path_decisions.is_empty(), "{:?}", m.month);
+    }
 }
 
 #[test]

@@ -153,6 +153,14 @@ fn drawn(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<bool> {
         .is_some())
 }
 
+/// Whether any path release was ever drawn or held here.
+pub(super) fn any_path_release(tx: &Transaction<'_>) -> Result<bool> {
+    Ok(tx
+        .query_row("SELECT 1 FROM path_release_outbox LIMIT 1", [], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Forgets the unsent path releases drawn with less noise than `policy`, as for months.
 pub(super) fn forget_laxer_unsent_paths(tx: &Transaction<'_>, policy: &NoisePolicy) -> Result<()> {
     for r in unsent_paths(tx, usize::MAX)? {
