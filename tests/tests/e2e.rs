@@ -337,34 +337,11 @@ fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
     let (hq_url, hq, code) = hq::start_hq(home);
     let day = salon_day::tokyo_today() - chrono::Days::new(120);
     let month = salon_protocol::Month::of(day);
-    {
-        let (mut store, _) = salon_store::Vault::new(home.join("data"))
-            .create(PASSPHRASE, PASSPHRASE)
-            .unwrap();
-        let campus = store
-            .save_campus(&salon_core::CampusInput {
-                id: None,
-                name: "柏キャンパス".into(),
-                weekday: 1,
-                start_time: "10:00".into(),
-                end_time: "13:00".into(),
-                place: "相談室".into(),
-                default_format: "in_person".into(),
-                hq_code: Some("C-012".into()),
-            })
-            .unwrap()
-            .id;
-        let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-        let open = salon_core::SessionOpen {
-            campus_id: campus,
-            format: "in_person".into(),
-            place: String::new(),
-        };
-        let session = store.open_session(&open, day, at(10)).unwrap();
+    past_salon(home, day, |store, session, _| {
         for route in ["outreach", "outreach", "self"] {
             let visit = salon_core::VisitInput {
                 id: None,
-                session_id: session.id,
+                session_id: session,
                 student_id: None,
                 new_student: None,
                 route: route.into(),
@@ -378,8 +355,7 @@ fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
             };
             store.save_visit(&visit, None).unwrap();
         }
-        store.close_session(session.id, at(13)).unwrap();
-    }
+    });
 
     let app = App::start(home, &shots);
     unlock(&app, PASSPHRASE);
@@ -433,33 +409,10 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
     let (hq_url, hq, code) = hq::start_hq(home);
     let day = salon_day::tokyo_today() - chrono::Days::new(400);
     let year = salon_protocol::PathPeriod::fiscal_year_of(day);
-    {
-        let (mut store, _) = salon_store::Vault::new(home.join("data"))
-            .create(PASSPHRASE, PASSPHRASE)
-            .unwrap();
-        let campus = store
-            .save_campus(&salon_core::CampusInput {
-                id: None,
-                name: "柏キャンパス".into(),
-                weekday: 1,
-                start_time: "10:00".into(),
-                end_time: "13:00".into(),
-                place: "相談室".into(),
-                default_format: "in_person".into(),
-                hq_code: Some("C-012".into()),
-            })
-            .unwrap()
-            .id;
-        let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
-        let open = salon_core::SessionOpen {
-            campus_id: campus,
-            format: "in_person".into(),
-            place: String::new(),
-        };
-        let session = store.open_session(&open, day, at(10)).unwrap();
+    past_salon(home, day, |store, session, campus| {
         let visit = salon_core::VisitInput {
             id: None,
-            session_id: session.id,
+            session_id: session,
             student_id: None,
             new_student: Some(salon_core::NewStudent {
                 display_name: "進路 さくら".into(),
@@ -475,7 +428,6 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
             teacher_summary: String::new(),
         };
         let student = store.save_visit(&visit, None).unwrap().student_id.unwrap();
-        store.close_session(session.id, at(13)).unwrap();
         let s = store.student(student).unwrap();
         store
             .save_student(&salon_core::StudentInput {
@@ -488,7 +440,7 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
                 path_decided_on: Some(day.format("%Y-%m-%d").to_string()),
             })
             .unwrap();
-    }
+    });
 
     let app = App::start(home, &shots);
     unlock(&app, PASSPHRASE);
@@ -543,4 +495,38 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
     assert_eq!(sent, shown, "headquarters holds what the preview showed");
     app.quit();
     assert_no_file_holds(home, &["進学先を相談", "進路 さくら"]);
+}
+
+/// A new encrypted store in `home` with 柏 (HQ code C-012) and a salon there on `day`, 10:00
+/// to 13:00, whose visits `visits` logs (given the store, the salon and the campus).
+fn past_salon(
+    home: &Path,
+    day: chrono::NaiveDate,
+    visits: impl FnOnce(&mut salon_store::Store, i64, i64),
+) {
+    let (mut store, _) = salon_store::Vault::new(home.join("data"))
+        .create(PASSPHRASE, PASSPHRASE)
+        .unwrap();
+    let campus = store
+        .save_campus(&salon_core::CampusInput {
+            id: None,
+            name: "柏キャンパス".into(),
+            weekday: 1,
+            start_time: "10:00".into(),
+            end_time: "13:00".into(),
+            place: "相談室".into(),
+            default_format: "in_person".into(),
+            hq_code: Some("C-012".into()),
+        })
+        .unwrap()
+        .id;
+    let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let open = salon_core::SessionOpen {
+        campus_id: campus,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let session = store.open_session(&open, day, at(10)).unwrap();
+    visits(&mut store, session.id, campus);
+    store.close_session(session.id, at(13)).unwrap();
 }

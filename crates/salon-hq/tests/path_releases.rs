@@ -5,7 +5,6 @@
 
 mod common;
 
-use axum::body::Body;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
@@ -13,7 +12,7 @@ use salon_hq::store::Actor;
 use salon_hq::Clock;
 use salon_protocol::{
     DeviceConfig, Month, NoiseScale, NoisyCell, PathPeriod, PathRelease, PathStatus, Receipt,
-    Release, Upload, API_VERSION_HEADER,
+    Release, Upload,
 };
 
 /// 10 April 2025 in Tokyo: 2024年度's first path release is due (7 April), its second is not
@@ -55,22 +54,6 @@ fn upload(releases: Vec<PathRelease>) -> Upload {
     }
 }
 
-async fn config(hq: &Hq, token: &str, version: &str) -> String {
-    let a = hq
-        .send(
-            axum::http::Request::builder()
-                .method("GET")
-                .uri("/api/v1/config")
-                .header(API_VERSION_HEADER, version)
-                .header("authorization", format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    a.text()
-}
-
 #[tokio::test]
 async fn a_version_6_device_gets_the_calendar_and_an_older_one_does_not() {
     let hq = Hq::with_clock(clock());
@@ -79,10 +62,10 @@ async fn a_version_6_device_gets_the_calendar_and_an_older_one_does_not() {
         .add_path_term(&Actor::cli(), funder, Utc::now())
         .unwrap();
     let token = hq.enrol(&["C-012"]).await;
-    let v6: DeviceConfig = serde_json::from_str(&config(&hq, &token, "6").await).unwrap();
+    let v6: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "6").await).unwrap();
     assert_eq!(v6.path_calendar.unwrap().terms, vec![funder]);
     for old in ["3", "4", "5"] {
-        let text = config(&hq, &token, old).await;
+        let text = hq.config_text(&token, old).await;
         assert!(!text.contains("pathCalendar"), "{old}: {text}");
     }
 }
@@ -112,7 +95,7 @@ async fn a_path_release_is_kept_once_and_listed_as_held() {
     let e = a.error();
     assert_eq!(e.code, "release_held");
     assert_eq!(e.held[0].snapshot, first.key());
-    let v6: DeviceConfig = serde_json::from_str(&config(&hq, &token, "6").await).unwrap();
+    let v6: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "6").await).unwrap();
     assert_eq!(v6.path_releases_held, vec![first.release_key()]);
     let held = hq.store().latest_path_releases(fy).unwrap();
     assert_eq!(held.len(), 1);

@@ -5,14 +5,13 @@
 
 mod common;
 
-use axum::body::Body;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
 use salon_hq::Clock;
 use salon_protocol::{
     DeviceConfig, Month, MonthRelease, NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown,
-    Release, Route, Topic, Upload, API_VERSION_HEADER,
+    Release, Route, Topic, Upload,
 };
 
 /// 20 March 2025 in Tokyo: February's first release is due (7 March), its second is not (18 April).
@@ -56,32 +55,15 @@ fn upload(code: &str, releases: Vec<MonthRelease>) -> Upload {
     }
 }
 
-/// The configuration as a device of `version` reads it.
-async fn config_text(hq: &Hq, token: &str, version: &str) -> String {
-    let a = hq
-        .send(
-            axum::http::Request::builder()
-                .method("GET")
-                .uri("/api/v1/config")
-                .header(API_VERSION_HEADER, version)
-                .header("authorization", format!("Bearer {token}"))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    a.text()
-}
-
 #[tokio::test]
 async fn a_version_5_device_gets_the_noise_policy_and_an_older_one_does_not() {
     let hq = Hq::with_clock(clock());
     let token = hq.enrol(&["C-012"]).await;
-    let v5: DeviceConfig = serde_json::from_str(&config_text(&hq, &token, "5").await).unwrap();
+    let v5: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "5").await).unwrap();
     assert_eq!(v5.noise, Some(NoisePolicy::default()));
     for old in ["3", "4"] {
         // An older device parses with deny_unknown_fields: the field must not be there at all.
-        let text = config_text(&hq, &token, old).await;
+        let text = hq.config_text(&token, old).await;
         assert!(!text.contains("noise"), "{old}: {text}");
     }
 }
@@ -224,9 +206,9 @@ async fn the_configuration_lists_the_releases_held_so_a_restored_laptop_never_dr
         .upload(&token, "a", &upload("C-012", vec![first.clone()]))
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let v5: DeviceConfig = serde_json::from_str(&config_text(&hq, &token, "5").await).unwrap();
+    let v5: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "5").await).unwrap();
     assert_eq!(v5.releases_held, [first.release_key()]);
-    let v4 = config_text(&hq, &token, "4").await;
+    let v4 = hq.config_text(&token, "4").await;
     assert!(!v4.contains("releasesHeld"), "{v4}");
 }
 
@@ -317,7 +299,7 @@ async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothin
     let devices = hq.store().devices().unwrap();
     assert_eq!(devices.len(), 1, "still one device");
     assert!(devices[0].revoked_at.is_none() && devices[0].taken_over_at.is_some());
-    let config: DeviceConfig = serde_json::from_str(&config_text(&hq, &new, "5").await).unwrap();
+    let config: DeviceConfig = serde_json::from_str(&hq.config_text(&new, "5").await).unwrap();
     assert_eq!(config.releases_held, vec![sent.releases[0].release_key()]);
 
     // The restored backup sends it all again: nothing new is stored.

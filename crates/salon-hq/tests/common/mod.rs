@@ -146,6 +146,23 @@ impl Hq {
         }
     }
 
+    /// The configuration as a device of `version` reads it (the body as sent).
+    pub async fn config_text(&self, token: &str, version: &str) -> String {
+        let a = self
+            .send(
+                Request::builder()
+                    .method("GET")
+                    .uri("/api/v1/config")
+                    .header(salon_protocol::API_VERSION_HEADER, version)
+                    .header("authorization", format!("Bearer {token}"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+        a.text()
+    }
+
     /// A device API request with the version header.
     pub fn api(method: &str, path: &str) -> axum::http::request::Builder {
         Request::builder()
