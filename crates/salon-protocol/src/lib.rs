@@ -238,6 +238,15 @@ pub struct ErrorBody {
 }
 
 impl Upload {
+    /// Whether the upload carries nothing at all.
+    pub fn is_empty(&self) -> bool {
+        self.days.is_empty()
+            && self.months.is_empty()
+            && self.events.is_empty()
+            && self.releases.is_empty()
+            && self.path_releases.is_empty()
+    }
+
     /// Checks what a parser cannot: sizes, every breakdown complete, and the small-count rule.
     pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
         let snapshots = self.days.len() + self.months.len() + self.events.len();

@@ -58,11 +58,7 @@ pub struct PendingUpload {
 
 impl PendingUpload {
     pub fn is_empty(&self) -> bool {
-        self.upload.days.is_empty()
-            && self.upload.months.is_empty()
-            && self.upload.events.is_empty()
-            && self.upload.releases.is_empty()
-            && self.upload.path_releases.is_empty()
+        self.upload.is_empty()
     }
 }
 

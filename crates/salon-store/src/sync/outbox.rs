@@ -142,7 +142,7 @@ impl Store {
             let row = row?;
             // The snapshot's own JSON plus its key and a margin for the envelope.
             size += row.body.len() + row.campus.len() + row.period.len() + 80;
-            if size > UPLOAD_BUDGET_BYTES && started(&upload) {
+            if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
                 break;
             }
             match row.snapshot()? {
@@ -159,7 +159,7 @@ impl Store {
         for release in unsent(&self.conn, &enrolled, room)? {
             // A release is about 700 bytes of JSON.
             size += 800;
-            if size > UPLOAD_BUDGET_BYTES && started(&upload) {
+            if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
                 break;
             }
             upload.releases.push(release);
@@ -174,7 +174,7 @@ impl Store {
         for release in known {
             // A path release is about 250 bytes of JSON.
             size += 300;
-            if size > UPLOAD_BUDGET_BYTES && started(&upload) {
+            if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
                 break;
             }
             upload.path_releases.push(release);
@@ -273,15 +273,6 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-/// Whether the upload holds anything yet: the first snapshot goes whatever its size.
-fn started(upload: &Upload) -> bool {
-    !(upload.days.is_empty()
-        && upload.months.is_empty()
-        && upload.events.is_empty()
-        && upload.releases.is_empty()
-        && upload.path_releases.is_empty())
 }
 
 struct OutboxRow {
