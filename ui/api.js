@@ -199,6 +199,15 @@
  * @property {string} to "YYYY-MM"
  * @property {"first"|"second"} release
  * @property {Cell[]} byPath
+ * @property {SensitiveTopics} [sensitive] from protocol 7
+ */
+
+/**
+ * A period's students met and, of them, those who came about each sensitive topic, under noise.
+ * @typedef {object} SensitiveTopics
+ * @property {{numerator: number, denominator: number}} noise
+ * @property {number} met the students met in the period
+ * @property {Cell[]} byTopic
  */
 
 /** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[], releases?: MonthRelease[], pathReleases?: PathRelease[]}} Upload */

@@ -467,6 +467,17 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
     );
     let shown: Vec<i64> = serde_json::from_value(shown).unwrap();
     assert_eq!(shown.len(), 3);
+    // The period carries the students met and 家庭のこと・心身の不調 too (protocol 7), and
+    // the preview says so in words.
+    assert!(app
+        .text("sync-sensitive-explained")
+        .contains("月ごとには送りません"));
+    let sensitive = app.script(
+        "const r = document.querySelector('[data-testid=\"sync-path-release\"][data-release=\"second\"]');
+         return [...r.querySelector('[data-testid=\"sync-sensitive\"]').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
+        serde_json::json!([]),
+    );
+    let sensitive: Vec<i64> = serde_json::from_value(sensitive).unwrap();
     // Months carry no path table under the calendar: each month block has format only.
     let month_tables = app.script(
         "return [...document.querySelectorAll('[data-testid=\"sync-month\"] caption')].map(c => c.innerText);",
@@ -493,6 +504,15 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
     let held = hq.latest_path_releases(year).unwrap();
     let sent: Vec<i64> = held[0].release.by_path.iter().map(|c| c.count).collect();
     assert_eq!(sent, shown, "headquarters holds what the preview showed");
+    let s = held[0]
+        .release
+        .sensitive
+        .as_ref()
+        .expect("the sensitive topics");
+    let sent: Vec<i64> = std::iter::once(s.met)
+        .chain(s.by_topic.iter().map(|c| c.count))
+        .collect();
+    assert_eq!(sent, sensitive, "and the sensitive topics as shown");
     app.quit();
     assert_no_file_holds(home, &["進学先を相談", "進路 さくら"]);
 }

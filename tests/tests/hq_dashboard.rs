@@ -458,7 +458,8 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         })
         .collect();
     assert_eq!(browser.table("noisy-routes"), expected);
-    assert_eq!(browser.table("noisy-topics").len(), 10);
+    // 家庭のこと and 心身の不調 are not among them: they go per period.
+    assert_eq!(browser.table("noisy-topics").len(), Topic::MONTHLY.len());
     assert!(
         !browser.is_present("noisy-awaiting"),
         "nothing still to come"
@@ -518,7 +519,8 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         .expect("the estimates follow");
     assert_eq!(blank, 1 + 2 * 12, "two campuses × twelve months");
     // Then the year's breakdowns under noise: a header, one row per route and topic, and the
-    // 年度's path decisions by kind (one laptop's release).
+    // 年度's path decisions by kind and sensitive topics with the students met (one laptop's
+    // release).
     let estimates = &lines[blank + 1..];
     assert_eq!(
         estimates[0],
@@ -527,14 +529,18 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     let decided = salon_protocol::PathStatus::DECIDED.len();
     assert_eq!(
         estimates.len(),
-        1 + Route::ALL.len() + Topic::ALL.len() + decided
+        1 + Route::ALL.len() + Topic::MONTHLY.len() + decided + 1 + Topic::SENSITIVE.len()
     );
     assert!(estimates[1..]
         .iter()
         .all(|l| l.starts_with("来談経路（推計）,")
             || l.starts_with("相談内容（推計）,")
-            || l.starts_with("進路決定（推計）,")));
-    assert!(estimates[estimates.len() - decided].starts_with("進路決定（推計）,進学決定,"));
+            || l.starts_with("進路決定（推計）,")
+            || l.starts_with("家庭のこと・心身の不調（推計、人）,")));
+    let first_path = 1 + Route::ALL.len() + Topic::MONTHLY.len();
+    assert!(estimates[first_path].starts_with("進路決定（推計）,進学決定,"));
+    assert!(estimates[first_path + decided]
+        .starts_with("家庭のこと・心身の不調（推計、人）,期間中に会った生徒,"));
     let feb = lines
         .iter()
         .find(|l| l.starts_with("C-012,柏キャンパス,2025年2月,"))

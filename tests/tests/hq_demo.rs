@@ -156,6 +156,25 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         );
     }
     assert!(browser.text("paths-note").contains("4台分"));
+    // 家庭のこと and 心身の不調 of the term, as shares of the students the laptops met: each
+    // within 2.5 of its intervals of the truth.
+    let met = demo.sensitive["met"] as f64;
+    assert!(met >= 200.0, "{:?}", demo.sensitive);
+    for code in ["family", "wellbeing"] {
+        let shown = browser.script(
+            "const r = document.querySelector(`[data-testid=\"noisy-sensitive-${arguments[0]}\"]`);
+             return [r.dataset.share, r.dataset.margin];",
+            json!([code]),
+        );
+        let (share, margin): (String, String) = serde_json::from_value(shown).unwrap();
+        let (share, margin): (f64, f64) = (share.parse().unwrap(), margin.parse().unwrap());
+        let truth = demo.sensitive.get(code).copied().unwrap_or(0) as f64 / met * 100.0;
+        assert!(
+            (share - truth).abs() <= 2.5 * margin && margin < 5.0,
+            "{code}: shown {share} ± {margin}, truth {truth:.1}"
+        );
+    }
+    assert!(browser.text("sensitive-note").contains("要配慮個人情報"));
     browser.script(
         "document.querySelector('[data-testid=\"noisy-breakdowns\"]').scrollIntoView();",
         json!([]),
@@ -166,6 +185,11 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         json!([]),
     );
     browser.screenshot("hq-report-paths");
+    browser.script(
+        "document.querySelector('[data-testid=\"noisy-sensitive\"]').scrollIntoView();",
+        json!([]),
+    );
+    browser.screenshot("hq-report-sensitive");
     browser.full_page_screenshot("hq-report");
     // The same figures as CSV for Excel.
     let csv = browser.script_async(

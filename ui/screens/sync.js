@@ -15,6 +15,7 @@ import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, 
 /** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
 /** @typedef {import("../api.js").MonthRelease} MonthRelease */
 /** @typedef {import("../api.js").PathRelease} PathRelease */
+/** @typedef {import("../api.js").SensitiveTopics} SensitiveTopics */
 /** @typedef {import("../api.js").Receipt} Receipt */
 /** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
 /** @typedef {import("../api.js").SyncPreview} SyncPreview */
@@ -142,6 +143,7 @@ function explanation(hq) {
       h("li", { text: t("sync.smallCounts", { rule: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }) }),
       h("li", { testid: "sync-noise-explained", text: t("sync.noise") }),
       h("li", { testid: "sync-paths-explained", text: t("sync.paths") }),
+      h("li", { testid: "sync-sensitive-explained", text: t("sync.sensitive") }),
       h("li", { text: t("sync.auto") })));
 }
 
@@ -295,7 +297,8 @@ function releaseBlock(r, campus) {
 }
 
 /**
- * A device's path decisions over a period, all its campuses together, under noise.
+ * A device's period, all its campuses together, under noise: its path decisions and (from
+ * protocol 7) the students met with those who came about each sensitive topic.
  * @param {PathRelease} r
  */
 function pathReleaseBlock(r) {
@@ -304,7 +307,20 @@ function pathReleaseBlock(r) {
     : t("sync.periodSpan", { from: formatMonth(r.from), to: formatMonth(r.to) });
   return h("div", { class: "sync-month", testid: "sync-path-release", "data-release": r.release, "data-from": r.from, "data-to": r.to },
     h("h4", { text: t("sync.pathReleaseHead", { period, which: t(`sync.release.${r.release}`) }) }),
-    h("div", { class: "sync-tables" }, cellTable(t("sync.pathDecisions"), "pathStatus", r.byPath)));
+    h("div", { class: "sync-tables" },
+      cellTable(t("sync.pathDecisions"), "pathStatus", r.byPath),
+      r.sensitive ? sensitiveTable(r.sensitive) : null));
+}
+
+/** The students met and, of them, those who came about 家庭のこと or 心身の不調. @param {SensitiveTopics} s */
+function sensitiveTable(s) {
+  return h("table", { class: "cells", testid: "sync-sensitive" },
+    h("caption", { text: t("sync.sensitiveCells") }),
+    h("tbody", {},
+      h("tr", {}, h("th", { scope: "row", text: t("sync.studentsMet") }), h("td", { text: String(s.met) })),
+      s.byTopic.map((c) => h("tr", {},
+        h("th", { scope: "row", text: label("topic", c.code) }),
+        h("td", { text: String(c.count) })))));
 }
 
 /** Whether "YYYY-04" to "YYYY+1-03" is a 年度. @param {string} from @param {string} to */

@@ -73,6 +73,41 @@ pub struct Demo {
     /// Every path decided in the funded term on the laptops, by kind: the truth the path
     /// estimates are read against.
     pub paths: std::collections::BTreeMap<String, u64>,
+    /// The students the laptops met in the funded term (`met`; each anonymous visit one) and,
+    /// of them, those who came about `family` or `wellbeing`, added over the laptops: the
+    /// truth the sensitive topics' estimates are read against.
+    pub sensitive: std::collections::BTreeMap<String, u64>,
+}
+
+/// Who a laptop met in the term, and who came about each sensitive topic.
+#[derive(Default)]
+struct Met {
+    named: std::collections::BTreeMap<&'static str, std::collections::BTreeSet<i64>>,
+    anonymous: Tally,
+}
+
+impl Met {
+    fn add(&mut self, student: Option<i64>, topics: &[String]) {
+        let about = ["family", "wellbeing"]
+            .into_iter()
+            .filter(|t| topics.iter().any(|x| x == t));
+        for key in std::iter::once("met").chain(about) {
+            match student {
+                Some(id) => {
+                    self.named.entry(key).or_default().insert(id);
+                }
+                None => *self.anonymous.entry(key.to_owned()).or_insert(0) += 1,
+            }
+        }
+    }
+
+    fn tally(self) -> Tally {
+        let mut out = self.anonymous;
+        for (key, ids) in self.named {
+            *out.entry(key.to_owned()).or_insert(0) += ids.len() as u64;
+        }
+        out
+    }
 }
 
 pub fn campus_code(i: usize) -> CampusCode {
@@ -169,14 +204,15 @@ const TOPICS: [&str; 10] = [
 
 type Tally = std::collections::BTreeMap<String, u64>;
 
-/// Logs the term's salons at `campuses`; returns its visits by route code and the paths its
-/// students decided, by kind.
+/// Logs the term's salons at `campuses`; returns its visits by route code, the paths its
+/// students decided by kind, and whom it met (`Met`).
 fn log_salons(
     store: &mut Store,
     campuses: &[(usize, i64)],
     dice: &mut Dice,
-) -> anyhow::Result<(Tally, Tally)> {
+) -> anyhow::Result<(Tally, Tally, Tally)> {
     let mut routes = std::collections::BTreeMap::new();
+    let mut met = Met::default();
     let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
     let mut pools: std::collections::BTreeMap<usize, Vec<i64>> = Default::default();
     for salon in plan::salons() {
@@ -238,6 +274,7 @@ fn log_salons(
             };
             let visit = store.save_visit(&input, None)?;
             *routes.entry(route.to_owned()).or_insert(0) += 1;
+            met.add(visit.student_id, &input.topics);
             if input.student_id.is_none() {
                 if let Some(id) = visit.student_id {
                     pool.push(id);
@@ -247,7 +284,7 @@ fn log_salons(
         store.close_session(session.id, at(16))?;
     }
     let students: Vec<i64> = pools.into_values().flatten().collect();
-    Ok((routes, decide_paths(store, &students, dice)?))
+    Ok((routes, decide_paths(store, &students, dice)?, met.tally()))
 }
 
 /// About one student in three the salon met decides a path in December to February: 進学
@@ -375,7 +412,7 @@ async fn supporter_laptop(
     url: &str,
     hq: &salon_hq::Store,
     i: usize,
-) -> anyhow::Result<(Tally, Tally)> {
+) -> anyhow::Result<(Tally, Tally, Tally)> {
     let (name, range) = &SUPPORTERS[i];
     let (mut store, _recovery) =
         Vault::new(dir.join(format!("laptop-{}", i + 1))).create(PASSPHRASE, PASSPHRASE)?;
@@ -394,7 +431,7 @@ async fn supporter_laptop(
         campuses.push((c, saved.id));
     }
     let mut dice = Dice(7 + i as u64);
-    let (routes, paths) = log_salons(&mut store, &campuses, &mut dice)?;
+    let tallies = log_salons(&mut store, &campuses, &mut dice)?;
     log_events(&mut store, i, &campuses)?;
     let codes: Vec<CampusCode> = range.clone().map(campus_code).collect();
     let issued = hq.issue_code(&Actor::cli(), name, &codes, Utc::now())?;
@@ -407,7 +444,7 @@ async fn supporter_laptop(
     store.save_enrolment(client.address(), &enrolment)?;
     sync(&mut store, &client).await?;
     drop(store);
-    Ok((routes, paths))
+    Ok(tallies)
 }
 
 /// Builds the demo in `dir` (which must hold no earlier demo) and serves headquarters on
@@ -432,14 +469,17 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
     // only the per-link survey limit applies.
     let app = salon_hq::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await });
-    let (mut routes, mut paths) = (Tally::new(), Tally::new());
+    let (mut routes, mut paths, mut sensitive) = (Tally::new(), Tally::new(), Tally::new());
     for i in 0..SUPPORTERS.len() {
-        let (laptop_routes, laptop_paths) = supporter_laptop(dir, &url, &hq, i).await?;
-        for (route, n) in laptop_routes {
-            *routes.entry(route).or_insert(0) += n;
-        }
-        for (path, n) in laptop_paths {
-            *paths.entry(path).or_insert(0) += n;
+        let laptop = supporter_laptop(dir, &url, &hq, i).await?;
+        for (into, from) in [
+            (&mut routes, laptop.0),
+            (&mut paths, laptop.1),
+            (&mut sensitive, laptop.2),
+        ] {
+            for (key, n) in from {
+                *into.entry(key).or_insert(0) += n;
+            }
         }
     }
     surveys::answer(&url, &hq, term_id).await?;
@@ -449,5 +489,6 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
         term_id,
         routes,
         paths,
+        sensitive,
     })
 }

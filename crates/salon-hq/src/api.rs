@@ -1,8 +1,9 @@
 //! The device API, `/api/v1/*`: enrol, config, upload. Every request and answer carries the
 //! API version header; a request without a version from `MIN_API_VERSION` to `API_VERSION`
-//! is refused before anything else ("update the app"). Versions 3 and 4 differ from 5 only by
-//! what they cannot carry (events before 4, releases and the noise policy before 5), so the
-//! same handlers serve all three; a device before 5 is not sent the policy it cannot read.
+//! is refused before anything else ("update the app"). Versions 3 to 6 differ from 7 only by
+//! what they cannot carry (events before 4, releases and the noise policy before 5, path
+//! releases before 6) and by the topics a month's release holds (all of them before 7), so the
+//! same handlers serve them all; a device is not sent what it cannot read.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -174,8 +175,10 @@ async fn upload(
     let key = idempotency_key(&headers)?;
     let raw = body(raw)?;
     let now = state.now();
+    // The version middleware let only a version it serves through.
+    let version = version_of(&headers).unwrap_or(API_VERSION);
     let receipt = state
-        .blocking(move |s| s.upload(&token, &key, &raw, now))
+        .blocking(move |s| s.upload_from(version, &token, &key, &raw, now))
         .await?;
     Ok(Json(receipt))
 }

@@ -27,6 +27,7 @@ mod html;
 pub mod noisy;
 pub mod path_estimates;
 pub mod secret;
+pub mod sensitive_estimates;
 pub mod store;
 pub mod survey_results;
 pub mod throttle;

@@ -58,21 +58,26 @@ pub struct NoisyBreakdowns {
     /// month ends): not in the figures.
     pub awaiting: Vec<(String, salon_protocol::Month)>,
     pub by_route: Vec<Estimate<Route>>,
+    /// The topics released per month (`Topic::MONTHLY`); the sensitive ones are stated per
+    /// period, with the path decisions.
     pub by_topic: Vec<Estimate<Topic>>,
-    /// Path decisions by kind, for a view that is a 年度 or the funder term of the path
-    /// calendar; none for any other view.
+    /// Path decisions by kind and the sensitive topics, for a view that is a 年度 or the
+    /// funder term of the path calendar; none for any other view.
     pub paths: Option<crate::path_estimates::PathEstimates>,
 }
 
+/// Adds each cell to its code's estimate; a cell of a code not estimated (a sensitive topic in
+/// a month's release from before protocol 7) is kept at headquarters and left out here.
 fn add<C: Copy + PartialEq>(
     into: &mut [Estimate<C>],
     cells: &[NoisyCell<C>],
     scale: impl Fn(C) -> NoiseScale,
 ) {
-    for (e, c) in into.iter_mut().zip(cells) {
-        debug_assert!(e.code == c.code);
-        e.sum = e.sum.saturating_add(c.count);
-        e.variance += scale(c.code).variance();
+    for c in cells {
+        if let Some(e) = into.iter_mut().find(|e| e.code == c.code) {
+            e.sum = e.sum.saturating_add(c.count);
+            e.variance += scale(c.code).variance();
+        }
     }
 }
 
@@ -96,7 +101,7 @@ pub fn compute(store: &Store, period: Period, rows: &[CampusMonth]) -> Result<No
         releases: held.len(),
         awaiting: Vec::new(),
         by_route: zeros(Route::ALL),
-        by_topic: zeros(Topic::ALL),
+        by_topic: zeros(Topic::MONTHLY),
         paths: crate::path_estimates::compute(store, period)?,
     };
     // A month whose days hold no visits now (emptied by corrections after its release) says

@@ -1,8 +1,9 @@
 //! What headquarters states of path decisions (ARCHITECTURE.md, "Paths per device and
 //! period"): for a view that is a period of the path calendar (a 年度 or the funder term), each
 //! kind summed over the latest release of every device, its share of the noisy total, and a
-//! delta-method 95 % interval. Any other view states none: a decision is released only for
-//! the calendar's periods.
+//! delta-method 95 % interval; and from the same releases the sensitive topics
+//! (`sensitive_estimates`). Any other view states none: these are released only for the
+//! calendar's periods.
 
 use salon_protocol::{PathCalendar, PathPeriod, PathStatus};
 
@@ -11,20 +12,22 @@ use crate::figures::Period;
 use crate::noisy::Z95;
 use crate::store::Store;
 
-/// One decided kind over the period.
+/// One code over the period: a decided kind, or a sensitive topic.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PathEstimate {
-    pub code: PathStatus,
-    /// The noisy cells added up; may be below zero for a rare kind.
+pub struct PeriodEstimate<C> {
+    pub code: C,
+    /// The noisy cells added up; may be below zero for a rare code.
     pub sum: i64,
     /// The variance of `sum`.
     pub variance: f64,
-    /// The share of all decisions in percent (0–100) and its interval's half-width in
-    /// points; none while the noisy total is not above 0.
+    /// The share in percent (0–100) of all decisions, or of the students met, and its
+    /// interval's half-width in points; none while the noisy total is not above 0.
     pub share: Option<(f64, f64)>,
 }
 
-impl PathEstimate {
+pub type PathEstimate = PeriodEstimate<PathStatus>;
+
+impl<C> PeriodEstimate<C> {
     /// The count as shown: never below zero.
     pub fn count(&self) -> u64 {
         u64::try_from(self.sum).unwrap_or(0)
@@ -42,6 +45,8 @@ pub struct PathEstimates {
     /// All kinds together, as shown (never below zero).
     pub total: u64,
     pub by_path: Vec<PathEstimate>,
+    /// 家庭のこと and 心身の不調 among the students met (protocol 7).
+    pub sensitive: crate::sensitive_estimates::SensitiveEstimates,
 }
 
 /// The path decisions of `period` if it is a period of headquarters' calendar; none otherwise.
@@ -78,6 +83,7 @@ pub fn compute(store: &Store, period: Period) -> Result<Option<PathEstimates>> {
         awaiting,
         total: u64::try_from(total).unwrap_or(0),
         by_path,
+        sensitive: crate::sensitive_estimates::from_releases(&held),
     }))
 }
 

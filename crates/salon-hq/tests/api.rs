@@ -28,7 +28,7 @@ fn figures(hq: &Hq) -> (u64, u64, u64) {
 async fn every_answer_carries_the_version_and_a_missing_or_other_version_is_refused() {
     let hq = Hq::new();
     let token = hq.enrol(&["C-012"]).await;
-    for version in [None, Some("1"), Some("2"), Some("7"), Some("v3"), Some("")] {
+    for version in [None, Some("1"), Some("2"), Some("8"), Some("v3"), Some("")] {
         let mut b = axum::http::Request::builder()
             .method("POST")
             .uri("/api/v1/upload")

@@ -273,7 +273,7 @@ async fn an_app_on_the_previous_version_is_served_and_an_older_one_told_to_updat
         a.headers[API_VERSION_HEADER],
         salon_protocol::API_VERSION.to_string().as_str()
     );
-    for old in ["2", "1", "", "7"] {
+    for old in ["2", "1", "", "8"] {
         let a = hq.send(send(old, &format!("v{old}"))).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{old}");
         let e = a.error();

@@ -12,7 +12,7 @@ use salon_hq::store::Actor;
 use salon_hq::Clock;
 use salon_protocol::{
     DeviceConfig, Month, NoiseScale, NoisyCell, PathPeriod, PathRelease, PathStatus, Receipt,
-    Release, Upload,
+    Release, SensitiveTopics, Topic, Upload,
 };
 
 /// 10 April 2025 in Tokyo: 2024年度's first path release is due (7 April), its second is not
@@ -35,6 +35,20 @@ fn path_release(p: PathPeriod, release: Release, counts: [i64; 3]) -> PathReleas
         release,
         noise: NoiseScale::ONE,
         by_path: PathStatus::DECIDED
+            .iter()
+            .zip(counts)
+            .map(|(&code, count)| NoisyCell { code, count })
+            .collect(),
+        sensitive: Some(sensitive(40, [6, 2])),
+    }
+}
+
+/// The students met and those of them who came about 家庭のこと and 心身の不調.
+fn sensitive(students: i64, counts: [i64; 2]) -> SensitiveTopics {
+    SensitiveTopics {
+        noise: NoiseScale::ONE,
+        met: students,
+        by_topic: Topic::SENSITIVE
             .iter()
             .zip(counts)
             .map(|(&code, count)| NoisyCell { code, count })
@@ -128,6 +142,23 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
             "noise_implausible",
         ),
     ];
+    let with_sensitive = |s: SensitiveTopics| {
+        let mut r = path_release(fy, Release::First, [1, 1, 1]);
+        r.sensitive = Some(s);
+        upload(vec![r])
+    };
+    let mut lax = sensitive(40, [6, 2]);
+    lax.noise = NoiseScale::new(1, 2).unwrap();
+    let mut missing = sensitive(40, [6, 2]);
+    missing.by_topic.pop();
+    let cases = cases.into_iter().chain([
+        // The students met and each sensitive topic are bound as the decisions are.
+        (with_sensitive(sensitive(106, [6, 2])), "noise_implausible"),
+        (with_sensitive(sensitive(40, [6, -41])), "noise_implausible"),
+        (with_sensitive(lax), "rule_too_lax"),
+        (with_sensitive(missing), "incomplete_breakdown"),
+    ]);
+    let cases: Vec<_> = cases.collect();
     for (i, (body, code)) in cases.iter().enumerate() {
         let a = hq.upload(&token, &format!("k{i}"), body).await;
         assert_eq!(a.error().code, *code, "{i}: {}", a.text());
@@ -141,6 +172,12 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
     let a = hq
         .upload(&token, "ok", &refused(fy, Release::First, [105, 0, -40]))
         .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    // A release drawn before the laptop was updated to protocol 7 has no sensitive topics.
+    let mut drawn_before = path_release(fy, Release::Second, [3, 2, 1]);
+    drawn_before.sensitive = None;
+    hq.state.clock.advance(chrono::Duration::days(40));
+    let a = hq.upload(&token, "v6", &upload(vec![drawn_before])).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
 }
 
@@ -223,11 +260,15 @@ async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_t
     );
     assert!(!page.contains("remove-path-term-2024-09"));
 
-    // Two laptops release 2024年度: 30 + 28 進学, 20 + 22 就職, 9 + 11 その他.
-    for (i, counts) in [[30, 20, 9], [28, 22, 11]].into_iter().enumerate() {
+    // Two laptops release 2024年度: 30 + 28 進学, 20 + 22 就職, 9 + 11 その他; they met
+    // 40 + 50 students, 6 + 12 of them about 家庭のこと, 2 + 1 about 心身の不調.
+    let met = [sensitive(40, [6, 2]), sensitive(50, [12, 1])];
+    for (i, (counts, met)) in [[30, 20, 9], [28, 22, 11]].into_iter().zip(met).enumerate() {
         let token = hq.enrol(&["C-012"]).await;
         let fy = PathPeriod::fiscal_year(2024);
-        let mut body = upload(vec![path_release(fy, Release::First, counts)]);
+        let mut release = path_release(fy, Release::First, counts);
+        release.sensitive = Some(met);
+        let mut body = upload(vec![release]);
         if i == 1 {
             body.days.truncate(1);
         }
@@ -242,6 +283,18 @@ async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_t
         "{page}"
     );
     assert!(page.contains("推計の合計（約120件）"), "{page}");
+    assert!(
+        page.contains("家庭のこと・心身の不調（2024年度）"),
+        "{page}"
+    );
+    // 18 of 90: p = 20 %, ±1.96·√((2·1.84 + 0.04·2·1.84) / 90²) = ±4.3 points.
+    assert!(
+        page.contains(r#"data-testid="noisy-sensitive-family" data-count="18" data-share="20.0" data-margin="4.3""#),
+        "{page}"
+    );
+    assert!(page.contains("推計 約90名"), "{page}");
+    // The month tables hold no sensitive row: those go per period only.
+    assert!(!page.contains("data-testid=\"noisy-family\""), "{page}");
     // A view that is not a period of the calendar states no path figure.
     let page = hq
         .get("/?fy=2024&from=2025-01&to=2025-02", Some(&cookie))
@@ -261,6 +314,14 @@ async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_t
     let csv = hq.get("/export.csv?fy=2024", Some(&cookie)).await.text();
     assert!(
         csv.contains("進路決定（推計）,進学決定,58,48.3,2.7\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("家庭のこと・心身の不調（推計、人）,期間中に会った生徒,90,,\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("家庭のこと・心身の不調（推計、人）,家庭のこと,18,20.0,4.3\r\n"),
         "{csv}"
     );
 }

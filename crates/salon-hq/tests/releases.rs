@@ -35,12 +35,22 @@ fn release(code: &str, release: Release, route: i64, topic: i64) -> MonthRelease
                 .iter()
                 .map(|&code| NoisyCell { code, count: route })
                 .collect(),
-            by_topic: Topic::ALL
+            by_topic: Topic::MONTHLY
                 .iter()
                 .map(|&code| NoisyCell { code, count: topic })
                 .collect(),
         },
     }
+}
+
+/// The same release as a device before protocol 7 drew it: every topic, the sensitive too.
+fn release_v6(code: &str, r: Release, route: i64, topic: i64) -> MonthRelease {
+    let mut sent = release(code, r, route, topic);
+    sent.breakdown.by_topic = Topic::ALL
+        .iter()
+        .map(|&code| NoisyCell { code, count: topic })
+        .collect();
+    sent
 }
 
 /// February's two salon days at `code` (31 and 38 visits) and the given releases.
@@ -349,12 +359,53 @@ async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision()
     for line in [
         "区分,項目,件数(推計),割合(%),95%の幅(ポイント)",
         "来談経路（推計）,声かけ,14,20.3,3.9",
-        "相談内容（推計）,家庭のこと,3,4.3,3.9",
+        "相談内容（推計）,学校生活,3,4.3,3.9",
     ] {
         assert!(csv.contains(&format!("{line}\r\n")), "{line}:\n{csv}");
     }
+    // 家庭のこと and 心身の不調 are stated per period only (none here: no period release).
     assert_eq!(
         csv.matches("（推計）,").count(),
-        Route::ALL.len() + Topic::ALL.len()
+        Route::ALL.len() + Topic::MONTHLY.len()
     );
+    assert!(!csv.contains("（推計）,家庭のこと"), "{csv}");
+}
+
+/// From protocol 7 a month's release leaves 家庭のこと and 心身の不調 to the period release:
+/// headquarters refuses them from a version 7 device, keeps them from a version 6 one, and
+/// states them from neither.
+#[tokio::test]
+async fn a_version_7_month_release_with_the_sensitive_topics_is_refused_and_a_version_6_one_kept() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let old = upload("C-012", vec![release_v6("C-012", Release::First, 14, 3)]);
+    let a = hq.upload(&token, "a", &old).await;
+    assert_eq!(a.error().code, "incomplete_breakdown", "{}", a.text());
+    assert_eq!(hq.stored().0, 0);
+    let a = hq.upload_from("6", &token, "b", &old).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let other = hq.enrol(&["C-012"]).await;
+    let a = hq
+        .upload_from(
+            "6",
+            &other,
+            "c",
+            &upload("C-012", vec![release("C-012", Release::First, 1, 1)]),
+        )
+        .await;
+    assert_eq!(
+        a.error().code,
+        "incomplete_breakdown",
+        "a version 6 month has every topic"
+    );
+    let cookie = hq.login().await;
+    let page = hq
+        .get("/?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        page.contains(r#"data-testid="noisy-school_life" data-count="3""#),
+        "{page}"
+    );
+    assert!(!page.contains(r#"data-testid="noisy-family""#), "{page}");
 }

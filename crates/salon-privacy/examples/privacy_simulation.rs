@@ -1,5 +1,6 @@
-//! The breakdowns' precision at the seed's scale, half and twice it, and with path decisions
-//! released per supporter and term: the table in BENCHMARKS.md.
+//! The breakdowns' precision at the seed's scale, half and twice it, with more or fewer
+//! laptops, and with path decisions and the sensitive topics per campus and month for
+//! comparison: the table in BENCHMARKS.md.
 //!
 //! cargo run --release -p salon-privacy --example privacy_simulation [-- RUNS]
 
@@ -13,25 +14,26 @@ fn main() {
         .unwrap_or(2000);
     let mut four_laptops = Scenario::seed();
     four_laptops.path_release = PathRelease::PerDeviceTerm { devices: 4 };
-    let mut every_campus = Scenario::seed();
-    every_campus.path_release = PathRelease::PerDeviceTerm { devices: 22 };
-    let mut every_campus_half = every_campus;
-    every_campus_half.policy.path = NoiseScale::new(1, 2).expect("a valid scale");
+    let mut path_scale_half = Scenario::seed();
+    path_scale_half.policy.path = NoiseScale::new(1, 2).expect("a valid scale");
     let mut two_per_campus = Scenario::seed();
     two_per_campus.devices_per_campus = 2;
+    two_per_campus.path_release = PathRelease::PerDeviceTerm { devices: 44 };
+    let mut per_campus_month = Scenario::seed();
+    per_campus_month.path_release = PathRelease::PerCampusMonth;
     let scenarios = [
         (
-            "the seed's scale (22 campuses, 757 visits)",
+            "the seed's scale (22 campuses, 757 visits, 22 laptops)",
             Scenario::seed(),
         ),
         ("half (11 campuses, 379 visits)", Scenario::scaled(0.5)),
         ("twice (44 campuses, 1,514 visits)", Scenario::scaled(2.0)),
         ("the seed's, two laptops at every campus", two_per_campus),
-        ("the seed's, paths once per term, 4 laptops", four_laptops),
-        ("the seed's, paths once per term, 22 laptops", every_campus),
+        ("the seed's, 4 laptops (as the demo)", four_laptops),
+        ("the seed's, path scale 1/2", path_scale_half),
         (
-            "the seed's, paths once per term, 22 laptops, path scale 1/2",
-            every_campus_half,
+            "the seed's, paths and sensitive topics per campus and month (not built)",
+            per_campus_month,
         ),
     ];
     println!(
@@ -50,7 +52,7 @@ fn main() {
 
 /// One row per scenario: the worst share of each kind against the goal.
 fn print_summary(reports: &[(&str, Report)]) {
-    println!("| term | releases (visits / paths) | route & topic: worst within ±5 pt | ± pt | paths: worst within ±5 pt | ± pt |");
+    println!("| term | releases (visit breakdowns / paths and sensitive) | route & topic: worst within ±5 pt | ± pt | paths: worst within ±5 pt | ± pt |");
     println!("|---|---:|---:|---:|---:|---:|");
     for (title, r) in reports {
         let (visits, paths): (Vec<&Figure>, Vec<&Figure>) =
@@ -88,7 +90,7 @@ fn widest(figures: &[&Figure]) -> f64 {
 fn print_report(title: &str, r: &Report) {
     println!("### {title}\n");
     println!(
-        "{:.0} releases of the visit breakdowns, {:.0} of path decisions per term\n",
+        "{:.0} month releases of the visit breakdowns, {:.0} releases of the paths and sensitive topics per term\n",
         r.mean_releases, r.mean_path_releases
     );
     println!("| share | mean truth % | within ±5 pt | mean error pt | 95 % interval ± pt | interval held truth | goal |");

@@ -10,18 +10,23 @@ use salon_protocol::NoisePolicy;
 /// happens says nothing about the data; later corrections reach the exact headline figures only.
 pub const RELEASE_DAYS_AFTER_MONTH: [u32; 2] = [7, 49];
 
+/// How many periods of the path calendar a day lies in at most: its 年度 and one funder term
+/// (funder terms never overlap one another).
+pub const PERIODS_PER_DAY: u32 = 2;
+
 /// The privacy statement a noise policy makes (the policy itself is the wire contract,
 /// `salon_protocol::NoisePolicy`): ε for each thing protected.
 pub trait Statement {
     /// What one release discloses.
     fn per_release(&self) -> Guarantee;
-    /// Every release that can hold one month's visit: the month's releases (a visit belongs to
-    /// one campus and one month, so other months' releases say nothing about it).
-    fn per_month(&self) -> Guarantee;
-    /// For a student over a 年度, with `months` months in which they came (at most 12) and
-    /// `visits` visits in all: group privacy adds up their visits; the sensitive topics and the
-    /// path decision add up per month.
-    fn per_year_for_student(&self, months: u32, visits: u32) -> Guarantee;
+    /// Both releases of what holds the thing protected: a visit's month (a visit belongs to
+    /// one campus and one month, so other months' releases say nothing about it), or a
+    /// student's period for the sensitive topics and the path decision.
+    fn both_releases(&self) -> Guarantee;
+    /// For a student over a 年度 with `visits` visits in all: group privacy adds up their
+    /// visits; the sensitive topics and the path decision are released once per period, and
+    /// a day lies in at most [`PERIODS_PER_DAY`] periods, however many months they came.
+    fn per_year_for_student(&self, visits: u32) -> Guarantee;
 }
 
 impl Statement for NoisePolicy {
@@ -35,19 +40,20 @@ impl Statement for NoisePolicy {
         }
     }
 
-    fn per_month(&self) -> Guarantee {
+    fn both_releases(&self) -> Guarantee {
         self.per_release()
             .times(RELEASE_DAYS_AFTER_MONTH.len() as f64)
     }
 
-    fn per_year_for_student(&self, months: u32, visits: u32) -> Guarantee {
-        let month = self.per_month();
+    fn per_year_for_student(&self, visits: u32) -> Guarantee {
+        let both = self.both_releases();
+        let periods = f64::from(PERIODS_PER_DAY);
         Guarantee {
-            visit_route: month.visit_route * f64::from(visits),
-            visit_one_topic: month.visit_one_topic * f64::from(visits),
-            student_sensitive_topic: month.student_sensitive_topic * f64::from(months.min(12)),
-            student_path_added: month.student_path_added,
-            student_path_changed: month.student_path_changed,
+            visit_route: both.visit_route * f64::from(visits),
+            visit_one_topic: both.visit_one_topic * f64::from(visits),
+            student_sensitive_topic: both.student_sensitive_topic * periods,
+            student_path_added: both.student_path_added * periods,
+            student_path_changed: both.student_path_changed * periods,
         }
     }
 }
@@ -60,7 +66,8 @@ pub struct Guarantee {
     pub visit_route: f64,
     /// Whether one visit was about one (non-sensitive) topic.
     pub visit_one_topic: f64,
-    /// Whether a student came about 家庭のこと (or 心身の不調) in a month, however often.
+    /// Whether a student came about 家庭のこと (or 心身の不調) in a period, however often; and
+    /// whether they came in the period at all (the students met, the share's denominator).
     pub student_sensitive_topic: f64,
     /// Whether a student's path was decided, and as what, against not decided.
     pub student_path_added: f64,
@@ -95,17 +102,19 @@ mod tests {
             (2.0, 1.0, 1.0)
         );
         assert_eq!((r.student_path_added, r.student_path_changed), (1.0, 2.0));
-        let m = p.per_month();
+        let m = p.both_releases();
         assert_eq!(
             (m.visit_route, m.visit_one_topic, m.student_sensitive_topic),
             (4.0, 2.0, 2.0)
         );
-        // A student who came four times in two months of the 年度.
-        let y = p.per_year_for_student(2, 4);
+        // A student who came four times in the 年度, about 家庭のこと every time, whose path
+        // was decided: the sensitive topic and the path are in a 年度 and a funder term.
+        let y = p.per_year_for_student(4);
         assert_eq!(
             (y.visit_route, y.visit_one_topic, y.student_sensitive_topic),
             (16.0, 8.0, 4.0)
         );
+        assert_eq!((y.student_path_added, y.student_path_changed), (4.0, 8.0));
         assert_eq!(p.for_topic(Topic::Family), p.sensitive_topic);
         assert!((p.route.variance() - 1.8410).abs() < 1e-3);
     }

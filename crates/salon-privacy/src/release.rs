@@ -7,19 +7,29 @@ use std::collections::BTreeMap;
 
 use salon_protocol::{
     NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, PathPeriod, PathRelease, PathStatus,
-    Release, Route, Topic,
+    Release, Route, SensitiveTopics, Topic,
 };
 
 use crate::random::OsRandom;
 use crate::{discrete_laplace, PrivacyError};
 
 /// A campus's month as counted exactly on the laptop, before noise: visits by route, and
-/// visits by topic, the sensitive topics counted once per student (ARCHITECTURE.md,
-/// "Breakdowns under noise"). A code that is absent counts 0.
+/// visits by topic (ARCHITECTURE.md, "Breakdowns under noise"). A code that is absent counts
+/// 0; the sensitive topics are not released per month (`Topic::MONTHLY`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExactMonth {
     pub by_route: BTreeMap<Route, u32>,
     pub by_topic: BTreeMap<Topic, u32>,
+}
+
+/// A device's period as counted exactly, before noise: decisions by kind; the students met in
+/// the period (each anonymous visit one); and of them, those who came about each sensitive
+/// topic at least once. A code that is absent counts 0.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExactPeriod {
+    pub by_path: BTreeMap<PathStatus, u32>,
+    pub students: u32,
+    pub by_sensitive_topic: BTreeMap<Topic, u32>,
 }
 
 /// Draws one release of a month under `policy`, declaring it. Only the operating system's
@@ -38,15 +48,15 @@ pub fn release_month(
         release,
         noise: *policy,
         by_route: noisy_cells(Route::ALL, &exact.by_route, |_| policy.route, rng)?,
-        by_topic: noisy_cells(Topic::ALL, &exact.by_topic, |t| policy.for_topic(t), rng)?,
+        by_topic: noisy_cells(Topic::MONTHLY, &exact.by_topic, |_| policy.topic, rng)?,
     })
 }
 
-/// Draws one release of a device's path decisions over `period` (`exact`: decisions by kind,
-/// a kind absent counts 0) with the policy's path scale, declaring it; refused below the floor
-/// as a month's release is.
+/// Draws one release of a device's period: its path decisions with the policy's path scale,
+/// the students met and the sensitive topics with its sensitive scale, declaring both; refused
+/// below the floor as a month's release is.
 pub fn release_paths(
-    exact: &BTreeMap<PathStatus, u32>,
+    exact: &ExactPeriod,
     period: PathPeriod,
     release: Release,
     policy: &NoisePolicy,
@@ -60,8 +70,24 @@ pub fn release_paths(
         to: period.to,
         release,
         noise: policy.path,
-        by_path: noisy_cells(PathStatus::DECIDED, exact, |_| policy.path, rng)?,
+        by_path: noisy_cells(PathStatus::DECIDED, &exact.by_path, |_| policy.path, rng)?,
+        sensitive: Some(SensitiveTopics {
+            noise: policy.sensitive_topic,
+            met: noisy(exact.students, policy.sensitive_topic, rng)?,
+            by_topic: noisy_cells(
+                Topic::SENSITIVE,
+                &exact.by_sensitive_topic,
+                |_| policy.sensitive_topic,
+                rng,
+            )?,
+        }),
     })
+}
+
+fn noisy(count: u32, scale: NoiseScale, rng: &mut OsRandom) -> Result<i64, PrivacyError> {
+    i64::from(count)
+        .checked_add(discrete_laplace(scale, rng)?)
+        .ok_or(PrivacyError::OutOfRange)
 }
 
 fn noisy_cells<C: Copy + Ord>(
@@ -73,11 +99,7 @@ fn noisy_cells<C: Copy + Ord>(
     codes
         .iter()
         .map(|&code| {
-            let count = exact.get(&code).copied().unwrap_or(0);
-            let noise = discrete_laplace(scale(code), rng)?;
-            let count = i64::from(count)
-                .checked_add(noise)
-                .ok_or(PrivacyError::OutOfRange)?;
+            let count = noisy(exact.get(&code).copied().unwrap_or(0), scale(code), rng)?;
             Ok(NoisyCell { code, count })
         })
         .collect()

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use salon_privacy::{release_month, ExactMonth, NoisePolicy, NoiseScale, OsRandom, PrivacyError};
+use salon_privacy::{
+    release_month, ExactMonth, ExactPeriod, NoisePolicy, NoiseScale, OsRandom, PrivacyError,
+};
 use salon_protocol::{NoisyMonthBreakdown, Release, Route, Topic};
 
 fn seed_like_month() -> ExactMonth {
@@ -37,11 +39,16 @@ fn every_code_is_sent_with_the_declared_noise_and_headquarters_accepts_it() {
         assert_eq!(sent.noise, policy);
         let routes: Vec<Route> = sent.by_route.iter().map(|c| c.code).collect();
         let topics: Vec<Topic> = sent.by_topic.iter().map(|c| c.code).collect();
+        // The sensitive topics never leave in a month's release: they go per period.
         assert_eq!(
             (routes.as_slice(), topics.as_slice()),
-            (Route::ALL, Topic::ALL)
+            (Route::ALL, Topic::MONTHLY)
         );
-        assert_eq!(sent.check(5, &policy), Ok(()));
+        assert_eq!(sent.check(5, &policy, Topic::MONTHLY), Ok(()));
+        assert_eq!(
+            sent.check(5, &policy, Topic::ALL),
+            Err(salon_protocol::ProtocolError::IncompleteBreakdown)
+        );
     }
 }
 
@@ -67,22 +74,6 @@ fn empty_cells_get_noise_too_and_the_noise_adds_nothing_on_average() {
         zero_cell_moved > n / 2,
         "an empty cell was sent as 0 in {} of {n}",
         n - zero_cell_moved
-    );
-}
-
-#[test]
-fn sensitive_topics_get_their_own_scale() {
-    let policy = NoisePolicy {
-        sensitive_topic: NoiseScale::new(4, 1).unwrap(),
-        ..NoisePolicy::default()
-    };
-    let sent = releases(&seed_like_month(), &policy, 3_000);
-    let (_, family) = topic_moments(&sent, Topic::Family);
-    let (_, other) = topic_moments(&sent, Topic::ALL[0]);
-    // Scale 4 has variance 31.5, scale 1 has 1.84.
-    assert!(
-        family > 20.0 && other < 3.0,
-        "family {family}, other {other}"
     );
 }
 
@@ -118,7 +109,11 @@ fn a_path_release_carries_every_decided_kind_with_the_path_scale() {
         path: NoiseScale::new(2, 1).unwrap(),
         ..NoisePolicy::default()
     };
-    let exact = BTreeMap::from([(PathStatus::FurtherStudy, 30), (PathStatus::Employment, 12)]);
+    let exact = ExactPeriod {
+        by_path: BTreeMap::from([(PathStatus::FurtherStudy, 30), (PathStatus::Employment, 12)]),
+        students: 42,
+        by_sensitive_topic: BTreeMap::from([(Topic::Family, 5)]),
+    };
     let fy = PathPeriod::fiscal_year(2024);
     let n = 3_000;
     let sent: Vec<_> = (0..n)
@@ -128,7 +123,13 @@ fn a_path_release_carries_every_decided_kind_with_the_path_scale() {
         assert_eq!((r.period(), r.noise), (fy, policy.path));
         let kinds: Vec<PathStatus> = r.by_path.iter().map(|c| c.code).collect();
         assert_eq!(kinds, PathStatus::DECIDED);
-        assert_eq!(r.check(42, policy.path), Ok(()));
+        assert_eq!(r.check(42, &policy), Ok(()));
+        let sensitive = r.sensitive.as_ref().unwrap();
+        let topics: Vec<Topic> = sensitive.by_topic.iter().map(|c| c.code).collect();
+        assert_eq!(
+            (sensitive.noise, topics.as_slice()),
+            (policy.sensitive_topic, Topic::SENSITIVE)
+        );
     }
     // The empty kind (その他決定) is drawn too, around 0 with scale 2's variance 8.8.
     let other: Vec<f64> = sent.iter().map(|r| r.by_path[2].count as f64).collect();
@@ -148,4 +149,43 @@ fn a_path_release_carries_every_decided_kind_with_the_path_scale() {
         release_paths(&exact, fy, Release::First, &lax, &mut OsRandom),
         Err(PrivacyError::PolicyTooLax)
     );
+}
+
+#[test]
+fn the_sensitive_topics_go_with_the_period_at_their_own_scale() {
+    use salon_privacy::release_paths;
+    let policy = NoisePolicy {
+        sensitive_topic: NoiseScale::new(4, 1).unwrap(),
+        ..NoisePolicy::default()
+    };
+    let exact = ExactPeriod {
+        students: 40,
+        by_sensitive_topic: BTreeMap::from([(Topic::Family, 6)]),
+        ..ExactPeriod::default()
+    };
+    let fy = salon_protocol::PathPeriod::fiscal_year(2024);
+    let n = 3_000;
+    let cells: Vec<(f64, f64, f64)> = (0..n)
+        .map(|_| {
+            let r = release_paths(&exact, fy, Release::Second, &policy, &mut OsRandom).unwrap();
+            let s = r.sensitive.unwrap();
+            let path = r.by_path[0].count as f64;
+            (s.met as f64, s.by_topic[0].count as f64, path)
+        })
+        .collect();
+    let moments = |pick: fn(&(f64, f64, f64)) -> f64| {
+        let mean = cells.iter().map(pick).sum::<f64>() / n as f64;
+        let var = cells.iter().map(|c| (pick(c) - mean).powi(2)).sum::<f64>() / n as f64;
+        (mean, var)
+    };
+    let (students, students_var) = moments(|c| c.0);
+    let (family, family_var) = moments(|c| c.1);
+    let (_, path_var) = moments(|c| c.2);
+    // Scale 4 has variance 31.5 (standard error of a mean over 3,000: 0.1); scale 1 has 1.84.
+    assert!((students - 40.0).abs() < 0.7 && (family - 6.0).abs() < 0.7);
+    assert!(
+        students_var > 20.0 && family_var > 20.0,
+        "{students_var} {family_var}"
+    );
+    assert!(path_var < 3.0, "{path_var}");
 }

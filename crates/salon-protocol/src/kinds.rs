@@ -106,6 +106,23 @@ impl Topic {
     pub fn is_sensitive(self) -> bool {
         matches!(self, Topic::Family | Topic::Wellbeing)
     }
+
+    /// The sensitive topics, in catalogue order: from protocol 7 released per device and
+    /// period with the path decisions, never per month.
+    pub const SENSITIVE: &'static [Topic] = &[Topic::Family, Topic::Wellbeing];
+
+    /// The other topics, in catalogue order: the topic cells of a month's release from
+    /// protocol 7.
+    pub const MONTHLY: &'static [Topic] = &[
+        Topic::FurtherStudy,
+        Topic::JobSearch,
+        Topic::ApplicationPrep,
+        Topic::PartTime,
+        Topic::SchoolLife,
+        Topic::Friends,
+        Topic::UnsureFuture,
+        Topic::Other,
+    ];
 }
 
 impl PathStatus {
@@ -137,6 +154,15 @@ mod tests {
             assert_eq!(serde_json::to_value(r).unwrap(), r.code());
         }
         assert_eq!(Topic::ALL.len(), 10);
+        let split = |sensitive: bool| -> Vec<Topic> {
+            Topic::ALL
+                .iter()
+                .copied()
+                .filter(|t| t.is_sensitive() == sensitive)
+                .collect()
+        };
+        assert_eq!(split(true), Topic::SENSITIVE);
+        assert_eq!(split(false), Topic::MONTHLY);
         assert_eq!(Route::from_code("自発"), None);
     }
 }

@@ -28,7 +28,7 @@ pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
-pub use paths::{PathCalendar, PathPeriod, PathRelease, PathReleaseKey};
+pub use paths::{PathCalendar, PathPeriod, PathRelease, PathReleaseKey, SensitiveTopics};
 pub use release::{MonthRelease, ReleaseKey};
 pub use token::DeviceToken;
 
@@ -45,10 +45,24 @@ pub use token::DeviceToken;
 /// 6: path decisions travel per device and period under noise (`Upload.pathReleases`, over
 /// the periods of `pathCalendar` in enrolment and configuration, with `pathReleasesHeld`); a
 /// month snapshot's `pathDecisions` is then empty. Older devices get neither field.
-pub const API_VERSION: u32 = 6;
+/// 7: the sensitive topics (家庭のこと, 心身の不調) travel per device and period with the path
+/// decisions (`PathRelease.sensitive`: students met and, of them, those who came about each),
+/// and a month's release carries only the other topics (`Topic::MONTHLY`).
+pub const API_VERSION: u32 = 7;
 /// The oldest version headquarters still accepts, so supporters who have not updated yet are
 /// not cut off; anything older is answered `api_version` ("update the app").
 pub const MIN_API_VERSION: u32 = 3;
+/// The first version whose month releases leave the sensitive topics to the period release.
+pub const SENSITIVE_BY_PERIOD_FROM_VERSION: u32 = 7;
+
+/// The topic cells a month's release carries from a device on API `version`.
+pub fn topics_by_month(version: u32) -> &'static [Topic] {
+    if version >= SENSITIVE_BY_PERIOD_FROM_VERSION {
+        Topic::MONTHLY
+    } else {
+        Topic::ALL
+    }
+}
 pub const API_VERSION_HEADER: &str = "x-salon-api-version";
 /// The header that names one upload, so a retry is recognised and a different body refused.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";

@@ -243,9 +243,15 @@ pub struct NoisyMonthBreakdown {
 
 impl NoisyMonthBreakdown {
     /// What headquarters checks before it keeps a release for a month of `visits` exact visits:
-    /// the declared noise is not below `required`, every code is there once and in order, and no
-    /// cell is further from what the visits allow (0 to `visits`) than noise can be.
-    pub fn check(&self, visits: u32, required: &NoisePolicy) -> Result<(), ProtocolError> {
+    /// the declared noise is not below `required`, every code is there once and in order (the
+    /// topics `topics`: `crate::topics_by_month` of the device's version), and no cell is
+    /// further from what the visits allow (0 to `visits`) than noise can be.
+    pub fn check(
+        &self,
+        visits: u32,
+        required: &NoisePolicy,
+        topics: &[Topic],
+    ) -> Result<(), ProtocolError> {
         if !self.noise.at_least(required) {
             return Err(ProtocolError::RuleTooLax);
         }
@@ -253,9 +259,7 @@ impl NoisyMonthBreakdown {
             return Err(ProtocolError::NoiseImplausible);
         }
         check_cells(&self.by_route, Route::ALL, visits, |_| self.noise.route)?;
-        check_cells(&self.by_topic, Topic::ALL, visits, |t| {
-            self.noise.for_topic(t)
-        })
+        check_cells(&self.by_topic, topics, visits, |t| self.noise.for_topic(t))
     }
 }
 
@@ -292,7 +296,7 @@ mod tests {
                     count: visits,
                 })
                 .collect(),
-            by_topic: Topic::ALL
+            by_topic: Topic::MONTHLY
                 .iter()
                 .map(|&code| NoisyCell { code, count: -1 })
                 .collect(),
@@ -342,7 +346,7 @@ mod tests {
     #[test]
     fn headquarters_refuses_less_noise_than_its_policy() {
         let required = NoisePolicy::default();
-        assert_eq!(release(3).check(3, &required), Ok(()));
+        assert_eq!(release(3).check(3, &required, Topic::MONTHLY), Ok(()));
         for lower in [
             |p: &mut NoisePolicy| p.route = NoiseScale::new(9, 10).unwrap(),
             |p: &mut NoisePolicy| p.topic = NoiseScale::new(1, 2).unwrap(),
@@ -351,15 +355,18 @@ mod tests {
         ] {
             let mut sent = release(3);
             lower(&mut sent.noise);
-            assert_eq!(sent.check(3, &required), Err(ProtocolError::RuleTooLax));
+            assert_eq!(
+                sent.check(3, &required, Topic::MONTHLY),
+                Err(ProtocolError::RuleTooLax)
+            );
         }
         let mut more = release(3);
         more.noise.route = NoiseScale::new(2, 1).unwrap();
-        assert_eq!(more.check(3, &required), Ok(()));
+        assert_eq!(more.check(3, &required, Topic::MONTHLY), Ok(()));
         // More than the ceiling would drown every sum it is added to.
         more.noise.route = NoiseScale::new(21, 1).unwrap();
         assert_eq!(
-            more.check(3, &required),
+            more.check(3, &required, Topic::MONTHLY),
             Err(ProtocolError::NoiseImplausible)
         );
     }
@@ -398,7 +405,7 @@ mod tests {
         twice.by_route[1].code = twice.by_route[0].code;
         for sent in [missing, swapped, twice] {
             assert_eq!(
-                sent.check(3, &required),
+                sent.check(3, &required, Topic::MONTHLY),
                 Err(ProtocolError::IncompleteBreakdown)
             );
         }
@@ -407,14 +414,14 @@ mod tests {
     #[test]
     fn a_cell_noise_cannot_explain_is_refused() {
         let required = NoisePolicy::default();
-        assert_eq!(release(45).check(5, &required), Ok(()));
+        assert_eq!(release(45).check(5, &required, Topic::MONTHLY), Ok(()));
         assert_eq!(
-            release(46).check(5, &required),
+            release(46).check(5, &required, Topic::MONTHLY),
             Err(ProtocolError::NoiseImplausible)
         );
-        assert_eq!(release(-40).check(5, &required), Ok(()));
+        assert_eq!(release(-40).check(5, &required, Topic::MONTHLY), Ok(()));
         assert_eq!(
-            release(-41).check(5, &required),
+            release(-41).check(5, &required, Topic::MONTHLY),
             Err(ProtocolError::NoiseImplausible)
         );
         assert_eq!(

@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::noise::check_cells;
-use crate::{Month, NoisePolicy, NoiseScale, NoisyCell, PathStatus, ProtocolError, Release};
+use crate::{Month, NoisePolicy, NoiseScale, NoisyCell, PathStatus, ProtocolError, Release, Topic};
 
 /// The longest funder term the calendar takes, in months: a term longer than a 年度 would hold
 /// its decisions back for more than a year.
@@ -106,9 +106,10 @@ impl PathCalendar {
     }
 }
 
-/// One release of a device's path decisions over a period, all its campuses together: each
-/// decided kind (`PathStatus::DECIDED`) with its own draw, and the scale drawn with. It has no
-/// revision: headquarters keeps the first it receives for a key.
+/// One release of a device's period, all its campuses together: the path decisions, each
+/// decided kind (`PathStatus::DECIDED`) with its own draw and the scale drawn with, and from
+/// protocol 7 the sensitive topics. It has no revision: headquarters keeps the first it
+/// receives for a key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PathRelease {
@@ -117,6 +118,22 @@ pub struct PathRelease {
     pub release: Release,
     pub noise: NoiseScale,
     pub by_path: Vec<NoisyCell<PathStatus>>,
+    /// Absent from a release drawn by a version 6 device, whose month releases carried them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sensitive: Option<SensitiveTopics>,
+}
+
+/// The sensitive topics of a period (protocol 7): the students met in it at the device's
+/// campuses (each anonymous visit one), and of them those who came about each sensitive topic
+/// (`Topic::SENSITIVE`) at least once, every count with its own draw at the declared scale. A
+/// student moves each cell by at most one however often they came.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SensitiveTopics {
+    pub noise: NoiseScale,
+    /// The students met.
+    pub met: i64,
+    pub by_topic: Vec<NoisyCell<Topic>>,
 }
 
 /// Which path release: a period, first or second. Headquarters lists those it holds from a
@@ -159,18 +176,35 @@ impl PathRelease {
     }
 
     /// What headquarters checks before it keeps a release of a period in which the device has
-    /// seen at most `students` students: the scale is not below `required` nor above the
-    /// ceiling, every decided kind is there once and in order, and no cell is further from 0 to
-    /// `students` than noise can be.
-    pub fn check(&self, students: u32, required: NoiseScale) -> Result<(), ProtocolError> {
-        if !self.noise.at_least(required) {
-            return Err(ProtocolError::RuleTooLax);
+    /// seen at most `students` students: each scale is not below `required`'s nor above the
+    /// ceiling, every decided kind and sensitive topic is there once and in order, and no cell
+    /// is further from 0 to `students` than noise can be. A release drawn before its device
+    /// was updated to protocol 7 has no sensitive topics; headquarters cannot tell it from one
+    /// that leaves them out, so their absence is accepted and counts nothing.
+    pub fn check(&self, students: u32, required: &NoisePolicy) -> Result<(), ProtocolError> {
+        check_scale(self.noise, required.path)?;
+        check_cells(&self.by_path, PathStatus::DECIDED, students, |_| self.noise)?;
+        if let Some(s) = &self.sensitive {
+            check_scale(s.noise, required.sensitive_topic)?;
+            let total = [NoisyCell {
+                code: (),
+                count: s.met,
+            }];
+            check_cells(&total, &[()], students, |_| s.noise)?;
+            check_cells(&s.by_topic, Topic::SENSITIVE, students, |_| s.noise)?;
         }
-        if !NoisePolicy::CEILING.at_least(self.noise) {
-            return Err(ProtocolError::NoiseImplausible);
-        }
-        check_cells(&self.by_path, PathStatus::DECIDED, students, |_| self.noise)
+        Ok(())
     }
+}
+
+fn check_scale(declared: NoiseScale, required: NoiseScale) -> Result<(), ProtocolError> {
+    if !declared.at_least(required) {
+        return Err(ProtocolError::RuleTooLax);
+    }
+    if !NoisePolicy::CEILING.at_least(declared) {
+        return Err(ProtocolError::NoiseImplausible);
+    }
+    Ok(())
 }
 
 /// A release before its day, or of a period headquarters' calendar does not name, is refused:
@@ -221,7 +255,21 @@ mod tests {
                 .zip(counts)
                 .map(|(&code, count)| NoisyCell { code, count })
                 .collect(),
+            sensitive: None,
         }
+    }
+
+    fn with_sensitive(mut r: PathRelease, students: i64, counts: [i64; 2]) -> PathRelease {
+        r.sensitive = Some(SensitiveTopics {
+            noise: NoiseScale::ONE,
+            met: students,
+            by_topic: Topic::SENSITIVE
+                .iter()
+                .zip(counts)
+                .map(|(&code, count)| NoisyCell { code, count })
+                .collect(),
+        });
+        r
     }
 
     #[test]
@@ -289,28 +337,86 @@ mod tests {
     fn a_release_is_checked_against_its_scale_its_kinds_and_the_students_seen() {
         let fy = PathPeriod::fiscal_year(2024);
         assert_eq!(
-            release(fy, [12, -40, 52]).check(12, NoiseScale::ONE),
+            release(fy, [12, -40, 52]).check(12, &NoisePolicy::default()),
             Ok(())
         );
         assert_eq!(
-            release(fy, [12, -41, 0]).check(12, NoiseScale::ONE),
+            release(fy, [12, -41, 0]).check(12, &NoisePolicy::default()),
             Err(ProtocolError::NoiseImplausible)
         );
         assert_eq!(
-            release(fy, [53, 0, 0]).check(12, NoiseScale::ONE),
+            release(fy, [53, 0, 0]).check(12, &NoisePolicy::default()),
             Err(ProtocolError::NoiseImplausible)
         );
-        let strict = NoiseScale::new(2, 1).unwrap();
+        let strict = NoisePolicy {
+            path: NoiseScale::new(2, 1).unwrap(),
+            ..NoisePolicy::default()
+        };
         assert_eq!(
-            release(fy, [1, 1, 1]).check(12, strict),
+            release(fy, [1, 1, 1]).check(12, &strict),
             Err(ProtocolError::RuleTooLax)
         );
         let mut missing = release(fy, [1, 1, 1]);
         missing.by_path.pop();
         assert_eq!(
-            missing.check(12, NoiseScale::ONE),
+            missing.check(12, &NoisePolicy::default()),
             Err(ProtocolError::IncompleteBreakdown)
         );
+        let json = serde_json::to_string(&release(fy, [1, 0, 2]).key()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"pathRelease":{"from":"2024-04","to":"2025-03","release":"first"}}"#
+        );
+    }
+
+    #[test]
+    fn the_sensitive_topics_are_checked_as_the_paths_are_and_may_be_absent() {
+        let fy = PathPeriod::fiscal_year(2024);
+        let policy = NoisePolicy::default();
+        let ok = with_sensitive(release(fy, [1, 0, 2]), 12, [3, -2]);
+        assert_eq!(ok.check(12, &policy), Ok(()));
+        // Beyond what the students met allow, for the total or a topic.
+        assert_eq!(
+            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1]).check(12, &policy),
+            Err(ProtocolError::NoiseImplausible)
+        );
+        assert_eq!(
+            with_sensitive(release(fy, [1, 0, 2]), 12, [-41, 1]).check(12, &policy),
+            Err(ProtocolError::NoiseImplausible)
+        );
+        // A scale below the policy's sensitive scale, or a topic left out.
+        let strict = NoisePolicy {
+            sensitive_topic: NoiseScale::new(2, 1).unwrap(),
+            ..NoisePolicy::default()
+        };
+        assert_eq!(ok.check(12, &strict), Err(ProtocolError::RuleTooLax));
+        let mut missing = ok.clone();
+        if let Some(s) = missing.sensitive.as_mut() {
+            s.by_topic.pop();
+        }
+        assert_eq!(
+            missing.check(12, &policy),
+            Err(ProtocolError::IncompleteBreakdown)
+        );
+        // As it travels; a version 6 release has no `sensitive` and reads as before.
+        let json = serde_json::to_string(&ok).unwrap();
+        assert!(
+            json.ends_with(
+                r#""sensitive":{"noise":{"numerator":1,"denominator":1},"met":12,"byTopic":[{"code":"family","count":3},{"code":"wellbeing","count":-2}]}}"#
+            ),
+            "{json}"
+        );
+        let v6 = serde_json::to_string(&release(fy, [1, 0, 2])).unwrap();
+        assert!(!v6.contains("sensitive"));
+        assert_eq!(
+            serde_json::from_str::<PathRelease>(&v6).unwrap(),
+            release(fy, [1, 0, 2])
+        );
+    }
+
+    #[test]
+    fn a_release_key_travels_as_its_period_and_number() {
+        let fy = PathPeriod::fiscal_year(2024);
         let json = serde_json::to_string(&release(fy, [1, 0, 2]).key()).unwrap();
         assert_eq!(
             json,

@@ -51,7 +51,7 @@ fn sample() -> Upload {
                     .iter()
                     .map(|&code| NoisyCell { code, count: -2 })
                     .collect(),
-                by_topic: Topic::ALL
+                by_topic: Topic::MONTHLY
                     .iter()
                     .map(|&code| NoisyCell { code, count: 4 })
                     .collect(),
@@ -66,6 +66,14 @@ fn sample() -> Upload {
                 .iter()
                 .map(|&code| NoisyCell { code, count: -1 })
                 .collect(),
+            sensitive: Some(SensitiveTopics {
+                noise: NoiseScale::ONE,
+                met: 30,
+                by_topic: Topic::SENSITIVE
+                    .iter()
+                    .map(|&code| NoisyCell { code, count: 3 })
+                    .collect(),
+            }),
         }],
     }
 }
@@ -341,4 +349,15 @@ fn a_month_under_noise_carries_no_route_or_topic_cell_and_one_without_the_other_
     );
     upload.months[0].breakdown.by_topic.clear();
     assert_eq!(upload.check(&rule), Ok(()));
+}
+
+#[test]
+fn from_version_7_a_months_release_leaves_the_sensitive_topics_to_the_period() {
+    assert_eq!(topics_by_month(6), Topic::ALL);
+    assert_eq!(
+        topics_by_month(SENSITIVE_BY_PERIOD_FROM_VERSION),
+        Topic::MONTHLY
+    );
+    assert_eq!(topics_by_month(API_VERSION), Topic::MONTHLY);
+    assert!(Topic::MONTHLY.iter().all(|t| !t.is_sensitive()));
 }

@@ -54,6 +54,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0015_path_releases",
         include_str!("../migrations/0015_path_releases.sql"),
     ),
+    (
+        "0016_sensitive_by_period",
+        include_str!("../migrations/0016_sensitive_by_period.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -43,6 +43,8 @@ struct Job {
     /// Parsed before the queue (outside the lock); a bad body is refused in its turn, after
     /// the idempotency check, as if parsed there.
     upload: std::result::Result<Upload, ()>,
+    /// The API version the device named: what its month releases carry depends on it.
+    version: u32,
     now: DateTime<Utc>,
 }
 
@@ -59,12 +61,31 @@ impl Store {
         body: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Receipt> {
+        self.upload_from(
+            salon_protocol::API_VERSION,
+            token,
+            idempotency_key,
+            body,
+            now,
+        )
+    }
+
+    /// [`Store::upload`] from a device on API `version`.
+    pub fn upload_from(
+        &self,
+        version: u32,
+        token: &str,
+        idempotency_key: &str,
+        body: &[u8],
+        now: DateTime<Utc>,
+    ) -> Result<Receipt> {
         let (answer, answered) = mpsc::channel();
         let job = Job {
             token: token.to_owned(),
             idempotency_key: idempotency_key.to_owned(),
             body_hash: secret::sha256(body),
             upload: serde_json::from_slice(body).map_err(|_| ()),
+            version,
             now,
         };
         self.queued().push(Pending { job, answer });
@@ -202,7 +223,8 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
     if !(upload.releases.is_empty() && upload.path_releases.is_empty()) {
         let policy = noise_policy(conn)?;
         for r in &upload.releases {
-            match store_release(conn, device.id, r, &policy, job.now)? {
+            let topics = salon_protocol::topics_by_month(job.version);
+            match store_release(conn, device.id, r, &policy, topics, job.now)? {
                 Ok(outcome) => tally(&mut receipt, outcome),
                 Err(h) => releases_held.push(h),
             }
@@ -303,6 +325,7 @@ mod tests {
             idempotency_key: key.to_owned(),
             body_hash: secret::sha256(body),
             upload: serde_json::from_slice(body).map_err(|_| ()),
+            version: salon_protocol::API_VERSION,
             now,
         };
         (Pending { job, answer }, answered)

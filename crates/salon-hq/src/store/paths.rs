@@ -134,7 +134,7 @@ pub(super) fn store_path_release(
     let students = students_met_by(tx, device, r.to.last_day())?;
     r.check(
         u32::try_from(students).map_err(|_| HqError::ImpossibleTotal)?,
-        policy.path,
+        policy,
     )
     .map_err(named)?;
     let json = serde_json::to_string(r).map_err(|_| HqError::Internal("json"))?;

@@ -98,6 +98,7 @@ pub(super) fn store_release(
     device: i64,
     r: &MonthRelease,
     policy: &NoisePolicy,
+    topics: &[salon_protocol::Topic],
     now: DateTime<Utc>,
 ) -> Result<Result<Outcome, HeldRevision>> {
     let month = r.month.to_string();
@@ -128,6 +129,7 @@ pub(super) fn store_release(
     r.breakdown.check(
         u32::try_from(most).map_err(|_| HqError::ImpossibleTotal)?,
         policy,
+        topics,
     )?;
     let json = serde_json::to_string(&r.breakdown).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(

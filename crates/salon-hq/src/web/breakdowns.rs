@@ -1,9 +1,10 @@
 //! The breakdowns under noise as the dashboard and the funder report show them: visits by route
-//! and by topic over the whole period, each a count and a share with its 95 % interval, and a
-//! plain-Japanese note of what was done to them and what is not yet in them.
+//! and by topic over the whole period, each a count and a share with its 95 % interval; for a
+//! calendar period, path decisions by kind and the students who came about 家庭のこと or
+//! 心身の不調; and a plain-Japanese note of what was done to them and what is not yet in them.
 
 use crate::noisy::{Estimate, NoisyBreakdowns};
-use crate::path_estimates::PathEstimates;
+use crate::path_estimates::{PathEstimates, PeriodEstimate};
 
 use super::*;
 
@@ -69,17 +70,100 @@ pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
         out.extend(rows(n, "相談内容（推計）", &n.by_topic, html::topic_ja));
     }
     if let Some(p) = n.paths.as_ref().filter(|p| p.releases > 0) {
-        out.extend(p.by_path.iter().map(|e| {
+        out.extend(period_rows("進路決定（推計）", &p.by_path, html::path_ja));
+    }
+    if let Some(s) = n
+        .paths
+        .as_ref()
+        .map(|p| &p.sensitive)
+        .filter(|s| s.releases > 0)
+    {
+        let what = "家庭のこと・心身の不調（推計、人）";
+        let met = s.students_shown().to_string();
+        out.push([
+            what.to_owned(),
+            "期間中に会った生徒".to_owned(),
+            met,
+            String::new(),
+            String::new(),
+        ]);
+        out.extend(period_rows(what, &s.by_topic, html::topic_ja));
+    }
+    out
+}
+
+fn period_rows<C: Copy>(
+    what: &str,
+    estimates: &[PeriodEstimate<C>],
+    name: impl Fn(C) -> &'static str,
+) -> Vec<[String; 5]> {
+    estimates
+        .iter()
+        .map(|e| {
             [
-                "進路決定（推計）".to_owned(),
-                html::path_ja(e.code).to_owned(),
+                what.to_owned(),
+                name(e.code).to_owned(),
                 e.count().to_string(),
                 e.share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
                 e.share.map(|(_, m)| margin_text(m)).unwrap_or_default(),
             ]
-        }));
+        })
+        .collect()
+}
+
+/// A period's estimates as table rows: `testid` names each row, `unit` counts (件 or 人).
+fn period_table_rows<C: Copy>(
+    estimates: &[PeriodEstimate<C>],
+    name: impl Fn(C) -> &'static str,
+    testid: impl Fn(C) -> String,
+    unit: &str,
+) -> Markup {
+    html! {
+        @for e in estimates {
+            tr data-testid=(testid(e.code)) data-count=(e.count())
+                data-share=[e.share.map(|(s, _)| format!("{s:.1}"))]
+                data-margin=[e.share.map(|(_, m)| format!("{m:.1}"))] {
+                th.text scope="row" { (name(e.code)) }
+                td { "約" (num(e.count())) (unit) }
+                @match e.share {
+                    Some((s, m)) => { td { (format!("{s:.1}%")) } td { (points(m)) } }
+                    None => { td { "—" } td { "—" } }
+                }
+            }
+        }
     }
-    out
+}
+
+/// 家庭のこと and 心身の不調 of a calendar period: how many of the students met came about each.
+fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
+    let s = &p.sensitive;
+    let title = format!(
+        "家庭のこと・心身の不調（{}）",
+        crate::store::terms::period_name(p.period.from, p.period.to)
+    );
+    html! {
+        section.noisy data-testid="noisy-sensitive" data-releases=(s.releases)
+            data-students=(s.students_shown()) {
+            @if in_report { h3 { (title) } } @else { h2 { (title) } }
+            @if s.releases == 0 {
+                p.note data-testid="sensitive-awaiting-all" {
+                    "この期間の家庭のこと・心身の不調はまだ届いていません（期間の末日の7日後と49日後に、各端末から届きます）。"
+                }
+            } @else {
+                table.noisy data-testid="noisy-sensitive-table" {
+                    thead { tr { th.text { "相談内容" } th { "人数（推計）" } th { "会った生徒に占める割合" } th { "95%の幅" } } }
+                    tbody {
+                        (period_table_rows(&s.by_topic, html::topic_ja, |t| format!("noisy-sensitive-{}", t.code()), "人"))
+                    }
+                }
+                p.note data-testid="sensitive-note" {
+                    "割合は、この期間に各端末がサロンで会った生徒（推計 約" (num(s.students_shown())) "名。名前のない来談は1回を1名と数えます）に対するものです。"
+                    "家庭のこと・心身の不調は要配慮個人情報のため、月ごとには送られません。各端末は、この期間に一度でもその相談で来た生徒を一人一回だけ数え、ノイズを加えてから送っています（"
+                    (s.releases) "台分）。一人ひとりのことは分かりません。"
+                }
+            }
+        }
+    }
 }
 
 /// Path decisions by kind for a calendar period, or why a view states none.
@@ -97,8 +181,8 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                 None => {
                     @if in_report { h3 { "進路決定" } } @else { h2 { "進路決定" } }
                     p.note data-testid="paths-not-stated" {
-                        "進路決定は、年度（4月〜翌年3月）と、設定で決めた助成元の期間についてだけ示します。"
-                        "生徒を守るため、各端末は進路決定をその期間ごとにまとめて送っているからです。"
+                        "進路決定と、家庭のこと・心身の不調は、年度（4月〜翌年3月）と、設定で決めた助成元の期間についてだけ示します。"
+                        "生徒を守るため、各端末はこれらをその期間ごとにまとめて送っているからです。"
                     }
                 }
                 Some(p) => {
@@ -111,18 +195,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                         table.noisy data-testid="noisy-path-table" {
                             thead { tr { th.text { "進路" } th { "件数（推計）" } th { "割合" } th { "95%の幅" } } }
                             tbody {
-                                @for e in &p.by_path {
-                                    tr data-testid=(format!("noisy-path-{}", e.code.code())) data-count=(e.count())
-                                        data-share=[e.share.map(|(s, _)| format!("{s:.1}"))]
-                                        data-margin=[e.share.map(|(_, m)| format!("{m:.1}"))] {
-                                        th.text scope="row" { (html::path_ja(e.code)) }
-                                        td { "約" (num(e.count())) "件" }
-                                        @match e.share {
-                                            Some((s, m)) => { td { (format!("{s:.1}%")) } td { (points(m)) } }
-                                            None => { td { "—" } td { "—" } }
-                                        }
-                                    }
-                                }
+                                (period_table_rows(&p.by_path, html::path_ja, |k| format!("noisy-path-{}", k.code()), "件"))
                             }
                         }
                         p.note data-testid="paths-note" {
@@ -139,6 +212,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                 }
             }
         }
+        @if let Some(p) = paths.filter(|p| p.releases > 0) { (sensitive_section(p, in_report)) }
     }
 }
 
@@ -169,7 +243,7 @@ pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
                     "生徒一人ひとりが推測されないよう、各端末は月ごとの内訳に小さなランダムな数（ノイズ）を加えてから送っています。"
                     "ここに示す件数と割合は全キャンパス・全月を合計した推計で、真の値はおよそ95%の確率で「95%の幅」の中にあります。"
                     "相談内容は1回の来談に複数つくことがあるため、割合の合計は100%になりません。"
-                    "家庭のこと・心身の不調は、月ごとに同じ生徒を1人と数えています。"
+                    "家庭のこと・心身の不調は月ごとには送られず、年度と助成元の期間ごとに、会った生徒に占める割合として下に示します。"
                 }
                 @if !n.awaiting.is_empty() {
                     p.note data-testid="noisy-awaiting" {

@@ -215,6 +215,28 @@ impl Hq {
             .await
     }
 
+    /// An upload from a device on API `version`.
+    pub async fn upload_from(
+        &self,
+        version: &str,
+        token: &str,
+        key: &str,
+        upload: &Upload,
+    ) -> Answer {
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/v1/upload")
+                .header("content-type", "application/json")
+                .header(API_VERSION_HEADER, version)
+                .header("authorization", format!("Bearer {token}"))
+                .header(IDEMPOTENCY_HEADER, key)
+                .body(Body::from(serde_json::to_vec(upload).unwrap()))
+                .unwrap(),
+        )
+        .await
+    }
+
     pub fn stored(&self) -> (i64, i64, i64) {
         let s = self.store();
         (

@@ -17,13 +17,15 @@ use world::Term;
 pub const GOAL_POINTS: f64 = 5.0;
 pub const GOAL_SHARE_OF_TERMS: f64 = 0.95;
 
-/// How path decisions are released.
+/// How path decisions and the sensitive topics are released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathRelease {
-    /// With the other breakdowns, per device, campus and month.
+    /// With the other breakdowns, per device, campus and month; a sensitive topic counted once
+    /// per student, campus and month, as a share of visits (protocol 5 and 6: for comparison).
     PerCampusMonth,
     /// Once per device and term, all its campuses together, with `devices` supporters sharing
-    /// the campuses in turn.
+    /// the campuses in turn; a sensitive topic as a share of the students met (protocol 7,
+    /// what is built).
     PerDeviceTerm { devices: usize },
 }
 
@@ -43,7 +45,7 @@ pub struct Scenario {
 
 impl Scenario {
     /// The seed's term: 22 campuses, six months, 757 visits, one laptop per campus (the most
-    /// releases, so the most noise), about 120 decisions.
+    /// releases, so the most noise), about 120 decisions, released as built.
     pub fn seed() -> Self {
         Scenario {
             campuses: 22,
@@ -51,18 +53,20 @@ impl Scenario {
             visits: 757,
             path_decisions: 120,
             devices_per_campus: 1,
-            path_release: PathRelease::PerCampusMonth,
+            path_release: PathRelease::PerDeviceTerm { devices: 22 },
             policy: NoisePolicy::default(),
         }
     }
 
-    /// The seed's term with campuses, visits and decisions times `factor`.
+    /// The seed's term with campuses (and so laptops), visits and decisions times `factor`.
     pub fn scaled(factor: f64) -> Self {
         let s = Scenario::seed();
+        let campuses = ((s.campuses as f64 * factor).round() as usize).max(1);
         Scenario {
-            campuses: ((s.campuses as f64 * factor).round() as usize).max(1),
+            campuses,
             visits: (f64::from(s.visits) * factor).round() as u32,
             path_decisions: (f64::from(s.path_decisions) * factor).round() as u32,
+            path_release: PathRelease::PerDeviceTerm { devices: campuses },
             ..s
         }
     }
@@ -162,7 +166,7 @@ fn release_units(s: &Scenario, term: &Term) -> (usize, usize) {
                 .map(|m| (s.months - m) * s.devices_per_campus)
                 .sum()
         }
-        PathRelease::PerDeviceTerm { devices } => devices.min(s.campuses),
+        PathRelease::PerDeviceTerm { devices } => devices.min(s.campuses * s.devices_per_campus),
     };
     (visit_units.len(), path_units)
 }
@@ -182,13 +186,73 @@ fn estimate_term(
         let e = visit_share(truth, visits, units, s.policy.route, rng);
         out.push((format!("route:{}", route.code()), e));
     }
+    let by_period = matches!(s.path_release, PathRelease::PerDeviceTerm { .. });
     for topic in Topic::ALL {
+        if by_period && topic.is_sensitive() {
+            continue;
+        }
         let truth = topic_count(term, *topic);
         let e = visit_share(truth, visits, units, s.policy.for_topic(*topic), rng);
         out.push((format!("topic:{}", topic.code()), e));
     }
+    if by_period {
+        out.extend(sensitive_shares(
+            term,
+            path_units,
+            s.policy.sensitive_topic,
+            rng,
+        ));
+    }
     out.extend(path_shares(term, path_units, s.policy.path, rng));
     out
+}
+
+/// The students met in the term (each anonymous visit one) who came about `topic` at least
+/// once, or all of them with none.
+fn students_about(term: &Term, topic: Option<Topic>) -> i64 {
+    let about = term
+        .visits
+        .iter()
+        .filter(|v| topic.is_none_or(|t| v.topics.contains(&t)));
+    let mut named = BTreeSet::new();
+    let mut anonymous = 0;
+    for v in about {
+        match v.student {
+            Some(id) => {
+                named.insert(id);
+            }
+            None => anonymous += 1,
+        }
+    }
+    (named.len() + anonymous) as i64
+}
+
+/// Each sensitive topic as a share of the students met in the term, both noisy, released
+/// once per supporter and term, with a delta-method interval: Var(t/n) ≈ (V + p²V)/n².
+fn sensitive_shares(
+    term: &Term,
+    units: usize,
+    scale: NoiseScale,
+    rng: &mut SeededRandom,
+) -> Vec<(String, Estimate)> {
+    let truth_n = students_about(term, None);
+    let noisy_n = (truth_n + noise_sum(units, scale, rng)).max(1) as f64;
+    let cell_var = units as f64 * scale.variance();
+    Topic::SENSITIVE
+        .iter()
+        .map(|topic| {
+            let truth = students_about(term, Some(*topic));
+            let noisy = (truth + noise_sum(units, scale, rng)).max(0) as f64;
+            let share = (noisy / noisy_n).min(1.0);
+            let var = cell_var * (1.0 + share * share);
+            let e = Estimate {
+                truth: 100.0 * truth as f64 / truth_n.max(1) as f64,
+                share: 100.0 * share,
+                half_width: 100.0 * 1.96 * var.sqrt() / noisy_n,
+            };
+            (format!("sensitive:{}", topic.code()), e)
+        })
+        .collect()
 }
 
 /// Visits about a topic; for a sensitive topic, each student once per campus and month (and

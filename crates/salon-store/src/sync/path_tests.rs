@@ -151,7 +151,12 @@ fn months_carry_no_path_cell_and_each_period_is_released_on_its_days_once() {
         (term[0].period(), term[0].release),
         (funder(), Release::First)
     );
-    assert_eq!(term[0].check(2, NoisePolicy::default().path), Ok(()));
+    assert_eq!(term[0].check(2, &NoisePolicy::default()), Ok(()));
+    // The term carries the sensitive topics too (protocol 7), each at the sensitive scale.
+    let sensitive = term[0].sensitive.as_ref().expect("the sensitive topics");
+    assert_eq!(sensitive.noise, NoisePolicy::default().sensitive_topic);
+    let codes: Vec<_> = sensitive.by_topic.iter().map(|c| c.code).collect();
+    assert_eq!(codes, salon_protocol::Topic::SENSITIVE);
 
     store.prepare_outbox(d(2025, 4, 7)).unwrap();
     let both = pending_paths(&store);

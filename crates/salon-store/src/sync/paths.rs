@@ -1,16 +1,17 @@
-//! The outbox of path decisions released per period (protocol 6; ARCHITECTURE.md, "Paths per
-//! device and period"). Under headquarters' path calendar a device releases, for each 年度 and
-//! each funder term in which it held a salon at one of its reporting campuses, the decisions
-//! dated in the period of the students it met there by the period's end, all its campuses
-//! together, on the period's end + 7 and + 49 days. Each release is drawn once and kept, as a
-//! month's is: every send repeats the same numbers.
+//! The outbox of what a device releases per period (protocol 6 for path decisions, 7 for the
+//! sensitive topics; ARCHITECTURE.md, "Paths per device and period"). Under headquarters' path
+//! calendar a device releases, for each 年度 and each funder term in which it held a salon at
+//! one of its reporting campuses, all its campuses together, on the period's end + 7 and + 49
+//! days: the decisions dated in the period of the students it met there by the period's end,
+//! and the students met in the period with those who came about 家庭のこと or 心身の不調.
+//! Each release is drawn once and kept, as a month's is: every send repeats the same numbers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use salon_core::PathStatus;
-use salon_privacy::{release_paths, OsRandom};
+use salon_core::{PathStatus, Topic};
+use salon_privacy::{release_paths, ExactPeriod, OsRandom};
 use salon_protocol::{
     Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release,
 };
@@ -41,7 +42,7 @@ pub(super) fn draw_due_paths(
             if period.release_day(release) > today || drawn(tx, &key)? {
                 continue;
             }
-            let exact = decisions(tx, &ids, period)?;
+            let exact = exact_period(tx, &ids, period)?;
             let drawn = release_paths(&exact, period, release, policy, &mut OsRandom)
                 .map_err(privacy_error)?;
             let body = serde_json::to_string(&drawn).unwrap_or_default();
@@ -110,6 +111,52 @@ fn period_of((from, to): &(String, String)) -> Result<PathPeriod> {
         from: Month::parse(from).map_err(|_| damaged())?,
         to: Month::parse(to).map_err(|_| damaged())?,
     })
+}
+
+/// What a period's release counts exactly at the campuses `ids`: its decisions, the students
+/// met in it and, of them, those who came about each sensitive topic.
+fn exact_period(tx: &Transaction<'_>, ids: &str, period: PathPeriod) -> Result<ExactPeriod> {
+    let (students, by_sensitive_topic) = sensitive(tx, ids, period)?;
+    Ok(ExactPeriod {
+        by_path: decisions(tx, ids, period)?,
+        students,
+        by_sensitive_topic,
+    })
+}
+
+/// The students with a visit dated in `period` at the campuses `ids` (each anonymous visit
+/// one, since nothing says two are one student), and of them those who came about each
+/// sensitive topic at least once: a student moves each count by at most one however often
+/// they came (ARCHITECTURE.md, "Breakdowns under noise").
+pub(super) fn sensitive(
+    tx: &Transaction<'_>,
+    ids: &str,
+    period: PathPeriod,
+) -> Result<(u32, BTreeMap<Topic, u32>)> {
+    let visits = "WITH v AS (
+           SELECT v.id, v.student_id FROM visit v JOIN salon_session s ON s.id = v.session_id
+           WHERE s.date BETWEEN ?2 AND ?3 AND s.campus_id IN (SELECT value FROM json_each(?1)))";
+    let first = date_text(period.from.first_day());
+    let last = date_text(period.to.last_day());
+    let students: u32 = tx.query_row(
+        &format!(
+            "{visits} SELECT count(DISTINCT student_id) + coalesce(sum(student_id IS NULL), 0)
+             FROM v"
+        ),
+        params![ids, first, last],
+        |r| r.get(0),
+    )?;
+    let codes: Vec<&str> = Topic::SENSITIVE.iter().map(|t| t.code()).collect();
+    let mut stmt = tx.prepare(&format!(
+        "{visits} SELECT t.topic, count(DISTINCT v.student_id) + sum(v.student_id IS NULL)
+         FROM v JOIN visit_topic t ON t.visit_id = v.id
+         WHERE t.topic IN (SELECT value FROM json_each(?4)) GROUP BY t.topic"
+    ))?;
+    let codes = serde_json::to_string(&codes).unwrap_or_default();
+    let rows = stmt.query_map(params![ids, first, last, codes], |r| {
+        Ok((code(r, 0, Topic::from_code)?, r.get::<_, u32>(1)?))
+    })?;
+    Ok((students, rows.collect::<rusqlite::Result<_>>()?))
 }
 
 /// Decisions by kind dated in `period` at the campuses `ids`, of students with a visit at one

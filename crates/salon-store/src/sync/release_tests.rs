@@ -208,7 +208,11 @@ fn no_release_leaves_without_noise_on_every_cell() {
                 .map(|c| c.count - exact_topic(c.code)),
         );
     }
-    assert_eq!(noise.len(), 12 * (Route::ALL.len() + Topic::ALL.len()));
+    // 家庭のこと and 心身の不調 never leave in a month's release (they go per period).
+    assert_eq!(noise.len(), 12 * (Route::ALL.len() + Topic::MONTHLY.len()));
+    assert!(firsts
+        .iter()
+        .all(|r| r.breakdown.by_topic.iter().all(|c| !c.code.is_sensitive())));
     let exact_releases = firsts
         .iter()
         .filter(|r| {
@@ -304,11 +308,11 @@ fn under_noise_the_month_snapshot_carries_no_route_or_topic_cell() {
     );
 }
 
-/// Three visits in February by one named student, each about 家庭のこと, and one anonymous:
-/// the release's 家庭のこと cell is drawn around 2 (the student once, the anonymous visit
-/// alone), not 4. Over 400 draws of that cell the mean tells which.
+/// Three visits in February by one named student, each about 家庭のこと, one anonymous, and
+/// one by the same student in April (the next 年度): the 2024年度's release counts 2 students
+/// met and 2 about 家庭のこと (the student once, the anonymous visit alone), not 4.
 #[test]
-fn a_named_students_sensitive_topic_counts_once_a_month_through_the_stored_records() {
+fn a_named_students_sensitive_topic_counts_once_a_period_through_the_stored_records() {
     let (_dir, mut store) = fresh_store();
     let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
     let open = SessionOpen {
@@ -318,8 +322,10 @@ fn a_named_students_sensitive_topic_counts_once_a_month_through_the_stored_recor
     };
     let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
     let mut student = None;
-    for day in [4, 11, 18, 25] {
-        let session = store.open_session(&open, d(2025, 2, day), t(10)).unwrap();
+    for (month, day) in [(2, 4), (2, 11), (2, 18), (2, 25), (4, 8)] {
+        let session = store
+            .open_session(&open, d(2025, month, day), t(10))
+            .unwrap();
         let named = day != 25;
         let visit = VisitInput {
             id: None,
@@ -344,27 +350,71 @@ fn a_named_students_sensitive_topic_counts_once_a_month_through_the_stored_recor
         }
         store.close_session(session.id, t(13)).unwrap();
     }
-    let mut family = Vec::new();
-    for _ in 0..200 {
-        store
-            .conn
-            .execute("DELETE FROM release_outbox", [])
+    let tx = store.conn.transaction().unwrap();
+    let ids = format!("[{campus}]");
+    let fy = salon_protocol::PathPeriod::fiscal_year(2024);
+    let (students, topics) = super::paths::sensitive(&tx, &ids, fy).unwrap();
+    assert_eq!(students, 2);
+    assert_eq!(topics.into_iter().collect::<Vec<_>>(), [(Topic::Family, 2)]);
+    let next = salon_protocol::PathPeriod::fiscal_year(2025);
+    let (students, topics) = super::paths::sensitive(&tx, &ids, next).unwrap();
+    assert_eq!((students, topics.get(&Topic::Family)), (1, Some(&1)));
+}
+
+/// A month's release drawn before the update to protocol 7 and not yet sent keeps its cells
+/// but the sensitive ones; one already sent is left as it went.
+#[test]
+fn migration_16_drops_the_sensitive_cells_of_unsent_month_releases() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = crate::Vault::new(dir.path());
+    let (store, _) = vault
+        .create(crate::vault::tests::PASS, crate::vault::tests::PASS)
+        .unwrap();
+    drop(store);
+    std::fs::remove_file(vault.db_path()).unwrap();
+    let old = vault
+        .open_at_version(crate::vault::tests::PASS, 15)
+        .unwrap();
+    let cells: Vec<serde_json::Value> = Topic::ALL
+        .iter()
+        .map(|t| serde_json::json!({"code": t.code(), "count": 1}))
+        .collect();
+    let body = serde_json::json!({
+        "release": "first", "noise": NoisePolicy::default(),
+        "byRoute": [], "byTopic": cells,
+    })
+    .to_string();
+    for (month, sent) in [("2025-01", 1), ("2025-02", 0)] {
+        old.conn
+            .execute(
+                "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on, sent)
+                 VALUES ('C-012', ?1, 'first', ?2, '2025-03-07', ?3)",
+                rusqlite::params![month, body, sent],
+            )
             .unwrap();
-        store.prepare_outbox(d(2025, 4, 18)).unwrap();
-        for r in store.pending_upload().unwrap().upload.releases {
-            let cell = r
-                .breakdown
-                .by_topic
-                .iter()
-                .find(|c| c.code == Topic::Family)
-                .unwrap();
-            family.push(cell.count);
-        }
     }
-    assert_eq!(family.len(), 400);
-    let mean = family.iter().sum::<i64>() as f64 / 400.0;
-    // Standard error √(1.84/400) ≈ 0.07: 2 and 4 are far apart.
-    assert!((mean - 2.0).abs() < 0.4, "mean {mean}");
+    drop(old);
+    let store = vault.unlock(crate::vault::tests::PASS).unwrap();
+    let topics = |month: &str| -> Vec<String> {
+        let body: String = store
+            .conn
+            .query_row(
+                "SELECT breakdown FROM release_outbox WHERE month = ?1",
+                [month],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["byTopic"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let monthly: Vec<String> = Topic::MONTHLY.iter().map(|t| t.code().to_owned()).collect();
+    assert_eq!(topics("2025-02"), monthly);
+    assert_eq!(topics("2025-01").len(), Topic::ALL.len());
 }
 
 #[test]
