@@ -22,14 +22,21 @@ pub struct ExactMonth {
     pub by_topic: BTreeMap<Topic, u32>,
 }
 
-/// A device's period as counted exactly, before noise: decisions by kind; the students met in
-/// the period (each anonymous visit one); and of them, those who came about each sensitive
-/// topic at least once. A code that is absent counts 0.
+/// A device's period as counted exactly, before noise: decisions by kind, and the sensitive
+/// topics unless the period does not carry them (`PathCalendar::sensitive_terms`). A code
+/// that is absent counts 0.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExactPeriod {
     pub by_path: BTreeMap<PathStatus, u32>,
-    pub students: u32,
-    pub by_sensitive_topic: BTreeMap<Topic, u32>,
+    pub sensitive: Option<ExactSensitive>,
+}
+
+/// The students met in a period (each anonymous visit one) and, of them, those who came
+/// about each sensitive topic at least once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExactSensitive {
+    pub met: u32,
+    pub by_topic: BTreeMap<Topic, u32>,
 }
 
 /// Draws one release of a month under `policy`, declaring it. Only the operating system's
@@ -71,16 +78,23 @@ pub fn release_paths(
         release,
         noise: policy.path,
         by_path: noisy_cells(PathStatus::DECIDED, &exact.by_path, |_| policy.path, rng)?,
-        sensitive: Some(SensitiveTopics {
-            noise: policy.sensitive_topic,
-            met: noisy(exact.students, policy.sensitive_topic, rng)?,
-            by_topic: noisy_cells(
-                Topic::SENSITIVE,
-                &exact.by_sensitive_topic,
-                |_| policy.sensitive_topic,
-                rng,
-            )?,
-        }),
+        sensitive: exact
+            .sensitive
+            .as_ref()
+            .map(|s| release_sensitive(s, policy.sensitive_topic, rng))
+            .transpose()?,
+    })
+}
+
+fn release_sensitive(
+    exact: &ExactSensitive,
+    scale: NoiseScale,
+    rng: &mut OsRandom,
+) -> Result<SensitiveTopics, PrivacyError> {
+    Ok(SensitiveTopics {
+        noise: scale,
+        met: noisy(exact.met, scale, rng)?,
+        by_topic: noisy_cells(Topic::SENSITIVE, &exact.by_topic, |_| scale, rng)?,
     })
 }
 

@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use salon_privacy::{
-    release_month, ExactMonth, ExactPeriod, NoisePolicy, NoiseScale, OsRandom, PrivacyError,
+    release_month, ExactMonth, ExactPeriod, ExactSensitive, NoisePolicy, NoiseScale, OsRandom,
+    PrivacyError,
 };
 use salon_protocol::{NoisyMonthBreakdown, Release, Route, Topic};
 
@@ -111,8 +112,10 @@ fn a_path_release_carries_every_decided_kind_with_the_path_scale() {
     };
     let exact = ExactPeriod {
         by_path: BTreeMap::from([(PathStatus::FurtherStudy, 30), (PathStatus::Employment, 12)]),
-        students: 42,
-        by_sensitive_topic: BTreeMap::from([(Topic::Family, 5)]),
+        sensitive: Some(ExactSensitive {
+            met: 42,
+            by_topic: BTreeMap::from([(Topic::Family, 5)]),
+        }),
     };
     let fy = PathPeriod::fiscal_year(2024);
     let n = 3_000;
@@ -123,7 +126,10 @@ fn a_path_release_carries_every_decided_kind_with_the_path_scale() {
         assert_eq!((r.period(), r.noise), (fy, policy.path));
         let kinds: Vec<PathStatus> = r.by_path.iter().map(|c| c.code).collect();
         assert_eq!(kinds, PathStatus::DECIDED);
-        assert_eq!(r.check(42, &policy), Ok(()));
+        assert_eq!(
+            r.check(salon_protocol::PeriodBounds::new(42, 42), &policy),
+            Ok(())
+        );
         let sensitive = r.sensitive.as_ref().unwrap();
         let topics: Vec<Topic> = sensitive.by_topic.iter().map(|c| c.code).collect();
         assert_eq!(
@@ -159,10 +165,22 @@ fn the_sensitive_topics_go_with_the_period_at_their_own_scale() {
         ..NoisePolicy::default()
     };
     let exact = ExactPeriod {
-        students: 40,
-        by_sensitive_topic: BTreeMap::from([(Topic::Family, 6)]),
+        sensitive: Some(ExactSensitive {
+            met: 40,
+            by_topic: BTreeMap::from([(Topic::Family, 6)]),
+        }),
         ..ExactPeriod::default()
     };
+    // A period that does not carry them releases none.
+    let none = release_paths(
+        &ExactPeriod::default(),
+        salon_protocol::PathPeriod::fiscal_year(2024),
+        Release::First,
+        &policy,
+        &mut OsRandom,
+    )
+    .unwrap();
+    assert_eq!(none.sensitive, None);
     let fy = salon_protocol::PathPeriod::fiscal_year(2024);
     let n = 3_000;
     let cells: Vec<(f64, f64, f64)> = (0..n)

@@ -28,7 +28,9 @@ pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
-pub use paths::{PathCalendar, PathPeriod, PathRelease, PathReleaseKey, SensitiveTopics};
+pub use paths::{
+    PathCalendar, PathPeriod, PathRelease, PathReleaseKey, PeriodBounds, SensitiveTopics,
+};
 pub use release::{MonthRelease, ReleaseKey};
 pub use token::DeviceToken;
 

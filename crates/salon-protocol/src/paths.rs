@@ -104,6 +104,38 @@ impl PathCalendar {
         kept.retain(|t| self.terms.contains(t));
         kept
     }
+
+    /// Of the sound terms `sound`, those whose releases also carry the sensitive topics: at
+    /// most one for any 年度 a term touches, those already drawn with them (`drawn`) kept
+    /// first, then in calendar order. A student's visits of a 年度 are then in its own release
+    /// and in one term's at most, however many terms headquarters names, so ε for whether they
+    /// came about 家庭のこと stays at two periods' a 年度.
+    pub fn sensitive_terms(sound: &[PathPeriod], drawn: &[PathPeriod]) -> Vec<PathPeriod> {
+        let mut kept: Vec<PathPeriod> = Vec::new();
+        for t in drawn.iter().chain(sound) {
+            let shares_a_year = kept.iter().any(|k| {
+                k.fiscal_years()
+                    .iter()
+                    .any(|y| t.fiscal_years().contains(y))
+            });
+            if !shares_a_year {
+                kept.push(*t);
+            }
+        }
+        // A term drawn with them and since dropped still holds its 年度.
+        kept.retain(|t| sound.contains(t));
+        kept
+    }
+}
+
+impl PathPeriod {
+    /// The 年度 of its first and of its last month (the same one for most terms).
+    pub fn fiscal_years(&self) -> [PathPeriod; 2] {
+        [
+            PathPeriod::fiscal_year_of(self.from.first_day()),
+            PathPeriod::fiscal_year_of(self.to.first_day()),
+        ]
+    }
 }
 
 /// One release of a device's period, all its campuses together: the path decisions, each
@@ -175,25 +207,43 @@ impl PathRelease {
         crate::SnapshotKey::PathRelease(self.release_key())
     }
 
-    /// What headquarters checks before it keeps a release of a period in which the device has
-    /// seen at most `students` students: each scale is not below `required`'s nor above the
-    /// ceiling, every decided kind and sensitive topic is there once and in order, and no cell
-    /// is further from 0 to `students` than noise can be. A release drawn before its device
-    /// was updated to protocol 7 has no sensitive topics; headquarters cannot tell it from one
-    /// that leaves them out, so their absence is accepted and counts nothing.
-    pub fn check(&self, students: u32, required: &NoisePolicy) -> Result<(), ProtocolError> {
+    /// What headquarters checks before it keeps a release: each scale is not below
+    /// `required`'s nor above the ceiling, every decided kind and sensitive topic is there once
+    /// and in order, and no cell is further from 0 to its bound (`bounds`) than noise can be.
+    /// A release drawn before its device was updated to protocol 7 has no sensitive topics;
+    /// headquarters cannot tell it from one that leaves them out, so their absence is accepted
+    /// and counts nothing.
+    pub fn check(&self, bounds: PeriodBounds, required: &NoisePolicy) -> Result<(), ProtocolError> {
         check_scale(self.noise, required.path)?;
-        check_cells(&self.by_path, PathStatus::DECIDED, students, |_| self.noise)?;
+        check_cells(&self.by_path, PathStatus::DECIDED, bounds.students, |_| {
+            self.noise
+        })?;
         if let Some(s) = &self.sensitive {
             check_scale(s.noise, required.sensitive_topic)?;
             let total = [NoisyCell {
                 code: (),
                 count: s.met,
             }];
-            check_cells(&total, &[()], students, |_| s.noise)?;
-            check_cells(&s.by_topic, Topic::SENSITIVE, students, |_| s.noise)?;
+            check_cells(&total, &[()], bounds.visits, |_| s.noise)?;
+            check_cells(&s.by_topic, Topic::SENSITIVE, bounds.visits, |_| s.noise)?;
         }
         Ok(())
+    }
+}
+
+/// What a device's own days let a period's release hold, as headquarters has them: `students`,
+/// the named students it can have met by the period's end (the decisions' bound); `visits`,
+/// the visits of its days in the period (the bound of the students met and the sensitive
+/// cells, where each anonymous visit counts as a student).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeriodBounds {
+    pub students: u32,
+    pub visits: u32,
+}
+
+impl PeriodBounds {
+    pub fn new(students: u32, visits: u32) -> Self {
+        PeriodBounds { students, visits }
     }
 }
 
@@ -312,6 +362,38 @@ mod tests {
     }
 
     #[test]
+    fn the_sensitive_topics_go_with_one_term_at_most_for_any_fiscal_year() {
+        let funder = period("2024-09", "2025-02");
+        // Twelve one-month terms would put a student's every month in a release of its own.
+        let months: Vec<PathPeriod> = ["2024-04", "2024-05", "2025-03"]
+            .iter()
+            .map(|m| period(m, m))
+            .collect();
+        let mut sound = months.clone();
+        sound.push(funder);
+        sound.sort();
+        assert_eq!(PathCalendar::sensitive_terms(&sound, &[]), vec![months[0]]);
+        // The funder's term drawn with them first keeps them; a term across two 年度 takes
+        // both years.
+        assert_eq!(
+            PathCalendar::sensitive_terms(&sound, &[funder]),
+            vec![funder]
+        );
+        let dropped = period("2024-10", "2024-10");
+        assert_eq!(PathCalendar::sensitive_terms(&sound, &[dropped]), vec![]);
+        let across = period("2025-01", "2025-06");
+        let next = period("2025-09", "2026-02");
+        assert_eq!(
+            PathCalendar::sensitive_terms(&[across, next], &[]),
+            vec![across]
+        );
+        assert_eq!(
+            PathCalendar::sensitive_terms(&[funder, next], &[]),
+            vec![funder, next]
+        );
+    }
+
+    #[test]
     fn headquarters_refuses_a_period_it_does_not_name_and_a_release_before_its_day() {
         let calendar = PathCalendar {
             terms: vec![period("2024-09", "2025-02")],
@@ -337,15 +419,15 @@ mod tests {
     fn a_release_is_checked_against_its_scale_its_kinds_and_the_students_seen() {
         let fy = PathPeriod::fiscal_year(2024);
         assert_eq!(
-            release(fy, [12, -40, 52]).check(12, &NoisePolicy::default()),
+            release(fy, [12, -40, 52]).check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
             Ok(())
         );
         assert_eq!(
-            release(fy, [12, -41, 0]).check(12, &NoisePolicy::default()),
+            release(fy, [12, -41, 0]).check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
             Err(ProtocolError::NoiseImplausible)
         );
         assert_eq!(
-            release(fy, [53, 0, 0]).check(12, &NoisePolicy::default()),
+            release(fy, [53, 0, 0]).check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
             Err(ProtocolError::NoiseImplausible)
         );
         let strict = NoisePolicy {
@@ -353,13 +435,13 @@ mod tests {
             ..NoisePolicy::default()
         };
         assert_eq!(
-            release(fy, [1, 1, 1]).check(12, &strict),
+            release(fy, [1, 1, 1]).check(PeriodBounds::new(12, 12), &strict),
             Err(ProtocolError::RuleTooLax)
         );
         let mut missing = release(fy, [1, 1, 1]);
         missing.by_path.pop();
         assert_eq!(
-            missing.check(12, &NoisePolicy::default()),
+            missing.check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
             Err(ProtocolError::IncompleteBreakdown)
         );
         let json = serde_json::to_string(&release(fy, [1, 0, 2]).key()).unwrap();
@@ -374,14 +456,22 @@ mod tests {
         let fy = PathPeriod::fiscal_year(2024);
         let policy = NoisePolicy::default();
         let ok = with_sensitive(release(fy, [1, 0, 2]), 12, [3, -2]);
-        assert_eq!(ok.check(12, &policy), Ok(()));
-        // Beyond what the students met allow, for the total or a topic.
+        assert_eq!(ok.check(PeriodBounds::new(12, 12), &policy), Ok(()));
+        // Beyond what the period's visits allow, for the total or a topic; the decisions'
+        // bound is the named students, the sensitive cells' the visits (anonymous ones count).
         assert_eq!(
-            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1]).check(12, &policy),
+            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1])
+                .check(PeriodBounds::new(12, 12), &policy),
             Err(ProtocolError::NoiseImplausible)
         );
         assert_eq!(
-            with_sensitive(release(fy, [1, 0, 2]), 12, [-41, 1]).check(12, &policy),
+            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1])
+                .check(PeriodBounds::new(12, 13), &policy),
+            Ok(())
+        );
+        assert_eq!(
+            with_sensitive(release(fy, [1, 0, 2]), 12, [-41, 1])
+                .check(PeriodBounds::new(12, 12), &policy),
             Err(ProtocolError::NoiseImplausible)
         );
         // A scale below the policy's sensitive scale, or a topic left out.
@@ -389,13 +479,16 @@ mod tests {
             sensitive_topic: NoiseScale::new(2, 1).unwrap(),
             ..NoisePolicy::default()
         };
-        assert_eq!(ok.check(12, &strict), Err(ProtocolError::RuleTooLax));
+        assert_eq!(
+            ok.check(PeriodBounds::new(12, 12), &strict),
+            Err(ProtocolError::RuleTooLax)
+        );
         let mut missing = ok.clone();
         if let Some(s) = missing.sensitive.as_mut() {
             s.by_topic.pop();
         }
         assert_eq!(
-            missing.check(12, &policy),
+            missing.check(PeriodBounds::new(12, 12), &policy),
             Err(ProtocolError::IncompleteBreakdown)
         );
         // As it travels; a version 6 release has no `sensitive` and reads as before.

@@ -95,6 +95,28 @@ fn students_met_by(conn: &Connection, device: i64, last: chrono::NaiveDate) -> R
     u64::try_from(most).map_err(|_| HqError::ImpossibleTotal)
 }
 
+/// The most visits the device's days in `period` ever held: each day's visits at their most
+/// over its revisions, added. The students met in the period (each anonymous visit one) and
+/// those of them who came about a sensitive topic are at most this.
+fn visits_in(conn: &Connection, device: i64, period: salon_protocol::PathPeriod) -> Result<u64> {
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let most: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(most), 0) FROM
+               (SELECT MAX(visits) AS most FROM day_revisions
+                WHERE device_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY campus_code, day)",
+        )?
+        .query_row(
+            params![
+                device,
+                day(period.from.first_day()),
+                day(period.to.last_day())
+            ],
+            |r| r.get(0),
+        )?;
+    u64::try_from(most).map_err(|_| HqError::ImpossibleTotal)
+}
+
 /// Keeps a path release the first time it comes; the same numbers again are unchanged; other
 /// numbers for a key held are refused with the key. A period the calendar does not name, or
 /// one before its day, is refused before anything else is looked at.
@@ -132,11 +154,12 @@ pub(super) fn store_path_release(
         });
     }
     let students = students_met_by(tx, device, r.to.last_day())?;
-    r.check(
-        u32::try_from(students).map_err(|_| HqError::ImpossibleTotal)?,
-        policy,
-    )
-    .map_err(named)?;
+    let bound = |n: u64| u32::try_from(n).map_err(|_| HqError::ImpossibleTotal);
+    let bounds = salon_protocol::PeriodBounds::new(
+        bound(students)?,
+        bound(visits_in(tx, device, r.period())?)?,
+    );
+    r.check(bounds, policy).map_err(named)?;
     let json = serde_json::to_string(r).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(
         "INSERT INTO path_releases

@@ -147,7 +147,7 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
             @if in_report { h3 { (title) } } @else { h2 { (title) } }
             @if s.releases == 0 {
                 p.note data-testid="sensitive-awaiting-all" {
-                    "この期間の家庭のこと・心身の不調はまだ届いていません（期間の末日の7日後と49日後に、各端末から届きます）。"
+                    "この期間の家庭のこと・心身の不調は届いていません。各端末は、年度ごとと、一つの年度に重なる助成元の期間のうち最初の一つについてだけ送ります（生徒一人ひとりが何度も数えられないようにするためです。古い版のアプリからは届きません）。年度の表をご覧ください。"
                 }
             } @else {
                 table.noisy data-testid="noisy-sensitive-table" {

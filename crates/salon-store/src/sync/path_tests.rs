@@ -151,7 +151,13 @@ fn months_carry_no_path_cell_and_each_period_is_released_on_its_days_once() {
         (term[0].period(), term[0].release),
         (funder(), Release::First)
     );
-    assert_eq!(term[0].check(2, &NoisePolicy::default()), Ok(()));
+    assert_eq!(
+        term[0].check(
+            salon_protocol::PeriodBounds::new(2, 2),
+            &NoisePolicy::default()
+        ),
+        Ok(())
+    );
     // The term carries the sensitive topics too (protocol 7), each at the sensitive scale.
     let sensitive = term[0].sensitive.as_ref().expect("the sensitive topics");
     assert_eq!(sensitive.noise, NoisePolicy::default().sensitive_topic);
@@ -264,4 +270,59 @@ fn without_a_calendar_paths_stay_in_the_month_snapshots() {
         feb.breakdown.path_decisions.len(),
         PathStatus::DECIDED.len()
     );
+}
+
+/// Two funder terms in one 年度, each with a salon: the first carries the sensitive topics, the
+/// second only its decisions, so a student's visits of the 年度 are in two releases at most.
+#[test]
+fn only_one_term_of_a_fiscal_year_carries_the_sensitive_topics() {
+    let (_dir, mut store, campus) = store_with_decisions();
+    let open = SessionOpen {
+        campus_id: campus,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+    let october = store.open_session(&open, d(2024, 10, 8), t(10)).unwrap();
+    store.close_session(october.id, t(13)).unwrap();
+    let (autumn, spring) = (period("2024-09", "2024-12"), period("2025-01", "2025-03"));
+    store
+        .update_device_config(&config(vec![autumn, spring], vec![]))
+        .unwrap();
+    store.prepare_outbox(d(2025, 4, 7)).unwrap();
+    let drawn: Vec<(PathPeriod, Release, bool)> = pending_paths(&store)
+        .iter()
+        .map(|r| (r.period(), r.release, r.sensitive.is_some()))
+        .collect();
+    assert_eq!(
+        drawn,
+        [
+            (PathPeriod::fiscal_year(2024), Release::First, true),
+            (autumn, Release::First, true),
+            (autumn, Release::Second, true),
+            (spring, Release::First, false)
+        ]
+    );
+}
+
+/// Headquarters raises the sensitive scale before an unsent release goes: it is drawn again
+/// at the new scale (headquarters would refuse it for ever otherwise).
+#[test]
+fn an_unsent_period_drawn_below_a_raised_sensitive_scale_is_drawn_again() {
+    let (_dir, mut store, _) = store_with_decisions();
+    store.prepare_outbox(d(2025, 3, 7)).unwrap();
+    let before = pending_paths(&store);
+    assert_eq!(before.len(), 1);
+    let raised_scale = salon_protocol::NoiseScale::new(2, 1).unwrap();
+    let mut raised = config(vec![funder()], vec![]);
+    raised.noise = Some(NoisePolicy {
+        sensitive_topic: raised_scale,
+        ..NoisePolicy::default()
+    });
+    store.update_device_config(&raised).unwrap();
+    store.prepare_outbox(d(2025, 3, 8)).unwrap();
+    let after = pending_paths(&store);
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].sensitive.as_ref().unwrap().noise, raised_scale);
+    assert_eq!(after[0].noise, before[0].noise);
 }

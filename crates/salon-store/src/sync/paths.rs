@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_core::{PathStatus, Topic};
-use salon_privacy::{release_paths, ExactPeriod, OsRandom};
+use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, OsRandom};
 use salon_protocol::{
     Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release,
 };
@@ -32,7 +32,15 @@ pub(super) fn draw_due_paths(
     today: NaiveDate,
 ) -> Result<()> {
     let ids = serde_json::to_string(campus_ids).unwrap_or_default();
-    for period in periods_held(tx, &ids, calendar)? {
+    let periods = periods_held(tx, &ids, calendar)?;
+    let terms: Vec<PathPeriod> = periods
+        .iter()
+        .filter(|p| !p.is_fiscal_year())
+        .copied()
+        .collect();
+    let carrying = PathCalendar::sensitive_terms(&terms, &drawn_terms(tx, true)?);
+    for period in periods {
+        let sensitive = period.is_fiscal_year() || carrying.contains(&period);
         for release in Release::ALL {
             let key = PathReleaseKey {
                 from: period.from,
@@ -42,7 +50,7 @@ pub(super) fn draw_due_paths(
             if period.release_day(release) > today || drawn(tx, &key)? {
                 continue;
             }
-            let exact = exact_period(tx, &ids, period)?;
+            let exact = exact_period(tx, &ids, period, sensitive)?;
             let drawn = release_paths(&exact, period, release, policy, &mut OsRandom)
                 .map_err(privacy_error)?;
             let body = serde_json::to_string(&drawn).unwrap_or_default();
@@ -82,7 +90,7 @@ fn periods_held(
         .iter()
         .map(|d| PathPeriod::fiscal_year_of(*d))
         .collect();
-    for term in calendar.sound_terms(&drawn_terms(tx)?) {
+    for term in calendar.sound_terms(&drawn_terms(tx, false)?) {
         if days.iter().any(|d| term.contains(*d)) {
             periods.insert(term);
         }
@@ -90,11 +98,18 @@ fn periods_held(
     Ok(periods.into_iter().collect())
 }
 
-/// The terms (periods other than a 年度) the outbox holds a release of.
-fn drawn_terms(tx: &Transaction<'_>) -> Result<Vec<PathPeriod>> {
-    let mut stmt =
-        tx.prepare("SELECT DISTINCT from_month, to_month FROM path_release_outbox ORDER BY 1")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+/// The terms (periods other than a 年度) the outbox holds a release of; with `sensitive`, only
+/// those drawn with the sensitive topics, or held at headquarters as drawn before (which may
+/// have had them: counted as if they had).
+fn drawn_terms(tx: &Transaction<'_>, sensitive: bool) -> Result<Vec<PathPeriod>> {
+    let mut stmt = tx.prepare(
+        "SELECT DISTINCT from_month, to_month FROM path_release_outbox
+         WHERE NOT ?1 OR body = '' OR json_extract(body, '$.sensitive') IS NOT NULL
+         ORDER BY 1, 2",
+    )?;
+    let rows = stmt.query_map([sensitive], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let period = period_of(&row?)?;
@@ -113,14 +128,24 @@ fn period_of((from, to): &(String, String)) -> Result<PathPeriod> {
     })
 }
 
-/// What a period's release counts exactly at the campuses `ids`: its decisions, the students
-/// met in it and, of them, those who came about each sensitive topic.
-fn exact_period(tx: &Transaction<'_>, ids: &str, period: PathPeriod) -> Result<ExactPeriod> {
-    let (students, by_sensitive_topic) = sensitive(tx, ids, period)?;
+/// What a period's release counts exactly at the campuses `ids`: its decisions and, when it
+/// carries them (`with_sensitive`), the students met in it and, of them, those who came about
+/// each sensitive topic.
+fn exact_period(
+    tx: &Transaction<'_>,
+    ids: &str,
+    period: PathPeriod,
+    with_sensitive: bool,
+) -> Result<ExactPeriod> {
+    let sensitive = if with_sensitive {
+        let (met, by_topic) = sensitive(tx, ids, period)?;
+        Some(ExactSensitive { met, by_topic })
+    } else {
+        None
+    };
     Ok(ExactPeriod {
         by_path: decisions(tx, ids, period)?,
-        students,
-        by_sensitive_topic,
+        sensitive,
     })
 }
 
@@ -208,10 +233,15 @@ pub(super) fn any_path_release(tx: &Transaction<'_>) -> Result<bool> {
         .is_some())
 }
 
-/// Forgets the unsent path releases drawn with less noise than `policy`, as for months.
+/// Forgets the unsent path releases drawn with less noise than `policy` (for the decisions or
+/// the sensitive topics), as for months.
 pub(super) fn forget_laxer_unsent_paths(tx: &Transaction<'_>, policy: &NoisePolicy) -> Result<()> {
     for r in unsent_paths(tx, usize::MAX)? {
-        if !r.noise.at_least(policy.path) {
+        let sensitive_lax = r
+            .sensitive
+            .as_ref()
+            .is_some_and(|s| !s.noise.at_least(policy.sensitive_topic));
+        if !r.noise.at_least(policy.path) || sensitive_lax {
             tx.execute(
                 "DELETE FROM path_release_outbox
                  WHERE from_month = ?1 AND to_month = ?2 AND release = ?3 AND sent = 0",
