@@ -10,8 +10,9 @@ use salon_protocol::NoisePolicy;
 /// happens says nothing about the data; later corrections reach the exact headline figures only.
 pub const RELEASE_DAYS_AFTER_MONTH: [u32; 2] = [7, 49];
 
-/// How many periods of the path calendar a day lies in at most: its 年度 and one funder term
-/// (funder terms never overlap one another).
+/// How many periods' releases hold a student's decision or sensitive topic of a 年度 at most:
+/// the 年度's and one funder term's (funder terms never overlap one another, and the sensitive
+/// topics go with one term at most for any 年度: `PathCalendar::sensitive_terms`).
 pub const PERIODS_PER_DAY: u32 = 2;
 
 /// The privacy statement a noise policy makes (the policy itself is the wire contract,
@@ -24,8 +25,8 @@ pub trait Statement {
     /// student's period for the sensitive topics and the path decision.
     fn both_releases(&self) -> Guarantee;
     /// For a student over a 年度 with `visits` visits in all: group privacy adds up their
-    /// visits; the sensitive topics and the path decision are released once per period, and
-    /// a day lies in at most [`PERIODS_PER_DAY`] periods, however many months they came.
+    /// visits; the sensitive topics and the path decision are released once per period, in
+    /// at most [`PERIODS_PER_DAY`] periods' releases, however many months they came.
     fn per_year_for_student(&self, visits: u32) -> Guarantee;
 }
 
