@@ -68,14 +68,20 @@ fn upload(releases: Vec<PathRelease>) -> Upload {
     }
 }
 
-#[tokio::test]
-async fn a_version_6_device_gets_the_calendar_and_an_older_one_does_not() {
+/// Headquarters with the funder's September–February term and one device enrolled at C-012.
+async fn with_funder_term() -> (Hq, PathPeriod, String) {
     let hq = Hq::with_clock(clock());
     let funder = period("2024-09", "2025-02");
     hq.store()
         .add_path_term(&Actor::cli(), funder, Utc::now())
         .unwrap();
     let token = hq.enrol(&["C-012"]).await;
+    (hq, funder, token)
+}
+
+#[tokio::test]
+async fn a_version_6_device_gets_the_calendar_and_an_older_one_does_not() {
+    let (hq, funder, token) = with_funder_term().await;
     let v6: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "6").await).unwrap();
     assert_eq!(v6.path_calendar.unwrap().terms, vec![funder]);
     for old in ["3", "4", "5"] {
@@ -325,5 +331,34 @@ async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_t
     assert!(
         csv.contains("家庭のこと・心身の不調（推計、人）,家庭のこと,18,20.0,4.3\r\n"),
         "{csv}"
+    );
+}
+
+/// A term whose releases carry no sensitive topics (a second term of a 年度, or drawn before
+/// protocol 7) states its decisions and points to the 年度 for 家庭のこと・心身の不調.
+#[tokio::test]
+async fn a_term_without_the_sensitive_topics_points_to_the_fiscal_year() {
+    let (hq, funder, token) = with_funder_term().await;
+    let mut r = path_release(funder, Release::First, [3, 2, 1]);
+    r.sensitive = None;
+    let a = hq.upload(&token, "a", &upload(vec![r])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let cookie = hq.login().await;
+    let page = hq
+        .get("/?fy=2024&from=2024-09&to=2025-02", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        page.contains(r#"data-testid="noisy-path-further_study""#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"data-testid="sensitive-awaiting-all""#),
+        "{page}"
+    );
+    assert!(page.contains("年度の表をご覧ください"), "{page}");
+    assert!(
+        !page.contains(r#"data-testid="noisy-sensitive-table""#),
+        "{page}"
     );
 }

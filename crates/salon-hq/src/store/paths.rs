@@ -55,21 +55,11 @@ pub(crate) fn path_calendar(conn: &Connection) -> Result<PathCalendar> {
 
 /// Every path release held from a device, for its configuration.
 pub(crate) fn path_held_keys(conn: &Connection, device: i64) -> Result<Vec<PathReleaseKey>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT from_month, to_month, release FROM path_releases WHERE device_id = ?1
-         ORDER BY from_month, to_month, release",
-    )?;
-    let rows = stmt
-        .query_map([device], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(from, to, release)| {
+    let sql = "SELECT from_month, to_month, release FROM path_releases WHERE device_id = ?1
+               ORDER BY from_month, to_month, release";
+    super::key_rows(conn, sql, device)?
+        .into_iter()
+        .map(|[from, to, release]| {
             Ok(PathReleaseKey {
                 from: month(from)?,
                 to: month(to)?,

@@ -37,21 +37,11 @@ pub(crate) fn noise_policy(conn: &Connection) -> Result<NoisePolicy> {
 
 /// Every release held from a device, for its configuration.
 pub(crate) fn held_keys(conn: &Connection, device: i64) -> Result<Vec<ReleaseKey>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT campus_code, month, release FROM month_releases WHERE device_id = ?1
-         ORDER BY month, campus_code, release",
-    )?;
-    let rows = stmt
-        .query_map([device], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(campus, month, release)| {
+    let sql = "SELECT campus_code, month, release FROM month_releases WHERE device_id = ?1
+               ORDER BY month, campus_code, release";
+    super::key_rows(conn, sql, device)?
+        .into_iter()
+        .map(|[campus, month, release]| {
             let stored = || HqError::Internal("stored release key");
             Ok(ReleaseKey {
                 campus: CampusCode::parse(&campus).map_err(|_| stored())?,
