@@ -216,6 +216,7 @@
  * Exactly what the next send carries.
  * @typedef {object} SyncPreview
  * @property {Upload} upload
+ * @property {boolean} empty whether there is nothing to send
  * @property {string} json the JSON that will be sent, pretty-printed
  * @property {number} suppressedCells
  * @property {HeldBack[]} heldBack snapshots kept on this computer because headquarters would refuse them

@@ -80,6 +80,9 @@ pub async fn enrol(
 #[serde(rename_all = "camelCase")]
 pub struct SyncPreview {
     upload: Upload,
+    /// Whether there is nothing to send (`Upload::is_empty`, so the screen need not know
+    /// every field an upload has).
+    empty: bool,
     /// The JSON as it goes on the wire, pretty-printed.
     json: String,
     /// How many cells are hidden under the small-count rule.
@@ -108,6 +111,7 @@ pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError>
         .sum();
     Ok(SyncPreview {
         json: serde_json::to_string_pretty(&pending.upload).unwrap_or_default(),
+        empty: pending.upload.is_empty(),
         upload: pending.upload,
         suppressed_cells,
         held_back,

@@ -117,7 +117,7 @@ export async function render(ctx) {
       data.previewError
         ? h("p", { class: "form-error", role: "alert", text: errorText(data.previewError) })
         : preview ? previewBody(preview, data.campuses) : null,
-      preview && !isEmpty(preview) ? jsonDetails(preview.json, jsonOpen, (open) => (jsonOpen = open)) : null,
+      preview && !preview.empty ? jsonDetails(preview.json, jsonOpen, (open) => (jsonOpen = open)) : null,
       h("div", { class: "actions" }, button),
       result);
   };
@@ -168,7 +168,7 @@ function previewBody(preview, campuses) {
     return name ? t("sync.campus", { code, name }) : code;
   };
   if (preview.heldBack.length > 0) el.append(heldBackBlock(preview.heldBack, campusText));
-  if (isEmpty(preview)) {
+  if (preview.empty) {
     el.append(h("p", { class: "empty muted", testid: "sync-nothing", text: t("sync.nothing") }));
     return el;
   }
@@ -343,13 +343,6 @@ function cellTable(caption, kind, cells) {
         c.count === null
           ? h("td", { class: "hidden-cell", testid: "sync-hidden-cell", text: t("sync.hidden") })
           : h("td", { text: String(c.count) })))));
-}
-
-/** @param {SyncPreview} preview */
-function isEmpty(preview) {
-  return preview.upload.days.length === 0 && preview.upload.months.length === 0
-    && (preview.upload.events ?? []).length === 0 && (preview.upload.releases ?? []).length === 0
-    && (preview.upload.pathReleases ?? []).length === 0;
 }
 
 /** @param {string} json @param {boolean} open @param {(open: boolean) => void} onToggle */
