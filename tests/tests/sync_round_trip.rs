@@ -309,6 +309,34 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
             );
         }
     }
+    // Every visit was about 家庭のこと: it left only per period, under noise, never in a
+    // month's snapshot or release.
+    let uploads: Vec<salon_protocol::Upload> = sent
+        .iter()
+        .filter_map(|b| serde_json::from_str(b).ok())
+        .collect();
+    assert!(!uploads.is_empty());
+    let mut periods_with_sensitive = 0;
+    for u in &uploads {
+        for m in &u.months {
+            assert!(m.breakdown.by_topic.is_empty() && m.breakdown.by_route.is_empty());
+        }
+        for r in &u.releases {
+            assert!(r.breakdown.by_topic.iter().all(|c| !c.code.is_sensitive()));
+        }
+        periods_with_sensitive += u
+            .path_releases
+            .iter()
+            .filter(|r| r.sensitive.as_ref().is_some_and(|s| s.by_topic.len() == 2))
+            .count();
+    }
+    assert!(
+        periods_with_sensitive >= 1,
+        "the 年度's release carries them"
+    );
+    assert!(uploads
+        .iter()
+        .any(|u| !u.releases.is_empty() && !u.months.is_empty()));
 
     // Revoked: the next upload is refused and headquarters' figures stay as they were.
     let device = hq.devices().unwrap().remove(0);
