@@ -43,7 +43,7 @@ fn version_of(headers: &HeaderMap) -> Option<u32> {
 /// The first version whose devices read the noise policy.
 const NOISE_FROM_VERSION: u32 = 5;
 /// The first version whose devices release path decisions per period.
-const PATHS_FROM_VERSION: u32 = 6;
+pub(crate) const PATHS_FROM_VERSION: u32 = 6;
 
 fn reads_noise(headers: &HeaderMap) -> bool {
     version_of(headers).is_some_and(|v| v >= NOISE_FROM_VERSION)

@@ -362,3 +362,40 @@ async fn a_term_without_the_sensitive_topics_points_to_the_fiscal_year() {
         "{page}"
     );
 }
+
+/// A laptop whose app is older than path releases is not awaited for them, and the devices
+/// page asks for its update; one on the current app is awaited and shown as current.
+#[tokio::test]
+async fn a_laptop_on_an_older_app_is_named_for_updating_and_not_awaited_for_paths() {
+    let (hq, _funder, old) = with_funder_term().await;
+    let a = hq.upload_from("5", &old, "a", &upload(vec![])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let fy = PathPeriod::fiscal_year(2024);
+    assert_eq!(
+        hq.store().devices_with_salons(fy).unwrap(),
+        Vec::<i64>::new()
+    );
+    let current = hq.enrol(&["C-012"]).await;
+    let a = hq.upload(&current, "b", &upload(vec![])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(hq.store().devices_with_salons(fy).unwrap().len(), 1);
+    let versions: Vec<Option<u32>> = hq
+        .store()
+        .devices()
+        .unwrap()
+        .iter()
+        .map(|d| d.api_version)
+        .collect();
+    assert_eq!(versions, [Some(5), Some(salon_protocol::API_VERSION)]);
+    let cookie = hq.login().await;
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    assert!(
+        page.contains(r#"data-testid="device-app-outdated" data-version="5""#),
+        "{page}"
+    );
+    assert!(page.contains("アプリの更新をお願いしてください"), "{page}");
+    assert!(
+        page.contains(r#"data-testid="device-app-current""#),
+        "{page}"
+    );
+}

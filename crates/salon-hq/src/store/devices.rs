@@ -147,7 +147,9 @@ impl Store {
                     (SELECT group_concat(campus_code, ' ') FROM
                         (SELECT campus_code FROM device_campuses WHERE device_id = d.id
                          ORDER BY campus_code)),
-                    (SELECT MAX(received_at) FROM uploads WHERE device_id = d.id)
+                    (SELECT MAX(received_at) FROM uploads WHERE device_id = d.id),
+                    (SELECT api_version FROM uploads WHERE device_id = d.id
+                     ORDER BY received_at DESC, rowid DESC LIMIT 1)
              FROM devices d ORDER BY d.id",
         )?;
         let rows = stmt
@@ -165,6 +167,7 @@ impl Store {
                         .map(str::to_owned)
                         .collect(),
                     last_upload_at: r.get::<_, Option<i64>>(6)?.map(from_ts),
+                    api_version: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

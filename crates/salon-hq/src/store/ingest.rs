@@ -248,15 +248,16 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
     }
     let receipt_json = serde_json::to_string(&receipt).map_err(|_| HqError::Internal("receipt"))?;
     conn.prepare_cached(
-        "INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at, api_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
         device.id,
         job.idempotency_key,
         job.body_hash,
         receipt_json,
-        ts(job.now)
+        ts(job.now),
+        job.version
     ])?;
     Ok(receipt)
 }

@@ -95,6 +95,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0010_path_releases",
         include_str!("../../migrations/0010_path_releases.sql"),
     ),
+    (
+        "0011_upload_versions",
+        include_str!("../../migrations/0011_upload_versions.sql"),
+    ),
 ];
 
 /// How long an enrolment code is valid after it is issued.
@@ -145,6 +149,9 @@ pub struct DeviceRow {
     /// When a new laptop last took the device over (its backup restored there).
     pub taken_over_at: Option<DateTime<Utc>>,
     pub last_upload_at: Option<DateTime<Utc>>,
+    /// The API version its last accepted upload named; none before any (or before HQ
+    /// migration 0011).
+    pub api_version: Option<u32>,
 }
 
 /// A code as issued: shown once to the admin, never stored in the clear.

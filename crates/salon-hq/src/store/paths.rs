@@ -267,17 +267,25 @@ impl Store {
             .collect()
     }
 
-    /// Devices whose days hold a salon in `period`: each owes a release of it.
+    /// Devices whose days hold a salon in `period`: each owes a release of it, unless its last
+    /// upload named a version before path releases (it cannot make one; the devices page asks
+    /// for its update). A device whose version is unknown is counted.
     pub fn devices_with_salons(&self, period: PathPeriod) -> Result<Vec<i64>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT DISTINCT s.device_id FROM day_snapshots s JOIN devices d ON d.id = s.device_id
              WHERE s.sessions > 0 AND s.day >= ?1 AND s.day <= ?2 AND d.revoked_at IS NULL
+               AND COALESCE((SELECT u.api_version FROM uploads u WHERE u.device_id = d.id
+                             ORDER BY u.received_at DESC, u.rowid DESC LIMIT 1), ?3) >= ?3
              ORDER BY s.device_id",
         )?;
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rows = stmt.query_map(
-            params![day(period.from.first_day()), day(period.to.last_day())],
+            params![
+                day(period.from.first_day()),
+                day(period.to.last_day()),
+                crate::api::PATHS_FROM_VERSION
+            ],
             |r| r.get(0),
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

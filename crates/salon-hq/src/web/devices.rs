@@ -123,7 +123,7 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
         table {
             thead { tr {
                 th { "ID" } th.text { "キャリアサポーター" } th.text { "キャンパス" }
-                th.text { "登録日" } th.text { "最終送信" } th.text { "状態" } th {}
+                th.text { "登録日" } th.text { "最終送信" } th.text { "アプリ" } th.text { "状態" } th {}
             } }
             tbody {
                 @for d in &devices {
@@ -133,6 +133,7 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
                         td.text { (d.campuses.join("、")) }
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
+                        td.text { (app_version(d.api_version)) }
                         td.text {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
@@ -269,4 +270,23 @@ pub(super) async fn revoke(
     let now = state.now();
     state.blocking(move |s| s.revoke(&by, id, now)).await?;
     Ok(Redirect::to("/devices").into_response())
+}
+
+/// Whether the laptop's app is current, by the version its last upload named: an older one is
+/// still served, but sends less (path decisions and the sensitive topics per period need 6
+/// and 7), so the office is asked to have it updated.
+fn app_version(version: Option<u32>) -> Markup {
+    html! {
+        @match version {
+            None => { "—" }
+            Some(v) if v >= salon_protocol::API_VERSION => {
+                span data-testid="device-app-current" { "最新" }
+            }
+            Some(v) => {
+                span.error data-testid="device-app-outdated" data-version=(v) {
+                    "古い版です。アプリの更新をお願いしてください"
+                }
+            }
+        }
+    }
 }
