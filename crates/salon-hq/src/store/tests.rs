@@ -266,3 +266,30 @@ fn period_targets_become_terms_named_after_their_months() {
         .iter()
         .all(|e| e.events.is_none() && e.participants.is_none())));
 }
+
+/// A database from before HQ migration 0011: its uploads keep no version (unknown, shown as
+/// 「—」), and nothing else about them changes.
+#[test]
+fn uploads_received_before_migration_11_keep_no_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        for (_, sql) in &MIGRATIONS[..10] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 10).unwrap();
+        conn.execute_batch(
+            "INSERT INTO devices (id, token_hash, supporter, created_at) VALUES (1, x'00', '山田', 0);
+             INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at)
+             VALUES (1, 'k', x'00', '{}', 0);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+    let devices = store.devices().unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].api_version, None);
+    assert!(devices[0].last_upload_at.is_some());
+}
