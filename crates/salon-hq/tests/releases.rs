@@ -409,3 +409,20 @@ async fn a_version_7_month_release_with_the_sensitive_topics_is_refused_and_a_ve
     );
     assert!(!page.contains(r#"data-testid="noisy-family""#), "{page}");
 }
+
+/// A version 7 device is always under the noise policy: a month snapshot of its with route or
+/// topic cells (家庭のこと without noise) is refused, and nothing of its upload is kept; the
+/// same snapshot from an app before noise is taken as before.
+#[tokio::test]
+async fn a_version_7_month_snapshot_with_suppressed_cells_is_refused() {
+    let hq = Hq::with_clock(clock());
+    let token = hq.enrol(&["C-012"]).await;
+    let mut sent = upload("C-012", vec![]);
+    sent.months.push(month_snapshot("C-012", feb(), 1, 69));
+    let a = hq.upload_from("7", &token, "a", &sent).await;
+    assert_eq!(a.error().code, "rule_too_lax", "{}", a.text());
+    assert_eq!(hq.stored(), (0, 0, 0));
+    let a = hq.upload_from("4", &token, "b", &sent).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(hq.stored().1, 1);
+}

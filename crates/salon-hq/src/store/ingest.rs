@@ -166,6 +166,25 @@ fn copy_of(e: &rusqlite::Error) -> HqError {
 }
 
 /// One upload inside the group's transaction (its own savepoint): checks, then writes.
+/// From protocol 7 a device is always under headquarters' noise policy (headquarters always
+/// has one and sends it), so its month snapshots carry no route or topic cell: one that does
+/// would tell 家庭のこと without noise, and is refused as laxer than the policy.
+fn refuse_month_cells_under_noise(upload: &Upload, version: u32) -> Result<()> {
+    if version < salon_protocol::SENSITIVE_BY_PERIOD_FROM_VERSION {
+        return Ok(());
+    }
+    let suppressed = |m: &&salon_protocol::MonthSnapshot| {
+        !(m.breakdown.by_route.is_empty() && m.breakdown.by_topic.is_empty())
+    };
+    match upload.months.iter().find(suppressed) {
+        Some(m) => Err(HqError::Implausible {
+            snapshot: m.key(),
+            error: salon_protocol::ProtocolError::RuleTooLax,
+        }),
+        None => Ok(()),
+    }
+}
+
 fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
     let device = authenticate(conn, &job.token)?;
     let held: Option<(Vec<u8>, String)> = conn
@@ -199,6 +218,7 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
             return Err(HqError::CampusNotEnrolled);
         }
     }
+    refuse_month_cells_under_noise(upload, job.version)?;
     let mut receipt = Receipt::default();
     let mut held = Vec::new();
     for d in &upload.days {
