@@ -8,6 +8,11 @@ use crate::path_estimates::{PathEstimates, PeriodEstimate};
 
 use super::*;
 
+/// A section's heading: h3 inside the funder report (under its own h2), h2 on the dashboard.
+fn heading(in_report: bool, text: &str) -> Markup {
+    html! { @if in_report { h3 { (text) } } @else { h2 { (text) } } }
+}
+
 /// An interval's half-width to one decimal, never shown as 0.
 fn margin_text(margin: f64) -> String {
     format!("{:.1}", margin.max(0.1))
@@ -144,7 +149,7 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
     html! {
         section.noisy data-testid="noisy-sensitive" data-releases=(s.releases)
             data-students=(s.students_shown()) {
-            @if in_report { h3 { (title) } } @else { h2 { (title) } }
+            (heading(in_report, &title))
             @if s.releases == 0 {
                 p.note data-testid="sensitive-awaiting-all" {
                     "この期間の家庭のこと・心身の不調は届いていません。各端末は、年度ごとと、一つの年度に重なる助成元の期間のうち最初の一つについてだけ送ります（生徒一人ひとりが何度も数えられないようにするためです。古い版のアプリからは届きません）。年度の表をご覧ください。"
@@ -179,14 +184,14 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
             data-total=[paths.map(|p| p.total)] {
             @match paths {
                 None => {
-                    @if in_report { h3 { "進路決定" } } @else { h2 { "進路決定" } }
+                    (heading(in_report, "進路決定"))
                     p.note data-testid="paths-not-stated" {
                         "進路決定と、家庭のこと・心身の不調は、年度（4月〜翌年3月）と、設定で決めた助成元の期間についてだけ示します。"
                         "生徒を守るため、各端末はこれらをその期間ごとにまとめて送っているからです。"
                     }
                 }
                 Some(p) => {
-                    @if in_report { h3 { (title(p)) } } @else { h2 { (title(p)) } }
+                    (heading(in_report, &title(p)))
                     @if p.releases == 0 {
                         p.note data-testid="paths-awaiting-all" {
                             "この期間の進路決定はまだ届いていません（期間の末日の7日後と49日後に、各端末から届きます）。"
