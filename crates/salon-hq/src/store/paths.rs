@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{
     HeldRevision, Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease, PathReleaseKey,
-    Release,
+    PeriodBounds, Release,
 };
 
 use super::audit::{record, Actor, AuditAction};
@@ -69,32 +69,19 @@ pub(crate) fn path_held_keys(conn: &Connection, device: i64) -> Result<Vec<PathR
         .collect()
 }
 
-/// The most students the device can have met by `last` (the period's last day): each day's
-/// distinct students, at its most over the day's revisions, added over every day of the
-/// device up to then. Every student whose decision the device counts visited on such a day.
-fn students_met_by(conn: &Connection, device: i64, last: chrono::NaiveDate) -> Result<u64> {
-    let most: i64 = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(most), 0) FROM
-               (SELECT MAX(distinct_students) AS most FROM day_revisions
-                WHERE device_id = ?1 AND day <= ?2 GROUP BY campus_code, day)",
-        )?
-        .query_row(params![device, last.format("%Y-%m-%d").to_string()], |r| {
-            r.get(0)
-        })?;
-    u64::try_from(most).map_err(|_| HqError::ImpossibleTotal)
-}
-
-/// The most visits the device's days in `period` ever held: each day's visits at their most
-/// over its revisions, added. The students met in the period (each anonymous visit one) and
-/// those of them who came about a sensitive topic are at most this.
-fn visits_in(conn: &Connection, device: i64, period: salon_protocol::PathPeriod) -> Result<u64> {
+/// What the device's own days bound a period's release by (`PeriodBounds`): each day's
+/// figures at their most over its revisions, added. Decisions: the distinct students of every
+/// day up to the period's last (every student whose decision the device counts visited on
+/// such a day). The students met and the sensitive cells: the visits of the period's days
+/// (each anonymous visit counts as a student there).
+fn period_bounds(conn: &Connection, device: i64, period: PathPeriod) -> Result<PeriodBounds> {
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    let most: i64 = conn
+    let (students, visits): (i64, i64) = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(most), 0) FROM
-               (SELECT MAX(visits) AS most FROM day_revisions
-                WHERE device_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY campus_code, day)",
+            "SELECT COALESCE(SUM(students), 0), COALESCE(SUM(visits), 0) FROM
+               (SELECT MAX(distinct_students) AS students,
+                       CASE WHEN day >= ?2 THEN MAX(visits) ELSE 0 END AS visits
+                FROM day_revisions WHERE device_id = ?1 AND day <= ?3 GROUP BY campus_code, day)",
         )?
         .query_row(
             params![
@@ -102,9 +89,10 @@ fn visits_in(conn: &Connection, device: i64, period: salon_protocol::PathPeriod)
                 day(period.from.first_day()),
                 day(period.to.last_day())
             ],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-    u64::try_from(most).map_err(|_| HqError::ImpossibleTotal)
+    let bound = |n: i64| u32::try_from(n).map_err(|_| HqError::ImpossibleTotal);
+    Ok(PeriodBounds::new(bound(students)?, bound(visits)?))
 }
 
 /// Keeps a path release the first time it comes; the same numbers again are unchanged; other
@@ -143,12 +131,7 @@ pub(super) fn store_path_release(
             })
         });
     }
-    let students = students_met_by(tx, device, r.to.last_day())?;
-    let bound = |n: u64| u32::try_from(n).map_err(|_| HqError::ImpossibleTotal);
-    let bounds = salon_protocol::PeriodBounds::new(
-        bound(students)?,
-        bound(visits_in(tx, device, r.period())?)?,
-    );
+    let bounds = period_bounds(tx, device, r.period())?;
     r.check(bounds, policy).map_err(named)?;
     let json = serde_json::to_string(r).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(
@@ -162,7 +145,7 @@ pub(super) fn store_path_release(
         key.1,
         key.2,
         json,
-        students as i64,
+        i64::from(bounds.students),
         ts(now)
     ])?;
     Ok(Ok(Outcome::Stored))
