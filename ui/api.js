@@ -117,14 +117,12 @@
  */
 
 /**
- * Where this laptop reports counts, and under which small-count rule.
+ * Where this laptop reports counts.
  * @typedef {object} HqStatus
  * @property {boolean} enrolled
  * @property {string|null} hqUrl
  * @property {string|null} enrolledAt RFC3339 UTC
  * @property {string[]} campuses HQ campus codes this device may report for
- * @property {number} k a count from 1 to k−1 is hidden (秘匿)
- * @property {number} sensitiveK the same for the sensitive topics (家庭のこと・心身の不調)
  */
 
 /**
@@ -150,10 +148,10 @@
  */
 
 /**
- * One cell of a monthly breakdown; `count: null` = hidden under the small-count rule (秘匿).
+ * One cell of an exact breakdown (a month's visits by format).
  * @typedef {object} Cell
- * @property {string} code a route, topic, format or path status code
- * @property {number|null} count
+ * @property {string} code a format code
+ * @property {number} count
  */
 
 /**
@@ -161,8 +159,7 @@
  * @property {string} campus HQ campus code
  * @property {string} month "YYYY-MM"
  * @property {number} revision
- * @property {{k: number, sensitiveK: number}} rule
- * @property {{byRoute: Cell[], byTopic: Cell[], byFormat: Cell[], pathDecisions: Cell[]}} breakdown
+ * @property {{visits: number, byFormat: Cell[]}} breakdown
  */
 
 /**
@@ -199,13 +196,12 @@
  * @property {string} to "YYYY-MM"
  * @property {"first"|"second"} release
  * @property {Cell[]} byPath
- * @property {SensitiveTopics} [sensitive] from protocol 7
+ * @property {SensitiveTopics} [sensitive] absent for a term whose 年度 already has its one term carrying them
  */
 
 /**
  * A period's students met and, of them, those who came about each sensitive topic, under noise.
  * @typedef {object} SensitiveTopics
- * @property {{numerator: number, denominator: number}} noise
  * @property {number} met the students met in the period
  * @property {Cell[]} byTopic
  */
@@ -218,7 +214,6 @@
  * @property {Upload} upload
  * @property {boolean} empty whether there is nothing to send
  * @property {string} json the JSON that will be sent, pretty-printed
- * @property {number} suppressedCells
  * @property {HeldBack[]} heldBack snapshots kept on this computer because headquarters would refuse them
  */
 

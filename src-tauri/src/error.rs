@@ -237,7 +237,10 @@ mod tests {
     #[test]
     fn headquarters_codes_pass_through_and_unknown_ones_are_a_refusal() {
         let refused = |code| IpcError::from(SyncError::Refused { status: 422, code });
-        assert_eq!(refused(ErrorCode::RuleTooLax).code.as_str(), "rule_too_lax");
+        assert_eq!(
+            refused(ErrorCode::NoiseImplausible).code.as_str(),
+            "noise_implausible"
+        );
         assert_eq!(refused(ErrorCode::Unknown).code.as_str(), "hq_refused");
     }
 

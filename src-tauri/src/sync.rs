@@ -39,15 +39,12 @@ pub struct HqStatus {
     enrolled_at: Option<String>,
     /// HQ campus codes this device may report for.
     campuses: Vec<String>,
-    k: u32,
-    sensitive_k: u32,
 }
 
 #[tauri::command(async)]
 pub fn hq_status(state: State<'_, AppState>) -> Result<HqStatus, IpcError> {
     state.with_store(|s| {
         let e = s.enrolment()?;
-        let rule = e.as_ref().map(|e| e.rule).unwrap_or_default();
         Ok(HqStatus {
             enrolled: e.is_some(),
             hq_url: e.as_ref().map(|e| e.hq_url.clone()),
@@ -55,8 +52,6 @@ pub fn hq_status(state: State<'_, AppState>) -> Result<HqStatus, IpcError> {
             campuses: e
                 .map(|e| e.campuses.iter().map(|c| c.as_str().to_owned()).collect())
                 .unwrap_or_default(),
-            k: rule.k,
-            sensitive_k: rule.sensitive_k,
         })
     })
 }
@@ -85,8 +80,6 @@ pub struct SyncPreview {
     empty: bool,
     /// The JSON as it goes on the wire, pretty-printed.
     json: String,
-    /// How many cells are hidden under the small-count rule.
-    suppressed_cells: usize,
     /// Snapshots held back because headquarters would refuse them, each with its code.
     held_back: Vec<HeldBack>,
 }
@@ -97,23 +90,10 @@ pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError>
         s.prepare_outbox(crate::clock::today_tokyo())?;
         Ok((s.pending_upload()?, s.held_back()?))
     })?;
-    let b = pending.upload.months.iter().map(|m| &m.breakdown);
-    let suppressed_cells = b
-        .map(|b| {
-            let hidden = |n: Option<u32>| usize::from(n.is_none());
-            b.by_route.iter().map(|c| hidden(c.count)).sum::<usize>()
-                + b.by_topic.iter().map(|c| hidden(c.count)).sum::<usize>()
-                + b.path_decisions
-                    .iter()
-                    .map(|c| hidden(c.count))
-                    .sum::<usize>()
-        })
-        .sum();
     Ok(SyncPreview {
         json: serde_json::to_string_pretty(&pending.upload).unwrap_or_default(),
         empty: pending.upload.is_empty(),
         upload: pending.upload,
-        suppressed_cells,
         held_back,
     })
 }

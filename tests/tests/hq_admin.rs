@@ -1,7 +1,7 @@
 //! End-to-end: headquarters set up and run from a browser, as an NPO office worker would,
 //! in headless Chromium against the real HQ on 127.0.0.1. The first admin comes from the
-//! one-time link; campuses are added, refused, renamed and retired; the small-count rule is
-//! set; a funded term with its targets is added and read on the dashboard; a 閲覧者 account is made, logs in and is refused every change; a forged form is
+//! one-time link; campuses are added, refused, renamed and retired; 設定 offers no dial for the
+//! noise; a funded term with its targets is added and read on the dashboard; a 閲覧者 account is made, logs in and is refused every change; a forged form is
 //! refused; the audit log shows who did what.
 //!
 //! Run with `cargo test -p salon-tests --features e2e --test hq_admin` (no display needed).
@@ -152,27 +152,18 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert!(browser.text("error").contains("画面を読み込み直して"));
     assert_eq!(hq.campuses().unwrap().len(), 2);
 
-    // The small-count rule: refused outside its bounds, saved inside.
+    // 設定 asks for no noise: its scales are the protocol's, not dials.
     browser.navigate(&format!("{url}/settings"));
-    let rule = "form[data-testid=\"rule-form\"]";
-    browser.type_into_css(&format!("{rule} input[name=\"k\"]"), "1");
-    browser.script(
-        "document.querySelector('input[name=\"k\"]').removeAttribute('min');",
-        json!([]),
+    wait_for_title(&browser, "設定");
+    for gone in ["rule-form", "noise-form"] {
+        assert!(!browser.is_present(gone), "{gone}");
+    }
+    let settings = browser.text_css("main");
+    assert!(
+        !settings.contains("ノイズの大きさ") && !settings.contains(" b "),
+        "{settings}"
     );
-    submit(&browser, rule);
-    assert!(browser.text("error").contains("2 ≦ k ≦ 要配慮の k ≦ 100"));
-    browser.full_page_screenshot("hq-admin-settings-refused");
-    browser.type_into_css(&format!("{rule} input[name=\"k\"]"), "6");
-    browser.type_into_css(&format!("{rule} input[name=\"sensitive_k\"]"), "12");
-    submit(&browser, rule);
-    browser.wait_until("the rule saved", || {
-        (browser.try_find_css("[data-testid=\"error\"]").is_none()
-            && field(&browser, &format!("{rule} input[name=\"k\"]")) == "6")
-            .then_some(())
-    });
-    let r = hq.rule().unwrap();
-    assert_eq!((r.k, r.sensitive_k), (6, 12));
+    browser.full_page_screenshot("hq-admin-settings");
 
     // A funded term beside the year, with its targets; a bad target refused.
     browser.navigate(&format!("{url}/terms"));
@@ -260,10 +251,29 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     let code = browser.text("enrolment-code");
     let code = salon_protocol::EnrolmentCode::parse(&code).expect("a code");
 
-    // A laptop enrols with it; lost later, 端末一覧 issues the code its successor takes it over with.
-    hq.enrol(&code, Utc::now()).unwrap();
+    // A laptop enrols with it on app 1.0.0; a colleague's laptop on 1.0.1 comes after, so
+    // 端末一覧 names the first for updating, with the version each laptop sent.
+    let app = |v| salon_protocol::AppVersion::parse(v).unwrap();
+    hq.enrol(&code, &app("1.0.0"), Utc::now()).unwrap();
     let id = hq.devices().unwrap()[0].id;
+    browser.navigate(&format!("{url}/codes/new"));
+    browser.type_into_css("input[name=\"supporter\"]", "佐藤 一郎");
+    browser.click_css("input[name=\"campus\"][value=\"C-012\"]");
+    submit(&browser, "form[action=\"/codes\"]");
+    let other = salon_protocol::EnrolmentCode::parse(&browser.text("enrolment-code")).unwrap();
+    hq.enrol(&other, &app("1.0.1"), Utc::now()).unwrap();
     browser.navigate(&format!("{url}/devices"));
+    let old = browser.script(
+        "return document.querySelector('[data-testid=\"device-app-outdated\"]').dataset.version;",
+        json!([]),
+    );
+    assert_eq!(old, json!("1.0.0"));
+    assert!(browser
+        .text_css("[data-testid=\"device-app-outdated\"]")
+        .contains("古い版です"));
+    assert!(browser
+        .text_css("[data-testid=\"device-app-current\"]")
+        .contains("1.0.1"));
     browser.full_page_screenshot("hq-admin-devices");
     browser.click_css(&format!("button[data-testid=\"takeover-{id}\"]"));
     let takeover = browser.text("enrolment-code");
@@ -309,10 +319,11 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         [
             "アカウントを作成",
             "引き継ぎの登録コードを発行",
+            // The colleague's laptop.
+            "登録コードを発行",
             "登録コードを発行",
             "事業期間と目標を保存",
             "事業期間と目標を保存",
-            "秘匿のルールを変更",
             "キャンパスを終了",
             "キャンパス名を変更",
             "キャンパスを追加",
@@ -323,8 +334,9 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert!(log.iter().all(|r| r[1] == ADMIN), "{log:?}");
     assert_eq!(log[7][3], "C-013: 松戸キャンパス → 松戸駅前キャンパス");
     assert_eq!(log[1][3], format!("端末 {id}（山田 花子、C-012）"));
+    assert_eq!(log[2][3], "佐藤 一郎（C-012）");
     assert_eq!(
-        log[2][3], "山田 花子（C-012）",
+        log[3][3], "山田 花子（C-012）",
         "who the code is for, never the code"
     );
     browser.full_page_screenshot("hq-admin-audit");

@@ -310,7 +310,7 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
         }
     }
     // Every visit was about 家庭のこと: it left only per period, under noise, never in a
-    // month's snapshot or release.
+    // month's snapshot (which has no field for it) or release.
     let uploads: Vec<salon_protocol::Upload> = sent
         .iter()
         .filter_map(|b| serde_json::from_str(b).ok())
@@ -318,9 +318,6 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
     assert!(!uploads.is_empty());
     let mut periods_with_sensitive = 0;
     for u in &uploads {
-        for m in &u.months {
-            assert!(m.breakdown.by_topic.is_empty() && m.breakdown.by_route.is_empty());
-        }
         for r in &u.releases {
             assert!(r.breakdown.by_topic.iter().all(|c| !c.code.is_sensitive()));
         }
@@ -424,7 +421,6 @@ async fn events_travel_by_kind_and_their_titles_stay_on_the_laptop() {
         (guidance.events, guidance.online, guidance.parents),
         (1, false, 3)
     );
-    assert_eq!(f.events_without_kind, 0);
 
     store.delete_event(talk.id).unwrap();
     let receipt = sync(&mut store, &client).await.unwrap();

@@ -131,9 +131,7 @@ function hqSection(ctx, hq, campuses, justEnrolled) {
       h("div", {}, h("dt", { text: t("settings.hqCampuses") }),
         h("dd", {}, allowed.length === 0
           ? h("span", { class: "muted", text: t("settings.hqCampusesNone") })
-          : allowed.map((code) => h("span", { class: "tag mono", text: code })))),
-      h("div", {}, h("dt", { text: t("settings.hqRule") }),
-        h("dd", { text: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }))),
+          : allowed.map((code) => h("span", { class: "tag mono", text: code }))))),
     h("div", { class: "notice" },
       h("span", { text: t("settings.hqMapping") }),
       h("button", { type: "button", testid: "settings-to-campuses", text: t("settings.toCampuses"), onclick: () => ctx.go("campuses") })),

@@ -140,7 +140,6 @@ function explanation(hq) {
     h("p", { class: "lead", text: t("sync.lead") }),
     h("ul", {},
       h("li", { text: t("sync.never") }),
-      h("li", { text: t("sync.smallCounts", { rule: t("hq.rule", { k: hq.k, sensitiveK: hq.sensitiveK }) }) }),
       h("li", { testid: "sync-noise-explained", text: t("sync.noise") }),
       h("li", { testid: "sync-paths-explained", text: t("sync.paths") }),
       h("li", { testid: "sync-sensitive-explained", text: t("sync.sensitive") }),
@@ -202,9 +201,6 @@ function previewBody(preview, campuses) {
       h("ul", { class: "sync-days" }, events.map((e) => h("li", { testid: "sync-events" },
         h("span", { text: eventsLine(e, e.campus ? campusText(e.campus) : t("sync.online")) }),
         revisionTag(e.revision)))));
-  }
-  if (preview.suppressedCells > 0) {
-    el.append(h("p", { class: "muted", testid: "sync-suppressed", text: t("sync.suppressed", { n: preview.suppressedCells }) }));
   }
   return el;
 }
@@ -274,13 +270,8 @@ function monthBlock(m, campus) {
     h("h4", {},
       h("span", { text: t("sync.monthHead", { month: formatMonth(m.month), campus }) }),
       revisionTag(m.revision)),
-    h("div", { class: "sync-tables" },
-      // Under noise, how they came and what about go in the releases below, not here.
-      b.byRoute.length > 0 ? cellTable(t("sync.byRoute"), "route", b.byRoute) : null,
-      b.byTopic.length > 0 ? cellTable(t("sync.byTopic"), "topic", b.byTopic) : null,
-      cellTable(t("sync.byFormat"), "format", b.byFormat),
-      // Under headquarters' path calendar, decisions go per period below, not here.
-      b.pathDecisions.length > 0 ? cellTable(t("sync.pathDecisions"), "pathStatus", b.pathDecisions) : null));
+    // How they came and what about go under noise in the releases below, not here.
+    h("div", { class: "sync-tables" }, cellTable(t("sync.byFormat"), "format", b.byFormat)));
 }
 
 /**
@@ -297,8 +288,8 @@ function releaseBlock(r, campus) {
 }
 
 /**
- * A device's period, all its campuses together, under noise: its path decisions and (from
- * protocol 7) the students met with those who came about each sensitive topic.
+ * A device's period, all its campuses together, under noise: its path decisions and the
+ * students met with those who came about each sensitive topic.
  * @param {PathRelease} r
  */
 function pathReleaseBlock(r) {
@@ -340,9 +331,7 @@ function cellTable(caption, kind, cells) {
       ? h("tr", {}, h("td", { class: "muted", colspan: 2, text: t("sync.none") }))
       : cells.map((c) => h("tr", {},
         h("th", { scope: "row", text: label(kind, c.code) }),
-        c.count === null
-          ? h("td", { class: "hidden-cell", testid: "sync-hidden-cell", text: t("sync.hidden") })
-          : h("td", { text: String(c.count) })))));
+        h("td", { text: String(c.count) })))));
 }
 
 /** @param {string} json @param {boolean} open @param {(open: boolean) => void} onToggle */

@@ -67,6 +67,7 @@ async fn drive(url: String, tokens: Vec<(String, CampusCode)>, span: Duration) -
                     let res = http
                         .post(&url)
                         .header(API_VERSION_HEADER, API_VERSION.to_string())
+                        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
                         .header(IDEMPOTENCY_HEADER, format!("{i}-{n}"))
                         .bearer_auth(&token)
                         .header("content-type", "application/json")
@@ -162,6 +163,7 @@ async fn main() {
         let answer: serde_json::Value = http
             .post(format!("{base}/api/v1/enrol"))
             .header(API_VERSION_HEADER, API_VERSION.to_string())
+            .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
             .json(&serde_json::json!({ "code": code }))
             .send()
             .await

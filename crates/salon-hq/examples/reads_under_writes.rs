@@ -80,6 +80,7 @@ async fn enrol(http: &reqwest::Client, base: &str, store: &Store) -> String {
     let answer: serde_json::Value = http
         .post(format!("{base}/api/v1/enrol"))
         .header(API_VERSION_HEADER, API_VERSION.to_string())
+        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
         .json(&serde_json::json!({ "code": issued.code }))
         .send()
         .await
@@ -94,6 +95,7 @@ async fn upload(http: &reqwest::Client, base: &str, token: &str, key: &str, u: &
     let status = http
         .post(format!("{base}/api/v1/upload"))
         .header(API_VERSION_HEADER, API_VERSION.to_string())
+        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
         .header(IDEMPOTENCY_HEADER, key)
         .bearer_auth(token)
         .json(u)

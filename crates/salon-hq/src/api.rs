@@ -1,9 +1,7 @@
-//! The device API, `/api/v1/*`: enrol, config, upload. Every request and answer carries the
-//! API version header; a request without a version from `MIN_API_VERSION` to `API_VERSION`
-//! is refused before anything else ("update the app"). Versions 3 to 6 differ from 7 only by
-//! what they cannot carry (events before 4, releases and the noise policy before 5, path
-//! releases before 6) and by the topics a month's release holds (all of them before 7), so the
-//! same handlers serve them all; a device is not sent what it cannot read.
+//! The device API, `/api/v1/*`: enrol, config, upload. Every request carries the protocol's
+//! version and the app's own; a request without `API_VERSION`, or without an app version
+//! headquarters can read, is refused before anything else ("update the app"). The app version
+//! is kept per device for the devices page; nothing else depends on it.
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -14,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use salon_protocol::{
-    DeviceConfig, EnrolRequest, Enrolment, Receipt, API_VERSION, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER, MAX_BODY_BYTES, MIN_API_VERSION,
+    AppVersion, DeviceConfig, EnrolRequest, Enrolment, Receipt, API_VERSION, API_VERSION_HEADER,
+    APP_VERSION_HEADER, IDEMPOTENCY_HEADER, MAX_BODY_BYTES,
 };
 
 use crate::error::{HqError, Result};
@@ -32,31 +30,24 @@ pub(crate) fn router() -> Router<AppState> {
         .layer(middleware::from_fn(api_version))
 }
 
-/// The version a request names, if it names one.
-fn version_of(headers: &HeaderMap) -> Option<u32> {
+/// The app version a request names, if it names one headquarters can read.
+fn app_version(headers: &HeaderMap) -> Option<AppVersion> {
     headers
+        .get(APP_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| AppVersion::parse(v.trim()))
+}
+
+fn speaks_this_protocol(headers: &HeaderMap) -> bool {
+    let api = headers
         .get(API_VERSION_HEADER)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u32>().ok())
-}
-
-/// The first version whose devices read the noise policy.
-const NOISE_FROM_VERSION: u32 = 5;
-/// The first version whose devices release path decisions per period.
-pub(crate) const PATHS_FROM_VERSION: u32 = 6;
-
-fn reads_noise(headers: &HeaderMap) -> bool {
-    version_of(headers).is_some_and(|v| v >= NOISE_FROM_VERSION)
-}
-
-fn reads_path_calendar(headers: &HeaderMap) -> bool {
-    version_of(headers).is_some_and(|v| v >= PATHS_FROM_VERSION)
+        .and_then(|v| v.trim().parse::<u32>().ok());
+    api == Some(API_VERSION) && app_version(headers).is_some()
 }
 
 async fn api_version(req: Request, next: Next) -> Response {
-    let ok =
-        version_of(req.headers()).is_some_and(|v| (MIN_API_VERSION..=API_VERSION).contains(&v));
-    let mut res = if ok {
+    let mut res = if speaks_this_protocol(req.headers()) {
         next.run(req).await
     } else {
         HqError::ApiVersion.into_response()
@@ -134,7 +125,10 @@ async fn enrol(
         return Err(HqError::BadBody);
     };
     let now = state.now();
-    let result = state.blocking(move |s| s.enrol(&req.code, now)).await;
+    let version = app_version(&headers).ok_or(HqError::ApiVersion)?;
+    let result = state
+        .blocking(move |s| s.enrol(&req.code, &version, now))
+        .await;
     if let Some(a) = attempt {
         match &result {
             Ok(_) => a.succeeded(state.now()),
@@ -142,27 +136,15 @@ async fn enrol(
             Err(_) => a.abandon(),
         }
     }
-    let mut enrolment = result?;
-    if !reads_noise(&headers) {
-        enrolment.noise = None;
-    }
-    if !reads_path_calendar(&headers) {
-        enrolment.path_calendar = None;
-    }
-    Ok(Json(enrolment))
+    Ok(Json(result?))
 }
 
 async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<DeviceConfig>> {
     let token = bearer(&headers)?;
-    let mut config = state.blocking(move |s| s.device_config(&token)).await?;
-    if !reads_noise(&headers) {
-        config.noise = None;
-        config.releases_held.clear();
-    }
-    if !reads_path_calendar(&headers) {
-        config.path_calendar = None;
-        config.path_releases_held.clear();
-    }
+    let version = app_version(&headers).ok_or(HqError::ApiVersion)?;
+    let config = state
+        .blocking(move |s| s.device_config(&token, &version))
+        .await?;
     Ok(Json(config))
 }
 
@@ -175,10 +157,8 @@ async fn upload(
     let key = idempotency_key(&headers)?;
     let raw = body(raw)?;
     let now = state.now();
-    // The version middleware let only a version it serves through.
-    let version = version_of(&headers).unwrap_or(API_VERSION);
     let receipt = state
-        .blocking(move |s| s.upload_from(version, &token, &key, &raw, now))
+        .blocking(move |s| s.upload(&token, &key, &raw, now))
         .await?;
     Ok(Json(receipt))
 }

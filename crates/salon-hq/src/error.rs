@@ -9,10 +9,10 @@ use thiserror::Error;
 
 #[derive(Debug, Error)]
 pub enum HqError {
-    /// The request names no API version this server accepts (an app older than
-    /// `MIN_API_VERSION`, or newer than this server).
+    /// The request does not name this server's protocol version and an app version it can
+    /// read: an app older or newer than this server.
     #[error(
-        "the request must carry the header x-salon-api-version with a version this server accepts"
+        "the request must carry x-salon-api-version with this server's version and x-salon-app-version"
     )]
     ApiVersion,
     #[error("the request body is larger than the server accepts")]
@@ -189,11 +189,10 @@ impl HqError {
             ),
             HqError::Storage(_) => "storage error".to_owned(),
             HqError::DiskFull => "事務局サーバーの空き容量が足りないため、保存できませんでした。何も保存されていません。端末は後で自動で送り直します。".to_owned(),
-            HqError::ApiVersion => format!(
-                "アプリの版が事務局サーバーと合いません。アプリを最新の版に更新してください（事務局が受け付ける版: {}〜{}）。",
-                salon_protocol::MIN_API_VERSION,
-                salon_protocol::API_VERSION
-            ),
+            HqError::ApiVersion => {
+                "アプリの版が事務局サーバーと合いません。アプリを最新の版に更新してください。"
+                    .to_owned()
+            }
             other => other.to_string(),
         }
     }
@@ -289,8 +288,10 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
         ProtocolError::OverDayCap(_) => "1日の件数としてありえない大きさです。",
         ProtocolError::ParticipantsWithoutEvent => "イベントの回数が0なのに参加者がいます。",
         ProtocolError::NoiseImplausible => "内訳の数がノイズではありえないほど外れています。",
-        ProtocolError::RuleTooLax => "事務局の方針より小さいノイズで作られています。",
         ProtocolError::IncompleteBreakdown => "内訳の項目がそろっていません。",
+        ProtocolError::MonthTotalMismatch => {
+            "月の来談数と、対面・オンライン別の来談数の合計が合いません。"
+        }
         ProtocolError::ReleaseEarly => "公表日（期間の末日から7日後・49日後）より前に送られました。",
         ProtocolError::PathPeriodUnknown => "事務局の進路の集計期間（年度と助成元の期間）にない期間です。アプリが設定を読み込み直してから送り直します。",
         _ => "件数の形式が正しくありません。",

@@ -1,15 +1,14 @@
 //! The dashboard's figures: Japanese fiscal years (年度, April to March), periods of whole
-//! months, and the funder figures computed from each device's latest snapshots. Month
-//! breakdowns are checked again under the rule in force; a hidden cell stays hidden (秘匿) in
-//! every sum it would belong to.
+//! months, and the funder figures computed from each device's latest snapshots; the
+//! breakdowns under noise are `noisy`.
 
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use salon_protocol::{rule, Cell, DayCounts, Month, MonthSnapshot, Route, SuppressionRule, Topic};
+use salon_protocol::{DayCounts, Month};
 
 use crate::error::{HqError, Result};
-use crate::store::{EventMonth, HeldMonth, Store, Term};
+use crate::store::{EventMonth, Store, Term};
 
 /// The 年度 a day belongs to: April 2024 to March 2025 is 2024年度.
 pub fn fiscal_year_of(day: NaiveDate) -> i32 {
@@ -81,9 +80,6 @@ pub fn next_month(m: Month) -> Month {
     }
 }
 
-/// A breakdown's cells in the canonical code order; `None` is 秘匿.
-pub type Cells = Vec<Option<u64>>;
-
 /// One campus and month.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CampusMonth {
@@ -91,9 +87,6 @@ pub struct CampusMonth {
     pub campus_name: String,
     pub month: Month,
     pub counts: DayCounts,
-    /// By route and by topic, when any device sent a month snapshot for it.
-    pub by_route: Option<Cells>,
-    pub by_topic: Option<Cells>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -116,8 +109,6 @@ pub struct Figures {
     pub rows: Vec<CampusMonth>,
     /// Related activities by month, kind and place (campus or online).
     pub events: Vec<EventMonth>,
-    /// Campus events counted in the day figures without a kind (apps still on protocol 3).
-    pub events_without_kind: u64,
     /// Visits by route and by topic over the whole period, from the releases under noise.
     pub noisy: crate::noisy::NoisyBreakdowns,
 }
@@ -125,57 +116,6 @@ pub struct Figures {
 /// 目標比 as a whole percentage, rounded half up: 757 of 400 is 189%.
 pub fn percent_of(value: u64, target: u32) -> Option<u64> {
     (target > 0).then(|| (value * 200 + target as u64) / (2 * target as u64))
-}
-
-/// Adds one device's cells into a campus's: a hidden cell anywhere hides the sum. Sums are
-/// u64; one that still overflows cannot be true and is an error, never a wrap or a clamp.
-fn add_cells<C: Copy>(into: &mut Option<Cells>, cells: &[Cell<C>]) -> Result<()> {
-    // A month under noise sends no cells here: its breakdowns are in `noisy`.
-    if cells.is_empty() {
-        return Ok(());
-    }
-    let sum = match into.take() {
-        None => cells.iter().map(|c| c.count.map(u64::from)).collect(),
-        Some(held) => held
-            .iter()
-            .zip(cells)
-            .map(|(a, c)| match (*a, c.count) {
-                (Some(a), Some(c)) => a
-                    .checked_add(u64::from(c))
-                    .map(Some)
-                    .ok_or(HqError::ImpossibleTotal),
-                _ => Ok(None),
-            })
-            .collect::<Result<Cells>>()?,
-    };
-    *into = Some(sum);
-    Ok(())
-}
-
-/// A snapshot is shown only if it passes the protocol's check under the rule in force and its
-/// stated visits are those of the same device's days held for that campus and month; otherwise
-/// every route and topic cell is shown hidden. (A stated total that is not the days' would let
-/// subtraction reveal hidden cells; days and month of one correction may arrive apart, and in
-/// between the month stays hidden.)
-fn checked(held: HeldMonth, rule: &SuppressionRule) -> MonthSnapshot {
-    let HeldMonth {
-        mut snapshot,
-        visits_in_days,
-    } = held;
-    let consistent = snapshot.check(rule).is_ok()
-        && rule::check_month_total(&snapshot.breakdown, visits_in_days).is_ok();
-    if !consistent {
-        let b = &mut snapshot.breakdown;
-        b.by_route = Route::ALL
-            .iter()
-            .map(|&code| Cell { code, count: None })
-            .collect();
-        b.by_topic = Topic::ALL
-            .iter()
-            .map(|&code| Cell { code, count: None })
-            .collect();
-    }
-    snapshot
 }
 
 /// The figures of a period, against the first term with exactly its months.
@@ -201,7 +141,6 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         .into_iter()
         .map(|c| (c.code, c.name))
         .collect();
-    let rule = store.rule()?;
 
     let mut rows: BTreeMap<(String, Month), CampusMonth> = BTreeMap::new();
     let blank = |campus: &str, month: Month| CampusMonth {
@@ -209,23 +148,12 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         campus_name: names.get(campus).cloned().unwrap_or_default(),
         month,
         counts: DayCounts::default(),
-        by_route: None,
-        by_topic: None,
     };
     for t in store.day_totals(period.first_day(), period.last_day())? {
         let row = rows
             .entry((t.campus.clone(), t.month))
             .or_insert_with(|| blank(&t.campus, t.month));
         row.counts = t.counts;
-    }
-    for held in store.month_snapshots(period.from, period.to)? {
-        let snap = checked(held, &rule);
-        let campus = snap.campus.as_str().to_owned();
-        let row = rows
-            .entry((campus.clone(), snap.month))
-            .or_insert_with(|| blank(&campus, snap.month));
-        add_cells(&mut row.by_route, &snap.breakdown.by_route)?;
-        add_cells(&mut row.by_topic, &snap.breakdown.by_topic)?;
     }
     let rows: Vec<CampusMonth> = rows.into_values().collect();
 
@@ -251,7 +179,6 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         visits_by_month: by_month.into_iter().collect(),
         rows,
         events: store.event_months(period.first_day(), period.last_day())?,
-        events_without_kind: store.events_without_kind(period.first_day(), period.last_day())?,
         noisy,
     })
 }
@@ -280,52 +207,5 @@ mod tests {
         assert_eq!(percent_of(247, 230), Some(107));
         assert_eq!(percent_of(757, 400), Some(189));
         assert_eq!(percent_of(1, 0), None);
-    }
-
-    #[test]
-    fn a_hidden_cell_hides_the_sum() {
-        let mut into = None;
-        let a = [
-            Cell {
-                code: Route::SelfReferred,
-                count: Some(5),
-            },
-            Cell {
-                code: Route::Teacher,
-                count: None,
-            },
-        ];
-        let b = [
-            Cell {
-                code: Route::SelfReferred,
-                count: Some(6),
-            },
-            Cell {
-                code: Route::Teacher,
-                count: Some(7),
-            },
-        ];
-        add_cells(&mut into, &a).unwrap();
-        add_cells(&mut into, &b).unwrap();
-        assert_eq!(into, Some(vec![Some(11), None]));
-    }
-
-    #[test]
-    fn a_sum_past_u64_is_an_error_not_a_wrap() {
-        let max = [Cell {
-            code: Route::SelfReferred,
-            count: Some(u32::MAX),
-        }];
-        let mut into = Some(vec![Some(u64::MAX - 1)]);
-        assert!(matches!(
-            add_cells(&mut into, &max),
-            Err(HqError::ImpossibleTotal)
-        ));
-        // Many devices of u32::MAX each add up in u64 without loss.
-        let mut into = None;
-        for _ in 0..3 {
-            add_cells(&mut into, &max).unwrap();
-        }
-        assert_eq!(into, Some(vec![Some(3 * u64::from(u32::MAX))]));
     }
 }

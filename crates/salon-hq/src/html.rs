@@ -104,9 +104,6 @@ pub fn shown_day_fields() -> impl Iterator<Item = DayField> {
         .filter(|f| !matches!(f, DayField::Events | DayField::EventParticipants))
 }
 
-/// What a hidden cell shows.
-pub const HIDDEN: &str = "秘匿";
-
 /// A whole page. `nav` is the logged-in navigation (with the logout form), or none.
 pub fn page(title: &str, nav: Option<Markup>, body: Markup) -> Markup {
     html! {

@@ -13,7 +13,6 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use salon_hq::store::{Actor, Role, Target};
 use salon_hq::Store;
-use salon_protocol::SuppressionRule;
 use salon_protocol::{CampusCode, Month};
 
 #[derive(Debug, Parser)]
@@ -130,13 +129,6 @@ enum AdminCmd {
     },
     /// Set the targets for a 年度 (--fiscal-year) or a project term (--from/--to).
     SetTarget(SetTarget),
-    /// Set the small-count rule devices must apply.
-    SetRule {
-        #[arg(long)]
-        k: u32,
-        #[arg(long)]
-        sensitive_k: u32,
-    },
     /// Issue a one-time enrolment code (valid 15 minutes) and print it.
     IssueCode {
         #[arg(long)]
@@ -245,14 +237,6 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
             };
             store.set_target(&by, target, now)?;
             println!("target set for {from}..{to}");
-        }
-        AdminCmd::SetRule { k, sensitive_k } => {
-            let rule = SuppressionRule { k, sensitive_k };
-            if !rule.is_valid() {
-                bail!("a rule needs 2 <= k <= sensitive-k <= 100");
-            }
-            store.set_rule(&by, rule, now)?;
-            println!("rule set: k={k}, sensitive-k={sensitive_k}");
         }
         AdminCmd::IssueCode {
             supporter,

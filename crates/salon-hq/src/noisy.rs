@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 
-use salon_protocol::{NoiseScale, NoisyCell, Route, Topic};
+use salon_protocol::{NoiseScale, NoisyCell, Route, Topic, NOISE};
 
 use crate::error::Result;
 use crate::figures::{CampusMonth, Period};
@@ -66,17 +66,13 @@ pub struct NoisyBreakdowns {
     pub paths: Option<crate::path_estimates::PathEstimates>,
 }
 
-/// Adds each cell to its code's estimate; a cell of a code not estimated (a sensitive topic in
-/// a month's release from before protocol 7) is kept at headquarters and left out here.
-fn add<C: Copy + PartialEq>(
-    into: &mut [Estimate<C>],
-    cells: &[NoisyCell<C>],
-    scale: impl Fn(C) -> NoiseScale,
-) {
+/// Adds each cell to its code's estimate (a release holds every code once, checked when it
+/// was received).
+fn add<C: Copy + PartialEq>(into: &mut [Estimate<C>], cells: &[NoisyCell<C>], scale: NoiseScale) {
     for c in cells {
         if let Some(e) = into.iter_mut().find(|e| e.code == c.code) {
             e.sum = e.sum.saturating_add(c.count);
-            e.variance += scale(c.code).variance();
+            e.variance += scale.variance();
         }
     }
 }
@@ -110,12 +106,9 @@ pub fn compute(store: &Store, period: Period, rows: &[CampusMonth]) -> Result<No
     out.releases = held.len();
     let mut released = BTreeSet::new();
     for r in &held {
-        let noise = r.breakdown.noise;
         out.visits += r.visits;
-        add(&mut out.by_route, &r.breakdown.by_route, |_| noise.route);
-        add(&mut out.by_topic, &r.breakdown.by_topic, |t| {
-            noise.for_topic(t)
-        });
+        add(&mut out.by_route, &r.breakdown.by_route, NOISE.route);
+        add(&mut out.by_topic, &r.breakdown.by_topic, NOISE.topic);
         released.insert((r.campus.clone(), r.month));
     }
     out.awaiting = rows

@@ -45,7 +45,7 @@ pub struct PathEstimates {
     /// All kinds together, as shown (never below zero).
     pub total: u64,
     pub by_path: Vec<PathEstimate>,
-    /// 家庭のこと and 心身の不調 among the students met (protocol 7).
+    /// 家庭のこと and 心身の不調 among the students met.
     pub sensitive: crate::sensitive_estimates::SensitiveEstimates,
 }
 
@@ -65,7 +65,7 @@ pub fn compute(store: &Store, period: Period) -> Result<Option<PathEstimates>> {
     let mut sums: Vec<(PathStatus, i64, f64)> =
         PathStatus::DECIDED.iter().map(|&c| (c, 0, 0.0)).collect();
     for h in &held {
-        let variance = h.release.noise.variance();
+        let variance = salon_protocol::NOISE.path.variance();
         for (into, cell) in sums.iter_mut().zip(&h.release.by_path) {
             into.1 = into.1.saturating_add(cell.count);
             into.2 += variance;

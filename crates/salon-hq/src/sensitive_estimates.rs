@@ -1,5 +1,5 @@
-//! What headquarters states of 家庭のこと and 心身の不調 (要配慮個人情報; protocol 7,
-//! ARCHITECTURE.md "Paths per device and period"): for a calendar period, the students met
+//! What headquarters states of 家庭のこと and 心身の不調 (要配慮個人情報; ARCHITECTURE.md
+//! "Paths per device and period"): for a calendar period, the students met
 //! and, of them, those who came about each sensitive topic, each summed over the latest period
 //! release of every device that carries them, and each topic as a share of the students met
 //! with a delta-method 95 % interval. Nothing here reads an exact count.
@@ -13,7 +13,7 @@ use crate::store::paths::HeldPathRelease;
 /// The sensitive topics of a period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensitiveEstimates {
-    /// Devices whose latest release carries them (one drawn before protocol 7 does not).
+    /// Devices whose latest release carries them (a second term of a 年度 does not).
     pub releases: usize,
     /// The students met, summed (may be below zero only by noise), and its variance.
     pub students: i64,
@@ -35,7 +35,7 @@ pub(crate) fn from_releases(held: &[HeldPathRelease]) -> SensitiveEstimates {
     let mut releases = 0;
     for s in held.iter().filter_map(|h| h.release.sensitive.as_ref()) {
         releases += 1;
-        let variance = s.noise.variance();
+        let variance = salon_protocol::NOISE.sensitive_topic.variance();
         students = (students.0.saturating_add(s.met), students.1 + variance);
         for cell in &s.by_topic {
             if let Some(into) = sums.iter_mut().find(|x| x.0 == cell.code) {

@@ -9,7 +9,6 @@ use chrono::Utc;
 use common::*;
 use salon_hq::store::{Actor, AuditAction, Role};
 use salon_hq::{router, AppState, HqError, LogSink, Store};
-use salon_protocol::{NoisePolicy, NoiseScale};
 
 fn campus_row(hq: &Hq, code: &str) -> Option<salon_hq::store::CampusRow> {
     hq.store()
@@ -123,66 +122,30 @@ async fn campuses_are_added_renamed_retired_and_each_change_is_recorded() {
 }
 
 #[tokio::test]
-async fn the_rule_and_codes_from_the_web_are_recorded_without_the_code() {
+async fn settings_ask_for_no_noise_and_codes_are_recorded_without_the_code() {
     let hq = Hq::new();
     let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
-    for (k, sk, status) in [
-        ("1", "10", StatusCode::BAD_REQUEST),
-        ("6", "5", StatusCode::BAD_REQUEST),
-        ("x", "10", StatusCode::BAD_REQUEST),
-        ("6", "12", StatusCode::SEE_OTHER),
+    // The noise is the protocol's, not a setting: the page offers no dial, and the old
+    // addresses change nothing.
+    let page = hq.get("/settings", Some(&cookie)).await.text();
+    for absent in ["name=\"route\"", "ノイズの大きさ b"] {
+        assert!(!page.contains(absent), "{absent}: {page}");
+    }
+    assert!(page.contains("進路決定の集計期間"), "{page}");
+    let before = hq.store().audit_log(None).unwrap().len();
+    for (path, body) in [
+        ("/settings/rule", "k=2&sensitive_k=2"),
+        (
+            "/settings/noise",
+            "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
+        ),
     ] {
         let a = hq
-            .post_form(
-                "/settings/rule",
-                &cookie,
-                &form(&[("csrf", &csrf), ("k", k), ("sensitive_k", sk)]),
-            )
+            .post_form(path, &cookie, &format!("csrf={csrf}&{body}"))
             .await;
-        assert_eq!(a.status, status, "{k} {sk}");
-        if status == StatusCode::BAD_REQUEST {
-            let page = a.text();
-            assert!(page.contains("2 ≦ k ≦ 要配慮の k ≦ 100"), "{page}");
-            assert!(page.contains(&format!("value=\"{k}\"")), "kept: {page}");
-        }
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{path}");
     }
-    let rule = hq.store().rule().unwrap();
-    assert_eq!((rule.k, rule.sensitive_k), (6, 12));
-
-    // The noise: a scale below the floor or badly typed is refused with the form kept.
-    let noise = |route: &str, sensitive: &str| {
-        form(&[
-            ("csrf", &csrf),
-            ("route", route),
-            ("topic", "1"),
-            ("sensitive_topic", sensitive),
-            ("path", "1"),
-        ])
-    };
-    for (route, sensitive) in [("0.4", "1"), ("1", "abc"), ("21", "1")] {
-        let a = hq
-            .post_form("/settings/noise", &cookie, &noise(route, sensitive))
-            .await;
-        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{route} {sensitive}");
-        let page = a.text();
-        assert!(page.contains("0.5 以上 20 以下"), "{page}");
-        assert!(
-            page.contains(&format!("value=\"{sensitive}\"")),
-            "kept: {page}"
-        );
-    }
-    assert_eq!(hq.store().noise_policy().unwrap(), NoisePolicy::default());
-    let a = hq
-        .post_form("/settings/noise", &cookie, &noise("1", "２"))
-        .await;
-    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
-    let held = hq.store().noise_policy().unwrap();
-    assert_eq!(held.sensitive_topic, NoiseScale::new(2, 1).unwrap());
-    assert!(hq
-        .get("/settings", Some(&cookie))
-        .await
-        .text()
-        .contains("value=\"2\""));
+    assert_eq!(hq.store().audit_log(None).unwrap().len(), before);
 
     let a = hq
         .post_form(
@@ -212,13 +175,6 @@ async fn the_rule_and_codes_from_the_web_are_recorded_without_the_code() {
     let log = hq.store().audit_log(None).unwrap();
     assert_eq!(log[0].action, Some(AuditAction::CodeIssued));
     assert_eq!(log[0].detail, "山田 花子（C-012）");
-    assert_eq!(log[1].action, Some(AuditAction::NoiseSet));
-    assert!(
-        log[1].detail.contains("要配慮の内容 b = 2"),
-        "{}",
-        log[1].detail
-    );
-    assert_eq!(log[2].action, Some(AuditAction::RuleSet));
     assert!(log.iter().all(|l| !l.detail.contains(code)), "{code}");
 }
 
@@ -277,11 +233,6 @@ async fn a_viewer_sees_the_figures_and_changes_nothing() {
         ("/campuses".to_owned(), "code=C-030&name=x"),
         ("/campuses/C-012/rename".to_owned(), "name=x"),
         ("/campuses/C-012/retire".to_owned(), ""),
-        ("/settings/rule".to_owned(), "k=2&sensitive_k=2"),
-        (
-            "/settings/noise".to_owned(),
-            "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
-        ),
         ("/codes".to_owned(), "supporter=x&campus=C-012"),
         ("/devices/1/revoke".to_owned(), ""),
         ("/devices/1/takeover".to_owned(), ""),
@@ -301,7 +252,6 @@ async fn a_viewer_sees_the_figures_and_changes_nothing() {
     }
     assert_eq!(rows(&hq), before);
     assert_eq!(hq.store().devices().unwrap(), before_devices);
-    assert_eq!(hq.store().rule().unwrap().k, 5);
     assert_eq!(hq.store().admins().unwrap()[0].role, Role::Manager);
 }
 

@@ -18,6 +18,7 @@ async fn send(http: &reqwest::Client, url: &str, token: &str, n: u64) -> Receipt
     let res = http
         .post(format!("{url}/api/v1/upload"))
         .header(API_VERSION_HEADER, API_VERSION.to_string())
+        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
         .header("authorization", format!("Bearer {token}"))
         .header(IDEMPOTENCY_HEADER, format!("backup-{n}"))
         .header("content-type", "application/json")
@@ -43,6 +44,7 @@ async fn a_backup_taken_under_uploads_restores_every_upload_answered_before_it()
     let res = http
         .post(format!("{}/api/v1/enrol", server.url))
         .header(API_VERSION_HEADER, API_VERSION.to_string())
+        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
         .json(&serde_json::json!({ "code": codes[0] }))
         .send()
         .await

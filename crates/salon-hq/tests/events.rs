@@ -1,18 +1,15 @@
-//! Related activities on the wire (protocol 4): campus and online events are stored by the same
-//! revision rules as the day figures, refused when they cannot be true, shown on the dashboard
-//! per kind and month against the term's targets; an app still on protocol 3 is accepted, an
-//! older one told to update.
+//! Related activities on the wire: campus and online events are stored by the same revision
+//! rules as the day figures, refused when they cannot be true, and shown on the dashboard per
+//! kind and month against the term's targets.
 
 mod common;
 
-use axum::body::Body;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
 use salon_hq::Clock;
 use salon_protocol::{
     EventCount, EventDaySnapshot, EventKind, Participants, Receipt, SnapshotKey, Upload,
-    API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 
 fn clock() -> Clock {
@@ -246,42 +243,4 @@ async fn events_that_cannot_be_true_or_belong_elsewhere_are_refused() {
     let a = hq.upload_raw(&token, "title", with_title).await;
     assert_eq!(a.status, StatusCode::BAD_REQUEST);
     assert_eq!(a.error().code, "bad_body");
-}
-
-#[tokio::test]
-async fn an_app_on_the_previous_version_is_served_and_an_older_one_told_to_update() {
-    let hq = Hq::with_clock(clock());
-    let token = hq.enrol(&["C-012"]).await;
-    let send = |version: &str, key: &str| {
-        let body = serde_json::to_vec(&sample_upload()).unwrap();
-        axum::http::Request::builder()
-            .method("POST")
-            .uri("/api/v1/upload")
-            .header(API_VERSION_HEADER, version)
-            .header("content-type", "application/json")
-            .header("authorization", format!("Bearer {token}"))
-            .header(IDEMPOTENCY_HEADER, key)
-            .body(Body::from(body))
-            .unwrap()
-    };
-    // Version 3's upload has no events field at all.
-    let v3 = serde_json::to_value(sample_upload()).unwrap();
-    assert!(v3.get("events").is_none());
-    let a = hq.send(send("3", "v3")).await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    assert_eq!(
-        a.headers[API_VERSION_HEADER],
-        salon_protocol::API_VERSION.to_string().as_str()
-    );
-    for old in ["2", "1", "", "8"] {
-        let a = hq.send(send(old, &format!("v{old}"))).await;
-        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{old}");
-        let e = a.error();
-        assert_eq!(e.code, "api_version");
-        assert!(
-            e.message.contains("アプリを最新の版に更新してください"),
-            "{}",
-            e.message
-        );
-    }
 }

@@ -35,6 +35,7 @@ async fn eight_devices_uploading_and_a_dashboard_reading_never_fail() {
         let res = http
             .post(format!("{url}/api/v1/enrol"))
             .header(API_VERSION_HEADER, API_VERSION.to_string())
+            .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
             .json(&serde_json::json!({ "code": code }))
             .send()
             .await
@@ -61,6 +62,7 @@ async fn eight_devices_uploading_and_a_dashboard_reading_never_fail() {
                     let res = http
                         .post(format!("{url}/api/v1/upload"))
                         .header(API_VERSION_HEADER, API_VERSION.to_string())
+                        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
                         .header("authorization", format!("Bearer {token}"))
                         .header(IDEMPOTENCY_HEADER, format!("load-{i}-{n}"))
                         .header("content-type", "application/json")
@@ -127,6 +129,7 @@ async fn eight_devices_uploading_and_a_dashboard_reading_never_fail() {
     let res = http
         .post(format!("{url}/api/v1/upload"))
         .header(API_VERSION_HEADER, API_VERSION.to_string())
+        .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
         .header("authorization", format!("Bearer {token}"))
         .header(IDEMPOTENCY_HEADER, "too-large")
         .header("content-type", "application/json")

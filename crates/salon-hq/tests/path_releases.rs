@@ -1,5 +1,5 @@
-//! Path decisions released per device and period (protocol 6): headquarters sends its path
-//! calendar to devices that read it, takes a release only for a 年度 or a funder term it names
+//! Path decisions released per device and period: headquarters sends its path calendar to
+//! every device, takes a release only for a 年度 or a funder term it names
 //! and only from the period's day, keeps it as first received, checks it against the students
 //! the device's own days hold, and keeps a funder term a device has released from moving.
 
@@ -11,8 +11,8 @@ use common::*;
 use salon_hq::store::Actor;
 use salon_hq::Clock;
 use salon_protocol::{
-    DeviceConfig, Month, NoiseScale, NoisyCell, PathPeriod, PathRelease, PathStatus, Receipt,
-    Release, SensitiveTopics, Topic, Upload,
+    Month, NoisyCell, PathPeriod, PathRelease, PathStatus, Receipt, Release, SensitiveTopics,
+    Topic, Upload,
 };
 
 /// 10 April 2025 in Tokyo: 2024年度's first path release is due (7 April), its second is not
@@ -33,7 +33,6 @@ fn path_release(p: PathPeriod, release: Release, counts: [i64; 3]) -> PathReleas
         from: p.from,
         to: p.to,
         release,
-        noise: NoiseScale::ONE,
         by_path: PathStatus::DECIDED
             .iter()
             .zip(counts)
@@ -46,7 +45,6 @@ fn path_release(p: PathPeriod, release: Release, counts: [i64; 3]) -> PathReleas
 /// The students met and those of them who came about 家庭のこと and 心身の不調.
 fn sensitive(students: i64, counts: [i64; 2]) -> SensitiveTopics {
     SensitiveTopics {
-        noise: NoiseScale::ONE,
         met: students,
         by_topic: Topic::SENSITIVE
             .iter()
@@ -80,14 +78,11 @@ async fn with_funder_term() -> (Hq, PathPeriod, String) {
 }
 
 #[tokio::test]
-async fn a_version_6_device_gets_the_calendar_and_an_older_one_does_not() {
+async fn a_device_gets_the_calendar_and_no_noise_setting() {
     let (hq, funder, token) = with_funder_term().await;
-    let v6: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "6").await).unwrap();
-    assert_eq!(v6.path_calendar.unwrap().terms, vec![funder]);
-    for old in ["3", "4", "5"] {
-        let text = hq.config_text(&token, old).await;
-        assert!(!text.contains("pathCalendar"), "{old}: {text}");
-    }
+    let text = hq.config_text(&token).await;
+    assert!(!text.contains("noise") && !text.contains("rule"), "{text}");
+    assert_eq!(hq.config(&token).await.path_calendar.terms, vec![funder]);
 }
 
 #[tokio::test]
@@ -115,8 +110,10 @@ async fn a_path_release_is_kept_once_and_listed_as_held() {
     let e = a.error();
     assert_eq!(e.code, "release_held");
     assert_eq!(e.held[0].snapshot, first.key());
-    let v6: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "6").await).unwrap();
-    assert_eq!(v6.path_releases_held, vec![first.release_key()]);
+    assert_eq!(
+        hq.config(&token).await.path_releases_held,
+        vec![first.release_key()]
+    );
     let held = hq.store().latest_path_releases(fy).unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].release, first);
@@ -153,8 +150,6 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
         r.sensitive = Some(s);
         upload(vec![r])
     };
-    let mut lax = sensitive(40, [6, 2]);
-    lax.noise = NoiseScale::new(1, 2).unwrap();
     let mut missing = sensitive(40, [6, 2]);
     missing.by_topic.pop();
     let cases = cases.into_iter().chain([
@@ -162,7 +157,6 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
         // an anonymous visit counts as a student there), 69 + 40 at most.
         (with_sensitive(sensitive(110, [6, 2])), "noise_implausible"),
         (with_sensitive(sensitive(40, [6, -41])), "noise_implausible"),
-        (with_sensitive(lax), "rule_too_lax"),
         (with_sensitive(missing), "incomplete_breakdown"),
     ]);
     let cases: Vec<_> = cases.collect();
@@ -181,11 +175,11 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
     ok.sensitive = Some(sensitive(109, [6, 2]));
     let a = hq.upload(&token, "ok", &upload(vec![ok])).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    // A release drawn before the laptop was updated to protocol 7 has no sensitive topics.
-    let mut drawn_before = path_release(fy, Release::Second, [3, 2, 1]);
-    drawn_before.sensitive = None;
+    // A release without the sensitive topics (a term whose 年度 has its carrier) is taken.
+    let mut without = path_release(fy, Release::Second, [3, 2, 1]);
+    without.sensitive = None;
     hq.state.clock.advance(chrono::Duration::days(40));
-    let a = hq.upload(&token, "v6", &upload(vec![drawn_before])).await;
+    let a = hq.upload(&token, "without", &upload(vec![without])).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
 }
 
@@ -334,8 +328,8 @@ async fn the_settings_keep_one_funder_term_and_the_dashboard_states_paths_with_t
     );
 }
 
-/// A term whose releases carry no sensitive topics (a second term of a 年度, or drawn before
-/// protocol 7) states its decisions and points to the 年度 for 家庭のこと・心身の不調.
+/// A term whose releases carry no sensitive topics (a second term of a 年度) states its
+/// decisions and points to the 年度 for 家庭のこと・心身の不調.
 #[tokio::test]
 async fn a_term_without_the_sensitive_topics_points_to_the_fiscal_year() {
     let (hq, funder, token) = with_funder_term().await;
@@ -363,39 +357,38 @@ async fn a_term_without_the_sensitive_topics_points_to_the_fiscal_year() {
     );
 }
 
-/// A laptop whose app is older than path releases is not awaited for them, and the devices
-/// page asks for its update; one on the current app is awaited and shown as current.
+/// A laptop that names an app older than the newest any laptop has named is shown on the
+/// devices page with its version and asked to update; it is awaited for its path releases all
+/// the same (every app of the protocol makes them).
 #[tokio::test]
-async fn a_laptop_on_an_older_app_is_named_for_updating_and_not_awaited_for_paths() {
+async fn a_laptop_on_an_older_app_is_named_for_updating() {
     let (hq, _funder, old) = with_funder_term().await;
-    let a = hq.upload_from("5", &old, "a", &upload(vec![])).await;
+    let a = hq.upload(&old, "a", &upload(vec![])).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let current = hq.enrol(&["C-012"]).await;
+    let a = hq.config_from_app(&current, "1.0.1").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     let fy = PathPeriod::fiscal_year(2024);
-    assert_eq!(
-        hq.store().devices_with_salons(fy).unwrap(),
-        Vec::<i64>::new()
-    );
-    let current = hq.enrol(&["C-012"]).await;
-    let a = hq.upload(&current, "b", &upload(vec![])).await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(hq.store().devices_with_salons(fy).unwrap().len(), 1);
-    let versions: Vec<Option<u32>> = hq
+    let versions: Vec<Option<String>> = hq
         .store()
         .devices()
         .unwrap()
         .iter()
-        .map(|d| d.api_version)
+        .map(|d| d.app_version.clone())
         .collect();
-    assert_eq!(versions, [Some(5), Some(salon_protocol::API_VERSION)]);
+    assert_eq!(versions, [Some(APP.to_owned()), Some("1.0.1".to_owned())]);
     let cookie = hq.login().await;
     let page = hq.get("/devices", Some(&cookie)).await.text();
     assert!(
-        page.contains(r#"data-testid="device-app-outdated" data-version="5""#),
+        page.contains(&format!(
+            r#"data-testid="device-app-outdated" data-version="{APP}""#
+        )),
         "{page}"
     );
     assert!(page.contains("アプリの更新をお願いしてください"), "{page}");
     assert!(
-        page.contains(r#"data-testid="device-app-current""#),
+        page.contains(r#"data-testid="device-app-current" data-version="1.0.1""#),
         "{page}"
     );
 }

@@ -1,7 +1,7 @@
-//! Months released under noise (protocol 5): headquarters sends its noise policy to devices that
-//! read it, keeps each release as first received, refuses other numbers for a release it holds
-//! (`release_held`, naming it), and refuses a release that is early, laxer than its policy, or
-//! further from the device's own days than noise can carry it.
+//! Months released under noise: headquarters keeps each release as first received, refuses
+//! other numbers for a release it holds (`release_held`, naming it), and refuses a release that
+//! is early, carries a sensitive topic, or lies further from the device's own days than noise
+//! can carry it.
 
 mod common;
 
@@ -10,8 +10,7 @@ use chrono::{TimeZone, Utc};
 use common::*;
 use salon_hq::Clock;
 use salon_protocol::{
-    DeviceConfig, Month, MonthRelease, NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown,
-    Release, Route, Topic, Upload,
+    Month, MonthRelease, NoisyCell, NoisyMonthBreakdown, Release, Route, Topic, Upload,
 };
 
 /// 20 March 2025 in Tokyo: February's first release is due (7 March), its second is not (18 April).
@@ -30,7 +29,6 @@ fn release(code: &str, release: Release, route: i64, topic: i64) -> MonthRelease
         month: feb(),
         breakdown: NoisyMonthBreakdown {
             release,
-            noise: NoisePolicy::default(),
             by_route: Route::ALL
                 .iter()
                 .map(|&code| NoisyCell { code, count: route })
@@ -43,8 +41,8 @@ fn release(code: &str, release: Release, route: i64, topic: i64) -> MonthRelease
     }
 }
 
-/// The same release as a device before protocol 7 drew it: every topic, the sensitive too.
-fn release_v6(code: &str, r: Release, route: i64, topic: i64) -> MonthRelease {
+/// The same release with every topic, the sensitive ones too.
+fn release_with_every_topic(code: &str, r: Release, route: i64, topic: i64) -> MonthRelease {
     let mut sent = release(code, r, route, topic);
     sent.breakdown.by_topic = Topic::ALL
         .iter()
@@ -62,19 +60,6 @@ fn upload(code: &str, releases: Vec<MonthRelease>) -> Upload {
         ],
         releases,
         ..Upload::default()
-    }
-}
-
-#[tokio::test]
-async fn a_version_5_device_gets_the_noise_policy_and_an_older_one_does_not() {
-    let hq = Hq::with_clock(clock());
-    let token = hq.enrol(&["C-012"]).await;
-    let v5: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "5").await).unwrap();
-    assert_eq!(v5.noise, Some(NoisePolicy::default()));
-    for old in ["3", "4"] {
-        // An older device parses with deny_unknown_fields: the field must not be there at all.
-        let text = hq.config_text(&token, old).await;
-        assert!(!text.contains("noise"), "{old}: {text}");
     }
 }
 
@@ -117,11 +102,9 @@ async fn a_release_is_kept_as_first_received_and_other_numbers_for_it_are_refuse
 }
 
 #[tokio::test]
-async fn an_early_lax_or_impossible_release_is_refused_and_nothing_of_its_upload_is_kept() {
+async fn an_early_sensitive_or_impossible_release_is_refused_and_nothing_of_its_upload_is_kept() {
     let hq = Hq::with_clock(clock());
     let token = hq.enrol(&["C-012"]).await;
-    let mut lax = release("C-012", Release::First, 14, 3);
-    lax.breakdown.noise.sensitive_topic = NoiseScale::new(3, 4).unwrap();
     let cases = [
         (
             "early",
@@ -129,7 +112,13 @@ async fn an_early_lax_or_impossible_release_is_refused_and_nothing_of_its_upload
             "release_early",
             422,
         ),
-        ("lax", lax, "rule_too_lax", 422),
+        // 家庭のこと and 心身の不調 go per period, never in a month's release.
+        (
+            "sensitive",
+            release_with_every_topic("C-012", Release::First, 14, 3),
+            "incomplete_breakdown",
+            422,
+        ),
         // 69 visits and b = 1: a cell above 69 + 40 cannot be noise.
         (
             "high",
@@ -216,10 +205,7 @@ async fn the_configuration_lists_the_releases_held_so_a_restored_laptop_never_dr
         .upload(&token, "a", &upload("C-012", vec![first.clone()]))
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let v5: DeviceConfig = serde_json::from_str(&hq.config_text(&token, "5").await).unwrap();
-    assert_eq!(v5.releases_held, [first.release_key()]);
-    let v4 = hq.config_text(&token, "4").await;
-    assert!(!v4.contains("releasesHeld"), "{v4}");
+    assert_eq!(hq.config(&token).await.releases_held, [first.release_key()]);
 }
 
 #[tokio::test]
@@ -254,22 +240,6 @@ async fn a_month_that_shrank_after_its_draw_is_still_received_and_resent_unchang
     let a = hq.upload(&token, "again", &again).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(a.json::<salon_protocol::Receipt>().unchanged, 1);
-    // More noise than the ceiling would drown every sum: refused.
-    let mut loud = release("C-012", Release::First, 14, 3);
-    loud.month = Month::parse("2025-01").unwrap();
-    loud.breakdown.noise.topic = NoiseScale::new(21, 1).unwrap();
-    let a = hq
-        .upload(
-            &token,
-            "loud",
-            &Upload {
-                days: vec![day_with_visits("C-012", day(2025, 1, 20), 1, 20)],
-                releases: vec![loud],
-                ..Upload::default()
-            },
-        )
-        .await;
-    assert_eq!(a.error().code, "noise_implausible", "{}", a.text());
 }
 
 /// A laptop lost on a train: headquarters revokes it, the supporter restores the backup on a
@@ -309,7 +279,7 @@ async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothin
     let devices = hq.store().devices().unwrap();
     assert_eq!(devices.len(), 1, "still one device");
     assert!(devices[0].revoked_at.is_none() && devices[0].taken_over_at.is_some());
-    let config: DeviceConfig = serde_json::from_str(&hq.config_text(&new, "5").await).unwrap();
+    let config = hq.config(&new).await;
     assert_eq!(config.releases_held, vec![sent.releases[0].release_key()]);
 
     // The restored backup sends it all again: nothing new is stored.
@@ -341,9 +311,8 @@ async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothin
     assert!(actions.contains(&salon_hq::store::AuditAction::TakeoverCodeIssued));
 }
 
-/// The CSV export carries the period's estimates under noise beside the campus-month rows
-/// (whose route and topic cells stay empty under noise): the same count, share and interval
-/// as the dashboard's tables.
+/// The CSV export carries the period's estimates under noise after the campus-month rows: the
+/// same count, share and interval as the dashboard's tables.
 #[tokio::test]
 async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision() {
     let hq = Hq::with_clock(clock());
@@ -369,60 +338,4 @@ async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision()
         Route::ALL.len() + Topic::MONTHLY.len()
     );
     assert!(!csv.contains("（推計）,家庭のこと"), "{csv}");
-}
-
-/// From protocol 7 a month's release leaves 家庭のこと and 心身の不調 to the period release:
-/// headquarters refuses them from a version 7 device, keeps them from a version 6 one, and
-/// states them from neither.
-#[tokio::test]
-async fn a_version_7_month_release_with_the_sensitive_topics_is_refused_and_a_version_6_one_kept() {
-    let hq = Hq::with_clock(clock());
-    let token = hq.enrol(&["C-012"]).await;
-    let old = upload("C-012", vec![release_v6("C-012", Release::First, 14, 3)]);
-    let a = hq.upload(&token, "a", &old).await;
-    assert_eq!(a.error().code, "incomplete_breakdown", "{}", a.text());
-    assert_eq!(hq.stored().0, 0);
-    let a = hq.upload_from("6", &token, "b", &old).await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    let other = hq.enrol(&["C-012"]).await;
-    let a = hq
-        .upload_from(
-            "6",
-            &other,
-            "c",
-            &upload("C-012", vec![release("C-012", Release::First, 1, 1)]),
-        )
-        .await;
-    assert_eq!(
-        a.error().code,
-        "incomplete_breakdown",
-        "a version 6 month has every topic"
-    );
-    let cookie = hq.login().await;
-    let page = hq
-        .get("/?fy=2024&from=2025-02&to=2025-02", Some(&cookie))
-        .await
-        .text();
-    assert!(
-        page.contains(r#"data-testid="noisy-school_life" data-count="3""#),
-        "{page}"
-    );
-    assert!(!page.contains(r#"data-testid="noisy-family""#), "{page}");
-}
-
-/// A version 7 device is always under the noise policy: a month snapshot of its with route or
-/// topic cells (家庭のこと without noise) is refused, and nothing of its upload is kept; the
-/// same snapshot from an app before noise is taken as before.
-#[tokio::test]
-async fn a_version_7_month_snapshot_with_suppressed_cells_is_refused() {
-    let hq = Hq::with_clock(clock());
-    let token = hq.enrol(&["C-012"]).await;
-    let mut sent = upload("C-012", vec![]);
-    sent.months.push(month_snapshot("C-012", feb(), 1, 69));
-    let a = hq.upload_from("7", &token, "a", &sent).await;
-    assert_eq!(a.error().code, "rule_too_lax", "{}", a.text());
-    assert_eq!(hq.stored(), (0, 0, 0));
-    let a = hq.upload_from("4", &token, "b", &sent).await;
-    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
-    assert_eq!(hq.stored().1, 1);
 }

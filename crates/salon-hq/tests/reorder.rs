@@ -41,8 +41,8 @@ fn upload_of(items: &[(bool, usize, u32)]) -> Upload {
 }
 
 /// What the server shows for the period, as plain numbers.
-/// (month, sessions, visits, route cells) per campus × month.
-type Shown = Vec<(String, u32, u32, Option<Vec<Option<u64>>>)>;
+/// (month, sessions, visits) per campus × month.
+type Shown = Vec<(String, u32, u32)>;
 
 fn shown(hq: &Hq) -> Shown {
     let p = Period::new(months()[0], months()[1]).unwrap();
@@ -50,14 +50,7 @@ fn shown(hq: &Hq) -> Shown {
         .unwrap()
         .rows
         .into_iter()
-        .map(|r| {
-            (
-                r.month.to_string(),
-                r.counts.sessions,
-                r.counts.visits,
-                r.by_route,
-            )
-        })
+        .map(|r| (r.month.to_string(), r.counts.sessions, r.counts.visits))
         .collect()
 }
 

@@ -288,7 +288,7 @@ async fn a_server_with_connect_info_counts_by_the_real_peer_address() {
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     let headers = format!(
-        "x-salon-api-version: {}\r\ncontent-type: application/json\r\n",
+        "x-salon-api-version: {}\r\nx-salon-app-version: 1.0.0\r\ncontent-type: application/json\r\n",
         salon_protocol::API_VERSION
     );
     let statuses = tokio::task::spawn_blocking(move || {

@@ -8,9 +8,6 @@ pub enum PrivacyError {
     /// The operating system gave no randomness.
     #[error("the operating system gave no randomness")]
     NoRandomness,
-    /// A noise policy below the floor every device keeps (`NoisePolicy::FLOOR`).
-    #[error("the noise policy is below the floor")]
-    PolicyTooLax,
     /// A count and its noise that do not fit a cell (cannot happen at the day caps).
     #[error("a noisy count is out of range")]
     OutOfRange,

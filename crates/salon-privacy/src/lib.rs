@@ -15,5 +15,5 @@ pub mod simulation;
 pub use error::PrivacyError;
 pub use random::{OsRandom, RandomSource, SeededRandom};
 pub use release::{release_month, release_paths, ExactMonth, ExactPeriod, ExactSensitive};
-pub use salon_protocol::{NoisePolicy, NoiseScale};
+pub use salon_protocol::{NoisePolicy, NoiseScale, NOISE};
 pub use sampler::discrete_laplace;

@@ -4,6 +4,8 @@
 //! keep the figures written there true.
 
 use salon_protocol::NoisePolicy;
+#[cfg(test)]
+use salon_protocol::NOISE;
 
 /// Days after a month's end on which its breakdown is released: a first release, and a final
 /// one that takes in the corrections of the weeks after. Fixed in advance, so when a release
@@ -15,8 +17,8 @@ pub const RELEASE_DAYS_AFTER_MONTH: [u32; 2] = [7, 49];
 /// topics go with one term at most for any 年度: `PathCalendar::sensitive_terms`).
 pub const PERIODS_PER_DAY: u32 = 2;
 
-/// The privacy statement a noise policy makes (the policy itself is the wire contract,
-/// `salon_protocol::NoisePolicy`): ε for each thing protected.
+/// The privacy statement a set of noise scales makes (protocol 1's are
+/// `salon_protocol::NOISE`): ε for each thing protected.
 pub trait Statement {
     /// What one release discloses.
     fn per_release(&self) -> Guarantee;
@@ -96,7 +98,7 @@ mod tests {
     /// The figures ARCHITECTURE.md states; change both together.
     #[test]
     fn the_standard_policy_states_what_architecture_says() {
-        let p = NoisePolicy::default();
+        let p = NOISE;
         let r = p.per_release();
         assert_eq!(
             (r.visit_route, r.visit_one_topic, r.student_sensitive_topic),

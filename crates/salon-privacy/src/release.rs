@@ -6,8 +6,8 @@
 use std::collections::BTreeMap;
 
 use salon_protocol::{
-    NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, PathPeriod, PathRelease, PathStatus,
-    Release, Route, SensitiveTopics, Topic,
+    NoiseScale, NoisyCell, NoisyMonthBreakdown, PathPeriod, PathRelease, PathStatus, Release,
+    Route, SensitiveTopics, Topic, NOISE,
 };
 
 use crate::random::OsRandom;
@@ -39,62 +39,50 @@ pub struct ExactSensitive {
     pub by_topic: BTreeMap<Topic, u32>,
 }
 
-/// Draws one release of a month under `policy`, declaring it. Only the operating system's
-/// generator is accepted: a seeded one (the simulation's) would make the noise reproducible.
-/// A policy below [`NoisePolicy::FLOOR`] is refused whoever sent it.
+/// Draws one release of a month at the protocol's scales ([`NOISE`]). Only the operating
+/// system's generator is accepted: a seeded one (the simulation's) would make the noise
+/// reproducible.
 pub fn release_month(
     exact: &ExactMonth,
     release: Release,
-    policy: &NoisePolicy,
     rng: &mut OsRandom,
 ) -> Result<NoisyMonthBreakdown, PrivacyError> {
-    if !policy.is_valid() {
-        return Err(PrivacyError::PolicyTooLax);
-    }
     Ok(NoisyMonthBreakdown {
         release,
-        noise: *policy,
-        by_route: noisy_cells(Route::ALL, &exact.by_route, |_| policy.route, rng)?,
-        by_topic: noisy_cells(Topic::MONTHLY, &exact.by_topic, |_| policy.topic, rng)?,
+        by_route: noisy_cells(Route::ALL, &exact.by_route, NOISE.route, rng)?,
+        by_topic: noisy_cells(Topic::MONTHLY, &exact.by_topic, NOISE.topic, rng)?,
     })
 }
 
-/// Draws one release of a device's period: its path decisions with the policy's path scale,
-/// the students met and the sensitive topics with its sensitive scale, declaring both; refused
-/// below the floor as a month's release is.
+/// Draws one release of a device's period: its path decisions, and the students met and the
+/// sensitive topics when the period carries them, each at the protocol's scale.
 pub fn release_paths(
     exact: &ExactPeriod,
     period: PathPeriod,
     release: Release,
-    policy: &NoisePolicy,
     rng: &mut OsRandom,
 ) -> Result<PathRelease, PrivacyError> {
-    if !policy.is_valid() {
-        return Err(PrivacyError::PolicyTooLax);
-    }
     Ok(PathRelease {
         from: period.from,
         to: period.to,
         release,
-        noise: policy.path,
-        by_path: noisy_cells(PathStatus::DECIDED, &exact.by_path, |_| policy.path, rng)?,
+        by_path: noisy_cells(PathStatus::DECIDED, &exact.by_path, NOISE.path, rng)?,
         sensitive: exact
             .sensitive
             .as_ref()
-            .map(|s| release_sensitive(s, policy.sensitive_topic, rng))
+            .map(|s| release_sensitive(s, rng))
             .transpose()?,
     })
 }
 
 fn release_sensitive(
     exact: &ExactSensitive,
-    scale: NoiseScale,
     rng: &mut OsRandom,
 ) -> Result<SensitiveTopics, PrivacyError> {
+    let scale = NOISE.sensitive_topic;
     Ok(SensitiveTopics {
-        noise: scale,
         met: noisy(exact.met, scale, rng)?,
-        by_topic: noisy_cells(Topic::SENSITIVE, &exact.by_topic, |_| scale, rng)?,
+        by_topic: noisy_cells(Topic::SENSITIVE, &exact.by_topic, scale, rng)?,
     })
 }
 
@@ -107,13 +95,13 @@ fn noisy(count: u32, scale: NoiseScale, rng: &mut OsRandom) -> Result<i64, Priva
 fn noisy_cells<C: Copy + Ord>(
     codes: &[C],
     exact: &BTreeMap<C, u32>,
-    scale: impl Fn(C) -> NoiseScale,
+    scale: NoiseScale,
     rng: &mut OsRandom,
 ) -> Result<Vec<NoisyCell<C>>, PrivacyError> {
     codes
         .iter()
         .map(|&code| {
-            let count = noisy(exact.get(&code).copied().unwrap_or(0), scale(code), rng)?;
+            let count = noisy(exact.get(&code).copied().unwrap_or(0), scale, rng)?;
             Ok(NoisyCell { code, count })
         })
         .collect()

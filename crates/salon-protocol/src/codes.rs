@@ -99,6 +99,30 @@ impl fmt::Display for Month {
     }
 }
 
+/// The app's own version, as a device names it in [`crate::APP_VERSION_HEADER`]: semver
+/// (`1.0.0`, `1.1.0-rc.1`), at most 32 characters. Ordered as semver orders it, so headquarters
+/// can tell which laptops run an app older than the newest any laptop has reported.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AppVersion(semver::Version);
+
+impl AppVersion {
+    pub fn parse(text: &str) -> Option<AppVersion> {
+        if text.len() > 32 {
+            return None;
+        }
+        semver::Version::parse(text)
+            .ok()
+            .filter(|v| v.build.is_empty())
+            .map(AppVersion)
+    }
+}
+
+impl fmt::Display for AppVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 macro_rules! string_code {
     ($ty:ty, $text:expr) => {
         impl Serialize for $ty {

@@ -1,10 +1,18 @@
-//! The counts that cross the wire: a campus's day, and a campus's month broken down with the
-//! small-count rule applied. salon-core computes them (`salon_core::counts`); headquarters adds
-//! them up. Every field is an integer or a code.
+//! The exact counts that cross the wire: a campus's day, and a campus's month by format.
+//! salon-core computes them (`salon_core::counts`); headquarters adds them up. Every field is an
+//! integer or a code.
+//!
+//! What leaves exactly, and nothing more: per campus and day the salons, their minutes, the
+//! visits, the distinct named students, the first-time students, the appointments booked, kept
+//! and missed, and the events and their participants (by kind and group in
+//! [`crate::events`]); per campus and month the visits by format (対面/オンライン). Everything
+//! else about a visit or a student (route, topics, path decisions, the sensitive topics) leaves
+//! only under noise ([`crate::noise`], [`crate::release`], [`crate::paths`]).
 
 use serde::{Deserialize, Serialize};
 
-use crate::kinds::{Format, PathStatus, Route, Topic};
+use crate::error::ProtocolError;
+use crate::kinds::Format;
 
 /// A campus's figures for one day. Every field is exact.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -113,63 +121,36 @@ impl DayCounts {
     }
 }
 
-/// One cell of a breakdown: a code and its count, or `None` when hidden (秘匿).
+/// One cell of an exact breakdown: a code and its count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Cell<C> {
     pub code: C,
-    pub count: Option<u32>,
+    pub count: u32,
 }
 
-/// The small-count rule set by headquarters: a count from 1 to k−1 is never sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct SuppressionRule {
-    /// k for every cell but the sensitive topics (5 by default).
-    pub k: u32,
-    /// k for 家庭のこと and 心身の不調 (10 by default).
-    pub sensitive_k: u32,
-}
-
-impl Default for SuppressionRule {
-    fn default() -> Self {
-        SuppressionRule {
-            k: 5,
-            sensitive_k: 10,
-        }
-    }
-}
-
-impl SuppressionRule {
-    /// The threshold for one topic.
-    pub fn k_for_topic(&self, topic: Topic) -> u32 {
-        if topic.is_sensitive() {
-            self.sensitive_k
-        } else {
-            self.k
-        }
-    }
-
-    /// Whether a rule is one headquarters could set: k of at least 2 (1 would hide nothing).
-    pub fn is_valid(&self) -> bool {
-        self.k >= 2 && self.sensitive_k >= self.k && self.sensitive_k <= 100
-    }
-}
-
-/// A campus's breakdowns for one month, with the small-count rule applied.
+/// A campus's month, exact: its visits and how they were held. Format is about the salon, not
+/// the student, so it leaves without noise.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonthBreakdown {
-    /// The month's visits, exact (the sum of its days' visits): the total of `by_route`.
+    /// The month's visits: the sum of its days' visits.
     pub visits: u32,
-    /// Visits by route; the cells add up to `visits`. Empty from a device that releases them
-    /// under noise instead (protocol 5: `Upload.releases`).
-    pub by_route: Vec<Cell<Route>>,
-    /// Visits by topic; a visit can have several topics, so the cells have no known total.
-    /// Empty, as `by_route`, under noise.
-    pub by_topic: Vec<Cell<Topic>>,
-    /// Visits by format (対面/オンライン): about the salon, not the student; exact.
+    /// Visits by format, every format once in order; they add up to `visits`.
     pub by_format: Vec<Cell<Format>>,
-    /// Paths decided this month, by kind.
-    pub path_decisions: Vec<Cell<PathStatus>>,
+}
+
+impl MonthBreakdown {
+    /// What a parser cannot check: every format once and in order, adding up to the visits.
+    pub fn check(&self) -> Result<(), ProtocolError> {
+        let codes: Vec<Format> = self.by_format.iter().map(|c| c.code).collect();
+        if codes != Format::ALL {
+            return Err(ProtocolError::IncompleteBreakdown);
+        }
+        let sum: u64 = self.by_format.iter().map(|c| u64::from(c.count)).sum();
+        if sum != u64::from(self.visits) {
+            return Err(ProtocolError::MonthTotalMismatch);
+        }
+        Ok(())
+    }
 }

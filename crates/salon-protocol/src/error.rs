@@ -14,11 +14,7 @@ pub enum ProtocolError {
     TooManySnapshots,
     #[error("a breakdown must list every code once, in order")]
     IncompleteBreakdown,
-    #[error("a cell breaks the small-count rule")]
-    SuppressionBroken,
-    #[error("the snapshot was protected (hidden or noised) less than headquarters requires")]
-    RuleTooLax,
-    #[error("a month's visits do not add up to its days' visits or its route cells")]
+    #[error("a month's visits by format do not add up to its visits")]
     MonthTotalMismatch,
     #[error("a snapshot's revision starts at 1")]
     RevisionZero,
@@ -38,8 +34,6 @@ pub enum ProtocolError {
     OverDayCap(crate::DayField),
     #[error("participants for a kind of event with no event")]
     ParticipantsWithoutEvent,
-    #[error("a noise scale's parts are 1 to 2^20")]
-    BadNoiseScale,
     #[error("a noisy cell is further from what its visits allow than noise can be")]
     NoiseImplausible,
     #[error("a month's release before its day")]
@@ -56,8 +50,6 @@ impl ProtocolError {
             ProtocolError::BadMonth => ErrorCode::BadMonth,
             ProtocolError::TooManySnapshots => ErrorCode::TooManySnapshots,
             ProtocolError::IncompleteBreakdown => ErrorCode::IncompleteBreakdown,
-            ProtocolError::SuppressionBroken => ErrorCode::SuppressionBroken,
-            ProtocolError::RuleTooLax => ErrorCode::RuleTooLax,
             ProtocolError::MonthTotalMismatch => ErrorCode::MonthTotalMismatch,
             ProtocolError::RevisionZero => ErrorCode::RevisionZero,
             ProtocolError::DayInFuture => ErrorCode::DayInFuture,
@@ -68,8 +60,6 @@ impl ProtocolError {
             ProtocolError::AppointmentsOverBooked => ErrorCode::AppointmentsOverBooked,
             ProtocolError::OverDayCap(_) => ErrorCode::OverDayCap,
             ProtocolError::ParticipantsWithoutEvent => ErrorCode::ParticipantsWithoutEvent,
-            // Only parsing meets a bad scale, so it is a body headquarters cannot read.
-            ProtocolError::BadNoiseScale => ErrorCode::BadBody,
             ProtocolError::NoiseImplausible => ErrorCode::NoiseImplausible,
             ProtocolError::ReleaseEarly => ErrorCode::ReleaseEarly,
             ProtocolError::PathPeriodUnknown => ErrorCode::PathPeriodUnknown,
@@ -106,7 +96,8 @@ macro_rules! error_codes {
 }
 
 error_codes! {
-    /// The request lacks this server's API version.
+    /// The request lacks this server's API version or the app's own version: the app must be
+    /// updated.
     ApiVersion = "api_version",
     BodyTooLarge = "body_too_large",
     BadBody = "bad_body",
@@ -118,9 +109,6 @@ error_codes! {
     BadMonth = "bad_month",
     TooManySnapshots = "too_many_snapshots",
     IncompleteBreakdown = "incomplete_breakdown",
-    /// A cell breaks the small-count rule.
-    SuppressionBroken = "suppression_broken",
-    RuleTooLax = "rule_too_lax",
     MonthTotalMismatch = "month_total_mismatch",
     RevisionZero = "revision_zero",
     /// A day after tomorrow (Asia/Tokyo).
@@ -134,7 +122,7 @@ error_codes! {
     OverDayCap = "over_day_cap",
     /// Participants counted for a kind of event with no event that day.
     ParticipantsWithoutEvent = "participants_without_event",
-    /// A noisy breakdown cell further from 0..visits than its declared noise can carry it.
+    /// A noisy cell further from 0..visits than the protocol's noise can carry it.
     NoiseImplausible = "noise_implausible",
     /// A month's release sent before its day (`Release::day`).
     ReleaseEarly = "release_early",

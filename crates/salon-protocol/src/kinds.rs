@@ -107,12 +107,11 @@ impl Topic {
         matches!(self, Topic::Family | Topic::Wellbeing)
     }
 
-    /// The sensitive topics, in catalogue order: from protocol 7 released per device and
-    /// period with the path decisions, never per month.
+    /// The sensitive topics, in catalogue order: released per device and period with the path
+    /// decisions, never per month.
     pub const SENSITIVE: &'static [Topic] = &[Topic::Family, Topic::Wellbeing];
 
-    /// The other topics, in catalogue order: the topic cells of a month's release from
-    /// protocol 7.
+    /// The other topics, in catalogue order: the topic cells of a month's release.
     pub const MONTHLY: &'static [Topic] = &[
         Topic::FurtherStudy,
         Topic::JobSearch,

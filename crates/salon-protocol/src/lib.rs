@@ -16,56 +16,32 @@ pub mod noise;
 pub mod paths;
 pub mod plausible;
 pub mod release;
-pub mod rule;
 mod token;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use codes::{CampusCode, EnrolmentCode, Month};
-pub use counts::{Cell, DayCounts, DayField, MonthBreakdown, SuppressionRule};
+pub use codes::{AppVersion, CampusCode, EnrolmentCode, Month};
+pub use counts::{Cell, DayCounts, DayField, MonthBreakdown};
 pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
-pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release};
+pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release, NOISE};
 pub use paths::{
     PathCalendar, PathPeriod, PathRelease, PathReleaseKey, PeriodBounds, SensitiveTopics,
 };
 pub use release::{MonthRelease, ReleaseKey};
 pub use token::DeviceToken;
 
-/// The API version both sides send in [`API_VERSION_HEADER`]; a mismatch is refused.
-/// 2: a month snapshot states its visits (`breakdown.visits`), checked against its days.
-/// 3: plausibility refusals name their snapshot (`ErrorBody.snapshot`); revision refusals say
-/// which revisions headquarters holds (`ErrorBody.held`).
-/// 4: related activities travel (`Upload.events`: events by kind with participants by group,
-/// per campus and day, and online ones per device and day).
-/// 5: visits by route and by topic travel under noise only (`Upload.releases`; a month
-/// snapshot's `byRoute` and `byTopic` are empty), and enrolment and configuration carry
-/// headquarters' noise policy (`noise`) and the releases it holds (`releasesHeld`); version 3
-/// and 4 devices get neither field.
-/// 6: path decisions travel per device and period under noise (`Upload.pathReleases`, over
-/// the periods of `pathCalendar` in enrolment and configuration, with `pathReleasesHeld`); a
-/// month snapshot's `pathDecisions` is then empty. Older devices get neither field.
-/// 7: the sensitive topics (家庭のこと, 心身の不調) travel per device and period with the path
-/// decisions (`PathRelease.sensitive`: students met and, of them, those who came about each),
-/// and a month's release carries only the other topics (`Topic::MONTHLY`).
-pub const API_VERSION: u32 = 7;
-/// The oldest version headquarters still accepts, so supporters who have not updated yet are
-/// not cut off; anything older is answered `api_version` ("update the app").
-pub const MIN_API_VERSION: u32 = 3;
-/// The first version whose month releases leave the sensitive topics to the period release.
-pub const SENSITIVE_BY_PERIOD_FROM_VERSION: u32 = 7;
-
-/// The topic cells a month's release carries from a device on API `version`.
-pub fn topics_by_month(version: u32) -> &'static [Topic] {
-    if version >= SENSITIVE_BY_PERIOD_FROM_VERSION {
-        Topic::MONTHLY
-    } else {
-        Topic::ALL
-    }
-}
+/// The protocol both sides speak, sent in [`API_VERSION_HEADER`] with every device request.
+/// Headquarters answers any other `api_version` ("update the app"); nothing branches on it.
+/// A change to the wire after 1.0 is a new endpoint (both sides refuse unknown fields) or the
+/// next version, which laptops reach through the app's update.
+pub const API_VERSION: u32 = 1;
 pub const API_VERSION_HEADER: &str = "x-salon-api-version";
+/// The header that carries the app's own version (semver, e.g. `1.0.0`) with every device
+/// request, so headquarters can name the laptops that run an older app.
+pub const APP_VERSION_HEADER: &str = "x-salon-app-version";
 /// The header that names one upload, so a retry is recognised and a different body refused.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 /// The largest body headquarters accepts.
@@ -83,15 +59,15 @@ pub struct DaySnapshot {
     pub counts: DayCounts,
 }
 
-/// One campus's breakdowns for one month, small cells already hidden under `rule`.
+/// One campus's month as it leaves exactly: its visits, by format. A higher revision replaces
+/// a lower one. Everything else about a month's visits leaves only under noise
+/// ([`MonthRelease`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonthSnapshot {
     pub campus: CampusCode,
     pub month: Month,
     pub revision: u32,
-    /// The rule the device applied; headquarters refuses one laxer than its own.
-    pub rule: SuppressionRule,
     pub breakdown: MonthBreakdown,
 }
 
@@ -102,13 +78,12 @@ pub struct MonthSnapshot {
 pub struct Upload {
     pub days: Vec<DaySnapshot>,
     pub months: Vec<MonthSnapshot>,
-    /// Version 4 on; a version 3 upload has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventDaySnapshot>,
-    /// Version 5 on: months released under noise, each sent as drawn.
+    /// Campus-months released under noise, each sent as drawn.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub releases: Vec<MonthRelease>,
-    /// Version 6 on: path decisions released per period, each sent as drawn.
+    /// Periods released under noise, each sent as drawn.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path_releases: Vec<PathRelease>,
 }
@@ -133,38 +108,28 @@ pub struct EnrolRequest {
 }
 
 /// Headquarters' answer to an enrolment: the device's token (shown once, kept by the device;
-/// the server keeps only its hash), the campuses it may report for, and the small-count rule.
+/// the server keeps only its hash), the campuses it may report for, and the periods its path
+/// decisions are released for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Enrolment {
     pub token: DeviceToken,
     pub campuses: Vec<CampusCode>,
-    pub rule: SuppressionRule,
-    /// Version 5 on: the noise the device draws its releases with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noise: Option<NoisePolicy>,
-    /// Version 6 on: the periods path decisions are released for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_calendar: Option<PathCalendar>,
+    pub path_calendar: PathCalendar,
 }
 
-/// The rule and campuses in force, fetched before each sync.
+/// The campuses and calendar in force, fetched before each sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeviceConfig {
     pub campuses: Vec<CampusCode>,
-    pub rule: SuppressionRule,
-    /// Version 5 on: the noise the device draws its releases with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub noise: Option<NoisePolicy>,
-    /// Version 5 on: every release headquarters holds from this device; the device never draws
-    /// or sends these again.
+    /// Every release headquarters holds from this device; the device never draws or sends
+    /// these again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub releases_held: Vec<ReleaseKey>,
-    /// Version 6 on: the periods path decisions are released for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_calendar: Option<PathCalendar>,
-    /// Version 6 on: every path release headquarters holds from this device.
+    /// The periods path decisions are released for.
+    pub path_calendar: PathCalendar,
+    /// Every path release headquarters holds from this device.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub path_releases_held: Vec<PathReleaseKey>,
 }
@@ -187,13 +152,13 @@ pub enum SnapshotKey {
         campus: Option<CampusCode>,
         day: NaiveDate,
     },
-    /// One of a campus's month's releases under noise (version 5).
+    /// One of a campus's month's releases under noise.
     Release {
         campus: CampusCode,
         month: Month,
         release: Release,
     },
-    /// One of a device's path releases for a period (version 6).
+    /// One of a device's releases for a period.
     PathRelease(PathReleaseKey),
 }
 
@@ -242,7 +207,7 @@ pub struct HeldRevision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ErrorBody {
-    /// Stable snake_case code, e.g. `suppression_broken`.
+    /// Stable snake_case code, e.g. `day_in_future`.
     pub code: ErrorCode,
     pub message: String,
     /// The snapshot a plausibility check refused.
@@ -263,14 +228,14 @@ impl Upload {
             && self.path_releases.is_empty()
     }
 
-    /// Checks what a parser cannot: sizes, every breakdown complete, and the small-count rule.
-    pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
+    /// Checks what a parser cannot: sizes, and every breakdown complete and adding up.
+    pub fn check(&self) -> Result<(), ProtocolError> {
         let snapshots = self.days.len() + self.months.len() + self.events.len();
         if snapshots + self.releases.len() + self.path_releases.len() > MAX_SNAPSHOTS {
             return Err(ProtocolError::TooManySnapshots);
         }
         self.events.iter().try_for_each(EventDaySnapshot::check)?;
-        self.months.iter().try_for_each(|m| m.check(rule))
+        self.months.iter().try_for_each(|m| m.breakdown.check())
     }
 
     /// Every snapshot through [`plausible`] on `today` (Asia/Tokyo); the first that fails, named.
@@ -288,17 +253,6 @@ impl Upload {
             release::check_release(r, today).map_err(|err| (r.key(), err))?;
         }
         Ok(())
-    }
-}
-
-impl MonthSnapshot {
-    /// Whether the snapshot was hidden under a rule at least as strict as `rule` and passes it
-    /// (`rule::check_breakdown`).
-    pub fn check(&self, rule: &SuppressionRule) -> Result<(), ProtocolError> {
-        if self.rule.k < rule.k || self.rule.sensitive_k < rule.sensitive_k {
-            return Err(ProtocolError::RuleTooLax);
-        }
-        rule::check_breakdown(&self.breakdown, rule)
     }
 }
 

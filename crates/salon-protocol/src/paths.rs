@@ -1,5 +1,5 @@
-//! Path decisions released under noise per device and period (protocol 6; ARCHITECTURE.md,
-//! "Paths per device and period"). A campus's month holds too few decisions for noise to leave
+//! Path decisions and the sensitive topics, released under noise per device and period
+//! (ARCHITECTURE.md, "Paths per device and period"). A campus's month holds too few decisions for noise to leave
 //! anything readable, so a device releases its decisions once per period of headquarters'
 //! calendar, over all its campuses together: each 年度 (April to March) and the funder term
 //! headquarters names. Funder terms never overlap one another, so a decision lies in at most
@@ -9,7 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::noise::check_cells;
-use crate::{Month, NoisePolicy, NoiseScale, NoisyCell, PathStatus, ProtocolError, Release, Topic};
+use crate::{Month, NoisyCell, PathStatus, ProtocolError, Release, Topic, NOISE};
 
 /// The longest funder term the calendar takes, in months: a term longer than a 年度 would hold
 /// its decisions back for more than a year.
@@ -139,30 +139,29 @@ impl PathPeriod {
 }
 
 /// One release of a device's period, all its campuses together: the path decisions, each
-/// decided kind (`PathStatus::DECIDED`) with its own draw and the scale drawn with, and from
-/// protocol 7 the sensitive topics. It has no revision: headquarters keeps the first it
-/// receives for a key.
+/// decided kind (`PathStatus::DECIDED`) with its own draw at [`NOISE`]`.path`, and the
+/// sensitive topics. It has no revision: headquarters keeps the first it receives for a key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PathRelease {
     pub from: Month,
     pub to: Month,
     pub release: Release,
-    pub noise: NoiseScale,
     pub by_path: Vec<NoisyCell<PathStatus>>,
-    /// Absent from a release drawn by a version 6 device, whose month releases carried them.
+    /// Absent from the releases of a term whose 年度 already has its one term carrying them
+    /// ([`PathCalendar::sensitive_terms`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sensitive: Option<SensitiveTopics>,
 }
 
-/// The sensitive topics of a period (protocol 7): the students met in it at the device's
-/// campuses (each anonymous visit one), and of them those who came about each sensitive topic
-/// (`Topic::SENSITIVE`) at least once, every count with its own draw at the declared scale. A
-/// student moves each cell by at most one however often they came.
+/// The sensitive topics of a period: the students met in it at the device's campuses (each
+/// anonymous visit one), and of them those who came about each sensitive topic
+/// (`Topic::SENSITIVE`) at least once, every count with its own draw at
+/// [`NOISE`]`.sensitive_topic`. A student moves each cell by at most one however often they
+/// came.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SensitiveTopics {
-    pub noise: NoiseScale,
     /// The students met.
     pub met: i64,
     pub by_topic: Vec<NoisyCell<Topic>>,
@@ -207,25 +206,24 @@ impl PathRelease {
         crate::SnapshotKey::PathRelease(self.release_key())
     }
 
-    /// What headquarters checks before it keeps a release: each scale is not below
-    /// `required`'s nor above the ceiling, every decided kind and sensitive topic is there once
-    /// and in order, and no cell is further from 0 to its bound (`bounds`) than noise can be.
-    /// A release drawn before its device was updated to protocol 7 has no sensitive topics;
-    /// headquarters cannot tell it from one that leaves them out, so their absence is accepted
-    /// and counts nothing.
-    pub fn check(&self, bounds: PeriodBounds, required: &NoisePolicy) -> Result<(), ProtocolError> {
-        check_scale(self.noise, required.path)?;
-        check_cells(&self.by_path, PathStatus::DECIDED, bounds.students, |_| {
-            self.noise
-        })?;
+    /// What headquarters checks before it keeps a release: every decided kind and sensitive
+    /// topic is there once and in order, and no cell is further from 0 to its bound (`bounds`)
+    /// than noise can be.
+    pub fn check(&self, bounds: PeriodBounds) -> Result<(), ProtocolError> {
+        check_cells(
+            &self.by_path,
+            PathStatus::DECIDED,
+            bounds.students,
+            NOISE.path,
+        )?;
         if let Some(s) = &self.sensitive {
-            check_scale(s.noise, required.sensitive_topic)?;
-            let total = [NoisyCell {
+            let met = [NoisyCell {
                 code: (),
                 count: s.met,
             }];
-            check_cells(&total, &[()], bounds.visits, |_| s.noise)?;
-            check_cells(&s.by_topic, Topic::SENSITIVE, bounds.visits, |_| s.noise)?;
+            let scale = NOISE.sensitive_topic;
+            check_cells(&met, &[()], bounds.visits, scale)?;
+            check_cells(&s.by_topic, Topic::SENSITIVE, bounds.visits, scale)?;
         }
         Ok(())
     }
@@ -245,16 +243,6 @@ impl PeriodBounds {
     pub fn new(students: u32, visits: u32) -> Self {
         PeriodBounds { students, visits }
     }
-}
-
-fn check_scale(declared: NoiseScale, required: NoiseScale) -> Result<(), ProtocolError> {
-    if !declared.at_least(required) {
-        return Err(ProtocolError::RuleTooLax);
-    }
-    if !NoisePolicy::CEILING.at_least(declared) {
-        return Err(ProtocolError::NoiseImplausible);
-    }
-    Ok(())
 }
 
 /// A release before its day, or of a period headquarters' calendar does not name, is refused:
@@ -299,7 +287,6 @@ mod tests {
             from: p.from,
             to: p.to,
             release: Release::First,
-            noise: NoiseScale::ONE,
             by_path: PathStatus::DECIDED
                 .iter()
                 .zip(counts)
@@ -311,7 +298,6 @@ mod tests {
 
     fn with_sensitive(mut r: PathRelease, students: i64, counts: [i64; 2]) -> PathRelease {
         r.sensitive = Some(SensitiveTopics {
-            noise: NoiseScale::ONE,
             met: students,
             by_topic: Topic::SENSITIVE
                 .iter()
@@ -416,93 +402,65 @@ mod tests {
     }
 
     #[test]
-    fn a_release_is_checked_against_its_scale_its_kinds_and_the_students_seen() {
+    fn a_release_is_checked_against_its_kinds_and_the_students_seen() {
         let fy = PathPeriod::fiscal_year(2024);
+        let bounds = PeriodBounds::new(12, 12);
+        assert_eq!(release(fy, [12, -40, 52]).check(bounds), Ok(()));
         assert_eq!(
-            release(fy, [12, -40, 52]).check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
-            Ok(())
-        );
-        assert_eq!(
-            release(fy, [12, -41, 0]).check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
+            release(fy, [12, -41, 0]).check(bounds),
             Err(ProtocolError::NoiseImplausible)
         );
         assert_eq!(
-            release(fy, [53, 0, 0]).check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
+            release(fy, [53, 0, 0]).check(bounds),
             Err(ProtocolError::NoiseImplausible)
-        );
-        let strict = NoisePolicy {
-            path: NoiseScale::new(2, 1).unwrap(),
-            ..NoisePolicy::default()
-        };
-        assert_eq!(
-            release(fy, [1, 1, 1]).check(PeriodBounds::new(12, 12), &strict),
-            Err(ProtocolError::RuleTooLax)
         );
         let mut missing = release(fy, [1, 1, 1]);
         missing.by_path.pop();
         assert_eq!(
-            missing.check(PeriodBounds::new(12, 12), &NoisePolicy::default()),
+            missing.check(bounds),
             Err(ProtocolError::IncompleteBreakdown)
-        );
-        let json = serde_json::to_string(&release(fy, [1, 0, 2]).key()).unwrap();
-        assert_eq!(
-            json,
-            r#"{"pathRelease":{"from":"2024-04","to":"2025-03","release":"first"}}"#
         );
     }
 
     #[test]
     fn the_sensitive_topics_are_checked_as_the_paths_are_and_may_be_absent() {
         let fy = PathPeriod::fiscal_year(2024);
-        let policy = NoisePolicy::default();
         let ok = with_sensitive(release(fy, [1, 0, 2]), 12, [3, -2]);
-        assert_eq!(ok.check(PeriodBounds::new(12, 12), &policy), Ok(()));
+        assert_eq!(ok.check(PeriodBounds::new(12, 12)), Ok(()));
         // Beyond what the period's visits allow, for the total or a topic; the decisions'
         // bound is the named students, the sensitive cells' the visits (anonymous ones count).
         assert_eq!(
-            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1])
-                .check(PeriodBounds::new(12, 12), &policy),
+            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1]).check(PeriodBounds::new(12, 12)),
             Err(ProtocolError::NoiseImplausible)
         );
         assert_eq!(
-            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1])
-                .check(PeriodBounds::new(12, 13), &policy),
+            with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1]).check(PeriodBounds::new(12, 13)),
             Ok(())
         );
         assert_eq!(
-            with_sensitive(release(fy, [1, 0, 2]), 12, [-41, 1])
-                .check(PeriodBounds::new(12, 12), &policy),
+            with_sensitive(release(fy, [1, 0, 2]), 12, [-41, 1]).check(PeriodBounds::new(12, 12)),
             Err(ProtocolError::NoiseImplausible)
-        );
-        // A scale below the policy's sensitive scale, or a topic left out.
-        let strict = NoisePolicy {
-            sensitive_topic: NoiseScale::new(2, 1).unwrap(),
-            ..NoisePolicy::default()
-        };
-        assert_eq!(
-            ok.check(PeriodBounds::new(12, 12), &strict),
-            Err(ProtocolError::RuleTooLax)
         );
         let mut missing = ok.clone();
         if let Some(s) = missing.sensitive.as_mut() {
             s.by_topic.pop();
         }
         assert_eq!(
-            missing.check(PeriodBounds::new(12, 12), &policy),
+            missing.check(PeriodBounds::new(12, 12)),
             Err(ProtocolError::IncompleteBreakdown)
         );
-        // As it travels; a version 6 release has no `sensitive` and reads as before.
+        // As it travels: no scale is named, and a term without them carries no `sensitive`.
         let json = serde_json::to_string(&ok).unwrap();
         assert!(
             json.ends_with(
-                r#""sensitive":{"noise":{"numerator":1,"denominator":1},"met":12,"byTopic":[{"code":"family","count":3},{"code":"wellbeing","count":-2}]}}"#
+                r#""sensitive":{"met":12,"byTopic":[{"code":"family","count":3},{"code":"wellbeing","count":-2}]}}"#
             ),
             "{json}"
         );
-        let v6 = serde_json::to_string(&release(fy, [1, 0, 2])).unwrap();
-        assert!(!v6.contains("sensitive"));
+        let without = serde_json::to_string(&release(fy, [1, 0, 2])).unwrap();
+        assert!(!without.contains("sensitive") && !without.contains("noise"));
         assert_eq!(
-            serde_json::from_str::<PathRelease>(&v6).unwrap(),
+            serde_json::from_str::<PathRelease>(&without).unwrap(),
             release(fy, [1, 0, 2])
         );
     }

@@ -1,4 +1,4 @@
-//! A campus's month released under noise (protocol 5). Each release is drawn once on the laptop,
+//! A campus's month released under noise. Each release is drawn once on the laptop,
 //! on a fixed day after the month ends, kept in its outbox and sent as drawn; headquarters keeps
 //! the first it receives for a key and refuses other numbers for it (`release_held`), so a
 //! resend or a restored laptop never gives it a second draw to average.
@@ -93,7 +93,6 @@ pub fn check_release(r: &MonthRelease, today: NaiveDate) -> Result<(), ProtocolE
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::NoisePolicy;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -105,7 +104,6 @@ mod tests {
             month: Month::parse(month).unwrap(),
             breakdown: NoisyMonthBreakdown {
                 release,
-                noise: NoisePolicy::default(),
                 by_route: vec![],
                 by_topic: vec![],
             },

@@ -9,7 +9,7 @@ use crate::keys::DbKey;
 use crate::migrate;
 
 /// `salon_fold(text)`: the search folding of `salon_core::fold`, for the triggers that keep
-/// `visit_folded` (migration 0007). Registered on every connection before migrating.
+/// `visit_folded`. Registered on every connection before migrating.
 fn register_fold(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
@@ -28,9 +28,9 @@ fn register_fold(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Opens (or creates) the SQLCipher database with the raw key and sets the pragmas every
-/// connection needs. `None` for `migrate_to` means the latest schema.
-pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Result<Connection> {
+/// Opens (or creates) the SQLCipher database with the raw key, sets the pragmas every
+/// connection needs and migrates it to the latest schema.
+pub(crate) fn open(path: &Path, key: &DbKey) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -56,6 +56,6 @@ pub(crate) fn open(path: &Path, key: &DbKey, migrate_to: Option<usize>) -> Resul
     conn.pragma_update(None, "secure_delete", "ON")?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     register_fold(&conn)?;
-    migrate::migrate_to(&mut conn, migrate_to.unwrap_or(migrate::LATEST_VERSION))?;
+    migrate::migrate(&mut conn)?;
     Ok(conn)
 }

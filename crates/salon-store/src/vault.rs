@@ -83,19 +83,10 @@ impl Vault {
         write_atomically(&self.key_path(), &reset.to_json())
     }
 
-    /// Opens the database at a given schema version; for migration tests.
-    #[doc(hidden)]
-    pub fn open_at_version(&self, passphrase: &str, version: usize) -> Result<Store> {
-        let key = self.key_file()?.unlock(passphrase)?;
-        Ok(Store {
-            conn: db::open(&self.db_path(), &key, Some(version))?,
-        })
-    }
-
     fn open_with(&self, key: &DbKey) -> Result<Store> {
         check_data_folder(&self.dir)?;
         Ok(Store {
-            conn: db::open(&self.db_path(), key, None)?,
+            conn: db::open(&self.db_path(), key)?,
         })
     }
 
@@ -339,27 +330,5 @@ pub(crate) mod tests {
             .pragma_query_value(None, "journal_mode", |r| r.get(0))
             .unwrap();
         assert_eq!((fk, sync, mode.as_str()), (1, 2, "wal"));
-    }
-
-    #[test]
-    fn migrating_from_each_earlier_version_keeps_every_row() {
-        for from in 1..crate::LATEST_VERSION {
-            let dir = tempfile::tempdir().unwrap();
-            let vault = Vault::new(dir.path());
-            let (store, _) = vault.create(PASS, PASS).unwrap();
-            drop(store);
-            fs::remove_file(vault.db_path()).unwrap();
-            let mut old = vault.open_at_version(PASS, from).unwrap();
-            assert_eq!(old.schema_version().unwrap(), from);
-            let campus = old.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
-            let student = old
-                .save_student(&student_input(campus.id, "さくら"))
-                .unwrap();
-            old.close().unwrap();
-            let new = vault.unlock(PASS).unwrap();
-            assert_eq!(new.schema_version().unwrap(), crate::LATEST_VERSION);
-            assert_eq!(new.campuses().unwrap(), vec![campus]);
-            assert_eq!(new.student(student.id).unwrap(), student);
-        }
     }
 }

@@ -1,4 +1,4 @@
-//! The client side of the protocol: enrol, fetch the rule, upload snapshots. HTTPS is required
+//! The client side of the protocol: enrol, fetch the configuration, upload snapshots. HTTPS is required
 //! except to this machine (loopback), every request has a timeout, and failures say whether a
 //! retry can help, so the caller can back off and try again later.
 
@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::{StatusCode, Url};
 use salon_protocol::{
     DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, ErrorCode, HeldRevision,
-    Receipt, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
+    Receipt, API_VERSION, API_VERSION_HEADER, APP_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use serde::de::DeserializeOwned;
 use thiserror::Error;
@@ -93,7 +93,12 @@ impl SyncError {
 pub struct HqClient {
     base: Url,
     http: reqwest::Client,
+    /// Sent with every request so headquarters can name laptops running an older app.
+    app_version: String,
 }
+
+/// The app's version: every crate of the workspace, the app among them, shares it.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 impl HqClient {
     pub fn new(address: &str) -> Result<Self, SyncError> {
@@ -127,7 +132,18 @@ impl HqClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|_| SyncError::BadUrl)?;
-        Ok(HqClient { base, http })
+        Ok(HqClient {
+            base,
+            http,
+            app_version: APP_VERSION.to_owned(),
+        })
+    }
+
+    /// This client naming another app version (semver): for tests and the demo, which play
+    /// laptops on older apps.
+    pub fn with_app_version(mut self, version: &str) -> Self {
+        version.clone_into(&mut self.app_version);
+        self
     }
 
     /// The address as entered, normalised.
@@ -147,7 +163,8 @@ impl HqClient {
         Ok(self
             .http
             .request(method, self.url(path)?)
-            .header(API_VERSION_HEADER, API_VERSION.to_string()))
+            .header(API_VERSION_HEADER, API_VERSION.to_string())
+            .header(APP_VERSION_HEADER, &self.app_version))
     }
 
     /// Exchanges a one-time enrolment code for this device's token.
@@ -159,7 +176,7 @@ impl HqClient {
         answer(req).await
     }
 
-    /// The campuses and small-count rule headquarters holds for this device.
+    /// The campuses, path calendar and held releases headquarters has for this device.
     pub async fn config(&self, token: &str) -> Result<DeviceConfig, SyncError> {
         let req = self
             .request(reqwest::Method::GET, "api/v1/config")?

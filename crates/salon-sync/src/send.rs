@@ -1,4 +1,4 @@
-//! One sync: fetch headquarters' rule and campuses, prepare the outbox under them, then send
+//! One sync: fetch headquarters' campuses and calendar, prepare the outbox under them, then send
 //! what waits, one upload after another, recording each answer. The outbox (the device's
 //! store) is reached through [`Outbox`], so this file knows HTTP and the order of the steps
 //! and nothing of SQL or of the app.
@@ -27,7 +27,7 @@ pub trait Outbox {
 
     /// Where to send; `None` when the device is not enrolled.
     fn destination(&self) -> Result<Option<Destination>, Self::Error>;
-    /// Stores headquarters' campuses and rule and recomputes the snapshots under them.
+    /// Stores headquarters' campuses and calendar and recomputes the snapshots under them.
     fn prepare(&self, config: &DeviceConfig) -> Result<(), Self::Error>;
     /// The next upload, or `None` when nothing waits.
     fn next_upload(&self) -> Result<Option<Self::Pending>, Self::Error>;

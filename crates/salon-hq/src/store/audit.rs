@@ -71,8 +71,6 @@ audit_actions! {
     CampusResumed => "campus_resumed", "キャンパスを再開";
     TermSaved => "term_saved", "事業期間と目標を保存";
     TermDeleted => "term_deleted", "事業期間を削除";
-    RuleSet => "rule_set", "秘匿のルールを変更";
-    NoiseSet => "noise_set", "内訳のノイズを変更";
     QuietDaysSet => "quiet_days_set", "無送信の通知日数を変更";
     PathTermAdded => "path_term_added", "進路の集計期間（助成元）を追加";
     PathTermRemoved => "path_term_removed", "進路の集計期間（助成元）を削除";

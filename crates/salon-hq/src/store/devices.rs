@@ -4,12 +4,10 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, EnrolmentCode};
+use salon_protocol::{AppVersion, CampusCode, DeviceConfig, DeviceToken, Enrolment, EnrolmentCode};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{
-    check_name, from_ts, rule, ts, Device, DeviceRow, IssuedCode, Store, CODE_LIFETIME_SECS,
-};
+use super::{check_name, from_ts, ts, Device, DeviceRow, IssuedCode, Store, CODE_LIFETIME_SECS};
 use crate::error::{HqError, Result};
 use crate::secret;
 
@@ -82,11 +80,14 @@ impl Store {
 
     /// Spends a code (once, before it expires) and creates the device; returns its token.
     /// An unknown, expired or used code gets the same answer.
-    pub fn enrol(&self, code: &EnrolmentCode, now: DateTime<Utc>) -> Result<Enrolment> {
+    pub fn enrol(
+        &self,
+        code: &EnrolmentCode,
+        app: &AppVersion,
+        now: DateTime<Utc>,
+    ) -> Result<Enrolment> {
         let token = secret::new_token()?;
         let mut conn = self.write();
-        let rule = rule(&conn)?;
-        let noise = super::releases::noise_policy(&conn)?;
         let path_calendar = super::paths::path_calendar(&conn)?;
         let tx = conn.transaction()?;
         let hash = secret::sha256(code.as_str().as_bytes());
@@ -109,6 +110,7 @@ impl Store {
         )?;
         let token_hash = secret::sha256(token.as_bytes());
         let device = device_for(&tx, &token_hash, &supporter, takes_over, now)?;
+        keep_app_version(&tx, device, app)?;
         let mut codes = Vec::new();
         for c in &campuses {
             tx.execute(
@@ -121,23 +123,25 @@ impl Store {
         Ok(Enrolment {
             token: DeviceToken::new(token),
             campuses: codes,
-            rule,
-            noise: Some(noise),
-            path_calendar: Some(path_calendar),
+            path_calendar,
         })
     }
 
-    pub fn device_config(&self, token: &str) -> Result<DeviceConfig> {
-        let conn = self.read();
-        let device = authenticate(&conn, token)?;
-        Ok(DeviceConfig {
-            campuses: device.campuses.into_iter().collect(),
-            rule: rule(&conn)?,
-            noise: Some(super::releases::noise_policy(&conn)?),
-            releases_held: super::releases::held_keys(&conn, device.id)?,
-            path_calendar: Some(super::paths::path_calendar(&conn)?),
-            path_releases_held: super::paths::path_held_keys(&conn, device.id)?,
-        })
+    /// The campuses, calendar and held releases a device syncs under; its app version is kept.
+    pub fn device_config(&self, token: &str, app: &AppVersion) -> Result<DeviceConfig> {
+        let (device, config) = {
+            let conn = self.read();
+            let device = authenticate(&conn, token)?;
+            let config = DeviceConfig {
+                campuses: device.campuses.iter().cloned().collect(),
+                releases_held: super::releases::held_keys(&conn, device.id)?,
+                path_calendar: super::paths::path_calendar(&conn)?,
+                path_releases_held: super::paths::path_held_keys(&conn, device.id)?,
+            };
+            (device, config)
+        };
+        keep_app_version(&self.write(), device.id, app)?;
+        Ok(config)
     }
 
     pub fn devices(&self) -> Result<Vec<DeviceRow>> {
@@ -148,8 +152,7 @@ impl Store {
                         (SELECT campus_code FROM device_campuses WHERE device_id = d.id
                          ORDER BY campus_code)),
                     (SELECT MAX(received_at) FROM uploads WHERE device_id = d.id),
-                    (SELECT api_version FROM uploads WHERE device_id = d.id
-                     ORDER BY received_at DESC, rowid DESC LIMIT 1)
+                    d.app_version
              FROM devices d ORDER BY d.id",
         )?;
         let rows = stmt
@@ -167,7 +170,7 @@ impl Store {
                         .map(str::to_owned)
                         .collect(),
                     last_upload_at: r.get::<_, Option<i64>>(6)?.map(from_ts),
-                    api_version: r.get(7)?,
+                    app_version: r.get(7)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -190,6 +193,15 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Keeps the app version a device last named (written only when it changed).
+pub(super) fn keep_app_version(conn: &Connection, device: i64, app: &AppVersion) -> Result<()> {
+    conn.execute(
+        "UPDATE devices SET app_version = ?2 WHERE id = ?1 AND app_version IS NOT ?2",
+        params![device, app.to_string()],
+    )?;
+    Ok(())
 }
 
 /// Stores a new code's hash for campuses that are open; the code is returned, never kept.

@@ -177,21 +177,4 @@ impl Store {
             )
             .collect()
     }
-
-    /// Campus events the day figures count but no events snapshot names by kind: sent by
-    /// devices still on protocol 3, for the days `from..=to`.
-    pub fn events_without_kind(&self, from: NaiveDate, to: NaiveDate) -> Result<u64> {
-        let (from, to) = (
-            from.format("%Y-%m-%d").to_string(),
-            to.format("%Y-%m-%d").to_string(),
-        );
-        let n: i64 = self.read().query_row(
-            "SELECT COALESCE((SELECT SUM(events) FROM day_snapshots WHERE day >= ?1 AND day <= ?2), 0)
-                  - COALESCE((SELECT SUM(events) FROM event_counts
-                              WHERE place != '' AND day >= ?1 AND day <= ?2), 0)",
-            params![from, to],
-            |r| r.get(0),
-        )?;
-        Ok(u64::try_from(n).unwrap_or(0))
-    }
 }

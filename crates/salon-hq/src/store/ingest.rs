@@ -14,9 +14,9 @@ use salon_protocol::{Receipt, Upload};
 use super::devices::authenticate;
 use super::events::store_events;
 use super::paths::store_path_release;
-use super::releases::{noise_policy, store_release};
+use super::releases::store_release;
 use super::snapshots::{store_day, store_month, tally};
-use super::{rule, ts, Store};
+use super::{ts, Store};
 use crate::error::{HqError, Result};
 use crate::secret;
 
@@ -43,8 +43,6 @@ struct Job {
     /// Parsed before the queue (outside the lock); a bad body is refused in its turn, after
     /// the idempotency check, as if parsed there.
     upload: std::result::Result<Upload, ()>,
-    /// The API version the device named: what its month releases carry depends on it.
-    version: u32,
     now: DateTime<Utc>,
 }
 
@@ -61,31 +59,12 @@ impl Store {
         body: &[u8],
         now: DateTime<Utc>,
     ) -> Result<Receipt> {
-        self.upload_from(
-            salon_protocol::API_VERSION,
-            token,
-            idempotency_key,
-            body,
-            now,
-        )
-    }
-
-    /// [`Store::upload`] from a device on API `version`.
-    pub fn upload_from(
-        &self,
-        version: u32,
-        token: &str,
-        idempotency_key: &str,
-        body: &[u8],
-        now: DateTime<Utc>,
-    ) -> Result<Receipt> {
         let (answer, answered) = mpsc::channel();
         let job = Job {
             token: token.to_owned(),
             idempotency_key: idempotency_key.to_owned(),
             body_hash: secret::sha256(body),
             upload: serde_json::from_slice(body).map_err(|_| ()),
-            version,
             now,
         };
         self.queued().push(Pending { job, answer });
@@ -166,25 +145,6 @@ fn copy_of(e: &rusqlite::Error) -> HqError {
 }
 
 /// One upload inside the group's transaction (its own savepoint): checks, then writes.
-/// From protocol 7 a device is always under headquarters' noise policy (headquarters always
-/// has one and sends it), so its month snapshots carry no route or topic cell: one that does
-/// would tell 家庭のこと without noise, and is refused as laxer than the policy.
-fn refuse_month_cells_under_noise(upload: &Upload, version: u32) -> Result<()> {
-    if version < salon_protocol::SENSITIVE_BY_PERIOD_FROM_VERSION {
-        return Ok(());
-    }
-    let suppressed = |m: &&salon_protocol::MonthSnapshot| {
-        !(m.breakdown.by_route.is_empty() && m.breakdown.by_topic.is_empty())
-    };
-    match upload.months.iter().find(suppressed) {
-        Some(m) => Err(HqError::Implausible {
-            snapshot: m.key(),
-            error: salon_protocol::ProtocolError::RuleTooLax,
-        }),
-        None => Ok(()),
-    }
-}
-
 fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
     let device = authenticate(conn, &job.token)?;
     let held: Option<(Vec<u8>, String)> = conn
@@ -202,7 +162,7 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
         return serde_json::from_str(&receipt).map_err(|_| HqError::Internal("receipt"));
     }
     let upload = job.upload.as_ref().map_err(|()| HqError::BadBody)?;
-    upload.check(&rule(conn)?)?;
+    upload.check()?;
     upload
         .check_plausible(crate::html::tokyo_day(job.now))
         .map_err(|(snapshot, error)| HqError::Implausible { snapshot, error })?;
@@ -218,7 +178,6 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
             return Err(HqError::CampusNotEnrolled);
         }
     }
-    refuse_month_cells_under_noise(upload, job.version)?;
     let mut receipt = Receipt::default();
     let mut held = Vec::new();
     for d in &upload.days {
@@ -240,20 +199,16 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
         }
     }
     let mut releases_held = Vec::new();
-    if !(upload.releases.is_empty() && upload.path_releases.is_empty()) {
-        let policy = noise_policy(conn)?;
-        for r in &upload.releases {
-            let topics = salon_protocol::topics_by_month(job.version);
-            match store_release(conn, device.id, r, &policy, topics, job.now)? {
-                Ok(outcome) => tally(&mut receipt, outcome),
-                Err(h) => releases_held.push(h),
-            }
+    for r in &upload.releases {
+        match store_release(conn, device.id, r, job.now)? {
+            Ok(outcome) => tally(&mut receipt, outcome),
+            Err(h) => releases_held.push(h),
         }
-        for r in &upload.path_releases {
-            match store_path_release(conn, device.id, r, &policy, job.now)? {
-                Ok(outcome) => tally(&mut receipt, outcome),
-                Err(h) => releases_held.push(h),
-            }
+    }
+    for r in &upload.path_releases {
+        match store_path_release(conn, device.id, r, job.now)? {
+            Ok(outcome) => tally(&mut receipt, outcome),
+            Err(h) => releases_held.push(h),
         }
     }
     if !held.is_empty() {
@@ -268,16 +223,15 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
     }
     let receipt_json = serde_json::to_string(&receipt).map_err(|_| HqError::Internal("receipt"))?;
     conn.prepare_cached(
-        "INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at, api_version)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO uploads (device_id, idem_key, body_sha256, receipt, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![
         device.id,
         job.idempotency_key,
         job.body_hash,
         receipt_json,
-        ts(job.now),
-        job.version
+        ts(job.now)
     ])?;
     Ok(receipt)
 }
@@ -301,7 +255,8 @@ mod tests {
             .issue_code(&Actor::cli(), "山田", &[c012], now)
             .unwrap();
         let code = EnrolmentCode::parse(&issued.code).unwrap();
-        let token = store.enrol(&code, now).unwrap().token.to_string();
+        let app = salon_protocol::AppVersion::parse("1.0.0").unwrap();
+        let token = store.enrol(&code, &app, now).unwrap().token.to_string();
         (store, token, now)
     }
 
@@ -346,7 +301,6 @@ mod tests {
             idempotency_key: key.to_owned(),
             body_hash: secret::sha256(body),
             upload: serde_json::from_slice(body).map_err(|_| ()),
-            version: salon_protocol::API_VERSION,
             now,
         };
         (Pending { job, answer }, answered)

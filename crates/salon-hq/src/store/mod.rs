@@ -4,8 +4,8 @@
 //! Every method is synchronous; the web layer calls them from `tokio::task::spawn_blocking`.
 //! Callers pass the current time, so the store has no clock.
 //!
-//! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses, targets,
-//! the small-count rule), `devices` (enrolment codes and devices), `ingest` (uploads, written
+//! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses and
+//! targets), `devices` (enrolment codes and devices), `ingest` (uploads, written
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
 //! `releases` (months under noise, kept as first received), `events` (related activities by
 //! kind), `terms` (事業期間 and their targets), `audit`
@@ -38,7 +38,6 @@ pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use paths::{HeldPathRelease, PathTerm};
 pub use releases::HeldRelease;
-pub use snapshots::HeldMonth;
 pub use supporters::SupporterTotals;
 pub use terms::{EventTarget, Targets, Term, TermInput};
 
@@ -49,57 +48,16 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
-use salon_protocol::{CampusCode, DayCounts, DayField, Month, SuppressionRule};
+use salon_protocol::{CampusCode, DayCounts, DayField, Month};
 
 use crate::error::{HqError, Result};
 
-/// Every migration, in order. Never edit or reorder one that has shipped: append a new one.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_initial",
-        include_str!("../../migrations/0001_initial.sql"),
-    ),
-    (
-        "0002_month_visits",
-        include_str!("../../migrations/0002_month_visits.sql"),
-    ),
-    (
-        "0003_history",
-        include_str!("../../migrations/0003_history.sql"),
-    ),
-    (
-        "0004_admin_web",
-        include_str!("../../migrations/0004_admin_web.sql"),
-    ),
-    (
-        "0005_terms",
-        include_str!("../../migrations/0005_terms.sql"),
-    ),
-    (
-        "0006_events",
-        include_str!("../../migrations/0006_events.sql"),
-    ),
-    (
-        "0007_surveys",
-        include_str!("../../migrations/0007_surveys.sql"),
-    ),
-    (
-        "0008_releases",
-        include_str!("../../migrations/0008_releases.sql"),
-    ),
-    (
-        "0009_takeover",
-        include_str!("../../migrations/0009_takeover.sql"),
-    ),
-    (
-        "0010_path_releases",
-        include_str!("../../migrations/0010_path_releases.sql"),
-    ),
-    (
-        "0011_upload_versions",
-        include_str!("../../migrations/0011_upload_versions.sql"),
-    ),
-];
+/// Every migration, in order: the 1.0 baseline, then one file per later change. Never edit or
+/// reorder one that has shipped: append a new one, tested from the 1.0 data-folder fixture.
+pub const MIGRATIONS: &[(&str, &str)] = &[(
+    "0001_baseline",
+    include_str!("../../migrations/0001_baseline.sql"),
+)];
 
 /// How long an enrolment code is valid after it is issued.
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
@@ -149,9 +107,8 @@ pub struct DeviceRow {
     /// When a new laptop last took the device over (its backup restored there).
     pub taken_over_at: Option<DateTime<Utc>>,
     pub last_upload_at: Option<DateTime<Utc>>,
-    /// The API version its last accepted upload named; none before any (or before HQ
-    /// migration 0011).
-    pub api_version: Option<u32>,
+    /// The app version (semver) it last named; none before it named one.
+    pub app_version: Option<String>,
 }
 
 /// A code as issued: shown once to the admin, never stored in the clear.
@@ -329,17 +286,6 @@ impl Store {
             .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
         Ok(n)
     }
-}
-
-pub(crate) fn rule(conn: &Connection) -> Result<SuppressionRule> {
-    Ok(
-        conn.query_row("SELECT k, sensitive_k FROM rule WHERE id = 1", [], |r| {
-            Ok(SuppressionRule {
-                k: r.get(0)?,
-                sensitive_k: r.get(1)?,
-            })
-        })?,
-    )
 }
 
 fn version(conn: &Connection) -> Result<usize> {

@@ -1,12 +1,13 @@
-//! Path decisions released per device and period (protocol 6): the path calendar's funder
-//! terms as set at headquarters, the releases checked against the policy, the calendar and the
-//! device's own days, kept as first received, and read back for what headquarters states.
+//! Path decisions (and the sensitive topics) released per device and period: the path
+//! calendar's funder terms as set at headquarters, the releases checked against the calendar
+//! and the device's own days, kept as first received, and read back for what headquarters
+//! states.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{
-    HeldRevision, Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease, PathReleaseKey,
-    PeriodBounds, Release,
+    HeldRevision, Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, PeriodBounds,
+    Release,
 };
 
 use super::audit::{record, Actor, AuditAction};
@@ -102,7 +103,6 @@ pub(super) fn store_path_release(
     tx: &Connection,
     device: i64,
     r: &PathRelease,
-    policy: &NoisePolicy,
     now: DateTime<Utc>,
 ) -> Result<Result<Outcome, HeldRevision>> {
     let named = |error| HqError::Implausible {
@@ -132,7 +132,7 @@ pub(super) fn store_path_release(
         });
     }
     let bounds = period_bounds(tx, device, r.period())?;
-    r.check(bounds, policy).map_err(named)?;
+    r.check(bounds).map_err(named)?;
     let json = serde_json::to_string(r).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(
         "INSERT INTO path_releases
@@ -250,25 +250,17 @@ impl Store {
             .collect()
     }
 
-    /// Devices whose days hold a salon in `period`: each owes a release of it, unless its last
-    /// upload named a version before path releases (it cannot make one; the devices page asks
-    /// for its update). A device whose version is unknown is counted.
+    /// Devices whose days hold a salon in `period`: each owes a release of it.
     pub fn devices_with_salons(&self, period: PathPeriod) -> Result<Vec<i64>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT DISTINCT s.device_id FROM day_snapshots s JOIN devices d ON d.id = s.device_id
              WHERE s.sessions > 0 AND s.day >= ?1 AND s.day <= ?2 AND d.revoked_at IS NULL
-               AND COALESCE((SELECT u.api_version FROM uploads u WHERE u.device_id = d.id
-                             ORDER BY u.received_at DESC, u.rowid DESC LIMIT 1), ?3) >= ?3
              ORDER BY s.device_id",
         )?;
         let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rows = stmt.query_map(
-            params![
-                day(period.from.first_day()),
-                day(period.to.last_day()),
-                crate::api::PATHS_FROM_VERSION
-            ],
+            params![day(period.from.first_day()), day(period.to.last_day())],
             |r| r.get(0),
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -1,14 +1,12 @@
-//! Months released under noise (protocol 5): checked against the policy and the device's own
-//! days, kept as first received, and read back for the breakdowns headquarters shows.
+//! Months released under noise: checked against the device's own days, kept as first received,
+//! and read back for the breakdowns headquarters shows.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{
-    CampusCode, HeldRevision, Month, MonthRelease, NoisePolicy, NoiseScale, NoisyMonthBreakdown,
-    Release, ReleaseKey,
+    CampusCode, HeldRevision, Month, MonthRelease, NoisyMonthBreakdown, Release, ReleaseKey,
 };
 
-use super::audit::{record, Actor, AuditAction};
 use super::snapshots::Outcome;
 use super::{ts, Store};
 use crate::error::{HqError, Result};
@@ -21,18 +19,6 @@ pub struct HeldRelease {
     pub month: Month,
     pub visits: u64,
     pub breakdown: NoisyMonthBreakdown,
-}
-
-/// The noise every release must carry at least, as set at headquarters; a setting edited by
-/// hand beyond the floor or the ceiling is read within them (as a device would draw), so that
-/// no device is stopped by it.
-pub(crate) fn noise_policy(conn: &Connection) -> Result<NoisePolicy> {
-    let json: String = conn.query_row("SELECT policy FROM noise_policy WHERE id = 1", [], |r| {
-        r.get(0)
-    })?;
-    let policy: NoisePolicy =
-        serde_json::from_str(&json).map_err(|_| HqError::Internal("stored noise policy"))?;
-    Ok(policy.within_bounds())
 }
 
 /// Every release held from a device, for its configuration.
@@ -87,8 +73,6 @@ pub(super) fn store_release(
     tx: &Connection,
     device: i64,
     r: &MonthRelease,
-    policy: &NoisePolicy,
-    topics: &[salon_protocol::Topic],
     now: DateTime<Utc>,
 ) -> Result<Result<Outcome, HeldRevision>> {
     let month = r.month.to_string();
@@ -116,11 +100,8 @@ pub(super) fn store_release(
         });
     }
     let (visits, most) = device_visits(tx, device, r)?;
-    r.breakdown.check(
-        u32::try_from(most).map_err(|_| HqError::ImpossibleTotal)?,
-        policy,
-        topics,
-    )?;
+    r.breakdown
+        .check(u32::try_from(most).map_err(|_| HqError::ImpossibleTotal)?)?;
     let json = serde_json::to_string(&r.breakdown).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(
         "INSERT INTO month_releases
@@ -140,39 +121,6 @@ pub(super) fn store_release(
 }
 
 impl Store {
-    pub fn noise_policy(&self) -> Result<NoisePolicy> {
-        noise_policy(&self.read())
-    }
-
-    /// Sets the noise every release must carry at least (and that devices draw with from
-    /// their next sync): every scale from `NoisePolicy::FLOOR` to `NoisePolicy::CEILING`.
-    /// Releases already held stay as they came.
-    pub fn set_noise_policy(
-        &self,
-        by: &Actor,
-        policy: NoisePolicy,
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        if !policy.is_valid() {
-            return Err(HqError::BadForm("noise"));
-        }
-        let json = serde_json::to_string(&policy).map_err(|_| HqError::Internal("json"))?;
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        tx.execute("UPDATE noise_policy SET policy = ?1 WHERE id = 1", [json])?;
-        let b = |s: NoiseScale| format!("{}", s.as_f64());
-        let detail = format!(
-            "来談経路 b = {}、相談内容 b = {}、要配慮の内容 b = {}、進路 b = {}",
-            b(policy.route),
-            b(policy.topic),
-            b(policy.sensitive_topic),
-            b(policy.path)
-        );
-        record(&tx, by, now, AuditAction::NoiseSet, &detail)?;
-        tx.commit()?;
-        Ok(())
-    }
-
     /// For each device, campus and month of `from..=to`, its latest release (the second once
     /// it has come: it holds the month's corrections).
     pub fn latest_releases(&self, from: Month, to: Month) -> Result<Vec<HeldRelease>> {
@@ -233,50 +181,5 @@ mod tests {
         assert!(Release::Second.as_str() > Release::First.as_str());
         let names: Vec<&str> = Release::ALL.iter().map(|r| r.as_str()).collect();
         assert_eq!(names, ["first", "second"]);
-    }
-
-    #[test]
-    fn a_policy_is_set_between_the_floor_and_the_largest_scale_and_recorded() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("hq.db")).unwrap();
-        let now = Utc::now();
-        let half = NoiseScale::new(1, 2).unwrap();
-        let stricter = NoisePolicy {
-            sensitive_topic: NoiseScale::new(2, 1).unwrap(),
-            path: half,
-            ..NoisePolicy::default()
-        };
-        store
-            .set_noise_policy(&Actor::cli(), stricter, now)
-            .unwrap();
-        assert_eq!(store.noise_policy().unwrap(), stricter);
-        for bad in [
-            NoiseScale::new(49, 100).unwrap(),
-            NoiseScale::new(21, 1).unwrap(),
-        ] {
-            let refused = NoisePolicy {
-                topic: bad,
-                ..stricter
-            };
-            assert!(matches!(
-                store.set_noise_policy(&Actor::cli(), refused, now),
-                Err(HqError::BadForm("noise"))
-            ));
-        }
-        assert_eq!(store.noise_policy().unwrap(), stricter, "nothing changed");
-        let log = store.audit_log(None).unwrap();
-        assert_eq!(log[0].action, Some(AuditAction::NoiseSet));
-        assert!(
-            log[0].detail.contains("要配慮の内容 b = 2"),
-            "{}",
-            log[0].detail
-        );
-    }
-
-    #[test]
-    fn the_migrated_policy_is_the_default() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("hq.db")).unwrap();
-        assert_eq!(store.noise_policy().unwrap(), NoisePolicy::default());
     }
 }

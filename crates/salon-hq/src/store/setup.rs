@@ -1,17 +1,17 @@
-//! What an admin sets up: campuses (added, renamed, retired and resumed, never deleted) and
-//! the small-count rule (terms and their targets: `terms`). Each change is written to the audit log in the
-//! same transaction.
+//! What an admin sets up: campuses (added, renamed, retired and resumed, never deleted; terms
+//! and their targets are `terms`). Each change is written to the audit log in the same
+//! transaction.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use salon_protocol::{CampusCode, SuppressionRule};
+use salon_protocol::CampusCode;
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, from_ts, rule, ts, CampusRow, Store};
+use super::{check_name, from_ts, ts, CampusRow, Store};
 use crate::error::{HqError, Result};
 
 impl Store {
-    // ---- campuses, targets, the rule ----
+    // ---- campuses ----
 
     pub fn add_campus(
         &self,
@@ -99,26 +99,6 @@ impl Store {
             AuditAction::CampusResumed
         };
         record(&tx, by, now, action, &format!("{} {name}", code.as_str()))?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    pub fn rule(&self) -> Result<SuppressionRule> {
-        rule(&self.read())
-    }
-
-    pub fn set_rule(&self, by: &Actor, rule: SuppressionRule, now: DateTime<Utc>) -> Result<()> {
-        if !rule.is_valid() {
-            return Err(HqError::BadForm("rule"));
-        }
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "UPDATE rule SET k = ?1, sensitive_k = ?2 WHERE id = 1",
-            params![rule.k, rule.sensitive_k],
-        )?;
-        let detail = format!("k = {}、要配慮の内容は k = {}", rule.k, rule.sensitive_k);
-        record(&tx, by, now, AuditAction::RuleSet, &detail)?;
         tx.commit()?;
         Ok(())
     }

@@ -52,42 +52,6 @@ impl Store {
             })
             .collect()
     }
-
-    /// Each device's latest month snapshot for the months `from..=to`, as stored (the caller
-    /// checks each again under the rule in force before showing it), with the visits of the
-    /// same device's days held for that campus and month.
-    pub fn month_snapshots(&self, from: Month, to: Month) -> Result<Vec<HeldMonth>> {
-        let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT m.snapshot,
-                    (SELECT COALESCE(SUM(d.visits), 0) FROM day_snapshots d
-                     WHERE d.device_id = m.device_id AND d.campus_code = m.campus_code
-                       AND substr(d.day, 1, 7) = m.month)
-             FROM month_snapshots m WHERE m.month >= ?1 AND m.month <= ?2
-             ORDER BY m.campus_code, m.month, m.device_id",
-        )?;
-        let rows = stmt
-            .query_map(params![from.to_string(), to.to_string()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.iter()
-            .map(|(s, visits)| {
-                Ok(HeldMonth {
-                    snapshot: serde_json::from_str(s)
-                        .map_err(|_| HqError::Internal("stored snapshot"))?,
-                    visits_in_days: u64::try_from(*visits).map_err(|_| HqError::ImpossibleTotal)?,
-                })
-            })
-            .collect()
-    }
-}
-
-/// A device's month snapshot as held, beside the visits of that device's days of the month.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeldMonth {
-    pub snapshot: MonthSnapshot,
-    pub visits_in_days: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -225,7 +189,7 @@ pub(super) fn store_month(
         Some((rev, json)) => {
             let h: MonthSnapshot =
                 serde_json::from_str(&json).map_err(|_| HqError::Internal("stored snapshot"))?;
-            Some((rev, h.rule == m.rule && h.breakdown == m.breakdown))
+            Some((rev, h.breakdown == m.breakdown))
         }
         None => None,
     };

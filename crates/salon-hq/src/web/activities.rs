@@ -111,9 +111,6 @@ pub(super) fn activities(f: &Figures) -> Markup {
         } }
         p.note {
             "参加者は延べ人数です（同じ人が2回参加すれば2人）。オンライン職業講話のようにキャンパスに属さないイベントは、記録した端末ごとに数えています。"
-            @if f.events_without_kind > 0 {
-                " このほか、種類の分からないイベントが" (num(f.events_without_kind)) "回あります（更新前のアプリから届いた件数）。"
-            }
         }
     }
 }

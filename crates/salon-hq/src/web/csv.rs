@@ -24,16 +24,6 @@ pub(super) fn csv_header() -> Vec<String> {
         .map(|s| s.to_string())
         .collect();
     h.extend(html::shown_day_fields().map(|f| html::day_field_ja(f).to_owned()));
-    h.extend(
-        Route::ALL
-            .iter()
-            .map(|r| format!("来談経路:{}", html::route_ja(*r))),
-    );
-    h.extend(
-        Topic::ALL
-            .iter()
-            .map(|t| format!("相談内容:{}", html::topic_ja(*t))),
-    );
     h
 }
 
@@ -65,18 +55,6 @@ pub(super) fn csv_response(filename: &str, rows: &[Vec<String>]) -> Response {
 
 pub(super) fn csv_rows(f: &Figures, campuses: &[crate::store::CampusRow]) -> Vec<Vec<String>> {
     let mut rows = vec![csv_header()];
-    let cells = |c: Option<&figures::Cells>, n: usize| -> Vec<String> {
-        match c {
-            Some(cells) => cells
-                .iter()
-                .map(|c| {
-                    c.map(|n| n.to_string())
-                        .unwrap_or_else(|| HIDDEN.to_owned())
-                })
-                .collect(),
-            None => vec![String::new(); n],
-        }
-    };
     for campus in campuses {
         for m in f.period.months() {
             let row = f
@@ -86,18 +64,10 @@ pub(super) fn csv_rows(f: &Figures, campuses: &[crate::store::CampusRow]) -> Vec
             let c = row.map(|r| r.counts).unwrap_or_default();
             let mut fields = vec![campus.code.clone(), campus.name.clone(), month_ja(m)];
             fields.extend(html::shown_day_fields().map(|f| c.get(f).to_string()));
-            fields.extend(cells(
-                row.and_then(|r| r.by_route.as_ref()),
-                Route::ALL.len(),
-            ));
-            fields.extend(cells(
-                row.and_then(|r| r.by_topic.as_ref()),
-                Topic::ALL.len(),
-            ));
             rows.push(fields);
         }
     }
-    // Under noise the campus-month cells above stay empty: the period's estimates follow.
+    // Routes and topics leave the laptops under noise only: the period's estimates follow.
     let noisy = noisy_csv_rows(&f.noisy);
     if !noisy.is_empty() {
         rows.push(Vec::new());

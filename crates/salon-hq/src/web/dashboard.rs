@@ -1,6 +1,5 @@
 //! The dashboard: the period filter, the funder figures with 目標比, the monthly chart, the
-//! campus × month table, the period's breakdowns under noise, and the monthly breakdowns with
-//! 秘匿 cells.
+//! campus × month table, and the period's breakdowns under noise.
 
 use super::*;
 use crate::store::Term;
@@ -176,8 +175,6 @@ pub(super) fn render_dashboard(
     today: NaiveDate,
 ) -> Markup {
     let t = f.term.as_ref().map(|t| &t.targets);
-    let route_heads: Vec<&str> = Route::ALL.iter().map(|r| html::route_ja(*r)).collect();
-    let topic_heads: Vec<&str> = Topic::ALL.iter().map(|t| html::topic_ja(*t)).collect();
     html! {
         (filter(fy, q, terms, today))
         p {
@@ -232,53 +229,6 @@ pub(super) fn render_dashboard(
             }
         }
         (noisy_breakdowns(&f.noisy, false))
-        // Only apps not yet on protocol 5 still send monthly cells with 秘匿.
-        @if f.rows.iter().any(|r| r.by_route.is_some() || r.by_topic.is_some()) {
-            h2 { "来談経路別(月ごと・少数秘匿)" }
-            (breakdown_table(f, "by-route", &route_heads, |r| r.by_route.as_ref()))
-            h2 { "相談内容別(月ごと・少数秘匿)" }
-            (breakdown_table(f, "by-topic", &topic_heads, |r| r.by_topic.as_ref()))
-            p.note {
-                "月ごとの表は、更新前のアプリが少数のセルを伏せて送った集計です。「秘匿」は少数のため端末側で伏せられたセルです(小さな数から個人が推測されないように)。"
-                "推計も合計への算入もしていません。相談内容は1回の来談に複数つくことがあるため、合計は利用人数と一致しません。"
-            }
-        }
-    }
-}
-
-pub(super) fn breakdown_table(
-    f: &Figures,
-    testid: &str,
-    heads: &[&str],
-    cells: impl Fn(&figures::CampusMonth) -> Option<&figures::Cells>,
-) -> Markup {
-    let mut rows: Vec<&figures::CampusMonth> =
-        f.rows.iter().filter(|r| cells(r).is_some()).collect();
-    rows.sort_by(|a, b| (a.month, &a.campus).cmp(&(b.month, &b.campus)));
-    html! {
-        table data-testid=(testid) {
-            thead { tr {
-                th.text { "月" } th.text { "キャンパス" }
-                @for h in heads { th { (h) } }
-            } }
-            tbody {
-                @for r in &rows {
-                    tr {
-                        td.text { (month_ja(r.month)) }
-                        td.text { (r.campus) " " (r.campus_name) }
-                        @for c in cells(r).into_iter().flatten() {
-                            @match c {
-                                Some(n) => { td { (n) } }
-                                None => { td.hidden { (HIDDEN) } }
-                            }
-                        }
-                    }
-                }
-                @if rows.is_empty() {
-                    tr { td.text colspan=(heads.len() + 2) { "この期間の内訳はまだありません。" } }
-                }
-            }
-        }
     }
 }
 

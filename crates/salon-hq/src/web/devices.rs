@@ -119,6 +119,10 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
         .blocking(move |s| Ok((s.devices()?, s.quiet_devices(now)?, s.quiet_days()?)))
         .await?;
     let csrf = secret::csrf_token(&sid);
+    let newest = devices
+        .iter()
+        .filter_map(|d| d.app_version.as_deref().and_then(AppVersion::parse))
+        .max();
     let body = html! {
         table {
             thead { tr {
@@ -133,7 +137,7 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
                         td.text { (d.campuses.join("、")) }
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
-                        td.text { (app_version(d.api_version)) }
+                        td.text { (app_version(d.app_version.as_deref(), newest.as_ref())) }
                         td.text {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
@@ -272,21 +276,21 @@ pub(super) async fn revoke(
     Ok(Redirect::to("/devices").into_response())
 }
 
-/// Whether the laptop's app is current, by the version its last upload named: an older one is
-/// still served, but sends less (path decisions and the sensitive topics per period need 6
-/// and 7), so the office is asked to have it updated.
-fn app_version(version: Option<u32>) -> Markup {
+/// The app version a laptop last named, and whether it is behind the newest any laptop has
+/// named: the office is then asked to have it updated.
+fn app_version(version: Option<&str>, newest: Option<&AppVersion>) -> Markup {
+    let parsed = version.and_then(AppVersion::parse);
     html! {
-        @match version {
-            None => { "—" }
-            Some(v) if v >= salon_protocol::API_VERSION => {
-                span data-testid="device-app-current" { "最新" }
+        @match (version, parsed) {
+            (Some(text), Some(v)) if newest.is_none_or(|n| v >= *n) => {
+                span data-testid="device-app-current" data-version=(text) { (text) "（最新）" }
             }
-            Some(v) => {
-                span.error data-testid="device-app-outdated" data-version=(v) {
-                    "古い版です。アプリの更新をお願いしてください"
+            (Some(text), Some(_)) => {
+                span.error data-testid="device-app-outdated" data-version=(text) {
+                    (text) "（古い版です）" br; "アプリの更新をお願いしてください"
                 }
             }
+            _ => { "—" }
         }
     }
 }

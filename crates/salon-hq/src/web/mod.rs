@@ -17,14 +17,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::NaiveDate;
-use salon_protocol::{CampusCode, Month, Route, Topic};
+use salon_protocol::{AppVersion, CampusCode, Month};
 use serde::Deserialize;
 
 use maud::{html, Markup, PreEscaped};
 
 use crate::error::HqError;
 use crate::figures::{self, fiscal_year_of, percent_of, Figures, Period};
-use crate::html::{self, alert, month_ja, num, page, tokyo_day, HIDDEN};
+use crate::html::{self, alert, month_ja, num, page, tokyo_day};
 use crate::secret;
 use crate::store::{Actor, AdminSession, SESSION_LIFETIME_SECS};
 use crate::throttle::{Key, Refused};
@@ -108,8 +108,6 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/s/{token}", get(survey_form).post(submit_survey))
         .route("/settings", get(settings))
-        .route("/settings/rule", post(set_rule))
-        .route("/settings/noise", post(set_noise))
         .route("/settings/path-terms", post(add_path_term))
         .route("/settings/path-terms/{from}/remove", post(remove_path_term))
         .route("/accounts", get(accounts).post(add_account))

@@ -10,17 +10,19 @@ use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use chrono::{NaiveDate, Utc};
 use http_body_util::BodyExt;
-use salon_core::counts::{month_breakdown, DayCounts, SuppressionRule, VisitFact};
-use salon_core::{Format, PathStatus, Route, Topic};
+use salon_core::counts::{month_breakdown, DayCounts, VisitFact};
+use salon_core::{Format, Route, Topic};
 use salon_hq::{router, AppState, Clock, LogSink, Store};
 use salon_protocol::{
     CampusCode, DaySnapshot, Month, MonthSnapshot, Upload, API_VERSION, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER,
+    APP_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use tower::ServiceExt;
 
 pub const ADMIN: &str = "admin";
 pub const PASSWORD: &str = "correct horse battery";
+/// The app version the test devices name.
+pub const APP: &str = "1.0.0";
 
 pub struct Hq {
     pub dir: tempfile::TempDir,
@@ -70,11 +72,6 @@ impl Answer {
     pub fn text(&self) -> String {
         String::from_utf8(self.body.to_vec()).unwrap()
     }
-}
-
-/// Whether a month snapshot carries route or topic cells (suppressed, not under noise).
-pub fn suppressed(m: &MonthSnapshot) -> bool {
-    !(m.breakdown.by_route.is_empty() && m.breakdown.by_topic.is_empty())
 }
 
 pub fn campus(code: &str) -> CampusCode {
@@ -151,14 +148,11 @@ impl Hq {
         }
     }
 
-    /// The configuration as a device of `version` reads it (the body as sent).
-    pub async fn config_text(&self, token: &str, version: &str) -> String {
+    /// The configuration as a device reads it (the body as sent).
+    pub async fn config_text(&self, token: &str) -> String {
         let a = self
             .send(
-                Request::builder()
-                    .method("GET")
-                    .uri("/api/v1/config")
-                    .header(salon_protocol::API_VERSION_HEADER, version)
+                Hq::api("GET", "/api/v1/config")
                     .header("authorization", format!("Bearer {token}"))
                     .body(Body::empty())
                     .unwrap(),
@@ -168,12 +162,28 @@ impl Hq {
         a.text()
     }
 
-    /// A device API request with the version header.
+    /// The configuration asked for by a laptop naming app version `app`.
+    pub async fn config_from_app(&self, token: &str, app: &str) -> Answer {
+        let mut req = Hq::api("GET", "/api/v1/config")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        req.headers_mut()
+            .insert(APP_VERSION_HEADER, app.parse().unwrap());
+        self.send(req).await
+    }
+
+    pub async fn config(&self, token: &str) -> salon_protocol::DeviceConfig {
+        serde_json::from_str(&self.config_text(token).await).unwrap()
+    }
+
+    /// A device API request with the protocol's version and the test app's.
     pub fn api(method: &str, path: &str) -> axum::http::request::Builder {
         Request::builder()
             .method(method)
             .uri(path)
             .header(API_VERSION_HEADER, API_VERSION.to_string())
+            .header(APP_VERSION_HEADER, APP)
             .header("content-type", "application/json")
     }
 
@@ -215,37 +225,9 @@ impl Hq {
         .await
     }
 
-    /// An upload from a current device; one whose month snapshots carry suppressed route or
-    /// topic cells is what an app before noise sends, so it goes as version 4 (from version 7
-    /// headquarters refuses those cells).
     pub async fn upload(&self, token: &str, key: &str, upload: &Upload) -> Answer {
-        if upload.months.iter().any(suppressed) {
-            return self.upload_from("4", token, key, upload).await;
-        }
         self.upload_raw(token, key, serde_json::to_vec(upload).unwrap())
             .await
-    }
-
-    /// An upload from a device on API `version`.
-    pub async fn upload_from(
-        &self,
-        version: &str,
-        token: &str,
-        key: &str,
-        upload: &Upload,
-    ) -> Answer {
-        self.send(
-            Request::builder()
-                .method("POST")
-                .uri("/api/v1/upload")
-                .header("content-type", "application/json")
-                .header(API_VERSION_HEADER, version)
-                .header("authorization", format!("Bearer {token}"))
-                .header(IDEMPOTENCY_HEADER, key)
-                .body(Body::from(serde_json::to_vec(upload).unwrap()))
-                .unwrap(),
-        )
-        .await
     }
 
     pub fn stored(&self) -> (i64, i64, i64) {
@@ -399,13 +381,11 @@ pub fn month_snapshot(code: &str, month: Month, revision: u32, n: u32) -> MonthS
             format: Format::InPerson,
         })
         .collect();
-    let rule = SuppressionRule::default();
     MonthSnapshot {
         campus: campus(code),
         month,
         revision,
-        rule,
-        breakdown: month_breakdown(&visits, &[PathStatus::Employment], rule),
+        breakdown: month_breakdown(&visits),
     }
 }
 

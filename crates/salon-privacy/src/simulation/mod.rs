@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use salon_protocol::{PathStatus, Route, Topic};
 
-use crate::{discrete_laplace, NoisePolicy, NoiseScale, SeededRandom};
+use crate::{discrete_laplace, NoisePolicy, NoiseScale, SeededRandom, NOISE};
 use world::Term;
 
 /// How far a share may be from the truth, in points, and in how many terms at least.
@@ -21,11 +21,11 @@ pub const GOAL_SHARE_OF_TERMS: f64 = 0.95;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PathRelease {
     /// With the other breakdowns, per device, campus and month; a sensitive topic counted once
-    /// per student, campus and month, as a share of visits (protocol 5 and 6: for comparison).
+    /// per student, campus and month, as a share of visits (for comparison).
     PerCampusMonth,
     /// Once per device and term, all its campuses together, with `devices` supporters sharing
-    /// the campuses in turn; a sensitive topic as a share of the students met (protocol 7,
-    /// what is built).
+    /// the campuses in turn; a sensitive topic as a share of the students met (what is
+    /// built).
     PerDeviceTerm { devices: usize },
 }
 
@@ -54,7 +54,7 @@ impl Scenario {
             path_decisions: 120,
             devices_per_campus: 1,
             path_release: PathRelease::PerDeviceTerm { devices: 22 },
-            policy: NoisePolicy::default(),
+            policy: NOISE,
         }
     }
 

@@ -1,6 +1,5 @@
 use chrono::{NaiveDate, NaiveTime};
 use salon_core::care::{AppointmentInput, AppointmentStatus, EventInput, NextAppointment};
-use salon_core::counts::SuppressionRule;
 use salon_core::{CoreError, PathStatus, SessionOpen, VisitInput};
 use salon_protocol::{CampusCode, Enrolment};
 
@@ -587,9 +586,7 @@ fn day_snapshots_count_appointments_and_campus_events() {
     let enrolment = Enrolment {
         token: "device-token".into(),
         campuses: vec![CampusCode::parse("C-012").unwrap()],
-        rule: SuppressionRule::default(),
-        noise: None,
-        path_calendar: None,
+        path_calendar: salon_protocol::PathCalendar::default(),
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
@@ -624,36 +621,6 @@ fn day_snapshots_count_appointments_and_campus_events() {
         (0, 0, 1, 16)
     );
     assert!(!pending.payload.contains("保護者会"));
-}
-
-#[test]
-fn the_migration_starts_the_history_of_students_already_there() {
-    use crate::vault::tests::PASS;
-    use crate::Vault;
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Vault::new(dir.path());
-    drop(vault.create(PASS, PASS).unwrap());
-    std::fs::remove_file(vault.db_path()).unwrap();
-    let mut old = vault.open_at_version(PASS, 4).unwrap();
-    let campus = old.save_campus(&campus_input("柏", 2)).unwrap();
-    let mut decided = student_input(campus.id, "はるか");
-    decided.path_status = "employment".into();
-    decided.path_decided_on = Some("2025-01-20".into());
-    let decided = old.save_student(&decided).unwrap();
-    let undecided = old.save_student(&student_input(campus.id, "そら")).unwrap();
-    old.close().unwrap();
-
-    let store = vault.unlock(PASS).unwrap();
-    let history = store.path_history(decided.id).unwrap();
-    assert_eq!(
-        history
-            .iter()
-            .map(|c| (c.status, c.decided_on))
-            .collect::<Vec<_>>(),
-        [(PathStatus::Employment, Some(day(1, 20)))]
-    );
-    assert_eq!(store.path_history(undecided.id).unwrap().len(), 1);
-    assert_eq!(store.risk_list(None).unwrap().len(), 1);
 }
 
 #[test]

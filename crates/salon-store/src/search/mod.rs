@@ -7,13 +7,13 @@
 //! term, each in any of the three fields. Text and terms are compared folded
 //! (`salon_core::fold`: NFKC, lower case, katakana as hiragana), so ２年生, ＳＰＩ, ｱﾙﾊﾞｲﾄ and
 //! ばいと find 2年生, spi, アルバイト and バイト. Folded terms of three characters or more go
-//! through the FTS5 trigram index (`visit_fts` over the folding view, migration 0007), quoted as
+//! through the FTS5 trigram index (`visit_fts` over the folding view), quoted as
 //! FTS5 strings so that `"`, `*`, `OR`, `NEAR(` and the like are plain text. Japanese often
 //! needs fewer (「親」, 「面接」), which trigrams cannot answer: those terms are a `LIKE` scan with
 //! `%` and `_` escaped, under the same filters.
 //!
 //! Results come newest first (by the salon's day, then the order logged) straight from the
-//! order of the index's keys (migration 0010, see `plan`): a page is read in order and stops,
+//! order of the index's keys (see `plan`): a page is read in order and stops,
 //! and the count stops at [`SEARCH_COUNT_CAP`] (「1,000件以上」) unless the supporter asks for
 //! all of it, so a common word costs what a rare one does.
 //!

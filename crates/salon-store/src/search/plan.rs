@@ -1,5 +1,5 @@
 //! The SQL of a search. Every plan reads the matches in the order of the visits' `sort_key`
-//! (the salon's day, then the visit, negated: migration 0010), which is newest first, and
+//! (the salon's day, then the visit, negated), which is newest first, and
 //! stops after the page and the count's cap:
 //!
 //! - `Index` (a term of three characters or more, filters that leave many visits): the
@@ -28,7 +28,7 @@ pub(super) struct Plan {
 /// The visit id is held in the low 32 bits of a (negated) sort key.
 const VISIT_ID_BITS: i64 = 0xFFFF_FFFF;
 
-/// A visit's sort key worked out from its salon's day, as migration 0010 writes it.
+/// A visit's sort key worked out from its salon's day, as the search-order triggers write it.
 const KEY_OF_VISIT: &str = "-((CAST(julianday(s.date) AS INTEGER) << 32) | v.id)";
 const VISITS: &str = "visit v JOIN salon_session s ON s.id = v.session_id";
 

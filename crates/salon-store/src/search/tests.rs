@@ -6,8 +6,8 @@ use salon_core::{NewStudent, SessionOpen, VisitInput};
 
 use super::snippets::{SNIPPET_BEFORE, SNIPPET_CHARS};
 use super::*;
-use crate::vault::tests::{campus_input, fresh_store, student_input, PASS};
-use crate::{StoreError, Vault};
+use crate::vault::tests::{campus_input, fresh_store, student_input};
+use crate::StoreError;
 
 fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
@@ -445,71 +445,6 @@ fn bad_queries_are_refused() {
     fine.from = Some(" ".into());
     fine.topic = Some(String::new());
     assert_eq!(store.search(&fine).unwrap().total, 0);
-}
-
-/// A store whose visits (`(note, next steps)`, all in one salon) were written at schema
-/// `version`, then opened as it is now (every later migration applied).
-fn written_at_version(version: usize, notes: &[(&str, &str)]) -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = Vault::new(dir.path());
-    drop(vault.create(PASS, PASS).unwrap());
-    std::fs::remove_file(vault.db_path()).unwrap();
-    let old = vault.open_at_version(PASS, version).unwrap();
-    old.conn
-        .execute_batch(
-            "INSERT INTO campus (id, name, weekday, start_time, end_time, default_format,
-                created_at, updated_at)
-             VALUES (1, '柏', 2, '13:00', '16:00', 'in_person', 'x', 'x');
-             INSERT INTO salon_session (id, campus_id, date, opened_at, format)
-             VALUES (1, 1, '2024-10-08', '13:00', 'in_person');",
-        )
-        .unwrap();
-    for (i, (note, next_steps)) in notes.iter().enumerate() {
-        old.conn
-            .execute(
-                "INSERT INTO visit (id, session_id, route, minutes, note, next_steps,
-                    teacher_summary, created_at, updated_at)
-                 VALUES (?1, 1, 'self', 30, ?2, ?3, '', 'x', 'x')",
-                params![i as i64 + 1, note, next_steps],
-            )
-            .unwrap();
-        old.conn
-            .execute(
-                "INSERT INTO visit_topic (visit_id, topic) VALUES (?1, 'part_time')",
-                [i as i64 + 1],
-            )
-            .unwrap();
-    }
-    old.close().unwrap();
-    let store = vault.unlock(PASS).unwrap();
-    (dir, store)
-}
-
-#[test]
-fn visits_written_before_the_index_existed_are_found() {
-    let (_dir, store) = written_at_version(3, &[("パン屋のアルバイトの面接", "")]);
-    assert_eq!(ids(&store.search(&text("アルバイト")).unwrap()), vec![1]);
-    assert_eq!(ids(&store.search(&text("面接")).unwrap()), vec![1]);
-}
-
-#[test]
-fn an_index_built_before_folding_is_rebuilt_folded() {
-    // Version 6: the unfolded index, kept by its triggers as visits are written.
-    let (_dir, store) = written_at_version(
-        6,
-        &[("ｱﾙﾊﾞｲﾄの面接", "ＳＰＩ対策"), ("パン屋のアルバイト", "")],
-    );
-    // Unchanged queries find what they found; variants now find the rest.
-    assert_eq!(ids(&store.search(&text("パン屋")).unwrap()), vec![2]);
-    assert_eq!(ids(&store.search(&text("面接")).unwrap()), vec![1]);
-    let mut both = ids(&store.search(&text("アルバイト")).unwrap());
-    both.sort_unstable();
-    assert_eq!(both, vec![1, 2]);
-    assert_eq!(ids(&store.search(&text("spi対策")).unwrap()), vec![1]);
-    store
-        .conn
-        .execute_batch("INSERT INTO visit_fts (visit_fts) VALUES ('integrity-check');")
-        .unwrap();
 }
 
 /// A few thousand notes from a small vocabulary: every count equals a plain `contains` over

@@ -4,21 +4,19 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use salon_core::counts::{
-    day_counts, exact_month, month_breakdown, DayCounts, MonthBreakdown, SessionFact,
-    SuppressionRule, VisitFact,
+    day_counts, exact_month, month_breakdown, DayCounts, MonthBreakdown, SessionFact, VisitFact,
 };
-use salon_core::{Format, PathStatus, Route, Topic};
+use salon_core::{Format, Route, Topic};
 use salon_privacy::ExactMonth;
 use salon_protocol::{EventCount, EventKind, Month, Participants};
 
 use crate::error::Result;
-use crate::rows::{code, date, date_text, opt_date};
+use crate::rows::{code, date, date_text};
 
 /// What one campus's records add up from, read once.
 pub(super) struct CampusFacts {
     sessions: Vec<SessionFact>,
     visits: Vec<VisitFact>,
-    decisions: Vec<(NaiveDate, PathStatus)>,
     /// Appointments and events at the campus (online events are in no campus's snapshot).
     care: crate::care::CareFacts,
 }
@@ -67,24 +65,9 @@ pub(super) fn campus_facts(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT path_decided_on, path_status FROM student
-         WHERE path_campus_id = ?1 AND path_decided_on IS NOT NULL AND path_status != 'undecided'",
-    )?;
-    let decisions = stmt
-        .query_map([campus_id], |r| {
-            Ok((opt_date(r, 0)?, code(r, 1, PathStatus::from_code)?))
-        })?
-        .filter_map(|row| match row {
-            Ok((Some(d), p)) => Some(Ok((d, p))),
-            Ok((None, _)) => None,
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(CampusFacts {
         sessions,
         visits,
-        decisions,
         care: crate::care::CareFacts::read(conn, campus_id, today)?,
     })
 }
@@ -115,38 +98,25 @@ impl CampusFacts {
         counts
     }
 
-    /// Every month with a salon, a visit or (`with_paths`) a path decision, and its
-    /// breakdowns. Under a path calendar decisions go per period: a month snapshot made for a
-    /// decision alone would tell headquarters that one was made that month.
-    pub(super) fn months(
-        &self,
-        rule: SuppressionRule,
-        with_paths: bool,
-    ) -> BTreeMap<Month, MonthBreakdown> {
-        let mut months: BTreeMap<Month, (Vec<VisitFact>, Vec<PathStatus>)> = BTreeMap::new();
+    /// Every month with a salon or a visit, and its visits by format.
+    pub(super) fn months(&self) -> BTreeMap<Month, MonthBreakdown> {
+        let mut months: BTreeMap<Month, Vec<VisitFact>> = BTreeMap::new();
         for s in &self.sessions {
             months.entry(Month::of(s.date)).or_default();
         }
         for v in &self.visits {
-            months
-                .entry(Month::of(v.date))
-                .or_default()
-                .0
-                .push(v.clone());
-        }
-        for (d, p) in self.decisions.iter().filter(|_| with_paths) {
-            months.entry(Month::of(*d)).or_default().1.push(*p);
+            months.entry(Month::of(v.date)).or_default().push(v.clone());
         }
         months
             .into_iter()
-            .map(|(m, (v, p))| (m, month_breakdown(&v, &p, rule)))
+            .map(|(m, v)| (m, month_breakdown(&v)))
             .collect()
     }
 }
 
 impl CampusFacts {
     /// Every month with a visit, counted exactly for its release under noise (salon-core's
-    /// `exact_month`: the sensitive topics once per student).
+    /// `exact_month`).
     pub(super) fn exact_months(&self) -> BTreeMap<Month, ExactMonth> {
         let mut months: BTreeMap<Month, Vec<VisitFact>> = BTreeMap::new();
         for v in &self.visits {

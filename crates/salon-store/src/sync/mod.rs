@@ -18,11 +18,8 @@ mod tests;
 pub use outbox::HeldBack;
 
 use rusqlite::{params, OptionalExtension};
-use salon_core::counts::{MonthBreakdown, SuppressionRule};
-use salon_protocol::{
-    CampusCode, DeviceConfig, DeviceToken, Enrolment, NoisePolicy, PathCalendar, Upload,
-};
-use serde::{Deserialize, Serialize};
+use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, PathCalendar, Upload};
+use serde::Serialize;
 
 use crate::error::Result;
 use crate::rows::stamp;
@@ -31,18 +28,14 @@ use crate::vault::Store;
 /// An upload stays under this size, well within headquarters' limit.
 pub const UPLOAD_BUDGET_BYTES: usize = salon_protocol::MAX_BODY_BYTES / 2;
 
-/// Where this laptop reports, and under which rule. The token's `Debug` shows nothing.
+/// Where this laptop reports. The token's `Debug` shows nothing.
 #[derive(Debug, Clone)]
 pub struct HqEnrolment {
     pub hq_url: String,
     pub token: DeviceToken,
     pub campuses: Vec<CampusCode>,
-    pub rule: SuppressionRule,
-    /// The noise releases are drawn with, as headquarters last sent it; none yet, none drawn.
-    pub noise: Option<NoisePolicy>,
-    /// The periods path decisions are released for, as headquarters last sent them; none (a
-    /// headquarters before protocol 6): they go suppressed in the month snapshots instead.
-    pub path_calendar: Option<PathCalendar>,
+    /// The periods path decisions are released for, as headquarters last sent them.
+    pub path_calendar: PathCalendar,
     pub enrolled_at: String,
 }
 
@@ -73,26 +66,22 @@ pub struct SyncLogEntry {
     pub payload: String,
 }
 
-/// What a month snapshot holds besides its key and revision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct MonthBody {
-    rule: SuppressionRule,
-    breakdown: MonthBreakdown,
-}
-
 impl Store {
     pub fn save_enrolment(&mut self, hq_url: &str, enrolment: &Enrolment) -> Result<()> {
         let campuses = serde_json::to_string(&enrolment.campuses).unwrap_or_default();
         self.conn.execute(
-            "INSERT INTO hq_enrolment (id, hq_url, token, campuses, rule_k, rule_sensitive_k, noise,
-               path_calendar, enrolled_at)
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            "INSERT INTO hq_enrolment (id, hq_url, token, campuses, enrolled_at, path_calendar)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET hq_url = excluded.hq_url, token = excluded.token,
-               campuses = excluded.campuses, rule_k = excluded.rule_k,
-               rule_sensitive_k = excluded.rule_sensitive_k, noise = excluded.noise,
-               path_calendar = excluded.path_calendar, enrolled_at = excluded.enrolled_at",
-            params![hq_url, &*enrolment.token, campuses, enrolment.rule.k, enrolment.rule.sensitive_k,
-                noise_json(enrolment.noise), calendar_json(&enrolment.path_calendar), stamp()],
+               campuses = excluded.campuses, path_calendar = excluded.path_calendar,
+               enrolled_at = excluded.enrolled_at",
+            params![
+                hq_url,
+                &*enrolment.token,
+                campuses,
+                stamp(),
+                calendar_json(&enrolment.path_calendar)
+            ],
         )?;
         Ok(())
     }
@@ -101,8 +90,7 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT hq_url, token, campuses, rule_k, rule_sensitive_k, enrolled_at, noise,
-                        path_calendar
+                "SELECT hq_url, token, campuses, enrolled_at, path_calendar
                  FROM hq_enrolment WHERE id = 1",
                 [],
                 |r| {
@@ -110,46 +98,35 @@ impl Store {
                         r.get::<_, String>(0)?,
                         r.get::<_, String>(1)?,
                         r.get::<_, String>(2)?,
-                        r.get::<_, u32>(3)?,
-                        r.get::<_, u32>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, Option<String>>(7)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, Option<String>>(4)?,
                     ))
                 },
             )
             .optional()?;
         Ok(row.map(
-            |(hq_url, token, campuses, k, sensitive_k, enrolled_at, noise, calendar)| HqEnrolment {
+            |(hq_url, token, campuses, enrolled_at, calendar)| HqEnrolment {
                 hq_url,
                 token: DeviceToken::new(token),
                 campuses: serde_json::from_str(&campuses).unwrap_or_default(),
-                rule: SuppressionRule { k, sensitive_k },
-                noise: noise.and_then(|n| serde_json::from_str(&n).ok()),
-                path_calendar: calendar.and_then(|c| serde_json::from_str(&c).ok()),
+                path_calendar: calendar
+                    .and_then(|c| serde_json::from_str(&c).ok())
+                    .unwrap_or_default(),
                 enrolled_at,
             },
         ))
     }
 
-    /// Headquarters' current campuses, rule, noise policy and path calendar, fetched before a
-    /// sync, and the releases it already holds from this laptop (never drawn or sent again).
+    /// Headquarters' current campuses and path calendar, fetched before a sync, and the
+    /// releases it already holds from this laptop (never drawn or sent again).
     pub fn update_device_config(&mut self, config: &DeviceConfig) -> Result<()> {
         let campuses = serde_json::to_string(&config.campuses).unwrap_or_default();
         let tx = self.conn.transaction()?;
         releases::mark_held(&tx, &config.releases_held)?;
         paths::mark_paths_held(&tx, &config.path_releases_held)?;
         tx.execute(
-            "UPDATE hq_enrolment SET campuses = ?1, rule_k = ?2, rule_sensitive_k = ?3, noise = ?4,
-               path_calendar = ?5
-             WHERE id = 1",
-            params![
-                campuses,
-                config.rule.k,
-                config.rule.sensitive_k,
-                noise_json(config.noise),
-                calendar_json(&config.path_calendar)
-            ],
+            "UPDATE hq_enrolment SET campuses = ?1, path_calendar = ?2 WHERE id = 1",
+            params![campuses, calendar_json(&config.path_calendar)],
         )?;
         tx.commit()?;
         Ok(())
@@ -177,14 +154,8 @@ impl Store {
     }
 }
 
-fn noise_json(noise: Option<NoisePolicy>) -> Option<String> {
-    noise.and_then(|n| serde_json::to_string(&n).ok())
-}
-
-fn calendar_json(calendar: &Option<PathCalendar>) -> Option<String> {
-    calendar
-        .as_ref()
-        .and_then(|c| serde_json::to_string(c).ok())
+fn calendar_json(calendar: &PathCalendar) -> String {
+    serde_json::to_string(calendar).unwrap_or_default()
 }
 
 fn log(

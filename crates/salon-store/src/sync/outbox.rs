@@ -10,17 +10,15 @@ use salon_core::counts::{month_breakdown, DayCounts, MonthBreakdown};
 use salon_protocol::plausible;
 use salon_protocol::{
     CampusCode, DaySnapshot, EventCount, EventDaySnapshot, HeldRevision, Month, MonthSnapshot,
-    NoisePolicy, Receipt, SnapshotKey, Upload,
+    Receipt, SnapshotKey, Upload,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
-use super::paths::{
-    any_path_release, draw_due_paths, forget_laxer_unsent_paths, mark_path_sent, unsent_paths,
-};
-use super::releases::{draw_due, forget_laxer_unsent, mark_sent, unsent};
-use super::{log, MonthBody, PendingUpload, UPLOAD_BUDGET_BYTES};
+use super::paths::{draw_due_paths, mark_path_sent, unsent_paths};
+use super::releases::{draw_due, mark_sent, unsent};
+use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
 use crate::vault::Store;
 
@@ -41,29 +39,16 @@ impl Store {
     /// Recomputes every snapshot of the campuses mapped to an enrolled HQ code. A snapshot whose
     /// figures changed (a new visit, a corrected one) gets the next revision and waits to be sent;
     /// one whose day or month no longer holds anything (a salon removed, a visit moved away) is
-    /// sent as zero, so headquarters' figure drops. Each month's releases under noise that have
-    /// fallen due are drawn once and kept (`releases`). `today` is Tokyo's: days after it are
-    /// not sent, and it is the day the plausibility checks and the release days go by.
+    /// sent as zero, so headquarters' figure drops. Each month's and period's releases under
+    /// noise that have fallen due are drawn once and kept (`releases`, `paths`). `today` is
+    /// Tokyo's: days after it are not sent, and it is the day the plausibility checks and the
+    /// release days go by.
     pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
         let Some(enrolment) = self.enrolment()? else {
             return Err(StoreError::NotEnrolled);
         };
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
         let tx = self.conn.transaction()?;
-        // Within the floor and the ceiling whatever headquarters sent.
-        let noise = enrolment.noise.map(NoisePolicy::within_bounds);
-        // Path decisions go per period only with noise to draw them with.
-        let calendar = enrolment.path_calendar.as_ref().filter(|_| noise.is_some());
-        if let Some(policy) = &noise {
-            forget_laxer_unsent(&tx, policy)?;
-            forget_laxer_unsent_paths(&tx, policy)?;
-        }
-        // Once any period is released, path cells never go in a month snapshot again, even
-        // under a headquarters that stops sending its calendar.
-        let cells = Cells {
-            under_noise: noise.is_some(),
-            paths_per_period: calendar.is_some() || any_path_release(&tx)?,
-        };
         for &(campus_id, ref code) in &campuses {
             let facts = campus_facts(&tx, campus_id, today)?;
             let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), today)?;
@@ -72,18 +57,11 @@ impl Store {
                 upsert_outbox(&tx, "day", code.as_str(), &period, &counts)?;
                 now_held.insert(("day", period));
             }
-            for (month, breakdown) in facts.months(enrolment.rule, !cells.paths_per_period) {
-                let body = MonthBody {
-                    rule: enrolment.rule,
-                    breakdown: cells.strip(breakdown),
-                };
-                upsert_outbox(&tx, "month", code.as_str(), &month.to_string(), &body)?;
+            for (month, breakdown) in facts.months() {
+                upsert_outbox(&tx, "month", code.as_str(), &month.to_string(), &breakdown)?;
                 now_held.insert(("month", month.to_string()));
             }
-            let zero_month = MonthBody {
-                rule: enrolment.rule,
-                breakdown: cells.strip(month_breakdown(&[], &[], enrolment.rule)),
-            };
+            let zero_month = month_breakdown(&[]);
             for (kind, period) in outbox_keys(&tx, code.as_str())? {
                 if now_held.contains(&(kind.as_str(), period.clone())) {
                     continue;
@@ -96,15 +74,10 @@ impl Store {
                     _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
             }
-            if let Some(policy) = &noise {
-                let exact = facts.exact_months();
-                draw_due(&tx, code.as_str(), &exact, policy, today)?;
-            }
+            draw_due(&tx, code.as_str(), &facts.exact_months(), today)?;
         }
-        if let (Some(calendar), Some(policy)) = (calendar, &noise) {
-            let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
-            draw_due_paths(&tx, &ids, calendar, policy, today)?;
-        }
+        let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
+        draw_due_paths(&tx, &ids, &enrolment.path_calendar, today)?;
         // Online events belong to no campus: the device reports them under campus code ''.
         let online = put_events(&tx, None, "", today)?;
         for (_, period) in outbox_keys(&tx, "")? {
@@ -154,7 +127,7 @@ impl Store {
         let room = salon_protocol::MAX_SNAPSHOTS
             - (upload.days.len() + upload.months.len() + upload.events.len());
         let enrolment = self.enrolment()?;
-        let calendar = enrolment.as_ref().and_then(|e| e.path_calendar.clone());
+        let calendar = enrolment.as_ref().map(|e| e.path_calendar.clone());
         let enrolled = enrolment.map(|e| e.campuses).unwrap_or_default();
         for release in unsent(&self.conn, &enrolled, room)? {
             // A release is about 700 bytes of JSON.
@@ -329,13 +302,13 @@ impl OutboxRow {
             }))
         } else {
             let month = Month::parse(&self.period).map_err(|_| damaged())?;
-            let body: MonthBody = serde_json::from_str(&self.body).map_err(|_| damaged())?;
+            let breakdown: MonthBreakdown =
+                serde_json::from_str(&self.body).map_err(|_| damaged())?;
             Ok(Snapshot::Month(MonthSnapshot {
                 campus,
                 month,
                 revision: self.revision,
-                rule: body.rule,
-                breakdown: body.breakdown,
+                breakdown,
             }))
         }
     }
@@ -355,30 +328,6 @@ fn key_columns(key: &SnapshotKey) -> Option<(&'static str, &str, String)> {
         ),
         SnapshotKey::Release { .. } | SnapshotKey::PathRelease(_) => return None,
     })
-}
-
-/// Which cells a month snapshot leaves to the releases under noise.
-#[derive(Clone, Copy)]
-struct Cells {
-    /// A noise policy is in force: visits by route and by topic go in the month's releases.
-    under_noise: bool,
-    /// A path calendar is in force too: path decisions go in the period's releases.
-    paths_per_period: bool,
-}
-
-impl Cells {
-    /// A month's breakdown as it goes beside the releases: without the cells that leave the
-    /// laptop under noise only (its exact visits and format stay).
-    fn strip(self, mut b: MonthBreakdown) -> MonthBreakdown {
-        if self.under_noise {
-            b.by_route.clear();
-            b.by_topic.clear();
-        }
-        if self.paths_per_period {
-            b.path_decisions.clear();
-        }
-        b
-    }
 }
 
 /// A day whose events were all removed.
@@ -409,13 +358,12 @@ fn outbox_keys(tx: &Transaction<'_>, code: &str) -> Result<Vec<(String, String)>
 }
 
 /// Runs headquarters' plausibility checks over every snapshot waiting to be sent and records
-/// the code of each that would be refused (NULL for the rest). A body emptied by a migration
-/// waits for its recomputation and is left alone.
+/// the code of each that would be refused (NULL for the rest).
 fn mark_implausible(tx: &Transaction<'_>, today: NaiveDate) -> Result<()> {
     let rows = {
         let mut stmt = tx.prepare(
             "SELECT kind, campus_code, period, revision, body FROM outbox
-             WHERE sent_revision < revision AND body != ''",
+             WHERE sent_revision < revision",
         )?;
         let rows = stmt.query_map([], OutboxRow::from_row)?;
         rows.collect::<rusqlite::Result<Vec<_>>>()?

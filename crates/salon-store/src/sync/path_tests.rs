@@ -1,14 +1,13 @@
-//! Path decisions released per period, against a real encrypted store: under headquarters'
-//! calendar the month snapshots carry no path cell, each 年度 and funder term with a salon is
+//! Path decisions released per period, against a real encrypted store: the month snapshots
+//! carry no path cell, each 年度 and funder term of headquarters' calendar with a salon is
 //! released on its days only, drawn once and sent as drawn, never again once headquarters
 //! holds it, and never for a term that would put a decision in a third period.
 
 use chrono::{NaiveDate, NaiveTime};
-use salon_core::counts::SuppressionRule;
 use salon_core::{PathStatus, SessionOpen, VisitInput};
 use salon_protocol::{
-    CampusCode, DeviceConfig, Enrolment, Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease,
-    Receipt, Release,
+    CampusCode, DeviceConfig, Enrolment, Month, PathCalendar, PathPeriod, PathRelease, Receipt,
+    Release,
 };
 
 use super::paths::decisions;
@@ -33,10 +32,8 @@ fn funder() -> PathPeriod {
 fn config(terms: Vec<PathPeriod>, held: Vec<salon_protocol::PathReleaseKey>) -> DeviceConfig {
     DeviceConfig {
         campuses: vec![CampusCode::parse("C-012").unwrap()],
-        rule: SuppressionRule::default(),
-        noise: Some(NoisePolicy::default()),
         releases_held: vec![],
-        path_calendar: Some(PathCalendar { terms }),
+        path_calendar: PathCalendar { terms },
         path_releases_held: held,
     }
 }
@@ -55,11 +52,9 @@ fn store_with_decisions() -> (tempfile::TempDir, Store, i64) {
             &Enrolment {
                 token: "device-token".into(),
                 campuses: vec![CampusCode::parse("C-012").unwrap()],
-                rule: SuppressionRule::default(),
-                noise: Some(NoisePolicy::default()),
-                path_calendar: Some(PathCalendar {
+                path_calendar: PathCalendar {
                     terms: vec![funder()],
-                }),
+                },
             },
         )
         .unwrap();
@@ -134,9 +129,6 @@ fn months_carry_no_path_cell_and_each_period_is_released_on_its_days_once() {
         "the term's day is 7 March"
     );
     assert!(!pending.upload.months.is_empty());
-    for m in &pending.upload.months {
-        assert!(m.breakdown.path_decisions.is_empty(), "{:?}", m.month);
-    }
     // January holds only あおい's decision: no month snapshot tells of it.
     assert!(pending
         .upload
@@ -152,15 +144,11 @@ fn months_carry_no_path_cell_and_each_period_is_released_on_its_days_once() {
         (funder(), Release::First)
     );
     assert_eq!(
-        term[0].check(
-            salon_protocol::PeriodBounds::new(2, 2),
-            &NoisePolicy::default()
-        ),
+        term[0].check(salon_protocol::PeriodBounds::new(2, 2)),
         Ok(())
     );
-    // The term carries the sensitive topics too (protocol 7), each at the sensitive scale.
+    // The term carries the sensitive topics too.
     let sensitive = term[0].sensitive.as_ref().expect("the sensitive topics");
-    assert_eq!(sensitive.noise, NoisePolicy::default().sensitive_topic);
     let codes: Vec<_> = sensitive.by_topic.iter().map(|c| c.code).collect();
     assert_eq!(codes, salon_protocol::Topic::SENSITIVE);
 
@@ -228,7 +216,7 @@ fn a_release_headquarters_holds_is_never_drawn_and_a_moved_term_is_not_released(
 }
 
 #[test]
-fn a_release_of_a_period_headquarters_drops_waits_and_months_never_take_paths_back() {
+fn a_release_of_a_period_headquarters_drops_waits() {
     let (_dir, mut store, _) = store_with_decisions();
     store.prepare_outbox(d(2025, 3, 7)).unwrap();
     assert_eq!(pending_paths(&store).len(), 1);
@@ -239,37 +227,12 @@ fn a_release_of_a_period_headquarters_drops_waits_and_months_never_take_paths_ba
     let pending = store.pending_upload().unwrap();
     assert!(pending.upload.path_releases.is_empty());
     assert!(!pending.upload.days.is_empty());
-    // A headquarters that stops sending a calendar gets no path cell in a month again.
-    let mut c = config(vec![funder()], vec![]);
-    c.path_calendar = None;
-    store.update_device_config(&c).unwrap();
-    store.prepare_outbox(d(2025, 3, 9)).unwrap();
-    let pending = store.pending_upload().unwrap();
-    assert!(pending.upload.path_releases.is_empty());
-    for m in &pending.upload.months {
-        assert!(m.breakdown.path_decisions.is_empty(), "{:?}", m.month);
-    }
-}
-
-#[test]
-fn without_a_calendar_paths_stay_in_the_month_snapshots() {
-    let (_dir, mut store, _) = store_with_decisions();
-    let mut c = config(vec![], vec![]);
-    c.path_calendar = None;
-    store.update_device_config(&c).unwrap();
-    store.prepare_outbox(d(2025, 4, 10)).unwrap();
-    let pending = store.pending_upload().unwrap();
-    assert!(pending.upload.path_releases.is_empty());
-    let feb = pending
-        .upload
-        .months
-        .iter()
-        .find(|m| m.month.to_string() == "2025-02")
+    // Named again, it goes as drawn.
+    store
+        .update_device_config(&config(vec![funder()], vec![]))
         .unwrap();
-    assert_eq!(
-        feb.breakdown.path_decisions.len(),
-        PathStatus::DECIDED.len()
-    );
+    store.prepare_outbox(d(2025, 3, 9)).unwrap();
+    assert_eq!(pending_paths(&store).len(), 1);
 }
 
 /// Two funder terms in one 年度, each with a salon: the first carries the sensitive topics, the
@@ -303,26 +266,4 @@ fn only_one_term_of_a_fiscal_year_carries_the_sensitive_topics() {
             (spring, Release::First, false)
         ]
     );
-}
-
-/// Headquarters raises the sensitive scale before an unsent release goes: it is drawn again
-/// at the new scale (headquarters would refuse it for ever otherwise).
-#[test]
-fn an_unsent_period_drawn_below_a_raised_sensitive_scale_is_drawn_again() {
-    let (_dir, mut store, _) = store_with_decisions();
-    store.prepare_outbox(d(2025, 3, 7)).unwrap();
-    let before = pending_paths(&store);
-    assert_eq!(before.len(), 1);
-    let raised_scale = salon_protocol::NoiseScale::new(2, 1).unwrap();
-    let mut raised = config(vec![funder()], vec![]);
-    raised.noise = Some(NoisePolicy {
-        sensitive_topic: raised_scale,
-        ..NoisePolicy::default()
-    });
-    store.update_device_config(&raised).unwrap();
-    store.prepare_outbox(d(2025, 3, 8)).unwrap();
-    let after = pending_paths(&store);
-    assert_eq!(after.len(), 1);
-    assert_eq!(after[0].sensitive.as_ref().unwrap().noise, raised_scale);
-    assert_eq!(after[0].noise, before[0].noise);
 }

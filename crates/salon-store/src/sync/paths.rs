@@ -1,5 +1,5 @@
-//! The outbox of what a device releases per period (protocol 6 for path decisions, 7 for the
-//! sensitive topics; ARCHITECTURE.md, "Paths per device and period"). Under headquarters' path
+//! The outbox of what a device releases per period (ARCHITECTURE.md, "Paths per device and
+//! period"). Under headquarters' path
 //! calendar a device releases, for each 年度 and each funder term in which it held a salon at
 //! one of its reporting campuses, all its campuses together, on the period's end + 7 and + 49
 //! days: the decisions dated in the period of the students it met there by the period's end,
@@ -12,9 +12,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_core::{PathStatus, Topic};
 use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, OsRandom};
-use salon_protocol::{
-    Month, NoisePolicy, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release,
-};
+use salon_protocol::{Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release};
 
 use super::releases::privacy_error;
 use crate::error::{Result, StoreError};
@@ -28,7 +26,6 @@ pub(super) fn draw_due_paths(
     tx: &Transaction<'_>,
     campus_ids: &[i64],
     calendar: &PathCalendar,
-    policy: &NoisePolicy,
     today: NaiveDate,
 ) -> Result<()> {
     let ids = serde_json::to_string(campus_ids).unwrap_or_default();
@@ -51,8 +48,8 @@ pub(super) fn draw_due_paths(
                 continue;
             }
             let exact = exact_period(tx, &ids, period, sensitive)?;
-            let drawn = release_paths(&exact, period, release, policy, &mut OsRandom)
-                .map_err(privacy_error)?;
+            let drawn =
+                release_paths(&exact, period, release, &mut OsRandom).map_err(privacy_error)?;
             let body = serde_json::to_string(&drawn).unwrap_or_default();
             tx.execute(
                 "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on)
@@ -223,33 +220,6 @@ fn drawn(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<bool> {
         )
         .optional()?
         .is_some())
-}
-
-/// Whether any path release was ever drawn or held here.
-pub(super) fn any_path_release(tx: &Transaction<'_>) -> Result<bool> {
-    Ok(tx
-        .query_row("SELECT 1 FROM path_release_outbox LIMIT 1", [], |_| Ok(()))
-        .optional()?
-        .is_some())
-}
-
-/// Forgets the unsent path releases drawn with less noise than `policy` (for the decisions or
-/// the sensitive topics), as for months.
-pub(super) fn forget_laxer_unsent_paths(tx: &Transaction<'_>, policy: &NoisePolicy) -> Result<()> {
-    for r in unsent_paths(tx, usize::MAX)? {
-        let sensitive_lax = r
-            .sensitive
-            .as_ref()
-            .is_some_and(|s| !s.noise.at_least(policy.sensitive_topic));
-        if !r.noise.at_least(policy.path) || sensitive_lax {
-            tx.execute(
-                "DELETE FROM path_release_outbox
-                 WHERE from_month = ?1 AND to_month = ?2 AND release = ?3 AND sent = 0",
-                params![r.from.to_string(), r.to.to_string(), r.release.as_str()],
-            )?;
-        }
-    }
-    Ok(())
 }
 
 /// The path releases not yet confirmed by headquarters, oldest period first, at most `limit`.

@@ -3,11 +3,10 @@
 //! month changes, never sent again once headquarters holds one, and never without noise.
 
 use chrono::{NaiveDate, NaiveTime};
-use salon_core::counts::SuppressionRule;
 use salon_core::{SessionOpen, VisitInput};
 use salon_protocol::{
-    CampusCode, Enrolment, HeldRevision, Month, NoisePolicy, NoiseScale, Receipt, Release, Route,
-    SnapshotKey, Topic,
+    CampusCode, Enrolment, HeldRevision, Month, PathCalendar, Receipt, Release, Route, SnapshotKey,
+    Topic,
 };
 
 use crate::vault::tests::{campus_input, fresh_store};
@@ -17,16 +16,14 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn enrol_with(store: &mut Store, noise: Option<NoisePolicy>) -> i64 {
+fn enrol(store: &mut Store) -> i64 {
     let mut campus = campus_input("柏", 2);
     campus.hq_code = Some("C-012".into());
     let campus = store.save_campus(&campus).unwrap();
     let enrolment = Enrolment {
         token: "device-token".into(),
         campuses: vec![CampusCode::parse("C-012").unwrap()],
-        rule: SuppressionRule::default(),
-        noise,
-        path_calendar: None,
+        path_calendar: PathCalendar::default(),
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
@@ -84,7 +81,7 @@ fn releases_pending(store: &Store) -> Vec<(Month, Release, String)> {
 #[test]
 fn a_release_is_drawn_on_its_day_once_and_every_send_repeats_it() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     salon_on(&mut store, campus, d(2025, 2, 18), 3);
     let feb = Month::parse("2025-02").unwrap();
 
@@ -112,42 +109,18 @@ fn a_release_is_drawn_on_its_day_once_and_every_send_repeats_it() {
     let second = releases_pending(&store);
     assert_eq!(second.len(), 1);
     assert_eq!(second[0].1, Release::Second);
-    let sent: salon_protocol::NoisyMonthBreakdown = serde_json::from_str(&second[0].2).unwrap();
-    assert_eq!(sent.noise, NoisePolicy::default());
+    assert!(
+        !second[0].2.contains("noise"),
+        "no scale travels: {}",
+        second[0].2
+    );
     assert!(!store.pending_upload().unwrap().payload.contains("ノート"));
-}
-
-#[test]
-fn nothing_is_drawn_before_headquarters_sends_a_policy() {
-    let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, None);
-    salon_on(&mut store, campus, d(2025, 2, 18), 3);
-    store.prepare_outbox(d(2025, 6, 1)).unwrap();
-    let pending = store.pending_upload().unwrap();
-    assert!(pending.upload.releases.is_empty());
-    assert_eq!(pending.upload.months.len(), 1, "the rest still goes");
-}
-
-#[test]
-fn a_policy_below_the_floor_is_drawn_at_the_floor() {
-    let (_dir, mut store) = fresh_store();
-    let lax = NoisePolicy {
-        sensitive_topic: NoiseScale::new(1, 10).unwrap(),
-        ..NoisePolicy::default()
-    };
-    let campus = enrol_with(&mut store, Some(lax));
-    salon_on(&mut store, campus, d(2025, 2, 18), 3);
-    store.prepare_outbox(d(2025, 3, 7)).unwrap();
-    let pending = store.pending_upload().unwrap();
-    let declared = pending.upload.releases[0].breakdown.noise;
-    assert_eq!(declared.sensitive_topic, NoisePolicy::FLOOR);
-    assert_eq!(declared.route, NoiseScale::ONE);
 }
 
 #[test]
 fn a_release_headquarters_holds_is_not_sent_again() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     salon_on(&mut store, campus, d(2025, 2, 18), 3);
     store.prepare_outbox(d(2025, 3, 7)).unwrap();
     let held = HeldRevision {
@@ -171,7 +144,7 @@ fn a_release_headquarters_holds_is_not_sent_again() {
 #[test]
 fn no_release_leaves_without_noise_on_every_cell() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     for m in 1..=12 {
         salon_on(&mut store, campus, d(2024, m, 10), 3);
     }
@@ -242,7 +215,7 @@ fn no_release_leaves_without_noise_on_every_cell() {
 #[test]
 fn a_month_without_visits_releases_nothing() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     salon_on(&mut store, campus, d(2025, 2, 18), 0);
     salon_on(&mut store, campus, d(2025, 3, 18), 1);
     store.prepare_outbox(d(2025, 6, 1)).unwrap();
@@ -252,60 +225,24 @@ fn a_month_without_visits_releases_nothing() {
 }
 
 #[test]
-fn releases_drawn_below_a_raised_policy_are_drawn_again_unless_sent() {
+fn a_month_snapshot_carries_its_visits_by_format_and_nothing_else() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
-    salon_on(&mut store, campus, d(2025, 2, 18), 3);
-    store.prepare_outbox(d(2025, 4, 18)).unwrap();
-    // The first release reaches headquarters; then headquarters asks for more noise.
-    let pending = store.pending_upload().unwrap();
-    let mut first_only = pending.clone();
-    first_only
-        .upload
-        .releases
-        .retain(|r| r.breakdown.release == Release::First);
-    store.record_sent(&first_only, &Receipt::default()).unwrap();
-    let raised = NoisePolicy {
-        route: NoiseScale::new(2, 1).unwrap(),
-        ..NoisePolicy::default()
-    };
-    store
-        .update_device_config(&salon_protocol::DeviceConfig {
-            campuses: vec![CampusCode::parse("C-012").unwrap()],
-            rule: SuppressionRule::default(),
-            noise: Some(raised),
-            releases_held: vec![],
-            path_calendar: None,
-            path_releases_held: vec![],
-        })
-        .unwrap();
-    store.prepare_outbox(d(2025, 4, 19)).unwrap();
-    let waiting = store.pending_upload().unwrap().upload.releases;
-    assert_eq!(waiting.len(), 1, "the sent first release stays sent");
-    assert_eq!(waiting[0].breakdown.release, Release::Second);
-    assert_eq!(
-        waiting[0].breakdown.noise, raised,
-        "drawn again under the new policy"
-    );
-}
-
-#[test]
-fn under_noise_the_month_snapshot_carries_no_route_or_topic_cell() {
-    let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     salon_on(&mut store, campus, d(2025, 2, 18), 7);
     store.prepare_outbox(d(2025, 2, 20)).unwrap();
     let pending = store.pending_upload().unwrap();
     let month = &pending.upload.months[0].breakdown;
-    assert!(month.by_route.is_empty() && month.by_topic.is_empty());
-    assert_eq!(month.visits, 7, "the exact visits still go");
-    assert!(!month.by_format.is_empty());
-    assert!(pending.upload.check(&SuppressionRule::default()).is_ok());
+    assert_eq!(month.visits, 7, "the exact visits go");
+    let in_person = month.by_format.iter().map(|c| c.count).collect::<Vec<_>>();
+    assert_eq!(in_person, [7, 0]);
+    assert!(pending.upload.check().is_ok());
     let json: serde_json::Value = serde_json::from_str(&pending.payload).unwrap();
-    assert_eq!(
-        json["months"][0]["breakdown"]["byRoute"],
-        serde_json::json!([])
-    );
+    let fields: Vec<&String> = json["months"][0]["breakdown"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(fields, ["byFormat", "visits"]);
 }
 
 /// Three visits in February by one named student, each about 家庭のこと, one anonymous, and
@@ -314,7 +251,7 @@ fn under_noise_the_month_snapshot_carries_no_route_or_topic_cell() {
 #[test]
 fn a_named_students_sensitive_topic_counts_once_a_period_through_the_stored_records() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     let open = SessionOpen {
         campus_id: campus,
         format: "in_person".into(),
@@ -361,75 +298,17 @@ fn a_named_students_sensitive_topic_counts_once_a_period_through_the_stored_reco
     assert_eq!((students, topics.get(&Topic::Family)), (1, Some(&1)));
 }
 
-/// A month's release drawn before the update to protocol 7 and not yet sent keeps its cells
-/// but the sensitive ones; one already sent is left as it went.
-#[test]
-fn migration_16_drops_the_sensitive_cells_of_unsent_month_releases() {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = crate::Vault::new(dir.path());
-    let (store, _) = vault
-        .create(crate::vault::tests::PASS, crate::vault::tests::PASS)
-        .unwrap();
-    drop(store);
-    std::fs::remove_file(vault.db_path()).unwrap();
-    let old = vault
-        .open_at_version(crate::vault::tests::PASS, 15)
-        .unwrap();
-    let cells: Vec<serde_json::Value> = Topic::ALL
-        .iter()
-        .map(|t| serde_json::json!({"code": t.code(), "count": 1}))
-        .collect();
-    let body = serde_json::json!({
-        "release": "first", "noise": NoisePolicy::default(),
-        "byRoute": [], "byTopic": cells,
-    })
-    .to_string();
-    for (month, sent) in [("2025-01", 1), ("2025-02", 0)] {
-        old.conn
-            .execute(
-                "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on, sent)
-                 VALUES ('C-012', ?1, 'first', ?2, '2025-03-07', ?3)",
-                rusqlite::params![month, body, sent],
-            )
-            .unwrap();
-    }
-    drop(old);
-    let store = vault.unlock(crate::vault::tests::PASS).unwrap();
-    let topics = |month: &str| -> Vec<String> {
-        let body: String = store
-            .conn
-            .query_row(
-                "SELECT breakdown FROM release_outbox WHERE month = ?1",
-                [month],
-                |r| r.get(0),
-            )
-            .unwrap();
-        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
-        v["byTopic"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["code"].as_str().unwrap().to_owned())
-            .collect()
-    };
-    let monthly: Vec<String> = Topic::MONTHLY.iter().map(|t| t.code().to_owned()).collect();
-    assert_eq!(topics("2025-02"), monthly);
-    assert_eq!(topics("2025-01").len(), Topic::ALL.len());
-}
-
 #[test]
 fn a_campus_whose_code_changes_does_not_draw_its_months_again() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     let enrolment = Enrolment {
         token: "device-token".into(),
         campuses: vec![
             CampusCode::parse("C-012").unwrap(),
             CampusCode::parse("C-021").unwrap(),
         ],
-        rule: SuppressionRule::default(),
-        noise: Some(NoisePolicy::default()),
-        path_calendar: None,
+        path_calendar: PathCalendar::default(),
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
@@ -459,7 +338,7 @@ fn a_campus_whose_code_changes_does_not_draw_its_months_again() {
 #[test]
 fn releases_headquarters_lists_as_held_are_never_drawn() {
     let (_dir, mut store) = fresh_store();
-    let campus = enrol_with(&mut store, Some(NoisePolicy::default()));
+    let campus = enrol(&mut store);
     salon_on(&mut store, campus, d(2025, 2, 18), 3);
     let key = |release| salon_protocol::ReleaseKey {
         campus: CampusCode::parse("C-012").unwrap(),
@@ -470,10 +349,8 @@ fn releases_headquarters_lists_as_held_are_never_drawn() {
     store
         .update_device_config(&salon_protocol::DeviceConfig {
             campuses: vec![CampusCode::parse("C-012").unwrap()],
-            rule: SuppressionRule::default(),
-            noise: Some(NoisePolicy::default()),
             releases_held: vec![key(Release::First)],
-            path_calendar: None,
+            path_calendar: PathCalendar::default(),
             path_releases_held: vec![],
         })
         .unwrap();

@@ -1,4 +1,4 @@
-//! The outbox of months released under noise (protocol 5). A release is drawn once, on its day
+//! The outbox of months released under noise. A release is drawn once, on its day
 //! (`Release::day`, Asia/Tokyo), over the month as it then stands, and kept: every send repeats
 //! the same numbers, so nobody can average its noise away by asking again. A release is never
 //! redrawn, whatever changes in its month afterwards; the second release carries corrections.
@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_privacy::{release_month, ExactMonth, OsRandom, PrivacyError};
-use salon_protocol::{CampusCode, Month, MonthRelease, NoisePolicy, Release, ReleaseKey};
+use salon_protocol::{CampusCode, Month, MonthRelease, Release, ReleaseKey};
 
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
@@ -20,7 +20,6 @@ pub(super) fn draw_due(
     tx: &Transaction<'_>,
     code: &str,
     exact: &BTreeMap<Month, ExactMonth>,
-    policy: &NoisePolicy,
     today: NaiveDate,
 ) -> Result<()> {
     for (month, counts) in exact {
@@ -31,8 +30,7 @@ pub(super) fn draw_due(
             if release.day(*month) > today || drawn(tx, code, *month, release)? {
                 continue;
             }
-            let breakdown =
-                release_month(counts, release, policy, &mut OsRandom).map_err(privacy_error)?;
+            let breakdown = release_month(counts, release, &mut OsRandom).map_err(privacy_error)?;
             let json = serde_json::to_string(&breakdown).unwrap_or_default();
             tx.execute(
                 "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on)
@@ -44,32 +42,6 @@ pub(super) fn draw_due(
                     json,
                     date_text(today)
                 ],
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// Forgets the unsent releases drawn with less noise than `policy` (headquarters raised its
-/// policy since they were drawn): headquarters would refuse them for ever (`rule_too_lax`),
-/// so they are drawn again under the new policy. If one did reach headquarters before it
-/// raised its policy, headquarters keeps that one and answers the new draw `release_held`.
-pub(super) fn forget_laxer_unsent(tx: &Transaction<'_>, policy: &NoisePolicy) -> Result<()> {
-    let rows: Vec<(String, String, String, String)> = {
-        let mut stmt = tx.prepare(
-            "SELECT campus_code, month, release, breakdown FROM release_outbox WHERE sent = 0",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    for (campus, month, release, json) in rows {
-        let drawn: salon_protocol::NoisyMonthBreakdown =
-            serde_json::from_str(&json).map_err(|_| StoreError::Damaged("release outbox row"))?;
-        if !drawn.noise.at_least(policy) {
-            tx.execute(
-                "DELETE FROM release_outbox
-                 WHERE campus_code = ?1 AND month = ?2 AND release = ?3 AND sent = 0",
-                params![campus, month, release],
             )?;
         }
     }

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use chrono::{NaiveDate, NaiveTime};
-use salon_core::counts::SuppressionRule;
 use salon_core::{CampusInput, SessionOpen, VisitInput};
 use salon_protocol::{CampusCode, Enrolment};
 use salon_store::{Store, Vault};
@@ -29,9 +28,7 @@ pub fn set_up(dir: &std::path::Path) -> i64 {
     let enrolment = Enrolment {
         token: "device-token".into(),
         campuses: vec![CampusCode::parse("C-012").unwrap()],
-        rule: SuppressionRule::default(),
-        noise: None,
-        path_calendar: None,
+        path_calendar: salon_protocol::PathCalendar::default(),
     };
     store
         .save_enrolment("http://127.0.0.1:8700", &enrolment)
