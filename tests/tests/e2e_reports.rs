@@ -116,6 +116,10 @@ fn a_report_for_teachers_and_a_backup_that_restores() {
         !report.contains("CANARY") && !report.contains("言い争い"),
         "a private note reached the report"
     );
+    // One visit in the period: what it was about is not tallied for the school to read.
+    assert!(!app.is_present("report-by-topic"));
+    assert!(app.text("report-topics-withheld").contains("10件以上"));
+    assert!(!report.contains("応募書類・面接準備"), "{report}");
     app.screenshot("50-teacher-report");
     print_opens_the_system_dialog(&app, first.path());
     about_says_version_folder_and_licences(&app, first.path());

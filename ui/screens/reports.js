@@ -142,8 +142,11 @@ function teacherReport(r, markPrint) {
         h("p", { class: "report-note", text: t("reports.studentsNote") })),
       h("section", { class: "report-section report-breakdown" },
         tallyTable(t("reports.byRoute"), r.byRoute.map(([code, n]) => [label("route", code), n]), "report-by-route"),
-        tallyTable(t("reports.byTopic"), r.byTopic.map(([code, n]) => [label("topic", code), n]), "report-by-topic")),
-      h("p", { class: "report-note", text: t("reports.topicsNote") }),
+        r.byTopic
+          ? tallyTable(t("reports.byTopic"), r.byTopic.map(([code, n]) => [label("topic", code), n]), "report-by-topic")
+          : null),
+      h("p", { class: "report-note", testid: r.byTopic ? "report-topics-note" : "report-topics-withheld",
+        text: r.byTopic ? t("reports.topicsNote") : t("reports.topicsWithheld", { n: r.topicsMinVisits }) }),
       h("section", { class: "report-section" },
         h("h2", { text: t("reports.concernsTitle") }),
         sharedList(r.concerns, "report-concern", true)),

@@ -2,7 +2,7 @@
 //! and the monthly activity report. The teacher report is built from counts and from what the
 //! supporter wrote to be shared; the queries here never read a private note or next steps.
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use rusqlite::params;
 use salon_core::{Campus, Route, Topic};
 use serde::Serialize;
@@ -37,7 +37,11 @@ pub struct TeacherReport {
     /// Named students (a student who gave no name is counted in `visits` only).
     pub students: u32,
     pub by_route: Vec<(Route, u32)>,
-    pub by_topic: Vec<(Topic, u32)>,
+    /// Visits by each topic of `Topic::MONTHLY`, when the period is long and full enough
+    /// ([`topics_shown`]); none otherwise. 家庭のこと and 心身の不調 are never tallied.
+    pub by_topic: Option<Vec<(Topic, u32)>>,
+    /// The fewest visits a period must hold for its topics to be tallied.
+    pub topics_min_visits: u32,
     /// Visits flagged 要連携, with what the supporter wrote for the teachers.
     pub concerns: Vec<SharedItem>,
     /// Every other visit with a summary written for the teachers.
@@ -75,6 +79,22 @@ pub struct ActivityReport {
     /// Online events and their participants (in the totals above, at no campus).
     pub online_events: u32,
     pub online_participants: u32,
+}
+
+/// The fewest visits a teacher report's period must hold for its topics to be tallied.
+pub const TOPICS_MIN_VISITS: u32 = 10;
+
+/// Whether a teacher report tallies its topics. A school knows who came on a day, so a tally
+/// of a day or a week (「就職 1」) tells it what one student came about; over a month or more
+/// with at least [`TOPICS_MIN_VISITS`] visits, one visit's topic is not told. 家庭のこと and
+/// 心身の不調 are never tallied at all: a teacher who knows one of the students could read them
+/// against the rest.
+pub fn topics_shown(from: NaiveDate, to: NaiveDate, visits: u32) -> bool {
+    let a_month = from
+        .checked_add_months(Months::new(1))
+        .and_then(|d| d.pred_opt())
+        .is_some_and(|last| to >= last);
+    a_month && visits >= TOPICS_MIN_VISITS
 }
 
 const PARTICIPANTS: &str = "coalesce(sum(students + parents + teachers + supporters), 0)";
@@ -120,13 +140,18 @@ impl Store {
             period,
             Route::from_code,
         )?;
-        let by_topic = self.tally(
-            "SELECT t.topic, count(*) FROM visit_topic t JOIN visit v ON v.id = t.visit_id
-             JOIN salon_session s ON s.id = v.session_id
-             WHERE s.campus_id = ?1 AND s.date BETWEEN ?2 AND ?3 GROUP BY t.topic",
-            period,
-            Topic::from_code,
-        )?;
+        let by_topic = if topics_shown(from, to, visits) {
+            let counted = self.tally(
+                "SELECT t.topic, count(*) FROM visit_topic t JOIN visit v ON v.id = t.visit_id
+                 JOIN salon_session s ON s.id = v.session_id
+                 WHERE s.campus_id = ?1 AND s.date BETWEEN ?2 AND ?3 GROUP BY t.topic",
+                period,
+                Topic::from_code,
+            )?;
+            Some(complete(Topic::MONTHLY, counted))
+        } else {
+            None
+        };
         let items = self.shared_items(campus_id, from, to)?;
         let (concerns, summaries) = items.into_iter().partition(|i| i.concern);
         Ok(TeacherReport {
@@ -138,7 +163,8 @@ impl Store {
             visits,
             students,
             by_route: complete(Route::ALL, by_route),
-            by_topic: complete(Topic::ALL, by_topic),
+            by_topic,
+            topics_min_visits: TOPICS_MIN_VISITS,
             concerns,
             summaries,
         })
@@ -347,15 +373,8 @@ mod tests {
                 .1,
             4
         );
-        assert_eq!(
-            report
-                .by_topic
-                .iter()
-                .find(|(t, _)| *t == Topic::Family)
-                .unwrap()
-                .1,
-            4
-        );
+        // Four visits are too few for a tally of topics: none is shown.
+        assert_eq!(report.by_topic, None);
         assert_eq!(report.concerns.len(), 2);
         assert_eq!(report.summaries.len(), 1);
         assert_eq!(
@@ -399,5 +418,60 @@ mod tests {
         );
         assert_eq!(month.campuses.len(), 2);
         assert_eq!(month.campuses[0].visits, 2);
+    }
+
+    /// What a school could read from a report: a day with one visit about 家庭のこと, printed
+    /// for that day, must not say so; a month at the minimum tallies the other topics only.
+    #[test]
+    fn a_teacher_report_never_tallies_the_sensitive_topics_nor_a_short_or_thin_period() {
+        let (_dir, mut store) = fresh_store();
+        let campus = store.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
+        salon(&mut store, campus.id, 4, &[("", false, "a")]);
+        let one_day = store.teacher_report(campus.id, day(4), day(4)).unwrap();
+        assert_eq!((one_day.visits, one_day.by_topic.clone()), (1, None));
+        let json = serde_json::to_string(&one_day).unwrap();
+        assert!(!json.contains("family"), "{json}");
+        // The whole month, with nine visits: still too few.
+        let nine: Vec<(&str, bool, &str)> = vec![("", false, "b"); 8];
+        salon(&mut store, campus.id, 11, &nine);
+        assert_eq!(
+            store
+                .teacher_report(campus.id, day(1), day(28))
+                .unwrap()
+                .by_topic,
+            None
+        );
+        // The tenth visit makes a tally, of the monthly topics only.
+        salon(&mut store, campus.id, 18, &[("", false, "c")]);
+        let month = store.teacher_report(campus.id, day(1), day(28)).unwrap();
+        let topics = month.by_topic.expect("a month of ten visits");
+        assert_eq!(topics.len(), Topic::MONTHLY.len());
+        assert!(topics.iter().all(|(t, _)| !t.is_sensitive()));
+        assert_eq!(
+            topics
+                .iter()
+                .find(|(t, _)| *t == Topic::JobSearch)
+                .unwrap()
+                .1,
+            10
+        );
+        // Ten visits in a fortnight: too short.
+        assert_eq!(
+            store
+                .teacher_report(campus.id, day(4), day(18))
+                .unwrap()
+                .by_topic,
+            None
+        );
+    }
+
+    #[test]
+    fn a_month_is_from_a_day_to_the_day_before_it_a_month_later() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+        assert!(super::topics_shown(d(2, 1), d(2, 28), 10));
+        assert!(!super::topics_shown(d(2, 1), d(2, 27), 10));
+        assert!(super::topics_shown(d(1, 15), d(2, 14), 10));
+        assert!(!super::topics_shown(d(1, 15), d(2, 13), 10));
+        assert!(!super::topics_shown(d(1, 1), d(3, 31), 9));
     }
 }
