@@ -174,18 +174,24 @@ fn corrections_in_the_window_bring_headquarters_back_to_the_truth() {
         (app.count("salon-row") == 1).then_some(())
     });
 
-    // 5. Sent: today is zero at headquarters, yesterday holds the salon and its visits.
+    // 5. Sent: yesterday holds the salon and its visits; today, which went once when its salon
+    // closed, stays as it went until the day has ended (a change to today going at once would
+    // tell headquarters when it was made), and goes then as a correction.
     app.click("nav-sync");
     app.wait_for_screen("sync");
     app.click("sync-send");
-    app.wait_until("today back to zero", || {
-        (hq::day(&hq, today).sessions == 0).then_some(())
+    app.wait_until("yesterday's salon", || {
+        (hq::day(&hq, yesterday).sessions == 1).then_some(())
     });
     app.screenshot("57-corrections-synced");
-    let t = hq::day(&hq, today);
-    assert_eq!((t.sessions, t.visits, t.session_minutes), (0, 0, 0));
     let y = hq::day(&hq, yesterday);
     assert_eq!((y.sessions, y.visits, y.distinct_students), (1, 2, 1));
     assert_eq!(y.session_minutes, 180, "at the campus's usual 10:00–13:00");
+    let t = hq::day(&hq, today);
+    assert_eq!(
+        (t.sessions, t.visits),
+        (1, 3),
+        "today as it went at closing"
+    );
     app.quit();
 }

@@ -62,7 +62,7 @@ export async function render(ctx) {
 
   const draw = () => {
     body.replaceChildren(
-      explanation(data.hq),
+      explanation(),
       data.hq.enrolled ? previewCard() : notEnrolled(ctx),
       logCard(data.log));
   };
@@ -134,8 +134,8 @@ export async function render(ctx) {
   };
 }
 
-/** @param {HqStatus} hq */
-function explanation(hq) {
+/** What leaves, what gets noise, and when, in a few plain sentences. */
+function explanation() {
   return h("section", { class: "card sync-explain" },
     h("p", { class: "lead", text: t("sync.lead") }),
     h("ul", {},
@@ -143,6 +143,7 @@ function explanation(hq) {
       h("li", { testid: "sync-noise-explained", text: t("sync.noise") }),
       h("li", { testid: "sync-paths-explained", text: t("sync.paths") }),
       h("li", { testid: "sync-sensitive-explained", text: t("sync.sensitive") }),
+      h("li", { testid: "sync-today-explained", text: t("sync.todayHeld") }),
       h("li", { text: t("sync.auto") })));
 }
 

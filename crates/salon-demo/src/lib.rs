@@ -73,17 +73,16 @@ pub struct Demo {
     /// Every path decided in the funded term on the laptops, by kind: the truth the path
     /// estimates are read against.
     pub paths: std::collections::BTreeMap<String, u64>,
-    /// The students the laptops met in the funded term (`met`; each anonymous visit one) and,
-    /// of them, those who came about `family` or `wellbeing`, added over the laptops: the
-    /// truth the sensitive topics' estimates are read against.
+    /// The named students the laptops met in the funded term (`met`) and, of them, those who
+    /// came about `family` or `wellbeing`, added over the laptops: the truth the sensitive
+    /// topics' estimates are read against.
     pub sensitive: std::collections::BTreeMap<String, u64>,
 }
 
-/// Who a laptop met in the term, and who came about each sensitive topic.
+/// Which named students a laptop met in the term, and which came about each sensitive topic.
 #[derive(Default)]
 struct Met {
     named: std::collections::BTreeMap<&'static str, std::collections::BTreeSet<i64>>,
-    anonymous: Tally,
 }
 
 impl Met {
@@ -91,22 +90,17 @@ impl Met {
         let about = ["family", "wellbeing"]
             .into_iter()
             .filter(|t| topics.iter().any(|x| x == t));
+        let Some(id) = student else { return };
         for key in std::iter::once("met").chain(about) {
-            match student {
-                Some(id) => {
-                    self.named.entry(key).or_default().insert(id);
-                }
-                None => *self.anonymous.entry(key.to_owned()).or_insert(0) += 1,
-            }
+            self.named.entry(key).or_default().insert(id);
         }
     }
 
     fn tally(self) -> Tally {
-        let mut out = self.anonymous;
-        for (key, ids) in self.named {
-            *out.entry(key.to_owned()).or_insert(0) += ids.len() as u64;
-        }
-        out
+        self.named
+            .into_iter()
+            .map(|(key, ids)| (key.to_owned(), ids.len() as u64))
+            .collect()
     }
 }
 

@@ -153,9 +153,9 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
     let mut missing = sensitive(40, [6, 2]);
     missing.by_topic.pop();
     let cases = cases.into_iter().chain([
-        // The students met and each sensitive topic are bound by the period's visits (69:
-        // an anonymous visit counts as a student there), 69 + 40 at most.
-        (with_sensitive(sensitive(110, [6, 2])), "noise_implausible"),
+        // The students met and each sensitive topic are bound by the named students of the
+        // period's days (65), 65 + 40 at most.
+        (with_sensitive(sensitive(106, [6, 2])), "noise_implausible"),
         (with_sensitive(sensitive(40, [6, -41])), "noise_implausible"),
         (with_sensitive(missing), "incomplete_breakdown"),
     ]);
@@ -170,9 +170,9 @@ async fn a_period_headquarters_does_not_name_an_early_one_and_an_impossible_one_
         );
     }
     assert_eq!(hq.stored().0, 0, "a refusal stores nothing, days included");
-    // 105 decisions (65 named students + 40) and 109 students met (69 visits + 40).
+    // 105 decisions and 105 students met (65 named students + 40 each).
     let mut ok = path_release(fy, Release::First, [105, 0, -40]);
-    ok.sensitive = Some(sensitive(109, [6, 2]));
+    ok.sensitive = Some(sensitive(105, [6, 2]));
     let a = hq.upload(&token, "ok", &upload(vec![ok])).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     // A release without the sensitive topics (a term whose 年度 has its carrier) is taken.

@@ -154,11 +154,11 @@ pub struct PathRelease {
     pub sensitive: Option<SensitiveTopics>,
 }
 
-/// The sensitive topics of a period: the students met in it at the device's campuses (each
-/// anonymous visit one), and of them those who came about each sensitive topic
-/// (`Topic::SENSITIVE`) at least once, every count with its own draw at
-/// [`NOISE`]`.sensitive_topic`. A student moves each cell by at most one however often they
-/// came.
+/// The sensitive topics of a period: the named students met in it at the device's campuses,
+/// and of them those who came about each sensitive topic (`Topic::SENSITIVE`) at least once,
+/// every count with its own draw at [`NOISE`]`.sensitive_topic`. A student moves each cell by
+/// at most one however often they came. Anonymous visits are left out: nothing says two are
+/// one student, so a student who came ten times without a name would move a cell by ten.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SensitiveTopics {
@@ -222,26 +222,26 @@ impl PathRelease {
                 count: s.met,
             }];
             let scale = NOISE.sensitive_topic;
-            check_cells(&met, &[()], bounds.visits, scale)?;
-            check_cells(&s.by_topic, Topic::SENSITIVE, bounds.visits, scale)?;
+            check_cells(&met, &[()], bounds.met, scale)?;
+            check_cells(&s.by_topic, Topic::SENSITIVE, bounds.met, scale)?;
         }
         Ok(())
     }
 }
 
 /// What a device's own days let a period's release hold, as headquarters has them: `students`,
-/// the named students it can have met by the period's end (the decisions' bound); `visits`,
-/// the visits of its days in the period (the bound of the students met and the sensitive
-/// cells, where each anonymous visit counts as a student).
+/// the named students it can have met by the period's end (the decisions' bound); `met`, the
+/// named students of its days in the period (the bound of the students met and the sensitive
+/// cells).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PeriodBounds {
     pub students: u32,
-    pub visits: u32,
+    pub met: u32,
 }
 
 impl PeriodBounds {
-    pub fn new(students: u32, visits: u32) -> Self {
-        PeriodBounds { students, visits }
+    pub fn new(students: u32, met: u32) -> Self {
+        PeriodBounds { students, met }
     }
 }
 
@@ -427,8 +427,9 @@ mod tests {
         let fy = PathPeriod::fiscal_year(2024);
         let ok = with_sensitive(release(fy, [1, 0, 2]), 12, [3, -2]);
         assert_eq!(ok.check(PeriodBounds::new(12, 12)), Ok(()));
-        // Beyond what the period's visits allow, for the total or a topic; the decisions'
-        // bound is the named students, the sensitive cells' the visits (anonymous ones count).
+        // Beyond what the period's named students allow, for the total or a topic; the
+        // decisions' bound is the named students by the period's end, the sensitive cells'
+        // those of the period's own days.
         assert_eq!(
             with_sensitive(release(fy, [1, 0, 2]), 53, [3, 1]).check(PeriodBounds::new(12, 12)),
             Err(ProtocolError::NoiseImplausible)

@@ -321,17 +321,19 @@ CREATE TABLE sync_log (
 
 -- Breakdowns under noise: each release of a campus's month as drawn. Drawn once, on its day,
 -- and kept, so that every send repeats the same numbers (a second draw would let the noise be
--- averaged away); `sent` once headquarters confirmed it or said it holds its own.
+-- averaged away); `sent` once headquarters confirmed it or said it holds its own. Keyed by the
+-- campus itself, not its HQ code: a code cleared and set again, or changed, never draws the
+-- same visits again (the release goes under the code the campus has when it is sent).
 -- 家庭のこと and 心身の不調 are never in a month's release: they leave per period, with the
 -- path decisions.
 CREATE TABLE release_outbox (
-    campus_code TEXT    NOT NULL,
+    campus_id   INTEGER NOT NULL REFERENCES campus(id),
     month       TEXT    NOT NULL,
     release     TEXT    NOT NULL CHECK (release IN ('first', 'second')),
     breakdown   TEXT    NOT NULL,
     drawn_on    TEXT    NOT NULL,
     sent        INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
-    PRIMARY KEY (campus_code, month, release)
+    PRIMARY KEY (campus_id, month, release)
 ) WITHOUT ROWID;
 
 -- Path decisions, released per device and per period of headquarters' path calendar: each

@@ -49,14 +49,13 @@ impl Store {
                 )
                 .map(|_| self.conn.last_insert_rowid())
         } else {
-            let before = self.campus(c.id)?.hq_code;
+            self.campus(c.id)?;
             let tx = self.conn.transaction()?;
             tx.execute(
                 "UPDATE campus SET name = ?1, weekday = ?2, start_time = ?3, end_time = ?4,
                  place = ?5, default_format = ?6, hq_code = ?7, updated_at = ?8 WHERE id = ?9",
                 values,
             )
-            .and_then(|_| carry_releases(&tx, before.as_deref(), c.hq_code.as_deref()))
             .and_then(|_| tx.commit())
             .map(|_| c.id)
         };
@@ -86,28 +85,6 @@ impl Store {
         let rows = stmt.query_map([], campus_from)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-/// A campus whose HQ code changes keeps its months' releases under noise: they were drawn over
-/// its visits, so the new code must not draw them again (headquarters would hold two draws of
-/// the same visits under two codes). What the new code already has stays.
-fn carry_releases(
-    tx: &rusqlite::Transaction<'_>,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> rusqlite::Result<()> {
-    let (Some(from), Some(to)) = (from, to) else {
-        return Ok(());
-    };
-    if from == to {
-        return Ok(());
-    }
-    tx.execute(
-        "UPDATE OR IGNORE release_outbox SET campus_code = ?2 WHERE campus_code = ?1",
-        params![from, to],
-    )?;
-    tx.execute("DELETE FROM release_outbox WHERE campus_code = ?1", [from])?;
-    Ok(())
 }
 
 #[cfg(test)]

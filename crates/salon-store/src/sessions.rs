@@ -247,20 +247,7 @@ mod tests {
         let first = store.open_session(&open(a), on(10), ten).unwrap().id;
         store.open_session(&open(a), on(17), ten).unwrap();
         store.open_session(&open(b), on(18), ten).unwrap();
-        let visit = salon_core::VisitInput {
-            id: None,
-            session_id: first,
-            student_id: None,
-            new_student: None,
-            route: "self".into(),
-            topics: vec!["job_search".into()],
-            minutes: 30,
-            note: String::new(),
-            next_steps: String::new(),
-            follow_up_on: None,
-            concern: false,
-            teacher_summary: String::new(),
-        };
+        let visit = crate::vault::tests::visit_input(first, None);
         store.save_visit(&visit, None).unwrap();
         let rows = store.recent_sessions(Some(a), 10).unwrap();
         let seen: Vec<(NaiveDate, u32)> = rows.iter().map(|r| (r.session.date, r.visits)).collect();

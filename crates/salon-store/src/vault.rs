@@ -209,6 +209,24 @@ pub(crate) mod tests {
         }
     }
 
+    /// A visit that came by itself about 就職, 30 minutes, with nothing written.
+    pub(crate) fn visit_input(session_id: i64, student_id: Option<i64>) -> salon_core::VisitInput {
+        salon_core::VisitInput {
+            id: None,
+            session_id,
+            student_id,
+            new_student: None,
+            route: "self".into(),
+            topics: vec!["job_search".into()],
+            minutes: 30,
+            note: String::new(),
+            next_steps: String::new(),
+            follow_up_on: None,
+            concern: false,
+            teacher_summary: String::new(),
+        }
+    }
+
     fn file_bytes(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out: Vec<_> = fs::read_dir(dir)
             .unwrap()

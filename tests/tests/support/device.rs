@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{NaiveDate, NaiveTime, Utc};
@@ -23,6 +23,8 @@ pub struct Device {
     store: Mutex<Store>,
     pub unreachable: AtomicBool,
     pub fail_recording: AtomicBool,
+    /// Days the device's calendar runs ahead of today's (a sync the next morning).
+    pub days_ahead: AtomicU64,
 }
 
 impl Device {
@@ -31,6 +33,7 @@ impl Device {
             store: Mutex::new(store),
             unreachable: AtomicBool::new(false),
             fail_recording: AtomicBool::new(false),
+            days_ahead: AtomicU64::new(0),
         }
     }
 
@@ -62,7 +65,8 @@ impl Outbox for Device {
     fn prepare(&self, config: &DeviceConfig) -> Result<(), StoreError> {
         self.with(|s| {
             s.update_device_config(config)?;
-            s.prepare_outbox(today())
+            let ahead = chrono::Days::new(self.days_ahead.load(Ordering::SeqCst));
+            s.prepare_outbox(today() + ahead)
         })
     }
 

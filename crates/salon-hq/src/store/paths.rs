@@ -71,17 +71,16 @@ pub(crate) fn path_held_keys(conn: &Connection, device: i64) -> Result<Vec<PathR
 }
 
 /// What the device's own days bound a period's release by (`PeriodBounds`): each day's
-/// figures at their most over its revisions, added. Decisions: the distinct students of every
+/// distinct named students at their most over its revisions, added. Decisions: those of every
 /// day up to the period's last (every student whose decision the device counts visited on
-/// such a day). The students met and the sensitive cells: the visits of the period's days
-/// (each anonymous visit counts as a student there).
+/// such a day). The students met and the sensitive cells: those of the period's days.
 fn period_bounds(conn: &Connection, device: i64, period: PathPeriod) -> Result<PeriodBounds> {
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
-    let (students, visits): (i64, i64) = conn
+    let (students, met): (i64, i64) = conn
         .prepare_cached(
-            "SELECT COALESCE(SUM(students), 0), COALESCE(SUM(visits), 0) FROM
+            "SELECT COALESCE(SUM(students), 0), COALESCE(SUM(met), 0) FROM
                (SELECT MAX(distinct_students) AS students,
-                       CASE WHEN day >= ?2 THEN MAX(visits) ELSE 0 END AS visits
+                       CASE WHEN day >= ?2 THEN MAX(distinct_students) ELSE 0 END AS met
                 FROM day_revisions WHERE device_id = ?1 AND day <= ?3 GROUP BY campus_code, day)",
         )?
         .query_row(
@@ -93,7 +92,7 @@ fn period_bounds(conn: &Connection, device: i64, period: PathPeriod) -> Result<P
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
     let bound = |n: i64| u32::try_from(n).map_err(|_| HqError::ImpossibleTotal);
-    Ok(PeriodBounds::new(bound(students)?, bound(visits)?))
+    Ok(PeriodBounds::new(bound(students)?, bound(met)?))
 }
 
 /// Keeps a path release the first time it comes; the same numbers again are unchanged; other

@@ -152,7 +152,7 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
             (heading(in_report, &title))
             @if s.releases == 0 {
                 p.note data-testid="sensitive-awaiting-all" {
-                    "この期間の家庭のこと・心身の不調は届いていません。各端末は、年度ごとと、一つの年度に重なる助成元の期間のうち最初の一つについてだけ送ります（生徒一人ひとりが何度も数えられないようにするためです。古い版のアプリからは届きません）。年度の表をご覧ください。"
+                    "この期間の家庭のこと・心身の不調は届いていません。各端末は、年度ごとと、一つの年度に重なる助成元の期間のうち最初の一つについてだけ送ります（生徒一人ひとりが何度も数えられないようにするためです）。年度の表をご覧ください。"
                 }
             } @else {
                 table.noisy data-testid="noisy-sensitive-table" {
@@ -162,7 +162,7 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
                     }
                 }
                 p.note data-testid="sensitive-note" {
-                    "割合は、この期間に各端末がサロンで会った生徒（推計 約" (num(s.students_shown())) "名。名前のない来談は1回を1名と数えます）に対するものです。"
+                    "割合は、この期間に各端末がサロンで会った、名前を記録した生徒（推計 約" (num(s.students_shown())) "名。名前のない来談は数えません）に対するものです。"
                     "家庭のこと・心身の不調は要配慮個人情報のため、月ごとには送られません。各端末は、この期間に一度でもその相談で来た生徒を一人一回だけ数え、ノイズを加えてから送っています（"
                     (s.releases) "台分）。一人ひとりのことは分かりません。"
                 }

@@ -36,18 +36,9 @@ fn salon(store: &mut Store, campus_id: i64, on: NaiveDate) -> i64 {
 
 fn visit(store: &mut Store, session_id: i64, student_id: Option<i64>, note: &str) -> i64 {
     let input = VisitInput {
-        id: None,
-        session_id,
-        student_id,
-        new_student: None,
-        route: "self".into(),
-        topics: vec!["job_search".into()],
-        minutes: 30,
         note: note.into(),
         next_steps: format!("{note}の続き"),
-        follow_up_on: None,
-        concern: false,
-        teacher_summary: String::new(),
+        ..crate::vault::tests::visit_input(session_id, student_id)
     };
     store.save_visit(&input, None).unwrap().id
 }

@@ -21,16 +21,18 @@ pub(super) struct CampusFacts {
     care: crate::care::CareFacts,
 }
 
+/// The facts of one campus up to `until` (today, or yesterday while today's salon is open).
 pub(super) fn campus_facts(
     conn: &rusqlite::Connection,
     campus_id: i64,
-    today: NaiveDate,
+    until: NaiveDate,
 ) -> Result<CampusFacts> {
     let mut stmt = conn.prepare(
-        "SELECT date, opened_at, closed_at, format FROM salon_session WHERE campus_id = ?1",
+        "SELECT date, opened_at, closed_at, format FROM salon_session
+         WHERE campus_id = ?1 AND date <= ?2",
     )?;
     let sessions = stmt
-        .query_map([campus_id], |r| {
+        .query_map(rusqlite::params![campus_id, date_text(until)], |r| {
             let opened: String = r.get(1)?;
             let closed: Option<String> = r.get(2)?;
             Ok(SessionFact {
@@ -46,10 +48,11 @@ pub(super) fn campus_facts(
                 v.student_id IS NOT NULL AND v.id = (
                     SELECT v2.id FROM visit v2 JOIN salon_session s2 ON s2.id = v2.session_id
                     WHERE v2.student_id = v.student_id ORDER BY s2.date, v2.id LIMIT 1)
-         FROM visit v JOIN salon_session s ON s.id = v.session_id WHERE s.campus_id = ?1",
+         FROM visit v JOIN salon_session s ON s.id = v.session_id
+         WHERE s.campus_id = ?1 AND s.date <= ?2",
     )?;
     let visits = stmt
-        .query_map([campus_id], |r| {
+        .query_map(rusqlite::params![campus_id, date_text(until)], |r| {
             let topics: Option<String> = r.get(4)?;
             Ok(VisitFact {
                 date: date(r, 0)?,
@@ -68,7 +71,7 @@ pub(super) fn campus_facts(
     Ok(CampusFacts {
         sessions,
         visits,
-        care: crate::care::CareFacts::read(conn, campus_id, today)?,
+        care: crate::care::CareFacts::read(conn, campus_id, until)?,
     })
 }
 

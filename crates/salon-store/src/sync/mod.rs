@@ -14,6 +14,9 @@ mod release_tests;
 mod releases;
 #[cfg(test)]
 mod tests;
+mod today;
+#[cfg(test)]
+mod today_tests;
 
 pub use outbox::HeldBack;
 

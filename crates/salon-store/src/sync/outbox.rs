@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use super::facts::{campus_facts, event_days};
 use super::paths::{draw_due_paths, mark_path_sent, unsent_paths};
 use super::releases::{draw_due, mark_sent, unsent};
+use super::today::Today;
 use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
 use crate::vault::Store;
@@ -41,7 +42,8 @@ impl Store {
     /// one whose day or month no longer holds anything (a salon removed, a visit moved away) is
     /// sent as zero, so headquarters' figure drops. Each month's and period's releases under
     /// noise that have fallen due are drawn once and kept (`releases`, `paths`). `today` is
-    /// Tokyo's: days after it are not sent, and it is the day the plausibility checks and the
+    /// Tokyo's: days after it are not sent, today only as `Today` allows (nothing while its
+    /// salon is open, once when it closes), and it is the day the plausibility checks and the
     /// release days go by.
     pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
         let Some(enrolment) = self.enrolment()? else {
@@ -50,20 +52,28 @@ impl Store {
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
         let tx = self.conn.transaction()?;
         for &(campus_id, ref code) in &campuses {
-            let facts = campus_facts(&tx, campus_id, today)?;
-            let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), today)?;
+            let as_of = Today::of(&tx, campus_id, code.as_str(), today)?;
+            let facts = campus_facts(&tx, campus_id, as_of.until())?;
+            let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), &as_of)?;
             for (day, counts) in facts.days() {
                 let period = day.format("%Y-%m-%d").to_string();
-                upsert_outbox(&tx, "day", code.as_str(), &period, &counts)?;
+                if !as_of.keeps("day", &period) {
+                    upsert_outbox(&tx, "day", code.as_str(), &period, &counts)?;
+                }
                 now_held.insert(("day", period));
             }
             for (month, breakdown) in facts.months() {
-                upsert_outbox(&tx, "month", code.as_str(), &month.to_string(), &breakdown)?;
-                now_held.insert(("month", month.to_string()));
+                let period = month.to_string();
+                if !as_of.keeps("month", &period) {
+                    upsert_outbox(&tx, "month", code.as_str(), &period, &breakdown)?;
+                }
+                now_held.insert(("month", period));
             }
             let zero_month = month_breakdown(&[]);
             for (kind, period) in outbox_keys(&tx, code.as_str())? {
-                if now_held.contains(&(kind.as_str(), period.clone())) {
+                if now_held.contains(&(kind.as_str(), period.clone()))
+                    || as_of.keeps(&kind, &period)
+                {
                     continue;
                 }
                 match kind.as_str() {
@@ -74,12 +84,12 @@ impl Store {
                     _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
             }
-            draw_due(&tx, code.as_str(), &facts.exact_months(), today)?;
+            draw_due(&tx, campus_id, &facts.exact_months(), today)?;
         }
         let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
         draw_due_paths(&tx, &ids, &enrolment.path_calendar, today)?;
         // Online events belong to no campus: the device reports them under campus code ''.
-        let online = put_events(&tx, None, "", today)?;
+        let online = put_events(&tx, None, "", &Today::free(today))?;
         for (_, period) in outbox_keys(&tx, "")? {
             if !online.contains(&("events", period.clone())) {
                 upsert_outbox(&tx, "events", "", &period, &NO_EVENTS)?;
@@ -333,18 +343,20 @@ fn key_columns(key: &SnapshotKey) -> Option<(&'static str, &str, String)> {
 /// A day whose events were all removed.
 const NO_EVENTS: [EventCount; 0] = [];
 
-/// Puts each day's events at a campus (or online, `campus_id` none, `code` '') in the outbox;
-/// returns the keys held now.
+/// Puts each day's events at a campus (or online, `campus_id` none, `code` '') in the outbox,
+/// as far as `today` allows; returns the keys held now.
 fn put_events(
     tx: &Transaction<'_>,
     campus_id: Option<i64>,
     code: &str,
-    today: NaiveDate,
+    today: &Today,
 ) -> Result<BTreeSet<(&'static str, String)>> {
     let mut held = BTreeSet::new();
-    for (day, kinds) in event_days(tx, campus_id, today)? {
+    for (day, kinds) in event_days(tx, campus_id, today.until())? {
         let period = day.format("%Y-%m-%d").to_string();
-        upsert_outbox(tx, "events", code, &period, &kinds)?;
+        if !today.keeps("events", &period) {
+            upsert_outbox(tx, "events", code, &period, &kinds)?;
+        }
         held.insert(("events", period));
     }
     Ok(held)

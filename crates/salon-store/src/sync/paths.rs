@@ -146,10 +146,11 @@ fn exact_period(
     })
 }
 
-/// The students with a visit dated in `period` at the campuses `ids` (each anonymous visit
-/// one, since nothing says two are one student), and of them those who came about each
-/// sensitive topic at least once: a student moves each count by at most one however often
-/// they came (ARCHITECTURE.md, "Breakdowns under noise").
+/// The named students with a visit dated in `period` at the campuses `ids`, and of them those
+/// who came about each sensitive topic at least once: a student moves each count by at most
+/// one however often they came (ARCHITECTURE.md, "Breakdowns under noise"). Anonymous visits
+/// are left out: nothing says two are one student, so counting each would let one student who
+/// gives no name move a count by every visit.
 pub(super) fn sensitive(
     tx: &Transaction<'_>,
     ids: &str,
@@ -161,18 +162,16 @@ pub(super) fn sensitive(
     let first = date_text(period.from.first_day());
     let last = date_text(period.to.last_day());
     let students: u32 = tx.query_row(
-        &format!(
-            "{visits} SELECT count(DISTINCT student_id) + coalesce(sum(student_id IS NULL), 0)
-             FROM v"
-        ),
+        &format!("{visits} SELECT count(DISTINCT student_id) FROM v"),
         params![ids, first, last],
         |r| r.get(0),
     )?;
     let codes: Vec<&str> = Topic::SENSITIVE.iter().map(|t| t.code()).collect();
     let mut stmt = tx.prepare(&format!(
-        "{visits} SELECT t.topic, count(DISTINCT v.student_id) + sum(v.student_id IS NULL)
+        "{visits} SELECT t.topic, count(DISTINCT v.student_id)
          FROM v JOIN visit_topic t ON t.visit_id = v.id
-         WHERE t.topic IN (SELECT value FROM json_each(?4)) GROUP BY t.topic"
+         WHERE t.topic IN (SELECT value FROM json_each(?4)) AND v.student_id IS NOT NULL
+         GROUP BY t.topic"
     ))?;
     let codes = serde_json::to_string(&codes).unwrap_or_default();
     let rows = stmt.query_map(params![ids, first, last, codes], |r| {

@@ -13,12 +13,12 @@ use salon_protocol::{CampusCode, Month, MonthRelease, Release, ReleaseKey};
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
 
-/// Draws every release of `code`'s months with visits (`exact`) that has fallen due by `today`
-/// and is not drawn yet. A month without visits releases nothing: headquarters knows its exact
+/// Draws every release of the campus `campus_id`'s months with visits (`exact`) that has fallen
+/// due by `today` and is not drawn yet. A month without visits releases nothing: headquarters knows its exact
 /// visits are 0, and noise over nothing would only widen every interval it is added into.
 pub(super) fn draw_due(
     tx: &Transaction<'_>,
-    code: &str,
+    campus_id: i64,
     exact: &BTreeMap<Month, ExactMonth>,
     today: NaiveDate,
 ) -> Result<()> {
@@ -27,16 +27,16 @@ pub(super) fn draw_due(
             continue;
         }
         for release in Release::ALL {
-            if release.day(*month) > today || drawn(tx, code, *month, release)? {
+            if release.day(*month) > today || drawn(tx, campus_id, *month, release)? {
                 continue;
             }
             let breakdown = release_month(counts, release, &mut OsRandom).map_err(privacy_error)?;
             let json = serde_json::to_string(&breakdown).unwrap_or_default();
             tx.execute(
-                "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on)
+                "INSERT INTO release_outbox (campus_id, month, release, breakdown, drawn_on)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![
-                    code,
+                    campus_id,
                     month.to_string(),
                     release.as_str(),
                     json,
@@ -52,11 +52,11 @@ pub(super) fn privacy_error(e: PrivacyError) -> StoreError {
     StoreError::Io(std::io::Error::other(e.to_string()))
 }
 
-fn drawn(tx: &Transaction<'_>, code: &str, month: Month, release: Release) -> Result<bool> {
+fn drawn(tx: &Transaction<'_>, campus_id: i64, month: Month, release: Release) -> Result<bool> {
     Ok(tx
         .query_row(
-            "SELECT 1 FROM release_outbox WHERE campus_code = ?1 AND month = ?2 AND release = ?3",
-            params![code, month.to_string(), release.as_str()],
+            "SELECT 1 FROM release_outbox WHERE campus_id = ?1 AND month = ?2 AND release = ?3",
+            params![campus_id, month.to_string(), release.as_str()],
             |_| Ok(()),
         )
         .optional()?
@@ -64,8 +64,9 @@ fn drawn(tx: &Transaction<'_>, code: &str, month: Month, release: Release) -> Re
 }
 
 /// The releases not yet confirmed by headquarters for the campuses this device reports for
-/// (`enrolled`), oldest month first, at most `limit`. One for a campus headquarters took away
-/// from the device waits, unsent, in case it is given back.
+/// (`enrolled`), under each campus's HQ code as it is now, oldest month first, at most `limit`.
+/// One for a campus without a code, or one headquarters took away from the device, waits,
+/// unsent, in case it comes back.
 pub(super) fn unsent(
     conn: &Connection,
     enrolled: &[CampusCode],
@@ -73,9 +74,10 @@ pub(super) fn unsent(
 ) -> Result<Vec<MonthRelease>> {
     let enrolled = serde_json::to_string(enrolled).unwrap_or_default();
     let mut stmt = conn.prepare(
-        "SELECT campus_code, month, breakdown FROM release_outbox
-         WHERE sent = 0 AND campus_code IN (SELECT value FROM json_each(?2))
-         ORDER BY month, campus_code, release LIMIT ?1",
+        "SELECT c.hq_code, r.month, r.breakdown FROM release_outbox r
+         JOIN campus c ON c.id = r.campus_id
+         WHERE r.sent = 0 AND c.hq_code IN (SELECT value FROM json_each(?2))
+         ORDER BY r.month, c.hq_code, r.release LIMIT ?1",
     )?;
     let rows = stmt
         .query_map(params![limit as i64, enrolled], |r| {
@@ -100,13 +102,14 @@ pub(super) fn unsent(
 
 /// The releases headquarters says it holds from this device: never drawn or sent again. One
 /// the device has not drawn (a laptop restored from a backup older than the draw) is kept as
-/// a row with no numbers, so that it is never drawn.
+/// a row with no numbers, so that it is never drawn. A key names the campus by the code it
+/// was sent under, which is the campus's own as long as no campus has taken that code since.
 pub(super) fn mark_held(tx: &Transaction<'_>, held: &[ReleaseKey]) -> Result<()> {
     for k in held {
         tx.execute(
-            "INSERT INTO release_outbox (campus_code, month, release, breakdown, drawn_on, sent)
-             VALUES (?1, ?2, ?3, '', '', 1)
-             ON CONFLICT (campus_code, month, release) DO UPDATE SET sent = 1",
+            "INSERT INTO release_outbox (campus_id, month, release, breakdown, drawn_on, sent)
+             SELECT id, ?2, ?3, '', '', 1 FROM campus WHERE hq_code = ?1
+             ON CONFLICT (campus_id, month, release) DO UPDATE SET sent = 1",
             params![k.campus.as_str(), k.month.to_string(), k.release.as_str()],
         )?;
     }
@@ -121,7 +124,9 @@ pub(super) fn mark_sent(
     release: Release,
 ) -> Result<()> {
     tx.execute(
-        "UPDATE release_outbox SET sent = 1 WHERE campus_code = ?1 AND month = ?2 AND release = ?3",
+        "UPDATE release_outbox SET sent = 1
+         WHERE campus_id = (SELECT id FROM campus WHERE hq_code = ?1) AND month = ?2
+           AND release = ?3",
         params![campus.as_str(), month.to_string(), release.as_str()],
     )?;
     Ok(())

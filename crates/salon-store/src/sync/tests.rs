@@ -170,17 +170,9 @@ fn a_correction_is_a_new_revision_and_the_rest_stays_sent() {
     let visit = store.visits_in_session(later).unwrap()[0].clone();
     let fix = VisitInput {
         id: Some(visit.id),
-        session_id: later,
-        student_id: None,
-        new_student: None,
         route: "outreach".into(),
         topics: vec!["family".into()],
-        minutes: 30,
-        note: String::new(),
-        next_steps: String::new(),
-        follow_up_on: None,
-        concern: false,
-        teacher_summary: String::new(),
+        ..crate::vault::tests::visit_input(later, None)
     };
     store.save_visit(&fix, None).unwrap();
     store.prepare_outbox(today()).unwrap();
@@ -408,20 +400,7 @@ fn a_path_decision_stays_with_the_campus_it_was_made_at() {
         s.path_status = "employment".into();
         s.path_decided_on = Some("2025-02-20".into());
         let id = store.save_student(&s).unwrap().id;
-        let visit = VisitInput {
-            id: None,
-            session_id: session,
-            student_id: Some(id),
-            new_student: None,
-            route: "self".into(),
-            topics: vec!["job_search".into()],
-            minutes: 30,
-            note: String::new(),
-            next_steps: String::new(),
-            follow_up_on: None,
-            concern: false,
-            teacher_summary: String::new(),
-        };
+        let visit = crate::vault::tests::visit_input(session, Some(id));
         store.save_visit(&visit, None).unwrap();
         // 転校: the student moves to the other campus afterwards.
         s.id = Some(id);
