@@ -7,8 +7,14 @@
 #[path = "support/device.rs"]
 mod device;
 
+use std::sync::{Arc, Mutex};
+
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use device::*;
-use salon_protocol::{Month, NoisyMonthBreakdown, Release};
+use salon_protocol::{Month, MonthRelease, NoisyMonthBreakdown, Release, Upload};
 use salon_store::Vault;
 
 fn february() -> Month {
@@ -68,6 +74,70 @@ async fn a_failed_send_is_retried_with_the_same_draws() {
     sync(&device).await.unwrap();
     let at_hq: Vec<NoisyMonthBreakdown> = held(&hq).into_iter().map(|h| h.2).collect();
     assert_eq!(at_hq, drawn, "headquarters holds exactly the first draws");
+}
+
+/// Every upload body headquarters was sent, each answered 503 before anything is stored.
+type Refused = Arc<Mutex<Vec<String>>>;
+
+async fn refuse_every_upload(refused: Refused, req: Request, next: Next) -> Response {
+    if req.uri().path() != "/api/v1/upload" {
+        return next.run(req).await;
+    }
+    let body = axum::body::to_bytes(req.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    refused
+        .lock()
+        .unwrap()
+        .push(String::from_utf8_lossy(&body).into_owned());
+    StatusCode::SERVICE_UNAVAILABLE.into_response()
+}
+
+/// A headquarters that answers every upload 503, 200 times over, hoping each try brings a
+/// fresh draw to average: every try carries the same numbers, byte for byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_refused_sends_carry_the_same_draws_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused: Refused = Arc::default();
+    let layer = refused.clone();
+    let (url, hq) = start_hq_with(dir.path(), move |router| {
+        router.layer(middleware::from_fn(move |req, next| {
+            refuse_every_upload(layer.clone(), req, next)
+        }))
+    })
+    .await;
+    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(17));
+            log(s, day, None, "self");
+            log(s, day, None, "teacher");
+            s.close_session(day, at(13)).map(|_| ())
+        })
+        .unwrap();
+    for _ in 0..200 {
+        assert!(salon_sync::send_pending(&device).await.is_err());
+    }
+    let bodies = refused.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 200);
+    let releases = |body: &str| -> Vec<MonthRelease> {
+        serde_json::from_str::<Upload>(body).unwrap().releases
+    };
+    let first = releases(&bodies[0]);
+    assert_eq!(first.len(), 2, "February's two releases");
+    let firsts: Vec<String> = bodies
+        .iter()
+        .map(|b| serde_json::to_string(&releases(b)).unwrap())
+        .collect();
+    assert!(
+        firsts.iter().all(|r| *r == firsts[0]),
+        "a refused send brought another draw"
+    );
+    assert!(
+        bodies.iter().all(|b| b == &bodies[0]),
+        "resent byte for byte"
+    );
+    assert_eq!(held(&hq), [], "headquarters stored nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
