@@ -221,6 +221,97 @@ async fn a_laptop_restored_from_before_its_releases_does_not_get_a_second_draw_k
     assert!(sync(&device).await.is_none(), "nothing waits afterwards");
 }
 
+/// What a hostile headquarters does to get a second draw from a restored laptop: it lists
+/// nothing as held, so the laptop has no reason not to draw again. Every upload body is kept.
+async fn forget_what_is_held(seen: Refused, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path == "/api/v1/upload" {
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        seen.lock()
+            .unwrap()
+            .push(String::from_utf8_lossy(&body).into_owned());
+        return next.run(Request::from_parts(parts, body.into())).await;
+    }
+    let response = next.run(req).await;
+    if path != "/api/v1/config" {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let mut config: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    config["releasesHeld"] = serde_json::json!([]);
+    config["pathReleasesHeld"] = serde_json::json!([]);
+    let body = serde_json::to_vec(&config).unwrap();
+    let mut response = Response::from_parts(parts, body.into());
+    response
+        .headers_mut()
+        .remove(axum::http::header::CONTENT_LENGTH);
+    response
+}
+
+/// A laptop restored from a backup made before its releases were drawn, under a headquarters
+/// that says it holds nothing: it draws its months and its 年度 again, over the same records,
+/// and sends the very numbers the lost laptop sent — the noise is keyed by a secret the backup
+/// carries and by the exact cells — so there is no second draw to average.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restored_laptop_under_a_headquarters_that_lists_nothing_draws_the_same_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let seen: Refused = Arc::default();
+    let layer = seen.clone();
+    let (url, hq) = start_hq_with(dir.path(), move |router| {
+        router.layer(middleware::from_fn(move |req, next| {
+            forget_what_is_held(layer.clone(), req, next)
+        }))
+    })
+    .await;
+    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    device
+        .with(|s| {
+            let day = open(s, campus, feb(17));
+            log(s, day, None, "self");
+            log(s, day, None, "teacher");
+            s.close_session(day, at(13)).map(|_| ())
+        })
+        .unwrap();
+    let backup = dir.path().join("career-salon.backup");
+    device
+        .with(|s| s.write_backup(&backup, |_, _| {}).map(|_| ()))
+        .unwrap();
+    sync(&device).await.unwrap();
+    let drawn = |body: &str| -> (Vec<MonthRelease>, Vec<salon_protocol::PathRelease>) {
+        let u: Upload = serde_json::from_str(body).unwrap();
+        (u.releases, u.path_releases)
+    };
+    let lost = seen.lock().unwrap().clone();
+    let (months, periods) = drawn(&lost[0]);
+    assert_eq!(months.len(), 2, "February's two releases");
+    assert!(!periods.is_empty(), "and the 年度's");
+
+    let restored = Vault::new(dir.path().join("device2"))
+        .restore_backup(
+            &backup,
+            salon_store::backup::RestoreSecret::Passphrase(PASS),
+        )
+        .unwrap();
+    let device = Device::new(restored);
+    seen.lock().unwrap().clear();
+    // Headquarters' own store still answers the same numbers as a resend.
+    sync(&device).await.unwrap();
+    let again = seen.lock().unwrap().clone();
+    assert_eq!(again.len(), 1);
+    assert_eq!(
+        drawn(&again[0]),
+        (months, periods),
+        "drawn again: the same numbers"
+    );
+    assert_eq!(held(&hq).len(), 2, "nothing new kept");
+}
+
 /// A laptop lost on a train: headquarters revokes it; last week's backup is restored on a new
 /// laptop, which is enrolled with a code that takes the lost device over. It sends again what
 /// it sent after the backup, and the day figures stay those of the supporter's own records

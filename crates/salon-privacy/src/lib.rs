@@ -6,6 +6,7 @@
 //! No I/O but the operating system's random generator; no Tauri, no SQL.
 
 mod error;
+mod keyed;
 pub mod policy;
 pub mod random;
 mod release;
@@ -13,7 +14,8 @@ pub mod sampler;
 pub mod simulation;
 
 pub use error::PrivacyError;
-pub use random::{OsRandom, RandomSource, SeededRandom};
+pub use keyed::{KeyedRandom, NoiseKey};
+pub use random::{RandomSource, SeededRandom};
 pub use release::{release_month, release_paths, ExactMonth, ExactPeriod, ExactSensitive};
 pub use salon_protocol::{NoisePolicy, NoiseScale, NOISE};
 pub use sampler::discrete_laplace;

@@ -1,5 +1,6 @@
 //! Where the random bits come from. The sampler draws only whole numbers from a
-//! [`RandomSource`]: from the operating system on a laptop, from a fixed seed in the simulation.
+//! [`RandomSource`]: on a laptop from the release's keyed generator (`keyed.rs`), in the
+//! simulation from a fixed seed.
 
 use crate::PrivacyError;
 
@@ -18,19 +19,6 @@ pub trait RandomSource {
                 return Ok(x % m);
             }
         }
-    }
-}
-
-/// The operating system's cryptographic generator: the only source noise on a laptop is drawn
-/// from, so nobody who sees a release can predict or replay its noise.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OsRandom;
-
-impl RandomSource for OsRandom {
-    fn next_u64(&mut self) -> Result<u64, PrivacyError> {
-        let mut bytes = [0u8; 8];
-        getrandom::fill(&mut bytes).map_err(|_| PrivacyError::NoRandomness)?;
-        Ok(u64::from_le_bytes(bytes))
     }
 }
 
@@ -92,13 +80,5 @@ mod tests {
         }
         assert!(seen.iter().all(|&n| (850..1150).contains(&n)), "{seen:?}");
         assert_eq!(r.below(1).unwrap(), 0);
-    }
-
-    #[test]
-    fn os_random_gives_different_words() {
-        let mut r = OsRandom;
-        let a = r.next_u64().unwrap();
-        let b = r.next_u64().unwrap();
-        assert_ne!(a, b);
     }
 }

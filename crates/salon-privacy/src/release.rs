@@ -1,16 +1,17 @@
-//! A month's breakdown as it leaves the laptop: every cell of the catalogue, zeros too, with
-//! its own fresh draw. This is the only way the crate turns exact counts into something to
-//! send. The store's outbox (`release_outbox`) keeps what it returns, so that a resend repeats
-//! the same numbers (ARCHITECTURE.md, "Breakdowns under noise").
+//! A release as it leaves the laptop: every cell of the catalogue, zeros too, with its own
+//! draw from the release's keyed generator (`keyed.rs`: the same exact cells of the same
+//! release always get the same noise). This is the only way the crate turns exact counts into
+//! something to send. The store's outbox keeps what it returns, so that a resend repeats the
+//! same numbers byte for byte (ARCHITECTURE.md, "Breakdowns under noise").
 
 use std::collections::BTreeMap;
 
 use salon_protocol::{
-    NoiseScale, NoisyCell, NoisyMonthBreakdown, PathPeriod, PathRelease, PathStatus, Release,
-    Route, SensitiveTopics, Topic, NOISE,
+    Month, NoiseScale, NoisyCell, NoisyMonthBreakdown, PathPeriod, PathRelease, PathStatus,
+    Release, Route, SensitiveTopics, Topic, NOISE,
 };
 
-use crate::random::OsRandom;
+use crate::keyed::{Input, KeyedRandom, NoiseKey};
 use crate::{discrete_laplace, PrivacyError};
 
 /// A campus's month as counted exactly on the laptop, before noise: visits by route, and
@@ -39,14 +40,19 @@ pub struct ExactSensitive {
     pub by_topic: BTreeMap<Topic, u32>,
 }
 
-/// Draws one release of a month at the protocol's scales ([`NOISE`]). Only the operating
-/// system's generator is accepted: a seeded one (the simulation's) would make the noise
-/// reproducible.
+/// Draws one release of the campus `campus_id`'s month at the protocol's scales ([`NOISE`]),
+/// from the generator keyed by `key` and this very release and exact cells.
 pub fn release_month(
-    exact: &ExactMonth,
+    key: &NoiseKey,
+    campus_id: i64,
+    month: Month,
     release: Release,
-    rng: &mut OsRandom,
+    exact: &ExactMonth,
 ) -> Result<NoisyMonthBreakdown, PrivacyError> {
+    let mut input = Input::month(campus_id, month, release);
+    counts(&mut input, Route::ALL, &exact.by_route);
+    counts(&mut input, Topic::MONTHLY, &exact.by_topic);
+    let rng = &mut KeyedRandom::new(key, &input);
     Ok(NoisyMonthBreakdown {
         release,
         by_route: noisy_cells(Route::ALL, &exact.by_route, NOISE.route, rng)?,
@@ -55,13 +61,22 @@ pub fn release_month(
 }
 
 /// Draws one release of a device's period: its path decisions, and the students met and the
-/// sensitive topics when the period carries them, each at the protocol's scale.
+/// sensitive topics when the period carries them, each at the protocol's scale, from the
+/// generator keyed by `key` and this very release and exact cells.
 pub fn release_paths(
-    exact: &ExactPeriod,
+    key: &NoiseKey,
     period: PathPeriod,
     release: Release,
-    rng: &mut OsRandom,
+    exact: &ExactPeriod,
 ) -> Result<PathRelease, PrivacyError> {
+    let mut input = Input::period(period, release);
+    counts(&mut input, PathStatus::DECIDED, &exact.by_path);
+    input.flag(exact.sensitive.is_some());
+    if let Some(s) = &exact.sensitive {
+        input.count(s.met);
+        counts(&mut input, Topic::SENSITIVE, &s.by_topic);
+    }
+    let rng = &mut KeyedRandom::new(key, &input);
     Ok(PathRelease {
         from: period.from,
         to: period.to,
@@ -75,9 +90,16 @@ pub fn release_paths(
     })
 }
 
+/// The exact cells of `codes`, in order, into the generator's input.
+fn counts<C: Copy + Ord>(input: &mut Input, codes: &[C], exact: &BTreeMap<C, u32>) {
+    for code in codes {
+        input.count(exact.get(code).copied().unwrap_or(0));
+    }
+}
+
 fn release_sensitive(
     exact: &ExactSensitive,
-    rng: &mut OsRandom,
+    rng: &mut KeyedRandom,
 ) -> Result<SensitiveTopics, PrivacyError> {
     let scale = NOISE.sensitive_topic;
     Ok(SensitiveTopics {
@@ -86,7 +108,7 @@ fn release_sensitive(
     })
 }
 
-fn noisy(count: u32, scale: NoiseScale, rng: &mut OsRandom) -> Result<i64, PrivacyError> {
+fn noisy(count: u32, scale: NoiseScale, rng: &mut KeyedRandom) -> Result<i64, PrivacyError> {
     i64::from(count)
         .checked_add(discrete_laplace(scale, rng)?)
         .ok_or(PrivacyError::OutOfRange)
@@ -96,7 +118,7 @@ fn noisy_cells<C: Copy + Ord>(
     codes: &[C],
     exact: &BTreeMap<C, u32>,
     scale: NoiseScale,
-    rng: &mut OsRandom,
+    rng: &mut KeyedRandom,
 ) -> Result<Vec<NoisyCell<C>>, PrivacyError> {
     codes
         .iter()

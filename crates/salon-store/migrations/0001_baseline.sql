@@ -319,6 +319,15 @@ CREATE TABLE sync_log (
     detail          TEXT    NOT NULL
 );
 
+-- The secret every release's noise is keyed by (salon-privacy keyed.rs): the same exact cells
+-- of the same release always get the same noise, so drawing a release again (after a lost
+-- answer, on a laptop restored from a backup) gives nothing to average. Kept here, encrypted
+-- with the rest, so a backup carries it and a new passphrase or key leaves it.
+CREATE TABLE noise_key (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    key BLOB    NOT NULL CHECK (length(key) = 32)
+);
+
 -- Breakdowns under noise: each release of a campus's month as drawn. Drawn once, on its day,
 -- and kept, so that every send repeats the same numbers (a second draw would let the noise be
 -- averaged away); `sent` once headquarters confirmed it or said it holds its own. Keyed by the

@@ -54,7 +54,10 @@ impl Vault {
         create_private_dir(&self.dir)?;
         self.set_aside_orphan_database()?;
         write_atomically(&self.key_path(), &file.to_json())?;
-        Ok((self.open_with(&key)?, recovery))
+        let store = self.open_with(&key)?;
+        // Made with the data folder, so every backup carries it.
+        crate::sync::noise_key(&store.conn)?;
+        Ok((store, recovery))
     }
 
     /// Unlocks with the passphrase. A wrong one changes nothing on disk.

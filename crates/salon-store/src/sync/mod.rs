@@ -19,6 +19,7 @@ mod today;
 mod today_tests;
 
 pub use outbox::HeldBack;
+pub(crate) use releases::noise_key;
 
 use rusqlite::{params, OptionalExtension};
 use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, PathCalendar, Upload};

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
 use super::paths::{draw_due_paths, mark_path_sent, unsent_paths};
-use super::releases::{draw_due, mark_sent, unsent};
+use super::releases::{draw_due, mark_sent, noise_key, unsent};
 use super::today::Today;
 use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
@@ -51,6 +51,7 @@ impl Store {
         };
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
         let tx = self.conn.transaction()?;
+        let key = noise_key(&tx)?;
         for &(campus_id, ref code) in &campuses {
             let as_of = Today::of(&tx, campus_id, code.as_str(), today)?;
             let facts = campus_facts(&tx, campus_id, as_of.until())?;
@@ -84,10 +85,10 @@ impl Store {
                     _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
             }
-            draw_due(&tx, campus_id, &facts.exact_months(), today)?;
+            draw_due(&tx, &key, campus_id, &facts.exact_months(), today)?;
         }
         let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
-        draw_due_paths(&tx, &ids, &enrolment.path_calendar, today)?;
+        draw_due_paths(&tx, &key, &ids, &enrolment.path_calendar, today)?;
         // Online events belong to no campus: the device reports them under campus code ''.
         let online = put_events(&tx, None, "", &Today::free(today))?;
         for (_, period) in outbox_keys(&tx, "")? {

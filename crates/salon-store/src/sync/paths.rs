@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_core::{PathStatus, Topic};
-use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, OsRandom};
+use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, NoiseKey};
 use salon_protocol::{Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release};
 
 use super::releases::privacy_error;
@@ -24,6 +24,7 @@ use crate::rows::{code, date, date_text};
 /// out for want of decisions would tell it that there were none.
 pub(super) fn draw_due_paths(
     tx: &Transaction<'_>,
+    noise: &NoiseKey,
     campus_ids: &[i64],
     calendar: &PathCalendar,
     today: NaiveDate,
@@ -48,8 +49,7 @@ pub(super) fn draw_due_paths(
                 continue;
             }
             let exact = exact_period(tx, &ids, period, sensitive)?;
-            let drawn =
-                release_paths(&exact, period, release, &mut OsRandom).map_err(privacy_error)?;
+            let drawn = release_paths(noise, period, release, &exact).map_err(privacy_error)?;
             let body = serde_json::to_string(&drawn).unwrap_or_default();
             tx.execute(
                 "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on)

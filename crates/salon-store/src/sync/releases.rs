@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use salon_privacy::{release_month, ExactMonth, OsRandom, PrivacyError};
+use salon_privacy::{release_month, ExactMonth, NoiseKey, PrivacyError};
 use salon_protocol::{CampusCode, Month, MonthRelease, Release, ReleaseKey};
 
 use crate::error::{Result, StoreError};
@@ -18,6 +18,7 @@ use crate::rows::date_text;
 /// visits are 0, and noise over nothing would only widen every interval it is added into.
 pub(super) fn draw_due(
     tx: &Transaction<'_>,
+    key: &NoiseKey,
     campus_id: i64,
     exact: &BTreeMap<Month, ExactMonth>,
     today: NaiveDate,
@@ -30,7 +31,8 @@ pub(super) fn draw_due(
             if release.day(*month) > today || drawn(tx, campus_id, *month, release)? {
                 continue;
             }
-            let breakdown = release_month(counts, release, &mut OsRandom).map_err(privacy_error)?;
+            let breakdown =
+                release_month(key, campus_id, *month, release, counts).map_err(privacy_error)?;
             let json = serde_json::to_string(&breakdown).unwrap_or_default();
             tx.execute(
                 "INSERT INTO release_outbox (campus_id, month, release, breakdown, drawn_on)
@@ -46,6 +48,26 @@ pub(super) fn draw_due(
         }
     }
     Ok(())
+}
+
+/// The laptop's noise secret: made at setup (or the first time it is needed) and kept from
+/// then on.
+pub(crate) fn noise_key(conn: &Connection) -> Result<NoiseKey> {
+    let held: Option<Vec<u8>> = conn
+        .query_row("SELECT key FROM noise_key WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    if let Some(bytes) = held {
+        let bytes: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| StoreError::Damaged("noise key"))?;
+        return Ok(NoiseKey::from_bytes(bytes));
+    }
+    let key = NoiseKey::generate().map_err(privacy_error)?;
+    conn.execute(
+        "INSERT INTO noise_key (id, key) VALUES (1, ?1)",
+        [&key.as_bytes()[..]],
+    )?;
+    Ok(key)
 }
 
 pub(super) fn privacy_error(e: PrivacyError) -> StoreError {
