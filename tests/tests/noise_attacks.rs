@@ -93,20 +93,21 @@ async fn refuse_every_upload(refused: Refused, req: Request, next: Next) -> Resp
     StatusCode::SERVICE_UNAVAILABLE.into_response()
 }
 
-/// A headquarters that answers every upload 503, 200 times over, hoping each try brings a
-/// fresh draw to average: every try carries the same numbers, byte for byte.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_hundred_refused_sends_carry_the_same_draws_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    let refused: Refused = Arc::default();
-    let layer = refused.clone();
-    let (url, hq) = start_hq_with(dir.path(), move |router| {
-        router.layer(middleware::from_fn(move |req, next| {
-            refuse_every_upload(layer.clone(), req, next)
-        }))
+/// Headquarters behind the middleware `misbehave`, and a laptop enrolled there with a salon
+/// on 17 February (two visits, closed).
+async fn a_salon_under<F, Fut>(
+    dir: &std::path::Path,
+    misbehave: F,
+) -> (Arc<salon_hq::Store>, Device)
+where
+    F: Fn(Request, Next) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Response> + Send + 'static,
+{
+    let (url, hq) = start_hq_with(dir, move |router| {
+        router.layer(middleware::from_fn(misbehave))
     })
     .await;
-    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
+    let (device, campus) = enrolled_device(dir, &url, &hq).await;
     device
         .with(|s| {
             let day = open(s, campus, feb(17));
@@ -115,6 +116,20 @@ async fn two_hundred_refused_sends_carry_the_same_draws_byte_for_byte() {
             s.close_session(day, at(13)).map(|_| ())
         })
         .unwrap();
+    (hq, device)
+}
+
+/// A headquarters that answers every upload 503, 200 times over, hoping each try brings a
+/// fresh draw to average: every try carries the same numbers, byte for byte.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_refused_sends_carry_the_same_draws_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused: Refused = Arc::default();
+    let layer = refused.clone();
+    let (hq, device) = a_salon_under(dir.path(), move |req, next| {
+        refuse_every_upload(layer.clone(), req, next)
+    })
+    .await;
     for _ in 0..200 {
         assert!(salon_sync::send_pending(&device).await.is_err());
     }
@@ -263,21 +278,10 @@ async fn a_restored_laptop_under_a_headquarters_that_lists_nothing_draws_the_sam
     let dir = tempfile::tempdir().unwrap();
     let seen: Refused = Arc::default();
     let layer = seen.clone();
-    let (url, hq) = start_hq_with(dir.path(), move |router| {
-        router.layer(middleware::from_fn(move |req, next| {
-            forget_what_is_held(layer.clone(), req, next)
-        }))
+    let (hq, device) = a_salon_under(dir.path(), move |req, next| {
+        forget_what_is_held(layer.clone(), req, next)
     })
     .await;
-    let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
-    device
-        .with(|s| {
-            let day = open(s, campus, feb(17));
-            log(s, day, None, "self");
-            log(s, day, None, "teacher");
-            s.close_session(day, at(13)).map(|_| ())
-        })
-        .unwrap();
     let backup = dir.path().join("career-salon.backup");
     device
         .with(|s| s.write_backup(&backup, |_, _| {}).map(|_| ()))
