@@ -133,13 +133,10 @@ async fn settings_ask_for_no_noise_and_codes_are_recorded_without_the_code() {
     }
     assert!(page.contains("進路決定の集計期間"), "{page}");
     let before = hq.store().audit_log(None).unwrap().len();
-    for (path, body) in [
-        ("/settings/rule", "k=2&sensitive_k=2"),
-        (
-            "/settings/noise",
-            "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
-        ),
-    ] {
+    for (path, body) in [(
+        "/settings/noise",
+        "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
+    )] {
         let a = hq
             .post_form(path, &cookie, &format!("csrf={csrf}&{body}"))
             .await;
