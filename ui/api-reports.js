@@ -28,8 +28,10 @@ import { appStatus, invokeCommand, listenEvent } from "./api.js";
  * @property {number} students named students (実人数); a visit without a name counts in visits only
  * @property {Array<[string, number]>} byRoute every route code, in order, with its count (0 too)
  * @property {Array<[string, number]>|null} byTopic every topic but 家庭のこと・心身の不調, in order, with
- *   its count (0 too); null for a period shorter than a month or with fewer than topicsMinVisits visits
+ *   its count (0 too); null unless the period is whole calendar months, each with at least
+ *   topicsMinVisits visits by topicsMinStudents named students
  * @property {number} topicsMinVisits
+ * @property {number} topicsMinStudents
  * @property {SharedItem[]} concerns visits flagged 要連携
  * @property {SharedItem[]} summaries other visits with a summary for the teachers
  */

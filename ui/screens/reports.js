@@ -146,7 +146,7 @@ function teacherReport(r, markPrint) {
           ? tallyTable(t("reports.byTopic"), r.byTopic.map(([code, n]) => [label("topic", code), n]), "report-by-topic")
           : null),
       h("p", { class: "report-note", testid: r.byTopic ? "report-topics-note" : "report-topics-withheld",
-        text: r.byTopic ? t("reports.topicsNote") : t("reports.topicsWithheld", { n: r.topicsMinVisits }) }),
+        text: r.byTopic ? t("reports.topicsNote") : t("reports.topicsWithheld", { n: r.topicsMinVisits, m: r.topicsMinStudents }) }),
       h("section", { class: "report-section" },
         h("h2", { text: t("reports.concernsTitle") }),
         sharedList(r.concerns, "report-concern", true)),

@@ -32,7 +32,7 @@ pub struct ExactPeriod {
     pub sensitive: Option<ExactSensitive>,
 }
 
-/// The students met in a period (each anonymous visit one) and, of them, those who came
+/// The named students met in a period and, of them, those who came
 /// about each sensitive topic at least once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExactSensitive {

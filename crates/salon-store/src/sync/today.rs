@@ -2,27 +2,23 @@
 //! the times its revisions reach headquarters would tell when students came (two visits ten
 //! minutes apart would arrive as two revisions ten minutes apart). When the salon closes, the
 //! day goes as one revision; what changes later that day (a salon reopened, a visit added
-//! after closing) waits until the Tokyo day has ended, and goes then as a correction.
+//! after closing) waits until the Tokyo day has ended, and goes then as a correction. An
+//! evening salon left open past midnight holds its day, and today, the same way. (A salon
+//! forgotten open for longer is listed on Today to be closed; its days go as they stand, and
+//! so no release of a month or period ever waits on it.)
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Transaction};
 
 use crate::error::Result;
-use crate::rows::date_text;
+use crate::rows::{date_text, opt_date};
 
-/// Today, as far as one campus's snapshots may tell of it.
+/// How far a campus's snapshots may tell of the last days.
 pub(super) struct Today {
     day: NaiveDate,
-    state: State,
-}
-
-enum State {
-    /// Nothing of today has gone and no salon is open: today goes as it stands.
-    Free,
-    /// Today's salon is open and nothing of today has gone: today is left out.
-    Open,
-    /// Today has gone once: its day, its events and its month stay as they went.
-    Sent,
+    /// The first day held back, if any: the day of a salon of today or yesterday still open,
+    /// or today once today has gone.
+    held_from: Option<NaiveDate>,
 }
 
 impl Today {
@@ -33,54 +29,52 @@ impl Today {
         day: NaiveDate,
     ) -> Result<Today> {
         let text = date_text(day);
-        let sent = tx
-            .query_row(
-                "SELECT 1 FROM outbox WHERE kind IN ('day', 'events') AND campus_code = ?1
-                   AND period = ?2",
-                params![code, text],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        let open = tx
-            .query_row(
-                "SELECT 1 FROM salon_session WHERE campus_id = ?1 AND date = ?2
-                   AND closed_at IS NULL",
-                params![campus_id, text],
-                |_| Ok(()),
-            )
-            .optional()?
-            .is_some();
-        let state = match (sent, open) {
-            (true, _) => State::Sent,
-            (false, true) => State::Open,
-            (false, false) => State::Free,
+        let yesterday = date_text(day.pred_opt().unwrap_or(day));
+        let open_since: Option<NaiveDate> = tx.query_row(
+            "SELECT min(date) FROM salon_session
+             WHERE campus_id = ?1 AND closed_at IS NULL AND date BETWEEN ?2 AND ?3",
+            params![campus_id, yesterday, text],
+            |r| opt_date(r, 0),
+        )?;
+        let sent: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind IN ('day', 'events')
+               AND campus_code = ?1 AND period = ?2)",
+            params![code, text],
+            |r| r.get(0),
+        )?;
+        let held_from = match (open_since, sent) {
+            (Some(open), _) => Some(open),
+            (None, true) => Some(day),
+            (None, false) => None,
         };
-        Ok(Today { day, state })
+        Ok(Today { day, held_from })
     }
 
     /// Today with nothing held back: for what belongs to no campus's salon (online events).
     pub(super) fn free(day: NaiveDate) -> Today {
         Today {
             day,
-            state: State::Free,
+            held_from: None,
         }
     }
 
     /// The last day whose records the campus's snapshots are made of.
     pub(super) fn until(&self) -> NaiveDate {
-        match self.state {
-            State::Open => self.day.pred_opt().unwrap_or(self.day),
-            State::Free | State::Sent => self.day,
+        match self.held_from {
+            Some(from) => from.pred_opt().unwrap_or(from),
+            None => self.day,
         }
     }
 
-    /// Whether the snapshot `kind` of `period` stays as it went until today has ended.
+    /// Whether the snapshot `kind` of `period` (a day, or a month for `month`) stays as it went
+    /// while its days are held back.
     pub(super) fn keeps(&self, kind: &str, period: &str) -> bool {
-        matches!(self.state, State::Sent)
-            && match kind {
-                "month" => period == self.day.format("%Y-%m").to_string(),
-                _ => period == date_text(self.day),
-            }
+        let Some(from) = self.held_from else {
+            return false;
+        };
+        match kind {
+            "month" => period >= from.format("%Y-%m").to_string().as_str(),
+            _ => period >= date_text(from).as_str(),
+        }
     }
 }

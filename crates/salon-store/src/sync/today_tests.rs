@@ -78,3 +78,34 @@ fn nothing_of_today_leaves_while_its_salon_is_open_and_later_changes_wait_for_to
     store.prepare_outbox(tomorrow).unwrap();
     assert_eq!(today_waiting(&store, today), Some((2, 3)));
 }
+
+/// An evening salon left open past midnight: its day, and every day after it, is held back
+/// until it closes, so a visit saved at 00:10 does not leave within minutes either.
+#[test]
+fn a_salon_left_open_past_midnight_holds_its_day_until_it_closes() {
+    let (_dir, mut store) = fresh_store();
+    let mut campus = campus_input("柏", 2);
+    campus.hq_code = Some("C-012".into());
+    let campus = store.save_campus(&campus).unwrap();
+    enrol(&mut store, &["C-012"]);
+    let day = NaiveDate::from_ymd_opt(2025, 2, 18).unwrap();
+    let next = day.checked_add_days(Days::new(1)).unwrap();
+    let open = SessionOpen {
+        campus_id: campus.id,
+        format: "in_person".into(),
+        place: String::new(),
+    };
+    let session = store.open_session(&open, day, t(18)).unwrap().id;
+    store.save_visit(&visit_input(session, None), None).unwrap();
+    for _ in 0..2 {
+        store.save_visit(&visit_input(session, None), None).unwrap();
+        store.prepare_outbox(next).unwrap();
+        assert!(
+            store.pending_upload().unwrap().is_empty(),
+            "held past midnight"
+        );
+    }
+    store.close_session(session, t(21)).unwrap();
+    store.prepare_outbox(next).unwrap();
+    assert_eq!(today_waiting(&store, day), Some((1, 3)));
+}

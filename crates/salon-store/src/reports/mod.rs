@@ -2,7 +2,9 @@
 //! and the monthly activity report. The teacher report is built from counts and from what the
 //! supporter wrote to be shared; the queries here never read a private note or next steps.
 
-use chrono::{Months, NaiveDate};
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use rusqlite::params;
 use salon_core::{Campus, Route, Topic};
 use serde::Serialize;
@@ -10,6 +12,9 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::rows::{code, date, date_text, opt_date};
 use crate::vault::Store;
+
+mod topics;
+pub use topics::{topics_shown, TOPICS_MIN_STUDENTS, TOPICS_MIN_VISITS};
 
 /// One shareable line of the teacher report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,11 +42,12 @@ pub struct TeacherReport {
     /// Named students (a student who gave no name is counted in `visits` only).
     pub students: u32,
     pub by_route: Vec<(Route, u32)>,
-    /// Visits by each topic of `Topic::MONTHLY`, when the period is long and full enough
-    /// ([`topics_shown`]); none otherwise. 家庭のこと and 心身の不調 are never tallied.
+    /// Visits by each topic of `Topic::MONTHLY`, when the period is whole months each full
+    /// enough ([`topics_shown`]); none otherwise. 家庭のこと and 心身の不調 are never tallied.
     pub by_topic: Option<Vec<(Topic, u32)>>,
-    /// The fewest visits a period must hold for its topics to be tallied.
+    /// The fewest visits, and named students, each month must hold for topics to be tallied.
     pub topics_min_visits: u32,
+    pub topics_min_students: u32,
     /// Visits flagged 要連携, with what the supporter wrote for the teachers.
     pub concerns: Vec<SharedItem>,
     /// Every other visit with a summary written for the teachers.
@@ -79,22 +85,6 @@ pub struct ActivityReport {
     /// Online events and their participants (in the totals above, at no campus).
     pub online_events: u32,
     pub online_participants: u32,
-}
-
-/// The fewest visits a teacher report's period must hold for its topics to be tallied.
-pub const TOPICS_MIN_VISITS: u32 = 10;
-
-/// Whether a teacher report tallies its topics. A school knows who came on a day, so a tally
-/// of a day or a week (「就職 1」) tells it what one student came about; over a month or more
-/// with at least [`TOPICS_MIN_VISITS`] visits, one visit's topic is not told. 家庭のこと and
-/// 心身の不調 are never tallied at all: a teacher who knows one of the students could read them
-/// against the rest.
-pub fn topics_shown(from: NaiveDate, to: NaiveDate, visits: u32) -> bool {
-    let a_month = from
-        .checked_add_months(Months::new(1))
-        .and_then(|d| d.pred_opt())
-        .is_some_and(|last| to >= last);
-    a_month && visits >= TOPICS_MIN_VISITS
 }
 
 const PARTICIPANTS: &str = "coalesce(sum(students + parents + teachers + supporters), 0)";
@@ -140,7 +130,15 @@ impl Store {
             period,
             Route::from_code,
         )?;
-        let by_topic = if topics_shown(from, to, visits) {
+        let months: BTreeMap<String, (u32, u32)> = {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT substr(s.date, 1, 7), count(*), count(DISTINCT v.student_id) {in_period}
+                 GROUP BY 1"
+            ))?;
+            let rows = stmt.query_map(period, |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let by_topic = if topics_shown(from, to, &months) {
             let counted = self.tally(
                 "SELECT t.topic, count(*) FROM visit_topic t JOIN visit v ON v.id = t.visit_id
                  JOIN salon_session s ON s.id = v.session_id
@@ -165,6 +163,7 @@ impl Store {
             by_route: complete(Route::ALL, by_route),
             by_topic,
             topics_min_visits: TOPICS_MIN_VISITS,
+            topics_min_students: TOPICS_MIN_STUDENTS,
             concerns,
             summaries,
         })
@@ -444,7 +443,9 @@ mod tests {
         // The tenth visit makes a tally, of the monthly topics only.
         salon(&mut store, campus.id, 18, &[("", false, "c")]);
         let month = store.teacher_report(campus.id, day(1), day(28)).unwrap();
-        let topics = month.by_topic.expect("a month of ten visits");
+        let topics = month
+            .by_topic
+            .expect("a month of ten visits by ten students");
         assert_eq!(topics.len(), Topic::MONTHLY.len());
         assert!(topics.iter().all(|(t, _)| !t.is_sensitive()));
         assert_eq!(
@@ -455,7 +456,7 @@ mod tests {
                 .1,
             10
         );
-        // Ten visits in a fortnight: too short.
+        // Ten visits in a fortnight: not a whole month.
         assert_eq!(
             store
                 .teacher_report(campus.id, day(4), day(18))
@@ -463,15 +464,5 @@ mod tests {
                 .by_topic,
             None
         );
-    }
-
-    #[test]
-    fn a_month_is_from_a_day_to_the_day_before_it_a_month_later() {
-        let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
-        assert!(super::topics_shown(d(2, 1), d(2, 28), 10));
-        assert!(!super::topics_shown(d(2, 1), d(2, 27), 10));
-        assert!(super::topics_shown(d(1, 15), d(2, 14), 10));
-        assert!(!super::topics_shown(d(1, 15), d(2, 13), 10));
-        assert!(!super::topics_shown(d(1, 1), d(3, 31), 9));
     }
 }
