@@ -12,6 +12,7 @@
 
 use chacha20::cipher::{KeyIvInit, StreamCipher};
 use chacha20::ChaCha20;
+use chrono::Datelike;
 use salon_protocol::{Month, PathPeriod, Release};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
@@ -48,7 +49,8 @@ impl NoiseKey {
 }
 
 /// What a release is drawn for, encoded without ambiguity: a domain tag, then fixed-width
-/// fields (the caller adds the exact cells in the catalogue's order).
+/// fields (the caller adds the exact cells in the catalogue's order). A change to what a
+/// release holds (a code added to a catalogue) takes a new tag.
 pub(crate) struct Input(Vec<u8>);
 
 impl Input {
@@ -63,7 +65,7 @@ impl Input {
     pub(crate) fn month(campus_id: i64, month: Month, release: Release) -> Input {
         let mut input = Input::tagged("career-salon/month-release/1");
         input.0.extend_from_slice(&campus_id.to_be_bytes());
-        input.0.extend_from_slice(month.to_string().as_bytes());
+        input.push_month(month);
         input.0.push(release_byte(release));
         input
     }
@@ -71,12 +73,17 @@ impl Input {
     /// A device's period, all its campuses together.
     pub(crate) fn period(period: PathPeriod, release: Release) -> Input {
         let mut input = Input::tagged("career-salon/period-release/1");
-        input
-            .0
-            .extend_from_slice(period.from.to_string().as_bytes());
-        input.0.extend_from_slice(period.to.to_string().as_bytes());
+        input.push_month(period.from);
+        input.push_month(period.to);
         input.0.push(release_byte(release));
         input
+    }
+
+    /// A month as its year (4 bytes) and month number (1 byte).
+    fn push_month(&mut self, month: Month) {
+        let day = month.first_day();
+        self.0.extend_from_slice(&day.year().to_be_bytes());
+        self.0.push(day.month() as u8);
     }
 
     pub(crate) fn count(&mut self, n: u32) {
