@@ -208,7 +208,9 @@ fn estimate_term(
 }
 
 /// The students met in the term (each anonymous visit one) who came about `topic` at least
-/// once, or all of them with none.
+/// once, or all of them with none. The laptop leaves anonymous visits out of these counts;
+/// the simulated term still counts them, so its figures are for a slightly larger
+/// denominator than the laptop sends.
 fn students_about(term: &Term, topic: Option<Topic>) -> i64 {
     let about = term
         .visits
@@ -256,7 +258,8 @@ fn sensitive_shares(
 }
 
 /// Visits about a topic; for a sensitive topic, each student once per campus and month (and
-/// each anonymous visit once), as the laptop counts it.
+/// each anonymous visit once): the per-campus-month design the period release is compared
+/// with.
 fn topic_count(term: &Term, topic: Topic) -> i64 {
     let about = term.visits.iter().filter(|v| v.topics.contains(&topic));
     if !topic.is_sensitive() {
