@@ -140,7 +140,10 @@ impl Store {
             };
             (device, config)
         };
-        keep_app_version(&self.write(), device.id, app)?;
+        // Before every sync: the writer (which uploads wait for) only when the version changed.
+        if device.app_version.as_deref() != Some(app.to_string().as_str()) {
+            keep_app_version(&self.write(), device.id, app)?;
+        }
         Ok(config)
     }
 
@@ -284,14 +287,14 @@ fn supporter_of(conn: &Connection, device_id: i64) -> Result<String> {
 }
 
 pub(crate) fn authenticate(conn: &Connection, token: &str) -> Result<Device> {
-    let found: Option<(i64, Option<i64>)> = conn
+    let found: Option<(i64, Option<i64>, Option<String>)> = conn
         .query_row(
-            "SELECT id, revoked_at FROM devices WHERE token_hash = ?1",
+            "SELECT id, revoked_at, app_version FROM devices WHERE token_hash = ?1",
             [secret::sha256(token.as_bytes())],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
-    let (id, revoked) = found.ok_or(HqError::TokenInvalid)?;
+    let (id, revoked, app_version) = found.ok_or(HqError::TokenInvalid)?;
     if revoked.is_some() {
         return Err(HqError::DeviceRevoked);
     }
@@ -305,5 +308,9 @@ pub(crate) fn authenticate(conn: &Connection, token: &str) -> Result<Device> {
         .iter()
         .map(|c| CampusCode::parse(c).map_err(|_| HqError::Internal("stored campus")))
         .collect::<Result<_>>()?;
-    Ok(Device { id, campuses })
+    Ok(Device {
+        id,
+        campuses,
+        app_version,
+    })
 }

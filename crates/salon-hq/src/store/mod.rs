@@ -159,6 +159,8 @@ pub struct DayTotals {
 pub(crate) struct Device {
     pub(crate) id: i64,
     pub(crate) campuses: BTreeSet<CampusCode>,
+    /// The app version it last named, as held.
+    pub(crate) app_version: Option<String>,
 }
 
 /// The day figures of a row, from column `first` on, in `DayField` order.
