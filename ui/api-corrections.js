@@ -63,3 +63,18 @@ export const reopenSession = (sessionId) => call("reopen_session", { sessionId }
 
 /** @param {number} keep @param {number} mergeAway @returns {Promise<Student>} */
 export const mergeStudents = (keep, mergeAway) => call("merge_students", { keep, mergeAway });
+
+/**
+ * How many of these visits, moved to `toDate`, would change the exact figures only (each was
+ * already released under noise in two other months).
+ * @param {number[]} visitIds @param {string} toDate @returns {Promise<number>}
+ */
+export const leftOutOfBreakdowns = (visitIds, toDate) => call("left_out_of_breakdowns", { visitIds, toDate });
+
+/**
+ * Whether a student's path decision, dated `decidedOn`, would change this laptop's records only
+ * (it was already released in another 年度 or term).
+ * @param {number} studentId @param {string} decidedOn @returns {Promise<boolean>}
+ */
+export const decisionLeftOutOfBreakdowns = (studentId, decidedOn) =>
+  call("decision_left_out_of_breakdowns", { studentId, decidedOn });

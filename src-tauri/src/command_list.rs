@@ -39,6 +39,8 @@ command_list! {
     corrections::correct_session: Unlocked,
     corrections::reopen_session: Unlocked,
     corrections::merge_students: Unlocked,
+    corrections::left_out_of_breakdowns: Unlocked,
+    corrections::decision_left_out_of_breakdowns: Unlocked,
     sync::hq_status: Unlocked,
     sync::enrol: Unlocked,
     sync::sync_preview: Unlocked,

@@ -114,6 +114,33 @@ pub fn correct_session(
     Ok(s)
 }
 
+/// How many of these visits, moved to `to_date`, would change the exact figures only: each
+/// was already released under noise in two other months (ARCHITECTURE.md, "Breakdowns under
+/// noise"). The confirmation says so.
+#[tauri::command(async)]
+pub fn left_out_of_breakdowns(
+    state: State<'_, AppState>,
+    visit_ids: Vec<i64>,
+    to_date: String,
+) -> Answer<u32> {
+    let to = NaiveDate::parse_from_str(to_date.trim(), "%Y-%m-%d")
+        .map_err(|_| IpcError::invalid(Code::InvalidDate, "toDate"))?;
+    state.with_store(|s| Ok(s.left_out_of_breakdowns(&visit_ids, to)?))
+}
+
+/// Whether a student's path decision, dated `decided_on`, would change the exact figures only:
+/// it was already released under noise in another 年度 or term.
+#[tauri::command(async)]
+pub fn decision_left_out_of_breakdowns(
+    state: State<'_, AppState>,
+    student_id: i64,
+    decided_on: String,
+) -> Answer<bool> {
+    let on = NaiveDate::parse_from_str(decided_on.trim(), "%Y-%m-%d")
+        .map_err(|_| IpcError::invalid(Code::InvalidDate, "pathDecidedOn"))?;
+    state.with_store(|s| Ok(s.decision_left_out_of_breakdowns(student_id, on)?))
+}
+
 #[tauri::command(async)]
 pub fn reopen_session(state: State<'_, AppState>, session_id: i64) -> Answer<SalonSession> {
     state.with_store(|s| Ok(s.reopen_session(session_id, today_tokyo())?))

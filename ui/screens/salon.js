@@ -4,7 +4,7 @@
 
 import * as api from "../api.js";
 import * as corrections from "../api-corrections.js";
-import { confirmButton } from "../confirm.js";
+import { confirmButton, exactOnly } from "../confirm.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { FORMATS, formatDate, label, t } from "../i18n.js";
 import { visitList } from "./today.js";
@@ -34,7 +34,7 @@ export async function render(ctx, params) {
       summary(session, visits),
       h("h2", { text: t("salon.visitCount", { n: visits.length }) }),
       visitList(ctx, visits),
-      correctSection(ctx, session, today, error),
+      correctSection(ctx, session, visits.map((v) => v.id), today, error),
       session.closedAt !== null && session.date === today ? reopenSection(ctx, session, error) : null,
       removeSection(ctx, session, visits, campusName, today, error)),
   };
@@ -56,9 +56,10 @@ function summary(s, visits) {
 
 /**
  * サロンを修正: the form, then a confirmation that names each change.
- * @param {Ctx} ctx @param {SalonSession} s @param {string} today @param {HTMLElement} error
+ * @param {Ctx} ctx @param {SalonSession} s @param {number[]} visitIds its visits
+ * @param {string} today @param {HTMLElement} error
  */
-function correctSection(ctx, s, today, error) {
+function correctSection(ctx, s, visitIds, today, error) {
   const date = h("input", { type: "date", testid: "salon-fix-date", "data-field": "date", value: s.date, max: today });
   const opened = h("input", { type: "time", testid: "salon-fix-opened", "data-field": "openedAt", value: s.openedAt });
   const closed = h("input", { type: "time", testid: "salon-fix-closed", "data-field": "closedAt", value: s.closedAt || "" });
@@ -89,7 +90,7 @@ function correctSection(ctx, s, today, error) {
     h("div", { class: "row" }, field(t("salon.format"), format), field(t("salon.place"), place)),
     h("div", { class: "actions" }, h("button", { type: "submit", testid: "salon-fix-review", text: t("salon.fixReview") })),
     confirmArea);
-  onSubmit(form, () => {
+  onSubmit(form, async () => {
     const lines = changes();
     if (lines.length === 0) {
       showError(error, "salon.nothingChanged");
@@ -106,9 +107,18 @@ function correctSection(ctx, s, today, error) {
         showError(error, /** @type {ApiError} */ (err));
       }
     });
+    /** @type {string[]} */
+    let moved = [];
+    try {
+      moved = date.value !== s.date ? await exactOnly(visitIds, date.value) : [];
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+      return;
+    }
     confirmArea.replaceChildren(h("div", { class: "confirm-box", role: "alertdialog", "aria-label": t("salon.fixTitle"), testid: "salon-fix-box" },
       lines.map((line) => h("p", { text: line })),
       h("p", { class: "hint", text: t("salon.fixSync") }),
+      moved.map((line) => h("p", { class: "hint", testid: "salon-fix-exact-only", text: line })),
       h("div", { class: "actions" }, confirm,
         h("button", { type: "button", text: t("common.back"), onclick: () => confirmArea.replaceChildren() }))));
     confirm.focus();
@@ -164,11 +174,12 @@ function removeSection(ctx, s, visits, campus, today, error) {
       label: t("salon.removeMoving"), testid: "salon-remove-move", title: t("salon.removeTitle"),
       confirmLabel: t("salon.removeMovingConfirm"), error,
       check: () => (moveDate.value ? null : "salon.moveToRequired"),
-      describe: () => [
+      describe: async () => [
         t("salon.removeMovingText", { n: visits.length, to: formatDate(moveDate.value), where }),
         listed(),
         t("salon.moveCreates"),
         t("salon.removeSync"),
+        ...await exactOnly(expected, moveDate.value),
       ],
       run: async () => {
         await corrections.removeSession(s.id, expected, "move", { toDate: moveDate.value });

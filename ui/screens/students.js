@@ -1,6 +1,7 @@
 // 生徒: find a student in seconds (search as you type), add or edit a pseudonymous profile.
 
 import * as api from "../api.js";
+import * as corrections from "../api-corrections.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { ENROLMENTS, PATH_STATUSES, formatDate, gradeLabel, gradeOptions, label, t } from "../i18n.js";
 
@@ -118,8 +119,18 @@ export function studentForm(student, campuses, campusId, close, saved) {
     decided: h("input", { type: "date", testid: "student-path-date", "data-field": "pathDecidedOn", value: student && student.pathDecidedOn ? student.pathDecidedOn : "" }),
   };
   const decidedField = field(t("student.pathDecidedOn"), c.decided);
-  const syncDecided = () => { decidedField.hidden = c.path.value === "undecided"; };
+  // A decision already released in another 年度 or term is not released again: its new date
+  // changes this laptop's records only, and the form says so before it is saved.
+  const released = h("small", { class: "hint", testid: "student-path-exact-only", text: t("student.pathExactOnly"), hidden: true });
+  decidedField.append(released);
+  const syncDecided = async () => {
+    decidedField.hidden = c.path.value === "undecided";
+    const moved = student && c.decided.value && c.decided.value !== student.pathDecidedOn;
+    released.hidden = !(moved && !decidedField.hidden
+      && await corrections.decisionLeftOutOfBreakdowns(student.id, c.decided.value).catch(() => false));
+  };
   c.path.addEventListener("change", syncDecided);
+  c.decided.addEventListener("change", syncDecided);
   syncDecided();
   const error = errorArea();
   const form = h("form", { class: "card" },

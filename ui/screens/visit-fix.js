@@ -2,7 +2,7 @@
 // of the same campus (wrong day), or delete it (logged by mistake; its student stays).
 
 import * as corrections from "../api-corrections.js";
-import { confirmButton } from "../confirm.js";
+import { confirmButton, exactOnly } from "../confirm.js";
 import { errorArea, field, h } from "../dom.js";
 import { formatDate, t } from "../i18n.js";
 
@@ -27,7 +27,8 @@ export function visitFixes(ctx, visit, drafts) {
     confirmButton({
       label: t("visitFix.move"), testid: "visit-move", title: t("visitFix.move"), confirmLabel: t("visitFix.moveConfirm"), error,
       check: () => (date.value ? null : "salon.moveToRequired"),
-      describe: () => [t("visitFix.moveText", { who, from: formatDate(visit.date), to: formatDate(date.value) }), t("salon.moveCreates")],
+      describe: async () => [t("visitFix.moveText", { who, from: formatDate(visit.date), to: formatDate(date.value) }), t("salon.moveCreates"),
+        ...await exactOnly([visit.id], date.value)],
       run: async () => {
         const moved = await corrections.moveVisit(visit.id, { toDate: date.value });
         await ctx.go("salon", { sessionId: moved.sessionId });

@@ -345,6 +345,16 @@ CREATE TABLE release_outbox (
     PRIMARY KEY (campus_id, month, release)
 ) WITHOUT ROWID;
 
+-- The campus months each visit's route and topics were drawn into. A visit is released in at
+-- most two: one moved by a date correction into a third month after its first two were drawn
+-- changes that month's exact figures only, so corrections cannot widen its ε without end.
+CREATE TABLE visit_released (
+    visit_id  INTEGER NOT NULL REFERENCES visit (id) ON DELETE CASCADE,
+    campus_id INTEGER NOT NULL REFERENCES campus (id),
+    month     TEXT    NOT NULL,
+    PRIMARY KEY (visit_id, campus_id, month)
+) WITHOUT ROWID;
+
 -- Path decisions, released per device and per period of headquarters' path calendar: each
 -- release of a period as drawn. Drawn once, on its day, and kept, so that every send repeats
 -- the same numbers; `sent` once headquarters confirmed it or said it holds its own. A release
@@ -358,4 +368,15 @@ CREATE TABLE path_release_outbox (
     drawn_on   TEXT    NOT NULL,
     sent       INTEGER NOT NULL DEFAULT 0 CHECK (sent IN (0, 1)),
     PRIMARY KEY (from_month, to_month, release)
+) WITHOUT ROWID;
+
+-- The periods each student's path decision was drawn into: at most one 年度 and one funder term.
+-- A decision whose date is corrected into another 年度 or term after it was drawn changes the
+-- exact figures only.
+CREATE TABLE decision_released (
+    student_id  INTEGER NOT NULL REFERENCES student (id) ON DELETE CASCADE,
+    fiscal_year INTEGER NOT NULL CHECK (fiscal_year IN (0, 1)),
+    from_month  TEXT    NOT NULL,
+    to_month    TEXT    NOT NULL,
+    PRIMARY KEY (student_id, fiscal_year)
 ) WITHOUT ROWID;

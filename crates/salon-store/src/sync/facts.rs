@@ -4,10 +4,9 @@ use std::collections::BTreeMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use salon_core::counts::{
-    day_counts, exact_month, month_breakdown, DayCounts, MonthBreakdown, SessionFact, VisitFact,
+    day_counts, month_breakdown, DayCounts, MonthBreakdown, SessionFact, VisitFact,
 };
 use salon_core::{Format, Route, Topic};
-use salon_privacy::ExactMonth;
 use salon_protocol::{EventCount, EventKind, Month, Participants};
 
 use crate::error::Result;
@@ -16,7 +15,8 @@ use crate::rows::{code, date, date_text};
 /// What one campus's records add up from, read once.
 pub(super) struct CampusFacts {
     sessions: Vec<SessionFact>,
-    visits: Vec<VisitFact>,
+    /// Each visit with its id.
+    visits: Vec<(i64, VisitFact)>,
     /// Appointments and events at the campus (online events are in no campus's snapshot).
     care: crate::care::CareFacts,
 }
@@ -47,14 +47,15 @@ pub(super) fn campus_facts(
                 (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
                 v.student_id IS NOT NULL AND v.id = (
                     SELECT v2.id FROM visit v2 JOIN salon_session s2 ON s2.id = v2.session_id
-                    WHERE v2.student_id = v.student_id ORDER BY s2.date, v2.id LIMIT 1)
+                    WHERE v2.student_id = v.student_id ORDER BY s2.date, v2.id LIMIT 1),
+                v.id
          FROM visit v JOIN salon_session s ON s.id = v.session_id
          WHERE s.campus_id = ?1 AND s.date <= ?2",
     )?;
     let visits = stmt
         .query_map(rusqlite::params![campus_id, date_text(until)], |r| {
             let topics: Option<String> = r.get(4)?;
-            Ok(VisitFact {
+            let fact = VisitFact {
                 date: date(r, 0)?,
                 student: r.get(1)?,
                 route: code(r, 2, Route::from_code)?,
@@ -65,7 +66,8 @@ pub(super) fn campus_facts(
                     .filter_map(Topic::from_code)
                     .collect(),
                 first_visit: r.get(5)?,
-            })
+            };
+            Ok((r.get(6)?, fact))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(CampusFacts {
@@ -90,7 +92,7 @@ impl CampusFacts {
         for s in &self.sessions {
             days.entry(s.date).or_default().0.push(s.clone());
         }
-        for v in &self.visits {
+        for (_, v) in &self.visits {
             days.entry(v.date).or_default().1.push(v.clone());
         }
         let mut counts: BTreeMap<NaiveDate, DayCounts> = days
@@ -107,7 +109,7 @@ impl CampusFacts {
         for s in &self.sessions {
             months.entry(Month::of(s.date)).or_default();
         }
-        for v in &self.visits {
+        for (_, v) in &self.visits {
             months.entry(Month::of(v.date)).or_default().push(v.clone());
         }
         months
@@ -118,24 +120,14 @@ impl CampusFacts {
 }
 
 impl CampusFacts {
-    /// Every month with a visit, counted exactly for its release under noise (salon-core's
-    /// `exact_month`).
-    pub(super) fn exact_months(&self) -> BTreeMap<Month, ExactMonth> {
-        let mut months: BTreeMap<Month, Vec<VisitFact>> = BTreeMap::new();
-        for v in &self.visits {
-            months.entry(Month::of(v.date)).or_default().push(v.clone());
+    /// Every month with a visit, and its visits with their ids: what its releases under noise
+    /// are drawn from (`releases::draw_due`).
+    pub(super) fn visits_by_month(&self) -> BTreeMap<Month, Vec<(i64, &VisitFact)>> {
+        let mut months: BTreeMap<Month, Vec<(i64, &VisitFact)>> = BTreeMap::new();
+        for (id, v) in &self.visits {
+            months.entry(Month::of(v.date)).or_default().push((*id, v));
         }
         months
-            .into_iter()
-            .map(|(m, visits)| {
-                let (routes, topics) = exact_month(&visits);
-                let exact = ExactMonth {
-                    by_route: routes.into_iter().collect(),
-                    by_topic: topics.into_iter().collect(),
-                };
-                (m, exact)
-            })
-            .collect()
     }
 }
 

@@ -3,6 +3,8 @@
 //! salon-protocol's types are prepared for sending.
 
 #[cfg(test)]
+mod correction_tests;
+#[cfg(test)]
 mod event_tests;
 mod facts;
 mod outbox;

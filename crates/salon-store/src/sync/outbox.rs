@@ -85,7 +85,7 @@ impl Store {
                     _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
                 }
             }
-            draw_due(&tx, &key, campus_id, &facts.exact_months(), today)?;
+            draw_due(&tx, &key, campus_id, &facts, today)?;
         }
         let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
         draw_due_paths(&tx, &key, &ids, &enrolment.path_calendar, today)?;

@@ -17,6 +17,7 @@ use salon_protocol::{Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKe
 use super::releases::privacy_error;
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text};
+use crate::vault::Store;
 
 /// Draws every path release that has fallen due by `today` and is not drawn yet, over the
 /// campuses `campus_ids` (the device's reporting campuses). A period releases whether or not
@@ -49,6 +50,7 @@ pub(super) fn draw_due_paths(
                 continue;
             }
             let exact = exact_period(tx, &ids, period, sensitive)?;
+            record_decisions(tx, &ids, period)?;
             let drawn = release_paths(noise, period, release, &exact).map_err(privacy_error)?;
             let body = serde_json::to_string(&drawn).unwrap_or_default();
             tx.execute(
@@ -188,21 +190,95 @@ pub(super) fn decisions(
     ids: &str,
     period: PathPeriod,
 ) -> Result<BTreeMap<PathStatus, u32>> {
+    let mut by_path = BTreeMap::new();
+    for (_, status) in deciding_students(tx, ids, period)? {
+        *by_path.entry(status).or_insert(0) += 1;
+    }
+    Ok(by_path)
+}
+
+/// The students whose decision `decisions` counts in `period`, with its kind. One drawn into
+/// another period of the same kind (another 年度, another term) before its date was corrected
+/// is left out: a decision is released in at most one 年度 and one term.
+fn deciding_students(
+    tx: &Transaction<'_>,
+    ids: &str,
+    period: PathPeriod,
+) -> Result<Vec<(i64, PathStatus)>> {
     let mut stmt = tx.prepare(
-        "SELECT st.path_status, count(*) FROM student st
+        "SELECT st.id, st.path_status FROM student st
          WHERE st.path_status != 'undecided' AND st.path_decided_on BETWEEN ?2 AND ?3
            AND st.path_campus_id IN (SELECT value FROM json_each(?1))
            AND EXISTS (SELECT 1 FROM visit v JOIN salon_session s ON s.id = v.session_id
                        WHERE v.student_id = st.id AND s.date <= ?3
                          AND s.campus_id IN (SELECT value FROM json_each(?1)))
-         GROUP BY st.path_status",
+           AND NOT EXISTS (SELECT 1 FROM decision_released d
+                           WHERE d.student_id = st.id AND d.fiscal_year = ?4
+                             AND (d.from_month, d.to_month) != (?5, ?6))
+         ORDER BY st.id",
     )?;
     let first = date_text(period.from.first_day());
     let last = date_text(period.to.last_day());
-    let rows = stmt.query_map(params![ids, first, last], |r| {
-        Ok((code(r, 0, PathStatus::from_code)?, r.get::<_, u32>(1)?))
-    })?;
+    let rows = stmt.query_map(
+        params![
+            ids,
+            first,
+            last,
+            period.is_fiscal_year(),
+            period.from.to_string(),
+            period.to.to_string()
+        ],
+        |r| Ok((r.get(0)?, code(r, 1, PathStatus::from_code)?)),
+    )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+impl Store {
+    /// Whether the student's path decision, dated `on`, would be left out of the breakdowns of
+    /// its 年度 or its term: it was drawn into another one before. Its date then changes the
+    /// exact figures only, and the student form says so.
+    pub fn decision_left_out_of_breakdowns(&self, student_id: i64, on: NaiveDate) -> Result<bool> {
+        let calendar = self
+            .enrolment()?
+            .map(|e| e.path_calendar)
+            .unwrap_or_default();
+        let mut stmt = self.conn.prepare(
+            "SELECT fiscal_year, from_month, to_month FROM decision_released WHERE student_id = ?1",
+        )?;
+        let rows = stmt.query_map([student_id], |r| {
+            Ok((r.get::<_, bool>(0)?, (r.get(1)?, r.get(2)?)))
+        })?;
+        for row in rows {
+            let (fiscal_year, months) = row?;
+            let drawn = period_of(&months)?;
+            let now = if fiscal_year {
+                Some(PathPeriod::fiscal_year_of(on))
+            } else {
+                calendar.terms.iter().copied().find(|t| t.contains(on))
+            };
+            if now.is_some_and(|p| p != drawn) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+}
+
+/// Records that the decisions counted in `period` were drawn into it.
+fn record_decisions(tx: &Transaction<'_>, ids: &str, period: PathPeriod) -> Result<()> {
+    for (student, _) in deciding_students(tx, ids, period)? {
+        tx.execute(
+            "INSERT OR IGNORE INTO decision_released (student_id, fiscal_year, from_month, to_month)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![
+                student,
+                period.is_fiscal_year(),
+                period.from.to_string(),
+                period.to.to_string()
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 fn drawn(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<bool> {
