@@ -209,12 +209,21 @@
 /** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[], releases?: MonthRelease[], pathReleases?: PathRelease[]}} Upload */
 
 /**
- * Exactly what the next send carries.
+ * What the next send carries; opening the screen draws nothing, so a release that falls due is
+ * named in `toDraw` and drawn at the send.
  * @typedef {object} SyncPreview
  * @property {Upload} upload
  * @property {boolean} empty whether there is nothing to send
  * @property {string} json the JSON that will be sent, pretty-printed
  * @property {HeldBack[]} heldBack snapshots kept on this computer because headquarters would refuse them
+ * @property {ReleaseToDraw[]} toDraw releases drawn at the next send, named without numbers
+ * @property {MonthRelease[]} sentReleases releases headquarters has (the last two months'), as it has them
+ * @property {PathRelease[]} sentPathReleases
+ */
+
+/**
+ * A release due: a campus month (`campus` set, `from` = `to`), or a period of the path calendar.
+ * @typedef {{campus: string|null, from: string, to: string, release: "first"|"second"}} ReleaseToDraw
  */
 
 /**

@@ -5,8 +5,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use salon_protocol::{DeviceConfig, EnrolmentCode, HeldRevision, Receipt, Upload};
-use salon_store::{HeldBack, PendingUpload, Store, StoreError, SyncLogEntry};
+use salon_protocol::{
+    DeviceConfig, EnrolmentCode, HeldRevision, MonthRelease, PathRelease, Receipt, Upload,
+};
+use salon_store::{HeldBack, PendingUpload, ReleaseToDraw, Store, StoreError, SyncLogEntry};
 use salon_sync::{Backoff, Destination, HqClient, Outbox, SendError, Sent, SyncError};
 use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
@@ -82,19 +84,27 @@ pub struct SyncPreview {
     json: String,
     /// Snapshots held back because headquarters would refuse them, each with its code.
     held_back: Vec<HeldBack>,
+    /// Releases due and not drawn yet: drawn at the next send, shown without numbers.
+    to_draw: Vec<ReleaseToDraw>,
+    /// Releases headquarters already has (drawn in the last two months), as it has them.
+    sent_releases: Vec<MonthRelease>,
+    sent_path_releases: Vec<PathRelease>,
 }
 
+/// The sync screen's preview. Opening it writes nothing and draws nothing
+/// (`Store::outbox_preview`).
 #[tauri::command(async)]
 pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError> {
-    let (pending, held_back) = state.with_store(|s| {
-        s.prepare_outbox(crate::clock::today_tokyo())?;
-        Ok((s.pending_upload()?, s.held_back()?))
-    })?;
+    let preview = state.with_store(|s| Ok(s.outbox_preview(crate::clock::today_tokyo())?))?;
+    let upload = preview.pending.upload;
     Ok(SyncPreview {
-        json: serde_json::to_string_pretty(&pending.upload).unwrap_or_default(),
-        empty: pending.upload.is_empty(),
-        upload: pending.upload,
-        held_back,
+        json: serde_json::to_string_pretty(&upload).unwrap_or_default(),
+        empty: upload.is_empty() && preview.to_draw.is_empty(),
+        upload,
+        held_back: preview.held_back,
+        to_draw: preview.to_draw,
+        sent_releases: preview.sent,
+        sent_path_releases: preview.sent_paths,
     })
 }
 

@@ -369,37 +369,48 @@ fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
     hq::enrol_in_settings(&app, &hq_url, &code);
     app.click("nav-sync");
     app.wait_for_screen("sync");
-    app.wait_until("both releases in the preview", || {
-        (app.count("sync-release") == 2).then_some(())
+    // Opening the screen draws nothing: both releases are named, to be made at the send.
+    app.wait_until("both releases named in the preview", || {
+        (app.count("sync-to-draw") == 2).then_some(())
     });
+    assert_eq!(app.count("sync-release"), 0, "no numbers before the send");
     assert!(app.text("sync-noise-explained").contains("ノイズ"));
     let preview = app.text("sync-preview");
     assert!(
         preview.contains("1回目の公表") && preview.contains("2回目の公表"),
         "{preview}"
     );
-    assert!(preview.contains("マイナスになったり"), "{preview}");
-    // The route cells of the first release, as shown.
+    assert!(preview.contains("開いただけでは作りません"), "{preview}");
+    app.script(
+        "document.querySelector('[data-testid=\"sync-to-draw-lead\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("23-sync-to-draw");
+
+    app.click("sync-send");
+    app.wait_until("both releases at headquarters", || {
+        (hq.all_releases(month, month).unwrap().len() == 2).then_some(())
+    });
+    // Once sent, the screen shows the numbers headquarters holds, below zero and all.
+    app.wait_until("both releases shown as sent", || {
+        (app.count("sync-sent-release") == 2).then_some(())
+    });
+    assert!(app.text("sync-sent-lead").contains("マイナスになったり"));
     let shown = app.script(
-        "const r = document.querySelector('[data-testid=\"sync-release\"][data-release=\"first\"]');
+        "const r = document.querySelector('[data-testid=\"sync-sent-release\"][data-release=\"first\"]');
          return [...r.querySelector('table').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
         serde_json::json!([]),
     );
     let shown: Vec<i64> = serde_json::from_value(shown).unwrap();
     assert_eq!(shown.len(), 5);
     app.script(
-        "document.querySelector('[data-testid=\"sync-releases-lead\"]').scrollIntoView();",
+        "document.querySelector('[data-testid=\"sync-sent-lead\"]').scrollIntoView();",
         serde_json::json!([]),
     );
     app.screenshot("24-sync-releases");
-
-    app.click("sync-send");
-    app.wait_until("both releases at headquarters", || {
-        (hq.all_releases(month, month).unwrap().len() == 2).then_some(())
-    });
     let held = hq.all_releases(month, month).unwrap();
     let first: Vec<i64> = held[0].breakdown.by_route.iter().map(|c| c.count).collect();
-    assert_eq!(first, shown, "headquarters holds what the preview showed");
+    assert_eq!(first, shown, "the screen shows what headquarters holds");
     assert_eq!(held[0].visits, 3);
     app.quit();
     assert_no_file_holds(home, &["家のことで相談"]);
@@ -454,36 +465,26 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
     hq::enrol_in_settings(&app, &hq_url, &code);
     app.click("nav-sync");
     app.wait_for_screen("sync");
-    app.wait_until("both path releases in the preview", || {
-        (app.count("sync-path-release") == 2).then_some(())
+    app.wait_until("both path releases named in the preview", || {
+        (app.count("sync-to-draw") >= 2).then_some(())
     });
+    assert_eq!(
+        app.count("sync-path-release"),
+        0,
+        "no numbers before the send"
+    );
     assert!(app.text("sync-paths-explained").contains("年度ごと"));
     let preview = app.text("sync-preview");
-    assert!(
-        preview.contains(&format!(
-            "{}年度 担当キャンパス全体",
-            year.from.first_day().format("%Y")
-        )),
-        "{preview}"
+    let fiscal_year = format!(
+        "{}年度 担当キャンパス全体",
+        year.from.first_day().format("%Y")
     );
-    let shown = app.script(
-        "const r = document.querySelector('[data-testid=\"sync-path-release\"][data-release=\"second\"]');
-         return [...r.querySelector('table').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
-        serde_json::json!([]),
-    );
-    let shown: Vec<i64> = serde_json::from_value(shown).unwrap();
-    assert_eq!(shown.len(), 3);
+    assert!(preview.contains(&fiscal_year), "{preview}");
     // The period carries the students met and 家庭のこと・心身の不調 too, and
     // the preview says so in words.
     assert!(app
         .text("sync-sensitive-explained")
         .contains("月ごとには送りません"));
-    let sensitive = app.script(
-        "const r = document.querySelector('[data-testid=\"sync-path-release\"][data-release=\"second\"]');
-         return [...r.querySelector('[data-testid=\"sync-sensitive\"]').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
-        serde_json::json!([]),
-    );
-    let sensitive: Vec<i64> = serde_json::from_value(sensitive).unwrap();
     // Months carry no path table under the calendar: each month block has format only.
     let month_tables = app.script(
         "return [...document.querySelectorAll('[data-testid=\"sync-month\"] caption')].map(c => c.innerText);",
@@ -495,11 +496,6 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
         month_tables.iter().all(|c| !c.contains("進路")),
         "{month_tables:?}"
     );
-    app.script(
-        "document.querySelector('[data-testid=\"sync-path-releases-lead\"]').scrollIntoView();",
-        serde_json::json!([]),
-    );
-    app.screenshot("25-sync-path-releases");
 
     app.click("sync-send");
     app.wait_until("both path releases at headquarters", || {
@@ -507,9 +503,38 @@ fn a_past_years_path_decisions_are_previewed_per_period_and_sent_as_shown() {
         (held.len() == 1 && held[0].release.release == salon_protocol::Release::Second)
             .then_some(())
     });
+    let second = format!(
+        "[data-testid=\"sync-sent-path-release\"][data-release=\"second\"][data-from=\"{}\"]",
+        year.from
+    );
+    app.wait_until("the year's releases shown as sent", || {
+        let n = app.script(
+            "return document.querySelectorAll(arguments[0]).length;",
+            serde_json::json!([second]),
+        );
+        (n.as_u64() == Some(1)).then_some(())
+    });
+    let shown = app.script(
+        "const r = document.querySelector(arguments[0]);
+         return [...r.querySelector('table').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
+        serde_json::json!([second]),
+    );
+    let shown: Vec<i64> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown.len(), 3);
+    let sensitive = app.script(
+        "const r = document.querySelector(arguments[0]);
+         return [...r.querySelector('[data-testid=\"sync-sensitive\"]').tBodies[0].rows].map(row => Number(row.cells[1].innerText));",
+        serde_json::json!([second]),
+    );
+    let sensitive: Vec<i64> = serde_json::from_value(sensitive).unwrap();
+    app.script(
+        "document.querySelector(arguments[0]).scrollIntoView();",
+        serde_json::json!([second]),
+    );
+    app.screenshot("25-sync-path-releases");
     let held = hq.latest_path_releases(year).unwrap();
     let sent: Vec<i64> = held[0].release.by_path.iter().map(|c| c.count).collect();
-    assert_eq!(sent, shown, "headquarters holds what the preview showed");
+    assert_eq!(sent, shown, "the screen shows what headquarters holds");
     let s = held[0]
         .release
         .sensitive

@@ -519,7 +519,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     let estimates = &lines[blank + 1..];
     assert_eq!(
         estimates[0],
-        "区分,項目,件数(推計),割合(%),95%の幅(ポイント)"
+        "区分,項目,件数(推計),割合(%),誤差の目安(近似、ポイント)"
     );
     let decided = salon_protocol::PathStatus::DECIDED.len();
     assert_eq!(

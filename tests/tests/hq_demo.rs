@@ -174,7 +174,9 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
             "{code}: shown {share} ± {margin}, truth {truth:.1}"
         );
     }
-    assert!(browser.text("sensitive-note").contains("要配慮個人情報"));
+    assert!(browser
+        .text("sensitive-note")
+        .contains("特に慎重に扱う相談"));
     browser.script(
         "document.querySelector('[data-testid=\"noisy-breakdowns\"]').scrollIntoView();",
         json!([]),

@@ -61,9 +61,11 @@ export async function render(ctx) {
   let jsonOpen = false; // the JSON stays open across a refresh once the supporter opened it
 
   const draw = () => {
+    const sent = data.preview ? sentCard(data.preview, data.campuses) : null;
     body.replaceChildren(
       explanation(),
       data.hq.enrolled ? previewCard() : notEnrolled(ctx),
+      ...(sent ? [sent] : []),
       logCard(data.log));
   };
 
@@ -162,11 +164,7 @@ function notEnrolled(ctx) {
 function previewBody(preview, campuses) {
   const { days, months } = preview.upload;
   const el = h("div", { class: "sync-preview", testid: "sync-preview" });
-  const names = new Map(campuses.filter((c) => c.hqCode).map((c) => [c.hqCode, c.name]));
-  const campusText = (/** @type {string} */ code) => {
-    const name = names.get(code);
-    return name ? t("sync.campus", { code, name }) : code;
-  };
+  const campusText = campusNamer(campuses);
   if (preview.heldBack.length > 0) el.append(heldBackBlock(preview.heldBack, campusText));
   if (preview.empty) {
     el.append(h("p", { class: "empty muted", testid: "sync-nothing", text: t("sync.nothing") }));
@@ -193,7 +191,7 @@ function previewBody(preview, campuses) {
   if (pathReleases.length > 0) {
     el.append(h("h3", { text: t("sync.pathReleasesTitle") }),
       h("p", { class: "muted", testid: "sync-path-releases-lead", text: t("sync.pathReleasesLead") }),
-      ...pathReleases.map(pathReleaseBlock));
+      ...pathReleases.map((r) => pathReleaseBlock(r)));
   }
   const events = preview.upload.events ?? [];
   if (events.length > 0) {
@@ -203,7 +201,48 @@ function previewBody(preview, campuses) {
         h("span", { text: eventsLine(e, e.campus ? campusText(e.campus) : t("sync.online")) }),
         revisionTag(e.revision)))));
   }
+  if (preview.toDraw.length > 0) {
+    el.append(h("h3", { text: t("sync.toDrawTitle") }),
+      h("p", { class: "muted", testid: "sync-to-draw-lead", text: t("sync.toDrawLead") }),
+      h("ul", { class: "sync-days" }, preview.toDraw.map((r) => h("li", { testid: "sync-to-draw", "data-release": r.release },
+        r.campus
+          ? t("sync.toDrawMonth", { month: formatMonth(r.from), campus: campusText(r.campus), which: t(`sync.release.${r.release}`) })
+          : t("sync.toDrawPeriod", { period: periodText(r.from, r.to), which: t(`sync.release.${r.release}`) })))));
+  }
   return el;
+}
+
+/** "C-012（柏キャンパス）" for a code the laptop knows, else the code. @param {Campus[]} campuses */
+function campusNamer(campuses) {
+  const names = new Map(campuses.filter((c) => c.hqCode).map((c) => [c.hqCode, c.name]));
+  return (/** @type {string} */ code) => {
+    const name = names.get(code);
+    return name ? t("sync.campus", { code, name }) : code;
+  };
+}
+
+/**
+ * The releases headquarters already has, with the numbers it holds: its own card, after what
+ * waits to be sent.
+ * @param {SyncPreview} preview @param {Campus[]} campuses
+ */
+function sentCard(preview, campuses) {
+  const months = preview.sentReleases;
+  const periods = preview.sentPathReleases;
+  if (months.length === 0 && periods.length === 0) return null;
+  const campusText = campusNamer(campuses);
+  return h("section", { class: "card", testid: "sync-sent" },
+    h("h2", { text: t("sync.sentTitle") }),
+    h("p", { class: "muted", testid: "sync-sent-lead", text: t("sync.sentLead") }),
+    ...months.map((r) => releaseBlock(r, campusText(r.campus), "sync-sent-release")),
+    ...periods.map((r) => pathReleaseBlock(r, "sync-sent-path-release")));
+}
+
+/** A 年度 ("2024年度") or a span of months. @param {string} from @param {string} to */
+function periodText(from, to) {
+  return from.endsWith("-04") && isFiscalYear(from, to)
+    ? t("sync.fiscalYear", { y: Number(from.slice(0, 4)) })
+    : t("sync.periodSpan", { from: formatMonth(from), to: formatMonth(to) });
 }
 
 /**
@@ -277,11 +316,11 @@ function monthBlock(m, campus) {
 
 /**
  * A month's release under noise, with the numbers exactly as they go (some below zero).
- * @param {MonthRelease} r @param {string} campus
+ * @param {MonthRelease} r @param {string} campus @param {string} [testid]
  */
-function releaseBlock(r, campus) {
+function releaseBlock(r, campus, testid = "sync-release") {
   const b = r.breakdown;
-  return h("div", { class: "sync-month", testid: "sync-release", "data-release": b.release },
+  return h("div", { class: "sync-month", testid, "data-release": b.release },
     h("h4", { text: t("sync.releaseHead", { month: formatMonth(r.month), campus, which: t(`sync.release.${b.release}`) }) }),
     h("div", { class: "sync-tables" },
       cellTable(t("sync.byRoute"), "route", b.byRoute),
@@ -291,13 +330,11 @@ function releaseBlock(r, campus) {
 /**
  * A device's period, all its campuses together, under noise: its path decisions and the
  * students met with those who came about each sensitive topic.
- * @param {PathRelease} r
+ * @param {PathRelease} r @param {string} [testid]
  */
-function pathReleaseBlock(r) {
-  const period = r.from.endsWith("-04") && isFiscalYear(r.from, r.to)
-    ? t("sync.fiscalYear", { y: Number(r.from.slice(0, 4)) })
-    : t("sync.periodSpan", { from: formatMonth(r.from), to: formatMonth(r.to) });
-  return h("div", { class: "sync-month", testid: "sync-path-release", "data-release": r.release, "data-from": r.from, "data-to": r.to },
+function pathReleaseBlock(r, testid = "sync-path-release") {
+  const period = periodText(r.from, r.to);
+  return h("div", { class: "sync-month", testid, "data-release": r.release, "data-from": r.from, "data-to": r.to },
     h("h4", { text: t("sync.pathReleaseHead", { period, which: t(`sync.release.${r.release}`) }) }),
     h("div", { class: "sync-tables" },
       cellTable(t("sync.pathDecisions"), "pathStatus", r.byPath),

@@ -1,5 +1,5 @@
-//! What headquarters states of 家庭のこと and 心身の不調 (要配慮個人情報; ARCHITECTURE.md
-//! "Paths per device and period"): for a calendar period, the students met
+//! What headquarters states of 家庭のこと and 心身の不調 (docs/privacy.md, "Legal wording";
+//! ARCHITECTURE.md "Paths per device and period"): for a calendar period, the students met
 //! and, of them, those who came about each sensitive topic, each summed over the latest period
 //! release of every device that carries them, and each topic as a share of the students met
 //! with a delta-method 95 % interval. Nothing here reads an exact count.

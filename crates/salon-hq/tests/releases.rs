@@ -326,7 +326,7 @@ async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision()
         .text();
     // 14 of 69 visits is 20.3 %; one release at b = 1: ±1.96·√1.84 / 69 = ±3.9 points.
     for line in [
-        "区分,項目,件数(推計),割合(%),95%の幅(ポイント)",
+        "区分,項目,件数(推計),割合(%),誤差の目安(近似、ポイント)",
         "来談経路（推計）,声かけ,14,20.3,3.9",
         "相談内容（推計）,学校生活,3,4.3,3.9",
     ] {

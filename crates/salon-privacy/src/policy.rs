@@ -97,7 +97,7 @@ mod tests {
 
     /// The figures ARCHITECTURE.md states; change both together.
     #[test]
-    fn the_standard_policy_states_what_architecture_says() {
+    fn the_standard_policy_states_what_the_privacy_statement_says() {
         let p = NOISE;
         let r = p.per_release();
         assert_eq!(

@@ -102,7 +102,8 @@ crate::code_enum! {
 }
 
 impl Topic {
-    /// 家庭のこと and 心身の不調: 要配慮個人情報 under the law, so the strictest rules apply.
+    /// 家庭のこと and 心身の不調: the latter is health information (要配慮個人情報), the former
+    /// sensitive for minors though not itself 要配慮; both under the strictest rules.
     pub fn is_sensitive(self) -> bool {
         matches!(self, Topic::Family | Topic::Wellbeing)
     }

@@ -92,8 +92,8 @@ pub struct NoisePolicy {
     pub route: NoiseScale,
     /// Visits by a topic that is not sensitive. One visit moves each of its topics by one.
     pub topic: NoiseScale,
-    /// 家庭のこと, 心身の不調 (要配慮個人情報) and the students met, per period: one student moves
-    /// each cell by at most one.
+    /// 家庭のこと, 心身の不調 and the students met, per period: one student moves each cell by at
+    /// most one.
     pub sensitive_topic: NoiseScale,
     /// Path decisions by kind (進路決定). A student's decision adds one to one cell.
     pub path: NoiseScale,

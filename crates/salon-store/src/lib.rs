@@ -37,6 +37,6 @@ pub use migrate::LATEST_VERSION;
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
 pub use sessions::{SessionRow, SESSION_LIST_LIMIT};
 pub use students::{StudentPage, STUDENT_PAGE_SIZE};
-pub use sync::{HeldBack, HqEnrolment, PendingUpload, SyncLogEntry};
+pub use sync::{HeldBack, HqEnrolment, OutboxPreview, PendingUpload, ReleaseToDraw, SyncLogEntry};
 pub use today::Today;
 pub use vault::{write_atomically, Store, Vault, DB_FILE, KEY_FILE};

@@ -13,6 +13,17 @@ fn heading(in_report: bool, text: &str) -> Markup {
     html! { @if in_report { h3 { (text) } } @else { h2 { (text) } } }
 }
 
+/// A share as shown, with its approximate interval's half-width: none for a share clipped at
+/// 0 % or 100 %, where a symmetric interval around the clipped value would mislead.
+fn shown(share: Option<(f64, f64)>) -> Option<(f64, Option<f64>)> {
+    share.map(|(s, m)| (s, (s > 0.0 && s < 100.0).then_some(m)))
+}
+
+/// The margin cell: "±3.6ポイント", or "—" where a share has none.
+fn margin_cell(margin: Option<f64>) -> String {
+    margin.map(points).unwrap_or_else(|| "—".into())
+}
+
 /// An interval's half-width to one decimal, never shown as 0.
 fn margin_text(margin: f64) -> String {
     format!("{:.1}", margin.max(0.1))
@@ -31,14 +42,14 @@ fn estimate_rows<C: Copy>(
 ) -> Markup {
     html! {
         @for e in estimates {
-            @let share = e.share(n.visits);
+            @let share = shown(e.share(n.visits));
             tr data-testid=(format!("noisy-{}", key(e.code))) data-count=(e.count())
                 data-share=[share.map(|(s, _)| format!("{s:.1}"))]
-                data-margin=[share.map(|(_, m)| format!("{m:.1}"))] {
+                data-margin=[share.and_then(|(_, m)| m).map(|m| format!("{m:.1}"))] {
                 th.text scope="row" { (name(e.code)) }
                 td { "約" (num(e.count())) "件" }
                 @match share {
-                    Some((s, m)) => { td { (format!("{s:.1}%")) } td { (points(m)) } }
+                    Some((s, m)) => { td { (format!("{s:.1}%")) } td { (margin_cell(m)) } }
                     None => { td { "—" } td { "—" } }
                 }
             }
@@ -46,7 +57,7 @@ fn estimate_rows<C: Copy>(
     }
 }
 
-/// The breakdowns under noise as CSV rows: (区分, 項目, 件数（推計）, 割合(%), 95%の幅(ポイント)),
+/// The breakdowns under noise as CSV rows: (区分, 項目, 件数（推計）, 割合(%), 誤差の目安(近似、ポイント)),
 /// the same numbers as the tables, to one decimal; none before anything is released.
 pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
     fn rows<C: Copy>(
@@ -58,13 +69,16 @@ pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
         estimates
             .iter()
             .map(|e| {
-                let share = e.share(n.visits);
+                let share = shown(e.share(n.visits));
                 [
                     what.to_owned(),
                     name(e.code).to_owned(),
                     e.count().to_string(),
                     share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
-                    share.map(|(_, m)| margin_text(m)).unwrap_or_default(),
+                    share
+                        .and_then(|(_, m)| m)
+                        .map(margin_text)
+                        .unwrap_or_default(),
                 ]
             })
             .collect()
@@ -105,12 +119,16 @@ fn period_rows<C: Copy>(
     estimates
         .iter()
         .map(|e| {
+            let share = shown(e.share);
             [
                 what.to_owned(),
                 name(e.code).to_owned(),
                 e.count().to_string(),
-                e.share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
-                e.share.map(|(_, m)| margin_text(m)).unwrap_or_default(),
+                share.map(|(s, _)| format!("{s:.1}")).unwrap_or_default(),
+                share
+                    .and_then(|(_, m)| m)
+                    .map(margin_text)
+                    .unwrap_or_default(),
             ]
         })
         .collect()
@@ -125,13 +143,14 @@ fn period_table_rows<C: Copy>(
 ) -> Markup {
     html! {
         @for e in estimates {
+            @let share = shown(e.share);
             tr data-testid=(testid(e.code)) data-count=(e.count())
-                data-share=[e.share.map(|(s, _)| format!("{s:.1}"))]
-                data-margin=[e.share.map(|(_, m)| format!("{m:.1}"))] {
+                data-share=[share.map(|(s, _)| format!("{s:.1}"))]
+                data-margin=[share.and_then(|(_, m)| m).map(|m| format!("{m:.1}"))] {
                 th.text scope="row" { (name(e.code)) }
                 td { "約" (num(e.count())) (unit) }
-                @match e.share {
-                    Some((s, m)) => { td { (format!("{s:.1}%")) } td { (points(m)) } }
+                @match share {
+                    Some((s, m)) => { td { (format!("{s:.1}%")) } td { (margin_cell(m)) } }
                     None => { td { "—" } td { "—" } }
                 }
             }
@@ -156,14 +175,14 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
                 }
             } @else {
                 table.noisy data-testid="noisy-sensitive-table" {
-                    thead { tr { th.text { "相談内容" } th { "人数（推計）" } th { "会った生徒に占める割合" } th { "95%の幅" } } }
+                    thead { tr { th.text { "相談内容" } th { "人数（推計）" } th { "会った生徒に占める割合" } th { "誤差の目安（近似）" } } }
                     tbody {
                         (period_table_rows(&s.by_topic, html::topic_ja, |t| format!("noisy-sensitive-{}", t.code()), "人"))
                     }
                 }
                 p.note data-testid="sensitive-note" {
                     "割合は、この期間に各端末がサロンで会った、名前を記録した生徒（推計 約" (num(s.students_shown())) "名。名前のない来談は数えません）に対するものです。"
-                    "家庭のこと・心身の不調は要配慮個人情報のため、月ごとには送られません。各端末は、この期間に一度でもその相談で来た生徒を一人一回だけ数え、ノイズを加えてから送っています（"
+                    "家庭のこと・心身の不調は特に慎重に扱う相談のため、月ごとには送られません。各端末は、この期間に一度でもその相談で来た生徒を一人一回だけ数え、ノイズを加えてから送っています（"
                     (s.releases) "台分）。一人ひとりのことは分かりません。"
                 }
             }
@@ -198,7 +217,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                         }
                     } @else {
                         table.noisy data-testid="noisy-path-table" {
-                            thead { tr { th.text { "進路" } th { "件数（推計）" } th { "割合" } th { "95%の幅" } } }
+                            thead { tr { th.text { "進路" } th { "件数（推計）" } th { "割合" } th { "誤差の目安（近似）" } } }
                             tbody {
                                 (period_table_rows(&p.by_path, html::path_ja, |k| format!("noisy-path-{}", k.code()), "件"))
                             }
@@ -206,7 +225,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                         p.note data-testid="paths-note" {
                             "割合は、進路決定の推計の合計（約" (num(p.total)) "件）に対するものです。"
                             "各端末は、サロンで会った生徒の進路決定を、この期間の担当キャンパス全体でまとめ、種類ごとにノイズを加えてから送っています（"
-                            (p.releases) "台分）。一人ひとりの進路は分かりません。真の割合はおよそ95%の確率で「95%の幅」の中にあります。"
+                            (p.releases) "台分）。一人ひとりの進路は分かりません。「誤差の目安」は近似で求めた幅で、真の割合はおよそ95%の確率でこの中にあります（0%・100%と示した項目には付けません）。"
                         }
                         @if p.awaiting > 0 {
                             p.note data-testid="paths-awaiting" {
@@ -225,7 +244,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
 pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
     let head = |what: &str| {
         html! {
-            thead { tr { th.text { (what) } th { "件数（推計）" } th { "割合" } th { "95%の幅" } } }
+            thead { tr { th.text { (what) } th { "件数（推計）" } th { "割合" } th { "誤差の目安（近似）" } } }
         }
     };
     html! {
@@ -246,7 +265,7 @@ pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
                 p.note data-testid="noisy-note" {
                     "割合は、内訳が届いた月の利用人数（延べ）" (num(n.visits)) "名に対するものです。"
                     "生徒一人ひとりが推測されないよう、各端末は月ごとの内訳に小さなランダムな数（ノイズ）を加えてから送っています。"
-                    "ここに示す件数と割合は全キャンパス・全月を合計した推計で、真の値はおよそ95%の確率で「95%の幅」の中にあります。"
+                    "ここに示す件数と割合は全キャンパス・全月を合計した推計です。「誤差の目安」は近似で求めた幅で、真の値はおよそ95%の確率でこの中にあります（0%・100%と示した項目には付けません）。"
                     "相談内容は1回の来談に複数つくことがあるため、割合の合計は100%になりません。"
                     "家庭のこと・心身の不調は月ごとには送られず、年度と助成元の期間ごとに、名前を記録した生徒に占める割合として下に示します。"
                 }
@@ -258,5 +277,52 @@ pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
             }
         }
         (path_section(n.paths.as_ref(), in_report))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use salon_protocol::Route;
+
+    use super::*;
+
+    /// A share clipped at zero (its noisy sum below zero) is shown as 0 % with no interval: a
+    /// "0.0% ±4.0" would suggest the true share could lie below zero. One inside 0–100 % keeps
+    /// its interval.
+    #[test]
+    fn a_share_clipped_at_zero_shows_no_interval() {
+        let n = NoisyBreakdowns {
+            visits: 40,
+            releases: 4,
+            awaiting: vec![],
+            by_route: vec![
+                Estimate {
+                    code: Route::Outreach,
+                    sum: -3,
+                    variance: 4.0 * 1.84,
+                },
+                Estimate {
+                    code: Route::SelfReferred,
+                    sum: 20,
+                    variance: 4.0 * 1.84,
+                },
+            ],
+            by_topic: vec![],
+            paths: None,
+        };
+        let rows = estimate_rows(&n, &n.by_route, html::route_ja, |r| r.code()).into_string();
+        let (clipped, kept) = rows.split_once("</tr>").unwrap();
+        assert!(
+            clipped.contains("0.0%") && clipped.contains("<td>—</td>"),
+            "{clipped}"
+        );
+        assert!(!clipped.contains("data-margin"), "{clipped}");
+        assert!(
+            kept.contains("50.0%") && kept.contains("±13.3ポイント"),
+            "{kept}"
+        );
+        let csv = noisy_csv_rows(&n);
+        assert_eq!(csv[0][3..], ["0.0".to_string(), String::new()]);
+        assert_eq!(csv[1][3..], ["50.0".to_string(), "13.3".to_string()]);
     }
 }

@@ -72,9 +72,15 @@ pub(super) fn csv_rows(f: &Figures, campuses: &[crate::store::CampusRow]) -> Vec
     if !noisy.is_empty() {
         rows.push(Vec::new());
         rows.push(
-            ["区分", "項目", "件数(推計)", "割合(%)", "95%の幅(ポイント)"]
-                .map(str::to_owned)
-                .to_vec(),
+            [
+                "区分",
+                "項目",
+                "件数(推計)",
+                "割合(%)",
+                "誤差の目安(近似、ポイント)",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
         );
         rows.extend(noisy.into_iter().map(|r| r.to_vec()));
     }

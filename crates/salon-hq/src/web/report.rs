@@ -184,7 +184,7 @@ pub(super) async fn report_csv(
         "目標".into(),
         "目標比(%)".into(),
         "割合(%)".into(),
-        "95%の幅(ポイント)".into(),
+        "誤差の目安(近似、ポイント)".into(),
     ]];
     let target = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     let pct = |v: u64, t: Option<u32>| {

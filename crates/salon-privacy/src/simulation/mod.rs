@@ -207,26 +207,16 @@ fn estimate_term(
     out
 }
 
-/// The students met in the term (each anonymous visit one) who came about `topic` at least
-/// once, or all of them with none. The laptop leaves anonymous visits out of these counts;
-/// the simulated term still counts them, so its figures are for a slightly larger
-/// denominator than the laptop sends.
+/// The named students met in the term who came about `topic` at least once, or all of them
+/// with none: as the laptop counts them, anonymous visits left out.
 fn students_about(term: &Term, topic: Option<Topic>) -> i64 {
-    let about = term
+    let named: BTreeSet<_> = term
         .visits
         .iter()
-        .filter(|v| topic.is_none_or(|t| v.topics.contains(&t)));
-    let mut named = BTreeSet::new();
-    let mut anonymous = 0;
-    for v in about {
-        match v.student {
-            Some(id) => {
-                named.insert(id);
-            }
-            None => anonymous += 1,
-        }
-    }
-    (named.len() + anonymous) as i64
+        .filter(|v| topic.is_none_or(|t| v.topics.contains(&t)))
+        .filter_map(|v| v.student)
+        .collect();
+    named.len() as i64
 }
 
 /// Each sensitive topic as a share of the students met in the term, both noisy, released

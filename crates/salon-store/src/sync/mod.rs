@@ -11,6 +11,7 @@ mod outbox;
 #[cfg(test)]
 mod path_tests;
 mod paths;
+mod preview;
 #[cfg(test)]
 mod release_tests;
 mod releases;
@@ -21,6 +22,7 @@ mod today;
 mod today_tests;
 
 pub use outbox::HeldBack;
+pub use preview::{OutboxPreview, ReleaseToDraw};
 pub(crate) use releases::noise_key;
 
 use rusqlite::{params, OptionalExtension};
@@ -53,6 +55,8 @@ pub struct PendingUpload {
     pub payload: String,
     /// Derived from the payload: a retry of the same upload carries the same key.
     pub idempotency_key: String,
+    /// The local campus of each of `upload.releases`, in order: what is marked sent.
+    pub(crate) release_campuses: Vec<i64>,
 }
 
 impl PendingUpload {
@@ -93,34 +97,7 @@ impl Store {
     }
 
     pub fn enrolment(&self) -> Result<Option<HqEnrolment>> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT hq_url, token, campuses, enrolled_at, path_calendar
-                 FROM hq_enrolment WHERE id = 1",
-                [],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, Option<String>>(4)?,
-                    ))
-                },
-            )
-            .optional()?;
-        Ok(row.map(
-            |(hq_url, token, campuses, enrolled_at, calendar)| HqEnrolment {
-                hq_url,
-                token: DeviceToken::new(token),
-                campuses: serde_json::from_str(&campuses).unwrap_or_default(),
-                path_calendar: calendar
-                    .and_then(|c| serde_json::from_str(&c).ok())
-                    .unwrap_or_default(),
-                enrolled_at,
-            },
-        ))
+        enrolment_in(&self.conn)
     }
 
     /// Headquarters' current campuses and path calendar, fetched before a sync, and the
@@ -158,6 +135,36 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+fn enrolment_in(conn: &rusqlite::Connection) -> Result<Option<HqEnrolment>> {
+    let row = conn
+        .query_row(
+            "SELECT hq_url, token, campuses, enrolled_at, path_calendar
+             FROM hq_enrolment WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    Ok(row.map(
+        |(hq_url, token, campuses, enrolled_at, calendar)| HqEnrolment {
+            hq_url,
+            token: DeviceToken::new(token),
+            campuses: serde_json::from_str(&campuses).unwrap_or_default(),
+            path_calendar: calendar
+                .and_then(|c| serde_json::from_str(&c).ok())
+                .unwrap_or_default(),
+            enrolled_at,
+        },
+    ))
 }
 
 fn calendar_json(calendar: &PathCalendar) -> String {

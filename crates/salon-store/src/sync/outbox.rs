@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
 use super::paths::{draw_due_paths, mark_path_sent, unsent_paths};
-use super::releases::{draw_due, mark_sent, noise_key, unsent};
+use super::releases::{draw_due, mark_sent, mark_sent_of, noise_key, unsent};
 use super::today::Today;
 use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
@@ -51,58 +51,16 @@ impl Store {
         };
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
         let tx = self.conn.transaction()?;
-        let key = noise_key(&tx)?;
-        for &(campus_id, ref code) in &campuses {
-            let as_of = Today::of(&tx, campus_id, code.as_str(), today)?;
-            let facts = campus_facts(&tx, campus_id, as_of.until())?;
-            let mut now_held = put_events(&tx, Some(campus_id), code.as_str(), &as_of)?;
-            for (day, counts) in facts.days() {
-                let period = day.format("%Y-%m-%d").to_string();
-                if !as_of.keeps("day", &period) {
-                    upsert_outbox(&tx, "day", code.as_str(), &period, &counts)?;
-                }
-                now_held.insert(("day", period));
-            }
-            for (month, breakdown) in facts.months() {
-                let period = month.to_string();
-                if !as_of.keeps("month", &period) {
-                    upsert_outbox(&tx, "month", code.as_str(), &period, &breakdown)?;
-                }
-                now_held.insert(("month", period));
-            }
-            let zero_month = month_breakdown(&[]);
-            for (kind, period) in outbox_keys(&tx, code.as_str())? {
-                if now_held.contains(&(kind.as_str(), period.clone()))
-                    || as_of.keeps(&kind, &period)
-                {
-                    continue;
-                }
-                match kind.as_str() {
-                    "day" => {
-                        upsert_outbox(&tx, "day", code.as_str(), &period, &DayCounts::default())?
-                    }
-                    "month" => upsert_outbox(&tx, "month", code.as_str(), &period, &zero_month)?,
-                    _ => upsert_outbox(&tx, "events", code.as_str(), &period, &NO_EVENTS)?,
-                }
-            }
-            draw_due(&tx, &key, campus_id, &facts, today)?;
-        }
-        let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
-        draw_due_paths(&tx, &key, &ids, &enrolment.path_calendar, today)?;
-        // Online events belong to no campus: the device reports them under campus code ''.
-        let online = put_events(&tx, None, "", &Today::free(today))?;
-        for (_, period) in outbox_keys(&tx, "")? {
-            if !online.contains(&("events", period.clone())) {
-                upsert_outbox(&tx, "events", "", &period, &NO_EVENTS)?;
-            }
-        }
-        mark_implausible(&tx, today)?;
+        prepare_in(&tx, &enrolment, &campuses, today)?;
         tx.commit()?;
         Ok(())
     }
 
     /// Local campuses whose HQ code the device is enrolled for.
-    fn reporting_campuses(&self, enrolled: &[CampusCode]) -> Result<Vec<(i64, CampusCode)>> {
+    pub(super) fn reporting_campuses(
+        &self,
+        enrolled: &[CampusCode],
+    ) -> Result<Vec<(i64, CampusCode)>> {
         Ok(self
             .campuses()?
             .into_iter()
@@ -114,63 +72,7 @@ impl Store {
     /// The snapshots not yet confirmed by headquarters and not held back, as one upload that
     /// fits well within headquarters' body limit; what does not fit waits for the next upload.
     pub fn pending_upload(&self) -> Result<PendingUpload> {
-        let mut stmt = self.conn.prepare(
-            "SELECT kind, campus_code, period, revision, body FROM outbox
-             WHERE sent_revision < revision AND problem IS NULL
-             ORDER BY kind, campus_code, period LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], OutboxRow::from_row)?;
-        let mut upload = Upload::default();
-        let mut size = 0;
-        for row in rows {
-            let row = row?;
-            // The snapshot's own JSON plus its key and a margin for the envelope.
-            size += row.body.len() + row.campus.len() + row.period.len() + 80;
-            if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
-                break;
-            }
-            match row.snapshot()? {
-                Snapshot::Day(d) => upload.days.push(d),
-                Snapshot::Month(m) => upload.months.push(m),
-                Snapshot::Events(e) => upload.events.push(e),
-            }
-        }
-        let room = salon_protocol::MAX_SNAPSHOTS
-            - (upload.days.len() + upload.months.len() + upload.events.len());
-        let enrolment = self.enrolment()?;
-        let calendar = enrolment.as_ref().map(|e| e.path_calendar.clone());
-        let enrolled = enrolment.map(|e| e.campuses).unwrap_or_default();
-        for release in unsent(&self.conn, &enrolled, room)? {
-            // A release is about 700 bytes of JSON.
-            size += 800;
-            if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
-                break;
-            }
-            upload.releases.push(release);
-        }
-        let room = room.saturating_sub(upload.releases.len());
-        // A release of a period headquarters no longer names waits unsent (it would refuse the
-        // whole upload), in case the period comes back.
-        let known = unsent_paths(&self.conn, usize::MAX)?
-            .into_iter()
-            .filter(|r| calendar.as_ref().is_some_and(|c| c.knows(&r.period())))
-            .take(room);
-        for release in known {
-            // A path release is about 250 bytes of JSON.
-            size += 300;
-            if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
-                break;
-            }
-            upload.path_releases.push(release);
-        }
-        let payload = serde_json::to_string(&upload).unwrap_or_default();
-        let digest = Sha256::digest(payload.as_bytes());
-        let idempotency_key = data_encoding::HEXLOWER.encode(&digest[..16]);
-        Ok(PendingUpload {
-            upload,
-            payload,
-            idempotency_key,
-        })
+        pending_in(&self.conn)
     }
 
     /// Headquarters confirmed the upload: its revisions are sent (a figure that changed since
@@ -184,8 +86,13 @@ impl Store {
             .map(|d| (d.key(), d.revision))
             .chain(pending.upload.months.iter().map(|m| (m.key(), m.revision)))
             .chain(pending.upload.events.iter().map(|e| (e.key(), e.revision)));
-        for r in &pending.upload.releases {
-            mark_sent(&tx, &r.campus, r.month, r.breakdown.release)?;
+        for (r, campus_id) in pending
+            .upload
+            .releases
+            .iter()
+            .zip(&pending.release_campuses)
+        {
+            mark_sent_of(&tx, *campus_id, r.month, r.breakdown.release)?;
         }
         for r in &pending.upload.path_releases {
             mark_path_sent(&tx, &r.release_key())?;
@@ -242,21 +149,143 @@ impl Store {
 
     /// The snapshots held back, for the sync screen: campus, day or month, and why.
     pub fn held_back(&self) -> Result<Vec<HeldBack>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT campus_code, kind, period, problem FROM outbox
-             WHERE problem IS NOT NULL AND sent_revision < revision
-             ORDER BY period, campus_code, kind",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(HeldBack {
-                campus_code: r.get(0)?,
-                kind: r.get(1)?,
-                period: r.get(2)?,
-                code: r.get(3)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        held_back_in(&self.conn)
     }
+}
+
+/// `Store::prepare_outbox` inside a transaction the caller commits (a send) or drops (the sync
+/// screen's preview, which writes nothing).
+pub(super) fn prepare_in(
+    tx: &Transaction<'_>,
+    enrolment: &super::HqEnrolment,
+    campuses: &[(i64, CampusCode)],
+    today: NaiveDate,
+) -> Result<()> {
+    let key = noise_key(tx)?;
+    for &(campus_id, ref code) in campuses {
+        let as_of = Today::of(tx, campus_id, code.as_str(), today)?;
+        let facts = campus_facts(tx, campus_id, as_of.until())?;
+        let mut now_held = put_events(tx, Some(campus_id), code.as_str(), &as_of)?;
+        for (day, counts) in facts.days() {
+            let period = day.format("%Y-%m-%d").to_string();
+            if !as_of.keeps("day", &period) {
+                upsert_outbox(tx, "day", code.as_str(), &period, &counts)?;
+            }
+            now_held.insert(("day", period));
+        }
+        for (month, breakdown) in facts.months() {
+            let period = month.to_string();
+            if !as_of.keeps("month", &period) {
+                upsert_outbox(tx, "month", code.as_str(), &period, &breakdown)?;
+            }
+            now_held.insert(("month", period));
+        }
+        let zero_month = month_breakdown(&[]);
+        for (kind, period) in outbox_keys(tx, code.as_str())? {
+            if now_held.contains(&(kind.as_str(), period.clone())) || as_of.keeps(&kind, &period) {
+                continue;
+            }
+            match kind.as_str() {
+                "day" => upsert_outbox(tx, "day", code.as_str(), &period, &DayCounts::default())?,
+                "month" => upsert_outbox(tx, "month", code.as_str(), &period, &zero_month)?,
+                _ => upsert_outbox(tx, "events", code.as_str(), &period, &NO_EVENTS)?,
+            }
+        }
+        draw_due(tx, &key, campus_id, &facts, today)?;
+    }
+    let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
+    draw_due_paths(tx, &key, &ids, &enrolment.path_calendar, today)?;
+    // Online events belong to no campus: the device reports them under campus code ''.
+    let online = put_events(tx, None, "", &Today::online(today))?;
+    for (_, period) in outbox_keys(tx, "")? {
+        if !online.contains(&("events", period.clone())) {
+            upsert_outbox(tx, "events", "", &period, &NO_EVENTS)?;
+        }
+    }
+    mark_implausible(tx, today)?;
+    Ok(())
+}
+
+/// `Store::pending_upload` over any connection (the preview's dropped transaction included).
+pub(super) fn pending_in(conn: &rusqlite::Connection) -> Result<PendingUpload> {
+    let mut stmt = conn.prepare(
+        "SELECT kind, campus_code, period, revision, body FROM outbox
+         WHERE sent_revision < revision AND problem IS NULL
+         ORDER BY kind, campus_code, period LIMIT ?1",
+    )?;
+    let rows = stmt.query_map([salon_protocol::MAX_SNAPSHOTS as i64], OutboxRow::from_row)?;
+    let mut upload = Upload::default();
+    let mut size = 0;
+    for row in rows {
+        let row = row?;
+        // The snapshot's own JSON plus its key and a margin for the envelope.
+        size += row.body.len() + row.campus.len() + row.period.len() + 80;
+        if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
+            break;
+        }
+        match row.snapshot()? {
+            Snapshot::Day(d) => upload.days.push(d),
+            Snapshot::Month(m) => upload.months.push(m),
+            Snapshot::Events(e) => upload.events.push(e),
+        }
+    }
+    let room = salon_protocol::MAX_SNAPSHOTS
+        - (upload.days.len() + upload.months.len() + upload.events.len());
+    let enrolment = super::enrolment_in(conn)?;
+    let calendar = enrolment.as_ref().map(|e| e.path_calendar.clone());
+    let enrolled = enrolment.map(|e| e.campuses).unwrap_or_default();
+    let mut release_campuses = Vec::new();
+    for (campus_id, release) in unsent(conn, &enrolled, room)? {
+        // A release is about 700 bytes of JSON.
+        size += 800;
+        if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
+            break;
+        }
+        upload.releases.push(release);
+        release_campuses.push(campus_id);
+    }
+    let room = room.saturating_sub(upload.releases.len());
+    // A release of a period headquarters no longer names waits unsent (it would refuse the
+    // whole upload), in case the period comes back.
+    let known = unsent_paths(conn, usize::MAX)?
+        .into_iter()
+        .filter(|r| calendar.as_ref().is_some_and(|c| c.knows(&r.period())))
+        .take(room);
+    for release in known {
+        // A path release is about 250 bytes of JSON.
+        size += 300;
+        if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
+            break;
+        }
+        upload.path_releases.push(release);
+    }
+    let payload = serde_json::to_string(&upload).unwrap_or_default();
+    let digest = Sha256::digest(payload.as_bytes());
+    let idempotency_key = data_encoding::HEXLOWER.encode(&digest[..16]);
+    Ok(PendingUpload {
+        upload,
+        payload,
+        idempotency_key,
+        release_campuses,
+    })
+}
+
+/// `Store::held_back` over any connection.
+pub(super) fn held_back_in(conn: &rusqlite::Connection) -> Result<Vec<HeldBack>> {
+    let mut stmt = conn.prepare(
+        "SELECT campus_code, kind, period, problem FROM outbox
+         WHERE problem IS NOT NULL AND sent_revision < revision
+         ORDER BY period, campus_code, kind",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(HeldBack {
+            campus_code: r.get(0)?,
+            kind: r.get(1)?,
+            period: r.get(2)?,
+            code: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 struct OutboxRow {

@@ -16,7 +16,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
 }
 
-fn enrol(store: &mut Store) -> i64 {
+pub(super) fn enrol(store: &mut Store) -> i64 {
     let mut campus = campus_input("柏", 2);
     campus.hq_code = Some("C-012".into());
     let campus = store.save_campus(&campus).unwrap();
@@ -33,7 +33,7 @@ fn enrol(store: &mut Store) -> i64 {
 
 /// A salon on `date` with `visits` anonymous visits: routes self, teacher, self …; every visit
 /// about 就職 and 家庭のこと.
-fn salon_on(store: &mut Store, campus_id: i64, date: NaiveDate, visits: usize) {
+pub(super) fn salon_on(store: &mut Store, campus_id: i64, date: NaiveDate, visits: usize) {
     let open = SessionOpen {
         campus_id,
         format: "in_person".into(),
@@ -348,6 +348,54 @@ fn a_campus_whose_code_is_changed_or_cleared_and_set_again_draws_nothing_again()
     assert!(
         !store.pending_upload().unwrap().upload.days.is_empty(),
         "the days go under the new code"
+    );
+}
+
+/// Two campuses swap their codes while an upload is on its way: what headquarters confirmed is
+/// marked sent by the campus it was drawn for, not by the code that campus had, so nothing goes
+/// twice under another code.
+#[test]
+fn a_code_swapped_while_an_upload_is_on_its_way_marks_the_right_release_sent() {
+    let (_dir, mut store) = fresh_store();
+    let kashiwa = enrol(&mut store);
+    let mut matsudo = campus_input("松戸", 3);
+    matsudo.hq_code = Some("C-021".into());
+    let matsudo = store.save_campus(&matsudo).unwrap().id;
+    let enrolment = Enrolment {
+        token: "device-token".into(),
+        campuses: ["C-012", "C-021"]
+            .iter()
+            .map(|c| CampusCode::parse(c).unwrap())
+            .collect(),
+        path_calendar: PathCalendar::default(),
+    };
+    store
+        .save_enrolment("http://127.0.0.1:8700", &enrolment)
+        .unwrap();
+    salon_on(&mut store, kashiwa, d(2025, 2, 18), 3);
+    salon_on(&mut store, matsudo, d(2025, 3, 19), 2);
+    store.prepare_outbox(d(2025, 3, 7)).unwrap();
+    let pending = store.pending_upload().unwrap();
+    assert_eq!(
+        pending.upload.releases.len(),
+        1,
+        "柏's February under C-012"
+    );
+    // The codes are swapped before the answer is recorded.
+    let swap = |store: &mut Store, id, name: &str, code: Option<&str>| {
+        let mut edit = campus_input(name, 2);
+        edit.id = Some(id);
+        edit.hq_code = code.map(str::to_owned);
+        store.save_campus(&edit).unwrap();
+    };
+    swap(&mut store, kashiwa, "柏", None);
+    swap(&mut store, matsudo, "松戸", Some("C-012"));
+    swap(&mut store, kashiwa, "柏", Some("C-021"));
+    store.record_sent(&pending, &Receipt::default()).unwrap();
+    assert_eq!(
+        releases_pending(&store),
+        [],
+        "柏's February is sent and does not go again under C-021"
     );
 }
 

@@ -138,17 +138,18 @@ fn drawn(tx: &Transaction<'_>, campus_id: i64, month: Month, release: Release) -
 }
 
 /// The releases not yet confirmed by headquarters for the campuses this device reports for
-/// (`enrolled`), under each campus's HQ code as it is now, oldest month first, at most `limit`.
+/// (`enrolled`), under each campus's HQ code as it is now, oldest month first, at most `limit`;
+/// each with its campus's local id, by which it is marked sent.
 /// One for a campus without a code, or one headquarters took away from the device, waits,
 /// unsent, in case it comes back.
 pub(super) fn unsent(
     conn: &Connection,
     enrolled: &[CampusCode],
     limit: usize,
-) -> Result<Vec<MonthRelease>> {
+) -> Result<Vec<(i64, MonthRelease)>> {
     let enrolled = serde_json::to_string(enrolled).unwrap_or_default();
     let mut stmt = conn.prepare(
-        "SELECT c.hq_code, r.month, r.breakdown FROM release_outbox r
+        "SELECT c.hq_code, r.month, r.breakdown, c.id FROM release_outbox r
          JOIN campus c ON c.id = r.campus_id
          WHERE r.sent = 0 AND c.hq_code IN (SELECT value FROM json_each(?2))
          ORDER BY r.month, c.hq_code, r.release LIMIT ?1",
@@ -159,17 +160,19 @@ pub(super) fn unsent(
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(campus, month, json)| {
+        .map(|(campus, month, json, id)| {
             let damaged = || StoreError::Damaged("release outbox row");
-            Ok(MonthRelease {
+            let release = MonthRelease {
                 campus: CampusCode::parse(&campus).map_err(|_| damaged())?,
                 month: Month::parse(&month).map_err(|_| damaged())?,
                 breakdown: serde_json::from_str(&json).map_err(|_| damaged())?,
-            })
+            };
+            Ok((id, release))
         })
         .collect()
 }
@@ -190,7 +193,22 @@ pub(super) fn mark_held(tx: &Transaction<'_>, held: &[ReleaseKey]) -> Result<()>
     Ok(())
 }
 
-/// Headquarters has this release (it confirmed ours, or holds its own): never sent again.
+/// Headquarters confirmed this release of ours: never sent again. Marked by the campus's local
+/// id, which a code changed since the upload was made cannot turn into another campus's.
+pub(super) fn mark_sent_of(
+    tx: &Transaction<'_>,
+    campus_id: i64,
+    month: Month,
+    release: Release,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE release_outbox SET sent = 1 WHERE campus_id = ?1 AND month = ?2 AND release = ?3",
+        params![campus_id, month.to_string(), release.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Headquarters holds this release (it answered that it holds its own): never sent again.
 pub(super) fn mark_sent(
     tx: &Transaction<'_>,
     campus: &CampusCode,

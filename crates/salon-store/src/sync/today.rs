@@ -5,7 +5,8 @@
 //! after closing) waits until the Tokyo day has ended, and goes then as a correction. An
 //! evening salon left open past midnight holds its day, and today, the same way. (A salon
 //! forgotten open for longer is listed on Today to be closed; its days go as they stand, and
-//! so no release of a month or period ever waits on it.)
+//! so no release of a month or period ever waits on it.) Online events, which belong to no
+//! campus's salon, go the day after.
 
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
@@ -50,11 +51,13 @@ impl Today {
         Ok(Today { day, held_from })
     }
 
-    /// Today with nothing held back: for what belongs to no campus's salon (online events).
-    pub(super) fn free(day: NaiveDate) -> Today {
+    /// For what belongs to no campus's salon (online events): there is no salon whose closing
+    /// could send the day, so the whole of today waits until the Tokyo day has ended, and its
+    /// arrival tells no hour.
+    pub(super) fn online(day: NaiveDate) -> Today {
         Today {
             day,
-            held_from: None,
+            held_from: Some(day),
         }
     }
 

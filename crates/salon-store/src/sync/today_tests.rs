@@ -109,3 +109,39 @@ fn a_salon_left_open_past_midnight_holds_its_day_until_it_closes() {
     store.prepare_outbox(next).unwrap();
     assert_eq!(today_waiting(&store, day), Some((1, 3)));
 }
+
+/// An online talk belongs to no salon whose closing could send its day: nothing of it leaves on
+/// the day it is held, whatever the sender does; it goes the next day, once.
+#[test]
+fn todays_online_events_wait_until_the_day_is_over() {
+    let (_dir, mut store) = fresh_store();
+    enrol(&mut store, &[]);
+    let day = NaiveDate::from_ymd_opt(2025, 2, 18).unwrap();
+    let talk = salon_core::care::EventInput {
+        id: None,
+        kind: "career_talk".into(),
+        date: day.to_string(),
+        campus_id: None,
+        title: "オンライン職業講話".into(),
+        students: 40,
+        parents: 0,
+        teachers: 2,
+        supporters: 1,
+    };
+    store.save_event(&talk).unwrap();
+    let online_days = |store: &Store| -> Vec<(NaiveDate, u32)> {
+        let pending = store.pending_upload().unwrap().upload;
+        pending
+            .events
+            .iter()
+            .filter(|e| e.campus.is_none())
+            .map(|e| (e.day, e.revision))
+            .collect()
+    };
+    for _ in 0..3 {
+        store.prepare_outbox(day).unwrap();
+        assert_eq!(online_days(&store), [], "not on its own day");
+    }
+    store.prepare_outbox(day + Days::new(1)).unwrap();
+    assert_eq!(online_days(&store), [(day, 1)]);
+}
