@@ -170,3 +170,16 @@ fn the_ui_writes_the_draft_keys_the_store_writes() {
         );
     }
 }
+
+/// The one version: the workspace's (`CARGO_PKG_VERSION`, what the app names to headquarters
+/// and shows on このアプリについて) is the installer's (tauri.conf.json) and npm's.
+#[test]
+fn the_app_has_one_version() {
+    let version = |file: &str| -> String {
+        let json: serde_json::Value = serde_json::from_str(&read(file)).unwrap();
+        json["version"].as_str().unwrap_or_default().to_owned()
+    };
+    assert_eq!(version("tauri.conf.json"), env!("CARGO_PKG_VERSION"));
+    assert_eq!(version("../package.json"), env!("CARGO_PKG_VERSION"));
+    assert!(salon_protocol::AppVersion::parse(env!("CARGO_PKG_VERSION")).is_some());
+}

@@ -375,6 +375,7 @@ fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
     });
     assert_eq!(app.count("sync-release"), 0, "no numbers before the send");
     assert!(app.text("sync-noise-explained").contains("ノイズ"));
+    assert!(app.text("sync-exact-explained").contains("実際の数のまま"));
     let preview = app.text("sync-preview");
     assert!(
         preview.contains("1回目の公表") && preview.contains("2回目の公表"),
@@ -385,7 +386,7 @@ fn a_past_months_breakdowns_are_previewed_with_their_noise_and_sent_as_shown() {
         "document.querySelector('[data-testid=\"sync-to-draw-lead\"]').scrollIntoView();",
         serde_json::json!([]),
     );
-    app.screenshot("23-sync-to-draw");
+    app.screenshot("24-sync-to-draw");
 
     app.click("sync-send");
     app.wait_until("both releases at headquarters", || {

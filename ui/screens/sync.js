@@ -142,6 +142,7 @@ function explanation() {
     h("p", { class: "lead", text: t("sync.lead") }),
     h("ul", {},
       h("li", { text: t("sync.never") }),
+      h("li", { testid: "sync-exact-explained", text: t("sync.exact") }),
       h("li", { testid: "sync-noise-explained", text: t("sync.noise") }),
       h("li", { testid: "sync-paths-explained", text: t("sync.paths") }),
       h("li", { testid: "sync-sensitive-explained", text: t("sync.sensitive") }),

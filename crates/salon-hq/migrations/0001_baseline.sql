@@ -1,3 +1,6 @@
+-- The 1.0 baseline, as shipped: never edited again. A later change is a new migration file,
+-- tested from the 1.0 fixture (tests/tests/migrations.rs).
+--
 -- Headquarters' database. Times are Unix seconds (UTC). Secrets (enrolment codes, device
 -- tokens, admin session ids, setup links) are stored only as SHA-256 hashes; passwords as
 -- Argon2id PHC strings.

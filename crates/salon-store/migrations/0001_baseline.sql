@@ -1,3 +1,6 @@
+-- The 1.0 baseline, as shipped: never edited again. A later change is a new migration file,
+-- tested from the 1.0 fixture (tests/tests/migrations.rs).
+--
 -- The device's database: the records of a salon day, the supporter's follow-through, drafts,
 -- search, and what is sent to headquarters. Every table, the search index's included, is pages
 -- of the one encrypted database file. Codes are the snake_case codes of salon-core.

@@ -6,6 +6,18 @@ use crate::error::Result;
 use crate::vault::Store;
 
 impl Store {
+    /// The schema as SQLite holds it, one "type name: SQL" line per table, index, trigger and
+    /// view, sorted: a database migrated from an earlier version holds exactly what a new one
+    /// does (`tests/tests/migrations.rs`).
+    pub fn schema(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_schema
+             WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every problem found, empty when the database is whole. The texts name tables, pages
     /// and row ids, never a row's content.
     pub fn check_integrity(&self) -> Result<Vec<String>> {

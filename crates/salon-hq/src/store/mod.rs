@@ -258,6 +258,44 @@ impl Store {
         version(&self.read())
     }
 
+    /// The schema as SQLite holds it, one "type name: SQL" line per table, index, trigger and
+    /// view, sorted: a database migrated from an earlier version holds exactly what a new one
+    /// does (`tests/tests/migrations.rs`).
+    pub fn schema(&self) -> Result<Vec<String>> {
+        let conn = self.read();
+        let mut stmt = conn.prepare(
+            "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_schema
+             WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every problem SQLite finds in the database (its b-trees, then foreign keys), empty when
+    /// it is whole.
+    pub fn check_integrity(&self) -> Result<Vec<String>> {
+        let conn = self.read();
+        let mut problems: Vec<String> = conn
+            .prepare("PRAGMA integrity_check")?
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|line| line != "ok")
+            .collect();
+        let mut fk = conn.prepare("PRAGMA foreign_key_check")?;
+        let broken = fk.query_map([], |r| {
+            Ok(format!(
+                "foreign key: {} row {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or_default()
+            ))
+        })?;
+        for line in broken {
+            problems.push(line?);
+        }
+        Ok(problems)
+    }
+
     /// Rows in one of the server's tables (for tests and `admin` scripting).
     pub fn count_rows(&self, table: &str) -> Result<i64> {
         const TABLES: &[&str] = &[

@@ -1,0 +1,204 @@
+//! Every later version opens what 1.0 wrote. `tests/fixtures/1.0/` holds a laptop's data
+//! folder and headquarters' database written by the 1.0.0 code (`examples/write_fixture.rs`,
+//! run once at the tag and never again). Each test copies them, opens them with today's code
+//! (which runs every migration since), and checks that nothing was lost, that the migrated
+//! schema is exactly a new database's (a change made by editing the baseline instead of adding
+//! a migration fails here), and that the two carry on syncing together.
+
+#[path = "support/device.rs"]
+mod device;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use device::{at, feb, open, sync, Device, PASS};
+use salon_protocol::{CampusCode, Enrolment, Month};
+use salon_store::Vault;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/1.0")
+}
+
+/// A copy of the 1.0 fixture in a fresh folder: `device/` and `hq.db`.
+fn copied() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("device")).unwrap();
+    for entry in std::fs::read_dir(fixture().join("device")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(
+            &path,
+            dir.path().join("device").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    std::fs::copy(fixture().join("hq.db"), dir.path().join("hq.db")).unwrap();
+    dir
+}
+
+/// What one schema holds and the other does not, each line marked with the side it is on: a
+/// baseline edited instead of a migration added shows here.
+fn schema_differences(migrated: &[String], new: &[String]) -> Vec<String> {
+    let only = |a: &[String], b: &[String], side: &str| -> Vec<String> {
+        a.iter()
+            .filter(|l| !b.contains(l))
+            .map(|l| format!("{side}: {l}"))
+            .collect()
+    };
+    let mut out = only(migrated, new, "only migrated");
+    out.extend(only(new, migrated, "only new"));
+    out
+}
+
+fn kashiwa(store: &salon_store::Store) -> i64 {
+    store
+        .campuses()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.hq_code.as_deref() == Some("C-012"))
+        .expect("柏 reports as C-012")
+        .id
+}
+
+#[test]
+fn the_1_0_laptop_opens_with_everything_it_held() {
+    let dir = copied();
+    let vault = Vault::new(dir.path().join("device"));
+    let store = vault.unlock(PASS).expect("the 1.0 passphrase opens it");
+    assert_eq!(store.check_integrity().unwrap(), Vec::<String>::new());
+    assert_eq!(store.schema_version().unwrap(), salon_store::LATEST_VERSION);
+    let fresh = tempfile::tempdir().unwrap();
+    let (new, _) = Vault::new(fresh.path()).create(PASS, PASS).unwrap();
+    assert_eq!(
+        schema_differences(&store.schema().unwrap(), &new.schema().unwrap()),
+        Vec::<String>::new(),
+        "a migrated schema is a new one"
+    );
+
+    let mut names: Vec<String> = store
+        .campuses()
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["松戸キャンパス", "柏キャンパス"]);
+    let campus = kashiwa(&store);
+    let february = store
+        .session_on(campus, feb(18))
+        .unwrap()
+        .expect("18 February");
+    let visits = store.visits_in_session(february.id).unwrap();
+    assert_eq!(visits.len(), 3);
+    let notes: Vec<&str> = visits.iter().map(|v| v.note.as_str()).collect();
+    assert!(
+        notes.contains(&"フィクスチャ1.0：志望理由書を一緒に直した"),
+        "{notes:?}"
+    );
+    assert!(visits.iter().any(|v| v.concern && v.follow_up_on.is_some()));
+    assert!(
+        store.draft("visit:new:999").unwrap().is_some(),
+        "the unsaved draft"
+    );
+    let enrolment = store.enrolment().unwrap().expect("still enrolled");
+    assert_eq!(enrolment.campuses, [CampusCode::parse("C-012").unwrap()]);
+}
+
+#[test]
+fn the_1_0_headquarters_opens_with_everything_it_held() {
+    let dir = copied();
+    let hq = salon_hq::Store::open(&dir.path().join("hq.db")).expect("1.0's database opens");
+    assert_eq!(hq.check_integrity().unwrap(), Vec::<String>::new());
+    let fresh = tempfile::tempdir().unwrap();
+    let new = salon_hq::Store::open(&fresh.path().join("hq.db")).unwrap();
+    assert_eq!(
+        schema_differences(&hq.schema().unwrap(), &new.schema().unwrap()),
+        Vec::<String>::new(),
+        "a migrated schema is a new one"
+    );
+    assert_eq!(
+        hq.schema_version().unwrap(),
+        salon_hq::store::MIGRATIONS.len()
+    );
+
+    let devices = hq.devices().unwrap();
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].app_version.as_deref(), Some("1.0.0"));
+    let day = hq.day_totals(feb(18), feb(18)).unwrap();
+    assert_eq!(day.len(), 1);
+    assert_eq!(
+        (day[0].counts.visits, day[0].counts.distinct_students),
+        (3, 2)
+    );
+    let february = Month::parse("2025-02").unwrap();
+    let releases = hq.all_releases(february, february).unwrap();
+    assert_eq!(releases.len(), 2, "February's two releases");
+    assert_eq!(releases[0].visits, 3);
+}
+
+/// The migrated laptop and headquarters sync as they did: nothing already sent goes again,
+/// nothing is drawn again, and a new salon goes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_1_0_laptop_and_headquarters_carry_on_together() {
+    let dir = copied();
+    let hq = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
+    let state = salon_hq::AppState::new(hq);
+    let held = state.store.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        axum::serve(listener, salon_hq::router(state))
+            .await
+            .unwrap()
+    });
+    let mut store = Vault::new(dir.path().join("device")).unlock(PASS).unwrap();
+    // Headquarters moved to another address (here, another port); the token stays.
+    let was = store.enrolment().unwrap().unwrap();
+    let enrolment = Enrolment {
+        token: was.token.clone(),
+        campuses: was.campuses.clone(),
+        path_calendar: was.path_calendar.clone(),
+    };
+    store.save_enrolment(&url, &enrolment).unwrap();
+    let campus = kashiwa(&store);
+    let device = Device::new(store);
+
+    let (january, february) = (
+        Month::parse("2025-01").unwrap(),
+        Month::parse("2025-02").unwrap(),
+    );
+    let drawn = || -> Vec<String> {
+        let held = held.all_releases(january, february).unwrap();
+        held.iter()
+            .map(|r| format!("{} {:?}", r.month, r.breakdown))
+            .collect()
+    };
+    let before = drawn();
+    assert_eq!(before.len(), 4, "January's and February's two each");
+    let again = sync(&device).await;
+    assert!(
+        again.as_ref().is_none_or(|r| r.stored == 0),
+        "nothing 1.0 sent goes again: {again:?}"
+    );
+    device
+        .with(|s| {
+            let day = open(s, campus, NaiveDate::from_ymd_opt(2025, 3, 4).unwrap());
+            device::log(s, day, None, "self");
+            s.close_session(day, at(13)).map(|_| ())
+        })
+        .unwrap();
+    let r = sync(&device).await.expect("the new salon goes");
+    assert!(r.stored >= 1, "{r:?}");
+    let march = NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
+    assert_eq!(held.day_totals(march, march).unwrap()[0].counts.visits, 1);
+    assert_eq!(
+        drawn(),
+        before,
+        "January's and February's releases are never drawn again"
+    );
+    let march = Month::of(march);
+    assert_eq!(
+        held.all_releases(march, march).unwrap().len(),
+        2,
+        "March's go"
+    );
+}
