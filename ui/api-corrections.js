@@ -72,9 +72,10 @@ export const mergeStudents = (keep, mergeAway) => call("merge_students", { keep,
 export const leftOutOfBreakdowns = (visitIds, toDate) => call("left_out_of_breakdowns", { visitIds, toDate });
 
 /**
- * Whether a student's path decision, dated `decidedOn`, would change this laptop's records only
- * (it was already released in another 年度 or term).
- * @param {number} studentId @param {string} decidedOn @returns {Promise<boolean>}
+ * Whether a student's path decision of this kind, dated `decidedOn`, would change this laptop's
+ * records only (it was already released in another 年度 or term).
+ * @param {number} studentId @param {string} pathStatus @param {string} decidedOn
+ * @returns {Promise<boolean>}
  */
-export const decisionLeftOutOfBreakdowns = (studentId, decidedOn) =>
-  call("decision_left_out_of_breakdowns", { studentId, decidedOn });
+export const decisionLeftOutOfBreakdowns = (studentId, pathStatus, decidedOn) =>
+  call("decision_left_out_of_breakdowns", { studentId, pathStatus, decidedOn });

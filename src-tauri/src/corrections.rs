@@ -128,17 +128,18 @@ pub fn left_out_of_breakdowns(
     state.with_store(|s| Ok(s.left_out_of_breakdowns(&visit_ids, to)?))
 }
 
-/// Whether a student's path decision, dated `decided_on`, would change the exact figures only:
-/// it was already released under noise in another 年度 or term.
+/// Whether a student's path decision of kind `path_status`, dated `decided_on`, would change
+/// the exact figures only: it was already released under noise in another 年度 or term.
 #[tauri::command(async)]
 pub fn decision_left_out_of_breakdowns(
     state: State<'_, AppState>,
     student_id: i64,
+    path_status: String,
     decided_on: String,
 ) -> Answer<bool> {
     let on = NaiveDate::parse_from_str(decided_on.trim(), "%Y-%m-%d")
         .map_err(|_| IpcError::invalid(Code::InvalidDate, "pathDecidedOn"))?;
-    state.with_store(|s| Ok(s.decision_left_out_of_breakdowns(student_id, on)?))
+    state.with_store(|s| Ok(s.decision_left_out_of_breakdowns(student_id, &path_status, on)?))
 }
 
 #[tauri::command(async)]

@@ -127,7 +127,7 @@ export function studentForm(student, campuses, campusId, close, saved) {
     decidedField.hidden = c.path.value === "undecided";
     const moved = student && c.decided.value && c.decided.value !== student.pathDecidedOn;
     released.hidden = !(moved && !decidedField.hidden
-      && await corrections.decisionLeftOutOfBreakdowns(student.id, c.decided.value).catch(() => false));
+      && await corrections.decisionLeftOutOfBreakdowns(student.id, c.path.value, c.decided.value).catch(() => false));
   };
   c.path.addEventListener("change", syncDecided);
   c.decided.addEventListener("change", syncDecided);

@@ -373,13 +373,14 @@ CREATE TABLE path_release_outbox (
     PRIMARY KEY (from_month, to_month, release)
 ) WITHOUT ROWID;
 
--- The periods each student's path decision was drawn into: at most one 年度 and one funder term.
--- A decision whose date is corrected into another 年度 or term after it was drawn changes the
--- exact figures only.
+-- The periods each path decision (a student's, of one kind) was drawn into: at most one 年度 and
+-- one funder term. A decision whose date is corrected into another 年度 or term after it was
+-- drawn changes the exact figures only; a decision of another kind is a decision of its own.
 CREATE TABLE decision_released (
     student_id  INTEGER NOT NULL REFERENCES student (id) ON DELETE CASCADE,
+    path_status TEXT    NOT NULL,
     fiscal_year INTEGER NOT NULL CHECK (fiscal_year IN (0, 1)),
     from_month  TEXT    NOT NULL,
     to_month    TEXT    NOT NULL,
-    PRIMARY KEY (student_id, fiscal_year)
+    PRIMARY KEY (student_id, path_status, fiscal_year)
 ) WITHOUT ROWID;

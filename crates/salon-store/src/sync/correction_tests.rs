@@ -16,7 +16,7 @@ use salon_protocol::{
 };
 
 use super::noise_key;
-use super::paths::sensitive;
+use super::paths::{decisions, sensitive};
 use crate::corrections::MoveTo;
 use crate::vault::tests::{campus_input, fresh_store, student_input, visit_input};
 use crate::Store;
@@ -234,7 +234,7 @@ fn a_decision_moved_through_four_periods_is_released_in_one_fiscal_year_and_one_
     // periods in all, of which the later term and 年度 are drawn without it.
     assert!(
         !store
-            .decision_left_out_of_breakdowns(sakura.id, d(2025, 1, 20))
+            .decision_left_out_of_breakdowns(sakura.id, "further_study", d(2025, 1, 20))
             .unwrap(),
         "the same term and 年度"
     );
@@ -244,7 +244,7 @@ fn a_decision_moved_through_four_periods_is_released_in_one_fiscal_year_and_one_
     ] {
         assert!(
             store
-                .decision_left_out_of_breakdowns(sakura.id, on)
+                .decision_left_out_of_breakdowns(sakura.id, "further_study", on)
                 .unwrap(),
             "{on}"
         );
@@ -263,4 +263,16 @@ fn a_decision_moved_through_four_periods_is_released_in_one_fiscal_year_and_one_
             assert_eq!(*r, without, "{p:?} is drawn without the decision");
         }
     }
+    // A decision of another kind, made later, is a decision of its own: counted in its 年度.
+    assert!(!store
+        .decision_left_out_of_breakdowns(sakura.id, "employment", d(2025, 12, 1))
+        .unwrap());
+    let mut changed = student_input(campus, "さくら");
+    changed.id = Some(sakura.id);
+    changed.path_status = "employment".into();
+    changed.path_decided_on = Some("2025-12-01".into());
+    store.save_student(&changed).unwrap();
+    let tx = store.conn.transaction().unwrap();
+    let counted = decisions(&tx, &format!("[{campus}]"), PathPeriod::fiscal_year(2025)).unwrap();
+    assert_eq!(counted, BTreeMap::from([(PathStatus::Employment, 1)]));
 }

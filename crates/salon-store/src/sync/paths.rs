@@ -197,9 +197,10 @@ pub(super) fn decisions(
     Ok(by_path)
 }
 
-/// The students whose decision `decisions` counts in `period`, with its kind. One drawn into
-/// another period of the same kind (another 年度, another term) before its date was corrected
-/// is left out: a decision is released in at most one 年度 and one term.
+/// The students whose decision `decisions` counts in `period`, with its kind. A decision (a
+/// student's, of one kind) drawn into another period of the same sort (another 年度, another
+/// term) before its date was corrected is left out: it is released in at most one 年度 and one
+/// term. A decision of another kind, made later, is a decision of its own.
 fn deciding_students(
     tx: &Transaction<'_>,
     ids: &str,
@@ -213,7 +214,8 @@ fn deciding_students(
                        WHERE v.student_id = st.id AND s.date <= ?3
                          AND s.campus_id IN (SELECT value FROM json_each(?1)))
            AND NOT EXISTS (SELECT 1 FROM decision_released d
-                           WHERE d.student_id = st.id AND d.fiscal_year = ?4
+                           WHERE d.student_id = st.id AND d.path_status = st.path_status
+                             AND d.fiscal_year = ?4
                              AND (d.from_month, d.to_month) != (?5, ?6))
          ORDER BY st.id",
     )?;
@@ -234,18 +236,24 @@ fn deciding_students(
 }
 
 impl Store {
-    /// Whether the student's path decision, dated `on`, would be left out of the breakdowns of
-    /// its 年度 or its term: it was drawn into another one before. Its date then changes the
-    /// exact figures only, and the student form says so.
-    pub fn decision_left_out_of_breakdowns(&self, student_id: i64, on: NaiveDate) -> Result<bool> {
+    /// Whether the student's path decision of kind `status` (a `PathStatus` code), dated `on`,
+    /// would be left out of the breakdowns of its 年度 or its term: it was drawn into another
+    /// one before. Its date then changes the exact figures only, and the student form says so.
+    pub fn decision_left_out_of_breakdowns(
+        &self,
+        student_id: i64,
+        status: &str,
+        on: NaiveDate,
+    ) -> Result<bool> {
         let calendar = self
             .enrolment()?
             .map(|e| e.path_calendar)
             .unwrap_or_default();
         let mut stmt = self.conn.prepare(
-            "SELECT fiscal_year, from_month, to_month FROM decision_released WHERE student_id = ?1",
+            "SELECT fiscal_year, from_month, to_month FROM decision_released
+             WHERE student_id = ?1 AND path_status = ?2",
         )?;
-        let rows = stmt.query_map([student_id], |r| {
+        let rows = stmt.query_map(params![student_id, status], |r| {
             Ok((r.get::<_, bool>(0)?, (r.get(1)?, r.get(2)?)))
         })?;
         for row in rows {
@@ -266,12 +274,14 @@ impl Store {
 
 /// Records that the decisions counted in `period` were drawn into it.
 fn record_decisions(tx: &Transaction<'_>, ids: &str, period: PathPeriod) -> Result<()> {
-    for (student, _) in deciding_students(tx, ids, period)? {
+    for (student, status) in deciding_students(tx, ids, period)? {
         tx.execute(
-            "INSERT OR IGNORE INTO decision_released (student_id, fiscal_year, from_month, to_month)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT OR IGNORE INTO decision_released
+               (student_id, path_status, fiscal_year, from_month, to_month)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 student,
+                status.code(),
                 period.is_fiscal_year(),
                 period.from.to_string(),
                 period.to.to_string()
