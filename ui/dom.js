@@ -18,10 +18,18 @@ import { errorText, t } from "./i18n.js";
  */
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
+  if (tag === "input" || tag === "textarea") {
+    // What is typed (names, notes) stays in the vault: no form autofill history, no spelling
+    // dictionary that learns it. A field may still ask otherwise (a passphrase's own hint).
+    for (const [key, value] of Object.entries(PRIVATE_FIELD)) setAttr(el, key, value);
+  }
   for (const [key, value] of Object.entries(attrs)) setAttr(el, key, value);
   append(el, children);
   return el;
 }
+
+/** The attributes every text field starts with. */
+const PRIVATE_FIELD = { autocomplete: "off", spellcheck: "false", autocorrect: "off", autocapitalize: "off" };
 
 /** @param {HTMLElement} el @param {string} key @param {AttrValue} value */
 function setAttr(el, key, value) {

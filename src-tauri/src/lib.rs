@@ -7,6 +7,7 @@ mod closing;
 mod commands;
 mod corrections;
 mod error;
+mod hardening;
 mod idle;
 mod prefs;
 pub mod rendering;
@@ -101,6 +102,7 @@ fn data_dir<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<PathBuf> {
 }
 
 pub fn run() {
+    hardening::no_core_files();
     // Before GTK starts: the choice is read once, when the window is made.
     rendering::choose_for_this_machine();
     build(tauri::Builder::default())

@@ -183,3 +183,15 @@ fn the_app_has_one_version() {
     assert_eq!(version("../package.json"), env!("CARGO_PKG_VERSION"));
     assert!(salon_protocol::AppVersion::parse(env!("CARGO_PKG_VERSION")).is_some());
 }
+
+/// WebView2 (Windows) keeps general form autofill, names and free text included, unless it is
+/// turned off for the window; `autocomplete="off"` alone is not always honoured there.
+#[test]
+fn the_window_turns_general_autofill_off() {
+    let conf: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
+    let windows = conf["app"]["windows"].as_array().unwrap();
+    assert!(!windows.is_empty());
+    for window in windows {
+        assert_eq!(window["generalAutofillEnabled"], false, "{window}");
+    }
+}

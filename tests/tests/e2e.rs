@@ -230,6 +230,18 @@ fn the_day_reaches_headquarters_as_counts_only() {
     let app = App::start(home, &shots);
     set_up(&app);
     add_campus_of_today(&app, Some("C-012"));
+    // Neither the app nor WebKit's processes (which hold what is typed) may leave a core file.
+    let limits = driver::core_limits(home);
+    assert!(
+        limits.iter().any(|(_, name, _)| name.starts_with("WebKit")),
+        "WebKit's processes are found: {limits:?}"
+    );
+    assert!(
+        limits
+            .iter()
+            .all(|(_, _, core)| core == "Max core file size 0 0 bytes"),
+        "{limits:?}"
+    );
 
     // Enrol with the address and the one-time code, typed as a person would (lower case).
     hq::enrol_in_settings(&app, &hq_url, &code);

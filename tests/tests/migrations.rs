@@ -64,6 +64,16 @@ fn the_1_0_laptop_opens_with_everything_it_held() {
     let dir = copied();
     let vault = Vault::new(dir.path().join("device"));
     let store = vault.unlock(PASS).expect("the 1.0 passphrase opens it");
+    #[cfg(unix)]
+    {
+        // 1.0 made salon.db 0644; opened now, it is the supporter's alone.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(vault.db_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
     assert_eq!(store.check_integrity().unwrap(), Vec::<String>::new());
     assert_eq!(store.schema_version().unwrap(), salon_store::LATEST_VERSION);
     let fresh = tempfile::tempdir().unwrap();

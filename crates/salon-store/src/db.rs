@@ -28,9 +28,37 @@ fn register_fold(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The database and its WAL are the supporter's alone (0600), also for a folder written before
+/// this rule: SQLite makes a new file 0644 less the umask and gives the WAL and shared-memory
+/// files the database's own mode, so the database is made (empty) or set 0600 before it opens.
+fn make_private(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::fs::{OpenOptions, Permissions};
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .mode(0o600)
+            .open(path)?;
+        file.set_permissions(Permissions::from_mode(0o600))?;
+        for suffix in ["-wal", "-shm"] {
+            let side = path.with_file_name(format!(
+                "{}{suffix}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            if side.exists() {
+                std::fs::set_permissions(&side, Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens (or creates) the SQLCipher database with the raw key, sets the pragmas every
 /// connection needs and migrates it to the latest schema.
 pub(crate) fn open(path: &Path, key: &DbKey) -> Result<Connection> {
+    make_private(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;

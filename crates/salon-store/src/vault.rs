@@ -261,6 +261,43 @@ pub(crate) mod tests {
         assert_eq!(store.campuses().unwrap()[0].name, "柏キャンパス");
     }
 
+    /// Every file the app makes in the data folder is the supporter's alone (0600), the folder
+    /// 0700: while open (the WAL and shared memory beside the database), after locking, and
+    /// for a folder whose database an older version left 0644.
+    #[cfg(unix)]
+    #[test]
+    fn every_file_in_the_data_folder_is_the_supporters_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let modes = |dir: &Path| -> Vec<(String, u32)> {
+            let mut out: Vec<(String, u32)> = fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap())
+                .map(|e| {
+                    let mode = e.metadata().unwrap().permissions().mode() & 0o777;
+                    (e.file_name().to_string_lossy().into_owned(), mode)
+                })
+                .collect();
+            out.sort();
+            out
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(dir.path().join("data"));
+        let (mut store, _) = vault.create(PASS, PASS).unwrap();
+        store.save_campus(&campus_input("柏キャンパス", 2)).unwrap();
+        let open = modes(vault.dir());
+        assert!(open.iter().any(|(n, _)| n.ends_with("-wal")), "{open:?}");
+        assert!(open.iter().all(|(_, m)| *m == 0o600), "{open:?}");
+        store.close().unwrap();
+        assert!(modes(vault.dir()).iter().all(|(_, m)| *m == 0o600));
+        let folder = fs::metadata(vault.dir()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(folder, 0o700);
+        // An older version's database, 0644: made private when it is next opened.
+        fs::set_permissions(vault.db_path(), fs::Permissions::from_mode(0o644)).unwrap();
+        let store = vault.unlock(PASS).unwrap();
+        assert!(modes(vault.dir()).iter().all(|(_, m)| *m == 0o600));
+        drop(store);
+    }
+
     #[test]
     fn a_wrong_passphrase_changes_nothing_on_disk() {
         let (dir, store) = fresh_store();

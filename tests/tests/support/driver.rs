@@ -204,3 +204,51 @@ pub fn app_pids(home: &Path) -> Vec<u32> {
         })
         .collect()
 }
+
+/// The app processes started with this HOME and every process they started (WebKit's web and
+/// network processes), each as (pid, name, its "Max core file size" line from /proc).
+pub fn core_limits(home: &Path) -> Vec<(u32, String, String)> {
+    let parent_of = |pid: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // "pid (name) state ppid …": the name may hold spaces, so read after its ')'.
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let all: Vec<u32> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut family = app_pids(home);
+    let mut grew = true;
+    while grew {
+        grew = false;
+        for pid in &all {
+            if !family.contains(pid) && parent_of(*pid).is_some_and(|p| family.contains(&p)) {
+                family.push(*pid);
+                grew = true;
+            }
+        }
+    }
+    family
+        .into_iter()
+        .map(|pid| {
+            let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap_or_default();
+            let core = limits
+                .lines()
+                .find(|l| l.starts_with("Max core file size"))
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (pid, name.trim().to_owned(), core)
+        })
+        .collect()
+}

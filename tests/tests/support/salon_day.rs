@@ -76,6 +76,25 @@ pub fn log_anonymous_visit(app: &App, note: &str) {
     app.set_value("visit-route", "self");
     app.click("visit-topic-unsure_future");
     app.type_into("visit-note", note);
+    let remembering = fields_that_remember(app);
+    assert!(
+        remembering.is_empty(),
+        "fields that would remember what is typed: {remembering:?}"
+    );
     app.click("visit-save");
     app.wait_for_screen("today");
+}
+
+/// The text fields on screen that the WebView or the OS could remember (form autofill, the
+/// spelling dictionary): any input or textarea without autocomplete="off" and
+/// spellcheck="false". Passphrase fields keep their own autocomplete hint.
+pub fn fields_that_remember(app: &App) -> Vec<String> {
+    let found = app.script(
+        "return [...document.querySelectorAll('input, textarea')]
+           .filter(e => e.getAttribute('spellcheck') !== 'false'
+                     || (e.type !== 'password' && e.getAttribute('autocomplete') !== 'off'))
+           .map(e => e.dataset.testid || e.name || e.type);",
+        serde_json::json!([]),
+    );
+    serde_json::from_value(found).unwrap_or_default()
 }
