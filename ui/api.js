@@ -344,16 +344,25 @@ export const unlock = (passphrase) => call("unlock", { passphrase });
 export const unlockWithRecovery = (recoveryKey) => call("unlock_with_recovery", { recoveryKey });
 
 /**
- * Sets a new passphrase after unlocking with the recovery key, proven by that key again
- * (the recovery key stays valid). Needs the store unlocked.
+ * Sets a new passphrase after unlocking with the recovery key, proven by that key again, and
+ * makes the keys anew: that recovery key stops working and the new one is returned, to show
+ * once. Needs the store unlocked.
  * Rejects with `wrong_recovery_key`, `passphrase_too_short`, `passphrase_mismatch` or `locked`.
  * @param {string} recoveryKey the key just used to unlock, as typed
  * @param {string} next
  * @param {string} confirm
- * @returns {Promise<null>}
+ * @returns {Promise<{recoveryKey: string}>}
  */
 export const resetPassphrase = (recoveryKey, next, confirm) =>
   call("reset_passphrase", { recoveryKey, next, confirm });
+
+/**
+ * 鍵を作り直す: the records encrypted again under a new key, proven by the passphrase (which
+ * stays); returns the new recovery key, to show once. Rejects with `wrong_passphrase` or `locked`.
+ * @param {string} passphrase
+ * @returns {Promise<{recoveryKey: string}>}
+ */
+export const renewKeys = (passphrase) => call("renew_keys", { passphrase });
 
 /** @returns {Promise<null>} */
 export const lock = () => call("lock");

@@ -119,28 +119,6 @@ pub async fn change_passphrase(
     .await
 }
 
-/// After unlocking with the recovery key: a new passphrase, proven by that key again.
-#[tauri::command]
-pub async fn reset_passphrase(
-    state: State<'_, AppState>,
-    recovery_key: String,
-    next: String,
-    confirm: String,
-) -> Answer<()> {
-    if !state.is_unlocked() {
-        return Err(IpcError::locked());
-    }
-    let (recovery_key, next, confirm) = (
-        Zeroizing::new(recovery_key),
-        Zeroizing::new(next),
-        Zeroizing::new(confirm),
-    );
-    with_vault(&state, move |v| {
-        v.reset_passphrase(&recovery_key, &next, &confirm)
-    })
-    .await
-}
-
 #[tauri::command(async)]
 pub fn touch(state: State<'_, AppState>) -> Answer<()> {
     state.touch();

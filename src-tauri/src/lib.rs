@@ -9,6 +9,7 @@ mod corrections;
 mod error;
 mod hardening;
 mod idle;
+mod keys;
 mod prefs;
 pub mod rendering;
 mod reports;

@@ -82,6 +82,12 @@ impl AppState {
         self.store_slot().is_some()
     }
 
+    /// Takes the open store out (to close and reopen it: the keys made anew); the state is
+    /// locked until it is put back.
+    pub fn take_store(&self) -> Option<Store> {
+        self.store_slot().take()
+    }
+
     /// Keeps an unlocked store and counts this as activity.
     pub fn put_store(&self, store: Store) {
         *self.store_slot() = Some(store);

@@ -88,7 +88,9 @@ fn unlock(app: &App, passphrase: &str) {
     app.wait_for_screen("today");
 }
 
-fn unlock_with_recovery_and_reset(app: &App, recovery_key: &str) {
+/// Unlocks with the recovery key and sets a new passphrase; the keys are made anew, so a new
+/// recovery key is shown once. Returns it.
+fn unlock_with_recovery_and_reset(app: &App, recovery_key: &str) -> String {
     app.wait_for_screen("unlock");
     app.click("unlock-use-recovery");
     // Typed the way people copy a key off paper: lower case, spaces for hyphens.
@@ -107,7 +109,39 @@ fn unlock_with_recovery_and_reset(app: &App, recovery_key: &str) {
     app.type_into("reset-next", NEW_PASSPHRASE);
     app.type_into("reset-confirm", NEW_PASSPHRASE);
     app.click("reset-submit");
+    app.wait_for_screen("recovery");
+    assert!(app.text("recovery-lead").contains("鍵を作り直しました"));
+    let renewed = app.text("recovery-key");
+    assert_eq!(renewed.trim().len(), 39, "{renewed}");
+    assert_ne!(renewed, recovery_key, "a new recovery key");
+    app.screenshot("14b-recovery-key-renewed");
+    app.click("recovery-confirm");
+    app.click("recovery-next");
     app.wait_for_screen("today");
+    renewed
+}
+
+/// 設定 → 鍵を作り直す, proven by the passphrase; the new recovery key is shown once.
+fn renew_keys_in_settings(app: &App, passphrase: &str) -> String {
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.type_into("keys-passphrase", "ちがう合言葉です");
+    app.click("keys-renew");
+    assert!(app.text("form-error").contains("パスフレーズが違います"));
+    app.type_into("keys-passphrase", passphrase);
+    app.script(
+        "document.querySelector('[data-testid=\"settings-keys\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("17-settings-renew-keys");
+    app.click("keys-renew");
+    app.wait_for_screen("recovery");
+    assert!(app.text("recovery-lead").contains("鍵を作り直しました"));
+    let renewed = app.text("recovery-key");
+    app.click("recovery-confirm");
+    app.click("recovery-next");
+    app.wait_for_screen("today");
+    renewed
 }
 
 fn look_at_students_and_settings(app: &App) {
@@ -192,7 +226,7 @@ fn a_salon_day_survives_restart_wrong_passphrase_crash_and_forgotten_passphrase(
     // After the crash, unlocked with the recovery key (the passphrase forgotten): a new
     // passphrase is set, and the draft comes back where it was.
     let app = App::start(home, &shots);
-    unlock_with_recovery_and_reset(&app, &recovery_key);
+    let renewed = unlock_with_recovery_and_reset(&app, &recovery_key);
     app.find("draft-notice");
     app.screenshot("15-today-draft-notice");
     app.click("draft-resume");
@@ -200,23 +234,35 @@ fn a_salon_day_survives_restart_wrong_passphrase_crash_and_forgotten_passphrase(
     assert_eq!(app.value("visit-note"), draft);
     app.screenshot("16-draft-restored");
 
-    // Locked: the new passphrase unlocks, and nothing typed is anywhere in the clear.
+    // Locked: the new passphrase unlocks, the recovery key used for the reset no longer
+    // does, and nothing typed is anywhere in the clear.
     app.click("lock-button");
     app.wait_for_screen("unlock");
     let secrets = [
         note.as_str(),
         &draft,
         &recovery_key,
+        &renewed,
         PASSPHRASE,
         NEW_PASSPHRASE,
     ];
     assert_no_file_holds(home, &secrets);
+    app.click("unlock-use-recovery");
+    app.type_into("unlock-recovery-key", &recovery_key);
+    app.click("unlock-submit");
+    assert!(app.text("form-error").contains("リカバリーキーが違います"));
+    app.click("unlock-use-recovery"); // the same link leads back to the passphrase
     app.type_into("unlock-passphrase", PASSPHRASE);
     app.click("unlock-submit");
     assert!(app.text("form-error").contains("パスフレーズが違います"));
     unlock(&app, NEW_PASSPHRASE);
+
+    // The keys made anew from 設定: the records are still there, under a new key.
+    let third = renew_keys_in_settings(&app, NEW_PASSPHRASE);
+    assert_ne!(third, renewed);
+    app.wait_until("the visit", || (app.count("visit-row") >= 1).then_some(()));
     app.quit();
-    assert_no_file_holds(home, &secrets);
+    assert_no_file_holds(home, &[secrets.as_slice(), &[third.as_str()]].concat());
 }
 
 #[test]

@@ -1,4 +1,4 @@
-// The recovery key, shown exactly once after setup. It lives only in this screen's DOM:
+// The recovery key, shown exactly once after setup, and after the keys are made anew. It lives only in this screen's DOM:
 // nothing else keeps it, and leaving the screen drops the element.
 
 import * as api from "../api.js";
@@ -9,6 +9,7 @@ import { t } from "../i18n.js";
 export async function render(ctx, params) {
   const keyText = h("p", { class: "recovery-key", testid: "recovery-key" }, keyHalves(String(params.recoveryKey || "")));
   delete params.recoveryKey; // the shell's copy of the params must not hold it either
+  const renewed = params.renewed === true;
   const next = h("button", {
     type: "button", class: "primary", testid: "recovery-next", disabled: true, text: t("recovery.next"),
     onclick: () => {
@@ -23,7 +24,7 @@ export async function render(ctx, params) {
   const card = h("div", { class: "card narrow" },
     h("div", { class: "print-area" },
       h("h1", { text: t("recovery.title") }),
-      h("p", { class: "lead", text: t("recovery.lead") }),
+      h("p", { class: "lead", testid: "recovery-lead", text: t(renewed ? "recovery.renewedLead" : "recovery.lead") }),
       keyText,
       h("p", { class: "print-only", text: t("recovery.printNote") })),
     h("p", { class: "warning", text: t("recovery.warning") }),

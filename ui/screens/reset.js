@@ -42,9 +42,9 @@ export async function render(ctx, params) {
     const problem = checkPassphrase(next.value, confirm.value, { passphrase: "next", confirm: "confirm" });
     if (problem) return showError(error, problem.key, problem.field);
     try {
-      await api.resetPassphrase(recoveryKey, next.value, confirm.value);
+      const renewed = await api.resetPassphrase(recoveryKey, next.value, confirm.value);
       forget();
-      await ctx.go("today");
+      await ctx.go("recovery", { recoveryKey: renewed.recoveryKey, renewed: true });
     } catch (err) {
       // `locked` (the idle auto-lock fired meanwhile) is handled by the shell, which shows
       // the unlock screen; the others are shown here.

@@ -23,6 +23,7 @@ export async function render(ctx, params) {
     h("header", { class: "screen-head" }, h("h1", { text: t("settings.title") })),
     preferencesForm(ctx),
     passphraseForm(),
+    keysForm(ctx),
     hqSection(ctx, hq, campuses, params.enrolled === true),
     backup,
     retention,
@@ -74,6 +75,30 @@ function preferencesForm(ctx) {
     save(/** @type {Language} */ (language.value));
   });
   onSubmit(form, () => save(/** @type {Language} */ (language.value)));
+  return form;
+}
+
+/** 鍵を作り直す: proven by the passphrase; the new recovery key is shown next, once. @param {Ctx} ctx */
+function keysForm(ctx) {
+  const passphrase = h("input", { type: "password", testid: "keys-passphrase", "data-field": "passphrase", autocomplete: "current-password" });
+  const error = errorArea();
+  const form = h("form", { class: "card", testid: "settings-keys" },
+    h("h2", { text: t("settings.keysTitle") }),
+    h("p", { class: "muted", text: t("settings.keysLead") }),
+    h("p", { class: "muted", text: t("settings.keysBackups") }),
+    error,
+    field(t("settings.keysPassphrase"), passphrase),
+    h("div", { class: "actions" },
+      h("button", { type: "submit", testid: "keys-renew", text: t("settings.keysSubmit") })));
+  onSubmit(form, async () => {
+    try {
+      const { recoveryKey } = await api.renewKeys(passphrase.value);
+      passphrase.value = "";
+      await ctx.go("recovery", { recoveryKey, renewed: true });
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
   return form;
 }
 

@@ -31,7 +31,7 @@ fn register_fold(conn: &Connection) -> Result<()> {
 /// The database and its WAL are the supporter's alone (0600), also for a folder written before
 /// this rule: SQLite makes a new file 0644 less the umask and gives the WAL and shared-memory
 /// files the database's own mode, so the database is made (empty) or set 0600 before it opens.
-fn make_private(path: &Path) -> Result<()> {
+pub(crate) fn make_private(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::fs::{OpenOptions, Permissions};

@@ -17,6 +17,7 @@ mod keys;
 mod migrate;
 pub mod reports;
 pub mod retention;
+mod rotation;
 mod rows;
 pub mod search;
 mod sessions;
@@ -34,6 +35,7 @@ pub use keys::{
     check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,
 };
 pub use migrate::LATEST_VERSION;
+pub use rotation::{Proof, Rotation, ROTATING_FILE};
 pub use search::{SearchHit, SearchPage, SearchQuery, Segment, Snippet};
 pub use sessions::{SessionRow, SESSION_LIST_LIMIT};
 pub use students::{StudentPage, STUDENT_PAGE_SIZE};

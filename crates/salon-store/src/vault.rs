@@ -60,16 +60,20 @@ impl Vault {
         Ok((store, recovery))
     }
 
-    /// Unlocks with the passphrase. A wrong one changes nothing on disk.
+    /// Unlocks with the passphrase. A wrong one changes nothing on disk. A rotation of the
+    /// keys left half done is settled first (`rotation.rs`).
     pub fn unlock(&self, passphrase: &str) -> Result<Store> {
-        let key = self.key_file()?.unlock(passphrase)?;
-        self.open_with(&key)
+        let file = self.key_file()?;
+        let keys = file.keys_for_passphrase(passphrase)?;
+        self.open_settling(&file, keys)
     }
 
-    /// Unlocks with the recovery key written down at setup.
+    /// Unlocks with the recovery key (the one written down at setup, or shown at the last
+    /// rotation of the keys).
     pub fn unlock_with_recovery(&self, recovery_key: &str) -> Result<Store> {
-        let key = self.key_file()?.unlock_with_recovery(recovery_key)?;
-        self.open_with(&key)
+        let file = self.key_file()?;
+        let keys = file.keys_for_recovery(recovery_key)?;
+        self.open_settling(&file, keys)
     }
 
     /// Re-seals the database key under a new passphrase; the database is untouched.
@@ -78,22 +82,14 @@ impl Vault {
         write_atomically(&self.key_path(), &changed.to_json())
     }
 
-    /// Sets a new passphrase with the recovery key, for a supporter who forgot the old one.
-    pub fn reset_passphrase(&self, recovery_key: &str, next: &str, confirm: &str) -> Result<()> {
-        let reset = self
-            .key_file()?
-            .reset_passphrase(recovery_key, next, confirm)?;
-        write_atomically(&self.key_path(), &reset.to_json())
-    }
-
-    fn open_with(&self, key: &DbKey) -> Result<Store> {
+    pub(crate) fn open_with(&self, key: &DbKey) -> Result<Store> {
         check_data_folder(&self.dir)?;
         Ok(Store {
             conn: db::open(&self.db_path(), key)?,
         })
     }
 
-    fn key_file(&self) -> Result<KeyFile> {
+    pub(crate) fn key_file(&self) -> Result<KeyFile> {
         match fs::read(self.key_path()) {
             Ok(bytes) => KeyFile::from_json(&bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::NotInitialized),
@@ -114,7 +110,7 @@ impl Vault {
         Ok(())
     }
 
-    fn key_path(&self) -> PathBuf {
+    pub(crate) fn key_path(&self) -> PathBuf {
         self.dir.join(KEY_FILE)
     }
 

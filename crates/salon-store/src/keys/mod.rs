@@ -61,16 +61,34 @@ impl DbKey {
     /// uses the bytes without its own KDF. Written into one buffer allocated at its final size,
     /// so no reallocation leaves an unwiped copy behind; the buffer is wiped when dropped.
     pub(crate) fn key_statement(&self) -> Zeroizing<String> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut statement = Zeroizing::new(String::with_capacity(KEY_STATEMENT_LEN));
         statement.push_str(KEY_STATEMENT_HEAD);
-        for byte in self.0.iter() {
-            statement.push(char::from(HEX[usize::from(byte >> 4)]));
-            statement.push(char::from(HEX[usize::from(byte & 0x0f)]));
-        }
+        self.push_hex(&mut statement);
         statement.push_str(KEY_STATEMENT_TAIL);
         debug_assert_eq!(statement.capacity(), KEY_STATEMENT_LEN);
         statement
+    }
+
+    /// `ATTACH DATABASE '<path>' AS rotated KEY "x'…'";`: a new database under this key, beside
+    /// the open one, for `sqlcipher_export`. Built the same way as `key_statement`.
+    pub(crate) fn attach_statement(&self, path: &str) -> Zeroizing<String> {
+        let quoted = path.replace('\'', "''");
+        let head = format!("ATTACH DATABASE '{quoted}' AS rotated KEY \"x'");
+        let len = head.len() + 64 + KEY_STATEMENT_TAIL.len();
+        let mut statement = Zeroizing::new(String::with_capacity(len));
+        statement.push_str(&head);
+        self.push_hex(&mut statement);
+        statement.push_str(KEY_STATEMENT_TAIL);
+        debug_assert_eq!(statement.capacity(), len);
+        statement
+    }
+
+    fn push_hex(&self, into: &mut String) {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        for byte in self.0.iter() {
+            into.push(char::from(HEX[usize::from(byte >> 4)]));
+            into.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
     }
 }
 
@@ -256,11 +274,23 @@ fn derive(secret: &[u8], salt: &[u8], (m, t, p): (u32, u32, u32)) -> Result<Zero
     Ok(out)
 }
 
-/// The key file (`keys.json`): two sealed copies of the database key and nothing else.
+/// The key file (`keys.json`): two sealed copies of the database key and nothing else, and
+/// while the keys are being made anew (`Vault::prepare_rotation`), the two copies of the next
+/// key beside them, so that a folder left at any moment unlocks (`rotation.rs`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KeyFile {
     version: u32,
+    passphrase: KeySlot,
+    recovery: KeySlot,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    next: Option<NextKeys>,
+}
+
+/// The next database key, sealed under the passphrase it will have and a new recovery key.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NextKeys {
     passphrase: KeySlot,
     recovery: KeySlot,
 }
@@ -283,8 +313,81 @@ impl KeyFile {
                 canonical_recovery_key(recovery.display()).as_bytes(),
                 &key,
             )?,
+            next: None,
         };
         Ok((file, key, recovery))
+    }
+
+    /// A new database key and recovery key, sealed as `next` beside the current ones (kept
+    /// until the database has been re-encrypted): the key file to write before re-encrypting.
+    pub(crate) fn begin_rotation(
+        &self,
+        next_passphrase: &str,
+    ) -> Result<(KeyFile, DbKey, RecoveryKey)> {
+        let (sealed, key, recovery) = KeyFile::create(next_passphrase, next_passphrase)?;
+        let mut pending = self.clone();
+        pending.next = Some(NextKeys {
+            passphrase: sealed.passphrase,
+            recovery: sealed.recovery,
+        });
+        Ok((pending, key, recovery))
+    }
+
+    /// Whether a rotation was begun and not settled.
+    pub(crate) fn is_rotating(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// The database is under the next key: it becomes the only one.
+    pub(crate) fn finish_rotation(&self) -> KeyFile {
+        match &self.next {
+            Some(next) => KeyFile {
+                version: self.version,
+                passphrase: next.passphrase.clone(),
+                recovery: next.recovery.clone(),
+                next: None,
+            },
+            None => self.clone(),
+        }
+    }
+
+    /// The database is still under the current key: the next one is forgotten.
+    pub(crate) fn abandon_rotation(&self) -> KeyFile {
+        KeyFile {
+            next: None,
+            ..self.clone()
+        }
+    }
+
+    /// What `passphrase` opens: the current key and, during a rotation, the next one (a reset
+    /// changes the passphrase, so either may be the one typed). Wrong for both: `WrongPassphrase`.
+    pub(crate) fn keys_for_passphrase(&self, passphrase: &str) -> Result<[Option<DbKey>; 2]> {
+        let secret = canonical_passphrase(passphrase);
+        let kind = SlotKind::Passphrase;
+        let current = self.passphrase.open(kind, secret.as_bytes())?;
+        let next = match &self.next {
+            Some(n) => n.passphrase.open(kind, secret.as_bytes())?,
+            None => None,
+        };
+        if current.is_none() && next.is_none() {
+            return Err(StoreError::WrongPassphrase);
+        }
+        Ok([current, next])
+    }
+
+    /// What `recovery_key` opens, as `keys_for_passphrase`.
+    pub(crate) fn keys_for_recovery(&self, recovery_key: &str) -> Result<[Option<DbKey>; 2]> {
+        let secret = canonical_recovery_key(recovery_key);
+        let kind = SlotKind::Recovery;
+        let current = self.recovery.open(kind, secret.as_bytes())?;
+        let next = match &self.next {
+            Some(n) => n.recovery.open(kind, secret.as_bytes())?,
+            None => None,
+        };
+        if current.is_none() && next.is_none() {
+            return Err(StoreError::WrongRecoveryKey);
+        }
+        Ok([current, next])
     }
 
     pub fn unlock(&self, passphrase: &str) -> Result<DbKey> {
@@ -311,18 +414,6 @@ impl KeyFile {
         self.reseal_passphrase(&self.unlock(current)?, next)
     }
 
-    /// Seals the key under a new passphrase, proven by the recovery key: the way back for a
-    /// supporter who forgot the passphrase. The recovery copy is kept.
-    pub fn reset_passphrase(
-        &self,
-        recovery_key: &str,
-        next: &str,
-        confirm: &str,
-    ) -> Result<KeyFile> {
-        check_new_passphrase(next, confirm)?;
-        self.reseal_passphrase(&self.unlock_with_recovery(recovery_key)?, next)
-    }
-
     fn reseal_passphrase(&self, key: &DbKey, next: &str) -> Result<KeyFile> {
         Ok(KeyFile {
             version: self.version,
@@ -332,6 +423,7 @@ impl KeyFile {
                 key,
             )?,
             recovery: self.recovery.clone(),
+            next: None,
         })
     }
 
@@ -350,168 +442,4 @@ impl KeyFile {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PASS: &str = "さくら咲くキャンパス2025";
-
-    #[test]
-    fn passphrase_and_recovery_key_open_the_same_key() {
-        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
-        let file = KeyFile::from_json(&file.to_json()).unwrap();
-        assert_eq!(*file.unlock(PASS).unwrap().0, *key.0);
-        assert_eq!(
-            *file.unlock_with_recovery(recovery.display()).unwrap().0,
-            *key.0
-        );
-        // Written down by hand: lower case, spaces, full-width letters.
-        let sloppy: String = recovery
-            .display()
-            .to_lowercase()
-            .replace('-', " ")
-            .chars()
-            .map(|c| if c == 'a' { 'ａ' } else { c })
-            .collect();
-        assert_eq!(*file.unlock_with_recovery(&sloppy).unwrap().0, *key.0);
-    }
-
-    #[test]
-    fn the_key_statement_is_written_in_one_buffer_of_its_final_size() {
-        let (_, key, _) = KeyFile::create(PASS, PASS).unwrap();
-        let statement = key.key_statement();
-        assert_eq!(statement.len(), KEY_STATEMENT_LEN);
-        assert_eq!(statement.capacity(), KEY_STATEMENT_LEN, "never reallocated");
-        let hex = data_encoding::HEXLOWER.encode(key.0.as_ref());
-        assert_eq!(statement.as_str(), format!("PRAGMA key = \"x'{hex}'\";"));
-    }
-
-    #[test]
-    fn kdf_costs_outside_the_supported_range_are_refused_before_deriving() {
-        let (file, _, _) = KeyFile::create(PASS, PASS).unwrap();
-        let text = String::from_utf8(file.to_json()).unwrap();
-        for (field, value) in [
-            ("memoryKib", "4194304"),
-            ("memoryKib", "1024"),
-            ("iterations", "0"),
-            ("iterations", "1000000"),
-            ("lanes", "64"),
-        ] {
-            let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-            v["passphrase"][field] = value.parse::<serde_json::Value>().unwrap();
-            let crafted = KeyFile::from_json(v.to_string().as_bytes()).unwrap();
-            assert!(
-                matches!(crafted.unlock(PASS), Err(StoreError::KdfOutOfRange)),
-                "{field} = {value}"
-            );
-        }
-        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        v["passphrase"]["salt"] = "AAAA".into();
-        let crafted = KeyFile::from_json(v.to_string().as_bytes()).unwrap();
-        assert!(matches!(
-            crafted.unlock(PASS),
-            Err(StoreError::KdfOutOfRange)
-        ));
-    }
-
-    #[test]
-    fn wrong_secrets_are_refused() {
-        let (file, _, _) = KeyFile::create(PASS, PASS).unwrap();
-        assert!(matches!(
-            file.unlock("さくら咲くキャンパス2024"),
-            Err(StoreError::WrongPassphrase)
-        ));
-        assert!(matches!(
-            file.unlock_with_recovery("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA"),
-            Err(StoreError::WrongRecoveryKey)
-        ));
-    }
-
-    #[test]
-    fn the_key_is_not_in_the_key_file() {
-        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
-        let json = String::from_utf8(file.to_json()).unwrap();
-        assert!(!json.contains(&data_encoding::HEXLOWER.encode(key.0.as_ref())));
-        assert!(!json.contains(&BASE64.encode(key.0.as_ref())));
-        assert!(!json.contains(recovery.display()));
-        assert!(!json.contains(PASS));
-        assert_eq!(file.passphrase.memory_kib, 65536);
-        assert_eq!(file.passphrase.iterations, 3);
-    }
-
-    #[test]
-    fn new_passphrases_are_checked() {
-        assert!(matches!(
-            KeyFile::create("みじかい", "みじかい"),
-            Err(StoreError::PassphraseTooShort(8))
-        ));
-        // Eight Japanese characters are enough: length is in characters, not bytes.
-        assert!(check_new_passphrase("やまのうえのそら", "やまのうえのそら").is_ok());
-        assert!(matches!(
-            check_new_passphrase("やまのうえのそら", "やまのうえのそと"),
-            Err(StoreError::PassphraseMismatch)
-        ));
-    }
-
-    #[test]
-    fn changing_the_passphrase_keeps_key_and_recovery() {
-        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
-        let next = "あたらしい合言葉です";
-        assert!(matches!(
-            file.change_passphrase("ちがう合言葉ですよ", next, next),
-            Err(StoreError::WrongPassphrase)
-        ));
-        let changed = file.change_passphrase(PASS, next, next).unwrap();
-        assert!(matches!(
-            changed.unlock(PASS),
-            Err(StoreError::WrongPassphrase)
-        ));
-        assert_eq!(*changed.unlock(next).unwrap().0, *key.0);
-        assert_eq!(
-            *changed.unlock_with_recovery(recovery.display()).unwrap().0,
-            *key.0
-        );
-    }
-
-    #[test]
-    fn the_recovery_key_sets_a_new_passphrase() {
-        let (file, key, recovery) = KeyFile::create(PASS, PASS).unwrap();
-        let next = "忘れないパスフレーズ";
-        assert!(matches!(
-            file.reset_passphrase("AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA-AAAA", next, next),
-            Err(StoreError::WrongRecoveryKey)
-        ));
-        assert!(matches!(
-            file.reset_passphrase(recovery.display(), next, "ちがう確認用の入力"),
-            Err(StoreError::PassphraseMismatch)
-        ));
-        let reset = file
-            .reset_passphrase(recovery.display(), next, next)
-            .unwrap();
-        assert!(matches!(
-            reset.unlock(PASS),
-            Err(StoreError::WrongPassphrase)
-        ));
-        assert_eq!(*reset.unlock(next).unwrap().0, *key.0);
-        assert_eq!(
-            *reset.unlock_with_recovery(recovery.display()).unwrap().0,
-            *key.0
-        );
-    }
-
-    #[test]
-    fn nfd_and_nfc_spellings_unlock_alike() {
-        let nfc = "がっこうのそうだん室";
-        let nfd: String = nfc.nfd().collect();
-        assert_ne!(nfc, nfd);
-        let (file, _, _) = KeyFile::create(nfc, nfc).unwrap();
-        assert!(file.unlock(&nfd).is_ok());
-    }
-
-    #[test]
-    fn a_damaged_key_file_is_reported() {
-        assert!(matches!(
-            KeyFile::from_json(b"{}"),
-            Err(StoreError::KeyFileDamaged(_))
-        ));
-    }
-}
+mod tests;
