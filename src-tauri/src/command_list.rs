@@ -41,6 +41,8 @@ command_list! {
     corrections::reopen_session: Unlocked,
     corrections::merge_students: Unlocked,
     corrections::left_out_of_breakdowns: Unlocked,
+    requests::disclose_student: Unlocked,
+    requests::erase_student: Unlocked,
     corrections::decision_left_out_of_breakdowns: Unlocked,
     sync::hq_status: Unlocked,
     sync::enrol: Unlocked,

@@ -13,6 +13,7 @@ mod keys;
 mod prefs;
 pub mod rendering;
 mod reports;
+mod requests;
 mod retention;
 mod search;
 mod state;

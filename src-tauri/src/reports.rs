@@ -64,7 +64,7 @@ pub struct BackupStatus {
 }
 
 /// Where backups go: the chosen folder, else `キャリアサロン バックアップ` in the documents folder.
-fn backup_folder<R: Runtime>(app: &tauri::AppHandle<R>, state: &AppState) -> PathBuf {
+pub(crate) fn backup_folder<R: Runtime>(app: &tauri::AppHandle<R>, state: &AppState) -> PathBuf {
     let chosen = state
         .prefs
         .lock()

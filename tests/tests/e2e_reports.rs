@@ -179,3 +179,72 @@ fn a_report_for_teachers_and_a_backup_that_restores() {
     app.screenshot("53-restored-visit");
     app.quit();
 }
+
+/// A student (or guardian) asks to see what is held, then to have it deleted: the disclosure
+/// file holds the note, the teacher summary and the name; after the deletion the student is a
+/// bare row and the teacher report shares nothing of theirs.
+#[test]
+fn a_student_asks_to_see_their_records_and_then_to_have_them_deleted() {
+    let shots = shots_dir();
+    let home = tempfile::tempdir().unwrap();
+    let usb = home.path().join("usb");
+    let note = format!("進学の不安を話した {}", support::canary("disclosed-note"));
+    let app = App::start(home.path(), &shots);
+    set_up_with_a_visit(&app, &note);
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.type_into("backup-folder", usb.to_str().unwrap());
+    app.click("backup-folder-save");
+
+    app.click("nav-students");
+    app.wait_for_screen("students");
+    app.click("student-row");
+    app.wait_for_screen("student");
+    app.click("student-disclose");
+    let written = app.wait_until("the disclosure written", || {
+        Some(app.text("disclosure-written")).filter(|t| !t.trim().is_empty())
+    });
+    app.script(
+        "document.querySelector('[data-testid=\"student-requests\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("55-student-disclosed");
+    let file = std::fs::read_dir(&usb)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(written.contains(&file.display().to_string()), "{written}");
+    let html = std::fs::read_to_string(&file).unwrap();
+    for expected in [
+        note.as_str(),
+        SUMMARY,
+        "はるか",
+        "教員紹介",
+        "応募書類・面接準備",
+    ] {
+        assert!(html.contains(expected), "{expected} in the disclosure");
+    }
+
+    app.click("student-erase");
+    app.find("student-erase-box");
+    assert!(app.text("student-erase-box").contains("はるかさん"));
+    app.screenshot("56-student-erase-confirm");
+    app.click("student-erase-confirm");
+    app.wait_until("the bare row", || {
+        app.text("screen")
+            .contains("（記録整理済み）")
+            .then_some(())
+    });
+    app.click("nav-reports");
+    app.wait_for_screen("reports");
+    app.click("report-show");
+    app.find("teacher-report");
+    let report = app.text("teacher-report");
+    assert!(
+        !report.contains(SUMMARY) && !report.contains("はるか"),
+        "{report}"
+    );
+    app.quit();
+}

@@ -72,6 +72,7 @@ function content(preview, refresh) {
   return [
     h("h2", { text: t("retention.title") }),
     h("p", { class: "muted", text: t("retention.lead") }),
+    h("p", { class: "muted", testid: "retention-what-goes", text: t("retention.whatGoes") }),
     area,
     h("label", { class: "field" }, h("span", { text: t("retention.years") }), years),
     h("div", { class: "actions" }, saveYears),

@@ -6,6 +6,7 @@ import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js"
 import { formatDate, formatDateTime, gradeLabel, label, t } from "../i18n.js";
 import { studentForm } from "./students.js";
 import { mergeSection } from "./student-merge.js";
+import { requestSection } from "./student-requests.js";
 
 /** @typedef {import("../api.js").Student} Student */
 /** @typedef {import("../api.js").Visit} Visit */
@@ -40,7 +41,8 @@ export async function render(ctx, params) {
     appointmentSection(ctx, student, appointments),
     h("h2", { text: t("student.history", { n: visits.length }) }),
     history(ctx, visits),
-    mergeSection(ctx, student, sameCampus));
+    mergeSection(ctx, student, sameCampus),
+    requestSection(ctx, student, visits.length));
   return { el: root };
 }
 

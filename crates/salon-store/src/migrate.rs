@@ -6,10 +6,16 @@ use crate::error::{Result, StoreError};
 
 /// Every migration, in order: the 1.0 baseline, then one file per later change. Never edit or
 /// reorder one that has shipped: append a new one, tested from the 1.0 data-folder fixture.
-pub(crate) const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_baseline",
-    include_str!("../migrations/0001_baseline.sql"),
-)];
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_baseline",
+        include_str!("../migrations/0001_baseline.sql"),
+    ),
+    (
+        "0002_data_request_log",
+        include_str!("../migrations/0002_data_request_log.sql"),
+    ),
+];
 
 /// The schema version of a fully migrated database.
 pub const LATEST_VERSION: usize = MIGRATIONS.len();

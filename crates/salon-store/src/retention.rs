@@ -1,7 +1,9 @@
-//! Retention: the notes of students who left (卒業・退学) long ago are purged on request, while
-//! their visits still count. The leaving date is not recorded, so the last contact (the latest
-//! visit) stands for it: a student is eligible when they are marked graduated or withdrawn and
-//! their last visit is more than N years before today.
+//! Retention: a student not seen for N years (graduated, withdrawn, or simply no longer coming)
+//! is purged on request: the student becomes a bare row (id, campus) and their visits keep only
+//! what the exact figures headquarters holds are counted from, so nothing there changes. The
+//! leaving date is not recorded, so the last contact (the latest visit, or the day the student
+//! was added, for one never seen) stands for it. The same purge answers a request to delete one
+//! student's data (削除請求, `student_requests.rs`).
 
 use chrono::{Months, NaiveDate};
 use rusqlite::params;
@@ -11,7 +13,7 @@ use crate::error::{Result, StoreError};
 use crate::rows::{date_text, opt_date};
 use crate::vault::Store;
 
-/// What replaces a purged student's name: the record stays for the counts.
+/// What replaces a purged student's name: the row stays, bare, for the counts.
 pub const PURGED_NAME: &str = "（記録整理済み）";
 
 /// A student whose notes may be purged.
@@ -33,10 +35,9 @@ pub struct PurgeResult {
 }
 
 const ELIGIBLE: &str = "FROM student st
-    WHERE st.enrolment IN ('graduated', 'withdrawn')
-      AND st.display_name != ?2
+    WHERE st.display_name != ?2
       AND coalesce((SELECT max(s.date) FROM visit v JOIN salon_session s ON s.id = v.session_id
-                    WHERE v.student_id = st.id), '0000-00-00') < ?1";
+                    WHERE v.student_id = st.id), substr(st.created_at, 1, 10)) < ?1";
 
 fn cutoff(today: NaiveDate, years: u32) -> NaiveDate {
     today
@@ -68,11 +69,9 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Blanks the notes, next steps and teacher summaries of every eligible student's visits,
-    /// deletes their drafts and replaces their name; visits, topics and routes stay, so every
-    /// count is unchanged. Eligibility is decided here again, in the same transaction, and
-    /// when it is not the `expected` number of students the supporter confirmed, nothing is
-    /// purged (`ListChanged`).
+    /// Purges every eligible student (`purge_student_in`). Eligibility is decided here again,
+    /// in the same transaction, and when it is not the `expected` number of students the
+    /// supporter confirmed, nothing is purged (`ListChanged`).
     pub fn purge_old_notes(
         &mut self,
         years: u32,
@@ -91,30 +90,67 @@ impl Store {
         }
         let mut result = PurgeResult::default();
         for id in &ids {
-            let visit_ids: Vec<i64> = {
-                let mut stmt = tx.prepare("SELECT id FROM visit WHERE student_id = ?1")?;
-                let rows = stmt.query_map([id], |r| r.get(0))?;
-                rows.collect::<rusqlite::Result<_>>()?
-            };
-            for v in &visit_ids {
-                tx.execute(
-                    "DELETE FROM draft WHERE key = ?1",
-                    [crate::drafts::visit_draft_key(*v)],
-                )?;
-            }
-            result.visits += tx.execute(
-                "UPDATE visit SET note = '', next_steps = '', teacher_summary = '' WHERE student_id = ?1",
-                [id],
-            )? as u32;
-            tx.execute(
-                "UPDATE student SET display_name = ?1 WHERE id = ?2",
-                params![PURGED_NAME, id],
-            )?;
+            result.visits += purge_student_in(&tx, *id)?;
             result.students += 1;
+            crate::student_requests::log_request(&tx, "purged", *id)?;
         }
         tx.commit()?;
         Ok(result)
     }
+}
+
+/// Leaves of one student a bare row (id, campus) and, of their visits, what the exact figures
+/// are counted from: the day (through its salon, with its campus and format), the student's id
+/// (distinct and first-time students), the route and the minutes. Gone: the name, grade, path
+/// decision and its history, every topic, the 要連携 flag, the follow-up and its done mark, the
+/// note, next steps and teacher summary (and, through the search index's triggers, their text
+/// in the index), drafts of those visits, and appointments' times (their date, campus and
+/// status stay: booked, kept and missed are counted). Returns the visits purged.
+pub(crate) fn purge_student_in(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<u32> {
+    let visit_ids: Vec<i64> = {
+        let mut stmt = tx.prepare("SELECT id FROM visit WHERE student_id = ?1")?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for v in &visit_ids {
+        tx.execute(
+            "DELETE FROM draft WHERE key = ?1",
+            [crate::drafts::visit_draft_key(*v)],
+        )?;
+    }
+    let of_student = "(SELECT id FROM visit WHERE student_id = ?1)";
+    tx.execute(
+        &format!("DELETE FROM visit_topic WHERE visit_id IN {of_student}"),
+        [id],
+    )?;
+    tx.execute(
+        &format!("DELETE FROM follow_up_done WHERE visit_id IN {of_student}"),
+        [id],
+    )?;
+    let visits = tx.execute(
+        "UPDATE visit SET note = '', next_steps = '', teacher_summary = '', follow_up_on = NULL,
+           concern = 0
+         WHERE student_id = ?1",
+        [id],
+    )? as u32;
+    tx.execute(
+        "UPDATE appointment SET time = NULL WHERE student_id = ?1",
+        [id],
+    )?;
+    tx.execute(
+        "UPDATE student SET display_name = ?1, grade = NULL, path_status = 'undecided',
+           path_decided_on = NULL
+         WHERE id = ?2",
+        params![PURGED_NAME, id],
+    )?;
+    // The path triggers record the change and set the decision's campus: neither may stay.
+    tx.execute(
+        "UPDATE student SET path_campus_id = NULL WHERE id = ?1",
+        [id],
+    )?;
+    tx.execute("DELETE FROM path_change WHERE student_id = ?1", [id])?;
+    tx.execute("DELETE FROM decision_released WHERE student_id = ?1", [id])?;
+    Ok(visits)
 }
 
 #[cfg(test)]
@@ -167,13 +203,13 @@ mod tests {
     }
 
     #[test]
-    fn only_long_gone_students_lose_their_notes_and_every_count_stays() {
+    fn students_not_seen_for_the_period_are_purged_and_every_count_stays() {
         let (_dir, mut store) = fresh_store();
         let campus = store.save_campus(&campus_input("柏", 2)).unwrap().id;
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
         let old_grad = student(&mut store, campus, "卒業したはるか", "graduated");
         let recent_grad = student(&mut store, campus, "最近卒業", "graduated");
-        let old_enrolled = student(&mut store, campus, "在籍中", "enrolled");
+        let old_enrolled = student(&mut store, campus, "来なくなった在籍中", "enrolled");
         visit(
             &mut store,
             campus,
@@ -194,26 +230,27 @@ mod tests {
         let candidates = store.retention_candidates(5, today).unwrap();
         assert_eq!(
             candidates.iter().map(|c| c.student_id).collect::<Vec<_>>(),
-            vec![old_grad]
+            vec![old_grad, old_enrolled],
+            "graduated or not, a student not seen for five years"
         );
         let month_before = store
             .activity_report(d(2019, 6, 1), d(2019, 6, 30))
             .unwrap();
 
-        // The supporter confirmed a list of two; it holds one now: nothing is purged.
+        // The supporter confirmed a list of three; it holds two now: nothing is purged.
         assert!(matches!(
-            store.purge_old_notes(5, today, 2),
+            store.purge_old_notes(5, today, 3),
             Err(StoreError::ListChanged)
         ));
         assert!(!store.visits_of_student(old_grad).unwrap()[0]
             .note
             .is_empty());
-        let purged = store.purge_old_notes(5, today, 1).unwrap();
+        let purged = store.purge_old_notes(5, today, 2).unwrap();
         assert_eq!(
             purged,
             PurgeResult {
-                students: 1,
-                visits: 1
+                students: 2,
+                visits: 2
             }
         );
         let visits = store.visits_of_student(old_grad).unwrap();
@@ -223,10 +260,10 @@ mod tests {
             ("", "")
         );
         assert_eq!(store.student(old_grad).unwrap().display_name, PURGED_NAME);
-        assert_eq!(
-            store.visits_of_student(old_enrolled).unwrap()[0].note,
-            "在籍中のメモ"
-        );
+        assert_eq!(store.visits_of_student(old_enrolled).unwrap()[0].note, "");
+        assert!(store.visits_of_student(old_grad).unwrap()[0]
+            .topics
+            .is_empty());
         assert_eq!(
             store.visits_of_student(recent_grad).unwrap()[0].note,
             "最近のメモ"
