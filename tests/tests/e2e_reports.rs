@@ -248,3 +248,81 @@ fn a_student_asks_to_see_their_records_and_then_to_have_them_deleted() {
     );
     app.quit();
 }
+
+/// Printing the teacher report (to a PDF, the dialog skipped through the webview's own print
+/// path): the shared summary is in the printed file, and in no other file the app, WebKit or the
+/// print system left in the home folder (its cache folders included), /tmp or the print spool.
+#[test]
+fn printing_leaves_what_is_printed_only_in_the_printed_file() {
+    let shots = shots_dir();
+    let home = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let printed = out.path().join("report.pdf");
+    let canary = support::canary("printed-summary");
+    let began = std::time::SystemTime::now();
+    let app = App::start_with_env(
+        home.path(),
+        &shots,
+        &[("CAREER_SALON_PRINT_TO", printed.as_path())],
+    );
+    set_up(&app);
+    add_campus_of_today(&app, None);
+    open_salon(&app);
+    app.click("new-visit");
+    app.wait_for_screen("visit");
+    app.set_value("visit-route", "self");
+    app.click("visit-topic-part_time");
+    app.type_into("visit-teacher-summary", &format!("先生へ {canary}"));
+    app.click("visit-save");
+    app.wait_for_screen("today");
+    app.click("nav-reports");
+    app.wait_for_screen("reports");
+    app.click("report-show");
+    app.find("teacher-report");
+    app.click("report-print");
+    let text = app.wait_until("the printed file", || {
+        let out = std::process::Command::new("pdftotext")
+            .arg(&printed)
+            .arg("-")
+            .output()
+            .ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        text.contains(&canary).then_some(text)
+    });
+    // pdftotext gives some kanji as their radical forms (月 as ⽉); the ASCII canary reads true.
+    assert!(text.contains("校内キャリアサロン"), "{text}");
+    app.quit();
+    let places = [home.path(), Path::new("/tmp"), Path::new("/var/spool/cups")];
+    let elsewhere: Vec<_> = places
+        .iter()
+        .flat_map(|dir| support::files_containing(dir, &canary))
+        .filter(|file| !file.starts_with(out.path()))
+        .collect();
+    assert_eq!(
+        elsewhere,
+        Vec::<std::path::PathBuf>::new(),
+        "left by printing"
+    );
+    // A printed copy keeps its text compressed, out of reach of that scan: no PDF or PostScript
+    // file made since the test began may be anywhere but where it was asked for.
+    let copies: Vec<_> = places
+        .iter()
+        .flat_map(|dir| support::files_under(dir))
+        .filter(|file| !file.starts_with(out.path()))
+        .filter(|file| {
+            let made_since = std::fs::metadata(file)
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t >= began);
+            let mut head = [0u8; 4];
+            let printed = std::fs::File::open(file)
+                .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+                .is_ok_and(|()| &head == b"%PDF" || &head == b"%!PS");
+            made_since && printed
+        })
+        .collect();
+    assert_eq!(
+        copies,
+        Vec::<std::path::PathBuf>::new(),
+        "printed copies left behind"
+    );
+}

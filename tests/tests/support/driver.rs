@@ -39,15 +39,21 @@ const RENDERER: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
 impl App {
     pub fn start(home: &Path, shots: &Path) -> App {
         let renderer = std::env::var(RENDERER).unwrap_or_else(|_| "0".into());
-        App::start_with(home, shots, Some(&renderer))
+        App::start_with(home, shots, Some(&renderer), &[])
+    }
+
+    /// `start`, with more of the app's environment (a variable a test sets).
+    pub fn start_with_env(home: &Path, shots: &Path, env: &[(&str, &Path)]) -> App {
+        let renderer = std::env::var(RENDERER).unwrap_or_else(|_| "0".into());
+        App::start_with(home, shots, Some(&renderer), env)
     }
 
     /// The app choosing its own renderer, as a supporter's laptop starts it.
     pub fn start_as_shipped(home: &Path, shots: &Path) -> App {
-        App::start_with(home, shots, std::env::var(RENDERER).ok().as_deref())
+        App::start_with(home, shots, std::env::var(RENDERER).ok().as_deref(), &[])
     }
 
-    fn start_with(home: &Path, shots: &Path, renderer: Option<&str>) -> App {
+    fn start_with(home: &Path, shots: &Path, renderer: Option<&str>, env: &[(&str, &Path)]) -> App {
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new("tauri-driver");
@@ -55,6 +61,9 @@ impl App {
             Some(value) => command.env(RENDERER, value),
             None => command.env_remove(RENDERER),
         };
+        for (key, value) in env {
+            command.env(key, value);
+        }
         let driver = command
             .args([
                 "--port",

@@ -79,6 +79,8 @@ fn a_reset_with_the_recovery_key_makes_the_keys_anew_and_the_old_recovery_key_st
     let (dir, store, visit) = with_a_visit("家のことで相談");
     let vault = Vault::new(dir.path());
     let old_keys = fs::read(dir.path().join(crate::KEY_FILE)).unwrap();
+    let backup = dir.path().join("before.salonbackup");
+    store.write_backup(&backup, |_, _| {}).unwrap();
     store.close().unwrap();
     // Set up in `fresh_store`, whose recovery key is not kept: make one known first.
     let store = vault.unlock(PASS).unwrap();
@@ -107,11 +109,25 @@ fn a_reset_with_the_recovery_key_makes_the_keys_anew_and_the_old_recovery_key_st
     ));
     assert!(vault.unlock(NEXT).is_ok());
     assert!(vault.unlock_with_recovery(second.display()).is_ok());
-    // A backup's key file from before still opens that backup's database, and only it.
+    // The key file from before opens nothing made since.
     let before = tempfile::tempdir().unwrap();
     fs::write(before.path().join(crate::KEY_FILE), &old_keys).unwrap();
     fs::copy(vault.db_path(), before.path().join(crate::DB_FILE)).unwrap();
     assert!(Vault::new(before.path()).unlock(PASS).is_err());
+    // A backup taken before restores with the secrets of its time (as the screen says), and
+    // not with the new ones.
+    let restore = |secret| {
+        let target = tempfile::tempdir().unwrap();
+        let restored = Vault::new(target.path().join("data")).restore_backup(&backup, secret);
+        restored.map(|s| s.visit(visit).unwrap().note)
+    };
+    use crate::backup::RestoreSecret;
+    assert!(restore(RestoreSecret::Passphrase(NEXT)).is_err());
+    assert!(restore(RestoreSecret::RecoveryKey(second.display())).is_err());
+    assert_eq!(
+        restore(RestoreSecret::Passphrase(PASS)).unwrap(),
+        "家のことで相談"
+    );
 }
 
 #[test]
