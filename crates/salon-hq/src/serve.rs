@@ -62,8 +62,12 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         public_url: checked.public_url,
         ..AppState::new(checked.store)
     };
+    let app = match checked.tls {
+        Some(_) => router(state).layer(axum::middleware::map_response(strict_transport)),
+        None => router(state),
+    };
     // The client's address feeds the per-address limits on logins and enrolments.
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     match checked.tls {
         None => {
             let listener = tokio::net::TcpListener::from_std(checked.listener)?;
@@ -86,6 +90,17 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Served over HTTPS, every answer tells browsers to keep to HTTPS for this host for a year, so
+/// an office worker's browser never sends its session cookie over plain HTTP to a network that
+/// intercepts the first request. (Over loopback HTTP there is nothing to keep to.)
+async fn strict_transport(mut response: axum::response::Response) -> axum::response::Response {
+    response.headers_mut().insert(
+        axum::http::header::STRICT_TRANSPORT_SECURITY,
+        axum::http::HeaderValue::from_static("max-age=31536000"),
+    );
+    response
 }
 
 fn check(s: &Settings) -> anyhow::Result<Checked> {

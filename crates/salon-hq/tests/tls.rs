@@ -24,6 +24,14 @@ fn certificates(dir: &Path) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_enrols_and_uploads_over_https_and_refuses_a_certificate_it_does_not_trust() {
     let (plain, codes) = Server::start(1);
+    let over_http = reqwest::get(format!("{}/readyz", plain.url)).await.unwrap();
+    assert!(
+        over_http
+            .headers()
+            .get("strict-transport-security")
+            .is_none(),
+        "nothing to keep to over loopback HTTP"
+    );
     let dir = plain.stop();
     let tls = tempfile::tempdir().unwrap();
     let authority = certificates(tls.path());
@@ -72,6 +80,11 @@ async fn a_device_enrols_and_uploads_over_https_and_refuses_a_certificate_it_doe
         .await
         .unwrap();
     assert_eq!(ready.status(), 200);
+    assert_eq!(
+        ready.headers()["strict-transport-security"],
+        "max-age=31536000",
+        "browsers keep to HTTPS"
+    );
     // Plain HTTP to the HTTPS port gets nothing.
     let plain_url = server.url.replacen("https://", "http://", 1);
     assert!(reqwest::get(format!("{plain_url}/healthz")).await.is_err());
