@@ -275,6 +275,7 @@ fn implausible_ja(snapshot: &SnapshotKey, error: &ProtocolError) -> String {
     };
     let why = match error {
         ProtocolError::RevisionZero => "版の番号が0です（1から始まります）。",
+        ProtocolError::RevisionTooHigh => "版の番号が大きすぎます（100万まで）。",
         ProtocolError::DayInFuture => "明日より後の日付です。",
         ProtocolError::DistinctOverVisits => "相談した生徒の数が利用人数（延べ）を上回っています。",
         ProtocolError::FirstTimeOverDistinct => {

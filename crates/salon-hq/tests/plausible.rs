@@ -64,7 +64,7 @@ async fn each_implausible_day_is_refused_with_its_code_and_nothing_is_stored() {
             }
         }
     }
-    assert_eq!(refused, 14, "every refusal of the fixture was tried");
+    assert_eq!(refused, 15, "every refusal of the fixture was tried");
 }
 
 #[tokio::test]

@@ -18,6 +18,8 @@ pub enum ProtocolError {
     MonthTotalMismatch,
     #[error("a snapshot's revision starts at 1")]
     RevisionZero,
+    #[error("a snapshot's revision is at most {}", crate::plausible::MAX_REVISION)]
+    RevisionTooHigh,
     #[error("the day or month is after tomorrow")]
     DayInFuture,
     #[error("more distinct students than visits")]
@@ -52,6 +54,7 @@ impl ProtocolError {
             ProtocolError::IncompleteBreakdown => ErrorCode::IncompleteBreakdown,
             ProtocolError::MonthTotalMismatch => ErrorCode::MonthTotalMismatch,
             ProtocolError::RevisionZero => ErrorCode::RevisionZero,
+            ProtocolError::RevisionTooHigh => ErrorCode::RevisionTooHigh,
             ProtocolError::DayInFuture => ErrorCode::DayInFuture,
             ProtocolError::DistinctOverVisits => ErrorCode::DistinctOverVisits,
             ProtocolError::FirstTimeOverDistinct => ErrorCode::FirstTimeOverDistinct,
@@ -111,6 +114,9 @@ error_codes! {
     IncompleteBreakdown = "incomplete_breakdown",
     MonthTotalMismatch = "month_total_mismatch",
     RevisionZero = "revision_zero",
+    /// A revision over `plausible::MAX_REVISION`, which would leave no higher one for the
+    /// corrections after it.
+    RevisionTooHigh = "revision_too_high",
     /// A day after tomorrow (Asia/Tokyo).
     DayInFuture = "day_in_future",
     DistinctOverVisits = "distinct_over_visits",

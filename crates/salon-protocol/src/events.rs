@@ -77,12 +77,10 @@ impl EventDaySnapshot {
     }
 }
 
-/// Whether a day's events can be true on `today`: a revision of at least 1, no later than
+/// Whether a day's events can be true on `today`: a revision of 1 to `MAX_REVISION`, no later than
 /// tomorrow, participants only where an event was held, and nothing over [`DAY_CAPS`].
 pub fn check_events(e: &EventDaySnapshot, today: NaiveDate) -> Result<(), ProtocolError> {
-    if e.revision == 0 {
-        return Err(ProtocolError::RevisionZero);
-    }
+    crate::plausible::check_revision(e.revision)?;
     if e.day > tomorrow(today) {
         return Err(ProtocolError::DayInFuture);
     }

@@ -31,28 +31,38 @@ pub const DAY_CAPS: DayCaps = DayCaps {
     event_participants: 2000,
 };
 
+/// The highest revision a snapshot may carry. A laptop's figure for one day changes a handful
+/// of times; a revision near the type's maximum (4,294,967,295) would leave no higher one for
+/// a later correction, so headquarters and the device refuse one above this.
+pub const MAX_REVISION: u32 = 1_000_000;
+
+/// A revision between 1 and [`MAX_REVISION`].
+pub(crate) fn check_revision(revision: u32) -> Result<(), ProtocolError> {
+    match revision {
+        0 => Err(ProtocolError::RevisionZero),
+        r if r > MAX_REVISION => Err(ProtocolError::RevisionTooHigh),
+        _ => Ok(()),
+    }
+}
+
 /// A session lasts at most a day.
 pub const MINUTES_PER_SESSION: u32 = 24 * 60;
 
 /// Whether a day snapshot can be true on `today` (Asia/Tokyo, the programme's calendar):
-/// a revision of at least 1, a day no later than tomorrow (a clock a little ahead), the day's
+/// a revision of 1 to [`MAX_REVISION`], a day no later than tomorrow (a clock a little ahead), the day's
 /// figures consistent with each other, and nothing over [`DAY_CAPS`].
 pub fn check_day(d: &DaySnapshot, today: NaiveDate) -> Result<(), ProtocolError> {
-    if d.revision == 0 {
-        return Err(ProtocolError::RevisionZero);
-    }
+    check_revision(d.revision)?;
     if d.day > tomorrow(today) {
         return Err(ProtocolError::DayInFuture);
     }
     check_counts(&d.counts)
 }
 
-/// Whether a month snapshot can be true on `today`: a revision of at least 1 and a month no
+/// Whether a month snapshot can be true on `today`: a revision of 1 to [`MAX_REVISION`] and a month no
 /// later than tomorrow's. Its breakdown is checked by [`crate::rule::check_breakdown`].
 pub fn check_month(m: &MonthSnapshot, today: NaiveDate) -> Result<(), ProtocolError> {
-    if m.revision == 0 {
-        return Err(ProtocolError::RevisionZero);
-    }
+    check_revision(m.revision)?;
     if m.month > Month::of(tomorrow(today)) {
         return Err(ProtocolError::DayInFuture);
     }
