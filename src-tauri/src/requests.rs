@@ -3,6 +3,7 @@
 //! データを削除 deletes their data as the retention purge does. Both are logged without content.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use salon_store::retention::PurgeResult;
 use serde::Serialize;
@@ -18,16 +19,26 @@ const CATALOGUES: [&str; 2] = [
     include_str!("../../ui/i18n/ja.care.json"),
 ];
 
+/// The catalogues, parsed once (a disclosure asks for a word per visit, topic and appointment).
+fn catalogues() -> &'static [Value] {
+    static PARSED: OnceLock<Vec<Value>> = OnceLock::new();
+    PARSED.get_or_init(|| {
+        CATALOGUES
+            .iter()
+            .filter_map(|c| serde_json::from_str(c).ok())
+            .collect()
+    })
+}
+
 /// `kind.code` (`route.self`, `care.status.kept`) in the Japanese catalogue; the code itself
 /// when the catalogue has no such word.
 fn label(kind: &str, code: &str) -> String {
     let path: Vec<&str> = kind.split('.').chain([code]).collect();
-    CATALOGUES
+    catalogues()
         .iter()
-        .filter_map(|c| serde_json::from_str::<Value>(c).ok())
         .find_map(|v| {
             path.iter()
-                .try_fold(&v, |at, key| at.get(key))
+                .try_fold(v, |at, key| at.get(key))
                 .and_then(Value::as_str)
                 .map(str::to_owned)
         })

@@ -6,7 +6,7 @@
 
 mod students;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::BTreeSet;
 

@@ -57,7 +57,7 @@ fn one_visit() -> (tempfile::TempDir, Store, i64, i64, i64, i64) {
 }
 
 /// Every value of every table (the FTS5 shadow tables included), as bytes.
-fn every_value(store: &Store) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn every_value(store: &Store) -> Vec<(String, Vec<u8>)> {
     let tables: Vec<String> = {
         let mut stmt = store
             .conn

@@ -4,13 +4,14 @@
 //! everything of theirs and nothing of anyone else's.
 
 use chrono::{NaiveDate, NaiveTime};
-use rusqlite::types::ValueRef;
 use salon_core::care::AppointmentInput;
 use salon_core::SessionOpen;
-use salon_protocol::{CampusCode, Enrolment, PathCalendar, Receipt};
+use salon_protocol::Receipt;
 
 use super::*;
+use crate::corrections::tests::every_value;
 use crate::retention::PURGED_NAME;
+use crate::sync::tests::enrol;
 use crate::vault::tests::{campus_input, fresh_store, student_input, visit_input};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -25,16 +26,7 @@ fn two_students() -> (tempfile::TempDir, Store, i64, i64) {
     let mut campus = campus_input("柏", 2);
     campus.hq_code = Some("C-012".into());
     let campus = store.save_campus(&campus).unwrap().id;
-    store
-        .save_enrolment(
-            "http://127.0.0.1:8700",
-            &Enrolment {
-                token: "device-token".into(),
-                campuses: vec![CampusCode::parse("C-012").unwrap()],
-                path_calendar: PathCalendar::default(),
-            },
-        )
-        .unwrap();
+    enrol(&mut store, &["C-012"]);
     let mut haruka = student_input(campus, "はるか");
     haruka.path_status = "further_study".into();
     haruka.path_decided_on = Some("2025-01-20".into());
@@ -89,35 +81,12 @@ fn two_students() -> (tempfile::TempDir, Store, i64, i64) {
 /// Every table (the search index's shadow tables included) with a text or blob value that
 /// holds `needle`.
 fn tables_holding(store: &Store, needle: &str) -> Vec<String> {
-    let tables: Vec<String> = {
-        let mut stmt = store
-            .conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .unwrap();
-        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
-        rows.collect::<rusqlite::Result<_>>().unwrap()
-    };
-    let mut found = Vec::new();
-    for table in tables {
-        let mut stmt = store
-            .conn
-            .prepare(&format!("SELECT * FROM \"{table}\""))
-            .unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(row) = rows.next().unwrap() {
-            let hit = (0..n).any(|i| match row.get_ref(i).unwrap() {
-                ValueRef::Text(b) | ValueRef::Blob(b) => {
-                    b.windows(needle.len()).any(|w| w == needle.as_bytes())
-                }
-                _ => false,
-            });
-            if hit {
-                found.push(table.clone());
-                break;
-            }
-        }
-    }
+    let mut found: Vec<String> = every_value(store)
+        .into_iter()
+        .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        .map(|(table, _)| table)
+        .collect();
+    found.dedup();
     found
 }
 

@@ -16,7 +16,7 @@ mod preview;
 mod release_tests;
 mod releases;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod today;
 #[cfg(test)]
 mod today_tests;

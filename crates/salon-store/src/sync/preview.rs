@@ -111,41 +111,35 @@ fn to_draw_of((campus, from, to, release): DrawnKey) -> ReleaseToDraw {
 /// Every release drawn so far, by the code its campus has now (none for a period's).
 fn drawn_keys(conn: &Connection) -> Result<BTreeSet<DrawnKey>> {
     let damaged = || StoreError::Damaged("release outbox row");
-    let mut keys = BTreeSet::new();
     let mut stmt = conn.prepare(
-        "SELECT c.hq_code, r.month, r.release FROM release_outbox r
-         JOIN campus c ON c.id = r.campus_id WHERE c.hq_code IS NOT NULL",
+        "SELECT c.hq_code, r.month, r.month, r.release FROM release_outbox r
+         JOIN campus c ON c.id = r.campus_id WHERE c.hq_code IS NOT NULL
+         UNION ALL
+         SELECT NULL, from_month, to_month, release FROM path_release_outbox",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok((
-            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
         ))
     })?;
+    let mut keys = BTreeSet::new();
     for row in rows {
-        let (code, month, release) = row?;
-        let Ok(code) = CampusCode::parse(&code) else {
-            continue;
+        let (code, from, to, release) = row?;
+        let campus = match code.map(|c| CampusCode::parse(&c)) {
+            Some(Ok(code)) => Some(code),
+            // A code that no longer parses sends nothing; leave its release out.
+            Some(Err(_)) => continue,
+            None => None,
         };
-        let month = Month::parse(&month).map_err(|_| damaged())?;
-        let release = Release::parse(&release).ok_or_else(damaged)?;
-        keys.insert((Some(code), month, month, release));
-    }
-    let mut stmt = conn.prepare("SELECT from_month, to_month, release FROM path_release_outbox")?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (from, to, release) = row?;
-        let from = Month::parse(&from).map_err(|_| damaged())?;
-        let to = Month::parse(&to).map_err(|_| damaged())?;
-        let release = Release::parse(&release).ok_or_else(damaged)?;
-        keys.insert((None, from, to, release));
+        keys.insert((
+            campus,
+            Month::parse(&from).map_err(|_| damaged())?,
+            Month::parse(&to).map_err(|_| damaged())?,
+            Release::parse(&release).ok_or_else(damaged)?,
+        ));
     }
     Ok(keys)
 }

@@ -11,7 +11,7 @@ pub(super) fn today() -> NaiveDate {
     salon_core::in_tokyo(chrono::Utc::now()).date_naive()
 }
 
-pub(super) fn enrol(store: &mut Store, codes: &[&str]) {
+pub(crate) fn enrol(store: &mut Store, codes: &[&str]) {
     let enrolment = Enrolment {
         token: "device-token".into(),
         campuses: codes
