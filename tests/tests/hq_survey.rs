@@ -128,19 +128,33 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
 
     // Four at 秋葉原.
     for _ in 0..4 {
-        let nonce = hq.open_form(akihabara.id, Utc::now()).unwrap();
+        let token = hq.form_token(akihabara.id, Utc::now()).unwrap();
         hq.submit(
             akihabara.id,
-            &nonce,
+            &token,
             &[(q(0), AnswerInput::Choices(vec![2]))],
             Utc::now(),
         )
         .unwrap();
     }
 
+    // While it is open, the results wait; the office closes it (asked once more).
+    browser.log_in(&url, ADMIN, PASSWORD);
+    browser.navigate(&format!("{url}/surveys/{}", survey.id));
+    browser.find("results-wait");
+    browser.navigate(&format!("{url}/surveys/{}/links", survey.id));
+    browser.find("answers-per-day");
+    browser.full_page_screenshot("hq-survey-links-answered");
+    browser.click_css(&format!(
+        "form[action=\"/surveys/{}/close\"] button",
+        survey.id
+    ));
+    browser.find("confirm-close");
+    browser.screenshot("hq-survey-confirm-close");
+    browser.click_css("form input[name=\"confirmed\"] ~ button");
+
     // The results: the whole survey as charts; neither campus on its own (秋葉原 has four,
     // and 柏 alone would give them away).
-    browser.log_in(&url, ADMIN, PASSWORD);
     browser.navigate(&format!("{url}/surveys/{}", survey.id));
     assert!(browser.text("survey-status").contains("回答 9件"));
     assert!(

@@ -40,9 +40,10 @@ async fn send(
         .error_for_status()?
         .text()
         .await?;
-    let at = page.find("name=\"nonce\" value=\"").context("a form")? + 20;
-    let nonce = &page[at..at + page[at..].find('"').context("nonce")?];
-    let mut form: Vec<(String, String)> = vec![("nonce".into(), nonce.into())];
+    let field = "name=\"form_token\" value=\"";
+    let at = page.find(field).context("a form")? + field.len();
+    let token = &page[at..at + page[at..].find('"').context("form token")?];
+    let mut form: Vec<(String, String)> = vec![("form_token".into(), token.into())];
     let mut comment = comment;
     let mut choice = choices.iter();
     for q in &survey.questions {
@@ -104,11 +105,17 @@ pub(crate) async fn answer(base: &str, hq: &salon_hq::Store, term: i64) -> anyho
         let url = format!("{base}/s/{}", link.token);
         send(&client, &url, &survey, &[&[k]], None).await?;
     }
-    // Chosen for the funder report: three teachers' voices and two supporters'.
+    // Closed, so their results show; then three teachers' voices and two supporters' are
+    // chosen for the funder report.
     for (survey, wanted) in [(teachers, 3usize), (supporters, 2)] {
+        hq.set_survey_closed(&by, survey, None, true, now)?;
         let answers = hq.survey_answers(survey)?;
-        for a in answers.iter().filter(|a| a.text.is_some()).take(wanted) {
-            hq.set_featured(&by, survey, a.response_id, a.question_id, true, now)?;
+        for id in answers
+            .iter()
+            .filter_map(|a| a.comment_id.as_ref())
+            .take(wanted)
+        {
+            hq.set_featured(&by, survey, id, true, now)?;
         }
     }
     Ok(())

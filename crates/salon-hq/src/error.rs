@@ -74,6 +74,9 @@ pub enum HqError {
     SurveyAnswered,
     #[error("the survey or this link is closed")]
     SurveyClosed,
+    /// A survey closed with answers: its results are out, so it cannot take more.
+    #[error("the survey was closed with answers; it cannot be reopened")]
+    SurveyFinal,
     #[error("the form is unknown or too old; open the link again")]
     SurveyFormExpired,
     #[error("too many failed attempts from this address; wait and try again later")]
@@ -127,7 +130,7 @@ impl HqError {
             HqError::LastManager => ErrorCode::LastManager,
             HqError::WrongPassword => ErrorCode::WrongPassword,
             HqError::SetupLinkInvalid => ErrorCode::SetupLinkInvalid,
-            HqError::SurveyAnswered => ErrorCode::SurveyAnswered,
+            HqError::SurveyAnswered | HqError::SurveyFinal => ErrorCode::SurveyAnswered,
             HqError::SurveyClosed => ErrorCode::SurveyClosed,
             HqError::SurveyFormExpired => ErrorCode::SurveyFormExpired,
             HqError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
@@ -150,6 +153,7 @@ impl HqError {
             | HqError::OwnAccount
             | HqError::LastManager
             | HqError::SurveyAnswered
+            | HqError::SurveyFinal
             | HqError::RevisionHeld { .. }
             | HqError::ReleaseHeld { .. } => StatusCode::CONFLICT,
             HqError::Protocol(_) | HqError::Implausible { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -16,8 +16,12 @@ pub fn tokyo_day(now: DateTime<Utc>) -> NaiveDate {
 
 /// `2025年2月25日`, in Tokyo.
 pub fn date_ja(t: DateTime<Utc>) -> String {
-    let t = t.with_timezone(&TOKYO);
-    format!("{}年{}月{}日", t.year(), t.month(), t.day())
+    day_ja(tokyo_day(t))
+}
+
+/// `2025年2月25日`.
+pub fn day_ja(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
 /// `2025年2月25日 14:05`, in Tokyo.

@@ -12,7 +12,7 @@ use crate::error::{HqError, Result};
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ23456789";
 pub const CODE_LEN: usize = 10;
 
-fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut buf = [0u8; N];
     getrandom::fill(&mut buf).map_err(|_| HqError::Internal("no randomness"))?;
     Ok(buf)
@@ -49,6 +49,28 @@ pub fn csrf_token(session_id: &str) -> String {
     h.update(b"salon-hq csrf v1\0");
     h.update(session_id.as_bytes());
     HEXLOWER.encode(&h.finalize())
+}
+
+/// HMAC-SHA256 (RFC 2104): what the server signs with a key of its own (survey form tokens,
+/// a browser that logged in before), so that a token can be checked without storing it.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    const BLOCK: usize = 64;
+    let mut block = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| block.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 /// Compares two byte strings in time independent of where they differ.
@@ -96,6 +118,22 @@ mod tests {
         }
         assert_eq!(new_token().unwrap().len(), 43);
         assert_ne!(new_token().unwrap(), new_token().unwrap());
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test cases 2 and 6: a short key, and a key longer than the block.
+        assert_eq!(
+            HEXLOWER.encode(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            HEXLOWER.encode(&hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 
     #[test]

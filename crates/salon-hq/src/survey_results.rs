@@ -1,15 +1,24 @@
-//! A survey's results: each question's choices counted over the whole survey, and per campus
-//! only where no campus's answers can be worked out. A campus with fewer than
-//! [`MIN_ANSWERS`] answers is not shown; when exactly one campus would be hidden, the
-//! smallest shown one is hidden too, so the total minus the shown campuses is the sum of at
-//! least two campuses, never one. A survey with fewer than [`MIN_ANSWERS`] answers in all
-//! shows no counts at all. Free comments are listed without their campus or time.
+//! A survey's results, shown so that no one's answer can be worked out — not from one view,
+//! not by setting two views side by side, not by comparing them over time:
+//!
+//! - **Only once the survey is closed**, and a survey closed with answers never reopens
+//!   (`Store::set_survey_closed`): results never change after they are first shown, so there
+//!   is no "before and after one answer" to compare. Until then only the number of answers
+//!   is shown.
+//! - **Every group shown holds at least [`MIN_ANSWERS`] answers**, for every question on its
+//!   own (an optional question is answered by fewer people than the campus has): the whole
+//!   survey, each campus block, and each question within it.
+//! - **Every group left out holds none or at least [`MIN_ANSWERS`]**: whatever is subtracted
+//!   from the whole (the campuses shown, per question), what remains is never a group of one
+//!   to four people. Campuses are hidden smallest first until that holds.
+//! - Free comments are listed without campus, time or order of arrival, and only when the
+//!   survey has at least [`MIN_ANSWERS`] answers.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::store::surveys::{AnswerRow, Question, QuestionKind, Survey, SurveyLink};
 
-/// The fewest answers a shown group (the whole survey, or a campus) may hold.
+/// The fewest answers a shown group, and a group left out, may hold.
 pub const MIN_ANSWERS: u64 = 5;
 
 /// One question's counts over a set of responses.
@@ -33,165 +42,209 @@ impl QuestionCounts {
     }
 }
 
+/// A question within a group: its counts, or left out (too few in the group answered it, or
+/// showing it would leave too few in the rest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuestionResult {
+    Shown(QuestionCounts),
+    Withheld(Question),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampusResults {
+    pub code: String,
+    pub responses: u64,
+    pub questions: Vec<QuestionResult>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Comment {
-    pub response_id: i64,
+    /// The comment's own random id.
+    pub id: String,
     pub question_id: i64,
     pub text: String,
     pub featured: bool,
 }
 
+/// Why a survey shows no results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Withheld {
+    /// Still taking answers.
+    Open,
+    /// Closed with fewer than [`MIN_ANSWERS`] answers.
+    TooFew,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SurveyResults {
     pub responses: u64,
-    /// Counts over the whole survey, when it has at least `MIN_ANSWERS` answers.
-    pub overall: Option<Vec<QuestionCounts>>,
-    /// (campus code, answers, counts) for each campus that may be shown.
-    pub campuses: Vec<(String, u64, Vec<QuestionCounts>)>,
+    /// Why nothing but the number of answers is shown, if so.
+    pub withheld: Option<Withheld>,
+    /// The whole survey, per question (empty when withheld).
+    pub overall: Vec<QuestionResult>,
+    pub campuses: Vec<CampusResults>,
     /// Campuses with answers that are not shown.
     pub hidden_campuses: usize,
     pub comments: Vec<Comment>,
 }
 
-/// Which campuses may be shown, from each campus's number of answers.
-pub fn shown_campuses(answers: &BTreeMap<String, u64>) -> BTreeSet<String> {
-    let mut shown: Vec<(&String, u64)> = answers
-        .iter()
-        .filter(|(_, n)| **n >= MIN_ANSWERS)
-        .map(|(c, n)| (c, *n))
-        .collect();
-    let hidden = answers
-        .values()
-        .filter(|n| (1..MIN_ANSWERS).contains(*n))
-        .count();
-    if hidden == 1 {
-        // The total minus the shown campuses would be that one campus: hide the smallest
-        // shown campus with it (ties by code, so the choice is the same every time).
-        shown.sort_by_key(|(c, n)| (*n, (*c).clone()));
-        if !shown.is_empty() {
-            shown.remove(0);
+/// Takes the smallest group out of `shown` until what the shown groups leave of `total` is
+/// none or at least [`MIN_ANSWERS`]. Ties go by code, so the choice is the same every time.
+fn leave_no_small_rest(total: u64, sizes: &BTreeMap<String, u64>, shown: &mut BTreeSet<String>) {
+    loop {
+        let rest = total - shown.iter().map(|c| sizes[c]).sum::<u64>();
+        if rest == 0 || rest >= MIN_ANSWERS {
+            return;
         }
+        let Some(smallest) = shown
+            .iter()
+            .min_by_key(|c| (sizes[*c], (*c).clone()))
+            .cloned()
+        else {
+            return;
+        };
+        shown.remove(&smallest);
     }
-    shown.into_iter().map(|(c, _)| c.clone()).collect()
 }
 
-fn count(questions: &[Question], answers: &[&AnswerRow]) -> Vec<QuestionCounts> {
-    questions
+/// Which groups may be shown out of `total`, from each group's size: each shown one holds at
+/// least [`MIN_ANSWERS`], and so does the rest (or it is empty). A total under the minimum
+/// shows no group.
+pub fn shown_groups(total: u64, sizes: &BTreeMap<String, u64>) -> BTreeSet<String> {
+    if total < MIN_ANSWERS {
+        return BTreeSet::new();
+    }
+    let mut shown = sizes
         .iter()
-        .filter(|q| q.kind != QuestionKind::Text)
-        .map(|q| {
-            let mine: Vec<&&AnswerRow> = answers.iter().filter(|a| a.question_id == q.id).collect();
-            let answered: BTreeSet<i64> = mine.iter().map(|a| a.response_id).collect();
-            let mut counts = vec![0; q.options.len()];
-            for a in &mine {
-                if let Some(c) = a.choice.filter(|c| *c < counts.len()) {
-                    counts[c] += 1;
-                }
-            }
-            QuestionCounts {
-                question: q.clone(),
-                answered: answered.len() as u64,
-                counts,
-            }
-        })
-        .collect()
+        .filter(|(_, n)| **n >= MIN_ANSWERS)
+        .map(|(c, _)| c.clone())
+        .collect();
+    leave_no_small_rest(total, sizes, &mut shown);
+    shown
+}
+
+fn count(q: &Question, answers: &[&AnswerRow]) -> QuestionCounts {
+    let mine: Vec<&&AnswerRow> = answers.iter().filter(|a| a.question_id == q.id).collect();
+    let answered: BTreeSet<i64> = mine.iter().map(|a| a.response_id).collect();
+    let mut counts = vec![0; q.options.len()];
+    for a in &mine {
+        if let Some(c) = a.choice.filter(|c| *c < counts.len()) {
+            counts[c] += 1;
+        }
+    }
+    QuestionCounts {
+        question: q.clone(),
+        answered: answered.len() as u64,
+        counts,
+    }
 }
 
 pub fn compute(survey: &Survey, links: &[SurveyLink], answers: &[AnswerRow]) -> SurveyResults {
+    let responses: u64 = links.iter().map(|l| l.responses).sum();
+    let withheld = if survey.closed_at.is_none() {
+        Some(Withheld::Open)
+    } else if responses < MIN_ANSWERS {
+        Some(Withheld::TooFew)
+    } else {
+        None
+    };
+    let mut results = SurveyResults {
+        responses,
+        withheld,
+        overall: Vec::new(),
+        campuses: Vec::new(),
+        hidden_campuses: 0,
+        comments: Vec::new(),
+    };
     let campus_of: BTreeMap<i64, Option<&String>> = links
         .iter()
         .map(|l| (l.id, l.campus_code.as_ref()))
         .collect();
     let mut per_campus: BTreeMap<String, u64> = BTreeMap::new();
-    for l in links {
+    for l in links.iter().filter(|l| l.responses > 0) {
         if let Some(c) = &l.campus_code {
-            if l.responses > 0 {
-                *per_campus.entry(c.clone()).or_default() += l.responses;
-            }
+            *per_campus.entry(c.clone()).or_default() += l.responses;
         }
     }
-    let responses: u64 = links.iter().map(|l| l.responses).sum();
+    results.hidden_campuses = per_campus.len();
+    if withheld.is_some() {
+        return results;
+    }
+    let campus_shown = shown_groups(responses, &per_campus);
+    results.hidden_campuses = per_campus.len() - campus_shown.len();
     let all: Vec<&AnswerRow> = answers.iter().collect();
-    let overall = (responses >= MIN_ANSWERS).then(|| count(&survey.questions, &all));
-    let shown = if overall.is_some() {
-        shown_campuses(&per_campus)
-    } else {
-        BTreeSet::new()
-    };
-    let campuses = shown
+    let of_campus: BTreeMap<&String, Vec<&AnswerRow>> = campus_shown
         .iter()
         .map(|c| {
-            let mine: Vec<&AnswerRow> = answers
+            let mine = answers
                 .iter()
                 .filter(|a| campus_of.get(&a.link_id).copied().flatten() == Some(c))
                 .collect();
-            (c.clone(), per_campus[c], count(&survey.questions, &mine))
+            (c, mine)
         })
         .collect();
-    let mut comments: Vec<Comment> = answers
+    let questions: Vec<&Question> = survey
+        .questions
+        .iter()
+        .filter(|q| q.kind != QuestionKind::Text)
+        .collect();
+    let mut per_question: Vec<(
+        QuestionCounts,
+        BTreeMap<String, QuestionCounts>,
+        BTreeSet<String>,
+    )> = Vec::new();
+    for q in &questions {
+        let whole = count(q, &all);
+        let by_campus: BTreeMap<String, QuestionCounts> = of_campus
+            .iter()
+            .map(|(c, mine)| ((*c).clone(), count(q, mine)))
+            .collect();
+        let sizes = by_campus
+            .iter()
+            .map(|(c, k)| (c.clone(), k.answered))
+            .collect();
+        let shown = shown_groups(whole.answered, &sizes);
+        per_question.push((whole, by_campus, shown));
+    }
+    let result = |k: &QuestionCounts, shown: bool| {
+        if shown {
+            QuestionResult::Shown(k.clone())
+        } else {
+            QuestionResult::Withheld(k.question.clone())
+        }
+    };
+    results.overall = per_question
+        .iter()
+        .map(|(whole, _, _)| result(whole, whole.answered >= MIN_ANSWERS))
+        .collect();
+    results.campuses = campus_shown
+        .iter()
+        .map(|c| CampusResults {
+            code: c.clone(),
+            responses: per_campus[c],
+            questions: per_question
+                .iter()
+                .map(|(_, by_campus, shown)| result(&by_campus[c], shown.contains(c)))
+                .collect(),
+        })
+        .collect();
+    results.comments = answers
         .iter()
         .filter_map(|a| {
-            a.text.as_ref().map(|t| Comment {
-                response_id: a.response_id,
+            Some(Comment {
+                id: a.comment_id.clone()?,
                 question_id: a.question_id,
-                text: t.clone(),
+                text: a.text.clone()?,
                 featured: a.featured,
             })
         })
         .collect();
-    // By question and text, never by arrival: the order must not match the answer times.
-    comments.sort_by(|a, b| (a.question_id, &a.text).cmp(&(b.question_id, &b.text)));
-    SurveyResults {
-        responses,
-        overall,
-        hidden_campuses: per_campus.len() - shown.len(),
-        campuses,
-        comments,
-    }
+    // By question and text, never by arrival.
+    results
+        .comments
+        .sort_by(|a, b| (a.question_id, &a.text).cmp(&(b.question_id, &b.text)));
+    results
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn counts(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
-        pairs.iter().map(|(c, n)| (c.to_string(), *n)).collect()
-    }
-
-    fn shown(pairs: &[(&str, u64)]) -> Vec<String> {
-        shown_campuses(&counts(pairs)).into_iter().collect()
-    }
-
-    #[test]
-    fn no_campus_can_be_worked_out_from_the_total() {
-        assert_eq!(shown(&[("A", 5), ("B", 9)]), ["A", "B"]);
-        // One small campus: it and the smallest shown one are hidden together.
-        assert_eq!(shown(&[("A", 5), ("B", 9), ("C", 4)]), ["B"]);
-        assert_eq!(shown(&[("A", 6), ("B", 6), ("C", 1)]), ["B"]);
-        // Two small campuses hide each other: their sum is two campuses.
-        assert_eq!(shown(&[("A", 7), ("B", 2), ("C", 3)]), ["A"]);
-        // A lone large campus beside a small one: nothing per campus.
-        assert_eq!(shown(&[("A", 20), ("B", 4)]), Vec::<String>::new());
-        assert_eq!(shown(&[("A", 4)]), Vec::<String>::new());
-        // Whatever the counts, the hidden group is empty or holds at least two campuses (or the
-        // survey has too few answers to show anything).
-        for a in 0..8 {
-            for b in 0..8 {
-                for c in 0..8 {
-                    let all = counts(&[("A", a), ("B", b), ("C", c)]);
-                    let s = shown_campuses(&all);
-                    let hidden: Vec<_> = all
-                        .iter()
-                        .filter(|(k, n)| **n > 0 && !s.contains(*k))
-                        .collect();
-                    let total = a + b + c;
-                    assert!(
-                        hidden.len() != 1 || total < MIN_ANSWERS,
-                        "{a} {b} {c}: {hidden:?}"
-                    );
-                    assert!(s.iter().all(|k| all[k] >= MIN_ANSWERS));
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -58,6 +58,14 @@ pub const SURVEY_PER_PEER: Limit = Limit {
     lock_secs: 60 * 60,
 };
 
+/// Survey forms opened from one address: each opening counts (a staff room opens a form for
+/// each of its teachers, some twice).
+pub const SURVEY_OPENS_PER_PEER: Limit = Limit {
+    max_failures: 300,
+    window_secs: 60 * 60,
+    lock_secs: 60 * 60,
+};
+
 /// Survey answers through one link (one campus's teachers).
 pub const SURVEY_PER_LINK: Limit = Limit {
     max_failures: 200,
@@ -76,6 +84,7 @@ pub(crate) enum Key {
     LoginPeer(IpAddr),
     EnrolPeer(IpAddr),
     SurveyPeer(IpAddr),
+    SurveyOpenPeer(IpAddr),
     SurveyLink(i64),
 }
 
@@ -96,6 +105,10 @@ impl Key {
         Key::SurveyPeer(peer(ip))
     }
 
+    pub(crate) fn survey_open(ip: IpAddr) -> Key {
+        Key::SurveyOpenPeer(peer(ip))
+    }
+
     pub(crate) fn survey_link(link: i64) -> Key {
         Key::SurveyLink(link)
     }
@@ -106,6 +119,7 @@ impl Key {
             Key::LoginPeer(_) => LOGIN_PER_PEER,
             Key::EnrolPeer(_) => ENROL_PER_PEER,
             Key::SurveyPeer(_) => SURVEY_PER_PEER,
+            Key::SurveyOpenPeer(_) => SURVEY_OPENS_PER_PEER,
             Key::SurveyLink(_) => SURVEY_PER_LINK,
         }
     }

@@ -11,9 +11,10 @@ use salon_hq::store::surveys::{AnswerInput, Audience, Submitted};
 use salon_hq::store::{Actor, AuditAction};
 use salon_hq::HqError;
 
-fn nonce_of(page: &str) -> String {
-    let at = page.find("name=\"nonce\" value=\"").expect("a nonce") + 20;
-    let len = page[at..].find('"').expect("the nonce's end");
+fn form_token_of(page: &str) -> String {
+    let field = "name=\"form_token\" value=\"";
+    let at = page.find(field).expect("a form token") + field.len();
+    let len = page[at..].find('"').expect("the token's end");
     page[at..at + len].to_owned()
 }
 
@@ -25,13 +26,13 @@ async fn answer(
 ) -> (String, axum::http::StatusCode, String) {
     let page = hq.get(&format!("/s/{token}"), None).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text());
-    let nonce = nonce_of(&page.text());
-    let mut pairs = vec![("nonce", nonce.as_str())];
+    let form_token = form_token_of(&page.text());
+    let mut pairs = vec![("form_token", form_token.as_str())];
     pairs.extend_from_slice(choices);
     let a = hq
         .post_form(&format!("/s/{token}"), "", &form(&pairs))
         .await;
-    (nonce, a.status, a.text())
+    (form_token, a.status, a.text())
 }
 
 #[tokio::test]
@@ -90,18 +91,19 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
         .post_form(
             &format!("/s/{akihabara}"),
             "",
-            &form(&[("nonce", &nonce), (&q0, "4")]),
+            &form(&[("form_token", &nonce), (&q0, "4")]),
         )
         .await;
     assert_eq!(again.status, StatusCode::OK);
     assert!(again.text().contains("ご回答ありがとうございました"));
     assert_eq!(hq.store().survey(survey.id).unwrap().responses, 11);
-    // A forged nonce, a choice that does not exist, two choices for one: refused, nothing stored.
+    // A forged token, a choice that does not exist, two choices for one, a blank answer:
+    // refused, nothing stored.
     let a = hq
         .post_form(
             &format!("/s/{akihabara}"),
             "",
-            &form(&[("nonce", "forged"), (&q0, "1")]),
+            &form(&[("form_token", "forged"), (&q0, "1")]),
         )
         .await;
     assert_eq!(a.status, StatusCode::GONE);
@@ -111,19 +113,17 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
     assert!(text.contains("回答の内容が質問に合いません"), "{text}");
     let (_, status, _) = answer(&hq, &akihabara, &[(&q0, "0"), (&q0, "1")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, status, text) = answer(&hq, &akihabara, &[(&q4, "  ")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("どの質問にも回答がありません"), "{text}");
     assert_eq!(hq.store().survey(survey.id).unwrap().responses, 11);
 
-    // 秋葉原 has five answers now, 柏 six: both shown. Overall 満足度: 11 answered.
-    let results = hq
+    // While the survey takes answers, its results wait.
+    let open = hq
         .get(&format!("/surveys/{}", survey.id), Some(&cookie))
         .await
         .text();
-    assert!(results.contains("回答 <strong>11件</strong>"), "{results}");
-    assert!(results.contains("data-campus=\"C-012\"") && results.contains("data-campus=\"C-013\""));
-    assert!(results.contains("とても満足</text>"));
-    assert!(results.contains("6件（55%）"), "満足 6 of 11: {results}");
-    assert!(results.contains("助かりました"));
-    assert!(results.contains("同じ人が2回以上答えることを完全には防げません"));
+    assert!(open.contains("data-testid=\"results-wait\"") && !open.contains("件（"));
 
     // Closing 秋葉原's link: its form is closed, 柏's still open.
     let at = links
@@ -147,6 +147,38 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
         StatusCode::OK
     );
 
+    // Closing the survey is asked once more, then done.
+    let ask = hq
+        .post_form(
+            &format!("/surveys/{}/close", survey.id),
+            &cookie,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.text().contains("その後は受付を再開できません"));
+    assert!(hq.store().survey(survey.id).unwrap().closed_at.is_none());
+    let a = hq
+        .post_form(
+            &format!("/surveys/{}/close", survey.id),
+            &cookie,
+            &format!("csrf={csrf}&confirmed=1"),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+    // 秋葉原 has five answers now, 柏 six: both shown. Overall 満足度: 11 answered.
+    let results = hq
+        .get(&format!("/surveys/{}", survey.id), Some(&cookie))
+        .await
+        .text();
+    assert!(results.contains("回答 <strong>11件</strong>"), "{results}");
+    assert!(results.contains("data-campus=\"C-012\"") && results.contains("data-campus=\"C-013\""));
+    assert!(results.contains("とても満足</text>"));
+    assert!(results.contains("6件（55%）"), "満足 6 of 11: {results}");
+    assert!(results.contains("助かりました"));
+    assert!(results.contains("同じ人が2回以上答えることを完全には防げません"));
+
     // Questions can no longer change.
     let a = hq
         .post_form(
@@ -167,13 +199,10 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
 
     // A comment chosen for the report; the choice is recorded.
     let answers = hq.store().survey_answers(survey.id).unwrap();
-    let comment = answers.iter().find(|a| a.text.is_some()).unwrap();
+    let comment = answers.iter().find_map(|a| a.comment_id.clone()).unwrap();
     let a = hq
         .post_form(
-            &format!(
-                "/surveys/{}/comments/{}/{}/feature",
-                survey.id, comment.response_id, comment.question_id
-            ),
+            &format!("/surveys/{}/comments/{comment}/feature", survey.id),
             &cookie,
             &format!("csrf={csrf}"),
         )
@@ -218,7 +247,7 @@ async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_give
             .unwrap()
             .id;
         for _ in 0..n {
-            let nonce = hq.store().open_form(link, now).unwrap();
+            let nonce = hq.store().form_token(link, now).unwrap();
             let done = hq
                 .store()
                 .submit(
@@ -233,6 +262,9 @@ async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_give
     };
     answer_at("C-012", 7, 0);
     answer_at("C-013", 4, 3);
+    hq.store()
+        .set_survey_closed(&by, id, None, true, now)
+        .unwrap();
     let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;
     let page = hq
         .get(&format!("/surveys/{id}"), Some(&cookie))
@@ -250,25 +282,30 @@ async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_give
     let link = hq.store().survey_links(small).unwrap()[0].id;
     let sq = hq.store().survey(small).unwrap().questions[0].id;
     for _ in 0..4 {
-        let nonce = hq.store().open_form(link, now).unwrap();
+        let nonce = hq.store().form_token(link, now).unwrap();
         hq.store()
             .submit(link, &nonce, &[(sq, AnswerInput::Choices(vec![0]))], now)
             .unwrap();
     }
+    hq.store()
+        .set_survey_closed(&by, small, None, true, now)
+        .unwrap();
     let page = hq
         .get(&format!("/surveys/{small}"), Some(&cookie))
         .await
         .text();
     assert!(page.contains("data-testid=\"too-few\""));
     assert!(!page.contains("件（"), "no count is shown: {page}");
-    // Closed as a whole: no new answer is taken.
-    hq.store()
-        .set_survey_closed(&by, small, None, true, now)
-        .unwrap();
-    let nonce = hq.store().open_form(link, now).unwrap();
+    // Closed as a whole: no new answer is taken, and it does not reopen.
+    let nonce = hq.store().form_token(link, now).unwrap();
     assert!(matches!(
-        hq.store().submit(link, &nonce, &[], now),
+        hq.store()
+            .submit(link, &nonce, &[(sq, AnswerInput::Choices(vec![0]))], now),
         Err(HqError::SurveyClosed)
+    ));
+    assert!(matches!(
+        hq.store().set_survey_closed(&by, small, None, false, now),
+        Err(HqError::SurveyFinal)
     ));
 }
 
@@ -304,4 +341,62 @@ async fn a_printable_qr_code_carries_the_public_address() {
         .await
         .text();
     assert!(list.contains(&format!("https://hq.example.org/s/{}", link.token)));
+}
+
+#[test]
+fn answers_of_a_1_0_database_keep_their_day_and_lose_their_time_and_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hq.db");
+    {
+        // A 1.0 database: the baseline only, with a survey answered twice, 40 minutes apart.
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch(salon_hq::store::MIGRATIONS[0].1).unwrap();
+        db.execute_batch(
+            "PRAGMA user_version = 1;
+             INSERT INTO campuses (code, name, created_at) VALUES ('C-012', '柏キャンパス', 0);
+             INSERT INTO surveys (id, audience, title, created_at) VALUES (1, 'teachers', 'ふりかえり', 0);
+             INSERT INTO survey_questions (id, survey_id, position, kind, text, options)
+                 VALUES (1, 1, 0, 'single', '満足度', '[\"はい\",\"いいえ\"]'),
+                        (2, 1, 1, 'text', 'ご意見', '[]');
+             INSERT INTO survey_links (id, survey_id, campus_code, token, created_at)
+                 VALUES (1, 1, 'C-012', 'tok', 0);
+             INSERT INTO survey_forms (nonce_hash, link_id, opened_at) VALUES (x'00', 1, 0);
+             -- 2026-11-10 23:50 and 2026-11-11 00:30 in Tokyo.
+             INSERT INTO survey_responses (id, link_id, submitted_at)
+                 VALUES (1, 1, 1794322200), (2, 1, 1794324600);
+             INSERT INTO survey_answers (response_id, question_id, choice) VALUES (1, 1, 0), (2, 1, 1);
+             INSERT INTO survey_answers (response_id, question_id, text, featured)
+                 VALUES (1, 2, '最初の声', 1), (2, 2, '次の声', 0);",
+        )
+        .unwrap();
+    }
+    let store = salon_hq::Store::open(&path).unwrap();
+    let answers = store.survey_answers(1).unwrap();
+    assert_eq!(answers.len(), 4);
+    let first = answers
+        .iter()
+        .find(|a| a.text.as_deref() == Some("最初の声"))
+        .unwrap();
+    assert!(first.featured && first.comment_id.as_ref().unwrap().len() == 32);
+    // Both answers of one person stay together, under an id that is no longer 1 or 2.
+    assert!(answers
+        .iter()
+        .any(|a| a.response_id == first.response_id && a.choice == Some(0)));
+    assert!(answers.iter().all(|a| a.response_id > 2));
+    let days: Vec<(String, u64)> = store
+        .answers_per_day(1)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.day.to_string(), d.answers))
+        .collect();
+    assert_eq!(days, [("2026-11-11".into(), 1), ("2026-11-10".into(), 1)]);
+    let db = rusqlite::Connection::open(&path).unwrap();
+    let left: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('survey_forms', 'survey_responses_new', 'survey_answers_new')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0);
 }

@@ -24,6 +24,7 @@ mod setup;
 mod snapshots;
 mod supporters;
 mod survey_answers;
+mod survey_forms;
 mod survey_templates;
 mod survey_types;
 pub mod surveys;
@@ -54,10 +55,16 @@ use crate::error::{HqError, Result};
 
 /// Every migration, in order: the 1.0 baseline, then one file per later change. Never edit or
 /// reorder one that has shipped: append a new one, tested from the 1.0 data-folder fixture.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_baseline",
-    include_str!("../../migrations/0001_baseline.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_baseline",
+        include_str!("../../migrations/0001_baseline.sql"),
+    ),
+    (
+        "0002_survey_anonymity",
+        include_str!("../../migrations/0002_survey_anonymity.sql"),
+    ),
+];
 
 /// How long an enrolment code is valid after it is issued.
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
@@ -334,17 +341,31 @@ fn version(conn: &Connection) -> Result<usize> {
 }
 
 /// Applies the migrations after the database's version, each in its own transaction with its
-/// `user_version` bump.
+/// `user_version` bump. Foreign keys are off meanwhile, as SQLite asks for a migration that
+/// rebuilds a table (dropping the old one would otherwise cascade to its children), and every
+/// key is checked before the migration commits.
 fn migrate(conn: &mut Connection) -> Result<()> {
     let current = version(conn)?;
     if current > MIGRATIONS.len() {
         return Err(HqError::Internal("database is newer than this server"));
     }
-    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", (index + 1) as i64)?;
-        tx.commit()?;
+    if current == MIGRATIONS.len() {
+        return Ok(());
     }
-    Ok(())
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = (|| {
+        for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            let broken: bool = tx.prepare("PRAGMA foreign_key_check")?.exists([])?;
+            if broken {
+                return Err(HqError::Internal("a migration broke a foreign key"));
+            }
+            tx.pragma_update(None, "user_version", (index + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    result
 }

@@ -1,42 +1,84 @@
-//! Anonymous answers to a survey: a nonce per opened form (a double submit counts once), each
-//! answer checked against its question, the answers read back for the results, and the free
-//! comments an admin chooses for the funder report.
+//! Anonymous answers to a survey: each checked against its question and against its form's
+//! signed token (a double submit counts once), stored under a random id with the day it came
+//! and never its time; read back for the results, counted per link and day apart from their
+//! content, and the free comments an admin chooses for the funder report.
 
-use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, OptionalExtension};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::audit::{record, Actor, AuditAction};
+use super::survey_forms::{open, survey_key};
 use super::surveys::{
-    read_survey, AnswerInput, AnswerRow, QuestionKind, Submitted, FORM_LIFETIME_SECS,
+    read_survey, AnswerInput, AnswerRow, DayAnswers, Question, QuestionKind, Submitted,
     MAX_COMMENT_CHARS,
 };
-use super::{from_ts, ts, Store};
+use super::Store;
 use crate::error::{HqError, Result};
+use crate::html::tokyo_day;
 use crate::secret;
+use data_encoding::HEXLOWER;
+
+/// One answer as it will be stored: a chosen option, or a comment.
+enum Stored<'a> {
+    Choice(usize),
+    Comment(&'a str),
+}
+
+/// What an answer to `q` stores, or why it does not fit the question.
+fn checked<'a>(q: &Question, answer: &'a AnswerInput) -> Result<Vec<Stored<'a>>> {
+    match (q.kind, answer) {
+        (QuestionKind::Text, AnswerInput::Text(text)) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Ok(Vec::new());
+            }
+            if text.chars().count() > MAX_COMMENT_CHARS
+                || text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+            {
+                return Err(HqError::BadForm("comment"));
+            }
+            Ok(vec![Stored::Comment(text)])
+        }
+        (QuestionKind::Text, _) | (_, AnswerInput::Text(_)) => Err(HqError::BadForm("answer")),
+        (kind, AnswerInput::Choices(choices)) => {
+            let mut choices = choices.clone();
+            choices.sort_unstable();
+            choices.dedup();
+            if choices.iter().any(|c| *c >= q.options.len())
+                || (kind != QuestionKind::Multi && choices.len() > 1)
+            {
+                return Err(HqError::BadForm("answer"));
+            }
+            Ok(choices.into_iter().map(Stored::Choice).collect())
+        }
+    }
+}
+
+/// A response row under a random id (drawn again on the rare collision).
+fn insert_response(tx: &Transaction, link_id: i64, day: NaiveDate) -> Result<i64> {
+    for _ in 0..4 {
+        let id = i64::from_be_bytes(secret::random_bytes::<8>()?) & i64::MAX;
+        let n = tx.execute(
+            "INSERT OR IGNORE INTO survey_responses (id, link_id, answered_on) VALUES (?1, ?2, ?3)",
+            params![id, link_id, day.to_string()],
+        )?;
+        if n == 1 {
+            return Ok(id);
+        }
+    }
+    Err(HqError::Internal("response id"))
+}
 
 impl Store {
-    /// A nonce for one opened form (kept as its hash).
-    pub fn open_form(&self, link_id: i64, now: DateTime<Utc>) -> Result<String> {
-        let nonce = secret::new_token()?;
-        let conn = self.write();
-        conn.execute(
-            "DELETE FROM survey_forms WHERE used_at IS NULL AND opened_at < ?1",
-            [ts(now - Duration::seconds(FORM_LIFETIME_SECS))],
-        )?;
-        conn.execute(
-            "INSERT INTO survey_forms (nonce_hash, link_id, opened_at) VALUES (?1, ?2, ?3)",
-            params![secret::sha256(nonce.as_bytes()), link_id, ts(now)],
-        )?;
-        Ok(nonce)
-    }
-
-    /// Stores one anonymous answer sent from an opened form. A form sent twice counts once; a
-    /// closed survey or link, an unknown or expired form, or an answer that does not fit its
-    /// question is refused and nothing is stored.
+    /// Stores one anonymous answer sent from a form this server signed. A form sent twice
+    /// counts once; a closed survey or link, a forged or expired token, an answer that leaves
+    /// every question blank or does not fit its question is refused and nothing is stored.
     pub fn submit(
         &self,
         link_id: i64,
-        nonce: &str,
+        token: &str,
         answers: &[(i64, AnswerInput)],
         now: DateTime<Utc>,
     ) -> Result<Submitted> {
@@ -54,79 +96,58 @@ impl Store {
         if link_closed.is_some() || survey.closed_at.is_some() {
             return Err(HqError::SurveyClosed);
         }
-        let hash = secret::sha256(nonce.as_bytes());
-        let form: Option<(i64, i64, Option<i64>)> = tx
-            .query_row(
-                "SELECT link_id, opened_at, used_at FROM survey_forms WHERE nonce_hash = ?1",
-                [&hash],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        match form {
-            Some((l, _, Some(_))) if l == link_id => return Ok(Submitted::Already),
-            Some((l, opened, None)) if l == link_id && ts(now) - opened <= FORM_LIFETIME_SECS => {}
-            _ => return Err(HqError::SurveyFormExpired),
-        }
-        tx.execute(
-            "INSERT INTO survey_responses (link_id, submitted_at) VALUES (?1, ?2)",
-            params![link_id, ts(now)],
-        )?;
-        let response = tx.last_insert_rowid();
+        let form = open(&survey_key(&tx)?, token)
+            .filter(|f| f.link_id == link_id && f.fresh(now))
+            .ok_or(HqError::SurveyFormExpired)?;
+        let mut stored = Vec::new();
         for (question_id, answer) in answers {
             let q = survey
                 .questions
                 .iter()
                 .find(|q| q.id == *question_id)
                 .ok_or(HqError::BadForm("answer"))?;
-            match (q.kind, answer) {
-                (QuestionKind::Text, AnswerInput::Text(text)) => {
-                    let text = text.trim();
-                    if text.is_empty() {
-                        continue;
-                    }
-                    if text.chars().count() > MAX_COMMENT_CHARS
-                        || text
-                            .chars()
-                            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-                    {
-                        return Err(HqError::BadForm("comment"));
-                    }
-                    tx.execute("INSERT INTO survey_answers (response_id, question_id, text) VALUES (?1, ?2, ?3)", params![response, q.id, text])?;
-                }
-                (QuestionKind::Text, _) | (_, AnswerInput::Text(_)) => {
-                    return Err(HqError::BadForm("answer"))
-                }
-                (kind, AnswerInput::Choices(choices)) => {
-                    let mut choices = choices.clone();
-                    choices.sort_unstable();
-                    choices.dedup();
-                    if choices.iter().any(|c| *c >= q.options.len())
-                        || (kind != QuestionKind::Multi && choices.len() > 1)
-                    {
-                        return Err(HqError::BadForm("answer"));
-                    }
-                    for c in choices {
-                        tx.execute("INSERT INTO survey_answers (response_id, question_id, choice) VALUES (?1, ?2, ?3)", params![response, q.id, c as i64])?;
-                    }
-                }
-            }
+            stored.extend(checked(q, answer)?.into_iter().map(|s| (q.id, s)));
         }
+        if stored.is_empty() {
+            return Err(HqError::BadForm("blank_answer"));
+        }
+        let today = tokyo_day(now);
         tx.execute(
-            "UPDATE survey_forms SET used_at = ?2 WHERE nonce_hash = ?1",
-            params![hash, ts(now)],
+            "DELETE FROM survey_sent_forms WHERE until_day < ?1",
+            [today.to_string()],
         )?;
+        let first = tx.execute(
+            "INSERT OR IGNORE INTO survey_sent_forms (nonce_hash, until_day) VALUES (?1, ?2)",
+            params![form.nonce_hash(), form.until_day().to_string()],
+        )?;
+        if first == 0 {
+            return Ok(Submitted::Already);
+        }
+        let response = insert_response(&tx, link_id, today)?;
+        for (question, answer) in stored {
+            match answer {
+                Stored::Choice(c) => tx.execute(
+                    "INSERT INTO survey_answers (response_id, question_id, choice) VALUES (?1, ?2, ?3)",
+                    params![response, question, c as i64],
+                )?,
+                Stored::Comment(text) => tx.execute(
+                    "INSERT INTO survey_answers (response_id, question_id, text, comment_id) VALUES (?1, ?2, ?3, ?4)",
+                    params![response, question, text, HEXLOWER.encode(&secret::random_bytes::<16>()?)],
+                )?,
+            };
+        }
         tx.commit()?;
         Ok(Submitted::Stored)
     }
 
-    /// Every answer of a survey, for the results.
+    /// Every answer of a survey, for the results: in no order that follows arrival.
     pub fn survey_answers(&self, id: i64) -> Result<Vec<AnswerRow>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
-            "SELECT a.response_id, r.link_id, a.question_id, a.choice, a.text, a.featured, r.submitted_at
+            "SELECT a.response_id, r.link_id, a.question_id, a.choice, a.text, a.comment_id, a.featured
              FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
              JOIN survey_links l ON l.id = r.link_id WHERE l.survey_id = ?1
-             ORDER BY r.submitted_at, a.response_id",
+             ORDER BY a.response_id, a.question_id, a.choice",
         )?;
         let rows = stmt
             .query_map([id], |r| {
@@ -136,43 +157,54 @@ impl Store {
                     question_id: r.get(2)?,
                     choice: r.get::<_, Option<i64>>(3)?.map(|c| c as usize),
                     text: r.get(4)?,
-                    featured: r.get(5)?,
-                    submitted_at: from_ts(r.get(6)?),
+                    comment_id: r.get(5)?,
+                    featured: r.get(6)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
-    /// When each answer came, per link (so an admin can see a burst).
-    pub fn response_times(&self, id: i64) -> Result<Vec<(i64, DateTime<Utc>)>> {
+    /// How many answered through each link on each day, newest day first: enough to see a
+    /// burst, never beside what was answered.
+    pub fn answers_per_day(&self, id: i64) -> Result<Vec<DayAnswers>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
-            "SELECT r.link_id, r.submitted_at FROM survey_responses r
-             JOIN survey_links l ON l.id = r.link_id WHERE l.survey_id = ?1 ORDER BY r.submitted_at DESC",
+            "SELECT r.answered_on, r.link_id, COUNT(*) FROM survey_responses r
+             JOIN survey_links l ON l.id = r.link_id WHERE l.survey_id = ?1
+             GROUP BY r.answered_on, r.link_id ORDER BY r.answered_on DESC, r.link_id",
         )?;
         let rows = stmt
-            .query_map([id], |r| Ok((r.get(0)?, from_ts(r.get(1)?))))?
+            .query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get(1)?, r.get::<_, i64>(2)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        rows.into_iter()
+            .map(|(day, link_id, n)| {
+                Ok(DayAnswers {
+                    day: day.parse().map_err(|_| HqError::Internal("answer day"))?,
+                    link_id,
+                    answers: n as u64,
+                })
+            })
+            .collect()
     }
 
-    /// Marks a free comment for the funder report, or takes it off.
+    /// Marks a free comment (by its random id) for the funder report, or takes it off.
     pub fn set_featured(
         &self,
         by: &Actor,
         survey: i64,
-        response: i64,
-        question: i64,
+        comment: &str,
         featured: bool,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let n = tx.execute(
-            "UPDATE survey_answers SET featured = ?4 WHERE response_id = ?1 AND question_id = ?2 AND text IS NOT NULL
-               AND question_id IN (SELECT id FROM survey_questions WHERE survey_id = ?3)",
-            params![response, question, survey, featured],
+            "UPDATE survey_answers SET featured = ?3 WHERE comment_id = ?1
+               AND question_id IN (SELECT id FROM survey_questions WHERE survey_id = ?2)",
+            params![comment, survey, featured],
         )?;
         if n == 0 {
             return Err(HqError::NotFound);
@@ -182,13 +214,8 @@ impl Store {
         } else {
             AuditAction::CommentUnfeatured
         };
-        record(
-            &tx,
-            by,
-            now,
-            action,
-            &format!("アンケート {survey} の回答 {response}"),
-        )?;
+        let title = read_survey(&tx, survey)?.title;
+        record(&tx, by, now, action, &format!("{title}の自由記述 1件"))?;
         tx.commit()?;
         Ok(())
     }

@@ -133,16 +133,27 @@ pub enum AnswerInput {
     Text(String),
 }
 
-/// One stored answer row, for the results.
+/// One stored answer row, for the results. It carries no time: answers keep only their day,
+/// and that is read apart from their content (`Store::answers_per_day`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnswerRow {
+    /// Random, so it says nothing of the order answers came in.
     pub response_id: i64,
     pub link_id: i64,
     pub question_id: i64,
     pub choice: Option<usize>,
     pub text: Option<String>,
+    /// A free comment's own random id, by which an admin chooses it for the report.
+    pub comment_id: Option<String>,
     pub featured: bool,
-    pub submitted_at: DateTime<Utc>,
+}
+
+/// How many answers came through one link on one day (Tokyo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayAnswers {
+    pub day: chrono::NaiveDate,
+    pub link_id: i64,
+    pub answers: u64,
 }
 
 /// What a submit did.

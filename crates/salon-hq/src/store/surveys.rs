@@ -236,7 +236,9 @@ impl Store {
         Ok(())
     }
 
-    /// Closes (or reopens) a whole survey, or one of its links.
+    /// Closes (or reopens) a whole survey, or one of its links. A survey closed with answers
+    /// stays closed: its results are shown from then on, and results before and after one more
+    /// answer would give that answer away.
     pub fn set_survey_closed(
         &self,
         by: &Actor,
@@ -250,6 +252,9 @@ impl Store {
         let survey = read_survey(&tx, id)?;
         let at = closed.then_some(ts(now));
         let what = match link {
+            None if !closed && survey.closed_at.is_some() && responses_of(&tx, id)? > 0 => {
+                return Err(HqError::SurveyFinal)
+            }
             None => {
                 tx.execute(
                     "UPDATE surveys SET closed_at = ?2 WHERE id = ?1",

@@ -3,7 +3,6 @@
 //! it said and what changed. Both as CSV. Month breakdown revisions are not shown one by one
 //! (two revisions of a breakdown side by side can reveal one student's change).
 
-use chrono::Datelike;
 use salon_protocol::{DayCounts, DayField};
 
 use super::*;
@@ -55,10 +54,6 @@ fn campus_name(state_campuses: &[crate::store::CampusRow], code: &CampusCode) ->
         .unwrap_or_default()
 }
 
-fn day_ja(d: NaiveDate) -> String {
-    format!("{}年{}月{}日", d.year(), d.month(), d.day())
-}
-
 pub(super) async fn history(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -82,7 +77,7 @@ pub(super) async fn history(
                 .blocking(move |s| Ok((s.day_revisions(c.as_str(), day)?, s.campuses()?)))
                 .await?;
             let name = campus_name(&campuses, &campus);
-            let title = format!("履歴: {} {} {}", campus.as_str(), name, day_ja(day));
+            let title = format!("履歴: {} {} {}", campus.as_str(), name, html::day_ja(day));
             (title, render_day(&campus, day, &revisions))
         }
     };
@@ -109,7 +104,7 @@ fn render_month(campus: &CampusCode, month: Month, days: &[(NaiveDate, DayCounts
             thead { tr { th.text { "日付" } (header_cells()) } }
             tbody {
                 @for (day, counts) in days {
-                    tr { td.text { a href=(day_link(code, *day)) { (day_ja(*day)) } } (count_cells(counts)) }
+                    tr { td.text { a href=(day_link(code, *day)) { (html::day_ja(*day)) } } (count_cells(counts)) }
                 }
                 @if days.is_empty() {
                     tr { td.text colspan=(1 + html::shown_day_fields().count()) { "この月に届いた数値はありません。" } }

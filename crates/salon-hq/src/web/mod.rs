@@ -103,7 +103,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/surveys/{id}/links/{link}/{action}", post(close_link))
         .route("/surveys/{id}/comments.csv", get(comments_csv))
         .route(
-            "/surveys/{id}/comments/{response}/{question}/{action}",
+            "/surveys/{id}/comments/{comment}/{action}",
             post(feature_comment),
         )
         .route("/s/{token}", get(survey_form).post(submit_survey))

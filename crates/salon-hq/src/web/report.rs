@@ -133,9 +133,9 @@ pub(super) async fn report(
             @for (survey, results) in &r.surveys {
                 section.survey {
                     h3 { (survey.title) "（回答 " (results.responses) "件）" }
-                    @match &results.overall {
-                        Some(qs) => { @for q in qs { (question_block(q)) } }
-                        None => { p.note { "回答が5件に満たないため、集計は載せていません。" } }
+                    @match results.withheld {
+                        None => { @for q in &results.overall { (question_block(q)) } }
+                        Some(why) => { (withheld_note(why)) }
                     }
                     @let chosen: Vec<_> = results.comments.iter().filter(|c| c.featured).collect();
                     @if !chosen.is_empty() {

@@ -1,9 +1,11 @@
-//! A survey's results for admins: each question as a chart with counts and percentages, for
-//! the whole survey and per campus where no campus's answers can be worked out
-//! (`survey_results`), the free comments (chosen ones go into the funder report), when the
-//! answers came, and the comments as CSV.
+//! A survey's results for admins, once it is closed: each question as a chart with counts and
+//! percentages, for the whole survey and per campus where no one's answers can be worked out
+//! (`survey_results`), the free comments (chosen ones go into the funder report), and the
+//! comments as CSV.
 
-use crate::survey_results::{self, QuestionCounts, SurveyResults, MIN_ANSWERS};
+use crate::survey_results::{
+    self, QuestionCounts, QuestionResult, SurveyResults, Withheld, MIN_ANSWERS,
+};
 
 use super::surveys::{status_ja, survey_id};
 use super::*;
@@ -30,12 +32,32 @@ pub(super) fn bars(q: &QuestionCounts) -> Markup {
     }
 }
 
-pub(super) fn question_block(q: &QuestionCounts) -> Markup {
+pub(super) fn question_block(q: &QuestionResult) -> Markup {
     html! {
-        div.question data-question=(q.question.id) {
-            h3 { (q.question.text) }
-            p.note { "回答 " (q.answered) "件" @if q.question.kind == crate::store::surveys::QuestionKind::Multi { "（複数選択のため、割合の合計は100%を超えます）" } }
-            (bars(q))
+        @match q {
+            QuestionResult::Shown(q) => {
+                div.question data-question=(q.question.id) {
+                    h3 { (q.question.text) }
+                    p.note { "回答 " (q.answered) "件" @if q.question.kind == crate::store::surveys::QuestionKind::Multi { "（複数選択のため、割合の合計は100%を超えます）" } }
+                    (bars(q))
+                }
+            }
+            QuestionResult::Withheld(q) => {
+                div.question.withheld data-question=(q.id) {
+                    h3 { (q.text) }
+                    p.note { "この質問は、ここでの回答が" (MIN_ANSWERS) "件未満になるか、ほかの集計との差から少ない人数の回答が分かってしまうため、表示していません。" }
+                }
+            }
+        }
+    }
+}
+
+/// What is said instead of results that are not shown.
+pub(super) fn withheld_note(why: Withheld) -> Markup {
+    html! {
+        @match why {
+            Withheld::Open => p.warning data-testid="results-wait" { "受付中です。集計と自由記述は、アンケートを締め切った後に表示します（途中の集計を見比べると、1人ずつの回答が分かってしまうためです）。" }
+            Withheld::TooFew => p.warning data-testid="too-few" { "回答が" (MIN_ANSWERS) "件に満たないため、集計と自由記述は表示していません（少ない回答から回答した人が推測されないように）。" }
         }
     }
 }
@@ -47,13 +69,12 @@ pub(super) async fn results(
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
     let id = survey_id(&id)?;
-    let (survey, links, answers, times, campuses) = state
+    let (survey, links, answers, campuses) = state
         .blocking(move |s| {
             Ok((
                 s.survey(id)?,
                 s.survey_links(id)?,
                 s.survey_answers(id)?,
-                s.response_times(id)?,
                 s.campuses()?,
             ))
         })
@@ -66,73 +87,52 @@ pub(super) async fn results(
             .map(|x| format!("{c} {}", x.name))
             .unwrap_or_else(|| c.to_owned())
     };
-    let link_name = |link: i64| match links
-        .iter()
-        .find(|l| l.id == link)
-        .and_then(|l| l.campus_code.clone())
-    {
-        Some(c) => campus_name(&c),
-        None => "キャリアサポーター".to_owned(),
-    };
     let csrf = secret::csrf_token(&sid);
     let body = html! {
         @if session.may_change() {
-            p { a href=(format!("/surveys/{id}/links")) { "リンクとQRコード" } " ・ " a href=(format!("/surveys/{id}/edit")) { "質問" } " ・ " a href=(format!("/surveys/{id}/comments.csv")) { "自由記述をCSVで保存" } }
+            p { a href=(format!("/surveys/{id}/links")) { "リンク・QRコード・締め切り" } " ・ " a href=(format!("/surveys/{id}/edit")) { "質問" } @if r.withheld.is_none() { " ・ " a href=(format!("/surveys/{id}/comments.csv")) { "自由記述をCSVで保存" } } }
         }
         p data-testid="survey-status" { (survey.audience.ja()) "・" (status_ja(&survey)) "・回答 " strong { (r.responses) "件" } }
-        @match &r.overall {
-            Some(overall) => {
-                h2 { "全体" }
-                @for q in overall { (question_block(q)) }
-            }
-            None => {
-                p.warning data-testid="too-few" { "回答が" (MIN_ANSWERS) "件に満たないため、集計は表示していません（少ない回答から回答した人が推測されないように）。" }
-            }
-        }
-        @if !r.campuses.is_empty() {
-            h2 { "キャンパス別" }
-            @for (code, n, qs) in &r.campuses {
-                section.campus data-campus=(code) {
-                    h3 { (campus_name(code)) "（回答 " (n) "件）" }
-                    @for q in qs { (question_block(q)) }
-                }
-            }
-        }
-        @if r.hidden_campuses > 0 {
-            p.note data-testid="hidden-campuses" {
-                (r.hidden_campuses) "キャンパスの結果は表示していません。回答が" (MIN_ANSWERS) "件未満のキャンパスと、全体との差からその回答が分かってしまうキャンパスです。"
-            }
-        }
-        h2 { "自由記述" }
-        p.note { "自由記述は、どのキャンパスから・いつ届いたかを表示しません。「報告に載せる」を選んだものが事業報告に載ります。" }
-        ul.comments data-testid="comments" {
-            @for c in &r.comments {
-                li.featured[c.featured] {
-                    p { (c.text) }
-                    @if session.may_change() {
-                        form method="post" action=(format!("/surveys/{id}/comments/{}/{}/{}", c.response_id, c.question_id, if c.featured { "unfeature" } else { "feature" })) {
-                            input type="hidden" name="csrf" value=(csrf);
-                            button type="submit" { @if c.featured { "報告から外す" } @else { "報告に載せる" } }
-                        }
+        @if let Some(why) = r.withheld {
+            (withheld_note(why))
+        } @else {
+            h2 { "全体" }
+            @for q in &r.overall { (question_block(q)) }
+            @if !r.campuses.is_empty() {
+                h2 { "キャンパス別" }
+                @for c in &r.campuses {
+                    section.campus data-campus=(c.code) {
+                        h3 { (campus_name(&c.code)) "（回答 " (c.responses) "件）" }
+                        @for q in &c.questions { (question_block(q)) }
                     }
                 }
             }
-            @if r.comments.is_empty() { li { "自由記述の回答はまだありません。" } }
+            @if r.hidden_campuses > 0 {
+                p.note data-testid="hidden-campuses" {
+                    (r.hidden_campuses) "キャンパスの結果は表示していません。回答が" (MIN_ANSWERS) "件未満のキャンパスと、全体との差から少ない人数の回答が分かってしまうキャンパスです。"
+                }
+            }
+            h2 { "自由記述" }
+            p.note { "自由記述は、どのキャンパスから・いつ届いたかを表示しません（並びは質問と文面の順です）。「報告に載せる」を選んだものが事業報告に載ります。" }
+            ul.comments data-testid="comments" {
+                @for c in &r.comments {
+                    li.featured[c.featured] {
+                        p { (c.text) }
+                        @if session.may_change() {
+                            form method="post" action=(format!("/surveys/{id}/comments/{}/{}", c.id, if c.featured { "unfeature" } else { "feature" })) {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button type="submit" { @if c.featured { "報告から外す" } @else { "報告に載せる" } }
+                            }
+                        }
+                    }
+                }
+                @if r.comments.is_empty() { li { "自由記述の回答はありません。" } }
+            }
         }
         h2 { "回答の受付について" }
         p.note data-testid="honesty" {
             "匿名のアンケートのため、同じ人が2回以上答えることを完全には防げません。1つの画面から送れる回答は1回だけで、同じ接続元からは1時間に30件、1つのリンクからは1時間に200件までしか受け付けません。"
-            "リンクはいつでも締め切れます。回答の日時を下に示します（不自然にまとまった回答がないか確かめてください）。"
-        }
-        @if session.may_change() {
-            table data-testid="answer-times" {
-                thead { tr { th.text { "受付日時" } th.text { "リンク" } } }
-                tbody {
-                    @for (link, at) in times.iter().take(200) {
-                        tr { td.text { (html::datetime_ja(*at)) } td.text { (link_name(*link)) } }
-                    }
-                }
-            }
+            "日ごとの回答数は「リンク・QRコード・締め切り」の画面にあります（不自然にまとまった回答がないか確かめてください）。"
         }
     };
     Ok(screen(&survey.title, &session, &sid, body))
@@ -142,17 +142,18 @@ pub(super) async fn results(
 pub(super) async fn feature_comment(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Path((id, response, question, action)): Path<(String, String, String, String)>,
+    Path((id, comment, action)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Result<Response> {
     let on = switch(&action, "feature", "unfeature")?;
     let p = change(&state, &headers, &body).await?;
     let id = survey_id(&id)?;
-    let response = survey_id(&response)?;
-    let question = survey_id(&question)?;
+    if comment.len() != 32 || !comment.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(HqError::NotFound.into());
+    }
     let now = state.now();
     state
-        .blocking(move |s| s.set_featured(&p.by, id, response, question, on, now))
+        .blocking(move |s| s.set_featured(&p.by, id, &comment, on, now))
         .await?;
     Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
 }
@@ -165,23 +166,22 @@ pub(super) async fn comments_csv(
 ) -> Result<Response> {
     manager(&state, &headers).await?;
     let id = survey_id(&id)?;
-    let (survey, answers) = state
-        .blocking(move |s| Ok((s.survey(id)?, s.survey_answers(id)?)))
+    let (survey, links, answers) = state
+        .blocking(move |s| Ok((s.survey(id)?, s.survey_links(id)?, s.survey_answers(id)?)))
         .await?;
+    // The same comments as the page, in the same order, and only when the page shows them.
+    let results = survey_results::compute(&survey, &links, &answers);
     let mut rows = vec![vec![
         "質問".to_owned(),
         "自由記述".to_owned(),
         "報告に掲載".to_owned(),
     ]];
-    let mut comments: Vec<_> = answers.iter().filter(|a| a.text.is_some()).collect();
-    // Never in the order they came (see `survey_results`).
-    comments.sort_by(|a, b| (a.question_id, &a.text).cmp(&(b.question_id, &b.text)));
-    for a in comments {
-        let q = survey.questions.iter().find(|q| q.id == a.question_id);
+    for c in &results.comments {
+        let q = survey.questions.iter().find(|q| q.id == c.question_id);
         rows.push(vec![
             q.map(|q| q.text.clone()).unwrap_or_default(),
-            a.text.clone().unwrap_or_default(),
-            if a.featured { "はい" } else { "" }.to_owned(),
+            c.text.clone(),
+            if c.featured { "はい" } else { "" }.to_owned(),
         ]);
     }
     Ok(csv_response(

@@ -220,10 +220,15 @@ pub(super) async fn links(
     let (session, sid) = manager(&state, &headers).await?;
     let id = survey_id(&id)?;
     let now = state.now();
-    let (survey, links, campuses) = state
+    let (survey, links, campuses, days) = state
         .blocking(move |s| {
             s.add_campus_links(id, now)?;
-            Ok((s.survey(id)?, s.survey_links(id)?, s.campuses()?))
+            Ok((
+                s.survey(id)?,
+                s.survey_links(id)?,
+                s.campuses()?,
+                s.answers_per_day(id)?,
+            ))
         })
         .await?;
     let csrf = secret::csrf_token(&sid);
@@ -241,9 +246,16 @@ pub(super) async fn links(
     let body = html! {
         p { a href=(format!("/surveys/{id}")) { "結果へ" } " ・ " a href=(format!("/surveys/{id}/edit")) { "質問" } }
         p { "状態: " strong { (status_ja(&survey)) } }
-        form method="post" action=(format!("/surveys/{id}/{}", if survey.closed_at.is_some() { "reopen" } else { "close" })) {
-            input type="hidden" name="csrf" value=(csrf);
-            button type="submit" { @if survey.closed_at.is_some() { "受付を再開する" } @else { "アンケート全体を締め切る" } }
+        @if survey.closed_at.is_none() {
+            form method="post" action=(format!("/surveys/{id}/close")) {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { "アンケート全体を締め切る" }
+            }
+        } @else if survey.responses == 0 {
+            form method="post" action=(format!("/surveys/{id}/reopen")) {
+                input type="hidden" name="csrf" value=(csrf);
+                button type="submit" { "受付を再開する" }
+            }
         }
         table data-testid="survey-links" {
             thead { tr { th.text { "回答する人" } th.text { "リンク" } th { "回答" } th.text { "状態" } th.text {} th.text {} } }
@@ -266,6 +278,18 @@ pub(super) async fn links(
             }
         }
         p.note { "リンクを開くと、アカウントなしで回答できます。名前や所属など、回答した人が分かることは聞きません。" }
+        h2 { "日ごとの回答数" }
+        p.note { "回答は届いた日だけを記録し、時刻は記録しません。不自然にまとまった回答がないか確かめるときに使ってください。" }
+        table data-testid="answers-per-day" {
+            thead { tr { th.text { "日付" } th.text { "回答する人" } th { "回答" } } }
+            tbody {
+                @for d in days.iter().take(200) {
+                    @let who = links.iter().find(|l| l.id == d.link_id).map(|l| name(&l.campus_code)).unwrap_or_default();
+                    tr { td.text { (html::day_ja(d.day)) } td.text { (who) } td { (d.answers) "件" } }
+                }
+                @if days.is_empty() { tr { td.text colspan="3" { "回答はまだありません。" } } }
+            }
+        }
     };
     Ok(screen(
         &format!("リンクとQRコード: {}", survey.title),
@@ -353,6 +377,24 @@ pub(super) async fn close_link(
     set_closed(state, headers, id, Some(link), action, body).await
 }
 
+/// Closing a survey with answers cannot be undone: said first, and asked once more.
+fn confirm_close(survey: &Survey, p: &Posted) -> Response {
+    let body = html! {
+        p data-testid="confirm-close" {
+            "「" (survey.title) "」には回答が" (survey.responses) "件届いています。締め切ると、集計と自由記述が見られるようになり、"
+            strong { "その後は受付を再開できません" }
+            "（締め切りの前後で集計を比べると、1人の回答が分かってしまうためです）。"
+        }
+        form method="post" action=(format!("/surveys/{}/close", survey.id)) {
+            input type="hidden" name="csrf" value=(secret::csrf_token(&p.sid));
+            input type="hidden" name="confirmed" value="1";
+            button type="submit" { "締め切って集計を見る" }
+        }
+        p { a href=(format!("/surveys/{}/links", survey.id)) { "締め切らずに戻る" } }
+    };
+    screen("アンケートを締め切る", &p.session, &p.sid, body)
+}
+
 async fn set_closed(
     state: AppState,
     headers: HeaderMap,
@@ -366,6 +408,12 @@ async fn set_closed(
     let id = survey_id(&id)?;
     let link = link.map(|l| survey_id(&l)).transpose()?;
     let now = state.now();
+    if closed && link.is_none() && p.form.get("confirmed") != Some("1") {
+        let survey = state.blocking(move |s| s.survey(id)).await?;
+        if survey.responses > 0 {
+            return Ok(confirm_close(&survey, &p));
+        }
+    }
     state
         .blocking(move |s| s.set_survey_closed(&p.by, id, link, closed, now))
         .await?;
