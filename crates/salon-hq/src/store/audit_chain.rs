@@ -86,7 +86,7 @@ impl AuditKey {
 
 /// A line's fields as its MAC covers them.
 #[derive(Debug, Clone)]
-pub(crate) struct Line {
+pub struct Line {
     pub id: i64,
     pub at: i64,
     pub admin_id: Option<i64>,
@@ -97,7 +97,7 @@ pub(crate) struct Line {
 
 /// What a line's MAC is taken over: a domain tag, then every field with its length or a
 /// fixed width, so that moving bytes from one field to the next changes the message.
-pub(crate) fn line_message(prev: &[u8], line: &Line) -> Vec<u8> {
+pub fn line_message(prev: &[u8], line: &Line) -> Vec<u8> {
     let mut m = Vec::with_capacity(128 + line.detail.len());
     m.extend_from_slice(LINE_TAG);
     let mut field = |bytes: &[u8]| {
@@ -222,6 +222,24 @@ pub(crate) fn last_line(conn: &Connection) -> Result<Option<(i64, Vec<u8>)>> {
             },
         )
         .optional()?)
+}
+
+/// Whether any audit line has a MAC (false before the column exists): a database whose log
+/// can be checked only with the key it was made with.
+pub fn has_macs(conn: &Connection) -> rusqlite::Result<bool> {
+    let column: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !column {
+        return Ok(false);
+    }
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM audit_log WHERE mac IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )
 }
 
 /// Gives every line a MAC, in id order from the zero MAC: run once, in the transaction of the

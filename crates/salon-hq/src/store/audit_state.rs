@@ -35,7 +35,7 @@ impl AuditState {
         let key_path = audit_files::key_path(db);
         let (key, key_is_new) = match audit_files::read_key(&key_path)? {
             Some(key) => (key, false),
-            None if has_macs(writer)? => return Err(HqError::AuditKey(key_path)),
+            None if audit_chain::has_macs(writer)? => return Err(HqError::AuditKey(key_path)),
             None => (audit_files::create_key(&key_path)?, true),
         };
         let made = Arc::new(AtomicBool::new(false));
@@ -112,23 +112,6 @@ impl AuditState {
 
 fn read(path: &Path, key: &AuditKey) -> Recorded {
     audit_files::read_head(path, key)
-}
-
-/// Whether any line has a MAC (false before the column exists).
-fn has_macs(conn: &Connection) -> Result<bool> {
-    let column: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !column {
-        return Ok(false);
-    }
-    Ok(conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM audit_log WHERE mac IS NOT NULL)",
-        [],
-        |r| r.get(0),
-    )?)
 }
 
 /// The writing connection, held. Once it is let go after a transaction that wrote a line,
@@ -235,7 +218,7 @@ impl AuditProblem {
     pub fn ja(&self) -> String {
         match self {
             AuditProblem::Line(bad) => format!(
-                "{} 行目（ID {}、{} の記録）から先が、記録されたときのままではありません。この行が書き換えられたか、この行の前で行が削除されたか差し込まれています。",
+                "{} 行目（ID {}、{} の記録）から先が、記録されたときのままではありません。この行が書き換えられたか差し込まれたか、その直前の行が削除されています。",
                 bad.position,
                 bad.id,
                 bad.at
