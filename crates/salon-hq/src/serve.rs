@@ -103,6 +103,8 @@ const AUDIT_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// (`salon-hq audit verify --expect-count --expect-head` checks against them).
 async fn audit_daily(store: Arc<Store>) {
     let mut every = tokio::time::interval(AUDIT_EVERY);
+    // After the machine slept, one line, not one for every day missed.
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
         audit_checkpoint(store.clone()).await;

@@ -248,6 +248,11 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
         )
         .unwrap();
     assert_eq!(unchained, 0);
+    let migrated = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let new = salon_hq::Store::open(&fresh.path().join("hq.db")).unwrap();
+    assert_eq!(migrated.schema().unwrap(), new.schema().unwrap());
+    drop(migrated);
     // From then on, a change to one of 1.0's lines shows.
     db(dir.path())
         .execute(
