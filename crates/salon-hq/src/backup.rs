@@ -1,6 +1,10 @@
 //! The `salon-hq` binary's copies of its database: `backup --to FILE` while the server runs
 //! (SQLite's online backup in one step, so the copy is the database at one moment, uploads and
 //! all), `restore --from FILE` while it is stopped, and the lock that tells the two apart.
+//!
+//! The 操作記録's key travels with the copy as `FILE.audit-key` (0600): the log's MACs can be
+//! checked only with it. The head file does not: a restore writes it anew from the restored
+//! log, whose end is the backup's.
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -8,6 +12,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
+use salon_hq::store::audit_chain::has_macs;
+use salon_hq::store::audit_files::{copy_key, head_path, key_path, read_key};
 use salon_hq::store::MIGRATIONS;
 
 /// What a copy holds, for the operator's console.
@@ -36,15 +42,27 @@ pub fn serve_lock(db: &Path) -> anyhow::Result<File> {
     Ok(lock)
 }
 
-/// Copies the database at `db` to `to` while the server may be writing. The copy appears
-/// whole or not at all (written beside `to`, synced, then renamed).
+/// Copies the database at `db` to `to` while the server may be writing, and the audit key
+/// beside it to `to` + `.audit-key`. The copy appears whole or not at all (written beside
+/// `to`, synced, then renamed).
 pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copied> {
     if !db.exists() {
         bail!("データベース {} がありません", db.display());
     }
     let source = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("データベース {} を開けません", db.display()))?;
-    copy_whole(&source, to)
+    let copied = copy_whole(&source, to)?;
+    let key = key_path(db);
+    if key.exists() {
+        copy_key(&key, &key_path(to))
+            .with_context(|| format!("操作記録の鍵を {} に写せません", key_path(to).display()))?;
+    } else if has_macs(&source)? {
+        bail!(
+            "操作記録の鍵 {} がありません。鍵のないバックアップでは操作記録を確かめられません",
+            key.display()
+        );
+    }
+    Ok(copied)
 }
 
 /// Puts the backup `from` in place of the database at `db`. The server must be stopped. What
@@ -66,12 +84,26 @@ pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
             from.display()
         );
     }
+    // The backup's key, checked before anything is written. A backup from before the chain has
+    // none and needs none: its lines are chained at the next open.
+    let backup_key = key_path(from);
+    let with_key = match read_key(&backup_key) {
+        Ok(Some(_)) => true,
+        Ok(None) if !has_macs(&backup)? => false,
+        _ => bail!(
+            "操作記録の鍵 {} がないか読めません。バックアップと一緒に作られた鍵をその名前で置いてください",
+            backup_key.display()
+        ),
+    };
     if db.exists() {
         let current = Connection::open(db)
             .with_context(|| format!("データベース {} を開けません", db.display()))?;
         let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
         let aside = sibling(db, &format!(".before-restore-{stamp}"));
         copy_whole(&current, &aside)?;
+        if key_path(db).exists() {
+            copy_key(&key_path(db), &key_path(&aside))?;
+        }
         eprintln!("それまでのデータベースを {} に残しました", aside.display());
     }
     // A write-ahead log left by the database being replaced must not be read into the new one.
@@ -82,7 +114,18 @@ pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
                 .with_context(|| format!("{} を消せません", stale.display()))?;
         }
     }
-    copy_whole(&backup, db)
+    let copied = copy_whole(&backup, db)?;
+    if with_key {
+        copy_key(&backup_key, &key_path(db))?;
+    }
+    // It recorded the end of the database just replaced.
+    match std::fs::remove_file(head_path(db)) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("{} を消せません", head_path(db).display()))
+        }
+        _ => {}
+    }
+    Ok(copied)
 }
 
 /// The schema version of a database that passes SQLite's integrity check and has

@@ -86,6 +86,10 @@ pub enum HqError {
     /// The database's disk is full: the transaction rolled back, nothing was stored.
     #[error("the server's disk is full")]
     DiskFull,
+    /// The audit key (or head file) beside the database cannot be read or written, or the key
+    /// is missing while audit lines carry MACs made with it.
+    #[error("操作記録の鍵ファイル {} がないか、読み書きできません。操作記録の行はこの鍵で連鎖しています。バックアップと一緒に残した鍵（バックアップのファイル名に .audit-key が付いたもの）をこの名前で戻してください", .0.display())]
+    AuditKey(std::path::PathBuf),
     #[error("storage error")]
     Storage(rusqlite::Error),
     #[error("internal error")]
@@ -137,7 +141,7 @@ impl HqError {
             HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
             HqError::DiskFull => ErrorCode::ServerDiskFull,
             HqError::Storage(_) => ErrorCode::Storage,
-            HqError::Internal(_) => ErrorCode::Internal,
+            HqError::AuditKey(_) | HqError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -170,9 +174,10 @@ impl HqError {
             HqError::LoginRequired => StatusCode::SEE_OTHER,
             HqError::NotFound => StatusCode::NOT_FOUND,
             HqError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-            HqError::ImpossibleTotal | HqError::Storage(_) | HqError::Internal(_) => {
-                StatusCode::INTERNAL_SERVER_ERROR
-            }
+            HqError::ImpossibleTotal
+            | HqError::Storage(_)
+            | HqError::AuditKey(_)
+            | HqError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             HqError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
         }
     }
@@ -192,6 +197,8 @@ impl HqError {
                 held.len()
             ),
             HqError::Storage(_) => "storage error".to_owned(),
+            // The path is the operator's business, not a client's.
+            HqError::AuditKey(_) => "internal error".to_owned(),
             HqError::DiskFull => "事務局サーバーの空き容量が足りないため、保存できませんでした。何も保存されていません。端末は後で自動で送り直します。".to_owned(),
             HqError::ApiVersion => {
                 "アプリの版が事務局サーバーと合いません。アプリを最新の版に更新してください。"
@@ -211,6 +218,11 @@ impl HqError {
             HqError::DiskFull => {
                 tracing::error!("storage error: the database's disk is full; nothing was stored")
             }
+            HqError::AuditKey(path) => tracing::error!(
+                target: "salon_hq::audit",
+                path = %path.display(),
+                "the audit key or head file cannot be read or written"
+            ),
             _ => {}
         }
     }

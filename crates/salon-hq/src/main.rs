@@ -108,6 +108,24 @@ enum Command {
         #[arg(long)]
         from: PathBuf,
     },
+    /// The 操作記録's chain of MACs.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCmd {
+    /// Check every line of the 操作記録 against its MAC, and that the log still ends where
+    /// the head file beside the database says (and, given both, where the server log's daily
+    /// line says); exits non-zero when it does not.
+    Verify {
+        /// The line count from the server log's daily audit line (target salon_hq::audit).
+        #[arg(long, requires = "expect_head")]
+        expect_count: Option<u64>,
+        /// The last line's MAC (64 hexadecimal digits) from the same log line.
+        #[arg(long, requires = "expect_count")]
+        expect_head: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -282,6 +300,44 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `audit verify`: the verdict on stdout when the log is whole, each problem on stderr when it
+/// is not (then false).
+fn verify(
+    db: &Path,
+    expect_count: Option<u64>,
+    expect_head: Option<String>,
+) -> anyhow::Result<bool> {
+    if !db.exists() {
+        bail!("データベース {} がありません", db.display());
+    }
+    let expected = match (expect_count, expect_head) {
+        (Some(count), Some(head)) => {
+            let mac = data_encoding::HEXLOWER_PERMISSIVE
+                .decode(head.trim().as_bytes())
+                .ok()
+                .filter(|m| m.len() == 32)
+                .context("--expect-head は 64 桁の16進数（ログの head）で指定してください")?;
+            Some((count, mac))
+        }
+        _ => None,
+    };
+    let check = open(db)?.check_audit(expected)?;
+    if check.intact() {
+        println!("{}", check.summary_ja());
+        return Ok(true);
+    }
+    eprintln!("操作記録が改ざんされています。");
+    for problem in &check.problems {
+        eprintln!("- {}", problem.ja());
+    }
+    eprintln!(
+        "（データベースには {} 行、最新の行の MAC {}）",
+        check.lines,
+        check.head_hex()
+    );
+    Ok(false)
+}
+
 /// The code on stdout (for a script), who and what it is for on stderr.
 fn print_code(issued: &salon_hq::store::IssuedCode, what: &str) {
     println!("{}", issued.code);
@@ -341,18 +397,45 @@ async fn main() -> anyhow::Result<()> {
                 copied.bytes.div_ceil(1024),
                 copied.schema
             );
+            println!(
+                "操作記録の鍵はその隣の {}.audit-key です。バックアップと一緒に保管してください",
+                to.display()
+            );
             Ok(())
         }
         Command::Restore { from } => {
             let copied = backup::restore(&from, &cli.db)?;
-            // Opening migrates a backup made by an older version.
-            open(&cli.db)?;
+            // Opening migrates a backup made by an older version; the log's end is now the
+            // backup's.
+            let store = open(&cli.db)?;
+            store.reset_audit_head()?;
+            let check = store.check_audit(None)?;
             println!(
                 "{} を復元しました ({} KiB, 版 {})。サーバーを起動してください",
                 from.display(),
                 copied.bytes.div_ceil(1024),
                 copied.schema
             );
+            if check.intact() {
+                println!("{}", check.summary_ja());
+            } else {
+                for problem in &check.problems {
+                    eprintln!("操作記録: {}", problem.ja());
+                }
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCmd::Verify {
+            expect_count,
+            expect_head,
+        }) => {
+            let db = cli.db.clone();
+            let intact =
+                tokio::task::spawn_blocking(move || verify(&db, expect_count, expect_head))
+                    .await??;
+            if !intact {
+                std::process::exit(1);
+            }
             Ok(())
         }
     }

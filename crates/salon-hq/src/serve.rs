@@ -62,6 +62,8 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         public_url: checked.public_url,
         ..AppState::new(checked.store)
     };
+    let store = state.store.clone();
+    tokio::spawn(audit_daily(store.clone()));
     let app = match checked.tls {
         Some(_) => router(state).layer(axum::middleware::map_response(strict_transport)),
         None => router(state),
@@ -89,7 +91,47 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
                 .await?;
         }
     }
+    audit_checkpoint(store).await;
     Ok(())
+}
+
+/// How often the 操作記録's end goes to the log while the server runs.
+const AUDIT_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// At start and then daily: the audit head file brought up to date, and the log's line count
+/// and last MAC written to the server log, where the database's owner cannot reach them
+/// (`salon-hq audit verify --expect-count --expect-head` checks against them).
+async fn audit_daily(store: Arc<Store>) {
+    let mut every = tokio::time::interval(AUDIT_EVERY);
+    // After the machine slept, one line, not one for every day missed.
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        audit_checkpoint(store.clone()).await;
+    }
+}
+
+/// One checkpoint: the count and the MAC, and any problem by its place in the log (never a
+/// line's content, a name or the key).
+async fn audit_checkpoint(store: Arc<Store>) {
+    match tokio::task::spawn_blocking(move || store.audit_checkpoint()).await {
+        Ok(Ok(check)) => {
+            tracing::info!(
+                target: "salon_hq::audit",
+                lines = check.lines,
+                head = %check.head_hex(),
+                intact = check.intact(),
+                "audit log head"
+            );
+            for problem in &check.problems {
+                tracing::error!(target: "salon_hq::audit", problem = ?problem, "audit log tampered with");
+            }
+        }
+        Ok(Err(e)) => {
+            tracing::error!(target: "salon_hq::audit", error = %e, "audit log not checked")
+        }
+        Err(_) => tracing::error!(target: "salon_hq::audit", "audit log not checked"),
+    }
 }
 
 /// Served over HTTPS, every answer tells browsers to keep to HTTPS for this host for a year, so

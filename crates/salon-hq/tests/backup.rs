@@ -106,8 +106,13 @@ async fn a_backup_taken_under_uploads_restores_every_upload_answered_before_it()
         .unwrap()
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|name| name.starts_with("hq.db.before-restore-"))
+        .filter(|name| !name.ends_with(".audit-key"))
         .collect();
     assert_eq!(kept.len(), 1, "what was there is kept: {kept:?}");
+    assert!(
+        dir.path().join(format!("{}.audit-key", kept[0])).exists(),
+        "with the key its audit log was made with"
+    );
     assert_eq!(day_snapshots(&dir.path().join(&kept[0])), 150);
 
     let server = Server::serve(dir);

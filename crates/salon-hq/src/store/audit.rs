@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection};
 
+use super::audit_chain::{self, GENESIS};
 use super::{from_ts, ts, AdminSession, Store};
 use crate::error::Result;
 
@@ -96,7 +97,8 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
-/// Writes one line; call it on the connection (or transaction) that makes the change.
+/// Writes one line, chained to the one before (`audit_chain`); call it on the transaction
+/// that makes the change. Only the writing connection can make the line's MAC.
 pub(crate) fn record(
     conn: &Connection,
     by: &Actor,
@@ -104,9 +106,29 @@ pub(crate) fn record(
     action: AuditAction,
     detail: &str,
 ) -> Result<()> {
+    let (last_id, prev) = audit_chain::last_line(conn)?.unwrap_or((0, GENESIS.to_vec()));
+    let line = audit_chain::Line {
+        id: last_id + 1,
+        at: ts(now),
+        admin_id: by.admin_id,
+        actor: by.name.clone(),
+        action: action.code().to_owned(),
+        detail: detail.to_owned(),
+    };
+    let message = audit_chain::line_message(&prev, &line);
+    let mac: Vec<u8> = conn.query_row("SELECT salon_audit_mac(?1)", [message], |r| r.get(0))?;
     conn.execute(
-        "INSERT INTO audit_log (at, admin_id, actor, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![ts(now), by.admin_id, by.name, action.code(), detail],
+        "INSERT INTO audit_log (id, at, admin_id, actor, action, detail, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            line.id,
+            line.at,
+            line.admin_id,
+            line.actor,
+            line.action,
+            line.detail,
+            mac
+        ],
     )?;
     Ok(())
 }

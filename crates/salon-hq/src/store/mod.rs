@@ -9,10 +9,16 @@
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
 //! `releases` (months under noise, kept as first received), `events` (related activities by
 //! kind), `terms` (事業期間 and their targets), `audit`
-//! (操作記録), `history` (where each figure came from, and quiet devices).
+//! (操作記録; `audit_chain`, `audit_files` and `audit_state`: its lines chained by MACs under a
+//! key kept beside the database), `history` (where each figure came from, and quiet devices).
 
 mod admins;
 pub mod audit;
+pub mod audit_chain;
+pub mod audit_files;
+mod audit_state;
+#[cfg(test)]
+mod audit_tests;
 mod devices;
 mod events;
 mod first_admin;
@@ -34,6 +40,7 @@ mod tests;
 
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
+pub use audit_chain::{AuditCheck, AuditProblem, BadLine};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
@@ -64,7 +71,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_survey_anonymity",
         include_str!("../../migrations/0002_survey_anonymity.sql"),
     ),
+    (
+        AUDIT_CHAIN_MIGRATION,
+        include_str!("../../migrations/0003_audit_chain.sql"),
+    ),
 ];
+
+/// The migration that adds each audit line's MAC; the lines already there are chained in its
+/// transaction (`audit_chain::chain_existing`).
+const AUDIT_CHAIN_MIGRATION: &str = "0003_audit_chain";
 
 /// How long an enrolment code is valid after it is issued.
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
@@ -79,6 +94,8 @@ pub const READERS: usize = 4;
 #[derive(Debug)]
 pub struct Store {
     writer: Mutex<Connection>,
+    /// The audit chain's key and head file (`audit_state.rs`).
+    audit: audit_state::AuditState,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
     /// Uploads waiting for the writer (see `ingest`).
@@ -211,14 +228,18 @@ pub(crate) fn check_name(name: &str, field: &'static str) -> Result<String> {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path` and migrates it to the latest version.
+    /// Opens (or creates) the database at `path` and migrates it to the latest version. The
+    /// audit key beside it (`path` + `.audit-key`) is read, or made when no audit line has a
+    /// MAC yet.
     pub fn open(path: &Path) -> Result<Store> {
         let mut writer = Connection::open(path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         writer.pragma_update(None, "synchronous", "FULL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
-        migrate(&mut writer)?;
+        let audit = audit_state::AuditState::open(path, &writer)?;
+        migrate(&mut writer, &audit.key)?;
+        audit.settle(&writer)?;
         let readers = (0..READERS)
             .map(|_| {
                 let conn = Connection::open(path)?;
@@ -230,6 +251,7 @@ impl Store {
             .collect::<Result<Vec<_>>>()?;
         Ok(Store {
             writer: Mutex::new(writer),
+            audit,
             readers,
             next_reader: AtomicUsize::new(0),
             queue: Mutex::new(Vec::new()),
@@ -237,9 +259,13 @@ impl Store {
     }
 
     /// The connection that writes. A panic while holding it leaves no half-written
-    /// transaction (it rolls back on drop), so the connection is still usable.
-    pub(crate) fn write(&self) -> MutexGuard<'_, Connection> {
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    /// transaction (it rolls back on drop), so the connection is still usable. Letting it go
+    /// after writing an audit line brings the audit head file up to date.
+    pub(crate) fn write(&self) -> audit_state::Writer<'_> {
+        audit_state::Writer {
+            conn: self.writer.lock().unwrap_or_else(|p| p.into_inner()),
+            audit: &self.audit,
+        }
     }
 
     fn queued(&self) -> MutexGuard<'_, Vec<ingest::Pending>> {
@@ -344,7 +370,7 @@ fn version(conn: &Connection) -> Result<usize> {
 /// `user_version` bump. Foreign keys are off meanwhile, as SQLite asks for a migration that
 /// rebuilds a table (dropping the old one would otherwise cascade to its children), and every
 /// key is checked before the migration commits.
-fn migrate(conn: &mut Connection) -> Result<()> {
+fn migrate(conn: &mut Connection, key: &audit_chain::AuditKey) -> Result<()> {
     let current = version(conn)?;
     if current > MIGRATIONS.len() {
         return Err(HqError::Internal("database is newer than this server"));
@@ -354,9 +380,12 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     }
     conn.pragma_update(None, "foreign_keys", "OFF")?;
     let result = (|| {
-        for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
+        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(current) {
             let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
+            if *name == AUDIT_CHAIN_MIGRATION {
+                audit_chain::chain_existing(&tx, key)?;
+            }
             let broken: bool = tx.prepare("PRAGMA foreign_key_check")?.exists([])?;
             if broken {
                 return Err(HqError::Internal("a migration broke a foreign key"));

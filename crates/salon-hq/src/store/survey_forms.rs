@@ -44,7 +44,7 @@ impl FormToken {
 }
 
 fn mac(key: &[u8], body: &[u8]) -> [u8; 32] {
-    secret::hmac_sha256(key, &[DOMAIN, body].concat())
+    secret::hmac_sha256(key, &[DOMAIN, body])
 }
 
 pub(crate) fn sign(key: &[u8], link_id: i64, issued: DateTime<Utc>) -> Result<String> {

@@ -1,4 +1,5 @@
-//! 操作記録: who changed what, when, newest first, a page of lines at a time.
+//! 操作記録: who changed what, when, newest first, a page of lines at a time. Every showing
+//! checks the whole chain of MACs (`store::audit_chain`) and says whether it holds.
 
 use crate::store::AUDIT_PAGE;
 
@@ -19,12 +20,29 @@ pub(super) async fn audit_log(
         Some(b) => Some(b.parse::<i64>().map_err(|_| HqError::NotFound)?),
         None => None,
     };
-    let lines = state.blocking(move |s| s.audit_log(before)).await?;
+    let (lines, check) = state
+        .blocking(move |s| Ok((s.audit_log(before)?, s.check_audit(None)?)))
+        .await?;
     let older = (lines.len() == AUDIT_PAGE)
         .then(|| lines.last().map(|l| l.id))
         .flatten();
     let body = html! {
         p.note { "管理者と閲覧者の操作のうち、設定や登録を変えたものを記録しています。パスワードや登録コードそのものは記録しません。" }
+        @if check.intact() {
+            p.note data-testid="audit-intact" {
+                "この記録は表示のたびに確かめています。すべての行（" (check.lines) " 行）が、記録されたときのままです。"
+            }
+        } @else {
+            div.warning role="alert" data-testid="audit-broken" {
+                p.error { strong { "操作記録が書き換えられています。" } "次の点が、記録されたときと合いません。" }
+                ul {
+                    @for problem in &check.problems {
+                        li { (problem.ja()) }
+                    }
+                }
+                p { "サーバーの管理者に知らせてください。サーバーでは salon-hq audit verify で同じ確認ができます。" }
+            }
+        }
         table data-testid="audit" {
             thead { tr { th.text { "日時" } th.text { "だれが" } th.text { "操作" } th.text { "内容" } } }
             tbody {

@@ -28,7 +28,10 @@ pub(crate) fn message_ja(e: &HqError) -> String {
         HqError::TooManyAttempts { .. } => "試行が多すぎます。15分ほど待ってから、もう一度お試しください。".into(),
         HqError::BodyTooLarge => "送られた内容が大きすぎます。".into(),
         HqError::DiskFull => "サーバーの空き容量が足りないため、保存できませんでした。何も変更されていません。サーバーの担当者に空き容量を確保してもらってから、もう一度お試しください。".into(),
-        HqError::Storage(_) | HqError::Internal(_) | HqError::ImpossibleTotal => {
+        HqError::Storage(_)
+        | HqError::Internal(_)
+        | HqError::AuditKey(_)
+        | HqError::ImpossibleTotal => {
             "サーバーで問題が起きました。時間をおいてもう一度お試しください。続くときはサーバーの担当者に連絡してください。".into()
         }
         _ => "この内容は受け付けられませんでした。".into(),

@@ -1,0 +1,238 @@
+//! The audit chain's part of an open `Store` (see `audit_chain.rs` for the design): the key,
+//! the head file, the guard around the writing connection that brings the head file up to
+//! date once a transaction that wrote a line is over, and the checks the log page, the
+//! daily log and `salon-hq audit verify` run.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, MutexGuard};
+
+use data_encoding::HEXLOWER;
+use rusqlite::Connection;
+
+use super::audit_chain::{self, AuditCheck, AuditHead, AuditKey, AuditProblem};
+use super::audit_files::{self, Recorded};
+use super::Store;
+use crate::error::{HqError, Result};
+
+#[derive(Debug)]
+pub(crate) struct AuditState {
+    pub(crate) key: AuditKey,
+    head_path: PathBuf,
+    /// Set when the writing connection made a MAC: the head file is due.
+    made: Arc<AtomicBool>,
+    /// The head file was missing while the log had lines, and was written anew: every check
+    /// of this store says so.
+    head_was_missing: AtomicBool,
+    /// The key was made by this open (a new database, or one from before the chain).
+    key_is_new: bool,
+}
+
+impl AuditState {
+    /// Before migrating: the key beside `db`, made now unless some line already has a MAC (a
+    /// new key would make every line false: the old one must be put back instead).
+    pub(crate) fn open(db: &Path, writer: &Connection) -> Result<AuditState> {
+        let key_path = audit_files::key_path(db);
+        let (key, key_is_new) = match audit_files::read_key(&key_path)? {
+            Some(key) => (key, false),
+            None if audit_chain::has_macs(writer)? => return Err(HqError::AuditKey(key_path)),
+            None => (audit_files::create_key(&key_path)?, true),
+        };
+        let made = Arc::new(AtomicBool::new(false));
+        audit_chain::register(writer, &key, made.clone())?;
+        Ok(AuditState {
+            key,
+            head_path: audit_files::head_path(db),
+            made,
+            head_was_missing: AtomicBool::new(false),
+            key_is_new,
+        })
+    }
+
+    /// After migrating: a head file for a log that has nothing to lose yet (empty, or chained
+    /// by this open). A head file missing from a log with lines is left for the checks to
+    /// report and for `advance` to write.
+    pub(crate) fn settle(&self, writer: &Connection) -> Result<()> {
+        if read(&self.head_path, &self.key) != Recorded::Missing {
+            return Ok(());
+        }
+        let empty = audit_chain::last_line(writer)?.is_none();
+        if empty || self.key_is_new {
+            if let Some(head) = audit_chain::extend(writer, &self.key, &AuditHead::EMPTY)? {
+                self.write_head(&head)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Moves the head file forward to the end of the log, if the log still holds the end it
+    /// records and chains on from it; otherwise keeps it (the evidence) and says so in the log.
+    pub(crate) fn advance(&self, writer: &Connection) -> Result<()> {
+        match read(&self.head_path, &self.key) {
+            Recorded::Head(head) => match audit_chain::extend(writer, &self.key, &head)? {
+                Some(new) if new != head => self.write_head(&new)?,
+                Some(_) => {}
+                None => tracing::error!(
+                    target: "salon_hq::audit",
+                    lines = head.lines,
+                    last_id = head.last_id,
+                    "the audit log no longer holds the end its head file records; the head file is kept"
+                ),
+            },
+            Recorded::Missing => match audit_chain::extend(writer, &self.key, &AuditHead::EMPTY)? {
+                Some(new) => {
+                    if new.lines > 0 {
+                        self.head_was_missing.store(true, Ordering::Relaxed);
+                        tracing::error!(
+                            target: "salon_hq::audit",
+                            lines = new.lines,
+                            "the audit head file was missing; written anew from the database"
+                        );
+                    }
+                    self.write_head(&new)?;
+                }
+                None => tracing::error!(
+                    target: "salon_hq::audit",
+                    "the audit head file is missing and the chain does not hold; not written"
+                ),
+            },
+            Recorded::Forged => tracing::error!(
+                target: "salon_hq::audit",
+                "the audit head file is not signed with the audit key; it is kept"
+            ),
+        }
+        Ok(())
+    }
+
+    fn write_head(&self, head: &AuditHead) -> Result<()> {
+        audit_files::write_head(&self.head_path, &self.key, head)
+            .map_err(|_| HqError::AuditKey(self.head_path.clone()))
+    }
+}
+
+fn read(path: &Path, key: &AuditKey) -> Recorded {
+    audit_files::read_head(path, key)
+}
+
+/// The writing connection, held. Once it is let go after a transaction that wrote a line,
+/// the head file is brought up to date from what was committed.
+pub(crate) struct Writer<'a> {
+    pub(crate) conn: MutexGuard<'a, Connection>,
+    pub(crate) audit: &'a AuditState,
+}
+
+impl std::ops::Deref for Writer<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for Writer<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+impl Drop for Writer<'_> {
+    fn drop(&mut self) {
+        if !self.audit.made.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        if !self.conn.is_autocommit() {
+            // A transaction still open (begun by hand): its end is not known here.
+            self.audit.made.store(true, Ordering::Release);
+            return;
+        }
+        if let Err(e) = self.audit.advance(&self.conn) {
+            tracing::error!(target: "salon_hq::audit", error = %e, "the audit head file was not written");
+        }
+    }
+}
+
+impl Store {
+    /// Checks the whole 操作記録: every line's MAC, and that it still ends where the head
+    /// file, and `expected` (a count and last MAC from the server log) when given, say.
+    pub fn check_audit(&self, expected: Option<(u64, Vec<u8>)>) -> Result<AuditCheck> {
+        // The head file first: it is written after its lines are committed, so the database
+        // read next holds at least what it records.
+        let recorded = read(&self.audit.head_path, &self.audit.key);
+        let mut wanted = Vec::new();
+        if let Recorded::Head(h) = &recorded {
+            wanted.push((h.lines, h.mac.to_vec()));
+        }
+        wanted.extend(expected);
+        let mut check = audit_chain::check(&self.read(), &self.audit.key, &wanted)?;
+        let missing = matches!(recorded, Recorded::Missing) && check.lines > 0;
+        if missing || self.audit.head_was_missing.load(Ordering::Relaxed) {
+            check.problems.push(AuditProblem::HeadMissing);
+        }
+        if recorded == Recorded::Forged {
+            check.problems.push(AuditProblem::HeadForged);
+        }
+        Ok(check)
+    }
+
+    /// Brings the head file up to date and checks the log: `serve` at start, daily and at
+    /// shutdown.
+    pub fn audit_checkpoint(&self) -> Result<AuditCheck> {
+        self.audit.advance(&self.write())?;
+        self.check_audit(None)
+    }
+
+    /// Writes the head file from the log as it is now, whatever it said: after a restore,
+    /// whose database ends where the backup did.
+    pub fn reset_audit_head(&self) -> Result<()> {
+        let conn = self.write();
+        let head = audit_chain::extend(&conn, &self.audit.key, &AuditHead::EMPTY)?;
+        match head {
+            Some(head) => self.audit.write_head(&head),
+            None => {
+                let _ = std::fs::remove_file(&self.audit.head_path);
+                Ok(())
+            }
+        }
+    }
+}
+
+/// How a check reads in Japanese: one sentence a problem, or that the log is whole.
+impl AuditCheck {
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn head_hex(&self) -> String {
+        HEXLOWER.encode(&self.head)
+    }
+
+    pub fn summary_ja(&self) -> String {
+        format!(
+            "操作記録は記録されたときのままです（{} 行、最新の行の MAC {}）。",
+            self.lines,
+            self.head_hex()
+        )
+    }
+}
+
+impl AuditProblem {
+    pub fn ja(&self) -> String {
+        match self {
+            AuditProblem::Line(bad) => format!(
+                "{} 行目（ID {}、{} の記録）から先が、記録されたときのままではありません。この行が書き換えられたか差し込まれたか、その直前の行が削除されています。",
+                bad.position,
+                bad.id,
+                bad.at
+                    .with_timezone(&chrono_tz::Asia::Tokyo)
+                    .format("%Y-%m-%d %H:%M")
+            ),
+            AuditProblem::TailMissing { missing, expected } => format!(
+                "末尾の {missing} 行がありません（記録では {expected} 行あります）。"
+            ),
+            AuditProblem::TailReplaced { expected } => format!(
+                "{expected} 行目が記録された行ではありません。末尾の行が削除され、その後に新しい行が書かれています。"
+            ),
+            AuditProblem::HeadForged => "行数と最新の MAC の控え（.audit-head）が、鍵で署名されたものではありません。書き換えられています。".to_owned(),
+            AuditProblem::HeadMissing => "行数と最新の MAC の控え（.audit-head）がありませんでした。その前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The audit chain against a real SQLite file: lines chain as they are recorded, the head file
+//! follows and never moves back, and the key cannot be swapped under a chained log.
+
+use chrono::Utc;
+use rusqlite::Connection;
+use salon_protocol::CampusCode;
+
+use super::audit_chain::{line_message, Line};
+use super::audit_files::{self, Recorded};
+use super::*;
+
+fn store_with_campuses(n: usize) -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("hq.db")).unwrap();
+    for i in 0..n {
+        let code = CampusCode::parse(&format!("C-{:03}", 100 + i)).unwrap();
+        store
+            .add_campus(&Actor::cli(), &code, "キャンパス", Utc::now())
+            .unwrap();
+    }
+    (dir, store)
+}
+
+fn recorded_head(dir: &tempfile::TempDir, store: &Store) -> Recorded {
+    audit_files::read_head(
+        &audit_files::head_path(&dir.path().join("hq.db")),
+        &store.audit.key,
+    )
+}
+
+fn raw(dir: &tempfile::TempDir) -> Connection {
+    Connection::open(dir.path().join("hq.db")).unwrap()
+}
+
+#[test]
+fn lines_chain_as_recorded_and_the_head_file_follows_each_change() {
+    let (dir, store) = store_with_campuses(5);
+    let check = store.check_audit(None).unwrap();
+    assert!(check.intact(), "{check:?}");
+    assert_eq!(check.lines, 5);
+    match recorded_head(&dir, &store) {
+        Recorded::Head(h) => {
+            assert_eq!((h.lines, h.last_id), (5, 5));
+            assert_eq!(h.mac.to_vec(), check.head);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn fields_cannot_trade_bytes() {
+    let line = |actor: &str, detail: &str| Line {
+        id: 1,
+        at: 0,
+        admin_id: None,
+        actor: actor.into(),
+        action: "campus_added".into(),
+        detail: detail.into(),
+    };
+    assert_ne!(
+        line_message(&[0; 32], &line("ab", "c")),
+        line_message(&[0; 32], &line("a", "bc"))
+    );
+    let with_admin = Line {
+        admin_id: Some(0),
+        ..line("a", "b")
+    };
+    assert_ne!(
+        line_message(&[0; 32], &with_admin),
+        line_message(&[0; 32], &line("a", "b"))
+    );
+}
+
+#[test]
+fn a_tail_cut_and_written_past_leaves_the_head_file_where_it_was() {
+    let (dir, store) = store_with_campuses(5);
+    raw(&dir)
+        .execute("DELETE FROM audit_log WHERE id > 2", [])
+        .unwrap();
+    // The server goes on recording: its line chains on from line 2, validly.
+    let code = CampusCode::parse("C-900").unwrap();
+    store
+        .add_campus(&Actor::cli(), &code, "新キャンパス", Utc::now())
+        .unwrap();
+    match recorded_head(&dir, &store) {
+        Recorded::Head(h) => assert_eq!(h.lines, 5, "the head file moved back"),
+        other => panic!("{other:?}"),
+    }
+    let check = store.check_audit(None).unwrap();
+    assert_eq!(check.lines, 3);
+    assert_eq!(
+        check.problems,
+        vec![AuditProblem::TailMissing {
+            missing: 2,
+            expected: 5
+        }]
+    );
+}
+
+#[test]
+fn a_chained_log_does_not_open_under_a_new_key() {
+    let (dir, store) = store_with_campuses(2);
+    drop(store);
+    let db = dir.path().join("hq.db");
+    std::fs::remove_file(audit_files::key_path(&db)).unwrap();
+    assert!(matches!(Store::open(&db), Err(HqError::AuditKey(_))));
+    assert!(!audit_files::key_path(&db).exists(), "no new key was made");
+}
+
+#[test]
+fn no_trigger_planted_in_the_file_can_make_a_mac() {
+    let (dir, store) = store_with_campuses(1);
+    raw(&dir)
+        .execute_batch(
+            "CREATE TRIGGER forge AFTER INSERT ON audit_log BEGIN
+               UPDATE audit_log SET mac = salon_audit_mac('forged') WHERE id = 1;
+             END;",
+        )
+        .unwrap();
+    let code = CampusCode::parse("C-901").unwrap();
+    let refused = store
+        .add_campus(&Actor::cli(), &code, "キャンパス", Utc::now())
+        .unwrap_err();
+    match refused {
+        HqError::Storage(e) => assert!(e.to_string().contains("unsafe use"), "{e}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.count_rows("audit_log").unwrap(), 1);
+    assert!(store.check_audit(None).unwrap().intact());
+}

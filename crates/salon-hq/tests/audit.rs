@@ -1,0 +1,327 @@
+//! The 操作記録 shows tampering, through the real `salon-hq` binary on real SQLite files: `audit
+//! verify` on a whole log, on a line edited and chained again without the key, on a log whose
+//! last lines were deleted (seen from the head file, and from the server log's daily figures
+//! when the head file went too), on 1.0's database, across a backup and restore; and the log
+//! page through the real router.
+
+mod common;
+mod server;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use salon_hq::secret::hmac_sha256;
+use salon_hq::store::audit_chain::{line_message, Line};
+use server::hq;
+
+/// `salon-hq audit verify ARGS` on the database in `dir`: whether it passed, and its stdout
+/// and stderr together.
+fn verify(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
+        .args(["audit", "verify"])
+        .args(args)
+        .env("SALON_HQ_DB", dir.join("hq.db"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A database in a temp folder with six audit lines, each written by the command line.
+fn six_lines() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    hq(
+        dir.path(),
+        &["admin", "create-admin", "--name", server::ADMIN],
+    );
+    for i in 0..4 {
+        let code = format!("C-{:03}", 100 + i);
+        hq(
+            dir.path(),
+            &[
+                "admin",
+                "add-campus",
+                "--code",
+                &code,
+                "--name",
+                "柏キャンパス",
+            ],
+        );
+    }
+    hq(
+        dir.path(),
+        &[
+            "admin",
+            "issue-code",
+            "--supporter",
+            "山田 花子",
+            "--campus",
+            "C-100",
+        ],
+    );
+    dir
+}
+
+fn db(dir: &Path) -> Connection {
+    Connection::open(dir.join("hq.db")).unwrap()
+}
+
+fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+#[test]
+fn a_whole_log_verifies_and_its_key_and_head_are_the_owners_alone() {
+    let dir = six_lines();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(ok, "{said}");
+    assert!(said.contains("記録されたときのままです（6 行"), "{said}");
+    assert_eq!(mode(&dir.path().join("hq.db.audit-key")), 0o600);
+    assert_eq!(mode(&dir.path().join("hq.db.audit-head")), 0o600);
+    let key = std::fs::read_to_string(dir.path().join("hq.db.audit-key")).unwrap();
+    assert!(!said.contains(key.trim()), "the key was printed");
+}
+
+/// The lines from `from` on given MACs the attacker computes: the real encoding, under a key
+/// of their own (they do not have the server's).
+fn chain_again_without_the_key(dir: &Path, from: i64) {
+    let conn = db(dir);
+    let mut prev: Vec<u8> = conn
+        .query_row("SELECT mac FROM audit_log WHERE id = ?1", [from - 1], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let lines: Vec<Line> = conn
+        .prepare("SELECT id, at, admin_id, actor, action, detail FROM audit_log WHERE id >= ?1 ORDER BY id")
+        .unwrap()
+        .query_map([from], |r| {
+            Ok(Line {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                admin_id: r.get(2)?,
+                actor: r.get(3)?,
+                action: r.get(4)?,
+                detail: r.get(5)?,
+            })
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let attackers_key = [0x5a; 32];
+    for line in lines {
+        let mac = hmac_sha256(&attackers_key, &[&line_message(&prev, &line)]).to_vec();
+        conn.execute(
+            "UPDATE audit_log SET mac = ?1 WHERE id = ?2",
+            rusqlite::params![mac, line.id],
+        )
+        .unwrap();
+        prev = mac;
+    }
+}
+
+#[test]
+fn a_line_edited_and_chained_again_without_the_key_is_named() {
+    let dir = six_lines();
+    db(dir.path())
+        .execute(
+            "UPDATE audit_log SET detail = 'C-100 別の名前' WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    chain_again_without_the_key(dir.path(), 3);
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("3 行目（ID 3、"), "{said}");
+    assert!(
+        !said.contains("別の名前"),
+        "a line's text was printed: {said}"
+    );
+
+    // Edited with its MAC left as it was: named the same way.
+    let dir = six_lines();
+    db(dir.path())
+        .execute("UPDATE audit_log SET detail = 'C-999 x' WHERE id = 4", [])
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("4 行目（ID 4、"), "{said}");
+}
+
+#[test]
+fn the_last_three_lines_deleted_are_reported_missing() {
+    let dir = six_lines();
+    db(dir.path())
+        .execute("DELETE FROM audit_log WHERE id > 3", [])
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("末尾の 3 行がありません"), "{said}");
+}
+
+/// The server log's audit line, once `serve` has written it: (lines, head).
+fn logged_head(server: &server::Server) -> (u64, String) {
+    let until = Instant::now() + Duration::from_secs(20);
+    loop {
+        let found = server.log.lock().unwrap().iter().find_map(|line| {
+            let v: serde_json::Value = serde_json::from_str(line).ok()?;
+            (v["target"] == "salon_hq::audit" && v["message"] == "audit log head").then(|| {
+                assert_eq!(v["intact"], true, "{line}");
+                (
+                    v["lines"].as_u64().unwrap(),
+                    v["head"].as_str().unwrap().to_owned(),
+                )
+            })
+        });
+        if let Some(found) = found {
+            return found;
+        }
+        assert!(Instant::now() < until, "no audit line in the log");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_tail_deleted_with_the_head_file_is_found_from_the_logged_figures() {
+    let (server, _codes) = server::Server::start(2);
+    let (lines, head) = logged_head(&server);
+    assert_eq!(
+        lines, 5,
+        "an admin, and a campus and a code for each of 2 devices"
+    );
+    let key = std::fs::read_to_string(server.dir.path().join("hq.db.audit-key")).unwrap();
+    for line in server.log.lock().unwrap().iter() {
+        for secret in [key.trim(), "山田", server::ADMIN, "キャンパス"] {
+            assert!(!line.contains(secret), "{secret} in the log: {line}");
+        }
+    }
+    let dir = server.stop();
+    let count = lines.to_string();
+    let (ok, said) = verify(
+        dir.path(),
+        &["--expect-count", &count, "--expect-head", &head],
+    );
+    assert!(ok, "{said}");
+
+    db(dir.path())
+        .execute("DELETE FROM audit_log WHERE id > 3", [])
+        .unwrap();
+    std::fs::remove_file(dir.path().join("hq.db.audit-head")).unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("控え（.audit-head）がありませんでした"),
+        "{said}"
+    );
+    let (ok, said) = verify(
+        dir.path(),
+        &["--expect-count", &count, "--expect-head", &head],
+    );
+    assert!(!ok, "{said}");
+    assert!(said.contains("末尾の 2 行がありません"), "{said}");
+}
+
+#[test]
+fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(&fixture, dir.path().join("hq.db")).unwrap();
+    let lines: i64 = db(dir.path())
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert!(lines > 0, "the fixture has audit lines");
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(ok, "{said}");
+    assert!(said.contains(&format!("（{lines} 行")), "{said}");
+    assert_eq!(mode(&dir.path().join("hq.db.audit-key")), 0o600);
+    let unchained: i64 = db(dir.path())
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE mac IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(unchained, 0);
+    let migrated = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
+    let fresh = tempfile::tempdir().unwrap();
+    let new = salon_hq::Store::open(&fresh.path().join("hq.db")).unwrap();
+    assert_eq!(migrated.schema().unwrap(), new.schema().unwrap());
+    drop(migrated);
+    // From then on, a change to one of 1.0's lines shows.
+    db(dir.path())
+        .execute(
+            "UPDATE audit_log SET actor = 'someone else' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok && said.contains("1 行目（ID 1、"), "{said}");
+}
+
+#[test]
+fn a_backup_carries_the_key_and_a_restore_puts_it_back() {
+    let dir = six_lines();
+    let copies = tempfile::tempdir().unwrap();
+    let copy = copies.path().join("hq-2025-03-01.db");
+    let said = hq(dir.path(), &["backup", "--to", copy.to_str().unwrap()]);
+    assert!(said.contains("hq-2025-03-01.db.audit-key"), "{said}");
+    let key = copies.path().join("hq-2025-03-01.db.audit-key");
+    assert_eq!(mode(&key), 0o600);
+    assert_eq!(
+        std::fs::read(&key).unwrap(),
+        std::fs::read(dir.path().join("hq.db.audit-key")).unwrap()
+    );
+
+    // On a new server: the key comes back with the database, and the log verifies.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let said = hq(
+        elsewhere.path(),
+        &["restore", "--from", copy.to_str().unwrap()],
+    );
+    assert!(said.contains("記録されたときのままです（6 行"), "{said}");
+    assert_eq!(
+        std::fs::read(elsewhere.path().join("hq.db.audit-key")).unwrap(),
+        std::fs::read(&key).unwrap()
+    );
+    assert_eq!(mode(&elsewhere.path().join("hq.db.audit-key")), 0o600);
+    let (ok, said) = verify(elsewhere.path(), &[]);
+    assert!(ok, "{said}");
+
+    // Without its key, a chained backup is refused before anything is written.
+    std::fs::remove_file(&key).unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let said = server::refused(empty.path(), &["restore", "--from", copy.to_str().unwrap()]);
+    assert!(said.contains("hq-2025-03-01.db.audit-key"), "{said}");
+    assert!(!empty.path().join("hq.db").exists());
+}
+
+#[tokio::test]
+async fn the_log_page_says_whether_the_chain_holds_and_names_the_first_bad_line() {
+    let hq = common::Hq::new();
+    let cookie = hq.login().await;
+    let page = hq.get("/audit", Some(&cookie)).await.text();
+    assert!(page.contains("data-testid=\"audit-intact\""), "{page}");
+    assert!(!page.contains("audit-broken"));
+
+    db(hq.dir.path())
+        .execute(
+            "UPDATE audit_log SET detail = 'C-012 偽キャンパス' WHERE id = 2",
+            [],
+        )
+        .unwrap();
+    chain_again_without_the_key(hq.dir.path(), 2);
+    let page = hq.get("/audit", Some(&cookie)).await.text();
+    let at = page
+        .find("data-testid=\"audit-broken\"")
+        .unwrap_or_else(|| panic!("{page}"));
+    let alert = &page[page[..at].rfind('<').unwrap()..];
+    assert!(alert.contains("role=\"alert\""), "{alert}");
+    assert!(alert.contains("2 行目（ID 2、"), "{alert}");
+    assert!(!page.contains("audit-intact"));
+}
