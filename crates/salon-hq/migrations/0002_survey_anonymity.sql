@@ -2,15 +2,16 @@
 --
 -- An answer keeps its day in Tokyo, never its time, under an id drawn at random: neither the
 -- id nor the table's order follows arrival. A free comment is chosen for the report by an id
--- of its own, also random. Opening a form writes nothing: its token is signed with
--- `survey_form_key`, and only the nonces of forms already sent are kept, until their form
--- could no longer be sent anyway.
+-- of its own, also random. Opening a form writes nothing: its token is signed with the
+-- `survey_form` key of `server_secrets`, and only the nonces of forms already sent are kept,
+-- until their form could no longer be sent anyway.
 
-CREATE TABLE survey_secret (
-    id  INTEGER PRIMARY KEY CHECK (id = 1),
-    key BLOB    NOT NULL CHECK (length(key) = 32)
+-- Keys the server signs its own tokens with, one per purpose, drawn at random here.
+CREATE TABLE server_secrets (
+    purpose TEXT PRIMARY KEY,
+    key     BLOB NOT NULL CHECK (length(key) = 32)
 );
-INSERT INTO survey_secret (id, key) VALUES (1, randomblob(32));
+INSERT INTO server_secrets (purpose, key) VALUES ('survey_form', randomblob(32));
 
 DROP TABLE survey_forms;
 CREATE TABLE survey_sent_forms (

@@ -5,15 +5,13 @@
 //! a server-rendered dashboard in Japanese. [`router`] is the whole HTTP surface; the
 //! `salon-hq` binary serves it and administers the database.
 //!
-//! Guessing is slowed down ([`throttle`]): 5 failed logins for one admin name from one client
-//! address within 15 minutes lock that name for that address for 15 minutes (even the right
-//! password is then refused, with 429; the owner elsewhere is not), 20 failed logins from one
-//! client address lock the address, and 10 refused enrolment codes from one address lock
-//! enrolment from it (429, `too_many_attempts`). The counts live in memory only and name no
-//! one in the log. Addresses come from the connection
-//! (`into_make_service_with_connect_info::<SocketAddr>`); served without it, only the
-//! per-name login limit applies. Behind a reverse proxy on the same machine, the address the
-//! proxy appended last to `X-Forwarded-For` is the client's.
+//! Guessing is slowed down: each failed login of an account doubles the wait before its next
+//! try, up to 15 minutes, from any address (`store::logins`, counted in the database; a browser
+//! that logged in to the account before skips it), 20 failed logins from one client address
+//! lock the address, and 10 refused enrolment codes from one address lock enrolment from it
+//! (429, `too_many_attempts`; [`throttle`], in memory). Nothing names anyone in the log.
+//! Addresses come from the connection (`into_make_service_with_connect_info::<SocketAddr>`);
+//! `X-Forwarded-For` is believed only from a proxy named with `--trusted-proxy`.
 //!
 //! The admin session cookie is always `Secure` and `__Host-` (browsers keep Secure cookies for
 //! http://127.0.0.1 and http://localhost, so local use works without TLS); the login form
@@ -117,6 +115,9 @@ pub struct AppState {
     /// The address people open headquarters at, without a trailing slash (`--public-url`):
     /// every link the server prints or puts in a QR code starts with it.
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); from any
+    /// other peer the header is ignored.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl AppState {
@@ -127,6 +128,7 @@ impl AppState {
             throttle: Arc::default(),
             clock: Clock::System,
             public_url: "http://127.0.0.1:8700".to_owned(),
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -148,15 +150,21 @@ impl AppState {
 }
 
 /// The client's address, when the server was built with
-/// `into_make_service_with_connect_info::<SocketAddr>` (otherwise none). Behind the local
-/// reverse proxy the README asks for (the server binds 127.0.0.1), every peer is loopback, so
-/// for a loopback peer the address the proxy appended last to `X-Forwarded-For` is used.
+/// `into_make_service_with_connect_info::<SocketAddr>` (otherwise none): the peer, or for a
+/// proxy named with `--trusted-proxy` the address it appended last to `X-Forwarded-For`.
 pub(crate) struct Peer(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for Peer {
+/// Whether the warning about a forwarded header from an unnamed peer was written already.
+static UNTRUSTED_FORWARD_WARNED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+impl FromRequestParts<AppState> for Peer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -168,15 +176,29 @@ impl<S: Send + Sync> FromRequestParts<S> for Peer {
             .iter()
             .next_back()
             .and_then(|v| v.to_str().ok());
-        Ok(Peer(client_address(peer, forwarded)))
+        let trusted = peer.is_some_and(|p| state.trusted_proxies.contains(&p));
+        if forwarded.is_some()
+            && peer.is_some()
+            && !trusted
+            && !UNTRUSTED_FORWARD_WARNED.swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            tracing::warn!(
+                "X-Forwarded-For を送ってきた接続元は --trusted-proxy に指定されていないため、その値を使いません。リバースプロキシを使っているなら、そのアドレスを --trusted-proxy に指定してください"
+            );
+        }
+        Ok(Peer(client_address(peer, forwarded, trusted)))
     }
 }
 
-/// The peer, or for a loopback peer (the local proxy) the last address in `X-Forwarded-For`:
-/// the one the proxy itself appended, which a client cannot forge.
-fn client_address(peer: Option<IpAddr>, forwarded_for: Option<&str>) -> Option<IpAddr> {
+/// The peer, or for a trusted proxy the last address in `X-Forwarded-For`: the one the proxy
+/// itself appended, which a client cannot forge.
+fn client_address(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted: bool,
+) -> Option<IpAddr> {
     let peer = peer?;
-    if !peer.is_loopback() {
+    if !trusted {
         return Some(peer);
     }
     forwarded_for
@@ -218,25 +240,29 @@ mod peer_tests {
     use super::*;
 
     #[test]
-    fn only_a_local_proxy_is_believed() {
+    fn only_a_named_proxy_is_believed() {
         let outside: IpAddr = "203.0.113.7".parse().unwrap();
         let local: IpAddr = "127.0.0.1".parse().unwrap();
         let client: IpAddr = "198.51.100.20".parse().unwrap();
-        // A client writing the header itself gains nothing: it is not loopback.
+        // Any peer not named, loopback included (any local process), gains nothing.
         assert_eq!(
-            client_address(Some(outside), Some("10.0.0.1")),
+            client_address(Some(outside), Some("10.0.0.1"), false),
             Some(outside)
         );
-        // Through the local proxy: the address it appended last.
         assert_eq!(
-            client_address(Some(local), Some("10.9.9.9, 198.51.100.20")),
+            client_address(Some(local), Some("198.51.100.20"), false),
+            Some(local)
+        );
+        // Through the named proxy: the address it appended last.
+        assert_eq!(
+            client_address(Some(local), Some("10.9.9.9, 198.51.100.20"), true),
             Some(client)
         );
         assert_eq!(
-            client_address(Some(local), Some("not an address")),
+            client_address(Some(local), Some("not an address"), true),
             Some(local)
         );
-        assert_eq!(client_address(Some(local), None), Some(local));
-        assert_eq!(client_address(None, Some("198.51.100.20")), None);
+        assert_eq!(client_address(Some(local), None, true), Some(local));
+        assert_eq!(client_address(None, Some("198.51.100.20"), true), None);
     }
 }

@@ -75,6 +75,11 @@ enum Command {
         /// link the server prints; by default http:// and the listening address.
         #[arg(long, env = "SALON_HQ_PUBLIC_URL")]
         public_url: Option<String>,
+        /// The address of a reverse proxy on this machine whose X-Forwarded-For names the
+        /// client (127.0.0.1 for nginx beside it); repeat or separate with commas. From any
+        /// other peer the header is ignored.
+        #[arg(long, env = "SALON_HQ_TRUSTED_PROXY", value_delimiter = ',')]
+        trusted_proxy: Vec<std::net::IpAddr>,
         /// This server's domain (hq.example.org): its certificate is obtained and renewed from
         /// an ACME authority (Let's Encrypt), which checks it on this port, so the address
         /// must be reachable from the internet on 443.
@@ -360,6 +365,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve {
             addr,
             public_url,
+            trusted_proxy,
             tls_cert,
             tls_key,
             acme_domain,
@@ -382,6 +388,7 @@ async fn main() -> anyhow::Result<()> {
                 public_url,
                 tls: tls_cert.zip(tls_key),
                 acme,
+                trusted_proxies: trusted_proxy,
             })
             .await
         }

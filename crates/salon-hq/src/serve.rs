@@ -25,6 +25,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub tls: Option<(PathBuf, PathBuf)>,
     pub acme: Option<AcmeSettings>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Everything `serve` needs, checked: the lock, the database, the socket, the certificate.
@@ -50,16 +52,18 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         "http"
     };
     tracing::info!("salon-hq listening on {scheme}://{local}");
-    // While no account exists, the way in is a one-time link on this console (never in the
-    // request log, which writes no query).
+    // While no account exists, the way in is a one-time link (never in the request log, which
+    // writes no query).
     if let Some(token) = checked.store.issue_setup_link(Utc::now())? {
-        println!(
-            "管理者がまだいません。24時間以内に次のリンクを開いて、最初の管理者を作成してください:\n{}/setup?token={token}",
-            checked.public_url
-        );
+        let link = format!("{}/setup?token={token}", checked.public_url);
+        hand_over_setup_link(&settings.db, &link)?;
+    } else {
+        // An admin exists: a link left from the first start is spent.
+        let _ = std::fs::remove_file(setup_link_file(&settings.db));
     }
     let state = AppState {
         public_url: checked.public_url,
+        trusted_proxies: settings.trusted_proxies.clone(),
         ..AppState::new(checked.store)
     };
     let store = state.store.clone();
@@ -143,6 +147,45 @@ async fn strict_transport(mut response: axum::response::Response) -> axum::respo
         axum::http::HeaderValue::from_static("max-age=31536000"),
     );
     response
+}
+
+/// Where the set-up link goes when no one is at the console: a file beside the database that
+/// only the server's user can read.
+pub fn setup_link_file(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".setup-link");
+    db.with_file_name(name)
+}
+
+/// Shows the set-up link to whoever started the server at a terminal; otherwise (under
+/// systemd, whose journal keeps stdout) writes it to `setup_link_file`, 0600, and logs only
+/// where it is.
+fn hand_over_setup_link(db: &Path, link: &str) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    use std::os::unix::fs::OpenOptionsExt;
+    let minutes = salon_hq::store::SETUP_LINK_SECS / 60;
+    let text = format!(
+        "管理者がまだいません。{minutes}分以内に次のリンクを開いて、最初の管理者を作成してください（過ぎたらサーバーを起動し直すと新しいリンクができます）:\n{link}\n"
+    );
+    if std::io::stdout().is_terminal() {
+        print!("{text}");
+        return Ok(());
+    }
+    let path = setup_link_file(db);
+    let _ = std::fs::remove_file(&path);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("設定用リンクのファイル {} を作れません", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    tracing::warn!(
+        "管理者がまだいません。最初の管理者を作る設定用リンク（{minutes}分有効）を {} に書きました。サーバーの利用者（root）で開いてください",
+        path.display()
+    );
+    Ok(())
 }
 
 fn check(s: &Settings) -> anyhow::Result<Checked> {

@@ -1,12 +1,14 @@
-//! Brute-force protection: failed logins and enrolments are counted in memory, per admin name
-//! and per client address, and a key with too many recent failures is refused for a while.
+//! Brute-force protection in memory: failed logins and enrolments are counted per client
+//! address (and per known browser), and a key with too many recent failures is refused for a
+//! while. An account's own failures are counted in the database instead (`store::logins`), so
+//! nothing here can push them out.
 //!
-//! - Login: 5 failures for one admin name from one client address within 15 minutes lock that
-//!   name for that address for 15 minutes; 20 failures from one client address within 15
-//!   minutes lock that address for 15 minutes. While locked, the password is not even
-//!   checked, so a right guess gains nothing. The name is counted per address so that a
-//!   stranger cannot lock the real admin out: the owner logging in from elsewhere is not
-//!   refused. (Served without client addresses, the name alone is counted.)
+//! - Login: 20 failures from one client address within 15 minutes lock that address for 15
+//!   minutes; tries of names that belong to no account share one counter per address (5
+//!   within 15 minutes lock it), so a flood of made-up names takes one key per address, not
+//!   one per name; a browser that logged in to the account before is counted on its own (5
+//!   within 15 minutes). While locked, the password is not even checked, so a right guess
+//!   gains nothing.
 //! - Enrolment: 10 refused codes from one client address within 15 minutes lock that address
 //!   for 15 minutes.
 //!
@@ -22,8 +24,6 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::secret;
-
 /// How many failures within `window_secs` lock a key, and for how long.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limit {
@@ -32,6 +32,7 @@ pub struct Limit {
     pub lock_secs: i64,
 }
 
+/// Tries of unknown names from one address, or from one known browser.
 pub const LOGIN_PER_NAME: Limit = Limit {
     max_failures: 5,
     window_secs: 15 * 60,
@@ -79,8 +80,10 @@ pub const MAX_KEYS: usize = 10_000;
 /// What is counted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) enum Key {
-    /// An admin name as the store looks it up (trimmed), hashed, from one client address.
-    LoginName(Vec<u8>, Option<IpAddr>),
+    /// Tries of names that belong to no account, from one client address.
+    LoginUnknown(IpAddr),
+    /// A browser that logged in to the account before (its random id).
+    LoginBrowser([u8; 16]),
     LoginPeer(IpAddr),
     EnrolPeer(IpAddr),
     SurveyPeer(IpAddr),
@@ -89,8 +92,12 @@ pub(crate) enum Key {
 }
 
 impl Key {
-    pub(crate) fn login_name(name: &str, from: Option<IpAddr>) -> Key {
-        Key::LoginName(secret::sha256(name.trim().as_bytes()), from.map(peer))
+    pub(crate) fn login_unknown(ip: IpAddr) -> Key {
+        Key::LoginUnknown(peer(ip))
+    }
+
+    pub(crate) fn login_browser(browser: [u8; 16]) -> Key {
+        Key::LoginBrowser(browser)
     }
 
     pub(crate) fn login_peer(ip: IpAddr) -> Key {
@@ -115,7 +122,7 @@ impl Key {
 
     fn limit(&self) -> Limit {
         match self {
-            Key::LoginName(..) => LOGIN_PER_NAME,
+            Key::LoginUnknown(_) | Key::LoginBrowser(_) => LOGIN_PER_NAME,
             Key::LoginPeer(_) => LOGIN_PER_PEER,
             Key::EnrolPeer(_) => ENROL_PER_PEER,
             Key::SurveyPeer(_) => SURVEY_PER_PEER,
@@ -124,9 +131,9 @@ impl Key {
         }
     }
 
-    /// A success forgives the earlier failures of an admin name, not those of an address.
+    /// A success forgives the earlier failures of a browser, not those of an address.
     fn reset_on_success(&self) -> bool {
-        matches!(self, Key::LoginName(..))
+        matches!(self, Key::LoginBrowser(_))
     }
 }
 
@@ -378,10 +385,16 @@ mod tests {
         Duration::minutes(m)
     }
 
+    fn browser(n: u32) -> Key {
+        let mut id = [0u8; 16];
+        id[..4].copy_from_slice(&n.to_be_bytes());
+        Key::login_browser(id)
+    }
+
     #[test]
-    fn five_failures_lock_a_name_for_fifteen_minutes() {
+    fn five_failures_lock_a_browser_for_fifteen_minutes() {
         let t = Arc::new(Throttle::default());
-        let name = || vec![Key::login_name("admin", None)];
+        let name = || vec![browser(1)];
         for i in 0..5 {
             t.begin(name(), t0() + mins(i))
                 .unwrap()
@@ -389,13 +402,7 @@ mod tests {
         }
         let r = t.begin(name(), t0() + mins(5)).unwrap_err();
         assert_eq!(r.retry_after_secs, 15 * 60 - 60);
-        // Whitespace around the name is the same name to the store, so to the throttle.
-        assert!(t
-            .begin(vec![Key::login_name(" admin ", None)], t0() + mins(5))
-            .is_err());
-        t.begin(vec![Key::login_name("other", None)], t0() + mins(5))
-            .unwrap()
-            .abandon();
+        t.begin(vec![browser(2)], t0() + mins(5)).unwrap().abandon();
         assert!(t
             .begin(name(), t0() + mins(18) + Duration::seconds(59))
             .is_err());
@@ -406,10 +413,10 @@ mod tests {
     }
 
     #[test]
-    fn failures_outside_the_window_do_not_count_and_success_forgives_a_name_only() {
+    fn failures_outside_the_window_do_not_count_and_success_forgives_a_browser_only() {
         let t = Arc::new(Throttle::default());
         let ip: IpAddr = "192.0.2.7".parse().unwrap();
-        let keys = || vec![Key::login_name("admin", None), Key::login_peer(ip)];
+        let keys = || vec![browser(1), Key::login_peer(ip)];
         for i in 0..4 {
             t.begin(keys(), t0() + mins(i))
                 .unwrap()
@@ -430,7 +437,7 @@ mod tests {
         }
         t.begin(keys(), t0()).unwrap().succeeded(t0());
         let map = t.lock();
-        assert!(!map.contains_key(&Key::login_name("admin", None)));
+        assert!(!map.contains_key(&browser(1)));
         assert_eq!(
             map[&Key::login_peer(ip)].failures.len(),
             4,
@@ -441,15 +448,13 @@ mod tests {
     #[test]
     fn attempts_running_at_once_count_before_they_finish() {
         let t = Arc::new(Throttle::default());
-        let key = || vec![Key::login_name("admin", None)];
+        let key = || vec![browser(1)];
         let running: Vec<Attempt> = (0..5).map(|_| t.begin(key(), t0()).unwrap()).collect();
         assert!(t.begin(key(), t0()).is_err());
         for a in running {
             drop(a); // unfinished counts as failed
         }
-        assert!(t.lock()[&Key::login_name("admin", None)]
-            .locked_until
-            .is_some());
+        assert!(t.lock()[&browser(1)].locked_until.is_some());
         // A malformed request is not a guess.
         let t = Arc::new(Throttle::default());
         t.begin(key(), t0()).unwrap().abandon();
@@ -472,19 +477,19 @@ mod tests {
     #[test]
     fn the_number_of_keys_is_capped_and_locked_keys_are_kept_longest() {
         let t = Arc::new(Throttle::with_max_keys(100));
-        let locked = || vec![Key::login_name("locked", None)];
+        let locked = || vec![browser(0)];
         for _ in 0..5 {
             t.begin(locked(), t0()).unwrap().failed(t0());
         }
         for i in 0..1_000 {
             let now = t0() + Duration::milliseconds(i);
-            t.begin(vec![Key::login_name(&format!("n{i}"), None)], now)
+            t.begin(vec![browser(10 + i as u32)], now)
                 .unwrap()
                 .failed(now);
             assert!(t.tracked_keys() <= 100);
         }
         assert!(t.begin(locked(), t0() + mins(1)).is_err());
         // The most recent keys are still counted.
-        assert!(t.lock().contains_key(&Key::login_name("n999", None)));
+        assert!(t.lock().contains_key(&browser(1009)));
     }
 }

@@ -97,8 +97,8 @@ pub(super) fn open_session(conn: &Connection, admin_id: i64, now: DateTime<Utc>)
         [ts(now)],
     )?;
     conn.execute(
-        "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO admin_sessions (id_hash, admin_id, created_at, expires_at, last_seen_at)
+         VALUES (?1, ?2, ?3, ?4, ?3)",
         params![
             secret::sha256(id.as_bytes()),
             admin_id,
@@ -254,51 +254,6 @@ impl Store {
     /// Checks a password and opens a session; returns the session id (kept only by the
     /// browser; the database keeps its hash). The Argon2id check runs outside the lock. A
     /// stopped account is refused like a wrong password.
-    pub fn login(&self, name: &str, password: &str, now: DateTime<Utc>) -> Result<Option<String>> {
-        let found: Option<(i64, String, Option<i64>)> = self
-            .read()
-            .query_row(
-                "SELECT id, password_hash, disabled_at FROM admins WHERE name = ?1",
-                [name.trim()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let ok = match &found {
-            Some((_, hash, _)) => secret::verify_password(password, hash),
-            None => {
-                secret::verify_password(password, secret::dummy_password_hash());
-                false
-            }
-        };
-        let Some((admin_id, _, None)) = found.filter(|_| ok) else {
-            return Ok(None);
-        };
-        open_session(&self.write(), admin_id, now).map(Some)
-    }
-
-    pub fn session(&self, session_id: &str, now: DateTime<Utc>) -> Result<Option<AdminSession>> {
-        let id_hash = secret::sha256(session_id.as_bytes());
-        let found = self
-            .read()
-            .query_row(
-                "SELECT a.id, a.name, a.role FROM admin_sessions s JOIN admins a ON a.id = s.admin_id
-                 WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND a.disabled_at IS NULL",
-                params![id_hash, ts(now)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)),
-            )
-            .optional()?;
-        found
-            .map(|(admin_id, name, role)| {
-                Ok(AdminSession {
-                    admin_id,
-                    name,
-                    role: Role::parse(&role).map_err(|_| HqError::Internal("stored role"))?,
-                    id_hash: id_hash.clone(),
-                })
-            })
-            .transpose()
-    }
-
     pub fn logout(&self, session_id: &str) -> Result<()> {
         self.write().execute(
             "DELETE FROM admin_sessions WHERE id_hash = ?1",

@@ -11,8 +11,9 @@ use super::{ts, Store};
 use crate::error::{HqError, Result};
 use crate::secret;
 
-/// How long a set-up link stays usable.
-pub const SETUP_LINK_SECS: i64 = 24 * 60 * 60;
+/// How long a set-up link stays usable: an hour, so one copied from a screen or a file is soon
+/// worth nothing.
+pub const SETUP_LINK_SECS: i64 = 60 * 60;
 
 fn any_admin(conn: &Connection) -> Result<bool> {
     Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM admins)", [], |r| r.get(0))?)

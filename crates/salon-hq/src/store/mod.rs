@@ -24,9 +24,11 @@ mod events;
 mod first_admin;
 mod history;
 mod ingest;
+mod logins;
 pub(crate) mod paths;
 mod releases;
 mod setup;
+pub(crate) mod signed;
 mod snapshots;
 mod supporters;
 mod survey_answers;
@@ -44,6 +46,7 @@ pub use audit_chain::{AuditCheck, AuditProblem, BadLine};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
+pub use logins::{KnownBrowser, LoginResult, LOGIN_DELAY_CAP_SECS};
 pub use paths::{HeldPathRelease, PathTerm};
 pub use releases::HeldRelease;
 pub use supporters::SupporterTotals;
@@ -75,6 +78,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         AUDIT_CHAIN_MIGRATION,
         include_str!("../../migrations/0003_audit_chain.sql"),
     ),
+    (
+        "0004_logins",
+        include_str!("../../migrations/0004_logins.sql"),
+    ),
 ];
 
 /// The migration that adds each audit line's MAC; the lines already there are chained in its
@@ -85,6 +92,8 @@ const AUDIT_CHAIN_MIGRATION: &str = "0003_audit_chain";
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
 /// How long an admin session lasts after login.
 pub const SESSION_LIFETIME_SECS: i64 = 8 * 60 * 60;
+/// How long a session lasts without a request.
+pub const SESSION_IDLE_SECS: i64 = 30 * 60;
 /// The longest supporter or campus name accepted.
 pub const MAX_NAME_CHARS: usize = 100;
 

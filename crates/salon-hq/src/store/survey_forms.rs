@@ -1,20 +1,18 @@
 //! A survey form's token: which link it was opened from, when, and a nonce, signed with the
-//! server's survey key (`survey_secret`). Opening a form therefore writes nothing (the single
+//! server's survey form key (`signed`). Opening a form therefore writes nothing (the single
 //! writer the devices' uploads use is not touched by a page view); sending it checks the
 //! signature and keeps the nonce's hash until the form could no longer be sent, so a double
 //! submit counts once.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use data_encoding::BASE64URL_NOPAD;
-use rusqlite::Connection;
 
+use super::signed::{self, Purpose};
 use super::surveys::FORM_LIFETIME_SECS;
 use super::Store;
 use crate::error::Result;
 use crate::html::tokyo_day;
 use crate::secret;
 
-const DOMAIN: &[u8] = b"salon-hq survey form v1\0";
 const BODY: usize = 8 + 8 + 16;
 
 /// A token that was signed by this server.
@@ -43,31 +41,18 @@ impl FormToken {
     }
 }
 
-fn mac(key: &[u8], body: &[u8]) -> [u8; 32] {
-    secret::hmac_sha256(key, &[DOMAIN, body])
-}
-
 pub(crate) fn sign(key: &[u8], link_id: i64, issued: DateTime<Utc>) -> Result<String> {
-    let mut body = Vec::with_capacity(BODY + 32);
+    let mut body = Vec::with_capacity(BODY);
     body.extend_from_slice(&link_id.to_be_bytes());
     body.extend_from_slice(&issued.timestamp().to_be_bytes());
     body.extend_from_slice(&secret::random_bytes::<16>()?);
-    let tag = mac(key, &body);
-    body.extend_from_slice(&tag);
-    Ok(BASE64URL_NOPAD.encode(&body))
+    Ok(signed::sign(key, Purpose::SurveyForm, &body))
 }
 
 /// The token's contents, if this server signed it; anything else (forged, cut, altered) is
 /// `None`.
 pub(crate) fn open(key: &[u8], token: &str) -> Option<FormToken> {
-    let raw = BASE64URL_NOPAD.decode(token.as_bytes()).ok()?;
-    if raw.len() != BODY + 32 {
-        return None;
-    }
-    let (body, tag) = raw.split_at(BODY);
-    if !secret::constant_time_eq(&mac(key, body), tag) {
-        return None;
-    }
+    let body = signed::open(key, Purpose::SurveyForm, token, BODY)?;
     let link_id = i64::from_be_bytes(body[..8].try_into().ok()?);
     let issued = DateTime::from_timestamp(i64::from_be_bytes(body[8..16].try_into().ok()?), 0)?;
     Some(FormToken {
@@ -77,12 +62,8 @@ pub(crate) fn open(key: &[u8], token: &str) -> Option<FormToken> {
     })
 }
 
-pub(super) fn survey_key(conn: &Connection) -> Result<Vec<u8>> {
-    Ok(
-        conn.query_row("SELECT key FROM survey_secret WHERE id = 1", [], |r| {
-            r.get(0)
-        })?,
-    )
+pub(super) fn survey_key(conn: &rusqlite::Connection) -> Result<Vec<u8>> {
+    signed::key(conn, Purpose::SurveyForm)
 }
 
 impl Store {
@@ -113,9 +94,11 @@ mod tests {
         );
         // Another key, or any byte changed, and the token is refused.
         assert!(open(&[8u8; 32], &token).is_none());
-        let mut raw = BASE64URL_NOPAD.decode(token.as_bytes()).unwrap();
+        let mut raw = data_encoding::BASE64URL_NOPAD
+            .decode(token.as_bytes())
+            .unwrap();
         raw[7] ^= 1; // another link
-        assert!(open(&key, &BASE64URL_NOPAD.encode(&raw)).is_none());
+        assert!(open(&key, &data_encoding::BASE64URL_NOPAD.encode(&raw)).is_none());
         assert!(open(&key, "").is_none());
         assert!(open(&key, &token[..40]).is_none());
     }

@@ -25,7 +25,7 @@ fn setup_page(token: &str, problem: Option<&Problem>) -> Markup {
                 label { "パスワード（確認）" input name="password_again" type="password" required autocomplete="new-password"; }
                 button type="submit" { "作成してログイン" }
             }
-            p.note { "このリンクは1回だけ、発行から24時間使えます。" }
+            p.note { "このリンクは1回だけ、発行から1時間使えます。" }
         },
     )
 }

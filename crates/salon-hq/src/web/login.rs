@@ -1,10 +1,15 @@
-//! Logging in and out: the login form with its CSRF nonce, brute-force limits, the session cookie.
+//! Logging in and out: the login form with its CSRF nonce, brute-force limits (an account's
+//! doubling wait in the store, a browser that logged in before skipping it), the session
+//! cookie, and a form posted after the session ended carried through the new login.
 
+use crate::store::{KnownBrowser, LoginResult};
+
+use super::resume::{self, Resume};
 use super::*;
 
 // ---- login ----
 
-pub(super) fn login_page(message: Option<&str>, csrf: &str) -> Markup {
+pub(super) fn login_page(message: Option<&str>, csrf: &str, resume: Option<&Resume>) -> Markup {
     page(
         "ログイン",
         None,
@@ -12,6 +17,7 @@ pub(super) fn login_page(message: Option<&str>, csrf: &str) -> Markup {
             (alert(message))
             form.stack method="post" action="/login" {
                 input type="hidden" name="csrf" value=(csrf);
+                @if let Some(r) = resume { (r.hidden_fields()) }
                 label { "名前" input name="name" autocomplete="username" required; }
                 label {
                     "パスワード"
@@ -25,8 +31,21 @@ pub(super) fn login_page(message: Option<&str>, csrf: &str) -> Markup {
 
 /// The login page with a fresh form nonce in its cookie, answered with `status`.
 pub(super) fn login_response(status: StatusCode, message: Option<&str>) -> Result<Response> {
+    login_response_resuming(status, message, None)
+}
+
+/// The login page that also carries a form posted after the session ended.
+pub(super) fn login_response_resuming(
+    status: StatusCode,
+    message: Option<&str>,
+    resume: Option<&Resume>,
+) -> Result<Response> {
     let nonce = secret::new_token()?;
-    let mut res = (status, login_page(message, &secret::csrf_token(&nonce))).into_response();
+    let mut res = (
+        status,
+        login_page(message, &secret::csrf_token(&nonce), resume),
+    )
+        .into_response();
     res.headers_mut().insert(
         header::SET_COOKIE,
         set_cookie(LOGIN_COOKIE, &nonce, LOGIN_FORM_SECS)?,
@@ -48,10 +67,11 @@ pub(super) fn login_form_is_ours(headers: &HeaderMap, form: &Form) -> bool {
 }
 
 pub(super) const TOO_MANY_LOGINS: &str =
-    "ログインの試行が多すぎます。15分ほど待ってから、もう一度お試しください。";
+    "ログインの失敗が続いたため、しばらく（長くて15分）試せません。時間をおいてから、もう一度お試しください。前にこのブラウザでログインしたことがあれば、待たずにログインできます。";
 
-pub(super) fn too_many_logins(refused: Refused) -> Result<Response> {
-    let mut res = login_response(StatusCode::TOO_MANY_REQUESTS, Some(TOO_MANY_LOGINS))?;
+pub(super) fn too_many_logins(refused: Refused, resume: Option<&Resume>) -> Result<Response> {
+    let mut res =
+        login_response_resuming(StatusCode::TOO_MANY_REQUESTS, Some(TOO_MANY_LOGINS), resume)?;
     res.headers_mut().insert(
         header::RETRY_AFTER,
         HeaderValue::from(refused.retry_after_secs.max(1)),
@@ -59,9 +79,17 @@ pub(super) fn too_many_logins(refused: Refused) -> Result<Response> {
     Ok(res)
 }
 
-/// Checks the password, unless the name or the client's address has failed too often lately
-/// (see `throttle`): then the answer is 429 whatever the password. The name and password are
-/// never logged.
+/// The browser this request proves logged in before, if its cookie is one this server signed.
+async fn known_browser(state: &AppState, headers: &HeaderMap) -> Result<Option<KnownBrowser>> {
+    match cookie(headers, KNOWN_COOKIE) {
+        Some(token) => Ok(state.blocking(move |s| s.known_browser(&token)).await?),
+        None => Ok(None),
+    }
+}
+
+/// Checks the password, unless the client's address, the account or this browser has failed
+/// too often lately (see `throttle` and `store::logins`): then the answer is 429 whatever the
+/// password. The name and password are never logged.
 pub(super) async fn login(
     State(state): State<AppState>,
     Peer(peer): Peer,
@@ -69,47 +97,85 @@ pub(super) async fn login(
     body: Bytes,
 ) -> Result<Response> {
     let form = Form::parse(&body);
+    let resume = Resume::from_login_form(&form);
     if !login_form_is_ours(&headers, &form) {
-        return login_response(
+        return login_response_resuming(
             StatusCode::FORBIDDEN,
             Some("ログイン画面の有効期限が切れました。もう一度入力してください。"),
+            resume.as_ref(),
         );
     }
     let name = form.get("name").unwrap_or_default().to_owned();
     let password = form.get("password").unwrap_or_default().to_owned();
-    let mut keys = vec![Key::login_name(&name, peer)];
-    keys.extend(peer.map(Key::login_peer));
+    let known = known_browser(&state, &headers).await?;
+    let lookup = name.clone();
+    let account = state.blocking(move |s| s.account_named(&lookup)).await?;
+    let mut keys: Vec<Key> = peer.map(Key::login_peer).into_iter().collect();
+    match (account, &known) {
+        (None, _) => keys.extend(peer.map(Key::login_unknown)),
+        (Some(id), Some(k)) if k.admin_id == id => keys.push(Key::login_browser(k.browser)),
+        _ => {}
+    }
     let attempt = match state.throttle.begin(keys, state.now()) {
         Ok(a) => a,
-        Err(refused) => return too_many_logins(refused),
+        Err(refused) => return too_many_logins(refused, resume.as_ref()),
     };
     let now = state.now();
-    let sid = match state
-        .blocking(move |s| s.login(&name, &password, now))
-        .await
-    {
-        Ok(sid) => sid,
+    let proof = known.clone();
+    let result = state
+        .blocking(move |s| s.login(&name, &password, proof.as_ref(), now))
+        .await;
+    let (sid, admin_id) = match result {
+        Ok(LoginResult::Session { sid, admin_id }) => {
+            attempt.succeeded(state.now());
+            (sid, admin_id)
+        }
+        Ok(LoginResult::Refused) => {
+            attempt.failed(state.now());
+            return login_response_resuming(
+                StatusCode::UNAUTHORIZED,
+                Some("名前またはパスワードが違います。"),
+                resume.as_ref(),
+            );
+        }
+        Ok(LoginResult::Wait { retry_after_secs }) => {
+            attempt.abandon();
+            return too_many_logins(Refused { retry_after_secs }, resume.as_ref());
+        }
         Err(e) => {
             attempt.abandon();
             return Err(e.into());
         }
     };
-    let Some(sid) = sid else {
-        attempt.failed(state.now());
-        return login_response(
-            StatusCode::UNAUTHORIZED,
-            Some("名前またはパスワードが違います。"),
-        );
+    let browser = known.filter(|k| k.admin_id == admin_id).map(|k| k.browser);
+    let proof = state
+        .blocking(move |s| s.known_browser_token(admin_id, browser))
+        .await?;
+    let mut res = match &resume {
+        Some(r) => r.page(&sid),
+        None => Redirect::to("/").into_response(),
     };
-    attempt.succeeded(state.now());
-    let mut res = Redirect::to("/").into_response();
     let h = res.headers_mut();
     h.append(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, &sid, SESSION_LIFETIME_SECS)?,
     );
+    h.append(
+        header::SET_COOKIE,
+        set_cookie(KNOWN_COOKIE, &proof, KNOWN_BROWSER_SECS)?,
+    );
     h.append(header::SET_COOKIE, set_cookie(LOGIN_COOKIE, "", 0)?);
     Ok(res)
+}
+
+/// A form posted after its session ended: the login page, carrying the form.
+pub(super) fn login_to_resume(resume: &Resume) -> Response {
+    login_response_resuming(
+        StatusCode::UNAUTHORIZED,
+        Some(resume::EXPIRED),
+        Some(resume),
+    )
+    .unwrap_or_else(|e| e.into_response())
 }
 
 pub(super) async fn logout(

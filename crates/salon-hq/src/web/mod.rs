@@ -44,6 +44,7 @@ mod login;
 mod messages;
 mod path_terms;
 mod report;
+mod resume;
 mod settings;
 mod supporters;
 mod survey_form;
@@ -83,7 +84,13 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard))
         .route("/export.csv", get(export_csv))
-        .route("/login", get(login_form).post(login))
+        .route(
+            "/login",
+            // A login may carry a form posted after the session ended (`resume`).
+            get(login_form)
+                .post(login)
+                .layer(axum::extract::DefaultBodyLimit::max(4 * FORM_LIMIT)),
+        )
         .route("/logout", post(logout))
         .route("/setup", get(setup_form).post(setup))
         .route("/campuses", get(campuses).post(add_campus))
@@ -125,6 +132,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/history.csv", get(history_csv))
         .route("/static/hq.css", get(css))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(middleware::from_fn(resume::keep_form_through_login))
         .layer(middleware::from_fn(security_headers))
 }
 
@@ -168,6 +176,10 @@ pub(super) const SESSION_COOKIE: &str = "__Host-hq_session";
 /// The login form's nonce, set with the form: a login POST must carry the token derived from
 /// it, so another site cannot log a browser in to an account of its choosing (login CSRF).
 pub(super) const LOGIN_COOKIE: &str = "__Host-hq_login";
+/// A browser's proof that it logged in to an account before (`store::logins`).
+pub(super) const KNOWN_COOKIE: &str = "__Host-hq_known";
+/// How long a browser is remembered: about a year, the most browsers keep a cookie.
+pub(super) const KNOWN_BROWSER_SECS: i64 = 400 * 24 * 60 * 60;
 /// How long a login form stays usable.
 pub(super) const LOGIN_FORM_SECS: i64 = 60 * 60;
 
@@ -364,7 +376,7 @@ impl Problem {
 // ---- forms ----
 
 /// An `application/x-www-form-urlencoded` body, keeping repeated fields.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct Form(Vec<(String, String)>);
 
 impl Form {
@@ -389,12 +401,43 @@ impl Form {
             .map(|(_, v)| v.as_str())
     }
 
+    pub(super) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The same form without the fields named `key`.
+    pub(super) fn without(mut self, key: &str) -> Form {
+        self.0.retain(|(k, _)| k != key);
+        self
+    }
+
+    /// As a browser would send it.
+    pub(super) fn encode(&self) -> String {
+        self.0
+            .iter()
+            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
     pub(super) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         self.0
             .iter()
             .filter(move |(k, _)| k == key)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// Percent-encodes all but the unreserved characters.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 pub(super) fn decode(raw: &[u8]) -> String {

@@ -277,18 +277,36 @@ impl Hq {
     /// A login through the login page, from `peer` (an IP address) as the connection would
     /// tell, or from an unknown address.
     pub async fn login_from(&self, peer: Option<&str>, name: &str, password: &str) -> Answer {
-        let (cookie, csrf) = self.login_page().await;
-        let form = format!(
-            "csrf={csrf}&name={}&password={}",
-            name.replace(' ', "+"),
-            password.replace(' ', "+")
-        );
+        self.login_with(peer, None, name, password, &[]).await
+    }
+
+    /// The same, from a browser that also sends `cookie` (a known browser's, say), with more
+    /// fields in the form.
+    pub async fn login_with(
+        &self,
+        peer: Option<&str>,
+        cookie: Option<&str>,
+        name: &str,
+        password: &str,
+        more: &[(&str, &str)],
+    ) -> Answer {
+        let (login_cookie, csrf) = self.login_page().await;
+        let mut pairs = vec![
+            ("csrf", csrf.as_str()),
+            ("name", name),
+            ("password", password),
+        ];
+        pairs.extend_from_slice(more);
+        let cookies = match cookie {
+            Some(c) => format!("{login_cookie}; {c}"),
+            None => login_cookie,
+        };
         let mut req = Request::builder()
             .method("POST")
             .uri("/login")
-            .header("cookie", cookie)
+            .header("cookie", cookies)
             .header("content-type", "application/x-www-form-urlencoded")
-            .body(Body::from(form))
+            .body(Body::from(form(&pairs)))
             .unwrap();
         if let Some(ip) = peer {
             req.extensions_mut().insert(connect_info(ip));
