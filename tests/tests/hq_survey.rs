@@ -37,6 +37,14 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
     store
         .create_admin(&by, ADMIN, PASSWORD, Role::Manager, Utc::now())
         .unwrap();
+    store
+        .set_organisation(
+            &by,
+            "NPO法人 キャリアベース",
+            "事務局 03-0000-0000 info@example.org",
+            Utc::now(),
+        )
+        .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let state = salon_hq::AppState {
@@ -49,6 +57,29 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, hq)
 }
+
+/// Each control of the survey form scrolled into view: outside the viewport's width, or
+/// covered at its centre, it is listed in `bad`; `boxes` holds the distinct sizes of the radio
+/// buttons and checkboxes.
+const CONTROLS_WITHIN_REACH: &str = r#"
+const controls = [...document.querySelectorAll(
+  'form.survey input:not([type=hidden]), form.survey textarea, form.survey button')];
+const bad = [];
+const boxes = new Set();
+for (const el of controls) {
+  el.scrollIntoView({block: 'center', inline: 'nearest'});
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  if (r.left < 0 || r.right > window.innerWidth || !(hit === el || el.contains(hit))) {
+    bad.push(`${el.name}=${el.value} ${Math.round(r.left)}..${Math.round(r.right)} ${hit && hit.tagName}`);
+  }
+  if (el.type === 'radio' || el.type === 'checkbox') {
+    boxes.add(`${Math.round(r.width)}x${Math.round(r.height)}`);
+  }
+}
+window.scrollTo(0, 0);
+return {bad, count: controls.length, boxes: [...boxes], width: window.innerWidth};
+"#;
 
 #[test]
 fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
@@ -72,6 +103,9 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
     browser.full_page_screenshot("hq-survey-links");
     let survey = hq.surveys().unwrap().remove(0);
     assert_eq!(survey.audience, Audience::Teachers);
+    let deadline = chrono::NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
+    hq.set_deadline(&Actor::cli(), survey.id, Some(deadline), Utc::now())
+        .unwrap();
     let links = hq.survey_links(survey.id).unwrap();
     let kashiwa = links
         .iter()
@@ -99,6 +133,19 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
     for n in 0..5 {
         browser.navigate(&format!("{url}/s/{}", kashiwa.token));
         browser.find("survey-form");
+        if n == 0 {
+            // Every control, once scrolled to, lies within the phone's width and is what a
+            // finger at its centre touches; every box is the same size, wrapped choice or not.
+            let seen = browser.script(CONTROLS_WITHIN_REACH, json!([]));
+            assert_eq!(seen["bad"], json!([]), "{seen}");
+            assert!(seen["count"].as_u64().unwrap() > 20, "{seen}");
+            assert_eq!(seen["boxes"].as_array().unwrap().len(), 1, "{seen}");
+            assert!(browser
+                .text_css("header")
+                .contains("NPO法人 キャリアベース"));
+            assert!(browser.text("contact").contains("03-0000-0000"));
+            assert!(browser.text("deadline").contains("2026年12月20日"));
+        }
         browser.click_css(&format!("input[name=\"q{}\"][value=\"{}\"]", q(0), n % 2));
         browser.click_css(&format!("input[name=\"q{}\"][value=\"0\"]", q(1)));
         browser.click_css(&format!("input[name=\"q{}\"][value=\"3\"]", q(1)));

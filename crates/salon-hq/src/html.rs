@@ -110,18 +110,28 @@ pub fn shown_day_fields() -> impl Iterator<Item = DayField> {
 
 /// A whole page. `nav` is the logged-in navigation (with the logout form), or none.
 pub fn page(title: &str, nav: Option<Markup>, body: Markup) -> Markup {
+    frame(title, "キャリアサロン 事務局", nav, body)
+}
+
+/// A page for people outside headquarters (a survey form, its flyer): headed with the name
+/// they know, the NPO's (or the salon's), not the server's.
+pub fn public_page(title: &str, heading: &str, body: Markup) -> Markup {
+    frame(title, heading, None, body)
+}
+
+fn frame(title: &str, brand: &str, nav: Option<Markup>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ja" {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " | キャリアサロン 事務局" }
+                title { (title) " | " (brand) }
                 link rel="stylesheet" href="/static/hq.css";
             }
             body {
                 header {
-                    span.brand { "キャリアサロン 事務局" }
+                    span.brand { (brand) }
                     @if let Some(nav) = nav { (nav) }
                 }
                 main {

@@ -33,6 +33,13 @@ pub fn new_enrolment_code() -> Result<String> {
     Ok(out)
 }
 
+/// A survey link's token, short enough to type from a printed flyer: 10 characters of the
+/// enrolment code's alphabet (about 50 bits; opening forms is limited per address, so they
+/// cannot be guessed).
+pub fn new_link_token() -> Result<String> {
+    new_enrolment_code()
+}
+
 /// 32 random bytes, base64url without padding: a device token or an admin session id.
 pub fn new_token() -> Result<String> {
     Ok(BASE64URL_NOPAD.encode(&random_bytes::<32>()?))

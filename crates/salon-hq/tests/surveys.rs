@@ -400,3 +400,97 @@ fn answers_of_a_1_0_database_keep_their_day_and_lose_their_time_and_order() {
         .unwrap();
     assert_eq!(left, 0);
 }
+
+#[tokio::test]
+async fn the_form_names_the_npo_marks_what_is_required_and_keeps_what_was_chosen() {
+    let hq = Hq::new();
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    // The office names the NPO and its contact, and a deadline.
+    let a = hq
+        .post_form(
+            "/settings/organisation",
+            &cookie,
+            &form(&[
+                ("csrf", &csrf),
+                ("org_name", "NPO法人 キャリアベース"),
+                ("org_contact", "事務局 03-0000-0000"),
+            ]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let id = hq
+        .store()
+        .create_survey(&Actor::cli(), None, Audience::Teachers, Utc::now())
+        .unwrap();
+    let a = hq
+        .post_form(
+            &format!("/surveys/{id}/deadline"),
+            &cookie,
+            &form(&[("csrf", &csrf), ("deadline", "2026-12-20")]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let survey = hq.store().survey(id).unwrap();
+    assert!(survey.questions[0].required && !survey.questions[1].required);
+    let link = hq.store().survey_links(id).unwrap().remove(0);
+    assert_eq!(link.token.len(), 10, "short enough to type from paper");
+
+    let page = hq.get(&format!("/s/{}", link.token), None).await.text();
+    assert!(page.contains("<span class=\"brand\">NPO法人 キャリアベース</span>"));
+    assert!(!page.contains("事務局</span>"), "not the server's name");
+    assert!(page.contains("2026年12月20日") && page.contains("事務局 03-0000-0000"));
+    assert_eq!(page.matches("class=\"required\"").count(), 1);
+
+    // Only the optional questions answered: refused, nothing counted, the choice kept and the
+    // required question marked.
+    let token = form_token_of(&page);
+    let q = |i: usize| format!("q{}", survey.questions[i].id);
+    let a = hq
+        .post_form(
+            &format!("/s/{}", link.token),
+            "",
+            &form(&[("form_token", &token), (&q(2), "1")]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let text = a.text();
+    assert!(text.contains("「必須」の質問に回答してから"), "{text}");
+    assert!(text.contains("class=\"question missing\""));
+    assert!(
+        text.contains(&format!("name=\"{}\" value=\"1\" checked", q(2))),
+        "{text}"
+    );
+    assert_eq!(hq.store().survey(id).unwrap().responses, 0);
+    // With it, the same form is taken.
+    let a = hq
+        .post_form(
+            &format!("/s/{}", link.token),
+            "",
+            &form(&[("form_token", &token), (&q(0), "0"), (&q(2), "1")]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert_eq!(hq.store().survey(id).unwrap().responses, 1);
+
+    // The flyer: the short address, the deadline and the contact.
+    let flyer = hq
+        .get(
+            &format!("/surveys/{id}/links/{}/print", link.id),
+            Some(&cookie),
+        )
+        .await
+        .text();
+    assert!(flyer.contains(&format!("/s/{}</code>", link.token)));
+    assert!(flyer.contains("回答期限") && flyer.contains("事務局 03-0000-0000"));
+
+    // Once answered, the questions are shown, not offered for editing.
+    let edit = hq
+        .get(&format!("/surveys/{id}/edit"), Some(&cookie))
+        .await
+        .text();
+    assert!(edit.contains("data-testid=\"questions-read\""));
+    assert!(
+        !edit.contains("data-testid=\"questions-form\"")
+            && !edit.contains("<input name=\"q0_text\"")
+    );
+}

@@ -11,7 +11,7 @@ use salon_protocol::{Month, Receipt};
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_and_pages_need_a_session() {
-    let hq = Hq::new();
+    let hq = Hq::with_clock(salon_hq::Clock::manual(Utc::now()));
     for path in ["/", "/export.csv?fy=2024", "/devices", "/codes/new"] {
         let a = hq.get(path, None).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
@@ -42,7 +42,9 @@ async fn a_wrong_password_is_refused_and_pages_need_a_session() {
         .unwrap()
         .starts_with("text/css"));
 
-    // Logging in: the cookie is Secure, __Host-, HttpOnly, SameSite=Strict, 8 hours.
+    // Logging in (a second after the wrong password: the account waits that long): the cookie
+    // is Secure, __Host-, HttpOnly, SameSite=Strict, 8 hours.
+    hq.state.clock.advance(chrono::Duration::seconds(1));
     let a = hq.login_from(None, ADMIN, PASSWORD).await;
     let set = a
         .headers

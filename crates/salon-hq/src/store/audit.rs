@@ -81,6 +81,8 @@ audit_actions! {
     SurveyEdited => "survey_edited", "アンケートの質問を変更";
     SurveyClosed => "survey_closed", "アンケートを締め切り";
     SurveyReopened => "survey_reopened", "アンケートを再開";
+    SurveyDeadline => "survey_deadline", "アンケートの回答期限を変更";
+    OrganisationSet => "organisation_set", "団体名と連絡先を変更";
     CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";

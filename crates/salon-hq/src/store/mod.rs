@@ -25,6 +25,7 @@ mod first_admin;
 mod history;
 mod ingest;
 mod logins;
+mod organisation;
 pub(crate) mod paths;
 mod releases;
 mod setup;
@@ -47,6 +48,7 @@ pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use logins::{KnownBrowser, LoginResult, LOGIN_DELAY_CAP_SECS};
+pub use organisation::{Organisation, MAX_CONTACT_CHARS};
 pub use paths::{HeldPathRelease, PathTerm};
 pub use releases::HeldRelease;
 pub use supporters::SupporterTotals;
@@ -81,6 +83,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_logins",
         include_str!("../../migrations/0004_logins.sql"),
+    ),
+    (
+        "0005_survey_form",
+        include_str!("../../migrations/0005_survey_form.sql"),
     ),
 ];
 

@@ -74,7 +74,8 @@ fn insert_response(tx: &Transaction, link_id: i64, day: NaiveDate) -> Result<i64
 impl Store {
     /// Stores one anonymous answer sent from a form this server signed. A form sent twice
     /// counts once; a closed survey or link, a forged or expired token, an answer that leaves
-    /// every question blank or does not fit its question is refused and nothing is stored.
+    /// every question or a required one blank, or does not fit its question, is refused and
+    /// nothing is stored.
     pub fn submit(
         &self,
         link_id: i64,
@@ -110,6 +111,13 @@ impl Store {
         }
         if stored.is_empty() {
             return Err(HqError::BadForm("blank_answer"));
+        }
+        if survey
+            .questions
+            .iter()
+            .any(|q| q.required && !stored.iter().any(|(id, _)| *id == q.id))
+        {
+            return Err(HqError::BadForm("required_answer"));
         }
         let today = tokyo_day(now);
         tx.execute(

@@ -19,6 +19,8 @@ fn question(kind: QuestionKind, text: &str, options: &[&str]) -> QuestionInput {
         kind,
         text: text.to_owned(),
         options: options.iter().map(|o| o.to_string()).collect(),
+        // 満足度 is what the review reports for every survey; the rest may be left blank.
+        required: kind == QuestionKind::Scale,
     }
 }
 

@@ -92,6 +92,8 @@ pub struct QuestionInput {
     pub kind: QuestionKind,
     pub text: String,
     pub options: Vec<String>,
+    /// 必須: a form that leaves it blank is refused.
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,6 +102,7 @@ pub struct Question {
     pub kind: QuestionKind,
     pub text: String,
     pub options: Vec<String>,
+    pub required: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,6 +113,8 @@ pub struct Survey {
     pub title: String,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// 回答期限: the last day (Tokyo) answers are asked for, shown on the form and the flyer.
+    pub deadline: Option<chrono::NaiveDate>,
     pub questions: Vec<Question>,
     pub responses: u64,
 }

@@ -47,9 +47,16 @@ fn insert_questions(conn: &Connection, survey: i64, questions: &[QuestionInput])
         let options: Vec<&str> = q.options.iter().map(|o| o.trim()).collect();
         let options = serde_json::to_string(&options).map_err(|_| HqError::Internal("json"))?;
         conn.execute(
-            "INSERT INTO survey_questions (survey_id, position, kind, text, options)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![survey, i as i64, q.kind.code(), q.text.trim(), options],
+            "INSERT INTO survey_questions (survey_id, position, kind, text, options, required)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                survey,
+                i as i64,
+                q.kind.code(),
+                q.text.trim(),
+                options,
+                q.required
+            ],
         )?;
     }
     Ok(())
@@ -57,7 +64,8 @@ fn insert_questions(conn: &Connection, survey: i64, questions: &[QuestionInput])
 
 fn read_questions(conn: &Connection, survey: i64) -> Result<Vec<Question>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, kind, text, options FROM survey_questions WHERE survey_id = ?1 ORDER BY position",
+        "SELECT id, kind, text, options, required FROM survey_questions WHERE survey_id = ?1
+         ORDER BY position",
     )?;
     let rows = stmt
         .query_map([survey], |r| {
@@ -66,17 +74,19 @@ fn read_questions(conn: &Connection, survey: i64) -> Result<Vec<Question>> {
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, bool>(4)?,
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
-        .map(|(id, kind, text, options)| {
+        .map(|(id, kind, text, options, required)| {
             Ok(Question {
                 id,
                 kind: QuestionKind::parse(&kind).map_err(|_| HqError::Internal("stored kind"))?,
                 text,
                 options: serde_json::from_str(&options)
                     .map_err(|_| HqError::Internal("stored options"))?,
+                required,
             })
         })
         .collect()
@@ -95,7 +105,8 @@ fn responses_of(conn: &Connection, survey: i64) -> Result<u64> {
 pub(super) fn read_survey(conn: &Connection, id: i64) -> Result<Survey> {
     let row = conn
         .query_row(
-            "SELECT term_id, audience, title, created_at, closed_at FROM surveys WHERE id = ?1",
+            "SELECT term_id, audience, title, created_at, closed_at, deadline FROM surveys
+             WHERE id = ?1",
             [id],
             |r| {
                 Ok((
@@ -104,6 +115,7 @@ pub(super) fn read_survey(conn: &Connection, id: i64) -> Result<Survey> {
                     r.get::<_, String>(2)?,
                     r.get::<_, i64>(3)?,
                     r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
                 ))
             },
         )
@@ -116,6 +128,10 @@ pub(super) fn read_survey(conn: &Connection, id: i64) -> Result<Survey> {
         title: row.2,
         created_at: from_ts(row.3),
         closed_at: row.4.map(from_ts),
+        deadline: row
+            .5
+            .map(|d| d.parse().map_err(|_| HqError::Internal("stored deadline")))
+            .transpose()?,
         questions: read_questions(conn, id)?,
         responses: responses_of(conn, id)?,
     })
@@ -143,7 +159,7 @@ fn add_missing_links(
         conn.execute(
             "INSERT OR IGNORE INTO survey_links (survey_id, campus_code, token, created_at)
              VALUES (?1, ?2, ?3, ?4)",
-            params![survey, campus, secret::new_token()?, ts(now)],
+            params![survey, campus, secret::new_link_token()?, ts(now)],
         )?;
     }
     Ok(())
@@ -288,6 +304,34 @@ impl Store {
             AuditAction::SurveyReopened
         };
         record(&tx, by, now, action, &what)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets (or clears) the day answers are asked by. It can change after answers have come:
+    /// a deadline moved changes nothing that was answered.
+    pub fn set_deadline(
+        &self,
+        by: &Actor,
+        id: i64,
+        deadline: Option<chrono::NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let survey = read_survey(&tx, id)?;
+        tx.execute(
+            "UPDATE surveys SET deadline = ?2 WHERE id = ?1",
+            params![id, deadline.map(|d| d.to_string())],
+        )?;
+        let when = deadline.map_or_else(|| "なし".to_owned(), |d| d.to_string());
+        record(
+            &tx,
+            by,
+            now,
+            AuditAction::SurveyDeadline,
+            &format!("{}（回答期限 {when}）", survey.title),
+        )?;
         tx.commit()?;
         Ok(())
     }

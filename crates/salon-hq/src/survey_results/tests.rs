@@ -45,12 +45,14 @@ fn survey_of(
         title: "アンケート".into(),
         created_at: t(0),
         closed_at: Some(t(10)),
+        deadline: None,
         questions: (0..questions as i64)
             .map(|id| Question {
                 id,
                 kind: QuestionKind::Single,
                 text: format!("Q{id}"),
                 options: vec!["はい".into(), "いいえ".into()],
+                required: false,
             })
             .collect(),
         responses: 0,

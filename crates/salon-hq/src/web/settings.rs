@@ -1,5 +1,6 @@
-//! 設定: the periods path decisions are released for (path_terms.rs). The noise the
-//! breakdowns carry is fixed by the protocol, so nothing about it is set here.
+//! 設定: the NPO's name and contact as teachers see them on survey forms and flyers, and the
+//! periods path decisions are released for (path_terms.rs). The noise the breakdowns carry is
+//! fixed by the protocol, so nothing about it is set here.
 
 use super::*;
 
@@ -17,15 +18,49 @@ pub(super) async fn settings_page(
     sid: &str,
     problem: Option<&Problem>,
 ) -> Result<Response> {
-    let path_terms = state
+    let (path_terms, org) = state
         .blocking({
             let today = crate::html::tokyo_day(state.now());
-            move |s| s.path_terms(today)
+            move |s| Ok((s.path_terms(today)?, s.organisation()?))
         })
         .await?;
+    let typed = |name: &str, held: &str| match problem {
+        Some(_) => Problem::value(problem, name),
+        None => held.to_owned(),
+    };
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
+        h2 { "団体名と連絡先" }
+        p.note { "アンケートの回答画面と、印刷するQRコードの案内に載ります（回答する教職員・キャリアサポーターが見ます）。" }
+        form.stack method="post" action="/settings/organisation" data-testid="organisation-form" {
+            input type="hidden" name="csrf" value=(secret::csrf_token(sid));
+            label { "団体名" input name="org_name" maxlength="100" value=(typed("org_name", &org.name)) placeholder="例: NPO法人 ○○"; }
+            label { "連絡先（電話・メールなど）" input name="org_contact" maxlength="200" value=(typed("org_contact", &org.contact)); }
+            button type="submit" { "団体名と連絡先を保存" }
+        }
         (path_terms_section(&path_terms, sid, problem))
     };
     Ok(with_problem(problem, screen("設定", session, sid, body)))
+}
+
+pub(super) async fn set_organisation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response> {
+    let p = change(&state, &headers, &body).await?;
+    let name = p.form.get("org_name").unwrap_or_default().to_owned();
+    let contact = p.form.get("org_contact").unwrap_or_default().to_owned();
+    let by = p.by.clone();
+    let now = state.now();
+    match state
+        .blocking(move |s| s.set_organisation(&by, &name, &contact, now))
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/settings").into_response()),
+        Err(e) => {
+            let problem = Problem::of(e, p.form)?;
+            settings_page(&state, &p.session, &p.sid, Some(&problem)).await
+        }
+    }
 }

@@ -121,29 +121,43 @@ async fn edit_page(
     let locked = survey.responses > 0;
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
-        p { a href=(format!("/surveys/{id}")) { "結果へ" } " ・ " a href=(format!("/surveys/{id}/links")) { "リンクとQRコード" } }
+        p { a href=(format!("/surveys/{id}")) { "結果へ" } " ・ " a href=(format!("/surveys/{id}/links")) { "リンク・QRコード・締め切り" } }
         @if locked {
-            p.warning data-testid="locked" { "回答が" (survey.responses) "件届いているため、質問は変えられません。" }
-        }
-        form.stack.wide method="post" action=(format!("/surveys/{id}/edit")) data-testid="questions-form" {
-            input type="hidden" name="csrf" value=(secret::csrf_token(sid));
-            label { "題名" input name="title" required maxlength="100" value=(value("title".into(), survey.title.clone())); }
-            @for i in 0..rows {
-                fieldset data-question=(i) {
-                    legend { "質問 " (i + 1) @if i >= survey.questions.len() { "（追加するときだけ入力）" } }
-                    label { "質問文（空欄にするとこの質問を削除）" input name=(format!("q{i}_text")) maxlength="300" value=(value(format!("q{i}_text"), held(i, |q| q.text.clone()))); }
-                    label { "答え方" select name=(format!("q{i}_kind")) {
-                        @let kind = value(format!("q{i}_kind"), held(i, |q| q.kind.code().to_owned()));
-                        @for k in QuestionKind::ALL {
-                            option value=(k.code()) selected[kind == k.code()] { (k.ja()) }
-                        }
-                    } }
-                    label { "選択肢（1行に1つ。自由記述では不要）"
-                        textarea name=(format!("q{i}_options")) rows="4" { (value(format!("q{i}_options"), held(i, |q| q.options.join("\n")))) }
+            p.warning data-testid="locked" { "回答が" (survey.responses) "件届いているため、質問は変えられません（届いた回答の意味が変わってしまうためです）。変えるときは、新しいアンケートを作ってください。" }
+            ol.questions-read data-testid="questions-read" {
+                @for q in &survey.questions {
+                    li {
+                        strong { (q.text) } " （" (q.kind.ja()) @if q.required { "・必須" } "）"
+                        @if !q.options.is_empty() { ul { @for o in &q.options { li { (o) } } } }
                     }
                 }
             }
-            button type="submit" disabled[locked] { "保存" }
+        } @else {
+            form.stack.wide method="post" action=(format!("/surveys/{id}/edit")) data-testid="questions-form" {
+                input type="hidden" name="csrf" value=(secret::csrf_token(sid));
+                label { "題名" input name="title" required maxlength="100" value=(value("title".into(), survey.title.clone())); }
+                @for i in 0..rows {
+                    @let required = match problem {
+                        Some(_) => !Problem::value(problem, &format!("q{i}_required")).is_empty(),
+                        None => survey.questions.get(i).is_some_and(|q| q.required),
+                    };
+                    fieldset data-question=(i) {
+                        legend { "質問 " (i + 1) @if i >= survey.questions.len() { "（追加するときだけ入力）" } }
+                        label { "質問文（空欄にするとこの質問を削除）" input name=(format!("q{i}_text")) maxlength="300" value=(value(format!("q{i}_text"), held(i, |q| q.text.clone()))); }
+                        label { "答え方" select name=(format!("q{i}_kind")) {
+                            @let kind = value(format!("q{i}_kind"), held(i, |q| q.kind.code().to_owned()));
+                            @for k in QuestionKind::ALL {
+                                option value=(k.code()) selected[kind == k.code()] { (k.ja()) }
+                            }
+                        } }
+                        label { "選択肢（1行に1つ。自由記述では不要）"
+                            textarea name=(format!("q{i}_options")) rows="4" { (value(format!("q{i}_options"), held(i, |q| q.options.join("\n")))) }
+                        }
+                        label.check { input type="checkbox" name=(format!("q{i}_required")) value="1" checked[required]; "必須にする（答えないと送れません）" }
+                    }
+                }
+                button type="submit" { "保存" }
+            }
         }
     };
     Ok(with_problem(
@@ -177,6 +191,7 @@ fn questions_of(form: &Form) -> std::result::Result<Vec<QuestionInput>, HqError>
             kind,
             text: text.to_owned(),
             options,
+            required: form.get(&format!("q{i}_required")).is_some(),
         });
     }
     Ok(out)
@@ -246,6 +261,11 @@ pub(super) async fn links(
     let body = html! {
         p { a href=(format!("/surveys/{id}")) { "結果へ" } " ・ " a href=(format!("/surveys/{id}/edit")) { "質問" } }
         p { "状態: " strong { (status_ja(&survey)) } }
+        form.inline method="post" action=(format!("/surveys/{id}/deadline")) data-testid="deadline-form" {
+            input type="hidden" name="csrf" value=(csrf);
+            label { "回答期限（フォームとQRコードの案内に載ります）" input type="date" name="deadline" value=[survey.deadline.map(|d| d.to_string())]; }
+            button type="submit" { "回答期限を保存" }
+        }
         @if survey.closed_at.is_none() {
             form method="post" action=(format!("/surveys/{id}/close")) {
                 input type="hidden" name="csrf" value=(csrf);
@@ -323,10 +343,15 @@ pub(super) async fn print_link(
     let id = survey_id(&id)?;
     let link = survey_id(&link)?;
     let now = state.now();
-    let (survey, links, campuses) = state
+    let (survey, links, campuses, org) = state
         .blocking(move |s| {
             s.add_campus_links(id, now)?;
-            Ok((s.survey(id)?, s.survey_links(id)?, s.campuses()?))
+            Ok((
+                s.survey(id)?,
+                s.survey_links(id)?,
+                s.campuses()?,
+                s.organisation()?,
+            ))
         })
         .await?;
     let l = links
@@ -349,12 +374,40 @@ pub(super) async fn print_link(
         section.print-sheet {
             p.lead { (who) }
             p { "いつも校内キャリアサロンにご協力いただき、ありがとうございます。事業の振り返りのため、アンケートへのご回答をお願いします。回答は匿名で、お名前は伺いません。所要時間は5分ほどです。" }
+            @if let Some(d) = survey.deadline {
+                p.deadline data-testid="flyer-deadline" { "回答期限: " strong { (html::day_ja(d)) } }
+            }
             div.qr data-testid="qr" { (PreEscaped(qr_svg(&url)?)) }
             p { "スマートフォンのカメラで読み取るか、次のアドレスを開いてください。" }
-            p.url { code { (url) } }
+            p.url data-testid="flyer-url" { code { (url) } }
+            @if !org.contact.is_empty() || !org.name.is_empty() {
+                p data-testid="flyer-contact" { "お問い合わせ: " (org.name) " " (org.contact) }
+            }
         }
     };
-    Ok(page(&survey.title, None, body).into_response())
+    Ok(html::public_page(&survey.title, org.heading(), body).into_response())
+}
+
+/// 回答期限: set or cleared.
+pub(super) async fn set_deadline(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let p = change(&state, &headers, &body).await?;
+    let id = survey_id(&id)?;
+    let deadline = match p.form.get("deadline").map(str::trim) {
+        None | Some("") => None,
+        Some(d) => Some(d.parse::<NaiveDate>().map_err(|_| {
+            WebError::new(HqError::BadForm("deadline"), Some((&p.session, &p.sid)))
+        })?),
+    };
+    let now = state.now();
+    state
+        .blocking(move |s| s.set_deadline(&p.by, id, deadline, now))
+        .await?;
+    Ok(Redirect::to(&format!("/surveys/{id}/links")).into_response())
 }
 
 /// `close` or `reopen` a whole survey.
