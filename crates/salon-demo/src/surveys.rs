@@ -110,12 +110,8 @@ pub(crate) async fn answer(base: &str, hq: &salon_hq::Store, term: i64) -> anyho
     for (survey, wanted) in [(teachers, 3usize), (supporters, 2)] {
         hq.set_survey_closed(&by, survey, None, true, now)?;
         let answers = hq.survey_answers(survey)?;
-        for id in answers
-            .iter()
-            .filter_map(|a| a.comment_id.as_ref())
-            .take(wanted)
-        {
-            hq.set_featured(&by, survey, id, true, now)?;
+        for comment in answers.comments.iter().take(wanted) {
+            hq.set_featured(&by, survey, &comment.id, true, now)?;
         }
     }
     Ok(())

@@ -1,8 +1,8 @@
 -- Survey answers that cannot be tied to a campus and a time.
 --
 -- An answer keeps its day in Tokyo, never its time, under an id drawn at random: neither the
--- id nor the table's order follows arrival. A free comment is chosen for the report by an id
--- of its own, also random. Opening a form writes nothing: its token is signed with the
+-- id nor the table's order follows arrival. A free comment is kept apart from its answer,
+-- under an id of its own, also random. Opening a form writes nothing: its token is signed with the
 -- `survey_form` key of `server_secrets`, and only the nonces of forms already sent are kept,
 -- until their form could no longer be sent anyway.
 
@@ -32,28 +32,37 @@ INSERT INTO survey_responses_new (id, link_id, answered_on)
     SELECT n.new_id, r.link_id, date(r.submitted_at, 'unixepoch', '+9 hours')
     FROM survey_responses r JOIN temp.survey_renumbered n ON n.old_id = r.id;
 
--- One row per chosen option (choice, from 0) or per free comment (text, with its comment_id).
-CREATE TABLE survey_answers_new (
+-- One row per chosen option. WITHOUT ROWID: rows are kept in the order of their key (the random
+-- response id), so no hidden rowid counts the answers as they came.
+CREATE TABLE survey_choices (
     response_id INTEGER NOT NULL REFERENCES survey_responses (id) ON DELETE CASCADE,
     question_id INTEGER NOT NULL REFERENCES survey_questions (id) ON DELETE CASCADE,
-    choice      INTEGER,
-    text        TEXT,
-    comment_id  TEXT UNIQUE,
+    choice      INTEGER NOT NULL, -- from 0
+    PRIMARY KEY (response_id, question_id, choice)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO survey_choices (response_id, question_id, choice)
+    SELECT n.new_id, a.question_id, a.choice
+    FROM survey_answers a JOIN temp.survey_renumbered n ON n.old_id = a.response_id
+    WHERE a.choice IS NOT NULL;
+
+-- Free comments, kept apart from the answer they came with: no response, so neither a link
+-- (a campus) nor a day can be read from one. Chosen for the report by their random id.
+CREATE TABLE survey_comments (
+    id          TEXT    PRIMARY KEY,
+    question_id INTEGER NOT NULL REFERENCES survey_questions (id) ON DELETE CASCADE,
+    text        TEXT    NOT NULL,
     -- A comment an admin chose for the funder report.
-    featured    INTEGER NOT NULL DEFAULT 0,
-    CHECK ((choice IS NULL) != (text IS NULL)),
-    CHECK ((text IS NULL) = (comment_id IS NULL))
-);
-INSERT INTO survey_answers_new (response_id, question_id, choice, text, comment_id, featured)
-    SELECT n.new_id, a.question_id, a.choice, a.text,
-           CASE WHEN a.text IS NULL THEN NULL ELSE lower(hex(randomblob(16))) END, a.featured
-    FROM survey_answers a JOIN temp.survey_renumbered n ON n.old_id = a.response_id;
+    featured    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO survey_comments (id, question_id, text, featured)
+    SELECT lower(hex(randomblob(16))), question_id, text, featured
+    FROM survey_answers WHERE text IS NOT NULL;
 
 DROP TABLE survey_answers;
 DROP TABLE survey_responses;
 ALTER TABLE survey_responses_new RENAME TO survey_responses;
-ALTER TABLE survey_answers_new RENAME TO survey_answers;
 DROP TABLE temp.survey_renumbered;
 
 CREATE INDEX survey_responses_by_link ON survey_responses (link_id, answered_on);
-CREATE INDEX survey_answers_by_question ON survey_answers (question_id);
+CREATE INDEX survey_choices_by_question ON survey_choices (question_id);
+CREATE INDEX survey_comments_by_question ON survey_comments (question_id);

@@ -176,7 +176,13 @@ impl FromRequestParts<AppState> for Peer {
             .iter()
             .next_back()
             .and_then(|v| v.to_str().ok());
-        let trusted = peer.is_some_and(|p| state.trusted_proxies.contains(&p));
+        // A proxy on 127.0.0.1 reaches a dual-stack listener as ::ffff:127.0.0.1.
+        let trusted = peer.is_some_and(|p| {
+            state
+                .trusted_proxies
+                .iter()
+                .any(|t| t.to_canonical() == p.to_canonical())
+        });
         if forwarded.is_some()
             && peer.is_some()
             && !trusted

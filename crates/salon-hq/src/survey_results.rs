@@ -16,7 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::store::surveys::{AnswerRow, Question, QuestionKind, Survey, SurveyLink};
+pub use crate::store::surveys::Comment;
+use crate::store::surveys::{ChoiceRow, Question, QuestionKind, Survey, SurveyAnswers, SurveyLink};
 
 /// The fewest answers a shown group, and a group left out, may hold.
 pub const MIN_ANSWERS: u64 = 5;
@@ -55,15 +56,6 @@ pub struct CampusResults {
     pub code: String,
     pub responses: u64,
     pub questions: Vec<QuestionResult>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Comment {
-    /// The comment's own random id.
-    pub id: String,
-    pub question_id: i64,
-    pub text: String,
-    pub featured: bool,
 }
 
 /// Why a survey shows no results.
@@ -123,13 +115,13 @@ pub fn shown_groups(total: u64, sizes: &BTreeMap<String, u64>) -> BTreeSet<Strin
     shown
 }
 
-fn count(q: &Question, answers: &[&AnswerRow]) -> QuestionCounts {
-    let mine: Vec<&&AnswerRow> = answers.iter().filter(|a| a.question_id == q.id).collect();
+fn count(q: &Question, answers: &[&ChoiceRow]) -> QuestionCounts {
+    let mine: Vec<&&ChoiceRow> = answers.iter().filter(|a| a.question_id == q.id).collect();
     let answered: BTreeSet<i64> = mine.iter().map(|a| a.response_id).collect();
     let mut counts = vec![0; q.options.len()];
     for a in &mine {
-        if let Some(c) = a.choice.filter(|c| *c < counts.len()) {
-            counts[c] += 1;
+        if a.choice < counts.len() {
+            counts[a.choice] += 1;
         }
     }
     QuestionCounts {
@@ -139,7 +131,7 @@ fn count(q: &Question, answers: &[&AnswerRow]) -> QuestionCounts {
     }
 }
 
-pub fn compute(survey: &Survey, links: &[SurveyLink], answers: &[AnswerRow]) -> SurveyResults {
+pub fn compute(survey: &Survey, links: &[SurveyLink], answers: &SurveyAnswers) -> SurveyResults {
     let responses: u64 = links.iter().map(|l| l.responses).sum();
     let withheld = if survey.closed_at.is_none() {
         Some(Withheld::Open)
@@ -172,11 +164,12 @@ pub fn compute(survey: &Survey, links: &[SurveyLink], answers: &[AnswerRow]) -> 
     }
     let campus_shown = shown_groups(responses, &per_campus);
     results.hidden_campuses = per_campus.len() - campus_shown.len();
-    let all: Vec<&AnswerRow> = answers.iter().collect();
-    let of_campus: BTreeMap<&String, Vec<&AnswerRow>> = campus_shown
+    let all: Vec<&ChoiceRow> = answers.choices.iter().collect();
+    let of_campus: BTreeMap<&String, Vec<&ChoiceRow>> = campus_shown
         .iter()
         .map(|c| {
             let mine = answers
+                .choices
                 .iter()
                 .filter(|a| campus_of.get(&a.link_id).copied().flatten() == Some(c))
                 .collect();
@@ -228,17 +221,7 @@ pub fn compute(survey: &Survey, links: &[SurveyLink], answers: &[AnswerRow]) -> 
                 .collect(),
         })
         .collect();
-    results.comments = answers
-        .iter()
-        .filter_map(|a| {
-            Some(Comment {
-                id: a.comment_id.clone()?,
-                question_id: a.question_id,
-                text: a.text.clone()?,
-                featured: a.featured,
-            })
-        })
-        .collect();
+    results.comments = answers.comments.clone();
     // By question and text, never by arrival.
     results
         .comments

@@ -6,8 +6,8 @@
 //! - Login: 20 failures from one client address within 15 minutes lock that address for 15
 //!   minutes; tries of names that belong to no account share one counter per address (5
 //!   within 15 minutes lock it), so a flood of made-up names takes one key per address, not
-//!   one per name; a browser that logged in to the account before is counted on its own (5
-//!   within 15 minutes). While locked, the password is not even checked, so a right guess
+//!   one per name. (A browser that logged in to the account before is counted in the
+//!   database, on its own.) While locked, the password is not even checked, so a right guess
 //!   gains nothing.
 //! - Enrolment: 10 refused codes from one client address within 15 minutes lock that address
 //!   for 15 minutes.
@@ -32,7 +32,7 @@ pub struct Limit {
     pub lock_secs: i64,
 }
 
-/// Tries of unknown names from one address, or from one known browser.
+/// Tries of names that belong to no account, from one address.
 pub const LOGIN_PER_NAME: Limit = Limit {
     max_failures: 5,
     window_secs: 15 * 60,
@@ -82,8 +82,6 @@ pub const MAX_KEYS: usize = 10_000;
 pub(crate) enum Key {
     /// Tries of names that belong to no account, from one client address.
     LoginUnknown(IpAddr),
-    /// A browser that logged in to the account before (its random id).
-    LoginBrowser([u8; 16]),
     LoginPeer(IpAddr),
     EnrolPeer(IpAddr),
     SurveyPeer(IpAddr),
@@ -94,10 +92,6 @@ pub(crate) enum Key {
 impl Key {
     pub(crate) fn login_unknown(ip: IpAddr) -> Key {
         Key::LoginUnknown(peer(ip))
-    }
-
-    pub(crate) fn login_browser(browser: [u8; 16]) -> Key {
-        Key::LoginBrowser(browser)
     }
 
     pub(crate) fn login_peer(ip: IpAddr) -> Key {
@@ -122,18 +116,13 @@ impl Key {
 
     fn limit(&self) -> Limit {
         match self {
-            Key::LoginUnknown(_) | Key::LoginBrowser(_) => LOGIN_PER_NAME,
+            Key::LoginUnknown(_) => LOGIN_PER_NAME,
             Key::LoginPeer(_) => LOGIN_PER_PEER,
             Key::EnrolPeer(_) => ENROL_PER_PEER,
             Key::SurveyPeer(_) => SURVEY_PER_PEER,
             Key::SurveyOpenPeer(_) => SURVEY_OPENS_PER_PEER,
             Key::SurveyLink(_) => SURVEY_PER_LINK,
         }
-    }
-
-    /// A success forgives the earlier failures of a browser, not those of an address.
-    fn reset_on_success(&self) -> bool {
-        matches!(self, Key::LoginBrowser(_))
     }
 }
 
@@ -309,12 +298,9 @@ impl Throttle {
             e.in_flight = e.in_flight.saturating_sub(1);
             e.last_seen = Some(now);
             e.prune(now, limit);
-            if succeeded {
-                if key.reset_on_success() {
-                    e.failures.clear();
-                    e.locked_until = None;
-                }
-            } else {
+            // A success forgives nothing here: an address keeps its count (an account's own
+            // failures are forgiven in the store).
+            if !succeeded {
                 e.failures.push(now);
                 if e.failures.len() >= limit.max_failures {
                     e.failures.clear();
@@ -385,16 +371,15 @@ mod tests {
         Duration::minutes(m)
     }
 
-    fn browser(n: u32) -> Key {
-        let mut id = [0u8; 16];
-        id[..4].copy_from_slice(&n.to_be_bytes());
-        Key::login_browser(id)
+    /// Tries of unknown names from the address numbered `n`.
+    fn unknown(n: u32) -> Key {
+        Key::login_unknown(IpAddr::V4(std::net::Ipv4Addr::from(n)))
     }
 
     #[test]
-    fn five_failures_lock_a_browser_for_fifteen_minutes() {
+    fn five_tries_of_unknown_names_lock_an_address_for_fifteen_minutes() {
         let t = Arc::new(Throttle::default());
-        let name = || vec![browser(1)];
+        let name = || vec![unknown(1)];
         for i in 0..5 {
             t.begin(name(), t0() + mins(i))
                 .unwrap()
@@ -402,7 +387,7 @@ mod tests {
         }
         let r = t.begin(name(), t0() + mins(5)).unwrap_err();
         assert_eq!(r.retry_after_secs, 15 * 60 - 60);
-        t.begin(vec![browser(2)], t0() + mins(5)).unwrap().abandon();
+        t.begin(vec![unknown(2)], t0() + mins(5)).unwrap().abandon();
         assert!(t
             .begin(name(), t0() + mins(18) + Duration::seconds(59))
             .is_err());
@@ -413,10 +398,10 @@ mod tests {
     }
 
     #[test]
-    fn failures_outside_the_window_do_not_count_and_success_forgives_a_browser_only() {
+    fn failures_outside_the_window_do_not_count_and_a_success_forgives_nothing() {
         let t = Arc::new(Throttle::default());
         let ip: IpAddr = "192.0.2.7".parse().unwrap();
-        let keys = || vec![browser(1), Key::login_peer(ip)];
+        let keys = || vec![unknown(1), Key::login_peer(ip)];
         for i in 0..4 {
             t.begin(keys(), t0() + mins(i))
                 .unwrap()
@@ -437,7 +422,7 @@ mod tests {
         }
         t.begin(keys(), t0()).unwrap().succeeded(t0());
         let map = t.lock();
-        assert!(!map.contains_key(&browser(1)));
+        assert_eq!(map[&unknown(1)].failures.len(), 4);
         assert_eq!(
             map[&Key::login_peer(ip)].failures.len(),
             4,
@@ -448,13 +433,13 @@ mod tests {
     #[test]
     fn attempts_running_at_once_count_before_they_finish() {
         let t = Arc::new(Throttle::default());
-        let key = || vec![browser(1)];
+        let key = || vec![unknown(1)];
         let running: Vec<Attempt> = (0..5).map(|_| t.begin(key(), t0()).unwrap()).collect();
         assert!(t.begin(key(), t0()).is_err());
         for a in running {
             drop(a); // unfinished counts as failed
         }
-        assert!(t.lock()[&browser(1)].locked_until.is_some());
+        assert!(t.lock()[&unknown(1)].locked_until.is_some());
         // A malformed request is not a guess.
         let t = Arc::new(Throttle::default());
         t.begin(key(), t0()).unwrap().abandon();
@@ -477,19 +462,19 @@ mod tests {
     #[test]
     fn the_number_of_keys_is_capped_and_locked_keys_are_kept_longest() {
         let t = Arc::new(Throttle::with_max_keys(100));
-        let locked = || vec![browser(0)];
+        let locked = || vec![unknown(0)];
         for _ in 0..5 {
             t.begin(locked(), t0()).unwrap().failed(t0());
         }
         for i in 0..1_000 {
             let now = t0() + Duration::milliseconds(i);
-            t.begin(vec![browser(10 + i as u32)], now)
+            t.begin(vec![unknown(10 + i as u32)], now)
                 .unwrap()
                 .failed(now);
             assert!(t.tracked_keys() <= 100);
         }
         assert!(t.begin(locked(), t0() + mins(1)).is_err());
         // The most recent keys are still counted.
-        assert!(t.lock().contains_key(&browser(1009)));
+        assert!(t.lock().contains_key(&unknown(1009)));
     }
 }

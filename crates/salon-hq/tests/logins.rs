@@ -126,24 +126,61 @@ async fn two_hundred_guesses_from_a_hundred_addresses_are_slowed_and_the_owners_
         "the same browser keeps its id"
     );
 
-    // A known browser is counted on its own: five wrong passwords and it waits.
-    for _ in 0..5 {
-        let a = hq
-            .login_with(Some("198.51.100.30"), Some(&office), ADMIN, "typo", &[])
-            .await;
-        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
-    }
+    // A known browser is counted on its own, in the same doubling way: a stolen cookie buys
+    // no faster guessing than the account allows anyone.
+    let a = hq
+        .login_with(Some("198.51.100.30"), Some(&office), ADMIN, "typo", &[])
+        .await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     let a = hq
         .login_with(Some("198.51.100.30"), Some(&office), ADMIN, PASSWORD, &[])
         .await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(retry_after(&a), 1);
+    hq.state.clock.advance(Duration::seconds(1));
 
     // A forged or another account's cookie skips nothing.
-    let forged = format!("{KNOWN}=AAAA{}", &office[KNOWN.len() + 5..]);
+    // (One character of the browser's id changed: the signature no longer holds.)
+    let at = KNOWN.len() + 1 + 15;
+    let swap = if &office[at..=at] == "B" { "C" } else { "B" };
+    let forged = format!("{}{swap}{}", &office[..at], &office[at + 1..]);
+    assert_ne!(forged, office);
     let a = hq
         .login_with(Some("198.51.100.32"), Some(&forged), ADMIN, PASSWORD, &[])
         .await;
     assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+
+    // A new password makes every remembered browser a stranger again.
+    let a = hq
+        .login_with(Some("198.51.100.30"), Some(&office), ADMIN, PASSWORD, &[])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    let cookie = session_cookie(&a).unwrap();
+    let page = hq.get("/password", Some(&cookie)).await.text();
+    let change = form(&[
+        ("csrf", &csrf_of(&page)),
+        ("current", PASSWORD),
+        ("password", "a brand new password"),
+        ("password_again", "a brand new password"),
+    ]);
+    assert_eq!(
+        hq.post_form("/password", &cookie, &change).await.status,
+        StatusCode::OK
+    );
+    let a = hq
+        .login_with(
+            Some("198.51.100.30"),
+            Some(&office),
+            ADMIN,
+            "a brand new password",
+            &[],
+        )
+        .await;
+    assert_eq!(
+        a.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the botnet's wait applies"
+    );
 }
 
 #[tokio::test]
@@ -188,6 +225,7 @@ async fn a_flood_of_made_up_names_pushes_no_accounts_count_out() {
 async fn an_idle_session_ends_after_thirty_minutes_and_a_form_posted_then_keeps_its_text() {
     let hq = hq();
     let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let ended_csrf = csrf.clone();
     // Requests keep it alive …
     for _ in 0..3 {
         hq.state.clock.advance(Duration::minutes(29));
@@ -256,6 +294,30 @@ async fn an_idle_session_ends_after_thirty_minutes_and_a_form_posted_then_keeps_
         .unwrap()
         .iter()
         .any(|c| c.code == "C-200"));
+
+    // A form another site makes the browser post (no session cookie, since it is SameSite,
+    // and no token of ours) is turned away as before, never carried to be sent again.
+    let forged = form(&[("code", "C-666"), ("name", "偽のキャンパス")]);
+    let a = hq.post_form("/campuses", "", &forged).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    let a = hq
+        .post_form(
+            "/campuses",
+            &cookie,
+            &form(&[("csrf", "not ours"), ("code", "C-666")]),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    // Nor are passwords carried.
+    let sent = form(&[
+        ("csrf", &ended_csrf),
+        ("current", PASSWORD),
+        ("password", "a new long password"),
+        ("password_again", "a new long password"),
+    ]);
+    let a = hq.post_form("/password", &cookie, &sent).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(!a.text().contains(PASSWORD) && !a.text().contains("a+new+long"));
 
     // Eight hours after login a session ends however busy it was.
     let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;

@@ -201,11 +201,19 @@ async fn a_comment_cannot_be_tied_to_its_campus_and_minute() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(columns, ["id", "link_id", "answered_on"]);
+    // Comments are kept apart from their answers: no link, no day, no response.
+    let comment_columns: Vec<String> = db
+        .prepare("SELECT name FROM pragma_table_info('survey_comments')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(comment_columns, ["id", "question_id", "text", "featured"]);
+    // Read in the table's own order (no rowid follows arrival: the tables have none, or a
+    // random one).
     let stored: Vec<String> = db
-        .prepare(
-            "SELECT a.text FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
-             WHERE a.text IS NOT NULL ORDER BY r.rowid",
-        )
+        .prepare("SELECT text FROM survey_comments")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -213,6 +221,12 @@ async fn a_comment_cannot_be_tied_to_its_campus_and_minute() {
         .unwrap();
     let arrival: Vec<String> = sent.iter().map(|(_, _, c)| c.clone()).collect();
     assert_ne!(stored, arrival, "rows in the order they came");
+    for table in ["survey_choices", "survey_comments", "survey_sent_forms"] {
+        assert!(
+            db.prepare(&format!("SELECT rowid FROM {table}")).is_err(),
+            "{table} has a rowid that counts rows as they came"
+        );
+    }
 }
 
 /// Every "N件（P%）" on a page, in order.

@@ -199,7 +199,7 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
 
     // A comment chosen for the report; the choice is recorded.
     let answers = hq.store().survey_answers(survey.id).unwrap();
-    let comment = answers.iter().find_map(|a| a.comment_id.clone()).unwrap();
+    let comment = answers.comments[0].id.clone();
     let a = hq
         .post_form(
             &format!("/surveys/{}/comments/{comment}/feature", survey.id),
@@ -212,8 +212,9 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
         .store()
         .survey_answers(survey.id)
         .unwrap()
+        .comments
         .iter()
-        .any(|a| a.featured));
+        .any(|c| c.featured));
     assert_eq!(hq.audit_actions()[0], AuditAction::CommentFeatured);
     let csv = hq
         .get(
@@ -371,18 +372,35 @@ fn answers_of_a_1_0_database_keep_their_day_and_lose_their_time_and_order() {
         .unwrap();
     }
     let store = salon_hq::Store::open(&path).unwrap();
+    // Nothing of the times is left in the file, not even in free pages: each was stored as a
+    // 4-byte big-endian integer.
+    let mut raw = std::fs::read(&path).unwrap();
+    raw.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+    for time in [1_794_322_200_u32, 1_794_324_600] {
+        let bytes = time.to_be_bytes();
+        assert!(
+            !raw.windows(4).any(|w| w == bytes),
+            "the time {time} is still in the database file"
+        );
+    }
     let answers = store.survey_answers(1).unwrap();
-    assert_eq!(answers.len(), 4);
+    assert_eq!((answers.choices.len(), answers.comments.len()), (2, 2));
+    // The comments, apart from their answers, keep whether they were chosen for the report.
     let first = answers
+        .comments
         .iter()
-        .find(|a| a.text.as_deref() == Some("最初の声"))
+        .find(|c| c.text == "最初の声")
         .unwrap();
-    assert!(first.featured && first.comment_id.as_ref().unwrap().len() == 32);
-    // Both answers of one person stay together, under an id that is no longer 1 or 2.
-    assert!(answers
+    assert!(first.featured && first.id.len() == 32);
+    // The choices keep their answers apart, under ids that are no longer 1 or 2.
+    let mut by_response: Vec<(i64, usize)> = answers
+        .choices
         .iter()
-        .any(|a| a.response_id == first.response_id && a.choice == Some(0)));
-    assert!(answers.iter().all(|a| a.response_id > 2));
+        .map(|c| (c.response_id, c.choice))
+        .collect();
+    by_response.sort_by_key(|(_, c)| *c);
+    assert!(by_response[0].0 != by_response[1].0);
+    assert!(answers.choices.iter().all(|c| c.response_id > 2));
     let days: Vec<(String, u64)> = store
         .answers_per_day(1)
         .unwrap()
@@ -393,7 +411,8 @@ fn answers_of_a_1_0_database_keep_their_day_and_lose_their_time_and_order() {
     let db = rusqlite::Connection::open(&path).unwrap();
     let left: i64 = db
         .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('survey_forms', 'survey_responses_new', 'survey_answers_new')",
+            "SELECT COUNT(*) FROM sqlite_master
+             WHERE name IN ('survey_forms', 'survey_answers', 'survey_responses_new')",
             [],
             |r| r.get(0),
         )

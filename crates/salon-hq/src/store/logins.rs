@@ -6,7 +6,9 @@
 //! (`login_failures`), so it is never pushed out by other names, and is counted from the
 //! moment a try starts, so tries sent at once cannot all be checked. A browser that has logged
 //! in to the account before ([`KnownBrowser`], a signed cookie) skips that wait, so a stranger
-//! cannot keep the owner out; the web counts its failures on their own.
+//! cannot keep the owner out; its own failures double a wait of its own, also in the database.
+//! The cookie names the account's password as it was (a hash of its hash): a new password, set
+//! by the owner or reset by a manager, makes every remembered browser a stranger again.
 //!
 //! A session ends [`SESSION_LIFETIME_SECS`] after login, or [`SESSION_IDLE_SECS`] after its
 //! last request.
@@ -34,15 +36,24 @@ fn wait_after(failures: i64) -> i64 {
     }
 }
 
-/// A browser's proof that it logged in to an account before: the account and the browser's
-/// own random id, signed.
+/// A browser's proof that it logged in to an account before: the account, the browser's own
+/// random id and the account's password generation, signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KnownBrowser {
     pub admin_id: i64,
     pub browser: [u8; 16],
+    generation: [u8; 8],
 }
 
-const KNOWN_BODY: usize = 8 + 16;
+const KNOWN_BODY: usize = 8 + 16 + 8;
+
+/// Which password a known browser logged in under: it changes with the password.
+fn generation(password_hash: &str) -> [u8; 8] {
+    let digest = secret::sha256(password_hash.as_bytes());
+    let mut out = [0u8; 8];
+    out.copy_from_slice(&digest[..8]);
+    out
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginResult {
@@ -88,15 +99,22 @@ impl Store {
             secret::verify_password(password, secret::dummy_password_hash());
             return Ok(LoginResult::Refused);
         };
-        let gated = known.is_none_or(|k| k.admin_id != admin_id);
-        if gated {
+        // The account's own count, or this browser's when it logged in under this password.
+        let counter: Vec<u8> = match known {
+            Some(k) if k.admin_id == admin_id && k.generation == generation(&hash) => {
+                k.browser.to_vec()
+            }
+            _ => Vec::new(),
+        };
+        {
             // Counted as failed before the password is checked; a success forgives it.
             let mut conn = self.write();
             let tx = conn.transaction()?;
             let (failures, last): (i64, i64) = tx
                 .query_row(
-                    "SELECT failures, last_at FROM login_failures WHERE admin_id = ?1",
-                    [admin_id],
+                    "SELECT failures, last_at FROM login_failures
+                     WHERE admin_id = ?1 AND browser = ?2",
+                    params![admin_id, counter],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .optional()?
@@ -108,9 +126,10 @@ impl Store {
                 });
             }
             tx.execute(
-                "INSERT INTO login_failures (admin_id, failures, last_at) VALUES (?1, 1, ?2)
-                 ON CONFLICT (admin_id) DO UPDATE SET failures = failures + 1, last_at = ?2",
-                params![admin_id, ts(now)],
+                "INSERT INTO login_failures (admin_id, browser, failures, last_at)
+                 VALUES (?1, ?2, 1, ?3)
+                 ON CONFLICT (admin_id, browser) DO UPDATE SET failures = failures + 1, last_at = ?3",
+                params![admin_id, counter, ts(now)],
             )?;
             tx.commit()?;
         }
@@ -118,22 +137,29 @@ impl Store {
             return Ok(LoginResult::Refused);
         }
         let conn = self.write();
-        if gated {
-            conn.execute("DELETE FROM login_failures WHERE admin_id = ?1", [admin_id])?;
-        }
+        conn.execute(
+            "DELETE FROM login_failures WHERE admin_id = ?1 AND browser = ?2",
+            params![admin_id, counter],
+        )?;
         let sid = open_session(&conn, admin_id, now)?;
         Ok(LoginResult::Session { sid, admin_id })
     }
 
-    /// A cookie value that proves this browser logged in to `admin_id`: the browser's id is
-    /// kept if it has one.
+    /// A cookie value that proves this browser logged in to `admin_id` under its present
+    /// password: the browser's id is kept if it has one.
     pub fn known_browser_token(&self, admin_id: i64, browser: Option<[u8; 16]>) -> Result<String> {
-        let key = signed::key(&self.read(), Purpose::KnownBrowser)?;
+        let conn = self.read();
+        let key = signed::key(&conn, Purpose::KnownBrowser)?;
+        let hash: String = conn.query_row(
+            "SELECT password_hash FROM admins WHERE id = ?1",
+            [admin_id],
+            |r| r.get(0),
+        )?;
         let browser = match browser {
             Some(b) => b,
             None => secret::random_bytes::<16>()?,
         };
-        let body = [&admin_id.to_be_bytes()[..], &browser].concat();
+        let body = [&admin_id.to_be_bytes()[..], &browser, &generation(&hash)].concat();
         Ok(signed::sign(&key, Purpose::KnownBrowser, &body))
     }
 
@@ -144,7 +170,8 @@ impl Store {
             signed::open(&key, Purpose::KnownBrowser, token, KNOWN_BODY).and_then(|body| {
                 Some(KnownBrowser {
                     admin_id: i64::from_be_bytes(body[..8].try_into().ok()?),
-                    browser: body[8..].try_into().ok()?,
+                    browser: body[8..24].try_into().ok()?,
+                    generation: body[24..].try_into().ok()?,
                 })
             }),
         )

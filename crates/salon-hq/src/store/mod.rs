@@ -251,6 +251,8 @@ impl Store {
         writer.pragma_update(None, "journal_mode", "WAL")?;
         writer.pragma_update(None, "synchronous", "FULL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
+        // What is deleted is overwritten, not left in free pages for whoever copies the file.
+        writer.pragma_update(None, "secure_delete", "ON")?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
         let audit = audit_state::AuditState::open(path, &writer)?;
         migrate(&mut writer, &audit.key)?;
@@ -411,5 +413,14 @@ fn migrate(conn: &mut Connection, key: &audit_chain::AuditKey) -> Result<()> {
         Ok(())
     })();
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    result
+    result?;
+    if (1..SURVEY_ANONYMITY_VERSION).contains(&current) {
+        // A 1.0 database kept each answer's time: rebuild the file so no free page, and no
+        // write-ahead log, still holds one.
+        conn.execute_batch("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);")?;
+    }
+    Ok(())
 }
+
+/// The schema version from which survey answers keep their day and not their time.
+const SURVEY_ANONYMITY_VERSION: usize = 2;

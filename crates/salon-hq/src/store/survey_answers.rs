@@ -1,7 +1,8 @@
 //! Anonymous answers to a survey: each checked against its question and against its form's
-//! signed token (a double submit counts once), stored under a random id with the day it came
-//! and never its time; read back for the results, counted per link and day apart from their
-//! content, and the free comments an admin chooses for the funder report.
+//! signed token (a double submit counts once); the chosen options stored under a random id
+//! with the day they came and never the time, the free comments apart from them; read back for
+//! the results, counted per link and day apart from their content, and the comments an admin
+//! chooses for the funder report.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -9,8 +10,8 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use super::audit::{record, Actor, AuditAction};
 use super::survey_forms::{open, survey_key};
 use super::surveys::{
-    read_survey, AnswerInput, AnswerRow, DayAnswers, Question, QuestionKind, Submitted,
-    MAX_COMMENT_CHARS,
+    read_survey, AnswerInput, ChoiceRow, Comment, DayAnswers, Question, QuestionKind, Submitted,
+    SurveyAnswers, MAX_COMMENT_CHARS,
 };
 use super::Store;
 use crate::error::{HqError, Result};
@@ -135,12 +136,12 @@ impl Store {
         for (question, answer) in stored {
             match answer {
                 Stored::Choice(c) => tx.execute(
-                    "INSERT INTO survey_answers (response_id, question_id, choice) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO survey_choices (response_id, question_id, choice) VALUES (?1, ?2, ?3)",
                     params![response, question, c as i64],
                 )?,
                 Stored::Comment(text) => tx.execute(
-                    "INSERT INTO survey_answers (response_id, question_id, text, comment_id) VALUES (?1, ?2, ?3, ?4)",
-                    params![response, question, text, HEXLOWER.encode(&secret::random_bytes::<16>()?)],
+                    "INSERT INTO survey_comments (id, question_id, text) VALUES (?1, ?2, ?3)",
+                    params![HEXLOWER.encode(&secret::random_bytes::<16>()?), question, text],
                 )?,
             };
         }
@@ -148,29 +149,42 @@ impl Store {
         Ok(Submitted::Stored)
     }
 
-    /// Every answer of a survey, for the results: in no order that follows arrival.
-    pub fn survey_answers(&self, id: i64) -> Result<Vec<AnswerRow>> {
+    /// Everything answered to a survey, for the results: in no order that follows arrival
+    /// (choices by their random response id, comments by question and text).
+    pub fn survey_answers(&self, id: i64) -> Result<SurveyAnswers> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT a.response_id, r.link_id, a.question_id, a.choice, a.text, a.comment_id, a.featured
-             FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id
-             JOIN survey_links l ON l.id = r.link_id WHERE l.survey_id = ?1
-             ORDER BY a.response_id, a.question_id, a.choice",
-        )?;
-        let rows = stmt
+        let choices = conn
+            .prepare(
+                "SELECT c.response_id, r.link_id, c.question_id, c.choice
+                 FROM survey_choices c JOIN survey_responses r ON r.id = c.response_id
+                 JOIN survey_links l ON l.id = r.link_id WHERE l.survey_id = ?1
+                 ORDER BY c.response_id, c.question_id, c.choice",
+            )?
             .query_map([id], |r| {
-                Ok(AnswerRow {
+                Ok(ChoiceRow {
                     response_id: r.get(0)?,
                     link_id: r.get(1)?,
                     question_id: r.get(2)?,
-                    choice: r.get::<_, Option<i64>>(3)?.map(|c| c as usize),
-                    text: r.get(4)?,
-                    comment_id: r.get(5)?,
-                    featured: r.get(6)?,
+                    choice: r.get::<_, i64>(3)? as usize,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        let comments = conn
+            .prepare(
+                "SELECT c.id, c.question_id, c.text, c.featured FROM survey_comments c
+                 JOIN survey_questions q ON q.id = c.question_id WHERE q.survey_id = ?1
+                 ORDER BY q.position, c.text, c.id",
+            )?
+            .query_map([id], |r| {
+                Ok(Comment {
+                    id: r.get(0)?,
+                    question_id: r.get(1)?,
+                    text: r.get(2)?,
+                    featured: r.get(3)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(SurveyAnswers { choices, comments })
     }
 
     /// How many answered through each link on each day, newest day first: enough to see a
@@ -210,7 +224,7 @@ impl Store {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let n = tx.execute(
-            "UPDATE survey_answers SET featured = ?3 WHERE comment_id = ?1
+            "UPDATE survey_comments SET featured = ?3 WHERE id = ?1
                AND question_id IN (SELECT id FROM survey_questions WHERE survey_id = ?2)",
             params![comment, survey, featured],
         )?;

@@ -138,19 +138,32 @@ pub enum AnswerInput {
     Text(String),
 }
 
-/// One stored answer row, for the results. It carries no time: answers keep only their day,
-/// and that is read apart from their content (`Store::answers_per_day`).
+/// One chosen option of one answer, for the results. It carries no time: answers keep only
+/// their day, and that is read apart from their content (`Store::answers_per_day`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnswerRow {
+pub struct ChoiceRow {
     /// Random, so it says nothing of the order answers came in.
     pub response_id: i64,
     pub link_id: i64,
     pub question_id: i64,
-    pub choice: Option<usize>,
-    pub text: Option<String>,
-    /// A free comment's own random id, by which an admin chooses it for the report.
-    pub comment_id: Option<String>,
+    pub choice: usize,
+}
+
+/// A free comment, kept apart from the answer it came with: no campus, no day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    /// Its own random id, by which an admin chooses it for the report.
+    pub id: String,
+    pub question_id: i64,
+    pub text: String,
     pub featured: bool,
+}
+
+/// Everything answered to a survey.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SurveyAnswers {
+    pub choices: Vec<ChoiceRow>,
+    pub comments: Vec<Comment>,
 }
 
 /// How many answers came through one link on one day (Tokyo).

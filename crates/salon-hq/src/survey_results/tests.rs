@@ -37,7 +37,7 @@ fn t(secs: i64) -> DateTime<Utc> {
 fn survey_of(
     questions: usize,
     people: &[Vec<Vec<bool>>],
-) -> (Survey, Vec<SurveyLink>, Vec<AnswerRow>) {
+) -> (Survey, Vec<SurveyLink>, SurveyAnswers) {
     let survey = Survey {
         id: 1,
         term_id: None,
@@ -58,7 +58,7 @@ fn survey_of(
         responses: 0,
     };
     let mut links = Vec::new();
-    let mut answers = Vec::new();
+    let mut answers = SurveyAnswers::default();
     let mut response = 0;
     for (c, campus) in people.iter().enumerate() {
         links.push(SurveyLink {
@@ -73,14 +73,11 @@ fn survey_of(
             response += 1;
             for (q, answered) in person.iter().enumerate() {
                 if *answered {
-                    answers.push(AnswerRow {
+                    answers.choices.push(ChoiceRow {
                         response_id: response,
                         link_id: c as i64,
                         question_id: q as i64,
-                        choice: Some(response as usize % 2),
-                        text: None,
-                        comment_id: None,
-                        featured: false,
+                        choice: response as usize % 2,
                     });
                 }
             }

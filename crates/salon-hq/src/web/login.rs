@@ -110,12 +110,16 @@ pub(super) async fn login(
     let known = known_browser(&state, &headers).await?;
     let lookup = name.clone();
     let account = state.blocking(move |s| s.account_named(&lookup)).await?;
-    let mut keys: Vec<Key> = peer.map(Key::login_peer).into_iter().collect();
-    match (account, &known) {
-        (None, _) => keys.extend(peer.map(Key::login_unknown)),
-        (Some(id), Some(k)) if k.admin_id == id => keys.push(Key::login_browser(k.browser)),
-        _ => {}
-    }
+    // A browser that logged in to this account before is counted in the store, on its own:
+    // not by its address, which a stranger may share (an office, a phone network).
+    let keys: Vec<Key> = match (account, &known) {
+        (Some(id), Some(k)) if k.admin_id == id => Vec::new(),
+        (Some(_), _) => peer.map(Key::login_peer).into_iter().collect(),
+        (None, _) => peer
+            .into_iter()
+            .flat_map(|ip| [Key::login_peer(ip), Key::login_unknown(ip)])
+            .collect(),
+    };
     let attempt = match state.throttle.begin(keys, state.now()) {
         Ok(a) => a,
         Err(refused) => return too_many_logins(refused, resume.as_ref()),

@@ -407,9 +407,9 @@ impl Form {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
     }
 
-    /// The same form without the fields named `key`.
-    pub(super) fn without(mut self, key: &str) -> Form {
-        self.0.retain(|(k, _)| k != key);
+    /// The same form without the fields whose names `drop` picks.
+    pub(super) fn without(mut self, drop: impl Fn(&str) -> bool) -> Form {
+        self.0.retain(|(k, _)| !drop(k));
         self
     }
 

@@ -1,6 +1,11 @@
 //! A form posted after its session ended (30 minutes idle, or 8 hours after login) is not
 //! lost: the login page carries it, and after the new login a page offers to send it again
 //! with the new session's CSRF token. Nothing is sent until the admin presses the button.
+//!
+//! Only a form this server handed to that session is carried: it must come with the ended
+//! session's cookie and that session's CSRF token. A form another site makes a browser post
+//! has neither (the cookie is SameSite=Strict), so it is turned away as before, never offered
+//! to be sent again with a fresh token. Passwords are never carried.
 
 use super::*;
 
@@ -28,7 +33,9 @@ impl Resume {
     fn new(to: &str, form: Form) -> Option<Resume> {
         resumable(to).then(|| Resume {
             to: to.to_owned(),
-            form: form.without("csrf"),
+            form: form.without(|name| {
+                name == "csrf" || name == "current" || name.starts_with("password")
+            }),
         })
     }
 
@@ -74,6 +81,7 @@ pub(super) async fn keep_form_through_login(req: Request, next: Next) -> Respons
     let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
         return WebError::from(HqError::BodyTooLarge).into_response();
     };
+    let ended_session = cookie(&parts.headers, SESSION_COOKIE);
     let res = next
         .run(Request::from_parts(parts, bytes.clone().into()))
         .await;
@@ -83,8 +91,10 @@ pub(super) async fn keep_form_through_login(req: Request, next: Next) -> Respons
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             == Some("/login");
-    match Resume::new(&path, Form::parse(&bytes)) {
-        Some(resume) if to_login => login::login_to_resume(&resume),
+    let form = Form::parse(&bytes);
+    let ours = ended_session.is_some_and(|sid| check_csrf(&form, &sid).is_ok());
+    match Resume::new(&path, form) {
+        Some(resume) if to_login && ours => login::login_to_resume(&resume),
         _ => res,
     }
 }
@@ -107,8 +117,14 @@ mod tests {
         ] {
             assert!(!resumable(path), "{path}");
         }
-        let r = Resume::new("/terms/3", Form::parse(b"csrf=old&name=%E6%9C%9F&x=1")).unwrap();
-        assert_eq!(r.form.get("csrf"), None);
+        let r = Resume::new(
+            "/terms/3",
+            Form::parse(b"csrf=old&name=%E6%9C%9F&x=1&current=a&password=b&password_again=b"),
+        )
+        .unwrap();
+        for gone in ["csrf", "current", "password", "password_again"] {
+            assert_eq!(r.form.get(gone), None);
+        }
         assert_eq!(
             Form::parse(r.form.encode().as_bytes()).get("name"),
             Some("期")
