@@ -69,6 +69,13 @@ pub(crate) async fn answer(base: &str, hq: &salon_hq::Store, term: i64) -> anyho
     let by = Actor::cli();
     let now = Utc::now();
     let client = reqwest::Client::new();
+    // What teachers see on the form and the flyer: the NPO as the seed names it.
+    hq.set_organisation(
+        &by,
+        "NPO法人キャリアbase",
+        "事務局（千葉県柏市）までお問い合わせください",
+        now,
+    )?;
     let teachers = hq.create_survey(&by, Some(term), Audience::Teachers, now)?;
     let survey = hq.survey(teachers)?;
     let links = hq.survey_links(teachers)?;
