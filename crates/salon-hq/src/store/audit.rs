@@ -117,8 +117,8 @@ pub(crate) fn record(
         action: action.code().to_owned(),
         detail: detail.to_owned(),
     };
-    let message = audit_chain::line_message(&prev, &line);
-    let mac: Vec<u8> = conn.query_row("SELECT salon_audit_mac(?1)", [message], |r| r.get(0))?;
+    let fields = audit_chain::line_fields(&prev, &line);
+    let mac: Vec<u8> = conn.query_row("SELECT salon_audit_mac(?1)", [fields], |r| r.get(0))?;
     conn.execute(
         "INSERT INTO audit_log (id, at, admin_id, actor, action, detail, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

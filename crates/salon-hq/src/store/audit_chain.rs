@@ -29,7 +29,8 @@
 //!
 //! Lines are made through `salon_audit_mac`, an SQL function registered on the writing
 //! connection only, with SQLITE_DIRECTONLY: a trigger or view planted in the database file
-//! cannot call it to forge MACs.
+//! cannot call it to forge MACs. It puts the line tag in front of what it is given, so no
+//! caller can have it sign a head file.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -68,20 +69,21 @@ impl PartialEq for AuditKey {
 
 impl AuditKey {
     pub(crate) fn line_mac(&self, prev: &[u8], line: &Line) -> Mac {
-        hmac_sha256(&self.0, &[&line_message(prev, line)])
+        hmac_sha256(&self.0, &[LINE_TAG, &line_fields(prev, line)])
     }
 
     pub(crate) fn head_signature(&self, head: &AuditHead) -> Mac {
-        hmac_sha256(
-            &self.0,
-            &[
-                HEAD_TAG,
-                &head.lines.to_be_bytes(),
-                &head.last_id.to_be_bytes(),
-                &head.mac,
-            ],
-        )
+        hmac_sha256(&self.0, &[&head_message(head)])
     }
+}
+
+/// What a head's signature is taken over: its own tag, so that no line's MAC is ever one.
+pub(crate) fn head_message(head: &AuditHead) -> Vec<u8> {
+    let mut m = HEAD_TAG.to_vec();
+    m.extend_from_slice(&head.lines.to_be_bytes());
+    m.extend_from_slice(&head.last_id.to_be_bytes());
+    m.extend_from_slice(&head.mac);
+    m
 }
 
 /// A line's fields as its MAC covers them.
@@ -95,11 +97,17 @@ pub struct Line {
     pub detail: String,
 }
 
-/// What a line's MAC is taken over: a domain tag, then every field with its length or a
-/// fixed width, so that moving bytes from one field to the next changes the message.
+/// What a line's MAC is taken over: the line tag, then `line_fields`.
 pub fn line_message(prev: &[u8], line: &Line) -> Vec<u8> {
+    let mut m = LINE_TAG.to_vec();
+    m.extend_from_slice(&line_fields(prev, line));
+    m
+}
+
+/// Every field of a line with its length or a fixed width, so that moving bytes from one
+/// field to the next changes the message. Without the tag: `salon_audit_mac` adds it.
+pub(crate) fn line_fields(prev: &[u8], line: &Line) -> Vec<u8> {
     let mut m = Vec::with_capacity(128 + line.detail.len());
-    m.extend_from_slice(LINE_TAG);
     let mut field = |bytes: &[u8]| {
         m.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
         m.extend_from_slice(bytes);
@@ -133,8 +141,11 @@ impl AuditHead {
     };
 }
 
-/// Registers `salon_audit_mac(message)` on the writing connection; `made` is set each time it
-/// makes a MAC, so the head file is brought up to date once the transaction is over.
+/// Registers `salon_audit_mac(fields)` on the writing connection: the MAC of a line whose
+/// `line_fields` are given. It puts the line tag in front itself, so whatever it is asked,
+/// it makes a line's MAC and never a head file's signature (`head_message`'s own tag). `made`
+/// is set each time it makes one, so the head file is brought up to date once the transaction
+/// is over.
 pub(crate) fn register(conn: &Connection, key: &AuditKey, made: Arc<AtomicBool>) -> Result<()> {
     let key = key.clone();
     conn.create_scalar_function(
@@ -142,9 +153,9 @@ pub(crate) fn register(conn: &Connection, key: &AuditKey, made: Arc<AtomicBool>)
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
         move |ctx| {
-            let message: Vec<u8> = ctx.get(0)?;
+            let fields: Vec<u8> = ctx.get(0)?;
             made.store(true, Ordering::Release);
-            Ok(hmac_sha256(&key.0, &[&message]).to_vec())
+            Ok(hmac_sha256(&key.0, &[LINE_TAG, &fields]).to_vec())
         },
     )?;
     Ok(())

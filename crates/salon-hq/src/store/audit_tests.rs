@@ -5,7 +5,7 @@ use chrono::Utc;
 use rusqlite::Connection;
 use salon_protocol::CampusCode;
 
-use super::audit_chain::{line_message, Line};
+use super::audit_chain::{head_message, line_fields, line_message, AuditHead, Line, GENESIS};
 use super::audit_files::{self, Recorded};
 use super::*;
 
@@ -127,4 +127,47 @@ fn no_trigger_planted_in_the_file_can_make_a_mac() {
     }
     assert_eq!(store.count_rows("audit_log").unwrap(), 1);
     assert!(store.check_audit(None).unwrap().intact());
+}
+
+#[test]
+fn the_sql_function_makes_line_macs_and_never_a_head_signature() {
+    let (_dir, store) = store_with_campuses(1);
+    let key = store.audit.key.clone();
+    let mac_of = |message: Vec<u8>| -> Vec<u8> {
+        store
+            .write()
+            .query_row("SELECT salon_audit_mac(?1)", [message], |r| r.get(0))
+            .unwrap()
+    };
+    // Asked to sign a head of 1,000 lines, it signs a line instead: a head file made from its
+    // answer does not read back.
+    let head = AuditHead {
+        lines: 1000,
+        last_id: 1000,
+        mac: [9; 32],
+    };
+    assert_ne!(
+        mac_of(head_message(&head)),
+        key.head_signature(&head).to_vec()
+    );
+    let line = Line {
+        id: 2,
+        at: 0,
+        admin_id: None,
+        actor: "a".into(),
+        action: "campus_added".into(),
+        detail: "C-100 x".into(),
+    };
+    assert_eq!(
+        mac_of(line_fields(&GENESIS, &line)),
+        key.line_mac(&GENESIS, &line).to_vec()
+    );
+    assert_eq!(
+        line_message(&GENESIS, &line)[..],
+        [
+            b"salon-hq audit line v1\0".as_slice(),
+            &line_fields(&GENESIS, &line)
+        ]
+        .concat()[..]
+    );
 }
