@@ -6,7 +6,7 @@
 //! The key is 32 random bytes in a file beside the database (`hq.db.audit-key`, 0600, made at
 //! the first open), never in it: whoever can rewrite only the database file can change,
 //! insert or delete a line, but cannot make the MACs from that line on hold again, and
-//! [`AuditCheck`] names the first line that does not.
+//! `audit_check::check` names the first line that does not.
 //!
 //! Lines deleted at the end leave a shorter chain that still holds. Two things remember the
 //! end:
@@ -312,95 +312,4 @@ pub(crate) fn extend(
         }
     })?;
     Ok(holds.then_some(head))
-}
-
-/// The first line whose MAC does not hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadLine {
-    /// Its place in the log, from 1.
-    pub position: u64,
-    pub id: i64,
-    pub at: DateTime<Utc>,
-}
-
-/// What a check of the whole log found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditProblem {
-    /// A line that was changed, or comes after a line deleted or inserted.
-    Line(BadLine),
-    /// The log ends `missing` lines before the `expected` count.
-    TailMissing { missing: u64, expected: u64 },
-    /// The log holds `expected` lines or more, but its line at that count is not the one
-    /// recorded: lines were deleted at the end and new ones written after.
-    TailReplaced { expected: u64 },
-    /// The head file is not one signed with the key.
-    HeadForged,
-    /// The head file was missing while the log had lines (it is written anew).
-    HeadMissing,
-}
-
-/// The verdict on the whole log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditCheck {
-    pub lines: u64,
-    /// The last line's MAC as stored (zeros for an empty log).
-    pub head: Vec<u8>,
-    pub problems: Vec<AuditProblem>,
-}
-
-/// Walks the whole log; `expected` are the counts and last MACs it must still hold (from the
-/// head file, and from the log's figures when given).
-pub(crate) fn check(
-    conn: &Connection,
-    key: &AuditKey,
-    expected: &[(u64, Vec<u8>)],
-) -> Result<AuditCheck> {
-    let mut prev = GENESIS.to_vec();
-    let mut lines = 0u64;
-    let mut bad = None;
-    let mut at_expected: Vec<Option<Vec<u8>>> = vec![None; expected.len()];
-    each_line(conn, i64::MIN, |id, s| {
-        lines += 1;
-        if bad.is_none() {
-            let holds = s
-                .line
-                .as_ref()
-                .is_some_and(|l| crate::secret::constant_time_eq(&key.line_mac(&prev, l), &s.mac));
-            if !holds {
-                bad = Some(BadLine {
-                    position: lines,
-                    id,
-                    at: s.at,
-                });
-            }
-        }
-        for (i, (count, _)) in expected.iter().enumerate() {
-            if *count == lines {
-                at_expected[i] = Some(s.mac.clone());
-            }
-        }
-        prev = s.mac;
-        true
-    })?;
-    let mut problems: Vec<AuditProblem> = bad.into_iter().map(AuditProblem::Line).collect();
-    for ((count, mac), found) in expected.iter().zip(at_expected) {
-        let problem = if lines < *count {
-            AuditProblem::TailMissing {
-                missing: count - lines,
-                expected: *count,
-            }
-        } else if *count > 0 && found.as_deref() != Some(&mac[..]) {
-            AuditProblem::TailReplaced { expected: *count }
-        } else {
-            continue;
-        };
-        if !problems.contains(&problem) {
-            problems.push(problem);
-        }
-    }
-    Ok(AuditCheck {
-        lines,
-        head: if lines == 0 { GENESIS.to_vec() } else { prev },
-        problems,
-    })
 }

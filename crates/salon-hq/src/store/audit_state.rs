@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, MutexGuard};
 
-use data_encoding::HEXLOWER;
 use rusqlite::Connection;
 
-use super::audit_chain::{self, AuditCheck, AuditHead, AuditKey, AuditProblem};
+use super::audit_chain::{self, AuditHead, AuditKey};
+use super::audit_check::{self, AuditCheck, AuditProblem};
 use super::audit_files::{self, Recorded};
 use super::Store;
 use crate::error::{HqError, Result};
@@ -162,7 +162,7 @@ impl Store {
             wanted.push((h.lines, h.mac.to_vec()));
         }
         wanted.extend(expected);
-        let mut check = audit_chain::check(&self.read(), &self.audit.key, &wanted)?;
+        let mut check = audit_check::check(&self.read(), &self.audit.key, &wanted)?;
         let missing = matches!(recorded, Recorded::Missing) && check.lines > 0;
         if missing || self.audit.head_was_missing.load(Ordering::Relaxed) {
             check.problems.push(AuditProblem::HeadMissing);
@@ -191,48 +191,6 @@ impl Store {
                 let _ = std::fs::remove_file(&self.audit.head_path);
                 Ok(())
             }
-        }
-    }
-}
-
-/// How a check reads in Japanese: one sentence a problem, or that the log is whole.
-impl AuditCheck {
-    pub fn intact(&self) -> bool {
-        self.problems.is_empty()
-    }
-
-    pub fn head_hex(&self) -> String {
-        HEXLOWER.encode(&self.head)
-    }
-
-    pub fn summary_ja(&self) -> String {
-        format!(
-            "操作記録は記録されたときのままです（{} 行、最新の行の MAC {}）。",
-            self.lines,
-            self.head_hex()
-        )
-    }
-}
-
-impl AuditProblem {
-    pub fn ja(&self) -> String {
-        match self {
-            AuditProblem::Line(bad) => format!(
-                "{} 行目（ID {}、{} の記録）から先が、記録されたときのままではありません。この行が書き換えられたか差し込まれたか、その直前の行が削除されています。",
-                bad.position,
-                bad.id,
-                bad.at
-                    .with_timezone(&chrono_tz::Asia::Tokyo)
-                    .format("%Y-%m-%d %H:%M")
-            ),
-            AuditProblem::TailMissing { missing, expected } => format!(
-                "末尾の {missing} 行がありません（記録では {expected} 行あります）。"
-            ),
-            AuditProblem::TailReplaced { expected } => format!(
-                "{expected} 行目が記録された行ではありません。末尾の行が削除され、その後に新しい行が書かれています。"
-            ),
-            AuditProblem::HeadForged => "行数と最新の MAC の控え（.audit-head）が、鍵で署名されたものではありません。書き換えられています。".to_owned(),
-            AuditProblem::HeadMissing => "行数と最新の MAC の控え（.audit-head）がありませんでした。その前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。".to_owned(),
         }
     }
 }

@@ -9,12 +9,13 @@
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
 //! `releases` (months under noise, kept as first received), `events` (related activities by
 //! kind), `terms` (事業期間 and their targets), `audit`
-//! (操作記録; `audit_chain`, `audit_files` and `audit_state`: its lines chained by MACs under a
-//! key kept beside the database), `history` (where each figure came from, and quiet devices).
+//! (操作記録; `audit_chain`, `audit_check`, `audit_files` and `audit_state`: its lines chained by
+//! MACs under a key kept beside the database), `history` (where each figure came from, and quiet devices).
 
 mod admins;
 pub mod audit;
 pub mod audit_chain;
+mod audit_check;
 pub mod audit_files;
 mod audit_state;
 #[cfg(test)]
@@ -43,7 +44,7 @@ mod tests;
 
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
-pub use audit_chain::{AuditCheck, AuditProblem, BadLine};
+pub use audit_check::{AuditCheck, AuditProblem, BadLine};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};

@@ -1,0 +1,143 @@
+//! The verdict on the whole 操作記録 (`audit_chain.rs` says how lines are chained): the
+//! first line whose MAC does not hold, lines missing at the end against the counts it must
+//! still hold, and how each reads in Japanese on the log page and from `audit verify`.
+
+use chrono::{DateTime, Utc};
+use data_encoding::HEXLOWER;
+use rusqlite::Connection;
+
+use super::audit_chain::{each_line, AuditKey, GENESIS};
+use crate::error::Result;
+
+/// The first line whose MAC does not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLine {
+    /// Its place in the log, from 1.
+    pub position: u64,
+    pub id: i64,
+    pub at: DateTime<Utc>,
+}
+
+/// What a check of the whole log found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditProblem {
+    /// A line that was changed, or comes after a line deleted or inserted.
+    Line(BadLine),
+    /// The log ends `missing` lines before the `expected` count.
+    TailMissing { missing: u64, expected: u64 },
+    /// The log holds `expected` lines or more, but its line at that count is not the one
+    /// recorded: lines were deleted at the end and new ones written after.
+    TailReplaced { expected: u64 },
+    /// The head file is not one signed with the key.
+    HeadForged,
+    /// The head file was missing while the log had lines (it is written anew).
+    HeadMissing,
+}
+
+/// The verdict on the whole log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditCheck {
+    pub lines: u64,
+    /// The last line's MAC as stored (zeros for an empty log).
+    pub head: Vec<u8>,
+    pub problems: Vec<AuditProblem>,
+}
+
+/// Walks the whole log; `expected` are the counts and last MACs it must still hold (from the
+/// head file, and from the log's figures when given).
+pub(crate) fn check(
+    conn: &Connection,
+    key: &AuditKey,
+    expected: &[(u64, Vec<u8>)],
+) -> Result<AuditCheck> {
+    let mut prev = GENESIS.to_vec();
+    let mut lines = 0u64;
+    let mut bad = None;
+    let mut at_expected: Vec<Option<Vec<u8>>> = vec![None; expected.len()];
+    each_line(conn, i64::MIN, |id, s| {
+        lines += 1;
+        if bad.is_none() {
+            let holds = s
+                .line
+                .as_ref()
+                .is_some_and(|l| crate::secret::constant_time_eq(&key.line_mac(&prev, l), &s.mac));
+            if !holds {
+                bad = Some(BadLine {
+                    position: lines,
+                    id,
+                    at: s.at,
+                });
+            }
+        }
+        for (i, (count, _)) in expected.iter().enumerate() {
+            if *count == lines {
+                at_expected[i] = Some(s.mac.clone());
+            }
+        }
+        prev = s.mac;
+        true
+    })?;
+    let mut problems: Vec<AuditProblem> = bad.into_iter().map(AuditProblem::Line).collect();
+    for ((count, mac), found) in expected.iter().zip(at_expected) {
+        let problem = if lines < *count {
+            AuditProblem::TailMissing {
+                missing: count - lines,
+                expected: *count,
+            }
+        } else if *count > 0 && found.as_deref() != Some(&mac[..]) {
+            AuditProblem::TailReplaced { expected: *count }
+        } else {
+            continue;
+        };
+        if !problems.contains(&problem) {
+            problems.push(problem);
+        }
+    }
+    Ok(AuditCheck {
+        lines,
+        head: if lines == 0 { GENESIS.to_vec() } else { prev },
+        problems,
+    })
+}
+
+/// How a check reads in Japanese: one sentence a problem, or that the log is whole.
+impl AuditCheck {
+    pub fn intact(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn head_hex(&self) -> String {
+        HEXLOWER.encode(&self.head)
+    }
+
+    pub fn summary_ja(&self) -> String {
+        format!(
+            "操作記録は記録されたときのままです（{} 行、最新の行の MAC {}）。",
+            self.lines,
+            self.head_hex()
+        )
+    }
+}
+
+impl AuditProblem {
+    pub fn ja(&self) -> String {
+        match self {
+            AuditProblem::Line(bad) => format!(
+                "{} 行目（ID {}、{} の記録）から先が、記録されたときのままではありません。この行が書き換えられたか差し込まれたか、その直前の行が削除されています。",
+                bad.position,
+                bad.id,
+                bad.at
+                    .with_timezone(&chrono_tz::Asia::Tokyo)
+                    .format("%Y-%m-%d %H:%M")
+            ),
+            AuditProblem::TailMissing { missing, expected } => format!(
+                "末尾の {missing} 行がありません（記録では {expected} 行あります）。"
+            ),
+            AuditProblem::TailReplaced { expected } => format!(
+                "{expected} 行目が記録された行ではありません。末尾の行が削除され、その後に新しい行が書かれています。"
+            ),
+            AuditProblem::HeadForged => "行数と最新の MAC の控え（.audit-head）が、鍵で署名されたものではありません。書き換えられています。".to_owned(),
+            AuditProblem::HeadMissing => "行数と最新の MAC の控え（.audit-head）がありませんでした。その前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。".to_owned(),
+        }
+    }
+}
