@@ -14,7 +14,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use salon_hq::store::audit_chain::has_macs;
 use salon_hq::store::audit_files::{copy_key, head_path, key_path, read_key};
-use salon_hq::store::MIGRATIONS;
+use salon_hq::store::{planted, MIGRATIONS};
 
 /// What a copy holds, for the operator's console.
 #[derive(Debug)]
@@ -144,6 +144,10 @@ fn check_backup(conn: &Connection) -> anyhow::Result<usize> {
     )?;
     if version < 1 || tables != 4 {
         bail!("事務局サーバーの表がありません");
+    }
+    // Refused before it replaces anything: the server would not open it.
+    if let Some(p) = planted(conn)? {
+        bail!("{}", p.refused_ja());
     }
     Ok(usize::try_from(version)?)
 }

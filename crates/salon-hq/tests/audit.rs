@@ -325,3 +325,24 @@ async fn the_log_page_says_whether_the_chain_holds_and_names_the_first_bad_line(
     assert!(alert.contains("2 行目（ID 2、"), "{alert}");
     assert!(!page.contains("audit-intact"));
 }
+
+#[test]
+fn a_backup_holding_a_trigger_is_refused_before_it_replaces_anything() {
+    let dir = six_lines();
+    let copies = tempfile::tempdir().unwrap();
+    let copy = copies.path().join("hq-planted.db");
+    hq(dir.path(), &["backup", "--to", copy.to_str().unwrap()]);
+    Connection::open(&copy)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER t AFTER INSERT ON audit_log WHEN NEW.action = 'admin_created'
+               BEGIN DELETE FROM audit_log WHERE id = NEW.id; END;",
+        )
+        .unwrap();
+    let before = std::fs::read(dir.path().join("hq.db")).unwrap();
+    let said = server::refused(dir.path(), &["restore", "--from", copy.to_str().unwrap()]);
+    assert!(said.contains("トリガー「t」"), "{said}");
+    let after = std::fs::read(dir.path().join("hq.db")).unwrap();
+    assert!(after == before, "a refused restore replaced the database");
+    assert!(dir.path().join("hq.db.audit-head").exists());
+}

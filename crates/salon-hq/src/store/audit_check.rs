@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use data_encoding::HEXLOWER;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::audit_chain::{each_line, AuditKey, GENESIS};
 use crate::error::Result;
@@ -32,6 +32,60 @@ pub enum AuditProblem {
     HeadForged,
     /// The head file was missing while the log had lines (it is written anew).
     HeadMissing,
+    /// A trigger or view in the database file (`planted`), found while the server runs or by
+    /// `audit verify`: the server refuses to open a database that holds one.
+    Planted(Planted),
+}
+
+/// A trigger or view in the database file. No migration makes one (`migrations/*.sql` hold
+/// none), so one found was put there by someone else; a trigger can delete, skip or rewrite
+/// an audit line as it is written (AFTER INSERT … DELETE, BEFORE INSERT … RAISE(IGNORE)),
+/// and a view has no place in this schema either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Planted {
+    /// `trigger` or `view`, as SQLite names it.
+    pub kind: String,
+    pub name: String,
+}
+
+/// The first trigger or view in the database file, by kind and name, if any.
+pub fn planted(conn: &Connection) -> Result<Option<Planted>> {
+    Ok(conn
+        .query_row(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')
+             ORDER BY type, name LIMIT 1",
+            [],
+            |r| {
+                Ok(Planted {
+                    kind: r.get(0)?,
+                    name: r.get(1)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+impl Planted {
+    /// What it is and its name, escaped: the name was chosen by whoever planted it, and is
+    /// printed to a terminal.
+    fn named_ja(&self) -> String {
+        let kind = if self.kind == "view" {
+            "ビュー"
+        } else {
+            "トリガー"
+        };
+        let name: String = self.name.chars().take(64).collect();
+        format!("{kind}「{}」", name.escape_debug())
+    }
+
+    /// Why the server does not open the database, and what to do.
+    pub fn refused_ja(&self) -> String {
+        format!(
+            "データベースに、salon-hq が作ることのない{}があります。操作記録の行を書かれたそばから消したり書き換えたりできるため、このデータベースは開きません。だれがいつ作ったかを確かめ、削除してから（sqlite3 で DROP {} …）起動してください。",
+            self.named_ja(),
+            self.kind.to_uppercase()
+        )
+    }
 }
 
 /// The verdict on the whole log.
@@ -78,6 +132,7 @@ pub(crate) fn check(
         true
     })?;
     let mut problems: Vec<AuditProblem> = bad.into_iter().map(AuditProblem::Line).collect();
+    problems.extend(planted(conn)?.map(AuditProblem::Planted));
     for ((count, mac), found) in expected.iter().zip(at_expected) {
         let problem = if lines < *count {
             AuditProblem::TailMissing {
@@ -137,6 +192,10 @@ impl AuditProblem {
                 "{expected} 行目が記録された行ではありません。末尾の行が削除され、その後に新しい行が書かれています。"
             ),
             AuditProblem::HeadForged => "行数と最新の MAC の控え（.audit-head）が、鍵で署名されたものではありません。書き換えられています。".to_owned(),
+            AuditProblem::Planted(p) => format!(
+                "データベースに、salon-hq が作ることのない{}があります。操作記録の行を書かれたそばから消したり書き換えたりできます。",
+                p.named_ja()
+            ),
             AuditProblem::HeadMissing => "行数と最新の MAC の控え（.audit-head）がありませんでした。その前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。".to_owned(),
         }
     }

@@ -126,7 +126,58 @@ fn no_trigger_planted_in_the_file_can_make_a_mac() {
         other => panic!("{other:?}"),
     }
     assert_eq!(store.count_rows("audit_log").unwrap(), 1);
-    assert!(store.check_audit(None).unwrap().intact());
+    let planted = AuditProblem::Planted(Planted {
+        kind: "trigger".into(),
+        name: "forge".into(),
+    });
+    assert_eq!(store.check_audit(None).unwrap().problems, vec![planted]);
+}
+
+/// Triggers that drop the line of one kind of change, each as it is written: the line deleted
+/// after it is inserted, or its insert skipped.
+const DROPPING: &[&str] = &[
+    "CREATE TRIGGER t AFTER INSERT ON audit_log WHEN NEW.action = 'campus_added'
+       BEGIN DELETE FROM audit_log WHERE id = NEW.id; END;",
+    "CREATE TRIGGER t BEFORE INSERT ON audit_log WHEN NEW.action = 'campus_added'
+       BEGIN SELECT RAISE(IGNORE); END;",
+];
+
+#[test]
+fn a_database_holding_a_trigger_or_view_is_refused_at_open() {
+    let views = ["CREATE VIEW t AS SELECT id, actor FROM audit_log;"];
+    for plant in DROPPING.iter().chain(&views) {
+        let (dir, store) = store_with_campuses(2);
+        drop(store);
+        raw(&dir).execute_batch(plant).unwrap();
+        match Store::open(&dir.path().join("hq.db")) {
+            Err(HqError::AuditTampered(said)) => assert!(said.contains("「t」"), "{said}"),
+            other => panic!("{plant}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_trigger_planted_while_the_server_runs_cannot_drop_a_changes_line() {
+    for plant in DROPPING {
+        let (dir, store) = store_with_campuses(1);
+        raw(&dir).execute_batch(plant).unwrap();
+        let code = CampusCode::parse("C-901").unwrap();
+        let refused = store
+            .add_campus(&Actor::cli(), &code, "キャンパス", Utc::now())
+            .unwrap_err();
+        assert!(matches!(refused, HqError::AuditTampered(_)), "{refused:?}");
+        assert_eq!(
+            store.campuses().unwrap().len(),
+            1,
+            "{plant}: the campus was added without its line"
+        );
+        assert_eq!(store.count_rows("audit_log").unwrap(), 1);
+        let check = store.check_audit(None).unwrap();
+        assert!(
+            matches!(&check.problems[..], [AuditProblem::Planted(p)] if p.name == "t"),
+            "{check:?}"
+        );
+    }
 }
 
 #[test]

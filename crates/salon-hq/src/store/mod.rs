@@ -44,7 +44,7 @@ mod tests;
 
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
-pub use audit_check::{AuditCheck, AuditProblem, BadLine};
+pub use audit_check::{planted, AuditCheck, AuditProblem, BadLine, Planted};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
@@ -246,13 +246,18 @@ pub(crate) fn check_name(name: &str, field: &'static str) -> Result<String> {
 impl Store {
     /// Opens (or creates) the database at `path` and migrates it to the latest version. The
     /// audit key beside it (`path` + `.audit-key`) is read, or made when no audit line has a
-    /// MAC yet.
+    /// MAC yet. A database holding a trigger or view (the schema has none) is refused.
     pub fn open(path: &Path) -> Result<Store> {
         let mut writer = Connection::open(path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         writer.pragma_update(None, "synchronous", "FULL")?;
         writer.pragma_update(None, "foreign_keys", "ON")?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Before anything is written or a key made: a trigger planted in the file could drop
+        // the lines written from now on, chosen ones only, with the chain still holding.
+        if let Some(planted) = audit_check::planted(&writer)? {
+            return Err(HqError::AuditTampered(planted.refused_ja()));
+        }
         let audit = audit_state::AuditState::open(path, &writer)?;
         migrate(&mut writer, &audit.key)?;
         audit.settle(&writer)?;
