@@ -329,6 +329,7 @@ fn verify(
     let check = open(db)?.check_audit(expected)?;
     if check.intact() {
         println!("{}", check.summary_ja());
+        print_notices(&check);
         return Ok(true);
     }
     eprintln!("操作記録が改ざんされています。");
@@ -340,7 +341,15 @@ fn verify(
         check.lines,
         check.head_hex()
     );
+    print_notices(&check);
     Ok(false)
+}
+
+/// The server's lines about the chain, which hold whether or not the rest does.
+fn print_notices(check: &salon_hq::store::AuditCheck) {
+    for notice in &check.notices {
+        println!("注意: {}", notice.ja());
+    }
 }
 
 /// The code on stdout (for a script), who and what it is for on stderr.
@@ -430,6 +439,7 @@ async fn main() -> anyhow::Result<()> {
                     eprintln!("操作記録: {}", problem.ja());
                 }
             }
+            print_notices(&check);
             Ok(())
         }
         Command::Audit(AuditCmd::Verify {

@@ -228,6 +228,35 @@ fn a_tail_deleted_with_the_head_file_is_found_from_the_logged_figures() {
 }
 
 #[test]
+fn a_head_file_made_anew_is_still_told_by_a_later_verify() {
+    let dir = six_lines();
+    db(dir.path())
+        .execute("DELETE FROM audit_log WHERE id > 3", [])
+        .unwrap();
+    std::fs::remove_file(dir.path().join("hq.db.audit-head")).unwrap();
+    // The next change, by another process, writes the head file anew.
+    hq(
+        dir.path(),
+        &[
+            "admin",
+            "add-campus",
+            "--code",
+            "C-200",
+            "--name",
+            "新キャンパス",
+        ],
+    );
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(ok, "{said}");
+    assert!(said.contains("記録されたときのままです（5 行"), "{said}");
+    assert!(
+        said.contains("注意: 5 行目（ID 5、")
+            && said.contains("（head ファイル）がなかったため作り直しました（そのとき 4 行）"),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
     let dir = tempfile::tempdir().unwrap();
@@ -324,6 +353,22 @@ async fn the_log_page_says_whether_the_chain_holds_and_names_the_first_bad_line(
     assert!(alert.contains("role=\"alert\""), "{alert}");
     assert!(alert.contains("2 行目（ID 2、"), "{alert}");
     assert!(!page.contains("audit-intact"));
+}
+
+#[tokio::test]
+async fn the_log_page_tells_of_a_head_file_made_anew() {
+    let hq = common::Hq::new();
+    let cookie = hq.login().await;
+    std::fs::remove_file(hq.dir.path().join("hq.db.audit-head")).unwrap();
+    let page = hq.get("/audit", Some(&cookie)).await.text();
+    assert!(page.contains("data-testid=\"audit-broken\""), "{page}");
+    hq.store().audit_checkpoint().unwrap();
+    let page = hq.get("/audit", Some(&cookie)).await.text();
+    assert!(page.contains("data-testid=\"audit-intact\""), "{page}");
+    let at = page
+        .find("data-testid=\"audit-notices\"")
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(page[at..].contains("作り直しました"), "{page}");
 }
 
 #[test]

@@ -23,6 +23,14 @@ impl Actor {
             name: "コマンドライン".to_owned(),
         }
     }
+
+    /// The server itself, writing a line about the chain (`AuditAction::about_the_chain`).
+    pub fn server() -> Actor {
+        Actor {
+            admin_id: None,
+            name: "サーバー".to_owned(),
+        }
+    }
 }
 
 impl From<&AdminSession> for Actor {
@@ -86,6 +94,15 @@ audit_actions! {
     CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
+    HeadRebuilt => "head_rebuilt", "操作記録の末尾の控えを作り直し";
+}
+
+impl AuditAction {
+    /// A line the server writes about the chain itself, where what the chain vouches for has
+    /// a gap: every check shows it (`AuditNotice`) for as long as the line is in the log.
+    pub fn about_the_chain(self) -> bool {
+        matches!(self, AuditAction::HeadRebuilt)
+    }
 }
 
 /// One line of the log.

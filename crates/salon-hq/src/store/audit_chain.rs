@@ -23,7 +23,8 @@
 //! What it cannot see: whoever has the key (the server's user, root, anyone holding a backup
 //! with its key file) can write any chain and any head. A head file deleted together with the
 //! lines at the end, or replaced by an older one of the same key, hides those lines from the
-//! head file (a missing one is reported, and written anew when the server next writes it):
+//! head file (a missing one is reported, and written anew when the server next writes it,
+//! with a line of its own saying so, `AuditAction::HeadRebuilt`, that every check shows):
 //! only the log's figures show them. Lines of a 1.0 database are chained when the migration
 //! that adds `mac` runs: they are vouched for only from that moment.
 //!

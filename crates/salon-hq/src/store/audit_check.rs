@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use data_encoding::HEXLOWER;
 use rusqlite::{Connection, OptionalExtension};
 
+use super::audit::AuditAction;
 use super::audit_chain::{each_line, AuditKey, GENESIS};
 use crate::error::Result;
 
@@ -88,6 +89,20 @@ impl Planted {
     }
 }
 
+/// A line the server wrote about the chain (`AuditAction::about_the_chain`), among the lines
+/// that hold: not tampering seen, but a gap in what the chain vouches for, told with every
+/// check so that it outlasts the process that found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditNotice {
+    /// Its place in the log, from 1.
+    pub position: u64,
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub action: AuditAction,
+    /// The server's own words (the line's MAC holds, so nobody else wrote them).
+    pub detail: String,
+}
+
 /// The verdict on the whole log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditCheck {
@@ -95,6 +110,8 @@ pub struct AuditCheck {
     /// The last line's MAC as stored (zeros for an empty log).
     pub head: Vec<u8>,
     pub problems: Vec<AuditProblem>,
+    /// Lines about the chain, oldest first: shown whether or not the log is intact.
+    pub notices: Vec<AuditNotice>,
 }
 
 /// Walks the whole log; `expected` are the counts and last MACs it must still hold (from the
@@ -108,19 +125,34 @@ pub(crate) fn check(
     let mut lines = 0u64;
     let mut bad = None;
     let mut at_expected: Vec<Option<Vec<u8>>> = vec![None; expected.len()];
+    let mut notices = Vec::new();
     each_line(conn, i64::MIN, |id, s| {
         lines += 1;
         if bad.is_none() {
             let holds = s
                 .line
                 .as_ref()
-                .is_some_and(|l| crate::secret::constant_time_eq(&key.line_mac(&prev, l), &s.mac));
-            if !holds {
-                bad = Some(BadLine {
-                    position: lines,
-                    id,
-                    at: s.at,
-                });
+                .filter(|l| crate::secret::constant_time_eq(&key.line_mac(&prev, l), &s.mac));
+            match holds {
+                None => {
+                    bad = Some(BadLine {
+                        position: lines,
+                        id,
+                        at: s.at,
+                    })
+                }
+                Some(l) => {
+                    let about = AuditAction::parse(&l.action).filter(|a| a.about_the_chain());
+                    if let Some(action) = about {
+                        notices.push(AuditNotice {
+                            position: lines,
+                            id,
+                            at: s.at,
+                            action,
+                            detail: l.detail.clone(),
+                        });
+                    }
+                }
             }
         }
         for (i, (count, _)) in expected.iter().enumerate() {
@@ -152,6 +184,7 @@ pub(crate) fn check(
         lines,
         head: if lines == 0 { GENESIS.to_vec() } else { prev },
         problems,
+        notices,
     })
 }
 
@@ -178,12 +211,8 @@ impl AuditProblem {
     pub fn ja(&self) -> String {
         match self {
             AuditProblem::Line(bad) => format!(
-                "{} 行目（ID {}、{} の記録）から先が、記録されたときのままではありません。この行が書き換えられたか差し込まれたか、その直前の行が削除されています。",
-                bad.position,
-                bad.id,
-                bad.at
-                    .with_timezone(&chrono_tz::Asia::Tokyo)
-                    .format("%Y-%m-%d %H:%M")
+                "{} から先が、記録されたときのままではありません。この行が書き換えられたか差し込まれたか、その直前の行が削除されています。",
+                place(bad.position, bad.id, bad.at)
             ),
             AuditProblem::TailMissing { missing, expected } => format!(
                 "末尾の {missing} 行がありません（記録では {expected} 行あります）。"
@@ -198,5 +227,29 @@ impl AuditProblem {
             ),
             AuditProblem::HeadMissing => "行数と最新の MAC の控え（.audit-head）がありませんでした。その前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。".to_owned(),
         }
+    }
+}
+
+/// 「N 行目（ID i、YYYY-MM-DD HH:MM の記録）」, in Tokyo time.
+fn place(position: u64, id: i64, at: DateTime<Utc>) -> String {
+    format!(
+        "{position} 行目（ID {id}、{} の記録）",
+        at.with_timezone(&chrono_tz::Asia::Tokyo)
+            .format("%Y-%m-%d %H:%M")
+    )
+}
+
+impl AuditNotice {
+    /// The line's place, the server's words, and what the gap means.
+    pub fn ja(&self) -> String {
+        let meaning = match self.action {
+            AuditAction::HeadRebuilt => "それより前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。",
+            _ => "",
+        };
+        format!(
+            "{}: {}。{meaning}",
+            place(self.position, self.id, self.at),
+            self.detail
+        )
     }
 }

@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, MutexGuard};
 
-use rusqlite::Connection;
+use chrono::Utc;
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+use super::audit::{self, Actor, AuditAction};
 use super::audit_chain::{self, AuditHead, AuditKey};
 use super::audit_check::{self, AuditCheck, AuditProblem};
 use super::audit_files::{self, Recorded};
@@ -21,9 +23,6 @@ pub(crate) struct AuditState {
     head_path: PathBuf,
     /// Set when the writing connection made a MAC: the head file is due.
     made: Arc<AtomicBool>,
-    /// The head file was missing while the log had lines, and was written anew: every check
-    /// of this store says so.
-    head_was_missing: AtomicBool,
     /// The key was made by this open (a new database, or one from before the chain).
     key_is_new: bool,
 }
@@ -44,7 +43,6 @@ impl AuditState {
             key,
             head_path: audit_files::head_path(db),
             made,
-            head_was_missing: AtomicBool::new(false),
             key_is_new,
         })
     }
@@ -80,17 +78,32 @@ impl AuditState {
                 ),
             },
             Recorded::Missing => match audit_chain::extend(writer, &self.key, &AuditHead::EMPTY)? {
-                Some(new) => {
-                    if new.lines > 0 {
-                        self.head_was_missing.store(true, Ordering::Relaxed);
-                        tracing::error!(
+                Some(found) if found.lines > 0 => {
+                    tracing::error!(
+                        target: "salon_hq::audit",
+                        lines = found.lines,
+                        "the audit head file was missing; written anew from the database"
+                    );
+                    // Said in the chain itself, not only in this process: the log page and
+                    // audit verify tell it for as long as the log is kept. Until the line is
+                    // written, the head file is not (a check goes on reporting it missing).
+                    self.record(
+                        writer,
+                        AuditAction::HeadRebuilt,
+                        &format!(
+                            "操作記録の末尾の記録（head ファイル）がなかったため作り直しました（そのとき {} 行）",
+                            found.lines
+                        ),
+                    )?;
+                    match audit_chain::extend(writer, &self.key, &AuditHead::EMPTY)? {
+                        Some(new) => self.write_head(&new)?,
+                        None => tracing::error!(
                             target: "salon_hq::audit",
-                            lines = new.lines,
-                            "the audit head file was missing; written anew from the database"
-                        );
+                            "the chain stopped holding while the head file was made anew; not written"
+                        ),
                     }
-                    self.write_head(&new)?;
                 }
+                Some(empty) => self.write_head(&empty)?,
                 None => tracing::error!(
                     target: "salon_hq::audit",
                     "the audit head file is missing and the chain does not hold; not written"
@@ -101,6 +114,15 @@ impl AuditState {
                 "the audit head file is not signed with the audit key; it is kept"
             ),
         }
+        Ok(())
+    }
+
+    /// A line of the server's own about the chain, in a transaction of its own (the guard
+    /// runs once the caller's is over). Its time is the clock's: no caller's time reaches here.
+    fn record(&self, writer: &Connection, action: AuditAction, detail: &str) -> Result<()> {
+        let tx = Transaction::new_unchecked(writer, TransactionBehavior::Immediate)?;
+        audit::record(&tx, &Actor::server(), Utc::now(), action, detail)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -163,8 +185,8 @@ impl Store {
         }
         wanted.extend(expected);
         let mut check = audit_check::check(&self.read(), &self.audit.key, &wanted)?;
-        let missing = matches!(recorded, Recorded::Missing) && check.lines > 0;
-        if missing || self.audit.head_was_missing.load(Ordering::Relaxed) {
+        // Once the server writes it anew, its line says so (`AuditNotice`).
+        if matches!(recorded, Recorded::Missing) && check.lines > 0 {
             check.problems.push(AuditProblem::HeadMissing);
         }
         if recorded == Recorded::Forged {

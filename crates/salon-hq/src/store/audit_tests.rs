@@ -222,3 +222,45 @@ fn the_sql_function_makes_line_macs_and_never_a_head_signature() {
         .concat()[..]
     );
 }
+
+#[test]
+fn a_head_file_made_anew_is_told_by_its_line_after_a_restart() {
+    let (dir, store) = store_with_campuses(5);
+    drop(store);
+    // The tail cut together with the head file: the head file cannot tell, so the server must
+    // not forget that it had to make one anew.
+    let db = dir.path().join("hq.db");
+    raw(&dir)
+        .execute("DELETE FROM audit_log WHERE id > 3", [])
+        .unwrap();
+    std::fs::remove_file(audit_files::head_path(&db)).unwrap();
+    let store = Store::open(&db).unwrap();
+    assert_eq!(
+        store.check_audit(None).unwrap().problems,
+        vec![AuditProblem::HeadMissing]
+    );
+    store.audit_checkpoint().unwrap();
+    drop(store);
+
+    let store = Store::open(&db).unwrap();
+    let check = store.check_audit(None).unwrap();
+    assert!(check.intact(), "{check:?}");
+    assert_eq!(check.lines, 4);
+    match &check.notices[..] {
+        [n] => {
+            assert_eq!((n.position, n.action), (4, AuditAction::HeadRebuilt));
+            assert!(n.detail.contains("（そのとき 3 行）"), "{}", n.detail);
+            assert!(n.ja().starts_with("4 行目（ID 4、"), "{}", n.ja());
+        }
+        other => panic!("{other:?}"),
+    }
+    let newest = &store.audit_log(None).unwrap()[0];
+    assert_eq!(
+        (newest.action, newest.actor.as_str()),
+        (Some(AuditAction::HeadRebuilt), "サーバー")
+    );
+    match recorded_head(&dir, &store) {
+        Recorded::Head(h) => assert_eq!(h.lines, 4, "the head file covers its own line"),
+        other => panic!("{other:?}"),
+    }
+}

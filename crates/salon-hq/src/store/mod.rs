@@ -44,7 +44,7 @@ mod tests;
 
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
-pub use audit_check::{planted, AuditCheck, AuditProblem, BadLine, Planted};
+pub use audit_check::{planted, AuditCheck, AuditNotice, AuditProblem, BadLine, Planted};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
