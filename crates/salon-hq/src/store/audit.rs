@@ -95,13 +95,14 @@ audit_actions! {
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
     HeadRebuilt => "head_rebuilt", "操作記録の末尾の控えを作り直し";
+    LinesMissing => "lines_missing", "書いた操作記録が消えていた";
 }
 
 impl AuditAction {
     /// A line the server writes about the chain itself, where what the chain vouches for has
     /// a gap: every check shows it (`AuditNotice`) for as long as the line is in the log.
     pub fn about_the_chain(self) -> bool {
-        matches!(self, AuditAction::HeadRebuilt)
+        matches!(self, AuditAction::HeadRebuilt | AuditAction::LinesMissing)
     }
 }
 

@@ -16,6 +16,8 @@
 //!   daily, and at shutdown, and only ever moves forward: it is replaced only when the
 //!   database still holds the line it names, with the MAC it names, and the lines after it
 //!   chain from there. A tail deleted and then written past leaves the head file as it was.
+//!   The lines it moves over must include every one this server committed since
+//!   (`audit_tally.rs`); one gone is written into the chain first (`AuditAction::LinesMissing`).
 //! - the server log: at start and daily, `serve` writes the line count and the last MAC
 //!   (target `salon_hq::audit`); `salon-hq audit verify --expect-count N --expect-head HEX`
 //!   checks the database against them, for when the head file itself was deleted.
@@ -33,7 +35,6 @@
 //! cannot call it to forge MACs. It puts the line tag in front of what it is given, so no
 //! caller can have it sign a head file.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -41,6 +42,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::audit_tally::Tally;
 use super::from_ts;
 use crate::error::Result;
 use crate::secret::hmac_sha256;
@@ -144,10 +146,10 @@ impl AuditHead {
 
 /// Registers `salon_audit_mac(fields)` on the writing connection: the MAC of a line whose
 /// `line_fields` are given. It puts the line tag in front itself, so whatever it is asked,
-/// it makes a line's MAC and never a head file's signature (`head_message`'s own tag). `made`
-/// is set each time it makes one, so the head file is brought up to date once the transaction
-/// is over.
-pub(crate) fn register(conn: &Connection, key: &AuditKey, made: Arc<AtomicBool>) -> Result<()> {
+/// it makes a line's MAC and never a head file's signature (`head_message`'s own tag). Each
+/// MAC it makes goes to `tally`, so that the head file moves over the lines committed, and
+/// only over a log that holds them all.
+pub(crate) fn register(conn: &Connection, key: &AuditKey, tally: Arc<Tally>) -> Result<()> {
     let key = key.clone();
     conn.create_scalar_function(
         "salon_audit_mac",
@@ -155,8 +157,9 @@ pub(crate) fn register(conn: &Connection, key: &AuditKey, made: Arc<AtomicBool>)
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
         move |ctx| {
             let fields: Vec<u8> = ctx.get(0)?;
-            made.store(true, Ordering::Release);
-            Ok(hmac_sha256(&key.0, &[LINE_TAG, &fields]).to_vec())
+            let mac = hmac_sha256(&key.0, &[LINE_TAG, &fields]);
+            tally.made(mac);
+            Ok(mac.to_vec())
         },
     )?;
     Ok(())

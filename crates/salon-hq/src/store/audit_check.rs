@@ -244,6 +244,7 @@ impl AuditNotice {
     pub fn ja(&self) -> String {
         let meaning = match self.action {
             AuditAction::HeadRebuilt => "それより前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。",
+            AuditAction::LinesMissing => "書いた直後に削除されたか、書き込みが失敗しています。その行が何だったかは、この記録からは分かりません。",
             _ => "",
         };
         format!(

@@ -3,17 +3,18 @@
 //! date once a transaction that wrote a line is over, and the checks the log page, the
 //! daily log and `salon-hq audit verify` run.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, MutexGuard};
 
 use chrono::Utc;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::audit::{self, Actor, AuditAction};
-use super::audit_chain::{self, AuditHead, AuditKey};
+use super::audit_chain::{self, AuditHead, AuditKey, Mac};
 use super::audit_check::{self, AuditCheck, AuditProblem};
 use super::audit_files::{self, Recorded};
+use super::audit_tally::Tally;
 use super::Store;
 use crate::error::{HqError, Result};
 
@@ -21,8 +22,8 @@ use crate::error::{HqError, Result};
 pub(crate) struct AuditState {
     pub(crate) key: AuditKey,
     head_path: PathBuf,
-    /// Set when the writing connection made a MAC: the head file is due.
-    made: Arc<AtomicBool>,
+    /// The lines the writing connection committed: the head file is due, over them all.
+    tally: Arc<Tally>,
     /// The key was made by this open (a new database, or one from before the chain).
     key_is_new: bool,
 }
@@ -37,20 +38,22 @@ impl AuditState {
             None if audit_chain::has_macs(writer)? => return Err(HqError::AuditKey(key_path)),
             None => (audit_files::create_key(&key_path)?, true),
         };
-        let made = Arc::new(AtomicBool::new(false));
-        audit_chain::register(writer, &key, made.clone())?;
+        let tally = Arc::new(Tally::default());
+        audit_chain::register(writer, &key, tally.clone())?;
         Ok(AuditState {
             key,
             head_path: audit_files::head_path(db),
-            made,
+            tally,
             key_is_new,
         })
     }
 
     /// After migrating: a head file for a log that has nothing to lose yet (empty, or chained
     /// by this open). A head file missing from a log with lines is left for the checks to
-    /// report and for `advance` to write.
+    /// report and for `advance` to write. From here on, the lines committed are counted.
     pub(crate) fn settle(&self, writer: &Connection) -> Result<()> {
+        self.tally.forget();
+        self.tally.install(writer);
         if read(&self.head_path, &self.key) != Recorded::Missing {
             return Ok(());
         }
@@ -65,11 +68,50 @@ impl AuditState {
 
     /// Moves the head file forward to the end of the log, if the log still holds the end it
     /// records and chains on from it; otherwise keeps it (the evidence) and says so in the log.
+    /// Every line committed since it last moved must be among the lines it moves over (others
+    /// may be there too: the command line writes from a process of its own); a line missing
+    /// is written into the chain before it moves.
     pub(crate) fn advance(&self, writer: &Connection) -> Result<()> {
+        let written = self.tally.take_committed();
+        let moved = self.advance_over(writer, &written);
+        if moved.is_err() {
+            self.tally.put_back(written);
+        } else {
+            // This call's own line, if any, is under the head file already.
+            self.tally.forget();
+        }
+        moved
+    }
+
+    fn advance_over(&self, writer: &Connection, written: &[Mac]) -> Result<()> {
         match read(&self.head_path, &self.key) {
             Recorded::Head(head) => match audit_chain::extend(writer, &self.key, &head)? {
-                Some(new) if new != head => self.write_head(&new)?,
-                Some(_) => {}
+                Some(found) => {
+                    let missing = missing(writer, head.last_id, written)?;
+                    if missing == 0 {
+                        if found != head {
+                            self.write_head(&found)?;
+                        }
+                        return Ok(());
+                    }
+                    tracing::error!(
+                        target: "salon_hq::audit",
+                        missing,
+                        "audit lines this server committed are gone from the log"
+                    );
+                    self.record(
+                        writer,
+                        AuditAction::LinesMissing,
+                        &format!("書いた操作記録 {missing} 行が、書いた直後に見つかりませんでした"),
+                    )?;
+                    match audit_chain::extend(writer, &self.key, &head)? {
+                        Some(new) => self.write_head(&new)?,
+                        None => tracing::error!(
+                            target: "salon_hq::audit",
+                            "the chain stopped holding while a missing line was recorded; the head file is kept"
+                        ),
+                    }
+                }
                 None => tracing::error!(
                     target: "salon_hq::audit",
                     lines = head.lines,
@@ -136,6 +178,19 @@ fn read(path: &Path, key: &AuditKey) -> Recorded {
     audit_files::read_head(path, key)
 }
 
+/// How many of `written` no line after id `after` carries.
+fn missing(conn: &Connection, after: i64, written: &[Mac]) -> Result<usize> {
+    if written.is_empty() {
+        return Ok(0);
+    }
+    let mut stmt = conn.prepare_cached("SELECT mac FROM audit_log WHERE id > ?1")?;
+    let held = stmt
+        .query_map([after], |r| r.get::<_, Option<Vec<u8>>>(0))?
+        .filter_map(|m| m.transpose())
+        .collect::<rusqlite::Result<HashSet<Vec<u8>>>>()?;
+    Ok(written.iter().filter(|m| !held.contains(&m[..])).count())
+}
+
 /// The writing connection, held. Once it is let go after a transaction that wrote a line,
 /// the head file is brought up to date from what was committed.
 pub(crate) struct Writer<'a> {
@@ -158,12 +213,9 @@ impl std::ops::DerefMut for Writer<'_> {
 
 impl Drop for Writer<'_> {
     fn drop(&mut self) {
-        if !self.audit.made.swap(false, Ordering::AcqRel) {
-            return;
-        }
-        if !self.conn.is_autocommit() {
-            // A transaction still open (begun by hand): its end is not known here.
-            self.audit.made.store(true, Ordering::Release);
+        // With a transaction still open (begun by hand), its end is not known here: the lines
+        // stay counted until the next time.
+        if !self.audit.tally.any_committed() || !self.conn.is_autocommit() {
             return;
         }
         if let Err(e) = self.audit.advance(&self.conn) {
@@ -206,6 +258,7 @@ impl Store {
     /// whose database ends where the backup did.
     pub fn reset_audit_head(&self) -> Result<()> {
         let conn = self.write();
+        self.audit.tally.forget();
         let head = audit_chain::extend(&conn, &self.audit.key, &AuditHead::EMPTY)?;
         match head {
             Some(head) => self.audit.write_head(&head),

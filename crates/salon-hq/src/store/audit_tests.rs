@@ -264,3 +264,61 @@ fn a_head_file_made_anew_is_told_by_its_line_after_a_restart() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_line_gone_between_its_commit_and_the_head_file_is_told() {
+    let (dir, store) = store_with_campuses(3);
+    {
+        let mut writer = store.write();
+        let tx = writer.transaction().unwrap();
+        audit::record(
+            &tx,
+            &Actor::cli(),
+            Utc::now(),
+            AuditAction::CampusAdded,
+            "C-900 x",
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        // Another process deletes it before the writer lets go: the chain still holds from
+        // line 3, and the head file has not moved yet.
+        raw(&dir)
+            .execute("DELETE FROM audit_log WHERE id = 4", [])
+            .unwrap();
+    }
+    let check = store.check_audit(None).unwrap();
+    assert!(check.intact(), "{check:?}");
+    assert_eq!(check.lines, 4);
+    match &check.notices[..] {
+        [n] => {
+            assert_eq!((n.position, n.action), (4, AuditAction::LinesMissing));
+            assert!(n.detail.contains("1 行"), "{}", n.detail);
+        }
+        other => panic!("{other:?}"),
+    }
+    match recorded_head(&dir, &store) {
+        Recorded::Head(h) => assert_eq!(h.lines, 4),
+        other => panic!("{other:?}"),
+    }
+
+    // A line whose transaction rolled back was never written: nothing is missing.
+    {
+        let mut writer = store.write();
+        let tx = writer.transaction().unwrap();
+        audit::record(
+            &tx,
+            &Actor::cli(),
+            Utc::now(),
+            AuditAction::CampusAdded,
+            "C-901 y",
+        )
+        .unwrap();
+    }
+    let code = CampusCode::parse("C-902").unwrap();
+    store
+        .add_campus(&Actor::cli(), &code, "キャンパス", Utc::now())
+        .unwrap();
+    let check = store.check_audit(None).unwrap();
+    assert!(check.intact(), "{check:?}");
+    assert_eq!((check.lines, check.notices.len()), (5, 1));
+}

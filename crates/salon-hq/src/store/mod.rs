@@ -9,8 +9,8 @@
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
 //! `releases` (months under noise, kept as first received), `events` (related activities by
 //! kind), `terms` (事業期間 and their targets), `audit`
-//! (操作記録; `audit_chain`, `audit_check`, `audit_files` and `audit_state`: its lines chained by
-//! MACs under a key kept beside the database), `history` (where each figure came from, and quiet devices).
+//! (操作記録; `audit_chain`, `audit_check`, `audit_files`, `audit_state` and `audit_tally`: its
+//! lines chained by MACs under a key kept beside the database), `history` (where each figure came from, and quiet devices).
 
 mod admins;
 pub mod audit;
@@ -18,6 +18,7 @@ pub mod audit_chain;
 mod audit_check;
 pub mod audit_files;
 mod audit_state;
+mod audit_tally;
 #[cfg(test)]
 mod audit_tests;
 mod devices;
