@@ -267,7 +267,12 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     assert!(lines > 0, "the fixture has audit lines");
     let (ok, said) = verify(dir.path(), &[]);
     assert!(ok, "{said}");
-    assert!(said.contains(&format!("（{lines} 行")), "{said}");
+    // With the server's own line saying they were chained then.
+    assert!(said.contains(&format!("（{} 行", lines + 1)), "{said}");
+    assert!(
+        said.contains(&format!("それまでの操作記録 {lines} 行に鎖を付けました")),
+        "{said}"
+    );
     assert_eq!(mode(&dir.path().join("hq.db.audit-key")), 0o600);
     let unchained: i64 = db(dir.path())
         .query_row(

@@ -94,6 +94,7 @@ audit_actions! {
     CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
+    ChainStarted => "chain_started", "操作記録の鎖を開始";
     HeadRebuilt => "head_rebuilt", "操作記録の末尾の控えを作り直し";
     LinesMissing => "lines_missing", "書いた操作記録が消えていた";
 }
@@ -102,7 +103,10 @@ impl AuditAction {
     /// A line the server writes about the chain itself, where what the chain vouches for has
     /// a gap: every check shows it (`AuditNotice`) for as long as the line is in the log.
     pub fn about_the_chain(self) -> bool {
-        matches!(self, AuditAction::HeadRebuilt | AuditAction::LinesMissing)
+        matches!(
+            self,
+            AuditAction::ChainStarted | AuditAction::HeadRebuilt | AuditAction::LinesMissing
+        )
     }
 }
 

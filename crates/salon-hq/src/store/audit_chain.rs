@@ -28,7 +28,8 @@
 //! head file (a missing one is reported, and written anew when the server next writes it,
 //! with a line of its own saying so, `AuditAction::HeadRebuilt`, that every check shows):
 //! only the log's figures show them. Lines of a 1.0 database are chained when the migration
-//! that adds `mac` runs: they are vouched for only from that moment.
+//! that adds `mac` runs: they are vouched for only from that moment, which a line of the
+//! server's own records (`chain_existing`).
 //!
 //! Lines are made through `salon_audit_mac`, an SQL function registered on the writing
 //! connection only, with SQLITE_DIRECTONLY: a trigger or view planted in the database file
@@ -42,6 +43,7 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::audit::{self, Actor, AuditAction};
 use super::audit_tally::Tally;
 use super::from_ts;
 use crate::error::Result;
@@ -258,7 +260,10 @@ pub fn has_macs(conn: &Connection) -> rusqlite::Result<bool> {
 }
 
 /// Gives every line a MAC, in id order from the zero MAC: run once, in the transaction of the
-/// migration that adds the column, over the lines written before there was a chain.
+/// migration that adds the column, over the lines written before there was a chain. Then a
+/// line of its own says how many were chained, and when: the chain vouches for them only
+/// from that moment (whatever a copy held when it was migrated, edited lines too), and that
+/// must stay visible in the log (`AuditAction::ChainStarted`).
 pub(crate) fn chain_existing(conn: &Connection, key: &AuditKey) -> Result<()> {
     let mut lines = Vec::new();
     each_line(conn, i64::MIN, |_, s| {
@@ -266,11 +271,23 @@ pub(crate) fn chain_existing(conn: &Connection, key: &AuditKey) -> Result<()> {
         true
     })?;
     let mut prev = GENESIS.to_vec();
+    let mut chained = 0u64;
     let mut update = conn.prepare("UPDATE audit_log SET mac = ?1 WHERE id = ?2")?;
     for line in lines.into_iter().flatten() {
         let mac = key.line_mac(&prev, &line);
         update.execute(params![mac.to_vec(), line.id])?;
         prev = mac.to_vec();
+        chained += 1;
+    }
+    if chained > 0 {
+        // The moment of chaining is the clock's: a migration is given no caller's time.
+        audit::record(
+            conn,
+            &Actor::server(),
+            Utc::now(),
+            AuditAction::ChainStarted,
+            &format!("それまでの操作記録 {chained} 行に鎖を付けました"),
+        )?;
     }
     Ok(())
 }

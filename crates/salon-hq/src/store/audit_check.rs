@@ -243,6 +243,7 @@ impl AuditNotice {
     /// The line's place, the server's words, and what the gap means.
     pub fn ja(&self) -> String {
         let meaning = match self.action {
+            AuditAction::ChainStarted => "この行より前の行は、この時点で初めて鎖を付けたものです。それまでに書き換えられていても、この鎖からは分かりません。",
             AuditAction::HeadRebuilt => "それより前に末尾の行が削除されていても、控えからは分かりません。サーバーのログの行数と MAC と照らしてください（salon-hq audit verify --expect-count --expect-head）。",
             AuditAction::LinesMissing => "書いた直後に削除されたか、書き込みが失敗しています。その行が何だったかは、この記録からは分かりません。",
             _ => "",

@@ -322,3 +322,40 @@ fn a_line_gone_between_its_commit_and_the_head_file_is_told() {
     assert!(check.intact(), "{check:?}");
     assert_eq!((check.lines, check.notices.len()), (5, 1));
 }
+
+#[test]
+fn lines_chained_by_the_migration_are_told_by_a_line_of_their_own() {
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hq.db");
+    std::fs::copy(&fixture, &db).unwrap();
+    let before: u64 = raw(&dir)
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert!(before > 0, "the fixture has audit lines");
+    let store = Store::open(&db).unwrap();
+    let check = store.check_audit(None).unwrap();
+    assert!(check.intact(), "{check:?}");
+    assert_eq!(check.lines, before + 1);
+    match &check.notices[..] {
+        [n] => {
+            assert_eq!(
+                (n.position, n.action),
+                (before + 1, AuditAction::ChainStarted)
+            );
+            assert_eq!(
+                n.detail,
+                format!("それまでの操作記録 {before} 行に鎖を付けました")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match recorded_head(&dir, &store) {
+        Recorded::Head(h) => assert_eq!(h.lines, before + 1),
+        other => panic!("{other:?}"),
+    }
+    // A new database has nothing to chain, and says nothing.
+    let (_dir, fresh) = store_with_campuses(1);
+    assert_eq!(fresh.check_audit(None).unwrap().notices, vec![]);
+}
