@@ -122,7 +122,8 @@ enum Command {
 enum AuditCmd {
     /// Check every line of the 操作記録 against its MAC, and that the log still ends where
     /// the head file beside the database says (and, given both, where the server log's daily
-    /// line says); exits non-zero when it does not.
+    /// line says); exits non-zero when it does not, or cannot be checked. Reads the database
+    /// as it is: never migrates it, never makes a key.
     Verify {
         /// The line count from the server log's daily audit line (target salon_hq::audit).
         #[arg(long, requires = "expect_head")]
@@ -326,7 +327,17 @@ fn verify(
         }
         _ => None,
     };
-    let check = open(db)?.check_audit(expected)?;
+    // As the file is: `Store::open` would migrate it and could make a key (`verify_file`).
+    let verified = salon_hq::store::verify_file(db, expected)
+        .with_context(|| format!("データベース {} を読めません", db.display()))?;
+    let check = match verified {
+        salon_hq::store::Verified::Checked(check) => check,
+        unchecked => {
+            eprintln!("操作記録を確かめられません。");
+            eprintln!("- {}", unchecked.unchecked_ja().unwrap_or_default());
+            return Ok(false);
+        }
+    };
     if check.intact() {
         println!("{}", check.summary_ja());
         print_notices(&check);

@@ -256,6 +256,87 @@ fn a_head_file_made_anew_is_still_told_by_a_later_verify() {
     );
 }
 
+/// What an attacker does to a copy so that salon-hq takes it for one from before the chain:
+/// the `mac` column dropped, every later migration undone, the schema version set back to 2.
+fn set_back_before_the_chain(path: &Path) {
+    assert_eq!(
+        salon_hq::store::MIGRATIONS.len(),
+        5,
+        "undo the new migration here too"
+    );
+    Connection::open(path)
+        .unwrap()
+        .execute_batch(
+            "ALTER TABLE audit_log DROP COLUMN mac;
+             DROP TABLE login_failures;
+             DELETE FROM server_secrets WHERE purpose = 'known_browser';
+             ALTER TABLE admin_sessions DROP COLUMN last_seen_at;
+             ALTER TABLE survey_questions DROP COLUMN required;
+             ALTER TABLE surveys DROP COLUMN deadline;
+             ALTER TABLE settings DROP COLUMN org_name;
+             ALTER TABLE settings DROP COLUMN org_contact;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+}
+
+fn schema_version(dir: &Path) -> i64 {
+    db(dir)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn verify_reads_the_database_as_it_is_and_never_migrates_it_or_makes_a_key() {
+    // A copy set back to before the chain, one line edited: opening it as the server does
+    // would chain the edit under the real key.
+    let dir = six_lines();
+    set_back_before_the_chain(&dir.path().join("hq.db"));
+    db(dir.path())
+        .execute(
+            "UPDATE audit_log SET detail = 'C-100 別の名前' WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("（版 2）は、操作記録に鎖（MAC）が付く前の版です"),
+        "{said}"
+    );
+    assert_eq!(schema_version(dir.path()), 2, "verify migrated it");
+
+    // 1.0's database, without a key: none is made.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
+    let old = tempfile::tempdir().unwrap();
+    std::fs::copy(&fixture, old.path().join("hq.db")).unwrap();
+    let (ok, said) = verify(old.path(), &[]);
+    assert!(!ok && said.contains("（版 1）は、操作記録に鎖"), "{said}");
+    assert_eq!(schema_version(old.path()), 1);
+    assert!(
+        !old.path().join("hq.db.audit-key").exists(),
+        "verify made a key"
+    );
+
+    // A chained database whose key is gone: said so, and still no key made.
+    let dir = six_lines();
+    std::fs::remove_file(dir.path().join("hq.db.audit-key")).unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(
+        !ok && said.contains("hq.db.audit-key がありません"),
+        "{said}"
+    );
+    assert!(!dir.path().join("hq.db.audit-key").exists());
+
+    // The version left, the column dropped: named as removed.
+    let dir = six_lines();
+    db(dir.path())
+        .execute_batch("ALTER TABLE audit_log DROP COLUMN mac")
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok && said.contains("MAC の列がありません"), "{said}");
+}
+
 #[test]
 fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
@@ -265,6 +346,8 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
         .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
         .unwrap();
     assert!(lines > 0, "the fixture has audit lines");
+    // Opened by salon-hq (here its command line; serve alike), not by verify.
+    hq(dir.path(), &["admin", "devices"]);
     let (ok, said) = verify(dir.path(), &[]);
     assert!(ok, "{said}");
     // With the server's own line saying they were chained then.

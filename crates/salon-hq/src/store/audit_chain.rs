@@ -244,16 +244,20 @@ pub(crate) fn last_line(conn: &Connection) -> Result<Option<(i64, Vec<u8>)>> {
 /// Whether any audit line has a MAC (false before the column exists): a database whose log
 /// can be checked only with the key it was made with.
 pub fn has_macs(conn: &Connection) -> rusqlite::Result<bool> {
-    let column: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !column {
+    if !has_mac_column(conn)? {
         return Ok(false);
     }
     conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM audit_log WHERE mac IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )
+}
+
+/// Whether `audit_log` has its `mac` column (added by the audit chain migration).
+pub(crate) fn has_mac_column(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac')",
         [],
         |r| r.get(0),
     )

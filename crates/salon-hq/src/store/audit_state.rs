@@ -178,6 +178,33 @@ fn read(path: &Path, key: &AuditKey) -> Recorded {
     audit_files::read_head(path, key)
 }
 
+/// The whole log on the connection `conn` gives, against the head file at `head_path` and
+/// `expected` (a count and last MAC from the server log) when given.
+pub(crate) fn check_against_head<C: std::ops::Deref<Target = Connection>>(
+    conn: impl FnOnce() -> C,
+    key: &AuditKey,
+    head_path: &Path,
+    expected: Option<(u64, Vec<u8>)>,
+) -> Result<AuditCheck> {
+    // The head file first: it is written after its lines are committed, so the database
+    // read next holds at least what it records.
+    let recorded = read(head_path, key);
+    let mut wanted = Vec::new();
+    if let Recorded::Head(h) = &recorded {
+        wanted.push((h.lines, h.mac.to_vec()));
+    }
+    wanted.extend(expected);
+    let mut check = audit_check::check(&conn(), key, &wanted)?;
+    // Once the server writes it anew, its line says so (`AuditNotice`).
+    if matches!(recorded, Recorded::Missing) && check.lines > 0 {
+        check.problems.push(AuditProblem::HeadMissing);
+    }
+    if recorded == Recorded::Forged {
+        check.problems.push(AuditProblem::HeadForged);
+    }
+    Ok(check)
+}
+
 /// How many of `written` no line after id `after` carries.
 fn missing(conn: &Connection, after: i64, written: &[Mac]) -> Result<usize> {
     if written.is_empty() {
@@ -228,23 +255,12 @@ impl Store {
     /// Checks the whole 操作記録: every line's MAC, and that it still ends where the head
     /// file, and `expected` (a count and last MAC from the server log) when given, say.
     pub fn check_audit(&self, expected: Option<(u64, Vec<u8>)>) -> Result<AuditCheck> {
-        // The head file first: it is written after its lines are committed, so the database
-        // read next holds at least what it records.
-        let recorded = read(&self.audit.head_path, &self.audit.key);
-        let mut wanted = Vec::new();
-        if let Recorded::Head(h) = &recorded {
-            wanted.push((h.lines, h.mac.to_vec()));
-        }
-        wanted.extend(expected);
-        let mut check = audit_check::check(&self.read(), &self.audit.key, &wanted)?;
-        // Once the server writes it anew, its line says so (`AuditNotice`).
-        if matches!(recorded, Recorded::Missing) && check.lines > 0 {
-            check.problems.push(AuditProblem::HeadMissing);
-        }
-        if recorded == Recorded::Forged {
-            check.problems.push(AuditProblem::HeadForged);
-        }
-        Ok(check)
+        check_against_head(
+            || self.read(),
+            &self.audit.key,
+            &self.audit.head_path,
+            expected,
+        )
     }
 
     /// Brings the head file up to date and checks the log: `serve` at start, daily and at

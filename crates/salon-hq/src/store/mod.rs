@@ -2,15 +2,17 @@
 //! and admin changes take turns), and a small pool of read-only connections reads beside it, so
 //! the dashboard does not wait behind uploads. Append-only migrations are applied at open.
 //! Every method is synchronous; the web layer calls them from `tokio::task::spawn_blocking`.
-//! Callers pass the current time, so the store has no clock.
+//! Callers pass the current time, so the store has no clock (but for the lines the audit chain
+//! writes about itself, which no caller asks for: see `audit_state`).
 //!
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses and
 //! targets), `devices` (enrolment codes and devices), `ingest` (uploads, written
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
 //! `releases` (months under noise, kept as first received), `events` (related activities by
-//! kind), `terms` (事業期間 and their targets), `audit`
-//! (操作記録; `audit_chain`, `audit_check`, `audit_files`, `audit_state` and `audit_tally`: its
-//! lines chained by MACs under a key kept beside the database), `history` (where each figure came from, and quiet devices).
+//! kind), `terms` (事業期間 and their targets), `audit` (操作記録; `audit_chain`,
+//! `audit_check`, `audit_files`, `audit_state`, `audit_tally` and `audit_verify`: its lines
+//! chained by MACs under a key kept beside the database), `history` (where each figure came
+//! from, and quiet devices).
 
 mod admins;
 pub mod audit;
@@ -21,6 +23,7 @@ mod audit_state;
 mod audit_tally;
 #[cfg(test)]
 mod audit_tests;
+mod audit_verify;
 mod devices;
 mod events;
 mod first_admin;
@@ -46,6 +49,7 @@ mod tests;
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
 pub use audit_check::{planted, AuditCheck, AuditNotice, AuditProblem, BadLine, Planted};
+pub use audit_verify::{verify_file, Verified};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
@@ -95,6 +99,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 /// The migration that adds each audit line's MAC; the lines already there are chained in its
 /// transaction (`audit_chain::chain_existing`).
 const AUDIT_CHAIN_MIGRATION: &str = "0003_audit_chain";
+
+/// The schema version from which a database's audit lines carry MACs: a database below it is
+/// from before the chain (or was set back to look so).
+pub fn chain_version() -> usize {
+    MIGRATIONS
+        .iter()
+        .position(|(name, _)| *name == AUDIT_CHAIN_MIGRATION)
+        .map_or(0, |i| i + 1)
+}
 
 /// How long an enrolment code is valid after it is issued.
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
