@@ -112,6 +112,14 @@ enum Command {
     Restore {
         #[arg(long)]
         from: PathBuf,
+        /// Put a backup with no audit chain over a chained log (in Japanese below: a doc
+        /// comment's line breaks would put spaces into the sentence).
+        #[arg(long, help = concat!(
+            "操作記録に鎖（MAC）も鍵もないバックアップ（鎖の付く前の版の salon-hq で作ったもの）を、",
+            "鎖の付いたこのサーバーに戻すことを認めます。その操作記録には戻した後に新しい鍵で初めて",
+            "鎖が付くので、それまでに書き換えられていても分かりません。鎖を付けたことは操作記録に残ります。"
+        ))]
+        accept_unchained_backup: bool,
     },
     /// The 操作記録's chain of MACs.
     #[command(subcommand)]
@@ -430,8 +438,11 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Restore { from } => {
-            let copied = backup::restore(&from, &cli.db)?;
+        Command::Restore {
+            from,
+            accept_unchained_backup,
+        } => {
+            let copied = backup::restore(&from, &cli.db, accept_unchained_backup)?;
             // Opening migrates a backup made by an older version; the log's end is now the
             // backup's.
             let store = open(&cli.db)?;

@@ -1,81 +1,21 @@
 //! The 操作記録 shows tampering, through the real `salon-hq` binary on real SQLite files: `audit
 //! verify` on a whole log, on a line edited and chained again without the key, on a log whose
 //! last lines were deleted (seen from the head file, and from the server log's daily figures
-//! when the head file went too), on 1.0's database, across a backup and restore; and the log
-//! page through the real router.
+//! when the head file went too), on a head file made anew, on a database it must not migrate,
+//! on 1.0's database; and the log page through the real router. Backups and restores:
+//! `audit_restore.rs`.
 
+mod audit_support;
 mod common;
 mod server;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use audit_support::*;
 use salon_hq::secret::hmac_sha256;
 use salon_hq::store::audit_chain::{line_message, Line};
 use server::hq;
-
-/// `salon-hq audit verify ARGS` on the database in `dir`: whether it passed, and its stdout
-/// and stderr together.
-fn verify(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
-        .args(["audit", "verify"])
-        .args(args)
-        .env("SALON_HQ_DB", dir.join("hq.db"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-/// A database in a temp folder with six audit lines, each written by the command line.
-fn six_lines() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    hq(
-        dir.path(),
-        &["admin", "create-admin", "--name", server::ADMIN],
-    );
-    for i in 0..4 {
-        let code = format!("C-{:03}", 100 + i);
-        hq(
-            dir.path(),
-            &[
-                "admin",
-                "add-campus",
-                "--code",
-                &code,
-                "--name",
-                "柏キャンパス",
-            ],
-        );
-    }
-    hq(
-        dir.path(),
-        &[
-            "admin",
-            "issue-code",
-            "--supporter",
-            "山田 花子",
-            "--campus",
-            "C-100",
-        ],
-    );
-    dir
-}
-
-fn db(dir: &Path) -> Connection {
-    Connection::open(dir.join("hq.db")).unwrap()
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
 
 #[test]
 fn a_whole_log_verifies_and_its_key_and_head_are_the_owners_alone() {
@@ -256,36 +196,6 @@ fn a_head_file_made_anew_is_still_told_by_a_later_verify() {
     );
 }
 
-/// What an attacker does to a copy so that salon-hq takes it for one from before the chain:
-/// the `mac` column dropped, every later migration undone, the schema version set back to 2.
-fn set_back_before_the_chain(path: &Path) {
-    assert_eq!(
-        salon_hq::store::MIGRATIONS.len(),
-        5,
-        "undo the new migration here too"
-    );
-    Connection::open(path)
-        .unwrap()
-        .execute_batch(
-            "ALTER TABLE audit_log DROP COLUMN mac;
-             DROP TABLE login_failures;
-             DELETE FROM server_secrets WHERE purpose = 'known_browser';
-             ALTER TABLE admin_sessions DROP COLUMN last_seen_at;
-             ALTER TABLE survey_questions DROP COLUMN required;
-             ALTER TABLE surveys DROP COLUMN deadline;
-             ALTER TABLE settings DROP COLUMN org_name;
-             ALTER TABLE settings DROP COLUMN org_contact;
-             PRAGMA user_version = 2;",
-        )
-        .unwrap();
-}
-
-fn schema_version(dir: &Path) -> i64 {
-    db(dir)
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap()
-}
-
 #[test]
 fn verify_reads_the_database_as_it_is_and_never_migrates_it_or_makes_a_key() {
     // A copy set back to before the chain, one line edited: opening it as the server does
@@ -381,43 +291,6 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     assert!(!ok && said.contains("1 行目（ID 1、"), "{said}");
 }
 
-#[test]
-fn a_backup_carries_the_key_and_a_restore_puts_it_back() {
-    let dir = six_lines();
-    let copies = tempfile::tempdir().unwrap();
-    let copy = copies.path().join("hq-2025-03-01.db");
-    let said = hq(dir.path(), &["backup", "--to", copy.to_str().unwrap()]);
-    assert!(said.contains("hq-2025-03-01.db.audit-key"), "{said}");
-    let key = copies.path().join("hq-2025-03-01.db.audit-key");
-    assert_eq!(mode(&key), 0o600);
-    assert_eq!(
-        std::fs::read(&key).unwrap(),
-        std::fs::read(dir.path().join("hq.db.audit-key")).unwrap()
-    );
-
-    // On a new server: the key comes back with the database, and the log verifies.
-    let elsewhere = tempfile::tempdir().unwrap();
-    let said = hq(
-        elsewhere.path(),
-        &["restore", "--from", copy.to_str().unwrap()],
-    );
-    assert!(said.contains("記録されたときのままです（6 行"), "{said}");
-    assert_eq!(
-        std::fs::read(elsewhere.path().join("hq.db.audit-key")).unwrap(),
-        std::fs::read(&key).unwrap()
-    );
-    assert_eq!(mode(&elsewhere.path().join("hq.db.audit-key")), 0o600);
-    let (ok, said) = verify(elsewhere.path(), &[]);
-    assert!(ok, "{said}");
-
-    // Without its key, a chained backup is refused before anything is written.
-    std::fs::remove_file(&key).unwrap();
-    let empty = tempfile::tempdir().unwrap();
-    let said = server::refused(empty.path(), &["restore", "--from", copy.to_str().unwrap()]);
-    assert!(said.contains("hq-2025-03-01.db.audit-key"), "{said}");
-    assert!(!empty.path().join("hq.db").exists());
-}
-
 #[tokio::test]
 async fn the_log_page_says_whether_the_chain_holds_and_names_the_first_bad_line() {
     let hq = common::Hq::new();
@@ -457,25 +330,4 @@ async fn the_log_page_tells_of_a_head_file_made_anew() {
         .find("data-testid=\"audit-notices\"")
         .unwrap_or_else(|| panic!("{page}"));
     assert!(page[at..].contains("作り直しました"), "{page}");
-}
-
-#[test]
-fn a_backup_holding_a_trigger_is_refused_before_it_replaces_anything() {
-    let dir = six_lines();
-    let copies = tempfile::tempdir().unwrap();
-    let copy = copies.path().join("hq-planted.db");
-    hq(dir.path(), &["backup", "--to", copy.to_str().unwrap()]);
-    Connection::open(&copy)
-        .unwrap()
-        .execute_batch(
-            "CREATE TRIGGER t AFTER INSERT ON audit_log WHEN NEW.action = 'admin_created'
-               BEGIN DELETE FROM audit_log WHERE id = NEW.id; END;",
-        )
-        .unwrap();
-    let before = std::fs::read(dir.path().join("hq.db")).unwrap();
-    let said = server::refused(dir.path(), &["restore", "--from", copy.to_str().unwrap()]);
-    assert!(said.contains("トリガー「t」"), "{said}");
-    let after = std::fs::read(dir.path().join("hq.db")).unwrap();
-    assert!(after == before, "a refused restore replaced the database");
-    assert!(dir.path().join("hq.db.audit-head").exists());
 }
