@@ -248,6 +248,26 @@ fn verify_reads_the_database_as_it_is_and_never_migrates_it_or_makes_a_key() {
 }
 
 #[test]
+fn a_database_set_back_before_the_chain_in_place_is_not_opened() {
+    let dir = six_lines();
+    set_back_before_the_chain(&dir.path().join("hq.db"));
+    db(dir.path())
+        .execute(
+            "UPDATE audit_log SET detail = 'C-100 別の名前' WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    let key = std::fs::read(dir.path().join("hq.db.audit-key")).unwrap();
+    let said = server::refused(dir.path(), &["admin", "devices"]);
+    assert!(said.contains("前の版に見せかけて"), "{said}");
+    assert_eq!(schema_version(dir.path()), 2, "it was migrated");
+    assert_eq!(
+        std::fs::read(dir.path().join("hq.db.audit-key")).unwrap(),
+        key
+    );
+}
+
+#[test]
 fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
     let dir = tempfile::tempdir().unwrap();

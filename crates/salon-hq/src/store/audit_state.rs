@@ -31,7 +31,18 @@ pub(crate) struct AuditState {
 impl AuditState {
     /// Before migrating: the key beside `db`, made now unless some line already has a MAC (a
     /// new key would make every line false: the old one must be put back instead).
+    /// A database from before the chain with a head file beside it is refused: the head file
+    /// is written only once the chain is there, so the database was set back to look older,
+    /// and migrating it would chain whatever it now holds under this key.
     pub(crate) fn open(db: &Path, writer: &Connection) -> Result<AuditState> {
+        let version = super::version(writer)?;
+        let head_path = audit_files::head_path(db);
+        if version < super::chain_version() && head_path.exists() {
+            return Err(HqError::AuditTampered(format!(
+                "このデータベースは操作記録に鎖が付く前の版（版 {version}）ですが、鎖の付いた操作記録の控え {} が隣にあります。鎖の付いたデータベースが、前の版に見せかけて置かれています。開くと、書き換えられていても今の行に本物の鍵で鎖が付くため、開きません。鎖の付く前のバックアップを戻すときは salon-hq restore --accept-unchained-backup を使ってください。",
+                head_path.display()
+            )));
+        }
         let key_path = audit_files::key_path(db);
         let (key, key_is_new) = match audit_files::read_key(&key_path)? {
             Some(key) => (key, false),
@@ -42,7 +53,7 @@ impl AuditState {
         audit_chain::register(writer, &key, tally.clone())?;
         Ok(AuditState {
             key,
-            head_path: audit_files::head_path(db),
+            head_path,
             tally,
             key_is_new,
         })
