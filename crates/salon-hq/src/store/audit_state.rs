@@ -3,7 +3,6 @@
 //! date once a transaction that wrote a line is over, and the checks the log page, the
 //! daily log and `salon-hq audit verify` run.
 
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, MutexGuard};
 
@@ -98,7 +97,7 @@ impl AuditState {
         match read(&self.head_path, &self.key) {
             Recorded::Head(head) => match audit_chain::extend(writer, &self.key, &head)? {
                 Some(found) => {
-                    let missing = missing(writer, head.last_id, written)?;
+                    let missing = missing(writer, written)?;
                     if missing == 0 {
                         if found != head {
                             self.write_head(&found)?;
@@ -216,17 +215,18 @@ pub(crate) fn check_against_head<C: std::ops::Deref<Target = Connection>>(
     Ok(check)
 }
 
-/// How many of `written` no line after id `after` carries.
-fn missing(conn: &Connection, after: i64, written: &[Mac]) -> Result<usize> {
-    if written.is_empty() {
-        return Ok(0);
+/// How many of `written` no line of the log carries. The whole log, not only past the head
+/// file: another salon-hq process (the command line) may have moved it over them already. A
+/// MAC covers its line's id and the line before, so it is found only where it was written.
+fn missing(conn: &Connection, written: &[Mac]) -> Result<usize> {
+    let mut held = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM audit_log WHERE mac = ?1)")?;
+    let mut missing = 0;
+    for mac in written {
+        if !held.query_row([&mac[..]], |r| r.get::<_, bool>(0))? {
+            missing += 1;
+        }
     }
-    let mut stmt = conn.prepare_cached("SELECT mac FROM audit_log WHERE id > ?1")?;
-    let held = stmt
-        .query_map([after], |r| r.get::<_, Option<Vec<u8>>>(0))?
-        .filter_map(|m| m.transpose())
-        .collect::<rusqlite::Result<HashSet<Vec<u8>>>>()?;
-    Ok(written.iter().filter(|m| !held.contains(&m[..])).count())
+    Ok(missing)
 }
 
 /// The writing connection, held. Once it is let go after a transaction that wrote a line,
