@@ -4,7 +4,8 @@
 //!
 //! The 操作記録's key travels with the copy as `FILE.audit-key` (0600): the log's MACs can be
 //! checked only with it. The head file does not: a restore writes it anew from the restored
-//! log, whose end is the backup's.
+//! log, whose end is the backup's. A backup with no chain is not put over a chained log
+//! unless the operator says so (`restore`).
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 use salon_hq::store::audit_chain::has_macs;
 use salon_hq::store::audit_files::{copy_key, head_path, key_path, read_key};
-use salon_hq::store::MIGRATIONS;
+use salon_hq::store::{planted, MIGRATIONS};
 
 /// What a copy holds, for the operator's console.
 #[derive(Debug)]
@@ -66,9 +67,16 @@ pub fn backup(db: &Path, to: &Path) -> anyhow::Result<Copied> {
 }
 
 /// Puts the backup `from` in place of the database at `db`. The server must be stopped. What
-/// was there is kept beside it first (`….before-restore-<time>`), so a wrong file loses
-/// nothing.
-pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
+/// was there is kept beside it first (`….before-restore-<time>`, with its audit key), so a
+/// wrong file loses nothing.
+///
+/// A backup without an audit key whose log has no MAC (one from before the chain, or a copy
+/// set back to look so, or emptied) has its lines chained at the next open: the chain vouches
+/// for them only from then on, edited lines too. Over a log that is chained (its key or head
+/// file is here), it is put back only when `accept_unchained` says the operator means it; its
+/// lines are then chained under a new key, never the key of the log it replaces, and the
+/// line the chaining writes stays in the log.
+pub fn restore(from: &Path, db: &Path, accept_unchained: bool) -> anyhow::Result<Copied> {
     let _lock = serve_lock(db)?;
     let backup = Connection::open_with_flags(from, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .with_context(|| format!("{} を開けません", from.display()))?;
@@ -95,16 +103,31 @@ pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
             backup_key.display()
         ),
     };
+    let chained_here = key_path(db).exists() || head_path(db).exists();
+    if !with_key && chained_here && !accept_unchained {
+        bail!(
+            "{} には、操作記録の鎖（MAC）もその鍵もありません。このサーバーの操作記録には鎖が付いています。\
+             鎖のないバックアップの操作記録は、戻した後にサーバーが開いたときに初めて鎖が付くので、それまでに書き換えられていても分かりません\
+             （鎖の付く前の版に見せかけたコピーで、書き換えた記録を通すこともできます）。\
+             鎖の付く前の版の salon-hq で作ったバックアップだと確かめたうえで戻すときは、--accept-unchained-backup を付けてください。\
+             その操作記録には新しい鍵で鎖が付き、そのことが操作記録の 1 行として残ります",
+            from.display()
+        );
+    }
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let aside = sibling(db, &format!(".before-restore-{stamp}"));
     if db.exists() {
         let current = Connection::open(db)
             .with_context(|| format!("データベース {} を開けません", db.display()))?;
-        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-        let aside = sibling(db, &format!(".before-restore-{stamp}"));
         copy_whole(&current, &aside)?;
-        if key_path(db).exists() {
-            copy_key(&key_path(db), &key_path(&aside))?;
-        }
         eprintln!("それまでのデータベースを {} に残しました", aside.display());
+    }
+    if key_path(db).exists() {
+        copy_key(&key_path(db), &key_path(&aside))?;
+        eprintln!(
+            "それまでの操作記録の鍵を {} に残しました",
+            key_path(&aside).display()
+        );
     }
     // A write-ahead log left by the database being replaced must not be read into the new one.
     for suffix in ["-wal", "-shm"] {
@@ -117,15 +140,23 @@ pub fn restore(from: &Path, db: &Path) -> anyhow::Result<Copied> {
     let copied = copy_whole(&backup, db)?;
     if with_key {
         copy_key(&backup_key, &key_path(db))?;
+    } else {
+        // The key made that log's MACs, not this one's: lines chained under it here would be
+        // vouched for by the log being replaced. The next open makes a new one.
+        remove_if_there(&key_path(db))?;
     }
     // It recorded the end of the database just replaced.
-    match std::fs::remove_file(head_path(db)) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            return Err(e).with_context(|| format!("{} を消せません", head_path(db).display()))
-        }
-        _ => {}
-    }
+    remove_if_there(&head_path(db))?;
     Ok(copied)
+}
+
+fn remove_if_there(path: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("{} を消せません", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The schema version of a database that passes SQLite's integrity check and has
@@ -144,6 +175,10 @@ fn check_backup(conn: &Connection) -> anyhow::Result<usize> {
     )?;
     if version < 1 || tables != 4 {
         bail!("事務局サーバーの表がありません");
+    }
+    // Refused before it replaces anything: the server would not open it.
+    if let Some(p) = planted(conn)? {
+        bail!("{}", p.refused_ja());
     }
     Ok(usize::try_from(version)?)
 }

@@ -90,6 +90,11 @@ pub enum HqError {
     /// is missing while audit lines carry MACs made with it.
     #[error("操作記録の鍵ファイル {} がないか、読み書きできません。操作記録の行はこの鍵で連鎖しています。バックアップと一緒に残した鍵（バックアップのファイル名に .audit-key が付いたもの）をこの名前で戻してください", .0.display())]
     AuditKey(std::path::PathBuf),
+    /// The database was changed by hand so that the 操作記録 could lose lines: a trigger or
+    /// view in the file (refused at open), or a line that did not stay as written. The
+    /// Japanese says which, for the operator; a client gets the generic message.
+    #[error("{0}")]
+    AuditTampered(String),
     #[error("storage error")]
     Storage(rusqlite::Error),
     #[error("internal error")]
@@ -141,7 +146,9 @@ impl HqError {
             HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
             HqError::DiskFull => ErrorCode::ServerDiskFull,
             HqError::Storage(_) => ErrorCode::Storage,
-            HqError::AuditKey(_) | HqError::Internal(_) => ErrorCode::Internal,
+            HqError::AuditKey(_) | HqError::AuditTampered(_) | HqError::Internal(_) => {
+                ErrorCode::Internal
+            }
         }
     }
 
@@ -177,6 +184,7 @@ impl HqError {
             HqError::ImpossibleTotal
             | HqError::Storage(_)
             | HqError::AuditKey(_)
+            | HqError::AuditTampered(_)
             | HqError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             HqError::DiskFull => StatusCode::INSUFFICIENT_STORAGE,
         }
@@ -198,7 +206,7 @@ impl HqError {
             ),
             HqError::Storage(_) => "storage error".to_owned(),
             // The path is the operator's business, not a client's.
-            HqError::AuditKey(_) => "internal error".to_owned(),
+            HqError::AuditKey(_) | HqError::AuditTampered(_) => "internal error".to_owned(),
             HqError::DiskFull => "事務局サーバーの空き容量が足りないため、保存できませんでした。何も保存されていません。端末は後で自動で送り直します。".to_owned(),
             HqError::ApiVersion => {
                 "アプリの版が事務局サーバーと合いません。アプリを最新の版に更新してください。"
@@ -223,6 +231,9 @@ impl HqError {
                 path = %path.display(),
                 "the audit key or head file cannot be read or written"
             ),
+            HqError::AuditTampered(said) => {
+                tracing::error!(target: "salon_hq::audit", "{said}")
+            }
             _ => {}
         }
     }

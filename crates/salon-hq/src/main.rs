@@ -112,6 +112,14 @@ enum Command {
     Restore {
         #[arg(long)]
         from: PathBuf,
+        /// Put a backup with no audit chain over a chained log (in Japanese below: a doc
+        /// comment's line breaks would put spaces into the sentence).
+        #[arg(long, help = concat!(
+            "操作記録に鎖（MAC）も鍵もないバックアップ（鎖の付く前の版の salon-hq で作ったもの）を、",
+            "鎖の付いたこのサーバーに戻すことを認めます。その操作記録には戻した後に新しい鍵で初めて",
+            "鎖が付くので、それまでに書き換えられていても分かりません。鎖を付けたことは操作記録に残ります。"
+        ))]
+        accept_unchained_backup: bool,
     },
     /// The 操作記録's chain of MACs.
     #[command(subcommand)]
@@ -122,7 +130,8 @@ enum Command {
 enum AuditCmd {
     /// Check every line of the 操作記録 against its MAC, and that the log still ends where
     /// the head file beside the database says (and, given both, where the server log's daily
-    /// line says); exits non-zero when it does not.
+    /// line says); exits non-zero when it does not, or cannot be checked. Reads the database
+    /// as it is: never migrates it, never makes a key.
     Verify {
         /// The line count from the server log's daily audit line (target salon_hq::audit).
         #[arg(long, requires = "expect_head")]
@@ -326,9 +335,20 @@ fn verify(
         }
         _ => None,
     };
-    let check = open(db)?.check_audit(expected)?;
+    // As the file is: `Store::open` would migrate it and could make a key (`verify_file`).
+    let verified = salon_hq::store::verify_file(db, expected)
+        .with_context(|| format!("データベース {} を読めません", db.display()))?;
+    let check = match verified {
+        salon_hq::store::Verified::Checked(check) => check,
+        unchecked => {
+            eprintln!("操作記録を確かめられません。");
+            eprintln!("- {}", unchecked.unchecked_ja().unwrap_or_default());
+            return Ok(false);
+        }
+    };
     if check.intact() {
         println!("{}", check.summary_ja());
+        print_notices(&check);
         return Ok(true);
     }
     eprintln!("操作記録が改ざんされています。");
@@ -340,7 +360,15 @@ fn verify(
         check.lines,
         check.head_hex()
     );
+    print_notices(&check);
     Ok(false)
+}
+
+/// The server's lines about the chain, which hold whether or not the rest does.
+fn print_notices(check: &salon_hq::store::AuditCheck) {
+    for notice in &check.notices {
+        println!("注意: {}", notice.ja());
+    }
 }
 
 /// The code on stdout (for a script), who and what it is for on stderr.
@@ -410,8 +438,11 @@ async fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Restore { from } => {
-            let copied = backup::restore(&from, &cli.db)?;
+        Command::Restore {
+            from,
+            accept_unchained_backup,
+        } => {
+            let copied = backup::restore(&from, &cli.db, accept_unchained_backup)?;
             // Opening migrates a backup made by an older version; the log's end is now the
             // backup's.
             let store = open(&cli.db)?;
@@ -430,6 +461,7 @@ async fn main() -> anyhow::Result<()> {
                     eprintln!("操作記録: {}", problem.ja());
                 }
             }
+            print_notices(&check);
             Ok(())
         }
         Command::Audit(AuditCmd::Verify {

@@ -1,81 +1,21 @@
 //! The 操作記録 shows tampering, through the real `salon-hq` binary on real SQLite files: `audit
 //! verify` on a whole log, on a line edited and chained again without the key, on a log whose
 //! last lines were deleted (seen from the head file, and from the server log's daily figures
-//! when the head file went too), on 1.0's database, across a backup and restore; and the log
-//! page through the real router.
+//! when the head file went too), on a head file made anew, on a database it must not migrate,
+//! on 1.0's database; and the log page through the real router. Backups and restores:
+//! `audit_restore.rs`.
 
+mod audit_support;
 mod common;
 mod server;
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use audit_support::*;
 use salon_hq::secret::hmac_sha256;
 use salon_hq::store::audit_chain::{line_message, Line};
 use server::hq;
-
-/// `salon-hq audit verify ARGS` on the database in `dir`: whether it passed, and its stdout
-/// and stderr together.
-fn verify(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
-        .args(["audit", "verify"])
-        .args(args)
-        .env("SALON_HQ_DB", dir.join("hq.db"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-/// A database in a temp folder with six audit lines, each written by the command line.
-fn six_lines() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    hq(
-        dir.path(),
-        &["admin", "create-admin", "--name", server::ADMIN],
-    );
-    for i in 0..4 {
-        let code = format!("C-{:03}", 100 + i);
-        hq(
-            dir.path(),
-            &[
-                "admin",
-                "add-campus",
-                "--code",
-                &code,
-                "--name",
-                "柏キャンパス",
-            ],
-        );
-    }
-    hq(
-        dir.path(),
-        &[
-            "admin",
-            "issue-code",
-            "--supporter",
-            "山田 花子",
-            "--campus",
-            "C-100",
-        ],
-    );
-    dir
-}
-
-fn db(dir: &Path) -> Connection {
-    Connection::open(dir.join("hq.db")).unwrap()
-}
-
-fn mode(path: &Path) -> u32 {
-    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
 
 #[test]
 fn a_whole_log_verifies_and_its_key_and_head_are_the_owners_alone() {
@@ -228,6 +168,106 @@ fn a_tail_deleted_with_the_head_file_is_found_from_the_logged_figures() {
 }
 
 #[test]
+fn a_head_file_made_anew_is_still_told_by_a_later_verify() {
+    let dir = six_lines();
+    db(dir.path())
+        .execute("DELETE FROM audit_log WHERE id > 3", [])
+        .unwrap();
+    std::fs::remove_file(dir.path().join("hq.db.audit-head")).unwrap();
+    // The next change, by another process, writes the head file anew.
+    hq(
+        dir.path(),
+        &[
+            "admin",
+            "add-campus",
+            "--code",
+            "C-200",
+            "--name",
+            "新キャンパス",
+        ],
+    );
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(ok, "{said}");
+    assert!(said.contains("記録されたときのままです（5 行"), "{said}");
+    assert!(
+        said.contains("注意: 5 行目（ID 5、")
+            && said.contains("（head ファイル）がなかったため作り直しました（そのとき 4 行）"),
+        "{said}"
+    );
+}
+
+#[test]
+fn verify_reads_the_database_as_it_is_and_never_migrates_it_or_makes_a_key() {
+    // A copy set back to before the chain, one line edited: opening it as the server does
+    // would chain the edit under the real key.
+    let dir = six_lines();
+    set_back_before_the_chain(&dir.path().join("hq.db"));
+    db(dir.path())
+        .execute(
+            "UPDATE audit_log SET detail = 'C-100 別の名前' WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok, "{said}");
+    assert!(
+        said.contains("（版 2）は、操作記録に鎖（MAC）が付く前の版です"),
+        "{said}"
+    );
+    assert_eq!(schema_version(dir.path()), 2, "verify migrated it");
+
+    // 1.0's database, without a key: none is made.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
+    let old = tempfile::tempdir().unwrap();
+    std::fs::copy(&fixture, old.path().join("hq.db")).unwrap();
+    let (ok, said) = verify(old.path(), &[]);
+    assert!(!ok && said.contains("（版 1）は、操作記録に鎖"), "{said}");
+    assert_eq!(schema_version(old.path()), 1);
+    assert!(
+        !old.path().join("hq.db.audit-key").exists(),
+        "verify made a key"
+    );
+
+    // A chained database whose key is gone: said so, and still no key made.
+    let dir = six_lines();
+    std::fs::remove_file(dir.path().join("hq.db.audit-key")).unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(
+        !ok && said.contains("hq.db.audit-key がありません"),
+        "{said}"
+    );
+    assert!(!dir.path().join("hq.db.audit-key").exists());
+
+    // The version left, the column dropped: named as removed.
+    let dir = six_lines();
+    db(dir.path())
+        .execute_batch("ALTER TABLE audit_log DROP COLUMN mac")
+        .unwrap();
+    let (ok, said) = verify(dir.path(), &[]);
+    assert!(!ok && said.contains("MAC の列がありません"), "{said}");
+}
+
+#[test]
+fn a_database_set_back_before_the_chain_in_place_is_not_opened() {
+    let dir = six_lines();
+    set_back_before_the_chain(&dir.path().join("hq.db"));
+    db(dir.path())
+        .execute(
+            "UPDATE audit_log SET detail = 'C-100 別の名前' WHERE id = 3",
+            [],
+        )
+        .unwrap();
+    let key = std::fs::read(dir.path().join("hq.db.audit-key")).unwrap();
+    let said = server::refused(dir.path(), &["admin", "devices"]);
+    assert!(said.contains("前の版に見せかけて"), "{said}");
+    assert_eq!(schema_version(dir.path()), 2, "it was migrated");
+    assert_eq!(
+        std::fs::read(dir.path().join("hq.db.audit-key")).unwrap(),
+        key
+    );
+}
+
+#[test]
 fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/1.0/hq.db");
     let dir = tempfile::tempdir().unwrap();
@@ -236,9 +276,16 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
         .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
         .unwrap();
     assert!(lines > 0, "the fixture has audit lines");
+    // Opened by salon-hq (here its command line; serve alike), not by verify.
+    hq(dir.path(), &["admin", "devices"]);
     let (ok, said) = verify(dir.path(), &[]);
     assert!(ok, "{said}");
-    assert!(said.contains(&format!("（{lines} 行")), "{said}");
+    // With the server's own line saying they were chained then.
+    assert!(said.contains(&format!("（{} 行", lines + 1)), "{said}");
+    assert!(
+        said.contains(&format!("それまでの操作記録 {lines} 行に鎖を付けました")),
+        "{said}"
+    );
     assert_eq!(mode(&dir.path().join("hq.db.audit-key")), 0o600);
     let unchained: i64 = db(dir.path())
         .query_row(
@@ -264,43 +311,6 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
     assert!(!ok && said.contains("1 行目（ID 1、"), "{said}");
 }
 
-#[test]
-fn a_backup_carries_the_key_and_a_restore_puts_it_back() {
-    let dir = six_lines();
-    let copies = tempfile::tempdir().unwrap();
-    let copy = copies.path().join("hq-2025-03-01.db");
-    let said = hq(dir.path(), &["backup", "--to", copy.to_str().unwrap()]);
-    assert!(said.contains("hq-2025-03-01.db.audit-key"), "{said}");
-    let key = copies.path().join("hq-2025-03-01.db.audit-key");
-    assert_eq!(mode(&key), 0o600);
-    assert_eq!(
-        std::fs::read(&key).unwrap(),
-        std::fs::read(dir.path().join("hq.db.audit-key")).unwrap()
-    );
-
-    // On a new server: the key comes back with the database, and the log verifies.
-    let elsewhere = tempfile::tempdir().unwrap();
-    let said = hq(
-        elsewhere.path(),
-        &["restore", "--from", copy.to_str().unwrap()],
-    );
-    assert!(said.contains("記録されたときのままです（6 行"), "{said}");
-    assert_eq!(
-        std::fs::read(elsewhere.path().join("hq.db.audit-key")).unwrap(),
-        std::fs::read(&key).unwrap()
-    );
-    assert_eq!(mode(&elsewhere.path().join("hq.db.audit-key")), 0o600);
-    let (ok, said) = verify(elsewhere.path(), &[]);
-    assert!(ok, "{said}");
-
-    // Without its key, a chained backup is refused before anything is written.
-    std::fs::remove_file(&key).unwrap();
-    let empty = tempfile::tempdir().unwrap();
-    let said = server::refused(empty.path(), &["restore", "--from", copy.to_str().unwrap()]);
-    assert!(said.contains("hq-2025-03-01.db.audit-key"), "{said}");
-    assert!(!empty.path().join("hq.db").exists());
-}
-
 #[tokio::test]
 async fn the_log_page_says_whether_the_chain_holds_and_names_the_first_bad_line() {
     let hq = common::Hq::new();
@@ -324,4 +334,20 @@ async fn the_log_page_says_whether_the_chain_holds_and_names_the_first_bad_line(
     assert!(alert.contains("role=\"alert\""), "{alert}");
     assert!(alert.contains("2 行目（ID 2、"), "{alert}");
     assert!(!page.contains("audit-intact"));
+}
+
+#[tokio::test]
+async fn the_log_page_tells_of_a_head_file_made_anew() {
+    let hq = common::Hq::new();
+    let cookie = hq.login().await;
+    std::fs::remove_file(hq.dir.path().join("hq.db.audit-head")).unwrap();
+    let page = hq.get("/audit", Some(&cookie)).await.text();
+    assert!(page.contains("data-testid=\"audit-broken\""), "{page}");
+    hq.store().audit_checkpoint().unwrap();
+    let page = hq.get("/audit", Some(&cookie)).await.text();
+    assert!(page.contains("data-testid=\"audit-intact\""), "{page}");
+    let at = page
+        .find("data-testid=\"audit-notices\"")
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(page[at..].contains("作り直しました"), "{page}");
 }

@@ -2,11 +2,11 @@
 //! a change without its record (or a record without its change) cannot exist.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::audit_chain::{self, GENESIS};
 use super::{from_ts, ts, AdminSession, Store};
-use crate::error::Result;
+use crate::error::{HqError, Result};
 
 /// Who makes a change: a logged-in admin, or the `salon-hq admin` command line (whoever has
 /// the server's terminal).
@@ -21,6 +21,14 @@ impl Actor {
         Actor {
             admin_id: None,
             name: "コマンドライン".to_owned(),
+        }
+    }
+
+    /// The server itself, writing a line about the chain (`AuditAction::about_the_chain`).
+    pub fn server() -> Actor {
+        Actor {
+            admin_id: None,
+            name: "サーバー".to_owned(),
         }
     }
 }
@@ -86,6 +94,20 @@ audit_actions! {
     CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
+    ChainStarted => "chain_started", "操作記録の鎖を開始";
+    HeadRebuilt => "head_rebuilt", "操作記録の末尾の控えを作り直し";
+    LinesMissing => "lines_missing", "書いた操作記録が消えていた";
+}
+
+impl AuditAction {
+    /// A line the server writes about the chain itself, where what the chain vouches for has
+    /// a gap: every check shows it (`AuditNotice`) for as long as the line is in the log.
+    pub fn about_the_chain(self) -> bool {
+        matches!(
+            self,
+            AuditAction::ChainStarted | AuditAction::HeadRebuilt | AuditAction::LinesMissing
+        )
+    }
 }
 
 /// One line of the log.
@@ -117,9 +139,9 @@ pub(crate) fn record(
         action: action.code().to_owned(),
         detail: detail.to_owned(),
     };
-    let message = audit_chain::line_message(&prev, &line);
-    let mac: Vec<u8> = conn.query_row("SELECT salon_audit_mac(?1)", [message], |r| r.get(0))?;
-    conn.execute(
+    let fields = audit_chain::line_fields(&prev, &line);
+    let mac: Vec<u8> = conn.query_row("SELECT salon_audit_mac(?1)", [fields], |r| r.get(0))?;
+    let inserted = conn.execute(
         "INSERT INTO audit_log (id, at, admin_id, actor, action, detail, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -132,7 +154,32 @@ pub(crate) fn record(
             mac
         ],
     )?;
-    Ok(())
+    // A trigger planted while the server runs (one there at open is refused) could skip the
+    // insert (RAISE(IGNORE)), delete the line as soon as it is written, or rewrite it: then
+    // the change is not made either, rather than made without its line.
+    let held = conn
+        .query_row(
+            "SELECT at, admin_id, actor, action, detail, mac FROM audit_log WHERE id = ?1",
+            [line.id],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)? == line.at
+                        && r.get::<_, Option<i64>>(1)? == line.admin_id
+                        && r.get::<_, String>(2)? == line.actor
+                        && r.get::<_, String>(3)? == line.action
+                        && r.get::<_, String>(4)? == line.detail,
+                    r.get::<_, Vec<u8>>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    match held {
+        Some((true, held_mac)) if inserted == 1 && held_mac == mac => Ok(()),
+        _ => Err(HqError::AuditTampered(format!(
+            "操作記録の行（ID {}）が、書いたとおりに残りませんでした。データベースに仕掛けられたトリガーが消したか書き換えたおそれがあります。この変更は取り消しました。",
+            line.id
+        ))),
+    }
 }
 
 /// How many lines a page of the log shows.

@@ -6,7 +6,7 @@
 //! The key is 32 random bytes in a file beside the database (`hq.db.audit-key`, 0600, made at
 //! the first open), never in it: whoever can rewrite only the database file can change,
 //! insert or delete a line, but cannot make the MACs from that line on hold again, and
-//! [`AuditCheck`] names the first line that does not.
+//! `audit_check::check` names the first line that does not.
 //!
 //! Lines deleted at the end leave a shorter chain that still holds. Two things remember the
 //! end:
@@ -16,6 +16,8 @@
 //!   daily, and at shutdown, and only ever moves forward: it is replaced only when the
 //!   database still holds the line it names, with the MAC it names, and the lines after it
 //!   chain from there. A tail deleted and then written past leaves the head file as it was.
+//!   The lines it moves over must include every one this server committed since
+//!   (`audit_tally.rs`); one gone is written into the chain first (`AuditAction::LinesMissing`).
 //! - the server log: at start and daily, `serve` writes the line count and the last MAC
 //!   (target `salon_hq::audit`); `salon-hq audit verify --expect-count N --expect-head HEX`
 //!   checks the database against them, for when the head file itself was deleted.
@@ -23,15 +25,17 @@
 //! What it cannot see: whoever has the key (the server's user, root, anyone holding a backup
 //! with its key file) can write any chain and any head. A head file deleted together with the
 //! lines at the end, or replaced by an older one of the same key, hides those lines from the
-//! head file (a missing one is reported, and written anew when the server next writes it):
+//! head file (a missing one is reported, and written anew when the server next writes it,
+//! with a line of its own saying so, `AuditAction::HeadRebuilt`, that every check shows):
 //! only the log's figures show them. Lines of a 1.0 database are chained when the migration
-//! that adds `mac` runs: they are vouched for only from that moment.
+//! that adds `mac` runs: they are vouched for only from that moment, which a line of the
+//! server's own records (`chain_existing`).
 //!
 //! Lines are made through `salon_audit_mac`, an SQL function registered on the writing
 //! connection only, with SQLITE_DIRECTONLY: a trigger or view planted in the database file
-//! cannot call it to forge MACs.
+//! cannot call it to forge MACs. It puts the line tag in front of what it is given, so no
+//! caller can have it sign a head file.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -39,6 +43,8 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::audit::{self, Actor, AuditAction};
+use super::audit_tally::Tally;
 use super::from_ts;
 use crate::error::Result;
 use crate::secret::hmac_sha256;
@@ -68,20 +74,21 @@ impl PartialEq for AuditKey {
 
 impl AuditKey {
     pub(crate) fn line_mac(&self, prev: &[u8], line: &Line) -> Mac {
-        hmac_sha256(&self.0, &[&line_message(prev, line)])
+        hmac_sha256(&self.0, &[LINE_TAG, &line_fields(prev, line)])
     }
 
     pub(crate) fn head_signature(&self, head: &AuditHead) -> Mac {
-        hmac_sha256(
-            &self.0,
-            &[
-                HEAD_TAG,
-                &head.lines.to_be_bytes(),
-                &head.last_id.to_be_bytes(),
-                &head.mac,
-            ],
-        )
+        hmac_sha256(&self.0, &[&head_message(head)])
     }
+}
+
+/// What a head's signature is taken over: its own tag, so that no line's MAC is ever one.
+pub(crate) fn head_message(head: &AuditHead) -> Vec<u8> {
+    let mut m = HEAD_TAG.to_vec();
+    m.extend_from_slice(&head.lines.to_be_bytes());
+    m.extend_from_slice(&head.last_id.to_be_bytes());
+    m.extend_from_slice(&head.mac);
+    m
 }
 
 /// A line's fields as its MAC covers them.
@@ -95,11 +102,17 @@ pub struct Line {
     pub detail: String,
 }
 
-/// What a line's MAC is taken over: a domain tag, then every field with its length or a
-/// fixed width, so that moving bytes from one field to the next changes the message.
+/// What a line's MAC is taken over: the line tag, then `line_fields`.
 pub fn line_message(prev: &[u8], line: &Line) -> Vec<u8> {
+    let mut m = LINE_TAG.to_vec();
+    m.extend_from_slice(&line_fields(prev, line));
+    m
+}
+
+/// Every field of a line with its length or a fixed width, so that moving bytes from one
+/// field to the next changes the message. Without the tag: `salon_audit_mac` adds it.
+pub(crate) fn line_fields(prev: &[u8], line: &Line) -> Vec<u8> {
     let mut m = Vec::with_capacity(128 + line.detail.len());
-    m.extend_from_slice(LINE_TAG);
     let mut field = |bytes: &[u8]| {
         m.extend_from_slice(&(bytes.len() as u64).to_be_bytes());
         m.extend_from_slice(bytes);
@@ -133,18 +146,22 @@ impl AuditHead {
     };
 }
 
-/// Registers `salon_audit_mac(message)` on the writing connection; `made` is set each time it
-/// makes a MAC, so the head file is brought up to date once the transaction is over.
-pub(crate) fn register(conn: &Connection, key: &AuditKey, made: Arc<AtomicBool>) -> Result<()> {
+/// Registers `salon_audit_mac(fields)` on the writing connection: the MAC of a line whose
+/// `line_fields` are given. It puts the line tag in front itself, so whatever it is asked,
+/// it makes a line's MAC and never a head file's signature (`head_message`'s own tag). Each
+/// MAC it makes goes to `tally`, so that the head file moves over the lines committed, and
+/// only over a log that holds them all.
+pub(crate) fn register(conn: &Connection, key: &AuditKey, tally: Arc<Tally>) -> Result<()> {
     let key = key.clone();
     conn.create_scalar_function(
         "salon_audit_mac",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DIRECTONLY,
         move |ctx| {
-            let message: Vec<u8> = ctx.get(0)?;
-            made.store(true, Ordering::Release);
-            Ok(hmac_sha256(&key.0, &[&message]).to_vec())
+            let fields: Vec<u8> = ctx.get(0)?;
+            let mac = hmac_sha256(&key.0, &[LINE_TAG, &fields]);
+            tally.made(mac);
+            Ok(mac.to_vec())
         },
     )?;
     Ok(())
@@ -227,12 +244,7 @@ pub(crate) fn last_line(conn: &Connection) -> Result<Option<(i64, Vec<u8>)>> {
 /// Whether any audit line has a MAC (false before the column exists): a database whose log
 /// can be checked only with the key it was made with.
 pub fn has_macs(conn: &Connection) -> rusqlite::Result<bool> {
-    let column: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !column {
+    if !has_mac_column(conn)? {
         return Ok(false);
     }
     conn.query_row(
@@ -242,8 +254,20 @@ pub fn has_macs(conn: &Connection) -> rusqlite::Result<bool> {
     )
 }
 
+/// Whether `audit_log` has its `mac` column (added by the audit chain migration).
+pub(crate) fn has_mac_column(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac')",
+        [],
+        |r| r.get(0),
+    )
+}
+
 /// Gives every line a MAC, in id order from the zero MAC: run once, in the transaction of the
-/// migration that adds the column, over the lines written before there was a chain.
+/// migration that adds the column, over the lines written before there was a chain. Then a
+/// line of its own says how many were chained, and when: the chain vouches for them only
+/// from that moment (whatever a copy held when it was migrated, edited lines too), and that
+/// must stay visible in the log (`AuditAction::ChainStarted`).
 pub(crate) fn chain_existing(conn: &Connection, key: &AuditKey) -> Result<()> {
     let mut lines = Vec::new();
     each_line(conn, i64::MIN, |_, s| {
@@ -251,11 +275,23 @@ pub(crate) fn chain_existing(conn: &Connection, key: &AuditKey) -> Result<()> {
         true
     })?;
     let mut prev = GENESIS.to_vec();
+    let mut chained = 0u64;
     let mut update = conn.prepare("UPDATE audit_log SET mac = ?1 WHERE id = ?2")?;
     for line in lines.into_iter().flatten() {
         let mac = key.line_mac(&prev, &line);
         update.execute(params![mac.to_vec(), line.id])?;
         prev = mac.to_vec();
+        chained += 1;
+    }
+    if chained > 0 {
+        // The moment of chaining is the clock's: a migration is given no caller's time.
+        audit::record(
+            conn,
+            &Actor::server(),
+            Utc::now(),
+            AuditAction::ChainStarted,
+            &format!("それまでの操作記録 {chained} 行に鎖を付けました"),
+        )?;
     }
     Ok(())
 }
@@ -301,95 +337,4 @@ pub(crate) fn extend(
         }
     })?;
     Ok(holds.then_some(head))
-}
-
-/// The first line whose MAC does not hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BadLine {
-    /// Its place in the log, from 1.
-    pub position: u64,
-    pub id: i64,
-    pub at: DateTime<Utc>,
-}
-
-/// What a check of the whole log found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuditProblem {
-    /// A line that was changed, or comes after a line deleted or inserted.
-    Line(BadLine),
-    /// The log ends `missing` lines before the `expected` count.
-    TailMissing { missing: u64, expected: u64 },
-    /// The log holds `expected` lines or more, but its line at that count is not the one
-    /// recorded: lines were deleted at the end and new ones written after.
-    TailReplaced { expected: u64 },
-    /// The head file is not one signed with the key.
-    HeadForged,
-    /// The head file was missing while the log had lines (it is written anew).
-    HeadMissing,
-}
-
-/// The verdict on the whole log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditCheck {
-    pub lines: u64,
-    /// The last line's MAC as stored (zeros for an empty log).
-    pub head: Vec<u8>,
-    pub problems: Vec<AuditProblem>,
-}
-
-/// Walks the whole log; `expected` are the counts and last MACs it must still hold (from the
-/// head file, and from the log's figures when given).
-pub(crate) fn check(
-    conn: &Connection,
-    key: &AuditKey,
-    expected: &[(u64, Vec<u8>)],
-) -> Result<AuditCheck> {
-    let mut prev = GENESIS.to_vec();
-    let mut lines = 0u64;
-    let mut bad = None;
-    let mut at_expected: Vec<Option<Vec<u8>>> = vec![None; expected.len()];
-    each_line(conn, i64::MIN, |id, s| {
-        lines += 1;
-        if bad.is_none() {
-            let holds = s
-                .line
-                .as_ref()
-                .is_some_and(|l| crate::secret::constant_time_eq(&key.line_mac(&prev, l), &s.mac));
-            if !holds {
-                bad = Some(BadLine {
-                    position: lines,
-                    id,
-                    at: s.at,
-                });
-            }
-        }
-        for (i, (count, _)) in expected.iter().enumerate() {
-            if *count == lines {
-                at_expected[i] = Some(s.mac.clone());
-            }
-        }
-        prev = s.mac;
-        true
-    })?;
-    let mut problems: Vec<AuditProblem> = bad.into_iter().map(AuditProblem::Line).collect();
-    for ((count, mac), found) in expected.iter().zip(at_expected) {
-        let problem = if lines < *count {
-            AuditProblem::TailMissing {
-                missing: count - lines,
-                expected: *count,
-            }
-        } else if *count > 0 && found.as_deref() != Some(&mac[..]) {
-            AuditProblem::TailReplaced { expected: *count }
-        } else {
-            continue;
-        };
-        if !problems.contains(&problem) {
-            problems.push(problem);
-        }
-    }
-    Ok(AuditCheck {
-        lines,
-        head: if lines == 0 { GENESIS.to_vec() } else { prev },
-        problems,
-    })
 }

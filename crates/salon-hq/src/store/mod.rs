@@ -2,23 +2,28 @@
 //! and admin changes take turns), and a small pool of read-only connections reads beside it, so
 //! the dashboard does not wait behind uploads. Append-only migrations are applied at open.
 //! Every method is synchronous; the web layer calls them from `tokio::task::spawn_blocking`.
-//! Callers pass the current time, so the store has no clock.
+//! Callers pass the current time, so the store has no clock (but for the lines the audit chain
+//! writes about itself, which no caller asks for: see `audit_state`).
 //!
 //! One module per kind of record: `admins` (accounts and sessions), `setup` (campuses and
 //! targets), `devices` (enrolment codes and devices), `ingest` (uploads, written
 //! in groups of one commit), `snapshots` (storing snapshots and the figures read from them),
 //! `releases` (months under noise, kept as first received), `events` (related activities by
-//! kind), `terms` (事業期間 and their targets), `audit`
-//! (操作記録; `audit_chain`, `audit_files` and `audit_state`: its lines chained by MACs under a
-//! key kept beside the database), `history` (where each figure came from, and quiet devices).
+//! kind), `terms` (事業期間 and their targets), `audit` (操作記録; `audit_chain`,
+//! `audit_check`, `audit_files`, `audit_state`, `audit_tally` and `audit_verify`: its lines
+//! chained by MACs under a key kept beside the database), `history` (where each figure came
+//! from, and quiet devices).
 
 mod admins;
 pub mod audit;
 pub mod audit_chain;
+mod audit_check;
 pub mod audit_files;
 mod audit_state;
+mod audit_tally;
 #[cfg(test)]
 mod audit_tests;
+mod audit_verify;
 mod devices;
 mod events;
 mod first_admin;
@@ -43,7 +48,8 @@ mod tests;
 
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
-pub use audit_chain::{AuditCheck, AuditProblem, BadLine};
+pub use audit_check::{planted, AuditCheck, AuditNotice, AuditProblem, BadLine, Planted};
+pub use audit_verify::{verify_file, Verified};
 pub use events::EventMonth;
 pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
@@ -93,6 +99,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
 /// The migration that adds each audit line's MAC; the lines already there are chained in its
 /// transaction (`audit_chain::chain_existing`).
 const AUDIT_CHAIN_MIGRATION: &str = "0003_audit_chain";
+
+/// The schema version from which a database's audit lines carry MACs: a database below it is
+/// from before the chain (or was set back to look so).
+pub fn chain_version() -> usize {
+    MIGRATIONS
+        .iter()
+        .position(|(name, _)| *name == AUDIT_CHAIN_MIGRATION)
+        .map_or(0, |i| i + 1)
+}
 
 /// How long an enrolment code is valid after it is issued.
 pub const CODE_LIFETIME_SECS: i64 = 15 * 60;
@@ -245,7 +260,7 @@ pub(crate) fn check_name(name: &str, field: &'static str) -> Result<String> {
 impl Store {
     /// Opens (or creates) the database at `path` and migrates it to the latest version. The
     /// audit key beside it (`path` + `.audit-key`) is read, or made when no audit line has a
-    /// MAC yet.
+    /// MAC yet. A database holding a trigger or view (the schema has none) is refused.
     pub fn open(path: &Path) -> Result<Store> {
         let mut writer = Connection::open(path)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
@@ -254,6 +269,11 @@ impl Store {
         // What is deleted is overwritten, not left in free pages for whoever copies the file.
         writer.pragma_update(None, "secure_delete", "ON")?;
         writer.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Before anything is written or a key made: a trigger planted in the file could drop
+        // the lines written from now on, chosen ones only, with the chain still holding.
+        if let Some(planted) = audit_check::planted(&writer)? {
+            return Err(HqError::AuditTampered(planted.refused_ja()));
+        }
         let audit = audit_state::AuditState::open(path, &writer)?;
         migrate(&mut writer, &audit.key)?;
         audit.settle(&writer)?;

@@ -43,6 +43,16 @@ pub(super) async fn audit_log(
                 p { "サーバーの管理者に知らせてください。サーバーでは salon-hq audit verify で同じ確認ができます。" }
             }
         }
+        @if !check.notices.is_empty() {
+            div.warning data-testid="audit-notices" {
+                p { strong { "この記録の鎖には切れ目があります。" } "サーバーが次の行に書き残しています。" }
+                ul {
+                    @for notice in &check.notices {
+                        li { (notice.ja()) }
+                    }
+                }
+            }
+        }
         table data-testid="audit" {
             thead { tr { th.text { "日時" } th.text { "だれが" } th.text { "操作" } th.text { "内容" } } }
             tbody {

@@ -1,0 +1,101 @@
+//! What the 操作記録's tests through the real binary share: `audit verify`, a database with
+//! six lines, and a copy set back to before the chain the way an attacker would.
+#![allow(dead_code)]
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
+
+use rusqlite::Connection;
+
+use crate::server::{self, hq};
+
+/// `salon-hq audit verify ARGS` on the database in `dir`: whether it passed, and its stdout
+/// and stderr together.
+pub fn verify(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
+        .args(["audit", "verify"])
+        .args(args)
+        .env("SALON_HQ_DB", dir.join("hq.db"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// A database in a temp folder with six audit lines, each written by the command line.
+pub fn six_lines() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    hq(
+        dir.path(),
+        &["admin", "create-admin", "--name", server::ADMIN],
+    );
+    for i in 0..4 {
+        let code = format!("C-{:03}", 100 + i);
+        hq(
+            dir.path(),
+            &[
+                "admin",
+                "add-campus",
+                "--code",
+                &code,
+                "--name",
+                "柏キャンパス",
+            ],
+        );
+    }
+    hq(
+        dir.path(),
+        &[
+            "admin",
+            "issue-code",
+            "--supporter",
+            "山田 花子",
+            "--campus",
+            "C-100",
+        ],
+    );
+    dir
+}
+
+pub fn db(dir: &Path) -> Connection {
+    Connection::open(dir.join("hq.db")).unwrap()
+}
+
+pub fn mode(path: &Path) -> u32 {
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+}
+
+/// What an attacker does to a copy so that salon-hq takes it for one from before the chain:
+/// the `mac` column dropped, every later migration undone, the schema version set back to 2.
+pub fn set_back_before_the_chain(path: &Path) {
+    assert_eq!(
+        salon_hq::store::MIGRATIONS.len(),
+        5,
+        "undo the new migration here too"
+    );
+    Connection::open(path)
+        .unwrap()
+        .execute_batch(
+            "ALTER TABLE audit_log DROP COLUMN mac;
+             DROP TABLE login_failures;
+             DELETE FROM server_secrets WHERE purpose = 'known_browser';
+             ALTER TABLE admin_sessions DROP COLUMN last_seen_at;
+             ALTER TABLE survey_questions DROP COLUMN required;
+             ALTER TABLE surveys DROP COLUMN deadline;
+             ALTER TABLE settings DROP COLUMN org_name;
+             ALTER TABLE settings DROP COLUMN org_contact;
+             PRAGMA user_version = 2;",
+        )
+        .unwrap();
+}
+
+pub fn schema_version(dir: &Path) -> i64 {
+    db(dir)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
