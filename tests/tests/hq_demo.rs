@@ -54,45 +54,8 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     assert!(supporters.iter().all(|r| r[3].ends_with('分')));
     assert!(!browser.is_present("campuses-without-salon"));
     browser.full_page_screenshot("hq-dashboard-demo");
-    browser.click("report-link");
-    browser.find("report");
 
-    // The page, read back.
-    let tile = |key: &str| {
-        let v = browser.script(
-            "const t = document.querySelector(`[data-testid=\"report-${arguments[0]}\"]`);
-             return [t.dataset.value, t.dataset.percent, t.innerText];",
-            json!([key]),
-        );
-        serde_json::from_value::<(String, String, String)>(v).unwrap()
-    };
-    for (key, value, percent, shown) in [
-        ("schools", "22", "110", "22校"),
-        ("sessions", "247", "107", "247回"),
-        ("visits", "757", "189", "757名"),
-    ] {
-        let (v, p, text) = tile(key);
-        assert_eq!((v.as_str(), p.as_str()), (value, percent), "{key}");
-        assert!(
-            text.contains(shown) && text.contains(&format!("目標比{percent}%")),
-            "{text}"
-        );
-    }
-    let summary = browser.text("report-summary");
-    assert!(
-        summary.contains("合計22校（目標比110%）")
-            && summary.contains("合計247回（目標比107%）")
-            && summary.contains("延べ757名（目標比189%）"),
-        "{summary}"
-    );
-    let page = browser.text_css("main");
-    assert!(
-        page.contains("オンライン職業講話") && page.contains("回答者の声"),
-        "{page}"
-    );
-    assert_eq!(browser.table("report-campuses").len(), 22);
-
-    // Visits by route under noise, at the seed's own scale: every campus-month released, each
+    // On the dashboard, visits by route under noise, at the seed's own scale: every campus-month released, each
     // share within its shown interval's reach of the laptops' truth, every interval under 5 pt.
     let section = browser.script(
         "const s = document.querySelector('[data-testid=\"noisy-breakdowns\"]');
@@ -181,17 +144,85 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         "document.querySelector('[data-testid=\"noisy-breakdowns\"]').scrollIntoView();",
         json!([]),
     );
-    browser.screenshot("hq-report-breakdowns");
+    browser.screenshot("hq-dashboard-breakdowns");
     browser.script(
         "document.querySelector('[data-testid=\"noisy-paths\"]').scrollIntoView();",
         json!([]),
     );
-    browser.screenshot("hq-report-paths");
+    browser.screenshot("hq-dashboard-paths");
     browser.script(
         "document.querySelector('[data-testid=\"noisy-sensitive\"]').scrollIntoView();",
         json!([]),
     );
-    browser.screenshot("hq-report-sensitive");
+    browser.screenshot("hq-dashboard-sensitive");
+
+    browser.click("report-link");
+    browser.find("report");
+
+    // The page, read back.
+    let tile = |key: &str| {
+        let v = browser.script(
+            "const t = document.querySelector(`[data-testid=\"report-${arguments[0]}\"]`);
+             return [t.dataset.value, t.dataset.percent, t.innerText];",
+            json!([key]),
+        );
+        serde_json::from_value::<(String, String, String)>(v).unwrap()
+    };
+    for (key, value, percent, shown) in [
+        ("schools", "22", "110", "22校"),
+        ("sessions", "247", "107", "247回"),
+        ("visits", "757", "189", "757名"),
+    ] {
+        let (v, p, text) = tile(key);
+        assert_eq!((v.as_str(), p.as_str()), (value, percent), "{key}");
+        assert!(
+            text.contains(shown) && text.contains(&format!("目標比{percent}%")),
+            "{text}"
+        );
+    }
+    let summary = browser.text("report-summary");
+    assert!(
+        summary.contains("合計22校（目標比110%）")
+            && summary.contains("合計247回（目標比107%）")
+            && summary.contains("延べ757名（目標比189%）"),
+        "{summary}"
+    );
+    let page = browser.text_css("main");
+    assert!(
+        page.contains("オンライン職業講話")
+            && page.contains("教職員の声")
+            && page.contains("キャリアサポーターの声"),
+        "{page}"
+    );
+    // Named as the seed names them: the NPO, the project and its distributors, the campuses.
+    assert_eq!(browser.text("report-org"), "NPO法人キャリアbase");
+    assert!(browser
+        .text("report-project")
+        .contains("『高校生世代の子育て家庭「くらしと学びの危機」緊急支援事業』（資金分配団体: キッズドア様、READYFOR様）"));
+    assert!(browser.text("report-as-of").contains("時点の実績"));
+    let campuses = browser.table("report-campuses");
+    assert_eq!(campuses.len(), 22);
+    assert!(
+        campuses
+            .iter()
+            .all(|r| r[0].contains("キャンパス") && !r[0].starts_with("C-")),
+        "{campuses:?}"
+    );
+    assert!(browser.text("report-campus-total").contains("22キャンパス"));
+    // The breakdowns in words, each share the dashboard's.
+    let routes = browser.text("words-routes");
+    assert!(
+        routes.contains("割") && !routes.contains("ポイント") && !routes.contains("ノイズ"),
+        "{routes}"
+    );
+    assert!(!browser.text("words-footnote").contains("ノイズ"));
+    // The teachers' survey before the supporters' (the seed's order).
+    let order = browser.script(
+        "return [...document.querySelectorAll('section.survey')].map(s => s.dataset.audience);",
+        json!([]),
+    );
+    assert_eq!(order, json!(["teachers", "supporters"]));
+
     browser.full_page_screenshot("hq-report");
     // The same figures as CSV for Excel.
     let csv = browser.script_async(
@@ -218,7 +249,7 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         );
     }
 
-    // Printed to A4 by Chromium, and that PDF to PNG: the same figures on paper.
+    // Printed to A4 by Chromium, and that PDF to PNG: the same figures on paper, page by page.
     let pdf = browser.post(
         "/print",
         json!({"page": {"width": 21.0, "height": 29.7}, "background": true}),
@@ -242,19 +273,76 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         "目標比107%",
         "757名",
         "目標比189%",
+        "NPO法人キャリアbase",
+        "高校生世代の子育て家庭",
+        "教職員の声",
     ] {
         assert!(
             text.contains(figure),
             "{figure} is not in the printed report:\n{text}"
         );
     }
-    let status = Command::new("pdftoppm")
-        .args(["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"])
-        .arg(&pdf_path)
-        .arg(shots.join("hq-report-a4"))
-        .status()
-        .expect("pdftoppm (Debian: poppler-utils)");
-    assert!(status.success());
-    assert!(shots.join("hq-report-a4.png").exists());
+    assert!(
+        text.find("教職員の声") < text.find("キャリアサポーターの声"),
+        "the teachers' survey first"
+    );
+    let fill = page_fill(&pdf_path);
+    let pages = fill.len();
+    eprintln!("the report prints on {pages} A4 pages, filled {fill:.2?}");
+    assert!((2..=6).contains(&pages), "{pages} pages");
+    for page in 1..=pages {
+        assert!(
+            text.contains(&format!("{page} / {pages}")),
+            "page {page} has no number:\n{text}"
+        );
+    }
+    for (i, f) in fill.iter().enumerate().take(pages - 1) {
+        assert!(*f >= 0.5, "page {} is {:.0}% full", i + 1, f * 100.0);
+    }
+    for page in 1..=pages {
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .args(["-f", &page.to_string(), "-l", &page.to_string()])
+            .arg(&pdf_path)
+            .arg(shots.join(format!("hq-report-a4-p{page}")))
+            .status()
+            .expect("pdftoppm (Debian: poppler-utils)");
+        assert!(status.success());
+    }
     std::fs::remove_file(&pdf_path).ok();
+}
+
+/// How full each page of a PDF is: from the top margin down to its lowest text, as a share of
+/// the space above the footer (page numbers sit in the bottom margin and are left out).
+fn page_fill(pdf: &std::path::Path) -> Vec<f64> {
+    let out = Command::new("pdftotext")
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian: poppler-utils)");
+    let html = String::from_utf8_lossy(&out.stdout);
+    let attr = |tag: &str, name: &str| -> f64 {
+        let key = format!("{name}=\"");
+        let at = tag.find(&key).unwrap() + key.len();
+        tag[at..at + tag[at..].find('"').unwrap()].parse().unwrap()
+    };
+    // A4 in points, and the margins of hq.css's @page (14 mm top, 16 mm bottom).
+    let mm = 72.0 / 25.4;
+    let mut pages: Vec<(f64, f64)> = Vec::new();
+    for tag in html.split('<').skip(1) {
+        if tag.starts_with("page ") {
+            pages.push((attr(tag, "height"), 0.0));
+        } else if tag.starts_with("word ") {
+            let (height, lowest) = pages.last_mut().unwrap();
+            let y = attr(tag, "yMax");
+            if y < *height - 16.0 * mm {
+                *lowest = lowest.max(y);
+            }
+        }
+    }
+    pages
+        .into_iter()
+        .map(|(height, lowest)| (lowest - 14.0 * mm) / (height - 30.0 * mm))
+        .collect()
 }

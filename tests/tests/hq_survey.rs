@@ -200,9 +200,9 @@ fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
     browser.screenshot("hq-survey-confirm-close");
     browser.click_css("form input[name=\"confirmed\"] ~ button");
 
-    // The results: the whole survey as charts; neither campus on its own (秋葉原 has four,
-    // and 柏 alone would give them away).
-    browser.navigate(&format!("{url}/surveys/{}", survey.id));
+    // The results, where closing leads: the whole survey as charts; neither campus on its own
+    // (秋葉原 has four, and 柏 alone would give them away).
+    browser.find("comments");
     assert!(browser.text("survey-status").contains("回答 9件"));
     assert!(
         browser.text_css("main").contains("4件（44%）"),

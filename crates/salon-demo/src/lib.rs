@@ -127,7 +127,9 @@ fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
     };
     let funded = TermInput {
         name: "2024年度 休眠預金".into(),
-        funder: "休眠預金等活用事業（資金分配団体: キッズドア、READYFOR）".into(),
+        funder: "休眠預金等交付金".into(),
+        project: "高校生世代の子育て家庭「くらしと学びの危機」緊急支援事業".into(),
+        distributor: "キッズドア様、READYFOR様".into(),
         from: month("2024-09")?,
         to: month("2025-02")?,
         targets: Targets {
@@ -151,6 +153,8 @@ fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
     let year = TermInput {
         name: "2024年度".into(),
         funder: String::new(),
+        project: String::new(),
+        distributor: String::new(),
         from: month("2024-04")?,
         to: month("2025-03")?,
         targets: Targets {

@@ -94,6 +94,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_survey_form",
         include_str!("../../migrations/0005_survey_form.sql"),
     ),
+    (
+        "0006_report_names",
+        include_str!("../../migrations/0006_report_names.sql"),
+    ),
 ];
 
 /// The migration that adds each audit line's MAC; the lines already there are chained in its

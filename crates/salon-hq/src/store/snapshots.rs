@@ -13,6 +13,19 @@ use crate::error::{HqError, Result};
 impl Store {
     // ---- figures ----
 
+    /// The last day in `from..=to` with a salon held or a visit: what a report's figures are
+    /// "as of" (the seed: 「いずれも2025年2月25日時点の実績」).
+    pub fn last_salon_day(&self, from: NaiveDate, to: NaiveDate) -> Result<Option<NaiveDate>> {
+        let day: Option<String> = self.read().query_row(
+            "SELECT MAX(day) FROM day_snapshots
+             WHERE day >= ?1 AND day <= ?2 AND (sessions > 0 OR visits > 0)",
+            params![from.to_string(), to.to_string()],
+            |r| r.get(0),
+        )?;
+        day.map(|d| d.parse().map_err(|_| HqError::Internal("stored day")))
+            .transpose()
+    }
+
     /// Day figures per campus and month for the days `from..=to`: for each campus and day, the
     /// sum over devices of each device's latest snapshot.
     pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayTotals>> {

@@ -60,6 +60,10 @@ pub struct Term {
     pub id: i64,
     pub name: String,
     pub funder: String,
+    /// 事業名, as the funder knows the project.
+    pub project: String,
+    /// 資金分配団体.
+    pub distributor: String,
     pub from: Month,
     pub to: Month,
     pub targets: Targets,
@@ -70,6 +74,8 @@ pub struct Term {
 pub struct TermInput {
     pub name: String,
     pub funder: String,
+    pub project: String,
+    pub distributor: String,
     pub from: Month,
     pub to: Month,
     pub targets: Targets,
@@ -92,12 +98,24 @@ pub fn period_name(from: Month, to: Month) -> String {
     }
 }
 
-fn check_input(t: &TermInput) -> Result<(String, String)> {
-    let name = check_name(&t.name, "term_name")?;
-    let funder = t.funder.trim();
-    if funder.chars().count() > MAX_NAME_CHARS || funder.chars().any(char::is_control) {
-        return Err(HqError::BadForm("funder"));
+/// The longest project name accepted: a funder's programme titles run long.
+pub const MAX_PROJECT_CHARS: usize = 200;
+
+/// An optional line of text: trimmed, at most `max` characters, no control characters.
+fn optional_text(text: &str, max: usize, field: &'static str) -> Result<String> {
+    let text = text.trim();
+    if text.chars().count() > max || text.chars().any(char::is_control) {
+        return Err(HqError::BadForm(field));
     }
+    Ok(text.to_owned())
+}
+
+/// The input with its name checked and every text trimmed.
+fn check_input(t: &TermInput) -> Result<TermInput> {
+    let name = check_name(&t.name, "term_name")?;
+    let funder = optional_text(&t.funder, MAX_NAME_CHARS, "funder")?;
+    let project = optional_text(&t.project, MAX_PROJECT_CHARS, "project")?;
+    let distributor = optional_text(&t.distributor, MAX_NAME_CHARS, "distributor")?;
     if t.from > t.to || months_between(t.from, t.to) > MAX_TERM_MONTHS {
         return Err(HqError::BadForm("period"));
     }
@@ -112,7 +130,13 @@ fn check_input(t: &TermInput) -> Result<(String, String)> {
     if all.flatten().any(|n| n > MAX_TARGET) {
         return Err(HqError::BadForm("target"));
     }
-    Ok((name, funder.to_owned()))
+    Ok(TermInput {
+        name,
+        funder,
+        project,
+        distributor,
+        ..t.clone()
+    })
 }
 
 /// What the audit log says of a term: its name, months and every target set.
@@ -179,8 +203,9 @@ fn event_targets(conn: &Connection, id: i64) -> Result<Vec<EventTarget>> {
 
 fn read_terms(conn: &Connection, only: Option<i64>) -> Result<Vec<Term>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, name, funder, from_month, to_month, schools, sessions, visits FROM terms
-         WHERE ?1 IS NULL OR id = ?1 ORDER BY from_month DESC, to_month DESC, id",
+        "SELECT id, name, funder, from_month, to_month, schools, sessions, visits, project,
+                distributor
+         FROM terms WHERE ?1 IS NULL OR id = ?1 ORDER BY from_month DESC, to_month DESC, id",
     )?;
     let rows = stmt
         .query_map([only], |r| {
@@ -188,6 +213,8 @@ fn read_terms(conn: &Connection, only: Option<i64>) -> Result<Vec<Term>> {
                 id: r.get(0)?,
                 name: r.get(1)?,
                 funder: r.get(2)?,
+                project: r.get(8)?,
+                distributor: r.get(9)?,
                 from: month_of(r.get(3)?)?,
                 to: month_of(r.get(4)?)?,
                 targets: Targets {
@@ -207,14 +234,14 @@ fn read_terms(conn: &Connection, only: Option<i64>) -> Result<Vec<Term>> {
         .collect()
 }
 
+/// Writes a term checked by `check_input`.
 fn write_term(
     conn: &Connection,
     id: Option<i64>,
     t: &TermInput,
-    name: &str,
-    funder: &str,
     now: DateTime<Utc>,
 ) -> Result<i64> {
+    let name = t.name.as_str();
     let taken: Option<i64> = conn
         .query_row("SELECT id FROM terms WHERE name = ?1", [name], |r| r.get(0))
         .optional()?;
@@ -226,16 +253,19 @@ fn write_term(
         Some(id) => {
             let n = conn.execute(
                 "UPDATE terms SET name = ?2, funder = ?3, from_month = ?4, to_month = ?5,
-                   schools = ?6, sessions = ?7, visits = ?8 WHERE id = ?1",
+                   schools = ?6, sessions = ?7, visits = ?8, project = ?9, distributor = ?10
+                 WHERE id = ?1",
                 params![
                     id,
                     name,
-                    funder,
+                    t.funder,
                     t.from.to_string(),
                     t.to.to_string(),
                     g.schools,
                     g.sessions,
-                    g.visits
+                    g.visits,
+                    t.project,
+                    t.distributor
                 ],
             )?;
             if n == 0 {
@@ -245,9 +275,21 @@ fn write_term(
         }
         None => {
             conn.execute(
-                "INSERT INTO terms (name, funder, from_month, to_month, schools, sessions, visits, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![name, funder, t.from.to_string(), t.to.to_string(), g.schools, g.sessions, g.visits, ts(now)],
+                "INSERT INTO terms (name, funder, from_month, to_month, schools, sessions, visits,
+                   created_at, project, distributor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    name,
+                    t.funder,
+                    t.from.to_string(),
+                    t.to.to_string(),
+                    g.schools,
+                    g.sessions,
+                    g.visits,
+                    ts(now),
+                    t.project,
+                    t.distributor
+                ],
             )?;
             conn.last_insert_rowid()
         }
@@ -285,11 +327,11 @@ impl Store {
         t: &TermInput,
         now: DateTime<Utc>,
     ) -> Result<i64> {
-        let (name, funder) = check_input(t)?;
+        let t = check_input(t)?;
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        let saved = write_term(&tx, id, t, &name, &funder, now)?;
-        record(&tx, by, now, AuditAction::TermSaved, &describe(&name, t))?;
+        let saved = write_term(&tx, id, &t, now)?;
+        record(&tx, by, now, AuditAction::TermSaved, &describe(&t.name, &t))?;
         tx.commit()?;
         Ok(saved)
     }
@@ -313,11 +355,20 @@ impl Store {
             .into_iter()
             .filter(|term| term.from == t.from && term.to == t.to)
             .min_by_key(|term| term.id);
-        let (id, name, funder, events) = match existing {
-            Some(term) => (Some(term.id), term.name, term.funder, term.targets.events),
+        let (id, name, funder, project, distributor, events) = match existing {
+            Some(term) => (
+                Some(term.id),
+                term.name,
+                term.funder,
+                term.project,
+                term.distributor,
+                term.targets.events,
+            ),
             None => (
                 None,
                 period_name(t.from, t.to),
+                String::new(),
+                String::new(),
                 String::new(),
                 Targets::default().events,
             ),
@@ -325,6 +376,8 @@ impl Store {
         let input = TermInput {
             name,
             funder,
+            project,
+            distributor,
             from: t.from,
             to: t.to,
             targets: Targets {

@@ -44,6 +44,7 @@ mod login;
 mod messages;
 mod path_terms;
 mod report;
+mod report_words;
 mod resume;
 mod settings;
 mod supporters;
@@ -78,6 +79,8 @@ pub(super) type Result<T, E = WebError> = std::result::Result<T, E>;
 
 pub const CSP: &str = "default-src 'self'; style-src 'self'";
 pub(super) const CSS: &str = include_str!("../../static/hq.css");
+/// The report's print button (the only script headquarters serves; pages work without it).
+pub(super) const REPORT_JS: &str = include_str!("../../static/report.js");
 pub(super) const FORM_LIMIT: usize = 16 * 1024;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -133,6 +136,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/history", get(history))
         .route("/history.csv", get(history_csv))
         .route("/static/hq.css", get(css))
+        .route("/static/report.js", get(report_js))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn(resume::keep_form_through_login))
         .layer(middleware::from_fn(security_headers))
@@ -166,6 +170,17 @@ pub(super) async fn css() -> Response {
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
         CSS,
+    )
+        .into_response()
+}
+
+pub(super) async fn report_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        REPORT_JS,
     )
         .into_response()
 }

@@ -1,12 +1,18 @@
-//! 事業報告: one A4 page for a term that reads like the seed's 活動実績 and 振り返り — the three
-//! figures against their targets, the month chart, related activities, the surveys as charts
-//! with the comments an admin chose, and the campuses — printable to PDF from the browser;
-//! the same figures as CSV for Excel.
+//! 事業報告: a term's report that reads like the NPO's own review (the seed) and can be handed
+//! to a funder as it prints — the NPO and the project named, figures as of the term's last
+//! salon; 活動実績 (the three figures against their targets, a paragraph, the month chart),
+//! 関連する活動, 振り返り (the teachers' survey and 教職員の声, then the supporters'), the
+//! breakdowns in words (`report_words`), the campuses by name with totals, and what the term
+//! showed; A4 with page numbers (hq.css); the same figures as CSV for Excel.
 
-use crate::store::surveys::Survey;
-use crate::store::Term;
+use chrono::NaiveDate;
+use salon_protocol::{DayCounts, DayField, EventKind};
+
+use crate::store::surveys::{Audience, Survey};
+use crate::store::{Organisation, Term};
 use crate::survey_results::{self, SurveyResults};
 
+use super::activities::totals;
 use super::*;
 
 #[derive(Debug, Default, Deserialize)]
@@ -18,8 +24,12 @@ pub(super) struct ReportQuery {
 struct Report {
     term: Term,
     figures: Figures,
+    /// The term's closed surveys, teachers' first (the seed's order).
     surveys: Vec<(Survey, SurveyResults)>,
     campuses: Vec<crate::store::CampusRow>,
+    org: Organisation,
+    /// The last day of the term with a salon: what the figures are as of.
+    as_of: Option<NaiveDate>,
 }
 
 fn read_report(s: &crate::Store, id: i64) -> Result<Report, HqError> {
@@ -32,11 +42,15 @@ fn read_report(s: &crate::Store, id: i64) -> Result<Report, HqError> {
         let results = survey_results::compute(&survey, &links, &answers);
         surveys.push((survey, results));
     }
+    surveys.sort_by_key(|(v, _)| (v.audience != Audience::Teachers, v.id));
+    let as_of = s.last_salon_day(term.from.first_day(), term.to.last_day())?;
     Ok(Report {
         term,
         figures,
         surveys,
         campuses: s.campuses()?,
+        org: s.organisation()?,
+        as_of,
     })
 }
 
@@ -46,7 +60,8 @@ fn term_id(q: &ReportQuery) -> std::result::Result<i64, HqError> {
         .ok_or(HqError::BadForm("term"))
 }
 
-/// One headline figure: value, target and 目標比.
+/// One headline figure: value, target and 目標比 (in the accent colour when reached, never a
+/// warning's).
 fn tile(key: &str, label: &str, value: u64, unit: &str, target: Option<u32>) -> Markup {
     let pct = target.and_then(|t| percent_of(value, t));
     html! {
@@ -55,7 +70,7 @@ fn tile(key: &str, label: &str, value: u64, unit: &str, target: Option<u32>) -> 
             div.value { (num(value)) (unit) }
             div.target {
                 @match (target, pct) {
-                    (Some(t), Some(p)) => { "目標 " (num(u64::from(t))) (unit) "・" strong { "目標比" (p) "%" } }
+                    (Some(t), Some(p)) => { "目標 " (num(u64::from(t))) (unit) "・" strong.reached[p >= 100] { "目標比" (p) "%" } }
                     _ => { "目標なし" }
                 }
             }
@@ -86,6 +101,119 @@ fn summary(r: &Report) -> String {
     )
 }
 
+fn add(into: &mut DayCounts, counts: &DayCounts) {
+    for field in DayField::ALL {
+        into.set(field, into.get(field).saturating_add(counts.get(field)));
+    }
+}
+
+/// The term's figures per campus, by campus code.
+fn by_campus(f: &Figures) -> std::collections::BTreeMap<&str, DayCounts> {
+    let mut out: std::collections::BTreeMap<&str, DayCounts> = Default::default();
+    for row in &f.rows {
+        add(out.entry(row.campus.as_str()).or_default(), &row.counts);
+    }
+    out
+}
+
+/// What the term showed, from figures headquarters already has: no-shows, salons per campus,
+/// first-time students.
+fn lessons(f: &Figures) -> Vec<String> {
+    let mut total = DayCounts::default();
+    for row in &f.rows {
+        add(&mut total, &row.counts);
+    }
+    let mut out = Vec::new();
+    if total.appointments_booked > 0 {
+        let missed = u64::from(total.appointments_missed);
+        let booked = u64::from(total.appointments_booked);
+        out.push(format!(
+            "予約{}件のうち{}件（{}%）は欠席でした。予約した生徒への前日の声かけなど、欠席を減らす工夫が課題です。",
+            num(booked),
+            num(missed),
+            (missed * 100 + booked / 2) / booked
+        ));
+    }
+    if f.schools > 0 {
+        let per_campus = f.sessions as f64 / f.schools as f64;
+        out.push(format!(
+            "1キャンパスあたりの実施回数は平均{:.1}回、1回あたりの利用は平均{:.1}名でした。",
+            per_campus,
+            if f.sessions > 0 {
+                f.visits as f64 / f.sessions as f64
+            } else {
+                0.0
+            }
+        ));
+    }
+    if total.first_time_students > 0 {
+        out.push(format!(
+            "サロンに初めて来た生徒は{}名でした。",
+            num(u64::from(total.first_time_students))
+        ));
+    }
+    out
+}
+
+/// 関連する活動: each kind held, with its participants against its targets; nothing (no
+/// heading) when none was held.
+fn related(f: &Figures) -> Markup {
+    let targets = f.term.as_ref().map(|t| &t.targets.events);
+    let held: Vec<_> = EventKind::ALL
+        .iter()
+        .map(|&k| (k, totals(f, k, None)))
+        .filter(|(_, t)| t.events > 0)
+        .collect();
+    html! {
+        @if !held.is_empty() {
+            section data-testid="report-related" {
+                h2 { "関連する活動" }
+                table data-testid="report-events" {
+                    thead { tr { th.text { "活動" } th { "回数" } th { "参加者（延べ）" } th { "目標比（回数）" } } }
+                    tbody {
+                        @for (kind, t) in &held {
+                            @let target = targets.and_then(|ts| ts.iter().find(|e| e.kind == *kind)).and_then(|e| e.events);
+                            tr {
+                                th.text scope="row" { (html::event_kind_ja(*kind)) }
+                                td { (num(t.events)) "回" }
+                                td { (num(t.participants())) "名" }
+                                td { (target.and_then(|g| percent_of(t.events, g)).map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// 振り返り: each closed survey's charts and the voices chosen for the report; nothing (no
+/// heading) for a term without one.
+fn reflections(r: &Report) -> Markup {
+    html! {
+        @if !r.surveys.is_empty() {
+            section data-testid="report-surveys" {
+                h2 { "振り返り（アンケート）" }
+                p { "事業の振り返りとして、校内キャリアサロンを導入している学校の教職員や、活動に参画しているキャリアサポーターを対象としたアンケートを実施しました。" }
+                @for (survey, results) in &r.surveys {
+                    section.survey data-audience=(survey.audience.code()) {
+                        h3 { (survey.title) "（回答 " (results.responses) "件）" }
+                        @match results.withheld {
+                            None => { @for q in &results.overall { (report_question(q)) } }
+                            Some(why) => { (withheld_note(why)) }
+                        }
+                        @let chosen: Vec<_> = results.comments.iter().filter(|c| c.featured).collect();
+                        @if !chosen.is_empty() {
+                            h4.voices-heading { @if survey.audience == Audience::Teachers { "教職員の声" } @else { "キャリアサポーターの声" } }
+                            ul.voices { @for c in chosen { li { (c.text) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub(super) async fn report(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -93,7 +221,6 @@ pub(super) async fn report(
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
     let id = term_id(&q)?;
-    let now = state.now();
     let r = state.blocking(move |s| read_report(s, id)).await?;
     let f = &r.figures;
     let t = &r.term.targets;
@@ -102,65 +229,78 @@ pub(super) async fn report(
             .iter()
             .find(|c| c.code == code)
             .map(|c| c.name.clone())
-            .unwrap_or_default()
+            .unwrap_or_else(|| code.to_owned())
     };
-    let mut by_campus: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
-    for row in &f.rows {
-        let e = by_campus.entry(row.campus.as_str()).or_default();
-        e.0 += u64::from(row.counts.sessions);
-        e.1 += u64::from(row.counts.visits);
-    }
+    let campuses = by_campus(f);
+    let held: Vec<_> = campuses.iter().filter(|(_, c)| c.sessions > 0).collect();
+    let lessons = lessons(f);
     let body = html! {
-        p.no-print { a href=(format!("/?term={id}")) { "ダッシュボードへ" } " ・ " a href=(format!("/report.csv?term={id}")) { "同じ数値をCSVで保存" } " ・ ブラウザの印刷で、A4のPDFにできます。" }
+        p.no-print {
+            a href=(format!("/?term={id}")) { "ダッシュボードへ" } " ・ "
+            a href=(format!("/report.csv?term={id}")) { "同じ数値をCSVで保存" } " ・ "
+            button type="button" data-print data-testid="print" { "印刷する（PDFにする）" }
+        }
         article.report data-testid="report" {
-            p.meta {
-                @if !r.term.funder.is_empty() { (r.term.funder) "・" }
-                "事業期間 " (month_ja(r.term.from)) "〜" (month_ja(r.term.to)) "・" (html::date_ja(now)) "時点"
-            }
-            h2 { "活動実績" }
-            div.tiles {
-                (tile("schools", "導入校数", f.schools as u64, "校", t.schools))
-                (tile("sessions", "実施回数", f.sessions, "回", t.sessions))
-                (tile("visits", "利用人数（延べ）", f.visits, "名", t.visits))
-            }
-            p data-testid="report-summary" { (summary(&r)) }
-            h3 { "月別利用人数（延べ）" }
-            (chart(f))
-            (activities(f))
-            h2 { "来談経路と相談内容" }
-            (noisy_breakdowns(&f.noisy, true))
-            h2 { "振り返り（アンケート）" }
-            @for (survey, results) in &r.surveys {
-                section.survey {
-                    h3 { (survey.title) "（回答 " (results.responses) "件）" }
-                    @match results.withheld {
-                        None => { @for q in &results.overall { (question_block(q)) } }
-                        Some(why) => { (withheld_note(why)) }
-                    }
-                    @let chosen: Vec<_> = results.comments.iter().filter(|c| c.featured).collect();
-                    @if !chosen.is_empty() {
-                        h4 { "回答者の声" }
-                        ul.voices { @for c in chosen { li { (c.text) } } }
+            div.cover data-testid="report-cover" {
+                @if !r.org.name.is_empty() { p.org data-testid="report-org" { (r.org.name) } }
+                @if !r.term.project.is_empty() {
+                    p.project data-testid="report-project" {
+                        "『" (r.term.project) "』"
+                        @if !r.term.distributor.is_empty() { "（資金分配団体: " (r.term.distributor) "）" }
                     }
                 }
+                p.meta {
+                    "事業期間 " (month_ja(r.term.from)) "〜" (month_ja(r.term.to))
+                    @if !r.term.funder.is_empty() { "・" (r.term.funder) }
+                }
             }
-            @if r.surveys.is_empty() { p.note { "この事業期間のアンケートはありません。" } }
-            h2 { "導入キャンパス" }
-            table data-testid="report-campuses" {
-                thead { tr { th.text { "キャンパス" } th { "実施回数" } th { "利用人数（延べ）" } } }
-                tbody {
-                    @for (code, (sessions, visits)) in &by_campus {
-                        @if *sessions > 0 {
-                            tr { td.text { (code) " " (name(code)) } td { (sessions) "回" } td { (visits) "名" } }
+            section data-testid="report-results" {
+                h2 { "活動実績" }
+                div.tiles {
+                    (tile("schools", "導入校数", f.schools as u64, "校", t.schools))
+                    (tile("sessions", "実施回数", f.sessions, "回", t.sessions))
+                    (tile("visits", "利用人数（延べ）", f.visits, "名", t.visits))
+                }
+                p data-testid="report-summary" { (summary(&r)) }
+                @if let Some(day) = r.as_of {
+                    p.note data-testid="report-as-of" { span.nowrap { "※いずれも" (html::day_ja(day)) "時点の実績" } }
+                }
+                h3 { "月別利用人数（延べ）" }
+                (chart(f))
+            }
+            (related(f))
+            (reflections(&r))
+            (super::report_words::breakdowns(&f.noisy))
+            section data-testid="report-campus-section" {
+                h2 { "導入キャンパス" }
+                table data-testid="report-campuses" {
+                    thead { tr { th.text { "キャンパス" } th { "実施回数" } th { "利用人数（延べ）" } } }
+                    tbody {
+                        @for (code, c) in &held {
+                            tr { td.text { (name(code)) } td { (num(u64::from(c.sessions))) "回" } td { (num(u64::from(c.visits))) "名" } }
+                        }
+                    }
+                    tfoot {
+                        tr data-testid="report-campus-total" {
+                            th.text scope="row" { "合計 " (held.len()) "キャンパス" }
+                            td { (num(f.sessions)) "回" }
+                            td { (num(f.visits)) "名" }
                         }
                     }
                 }
             }
-            p.note { "数値は各キャリアサポーターの端末から届いた件数（個人が分かる情報を含まない集計）です。導入校数はこの期間にサロンを1回以上実施したキャンパスの数、利用人数は来談1回ごとに数えた延べ人数です。" }
+            @if !lessons.is_empty() {
+                section data-testid="report-lessons" {
+                    h2 { "この期間から分かったこと" }
+                    ul { @for l in &lessons { li { (l) } } }
+                }
+            }
+            p.note { "数値は各キャリアサポーターのパソコンから届いた件数（個人が分かる情報を含まない集計）です。導入校数はこの期間にサロンを1回以上実施したキャンパスの数、利用人数は来談1回ごとに数えた延べ人数です。" }
         }
+        script src="/static/report.js" defer {}
     };
     Ok(screen(
-        &format!("{} 事業報告", r.term.name),
+        "「校内キャリアサロン」事業報告",
         &session,
         &sid,
         body,
@@ -232,6 +372,26 @@ pub(super) async fn report_csv(
             String::new(),
             String::new(),
         ]);
+    }
+    // The campuses by name, as the report's table.
+    for (code, c) in by_campus(f).into_iter().filter(|(_, c)| c.sessions > 0) {
+        let name = r
+            .campuses
+            .iter()
+            .find(|x| x.code == code)
+            .map_or(code, |x| x.name.as_str());
+        for (what, value) in [
+            ("キャンパス別 実施回数", c.sessions),
+            ("キャンパス別 利用人数(延べ)", c.visits),
+        ] {
+            rows.push(vec![
+                what.into(),
+                name.to_owned(),
+                value.to_string(),
+                String::new(),
+                String::new(),
+            ]);
+        }
     }
     // Visits by route and topic under noise: estimates with their precision, no target.
     for [what, name, count, share, margin] in noisy_csv_rows(&f.noisy) {

@@ -33,18 +33,30 @@ pub(super) fn bars(q: &QuestionCounts) -> Markup {
 }
 
 pub(super) fn question_block(q: &QuestionResult) -> Markup {
+    question_under(q, false)
+}
+
+/// A question as the funder report shows it: under its survey's h3, so an h4.
+pub(super) fn report_question(q: &QuestionResult) -> Markup {
+    question_under(q, true)
+}
+
+fn question_under(q: &QuestionResult, in_report: bool) -> Markup {
+    let heading = |text: &str| {
+        html! { @if in_report { h4 { (text) } } @else { h3 { (text) } } }
+    };
     html! {
         @match q {
             QuestionResult::Shown(q) => {
                 div.question data-question=(q.question.id) {
-                    h3 { (q.question.text) }
+                    (heading(&q.question.text))
                     p.note { "回答 " (q.answered) "件" @if q.question.kind == crate::store::surveys::QuestionKind::Multi { "（複数選択のため、割合の合計は100%を超えます）" } }
                     (bars(q))
                 }
             }
             QuestionResult::Withheld(q) => {
                 div.question.withheld data-question=(q.id) {
-                    h3 { (q.text) }
+                    (heading(&q.text))
                     p.note { "この質問は、ここでの回答が" (MIN_ANSWERS) "件未満になるか、ほかの集計との差から少ない人数の回答が分かってしまうため、表示していません。" }
                 }
             }

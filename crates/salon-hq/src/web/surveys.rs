@@ -470,5 +470,10 @@ async fn set_closed(
     state
         .blocking(move |s| s.set_survey_closed(&p.by, id, link, closed, now))
         .await?;
-    Ok(Redirect::to(&format!("/surveys/{id}/links")).into_response())
+    // A survey closed as a whole has its results to show; a link goes back to the links.
+    let to = match (closed, link) {
+        (true, None) => format!("/surveys/{id}"),
+        _ => format!("/surveys/{id}/links"),
+    };
+    Ok(Redirect::to(&to).into_response())
 }

@@ -108,7 +108,9 @@ fn term_form(csrf: &str, term: Option<&Term>, problem: Option<&Problem>) -> Mark
         form.stack.wide method="post" action=(action) data-testid="term-form" {
             input type="hidden" name="csrf" value=(csrf);
             label { "名前（例: 2024年度 休眠預金）" input name="name" required maxlength="100" value=(value("name", held(|t| Some(t.name.clone())))); }
-            label { "助成元（任意）" input name="funder" maxlength="100" value=(value("funder", held(|t| Some(t.funder.clone())))); }
+            label { "助成元（任意。例: 休眠預金等交付金）" input name="funder" maxlength="100" value=(value("funder", held(|t| Some(t.funder.clone())))); }
+            label { "事業名（任意。事業報告の表紙に載ります）" input name="project" maxlength="200" value=(value("project", held(|t| Some(t.project.clone())))); }
+            label { "資金分配団体（任意）" input name="distributor" maxlength="100" value=(value("distributor", held(|t| Some(t.distributor.clone())))); }
             div.row {
                 label { "開始月" input type="month" name="from" required placeholder="2024-09" value=(value("from", held(|t| Some(t.from.to_string())))); }
                 label { "終了月" input type="month" name="to" required placeholder="2025-02" value=(value("to", held(|t| Some(t.to.to_string())))); }
@@ -168,6 +170,8 @@ fn parse_term(form: &Form) -> std::result::Result<TermInput, HqError> {
     Ok(TermInput {
         name: form.get("name").unwrap_or_default().to_owned(),
         funder: form.get("funder").unwrap_or_default().to_owned(),
+        project: form.get("project").unwrap_or_default().to_owned(),
+        distributor: form.get("distributor").unwrap_or_default().to_owned(),
         from: month("from")?,
         to: month("to")?,
         targets: Targets {

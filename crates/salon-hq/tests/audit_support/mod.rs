@@ -75,7 +75,7 @@ pub fn mode(path: &Path) -> u32 {
 pub fn set_back_before_the_chain(path: &Path) {
     assert_eq!(
         salon_hq::store::MIGRATIONS.len(),
-        5,
+        6,
         "undo the new migration here too"
     );
     Connection::open(path)
@@ -89,6 +89,8 @@ pub fn set_back_before_the_chain(path: &Path) {
              ALTER TABLE surveys DROP COLUMN deadline;
              ALTER TABLE settings DROP COLUMN org_name;
              ALTER TABLE settings DROP COLUMN org_contact;
+             ALTER TABLE terms DROP COLUMN project;
+             ALTER TABLE terms DROP COLUMN distributor;
              PRAGMA user_version = 2;",
         )
         .unwrap();
