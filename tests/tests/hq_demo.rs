@@ -209,6 +209,11 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
         "{campuses:?}"
     );
     assert!(browser.text("report-campus-total").contains("22キャンパス"));
+    let lessons = browser.text("report-lessons");
+    assert!(
+        lessons.contains("平均11.2回") && lessons.contains("平均3.1名"),
+        "247 salons at 22 campuses, 757 visits: {lessons}"
+    );
     // The breakdowns in words, each share the dashboard's.
     let routes = browser.text("words-routes");
     assert!(
