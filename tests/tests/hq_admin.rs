@@ -126,6 +126,10 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
             .then_some(())
     });
     submit(&browser, &format!("{row} form[action$=\"/retire\"]"));
+    // Asked once more, in the page, with what it means and how to undo it.
+    assert!(browser.text("confirm").contains("再開"));
+    browser.screenshot("hq-admin-confirm-retire");
+    browser.click("confirm-yes");
     browser.wait_until("the campus retired", || {
         browser.text_css(row).contains("終了").then_some(())
     });

@@ -74,7 +74,14 @@ async fn campuses_are_added_renamed_retired_and_each_change_is_recorded() {
     assert_eq!(a.status, StatusCode::NOT_FOUND);
 
     // Retired: no new code for it, the figures stay; resumed: codes again.
+    // One press says what retiring does and changes nothing; the confirmation retires.
     let a = post("/campuses/C-020/retire", vec![]).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(
+        a.text().contains("新しい登録コードを発行できなくなります") && a.text().contains("再開")
+    );
+    assert!(campus_row(&hq, "C-020").unwrap().retired_at.is_none());
+    let a = post("/campuses/C-020/retire", vec![("confirmed", "1")]).await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert!(campus_row(&hq, "C-020").unwrap().retired_at.is_some());
     let codes = hq.get("/codes/new", Some(&cookie)).await.text();
@@ -323,14 +330,22 @@ async fn accounts_get_roles_are_stopped_and_change_their_password() {
         Err(HqError::LastManager)
     ));
 
-    // Stopped: the open session ends at once and the password no longer logs in.
-    let a = hq
-        .post_form(
-            &format!("/accounts/{}/stop", suzuki.id),
-            &cookie,
-            &format!("csrf={csrf}"),
-        )
-        .await;
+    // Stopped (after one press that only asks): the open session ends at once and the
+    // password no longer logs in.
+    let stop_path = format!("/accounts/{}/stop", suzuki.id);
+    let stop = |extra: &'static str| {
+        let body = format!("csrf={csrf}{extra}");
+        let (hq, cookie, path) = (&hq, &cookie, &stop_path);
+        async move { hq.post_form(path, cookie, &body).await }
+    };
+    let a = stop("").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.text().contains("鈴木") && a.text().contains("停止します"));
+    assert_eq!(
+        hq.get("/", Some(&suzuki_cookie)).await.status,
+        StatusCode::OK
+    );
+    let a = stop("&confirmed=1").await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(
         hq.get("/", Some(&suzuki_cookie)).await.status,
@@ -602,13 +617,21 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
         ),
         (Some(12), None, None)
     );
-    let a = hq
-        .post_form(
-            &format!("/terms/{}/delete", funded.id),
-            &cookie,
-            &format!("csrf={csrf}"),
-        )
-        .await;
+    let delete_path = format!("/terms/{}/delete", funded.id);
+    let delete = |extra: &'static str| {
+        let body = format!("csrf={csrf}{extra}");
+        let (hq, cookie, path) = (&hq, &cookie, &delete_path);
+        async move { hq.post_form(path, cookie, &body).await }
+    };
+    let a = delete("").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.text().contains("件数は消えません"));
+    assert_eq!(
+        hq.store().terms().unwrap().len(),
+        2,
+        "one press deletes nothing"
+    );
+    let a = delete("&confirmed=1").await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(hq.store().terms().unwrap().len(), 1);
     assert!(hq.stored().0 > 0, "the figures stay");
@@ -741,4 +764,42 @@ async fn a_device_is_taken_over_from_the_devices_page() {
         .post_form("/devices/999/takeover", &cookie, &form(&[("csrf", &csrf)]))
         .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_laptop_is_revoked_only_once_the_office_confirms_what_it_means() {
+    let hq = Hq::new();
+    let token = hq.enrol(&["C-012"]).await;
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let id = hq.store().devices().unwrap()[0].id;
+    let revoke_path = format!("/devices/{id}/revoke");
+    let revoke = |extra: &'static str| {
+        let body = format!("csrf={csrf}{extra}");
+        let (hq, cookie, path) = (&hq, &cookie, &revoke_path);
+        async move { hq.post_form(path, cookie, &body).await }
+    };
+    let before = hq.audit_actions().len();
+    let a = revoke("").await;
+    assert_eq!(a.status, StatusCode::OK);
+    let page = a.text();
+    assert!(
+        page.contains("山田 花子") && page.contains("C-012 柏キャンパス"),
+        "which laptop, whose: {page}"
+    );
+    assert!(page.contains("次の送信は受け付けられず") && page.contains("元に戻すことはできません"));
+    assert!(hq.store().devices().unwrap()[0].revoked_at.is_none());
+    assert_eq!(hq.audit_actions().len(), before, "nothing recorded");
+    assert_eq!(
+        hq.config_from_app(&token, "1.0.0").await.status,
+        StatusCode::OK
+    );
+
+    let a = revoke("&confirmed=1").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert!(hq.store().devices().unwrap()[0].revoked_at.is_some());
+    assert_eq!(hq.audit_actions()[0], AuditAction::DeviceRevoked);
+    assert_eq!(
+        hq.config_from_app(&token, "1.0.0").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

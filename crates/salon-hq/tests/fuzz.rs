@@ -23,6 +23,10 @@ struct World {
     token: String,
     session: (String, String),
     key: AtomicU64,
+    /// Held from the count before an upload to the count after it: the tests of this file
+    /// run at once on the one headquarters, and another test's accepted upload in between
+    /// would look like this one's.
+    uploading: std::sync::Mutex<()>,
 }
 
 fn world() -> &'static World {
@@ -41,6 +45,7 @@ fn world() -> &'static World {
             token,
             session,
             key: AtomicU64::new(0),
+            uploading: std::sync::Mutex::new(()),
         }
     })
 }
@@ -52,6 +57,7 @@ impl World {
 
     /// Posts an upload body; a refusal must have stored nothing.
     fn upload(&self, body: Vec<u8>) -> Result<StatusCode, TestCaseError> {
+        let _alone = self.uploading.lock().unwrap_or_else(|p| p.into_inner());
         let before = self.hq.stored();
         let key = self.next_key();
         let a = self

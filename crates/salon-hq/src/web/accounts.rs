@@ -162,6 +162,29 @@ pub(super) async fn stop_account(
     let stop = switch(&action, "stop", "resume")?;
     let p = change(&state, &headers, &body).await?;
     let id = account_id(&id)?;
+    if stop && !super::confirm::confirmed(&p) {
+        let admins = state.blocking(|s| s.admins()).await?;
+        let a = admins
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or(HqError::NotFound)?;
+        let says = html! {
+            p { strong { (a.name) } "（" (a.role.ja()) "）のアカウントを停止します。" }
+            ul {
+                li { "この名前ではログインできなくなり、ログイン中の画面もすぐに使えなくなります。" }
+                li { "これまでの操作記録は残ります。" }
+                li { "元に戻せます: アカウントの一覧で「再開」を押します。" }
+            }
+        };
+        return Ok(super::confirm::ask(
+            &p,
+            "アカウントを停止する",
+            &format!("/accounts/{id}/stop"),
+            says,
+            "停止する",
+            "/accounts",
+        ));
+    }
     let by = p.by.clone();
     let now = state.now();
     let result = state

@@ -136,6 +136,29 @@ pub(super) async fn retire_campus(
     let retire = switch(&action, "retire", "resume")?;
     let p = change(&state, &headers, &body).await?;
     let code = campus_code(&code).map_err(|_| HqError::NotFound)?;
+    if retire && !super::confirm::confirmed(&p) {
+        let campuses = state.blocking(|s| s.campuses()).await?;
+        let c = campuses
+            .into_iter()
+            .find(|c| c.code == code.as_str())
+            .ok_or(HqError::NotFound)?;
+        let says = html! {
+            p { strong { (c.name) } "（" (c.code) "）を終了します。" }
+            ul {
+                li { "このキャンパスには、新しい登録コードを発行できなくなります。" }
+                li { "これまでの件数は、すべての集計と報告に残ります。" }
+                li { "元に戻せます: キャンパスの一覧で「再開」を押します。" }
+            }
+        };
+        return Ok(super::confirm::ask(
+            &p,
+            "キャンパスを終了する",
+            &format!("/campuses/{}/retire", c.code),
+            says,
+            "終了する",
+            "/campuses",
+        ));
+    }
     let by = p.by.clone();
     let now = state.now();
     let result = state

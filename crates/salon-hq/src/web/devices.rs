@@ -269,8 +269,45 @@ pub(super) async fn revoke(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response> {
-    let Posted { by, .. } = change(&state, &headers, &body).await?;
+    let p = change(&state, &headers, &body).await?;
     let id: i64 = id.parse().map_err(|_| HqError::NotFound)?;
+    if !super::confirm::confirmed(&p) {
+        let (devices, campuses) = state
+            .blocking(|s| Ok((s.devices()?, s.campuses()?)))
+            .await?;
+        let d = devices
+            .into_iter()
+            .find(|d| d.id == id)
+            .ok_or(HqError::NotFound)?;
+        let places: Vec<String> = d
+            .campuses
+            .iter()
+            .map(|code| {
+                let name = campuses
+                    .iter()
+                    .find(|c| &c.code == code)
+                    .map(|c| c.name.as_str());
+                format!("{code} {}", name.unwrap_or_default())
+            })
+            .collect();
+        let says = html! {
+            p { "端末ID " (d.id) "（" strong { (d.supporter) } "さん、" (places.join("、")) "）を失効させます。" }
+            ul {
+                li { "この端末からの次の送信は受け付けられず、端末には事務局との連携が止められたと表示されます。" }
+                li { "これまでに届いた件数は、すべての集計と報告に残ります。" }
+                li { strong { "元に戻すことはできません。" } "同じ人が続けて使うときは、新しい登録コードを発行して登録し直してもらいます（なくしたパソコンのバックアップを新しいパソコンで戻したときは、失効させずに「新しいパソコンに引き継ぐ」を使います）。" }
+            }
+        };
+        return Ok(super::confirm::ask(
+            &p,
+            "端末を失効させる",
+            &format!("/devices/{id}/revoke"),
+            says,
+            "失効させる",
+            "/devices",
+        ));
+    }
+    let by = p.by.clone();
     let now = state.now();
     state.blocking(move |s| s.revoke(&by, id, now)).await?;
     Ok(Redirect::to("/devices").into_response())

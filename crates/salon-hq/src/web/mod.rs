@@ -35,6 +35,7 @@ mod activities;
 mod audit;
 mod breakdowns;
 mod campuses;
+mod confirm;
 mod csv;
 mod dashboard;
 mod devices;

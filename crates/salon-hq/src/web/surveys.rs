@@ -432,20 +432,21 @@ pub(super) async fn close_link(
 
 /// Closing a survey with answers cannot be undone: said first, and asked once more.
 fn confirm_close(survey: &Survey, p: &Posted) -> Response {
-    let body = html! {
+    let says = html! {
         p data-testid="confirm-close" {
             "「" (survey.title) "」には回答が" (survey.responses) "件届いています。締め切ると、集計と自由記述が見られるようになり、"
             strong { "その後は受付を再開できません" }
             "（締め切りの前後で集計を比べると、1人の回答が分かってしまうためです）。"
         }
-        form method="post" action=(format!("/surveys/{}/close", survey.id)) {
-            input type="hidden" name="csrf" value=(secret::csrf_token(&p.sid));
-            input type="hidden" name="confirmed" value="1";
-            button type="submit" { "締め切って集計を見る" }
-        }
-        p { a href=(format!("/surveys/{}/links", survey.id)) { "締め切らずに戻る" } }
     };
-    screen("アンケートを締め切る", &p.session, &p.sid, body)
+    super::confirm::ask(
+        p,
+        "アンケートを締め切る",
+        &format!("/surveys/{}/close", survey.id),
+        says,
+        "締め切って集計を見る",
+        &format!("/surveys/{}/links", survey.id),
+    )
 }
 
 async fn set_closed(
@@ -461,7 +462,7 @@ async fn set_closed(
     let id = survey_id(&id)?;
     let link = link.map(|l| survey_id(&l)).transpose()?;
     let now = state.now();
-    if closed && link.is_none() && p.form.get("confirmed") != Some("1") {
+    if closed && link.is_none() && !super::confirm::confirmed(&p) {
         let survey = state.blocking(move |s| s.survey(id)).await?;
         if survey.responses > 0 {
             return Ok(confirm_close(&survey, &p));

@@ -235,6 +235,25 @@ pub(super) async fn delete_term(
 ) -> Result<Response> {
     let p = change(&state, &headers, &body).await?;
     let id = term_id(&id)?;
+    if !super::confirm::confirmed(&p) {
+        let t = state.blocking(move |s| s.term(id)).await?;
+        let says = html! {
+            p { "事業期間「" strong { (t.name) } "」（" (month_ja(t.from)) "〜" (month_ja(t.to)) "）とその目標を削除します。" }
+            ul {
+                li { "件数は消えません。事業期間は、数値を目標と比べて見るための枠です。" }
+                li { "この事業期間に結び付いたアンケートは残り、事業期間なしになります。" }
+                li { "元に戻すには、同じ名前・月・目標でもう一度作ってください。" }
+            }
+        };
+        return Ok(super::confirm::ask(
+            &p,
+            "事業期間を削除する",
+            &format!("/terms/{id}/delete"),
+            says,
+            "削除する",
+            &format!("/terms/{id}"),
+        ));
+    }
     let now = state.now();
     state
         .blocking(move |s| s.delete_term(&p.by, id, now))
