@@ -130,11 +130,12 @@ fn frame(title: &str, brand: &str, nav: Option<Markup>, body: Markup) -> Markup 
                 link rel="stylesheet" href="/static/hq.css";
             }
             body {
+                a.skip href="#main" { "本文へ移動" }
                 header {
                     span.brand { (brand) }
                     @if let Some(nav) = nav { (nav) }
                 }
-                main {
+                main id="main" tabindex="-1" {
                     h1 { (title) }
                     (body)
                 }
@@ -164,18 +165,33 @@ pub fn menu(may_change: bool) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-pub fn nav(admin: &str, role: &str, may_change: bool, csrf: &str) -> Markup {
+pub fn nav(admin: &str, role: &str, may_change: bool, csrf: &str, path: &str) -> Markup {
+    // A menu entry is the page the admin is on when the path is it or lies under it
+    // (登録コード発行 is /codes/new; its form posts to /codes).
+    let here = |href: &str| match href {
+        "/" => path == "/",
+        "/codes/new" => path.starts_with("/codes"),
+        _ => path == href || path.starts_with(&format!("{href}/")),
+    };
     html! {
-        nav {
+        nav aria-label="メニュー" {
             @for (href, label) in menu(may_change) {
-                a href=(href) { (label) }
+                @if here(href) {
+                    a href=(href) aria-current="page" { (label) }
+                } @else {
+                    a href=(href) { (label) }
+                }
             }
         }
-        span data-testid="who" { (admin) "（" (role) "）" }
-        a href="/password" { "パスワード変更" }
-        form method="post" action="/logout" {
-            input type="hidden" name="csrf" value=(csrf);
-            button type="submit" { "ログアウト" }
+        div.account {
+            span data-testid="who" { (admin) "（" (role) "）" }
+            div.account-links {
+                a href="/password" { "パスワード変更" }
+                form method="post" action="/logout" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button type="submit" { "ログアウト" }
+                }
+            }
         }
     }
 }

@@ -172,7 +172,7 @@ async fn codes_are_issued_and_devices_revoked_from_the_web_with_csrf() {
         .post_form(
             &format!("/devices/{id}/revoke"),
             &cookie,
-            &format!("csrf={csrf}"),
+            &format!("csrf={csrf}&confirmed=1"),
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER);

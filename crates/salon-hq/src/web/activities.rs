@@ -92,7 +92,7 @@ pub(super) fn activities(f: &Figures) -> Markup {
                 }
             }
         }
-        div.scroll { table data-testid="activities-by-month" {
+        div.scroll tabindex="0" role="region" aria-label="関連活動の月別の表（横にスクロールできます）" { table data-testid="activities-by-month" {
             thead { tr {
                 th.text { "種類" }
                 @for m in &months { th { (month_ja(*m)) } }

@@ -61,7 +61,7 @@ pub(super) async fn audit_log(
                         td.text { (html::datetime_ja(l.at)) }
                         td.text { (l.actor) }
                         td.text { (l.action.map(|a| a.ja()).unwrap_or("（新しい版の操作）")) }
-                        td.text { (l.detail) }
+                        td.text.wrap { (l.detail) }
                     }
                 }
                 @if lines.is_empty() {

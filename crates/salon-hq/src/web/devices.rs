@@ -134,11 +134,16 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
                     tr {
                         td { (d.id) }
                         td.text { (d.supporter) }
-                        td.text { (d.campuses.join("、")) }
+                        td.text.wrap {
+                            @for (i, c) in d.campuses.iter().enumerate() {
+                                @if i > 0 { "、" }
+                                span.nowrap { (c) }
+                            }
+                        }
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
                         td.text { (app_version(d.app_version.as_deref(), newest.as_ref())) }
-                        td.text {
+                        td.text.wrap {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
                                 (None, Some(t)) => { "有効（" (html::date_ja(t)) "に新しいパソコンへ引き継ぎ）" }

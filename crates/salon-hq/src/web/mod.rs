@@ -143,8 +143,14 @@ pub(crate) fn router() -> Router<AppState> {
         .layer(middleware::from_fn(security_headers))
 }
 
+tokio::task_local! {
+    /// The path of the page being answered, so the navigation can mark where the admin is.
+    static CURRENT_PATH: String;
+}
+
 pub(super) async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
+    let path = req.uri().path().to_owned();
+    let mut res = CURRENT_PATH.scope(path, next.run(req)).await;
     let h = res.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -275,11 +281,13 @@ pub(super) fn check_csrf(form: &Form, sid: &str) -> std::result::Result<(), HqEr
 }
 
 pub(super) fn nav(session: &AdminSession, sid: &str) -> Markup {
+    let path = CURRENT_PATH.try_with(Clone::clone).unwrap_or_default();
     html::nav(
         &session.name,
         session.role.ja(),
         session.may_change(),
         &secret::csrf_token(sid),
+        &path,
     )
 }
 

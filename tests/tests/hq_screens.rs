@@ -1,0 +1,141 @@
+//! Every headquarters screen, as an office worker meets it on the demo's data at 1280 px in
+//! headless Chromium: every link, button and field, once scrolled into view (with whatever
+//! holds it), lies inside the window and is what a click at its centre reaches; axe-core finds
+//! no serious or critical violation; a screenshot of each.
+//!
+//! Run with `cargo test -p salon-tests --features e2e --test hq_screens` (no display needed).
+#![cfg(feature = "e2e")]
+
+#[path = "support/chromium.rs"]
+mod chromium;
+#[path = "support/mod.rs"]
+mod support;
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use chromium::Chromium;
+use serde_json::{json, Value};
+
+/// The controls of a page that lie outside the window or under something else once scrolled
+/// to, as "what: where".
+const OUT_OF_REACH: &str = r#"
+const controls = [...document.querySelectorAll(
+  'a[href], button, input:not([type=hidden]), select, textarea')]
+  .filter(el => el.getClientRects().length > 0 && !el.closest('[hidden]') && !el.matches('a.skip'));
+const bad = [];
+for (const el of controls) {
+  el.scrollIntoView({block: 'center', inline: 'nearest'});
+  const r = el.getBoundingClientRect();
+  if (r.width === 0 || r.height === 0) continue;
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  if (r.left < 0 || r.right > window.innerWidth + 0.5 || !(hit === el || el.contains(hit))) {
+    const name = (el.innerText || el.value || el.name || el.getAttribute('href') || '').trim().slice(0, 20);
+    bad.push(`${el.tagName.toLowerCase()} "${name}" at ${Math.round(r.left)}..${Math.round(r.right)} (hit ${hit ? hit.tagName.toLowerCase() : 'none'})`);
+  }
+}
+window.scrollTo(0, 0);
+return {bad, count: controls.length, width: document.documentElement.scrollWidth};
+"#;
+
+/// axe-core's serious and critical violations of the page, as "rule: where".
+const AXE: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(r => done(
+  r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
+)).catch(e => done([`axe failed: ${e}`]));
+"#;
+
+/// How many lines the menu takes, and how many entries say they are the page shown.
+const MENU: &str = r##"
+const links = [...document.querySelectorAll('header nav a')];
+const tops = new Set(links.map(a => Math.round(a.getBoundingClientRect().top)));
+return {lines: tops.size, current: document.querySelectorAll('header nav a[aria-current=page]').length,
+        skip: !!document.querySelector('a.skip[href="#main"]')};
+"##;
+
+#[test]
+fn every_screen_fits_1280_px_and_passes_axe() {
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let demo = rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        salon_demo::run(&dir.path().join("demo"), listener)
+            .await
+            .unwrap()
+    });
+    let axe = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../node_modules/axe-core/axe.min.js"),
+    )
+    .expect("axe-core (npm ci)");
+    let survey = demo.hq.surveys().unwrap()[0].id;
+    let campus = demo.hq.campuses().unwrap()[0].code.clone();
+    let term = demo.term_id;
+    let screens = [
+        ("dashboard", "/".to_owned()),
+        ("dashboard-term", format!("/?term={term}")),
+        ("campuses", "/campuses".to_owned()),
+        ("terms", "/terms".to_owned()),
+        ("term", format!("/terms/{term}")),
+        ("surveys", "/surveys".to_owned()),
+        ("survey-results", format!("/surveys/{survey}")),
+        ("survey-links", format!("/surveys/{survey}/links")),
+        ("survey-questions", format!("/surveys/{survey}/edit")),
+        ("codes", "/codes/new".to_owned()),
+        ("devices", "/devices".to_owned()),
+        (
+            "history-month",
+            format!("/history?campus={campus}&month=2024-10"),
+        ),
+        ("settings", "/settings".to_owned()),
+        ("accounts", "/accounts".to_owned()),
+        ("audit", "/audit".to_owned()),
+        ("password", "/password".to_owned()),
+        ("report", format!("/report?term={term}")),
+    ];
+    let browser = Chromium::start(&support::shots_dir());
+    browser.set_window_size(1280, 900);
+    browser.log_in(&demo.url, salon_demo::ADMIN, salon_demo::ADMIN_PASSWORD);
+    let mut problems = Vec::new();
+    for (name, path) in &screens {
+        browser.navigate(&format!("{}{path}", demo.url));
+        browser.find_css("main");
+        let reach = browser.script(OUT_OF_REACH, json!([]));
+        for b in reach["bad"].as_array().unwrap() {
+            problems.push(format!("{name}: out of reach: {}", b.as_str().unwrap()));
+        }
+        if reach["width"].as_u64().unwrap() > 1280 {
+            problems.push(format!("{name}: the page is {} px wide", reach["width"]));
+        }
+        let menu = browser.script(MENU, json!([]));
+        if menu["lines"] != json!(1) {
+            problems.push(format!("{name}: the menu takes {} lines", menu["lines"]));
+        }
+        let in_menu = !matches!(*name, "password" | "report" | "history-month");
+        if in_menu && menu["current"] != json!(1) {
+            problems.push(format!(
+                "{name}: {} menu entries marked as shown",
+                menu["current"]
+            ));
+        }
+        if menu["skip"] != json!(true) {
+            problems.push(format!("{name}: no link to skip to the content"));
+        }
+        browser.script(&axe, json!([]));
+        let violations = browser.script_async(AXE, json!([]));
+        for v in violations.as_array().unwrap_or(&Vec::<Value>::new()) {
+            problems.push(format!("{name}: axe: {}", v.as_str().unwrap_or_default()));
+        }
+        eprintln!(
+            "{name}: {} controls, {} px wide",
+            reach["count"], reach["width"]
+        );
+        browser.screenshot(&format!("hq-screen-{name}"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
