@@ -42,6 +42,32 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     let shots = support::shots_dir();
     let browser = Chromium::start(&shots);
     browser.log_in(&demo.url, salon_demo::ADMIN, salon_demo::ADMIN_PASSWORD);
+    // Opened without choosing anything, the dashboard shows the latest term with figures, and
+    // says which.
+    browser.navigate(&format!("{}/", demo.url));
+    let figure = |key: &str| {
+        browser
+            .text(&format!("figure-{key}"))
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        (figure("schools"), figure("sessions"), figure("visits")),
+        ("22校".to_owned(), "247回".to_owned(), "757名".to_owned())
+    );
+    let chosen = browser.script(
+        "const s = document.querySelector('[data-testid=\"term\"]');
+         return [s.options[s.selectedIndex].text, document.querySelector('select[name=\"fy\"]').value];",
+        json!([]),
+    );
+    assert_eq!(
+        chosen,
+        json!(["2024年度", "2024"]),
+        "the filter says what is shown"
+    );
+    browser.screenshot("hq-dashboard-opened");
     browser.navigate(&format!("{}/?term={}", demo.url, demo.term_id));
     // Per supporter, for dispatch and 謝金: four laptops, every salon of the term.
     let supporters = browser.table("supporters");

@@ -66,7 +66,22 @@ pub(super) async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
-    let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
+    let today = tokyo_day(state.now());
+    // Nothing asked for: the term that holds today, else the latest term with figures — never
+    // an empty 年度 that makes the data look lost.
+    let asked = [&q.fy, &q.from, &q.to, &q.term]
+        .into_iter()
+        .any(|o| nonempty(o).is_some());
+    let q = if asked {
+        q
+    } else {
+        let term = state.blocking(move |s| default_term(s, today)).await?;
+        PeriodQuery {
+            term: term.map(|id| id.to_string()),
+            ..q
+        }
+    };
+    let (fy, period) = period_of(&q, today)?;
     let term = term_of(&q)?;
     let now = state.now();
     let (figures, terms, quiet, quiet_days, supporters, without) = state
@@ -89,12 +104,45 @@ pub(super) async fn dashboard(
     } else {
         Vec::new()
     };
+    // The 年度 box says the year the figures are in, not today's.
+    let fy = if term.is_some() {
+        fiscal_year_of(figures.period.first_day())
+    } else {
+        fy
+    };
     let body = html! {
         (quiet_box(&quiet, quiet_days))
         (render_dashboard(fy, &q, &terms, &figures, tokyo_day(now)))
         @if session.may_change() { (supporters_box(&supporters, &without)) }
     };
     Ok(screen("ダッシュボード", &session, &sid, body))
+}
+
+/// The term a dashboard opened without a choice shows: the shortest one holding today (a
+/// funder's term inside its 年度), else the one ending latest that has figures.
+fn default_term(s: &crate::Store, today: NaiveDate) -> Result<Option<i64>, HqError> {
+    let this_month = Month::of(today);
+    let mut terms = s.terms()?;
+    let holding = terms
+        .iter()
+        .filter(|t| t.from <= this_month && this_month <= t.to)
+        .min_by_key(|t| (crate::store::terms::months_between(t.from, t.to), t.id));
+    if let Some(t) = holding {
+        return Ok(Some(t.id));
+    }
+    terms.sort_by_key(|t| {
+        (
+            std::cmp::Reverse(t.to),
+            crate::store::terms::months_between(t.from, t.to),
+            t.id,
+        )
+    });
+    for t in &terms {
+        if figures::compute_term(s, t.id)?.sessions > 0 {
+            return Ok(Some(t.id));
+        }
+    }
+    Ok(None)
 }
 
 pub(super) fn query_string(fy: i32, q: &PeriodQuery) -> String {
