@@ -158,16 +158,16 @@ fn from_a_figure_to_the_revisions_that_made_it_in_chromium() {
     browser.click_css("form[action=\"/login\"] button[type=\"submit\"]");
     browser.find("figure-sessions");
     browser.navigate(&format!("{url}?fy=2024"));
-    browser.find("campus-months");
-    let row = &browser.table("campus-months")[0];
+    browser.find("campus-totals");
+    let row = &browser.table("campus-totals")[0];
     assert_eq!(
-        (row[1].as_str(), row[4].as_str()),
-        ("2025年2月", "2"),
+        (row[0].as_str(), row[3].as_str(), row[9].as_str()),
+        ("C-012 柏キャンパス", "2", "2月"),
         "{row:?}"
     );
 
-    // The month in the campus × month table opens its days.
-    browser.click_css("[data-testid=\"campus-months\"] a[href*=\"month=2025-02\"]");
+    // The campus's month opens its days.
+    browser.click_css("[data-testid=\"campus-totals\"] a[href*=\"month=2025-02\"]");
     browser.find("history-days");
     assert!(browser
         .text_css("h1")

@@ -113,6 +113,29 @@ pub struct Figures {
     pub noisy: crate::noisy::NoisyBreakdowns,
 }
 
+/// Adds one set of day figures into another, field by field.
+pub fn add_counts(into: &mut DayCounts, counts: &DayCounts) {
+    for field in salon_protocol::DayField::ALL {
+        into.set(field, into.get(field).saturating_add(counts.get(field)));
+    }
+}
+
+/// A period's figures per campus, in campus order: (code, name, the totals, the months with
+/// figures).
+pub fn per_campus(rows: &[CampusMonth]) -> Vec<(&str, &str, DayCounts, Vec<Month>)> {
+    let mut out: Vec<(&str, &str, DayCounts, Vec<Month>)> = Vec::new();
+    for r in rows {
+        match out.last_mut() {
+            Some(last) if last.0 == r.campus => {
+                add_counts(&mut last.2, &r.counts);
+                last.3.push(r.month);
+            }
+            _ => out.push((&r.campus, &r.campus_name, r.counts, vec![r.month])),
+        }
+    }
+    out
+}
+
 /// 目標比 as a whole percentage, rounded half up: 757 of 400 is 189%.
 pub fn percent_of(value: u64, target: u32) -> Option<u64> {
     (target > 0).then(|| (value * 200 + target as u64) / (2 * target as u64))

@@ -315,3 +315,44 @@ async fn no_code_or_token_in_the_clear_in_the_database_or_the_log() {
         assert!(!log.contains(secret), "a secret is in the log");
     }
 }
+
+#[tokio::test]
+async fn the_dashboards_campus_table_is_a_page_of_fifty_whatever_the_campuses() {
+    let hq = Hq::new();
+    let codes: Vec<String> = (100..160).map(|n| format!("C-{n}")).collect();
+    for code in &codes {
+        hq.store()
+            .add_campus(
+                &salon_hq::store::Actor::cli(),
+                &campus(code),
+                &format!("{code}キャンパス"),
+                Utc::now(),
+            )
+            .unwrap();
+    }
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let token = hq.enrol(&refs).await;
+    let days = codes
+        .iter()
+        .map(|c| day_with_visits(c, day(2024, 10, 8), 1, 3))
+        .collect();
+    let upload = salon_protocol::Upload {
+        events: Vec::new(),
+        releases: Vec::new(),
+        path_releases: Vec::new(),
+        days,
+        months: vec![],
+    };
+    assert_eq!(
+        hq.upload(&token, "sixty", &upload).await.status,
+        StatusCode::OK
+    );
+    let cookie = hq.login().await;
+    let rows = |page: &str| page.matches("<tr data-campus=").count();
+    let first = hq.get("/?fy=2024", Some(&cookie)).await.text();
+    assert_eq!(rows(&first), 50);
+    assert!(first.contains("60キャンパス中 1〜50件目") && first.contains("次の50キャンパス"));
+    let second = hq.get("/?fy=2024&page=2", Some(&cookie)).await.text();
+    assert_eq!(rows(&second), 10);
+    assert!(second.contains("C-159キャンパス") && !second.contains("C-100キャンパス"));
+}

@@ -13,6 +13,8 @@ pub(super) struct PeriodQuery {
     to: Option<String>,
     /// A term (事業期間) by id: its months and its targets, whatever the other fields say.
     term: Option<String>,
+    /// Which page of the campus table (from 1).
+    page: Option<String>,
 }
 
 /// The 年度 shown and the period: the whole 年度, or `from..=to` within or across it.
@@ -81,6 +83,25 @@ pub(super) async fn dashboard(
             ..q
         }
     };
+    // A term chosen beside a 年度 or months the admin changed since: the change is what they
+    // asked for, so the term gives way.
+    let q = match term_of(&q)? {
+        Some(_) if nonempty(&q.from).is_some() || nonempty(&q.to).is_some() => {
+            PeriodQuery { term: None, ..q }
+        }
+        Some(id) => match nonempty(&q.fy).and_then(|y| y.parse::<i32>().ok()) {
+            Some(year) => {
+                let t = state.blocking(move |s| s.term(id)).await?;
+                if fiscal_year_of(t.from.first_day()) == year {
+                    q
+                } else {
+                    PeriodQuery { term: None, ..q }
+                }
+            }
+            None => q,
+        },
+        None => q,
+    };
     let (fy, period) = period_of(&q, today)?;
     let term = term_of(&q)?;
     let now = state.now();
@@ -116,6 +137,66 @@ pub(super) async fn dashboard(
         @if session.may_change() { (supporters_box(&supporters, &without)) }
     };
     Ok(screen("ダッシュボード", &session, &sid, body))
+}
+
+/// Campuses a page of the campus table holds: the page stays the same size at 20 campuses or
+/// 2,000.
+pub(super) const CAMPUSES_PER_PAGE: usize = 50;
+
+/// One row per campus with its totals for the period and its months (each opening its days
+/// and their history), a page at a time.
+fn campus_table(f: &Figures, q: &PeriodQuery, fy: i32) -> Markup {
+    let campuses = figures::per_campus(&f.rows);
+    let pages = campuses.len().div_ceil(CAMPUSES_PER_PAGE).max(1);
+    let page = nonempty(&q.page)
+        .and_then(|p| p.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let shown = campuses
+        .iter()
+        .skip((page - 1) * CAMPUSES_PER_PAGE)
+        .take(CAMPUSES_PER_PAGE);
+    let link = |p: usize| format!("/?{}&page={p}", query_string(fy, q));
+    // Within a year a month's number is enough; a longer period names the year too.
+    let long = f.period.months().len() > 12;
+    html! {
+        h2 { "キャンパス別" }
+        p.note { "期間の合計です。月を開くと、日ごとの数値と、その数値になった送信の履歴(どの端末から、いつ、何が変わったか)が見られます。" }
+        div.scroll tabindex="0" role="region" aria-label="キャンパス別の表（横にスクロールできます）" {
+            table data-testid="campus-totals" {
+                thead { tr {
+                    th.text { "キャンパス" }
+                    @for field in html::shown_day_fields() { th { (html::day_field_ja(field)) } }
+                    th.text { "月ごとの内訳" }
+                } }
+                tbody {
+                    @for (code, name, counts, months) in shown {
+                        tr data-campus=(code) {
+                            td.text { (code) " " (name) }
+                            @for field in html::shown_day_fields() { td { (counts.get(field)) } }
+                            td.text.months {
+                                @for m in months {
+                                    a.month href=(month_link(code, *m)) aria-label=(month_ja(*m)) {
+                                        @if long { (month_ja(*m)) } @else { (chrono::Datelike::month(&m.first_day())) "月" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if campuses.is_empty() {
+                        tr { td.text colspan=(2 + html::shown_day_fields().count()) { "この期間のデータはまだありません。" } }
+                    }
+                }
+            }
+        }
+        @if pages > 1 {
+            p.pages data-testid="campus-pages" {
+                (num(campuses.len() as u64)) "キャンパス中 " ((page - 1) * CAMPUSES_PER_PAGE + 1) "〜" ((page * CAMPUSES_PER_PAGE).min(campuses.len())) "件目 "
+                @if page > 1 { a href=(link(page - 1)) { "前の" (CAMPUSES_PER_PAGE) "キャンパス" } " " }
+                @if page < pages { a href=(link(page + 1)) { "次の" (CAMPUSES_PER_PAGE) "キャンパス" } }
+            }
+        }
+    }
 }
 
 /// The term a dashboard opened without a choice shows: the shortest one holding today (a
@@ -256,26 +337,7 @@ pub(super) fn render_dashboard(
         h2 { "月別利用人数(延べ)" }
         (chart(f))
         (activities(f))
-        h2 { "キャンパス別・月別" }
-        p.note { "月を開くと、日ごとの数値と、その数値になった送信の履歴(どの端末から、いつ、何が変わったか)が見られます。" }
-        table data-testid="campus-months" {
-            thead { tr {
-                th.text { "キャンパス" } th.text { "月" }
-                @for field in html::shown_day_fields() { th { (html::day_field_ja(field)) } }
-            } }
-            tbody {
-                @for r in &f.rows {
-                    tr {
-                        td.text { (r.campus) " " (r.campus_name) }
-                        td.text { a href=(month_link(&r.campus, r.month)) { (month_ja(r.month)) } }
-                        @for field in html::shown_day_fields() { td { (r.counts.get(field)) } }
-                    }
-                }
-                @if f.rows.is_empty() {
-                    tr { td.text colspan=(2 + html::shown_day_fields().count()) { "この期間のデータはまだありません。" } }
-                }
-            }
-        }
+        (campus_table(f, q, fy))
         (noisy_breakdowns(&f.noisy, false))
     }
 }

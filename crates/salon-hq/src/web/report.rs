@@ -6,7 +6,7 @@
 //! showed; A4 with page numbers (hq.css); the same figures as CSV for Excel.
 
 use chrono::NaiveDate;
-use salon_protocol::{DayCounts, DayField, EventKind};
+use salon_protocol::{DayCounts, EventKind};
 
 use crate::store::surveys::{Audience, Survey};
 use crate::store::{Organisation, Term};
@@ -101,17 +101,11 @@ fn summary(r: &Report) -> String {
     )
 }
 
-fn add(into: &mut DayCounts, counts: &DayCounts) {
-    for field in DayField::ALL {
-        into.set(field, into.get(field).saturating_add(counts.get(field)));
-    }
-}
-
 /// The term's figures per campus, by campus code.
 fn by_campus(f: &Figures) -> std::collections::BTreeMap<&str, DayCounts> {
     let mut out: std::collections::BTreeMap<&str, DayCounts> = Default::default();
     for row in &f.rows {
-        add(out.entry(row.campus.as_str()).or_default(), &row.counts);
+        figures::add_counts(out.entry(row.campus.as_str()).or_default(), &row.counts);
     }
     out
 }
@@ -121,7 +115,7 @@ fn by_campus(f: &Figures) -> std::collections::BTreeMap<&str, DayCounts> {
 fn lessons(f: &Figures) -> Vec<String> {
     let mut total = DayCounts::default();
     for row in &f.rows {
-        add(&mut total, &row.counts);
+        figures::add_counts(&mut total, &row.counts);
     }
     let mut out = Vec::new();
     if total.appointments_booked > 0 {
