@@ -137,5 +137,38 @@ fn every_screen_fits_1280_px_and_passes_axe() {
         );
         browser.screenshot(&format!("hq-screen-{name}"));
     }
+    // At a phone's 390 px: the dashboard, and the survey form a teacher opens.
+    browser.set_window_size(390, 844);
+    let link = demo.hq.survey_links(survey).unwrap().remove(0);
+    for (name, path) in [
+        ("phone-dashboard", format!("/?term={term}")),
+        ("phone-form", format!("/s/{}", link.token)),
+    ] {
+        browser.set_window_size(390, 844);
+        browser.navigate(&format!("{}{path}", demo.url));
+        browser.find_css("main");
+        let reach = browser.script(OUT_OF_REACH, json!([]));
+        for b in reach["bad"].as_array().unwrap() {
+            problems.push(format!("{name}: out of reach: {}", b.as_str().unwrap()));
+        }
+        let wide = browser.script(
+            "return [...document.querySelectorAll('main > *, main table, main form, main svg')]
+               .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+                 && !e.closest('.scroll'))
+               .map(e => e.tagName.toLowerCase() + (e.dataset.testid ? '#' + e.dataset.testid : '') + ' ' + Math.round(e.getBoundingClientRect().right));",
+            json!([]),
+        );
+        for w in wide.as_array().unwrap() {
+            problems.push(format!(
+                "{name}: wider than the phone: {}",
+                w.as_str().unwrap()
+            ));
+        }
+        let width = browser.script("return document.documentElement.scrollWidth;", json!([]));
+        if width.as_u64().unwrap() > 390 {
+            problems.push(format!("{name}: the page is {width} px wide"));
+        }
+        browser.full_page_screenshot(&format!("hq-screen-{name}"));
+    }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

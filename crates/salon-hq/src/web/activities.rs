@@ -65,7 +65,7 @@ pub(super) fn activities(f: &Figures) -> Markup {
     let months = f.period.months();
     html! {
         h2 { "関連活動（イベント）" }
-        table data-testid="activities" {
+        div.scroll tabindex="0" role="region" aria-label="関連活動の表（横にスクロールできます）" { table data-testid="activities" {
             thead {
                 tr {
                     th.text rowspan="2" { "種類" } th rowspan="2" { "回数" } th rowspan="2" { "うちオンライン" }
@@ -91,7 +91,7 @@ pub(super) fn activities(f: &Figures) -> Markup {
                     }
                 }
             }
-        }
+        } }
         div.scroll tabindex="0" role="region" aria-label="関連活動の月別の表（横にスクロールできます）" { table data-testid="activities-by-month" {
             thead { tr {
                 th.text { "種類" }

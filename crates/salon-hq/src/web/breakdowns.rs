@@ -174,12 +174,12 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
                     "この期間の家庭のこと・心身の不調は届いていません。各端末は、年度ごとと、一つの年度に重なる助成元の期間のうち最初の一つについてだけ送ります（生徒一人ひとりが何度も数えられないようにするためです）。年度の表をご覧ください。"
                 }
             } @else {
-                table.noisy data-testid="noisy-sensitive-table" {
+                div.scroll tabindex="0" role="region" aria-label="家庭のこと・心身の不調の表（横にスクロールできます）" { table.noisy data-testid="noisy-sensitive-table" {
                     thead { tr { th.text { "相談内容" } th { "人数（推計）" } th { "会った生徒に占める割合" } th { "誤差の目安（近似）" } } }
                     tbody {
                         (period_table_rows(&s.by_topic, html::topic_ja, |t| format!("noisy-sensitive-{}", t.code()), "人"))
                     }
-                }
+                } }
                 p.note data-testid="sensitive-note" {
                     "割合は、この期間に各端末がサロンで会った、名前を記録した生徒（推計 約" (num(s.students_shown())) "名。名前のない来談は数えません）に対するものです。"
                     "家庭のこと・心身の不調は特に慎重に扱う相談のため、月ごとには送られません。各端末は、この期間に一度でもその相談で来た生徒を一人一回だけ数え、ノイズを加えてから送っています（"
@@ -216,12 +216,12 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                             "この期間の進路決定はまだ届いていません（期間の末日の7日後と49日後に、各端末から届きます）。"
                         }
                     } @else {
-                        table.noisy data-testid="noisy-path-table" {
+                        div.scroll tabindex="0" role="region" aria-label="進路決定の表（横にスクロールできます）" { table.noisy data-testid="noisy-path-table" {
                             thead { tr { th.text { "進路" } th { "件数（推計）" } th { "割合" } th { "誤差の目安（近似）" } } }
                             tbody {
                                 (period_table_rows(&p.by_path, html::path_ja, |k| format!("noisy-path-{}", k.code()), "件"))
                             }
-                        }
+                        } }
                         p.note data-testid="paths-note" {
                             "割合は、進路決定の推計の合計（約" (num(p.total)) "件）に対するものです。"
                             "各端末は、サロンで会った生徒の進路決定を、この期間の担当キャンパス全体でまとめ、種類ごとにノイズを加えてから送っています（"
@@ -253,15 +253,15 @@ pub(super) fn noisy_breakdowns(n: &NoisyBreakdowns, in_report: bool) -> Markup {
             @if n.releases == 0 {
                 p.note { "この期間の内訳はまだ届いていません（各月の内訳は月末の7日後に届きます）。" }
             } @else {
-                table.noisy data-testid="noisy-routes" {
+                div.scroll tabindex="0" role="region" aria-label="来談経路の表（横にスクロールできます）" { table.noisy data-testid="noisy-routes" {
                     (head("来談経路"))
                     tbody { (estimate_rows(n, &n.by_route, html::route_ja, |r| r.code())) }
-                }
+                } }
                 @if in_report { h3 { "相談内容" } } @else { h2 { "相談内容（期間全体）" } }
-                table.noisy data-testid="noisy-topics" {
+                div.scroll tabindex="0" role="region" aria-label="相談内容の表（横にスクロールできます）" { table.noisy data-testid="noisy-topics" {
                     (head("相談内容"))
                     tbody { (estimate_rows(n, &n.by_topic, html::topic_ja, |t| t.code())) }
-                }
+                } }
                 p.note data-testid="noisy-note" {
                     "割合は、内訳が届いた月の利用人数（延べ）" (num(n.visits)) "名に対するものです。"
                     "生徒一人ひとりが推測されないよう、各端末は月ごとの内訳に小さなランダムな数（ノイズ）を加えてから送っています。"

@@ -12,7 +12,7 @@ fn hours(minutes: u64) -> String {
 pub(super) fn supporters_box(totals: &[SupporterTotals], without: &[(String, String)]) -> Markup {
     html! {
         h2 { "キャリアサポーター別（派遣・謝金の確認用）" }
-        table data-testid="supporters" {
+        div.scroll tabindex="0" role="region" aria-label="キャリアサポーター別の表（横にスクロールできます）" { table data-testid="supporters" {
             thead { tr { th.text { "キャリアサポーター" } th { "端末" } th { "実施回数" } th { "実施時間" } th.text { "キャンパス" } } }
             tbody {
                 @for t in totals {
@@ -26,7 +26,7 @@ pub(super) fn supporters_box(totals: &[SupporterTotals], without: &[(String, Str
                 }
                 @if totals.is_empty() { tr { td.text colspan="5" { "この期間のサロンはまだありません。" } } }
             }
-        }
+        } }
         p.note { "実施時間はサロンを開いてから閉じるまでの時間の合計です。1台の端末を1人のキャリアサポーターが使う前提で数えています。" }
         @if !without.is_empty() {
             section.warning data-testid="campuses-without-salon" {
