@@ -69,11 +69,7 @@ fn wait_for_title(browser: &Chromium, title: &str) {
 #[test]
 fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = support::runtime();
     let (url, hq, token) = rt.block_on(start_empty_hq(dir.path()));
     let browser = Chromium::start(&support::shots_dir());
 

@@ -272,11 +272,7 @@ fn strings(cells: &[&str]) -> Vec<String> {
 fn the_dashboard_in_chromium_shows_the_databases_figures() {
     let started = std::time::Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = support::runtime();
     let (url, hq) = rt.block_on(async {
         let (url, hq) = start_hq(dir.path()).await;
         feed(&url, &hq, dir.path()).await;

@@ -23,11 +23,7 @@ use serde_json::json;
 #[test]
 fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = support::runtime();
     let started = std::time::Instant::now();
     let demo = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

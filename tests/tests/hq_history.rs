@@ -58,11 +58,7 @@ async fn sync(store: &mut Store, client: &HqClient) {
 #[test]
 fn from_a_figure_to_the_revisions_that_made_it_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = support::runtime();
     let day = NaiveDate::from_ymd_opt(2025, 2, 18).unwrap();
     let (url, hq) = rt.block_on(async {
         let hq = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();

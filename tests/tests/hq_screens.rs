@@ -57,11 +57,7 @@ return {lines: tops.size, current: document.querySelectorAll('header nav a[aria-
 #[test]
 fn every_screen_fits_1280_px_and_passes_axe() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = support::runtime();
     let demo = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         salon_demo::run(&dir.path().join("demo"), listener)

@@ -84,11 +84,7 @@ return {bad, count: controls.length, boxes: [...boxes], width: window.innerWidth
 #[test]
 fn teachers_answer_on_a_phone_and_a_small_campus_stays_hidden() {
     let dir = tempfile::tempdir().unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
+    let rt = support::runtime();
     let (url, hq) = rt.block_on(start_hq(dir.path()));
     let browser = Chromium::start(&support::shots_dir());
 

@@ -6,6 +6,16 @@ use std::path::{Path, PathBuf};
 /// Where a run writes its screenshots: `tests/screenshots` of the checkout being tested. Read
 /// when the test runs, not when it was compiled: checkouts that share a build folder share
 /// the test binaries, and the screenshots must land beside the code that was run.
+/// The runtime a test serves headquarters on while its synchronous browser steps run: two
+/// worker threads, as the machine has two cores.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 pub fn shots_dir() -> PathBuf {
     let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
         .map(PathBuf::from)
