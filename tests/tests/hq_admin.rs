@@ -214,7 +214,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
         "document.querySelector('select[name=\"term\"]').value = arguments[0];",
         json!([saved[0].id.to_string()]),
     );
-    submit(&browser, "form.filter");
+    submit(&browser, "form[data-testid=\"filter-term\"]");
     browser.wait_until("the term's period", || {
         browser.current_url().contains("term=").then_some(())
     });

@@ -83,25 +83,6 @@ pub(super) async fn dashboard(
             ..q
         }
     };
-    // A term chosen beside a 年度 or months the admin changed since: the change is what they
-    // asked for, so the term gives way.
-    let q = match term_of(&q)? {
-        Some(_) if nonempty(&q.from).is_some() || nonempty(&q.to).is_some() => {
-            PeriodQuery { term: None, ..q }
-        }
-        Some(id) => match nonempty(&q.fy).and_then(|y| y.parse::<i32>().ok()) {
-            Some(year) => {
-                let t = state.blocking(move |s| s.term(id)).await?;
-                if fiscal_year_of(t.from.first_day()) == year {
-                    q
-                } else {
-                    PeriodQuery { term: None, ..q }
-                }
-            }
-            None => q,
-        },
-        None => q,
-    };
     let (fy, period) = period_of(&q, today)?;
     let term = term_of(&q)?;
     let now = state.now();
@@ -256,13 +237,17 @@ fn filter(fy: i32, q: &PeriodQuery, terms: &[Term], today: NaiveDate) -> Markup 
             .to_owned()
     };
     html! {
-        form.filter method="get" action="/" {
+        // Two forms, so each sends only what it chooses: a term, or a 年度 and months.
+        form.filter method="get" action="/" data-testid="filter-term" {
             label { "事業期間" select name="term" data-testid="term" {
                 option value="" { "（年度・期間で選ぶ）" }
                 @for t in terms {
                     option value=(t.id) selected[Some(t.id) == chosen] { (t.name) }
                 }
             } }
+            button type="submit" { "この事業期間を表示" }
+        }
+        form.filter method="get" action="/" data-testid="filter-period" {
             label { "年度" select name="fy" {
                 @for y in years.iter().rev() {
                     option value=(y) selected[*y == fy] { (y) "年度" }
@@ -270,7 +255,7 @@ fn filter(fy: i32, q: &PeriodQuery, terms: &[Term], today: NaiveDate) -> Markup 
             } }
             label { "期間（開始月）" input type="month" name="from" value=(val(&q.from)) placeholder="2024-09"; }
             label { "期間（終了月）" input type="month" name="to" value=(val(&q.to)) placeholder="2025-02"; }
-            button type="submit" { "表示" }
+            button type="submit" { "この期間を表示" }
             a href=(format!("/export.csv?{}", query_string(fy, q))) { "CSVをダウンロード" }
         }
     }
