@@ -356,3 +356,21 @@ async fn the_dashboards_campus_table_is_a_page_of_fifty_whatever_the_campuses() 
     assert_eq!(rows(&second), 10);
     assert!(second.contains("C-159キャンパス") && !second.contains("C-100キャンパス"));
 }
+
+#[tokio::test]
+async fn settings_explain_how_students_are_protected_and_offer_no_dial() {
+    let hq = Hq::new();
+    let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;
+    let page = hq.get("/settings", Some(&cookie)).await.text();
+    assert!(page.contains("生徒を守るしくみ（変更はできません）"));
+    for dial in ["name=\"k\"", "name=\"b\"", "ε", "95%の幅"] {
+        assert!(!page.contains(dial), "{dial}");
+    }
+    let doc = hq.get("/privacy.md", Some(&cookie)).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.text().starts_with("# Privacy in Career Salon"));
+    assert_eq!(
+        hq.get("/privacy.md", None).await.status,
+        StatusCode::SEE_OTHER
+    );
+}

@@ -80,6 +80,8 @@ pub(super) type Result<T, E = WebError> = std::result::Result<T, E>;
 
 pub const CSP: &str = "default-src 'self'; style-src 'self'";
 pub(super) const CSS: &str = include_str!("../../static/hq.css");
+/// The privacy design, for the data-protection officer; linked from 設定.
+pub(super) const PRIVACY_MD: &str = include_str!("../../../../docs/privacy.md");
 /// The report's print button (the only script headquarters serves; pages work without it).
 pub(super) const REPORT_JS: &str = include_str!("../../static/report.js");
 pub(super) const FORM_LIMIT: usize = 16 * 1024;
@@ -138,6 +140,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/history.csv", get(history_csv))
         .route("/static/hq.css", get(css))
         .route("/static/report.js", get(report_js))
+        .route("/privacy.md", get(privacy_md))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn(resume::keep_form_through_login))
         .layer(middleware::from_fn(security_headers))
@@ -179,6 +182,18 @@ pub(super) async fn css() -> Response {
         CSS,
     )
         .into_response()
+}
+
+pub(super) async fn privacy_md(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    admin(&state, &headers).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        PRIVACY_MD,
+    )
+        .into_response())
 }
 
 pub(super) async fn report_js() -> Response {

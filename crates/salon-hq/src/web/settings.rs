@@ -39,6 +39,7 @@ pub(super) async fn settings_page(
             button type="submit" { "団体名と連絡先を保存" }
         }
         (path_terms_section(&path_terms, sid, problem))
+        (protection())
     };
     Ok(with_problem(problem, screen("設定", session, sid, body)))
 }
@@ -61,6 +62,22 @@ pub(super) async fn set_organisation(
         Err(e) => {
             let problem = Problem::of(e, p.form)?;
             settings_page(&state, &p.session, &p.sid, Some(&problem)).await
+        }
+    }
+}
+
+/// How students are protected, in plain Japanese, read-only: nothing here is a setting.
+fn protection() -> Markup {
+    html! {
+        section data-testid="protection" {
+            h2 { "生徒を守るしくみ（変更はできません）" }
+            ul {
+                li { "事務局に届くのは、キャンパスと日ごとの件数だけです。生徒の名前、相談のメモ、生年月日などは、キャリアサポーターのパソコンから出ません。" }
+                li { "来談のきっかけと相談の内容は、月ごとに、各パソコンが少しずらした件数にしてから送ります。一人ひとりのことは、事務局にも分かりません。全キャンパスを合わせた割合は、誤差が数ポイントの推計になります。" }
+                li { "進路決定と、家庭のこと・心身の不調は、年度と、上で選んだ助成元の期間ごとに、一人一回だけ数えてから送ります。" }
+                li { "ずらし方の大きさはアプリと事務局で決まっていて、ここでは変えられません（変えられると、生徒を守る強さが変わってしまうためです）。" }
+            }
+            p.note { "詳しい設計は、個人情報保護の担当者向けの文書にあります（英語）: " a href="/privacy.md" { "プライバシーの設計（privacy.md）" } }
         }
     }
 }
