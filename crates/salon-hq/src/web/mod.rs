@@ -40,6 +40,7 @@ mod csv;
 mod dashboard;
 mod devices;
 mod first_admin;
+mod form;
 mod history;
 mod login;
 mod messages;
@@ -63,6 +64,7 @@ use csv::*;
 use dashboard::*;
 use devices::*;
 use first_admin::*;
+use form::Form;
 use history::*;
 use login::*;
 pub(crate) use messages::message_ja;
@@ -414,109 +416,9 @@ impl Problem {
     }
 }
 
-// ---- forms ----
-
-/// An `application/x-www-form-urlencoded` body, keeping repeated fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct Form(Vec<(String, String)>);
-
-impl Form {
-    pub(super) fn parse(body: &[u8]) -> Form {
-        let pairs = body
-            .split(|b| *b == b'&')
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                let mut it = p.splitn(2, |b| *b == b'=');
-                let k = decode(it.next().unwrap_or_default());
-                let v = decode(it.next().unwrap_or_default());
-                (k, v)
-            })
-            .collect();
-        Form(pairs)
-    }
-
-    pub(super) fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub(super) fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
-    }
-
-    /// The same form without the fields whose names `drop` picks.
-    pub(super) fn without(mut self, drop: impl Fn(&str) -> bool) -> Form {
-        self.0.retain(|(k, _)| !drop(k));
-        self
-    }
-
-    /// As a browser would send it.
-    pub(super) fn encode(&self) -> String {
-        self.0
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("&")
-    }
-
-    pub(super) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.0
-            .iter()
-            .filter(move |(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Percent-encodes all but the unreserved characters.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-pub(super) fn decode(raw: &[u8]) -> String {
-    let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        match raw[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < raw.len() => {
-                let hex = std::str::from_utf8(&raw[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn forms_decode_and_keep_repeats() {
-        let f = Form::parse(
-            b"supporter=%E5%B1%B1%E7%94%B0+%E8%8A%B1%E5%AD%90&campus=C-012&campus=C-013&x=%zz%",
-        );
-        assert_eq!(f.get("supporter"), Some("山田 花子"));
-        assert_eq!(f.all("campus").collect::<Vec<_>>(), vec!["C-012", "C-013"]);
-        assert_eq!(f.get("x"), Some("%zz%"));
-    }
 
     #[test]
     fn csv_fields_are_quoted_and_defused() {
