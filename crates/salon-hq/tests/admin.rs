@@ -786,7 +786,11 @@ async fn a_laptop_is_revoked_only_once_the_office_confirms_what_it_means() {
         page.contains("山田 花子") && page.contains("C-012 柏キャンパス"),
         "which laptop, whose: {page}"
     );
-    assert!(page.contains("次の送信は受け付けられず") && page.contains("元に戻すことはできません"));
+    assert!(
+        page.contains("次の送信は受け付けられず")
+            && page.contains("再び送れるようになることはありません")
+            && page.contains("新しいパソコンに引き継ぐ")
+    );
     assert!(hq.store().devices().unwrap()[0].revoked_at.is_none());
     assert_eq!(hq.audit_actions().len(), before, "nothing recorded");
     assert_eq!(

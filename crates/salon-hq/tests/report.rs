@@ -50,8 +50,8 @@ async fn a_term_without_surveys_or_activities_prints_without_their_headings() {
         .text();
     assert!(page.contains("「校内キャリアサロン」事業報告"));
     // A print button, wired by the one script headquarters serves.
-    assert!(page.contains("data-print") && page.contains("<script src=\"/static/report.js\""));
-    let js = hq.get("/static/report.js", None).await;
+    assert!(page.contains("data-print") && page.contains("<script src=\"/static/print.js\""));
+    let js = hq.get("/static/print.js", None).await;
     assert_eq!(js.status, StatusCode::OK);
     assert!(js.headers["content-type"]
         .to_str()

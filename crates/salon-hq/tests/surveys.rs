@@ -156,7 +156,7 @@ async fn a_teachers_survey_is_answered_through_campus_links_and_shown_without_ex
         )
         .await;
     assert_eq!(ask.status, StatusCode::OK);
-    assert!(ask.text().contains("その後は受付を再開できません"));
+    assert!(ask.text().contains("締め切った後は、受付を再開できません"));
     assert!(hq.store().survey(survey.id).unwrap().closed_at.is_none());
     let a = hq
         .post_form(
@@ -455,6 +455,17 @@ async fn the_form_names_the_npo_marks_what_is_required_and_keeps_what_was_chosen
     assert_eq!(link.token.len(), 10, "short enough to type from paper");
 
     let page = hq.get(&format!("/s/{}", link.token), None).await.text();
+    // Typed from the flyer in lower case, with a zero for an O and a one for an I: found.
+    let typed = link
+        .token
+        .to_ascii_lowercase()
+        .replace('o', "0")
+        .replace('i', "1");
+    assert_eq!(
+        hq.get(&format!("/s/{typed}"), None).await.status,
+        StatusCode::OK,
+        "{typed}"
+    );
     assert!(page.contains("<span class=\"brand\">NPO法人 キャリアベース</span>"));
     assert!(!page.contains("事務局</span>"), "not the server's name");
     assert!(page.contains("2026年12月20日") && page.contains("事務局 03-0000-0000"));
@@ -512,4 +523,35 @@ async fn the_form_names_the_npo_marks_what_is_required_and_keeps_what_was_chosen
         !edit.contains("data-testid=\"questions-form\"")
             && !edit.contains("<input name=\"q0_text\"")
     );
+}
+
+#[tokio::test]
+async fn closing_a_survey_with_too_few_answers_says_first_that_nothing_will_show() {
+    let hq = Hq::new();
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let id = hq
+        .store()
+        .create_survey(&Actor::cli(), None, Audience::Supporters, Utc::now())
+        .unwrap();
+    let link = hq.store().survey_links(id).unwrap().remove(0);
+    let q0 = format!("q{}", hq.store().survey(id).unwrap().questions[0].id);
+    for _ in 0..3 {
+        answer(&hq, &link.token, &[(&q0, "0")]).await;
+    }
+    let ask = hq
+        .post_form(
+            &format!("/surveys/{id}/close"),
+            &cookie,
+            &format!("csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(ask.status, StatusCode::OK);
+    let text = ask.text();
+    assert!(
+        text.contains("data-testid=\"confirm-too-few\"")
+            && text.contains("締め切っても集計と自由記述は表示されません"),
+        "{text}"
+    );
+    assert!(!text.contains("集計と自由記述が見られるようになります"));
+    assert!(hq.store().survey(id).unwrap().closed_at.is_none());
 }

@@ -84,8 +84,9 @@ pub const CSP: &str = "default-src 'self'; style-src 'self'";
 pub(super) const CSS: &str = include_str!("../../static/hq.css");
 /// The privacy design, for the data-protection officer; linked from 設定.
 pub(super) const PRIVACY_MD: &str = include_str!("../../../../docs/privacy.md");
-/// The report's print button (the only script headquarters serves; pages work without it).
-pub(super) const REPORT_JS: &str = include_str!("../../static/report.js");
+/// The print button of the report and the survey flyer (the only script headquarters serves;
+/// pages work without it).
+pub(super) const PRINT_JS: &str = include_str!("../../static/print.js");
 pub(super) const FORM_LIMIT: usize = 16 * 1024;
 
 pub(crate) fn router() -> Router<AppState> {
@@ -141,7 +142,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/history", get(history))
         .route("/history.csv", get(history_csv))
         .route("/static/hq.css", get(css))
-        .route("/static/report.js", get(report_js))
+        .route("/static/print.js", get(print_js))
         .route("/privacy.md", get(privacy_md))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn(resume::keep_form_through_login))
@@ -198,13 +199,13 @@ pub(super) async fn privacy_md(
         .into_response())
 }
 
-pub(super) async fn report_js() -> Response {
+pub(super) async fn print_js() -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
             (header::CACHE_CONTROL, "max-age=3600"),
         ],
-        REPORT_JS,
+        PRINT_JS,
     )
         .into_response()
 }

@@ -291,7 +291,7 @@ pub(super) async fn report(
             }
             p.note { "数値は各キャリアサポーターのパソコンから届いた件数（個人が分かる情報を含まない集計）です。導入校数はこの期間にサロンを1回以上実施したキャンパスの数、利用人数は来談1回ごとに数えた延べ人数です。" }
         }
-        script src="/static/report.js" defer {}
+        script src="/static/print.js" defer {}
     };
     Ok(screen(
         "「校内キャリアサロン」事業報告",

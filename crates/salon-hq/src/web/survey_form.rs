@@ -27,11 +27,25 @@ fn notice(org: &Organisation, status: StatusCode, testid: &str, text: &str) -> R
     form_page(org, "アンケート", status, body)
 }
 
+/// A short link as typed from a printed flyer: its alphabet has no 0 or 1 and is upper case,
+/// so a lower-case letter, a zero for O and a one for I still find it. Longer tokens (links
+/// made before short ones) are taken as they are.
+fn as_typed(token: &str) -> String {
+    if token.len() == crate::secret::CODE_LEN {
+        token
+            .to_ascii_uppercase()
+            .replace('0', "O")
+            .replace('1', "I")
+    } else {
+        token.to_owned()
+    }
+}
+
 async fn find(
     state: &AppState,
     token: &str,
 ) -> Result<(Organisation, Option<(SurveyLink, Survey)>)> {
-    let t = token.to_owned();
+    let t = as_typed(token);
     Ok(state
         .blocking(move |s| {
             let found = if t.len() > 100 {

@@ -128,12 +128,13 @@ pub(super) async fn results(
             p.note { "自由記述は、どのキャンパスから・いつ届いたかを表示しません（並びは質問と文面の順です）。「報告に載せる」を選んだものが事業報告に載ります。" }
             ul.comments data-testid="comments" {
                 @for c in &r.comments {
-                    li.featured[c.featured] {
+                    li.featured[c.featured] id=(format!("c-{}", c.id)) {
                         p { (c.text) }
                         @if session.may_change() {
                             form method="post" action=(format!("/surveys/{id}/comments/{}/{}", c.id, if c.featured { "unfeature" } else { "feature" })) {
                                 input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { @if c.featured { "報告から外す" } @else { "報告に載せる" } }
+                                @if c.featured { span.badge { "報告に載せています" } " " }
+                            button type="submit" { @if c.featured { "報告から外す" } @else { "報告に載せる" } }
                             }
                         }
                     }
@@ -164,10 +165,12 @@ pub(super) async fn feature_comment(
         return Err(HqError::NotFound.into());
     }
     let now = state.now();
+    let back = format!("/surveys/{id}#c-{comment}");
     state
         .blocking(move |s| s.set_featured(&p.by, id, &comment, on, now))
         .await?;
-    Ok(Redirect::to(&format!("/surveys/{id}")).into_response())
+    // Back to the comment just chosen, not the top of a long page.
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// Every free comment, with its question, for Excel.

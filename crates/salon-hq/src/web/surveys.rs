@@ -285,12 +285,14 @@ pub(super) async fn links(
                         td.text { (name(&l.campus_code)) }
                         td.text { code { (link_url(&state, l)) } }
                         td { (l.responses) "件" }
-                        td.text { @if l.closed_at.is_some() { "締め切り" } @else { "受付中" } }
+                        td.text { @if l.closed_at.is_some() || survey.closed_at.is_some() { "締め切り" } @else { "受付中" } }
                         td.text { a href=(format!("/surveys/{id}/links/{}/print", l.id)) { "QRコードを印刷" } }
                         td.text {
-                            form method="post" action=(format!("/surveys/{id}/links/{}/{}", l.id, if l.closed_at.is_some() { "reopen" } else { "close" })) {
-                                input type="hidden" name="csrf" value=(csrf);
-                                button type="submit" { @if l.closed_at.is_some() { "再開" } @else { "締め切る" } }
+                            @if survey.closed_at.is_none() {
+                                form method="post" action=(format!("/surveys/{id}/links/{}/{}", l.id, if l.closed_at.is_some() { "reopen" } else { "close" })) {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button type="submit" { @if l.closed_at.is_some() { "再開" } @else { "締め切る" } }
+                                }
                             }
                         }
                     }
@@ -371,6 +373,10 @@ pub(super) async fn print_link(
         None => "キャリアサポーターの皆さまへ".to_owned(),
     };
     let body = html! {
+        p.no-print {
+            a href=(format!("/surveys/{id}/links")) { "リンクの一覧へ戻る" } " ・ "
+            button type="button" data-print data-testid="print" { "印刷する" }
+        }
         section.print-sheet {
             p.lead { (who) }
             p { "いつも校内キャリアサロンにご協力いただき、ありがとうございます。事業の振り返りのため、アンケートへのご回答をお願いします。回答は匿名で、お名前は伺いません。所要時間は5分ほどです。" }
@@ -384,6 +390,7 @@ pub(super) async fn print_link(
                 p data-testid="flyer-contact" { "お問い合わせ: " (org.name) " " (org.contact) }
             }
         }
+        script src="/static/print.js" defer {}
     };
     Ok(html::public_page(&survey.title, org.heading(), body).into_response())
 }
@@ -432,10 +439,19 @@ pub(super) async fn close_link(
 
 /// Closing a survey with answers cannot be undone: said first, and asked once more.
 fn confirm_close(survey: &Survey, p: &Posted) -> Response {
+    let too_few = survey.responses < crate::survey_results::MIN_ANSWERS;
     let says = html! {
         p data-testid="confirm-close" {
-            "「" (survey.title) "」には回答が" (survey.responses) "件届いています。締め切ると、集計と自由記述が見られるようになり、"
-            strong { "その後は受付を再開できません" }
+            "「" (survey.title) "」には回答が" (survey.responses) "件届いています。"
+            @if too_few {
+                strong data-testid="confirm-too-few" {
+                    "回答が" (crate::survey_results::MIN_ANSWERS) "件未満のため、締め切っても集計と自由記述は表示されません"
+                }
+                "（少ない回答からは、答えた人が推測できてしまうためです）。まだ回答を待つときは、締め切らずに戻ってください。"
+            } @else {
+                "締め切ると、集計と自由記述が見られるようになります。"
+            }
+            strong { "締め切った後は、受付を再開できません" }
             "（締め切りの前後で集計を比べると、1人の回答が分かってしまうためです）。"
         }
     };

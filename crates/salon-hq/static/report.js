@@ -1,4 +1,0 @@
-// The report's print button: the browser's own print dialog, where "PDF に保存" makes the A4 PDF.
-document.querySelectorAll('[data-print]').forEach((button) => {
-  button.addEventListener('click', () => window.print());
-});
