@@ -199,8 +199,11 @@ fn default_term(s: &crate::Store, today: NaiveDate) -> Result<Option<i64>, HqErr
             t.id,
         )
     });
+    // A salon day is enough to know a term has figures; computing them is the page's work.
     for t in &terms {
-        if figures::compute_term(s, t.id)?.sessions > 0 {
+        if s.last_salon_day(t.from.first_day(), t.to.last_day())?
+            .is_some()
+        {
             return Ok(Some(t.id));
         }
     }

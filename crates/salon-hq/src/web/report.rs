@@ -26,7 +26,6 @@ struct Report {
     figures: Figures,
     /// The term's closed surveys, teachers' first (the seed's order).
     surveys: Vec<(Survey, SurveyResults)>,
-    campuses: Vec<crate::store::CampusRow>,
     org: Organisation,
     /// The last day of the term with a salon: what the figures are as of.
     as_of: Option<NaiveDate>,
@@ -48,7 +47,6 @@ fn read_report(s: &crate::Store, id: i64) -> Result<Report, HqError> {
         term,
         figures,
         surveys,
-        campuses: s.campuses()?,
         org: s.organisation()?,
         as_of,
     })
@@ -101,13 +99,13 @@ fn summary(r: &Report) -> String {
     )
 }
 
-/// The term's figures per campus, by campus code.
-fn by_campus(f: &Figures) -> std::collections::BTreeMap<&str, DayCounts> {
-    let mut out: std::collections::BTreeMap<&str, DayCounts> = Default::default();
-    for row in &f.rows {
-        figures::add_counts(out.entry(row.campus.as_str()).or_default(), &row.counts);
-    }
-    out
+/// The campuses that held a salon in the term: (name, or the code if it has none; totals).
+fn held_campuses(f: &Figures) -> Vec<(&str, DayCounts)> {
+    figures::per_campus(&f.rows)
+        .into_iter()
+        .filter(|(_, _, c, _)| c.sessions > 0)
+        .map(|(code, name, c, _)| (if name.is_empty() { code } else { name }, c))
+        .collect()
 }
 
 /// What the term showed, from figures headquarters already has: no-shows, salons per campus,
@@ -218,15 +216,7 @@ pub(super) async fn report(
     let r = state.blocking(move |s| read_report(s, id)).await?;
     let f = &r.figures;
     let t = &r.term.targets;
-    let name = |code: &str| {
-        r.campuses
-            .iter()
-            .find(|c| c.code == code)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| code.to_owned())
-    };
-    let campuses = by_campus(f);
-    let held: Vec<_> = campuses.iter().filter(|(_, c)| c.sessions > 0).collect();
+    let held = held_campuses(f);
     let lessons = lessons(f);
     let body = html! {
         p.no-print {
@@ -270,8 +260,8 @@ pub(super) async fn report(
                 table data-testid="report-campuses" {
                     thead { tr { th.text { "キャンパス" } th { "実施回数" } th { "利用人数（延べ）" } } }
                     tbody {
-                        @for (code, c) in &held {
-                            tr { td.text { (name(code)) } td { (num(u64::from(c.sessions))) "回" } td { (num(u64::from(c.visits))) "名" } }
+                        @for (name, c) in &held {
+                            tr { td.text { (name) } td { (num(u64::from(c.sessions))) "回" } td { (num(u64::from(c.visits))) "名" } }
                         }
                     }
                     tfoot {
@@ -368,12 +358,7 @@ pub(super) async fn report_csv(
         ]);
     }
     // The campuses by name, as the report's table.
-    for (code, c) in by_campus(f).into_iter().filter(|(_, c)| c.sessions > 0) {
-        let name = r
-            .campuses
-            .iter()
-            .find(|x| x.code == code)
-            .map_or(code, |x| x.name.as_str());
+    for (name, c) in held_campuses(f) {
         for (what, value) in [
             ("キャンパス別 実施回数", c.sessions),
             ("キャンパス別 利用人数(延べ)", c.visits),

@@ -25,19 +25,18 @@ struct Shown {
     margin: f64,
 }
 
-fn shares<C: Copy>(
-    estimates: &[Estimate<C>],
-    visits: u64,
+/// Each code's share of the whole, as (code, share and interval, if any).
+fn shown<C: Copy>(
+    shares: impl Iterator<Item = (C, Option<(f64, f64)>)>,
     name: impl Fn(C) -> &'static str,
     testid: impl Fn(C) -> String,
 ) -> Vec<Shown> {
-    estimates
-        .iter()
-        .filter_map(|e| {
-            let (share, margin) = e.share(visits)?;
+    shares
+        .filter_map(|(code, share)| {
+            let (share, margin) = share?;
             Some(Shown {
-                testid: testid(e.code),
-                name: name(e.code),
+                testid: testid(code),
+                name: name(code),
                 share,
                 margin,
             })
@@ -45,23 +44,17 @@ fn shares<C: Copy>(
         .collect()
 }
 
+fn shares<C: Copy>(
+    estimates: &[Estimate<C>],
+    visits: u64,
+) -> impl Iterator<Item = (C, Option<(f64, f64)>)> + '_ {
+    estimates.iter().map(move |e| (e.code, e.share(visits)))
+}
+
 fn period_shares<C: Copy>(
     estimates: &[PeriodEstimate<C>],
-    name: impl Fn(C) -> &'static str,
-    testid: impl Fn(C) -> String,
-) -> Vec<Shown> {
-    estimates
-        .iter()
-        .filter_map(|e| {
-            let (share, margin) = e.share?;
-            Some(Shown {
-                testid: testid(e.code),
-                name: name(e.code),
-                share,
-                margin,
-            })
-        })
-        .collect()
+) -> impl Iterator<Item = (C, Option<(f64, f64)>)> + '_ {
+    estimates.iter().map(|e| (e.code, e.share))
 }
 
 /// The shares largest first, each in words: 「声かけ 約3割、…」.
@@ -89,19 +82,19 @@ fn widest(all: &[&[Shown]]) -> f64 {
 /// 来談のきっかけ, 相談の内容, 進路, and 家庭のこと・心身の不調, as words; nothing (no heading) before
 /// anything has been released for the term.
 pub(super) fn breakdowns(n: &NoisyBreakdowns) -> Markup {
-    let routes = shares(&n.by_route, n.visits, html::route_ja, |r| {
+    let routes = shown(shares(&n.by_route, n.visits), html::route_ja, |r| {
         format!("words-route-{}", r.code())
     });
-    let topics = shares(&n.by_topic, n.visits, html::topic_ja, |t| {
+    let topics = shown(shares(&n.by_topic, n.visits), html::topic_ja, |t| {
         format!("words-topic-{}", t.code())
     });
     let paths = n.paths.as_ref().filter(|p| p.releases > 0).map(|p| {
         (
             p,
-            period_shares(&p.by_path, html::path_ja, |k| {
+            shown(period_shares(&p.by_path), html::path_ja, |k| {
                 format!("words-path-{}", k.code())
             }),
-            period_shares(&p.sensitive.by_topic, html::topic_ja, |t| {
+            shown(period_shares(&p.sensitive.by_topic), html::topic_ja, |t| {
                 format!("words-sensitive-{}", t.code())
             }),
         )
