@@ -38,8 +38,8 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     let shots = support::shots_dir();
     let browser = Chromium::start(&shots);
     browser.log_in(&demo.url, salon_demo::ADMIN, salon_demo::ADMIN_PASSWORD);
-    // Opened without choosing anything, the dashboard shows the latest term with figures, and
-    // says which.
+    // Opened without choosing anything, the dashboard shows the latest 年度 with figures, its
+    // funder's term first, and says which.
     browser.navigate(&format!("{}/", demo.url));
     let figure = |key: &str| {
         browser
@@ -60,7 +60,7 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     );
     assert_eq!(
         chosen,
-        json!(["2024年度", "2024"]),
+        json!(["2024年度 休眠預金", "2024"]),
         "the filter says what is shown"
     );
     browser.screenshot("hq-dashboard-opened");

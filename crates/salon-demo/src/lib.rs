@@ -19,7 +19,7 @@ use chrono::{NaiveTime, Utc};
 use salon_core::care::EventInput;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
 use salon_hq::store::{Actor, EventTarget, Role, Targets, TermInput};
-use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month, PathPeriod};
+use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
 
@@ -148,6 +148,8 @@ fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
                 },
             ],
         },
+        // The funder's term is also a period path decisions are released for.
+        counts_paths: true,
     };
     let term = hq.save_term(&by, None, &funded, now)?;
     let year = TermInput {
@@ -163,14 +165,9 @@ fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
             visits: Some(600),
             ..Targets::default()
         },
+        counts_paths: false,
     };
     hq.save_term(&by, None, &year, now)?;
-    // The funder's term is also a period path decisions are released for.
-    let path_term = PathPeriod {
-        from: funded.from,
-        to: funded.to,
-    };
-    hq.add_path_term(&by, path_term, now)?;
     Ok(term)
 }
 

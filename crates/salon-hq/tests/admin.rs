@@ -138,12 +138,17 @@ async fn settings_ask_for_no_noise_and_codes_are_recorded_without_the_code() {
     for absent in ["name=\"route\"", "ノイズの大きさ b"] {
         assert!(!page.contains(absent), "{absent}: {page}");
     }
-    assert!(page.contains("進路決定の集計期間"), "{page}");
+    // The funder's period for path decisions is chosen with its 事業期間, not here.
+    assert!(page.contains("進路決定を集計する期間"), "{page}");
+    assert!(page.contains("href=\"/terms\""), "{page}");
     let before = hq.store().audit_log(None).unwrap().len();
-    for (path, body) in [(
-        "/settings/noise",
-        "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
-    )] {
+    for (path, body) in [
+        (
+            "/settings/noise",
+            "route=0.5&topic=0.5&sensitive_topic=0.5&path=0.5",
+        ),
+        ("/settings/path-terms", "from=2024-09&to=2025-02"),
+    ] {
         let a = hq
             .post_form(path, &cookie, &format!("csrf={csrf}&{body}"))
             .await;

@@ -112,8 +112,6 @@ const FORMS: &[&str] = &[
     "/surveys",
     "/settings/rule",
     "/settings/noise",
-    "/settings/path-terms",
-    "/settings/path-terms/2024-09/remove",
     "/accounts",
     "/codes",
     "/devices/quiet-days",

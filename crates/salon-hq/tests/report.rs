@@ -34,6 +34,7 @@ async fn a_term_without_surveys_or_activities_prints_without_their_headings() {
         from: Month::parse("2024-09").unwrap(),
         to: Month::parse("2025-02").unwrap(),
         targets: Targets::default(),
+        counts_paths: false,
     };
     let quiet = hq
         .store()

@@ -160,44 +160,22 @@ impl Store {
             .terms
             .into_iter()
             .map(|period| {
-                let released =
-                    period.release_day(Release::First) <= today || released(&conn, &period)?;
+                let released = is_fixed(&conn, &period, today)?;
                 Ok(PathTerm { period, released })
             })
             .collect()
     }
 
-    /// Adds a funder term to the path calendar: 1 to 12 months, not a 年度 (released anyway),
-    /// overlapping no term already there (a decision would lie in three periods).
+    /// Adds a funder term to the path calendar (see [`add_path_term`]).
     pub fn add_path_term(&self, by: &Actor, period: PathPeriod, now: DateTime<Utc>) -> Result<()> {
-        if !(1..=salon_protocol::paths::MAX_TERM_MONTHS).contains(&period.months()) {
-            return Err(HqError::BadForm("path_term_length"));
-        }
-        if period.is_fiscal_year() {
-            return Err(HqError::BadForm("path_term_fiscal"));
-        }
         let mut conn = self.write();
         let tx = conn.transaction()?;
-        if path_calendar(&tx)?
-            .terms
-            .iter()
-            .any(|t| t.overlaps(&period))
-        {
-            return Err(HqError::BadForm("path_term_overlap"));
-        }
-        tx.execute(
-            "INSERT INTO path_terms (from_month, to_month, created_at) VALUES (?1, ?2, ?3)",
-            params![period.from.to_string(), period.to.to_string(), ts(now)],
-        )?;
-        let detail = super::terms::period_name(period.from, period.to);
-        record(&tx, by, now, AuditAction::PathTermAdded, &detail)?;
+        add_path_term(&tx, by, period, now)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// Removes a funder term whose first release day has not come and that no device has
-    /// released. Any other stays: devices may have drawn it, and moved or gone, a decision
-    /// would then be released for a third period.
+    /// Removes a funder term from the path calendar (see [`remove_path_term`]).
     pub fn remove_path_term(&self, by: &Actor, from: Month, now: DateTime<Utc>) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
@@ -206,17 +184,7 @@ impl Store {
             .into_iter()
             .find(|t| t.from == from)
             .ok_or(HqError::NotFound)?;
-        // From its first release day devices may have drawn it: it stays as it is.
-        let due = period.release_day(Release::First) <= html::tokyo_day(now);
-        if due || released(&tx, &period)? {
-            return Err(HqError::BadForm("path_term_released"));
-        }
-        tx.execute(
-            "DELETE FROM path_terms WHERE from_month = ?1",
-            [from.to_string()],
-        )?;
-        let detail = super::terms::period_name(period.from, period.to);
-        record(&tx, by, now, AuditAction::PathTermRemoved, &detail)?;
+        remove_path_term(&tx, by, period, now)?;
         tx.commit()?;
         Ok(())
     }
@@ -264,6 +232,70 @@ impl Store {
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Adds a funder term to the path calendar: 1 to 12 months, not a 年度 (released anyway),
+/// overlapping no term already there and sharing no 年度 with one (a decision would lie in
+/// three periods, or a 年度's sensitive topics would go with one term's releases only).
+pub(super) fn add_path_term(
+    conn: &Connection,
+    by: &Actor,
+    period: PathPeriod,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if !(1..=salon_protocol::paths::MAX_TERM_MONTHS).contains(&period.months()) {
+        return Err(HqError::BadForm("path_term_length"));
+    }
+    if period.is_fiscal_year() {
+        return Err(HqError::BadForm("path_term_fiscal"));
+    }
+    let kept = path_calendar(conn)?.terms;
+    if kept.iter().any(|t| t.overlaps(&period)) {
+        return Err(HqError::BadForm("path_term_overlap"));
+    }
+    let years = period.fiscal_years();
+    if kept
+        .iter()
+        .any(|t| t.fiscal_years().iter().any(|y| years.contains(y)))
+    {
+        return Err(HqError::BadForm("path_term_year"));
+    }
+    conn.execute(
+        "INSERT INTO path_terms (from_month, to_month, created_at) VALUES (?1, ?2, ?3)",
+        params![period.from.to_string(), period.to.to_string(), ts(now)],
+    )?;
+    let detail = super::terms::period_name(period.from, period.to);
+    record(conn, by, now, AuditAction::PathTermAdded, &detail)
+}
+
+/// Removes a funder term whose first release day has not come and that no device has
+/// released. Any other stays: devices may have drawn it, and moved or gone, a decision
+/// would then be released for a third period.
+pub(super) fn remove_path_term(
+    conn: &Connection,
+    by: &Actor,
+    period: PathPeriod,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if is_fixed(conn, &period, html::tokyo_day(now))? {
+        return Err(HqError::BadForm("path_term_released"));
+    }
+    conn.execute(
+        "DELETE FROM path_terms WHERE from_month = ?1 AND to_month = ?2",
+        params![period.from.to_string(), period.to.to_string()],
+    )?;
+    let detail = super::terms::period_name(period.from, period.to);
+    record(conn, by, now, AuditAction::PathTermRemoved, &detail)
+}
+
+/// Whether a funder term stays as it is on `today`: from its first release day devices may
+/// have drawn it.
+pub(super) fn is_fixed(
+    conn: &Connection,
+    period: &PathPeriod,
+    today: chrono::NaiveDate,
+) -> Result<bool> {
+    Ok(period.release_day(Release::First) <= today || released(conn, period)?)
 }
 
 fn released(conn: &Connection, period: &PathPeriod) -> Result<bool> {

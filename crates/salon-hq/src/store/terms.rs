@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Datelike, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use salon_protocol::{EventKind, Month};
+use salon_protocol::{EventKind, Month, PathPeriod};
 
 use super::audit::{record, Actor, AuditAction};
 use super::{check_name, ts, Store, Target, MAX_NAME_CHARS};
@@ -67,6 +67,18 @@ pub struct Term {
     pub from: Month,
     pub to: Month,
     pub targets: Targets,
+    /// Path decisions are also released for its months (the funder's term of the path
+    /// calendar, `store/paths.rs`).
+    pub counts_paths: bool,
+}
+
+impl Term {
+    pub fn period(&self) -> PathPeriod {
+        PathPeriod {
+            from: self.from,
+            to: self.to,
+        }
+    }
 }
 
 /// A term as typed.
@@ -79,6 +91,17 @@ pub struct TermInput {
     pub from: Month,
     pub to: Month,
     pub targets: Targets,
+    /// Whether path decisions are also released for its months.
+    pub counts_paths: bool,
+}
+
+impl TermInput {
+    fn period(&self) -> PathPeriod {
+        PathPeriod {
+            from: self.from,
+            to: self.to,
+        }
+    }
 }
 
 /// Whole months `from..=to`, counted.
@@ -202,6 +225,7 @@ fn event_targets(conn: &Connection, id: i64) -> Result<Vec<EventTarget>> {
 }
 
 fn read_terms(conn: &Connection, only: Option<i64>) -> Result<Vec<Term>> {
+    let calendar = super::paths::path_calendar(conn)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, funder, from_month, to_month, schools, sessions, visits, project,
                 distributor
@@ -223,12 +247,14 @@ fn read_terms(conn: &Connection, only: Option<i64>) -> Result<Vec<Term>> {
                     visits: r.get(7)?,
                     events: Vec::new(),
                 },
+                counts_paths: false,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|mut t| {
             t.targets.events = event_targets(conn, t.id)?;
+            t.counts_paths = calendar.terms.contains(&t.period());
             Ok(t)
         })
         .collect()
@@ -330,8 +356,22 @@ impl Store {
         let t = check_input(t)?;
         let mut conn = self.write();
         let tx = conn.transaction()?;
+        let before = match id {
+            Some(id) => Some(read_terms(&tx, Some(id))?.pop().ok_or(HqError::NotFound)?),
+            None => None,
+        };
         let saved = write_term(&tx, id, &t, now)?;
         record(&tx, by, now, AuditAction::TermSaved, &describe(&t.name, &t))?;
+        let counted = before.filter(|b| b.counts_paths).map(|b| b.period());
+        let counts = t.counts_paths.then(|| t.period());
+        if counted != counts {
+            if let Some(old) = counted {
+                super::paths::remove_path_term(&tx, by, old, now)?;
+            }
+            if let Some(new) = counts {
+                super::paths::add_path_term(&tx, by, new, now)?;
+            }
+        }
         tx.commit()?;
         Ok(saved)
     }
@@ -343,6 +383,12 @@ impl Store {
         tx.execute("DELETE FROM terms WHERE id = ?1", [id])?;
         let detail = format!("{}（{}〜{}）", term.name, term.from, term.to);
         record(&tx, by, now, AuditAction::TermDeleted, &detail)?;
+        // Its funder term of the path calendar goes with it while nothing can have drawn it;
+        // once fixed it stays, as devices keep releasing it.
+        let today = html::tokyo_day(now);
+        if term.counts_paths && !super::paths::is_fixed(&tx, &term.period(), today)? {
+            super::paths::remove_path_term(&tx, by, term.period(), now)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -355,7 +401,7 @@ impl Store {
             .into_iter()
             .filter(|term| term.from == t.from && term.to == t.to)
             .min_by_key(|term| term.id);
-        let (id, name, funder, project, distributor, events) = match existing {
+        let (id, name, funder, project, distributor, events, counts_paths) = match existing {
             Some(term) => (
                 Some(term.id),
                 term.name,
@@ -363,6 +409,7 @@ impl Store {
                 term.project,
                 term.distributor,
                 term.targets.events,
+                term.counts_paths,
             ),
             None => (
                 None,
@@ -371,6 +418,7 @@ impl Store {
                 String::new(),
                 String::new(),
                 Targets::default().events,
+                false,
             ),
         };
         let input = TermInput {
@@ -386,6 +434,7 @@ impl Store {
                 visits: Some(t.visits),
                 events,
             },
+            counts_paths,
         };
         self.save_term(by, id, &input, now).map(|_| ())
     }

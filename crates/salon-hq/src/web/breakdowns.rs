@@ -205,7 +205,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
                 None => {
                     (heading(in_report, "進路決定"))
                     p.note data-testid="paths-not-stated" {
-                        "進路決定と、家庭のこと・心身の不調は、年度（4月〜翌年3月）と、設定で決めた助成元の期間についてだけ示します。"
+                        "進路決定と、家庭のこと・心身の不調は、年度（4月〜翌年3月）と、「事業期間と目標」で進路決定の集計を選んだ事業期間についてだけ示します。"
                         "生徒を守るため、各端末はこれらをその期間ごとにまとめて送っているからです。"
                     }
                 }

@@ -180,20 +180,29 @@ fn campus_table(f: &Figures, q: &PeriodQuery, fy: i32) -> Markup {
     }
 }
 
-/// The term a dashboard opened without a choice shows: the shortest one holding today (a
-/// funder's term inside its 年度), else the one ending latest that has figures.
+/// The term a dashboard opened without a choice shows: a funder's term holding today (else the
+/// shortest one), else, in the latest 年度 with figures, its funder's term before the rest.
 fn default_term(s: &crate::Store, today: NaiveDate) -> Result<Option<i64>, HqError> {
     let this_month = Month::of(today);
     let mut terms = s.terms()?;
     let holding = terms
         .iter()
         .filter(|t| t.from <= this_month && this_month <= t.to)
-        .min_by_key(|t| (crate::store::terms::months_between(t.from, t.to), t.id));
+        .min_by_key(|t| {
+            (
+                t.funder.is_empty(),
+                crate::store::terms::months_between(t.from, t.to),
+                t.id,
+            )
+        });
     if let Some(t) = holding {
         return Ok(Some(t.id));
     }
+    // The latest 年度 first, and in it a funder's term before the 年度 itself.
     terms.sort_by_key(|t| {
         (
+            std::cmp::Reverse(fiscal_year_of(t.to.first_day())),
+            t.funder.is_empty(),
             std::cmp::Reverse(t.to),
             crate::store::terms::months_between(t.from, t.to),
             t.id,
@@ -322,11 +331,35 @@ pub(super) fn render_dashboard(
                 None => { "この期間ちょうどの事業期間がないため、目標はありません。" }
             }
         }
+        @if let Some(t) = &f.term { (paths_deadline(t, today)) }
         h2 { "月別利用人数(延べ)" }
         (chart(f))
         (activities(f))
         (campus_table(f, q, fy))
         (noisy_breakdowns(&f.noisy, false))
+    }
+}
+
+/// Until devices start releasing a funder term's path decisions (7 days after its last
+/// month), the office may still choose or undo it: the dashboard says until when.
+fn paths_deadline(t: &Term, today: NaiveDate) -> Markup {
+    let period = t.period();
+    let day = period.release_day(salon_protocol::Release::First);
+    if day <= today || period.is_fiscal_year() {
+        return html! {};
+    }
+    html! {
+        @if t.counts_paths {
+            p.note data-testid="paths-deadline" {
+                "進路決定は、この事業期間でも集計します。各パソコンから届き始めるのは" (html::day_ja(day)) "です。"
+                "それまでは、" a href=(format!("/terms/{}", t.id)) { "事業期間と目標" } "で取り消せます。"
+            }
+        } @else if !t.funder.is_empty() {
+            p.note data-testid="paths-deadline" {
+                "進路決定は年度ごとに集計しています。この事業期間の進路決定も助成元に報告するときは、"
+                (html::day_ja(day)) "より前に、" a href=(format!("/terms/{}", t.id)) { "事業期間と目標" } "で選んでください。"
+            }
+        }
     }
 }
 

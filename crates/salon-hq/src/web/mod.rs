@@ -44,7 +44,6 @@ mod form;
 mod history;
 mod login;
 mod messages;
-mod path_terms;
 mod report;
 mod report_words;
 mod resume;
@@ -68,7 +67,6 @@ use form::Form;
 use history::*;
 use login::*;
 pub(crate) use messages::message_ja;
-use path_terms::*;
 use report::*;
 use settings::*;
 use supporters::*;
@@ -126,8 +124,6 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/s/{token}", get(survey_form).post(submit_survey))
         .route("/settings", get(settings))
         .route("/settings/organisation", post(set_organisation))
-        .route("/settings/path-terms", post(add_path_term))
-        .route("/settings/path-terms/{from}/remove", post(remove_path_term))
         .route("/accounts", get(accounts).post(add_account))
         .route("/accounts/{id}/role", post(set_role))
         .route("/accounts/{id}/{action}", post(stop_account))

@@ -1,6 +1,6 @@
-//! 設定: the NPO's name and contact as teachers see them on survey forms and flyers, and the
-//! periods path decisions are released for (path_terms.rs). The noise the breakdowns carry is
-//! fixed by the protocol, so nothing about it is set here.
+//! 設定: the NPO's name and contact as teachers see them on survey forms and flyers, and, read
+//! only, the periods path decisions are released for (chosen with the 事業期間, terms.rs) and
+//! how students are protected. The noise is fixed by the protocol, so nothing about it is set.
 
 use super::*;
 
@@ -38,7 +38,7 @@ pub(super) async fn settings_page(
             label { "連絡先（電話・メールなど）" input name="org_contact" maxlength="200" value=(typed("org_contact", &org.contact)); }
             button type="submit" { "団体名と連絡先を保存" }
         }
-        (path_terms_section(&path_terms, sid, problem))
+        (path_periods(&path_terms))
         (protection())
     };
     Ok(with_problem(problem, screen("設定", session, sid, body)))
@@ -66,6 +66,32 @@ pub(super) async fn set_organisation(
     }
 }
 
+/// The periods path decisions are counted for: every 年度, and the 事業期間 chosen for it.
+fn path_periods(terms: &[crate::store::PathTerm]) -> Markup {
+    html! {
+        h2 { "進路決定を集計する期間" }
+        p {
+            "進路決定は、いつも年度（4月〜翌年3月）ごとに集計しています。"
+            @if terms.is_empty() {
+                "助成元の期間でも集計するときは、"
+            } @else {
+                "ほかに、次の期間でも集計しています。"
+            }
+            a href="/terms" { "事業期間と目標" } "で、その事業期間の「この事業期間でも進路決定を集計する」を選んでください。"
+        }
+        @if !terms.is_empty() {
+            ul data-testid="path-terms" {
+                @for t in terms {
+                    li {
+                        (crate::store::terms::period_name(t.period.from, t.period.to))
+                        @if t.released { span.note { "（各パソコンから届き始めています）" } }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// How students are protected, in plain Japanese, read-only: nothing here is a setting.
 fn protection() -> Markup {
     html! {
@@ -74,7 +100,7 @@ fn protection() -> Markup {
             ul {
                 li { "事務局に届くのは、キャンパスと日ごとの件数だけです。生徒の名前、相談のメモ、生年月日などは、キャリアサポーターのパソコンから出ません。" }
                 li { "来談のきっかけと相談の内容は、月ごとに、各パソコンが少しずらした件数にしてから送ります。一人ひとりのことは、事務局にも分かりません。全キャンパスを合わせた割合は、誤差が数ポイントの推計になります。" }
-                li { "進路決定と、家庭のこと・心身の不調は、年度と、上で選んだ助成元の期間ごとに、一人一回だけ数えてから送ります。" }
+                li { "進路決定と、家庭のこと・心身の不調は、年度と、事業期間と目標で選んだ助成元の期間ごとに、一人一回だけ数えてから送ります。" }
                 li { "ずらし方の大きさはアプリと事務局で決まっていて、ここでは変えられません（変えられると、生徒を守る強さが変わってしまうためです）。" }
             }
             p.note { "詳しい設計は、個人情報保護の担当者向けの文書にあります（英語）: " a href="/privacy.md" { "プライバシーの設計（privacy.md）" } }

@@ -39,7 +39,16 @@ async fn terms_page(
     editing: Option<i64>,
     problem: Option<&Problem>,
 ) -> Result<Response> {
-    let terms = state.blocking(|s| s.terms()).await?;
+    let today = crate::html::tokyo_day(state.now());
+    let (terms, path_terms) = state
+        .blocking(move |s| Ok((s.terms()?, s.path_terms(today)?)))
+        .await?;
+    // A funder term of the path calendar that devices may have drawn stays as it is.
+    let fixed = |t: &Term| {
+        path_terms
+            .iter()
+            .any(|p| p.period == t.period() && p.released)
+    };
     let term = match editing {
         Some(id) => Some(terms.iter().find(|t| t.id == id).ok_or(HqError::NotFound)?),
         None => None,
@@ -57,7 +66,12 @@ async fn terms_page(
                     tr data-term=(t.name) {
                         td.text { a href=(format!("/?term={}", t.id)) { (t.name) } }
                         td.text { (t.funder) }
-                        td.text { (month_ja(t.from)) "〜" (month_ja(t.to)) }
+                        td.text {
+                            (month_ja(t.from)) "〜" (month_ja(t.to))
+                            @if t.counts_paths {
+                                div.note data-testid="term-counts-paths" { "進路決定もこの期間で集計" }
+                            }
+                        }
                         td { (n(t.targets.schools)) } td { (n(t.targets.sessions)) } td { (n(t.targets.visits)) }
                         td.text {
                             @for e in t.targets.events.iter().filter(|e| e.events.is_some() || e.participants.is_some()) {
@@ -73,7 +87,7 @@ async fn terms_page(
             }
         }
         h2 { @if term.is_some() { "事業期間を編集" } @else { "事業期間を追加" } }
-        (term_form(&csrf, term, problem))
+        (term_form(&csrf, term, term.is_some_and(fixed), problem))
         @if let Some(t) = term {
             form method="post" action=(format!("/terms/{}/delete", t.id)) data-testid="delete-term" {
                 input type="hidden" name="csrf" value=(csrf);
@@ -88,7 +102,7 @@ async fn terms_page(
     ))
 }
 
-fn term_form(csrf: &str, term: Option<&Term>, problem: Option<&Problem>) -> Markup {
+fn term_form(csrf: &str, term: Option<&Term>, fixed: bool, problem: Option<&Problem>) -> Markup {
     // What was typed (refused), else what is held, else empty.
     let value = |name: &str, held: Option<String>| match problem {
         Some(_) => Problem::value(problem, name),
@@ -139,7 +153,37 @@ fn term_form(csrf: &str, term: Option<&Term>, problem: Option<&Problem>) -> Mark
                     }
                 }
             }
+            (paths_field(term, fixed, problem))
             button type="submit" { "保存" }
+        }
+    }
+}
+
+/// Whether the term is also a period of the path calendar: the funder's term, chosen here
+/// rather than in 設定 because it is the term the report is written for.
+fn paths_field(term: Option<&Term>, fixed: bool, problem: Option<&Problem>) -> Markup {
+    let checked = match problem {
+        Some(_) => !Problem::value(problem, "paths").is_empty(),
+        None => term.is_some_and(|t| t.counts_paths),
+    };
+    html! {
+        fieldset data-testid="term-paths" {
+            legend { "進路決定の集計" }
+            @if fixed && checked {
+                // A disabled box is not sent: the hidden field keeps it as it is.
+                input type="hidden" name="paths" value="on";
+                label.check { input type="checkbox" checked disabled; "この事業期間でも進路決定を集計する" }
+                p.note data-testid="term-paths-fixed" {
+                    "この期間の進路決定は、すでに各パソコンから届き始めています（期間の末日の7日後から）。月を変えることも、集計をやめることもできません。"
+                }
+            } @else {
+                label.check { input type="checkbox" name="paths" checked[checked] data-testid="term-paths-box"; "この事業期間でも進路決定を集計する（助成元に、年度と違う期間の進路決定を報告するとき）" }
+                p.note {
+                    "進路決定は、いつも年度（4月〜翌年3月）ごとに集計しています。選べるのは、一つの年度につき一つの事業期間までです。"
+                    "一人の進路決定が三つ以上の期間で数えられると、生徒を守るノイズが弱まるためです。"
+                    "期間の末日の7日後から各パソコンが送り始めるので、それより前に選んでください。その日からは変更も取り消しもできません。"
+                }
+            }
         }
     }
 }
@@ -180,6 +224,7 @@ fn parse_term(form: &Form) -> std::result::Result<TermInput, HqError> {
             visits: target_field(form, "visits")?,
             events,
         },
+        counts_paths: form.get("paths").is_some_and(|v| !v.is_empty()),
     })
 }
 
@@ -236,12 +281,23 @@ pub(super) async fn delete_term(
     let p = change(&state, &headers, &body).await?;
     let id = term_id(&id)?;
     if !super::confirm::confirmed(&p) {
-        let t = state.blocking(move |s| s.term(id)).await?;
+        let today = crate::html::tokyo_day(state.now());
+        let (t, path_terms) = state
+            .blocking(move |s| Ok((s.term(id)?, s.path_terms(today)?)))
+            .await?;
+        let fixed = path_terms
+            .iter()
+            .any(|p| p.period == t.period() && p.released);
         let says = html! {
             p { "事業期間「" strong { (t.name) } "」（" (month_ja(t.from)) "〜" (month_ja(t.to)) "）とその目標を削除します。" }
             ul {
                 li { "件数は消えません。事業期間は、数値を目標と比べて見るための枠です。" }
                 li { "この事業期間に結び付いたアンケートは残り、事業期間なしになります。" }
+                @if t.counts_paths && fixed {
+                    li { "この期間の進路決定は各パソコンから届き始めているため、この期間での集計は続きます（設定に残ります）。" }
+                } @else if t.counts_paths {
+                    li { "この期間での進路決定の集計もやめます（年度ごとの集計は続きます）。" }
+                }
                 li { "元に戻すには、同じ名前・月・目標でもう一度作ってください。" }
             }
         };
