@@ -248,6 +248,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert_eq!(field(&browser, "input[name=\"supporter\"]"), "山田 花子");
     browser.click_css("input[name=\"campus\"][value=\"C-012\"]");
     submit(&browser, "form[action=\"/codes\"]");
+    browser.screenshot("hq-admin-code-issued");
     let code = browser.text("enrolment-code");
     let code = salon_protocol::EnrolmentCode::parse(&code).expect("a code");
 

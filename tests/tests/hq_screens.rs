@@ -72,6 +72,14 @@ fn every_screen_fits_1280_px_and_passes_axe() {
     let survey = demo.hq.surveys().unwrap()[0].id;
     let campus = demo.hq.campuses().unwrap()[0].code.clone();
     let term = demo.term_id;
+    // A salon day of the first campus, and a code waiting to be used.
+    let october = salon_protocol::Month::parse("2024-10").unwrap();
+    let day = demo.hq.campus_days(&campus, october).unwrap()[0].0;
+    let by = salon_hq::store::Actor::cli();
+    let c012 = salon_protocol::CampusCode::parse(&campus).unwrap();
+    demo.hq
+        .issue_code(&by, "山田 花子", &[c012], chrono::Utc::now())
+        .unwrap();
     let screens = [
         ("dashboard", "/".to_owned()),
         ("dashboard-term", format!("/?term={term}")),
@@ -86,8 +94,9 @@ fn every_screen_fits_1280_px_and_passes_axe() {
         ("devices", "/devices".to_owned()),
         (
             "history-month",
-            format!("/history?campus={campus}&month=2024-10"),
+            format!("/history?campus={campus}&month=2024-10&term={term}"),
         ),
+        ("history-day", format!("/history?campus={campus}&day={day}")),
         ("settings", "/settings".to_owned()),
         ("accounts", "/accounts".to_owned()),
         ("audit", "/audit".to_owned()),
@@ -112,7 +121,10 @@ fn every_screen_fits_1280_px_and_passes_axe() {
         if menu["lines"] != json!(1) {
             problems.push(format!("{name}: the menu takes {} lines", menu["lines"]));
         }
-        let in_menu = !matches!(*name, "password" | "report" | "history-month");
+        let in_menu = !matches!(
+            *name,
+            "password" | "report" | "history-month" | "history-day"
+        );
         if in_menu && menu["current"] != json!(1) {
             problems.push(format!(
                 "{name}: {} menu entries marked as shown",

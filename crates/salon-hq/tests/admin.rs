@@ -179,8 +179,8 @@ async fn settings_ask_for_no_noise_and_codes_are_recorded_without_the_code() {
         .await;
     assert_eq!(a.status, StatusCode::OK);
     let page = a.text();
-    let at = page.find("data-testid=\"enrolment-code\">").unwrap() + 29;
-    let code = &page[at..at + 14];
+    let at = page.find("data-code=\"").unwrap() + 11;
+    let code = &page[at..at + 10];
     let log = hq.store().audit_log(None).unwrap();
     assert_eq!(log[0].action, Some(AuditAction::CodeIssued));
     assert_eq!(log[0].detail, "山田 花子（C-012）");
@@ -752,8 +752,8 @@ async fn a_device_is_taken_over_from_the_devices_page() {
     let page = a.text();
     assert!(page.contains("引き継ぎの登録コードを発行しました"));
     assert!(page.contains("山田 花子") && page.contains("C-012"));
-    let at = page.find("data-testid=\"enrolment-code\">").unwrap() + 29;
-    let code = page[at..].split('<').next().unwrap().to_owned();
+    let at = page.find("data-code=\"").unwrap() + 11;
+    let code = page[at..].split('"').next().unwrap().to_owned();
     let a = hq.enrol_with(&code).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(hq.store().devices().unwrap().len(), 1);

@@ -82,11 +82,32 @@ async fn a_figure_goes_back_to_its_days_and_the_revisions_that_made_it() {
     }
     let cookie = hq.login().await;
 
-    // The dashboard's campus × month row links to the month.
+    // The dashboard's campus × month row links to the month, keeping the view it came from,
+    // so the way back returns to it through a day and its month.
     let dash = hq.get("/?fy=2026", Some(&cookie)).await.text();
     assert!(
-        dash.contains("href=\"/history?campus=C-012&amp;month=2026-11\""),
+        dash.contains("href=\"/history?campus=C-012&amp;month=2026-11&amp;fy=2026\""),
         "{dash}"
+    );
+    let kept = hq
+        .get("/history?campus=C-012&month=2026-11&fy=2026", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        kept.contains("href=\"/?fy=2026\" data-testid=\"history-back\""),
+        "{kept}"
+    );
+    assert!(kept.contains("href=\"/history?campus=C-012&amp;day=2026-11-24&amp;fy=2026\""));
+    let kept = hq
+        .get(
+            "/history?campus=C-012&day=2026-11-24&fy=2026",
+            Some(&cookie),
+        )
+        .await
+        .text();
+    assert!(
+        kept.contains("href=\"/history?campus=C-012&amp;month=2026-11&amp;fy=2026\" data-testid=\"history-back\""),
+        "{kept}"
     );
 
     let month = hq

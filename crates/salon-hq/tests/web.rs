@@ -152,7 +152,7 @@ async fn codes_are_issued_and_devices_revoked_from_the_web_with_csrf() {
         .await;
     assert_eq!(a.status, StatusCode::OK);
     let text = a.text();
-    let at = text.find("data-testid=\"enrolment-code\">").unwrap() + 29;
+    let at = text.find("data-code=\"").unwrap() + 11;
     let code = &text[at..at + 10];
     assert!(text.contains("有効期限"));
     assert!(text.contains("年") && text.contains("月") && text.contains("日"));

@@ -37,12 +37,17 @@ impl fmt::Debug for EnrolmentCode {
 }
 
 impl EnrolmentCode {
-    /// Accepts what a person types: case, spaces and hyphens are ignored.
+    /// Accepts what a person types: case, spaces and hyphens are ignored, and the digits 0
+    /// and 1, which no code holds, are read as the letters O and I they are mistaken for.
     pub fn parse(text: &str) -> Result<Self, ProtocolError> {
         let code: String = text
             .chars()
             .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
-            .map(|c| c.to_ascii_uppercase())
+            .map(|c| match c.to_ascii_uppercase() {
+                '0' => 'O',
+                '1' => 'I',
+                c => c,
+            })
             .collect();
         let ok = code.len() == 10
             && code

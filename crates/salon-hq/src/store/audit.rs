@@ -85,6 +85,7 @@ audit_actions! {
     PathTermRemoved => "path_term_removed", "進路の集計期間（助成元）を削除";
     CodeIssued => "code_issued", "登録コードを発行";
     TakeoverCodeIssued => "takeover_code_issued", "引き継ぎの登録コードを発行";
+    CodeCancelled => "code_cancelled", "登録コードを取り消し";
     SurveyCreated => "survey_created", "アンケートを作成";
     SurveyEdited => "survey_edited", "アンケートの質問を変更";
     SurveyClosed => "survey_closed", "アンケートを締め切り";

@@ -7,7 +7,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{AppVersion, CampusCode, DeviceConfig, DeviceToken, Enrolment, EnrolmentCode};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, from_ts, ts, Device, DeviceRow, IssuedCode, Store, CODE_LIFETIME_SECS};
+use super::{
+    check_name, from_ts, ts, Device, DeviceRow, IssuedCode, PendingCode, Store, CODE_LIFETIME_SECS,
+};
 use crate::error::{HqError, Result};
 use crate::secret;
 
@@ -76,6 +78,62 @@ impl Store {
         record(&tx, by, now, AuditAction::TakeoverCodeIssued, &detail)?;
         tx.commit()?;
         Ok(issued)
+    }
+
+    /// Codes issued and not yet used that have not expired, the soonest to expire first: who
+    /// each is for, so the office can see one waiting and cancel it.
+    pub fn pending_codes(&self, now: DateTime<Utc>) -> Result<Vec<PendingCode>> {
+        let conn = self.read();
+        let mut stmt = conn.prepare(
+            "SELECT rowid, supporter, campuses, expires_at, takes_over FROM enrolment_codes
+             WHERE used_at IS NULL AND expires_at > ?1 ORDER BY expires_at, rowid",
+        )?;
+        let rows = stmt
+            .query_map([ts(now)], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(id, supporter, campuses, expires_at, takes_over)| {
+                Ok(PendingCode {
+                    id,
+                    supporter,
+                    campuses: serde_json::from_str(&campuses)
+                        .map_err(|_| HqError::Internal("stored campuses"))?,
+                    expires_at: from_ts(expires_at),
+                    takes_over,
+                })
+            })
+            .collect()
+    }
+
+    /// Cancels a code not yet used: a laptop can no longer enrol with it. Issuing another
+    /// undoes it.
+    pub fn cancel_code(&self, by: &Actor, id: i64, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let (supporter, campuses): (String, String) = tx
+            .query_row(
+                "SELECT supporter, campuses FROM enrolment_codes
+                 WHERE rowid = ?1 AND used_at IS NULL AND expires_at > ?2",
+                params![id, ts(now)],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(HqError::NotFound)?;
+        tx.execute("DELETE FROM enrolment_codes WHERE rowid = ?1", [id])?;
+        let campuses: Vec<String> =
+            serde_json::from_str(&campuses).map_err(|_| HqError::Internal("stored campuses"))?;
+        let detail = format!("{supporter}（{}）", campuses.join("、"));
+        record(&tx, by, now, AuditAction::CodeCancelled, &detail)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Spends a code (once, before it expires) and creates the device; returns its token.

@@ -188,6 +188,18 @@ impl std::fmt::Debug for IssuedCode {
     }
 }
 
+/// A code issued and not yet used, as the codes page lists it (never the code itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCode {
+    /// The row, for cancelling it.
+    pub id: i64,
+    pub supporter: String,
+    pub campuses: Vec<String>,
+    pub expires_at: DateTime<Utc>,
+    /// The device a takeover code takes over.
+    pub takes_over: Option<i64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdminSession {
     pub admin_id: i64,

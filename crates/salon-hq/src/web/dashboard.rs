@@ -8,7 +8,7 @@ use crate::store::Term;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct PeriodQuery {
-    fy: Option<String>,
+    pub(super) fy: Option<String>,
     from: Option<String>,
     to: Option<String>,
     /// A term (事業期間) by id: its months and its targets, whatever the other fields say.
@@ -157,7 +157,7 @@ fn campus_table(f: &Figures, q: &PeriodQuery, fy: i32) -> Markup {
                             @for field in html::shown_day_fields() { td { (counts.get(field)) } }
                             td.text.months {
                                 @for m in months {
-                                    a.month href=(month_link(code, *m)) aria-label=(month_ja(*m)) {
+                                    a.month href=(format!("{}&{}", month_link(code, *m), query_string(fy, q))) aria-label=(month_ja(*m)) {
                                         @if long { (month_ja(*m)) } @else { (chrono::Datelike::month(&m.first_day())) "月" }
                                     }
                                 }

@@ -1,116 +1,7 @@
-//! Enrolment codes (issued once, shown once) and the devices they enrolled (revocable).
+//! 端末一覧: the devices enrolled, their app versions and last uploads; a takeover code for
+//! a lost laptop's replacement, and revocation, each confirmed.
 
 use super::*;
-
-// ---- enrolment codes ----
-
-pub(super) async fn code_form(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response> {
-    let (session, sid) = manager(&state, &headers).await?;
-    code_page(&state, &session, &sid, None).await
-}
-
-async fn code_page(
-    state: &AppState,
-    session: &AdminSession,
-    sid: &str,
-    problem: Option<&Problem>,
-) -> Result<Response> {
-    let campuses = state.blocking(|s| s.campuses()).await?;
-    let open: Vec<_> = campuses.iter().filter(|c| c.retired_at.is_none()).collect();
-    let chosen: Vec<&str> = problem
-        .map(|p| p.form.all("campus").collect())
-        .unwrap_or_default();
-    let body = html! {
-        (alert(problem.map(|p| p.message.as_str())))
-        form.stack method="post" action="/codes" {
-            input type="hidden" name="csrf" value=(secret::csrf_token(sid));
-            label {
-                "キャリアサポーター名"
-                input name="supporter" required maxlength="100"
-                    value=(Problem::value(problem, "supporter"));
-            }
-            fieldset {
-                legend { "担当キャンパス" }
-                @for c in &open {
-                    label {
-                        span {
-                            input type="checkbox" name="campus" value=(c.code)
-                                checked[chosen.contains(&c.code.as_str())];
-                            " " (c.code) " " (c.name)
-                        }
-                    }
-                }
-                @if open.is_empty() {
-                    p.note { "キャンパスがまだ登録されていません。" a href="/campuses" { "キャンパス" } "の画面で追加してください。" }
-                }
-            }
-            button type="submit" { "登録コードを発行" }
-        }
-        p.note { "登録コードは一度だけ表示され、発行から15分で失効します。1台の端末の登録に1回だけ使えます。" }
-    };
-    Ok(with_problem(
-        problem,
-        screen("登録コード発行", session, sid, body),
-    ))
-}
-
-pub(super) async fn issue_code(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response> {
-    let Posted {
-        session,
-        sid,
-        form,
-        by,
-    } = change(&state, &headers, &body).await?;
-    let supporter = form.get("supporter").unwrap_or_default().to_owned();
-    let campuses = form
-        .all("campus")
-        .map(CampusCode::parse)
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|_| HqError::BadForm("campuses"));
-    let now = state.now();
-    let issued = match campuses {
-        Ok(campuses) => {
-            state
-                .blocking(move |s| s.issue_code(&by, &supporter, &campuses, now))
-                .await
-        }
-        Err(e) => Err(e),
-    };
-    let issued = match issued {
-        Ok(issued) => issued,
-        Err(e) => {
-            let problem = Problem::of(e, form)?;
-            return code_page(&state, &session, &sid, Some(&problem)).await;
-        }
-    };
-    let body = html! {
-        p {
-            "キャリアサポーター: " (issued.supporter) br;
-            "担当キャンパス: " (issued.campuses.join("、"))
-        }
-        (code_shown(&issued))
-        p { a href="/codes/new" { "別のコードを発行" } }
-    };
-    Ok(screen("登録コードを発行しました", &session, &sid, body))
-}
-
-/// An issued code as shown once, with when it expires.
-fn code_shown(issued: &crate::store::IssuedCode) -> Markup {
-    html! {
-        p { "登録コード（この画面でのみ表示されます）:" }
-        p.code data-testid="enrolment-code" { (issued.code) }
-        p { "有効期限: " (html::datetime_ja(issued.expires_at)) " まで（1回限り）" }
-    }
-}
-
-// ---- devices ----
 
 pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
@@ -253,7 +144,7 @@ pub(super) async fn takeover_code(
             "キャリアサポーター: " (issued.supporter) br;
             "担当キャンパス: " (issued.campuses.join("、"))
         }
-        (code_shown(&issued))
+        (super::codes::code_shown(&state, &issued))
         p.note {
             "新しいパソコンでバックアップを復元し、設定 → 事務局との連携 でこのコードを入力してください。"
             "登録した時点で、前のパソコンからは送信できなくなります。"

@@ -13,6 +13,21 @@ pub(super) struct HistoryQuery {
     campus: Option<String>,
     month: Option<String>,
     day: Option<String>,
+    /// The dashboard's view it was opened from (`fy`, `term`, `from`, `to`), so the way back
+    /// returns to the same term.
+    #[serde(flatten)]
+    view: PeriodQuery,
+}
+
+/// The dashboard view `q` came from, as a query kept on every link (empty for none).
+fn kept_view(q: &HistoryQuery) -> String {
+    match nonempty(&q.view.fy).and_then(|y| y.parse::<i32>().ok()) {
+        Some(fy) => format!("&{}", query_string(fy, &q.view)),
+        None => match term_of(&q.view) {
+            Ok(Some(id)) => format!("&term={id}"),
+            _ => String::new(),
+        },
+    }
 }
 
 /// What is asked for: a campus's month, or one of its days.
@@ -69,7 +84,7 @@ pub(super) async fn history(
                 .await?;
             let name = campus_name(&campuses, &campus);
             let title = format!("履歴: {} {} {}", campus.as_str(), name, month_ja(month));
-            (title, render_month(&campus, month, &days))
+            (title, render_month(&campus, month, &days, &kept_view(&q)))
         }
         Asked::Day(campus, day) => {
             let c = campus.clone();
@@ -78,7 +93,7 @@ pub(super) async fn history(
                 .await?;
             let name = campus_name(&campuses, &campus);
             let title = format!("履歴: {} {} {}", campus.as_str(), name, html::day_ja(day));
-            (title, render_day(&campus, day, &revisions))
+            (title, render_day(&campus, day, &revisions, &kept_view(&q)))
         }
     };
     Ok(screen(&title, &session, &sid, body))
@@ -92,11 +107,20 @@ fn count_cells(c: &DayCounts) -> Markup {
     html! { @for f in html::shown_day_fields() { td { (c.get(f)) } } }
 }
 
-fn render_month(campus: &CampusCode, month: Month, days: &[(NaiveDate, DayCounts)]) -> Markup {
+fn render_month(
+    campus: &CampusCode,
+    month: Month,
+    days: &[(NaiveDate, DayCounts)],
+    view: &str,
+) -> Markup {
     let code = campus.as_str();
+    let back = match view.strip_prefix('&') {
+        Some(v) => format!("/?{v}"),
+        None => "/".to_owned(),
+    };
     html! {
         p {
-            a href="/" { "ダッシュボードへ戻る" } " ・ "
+            a href=(back) data-testid="history-back" { "ダッシュボードへ戻る" } " ・ "
             a href=(format!("/history.csv?campus={code}&month={month}")) data-testid="history-csv" { "CSVで保存" }
         }
         p.note { "日ごとの数値は、各端末が送った最新の版の合計です。日付を開くと、その数値になった版の履歴が見られます。" }
@@ -104,7 +128,7 @@ fn render_month(campus: &CampusCode, month: Month, days: &[(NaiveDate, DayCounts
             thead { tr { th.text { "日付" } (header_cells()) } }
             tbody {
                 @for (day, counts) in days {
-                    tr { td.text { a href=(day_link(code, *day)) { (html::day_ja(*day)) } } (count_cells(counts)) }
+                    tr { td.text { a href=(format!("{}{view}", day_link(code, *day))) { (html::day_ja(*day)) } } (count_cells(counts)) }
                 }
                 @if days.is_empty() {
                     tr { td.text colspan=(1 + html::shown_day_fields().count()) { "この月に届いた数値はありません。" } }
@@ -153,15 +177,20 @@ fn with_previous(revisions: &[DayRevision]) -> Vec<(Option<&DayRevision>, &DayRe
         .collect()
 }
 
-fn render_day(campus: &CampusCode, day: NaiveDate, revisions: &[DayRevision]) -> Markup {
+fn render_day(
+    campus: &CampusCode,
+    day: NaiveDate,
+    revisions: &[DayRevision],
+    view: &str,
+) -> Markup {
     let code = campus.as_str();
     html! {
         p {
-            a href=(month_link(code, Month::of(day))) { (month_ja(Month::of(day))) "の日ごとの数値へ戻る" } " ・ "
+            a href=(format!("{}{view}", month_link(code, Month::of(day)))) data-testid="history-back" { (month_ja(Month::of(day))) "の日ごとの数値へ戻る" } " ・ "
             a href=(format!("/history.csv?campus={code}&day={}", day.format("%Y-%m-%d"))) data-testid="history-csv" { "CSVで保存" }
         }
         p.note { "端末ごとに、届いた版を古い順に並べています。「集計中」の版が、ダッシュボードの数値に含まれています。" }
-        table data-testid="history-revisions" {
+        div.scroll tabindex="0" role="region" aria-label="版の履歴の表（横にスクロールできます）" { table data-testid="history-revisions" {
             thead { tr {
                 th.text { "端末" } th { "版" } th.text { "受信日時" } (header_cells()) th.text { "変更" }
             } }
@@ -172,14 +201,14 @@ fn render_day(campus: &CampusCode, day: NaiveDate, revisions: &[DayRevision]) ->
                         td { (r.revision) @if r.current { "(集計中)" } }
                         td.text { (html::datetime_ja(r.received_at)) }
                         (count_cells(&r.counts))
-                        td.text { (changes(previous, r)) }
+                        td.text.wrap { (changes(previous, r)) }
                     }
                 }
                 @if revisions.is_empty() {
                     tr { td.text colspan=(4 + html::shown_day_fields().count()) { "この日に届いた数値はありません。" } }
                 }
             }
-        }
+        } }
     }
 }
 

@@ -35,6 +35,7 @@ mod activities;
 mod audit;
 mod breakdowns;
 mod campuses;
+mod codes;
 mod confirm;
 mod csv;
 mod dashboard;
@@ -59,6 +60,7 @@ use activities::*;
 use audit::*;
 use breakdowns::*;
 use campuses::*;
+use codes::*;
 use csv::*;
 use dashboard::*;
 use devices::*;
@@ -131,6 +133,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/audit", get(audit_log))
         .route("/codes/new", get(code_form))
         .route("/codes", post(issue_code))
+        .route("/codes/{id}/cancel", post(cancel_code))
         .route("/devices", get(devices))
         .route("/devices/{id}/revoke", post(revoke))
         .route("/devices/{id}/takeover", post(takeover_code))
