@@ -176,7 +176,21 @@ fn every_screen_fits_1280_px_and_passes_axe() {
         if width.as_u64().unwrap() > 390 {
             problems.push(format!("{name}: the page is {width} px wide"));
         }
+        browser.screenshot(&format!("hq-screen-{name}-top"));
         browser.full_page_screenshot(&format!("hq-screen-{name}"));
+    }
+    // The phone's first screen holds the dashboard's figures, not the menu and filters alone.
+    browser.set_window_size(390, 844);
+    browser.navigate(&format!("{}/?term={term}", demo.url));
+    let top = browser.script(
+        "return Math.round(document.querySelector('[data-testid=\"figure-visits\"]').getBoundingClientRect().bottom);",
+        json!([]),
+    );
+    eprintln!("phone: 利用人数 ends {top} px down");
+    if top.as_u64().unwrap() > 844 {
+        problems.push(format!(
+            "phone-dashboard: 利用人数 ends {top} px down, below the first screen"
+        ));
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
