@@ -172,7 +172,7 @@ async fn enrolment_codes_are_single_use_expire_and_all_failures_look_alike() {
     // Not a code at all, or an extra field: a bad body.
     for body in [
         json!({"code": "ABC"}),
-        json!({"code": "ABCDEFGH10"}),
+        json!({"code": "ABCDEFGH!2"}),
         json!({"code": issued.code, "name": "x"}),
         json!({}),
     ] {

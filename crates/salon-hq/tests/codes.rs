@@ -77,7 +77,12 @@ async fn a_code_shows_the_address_and_waits_in_a_list_until_used_cancelled_or_ex
         )
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
-    let list = hq.get("/codes/new", Some(&cookie)).await.text();
+    assert_eq!(a.headers["location"], "/codes/new?done=cancelled");
+    let list = hq
+        .get("/codes/new?done=cancelled", Some(&cookie))
+        .await
+        .text();
+    assert!(list.contains("取り消しました。"), "{list}");
     assert!(
         list.contains("data-testid=\"pending-codes-none\""),
         "{list}"

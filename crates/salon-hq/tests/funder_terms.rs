@@ -63,6 +63,11 @@ async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_it
         .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     assert_eq!(counted_periods(&hq), ["2024-09..2025-02"]);
+    // The page it returns to says it was saved.
+    let back = a.headers["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, "/terms?done=saved");
+    let page = hq.get(&back, Some(&cookie)).await.text();
+    assert!(page.contains("保存しました。"), "{page}");
     let id = term_id(&hq, "休眠預金");
     let page = hq.get("/terms", Some(&cookie)).await.text();
     assert!(page.contains("data-testid=\"term-counts-paths\""), "{page}");

@@ -9,9 +9,10 @@ use super::*;
 pub(super) async fn accounts(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(done): Query<Done>,
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
-    accounts_page(&state, &session, &sid, None).await
+    accounts_page(&state, &session, &sid, None, done.code()).await
 }
 
 async fn accounts_page(
@@ -19,12 +20,14 @@ async fn accounts_page(
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
+    done: Option<&str>,
 ) -> Result<Response> {
     let admins = state.blocking(|s| s.admins()).await?;
     let csrf = secret::csrf_token(sid);
     let typed_role = Problem::value(problem, "role");
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
+        (done_notice(done))
         table data-testid="accounts" {
             thead { tr {
                 th.text { "名前" } th.text { "役割" } th.text { "作成日" } th.text { "状態" } th.text { "操作" }
@@ -199,10 +202,10 @@ async fn accounts_done(
     result: std::result::Result<(), HqError>,
 ) -> Result<Response> {
     match result {
-        Ok(()) => Ok(Redirect::to("/accounts").into_response()),
+        Ok(()) => Ok(back_to("/accounts", "saved")),
         Err(e) => {
             let problem = Problem::of(e, p.form)?;
-            accounts_page(state, &p.session, &p.sid, Some(&problem)).await
+            accounts_page(state, &p.session, &p.sid, Some(&problem), None).await
         }
     }
 }

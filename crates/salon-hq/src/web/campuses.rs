@@ -6,9 +6,10 @@ use super::*;
 pub(super) async fn campuses(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(done): Query<Done>,
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
-    campuses_page(&state, &session, &sid, None).await
+    campuses_page(&state, &session, &sid, None, done.code()).await
 }
 
 async fn campuses_page(
@@ -16,6 +17,7 @@ async fn campuses_page(
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
+    done: Option<&str>,
 ) -> Result<Response> {
     let campuses = state.blocking(|s| s.campuses()).await?;
     let csrf = secret::csrf_token(sid);
@@ -23,6 +25,7 @@ async fn campuses_page(
     let renaming = problem.and_then(|p| p.form.get("renaming"));
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
+        (done_notice(done))
         h2 { "キャンパスを追加" }
         form.stack method="post" action="/campuses" data-testid="add-campus" {
             input type="hidden" name="csrf" value=(csrf);
@@ -174,10 +177,10 @@ async fn done(
     result: std::result::Result<(), HqError>,
 ) -> Result<Response> {
     match result {
-        Ok(()) => Ok(Redirect::to("/campuses").into_response()),
+        Ok(()) => Ok(back_to("/campuses", "saved")),
         Err(e) => {
             let problem = Problem::of(e, p.form)?;
-            campuses_page(state, &p.session, &p.sid, Some(&problem)).await
+            campuses_page(state, &p.session, &p.sid, Some(&problem), None).await
         }
     }
 }

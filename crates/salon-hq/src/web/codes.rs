@@ -8,9 +8,10 @@ use crate::store::{IssuedCode, PendingCode};
 pub(super) async fn code_form(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(done): Query<Done>,
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
-    code_page(&state, &session, &sid, None).await
+    code_page(&state, &session, &sid, None, done.code()).await
 }
 
 async fn code_page(
@@ -18,6 +19,7 @@ async fn code_page(
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
+    done: Option<&str>,
 ) -> Result<Response> {
     let now = state.now();
     let (campuses, pending) = state
@@ -30,6 +32,7 @@ async fn code_page(
     let csrf = secret::csrf_token(sid);
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
+        (done_notice(done))
         p { "キャリアサポーターのパソコンを事務局につなぐためのコードです。一度だけ表示され、発行から15分で使えなくなります。1台の登録に1回だけ使えます。" }
         form.stack.wide method="post" action="/codes" {
             input type="hidden" name="csrf" value=(csrf);
@@ -127,7 +130,7 @@ pub(super) async fn issue_code(
         Ok(issued) => issued,
         Err(e) => {
             let problem = Problem::of(e, form)?;
-            return code_page(&state, &session, &sid, Some(&problem)).await;
+            return code_page(&state, &session, &sid, Some(&problem), None).await;
         }
     };
     let body = html! {
@@ -155,7 +158,7 @@ pub(super) async fn cancel_code(
     state
         .blocking(move |s| s.cancel_code(&p.by, id, now))
         .await?;
-    Ok(Redirect::to("/codes/new").into_response())
+    Ok(back_to("/codes/new", "cancelled"))
 }
 
 /// An issued code as shown once: the address the app links to, the code in two groups of

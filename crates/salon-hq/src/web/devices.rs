@@ -3,7 +3,11 @@
 
 use super::*;
 
-pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub(super) async fn devices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(done): Query<Done>,
+) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
     let now = state.now();
     let (devices, quiet, quiet_days) = state
@@ -15,6 +19,7 @@ pub(super) async fn devices(State(state): State<AppState>, headers: HeaderMap) -
         .filter_map(|d| d.app_version.as_deref().and_then(AppVersion::parse))
         .max();
     let body = html! {
+        (done_notice(done.code()))
         table {
             thead { tr {
                 th { "ID" } th.text { "キャリアサポーター" } th.text { "キャンパス" }
@@ -120,7 +125,7 @@ pub(super) async fn set_quiet_days(
     state
         .blocking(move |s| s.set_quiet_days(&by, days, now))
         .await?;
-    Ok(Redirect::to("/devices").into_response())
+    Ok(back_to("/devices", "saved"))
 }
 
 /// A code with which a new laptop takes over this device (its backup restored there).
@@ -206,7 +211,7 @@ pub(super) async fn revoke(
     let by = p.by.clone();
     let now = state.now();
     state.blocking(move |s| s.revoke(&by, id, now)).await?;
-    Ok(Redirect::to("/devices").into_response())
+    Ok(back_to("/devices", "revoked"))
 }
 
 /// The app version a laptop last named, and whether it is behind the newest any laptop has

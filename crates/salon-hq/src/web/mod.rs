@@ -416,6 +416,35 @@ impl Problem {
     }
 }
 
+/// `?done=` on the page a change returns to: what it did, said once at the top, so a press
+/// of 保存 is seen to have worked.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct Done {
+    done: Option<String>,
+}
+
+impl Done {
+    pub(super) fn code(&self) -> Option<&str> {
+        self.done.as_deref()
+    }
+}
+
+pub(super) fn done_notice(done: Option<&str>) -> Markup {
+    let said = match done {
+        Some("saved") => "保存しました。",
+        Some("deleted") => "削除しました。",
+        Some("cancelled") => "取り消しました。",
+        Some("revoked") => "端末を失効させました。この端末からの次の送信は受け付けません。",
+        _ => return html! {},
+    };
+    html! { p.done-notice role="status" data-testid="done" { (said) } }
+}
+
+/// Back to `path` after a change, saying what it did.
+pub(super) fn back_to(path: &str, done: &str) -> Response {
+    Redirect::to(&format!("{path}?done={done}")).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

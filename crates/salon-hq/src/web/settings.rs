@@ -7,9 +7,10 @@ use super::*;
 pub(super) async fn settings(
     State(state): State<AppState>,
     headers: HeaderMap,
+    Query(done): Query<Done>,
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
-    settings_page(&state, &session, &sid, None).await
+    settings_page(&state, &session, &sid, None, done.code()).await
 }
 
 pub(super) async fn settings_page(
@@ -17,6 +18,7 @@ pub(super) async fn settings_page(
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
+    done: Option<&str>,
 ) -> Result<Response> {
     let (path_terms, org) = state
         .blocking({
@@ -30,6 +32,7 @@ pub(super) async fn settings_page(
     };
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
+        (done_notice(done))
         h2 { "団体名と連絡先" }
         p.note { "アンケートの回答画面と、印刷するQRコードの案内に載ります（回答する教職員・キャリアサポーターが見ます）。" }
         form.stack method="post" action="/settings/organisation" data-testid="organisation-form" {
@@ -58,10 +61,10 @@ pub(super) async fn set_organisation(
         .blocking(move |s| s.set_organisation(&by, &name, &contact, now))
         .await
     {
-        Ok(()) => Ok(Redirect::to("/settings").into_response()),
+        Ok(()) => Ok(back_to("/settings", "saved")),
         Err(e) => {
             let problem = Problem::of(e, p.form)?;
-            settings_page(&state, &p.session, &p.sid, Some(&problem)).await
+            settings_page(&state, &p.session, &p.sid, Some(&problem), None).await
         }
     }
 }

@@ -8,9 +8,13 @@ use crate::store::{EventTarget, Targets, Term, TermInput};
 
 use super::*;
 
-pub(super) async fn terms(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub(super) async fn terms(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(done): Query<Done>,
+) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
-    terms_page(&state, &session, &sid, None, None).await
+    terms_page(&state, &session, &sid, None, None, done.code()).await
 }
 
 pub(super) async fn term(
@@ -20,7 +24,7 @@ pub(super) async fn term(
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
     let id = term_id(&id)?;
-    terms_page(&state, &session, &sid, Some(id), None).await
+    terms_page(&state, &session, &sid, Some(id), None, None).await
 }
 
 fn term_id(id: &str) -> std::result::Result<i64, HqError> {
@@ -38,6 +42,7 @@ async fn terms_page(
     sid: &str,
     editing: Option<i64>,
     problem: Option<&Problem>,
+    done: Option<&str>,
 ) -> Result<Response> {
     let today = crate::html::tokyo_day(state.now());
     let (terms, path_terms) = state
@@ -56,6 +61,7 @@ async fn terms_page(
     let csrf = secret::csrf_token(sid);
     let body = html! {
         (alert(problem.map(|p| p.message.as_str())))
+        (done_notice(done))
         table data-testid="terms" {
             thead { tr {
                 th.text { "事業期間" } th.text { "助成元" } th.text { "期間" }
@@ -246,10 +252,10 @@ async fn save(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/terms").into_response()),
+        Ok(_) => Ok(back_to("/terms", "saved")),
         Err(e) => {
             let problem = Problem::of(e, p.form)?;
-            terms_page(&state, &p.session, &p.sid, id, Some(&problem)).await
+            terms_page(&state, &p.session, &p.sid, id, Some(&problem), None).await
         }
     }
 }
@@ -314,5 +320,5 @@ pub(super) async fn delete_term(
     state
         .blocking(move |s| s.delete_term(&p.by, id, now))
         .await?;
-    Ok(Redirect::to("/terms").into_response())
+    Ok(back_to("/terms", "deleted"))
 }
