@@ -32,6 +32,7 @@ pub mod throttle;
 mod web;
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -136,16 +137,31 @@ impl AppState {
         self.clock.now()
     }
 
-    /// Runs a store call off the async threads.
+    /// Runs a store call off the async threads. Dropped before it ends (its client gone), the
+    /// call's reads stop (`store::watching`).
     pub(crate) async fn blocking<T, F>(&self, f: F) -> Result<T, HqError>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> Result<T, HqError> + Send + 'static,
     {
+        /// Raises the flag when dropped while still armed: the call's future went away.
+        struct RaiseOnDrop(Option<Arc<AtomicBool>>);
+        impl Drop for RaiseOnDrop {
+            fn drop(&mut self) {
+                if let Some(flag) = self.0.take() {
+                    flag.store(true, Ordering::Relaxed);
+                }
+            }
+        }
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store))
+        let flag = Arc::new(AtomicBool::new(false));
+        let mut raise = RaiseOnDrop(Some(flag.clone()));
+        let answer = tokio::task::spawn_blocking(move || store::watching(flag, || f(&store)))
             .await
-            .map_err(|_| HqError::Internal("task"))?
+            .map_err(|_| HqError::Internal("task"));
+        // Finished: nothing left to stop.
+        raise.0 = None;
+        answer?
     }
 }
 

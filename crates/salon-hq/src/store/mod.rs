@@ -14,6 +14,7 @@
 //! chained by MACs under a key kept beside the database), `history` (where each figure came
 //! from, and quiet devices).
 
+mod abandoned;
 mod admins;
 pub mod audit;
 pub mod audit_chain;
@@ -46,6 +47,7 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 
+pub use abandoned::watching;
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
 pub use audit_check::{planted, AuditCheck, AuditNotice, AuditProblem, BadLine, Planted};
@@ -299,6 +301,7 @@ impl Store {
                 // A reader cannot write, whatever a caller asks of it.
                 conn.pragma_update(None, "query_only", "ON")?;
                 conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                abandoned::stop_when_abandoned(&conn);
                 Ok(Mutex::new(conn))
             })
             .collect::<Result<Vec<_>>>()?;
