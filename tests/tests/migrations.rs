@@ -140,6 +140,10 @@ fn the_1_0_headquarters_opens_with_everything_it_held() {
         (3, 2)
     );
     let february = Month::parse("2025-02").unwrap();
+    // The month totals the dashboard reads are built from the days the 1.0 file held.
+    let held = hq.month_totals(february, february).unwrap();
+    assert!(!held.is_empty());
+    assert_eq!(held, hq.day_totals(feb(1), feb(28)).unwrap());
     let releases = hq.all_releases(february, february).unwrap();
     assert_eq!(releases.len(), 2, "February's two releases");
     assert_eq!(releases[0].visits, 3);
@@ -200,6 +204,12 @@ async fn a_1_0_laptop_and_headquarters_carry_on_together() {
     assert!(r.stored >= 1, "{r:?}");
     let march = NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
     assert_eq!(held.day_totals(march, march).unwrap()[0].counts.visits, 1);
+    // Uploads after the migration keep the month totals in step with the days.
+    let (jan, mar) = (Month::parse("2025-01").unwrap(), Month::of(march));
+    assert_eq!(
+        held.month_totals(jan, mar).unwrap(),
+        held.day_totals(jan.first_day(), mar.last_day()).unwrap()
+    );
     assert_eq!(
         drawn(),
         before,

@@ -172,7 +172,7 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         month,
         counts: DayCounts::default(),
     };
-    for t in store.day_totals(period.first_day(), period.last_day())? {
+    for t in store.month_totals(period.from, period.to)? {
         let row = rows
             .entry((t.campus.clone(), t.month))
             .or_insert_with(|| blank(&t.campus, t.month));

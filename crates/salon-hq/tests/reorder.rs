@@ -46,6 +46,11 @@ type Shown = Vec<(String, u32, u32)>;
 
 fn shown(hq: &Hq) -> Shown {
     let p = Period::new(months()[0], months()[1]).unwrap();
+    // The month totals kept at each upload are the sums of the latest day snapshots.
+    assert_eq!(
+        hq.store().month_totals(p.from, p.to).unwrap(),
+        hq.store().day_totals(p.first_day(), p.last_day()).unwrap()
+    );
     compute(hq.store(), p)
         .unwrap()
         .rows

@@ -100,6 +100,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_report_names",
         include_str!("../../migrations/0006_report_names.sql"),
     ),
+    (
+        "0007_month_totals",
+        include_str!("../../migrations/0007_month_totals.sql"),
+    ),
 ];
 
 /// The migration that adds each audit line's MAC; the lines already there are chained in its
@@ -397,6 +401,7 @@ impl Store {
             "device_campuses",
             "uploads",
             "day_snapshots",
+            "month_totals",
             "month_snapshots",
             "event_snapshots",
             "event_counts",

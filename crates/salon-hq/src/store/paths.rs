@@ -220,14 +220,13 @@ impl Store {
     /// Devices whose days hold a salon in `period`: each owes a release of it.
     pub fn devices_with_salons(&self, period: PathPeriod) -> Result<Vec<i64>> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT DISTINCT s.device_id FROM day_snapshots s JOIN devices d ON d.id = s.device_id
-             WHERE s.sessions > 0 AND s.day >= ?1 AND s.day <= ?2 AND d.revoked_at IS NULL
-             ORDER BY s.device_id",
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT t.device_id FROM month_totals t JOIN devices d ON d.id = t.device_id
+             WHERE t.sessions > 0 AND t.month >= ?1 AND t.month <= ?2 AND d.revoked_at IS NULL
+             ORDER BY t.device_id",
         )?;
-        let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
         let rows = stmt.query_map(
-            params![day(period.from.first_day()), day(period.to.last_day())],
+            params![period.from.to_string(), period.to.to_string()],
             |r| r.get(0),
         )?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

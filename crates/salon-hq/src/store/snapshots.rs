@@ -67,6 +67,43 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Day figures per campus and month for the months `from..=to`: for each campus, the sum
+    /// over devices of their latest day snapshots, read from the month totals kept at every
+    /// upload (the same as [`Store::day_totals`] over the months' days).
+    pub fn month_totals(&self, from: Month, to: Month) -> Result<Vec<DayTotals>> {
+        let conn = self.read();
+        let sums: Vec<String> = DayField::ALL
+            .iter()
+            .map(|f| format!("SUM({})", f.name()))
+            .collect();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT campus_code, month, {}
+             FROM month_totals WHERE month >= ?1 AND month <= ?2
+             GROUP BY month, campus_code",
+            sums.join(", ")
+        ))?;
+        let rows = stmt
+            .query_map(params![from.to_string(), to.to_string()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    counts_from(r, 2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(campus, month, counts)| {
+                Ok(DayTotals {
+                    campus,
+                    month: Month::parse(&month).map_err(|_| HqError::Internal("stored month"))?,
+                    counts,
+                })
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Outcome {
     Stored,
@@ -139,9 +176,14 @@ pub(super) fn store_day(
     now: DateTime<Utc>,
 ) -> Result<Stored> {
     let day = d.day.format("%Y-%m-%d").to_string();
-    let held = held_day(tx, device, d, &day)?.map(|(rev, counts)| (rev, counts == d.counts));
+    let before = held_day(tx, device, d, &day)?;
+    let held = before
+        .as_ref()
+        .map(|(rev, counts)| (*rev, *counts == d.counts));
     let outcome = compare(held, d.revision, || d.key());
     if outcome == Ok(Outcome::Stored) {
+        let replaced = before.map(|(_, counts)| counts).unwrap_or_default();
+        add_to_month(tx, device, d, &replaced)?;
         let mut values: Vec<rusqlite::types::Value> = vec![
             device.into(),
             d.campus.as_str().to_owned().into(),
@@ -157,6 +199,41 @@ pub(super) fn store_day(
             .execute(rusqlite::params_from_iter(values))?;
     }
     Ok(outcome)
+}
+
+/// Moves the device's month total for the snapshot's campus and month from the day as it
+/// was (`replaced`, zero for a new day) to the day as it is now.
+fn add_to_month(tx: &Connection, device: i64, d: &DaySnapshot, replaced: &DayCounts) -> Result<()> {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+        let marks: Vec<String> = (4..4 + names.len()).map(|i| format!("?{i}")).collect();
+        let adds: Vec<String> = names
+            .iter()
+            .map(|n| format!("{n} = {n} + excluded.{n}"))
+            .collect();
+        format!(
+            "INSERT INTO month_totals (device_id, campus_code, month, {})
+             VALUES (?1, ?2, ?3, {})
+             ON CONFLICT (month, campus_code, device_id) DO UPDATE SET {}",
+            names.join(", "),
+            marks.join(", "),
+            adds.join(", ")
+        )
+    });
+    let mut values: Vec<rusqlite::types::Value> = vec![
+        device.into(),
+        d.campus.as_str().to_owned().into(),
+        Month::of(d.day).to_string().into(),
+    ];
+    values.extend(
+        DayField::ALL
+            .iter()
+            .map(|f| (i64::from(d.counts.get(*f)) - i64::from(replaced.get(*f))).into()),
+    );
+    tx.prepare_cached(sql)?
+        .execute(rusqlite::params_from_iter(values))?;
+    Ok(())
 }
 
 /// The day snapshot's INSERTs (the latest, and the revision kept in the history), their

@@ -1,8 +1,8 @@
 //! Per supporter (device), for dispatch and 謝金 (honoraria): salons held, their hours and the
 //! campuses; and the campuses enrolled on a device that have held no salon yet.
 
-use chrono::NaiveDate;
 use rusqlite::params;
+use salon_protocol::Month;
 
 use super::Store;
 use crate::error::Result;
@@ -18,23 +18,20 @@ pub struct SupporterTotals {
     pub campuses: Vec<String>,
 }
 
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 impl Store {
-    /// Every device with a salon in the days `from..=to`, the most salons first.
-    pub fn supporter_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<SupporterTotals>> {
+    /// Every device with a salon in the months `from..=to`, the most salons first (a day
+    /// without a salon has no minutes either, so a month's sums are its salons').
+    pub fn supporter_totals(&self, from: Month, to: Month) -> Result<Vec<SupporterTotals>> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT d.id, d.supporter, SUM(s.sessions), SUM(s.session_minutes),
-                    group_concat(DISTINCT s.campus_code)
-             FROM day_snapshots s JOIN devices d ON d.id = s.device_id
-             WHERE s.day >= ?1 AND s.day <= ?2 AND s.sessions > 0
+        let mut stmt = conn.prepare_cached(
+            "SELECT d.id, d.supporter, SUM(t.sessions), SUM(t.session_minutes),
+                    group_concat(DISTINCT t.campus_code)
+             FROM month_totals t JOIN devices d ON d.id = t.device_id
+             WHERE t.month >= ?1 AND t.month <= ?2 AND t.sessions > 0
              GROUP BY d.id ORDER BY 3 DESC, d.id",
         )?;
         let rows = stmt
-            .query_map(params![day(from), day(to)], |r| {
+            .query_map(params![from.to_string(), to.to_string()], |r| {
                 let campuses: String = r.get(4)?;
                 let mut campuses: Vec<String> = campuses.split(',').map(str::to_owned).collect();
                 campuses.sort();
@@ -52,23 +49,21 @@ impl Store {
 
     /// Campuses in use, enrolled on a device that is not revoked, with no salon in the days
     /// `from..=to`: (code, name).
-    pub fn campuses_without_salon(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<(String, String)>> {
+    pub fn campuses_without_salon(&self, from: Month, to: Month) -> Result<Vec<(String, String)>> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT c.code, c.name FROM campuses c
              WHERE c.retired_at IS NULL
                AND EXISTS (SELECT 1 FROM device_campuses dc JOIN devices d ON d.id = dc.device_id
                            WHERE dc.campus_code = c.code AND d.revoked_at IS NULL)
-               AND NOT EXISTS (SELECT 1 FROM day_snapshots s WHERE s.campus_code = c.code
-                               AND s.day >= ?1 AND s.day <= ?2 AND s.sessions > 0)
+               AND c.code NOT IN (SELECT campus_code FROM month_totals
+                                  WHERE month >= ?1 AND month <= ?2 AND sessions > 0)
              ORDER BY c.code",
         )?;
         let rows = stmt
-            .query_map(params![day(from), day(to)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map(params![from.to_string(), to.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

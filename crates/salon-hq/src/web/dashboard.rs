@@ -89,7 +89,7 @@ pub(super) async fn dashboard(
     let (figures, terms, quiet, quiet_days, supporters, without) = state
         .blocking(move |s| {
             let f = figures_of(s, period, term)?;
-            let (from, to) = (f.period.first_day(), f.period.last_day());
+            let (from, to) = (f.period.from, f.period.to);
             Ok((
                 f,
                 s.terms()?,

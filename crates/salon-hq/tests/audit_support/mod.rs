@@ -75,7 +75,7 @@ pub fn mode(path: &Path) -> u32 {
 pub fn set_back_before_the_chain(path: &Path) {
     assert_eq!(
         salon_hq::store::MIGRATIONS.len(),
-        6,
+        7,
         "undo the new migration here too"
     );
     Connection::open(path)
@@ -91,6 +91,8 @@ pub fn set_back_before_the_chain(path: &Path) {
              ALTER TABLE settings DROP COLUMN org_contact;
              ALTER TABLE terms DROP COLUMN project;
              ALTER TABLE terms DROP COLUMN distributor;
+             DROP TABLE month_totals;
+             DROP INDEX uploads_by_device_time;
              PRAGMA user_version = 2;",
         )
         .unwrap();

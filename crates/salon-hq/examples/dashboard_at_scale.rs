@@ -1,0 +1,363 @@
+//! The dashboard of a national programme: 2,000 campuses, each with a salon every week of a
+//! 年度, from 200 laptops of 10 campuses each, every salon day uploaded as its own revision and
+//! 5 % of them corrected (`--stress`: every day revised ten times). Against the real server on
+//! 127.0.0.1:0 and a real SQLite file (release build):
+//!
+//!     cargo run --release -p salon-hq --example dashboard_at_scale [--stress]
+//!
+//! Prints the figures alone (`figures::compute_term`, the summary every view starts from),
+//! the whole dashboard page (p50/p95 over loopback, and its size), and the page read again
+//! and again while 8 laptops upload as fast as they can (p99). Goals (BENCHMARKS.md):
+//! dashboard p95 ≤ 150 ms, page ≤ 300 KB, p99 beside uploads ≤ 100 ms.
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::{Duration as Days, NaiveDate, Utc};
+use salon_hq::store::{Actor, Role, Targets, TermInput};
+use salon_hq::{router, AppState, LogSink, Store};
+use salon_protocol::{
+    CampusCode, DayCounts, DaySnapshot, Month, Upload, API_VERSION, API_VERSION_HEADER,
+    IDEMPOTENCY_HEADER,
+};
+
+const CAMPUSES: usize = 2_000;
+const LAPTOPS: usize = 200;
+const PER_LAPTOP: usize = CAMPUSES / LAPTOPS;
+const WRITERS: usize = 8;
+const ADMIN: &str = "事務局";
+const PASSWORD: &str = "benchmark password 2025";
+
+fn code(i: usize) -> CampusCode {
+    CampusCode::parse(&format!("C-{i:04}")).unwrap()
+}
+
+fn snapshot(campus: usize, day: NaiveDate, revision: u32) -> DaySnapshot {
+    let visits = 2 + (campus as u32 + revision) % 6;
+    DaySnapshot {
+        campus: code(campus),
+        day,
+        revision,
+        counts: DayCounts {
+            sessions: 1,
+            session_minutes: 180,
+            visits,
+            distinct_students: visits - 1,
+            first_time_students: 1,
+            ..Default::default()
+        },
+    }
+}
+
+fn days_only(days: Vec<DaySnapshot>) -> Vec<u8> {
+    serde_json::to_vec(&Upload {
+        events: Vec::new(),
+        releases: Vec::new(),
+        path_releases: Vec::new(),
+        days,
+        months: Vec::new(),
+    })
+    .unwrap()
+}
+
+/// A laptop's 年度: its campuses on their weekdays, each salon day one upload (revisions
+/// `1..=revisions` of it), and every twentieth day corrected once more afterwards.
+fn history(laptop: usize, revisions: u32) -> Vec<Vec<u8>> {
+    let monday = NaiveDate::from_ymd_opt(2024, 4, 1).unwrap();
+    let mut uploads = Vec::new();
+    let mut corrections = Vec::new();
+    for week in 0..52 {
+        for weekday in 0..5 {
+            let day = monday + Days::days(week * 7 + weekday);
+            let campuses: Vec<usize> = (0..PER_LAPTOP)
+                .filter(|k| k % 5 == weekday as usize)
+                .map(|k| laptop * PER_LAPTOP + k)
+                .collect();
+            for revision in 1..=revisions {
+                uploads.push(days_only(
+                    campuses
+                        .iter()
+                        .map(|&c| snapshot(c, day, revision))
+                        .collect(),
+                ));
+            }
+            if (week * 5 + weekday) % 20 == 0 {
+                corrections.push(days_only(
+                    campuses
+                        .iter()
+                        .map(|&c| snapshot(c, day, revisions + 1))
+                        .collect(),
+                ));
+            }
+        }
+    }
+    uploads.extend(corrections);
+    uploads
+}
+
+fn percentile(sorted: &[Duration], p: usize) -> f64 {
+    sorted[(sorted.len() * p).div_ceil(100).max(1) - 1].as_secs_f64() * 1000.0
+}
+
+/// Logs in through the login form and returns the session cookie.
+async fn login(base: &str) -> String {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http.get(format!("{base}/login")).send().await.unwrap();
+    let form_cookie = page.headers()["set-cookie"].to_str().unwrap();
+    let form_cookie = form_cookie.split(';').next().unwrap().to_owned();
+    let text = page.text().await.unwrap();
+    let at = text.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let csrf = &text[at..at + 64];
+    let answer = http
+        .post(format!("{base}/login"))
+        .header("cookie", form_cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "csrf={csrf}&name={}&password={}",
+            "%E4%BA%8B%E5%8B%99%E5%B1%80",
+            PASSWORD.replace(' ', "+")
+        ))
+        .send()
+        .await
+        .unwrap();
+    answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("__Host-hq_session="))
+        .expect("logged in")
+}
+
+/// Reads `url` `n` times one after another: sorted times and the last page's size.
+async fn read_times(url: &str, cookie: &str, n: usize) -> (Vec<Duration>, usize) {
+    let http = reqwest::Client::new();
+    let mut times = Vec::new();
+    let mut size = 0;
+    for _ in 0..n {
+        let started = Instant::now();
+        let r = http.get(url).header("cookie", cookie).send().await.unwrap();
+        assert!(r.status().is_success(), "{}", r.status());
+        size = r.bytes().await.unwrap().len();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    (times, size)
+}
+
+fn build(store: &Arc<Store>, revisions: u32) -> (Vec<String>, i64) {
+    let now = Utc::now();
+    let by = Actor::cli();
+    for i in 0..CAMPUSES {
+        store
+            .add_campus(&by, &code(i), &format!("キャンパス{i}"), now)
+            .unwrap();
+    }
+    store
+        .create_admin(&by, ADMIN, PASSWORD, Role::Manager, now)
+        .unwrap();
+    let term = store
+        .save_term(
+            &by,
+            None,
+            &TermInput {
+                name: "2024年度".into(),
+                funder: "休眠預金等交付金".into(),
+                project: String::new(),
+                distributor: String::new(),
+                from: Month::parse("2024-04").unwrap(),
+                to: Month::parse("2025-03").unwrap(),
+                targets: Targets {
+                    schools: Some(2_000),
+                    sessions: Some(100_000),
+                    visits: Some(400_000),
+                    ..Targets::default()
+                },
+                counts_paths: false,
+            },
+            now,
+        )
+        .unwrap();
+    let app = salon_protocol::AppVersion::parse("1.0.0").unwrap();
+    let tokens: Vec<String> = (0..LAPTOPS)
+        .map(|l| {
+            let campuses: Vec<CampusCode> =
+                (0..PER_LAPTOP).map(|k| code(l * PER_LAPTOP + k)).collect();
+            let issued = store
+                .issue_code(&by, &format!("サポーター{l}"), &campuses, now)
+                .unwrap();
+            let code = salon_protocol::EnrolmentCode::parse(&issued.code).unwrap();
+            store.enrol(&code, &app, now).unwrap().token.to_string()
+        })
+        .collect();
+    // Eight laptops at a time, as they would arrive: the store commits them in groups.
+    let started = Instant::now();
+    let next = Arc::new(AtomicU64::new(0));
+    std::thread::scope(|s| {
+        for _ in 0..WRITERS {
+            let (store, tokens, next) = (store.clone(), &tokens, next.clone());
+            s.spawn(move || loop {
+                let l = next.fetch_add(1, Ordering::Relaxed) as usize;
+                if l >= LAPTOPS {
+                    break;
+                }
+                for (i, body) in history(l, revisions).iter().enumerate() {
+                    store
+                        .upload(&tokens[l], &format!("h{l}-{i}"), body, Utc::now())
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let rows = store.count_rows("day_snapshots").unwrap();
+    eprintln!(
+        "built: {CAMPUSES} campuses, {LAPTOPS} laptops, {rows} day snapshots in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    (tokens, term)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let stress = std::env::args().any(|a| a == "--stress");
+    let revisions = if stress { 10 } else { 1 };
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("hq.db")).unwrap());
+    // SCALE_KEEP=FILE keeps a copy of the database built, to look into with sqlite3.
+    let keep = std::env::var("SCALE_KEEP").ok();
+    let (tokens, term) = {
+        let store = store.clone();
+        tokio::task::spawn_blocking(move || build(&store, revisions))
+            .await
+            .unwrap()
+    };
+
+    if let Some(keep) = &keep {
+        rusqlite::Connection::open(dir.path().join("hq.db"))
+            .unwrap()
+            .execute("VACUUM INTO ?1", [keep])
+            .unwrap();
+    }
+    let mut summary = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        salon_hq::figures::compute_term(&store, term).unwrap();
+        summary.push(started.elapsed());
+    }
+    summary.sort();
+    // SCALE_PARTS=1 times each read the dashboard makes.
+    if std::env::var("SCALE_PARTS").is_ok() {
+        let (from, to) = (
+            Month::parse("2024-04").unwrap(),
+            Month::parse("2025-03").unwrap(),
+        );
+        let t = |name: &str, f: &dyn Fn()| {
+            let started = Instant::now();
+            f();
+            eprintln!(
+                "  {name}: {:.1} ms",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        };
+        t("terms", &|| drop(store.terms().unwrap()));
+        t("quiet_devices", &|| {
+            drop(store.quiet_devices(Utc::now()).unwrap())
+        });
+        t("supporter_totals", &|| {
+            drop(store.supporter_totals(from, to).unwrap())
+        });
+        t("campuses_without_salon", &|| {
+            drop(store.campuses_without_salon(from, to).unwrap())
+        });
+        t("month_totals", &|| {
+            drop(store.month_totals(from, to).unwrap())
+        });
+        t("campuses", &|| drop(store.campuses().unwrap()));
+    }
+
+    let mut state = AppState::new(Store::open(&dir.path().join("hq.db")).unwrap());
+    state.log = LogSink::Memory(Arc::default());
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let cookie = login(&base).await;
+    let page = format!("{base}/?term={term}");
+    let (alone, size) = read_times(&page, &cookie, 40).await;
+
+    // Eight laptops revise today's salons as fast as they can while the page is read.
+    let stop = Arc::new(AtomicBool::new(false));
+    let writes = Arc::new(AtomicU64::new(0));
+    let mut writers = Vec::new();
+    for (w, token) in tokens.iter().take(WRITERS).enumerate() {
+        let (base, stop, writes, token) =
+            (base.clone(), stop.clone(), writes.clone(), token.clone());
+        writers.push(tokio::spawn(async move {
+            let http = reqwest::Client::new();
+            let day = NaiveDate::from_ymd_opt(2025, 3, 24).unwrap();
+            let mut revision = 100;
+            while !stop.load(Ordering::Relaxed) {
+                let body = days_only(
+                    (0..PER_LAPTOP)
+                        .map(|k| snapshot(w * PER_LAPTOP + k, day, revision))
+                        .collect(),
+                );
+                let status = http
+                    .post(format!("{base}/api/v1/upload"))
+                    .header(API_VERSION_HEADER, API_VERSION.to_string())
+                    .header(salon_protocol::APP_VERSION_HEADER, "1.0.0")
+                    .header(IDEMPOTENCY_HEADER, format!("w{w}-r{revision}"))
+                    .header("content-type", "application/json")
+                    .bearer_auth(&token)
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status();
+                assert!(status.is_success(), "upload answered {status}");
+                writes.fetch_add(1, Ordering::Relaxed);
+                revision += 1;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    let (beside, _) = read_times(&page, &cookie, 60).await;
+    let uploads = writes.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64();
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        w.await.unwrap();
+    }
+
+    let run = if stress {
+        "ten revisions a day"
+    } else {
+        "one revision a day + 5 %"
+    };
+    println!("dashboard at {CAMPUSES} campuses × 12 months, {LAPTOPS} laptops ({run})");
+    println!(
+        "  figures alone (compute_term):       p50 {:7.1} ms  p95 {:7.1} ms",
+        percentile(&summary, 50),
+        percentile(&summary, 95)
+    );
+    println!(
+        "  dashboard page:                     p50 {:7.1} ms  p95 {:7.1} ms  (goal ≤ 150)  ratio p95/figures {:.2}",
+        percentile(&alone, 50),
+        percentile(&alone, 95),
+        percentile(&alone, 95) / percentile(&summary, 95)
+    );
+    println!(
+        "  page size:                          {:7.0} KB  (goal ≤ 300)",
+        size as f64 / 1024.0
+    );
+    println!(
+        "  beside {WRITERS} laptops uploading ({uploads:.0}/s): p50 {:7.1} ms  p99 {:7.1} ms  (goal ≤ 100)",
+        percentile(&beside, 50),
+        percentile(&beside, 99)
+    );
+}
