@@ -146,7 +146,8 @@ run_benchmarks() {
   install_rust
   step "building the benchmarks (release)"
   cargo build --release --locked -p salon-store --example save_bench
-  cargo build --release --locked -p salon-hq --example ingest_floor --example reads_under_writes
+  cargo build --release --locked -p salon-hq --example ingest_floor --example reads_under_writes \
+    --example dashboard_at_scale
   cargo build --release --locked -p salon-tests --example sync_year
   step "benchmarks on $(nproc) cores, $(date -u +%Y-%m-%d)"
   echo "| figure | measured | floor | ratio | goal | |"
@@ -156,6 +157,9 @@ run_benchmarks() {
   cargo run -q --release --locked -p salon-hq --example ingest_floor
   step "dashboard reads beside uploads"
   cargo run -q --release --locked -p salon-hq --example reads_under_writes
+  step "the dashboard at 2,000 campuses from 200 laptops (STRESS=1: ten revisions a day)"
+  cargo run -q --release --locked -p salon-hq --example dashboard_at_scale -- \
+    ${STRESS:+--stress}
   step "the breakdowns' precision under noise (2,000 simulated terms each)"
   cargo run -q --release --locked -p salon-privacy --example privacy_simulation
   if [ "${SEARCH:-}" = 1 ]; then

@@ -34,6 +34,16 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     eprintln!("demo built in {:?}", started.elapsed());
     let f = salon_hq::figures::compute_term(&demo.hq, demo.term_id).unwrap();
     assert_eq!((f.schools, f.sessions, f.visits), (22, 247, 757));
+    // Students came by appointment, and some who booked did not: the 予約 columns are not empty.
+    let booked = f.rows.iter().fold([0, 0, 0], |[b, k, m], r| {
+        [
+            b + r.counts.appointments_booked,
+            k + r.counts.appointments_kept,
+            m + r.counts.appointments_missed,
+        ]
+    });
+    assert!(booked[1] > 0 && booked[2] > 0, "{booked:?}");
+    assert_eq!(booked[0], booked[1] + booked[2], "{booked:?}");
 
     let shots = support::shots_dir();
     let browser = Chromium::start(&shots);

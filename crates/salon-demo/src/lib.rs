@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{NaiveTime, Utc};
+use chrono::{Datelike, NaiveTime, Utc};
 use salon_core::care::EventInput;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
 use salon_hq::store::{Actor, EventTarget, Role, Targets, TermInput};
@@ -267,7 +267,15 @@ fn log_salons(
                 concern: false,
                 teacher_summary: String::new(),
             };
+            // A student who comes by appointment (予約) had one booked for this salon.
+            let booked = match (route, student_id) {
+                ("appointment", Some(s)) => Some(book(store, s, salon.date)?),
+                _ => None,
+            };
             let visit = store.save_visit(&input, None)?;
+            if let Some(a) = booked {
+                store.mark_appointment_kept(a, visit.id)?;
+            }
             *routes.entry(route.to_owned()).or_insert(0) += 1;
             met.add(visit.student_id, &input.topics);
             if input.student_id.is_none() {
@@ -276,10 +284,29 @@ fn log_salons(
                 }
             }
         }
+        // Every fourth salon, someone booked did not come (欠席); no roll of the dice, so the
+        // term's other figures stay the seed's.
+        let pool = pools.entry(salon.campus).or_default();
+        if salon.date.day() % 4 == 0 && !pool.is_empty() {
+            let s = pool[salon.visits as usize % pool.len()];
+            let a = book(store, s, salon.date)?;
+            store.mark_appointment_missed(a)?;
+        }
         store.close_session(session.id, at(16))?;
     }
     let students: Vec<i64> = pools.into_values().flatten().collect();
     Ok((routes, decide_paths(store, &students, dice)?, met.tally()))
+}
+
+/// Books `student` for the salon on `day` at 13:30; returns the appointment's id.
+fn book(store: &mut Store, student: i64, day: chrono::NaiveDate) -> anyhow::Result<i64> {
+    let a = store.book_appointment(&salon_core::care::AppointmentInput {
+        student_id: student,
+        date: day.format("%Y-%m-%d").to_string(),
+        time: Some("13:30".into()),
+        booked_from_visit_id: None,
+    })?;
+    Ok(a.id)
 }
 
 /// About one student in three the salon met decides a path in December to February: 進学
