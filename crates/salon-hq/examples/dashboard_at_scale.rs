@@ -10,6 +10,9 @@
 //! and again while 8 laptops upload as fast as they can (p99). Goals (BENCHMARKS.md):
 //! dashboard p95 ≤ 150 ms, page ≤ 300 KB, p99 beside uploads ≤ 100 ms.
 
+mod support;
+use support::{login, ADMIN, PASSWORD};
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -27,8 +30,6 @@ const CAMPUSES: usize = 2_000;
 const LAPTOPS: usize = 200;
 const PER_LAPTOP: usize = CAMPUSES / LAPTOPS;
 const WRITERS: usize = 8;
-const ADMIN: &str = "事務局";
-const PASSWORD: &str = "benchmark password 2025";
 
 fn code(i: usize) -> CampusCode {
     CampusCode::parse(&format!("C-{i:04}")).unwrap()
@@ -99,39 +100,6 @@ fn history(laptop: usize, revisions: u32) -> Vec<Vec<u8>> {
 
 fn percentile(sorted: &[Duration], p: usize) -> f64 {
     sorted[(sorted.len() * p).div_ceil(100).max(1) - 1].as_secs_f64() * 1000.0
-}
-
-/// Logs in through the login form and returns the session cookie.
-async fn login(base: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = http.get(format!("{base}/login")).send().await.unwrap();
-    let form_cookie = page.headers()["set-cookie"].to_str().unwrap();
-    let form_cookie = form_cookie.split(';').next().unwrap().to_owned();
-    let text = page.text().await.unwrap();
-    let at = text.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = &text[at..at + 64];
-    let answer = http
-        .post(format!("{base}/login"))
-        .header("cookie", form_cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "csrf={csrf}&name={}&password={}",
-            "%E4%BA%8B%E5%8B%99%E5%B1%80",
-            PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .unwrap();
-    answer
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .find(|c| c.starts_with("__Host-hq_session="))
-        .expect("logged in")
 }
 
 /// Reads `url` `n` times one after another: sorted times and the last page's size.

@@ -6,6 +6,9 @@
 //!
 //! Prints reads/s alone, reads/s under writes, their ratio, and writes/s.
 
+mod support;
+use support::{login, ADMIN, PASSWORD};
+
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -22,8 +25,6 @@ use salon_protocol::{
 const CAMPUSES: usize = 22;
 const WRITERS: usize = 8;
 const READERS: usize = 4;
-const ADMIN: &str = "事務局";
-const PASSWORD: &str = "benchmark password 2025";
 
 fn code(i: usize) -> CampusCode {
     CampusCode::parse(&format!("C-{i:03}")).unwrap()
@@ -104,39 +105,6 @@ async fn upload(http: &reqwest::Client, base: &str, token: &str, key: &str, u: &
         .unwrap()
         .status();
     assert!(status.is_success(), "upload answered {status}");
-}
-
-/// Logs in through the login form and returns the session cookie.
-async fn login(base: &str) -> String {
-    let http = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let page = http.get(format!("{base}/login")).send().await.unwrap();
-    let form_cookie = page.headers()["set-cookie"].to_str().unwrap();
-    let form_cookie = form_cookie.split(';').next().unwrap().to_owned();
-    let text = page.text().await.unwrap();
-    let at = text.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = &text[at..at + 64];
-    let answer = http
-        .post(format!("{base}/login"))
-        .header("cookie", form_cookie)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!(
-            "csrf={csrf}&name={}&password={}",
-            "%E4%BA%8B%E5%8B%99%E5%B1%80",
-            PASSWORD.replace(' ', "+")
-        ))
-        .send()
-        .await
-        .unwrap();
-    answer
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
-        .find(|c| c.starts_with("__Host-hq_session="))
-        .expect("logged in")
 }
 
 /// Dashboard reads per second by `READERS` clients for `span`.

@@ -30,6 +30,20 @@ fn term_form(csrf: &str, name: &str, from: &str, to: &str, paths: bool) -> Strin
     form(&pairs)
 }
 
+/// Posts the term form to `path` (`/terms` adds a term, `/terms/ID` saves one).
+async fn post_term(
+    hq: &Hq,
+    path: &str,
+    (cookie, csrf): (&str, &str),
+    name: &str,
+    from: &str,
+    to: &str,
+    paths: bool,
+) -> Answer {
+    hq.post_form(path, cookie, &term_form(csrf, name, from, to, paths))
+        .await
+}
+
 fn term_id(hq: &Hq, name: &str) -> i64 {
     hq.store()
         .terms()
@@ -54,13 +68,16 @@ fn counted_periods(hq: &Hq) -> Vec<String> {
 async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_its_release_day() {
     let hq = Hq::with_clock(clock());
     let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
-    let a = hq
-        .post_form(
-            "/terms",
-            &cookie,
-            &term_form(&csrf, "休眠預金", "2024-09", "2025-02", true),
-        )
-        .await;
+    let a = post_term(
+        &hq,
+        "/terms",
+        (&cookie, &csrf),
+        "休眠預金",
+        "2024-09",
+        "2025-02",
+        true,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     assert_eq!(counted_periods(&hq), ["2024-09..2025-02"]);
     // The page it returns to says it was saved.
@@ -98,41 +115,48 @@ async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_it
         ),
     ];
     for (name, from, to, says) in refusals {
-        let a = hq
-            .post_form("/terms", &cookie, &term_form(&csrf, name, from, to, true))
-            .await;
+        let a = post_term(&hq, "/terms", (&cookie, &csrf), name, from, to, true).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{name}");
         assert!(a.text().contains(says), "{name}: {}", a.text());
         assert!(hq.store().terms().unwrap().iter().all(|t| t.name != name));
     }
     assert_eq!(counted_periods(&hq), ["2024-09..2025-02"]);
     // The next 年度's term is its own.
-    let a = hq
-        .post_form(
-            "/terms",
-            &cookie,
-            &term_form(&csrf, "次の休眠預金", "2025-09", "2026-02", true),
-        )
-        .await;
+    let a = post_term(
+        &hq,
+        "/terms",
+        (&cookie, &csrf),
+        "次の休眠預金",
+        "2025-09",
+        "2026-02",
+        true,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     // Unticked before the release day: no longer counted; ticked again: counted.
     let edit = format!("/terms/{id}");
-    let a = hq
-        .post_form(
-            &edit,
-            &cookie,
-            &term_form(&csrf, "休眠預金", "2024-09", "2025-02", false),
-        )
-        .await;
+    let a = post_term(
+        &hq,
+        &edit,
+        (&cookie, &csrf),
+        "休眠預金",
+        "2024-09",
+        "2025-02",
+        false,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     assert_eq!(counted_periods(&hq), ["2025-09..2026-02"]);
-    let a = hq
-        .post_form(
-            &edit,
-            &cookie,
-            &term_form(&csrf, "休眠預金", "2024-09", "2025-02", true),
-        )
-        .await;
+    let a = post_term(
+        &hq,
+        &edit,
+        (&cookie, &csrf),
+        "休眠預金",
+        "2024-09",
+        "2025-02",
+        true,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     assert_eq!(counted_periods(&hq).len(), 2);
     let actions = hq.audit_actions();
@@ -152,13 +176,7 @@ async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_it
     let page = hq.get(&edit, Some(&cookie)).await.text();
     assert!(page.contains("data-testid=\"term-paths-fixed\""), "{page}");
     for (from, to, paths) in [("2024-09", "2025-02", false), ("2024-10", "2025-02", true)] {
-        let a = hq
-            .post_form(
-                &edit,
-                &cookie,
-                &term_form(&csrf, "休眠預金", from, to, paths),
-            )
-            .await;
+        let a = post_term(&hq, &edit, (&cookie, &csrf), "休眠預金", from, to, paths).await;
         assert_eq!(a.status, StatusCode::BAD_REQUEST, "{from} {paths}");
         assert!(
             a.text().contains("すでに各パソコンから届き始めています"),
@@ -172,13 +190,16 @@ async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_it
         ("2024-09".into(), true)
     );
     // Its name and targets still change.
-    let a = hq
-        .post_form(
-            &edit,
-            &cookie,
-            &term_form(&csrf, "2024年度 休眠預金", "2024-09", "2025-02", true),
-        )
-        .await;
+    let a = post_term(
+        &hq,
+        &edit,
+        (&cookie, &csrf),
+        "2024年度 休眠預金",
+        "2024-09",
+        "2025-02",
+        true,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     let dash = hq.get(&format!("/?term={id}"), Some(&cookie)).await.text();
     assert!(!dash.contains("data-testid=\"paths-deadline\""), "{dash}");
@@ -207,13 +228,16 @@ async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_it
 async fn a_funder_term_not_yet_chosen_says_by_when_on_the_dashboard() {
     let hq = Hq::with_clock(clock());
     let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
-    let a = hq
-        .post_form(
-            "/terms",
-            &cookie,
-            &term_form(&csrf, "休眠預金", "2024-09", "2025-02", false),
-        )
-        .await;
+    let a = post_term(
+        &hq,
+        "/terms",
+        (&cookie, &csrf),
+        "休眠預金",
+        "2024-09",
+        "2025-02",
+        false,
+    )
+    .await;
     assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
     let id = term_id(&hq, "休眠預金");
     let dash = hq.get(&format!("/?term={id}"), Some(&cookie)).await.text();

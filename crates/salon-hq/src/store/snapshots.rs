@@ -29,79 +29,62 @@ impl Store {
     /// Day figures per campus and month for the days `from..=to`: for each campus and day, the
     /// sum over devices of each device's latest snapshot.
     pub fn day_totals(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<DayTotals>> {
-        let conn = self.read();
-        let sums: Vec<String> = DayField::ALL
-            .iter()
-            .map(|f| format!("SUM({})", f.name()))
-            .collect();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT campus_code, substr(day, 1, 7), {}
-             FROM day_snapshots WHERE day >= ?1 AND day <= ?2
-             GROUP BY 1, 2 ORDER BY 1, 2",
-            sums.join(", ")
-        ))?;
-        let rows = stmt
-            .query_map(
-                params![
-                    from.format("%Y-%m-%d").to_string(),
-                    to.format("%Y-%m-%d").to_string()
-                ],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        counts_from(r, 2)?,
-                    ))
-                },
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(campus, month, counts)| {
-                Ok(DayTotals {
-                    campus,
-                    month: Month::parse(&month).map_err(|_| HqError::Internal("stored day"))?,
-                    counts,
-                })
-            })
-            .collect()
+        let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        totals(
+            &self.read(),
+            "SELECT campus_code, substr(day, 1, 7), {sums}
+             FROM day_snapshots WHERE day >= ?1 AND day <= ?2 GROUP BY 1, 2",
+            [day(from), day(to)],
+        )
+    }
+
+    /// The same as [`Store::day_totals`] over the months' days, read from the month totals
+    /// kept at every upload: twelve rows a campus and device for a year, however many days and
+    /// revisions lie behind them.
+    pub fn month_totals(&self, from: Month, to: Month) -> Result<Vec<DayTotals>> {
+        totals(
+            &self.read(),
+            "SELECT campus_code, month, {sums}
+             FROM month_totals WHERE month >= ?1 AND month <= ?2 GROUP BY month, campus_code",
+            [from.to_string(), to.to_string()],
+        )
     }
 }
 
-impl Store {
-    /// Day figures per campus and month for the months `from..=to`: for each campus, the sum
-    /// over devices of their latest day snapshots, read from the month totals kept at every
-    /// upload (the same as [`Store::day_totals`] over the months' days).
-    pub fn month_totals(&self, from: Month, to: Month) -> Result<Vec<DayTotals>> {
-        let conn = self.read();
+/// Runs `sql` (its `{sums}` the sum of every day field, after a campus and a `YYYY-MM`) and
+/// gives its rows by campus, then month.
+fn totals(conn: &Connection, sql: &str, range: [String; 2]) -> Result<Vec<DayTotals>> {
+    static SUMS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sums = SUMS.get_or_init(|| {
         let sums: Vec<String> = DayField::ALL
             .iter()
             .map(|f| format!("SUM({})", f.name()))
             .collect();
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT campus_code, month, {}
-             FROM month_totals WHERE month >= ?1 AND month <= ?2
-             GROUP BY month, campus_code",
-            sums.join(", ")
-        ))?;
-        let rows = stmt
-            .query_map(params![from.to_string(), to.to_string()], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    counts_from(r, 2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        rows.into_iter()
-            .map(|(campus, month, counts)| {
-                Ok(DayTotals {
-                    campus,
-                    month: Month::parse(&month).map_err(|_| HqError::Internal("stored month"))?,
-                    counts,
-                })
+        sums.join(", ")
+    });
+    let mut stmt = conn.prepare_cached(&sql.replace("{sums}", sums))?;
+    let rows = stmt
+        .query_map(params![range[0], range[1]], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                counts_from(r, 2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut totals = rows
+        .into_iter()
+        .map(|(campus, month, counts)| {
+            Ok(DayTotals {
+                campus,
+                month: Month::parse(&month).map_err(|_| HqError::Internal("stored month"))?,
+                counts,
             })
-            .collect()
-    }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // Sorted here rather than by SQLite, which would sort the rows in a temporary b-tree.
+    totals.sort_by(|a, b| (&a.campus, a.month).cmp(&(&b.campus, b.month)));
+    Ok(totals)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
