@@ -221,7 +221,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     assert_eq!(
         browser.table("figure-visits"),
         vec![vec![
-            "利用人数(延べ)".to_owned(),
+            "利用人数（延べ）".to_owned(),
             "0名".into(),
             "400名".into(),
             "0%".into()

@@ -333,7 +333,14 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         "{session}"
     );
 
-    // The 年度 chosen in the filter, as an admin would.
+    // The 年度 chosen in the filter, as an admin would (unfolding it while a term is shown).
+    let folded = browser.script(
+        "return !document.querySelector('[data-testid=\"period-choice\"]').open;",
+        json!([]),
+    );
+    if folded == json!(true) {
+        browser.click_css("[data-testid=\"period-choice\"] summary");
+    }
     browser.click_css("form.filter select[name=\"fy\"] option[value=\"2024\"]");
     browser.click_css("form[data-testid=\"filter-period\"] button[type=\"submit\"]");
     browser.wait_until("the 2024年度 dashboard", || {
@@ -365,7 +372,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
         ),
         (
             "figure-visits",
-            "利用人数(延べ)",
+            "利用人数（延べ）",
             f.visits,
             "名",
             target.visits.unwrap(),
@@ -397,7 +404,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     assert_eq!(
         browser.table("figure-student-days"),
         vec![strings(&[
-            "延べ生徒数(日ごと)",
+            "延べ生徒数（日ごと）",
             &format!("{}名", f.student_days),
             "—",
             "—"
@@ -487,7 +494,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
 
     // The CSV, fetched by the logged-in browser: a BOM, then the header.
     let href = browser.script(
-        "return document.querySelector('form.filter a').getAttribute('href');",
+        "return document.querySelector('[data-testid=\"csv-link\"]').getAttribute('href');",
         json!([]),
     );
     assert_eq!(href.as_str(), Some("/export.csv?fy=2024"));
@@ -508,8 +515,8 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     let lines: Vec<&str> = text.split_terminator("\r\n").collect();
     assert_eq!(
         lines[0],
-        "キャンパスコード,キャンパス名,年月,実施回数,実施時間(分),利用人数(延べ),\
-         延べ生徒数(日ごと),初回生徒数,予約数,予約来談数,予約欠席数"
+        "キャンパスコード,キャンパス名,年月,実施回数,実施時間（分）,利用人数（延べ）,\
+         延べ生徒数（日ごと）,初回生徒数,予約数,予約来談数,予約欠席数"
     );
     let blank = lines
         .iter()
@@ -522,7 +529,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     let estimates = &lines[blank + 1..];
     assert_eq!(
         estimates[0],
-        "区分,項目,件数(推計),割合(%),誤差の目安(近似、ポイント)"
+        "区分,項目,件数（推計）,割合（%）,誤差の目安（近似、ポイント）"
     );
     let decided = salon_protocol::PathStatus::DECIDED.len();
     assert_eq!(

@@ -273,7 +273,7 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     for line in [
         "活動実績,導入校数,22,20,110",
         "活動実績,実施回数,247,230,107",
-        "活動実績,利用人数(延べ),757,400,189",
+        "活動実績,利用人数（延べ）,757,400,189",
     ] {
         assert!(csv.contains(line), "{line}:\n{csv}");
     }

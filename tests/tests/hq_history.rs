@@ -186,7 +186,7 @@ fn from_a_figure_to_the_revisions_that_made_it_in_chromium() {
     let shown = browser.table("history-revisions");
     assert_eq!(shown.len(), revisions.len());
     for (row, r) in shown.iter().zip(&revisions) {
-        assert_eq!(row[0], format!("山田 花子(端末{})", r.device_id));
+        assert_eq!(row[0], format!("山田 花子（端末{}）", r.device_id));
         assert!(row[1].starts_with(&r.revision.to_string()));
         assert_eq!(row[1].contains("集計中"), r.current);
         assert_eq!(row[5], r.counts.visits.to_string());
@@ -199,6 +199,6 @@ fn from_a_figure_to_the_revisions_that_made_it_in_chromium() {
         )));
     }
     assert_eq!(shown[0].last().unwrap(), "最初の送信");
-    assert_eq!(shown[1].last().unwrap(), "利用人数(延べ) 3→2");
+    assert_eq!(shown[1].last().unwrap(), "利用人数（延べ） 3→2");
     browser.full_page_screenshot("hq-history-day");
 }

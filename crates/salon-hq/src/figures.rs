@@ -99,7 +99,7 @@ pub struct Figures {
     pub schools: u32,
     /// 実施回数: salon sessions held.
     pub sessions: u64,
-    /// 利用人数(延べ): visits.
+    /// 利用人数（延べ）: visits.
     pub visits: u64,
     /// Sum of each day's distinct students (延べ生徒数・日ごと): not distinct over the period.
     pub student_days: u64,

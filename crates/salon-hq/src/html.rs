@@ -88,9 +88,9 @@ pub fn event_kind_ja(k: salon_protocol::EventKind) -> &'static str {
 pub fn day_field_ja(f: DayField) -> &'static str {
     match f {
         DayField::Sessions => "実施回数",
-        DayField::SessionMinutes => "実施時間(分)",
-        DayField::Visits => "利用人数(延べ)",
-        DayField::DistinctStudents => "延べ生徒数(日ごと)",
+        DayField::SessionMinutes => "実施時間（分）",
+        DayField::Visits => "利用人数（延べ）",
+        DayField::DistinctStudents => "延べ生徒数（日ごと）",
         DayField::FirstTimeStudents => "初回生徒数",
         DayField::AppointmentsBooked => "予約数",
         DayField::AppointmentsKept => "予約来談数",

@@ -590,7 +590,7 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
         pct(figures.sessions, 8)
     )));
     assert!(page.contains(&format!(
-        "data-figure=\"利用人数(延べ)\">{}名</td><td>—</td><td>—</td>",
+        "data-figure=\"利用人数（延べ）\">{}名</td><td>—</td><td>—</td>",
         figures.visits
     )));
     let csv = hq

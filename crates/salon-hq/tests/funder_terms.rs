@@ -104,7 +104,7 @@ async fn the_funder_term_is_chosen_with_its_term_once_per_year_and_fixed_from_it
             "三月",
             "2025-03",
             "2025-03",
-            "同じ年度に、進路決定を集計する事業期間がもう一つあります",
+            "この年度には、進路決定を集計する事業期間がもう一つあります",
         ),
         ("冬", "2024-12", "2025-05", "月が重なっています"),
         (
@@ -243,4 +243,41 @@ async fn a_funder_term_not_yet_chosen_says_by_when_on_the_dashboard() {
     let dash = hq.get(&format!("/?term={id}"), Some(&cookie)).await.text();
     assert!(dash.contains("2025年3月7日より前に"), "{dash}");
     assert!(dash.contains(&format!("href=\"/terms/{id}\"")), "{dash}");
+}
+
+#[tokio::test]
+async fn a_period_already_being_sent_is_chosen_only_when_the_office_says_so_twice() {
+    let hq = Hq::with_clock(clock());
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    // April–September 2024: devices send it from 7 October 2024, long past on 10 February.
+    let late = |late: bool| {
+        let mut pairs = vec![
+            ("csrf", csrf.as_str()),
+            ("name", "上半期"),
+            ("from", "2024-04"),
+            ("to", "2024-09"),
+            ("paths", "on"),
+        ];
+        if late {
+            pairs.push(("late", "1"));
+        }
+        form(&pairs)
+    };
+    let a = hq.post_form("/terms", &cookie, &late(false)).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let page = a.text();
+    assert!(
+        page.contains("この期間の末日の7日後をもう過ぎています"),
+        "{page}"
+    );
+    assert!(page.contains(r#"name="late" value="1""#), "{page}");
+    assert!(hq.store().terms().unwrap().is_empty(), "nothing saved yet");
+    let a = hq.post_form("/terms", &cookie, &late(true)).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.text());
+    assert_eq!(counted_periods(&hq), ["2024-04..2024-09"]);
+    // Fixed at once: its months can no longer be typed over.
+    let id = term_id(&hq, "上半期");
+    let page = hq.get(&format!("/terms/{id}"), Some(&cookie)).await.text();
+    assert!(page.contains("data-testid=\"term-paths-fixed\""), "{page}");
+    assert!(page.contains(r#"name="from" required readonly"#), "{page}");
 }

@@ -147,8 +147,8 @@ async fn a_figure_goes_back_to_its_days_and_the_revisions_that_made_it() {
             )
         })
         .collect();
-    let device_a = format!("山田 花子(端末{})", hq.store().devices().unwrap()[0].id);
-    let device_b = format!("山田 花子(端末{})", hq.store().devices().unwrap()[1].id);
+    let device_a = format!("山田 花子（端末{}）", hq.store().devices().unwrap()[0].id);
+    let device_b = format!("山田 花子（端末{}）", hq.store().devices().unwrap()[1].id);
     assert_eq!(
         seen,
         [
@@ -160,13 +160,13 @@ async fn a_figure_goes_back_to_its_days_and_the_revisions_that_made_it() {
             ),
             (
                 device_a,
-                "2(集計中)".into(),
+                "2（集計中）".into(),
                 "9".into(),
-                "利用人数(延べ) 12→9、延べ生徒数(日ごと) 10→7".into()
+                "利用人数（延べ） 12→9、延べ生徒数（日ごと） 10→7".into()
             ),
             (
                 device_b,
-                "1(集計中)".into(),
+                "1（集計中）".into(),
                 "5".into(),
                 "最初の送信".into()
             ),
@@ -187,7 +187,7 @@ async fn a_figure_goes_back_to_its_days_and_the_revisions_that_made_it() {
     assert_eq!(lines.len(), 4);
     assert!(
         lines[2].contains(",2,はい,")
-            && lines[2].ends_with("利用人数(延べ) 12→9、延べ生徒数(日ごと) 10→7"),
+            && lines[2].ends_with("利用人数（延べ） 12→9、延べ生徒数（日ごと） 10→7"),
         "{}",
         lines[2]
     );

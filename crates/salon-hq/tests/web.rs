@@ -214,8 +214,8 @@ async fn the_dashboard_and_the_csv_state_the_funder_figures() {
     assert!(text.contains("<html lang=\"ja\">"));
     assert!(text.contains("data-figure=\"導入校数\">2校"), "{text}");
     assert!(text.contains("data-figure=\"実施回数\">3回"));
-    assert!(text.contains(&format!("data-figure=\"利用人数(延べ)\">{visits}名")));
-    assert!(text.contains("延べ生徒数(日ごと)"));
+    assert!(text.contains(&format!("data-figure=\"利用人数（延べ）\">{visits}名")));
+    assert!(text.contains("延べ生徒数（日ごと）"));
     // 目標比: 2 of 2 schools, 3 of 4 sessions.
     assert!(text.contains("<td>2校</td><td>100%</td>"));
     assert!(text.contains("<td>4回</td><td>75%</td>"));
@@ -244,7 +244,7 @@ async fn the_dashboard_and_the_csv_state_the_funder_figures() {
     let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
     assert_eq!(
         lines.next().unwrap(),
-        "キャンパスコード,キャンパス名,年月,実施回数,実施時間(分),利用人数(延べ),延べ生徒数(日ごと),初回生徒数,予約数,予約来談数,予約欠席数"
+        "キャンパスコード,キャンパス名,年月,実施回数,実施時間（分）,利用人数（延べ）,延べ生徒数（日ごと）,初回生徒数,予約数,予約来談数,予約欠席数"
     );
     assert!(!text.replace("\r\n", "").contains('\n'), "CRLF only");
     // 2 campuses × 12 months, and a trailing CRLF.

@@ -57,7 +57,7 @@ fn estimate_rows<C: Copy>(
     }
 }
 
-/// The breakdowns under noise as CSV rows: (区分, 項目, 件数（推計）, 割合(%), 誤差の目安(近似、ポイント)),
+/// The breakdowns under noise as CSV rows: (区分, 項目, 件数（推計）, 割合（%）, 誤差の目安（近似、ポイント）),
 /// the same numbers as the tables, to one decimal; none before anything is released.
 pub(super) fn noisy_csv_rows(n: &NoisyBreakdowns) -> Vec<[String; 5]> {
     fn rows<C: Copy>(

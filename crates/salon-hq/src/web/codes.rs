@@ -3,7 +3,7 @@
 //! cancelled.
 
 use super::*;
-use crate::store::{IssuedCode, PendingCode};
+use crate::store::{CampusRow, IssuedCode, PendingCode};
 
 pub(super) async fn code_form(
     State(state): State<AppState>,
@@ -56,7 +56,7 @@ async fn code_page(
             }
             button type="submit" { "登録コードを発行" }
         }
-        (pending_list(&pending, &csrf))
+        (pending_list(&pending, &campuses, &csrf))
     };
     Ok(with_problem(
         problem,
@@ -65,7 +65,7 @@ async fn code_page(
 }
 
 /// Codes issued and waiting: for whom, until when, and a button that cancels one.
-fn pending_list(pending: &[PendingCode], csrf: &str) -> Markup {
+fn pending_list(pending: &[PendingCode], campuses: &[CampusRow], csrf: &str) -> Markup {
     html! {
         h2 { "まだ使われていない登録コード" }
         @if pending.is_empty() {
@@ -78,7 +78,7 @@ fn pending_list(pending: &[PendingCode], csrf: &str) -> Markup {
                     @for c in pending {
                         tr data-code-id=(c.id) {
                             td.text { (c.supporter) }
-                            td.text.wrap { (c.campuses.join("、")) }
+                            td.text.wrap { (named(&campuses, &c.campuses)) }
                             td.text {
                                 @match c.takes_over {
                                     Some(d) => { "端末ID " (d) " の引き継ぎ" }
@@ -133,10 +133,11 @@ pub(super) async fn issue_code(
             return code_page(&state, &session, &sid, Some(&problem), None).await;
         }
     };
+    let campuses = state.blocking(|s| s.campuses()).await?;
     let body = html! {
         p {
             "キャリアサポーター: " (issued.supporter) br;
-            "担当キャンパス: " (issued.campuses.join("、"))
+            "担当キャンパス: " (named(&campuses, &issued.campuses))
         }
         (code_shown(&state, &issued))
         p.note { "パソコンのアプリで、設定 →「事務局との連携」に、上の事務局のアドレスと登録コードを入力してもらってください。" }
@@ -175,4 +176,16 @@ pub(super) fn code_shown(state: &AppState, issued: &IssuedCode) -> Markup {
             dd data-testid="code-expires" { (html::datetime_ja(issued.expires_at)) " まで（発行から15分、1回限り）" }
         }
     }
+}
+
+/// Campus codes with their names, as the office knows them: 「C-001 柏キャンパス、C-002 …」.
+pub(super) fn named(campuses: &[CampusRow], codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|code| match campuses.iter().find(|c| &c.code == code) {
+            Some(c) => format!("{} {}", c.code, c.name),
+            None => code.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("、")
 }

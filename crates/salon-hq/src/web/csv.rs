@@ -75,9 +75,9 @@ pub(super) fn csv_rows(f: &Figures, campuses: &[crate::store::CampusRow]) -> Vec
             [
                 "区分",
                 "項目",
-                "件数(推計)",
-                "割合(%)",
-                "誤差の目安(近似、ポイント)",
+                "件数（推計）",
+                "割合（%）",
+                "誤差の目安（近似、ポイント）",
             ]
             .map(str::to_owned)
             .to_vec(),

@@ -142,7 +142,7 @@ fn campus_table(f: &Figures, q: &PeriodQuery, fy: i32) -> Markup {
     let long = f.period.months().len() > 12;
     html! {
         h2 { "キャンパス別" }
-        p.note { "期間の合計です。月を開くと、日ごとの数値と、その数値になった送信の履歴(どの端末から、いつ、何が変わったか)が見られます。" }
+        p.note { "期間の合計です。月を開くと、日ごとの数値と、その数値になった送信の履歴（どの端末から、いつ、何が変わったか）が見られます。" }
         div.scroll tabindex="0" role="region" aria-label="キャンパス別の表（横にスクロールできます）" {
             table data-testid="campus-totals" {
                 thead { tr {
@@ -259,16 +259,20 @@ fn filter(fy: i32, q: &PeriodQuery, terms: &[Term], today: NaiveDate) -> Markup 
             } }
             button type="submit" { "この事業期間を表示" }
         }
-        form.filter method="get" action="/" data-testid="filter-period" {
-            label { "年度" select name="fy" {
-                @for y in years.iter().rev() {
-                    option value=(y) selected[*y == fy] { (y) "年度" }
-                }
-            } }
-            label { "期間（開始月）" input type="month" name="from" value=(val(&q.from)) placeholder="2024-09"; }
-            label { "期間（終了月）" input type="month" name="to" value=(val(&q.to)) placeholder="2025-02"; }
-            button type="submit" { "この期間を表示" }
-            a href=(format!("/export.csv?{}", query_string(fy, q))) { "CSVをダウンロード" }
+        // A 年度 or months are the other way in; folded away while a term is shown, so one
+        // choice is in view at a time.
+        details.period-choice open[chosen.is_none()] data-testid="period-choice" {
+            summary { "事業期間ではなく、年度や月で選ぶ" }
+            form.filter method="get" action="/" data-testid="filter-period" {
+                label { "年度" select name="fy" {
+                    @for y in years.iter().rev() {
+                        option value=(y) selected[*y == fy] { (y) "年度" }
+                    }
+                } }
+                label { "期間（開始月）" input type="month" name="from" value=(val(&q.from)) placeholder="2024-09"; }
+                label { "期間（終了月）" input type="month" name="to" value=(val(&q.to)) placeholder="2025-02"; }
+                button type="submit" { "この期間を表示" }
+            }
         }
     }
 }
@@ -306,8 +310,9 @@ pub(super) fn render_dashboard(
         p {
             "集計期間: " (month_ja(f.period.from)) " 〜 " (month_ja(f.period.to))
             @if let Some(t) = &f.term {
-                " ・ " a href=(format!("/report?term={}", t.id)) data-testid="report-link" { "「" (t.name) "」の事業報告（A4・印刷用）" }
+                " ・ " a.block href=(format!("/report?term={}", t.id)) data-testid="report-link" { "「" (t.name) "」の事業報告（A4・印刷用）" }
             }
+            " ・ " a.block href=(format!("/export.csv?{}", query_string(fy, q))) data-testid="csv-link" { "CSVをダウンロード" }
         }
         h2 { "実績と目標" }
         table.figures {
@@ -315,13 +320,13 @@ pub(super) fn render_dashboard(
             tbody {
                 (figure_row("schools", "導入校数", f.schools as u64, "校", t.and_then(|t| t.schools)))
                 (figure_row("sessions", "実施回数", f.sessions, "回", t.and_then(|t| t.sessions)))
-                (figure_row("visits", "利用人数(延べ)", f.visits, "名", t.and_then(|t| t.visits)))
-                (figure_row("student-days", "延べ生徒数(日ごと)", f.student_days, "名", None))
+                (figure_row("visits", "利用人数（延べ）", f.visits, "名", t.and_then(|t| t.visits)))
+                (figure_row("student-days", "延べ生徒数（日ごと）", f.student_days, "名", None))
             }
         }
         p.note {
             "導入校数はこの期間にサロンを1回以上実施したキャンパスの数。利用人数は来談1回ごとに数えた延べ人数。"
-            "延べ生徒数(日ごと)は各日の実人数の合計で、同じ生徒が別の日に来談すれば重ねて数えます(期間を通じた実人数ではありません)。"
+            "延べ生徒数（日ごと）は各日の実人数の合計で、同じ生徒が別の日に来談すれば重ねて数えます（期間を通じた実人数ではありません）。"
             @match &f.term {
                 Some(t) => {
                     "目標は事業期間「" (t.name) "」"
@@ -332,7 +337,7 @@ pub(super) fn render_dashboard(
             }
         }
         @if let Some(t) = &f.term { (paths_deadline(t, today)) }
-        h2 { "月別利用人数(延べ)" }
+        h2 { "月別利用人数（延べ）" }
         (chart(f))
         (activities(f))
         (campus_table(f, q, fy))
@@ -387,7 +392,7 @@ pub(super) fn chart(f: &Figures) -> Markup {
     html! {
         svg.chart xmlns="http://www.w3.org/2000/svg" width=(w) height=(h)
             viewBox=(format!("0 0 {w} {h}")) role="img" aria-labelledby="chart-title" {
-            title id="chart-title" { "月別利用人数(延べ)" }
+            title id="chart-title" { "月別利用人数（延べ）" }
             line x1=(left) y1=(top + plot_h) x2=(w - 8.0) y2=(top + plot_h) stroke="#8895a7" {}
             @for (i, (m, v)) in months.iter().enumerate() {
                 @let x = left + i as f64 * slot + slot * 0.15;

@@ -77,7 +77,7 @@ pub(super) async fn devices(
         form.stack method="post" action="/devices/quiet-days" data-testid="quiet-days-form" {
             input type="hidden" name="csrf" value=(csrf);
             label {
-                "何日送信がなければ知らせるか（1〜365日）"
+                "送信が何日なければ、ダッシュボードとこの画面で知らせるか（1〜365日）"
                 input name="days" type="number" min="1" max="365" value=(quiet_days) required;
             }
             button type="submit" { "保存" }
@@ -143,11 +143,12 @@ pub(super) async fn takeover_code(
     let issued = state
         .blocking(move |s| s.issue_takeover_code(&by, id, now))
         .await?;
+    let campuses = state.blocking(|s| s.campuses()).await?;
     let body = html! {
         p {
             "引き継ぐ端末: 端末ID " (id) br;
             "キャリアサポーター: " (issued.supporter) br;
-            "担当キャンパス: " (issued.campuses.join("、"))
+            "担当キャンパス: " (super::codes::named(&campuses, &issued.campuses))
         }
         (super::codes::code_shown(&state, &issued))
         p.note {

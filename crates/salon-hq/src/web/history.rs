@@ -138,7 +138,7 @@ fn render_month(
     }
 }
 
-/// "利用人数(延べ) 3→2、実施回数 1→0" against the same device's previous revision.
+/// "利用人数（延べ） 3→2、実施回数 1→0" against the same device's previous revision.
 fn changes(previous: Option<&DayRevision>, r: &DayRevision) -> String {
     let Some(p) = previous else {
         return "最初の送信".to_owned();
@@ -197,8 +197,8 @@ fn render_day(
             tbody {
                 @for (previous, r) in with_previous(revisions) {
                     tr.current[r.current] {
-                        td.text { (r.supporter) "(端末" (r.device_id) ")" }
-                        td { (r.revision) @if r.current { "(集計中)" } }
+                        td.text { (r.supporter) "（端末" (r.device_id) "）" }
+                        td { (r.revision) @if r.current { "（集計中）" } }
                         td.text { (html::datetime_ja(r.received_at)) }
                         (count_cells(&r.counts))
                         td.text.wrap { (changes(previous, r)) }

@@ -383,6 +383,8 @@ pub(super) struct Problem {
     pub status: StatusCode,
     pub message: String,
     pub form: Form,
+    /// The field a `BadForm` refusal names, for a form that answers one refusal its own way.
+    pub field: Option<&'static str>,
 }
 
 impl Problem {
@@ -397,6 +399,10 @@ impl Problem {
                 status: error.status(),
                 message: message_ja(&error),
                 form,
+                field: match error {
+                    HqError::BadForm(field) => Some(field),
+                    _ => None,
+                },
             }),
             other => Err(other),
         }

@@ -306,9 +306,9 @@ pub(super) async fn report_csv(
         "項目".into(),
         "実績".into(),
         "目標".into(),
-        "目標比(%)".into(),
-        "割合(%)".into(),
-        "誤差の目安(近似、ポイント)".into(),
+        "目標比（%）".into(),
+        "割合（%）".into(),
+        "誤差の目安（近似、ポイント）".into(),
     ]];
     let target = |v: Option<u32>| v.map(|v| v.to_string()).unwrap_or_default();
     let pct = |v: u64, t: Option<u32>| {
@@ -319,7 +319,7 @@ pub(super) async fn report_csv(
     for (label, value, goal) in [
         ("導入校数", f.schools as u64, t.schools),
         ("実施回数", f.sessions, t.sessions),
-        ("利用人数(延べ)", f.visits, t.visits),
+        ("利用人数（延べ）", f.visits, t.visits),
     ] {
         rows.push(vec![
             "活動実績".into(),
@@ -361,7 +361,7 @@ pub(super) async fn report_csv(
     for (name, c) in held_campuses(f) {
         for (what, value) in [
             ("キャンパス別 実施回数", c.sessions),
-            ("キャンパス別 利用人数(延べ)", c.visits),
+            ("キャンパス別 利用人数（延べ）", c.visits),
         ] {
             rows.push(vec![
                 what.into(),

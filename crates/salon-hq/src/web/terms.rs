@@ -132,8 +132,8 @@ fn term_form(csrf: &str, term: Option<&Term>, fixed: bool, problem: Option<&Prob
             label { "事業名（任意。事業報告の表紙に載ります）" input name="project" maxlength="200" value=(value("project", held(|t| Some(t.project.clone())))); }
             label { "資金分配団体（任意）" input name="distributor" maxlength="100" value=(value("distributor", held(|t| Some(t.distributor.clone())))); }
             div.row {
-                label { "開始月" input type="month" name="from" required placeholder="2024-09" value=(value("from", held(|t| Some(t.from.to_string())))); }
-                label { "終了月" input type="month" name="to" required placeholder="2025-02" value=(value("to", held(|t| Some(t.to.to_string())))); }
+                label { "開始月" input type="month" name="from" required readonly[fixed] placeholder="2024-09" value=(value("from", held(|t| Some(t.from.to_string())))); }
+                label { "終了月" input type="month" name="to" required readonly[fixed] placeholder="2025-02" value=(value("to", held(|t| Some(t.to.to_string())))); }
             }
             fieldset {
                 legend { "目標（空欄は目標なし）" }
@@ -172,9 +172,12 @@ fn paths_field(term: Option<&Term>, fixed: bool, problem: Option<&Problem>) -> M
         Some(_) => !Problem::value(problem, "paths").is_empty(),
         None => term.is_some_and(|t| t.counts_paths),
     };
+    // Asked once whether a period already being sent is meant: the next 保存 says yes.
+    let asked_late = problem.and_then(|p| p.field) == Some("path_term_late");
     html! {
         fieldset data-testid="term-paths" {
             legend { "進路決定の集計" }
+            @if asked_late { input type="hidden" name="late" value="1"; }
             @if fixed && checked {
                 // A disabled box is not sent: the hidden field keeps it as it is.
                 input type="hidden" name="paths" value="on";
@@ -243,10 +246,16 @@ async fn save(
     let p = change(&state, &headers, &body).await?;
     let by = p.by.clone();
     let now = state.now();
+    let late_agreed = p.form.get("late") == Some("1");
     let result = match parse_term(&p.form) {
         Ok(input) => {
             state
-                .blocking(move |s| s.save_term(&by, id, &input, now))
+                .blocking(move |s| {
+                    if !late_agreed && newly_late(s, id, &input, now)? {
+                        return Err(HqError::BadForm("path_term_late"));
+                    }
+                    s.save_term(&by, id, &input, now)
+                })
                 .await
         }
         Err(e) => Err(e),
@@ -258,6 +267,31 @@ async fn save(
             terms_page(&state, &p.session, &p.sid, id, Some(&problem), None).await
         }
     }
+}
+
+/// Whether saving `input` would begin counting path decisions for a period devices already
+/// send (its first release day has come): once chosen it stays, so the office is asked once.
+fn newly_late(
+    s: &crate::Store,
+    id: Option<i64>,
+    input: &TermInput,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, HqError> {
+    let period = salon_protocol::PathPeriod {
+        from: input.from,
+        to: input.to,
+    };
+    if !input.counts_paths || period.is_fiscal_year() {
+        return Ok(false);
+    }
+    let counted = match id {
+        Some(id) => {
+            let t = s.term(id)?;
+            t.counts_paths && t.period() == period
+        }
+        None => false,
+    };
+    Ok(!counted && period.release_day(salon_protocol::Release::First) <= tokyo_day(now))
 }
 
 pub(super) async fn add_term(
