@@ -78,7 +78,7 @@ fn pending_list(pending: &[PendingCode], campuses: &[CampusRow], csrf: &str) -> 
                     @for c in pending {
                         tr data-code-id=(c.id) {
                             td.text { (c.supporter) }
-                            td.text.wrap { (named(&campuses, &c.campuses)) }
+                            td.text.wrap { (named(campuses, &c.campuses)) }
                             td.text {
                                 @match c.takes_over {
                                     Some(d) => { "端末ID " (d) " の引き継ぎ" }
