@@ -146,6 +146,30 @@ fn the_1_0_headquarters_opens_with_everything_it_held() {
     assert_eq!(held, hq.day_totals(feb(1), feb(28)).unwrap());
     let releases = hq.all_releases(february, february).unwrap();
     assert_eq!(releases.len(), 2, "February's two releases");
+    // The release totals the breakdowns read are built from the releases the 1.0 file held.
+    let totals = hq.release_totals(february, february).unwrap();
+    let latest = hq.latest_releases(february, february).unwrap();
+    assert_eq!(totals.releases, latest.len() as u64);
+    assert_eq!(totals.visits, latest.iter().map(|r| r.visits).sum::<u64>());
+    for (route, sum) in &totals.by_route {
+        let held: i64 = latest
+            .iter()
+            .flat_map(|r| &r.breakdown.by_route)
+            .filter(|c| c.code == *route)
+            .map(|c| c.count)
+            .sum();
+        assert_eq!(*sum, held, "{route:?}");
+    }
+    for (topic, sum) in &totals.by_topic {
+        let held: i64 = latest
+            .iter()
+            .flat_map(|r| &r.breakdown.by_topic)
+            .filter(|c| c.code == *topic)
+            .map(|c| c.count)
+            .sum();
+        assert_eq!(*sum, held, "{topic:?}");
+    }
+    assert!(totals.by_topic.iter().any(|(_, n)| *n != 0), "{totals:?}");
     assert_eq!(releases[0].visits, 3);
 }
 

@@ -1,6 +1,7 @@
 //! The dashboard of a national programme: 2,000 campuses, each with a salon every week of a
 //! 年度, from 200 laptops of 10 campuses each, every salon day uploaded as its own revision and
-//! 5 % of them corrected (`--stress`: every day revised ten times). Against the real server on
+//! 5 % of them corrected (`--stress`: every day revised ten times), and every campus's month
+//! released under noise. Against the real server on
 //! 127.0.0.1:0 and a real SQLite file (release build):
 //!
 //!     cargo run --release -p salon-hq --example dashboard_at_scale [--stress]
@@ -22,8 +23,8 @@ use chrono::{Duration as Days, NaiveDate, Utc};
 use salon_hq::store::{Actor, Role, Targets, TermInput};
 use salon_hq::{router, AppState, LogSink, Store};
 use salon_protocol::{
-    CampusCode, DayCounts, DaySnapshot, Month, Upload, API_VERSION, API_VERSION_HEADER,
-    IDEMPOTENCY_HEADER,
+    CampusCode, DayCounts, DaySnapshot, Month, MonthRelease, NoisyCell, NoisyMonthBreakdown,
+    Release, Route, Topic, Upload, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 
 const CAMPUSES: usize = 2_000;
@@ -54,13 +55,33 @@ fn snapshot(campus: usize, day: NaiveDate, revision: u32) -> DaySnapshot {
 
 fn days_only(days: Vec<DaySnapshot>) -> Vec<u8> {
     serde_json::to_vec(&Upload {
-        events: Vec::new(),
-        releases: Vec::new(),
-        path_releases: Vec::new(),
         days,
-        months: Vec::new(),
+        ..Upload::default()
     })
     .unwrap()
+}
+
+/// A campus's month under noise, as a laptop releases it 7 days after the month: small counts
+/// in every cell, within what its visits allow.
+fn release(campus: usize, month: Month) -> MonthRelease {
+    let n = |i: usize| ((campus + i) % 4) as i64;
+    MonthRelease {
+        campus: code(campus),
+        month,
+        breakdown: NoisyMonthBreakdown {
+            release: Release::First,
+            by_route: Route::ALL
+                .iter()
+                .enumerate()
+                .map(|(i, &code)| NoisyCell { code, count: n(i) })
+                .collect(),
+            by_topic: Topic::MONTHLY
+                .iter()
+                .enumerate()
+                .map(|(i, &code)| NoisyCell { code, count: n(i) })
+                .collect(),
+        },
+    }
 }
 
 /// A laptop's 年度: its campuses on their weekdays, each salon day one upload (revisions
@@ -95,6 +116,21 @@ fn history(laptop: usize, revisions: u32) -> Vec<Vec<u8>> {
         }
     }
     uploads.extend(corrections);
+    // Each month's releases, one upload a month for the laptop's campuses.
+    let mut month = Month::parse("2024-04").unwrap();
+    for _ in 0..12 {
+        let releases = (0..PER_LAPTOP)
+            .map(|k| release(laptop * PER_LAPTOP + k, month))
+            .collect();
+        uploads.push(
+            serde_json::to_vec(&Upload {
+                releases,
+                ..Upload::default()
+            })
+            .unwrap(),
+        );
+        month = Month::of(month.last_day() + Days::days(1));
+    }
     uploads
 }
 
@@ -183,8 +219,9 @@ fn build(store: &Arc<Store>, revisions: u32) -> (Vec<String>, i64) {
         }
     });
     let rows = store.count_rows("day_snapshots").unwrap();
+    let releases = store.count_rows("month_releases").unwrap();
     eprintln!(
-        "built: {CAMPUSES} campuses, {LAPTOPS} laptops, {rows} day snapshots in {:.0} s",
+        "built: {CAMPUSES} campuses, {LAPTOPS} laptops, {rows} day snapshots, {releases} month releases in {:.0} s",
         started.elapsed().as_secs_f64()
     );
     (tokens, term)

@@ -165,20 +165,17 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         .map(|c| (c.code, c.name))
         .collect();
 
-    let mut rows: BTreeMap<(String, Month), CampusMonth> = BTreeMap::new();
-    let blank = |campus: &str, month: Month| CampusMonth {
-        campus: campus.to_owned(),
-        campus_name: names.get(campus).cloned().unwrap_or_default(),
-        month,
-        counts: DayCounts::default(),
-    };
-    for t in store.month_totals(period.from, period.to)? {
-        let row = rows
-            .entry((t.campus.clone(), t.month))
-            .or_insert_with(|| blank(&t.campus, t.month));
-        row.counts = t.counts;
-    }
-    let rows: Vec<CampusMonth> = rows.into_values().collect();
+    // One total per campus and month, already by campus then month.
+    let rows: Vec<CampusMonth> = store
+        .month_totals(period.from, period.to)?
+        .into_iter()
+        .map(|t| CampusMonth {
+            campus_name: names.get(&t.campus).cloned().unwrap_or_default(),
+            campus: t.campus,
+            month: t.month,
+            counts: t.counts,
+        })
+        .collect();
 
     let mut per_campus_sessions: BTreeMap<&str, u64> = BTreeMap::new();
     let mut by_month: BTreeMap<Month, u64> = period.months().into_iter().map(|m| (m, 0)).collect();
@@ -191,7 +188,7 @@ fn compute_with(store: &Store, period: Period, term: Option<Term>) -> Result<Fig
         student_days += r.counts.distinct_students as u64;
     }
     let schools = per_campus_sessions.values().filter(|n| **n > 0).count() as u32;
-    let noisy = crate::noisy::compute(store, period, &rows)?;
+    let noisy = crate::noisy::compute(store, period)?;
     Ok(Figures {
         period,
         term,

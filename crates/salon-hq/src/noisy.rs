@@ -4,12 +4,10 @@
 //! visits with a 95 % interval. Sums of noisy cells cost no privacy beyond the releases, so any
 //! period may be asked for; nothing here reads an exact breakdown.
 
-use std::collections::BTreeSet;
-
-use salon_protocol::{NoiseScale, NoisyCell, Route, Topic, NOISE};
+use salon_protocol::{Route, Topic, NOISE};
 
 use crate::error::Result;
-use crate::figures::{CampusMonth, Period};
+use crate::figures::Period;
 use crate::store::Store;
 
 /// z for a two-sided 95 % interval.
@@ -66,58 +64,32 @@ pub struct NoisyBreakdowns {
     pub paths: Option<crate::path_estimates::PathEstimates>,
 }
 
-/// Adds each cell to its code's estimate (a release holds every code once, checked when it
-/// was received).
-fn add<C: Copy + PartialEq>(into: &mut [Estimate<C>], cells: &[NoisyCell<C>], scale: NoiseScale) {
-    for c in cells {
-        if let Some(e) = into.iter_mut().find(|e| e.code == c.code) {
-            e.sum = e.sum.saturating_add(c.count);
-            e.variance += scale.variance();
-        }
-    }
+/// The breakdowns of `period` from the latest release of each device, campus and month, as
+/// summed when they arrived (`Store::release_totals`); the campus-months with visits and no
+/// release are still to come.
+pub fn compute(store: &Store, period: Period) -> Result<NoisyBreakdowns> {
+    let totals = store.release_totals(period.from, period.to)?;
+    let n = totals.releases as f64;
+    Ok(NoisyBreakdowns {
+        visits: totals.visits,
+        releases: totals.releases as usize,
+        awaiting: store.awaiting_releases(period.from, period.to)?,
+        by_route: estimates(&totals.by_route, n * NOISE.route.variance()),
+        by_topic: estimates(&totals.by_topic, n * NOISE.topic.variance()),
+        paths: crate::path_estimates::compute(store, period)?,
+    })
 }
 
-fn zeros<C: Copy>(codes: &[C]) -> Vec<Estimate<C>> {
-    codes
-        .iter()
-        .map(|&code| Estimate {
+/// Each code's sum, with the variance of as many cells as releases (every release holds every
+/// code once, checked when it was received).
+fn estimates<C: Copy>(sums: &[(C, i64)], variance: f64) -> Vec<Estimate<C>> {
+    sums.iter()
+        .map(|&(code, sum)| Estimate {
             code,
-            sum: 0,
-            variance: 0.0,
+            sum,
+            variance,
         })
         .collect()
-}
-
-/// The breakdowns of `period` from the latest release of each device, campus and month; `rows`
-/// (the period's day figures) say which campus-months had visits and are still to come.
-pub fn compute(store: &Store, period: Period, rows: &[CampusMonth]) -> Result<NoisyBreakdowns> {
-    let held = store.latest_releases(period.from, period.to)?;
-    let mut out = NoisyBreakdowns {
-        visits: 0,
-        releases: held.len(),
-        awaiting: Vec::new(),
-        by_route: zeros(Route::ALL),
-        by_topic: zeros(Topic::MONTHLY),
-        paths: crate::path_estimates::compute(store, period)?,
-    };
-    // A month whose days hold no visits now (emptied by corrections after its release) says
-    // nothing a share could use; its noise would only widen every interval.
-    let held: Vec<_> = held.into_iter().filter(|r| r.visits > 0).collect();
-    out.releases = held.len();
-    let mut released = BTreeSet::new();
-    for r in &held {
-        out.visits += r.visits;
-        add(&mut out.by_route, &r.breakdown.by_route, NOISE.route);
-        add(&mut out.by_topic, &r.breakdown.by_topic, NOISE.topic);
-        released.insert((r.campus.clone(), r.month));
-    }
-    out.awaiting = rows
-        .iter()
-        .filter(|row| row.counts.visits > 0)
-        .map(|row| (row.campus.clone(), row.month))
-        .filter(|key| !released.contains(key))
-        .collect();
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -130,7 +102,7 @@ mod tests {
             code: Route::Outreach,
             sum: 150,
             // 132 cells of b = 1 (22 campuses × 6 months).
-            variance: 132.0 * NoiseScale::ONE.variance(),
+            variance: 132.0 * salon_protocol::NoiseScale::ONE.variance(),
         };
         let (share, margin) = e.share(757).unwrap();
         assert!((share - 19.815).abs() < 0.01, "{share}");

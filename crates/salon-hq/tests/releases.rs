@@ -345,3 +345,104 @@ async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision()
     assert_eq!(estimated, Route::ALL.len() + Topic::MONTHLY.len());
     assert!(!csv.contains("（推計）,家庭のこと"), "{csv}");
 }
+
+/// What the breakdowns read, summed again from every latest release as held: the totals kept
+/// as releases arrive must be exactly this.
+fn summed_from_releases(hq: &Hq) -> (salon_hq::store::ReleaseTotals, Vec<(String, Month)>) {
+    let held: Vec<_> = hq
+        .store()
+        .latest_releases(feb(), feb())
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.visits > 0)
+        .collect();
+    let sum_route = |code: Route| -> i64 {
+        held.iter()
+            .flat_map(|r| &r.breakdown.by_route)
+            .filter(|c| c.code == code)
+            .map(|c| c.count)
+            .sum()
+    };
+    let sum_topic = |code: Topic| -> i64 {
+        held.iter()
+            .flat_map(|r| &r.breakdown.by_topic)
+            .filter(|c| c.code == code)
+            .map(|c| c.count)
+            .sum()
+    };
+    let totals = salon_hq::store::ReleaseTotals {
+        releases: held.len() as u64,
+        visits: held.iter().map(|r| r.visits).sum(),
+        by_route: Route::ALL.iter().map(|&r| (r, sum_route(r))).collect(),
+        by_topic: Topic::MONTHLY.iter().map(|&t| (t, sum_topic(t))).collect(),
+    };
+    let released: Vec<(String, Month)> = held.iter().map(|r| (r.campus.clone(), r.month)).collect();
+    let awaiting = hq
+        .store()
+        .day_totals(feb().first_day(), feb().last_day())
+        .unwrap()
+        .into_iter()
+        .filter(|d| d.counts.visits > 0)
+        .map(|d| (d.campus, d.month))
+        .filter(|k| !released.contains(k))
+        .collect();
+    (totals, awaiting)
+}
+
+fn kept_totals(hq: &Hq) -> (salon_hq::store::ReleaseTotals, Vec<(String, Month)>) {
+    (
+        hq.store().release_totals(feb(), feb()).unwrap(),
+        hq.store().awaiting_releases(feb(), feb()).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_release_totals_kept_on_arrival_are_the_latest_releases_summed() {
+    let hq = Hq::with_clock(clock());
+    let a = hq.enrol(&["C-012", "C-013"]).await;
+    let b = hq.enrol(&["C-012"]).await;
+    // Days at both campuses from A, at C-012 from B; nothing released yet: both still to come.
+    let days = |code: &str| upload(code, Vec::new());
+    assert_eq!(
+        hq.upload(&a, "a1", &days("C-012")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        hq.upload(&a, "a2", &days("C-013")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        hq.upload(&b, "b1", &days("C-012")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(kept_totals(&hq), summed_from_releases(&hq));
+    assert_eq!(kept_totals(&hq).1.len(), 2);
+    let steps: [(&str, &str, Release, i64, i64); 4] = [
+        ("a", "C-012", Release::First, 14, 3),
+        ("b", "C-012", Release::First, 9, 2),
+        ("a", "C-013", Release::First, 5, 1),
+        // Past 18 April: A's second replaces its first for C-012.
+        ("a", "C-012", Release::Second, 11, 4),
+    ];
+    for (i, (who, code, r, route, topic)) in steps.into_iter().enumerate() {
+        if r == Release::Second {
+            hq.state.clock.advance(chrono::Duration::days(30));
+        }
+        let token = if who == "a" { &a } else { &b };
+        let sent = Upload {
+            releases: vec![release(code, r, route, topic)],
+            ..Upload::default()
+        };
+        let answer = hq.upload(token, &format!("r{i}"), &sent).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        assert_eq!(
+            kept_totals(&hq),
+            summed_from_releases(&hq),
+            "after step {i}"
+        );
+    }
+    let (totals, awaiting) = kept_totals(&hq);
+    assert_eq!(totals.releases, 3);
+    assert_eq!(totals.by_route[0].1, 11 + 9 + 5);
+    assert!(awaiting.is_empty());
+}

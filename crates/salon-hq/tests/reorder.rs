@@ -46,11 +46,24 @@ type Shown = Vec<(String, u32, u32)>;
 
 fn shown(hq: &Hq) -> Shown {
     let p = Period::new(months()[0], months()[1]).unwrap();
-    // The month totals kept at each upload are the sums of the latest day snapshots.
-    assert_eq!(
-        hq.store().month_totals(p.from, p.to).unwrap(),
-        hq.store().day_totals(p.first_day(), p.last_day()).unwrap()
-    );
+    // The totals kept at each upload, per campus and per device, are the sums of the latest
+    // day snapshots (one device here).
+    let days = hq.store().day_totals(p.first_day(), p.last_day()).unwrap();
+    assert_eq!(hq.store().month_totals(p.from, p.to).unwrap(), days);
+    let per_device: Vec<(u64, u64)> = hq
+        .store()
+        .supporter_totals(p.from, p.to)
+        .unwrap()
+        .iter()
+        .map(|s| (s.sessions, s.minutes))
+        .collect();
+    let held = days.iter().fold((0, 0), |(n, m), d| {
+        (
+            n + u64::from(d.counts.sessions),
+            m + u64::from(d.counts.session_minutes),
+        )
+    });
+    assert_eq!(per_device, if held.0 > 0 { vec![held] } else { vec![] });
     compute(hq.store(), p)
         .unwrap()
         .rows

@@ -58,7 +58,7 @@ pub use history::{DayRevision, QUIET_DAYS};
 pub use logins::{KnownBrowser, LoginResult, LOGIN_DELAY_CAP_SECS};
 pub use organisation::{Organisation, MAX_CONTACT_CHARS};
 pub use paths::{HeldPathRelease, PathTerm};
-pub use releases::HeldRelease;
+pub use releases::{HeldRelease, ReleaseTotals};
 pub use supporters::SupporterTotals;
 pub use terms::{EventTarget, Targets, Term, TermInput};
 
@@ -402,6 +402,8 @@ impl Store {
             "uploads",
             "day_snapshots",
             "month_totals",
+            "campus_month_totals",
+            "month_releases",
             "month_snapshots",
             "event_snapshots",
             "event_counts",

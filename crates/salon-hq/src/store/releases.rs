@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{
-    CampusCode, HeldRevision, Month, MonthRelease, NoisyMonthBreakdown, Release, ReleaseKey,
+    CampusCode, DayField, HeldRevision, Month, MonthRelease, NoisyMonthBreakdown, Release,
+    ReleaseKey, Route, Topic,
 };
 
 use super::snapshots::Outcome;
@@ -102,6 +103,42 @@ pub(super) fn store_release(
     let (visits, most) = device_visits(tx, device, r)?;
     r.breakdown
         .check(u32::try_from(most).map_err(|_| HqError::ImpossibleTotal)?)?;
+    // The totals hold each key's latest release: a second takes its first's place; a first
+    // arriving after its second changes nothing.
+    let latest: Option<(String, String, i64)> = tx
+        .prepare_cached(
+            "SELECT release, breakdown, visits FROM month_releases
+             WHERE device_id = ?1 AND campus_code = ?2 AND month = ?3
+             ORDER BY release DESC LIMIT 1",
+        )?
+        .query_row(params![device, r.campus.as_str(), month], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+        })
+        .optional()?;
+    match latest {
+        None => add_to_totals(
+            tx,
+            r.campus.as_str(),
+            &month,
+            &r.breakdown,
+            visits as i64,
+            1,
+        )?,
+        Some((held, json, held_visits)) if held.as_str() < release => {
+            let held: NoisyMonthBreakdown =
+                serde_json::from_str(&json).map_err(|_| HqError::Internal("stored release"))?;
+            add_to_totals(tx, r.campus.as_str(), &month, &held, held_visits, -1)?;
+            add_to_totals(
+                tx,
+                r.campus.as_str(),
+                &month,
+                &r.breakdown,
+                visits as i64,
+                1,
+            )?;
+        }
+        Some(_) => {}
+    }
     let json = serde_json::to_string(&r.breakdown).map_err(|_| HqError::Internal("json"))?;
     tx.prepare_cached(
         "INSERT INTO month_releases
@@ -120,7 +157,130 @@ pub(super) fn store_release(
     Ok(Ok(Outcome::Stored))
 }
 
+/// Adds (`sign` 1) or takes away (-1) a latest release in the totals a period's breakdowns
+/// are read from; one without visits counts for nothing.
+fn add_to_totals(
+    tx: &Connection,
+    campus: &str,
+    month: &str,
+    b: &NoisyMonthBreakdown,
+    visits: i64,
+    sign: i64,
+) -> Result<()> {
+    if visits <= 0 {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "INSERT INTO release_month_totals (month, releases, visits) VALUES (?1, ?2, ?3)
+         ON CONFLICT (month) DO UPDATE SET releases = releases + excluded.releases,
+                                           visits = visits + excluded.visits",
+    )?
+    .execute(params![month, sign, sign * visits])?;
+    let mut cell = tx.prepare_cached(
+        "INSERT INTO release_cell_totals (month, kind, code, total) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (month, kind, code) DO UPDATE SET total = total + excluded.total",
+    )?;
+    for c in &b.by_route {
+        cell.execute(params![month, "route", c.code.code(), sign * c.count])?;
+    }
+    for c in &b.by_topic {
+        cell.execute(params![month, "topic", c.code.code(), sign * c.count])?;
+    }
+    let zeros = DayField::ALL
+        .iter()
+        .map(|_| "0")
+        .collect::<Vec<_>>()
+        .join(", ");
+    let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+    tx.prepare_cached(&format!(
+        "INSERT INTO campus_month_totals (month, campus_code, {}, releases)
+         VALUES (?1, ?2, {zeros}, ?3)
+         ON CONFLICT (month, campus_code) DO UPDATE SET releases = releases + excluded.releases",
+        names.join(", ")
+    ))?
+    .execute(params![month, campus, sign])?;
+    Ok(())
+}
+
+/// A period's latest releases with visits, summed (see [`Store::release_totals`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReleaseTotals {
+    pub releases: u64,
+    pub visits: u64,
+    pub by_route: Vec<(Route, i64)>,
+    pub by_topic: Vec<(Topic, i64)>,
+}
+
 impl Store {
+    /// The latest release of each device, campus and month of `from..=to` that has visits,
+    /// summed: how many, their visits, and each cell by code (every code, zeros too).
+    pub fn release_totals(&self, from: Month, to: Month) -> Result<ReleaseTotals> {
+        let conn = self.read();
+        let range = params![from.to_string(), to.to_string()];
+        let (releases, visits): (i64, i64) = conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(releases), 0), COALESCE(SUM(visits), 0)
+                 FROM release_month_totals WHERE month >= ?1 AND month <= ?2",
+            )?
+            .query_row(range, |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let cells = conn
+            .prepare_cached(
+                "SELECT kind, code, SUM(total) FROM release_cell_totals
+                 WHERE month >= ?1 AND month <= ?2 GROUP BY kind, code",
+            )?
+            .query_map(range, |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let sum = |kind: &str, code: &str| {
+            cells
+                .iter()
+                .find(|(k, c, _)| k == kind && c == code)
+                .map_or(0, |(_, _, n)| *n)
+        };
+        let count = |n: i64| u64::try_from(n).map_err(|_| HqError::Internal("release totals"));
+        Ok(ReleaseTotals {
+            releases: count(releases)?,
+            visits: count(visits)?,
+            by_route: Route::ALL
+                .iter()
+                .map(|&r| (r, sum("route", r.code())))
+                .collect(),
+            by_topic: Topic::MONTHLY
+                .iter()
+                .map(|&t| (t, sum("topic", t.code())))
+                .collect(),
+        })
+    }
+
+    /// The campus-months of `from..=to` with visits and no release with visits yet: still to
+    /// come, by campus then month.
+    pub fn awaiting_releases(&self, from: Month, to: Month) -> Result<Vec<(String, Month)>> {
+        let conn = self.read();
+        let rows = conn
+            .prepare_cached(
+                "SELECT campus_code, month FROM campus_month_totals
+                 WHERE month >= ?1 AND month <= ?2 AND visits > 0 AND releases = 0
+                 ORDER BY campus_code, month",
+            )?
+            .query_map(params![from.to_string(), to.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        rows.into_iter()
+            .map(|(campus, month)| {
+                Ok((
+                    campus,
+                    Month::parse(&month).map_err(|_| HqError::Internal("stored month"))?,
+                ))
+            })
+            .collect()
+    }
+
     /// For each device, campus and month of `from..=to`, its latest release (the second once
     /// it has come: it holds the month's corrections).
     pub fn latest_releases(&self, from: Month, to: Month) -> Result<Vec<HeldRelease>> {

@@ -38,31 +38,30 @@ impl Store {
         )
     }
 
-    /// The same as [`Store::day_totals`] over the months' days, read from the month totals
-    /// kept at every upload: twelve rows a campus and device for a year, however many days and
+    /// The same as [`Store::day_totals`] over the months' days, read from the campus totals
+    /// kept at every upload: twelve rows a campus for a year, however many days, devices and
     /// revisions lie behind them.
     pub fn month_totals(&self, from: Month, to: Month) -> Result<Vec<DayTotals>> {
         totals(
             &self.read(),
-            "SELECT campus_code, month, {sums}
-             FROM month_totals WHERE month >= ?1 AND month <= ?2 GROUP BY month, campus_code",
+            "SELECT campus_code, month, {fields}
+             FROM campus_month_totals WHERE month >= ?1 AND month <= ?2",
             [from.to_string(), to.to_string()],
         )
     }
 }
 
-/// Runs `sql` (its `{sums}` the sum of every day field, after a campus and a `YYYY-MM`) and
-/// gives its rows by campus, then month.
+/// Runs `sql` (after a campus and a `YYYY-MM`, its `{fields}` every day field and its `{sums}`
+/// the sum of each) and gives its rows by campus, then month.
 fn totals(conn: &Connection, sql: &str, range: [String; 2]) -> Result<Vec<DayTotals>> {
-    static SUMS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sums = SUMS.get_or_init(|| {
-        let sums: Vec<String> = DayField::ALL
-            .iter()
-            .map(|f| format!("SUM({})", f.name()))
-            .collect();
-        sums.join(", ")
+    static COLUMNS: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let [fields, sums] = COLUMNS.get_or_init(|| {
+        let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+        let sums: Vec<String> = names.iter().map(|n| format!("SUM({n})")).collect();
+        [names.join(", "), sums.join(", ")]
     });
-    let mut stmt = conn.prepare_cached(&sql.replace("{sums}", sums))?;
+    let sql = sql.replace("{fields}", fields).replace("{sums}", sums);
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt
         .query_map(params![range[0], range[1]], |r| {
             Ok((
@@ -72,16 +71,24 @@ fn totals(conn: &Connection, sql: &str, range: [String; 2]) -> Result<Vec<DayTot
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut totals = rows
-        .into_iter()
-        .map(|(campus, month, counts)| {
-            Ok(DayTotals {
-                campus,
-                month: Month::parse(&month).map_err(|_| HqError::Internal("stored month"))?,
-                counts,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // A period has a few months and thousands of campuses: each month's text is parsed once.
+    let mut months: Vec<(String, Month)> = Vec::new();
+    let mut totals = Vec::with_capacity(rows.len());
+    for (campus, text, counts) in rows {
+        let month = match months.iter().find(|(t, _)| *t == text) {
+            Some((_, m)) => *m,
+            None => {
+                let m = Month::parse(&text).map_err(|_| HqError::Internal("stored month"))?;
+                months.push((text, m));
+                m
+            }
+        };
+        totals.push(DayTotals {
+            campus,
+            month,
+            counts,
+        });
+    }
     // Sorted here rather than by SQLite, which would sort the rows in a temporary b-tree.
     totals.sort_by(|a, b| (&a.campus, a.month).cmp(&(&b.campus, b.month)));
     Ok(totals)
@@ -184,38 +191,51 @@ pub(super) fn store_day(
     Ok(outcome)
 }
 
-/// Moves the device's month total for the snapshot's campus and month from the day as it
-/// was (`replaced`, zero for a new day) to the day as it is now.
+/// Moves the device's month total, and its campus's, for the snapshot's campus and month
+/// from the day as it was (`replaced`, zero for a new day) to the day as it is now.
 fn add_to_month(tx: &Connection, device: i64, d: &DaySnapshot, replaced: &DayCounts) -> Result<()> {
-    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let sql = SQL.get_or_init(|| {
+    static SQL: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let [per_device, per_campus] = SQL.get_or_init(|| {
         let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
-        let marks: Vec<String> = (4..4 + names.len()).map(|i| format!("?{i}")).collect();
-        let adds: Vec<String> = names
-            .iter()
-            .map(|n| format!("{n} = {n} + excluded.{n}"))
-            .collect();
-        format!(
-            "INSERT INTO month_totals (device_id, campus_code, month, {})
-             VALUES (?1, ?2, ?3, {})
-             ON CONFLICT (month, campus_code, device_id) DO UPDATE SET {}",
-            names.join(", "),
-            marks.join(", "),
-            adds.join(", ")
-        )
+        let upsert = |table: &str, keys: &[&str]| {
+            let n = keys.len();
+            let marks: Vec<String> = (1..=n + names.len()).map(|i| format!("?{i}")).collect();
+            let adds: Vec<String> = names
+                .iter()
+                .map(|c| format!("{c} = {c} + excluded.{c}"))
+                .collect();
+            format!(
+                "INSERT INTO {table} ({}, {}) VALUES ({})
+                 ON CONFLICT ({}) DO UPDATE SET {}",
+                keys.join(", "),
+                names.join(", "),
+                marks.join(", "),
+                keys.join(", "),
+                adds.join(", ")
+            )
+        };
+        [
+            upsert("month_totals", &["month", "campus_code", "device_id"]),
+            upsert("campus_month_totals", &["month", "campus_code"]),
+        ]
     });
-    let mut values: Vec<rusqlite::types::Value> = vec![
-        device.into(),
-        d.campus.as_str().to_owned().into(),
-        Month::of(d.day).to_string().into(),
-    ];
-    values.extend(
-        DayField::ALL
-            .iter()
-            .map(|f| (i64::from(d.counts.get(*f)) - i64::from(replaced.get(*f))).into()),
-    );
-    tx.prepare_cached(sql)?
-        .execute(rusqlite::params_from_iter(values))?;
+    let month = Month::of(d.day).to_string();
+    let change: Vec<rusqlite::types::Value> = DayField::ALL
+        .iter()
+        .map(|f| (i64::from(d.counts.get(*f)) - i64::from(replaced.get(*f))).into())
+        .collect();
+    let keyed = |keys: Vec<rusqlite::types::Value>| keys.into_iter().chain(change.iter().cloned());
+    tx.prepare_cached(per_device)?
+        .execute(rusqlite::params_from_iter(keyed(vec![
+            month.clone().into(),
+            d.campus.as_str().to_owned().into(),
+            device.into(),
+        ])))?;
+    tx.prepare_cached(per_campus)?
+        .execute(rusqlite::params_from_iter(keyed(vec![
+            month.into(),
+            d.campus.as_str().to_owned().into(),
+        ])))?;
     Ok(())
 }
 

@@ -56,7 +56,7 @@ impl Store {
              WHERE c.retired_at IS NULL
                AND EXISTS (SELECT 1 FROM device_campuses dc JOIN devices d ON d.id = dc.device_id
                            WHERE dc.campus_code = c.code AND d.revoked_at IS NULL)
-               AND c.code NOT IN (SELECT campus_code FROM month_totals
+               AND c.code NOT IN (SELECT campus_code FROM campus_month_totals
                                   WHERE month >= ?1 AND month <= ?2 AND sessions > 0)
              ORDER BY c.code",
         )?;

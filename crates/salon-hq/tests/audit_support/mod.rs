@@ -92,6 +92,9 @@ pub fn set_back_before_the_chain(path: &Path) {
              ALTER TABLE terms DROP COLUMN project;
              ALTER TABLE terms DROP COLUMN distributor;
              DROP TABLE month_totals;
+             DROP TABLE campus_month_totals;
+             DROP TABLE release_month_totals;
+             DROP TABLE release_cell_totals;
              DROP INDEX uploads_by_device_time;
              PRAGMA user_version = 2;",
         )
