@@ -276,8 +276,8 @@ async fn main() {
         t("supporter_totals", &|| {
             drop(store.supporter_totals(from, to).unwrap())
         });
-        t("campuses_without_salon", &|| {
-            drop(store.campuses_without_salon(from, to).unwrap())
+        t("campuses_in_use", &|| {
+            drop(store.campuses_in_use().unwrap())
         });
         t("month_totals", &|| {
             drop(store.month_totals(from, to).unwrap())

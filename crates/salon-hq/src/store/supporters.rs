@@ -1,6 +1,8 @@
 //! Per supporter (device), for dispatch and 謝金 (honoraria): salons held, their hours and the
 //! campuses; and the campuses enrolled on a device that have held no salon yet.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use rusqlite::params;
 use salon_protocol::Month;
 
@@ -20,50 +22,52 @@ pub struct SupporterTotals {
 
 impl Store {
     /// Every device with a salon in the months `from..=to`, the most salons first (a day
-    /// without a salon has no minutes either, so a month's sums are its salons').
+    /// without a salon has no minutes either, so a month's sums are its salons'). Summed here
+    /// from the month totals' rows rather than grouped by SQLite, which would sort them all.
     pub fn supporter_totals(&self, from: Month, to: Month) -> Result<Vec<SupporterTotals>> {
         let conn = self.read();
+        let mut sums: BTreeMap<i64, (u64, u64, BTreeSet<String>)> = BTreeMap::new();
         let mut stmt = conn.prepare_cached(
-            "SELECT d.id, d.supporter, SUM(t.sessions), SUM(t.session_minutes),
-                    group_concat(DISTINCT t.campus_code)
-             FROM month_totals t JOIN devices d ON d.id = t.device_id
-             WHERE t.month >= ?1 AND t.month <= ?2 AND t.sessions > 0
-             GROUP BY d.id ORDER BY 3 DESC, d.id",
+            "SELECT device_id, campus_code, sessions, session_minutes FROM month_totals
+             WHERE month >= ?1 AND month <= ?2 AND sessions > 0",
         )?;
-        let rows = stmt
-            .query_map(params![from.to_string(), to.to_string()], |r| {
-                let campuses: String = r.get(4)?;
-                let mut campuses: Vec<String> = campuses.split(',').map(str::to_owned).collect();
-                campuses.sort();
+        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let entry = sums.entry(r.get(0)?).or_default();
+            entry.0 += r.get::<_, i64>(2)?.max(0) as u64;
+            entry.1 += r.get::<_, i64>(3)?.max(0) as u64;
+            entry.2.insert(r.get(1)?);
+        }
+        let mut names = conn.prepare_cached("SELECT supporter FROM devices WHERE id = ?1")?;
+        let mut totals = sums
+            .into_iter()
+            .map(|(device_id, (sessions, minutes, campuses))| {
                 Ok(SupporterTotals {
-                    device_id: r.get(0)?,
-                    supporter: r.get(1)?,
-                    sessions: r.get::<_, i64>(2)?.max(0) as u64,
-                    minutes: r.get::<_, i64>(3)?.max(0) as u64,
-                    campuses,
+                    device_id,
+                    supporter: names.query_row([device_id], |r| r.get(0))?,
+                    sessions,
+                    minutes,
+                    campuses: campuses.into_iter().collect(),
                 })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        totals.sort_by_key(|t| (std::cmp::Reverse(t.sessions), t.device_id));
+        Ok(totals)
     }
 
-    /// Campuses in use, enrolled on a device that is not revoked, with no salon in the days
-    /// `from..=to`: (code, name).
-    pub fn campuses_without_salon(&self, from: Month, to: Month) -> Result<Vec<(String, String)>> {
+    /// Campuses in use: open, and enrolled on a device that is not revoked: (code, name). Those
+    /// without a salon in a period are these less the campuses its figures hold salons for.
+    pub fn campuses_in_use(&self) -> Result<Vec<(String, String)>> {
         let conn = self.read();
         let mut stmt = conn.prepare_cached(
             "SELECT c.code, c.name FROM campuses c
              WHERE c.retired_at IS NULL
-               AND EXISTS (SELECT 1 FROM device_campuses dc JOIN devices d ON d.id = dc.device_id
-                           WHERE dc.campus_code = c.code AND d.revoked_at IS NULL)
-               AND c.code NOT IN (SELECT campus_code FROM campus_month_totals
-                                  WHERE month >= ?1 AND month <= ?2 AND sessions > 0)
+               AND c.code IN (SELECT dc.campus_code FROM device_campuses dc
+                              JOIN devices d ON d.id = dc.device_id WHERE d.revoked_at IS NULL)
              ORDER BY c.code",
         )?;
         let rows = stmt
-            .query_map(params![from.to_string(), to.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -96,10 +96,20 @@ pub(super) async fn dashboard(
                 s.quiet_devices(now)?,
                 s.quiet_days()?,
                 s.supporter_totals(from, to)?,
-                s.campuses_without_salon(from, to)?,
+                s.campuses_in_use()?,
             ))
         })
         .await?;
+    let held: std::collections::BTreeSet<&str> = figures
+        .rows
+        .iter()
+        .filter(|r| r.counts.sessions > 0)
+        .map(|r| r.campus.as_str())
+        .collect();
+    let without: Vec<(String, String)> = without
+        .into_iter()
+        .filter(|(code, _)| !held.contains(code.as_str()))
+        .collect();
     // Which supporter has gone quiet is for the managers who dispatch them.
     let quiet = if session.may_change() {
         quiet
