@@ -125,7 +125,8 @@ run_tests() {
   step "headquarters package (.deb): build, install, check its units, run it as its user, remove"
   as_root env "PATH=$PATH" "CARGO_TARGET_DIR=$CARGO_TARGET_DIR" bash scripts/hq-package-check.sh
   step "headquarters dashboard and admin web in headless Chromium"
-  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin --test hq_survey --test hq_demo
+  cargo test -p salon-tests --features e2e --locked --test hq_dashboard --test hq_history --test hq_admin --test hq_survey --test hq_demo \
+    --test hq_screens
   step "end-to-end tests in the real app window (Xvfb)"
   cargo build -p salon-app --locked
   xvfb-run -a -s "-screen 0 1280x900x24" \
