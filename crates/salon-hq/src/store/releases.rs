@@ -186,19 +186,20 @@ fn add_to_totals(
     for c in &b.by_topic {
         cell.execute(params![month, "topic", c.code.code(), sign * c.count])?;
     }
-    let zeros = DayField::ALL
-        .iter()
-        .map(|_| "0")
-        .collect::<Vec<_>>()
-        .join(", ");
-    let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
-    tx.prepare_cached(&format!(
-        "INSERT INTO campus_month_totals (month, campus_code, {}, releases)
-         VALUES (?1, ?2, {zeros}, ?3)
-         ON CONFLICT (month, campus_code) DO UPDATE SET releases = releases + excluded.releases",
-        names.join(", ")
-    ))?
-    .execute(params![month, campus, sign])?;
+    // Its columns come from `DayField`: the text is made once per process, not per release.
+    static CAMPUS_SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let campus_sql = CAMPUS_SQL.get_or_init(|| {
+        let names: Vec<&str> = DayField::ALL.iter().map(|f| f.name()).collect();
+        let zeros = vec!["0"; names.len()].join(", ");
+        format!(
+            "INSERT INTO campus_month_totals (month, campus_code, {}, releases)
+             VALUES (?1, ?2, {zeros}, ?3)
+             ON CONFLICT (month, campus_code) DO UPDATE SET releases = releases + excluded.releases",
+            names.join(", ")
+        )
+    });
+    tx.prepare_cached(campus_sql)?
+        .execute(params![month, campus, sign])?;
     Ok(())
 }
 
