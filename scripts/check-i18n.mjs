@@ -20,6 +20,9 @@ function load(lang) {
 function keys(obj, prefix = "") {
   return Object.entries(obj).flatMap(([k, v]) => (typeof v === "object" ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
 }
+function lookup(obj, key) {
+  return key.split(".").reduce((node, part) => node[part], obj);
+}
 function sources(dir) {
   return readdirSync(dir).flatMap((n) => {
     const p = join(dir, n);
@@ -28,11 +31,19 @@ function sources(dir) {
   });
 }
 
-const ja = new Set(keys(load("ja")));
+const jaCatalogue = load("ja");
+const ja = new Set(keys(jaCatalogue));
 const en = new Set(keys(load("en")));
 const problems = [];
 for (const k of ja) if (!en.has(k)) problems.push(`missing in English: ${k}`);
 for (const k of en) if (!ja.has(k)) problems.push(`missing in Japanese: ${k}`);
+// Japanese text is written in full-width punctuation, and the NPO's office is 事務局 on
+// both sides (headquarters' pages never say 本部).
+for (const k of ja) {
+  const text = lookup(jaCatalogue, k);
+  if (/[()]/.test(text)) problems.push(`half-width parentheses in Japanese: ${k}`);
+  if (text.includes("本部")) problems.push(`本部 in Japanese (the app says 事務局): ${k}`);
+}
 for (const file of sources(ui)) {
   for (const m of readFileSync(file, "utf8").matchAll(/\bt\(\s*"([A-Za-z0-9_.]+)"/g)) {
     if (!ja.has(m[1])) problems.push(`${file.slice(ui.length)}: unknown key ${m[1]}`);

@@ -23,7 +23,8 @@ import { appStatus, invokeCommand, listenEvent } from "./api.js";
  * @property {string} from "YYYY-MM-DD"
  * @property {string} to "YYYY-MM-DD"
  * @property {number} sessions
- * @property {number} sessionMinutes
+ * @property {number} sessionMinutes of the closed salons
+ * @property {number} openSessions salons still open (開催中), whose time is not known yet
  * @property {number} visits 延べ
  * @property {number} students named students (実人数); a visit without a name counts in visits only
  * @property {Array<[string, number]>} byRoute every route code, in order, with its count (0 too)

@@ -161,7 +161,7 @@ fn no_shows_reach_the_outreach_list_and_an_undecided_final_year_student_the_risk
     app.wait_until("event row", || (app.count("event-row") == 1).then_some(()));
     let row = app.text("event-row");
     assert!(
-        row.contains("保護者セミナー") && row.contains("18"),
+        row.contains("保護者向けセミナー") && row.contains("18"),
         "event row: {row}"
     );
     app.type_into("event-parents", "-1");

@@ -120,6 +120,12 @@ fn a_report_for_teachers_and_a_backup_that_restores() {
     assert!(!app.is_present("report-by-topic"));
     assert!(app.text("report-topics-withheld").contains("10件以上"));
     assert!(!report.contains("応募書類・面接準備"), "{report}");
+    // Today's salon is still open: its time is not known yet, and the report says so.
+    let time = app.text("report-figures");
+    assert!(
+        time.contains("開催中（終了すると加わります）") && !time.contains("0分"),
+        "{time}"
+    );
     app.screenshot("50-teacher-report");
     print_opens_the_system_dialog(&app, first.path());
     about_says_version_folder_and_licences(&app, first.path());

@@ -136,7 +136,7 @@ function teacherReport(r, markPrint) {
         h("table", { class: "report-table report-figures", testid: "report-figures" },
           h("tbody", {},
             figureRow(t("reports.sessions"), t("reports.timesN", { n: r.sessions })),
-            figureRow(t("reports.sessionMinutes"), hoursMinutes(r.sessionMinutes)),
+            figureRow(t("reports.sessionMinutes"), reportMinutes(r)),
             figureRow(t("reports.visits"), t("reports.casesN", { n: r.visits })),
             figureRow(t("reports.students"), t("reports.peopleN", { n: r.students })))),
         h("p", { class: "report-note", text: t("reports.studentsNote") })),
@@ -154,6 +154,17 @@ function teacherReport(r, markPrint) {
         h("h2", { text: t("reports.summariesTitle") }),
         sharedList(r.summaries, "report-summary", false)),
       h("p", { class: "report-footnote", testid: "report-footnote", text: t("reports.footnote") })));
+}
+
+/**
+ * The time of the closed salons; a salon still open has no length yet, and says so
+ * rather than reading as 0分.
+ * @param {TeacherReport} r
+ */
+function reportMinutes(r) {
+  if (r.openSessions === 0) return hoursMinutes(r.sessionMinutes);
+  if (r.openSessions === r.sessions) return t("reports.minutesOpen");
+  return t("reports.minutesWithOpen", { time: hoursMinutes(r.sessionMinutes), n: r.openSessions });
 }
 
 /** @param {string} name @param {string} value */

@@ -235,4 +235,68 @@ mod tests {
         assert_eq!(num(28000), "28,000");
         assert_eq!(num(757), "757");
     }
+
+    /// The supporter's app and headquarters name each code in the same words: a supporter
+    /// who logs 保護者向けセミナー reads the same name on the funder's report.
+    #[test]
+    fn the_app_and_headquarters_name_every_code_alike() {
+        use salon_protocol::{EventKind, PathStatus};
+        let ui = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/i18n");
+        let mut catalogue = serde_json::Map::new();
+        for entry in std::fs::read_dir(&ui).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !(name.starts_with("ja.") && name.ends_with(".json")) {
+                continue;
+            }
+            let part: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            merge(&mut catalogue, part.as_object().unwrap());
+        }
+        let app = |path: &str| -> String {
+            let mut node = &serde_json::Value::Object(catalogue.clone());
+            for key in path.split('.') {
+                node = &node[key];
+            }
+            node.as_str()
+                .unwrap_or_else(|| panic!("no {path} in the app's catalogue"))
+                .to_owned()
+        };
+        let mut differ = Vec::new();
+        let mut check = |key: String, hq: &str| {
+            let ours = app(&key);
+            if ours != hq {
+                differ.push(format!("{key}: app 「{ours}」, headquarters 「{hq}」"));
+            }
+        };
+        for r in Route::ALL {
+            check(format!("route.{}", r.code()), route_ja(*r));
+        }
+        for t in Topic::ALL {
+            check(format!("topic.{}", t.code()), topic_ja(*t));
+        }
+        for p in PathStatus::ALL {
+            check(format!("pathStatus.{}", p.code()), path_ja(*p));
+        }
+        for k in EventKind::ALL {
+            check(format!("events.kind.{}", k.code()), event_kind_ja(*k));
+        }
+        assert!(differ.is_empty(), "{}", differ.join("\n"));
+    }
+
+    fn merge(
+        into: &mut serde_json::Map<String, serde_json::Value>,
+        part: &serde_json::Map<String, serde_json::Value>,
+    ) {
+        for (key, value) in part {
+            match (into.get_mut(key), value) {
+                (Some(serde_json::Value::Object(held)), serde_json::Value::Object(more)) => {
+                    merge(held, more)
+                }
+                _ => {
+                    into.insert(key.clone(), value.clone());
+                }
+            }
+        }
+    }
 }

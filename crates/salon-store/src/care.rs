@@ -371,7 +371,7 @@ impl Store {
         self.student(student_id)?;
         let mut stmt = self.conn.prepare(
             "SELECT status, decided_on, changed_at, campus_id FROM path_change
-             WHERE student_id = ?1 ORDER BY id",
+             WHERE student_id = ?1 ORDER BY changed_at, id",
         )?;
         let rows = stmt.query_map([student_id], |r| {
             Ok(PathChange {
@@ -381,7 +381,13 @@ impl Store {
                 campus_id: r.get(3)?,
             })
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut history: Vec<PathChange> = rows.collect::<rusqlite::Result<_>>()?;
+        // Two merged profiles each bring their first 未定, and the decision the kept one takes
+        // over is recorded again: a row that repeats the one before it is not a change.
+        history.dedup_by(|later, earlier| {
+            later.status == earlier.status && later.decided_on == earlier.decided_on
+        });
+        Ok(history)
     }
 
     /// 進路未定リスト: enrolled final-year students (grade ≥ 3, see `salon_core::care`) whose

@@ -433,3 +433,28 @@ fn two_profiles_of_one_student_merge_into_the_one_kept() {
     assert_eq!(every_value(&store), before);
     let _ = session;
 }
+
+/// Two profiles both created 未定 each carry that first row; the merged history says 未定 once,
+/// then the decision, oldest first.
+#[test]
+fn a_merged_students_path_history_has_no_repeated_row() {
+    let (_dir, mut store, campus, kept, _session, _v) = one_visit();
+    let away = store
+        .save_student(&student_input(campus, "タロ"))
+        .unwrap()
+        .id;
+    let mut decided = student_input(campus, "タロ");
+    decided.id = Some(away);
+    decided.path_status = "further_study".into();
+    decided.path_decided_on = Some("2026-11-20".into());
+    store.save_student(&decided).unwrap();
+    store.merge_students(kept, away).unwrap();
+
+    let statuses: Vec<&str> = store
+        .path_history(kept)
+        .unwrap()
+        .iter()
+        .map(|p| p.status.code())
+        .collect();
+    assert_eq!(statuses, ["undecided", "further_study"]);
+}

@@ -37,7 +37,10 @@ pub struct TeacherReport {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub sessions: u32,
+    /// Minutes of the closed salons: one still open has no length yet.
     pub session_minutes: u32,
+    /// Salons of the period still open (開催中), whose time is added when they close.
+    pub open_sessions: u32,
     pub visits: u32,
     /// Named students (a student who gave no name is counted in `visits` only).
     pub students: u32,
@@ -110,13 +113,13 @@ impl Store {
         check_period(from, to)?;
         let campus = self.campus(campus_id)?;
         let period = params![campus_id, date_text(from), date_text(to)];
-        let (sessions, session_minutes): (u32, u32) = self.conn.query_row(
+        let (sessions, session_minutes, open_sessions): (u32, u32, u32) = self.conn.query_row(
             &format!(
-                "SELECT count(*), coalesce(sum({MINUTES}), 0) FROM salon_session s
-                 WHERE s.campus_id = ?1 AND s.date BETWEEN ?2 AND ?3"
+                "SELECT count(*), coalesce(sum({MINUTES}), 0), count(*) FILTER (WHERE s.closed_at IS NULL)
+                 FROM salon_session s WHERE s.campus_id = ?1 AND s.date BETWEEN ?2 AND ?3"
             ),
             period,
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let in_period = "FROM visit v JOIN salon_session s ON s.id = v.session_id
                          WHERE s.campus_id = ?1 AND s.date BETWEEN ?2 AND ?3";
@@ -158,6 +161,7 @@ impl Store {
             to,
             sessions,
             session_minutes,
+            open_sessions,
             visits,
             students,
             by_route: complete(Route::ALL, by_route),
@@ -410,10 +414,27 @@ mod tests {
             &[("", false, "a"), ("", false, "b")],
         );
         salon(&mut store, other.id, 19, &[("", false, "c")]);
+        let open = SessionOpen {
+            campus_id: campus.id,
+            format: "in_person".into(),
+            place: String::new(),
+        };
+        let at_ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        store.open_session(&open, day(25), at_ten).unwrap();
+        let report = store.teacher_report(campus.id, day(1), day(28)).unwrap();
+        assert_eq!(
+            (
+                report.sessions,
+                report.session_minutes,
+                report.open_sessions
+            ),
+            (2, 185, 1),
+            "the salon still open is counted and said to be open, its length not yet known"
+        );
         let month = store.activity_report(day(1), day(28)).unwrap();
         assert_eq!(
             (month.sessions, month.session_minutes, month.visits),
-            (2, 370, 3)
+            (3, 370, 3)
         );
         assert_eq!(month.campuses.len(), 2);
         assert_eq!(month.campuses[0].visits, 2);
