@@ -99,6 +99,20 @@ export const backupStatus = () => invokeCommand("backup_status");
 export const setBackupFolder = (folder) => invokeCommand("set_backup_folder", { folder });
 
 /**
+ * The OS's folder picker, starting at the backup folder. Null when the supporter cancels.
+ * @param {string} title the dialog's title, in the app's language
+ * @returns {Promise<string|null>}
+ */
+export const pickBackupFolder = (title) => invokeCommand("pick_backup_folder", { title });
+
+/**
+ * The OS's file picker for a backup (`.salonbackup`), before setup too. Null when cancelled.
+ * @param {string} title @param {string} filterName what the file filter is called
+ * @returns {Promise<string|null>}
+ */
+export const pickBackupFile = (title, filterName) => invokeCommand("pick_backup_file", { title, filterName });
+
+/**
  * Writes a backup now; `listenBackupProgress` reports the bytes while it runs.
  * Rejects with `backup_folder`, `storage` or `locked`.
  * @returns {Promise<BackupFile>}

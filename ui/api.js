@@ -258,6 +258,8 @@
  * @property {string} code
  * @property {string} message
  * @property {string} [field]
+ * @property {number} [min] the allowed range of `field`, when the error is about it
+ * @property {number} [max]
  */
 
 
@@ -284,6 +286,9 @@ export function toApiError(raw) {
     /** @type {ApiError} */
     const err = { code: r.code, message: typeof r.message === "string" ? r.message : "" };
     if (typeof r.field === "string" && r.field) err.field = r.field;
+    const range = /** @type {{min?: unknown, max?: unknown}} */ (raw);
+    if (typeof range.min === "number") err.min = range.min;
+    if (typeof range.max === "number") err.max = range.max;
     return err;
   }
   // A plain string or Error comes from Tauri itself (e.g. a command not allowed).

@@ -114,20 +114,61 @@ export function errorArea() {
 }
 
 /**
- * Shows an error in `area` and marks the input named by `err.field`. Only the area that
- * shows something carries data-testid="form-error", so a test finds the visible one.
+ * Shows an error in `area`, naming the field it is about and its allowed range, marks that
+ * field and says it again beside it; fixing the field clears both. Only the area that shows
+ * something carries data-testid="form-error", so a test finds the visible one.
  * @param {HTMLElement} area
  * @param {ApiError | string} err an ApiError, or a catalogue key for client-side checks
  * @param {string} [fieldName] the field to mark for a client-side check
  */
 export function showError(area, err, fieldName) {
   clearErrors(area.ownerDocument);
-  area.textContent = typeof err === "string" ? t(err) : errorText(err);
-  area.hidden = false;
-  area.dataset.testid = "form-error";
   const name = typeof err === "string" ? fieldName : err.field;
   const scope = area.closest("form") || area.closest("[data-testid=screen]") || area.ownerDocument.body;
-  if (name) markField(scope, name);
+  const target = name ? findField(scope, name) : null;
+  const text = target ? fieldErrorText(err, target) : null;
+  area.textContent = text || (typeof err === "string" ? t(err) : errorText(err));
+  area.hidden = false;
+  area.dataset.testid = "form-error";
+  if (target) markField(target, area, text);
+}
+
+/**
+ * The message that names the field: 「時間（分）」は1〜600の範囲で入力してください。 Null for
+ * an error that is not about what was typed (a duplicate, a refusal), which keeps its own words.
+ * @param {ApiError | string} err @param {HTMLElement} target
+ * @returns {string | null}
+ */
+function fieldErrorText(err, target) {
+  const code = typeof err === "string" ? err.replace(/^errors\./, "") : err.code;
+  const fieldLabel = labelOf(target);
+  if (!fieldLabel || !FIELD_ERRORS.includes(code)) return null;
+  const control = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+  const attr = (/** @type {string} */ a) => (control && control.getAttribute(a)) || "";
+  /** @type {{min?: number, max?: number}} */
+  const given = typeof err === "string" ? {} : err;
+  const min = given.min !== undefined ? given.min : attr("min");
+  const max = given.max !== undefined ? given.max : attr(code === "too_long" ? "maxlength" : "max");
+  const choosing = target.matches("select, fieldset") || (control instanceof HTMLInputElement && control.type === "checkbox");
+  let key = code;
+  if (code === "required" && choosing) key = "requiredChoice";
+  if (code === "out_of_range" && (min === "" || max === "")) key = "outOfRangeOnly";
+  return t(`fieldErrors.${key}`, { field: fieldLabel, min: String(min), max: String(max) });
+}
+
+/** The codes that are about what was typed in one field, each with a message naming it. */
+const FIELD_ERRORS = ["required", "too_long", "out_of_range", "invalid_date", "invalid_time", "invalid_choice"];
+
+/**
+ * The name the supporter reads beside a control, without its trailing （任意） or （1つ以上）.
+ * @param {HTMLElement} target
+ */
+function labelOf(target) {
+  const fieldset = target.matches("fieldset") ? target : null;
+  const wrapper = target.closest("label.field, .field");
+  const holder = fieldset ? fieldset.querySelector("legend") : wrapper && wrapper.querySelector(".field-label");
+  const raw = (holder && holder.textContent) || target.getAttribute("aria-label") || "";
+  return raw.replace(/（[^）]*）$/, "").trim();
 }
 
 /** Hides every error area and un-marks every field in the document. */
@@ -139,22 +180,58 @@ export function clearErrors(doc = document) {
     area.textContent = "";
     delete area.dataset.testid;
   });
-  doc.querySelectorAll("[aria-invalid=true]").forEach((el) => el.removeAttribute("aria-invalid"));
+  doc.querySelectorAll("[aria-invalid=true]").forEach((el) => unmark(/** @type {HTMLElement} */ (el)));
 }
 
 /**
- * Marks and focuses the control whose `data-field` lists `name` (space-separated aliases,
- * because the backend may name a nested key either way, e.g. `displayName` or `newStudent.displayName`).
- * @param {ParentNode} scope
- * @param {string} name
+ * The control whose `data-field` lists `name` (space-separated aliases, because the backend
+ * may name a nested key either way, e.g. `displayName` or `newStudent.displayName`).
+ * @param {ParentNode} scope @param {string} name
+ * @returns {HTMLElement | null}
  */
-function markField(scope, name) {
+function findField(scope, name) {
   const controls = [...scope.querySelectorAll("[data-field]")];
-  const target = controls.find((el) => (el.getAttribute("data-field") || "").split(" ").includes(name));
-  if (!target) return;
+  const found = controls.find((el) => (el.getAttribute("data-field") || "").split(" ").includes(name));
+  return found instanceof HTMLElement ? found : null;
+}
+
+let fieldErrorIds = 0;
+
+/**
+ * Marks and focuses the field, says the error beside it (for a screen reader too, through
+ * aria-describedby), and clears both, and the area, as soon as the field is changed.
+ * @param {HTMLElement} target @param {HTMLElement} area @param {string | null} text
+ */
+function markField(target, area, text) {
   target.setAttribute("aria-invalid", "true");
+  if (text) {
+    const note = h("small", { class: "field-error", id: `field-error-${++fieldErrorIds}`, testid: "field-error", text });
+    const holder = target.closest("label.field, fieldset") || target;
+    holder.append(note);
+    target.setAttribute("aria-describedby", note.id);
+  }
+  const fixed = () => {
+    unmark(target);
+    if (area.textContent === text || !text) {
+      area.hidden = true;
+      area.textContent = "";
+      delete area.dataset.testid;
+    }
+  };
+  target.addEventListener("input", fixed, { once: true });
+  target.addEventListener("change", fixed, { once: true });
   const focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
   if (focusable instanceof HTMLElement) focusable.focus();
+}
+
+/** @param {HTMLElement} target */
+function unmark(target) {
+  target.removeAttribute("aria-invalid");
+  const id = target.getAttribute("aria-describedby");
+  if (id && id.startsWith("field-error-")) {
+    target.ownerDocument.getElementById(id)?.remove();
+    target.removeAttribute("aria-describedby");
+  }
 }
 
 /** "HH:MM:SS" on the Tokyo clock, like every time the app shows, whatever the laptop's zone. */

@@ -8,6 +8,8 @@
 command_list! {
     commands::app_status: AnyTime,
     commands::setup: AnyTime,
+    pickers::pick_backup_file: AnyTime,
+    pickers::pick_backup_folder: Unlocked,
     commands::unlock: AnyTime,
     commands::unlock_with_recovery: AnyTime,
     commands::lock: AnyTime,

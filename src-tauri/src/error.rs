@@ -101,6 +101,11 @@ pub struct IpcError {
     /// The input the error is about (camelCase, as the UI names its fields).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<&'static str>,
+    /// The allowed range of `field`, so the message can say it (1〜600, 60文字まで).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
 }
 
 impl IpcError {
@@ -109,6 +114,8 @@ impl IpcError {
             code,
             message: message.into(),
             field: None,
+            min: None,
+            max: None,
         }
     }
 
@@ -122,6 +129,8 @@ impl IpcError {
             code,
             message: format!("{field}: {}", code.as_str()),
             field: Some(field),
+            min: None,
+            max: None,
         }
     }
 
@@ -148,7 +157,16 @@ impl From<CoreError> for IpcError {
             CoreError::OutOfRange { .. } => Code::OutOfRange,
             CoreError::InvalidChoice(_) => Code::InvalidChoice,
         };
-        IpcError::invalid(code, e.field())
+        let (min, max) = match e {
+            CoreError::OutOfRange { min, max, .. } => (Some(min), Some(max)),
+            CoreError::TooLong { max, .. } => (None, i64::try_from(max).ok()),
+            _ => (None, None),
+        };
+        IpcError {
+            min,
+            max,
+            ..IpcError::invalid(code, e.field())
+        }
     }
 }
 
@@ -217,6 +235,16 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"code":"invalid_date","message":"followUpOn: invalid_date","field":"followUpOn"}"#
+        );
+        let e: IpcError = CoreError::OutOfRange {
+            field: "minutes",
+            min: 1,
+            max: 600,
+        }
+        .into();
+        assert_eq!(
+            serde_json::to_string(&e).unwrap(),
+            r#"{"code":"out_of_range","message":"minutes: out_of_range","field":"minutes","min":1,"max":600}"#
         );
         assert_eq!(
             serde_json::to_string(&IpcError::locked()).unwrap(),

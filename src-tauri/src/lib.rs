@@ -10,6 +10,7 @@ mod error;
 mod hardening;
 mod idle;
 mod keys;
+mod pickers;
 mod prefs;
 pub mod rendering;
 mod reports;
@@ -92,6 +93,7 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             sync::spawn_sender(app.handle().clone(), trigger);
             Ok(())
         })
+        .plugin(tauri_plugin_dialog::init())
         .on_window_event(closing::on_window_event)
         .invoke_handler(gate(handler()))
 }

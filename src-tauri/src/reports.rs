@@ -17,7 +17,7 @@ use crate::state::AppState;
 /// The event the UI listens for while a backup is written: `{done, total}` in bytes.
 pub const BACKUP_PROGRESS_EVENT: &str = "salon://backup-progress";
 /// Backup files end with this, so the restore screen can list them.
-const BACKUP_EXTENSION: &str = "salonbackup";
+pub(crate) const BACKUP_EXTENSION: &str = "salonbackup";
 
 fn period(from: &str, to: &str) -> Result<(NaiveDate, NaiveDate), IpcError> {
     let from = parse_date("from", from).map_err(salon_store::StoreError::from)?;

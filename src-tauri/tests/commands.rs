@@ -69,6 +69,7 @@ fn the_ui_calls_exactly_the_listed_commands() {
 
 #[test]
 fn only_setup_unlock_restore_status_lock_and_closing_run_while_locked() {
+    // Restoring includes choosing the backup file (the OS's picker answers a path only).
     let open: BTreeSet<&str> = COMMANDS
         .iter()
         .filter(|(_, a)| *a == Access::AnyTime)
@@ -80,6 +81,7 @@ fn only_setup_unlock_restore_status_lock_and_closing_run_while_locked() {
             "app_status",
             "backup_status",
             "lock",
+            "pick_backup_file",
             "ready_to_close",
             "restore_backup",
             "setup",

@@ -45,7 +45,12 @@ fn first_run_setup(app: &App) -> String {
         assert_eq!(key.trim().len(), 39, "eight groups of four: {key}");
         app.screenshot("03-recovery-key");
     });
-    assert!(app.is_present("no-campus"));
+    app.find("first-run");
+    assert_eq!(
+        app.count("first-run-campus"),
+        1,
+        "Today says what to do first"
+    );
     app.screenshot("04-today-no-campus");
     recovery_key
 }
@@ -62,10 +67,18 @@ fn open_salon_and_log_a_visit(app: &App, note: &str) {
     // Bad input: no topic chosen. A clear message, and nothing is lost from the form.
     app.click("visit-save");
     let error = app.text("form-error");
-    assert!(error.contains("必須"), "missing topic message: {error}");
+    assert_eq!(
+        error, "「相談内容」を選んでください。",
+        "missing topic message"
+    );
+    assert_eq!(app.text("field-error"), error, "said beside the topics too");
     assert_eq!(app.value("visit-note"), note);
     app.screenshot("07a-visit-missing-topic");
     app.click("visit-topic-job_search");
+    assert!(
+        !app.is_present("form-error") && !app.is_present("field-error"),
+        "the message goes as soon as a topic is ticked"
+    );
     app.click("visit-topic-application_prep");
     app.type_into("visit-next-steps", "履歴書の下書きを来週持ってくる");
     app.type_into(
@@ -275,6 +288,13 @@ fn the_day_reaches_headquarters_as_counts_only() {
 
     let app = App::start(home, &shots);
     set_up(&app);
+    // Enrol with the address and the one-time code, typed as a person would (lower case).
+    hq::enrol_in_settings(&app, &hq_url, &code);
+    app.script(
+        "document.querySelector('[data-testid=\"settings-hq\"]').scrollIntoView();",
+        serde_json::json!([]),
+    );
+    app.screenshot("20-settings-enrolled");
     add_campus_of_today(&app, Some("C-012"));
     // Neither the app nor WebKit's processes (which hold what is typed) may leave a core file.
     let limits = driver::core_limits(home);
@@ -288,14 +308,6 @@ fn the_day_reaches_headquarters_as_counts_only() {
             .all(|(_, _, core)| core == "Max core file size 0 0 bytes"),
         "{limits:?}"
     );
-
-    // Enrol with the address and the one-time code, typed as a person would (lower case).
-    hq::enrol_in_settings(&app, &hq_url, &code);
-    app.script(
-        "document.querySelector('[data-testid=\"settings-hq\"]').scrollIntoView();",
-        serde_json::json!([]),
-    );
-    app.screenshot("20-settings-enrolled");
 
     // One visit while the salon is open: the preview says that today goes when the salon
     // closes, and a send now carries nothing of today (when students came never leaves).

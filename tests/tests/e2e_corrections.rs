@@ -69,8 +69,8 @@ fn corrections_in_the_window_bring_headquarters_back_to_the_truth() {
 
     let app = App::start(home, &shots);
     set_up(&app);
-    add_campus_of_today(&app, Some("C-012"));
     hq::enrol_in_settings(&app, &hq_url, &code);
+    add_campus_of_today(&app, Some("C-012"));
 
     // The salon of the day as it was typed: one student under two nicknames, and a visit
     // logged twice by mistake.

@@ -45,11 +45,24 @@ export async function backupSection() {
   });
   const folderError = errorArea();
   const folderDone = h("span", { class: "success", role: "status" });
+  // The OS's picker fills the field and saves at once: choosing a folder is the whole task.
+  const pick = h("button", { type: "button", class: "primary", testid: "backup-folder-pick", text: t("backup.folderPick") });
   const folderForm = h("form", { class: "backup-folder-form" },
     folderError,
     field(t("backup.folder"), folder, t("backup.folderHint")),
     h("div", { class: "actions" },
+      pick,
       h("button", { type: "submit", testid: "backup-folder-save", text: t("backup.folderSave") }), folderDone));
+  pick.addEventListener("click", async () => {
+    try {
+      const chosen = await reports.pickBackupFolder(t("backup.folderPickTitle"));
+      if (chosen === null) return;
+      folder.value = chosen;
+      folderForm.requestSubmit();
+    } catch (err) {
+      showError(folderError, /** @type {ApiError} */ (err));
+    }
+  });
 
   const last = h("dd", { testid: "backup-last" });
   const runError = errorArea();

@@ -7,14 +7,15 @@ import { FORMATS, WEEKDAYS, label, t, weekdayName } from "../i18n.js";
 /** @typedef {import("../api.js").Campus} Campus */
 /** @typedef {import("../api.js").CampusInput} CampusInput */
 /** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api.js").HqStatus} HqStatus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx) {
-  const campuses = await api.listCampuses();
+  const [campuses, hq] = await Promise.all([api.listCampuses(), api.hqStatus()]);
   const editor = h("div", { class: "editor" });
   const open = (/** @type {Campus|null} */ campus) => {
-    editor.replaceChildren(campusForm(ctx, campus, () => editor.replaceChildren()));
+    editor.replaceChildren(campusForm(ctx, campus, hqCodeChoice(campus, hq, campuses), () => editor.replaceChildren()));
     const first = editor.querySelector("input");
     if (first) first.focus();
   };
@@ -23,7 +24,7 @@ export async function render(ctx) {
       h("h1", { text: t("campuses.title") }),
       h("button", { type: "button", class: "primary", testid: "campus-new", text: t("campuses.new"), onclick: () => open(null) })),
     campuses.length === 0
-      ? h("p", { class: "empty muted", text: t("campuses.empty") })
+      ? h("p", { class: "empty muted", testid: "campuses-empty", text: t("campuses.empty") })
       : campusTable(campuses, open),
     editor);
   if (campuses.length === 0) open(null);
@@ -41,8 +42,43 @@ function campusTable(campuses, open) {
       h("span", { class: "muted mono", text: c.hqCode ? t("campuses.hqCodeShort", { code: c.hqCode }) : "" })))));
 }
 
-/** @param {Ctx} ctx @param {Campus|null} campus @param {() => void} close */
-function campusForm(ctx, campus, close) {
+/**
+ * The 事務局コード, chosen from the codes headquarters allowed this laptop at enrolment (a code
+ * another campus here uses is shown but cannot be chosen twice). Before enrolment there is
+ * nothing to choose from: the field says where the choice will come from, and a campus keeps
+ * the code it has.
+ * @param {Campus|null} campus @param {HqStatus} hq @param {Campus[]} campuses
+ * @returns {{control: HTMLElement, value: () => string | null}}
+ */
+function hqCodeChoice(campus, hq, campuses) {
+  const current = campus ? campus.hqCode : null;
+  if (!hq.enrolled) {
+    return {
+      control: h("p", { class: "hint", testid: "campus-hq-code-later", text: current ? t("campuses.hqCodeKept", { code: current }) : t("campuses.hqCodeLater") }),
+      value: () => current,
+    };
+  }
+  const usedBy = new Map(campuses.filter((c) => c.hqCode && (!campus || c.id !== campus.id)).map((c) => [c.hqCode, c.name]));
+  const options = [h("option", { value: "", text: t("campuses.hqCodeNone") }),
+    ...hq.campuses.map((code) => {
+      const other = usedBy.get(code);
+      return h("option", { value: code, disabled: other !== undefined, text: other ? t("campuses.hqCodeUsed", { code, name: other }) : code });
+    })];
+  if (current && !hq.campuses.includes(current)) {
+    options.push(h("option", { value: current, text: t("campuses.hqCodeNotAllowed", { code: current }) }));
+  }
+  const free = hq.campuses.filter((code) => !usedBy.has(code));
+  const control = h("select", { testid: "campus-hq-code", "data-field": "hqCode" }, options);
+  // A new campus takes the one code left for it, which is nearly always the right one.
+  control.value = current || (campus === null && free.length === 1 ? free[0] : "");
+  return { control, value: () => control.value || null };
+}
+
+/**
+ * @param {Ctx} ctx @param {Campus|null} campus
+ * @param {{control: HTMLElement, value: () => string | null}} hqCode @param {() => void} close
+ */
+function campusForm(ctx, campus, hqCode, close) {
   const c = {
     name: h("input", { type: "text", testid: "campus-name", "data-field": "name", maxlength: 60, value: campus ? campus.name : "" }),
     weekday: select({ testid: "campus-weekday", "data-field": "weekday" },
@@ -52,7 +88,6 @@ function campusForm(ctx, campus, close) {
     place: h("input", { type: "text", testid: "campus-place", "data-field": "place", maxlength: 100, value: campus ? campus.place : "" }),
     format: select({ testid: "campus-format", "data-field": "defaultFormat" },
       FORMATS.map((f) => [f, label("format", f)]), campus ? campus.defaultFormat : "in_person"),
-    hqCode: h("input", { type: "text", class: "mono", testid: "campus-hq-code", "data-field": "hqCode", maxlength: 20, value: campus && campus.hqCode ? campus.hqCode : "" }),
   };
   const error = errorArea();
   const form = h("form", { class: "card" },
@@ -66,7 +101,7 @@ function campusForm(ctx, campus, close) {
     h("div", { class: "row" },
       field(t("campuses.place"), c.place),
       field(t("campuses.format"), c.format)),
-    field(t("campuses.hqCode"), c.hqCode, t("campuses.hqCodeHint")),
+    field(t("campuses.hqCode"), hqCode.control, t("campuses.hqCodeHint")),
     h("div", { class: "actions" },
       h("button", { type: "submit", class: "primary", testid: "campus-save", text: t("common.save") }),
       h("button", { type: "button", text: t("common.cancel"), onclick: close })));
@@ -80,7 +115,7 @@ function campusForm(ctx, campus, close) {
       endTime: c.end.value,
       place: c.place.value,
       defaultFormat: /** @type {import("../api.js").SalonFormat} */ (c.format.value),
-      hqCode: c.hqCode.value.trim() === "" ? null : c.hqCode.value.trim(),
+      hqCode: hqCode.value(),
     };
     try {
       await api.saveCampus(input);

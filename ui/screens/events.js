@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import * as care from "../api-care.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { dateField, dateValue } from "../date-field.js";
 import { formatDate, formatMonth, t } from "../i18n.js";
 import { campusName, todayIso } from "./care.js";
 
@@ -57,7 +58,7 @@ function eventForm(campuses, editing, month, saved) {
   const today = todayIso();
   const kind = select({ testid: "event-kind", "data-field": "kind" },
     care.EVENT_KINDS.map((k) => [k, t(`events.kind.${k}`)]), editing ? editing.kind : "career_talk");
-  const date = h("input", { type: "date", testid: "event-date", "data-field": "date",
+  const date = dateField({ testid: "event-date", "data-field": "date",
     value: editing ? editing.date : today.startsWith(month) ? today : `${month}-01` });
   /** @type {Array<[string, string]>} */
   const places = [["", t("events.online")], ...campuses.map((c) => /** @type {[string, string]} */ ([String(c.id), c.name]))];
@@ -90,7 +91,7 @@ function eventForm(campuses, editing, month, saved) {
       await care.saveEvent({
         id: editing ? editing.id : null,
         kind: /** @type {import("../api-care.js").EventKind} */ (kind.value),
-        date: date.value,
+        date: dateValue(date),
         campusId: campus.value ? Number(campus.value) : null,
         title: title.value,
         students: numbers.students, parents: numbers.parents, teachers: numbers.teachers, supporters: numbers.supporters,

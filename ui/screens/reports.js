@@ -5,6 +5,7 @@
 import * as api from "../api.js";
 import * as reports from "../api-reports.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError, clearErrors } from "../dom.js";
+import { dateField, monthField, monthValue, parseDate } from "../date-field.js";
 import { formatDate, formatMonth, label, parseIsoDate, t } from "../i18n.js";
 
 /** @typedef {import("../api.js").ApiError} ApiError */
@@ -80,8 +81,8 @@ function teacherCard(ctx, campuses, markPrint) {
     ? String(ctx.state.campusId) : String(campuses[0].id);
   const campus = select({ testid: "report-campus", "data-field": "campusId" },
     campuses.map((c) => [String(c.id), c.name]), initial);
-  const from = h("input", { type: "date", testid: "report-from", "data-field": "from", value: range.from });
-  const to = h("input", { type: "date", testid: "report-to", "data-field": "to", value: range.to });
+  const from = dateField({ testid: "report-from", "data-field": "from", value: range.from });
+  const to = dateField({ testid: "report-to", "data-field": "to", value: range.to });
   const error = errorArea();
   const out = h("div", { class: "report-out" });
   const form = h("form", { class: "report-form" },
@@ -94,11 +95,11 @@ function teacherCard(ctx, campuses, markPrint) {
       h("button", { type: "submit", class: "primary", testid: "report-show", text: t("reports.show") })));
   onSubmit(form, async () => {
     clearErrors();
-    if (!from.value) return showError(error, "errors.invalid_date", "from");
-    if (!to.value) return showError(error, "errors.invalid_date", "to");
-    if (to.value < from.value) return showError(error, "errors.invalid_date", "to");
+    const [first, last] = [parseDate(from.value), parseDate(to.value)];
+    if (!first) return showError(error, "errors.invalid_date", "from");
+    if (!last || last < first) return showError(error, "errors.invalid_date", "to");
     try {
-      const report = await reports.teacherReport(Number(campus.value), from.value, to.value);
+      const report = await reports.teacherReport(Number(campus.value), first, last);
       out.replaceChildren(teacherReport(report, markPrint));
     } catch (err) {
       out.replaceChildren();
@@ -206,7 +207,7 @@ function sharedList(items, testid, concerns) {
 
 /** 月次活動報告: each campus's month and the totals. @param {() => void} markPrint */
 function activityCard(markPrint) {
-  const month = h("input", { type: "month", testid: "activity-month", "data-field": "from to", value: tokyoToday().slice(0, 7) });
+  const month = monthField({ testid: "activity-month", "data-field": "from to", value: tokyoToday().slice(0, 7) });
   const error = errorArea();
   const out = h("div", { class: "report-out" });
   const form = h("form", { class: "report-form" },
@@ -216,11 +217,11 @@ function activityCard(markPrint) {
       h("button", { type: "submit", class: "primary", testid: "activity-show", text: t("reports.show") })));
   onSubmit(form, async () => {
     clearErrors();
-    const range = monthRange(month.value);
+    const range = monthRange(monthValue(month));
     if (!range) return showError(error, "errors.invalid_date", "from");
     try {
       const report = await reports.activityReport(range.from, range.to);
-      out.replaceChildren(activityReport(report, month.value, markPrint));
+      out.replaceChildren(activityReport(report, monthValue(month), markPrint));
     } catch (err) {
       out.replaceChildren();
       showError(error, /** @type {ApiError} */ (err));

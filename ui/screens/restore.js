@@ -33,7 +33,9 @@ export async function render(ctx) {
     type: "text", class: "mono", testid: "restore-path", "data-field": "path",
     autocomplete: "off", spellcheck: "false", maxlength: 1000, placeholder: t("restore.pathPlaceholder"),
   });
+  const pick = h("button", { type: "button", testid: "restore-pick", text: t("restore.pick") });
   const pathField = field(t("restore.path"), path, t("restore.pathHint"));
+  pathField.append(h("div", { class: "actions" }, pick));
   /** @type {HTMLSelectElement | null} */
   let fileSelect = null;
   if (files.length > 0) {
@@ -48,6 +50,18 @@ export async function render(ctx) {
       if (!pathField.hidden) path.focus();
     });
   }
+
+  pick.addEventListener("click", async () => {
+    try {
+      const chosen = await reports.pickBackupFile(t("restore.pickTitle"), t("restore.pickFilter"));
+      if (chosen === null) return;
+      path.value = chosen;
+      path.dispatchEvent(new Event("input", { bubbles: true }));
+      passphrase.focus();
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
 
   const passphrase = h("input", { type: "password", testid: "restore-passphrase", "data-field": "passphrase", autocomplete: "off" });
   const recoveryKey = h("input", {

@@ -6,6 +6,7 @@ import * as api from "../api.js";
 import * as corrections from "../api-corrections.js";
 import { confirmButton, exactOnly } from "../confirm.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { dateField, dateValue } from "../date-field.js";
 import { FORMATS, formatDate, label, t } from "../i18n.js";
 import { visitList } from "./today.js";
 
@@ -34,9 +35,9 @@ export async function render(ctx, params) {
       summary(session, visits),
       h("h2", { text: t("salon.visitCount", { n: visits.length }) }),
       visitList(ctx, visits),
-      correctSection(ctx, session, visits.map((v) => v.id), today, error),
+      correctSection(ctx, session, visits.map((v) => v.id), error),
       session.closedAt !== null && session.date === today ? reopenSection(ctx, session, error) : null,
-      removeSection(ctx, session, visits, campusName, today, error)),
+      removeSection(ctx, session, visits, campusName, error)),
   };
 }
 
@@ -57,17 +58,17 @@ function summary(s, visits) {
 /**
  * サロンを修正: the form, then a confirmation that names each change.
  * @param {Ctx} ctx @param {SalonSession} s @param {number[]} visitIds its visits
- * @param {string} today @param {HTMLElement} error
+ * @param {HTMLElement} error
  */
-function correctSection(ctx, s, visitIds, today, error) {
-  const date = h("input", { type: "date", testid: "salon-fix-date", "data-field": "date", value: s.date, max: today });
+function correctSection(ctx, s, visitIds, error) {
+  const date = dateField({ testid: "salon-fix-date", "data-field": "date", value: s.date });
   const opened = h("input", { type: "time", testid: "salon-fix-opened", "data-field": "openedAt", value: s.openedAt });
   const closed = h("input", { type: "time", testid: "salon-fix-closed", "data-field": "closedAt", value: s.closedAt || "" });
   const format = select({ testid: "salon-fix-format", "data-field": "format" }, FORMATS.map((f) => [f, label("format", f)]), s.format);
   const place = h("input", { type: "text", testid: "salon-fix-place", "data-field": "place", maxlength: 100, value: s.place });
   const confirmArea = h("div", {});
   const input = () => ({
-    date: date.value, openedAt: opened.value, closedAt: closed.value,
+    date: dateValue(date), openedAt: opened.value, closedAt: closed.value,
     format: /** @type {"in_person"|"online"} */ (format.value), place: place.value,
   });
   /** Each field that changes, "before → after". */
@@ -110,7 +111,7 @@ function correctSection(ctx, s, visitIds, today, error) {
     /** @type {string[]} */
     let moved = [];
     try {
-      moved = date.value !== s.date ? await exactOnly(visitIds, date.value) : [];
+      moved = dateValue(date) !== s.date ? await exactOnly(visitIds, dateValue(date)) : [];
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
       return;
@@ -143,9 +144,9 @@ function reopenSection(ctx, s, error) {
  * サロンを削除. Empty: at once, after one confirmation. With visits: they are listed, and the
  * supporter chooses to move them to the right day or to delete them with the salon.
  * @param {Ctx} ctx @param {SalonSession} s @param {Visit[]} visits @param {string} campus
- * @param {string} today @param {HTMLElement} error
+ * @param {HTMLElement} error
  */
-function removeSection(ctx, s, visits, campus, today, error) {
+function removeSection(ctx, s, visits, campus, error) {
   const expected = visits.map((v) => v.id);
   const done = () => ctx.go("salons", { campusId: s.campusId });
   const where = t("salon.where", { date: formatDate(s.date), campus });
@@ -162,7 +163,7 @@ function removeSection(ctx, s, visits, campus, today, error) {
         },
       }));
   }
-  const moveDate = h("input", { type: "date", testid: "salon-remove-move-date", "data-field": "toDate", max: today });
+  const moveDate = dateField({ testid: "salon-remove-move-date", "data-field": "toDate" });
   const names = visits.map((v) => `${v.studentName || t("visit.anonymous")}（${label("route", v.route)}）`);
   const listed = () => h("ul", { class: "correction-list" }, names.map((n) => h("li", { text: n })));
   return h("section", { class: "correction", testid: "salon-remove" },
@@ -173,16 +174,16 @@ function removeSection(ctx, s, visits, campus, today, error) {
     confirmButton({
       label: t("salon.removeMoving"), testid: "salon-remove-move", title: t("salon.removeTitle"),
       confirmLabel: t("salon.removeMovingConfirm"), error,
-      check: () => (moveDate.value ? null : "salon.moveToRequired"),
+      check: () => (dateValue(moveDate) ? null : "salon.moveToRequired"),
       describe: async () => [
-        t("salon.removeMovingText", { n: visits.length, to: formatDate(moveDate.value), where }),
+        t("salon.removeMovingText", { n: visits.length, to: formatDate(dateValue(moveDate)), where }),
         listed(),
         t("salon.moveCreates"),
         t("salon.removeSync"),
-        ...await exactOnly(expected, moveDate.value),
+        ...await exactOnly(expected, dateValue(moveDate)),
       ],
       run: async () => {
-        await corrections.removeSession(s.id, expected, "move", { toDate: moveDate.value });
+        await corrections.removeSession(s.id, expected, "move", { toDate: dateValue(moveDate) });
         await done();
       },
     }),

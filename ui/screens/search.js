@@ -6,6 +6,7 @@
 import * as api from "../api.js";
 import { searchVisits } from "../api-search.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { dateField, dateValue } from "../date-field.js";
 import { TOPICS, formatDate, label, t } from "../i18n.js";
 
 /** @typedef {import("../api-search.js").SearchQuery} SearchQuery */
@@ -44,8 +45,8 @@ export async function render(ctx, params) {
     [["", t("search.allCampuses")], ...campuses.map((c) => /** @type {[string, string]} */ ([String(c.id), c.name]))],
     initialCampus);
   const student = select({ testid: "search-student", "data-field": "studentId" }, [["", t("search.allStudents")]]);
-  const from = h("input", { type: "date", testid: "search-from", "data-field": "from" });
-  const to = h("input", { type: "date", testid: "search-to", "data-field": "to" });
+  const from = dateField({ testid: "search-from", "data-field": "from" });
+  const to = dateField({ testid: "search-to", "data-field": "to" });
   const topic = select({ testid: "search-topic", "data-field": "topic" },
     [["", t("search.allTopics")], ...TOPICS.map((c) => /** @type {[string, string]} */ ([c, label("topic", c)]))]);
   const concern = h("input", { type: "checkbox", testid: "search-concern" });
@@ -77,8 +78,8 @@ export async function render(ctx, params) {
     text: text.value,
     campusId: campus.value ? Number(campus.value) : null,
     studentId: student.value ? Number(student.value) : null,
-    from: from.value || null,
-    to: to.value || null,
+    from: dateValue(from) || null,
+    to: dateValue(to) || null,
     topic: topic.value || null,
     concernOnly: concern.checked,
     followUpOnly: followUp.checked,

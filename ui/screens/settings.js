@@ -36,6 +36,17 @@ export async function render(ctx, params) {
       h("p", { class: "muted", text: t("about.openHint") }),
       h("button", { type: "button", testid: "settings-about", text: t("about.open"), onclick: () => ctx.go("about") })),
     shortcuts());
+  // Opened from a first-run step: that section in view, its first field ready.
+  const section = { hq: "settings-hq", backup: "settings-backup" }[String(params.section)];
+  if (section) {
+    requestAnimationFrame(() => {
+      const card = root.querySelector(`[data-testid=${section}]`);
+      if (!(card instanceof HTMLElement)) return;
+      card.scrollIntoView({ block: "start" });
+      const first = card.querySelector("input, button");
+      if (first instanceof HTMLElement) first.focus({ preventScroll: true });
+    });
+  }
   return { el: root };
 }
 
@@ -149,6 +160,7 @@ function hqSection(ctx, hq, campuses, justEnrolled) {
   }
   const allowed = hq.campuses;
   if (justEnrolled) card.append(h("p", { class: "success", role: "status", testid: "settings-enrolled", text: t("settings.enrolled") }));
+  const allReported = campuses.length > 0 && campuses.every((c) => c.hqCode !== null && allowed.includes(c.hqCode));
   card.append(
     h("dl", { class: "hq-status", testid: "hq-status" },
       h("div", {}, h("dt", { text: t("settings.hqAddress") }), h("dd", { class: "mono", text: hq.hqUrl || "" })),
@@ -156,10 +168,14 @@ function hqSection(ctx, hq, campuses, justEnrolled) {
       h("div", {}, h("dt", { text: t("settings.hqCampuses") }),
         h("dd", {}, allowed.length === 0
           ? h("span", { class: "muted", text: t("settings.hqCampusesNone") })
-          : allowed.map((code) => h("span", { class: "tag mono", text: code }))))),
-    h("div", { class: "notice" },
+          : allowed.map((code) => h("span", { class: "tag mono", text: code }))))));
+  // Said only while a campus's counts would not reach headquarters.
+  if (!allReported) {
+    card.append(h("div", { class: "notice", testid: "settings-hq-mapping" },
       h("span", { text: t("settings.hqMapping") }),
-      h("button", { type: "button", testid: "settings-to-campuses", text: t("settings.toCampuses"), onclick: () => ctx.go("campuses") })),
+      h("button", { type: "button", testid: "settings-to-campuses", text: t("settings.toCampuses"), onclick: () => ctx.go("campuses") })));
+  }
+  card.append(
     campuses.length === 0
       ? h("p", { class: "muted", text: t("settings.hqNoLocalCampus") })
       : h("ul", { class: "hq-campuses" }, campuses.map((c) => campusLine(c, allowed))),

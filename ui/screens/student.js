@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import * as care from "../api-care.js";
 import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
+import { dateField, dateValue } from "../date-field.js";
 import { formatDate, formatDateTime, gradeLabel, label, t } from "../i18n.js";
 import { studentForm } from "./students.js";
 import { mergeSection } from "./student-merge.js";
@@ -101,7 +102,7 @@ function pathSection(paths) {
  * @param {Ctx} ctx @param {Student} student @param {import("../api-care.js").Appointment[]} list
  */
 function appointmentSection(ctx, student, list) {
-  const date = h("input", { type: "date", testid: "student-book-date", "data-field": "date", id: "student-book-date" });
+  const date = dateField({ testid: "student-book-date", "data-field": "date", id: "student-book-date" });
   const time = h("input", { type: "time", testid: "student-book-time", "data-field": "time" });
   const error = errorArea();
   const form = h("form", { class: "card" },
@@ -111,7 +112,7 @@ function appointmentSection(ctx, student, list) {
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "student-book", text: t("care.book") })));
   onSubmit(form, async () => {
     try {
-      await care.bookAppointment({ studentId: student.id, date: date.value, time: time.value || null });
+      await care.bookAppointment({ studentId: student.id, date: dateValue(date), time: time.value || null });
       await ctx.go("student", { studentId: student.id });
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));

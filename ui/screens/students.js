@@ -3,6 +3,7 @@
 import * as api from "../api.js";
 import * as corrections from "../api-corrections.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { dateField, dateValue } from "../date-field.js";
 import { ENROLMENTS, PATH_STATUSES, formatDate, gradeLabel, gradeOptions, label, t } from "../i18n.js";
 
 /** @typedef {import("../api.js").Student} Student */
@@ -35,7 +36,8 @@ export async function render(ctx, params) {
     try {
       const page = await api.studentsPage(campusFilter.value ? Number(campusFilter.value) : null, search.value, offset);
       if (mine !== seq) return;
-      const rows = studentRows(ctx, page.students, campuses);
+      const filtered = search.value.trim() !== "" || campusFilter.value !== "";
+      const rows = studentRows(ctx, page.students, campuses, filtered);
       const shown = offset + page.students.length;
       const more = shown < page.total
         ? h("button", { type: "button", testid: "students-more", text: t("students.more", { n: Math.min(page.total - shown, 100) }), onclick: () => void load(shown) })
@@ -84,9 +86,15 @@ export async function render(ctx, params) {
   };
 }
 
-/** @param {Ctx} ctx @param {Student[]} students @param {Campus[]} campuses */
-function studentRows(ctx, students, campuses) {
-  if (students.length === 0) return h("p", { class: "empty muted", text: t("students.empty") });
+/**
+ * @param {Ctx} ctx @param {Student[]} students @param {Campus[]} campuses
+ * @param {boolean} filtered a search or a campus narrows the list
+ */
+function studentRows(ctx, students, campuses, filtered) {
+  if (students.length === 0) {
+    // With no student at all, say how students come to be here.
+    return h("p", { class: "empty muted", testid: "students-empty", text: filtered ? t("students.empty") : t("students.none") });
+  }
   const campusName = (/** @type {number} */ id) => (campuses.find((c) => c.id === id) || { name: "" }).name;
   return h("ul", { class: "rows" }, students.map((s) => h("li", {},
     h("button", { type: "button", class: "data-row student-row", testid: "student-row", onclick: () => ctx.go("student", { studentId: s.id }) },
@@ -116,7 +124,7 @@ export function studentForm(student, campuses, campusId, close, saved) {
       ENROLMENTS.map((e) => [e, label("enrolment", e)]), student ? student.enrolment : "enrolled"),
     path: select({ testid: "student-path", "data-field": "pathStatus" },
       PATH_STATUSES.map((p) => [p, label("pathStatus", p)]), student ? student.pathStatus : "undecided"),
-    decided: h("input", { type: "date", testid: "student-path-date", "data-field": "pathDecidedOn", value: student && student.pathDecidedOn ? student.pathDecidedOn : "" }),
+    decided: dateField({ testid: "student-path-date", "data-field": "pathDecidedOn", value: student && student.pathDecidedOn ? student.pathDecidedOn : "" }),
   };
   const decidedField = field(t("student.pathDecidedOn"), c.decided);
   // A decision already released in another 年度 or term is not released again: its new date
@@ -125,9 +133,9 @@ export function studentForm(student, campuses, campusId, close, saved) {
   decidedField.append(released);
   const syncDecided = async () => {
     decidedField.hidden = c.path.value === "undecided";
-    const moved = student && c.decided.value && c.decided.value !== student.pathDecidedOn;
+    const moved = student && dateValue(c.decided) && dateValue(c.decided) !== student.pathDecidedOn;
     released.hidden = !(moved && !decidedField.hidden
-      && await corrections.decisionLeftOutOfBreakdowns(student.id, c.path.value, c.decided.value).catch(() => false));
+      && await corrections.decisionLeftOutOfBreakdowns(student.id, c.path.value, dateValue(c.decided)).catch(() => false));
   };
   c.path.addEventListener("change", syncDecided);
   c.decided.addEventListener("change", syncDecided);
@@ -152,7 +160,7 @@ export function studentForm(student, campuses, campusId, close, saved) {
       campusId: Number(c.campus.value),
       enrolment: /** @type {import("../api.js").Enrolment} */ (c.enrolment.value),
       pathStatus: /** @type {import("../api.js").PathStatus} */ (c.path.value),
-      pathDecidedOn: undecided || !c.decided.value ? null : c.decided.value,
+      pathDecidedOn: undecided || !dateValue(c.decided) ? null : dateValue(c.decided),
     };
     try {
       saved(await api.saveStudent(input));

@@ -6,6 +6,7 @@ import { FORMATS, formatDate, label, t, weekdayName } from "../i18n.js";
 import * as care from "../api-care.js";
 import { followUpRow } from "./care.js";
 import { backupReminder } from "./backup.js";
+import { firstRunChecklist } from "./first-run.js";
 
 /** @typedef {import("../api.js").TodayView} TodayView */
 /** @typedef {import("../api.js").Campus} Campus */
@@ -30,11 +31,14 @@ export async function render(ctx) {
     if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
   };
   const error = errorArea();
+  const checklist = await firstRunChecklist(ctx, data.campuses);
   const root = screenRoot("today",
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
       h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
-    await backupReminder(ctx), // calm: no backup yet, or the last is older than 14 days
+    checklist,
+    // Calm: no backup yet, or the last is older than 14 days (the checklist says it first).
+    checklist ? null : await backupReminder(ctx),
     stalePanel(ctx, data, error),
     error,
     body(ctx, data, error, draft !== null, newVisit),
@@ -62,11 +66,7 @@ export async function render(ctx) {
  * @param {() => void} newVisit
  */
 function body(ctx, data, error, hasDraft, newVisit) {
-  if (data.campuses.length === 0) {
-    return h("div", { class: "card empty", testid: "no-campus" },
-      h("p", { text: t("today.noCampus") }),
-      h("button", { type: "button", class: "primary", text: t("today.toCampuses"), onclick: () => ctx.go("campuses") }));
-  }
+  if (data.campuses.length === 0) return null; // the first-run checklist says what to do
   const picker = campusPicker(ctx, data);
   if (!data.campus) {
     return [picker, h("p", { class: "card empty", text: t("today.noCampusToday") })];

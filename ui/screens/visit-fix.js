@@ -4,6 +4,7 @@
 import * as corrections from "../api-corrections.js";
 import { confirmButton, exactOnly } from "../confirm.js";
 import { errorArea, field, h } from "../dom.js";
+import { dateField, dateValue } from "../date-field.js";
 import { formatDate, t } from "../i18n.js";
 
 /** @typedef {import("../api.js").Visit} Visit */
@@ -16,7 +17,7 @@ import { formatDate, t } from "../i18n.js";
 export function visitFixes(ctx, visit, drafts) {
   const error = errorArea();
   const who = visit.studentName || t("visit.anonymous");
-  const date = h("input", { type: "date", testid: "visit-move-date", "data-field": "toDate" });
+  const date = dateField({ testid: "visit-move-date", "data-field": "toDate" });
   return h("section", { class: "card correction", testid: "visit-fixes", "aria-label": t("visitFix.title") },
     h("h2", { text: t("visitFix.title") }),
     error,
@@ -26,11 +27,11 @@ export function visitFixes(ctx, visit, drafts) {
     h("div", { class: "row" }, field(t("visitFix.moveTo"), date, t("visitFix.moveHint"))),
     confirmButton({
       label: t("visitFix.move"), testid: "visit-move", title: t("visitFix.move"), confirmLabel: t("visitFix.moveConfirm"), error,
-      check: () => (date.value ? null : "salon.moveToRequired"),
-      describe: async () => [t("visitFix.moveText", { who, from: formatDate(visit.date), to: formatDate(date.value) }), t("salon.moveCreates"),
-        ...await exactOnly([visit.id], date.value)],
+      check: () => (dateValue(date) ? null : "salon.moveToRequired"),
+      describe: async () => [t("visitFix.moveText", { who, from: formatDate(visit.date), to: formatDate(dateValue(date)) }), t("salon.moveCreates"),
+        ...await exactOnly([visit.id], dateValue(date))],
       run: async () => {
-        const moved = await corrections.moveVisit(visit.id, { toDate: date.value });
+        const moved = await corrections.moveVisit(visit.id, { toDate: dateValue(date) });
         await ctx.go("salon", { sessionId: moved.sessionId });
       },
     }),

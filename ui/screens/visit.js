@@ -4,6 +4,7 @@
 
 import * as api from "../api.js";
 import { clockTime, errorArea, field, h, isImeEnter, onSubmit, screenRoot, select, showError } from "../dom.js";
+import { dateField, dateValue, setDate } from "../date-field.js";
 import { ROUTES, TOPICS, formatDate, gradeOptions, label, t } from "../i18n.js";
 import * as care from "../api-care.js";
 import { visitFixes } from "./visit-fix.js";
@@ -265,10 +266,10 @@ function controls(setup) {
     minutes: h("input", { type: "number", testid: "visit-minutes", "data-field": "minutes", min: 1, max: 600, step: 1, inputmode: "numeric" }),
     note: h("textarea", { testid: "visit-note", "data-field": "note", rows: 10, maxlength: 20000 }),
     nextSteps: h("textarea", { testid: "visit-next-steps", "data-field": "nextSteps", rows: 3, maxlength: 2000 }),
-    followUpOn: h("input", { type: "date", testid: "visit-follow-up", "data-field": "followUpOn" }),
+    followUpOn: dateField({ testid: "visit-follow-up", "data-field": "followUpOn" }),
     concern: h("input", { type: "checkbox", testid: "visit-concern", "data-field": "concern" }),
     teacherSummary: h("textarea", { testid: "visit-teacher-summary", "data-field": "teacherSummary", rows: 3, maxlength: 2000 }),
-    nextDate: h("input", { type: "date", testid: "visit-next-appointment", "data-field": "nextDate" }),
+    nextDate: dateField({ testid: "visit-next-appointment", "data-field": "nextDate" }),
     nextTime: h("input", { type: "time", testid: "visit-next-time", "data-field": "nextTime" }),
     /** Not an input: which appointment this visit keeps, carried in the draft. */
     appointmentId: { value: "" },
@@ -321,9 +322,9 @@ function readState(c) {
   return {
     student: c.student.value, newName: c.newName.value, newGrade: c.newGrade.value, route: c.route.value,
     topics: c.topics.filter((b) => b.checked).map((b) => b.value), minutes: c.minutes.value,
-    note: c.note.value, nextSteps: c.nextSteps.value, followUpOn: c.followUpOn.value,
+    note: c.note.value, nextSteps: c.nextSteps.value, followUpOn: dateValue(c.followUpOn),
     concern: c.concern.checked, teacherSummary: c.teacherSummary.value,
-    appointmentId: c.appointmentId.value, nextDate: c.nextDate.value, nextTime: c.nextTime.value,
+    appointmentId: c.appointmentId.value, nextDate: dateValue(c.nextDate), nextTime: c.nextTime.value,
   };
 }
 
@@ -339,11 +340,11 @@ function writeState(c, s) {
   c.minutes.value = String(s.minutes);
   c.note.value = String(s.note);
   c.nextSteps.value = String(s.nextSteps);
-  c.followUpOn.value = String(s.followUpOn);
+  setDate(c.followUpOn, String(s.followUpOn));
   c.concern.checked = Boolean(s.concern);
   c.teacherSummary.value = String(s.teacherSummary);
   c.appointmentId.value = String(s.appointmentId || "");
-  c.nextDate.value = String(s.nextDate || "");
+  setDate(c.nextDate, String(s.nextDate || ""));
   c.nextTime.value = String(s.nextTime || "");
   c.student.dispatchEvent(new Event("sync"));
 }

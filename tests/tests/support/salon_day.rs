@@ -38,14 +38,16 @@ pub fn set_up_and(app: &App, on_recovery: impl FnOnce(&str)) -> String {
     recovery_key
 }
 
-/// Adds 柏キャンパス with its salon on today's weekday (Tokyo), with an HQ code if given.
+/// Adds 柏キャンパス with its salon on today's weekday (Tokyo), with a 事務局コード if given
+/// (the laptop must be enrolled for one to be offered).
 pub fn add_campus_of_today(app: &App, hq_code: Option<&str>) {
     app.click("nav-campuses");
     app.wait_for_screen("campuses");
     app.click("campus-new");
     app.type_into("campus-name", "柏キャンパス");
     if let Some(code) = hq_code {
-        app.type_into("campus-hq-code", code);
+        // Chosen from the codes headquarters allowed at enrolment.
+        app.set_value("campus-hq-code", code);
     }
     let weekday = tokyo_today().weekday().number_from_monday();
     app.set_value("campus-weekday", &weekday.to_string());
