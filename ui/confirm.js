@@ -18,7 +18,8 @@ import { t } from "./i18n.js";
  * @property {string} confirmLabel
  * @property {() => Promise<void>} run
  * @property {HTMLElement} error where a refusal is shown
- * @property {boolean} [danger] a deletion: the buttons say so
+ * @property {boolean} [danger] a deletion: the buttons say so, and the box ends saying it is final
+ * @property {string} [final] what exactly cannot be undone (default: only that it cannot)
  * @property {() => string|null} [check] a client-side check before asking: a catalogue key
  */
 
@@ -57,7 +58,7 @@ export function confirmButton(o) {
     wrap.replaceChildren(h("div", { class: "confirm-box", role: "alertdialog", "aria-label": o.title, testid: `${o.testid}-box` },
       h("h3", { text: o.title }),
       lines.map((line) => typeof line === "string" ? h("p", { text: line }) : line),
-      o.danger ? h("p", { class: "warning", text: t("corrections.final") }) : null,
+      o.danger ? h("p", { class: "warning", testid: `${o.testid}-final`, text: o.final || t("corrections.final") }) : null,
       h("div", { class: "actions" },
         confirm,
         h("button", { type: "button", testid: `${o.testid}-cancel`, text: t("common.back"), onclick: idle }))));

@@ -118,6 +118,12 @@ fn corrections_in_the_window_bring_headquarters_back_to_the_truth() {
         text.contains("「ミサキ」を「みさき」に統合します"),
         "{text}"
     );
+    // Each confirmation says what is final about it: a merge deletes no note.
+    let last = app.text("merge-students-final");
+    assert!(
+        last.contains("分け直すことはできません") && !last.contains("メモ"),
+        "{last}"
+    );
     app.script(
         "document.querySelector('[data-testid=\"merge-students-box\"]').scrollIntoView();",
         serde_json::json!([]),
@@ -167,6 +173,11 @@ fn corrections_in_the_window_bring_headquarters_back_to_the_truth() {
     app.wait_for_screen("salon");
     app.click("salon-remove-empty");
     app.find("salon-remove-empty-box");
+    assert_eq!(
+        app.text("salon-remove-empty-final"),
+        "この操作は元に戻せません。",
+        "an empty salon has no note to lose"
+    );
     app.screenshot("56-corrections-remove-empty-salon");
     app.click("salon-remove-empty-confirm");
     app.wait_for_screen("salons");

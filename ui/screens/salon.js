@@ -188,7 +188,7 @@ function removeSection(ctx, s, visits, campus, error) {
       },
     }),
     confirmButton({
-      label: t("salon.removeDeleting"), testid: "salon-remove-delete", title: t("salon.removeTitle"), danger: true,
+      label: t("salon.removeDeleting"), testid: "salon-remove-delete", title: t("salon.removeTitle"), danger: true, final: t("corrections.finalNotes"),
       confirmLabel: t("salon.removeDeletingConfirm"), error,
       describe: () => [t("salon.removeDeletingText", { n: visits.length, where }), listed(), t("salon.removeSync")],
       run: async () => {

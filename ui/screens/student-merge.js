@@ -25,6 +25,7 @@ export function mergeSection(ctx, keep, others) {
     field(t("merge.other"), picker),
     confirmButton({
       label: t("merge.start"), testid: "merge-students", title: t("merge.title"), danger: true, confirmLabel: t("merge.confirm"), error,
+      final: t("merge.final"),
       check: () => (picked() ? null : "merge.pickRequired"),
       describe: () => {
         const away = /** @type {Student} */ (picked());

@@ -35,7 +35,7 @@ export function requestSection(ctx, student, visits) {
     h("div", { class: "actions" }, disclose),
     written,
     confirmButton({
-      label: t("requests.erase"), testid: "student-erase", title: t("requests.erase"), danger: true,
+      label: t("requests.erase"), testid: "student-erase", title: t("requests.erase"), danger: true, final: t("requests.eraseFinal"),
       confirmLabel: t("requests.eraseConfirm"), error,
       describe: () => [t("requests.eraseText", { name: student.displayName, n: visits }), t("requests.eraseKeeps")],
       run: async () => {

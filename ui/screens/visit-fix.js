@@ -36,7 +36,7 @@ export function visitFixes(ctx, visit, drafts) {
       },
     }),
     confirmButton({
-      label: t("visitFix.delete"), testid: "visit-delete", title: t("visitFix.delete"), danger: true,
+      label: t("visitFix.delete"), testid: "visit-delete", title: t("visitFix.delete"), danger: true, final: t("corrections.finalNotes"),
       confirmLabel: t("visitFix.deleteConfirm"), error,
       describe: () => [t("visitFix.deleteText", { who, date: formatDate(visit.date) }),
         visit.studentId !== null ? t("visitFix.deleteKeepsStudent", { who }) : ""].filter(Boolean),

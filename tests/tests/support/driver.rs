@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
+// Only the tests that type with the keyboard use the key codes.
+#[allow(unused_imports)]
+pub use webdriver::key;
 use webdriver::{free_port, DriverProcess, WebDriver};
 
 /// The built app binary: beside this test binary's `deps` folder, unless named by the env.
@@ -88,6 +91,32 @@ impl App {
         let base = format!("http://127.0.0.1:{port}");
         let web = WebDriver::connect(&base, caps, shots);
         App { web, driver }
+    }
+
+    /// Presses keys on whatever has focus (see `webdriver::key`); no pointer moves.
+    pub fn press(&self, keys: &[&str]) {
+        self.web.press(keys);
+    }
+
+    /// Holds `modifier` while pressing `key` (Ctrl+N, say).
+    pub fn chord(&self, modifier: &str, key: &str) {
+        self.web.chord(modifier, key);
+    }
+
+    /// The window's size, as the supporter would drag it.
+    pub fn set_window_size(&self, width: u32, height: u32) {
+        self.web.set_window_size(width, height);
+    }
+
+    /// The test id of what has keyboard focus ("" for none).
+    pub fn focused(&self) -> String {
+        self.script(
+            "const a = document.activeElement; return (a && a.dataset && a.dataset.testid) || '';",
+            serde_json::json!([]),
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
     }
 
     /// Runs a script in the page and returns its value.

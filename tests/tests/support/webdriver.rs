@@ -168,6 +168,39 @@ impl WebDriver {
         self.post("/window/rect", json!({"width": width, "height": height}));
     }
 
+    /// Presses keys on whatever has focus, as a keyboard does: each of `keys` down and up in
+    /// turn (a character, or one of the `key` codes). No pointer is moved.
+    pub fn press(&self, keys: &[&str]) {
+        let actions: Vec<Value> = keys
+            .iter()
+            .flat_map(|k| {
+                [
+                    json!({"type": "keyDown", "value": k}),
+                    json!({"type": "keyUp", "value": k}),
+                ]
+            })
+            .collect();
+        self.perform_keys(actions);
+    }
+
+    /// Holds `modifier` (key::CONTROL, say) while pressing `key`.
+    pub fn chord(&self, modifier: &str, key: &str) {
+        self.perform_keys(vec![
+            json!({"type": "keyDown", "value": modifier}),
+            json!({"type": "keyDown", "value": key}),
+            json!({"type": "keyUp", "value": key}),
+            json!({"type": "keyUp", "value": modifier}),
+        ]);
+    }
+
+    fn perform_keys(&self, actions: Vec<Value>) {
+        self.post(
+            "/actions",
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+        self.call(reqwest::Method::DELETE, "/actions", None);
+    }
+
     // ---- elements ----
 
     pub fn try_find_css(&self, css: &str) -> Option<String> {
@@ -363,4 +396,15 @@ impl WebDriver {
     pub fn forget_session(&mut self) {
         self.session.clear();
     }
+}
+
+/// WebDriver's codes of the keys that are not characters.
+pub mod key {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const SHIFT: &str = "\u{E008}";
+    pub const CONTROL: &str = "\u{E009}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const SPACE: &str = "\u{E00D}";
+    pub const ARROW_DOWN: &str = "\u{E015}";
 }
