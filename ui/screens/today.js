@@ -21,24 +21,26 @@ export async function render(ctx) {
   const data = await api.today(ctx.state.campusId);
   const session = data.session;
   const open = session !== null && session.closedAt === null;
-  const draft = open && session ? await api.getDraft(api.draftKeys.newVisit(session.id)) : null;
   const hasCampuses = data.campuses.length > 0;
-  const [appointments, followUps] = await Promise.all([
+  // Everything else Today shows is asked for at once: this is the screen unlocking leads to.
+  const [draft, appointments, followUps, checklist, reminder] = await Promise.all([
+    open && session ? api.getDraft(api.draftKeys.newVisit(session.id)) : Promise.resolve(null),
     data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),
     hasCampuses ? care.todayFollowUps() : Promise.resolve({ first: [], total: 0 }),
+    firstRunChecklist(ctx, data.campuses),
+    backupReminder(ctx),
   ]);
   const newVisit = () => {
     if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
   };
   const error = errorArea();
-  const checklist = await firstRunChecklist(ctx, data.campuses);
   const root = screenRoot("today",
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
       h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
     checklist,
     // Calm: no backup yet, or the last is older than 14 days (the checklist says it first).
-    checklist ? null : await backupReminder(ctx),
+    checklist ? null : reminder,
     stalePanel(ctx, data, error),
     error,
     body(ctx, data, error, draft !== null, newVisit),
