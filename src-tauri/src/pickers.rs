@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use tauri::{Runtime, State};
-use tauri_plugin_dialog::DialogExt;
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
 
 use crate::error::IpcError;
 use crate::reports::{backup_folder, BACKUP_EXTENSION};
@@ -19,13 +19,7 @@ pub fn pick_backup_folder<R: Runtime>(
     state: State<'_, AppState>,
     title: String,
 ) -> Result<Option<String>, IpcError> {
-    let current = backup_folder(&app, &state);
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_directory(nearest_existing(&current))
-        .blocking_pick_folder();
+    let picked = starting_where_backups_go(&app, &state, title).blocking_pick_folder();
     Ok(picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned())))
 }
 
@@ -37,15 +31,22 @@ pub fn pick_backup_file<R: Runtime>(
     title: String,
     filter_name: String,
 ) -> Result<Option<String>, IpcError> {
-    let current = backup_folder(&app, &state);
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(title)
-        .set_directory(nearest_existing(&current))
+    let picked = starting_where_backups_go(&app, &state, title)
         .add_filter(filter_name, &[BACKUP_EXTENSION])
         .blocking_pick_file();
     Ok(picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned())))
+}
+
+/// A picker titled in the app's language, opened at the backup folder.
+fn starting_where_backups_go<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    state: &AppState,
+    title: String,
+) -> FileDialogBuilder<R> {
+    app.dialog()
+        .file()
+        .set_title(title)
+        .set_directory(nearest_existing(&backup_folder(app, state)))
 }
 
 /// The folder itself, or the nearest of its parents that exists (a USB stick may be out).

@@ -18,15 +18,6 @@ use driver::{key, App};
 use salon_day::{add_campus_of_today, log_anonymous_visit, open_salon, set_up_and, shots_dir};
 use serde_json::{json, Value};
 
-/// axe-core's serious and critical violations of the page shown, as "rule (impact): where".
-const AXE: &str = r#"
-const done = arguments[arguments.length - 1];
-axe.run(document, {resultTypes: ['violations']}).then(r => done(
-  r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
-)).catch(e => done([`axe failed: ${e}`]));
-"#;
-
 /// The focused control's outline against the colour behind it: the contrast ratio (WCAG), or
 /// 0 when it shows no outline at all.
 const FOCUS_CONTRAST: &str = r#"
@@ -58,7 +49,7 @@ impl Audit {
     fn screen(&mut self, app: &App, name: &str) {
         app.script(&self.axe, json!([]));
         let found: Vec<String> =
-            serde_json::from_value(app.script_async(AXE, json!([]))).unwrap_or_default();
+            serde_json::from_value(app.script_async(support::AXE, json!([]))).unwrap_or_default();
         println!(
             "axe {name}: {}",
             if found.is_empty() {
@@ -189,7 +180,7 @@ fn every_screen_passes_axe_shows_its_focus_and_fits_the_smallest_window() {
     );
     app.script(&audit.axe, json!([]));
     let planted: Vec<String> =
-        serde_json::from_value(app.script_async(AXE, json!([]))).unwrap_or_default();
+        serde_json::from_value(app.script_async(support::AXE, json!([]))).unwrap_or_default();
     assert!(
         planted.iter().any(|v| v.starts_with("image-alt")),
         "{planted:?}"

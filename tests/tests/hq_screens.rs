@@ -39,15 +39,6 @@ window.scrollTo(0, 0);
 return {bad, count: controls.length, width: document.documentElement.scrollWidth};
 "#;
 
-/// axe-core's serious and critical violations of the page, as "rule: where".
-const AXE: &str = r#"
-const done = arguments[arguments.length - 1];
-axe.run(document, {resultTypes: ['violations']}).then(r => done(
-  r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
-)).catch(e => done([`axe failed: ${e}`]));
-"#;
-
 /// How many lines the menu takes, and how many entries say they are the page shown.
 const MENU: &str = r##"
 const links = [...document.querySelectorAll('header nav a')];
@@ -137,7 +128,7 @@ fn every_screen_fits_1280_px_and_passes_axe() {
             problems.push(format!("{name}: no link to skip to the content"));
         }
         browser.script(&axe, json!([]));
-        let violations = browser.script_async(AXE, json!([]));
+        let violations = browser.script_async(support::AXE, json!([]));
         for v in violations.as_array().unwrap_or(&Vec::<Value>::new()) {
             problems.push(format!("{name}: axe: {}", v.as_str().unwrap_or_default()));
         }

@@ -86,6 +86,16 @@ pub fn canary(label: &str) -> String {
     format!("CANARY-{label}-{nanos:09}-{}", std::process::id())
 }
 
+/// axe-core's serious and critical violations of the page shown, as "rule (impact): where"
+/// (run with `script_async` after axe.min.js is loaded into the page).
+pub const AXE: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ['violations']}).then(r => done(
+  r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`)
+)).catch(e => done([`axe failed: ${e}`]));
+"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
