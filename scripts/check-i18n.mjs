@@ -42,7 +42,7 @@ for (const k of en) if (!ja.has(k)) problems.push(`missing in Japanese: ${k}`);
 for (const k of ja) {
   const text = lookup(jaCatalogue, k);
   if (/[()]/.test(text)) problems.push(`half-width parentheses in Japanese: ${k}`);
-  if (/[^A-Za-z0-9]: /.test(text)) problems.push(`half-width colon in Japanese (write ：): ${k}`);
+  if (/[^\x00-\x7F]:/.test(text)) problems.push(`half-width colon in Japanese (write ：): ${k}`);
   if (text.includes("本部")) problems.push(`本部 in Japanese (the app says 事務局): ${k}`);
 }
 for (const file of sources(ui)) {

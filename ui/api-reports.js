@@ -73,6 +73,7 @@ import { appStatus, invokeCommand, listenEvent } from "./api.js";
 /**
  * @typedef {object} BackupStatus
  * @property {string} folder where backups go (the chosen folder or the default)
+ * @property {boolean} folderChosen the supporter chose it (the default is on this laptop)
  * @property {string|null} lastBackupAt RFC3339 UTC
  * @property {BackupFile[]} files the backups in that folder, newest first
  */

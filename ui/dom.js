@@ -153,7 +153,8 @@ function fieldErrorText(err, target) {
   let key = code;
   if (code === "required" && choosing) key = "requiredChoice";
   if (code === "out_of_range" && (min === "" || max === "")) key = "outOfRangeOnly";
-  return t(`fieldErrors.${key}`, { field: fieldLabel, min: String(min), max: String(max) });
+  const number = (/** @type {number|string} */ n) => (n === "" || Number.isNaN(Number(n)) ? String(n) : Number(n).toLocaleString("ja-JP"));
+  return t(`fieldErrors.${key}`, { field: fieldLabel, min: number(min), max: number(max) });
 }
 
 /** The codes that are about what was typed in one field, each with a message naming it. */

@@ -59,6 +59,9 @@ pub struct BackupFile {
 #[serde(rename_all = "camelCase")]
 pub struct BackupStatus {
     folder: String,
+    /// The supporter chose the folder (a USB stick, say) rather than leaving the default,
+    /// which is on this laptop.
+    folder_chosen: bool,
     last_backup_at: Option<String>,
     files: Vec<BackupFile>,
 }
@@ -111,7 +114,14 @@ pub fn backup_status<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<BackupStatus, IpcError> {
     let folder = backup_folder(&app, &state);
+    let folder_chosen = state
+        .prefs
+        .lock()
+        .ok()
+        .and_then(|p| p.backup_folder.clone())
+        .is_some_and(|f| !f.trim().is_empty());
     Ok(BackupStatus {
+        folder_chosen,
         last_backup_at: state
             .prefs
             .lock()

@@ -1,5 +1,5 @@
 //! A new supporter's first run, in the real window: はじめの準備 on Today names the three steps
-//! (link to headquarters, a campus with its 事務局コード, a backup), each step opens where it is
+//! (link to headquarters, a campus with its キャンパスコード, a backup), each step opens where it is
 //! done, and the list goes once all three are.
 //!
 //! Run with `xvfb-run -a cargo test -p salon-tests --features e2e --test e2e_first_run` after

@@ -110,7 +110,7 @@ fn a_salon_day_with_the_keyboard_alone() {
     app.press(&[key::ENTER]);
     app.find("settings-enrolled");
 
-    // 2. A campus: its name typed in ASCII, today's weekday, the offered 事務局コード.
+    // 2. A campus: its name typed in ASCII, today's weekday, the offered キャンパスコード.
     tab_to(&app, "nav-campuses");
     app.press(&[key::ENTER]);
     app.wait_for_screen("campuses");

@@ -123,8 +123,8 @@ fn a_report_for_teachers_and_a_backup_that_restores() {
     // Today's salon is still open: its time is not known yet, and the report says so.
     let time = app.text("report-figures");
     assert!(
-        time.contains("開催中（終了すると加わります）") && !time.contains("0分"),
-        "{time}"
+        time.contains("サロン開催中（終了後に記録されます）") && !time.contains("0分"),
+        "{time:?}"
     );
     app.screenshot("50-teacher-report");
     print_opens_the_system_dialog(&app, first.path());

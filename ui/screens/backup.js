@@ -122,7 +122,8 @@ export async function backupSection() {
       const file = await reports.writeBackup();
       progress.max = 1;
       progress.value = 1;
-      result.textContent = t("backup.done", { name: file.name, size: formatBytes(file.bytes) });
+      progress.hidden = true;
+      result.textContent = t("backup.done", { folder: folder.value, name: file.name, size: formatBytes(file.bytes) });
       result.hidden = false;
       await reload().catch((err) => console.warn("backup_status failed", err));
     } catch (raw) {
@@ -143,13 +144,15 @@ export async function backupSection() {
     showError(runError, /** @type {ApiError} */ (err));
     return card;
   }
+  // Where it goes comes first: a first backup made before choosing the USB stick would stay
+  // on this laptop.
   card.append(
+    folderForm,
     h("dl", { class: "backup-status" },
       h("div", {}, h("dt", { text: t("backup.last") }), last)),
     runError,
     h("div", { class: "actions" }, now, progress),
     result,
-    folderForm,
     files);
   return card;
 }

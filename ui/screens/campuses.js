@@ -43,7 +43,7 @@ function campusTable(campuses, open) {
 }
 
 /**
- * The 事務局コード, chosen from the codes headquarters allowed this laptop at enrolment (a code
+ * The キャンパスコード, chosen from the codes headquarters allowed this laptop at enrolment (a code
  * another campus here uses is shown but cannot be chosen twice). Before enrolment there is
  * nothing to choose from: the field says where the choice will come from, and a campus keeps
  * the code it has.

@@ -25,7 +25,7 @@ import { t } from "../i18n.js";
  * @returns {Promise<HTMLElement | null>}
  */
 export async function firstRunChecklist(ctx, campuses) {
-  const [hq, lastBackup] = await Promise.all([api.hqStatus(), reports.lastBackupAt()]);
+  const [hq, backup] = await Promise.all([api.hqStatus(), reports.backupStatus()]);
   const unreported = campuses.filter((c) => c.hqCode === null || !hq.campuses.includes(c.hqCode));
   /** @type {Step[]} */
   const steps = [
@@ -43,7 +43,10 @@ export async function firstRunChecklist(ctx, campuses) {
       go: () => ctx.go("campuses"),
     },
     {
-      id: "backup", done: lastBackup !== null, text: t("firstRun.backupText"), action: t("firstRun.backupAction"),
+      // A backup in the default folder stays on this laptop: it is done once one went to a
+      // folder the supporter chose (a USB stick, say).
+      id: "backup", done: backup.folderChosen && backup.lastBackupAt !== null,
+      text: t("firstRun.backupText"), action: t("firstRun.backupAction"),
       go: () => ctx.go("settings", { section: "backup" }),
     },
   ];

@@ -57,6 +57,7 @@ export async function render(ctx) {
       if (chosen === null) return;
       path.value = chosen;
       path.dispatchEvent(new Event("input", { bubbles: true }));
+      form.querySelector("[data-testid=restore-none]")?.remove();
       passphrase.focus();
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));

@@ -38,14 +38,16 @@ export async function render(ctx) {
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
       h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
-    checklist,
+    // While a salon is open, the salon comes first and the first-run list waits below it.
+    open ? null : checklist,
     // Calm: no backup yet, or the last is older than 14 days (the checklist says it first).
     checklist ? null : reminder,
     stalePanel(ctx, data, error),
     error,
     body(ctx, data, error, draft !== null, newVisit),
     hasCampuses ? appointmentPanel(ctx, data, appointments, error) : null,
-    hasCampuses ? followUpPanel(ctx, data, followUps, error) : null);
+    hasCampuses ? followUpPanel(ctx, data, followUps, error) : null,
+    open ? checklist : null);
 
   return {
     el: root,

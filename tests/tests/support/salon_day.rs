@@ -38,7 +38,7 @@ pub fn set_up_and(app: &App, on_recovery: impl FnOnce(&str)) -> String {
     recovery_key
 }
 
-/// Adds 柏キャンパス with its salon on today's weekday (Tokyo), with a 事務局コード if given
+/// Adds 柏キャンパス with its salon on today's weekday (Tokyo), with a キャンパスコード if given
 /// (the laptop must be enrolled for one to be offered).
 pub fn add_campus_of_today(app: &App, hq_code: Option<&str>) {
     app.click("nav-campuses");
