@@ -23,10 +23,19 @@ use salon_day::tokyo_today;
 /// Presses Tab until `testid` has focus; fails after 80 presses.
 fn tab_to(app: &App, testid: &str) {
     for _ in 0..80 {
-        if app.focused() == testid {
+        let here = app.focused();
+        if here == testid {
             return;
         }
         app.press(&[key::TAB]);
+        // The next press waits until this one has moved the focus (one control without a
+        // test id to the next may read the same, so the wait is short).
+        for _ in 0..20 {
+            if app.focused() != here {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
     }
     panic!(
         "Tab never reached {testid} (focus is on {:?})",
@@ -34,10 +43,20 @@ fn tab_to(app: &App, testid: &str) {
     );
 }
 
-/// Types into whatever has focus, one key at a time (ASCII only: the IME is not a keyboard).
+/// Types into the focused field, one key at a time (ASCII only: the IME is not a keyboard),
+/// and waits until the field holds the text: a key the window had not taken yet would
+/// otherwise land in the next field.
 fn type_keys(app: &App, text: &str) {
+    let field = app.focused();
+    let before = app.value(&field);
     let keys: Vec<String> = text.chars().map(String::from).collect();
     app.press(&keys.iter().map(String::as_str).collect::<Vec<_>>());
+    let want = format!("{before}{text}");
+    app.wait_until(&format!("{field} typed"), || {
+        (app.value(&field) == want).then_some(())
+    });
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    assert_eq!(app.value(&field), want, "{field}: each key typed once");
 }
 
 /// Moves a focused <select> with ↓ until it shows `value`.
@@ -86,8 +105,11 @@ fn a_salon_day_with_the_keyboard_alone() {
     // cannot compose Japanese.
     let passphrase = "sakura-saku-2025";
     assert_eq!(app.focused(), "setup-passphrase");
+    // WebKit's driver has now and then delivered a session's very first key sequence twice;
+    // a Shift on its own types nothing and takes that first turn.
+    app.press(&[key::SHIFT]);
     type_keys(&app, passphrase);
-    app.press(&[key::TAB]);
+    tab_to(&app, "setup-confirm");
     type_keys(&app, passphrase);
     app.press(&[key::ENTER]);
     app.wait_for_screen("recovery");
@@ -105,7 +127,7 @@ fn a_salon_day_with_the_keyboard_alone() {
         (app.focused() == "settings-hq-url").then_some(())
     });
     type_keys(&app, &hq_url);
-    app.press(&[key::TAB]);
+    tab_to(&app, "settings-hq-code");
     type_keys(&app, &code.to_lowercase());
     app.press(&[key::ENTER]);
     app.find("settings-enrolled");
