@@ -4,19 +4,13 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use maud::{html, Markup, DOCTYPE};
+
+use crate::tokyo;
 use salon_protocol::{DayField, Month, Route, Topic};
-
-/// Every date headquarters shows or files figures under is a date in Japan.
-pub const TOKYO: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
-
-/// The day it is in Tokyo at `now` (the handlers pass their clock's time).
-pub fn tokyo_day(now: DateTime<Utc>) -> NaiveDate {
-    now.with_timezone(&TOKYO).date_naive()
-}
 
 /// `2025年2月25日`, in Tokyo.
 pub fn date_ja(t: DateTime<Utc>) -> String {
-    day_ja(tokyo_day(t))
+    day_ja(tokyo::day(t))
 }
 
 /// `2025年2月25日`.
@@ -26,7 +20,7 @@ pub fn day_ja(d: NaiveDate) -> String {
 
 /// `2025年2月25日 14:05`, in Tokyo.
 pub fn datetime_ja(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&TOKYO);
+    let l = t.with_timezone(&tokyo::ZONE);
     format!("{} {:02}:{:02}", date_ja(t), l.hour(), l.minute())
 }
 

@@ -29,6 +29,7 @@ pub mod sensitive_estimates;
 pub mod store;
 pub mod survey_results;
 pub mod throttle;
+pub mod tokyo;
 mod web;
 
 use std::net::{IpAddr, SocketAddr};

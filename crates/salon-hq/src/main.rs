@@ -380,7 +380,7 @@ fn print_code(issued: &salon_hq::store::IssuedCode, what: &str) {
         issued.campuses.join(", "),
         issued
             .expires_at
-            .with_timezone(&chrono_tz::Asia::Tokyo)
+            .with_timezone(&salon_hq::tokyo::ZONE)
             .format("%Y-%m-%d %H:%M")
     );
 }

@@ -56,7 +56,7 @@ pub fn compute(store: &Store, period: Period) -> Result<Option<PathEstimates>> {
         to: period.to,
     };
     let calendar = PathCalendar {
-        terms: crate::store::paths::path_calendar(&store.read())?.terms,
+        terms: crate::store::path_decisions::path_calendar(&store.read())?.terms,
     };
     if !calendar.knows(&asked) {
         return Ok(None);

@@ -8,7 +8,7 @@ use salon_protocol::Topic;
 
 use crate::noisy::Z95;
 use crate::path_estimates::PeriodEstimate;
-use crate::store::paths::HeldPathRelease;
+use crate::store::path_decisions::HeldPathRelease;
 
 /// The sensitive topics of a period.
 #[derive(Debug, Clone, PartialEq)]

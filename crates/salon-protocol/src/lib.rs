@@ -13,7 +13,7 @@ pub mod events;
 pub mod fixtures;
 mod kinds;
 pub mod noise;
-pub mod paths;
+pub mod path_decisions;
 pub mod plausible;
 pub mod release;
 mod token;
@@ -27,7 +27,7 @@ pub use error::{ErrorCode, ProtocolError};
 pub use events::{EventCount, EventDaySnapshot, Participants};
 pub use kinds::{EventKind, Format, PathStatus, Route, Topic};
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release, NOISE};
-pub use paths::{
+pub use path_decisions::{
     PathCalendar, PathPeriod, PathRelease, PathReleaseKey, PeriodBounds, SensitiveTopics,
 };
 pub use release::{MonthRelease, ReleaseKey};

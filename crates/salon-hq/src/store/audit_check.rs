@@ -234,7 +234,7 @@ impl AuditProblem {
 fn place(position: u64, id: i64, at: DateTime<Utc>) -> String {
     format!(
         "{position} 行目（ID {id}、{} の記録）",
-        at.with_timezone(&chrono_tz::Asia::Tokyo)
+        at.with_timezone(&crate::tokyo::ZONE)
             .format("%Y-%m-%d %H:%M")
     )
 }

@@ -146,7 +146,7 @@ impl Store {
     ) -> Result<Enrolment> {
         let token = secret::new_token()?;
         let mut conn = self.write();
-        let path_calendar = super::paths::path_calendar(&conn)?;
+        let path_calendar = super::path_decisions::path_calendar(&conn)?;
         let tx = conn.transaction()?;
         let hash = secret::sha256(code.as_str().as_bytes());
         let found: Option<(String, String, Option<i64>)> = tx
@@ -193,8 +193,8 @@ impl Store {
             let config = DeviceConfig {
                 campuses: device.campuses.iter().cloned().collect(),
                 releases_held: super::releases::held_keys(&conn, device.id)?,
-                path_calendar: super::paths::path_calendar(&conn)?,
-                path_releases_held: super::paths::path_held_keys(&conn, device.id)?,
+                path_calendar: super::path_decisions::path_calendar(&conn)?,
+                path_releases_held: super::path_decisions::path_held_keys(&conn, device.id)?,
             };
             (device, config)
         };

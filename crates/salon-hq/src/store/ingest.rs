@@ -13,7 +13,7 @@ use salon_protocol::{Receipt, Upload};
 
 use super::devices::authenticate;
 use super::events::store_events;
-use super::paths::store_path_release;
+use super::path_decisions::store_path_release;
 use super::releases::store_release;
 use super::snapshots::{store_day, store_month, tally};
 use super::{ts, Store};
@@ -164,7 +164,7 @@ fn write_one(conn: &Connection, job: &Job) -> Result<Receipt> {
     let upload = job.upload.as_ref().map_err(|()| HqError::BadBody)?;
     upload.check()?;
     upload
-        .check_plausible(crate::html::tokyo_day(job.now))
+        .check_plausible(crate::tokyo::day(job.now))
         .map_err(|(snapshot, error)| HqError::Implausible { snapshot, error })?;
     let campuses = upload
         .days

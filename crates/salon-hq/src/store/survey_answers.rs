@@ -15,8 +15,8 @@ use super::surveys::{
 };
 use super::Store;
 use crate::error::{HqError, Result};
-use crate::html::tokyo_day;
 use crate::secret;
+use crate::tokyo;
 use data_encoding::HEXLOWER;
 
 /// One answer as it will be stored: a chosen option, or a comment.
@@ -120,7 +120,7 @@ impl Store {
         {
             return Err(HqError::BadForm("required_answer"));
         }
-        let today = tokyo_day(now);
+        let today = tokyo::day(now);
         tx.execute(
             "DELETE FROM survey_sent_forms WHERE until_day < ?1",
             [today.to_string()],

@@ -10,8 +10,8 @@ use super::signed::{self, Purpose};
 use super::surveys::FORM_LIFETIME_SECS;
 use super::Store;
 use crate::error::Result;
-use crate::html::tokyo_day;
 use crate::secret;
+use crate::tokyo;
 
 const BODY: usize = 8 + 8 + 16;
 
@@ -33,7 +33,7 @@ impl FormToken {
 
     /// The last day (Tokyo) the form can be sent: its nonce is kept until then.
     pub fn until_day(&self) -> NaiveDate {
-        tokyo_day(self.issued + Duration::seconds(FORM_LIFETIME_SECS))
+        tokyo::day(self.issued + Duration::seconds(FORM_LIFETIME_SECS))
     }
 
     pub fn nonce_hash(&self) -> Vec<u8> {

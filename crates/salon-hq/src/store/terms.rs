@@ -68,7 +68,7 @@ pub struct Term {
     pub to: Month,
     pub targets: Targets,
     /// Path decisions are also released for its months (the funder's term of the path
-    /// calendar, `store/paths.rs`).
+    /// calendar, `store/path_decisions.rs`).
     pub counts_paths: bool,
 }
 
@@ -225,7 +225,7 @@ fn event_targets(conn: &Connection, id: i64) -> Result<Vec<EventTarget>> {
 }
 
 fn read_terms(conn: &Connection, only: Option<i64>) -> Result<Vec<Term>> {
-    let calendar = super::paths::path_calendar(conn)?;
+    let calendar = super::path_decisions::path_calendar(conn)?;
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, funder, from_month, to_month, schools, sessions, visits, project,
                 distributor
@@ -366,10 +366,10 @@ impl Store {
         let counts = t.counts_paths.then(|| t.period());
         if counted != counts {
             if let Some(old) = counted {
-                super::paths::remove_path_term(&tx, by, old, now)?;
+                super::path_decisions::remove_path_term(&tx, by, old, now)?;
             }
             if let Some(new) = counts {
-                super::paths::add_path_term(&tx, by, new, now)?;
+                super::path_decisions::add_path_term(&tx, by, new, now)?;
             }
         }
         tx.commit()?;
@@ -385,9 +385,9 @@ impl Store {
         record(&tx, by, now, AuditAction::TermDeleted, &detail)?;
         // Its funder term of the path calendar goes with it while nothing can have drawn it;
         // once fixed it stays, as devices keep releasing it.
-        let today = html::tokyo_day(now);
-        if term.counts_paths && !super::paths::is_fixed(&tx, &term.period(), today)? {
-            super::paths::remove_path_term(&tx, by, term.period(), now)?;
+        let today = crate::tokyo::day(now);
+        if term.counts_paths && !super::path_decisions::is_fixed(&tx, &term.period(), today)? {
+            super::path_decisions::remove_path_term(&tx, by, term.period(), now)?;
         }
         tx.commit()?;
         Ok(())

@@ -93,7 +93,7 @@ pub(super) async fn export_csv(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {
     admin(&state, &headers).await?;
-    let (fy, period) = period_of(&q, tokyo_day(state.now()))?;
+    let (fy, period) = period_of(&q, tokyo::day(state.now()))?;
     let term = term_of(&q)?;
     let (rows, period) = state
         .blocking(move |s| {

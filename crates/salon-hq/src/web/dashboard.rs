@@ -68,7 +68,7 @@ pub(super) async fn dashboard(
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
-    let today = tokyo_day(state.now());
+    let today = tokyo::day(state.now());
     // Nothing asked for: the term that holds today, else the latest term with figures — never
     // an empty 年度 that makes the data look lost.
     let asked = [&q.fy, &q.from, &q.to, &q.term]
@@ -124,7 +124,7 @@ pub(super) async fn dashboard(
     };
     let body = html! {
         (quiet_box(&quiet, quiet_days))
-        (render_dashboard(fy, &q, &terms, &figures, tokyo_day(now)))
+        (render_dashboard(fy, &q, &terms, &figures, tokyo::day(now)))
         @if session.may_change() { (supporters_box(&supporters, &without)) }
     };
     Ok(screen("ダッシュボード", &session, &sid, body))

@@ -24,10 +24,11 @@ use maud::{html, Markup, PreEscaped};
 
 use crate::error::HqError;
 use crate::figures::{self, fiscal_year_of, percent_of, Figures, Period};
-use crate::html::{self, alert, month_ja, num, page, tokyo_day};
+use crate::html::{self, alert, month_ja, num, page};
 use crate::secret;
 use crate::store::{Actor, AdminSession, SESSION_LIFETIME_SECS};
 use crate::throttle::{Key, Refused};
+use crate::tokyo;
 use crate::{AppState, Peer};
 
 mod accounts;

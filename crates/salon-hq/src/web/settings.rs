@@ -22,7 +22,7 @@ pub(super) async fn settings_page(
 ) -> Result<Response> {
     let (path_terms, org) = state
         .blocking({
-            let today = crate::html::tokyo_day(state.now());
+            let today = crate::tokyo::day(state.now());
             move |s| Ok((s.path_terms(today)?, s.organisation()?))
         })
         .await?;

@@ -44,7 +44,7 @@ async fn terms_page(
     problem: Option<&Problem>,
     done: Option<&str>,
 ) -> Result<Response> {
-    let today = crate::html::tokyo_day(state.now());
+    let today = crate::tokyo::day(state.now());
     let (terms, path_terms) = state
         .blocking(move |s| Ok((s.terms()?, s.path_terms(today)?)))
         .await?;
@@ -291,7 +291,7 @@ fn newly_late(
         }
         None => false,
     };
-    Ok(!counted && period.release_day(salon_protocol::Release::First) <= tokyo_day(now))
+    Ok(!counted && period.release_day(salon_protocol::Release::First) <= tokyo::day(now))
 }
 
 pub(super) async fn add_term(
@@ -321,7 +321,7 @@ pub(super) async fn delete_term(
     let p = change(&state, &headers, &body).await?;
     let id = term_id(&id)?;
     if !super::confirm::confirmed(&p) {
-        let today = crate::html::tokyo_day(state.now());
+        let today = crate::tokyo::day(state.now());
         let (t, path_terms) = state
             .blocking(move |s| Ok((s.term(id)?, s.path_terms(today)?)))
             .await?;

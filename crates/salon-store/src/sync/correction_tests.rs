@@ -16,7 +16,7 @@ use salon_protocol::{
 };
 
 use super::noise_key;
-use super::paths::{decisions, sensitive};
+use super::path_decisions::{decisions, sensitive};
 use crate::corrections::MoveTo;
 use crate::vault::tests::{campus_input, fresh_store, student_input, visit_input};
 use crate::Store;

@@ -9,8 +9,8 @@ mod event_tests;
 mod facts;
 mod outbox;
 #[cfg(test)]
-mod path_tests;
-mod paths;
+mod path_decision_tests;
+mod path_decisions;
 mod preview;
 #[cfg(test)]
 mod release_tests;
@@ -106,7 +106,7 @@ impl Store {
         let campuses = serde_json::to_string(&config.campuses).unwrap_or_default();
         let tx = self.conn.transaction()?;
         releases::mark_held(&tx, &config.releases_held)?;
-        paths::mark_paths_held(&tx, &config.path_releases_held)?;
+        path_decisions::mark_paths_held(&tx, &config.path_releases_held)?;
         tx.execute(
             "UPDATE hq_enrolment SET campuses = ?1, path_calendar = ?2 WHERE id = 1",
             params![campuses, calendar_json(&config.path_calendar)],

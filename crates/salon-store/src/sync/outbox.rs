@@ -16,7 +16,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
-use super::paths::{draw_due_paths, mark_path_sent, unsent_paths};
+use super::path_decisions::{draw_due_paths, mark_path_sent, unsent_paths};
 use super::releases::{draw_due, mark_sent, mark_sent_of, noise_key, unsent};
 use super::today::Today;
 use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};

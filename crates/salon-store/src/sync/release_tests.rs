@@ -290,11 +290,11 @@ fn a_named_students_sensitive_topic_counts_once_a_period_through_the_stored_reco
     let tx = store.conn.transaction().unwrap();
     let ids = format!("[{campus}]");
     let fy = salon_protocol::PathPeriod::fiscal_year(2024);
-    let (students, topics) = super::paths::sensitive(&tx, &ids, fy).unwrap();
+    let (students, topics) = super::path_decisions::sensitive(&tx, &ids, fy).unwrap();
     assert_eq!(students, 1);
     assert_eq!(topics.into_iter().collect::<Vec<_>>(), [(Topic::Family, 1)]);
     let next = salon_protocol::PathPeriod::fiscal_year(2025);
-    let (students, topics) = super::paths::sensitive(&tx, &ids, next).unwrap();
+    let (students, topics) = super::path_decisions::sensitive(&tx, &ids, next).unwrap();
     assert_eq!((students, topics.get(&Topic::Family)), (1, Some(&1)));
 }
 
@@ -436,7 +436,7 @@ fn ten_anonymous_visits_about_family_move_no_sensitive_cell() {
     let ids = format!("[{campus}]");
     let fy = salon_protocol::PathPeriod::fiscal_year(2024);
     let tx = store.conn.transaction().unwrap();
-    let (students, topics) = super::paths::sensitive(&tx, &ids, fy).unwrap();
+    let (students, topics) = super::path_decisions::sensitive(&tx, &ids, fy).unwrap();
     assert_eq!((students, topics.get(&Topic::Family)), (0, None));
     tx.commit().unwrap();
     // The same student named on each visit moves each cell by one.
@@ -464,6 +464,6 @@ fn ten_anonymous_visits_about_family_move_no_sensitive_cell() {
         store.close_session(session.id, t(13)).unwrap();
     }
     let tx = store.conn.transaction().unwrap();
-    let (students, topics) = super::paths::sensitive(&tx, &ids, fy).unwrap();
+    let (students, topics) = super::path_decisions::sensitive(&tx, &ids, fy).unwrap();
     assert_eq!((students, topics.get(&Topic::Family)), (1, Some(&1)));
 }

@@ -411,7 +411,7 @@ fn a_path_decision_stays_with_the_campus_it_was_made_at() {
     let fy = salon_protocol::PathPeriod::fiscal_year(2024);
     let tx = store.conn.transaction().unwrap();
     let employment = |campus: i64| {
-        super::paths::decisions(&tx, &format!("[{campus}]"), fy)
+        super::path_decisions::decisions(&tx, &format!("[{campus}]"), fy)
             .unwrap()
             .get(&salon_core::PathStatus::Employment)
             .copied()

@@ -10,7 +10,7 @@ use salon_protocol::{
     Release,
 };
 
-use super::paths::decisions;
+use super::path_decisions::decisions;
 use crate::vault::tests::{campus_input, fresh_store, student_input};
 use crate::Store;
 

@@ -14,7 +14,6 @@ use super::audit::{record, Actor, AuditAction};
 use super::snapshots::Outcome;
 use super::{ts, Store};
 use crate::error::{HqError, Result};
-use crate::html;
 
 /// A funder term of the path calendar, and whether it stays as it is (its first release day
 /// has come, or a device has released it).
@@ -108,8 +107,12 @@ pub(super) fn store_path_release(
         snapshot: r.key(),
         error,
     };
-    salon_protocol::paths::check_path_release(r, &path_calendar(tx)?, html::tokyo_day(now))
-        .map_err(named)?;
+    salon_protocol::path_decisions::check_path_release(
+        r,
+        &path_calendar(tx)?,
+        crate::tokyo::day(now),
+    )
+    .map_err(named)?;
     let key = (r.from.to_string(), r.to.to_string(), r.release.as_str());
     let held: Option<String> = tx
         .prepare_cached(
@@ -242,7 +245,7 @@ pub(super) fn add_path_term(
     period: PathPeriod,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if !(1..=salon_protocol::paths::MAX_TERM_MONTHS).contains(&period.months()) {
+    if !(1..=salon_protocol::path_decisions::MAX_TERM_MONTHS).contains(&period.months()) {
         return Err(HqError::BadForm("path_term_length"));
     }
     if period.is_fiscal_year() {
@@ -276,7 +279,7 @@ pub(super) fn remove_path_term(
     period: PathPeriod,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    if is_fixed(conn, &period, html::tokyo_day(now))? {
+    if is_fixed(conn, &period, crate::tokyo::day(now))? {
         return Err(HqError::BadForm("path_term_released"));
     }
     conn.execute(
