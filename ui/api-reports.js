@@ -2,7 +2,7 @@
 // monthly activity report, and backups (write with progress, list, restore into a new installation).
 // Every call goes through api.js, the only module that touches `window.__TAURI__`.
 
-import { appStatus, invokeCommand, listenEvent } from "./api.js";
+import { invokeCommand, listenEvent } from "./api.js";
 
 /** @typedef {import("./api.js").Campus} Campus */
 /** @typedef {import("./api.js").Route} Route */
@@ -73,7 +73,6 @@ import { appStatus, invokeCommand, listenEvent } from "./api.js";
 /**
  * @typedef {object} BackupStatus
  * @property {string} folder where backups go (the chosen folder or the default)
- * @property {boolean} folderChosen the supporter chose it (the default is on this laptop)
  * @property {string|null} lastBackupAt RFC3339 UTC
  * @property {BackupFile[]} files the backups in that folder, newest first
  */
@@ -129,14 +128,6 @@ export const writeBackup = () => invokeCommand("write_backup");
  * @returns {Promise<null>}
  */
 export const restoreBackup = (path, secret) => invokeCommand("restore_backup", { path, ...secret });
-
-/**
- * When the last backup was written (app_status also works while locked and before setup).
- * @returns {Promise<string|null>} RFC3339 UTC
- */
-export async function lastBackupAt() {
-  return (await appStatus()).lastBackupAt || null;
-}
 
 /**
  * Subscribes to the progress of a running backup.

@@ -14,6 +14,8 @@
  * @property {Language} language
  * @property {number} idleMinutes
  * @property {string|null} [lastBackupAt] when the last backup was written (RFC3339 UTC)
+ * @property {boolean} backupFolderChosen backups go to a folder the supporter chose, not the
+ *   default one on this laptop
  */
 
 /**

@@ -17,12 +17,7 @@ const REIWA_ZERO = 2018;
  * @param {Record<string, AttrValue>} attrs
  */
 export function dateField(attrs) {
-  const { value, ...rest } = attrs;
-  const el = h("input", {
-    type: "text", class: "date-field", inputmode: "numeric", placeholder: t("format.datePlaceholder"), ...rest,
-  });
-  el.value = displayDate(typeof value === "string" ? value : "");
-  el.addEventListener("change", () => { el.value = displayDate(dateValue(el)); });
+  const el = shownAs(attrs, "date-field", t("format.datePlaceholder"), displayDate, dateValue);
   el.addEventListener("keydown", (event) => {
     if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
     const iso = parseDate(el.value);
@@ -41,12 +36,19 @@ export function dateField(attrs) {
  * @param {Record<string, AttrValue>} attrs
  */
 export function monthField(attrs) {
+  return shownAs(attrs, "month-field", t("format.monthPlaceholder"), displayMonth, monthValue);
+}
+
+/**
+ * A text field that shows its value in the app's form, and again each time it is changed.
+ * @param {Record<string, AttrValue>} attrs @param {string} className @param {string} placeholder
+ * @param {(value: string) => string} display @param {(el: HTMLInputElement) => string} read
+ */
+function shownAs(attrs, className, placeholder, display, read) {
   const { value, ...rest } = attrs;
-  const el = h("input", {
-    type: "text", class: "month-field", inputmode: "numeric", placeholder: t("format.monthPlaceholder"), ...rest,
-  });
-  el.value = displayMonth(typeof value === "string" ? value : "");
-  el.addEventListener("change", () => { el.value = displayMonth(monthValue(el)); });
+  const el = h("input", { type: "text", class: className, inputmode: "numeric", placeholder, ...rest });
+  el.value = display(typeof value === "string" ? value : "");
+  el.addEventListener("change", () => { el.value = display(read(el)); });
   return el;
 }
 

@@ -198,6 +198,9 @@ function findField(scope, name) {
 
 let fieldErrorIds = 0;
 
+/** What un-marks each marked field when it changes, stopped when the mark goes any other way. */
+const marked = new WeakMap();
+
 /**
  * Marks and focuses the field, says the error beside it (for a screen reader too, through
  * aria-describedby), and clears both, and the area, as soon as the field is changed.
@@ -219,14 +222,18 @@ function markField(target, area, text) {
       delete area.dataset.testid;
     }
   };
-  target.addEventListener("input", fixed, { once: true });
-  target.addEventListener("change", fixed, { once: true });
+  const listening = new AbortController();
+  marked.set(target, listening);
+  target.addEventListener("input", fixed, { signal: listening.signal });
+  target.addEventListener("change", fixed, { signal: listening.signal });
   const focusable = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
   if (focusable instanceof HTMLElement) focusable.focus();
 }
 
 /** @param {HTMLElement} target */
 function unmark(target) {
+  marked.get(target)?.abort();
+  marked.delete(target);
   target.removeAttribute("aria-invalid");
   const id = target.getAttribute("aria-describedby");
   if (id && id.startsWith("field-error-")) {

@@ -23,6 +23,9 @@ pub struct AppStatus {
     idle_minutes: u32,
     /// When the last backup was written (RFC 3339), for the reminder on Today.
     last_backup_at: Option<String>,
+    /// Backups go to a folder the supporter chose, not the default on this laptop (the
+    /// first-run list on Today).
+    backup_folder_chosen: bool,
 }
 
 #[tauri::command(async)]
@@ -31,6 +34,7 @@ pub fn app_status(state: State<'_, AppState>) -> Answer<AppStatus> {
     Ok(AppStatus {
         initialized: state.vault.is_initialized(),
         unlocked: state.is_unlocked(),
+        backup_folder_chosen: prefs.chosen_backup_folder().is_some(),
         language: prefs.language,
         idle_minutes: prefs.idle_minutes,
         last_backup_at: prefs.last_backup_at,

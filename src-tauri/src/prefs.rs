@@ -49,6 +49,14 @@ impl Default for Preferences {
 }
 
 impl Preferences {
+    /// The folder the supporter chose for backups (a USB stick, say); none means the default,
+    /// which is on this laptop.
+    pub fn chosen_backup_folder(&self) -> Option<&str> {
+        self.backup_folder
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+    }
+
     pub fn validate(self) -> Result<Self, IpcError> {
         if !matches!(self.language.as_str(), "ja" | "en") {
             return Err(IpcError::invalid(Code::InvalidChoice, "language"));

@@ -59,9 +59,6 @@ pub struct BackupFile {
 #[serde(rename_all = "camelCase")]
 pub struct BackupStatus {
     folder: String,
-    /// The supporter chose the folder (a USB stick, say) rather than leaving the default,
-    /// which is on this laptop.
-    folder_chosen: bool,
     last_backup_at: Option<String>,
     files: Vec<BackupFile>,
 }
@@ -72,10 +69,10 @@ pub(crate) fn backup_folder<R: Runtime>(app: &tauri::AppHandle<R>, state: &AppSt
         .prefs
         .lock()
         .ok()
-        .and_then(|p| p.backup_folder.clone());
+        .and_then(|p| p.chosen_backup_folder().map(PathBuf::from));
     match chosen {
-        Some(folder) if !folder.trim().is_empty() => PathBuf::from(folder),
-        _ => app
+        Some(folder) => folder,
+        None => app
             .path()
             .document_dir()
             .or_else(|_| app.path().home_dir())
@@ -114,14 +111,7 @@ pub fn backup_status<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<BackupStatus, IpcError> {
     let folder = backup_folder(&app, &state);
-    let folder_chosen = state
-        .prefs
-        .lock()
-        .ok()
-        .and_then(|p| p.backup_folder.clone())
-        .is_some_and(|f| !f.trim().is_empty());
     Ok(BackupStatus {
-        folder_chosen,
         last_backup_at: state
             .prefs
             .lock()

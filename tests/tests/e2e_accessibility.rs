@@ -14,7 +14,7 @@ mod salon_day;
 #[path = "support/mod.rs"]
 mod support;
 
-use driver::{key, App};
+use driver::App;
 use salon_day::{add_campus_of_today, log_anonymous_visit, open_salon, set_up_and, shots_dir};
 use serde_json::{json, Value};
 
@@ -62,15 +62,9 @@ impl Audit {
             .extend(found.into_iter().map(|f| format!("{name}: {f}")));
     }
 
-    /// Tabs to `testid` (at most 60 presses) and measures its focus ring.
+    /// Tabs to `testid` and measures its focus ring.
     fn focus_ring(&mut self, app: &App, testid: &str) {
-        for _ in 0..60 {
-            if app.focused() == testid {
-                break;
-            }
-            app.press(&[key::TAB]);
-        }
-        assert_eq!(app.focused(), testid, "Tab reaches {testid}");
+        app.tab_to(testid);
         let measured: Value = app.script(FOCUS_CONTRAST, json!([]));
         let ratio = measured["ratio"].as_f64().unwrap_or(0.0);
         println!("focus ring of {testid}: {ratio:.2}:1 against what is behind it");

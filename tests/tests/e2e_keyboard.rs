@@ -20,29 +20,6 @@ mod support;
 use driver::{key, App};
 use salon_day::tokyo_today;
 
-/// Presses Tab until `testid` has focus; fails after 80 presses.
-fn tab_to(app: &App, testid: &str) {
-    for _ in 0..80 {
-        let here = app.focused();
-        if here == testid {
-            return;
-        }
-        app.press(&[key::TAB]);
-        // The next press waits until this one has moved the focus (one control without a
-        // test id to the next may read the same, so the wait is short).
-        for _ in 0..20 {
-            if app.focused() != here {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-    }
-    panic!(
-        "Tab never reached {testid} (focus is on {:?})",
-        app.focused()
-    );
-}
-
 /// Types into the focused field, one key at a time (ASCII only: the IME is not a keyboard),
 /// and waits until the field holds the text: a key the window had not taken yet would
 /// otherwise land in the next field.
@@ -86,7 +63,7 @@ fn assert_focus_shows(app: &App, testid: &str) {
 }
 
 fn step(app: &App, testid: &str, shot: &str) {
-    tab_to(app, testid);
+    app.tab_to(testid);
     assert_focus_shows(app, testid);
     app.screenshot(shot);
 }
@@ -109,13 +86,13 @@ fn a_salon_day_with_the_keyboard_alone() {
     // a Shift on its own types nothing and takes that first turn.
     app.press(&[key::SHIFT]);
     type_keys(&app, passphrase);
-    tab_to(&app, "setup-confirm");
+    app.tab_to("setup-confirm");
     type_keys(&app, passphrase);
     app.press(&[key::ENTER]);
     app.wait_for_screen("recovery");
     step(&app, "recovery-confirm", "80-keys-recovery");
     app.press(&[key::SPACE]);
-    tab_to(&app, "recovery-next");
+    app.tab_to("recovery-next");
     app.press(&[key::ENTER]);
     app.wait_for_screen("today");
 
@@ -127,25 +104,25 @@ fn a_salon_day_with_the_keyboard_alone() {
         (app.focused() == "settings-hq-url").then_some(())
     });
     type_keys(&app, &hq_url);
-    tab_to(&app, "settings-hq-code");
+    app.tab_to("settings-hq-code");
     type_keys(&app, &code.to_lowercase());
     app.press(&[key::ENTER]);
     app.find("settings-enrolled");
 
     // 2. A campus: its name typed in ASCII, today's weekday, the offered キャンパスコード.
-    tab_to(&app, "nav-campuses");
+    app.tab_to("nav-campuses");
     app.press(&[key::ENTER]);
     app.wait_for_screen("campuses");
-    tab_to(&app, "campus-name");
+    app.tab_to("campus-name");
     type_keys(&app, "Kashiwa");
-    tab_to(&app, "campus-weekday");
+    app.tab_to("campus-weekday");
     use chrono::Datelike;
     choose(
         &app,
         "campus-weekday",
         &today.weekday().number_from_monday().to_string(),
     );
-    tab_to(&app, "campus-hq-code");
+    app.tab_to("campus-hq-code");
     assert_eq!(app.value("campus-hq-code"), "C-012");
     step(&app, "campus-save", "82-keys-campus");
     app.press(&[key::ENTER]);
@@ -155,19 +132,19 @@ fn a_salon_day_with_the_keyboard_alone() {
 
     // 3. Two students with an appointment today each, from the students screen.
     for name in ["Haruka", "Misaki"] {
-        tab_to(&app, "nav-students");
+        app.tab_to("nav-students");
         app.press(&[key::ENTER]);
         app.wait_for_screen("students");
-        tab_to(&app, "student-new");
+        app.tab_to("student-new");
         app.press(&[key::ENTER]);
-        tab_to(&app, "student-name");
+        app.tab_to("student-name");
         type_keys(&app, name);
-        tab_to(&app, "student-save");
+        app.tab_to("student-save");
         app.press(&[key::ENTER]);
         app.wait_for_screen("student");
-        tab_to(&app, "student-book-date");
+        app.tab_to("student-book-date");
         type_keys(&app, &today.format("%Y/%-m/%-d").to_string());
-        tab_to(&app, "student-book");
+        app.tab_to("student-book");
         app.press(&[key::ENTER]);
         app.wait_until("booked", || {
             (app.count("student-appointment-row") == 1).then_some(())
@@ -176,7 +153,7 @@ fn a_salon_day_with_the_keyboard_alone() {
     app.screenshot("83-keys-booked");
 
     // 4. The salon opens.
-    tab_to(&app, "nav-today");
+    app.tab_to("nav-today");
     app.press(&[key::ENTER]);
     app.wait_for_screen("today");
     step(&app, "salon-open", "84-keys-open");
@@ -186,15 +163,15 @@ fn a_salon_day_with_the_keyboard_alone() {
     // 5. A new student's visit: N opens the form, the student chosen with ↓.
     app.press(&["n"]);
     app.wait_for_screen("visit");
-    tab_to(&app, "visit-student");
+    app.tab_to("visit-student");
     choose(&app, "visit-student", "new");
     app.wait_until("the name field", || {
         (app.focused() == "visit-new-student-name").then_some(())
     });
     type_keys(&app, "Sora");
-    tab_to(&app, "visit-topic-further_study");
+    app.tab_to("visit-topic-further_study");
     app.press(&[key::SPACE]);
-    tab_to(&app, "visit-note");
+    app.tab_to("visit-note");
     type_keys(&app, "keyboard only visit");
     assert_focus_shows(&app, "visit-note");
     app.screenshot("85-keys-visit");
@@ -204,7 +181,7 @@ fn a_salon_day_with_the_keyboard_alone() {
     // 6. An anonymous visit (the form opens on 匿名).
     app.chord(key::CONTROL, "n");
     app.wait_for_screen("visit");
-    tab_to(&app, "visit-topic-unsure_future");
+    app.tab_to("visit-topic-unsure_future");
     app.press(&[key::SPACE]);
     app.chord(key::CONTROL, key::ENTER);
     app.wait_for_screen("today");
@@ -214,11 +191,11 @@ fn a_salon_day_with_the_keyboard_alone() {
     app.press(&[key::ENTER]);
     app.wait_for_screen("visit");
     app.find("visit-from-appointment");
-    tab_to(&app, "visit-topic-job_search");
+    app.tab_to("visit-topic-job_search");
     app.press(&[key::SPACE]);
     app.chord(key::CONTROL, key::ENTER);
     app.wait_for_screen("today");
-    tab_to(&app, "appointment-missed");
+    app.tab_to("appointment-missed");
     app.press(&[key::ENTER]);
     app.wait_until("missed", || {
         let statuses = app.script(
@@ -232,7 +209,7 @@ fn a_salon_day_with_the_keyboard_alone() {
     // 8. The salon closes, and the day goes to headquarters by itself.
     step(&app, "salon-close", "87-keys-close");
     app.press(&[key::ENTER]);
-    tab_to(&app, "salon-close-confirm");
+    app.tab_to("salon-close-confirm");
     app.press(&[key::ENTER]);
     app.wait_until("the automatic send", || {
         (hq::day(&hq, today).visits == 3).then_some(())

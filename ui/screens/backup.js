@@ -120,10 +120,10 @@ export async function backupSection() {
     }
     try {
       const file = await reports.writeBackup();
-      progress.max = 1;
-      progress.value = 1;
       progress.hidden = true;
-      result.textContent = t("backup.done", { folder: folder.value, name: file.name, size: formatBytes(file.bytes) });
+      // The folder the file went to (the field may hold a change not saved yet).
+      const where = file.path.slice(0, file.path.length - file.name.length).replace(/[\\/]$/, "");
+      result.textContent = t("backup.done", { folder: where, name: file.name, size: formatBytes(file.bytes) });
       result.hidden = false;
       await reload().catch((err) => console.warn("backup_status failed", err));
     } catch (raw) {
@@ -167,18 +167,10 @@ function fileRow(file) {
 
 /**
  * Today's reminder: shown when no backup was written yet, or the last is older than 14 days.
- * Never throws (Today must show even if the status cannot be read).
- * @param {Ctx} ctx
- * @returns {Promise<HTMLElement|null>}
+ * @param {Ctx} ctx @param {string|null|undefined} at when the last backup was written
+ * @returns {HTMLElement|null}
  */
-export async function backupReminder(ctx) {
-  let at;
-  try {
-    at = await reports.lastBackupAt();
-  } catch (err) {
-    console.warn("app_status failed", err);
-    return null;
-  }
+export function backupReminder(ctx, at) {
   const ms = at ? Date.parse(at) : NaN;
   const stale = Number.isNaN(ms) || Date.now() - ms > REMIND_AFTER_DAYS * 24 * 3600 * 1000;
   if (!stale) return null;

@@ -2,12 +2,12 @@
 // that makes each easiest (linking first lets the campus form offer headquarters' codes), on
 // Today until every one is done. Each step says what it is for and opens where it is done.
 
-import * as api from "../api.js";
-import * as reports from "../api-reports.js";
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 
 /** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api.js").AppStatus} AppStatus */
+/** @typedef {import("../api.js").HqStatus} HqStatus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /**
@@ -20,12 +20,11 @@ import { t } from "../i18n.js";
  */
 
 /**
- * The checklist, or null once everything is done.
- * @param {Ctx} ctx @param {Campus[]} campuses
- * @returns {Promise<HTMLElement | null>}
+ * The checklist, or null once everything is done (Today reads both statuses with its own data).
+ * @param {Ctx} ctx @param {Campus[]} campuses @param {AppStatus} status @param {HqStatus} hq
+ * @returns {HTMLElement | null}
  */
-export async function firstRunChecklist(ctx, campuses) {
-  const [hq, backup] = await Promise.all([api.hqStatus(), reports.backupStatus()]);
+export function firstRunChecklist(ctx, campuses, status, hq) {
   const unreported = campuses.filter((c) => c.hqCode === null || !hq.campuses.includes(c.hqCode));
   /** @type {Step[]} */
   const steps = [
@@ -45,7 +44,7 @@ export async function firstRunChecklist(ctx, campuses) {
     {
       // A backup in the default folder stays on this laptop: it is done once one went to a
       // folder the supporter chose (a USB stick, say).
-      id: "backup", done: backup.folderChosen && backup.lastBackupAt !== null,
+      id: "backup", done: status.backupFolderChosen && Boolean(status.lastBackupAt),
       text: t("firstRun.backupText"), action: t("firstRun.backupAction"),
       go: () => ctx.go("settings", { section: "backup" }),
     },

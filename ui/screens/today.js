@@ -23,13 +23,14 @@ export async function render(ctx) {
   const open = session !== null && session.closedAt === null;
   const hasCampuses = data.campuses.length > 0;
   // Everything else Today shows is asked for at once: this is the screen unlocking leads to.
-  const [draft, appointments, followUps, checklist, reminder] = await Promise.all([
+  const [draft, appointments, followUps, status, hq] = await Promise.all([
     open && session ? api.getDraft(api.draftKeys.newVisit(session.id)) : Promise.resolve(null),
     data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),
     hasCampuses ? care.todayFollowUps() : Promise.resolve({ first: [], total: 0 }),
-    firstRunChecklist(ctx, data.campuses),
-    backupReminder(ctx),
+    api.appStatus(),
+    api.hqStatus(),
   ]);
+  const checklist = firstRunChecklist(ctx, data.campuses, status, hq);
   const newVisit = () => {
     if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
   };
@@ -41,7 +42,7 @@ export async function render(ctx) {
     // While a salon is open, the salon comes first and the first-run list waits below it.
     open ? null : checklist,
     // Calm: no backup yet, or the last is older than 14 days (the checklist says it first).
-    checklist ? null : reminder,
+    checklist ? null : backupReminder(ctx, status.lastBackupAt),
     stalePanel(ctx, data, error),
     error,
     body(ctx, data, error, draft !== null, newVisit),

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use maud::{html, Markup, DOCTYPE};
+use salon_protocol::{DayField, Month, Route, Topic};
 
 use crate::tokyo;
-use salon_protocol::{DayField, Month, Route, Topic};
 
 /// `2025年2月25日`, in Tokyo.
 pub fn date_ja(t: DateTime<Utc>) -> String {
@@ -247,8 +247,9 @@ mod tests {
                 serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             merge(&mut catalogue, part.as_object().unwrap());
         }
+        let catalogue = serde_json::Value::Object(catalogue);
         let app = |path: &str| -> String {
-            let mut node = &serde_json::Value::Object(catalogue.clone());
+            let mut node = &catalogue;
             for key in path.split('.') {
                 node = &node[key];
             }

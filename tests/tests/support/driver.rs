@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::{json, Value};
-// Only the tests that type with the keyboard use the key codes.
-#[allow(unused_imports)]
 pub use webdriver::key;
 use webdriver::{free_port, DriverProcess, WebDriver};
 
@@ -96,6 +94,29 @@ impl App {
     /// Presses keys on whatever has focus (see `webdriver::key`); no pointer moves.
     pub fn press(&self, keys: &[&str]) {
         self.web.press(keys);
+    }
+
+    /// Presses Tab until `testid` has focus; fails after 80 presses. Each press waits until
+    /// the focus has moved (a control without a test id next to another reads the same, so
+    /// that wait is short), so no press lands before the window has taken the last.
+    pub fn tab_to(&self, testid: &str) {
+        for _ in 0..80 {
+            let here = self.focused();
+            if here == testid {
+                return;
+            }
+            self.press(&[key::TAB]);
+            for _ in 0..20 {
+                if self.focused() != here {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        }
+        panic!(
+            "Tab never reached {testid} (focus is on {:?})",
+            self.focused()
+        );
     }
 
     /// Holds `modifier` while pressing `key` (Ctrl+N, say).

@@ -38,19 +38,23 @@ impl Store {
             entry.1 += r.get::<_, i64>(3)?.max(0) as u64;
             entry.2.insert(r.get(1)?);
         }
-        let mut names = conn.prepare_cached("SELECT supporter FROM devices WHERE id = ?1")?;
+        // One read of the names, not one per supporter.
+        let names: BTreeMap<i64, String> = conn
+            .prepare_cached("SELECT id, supporter FROM devices")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let mut totals = sums
             .into_iter()
-            .map(|(device_id, (sessions, minutes, campuses))| {
-                Ok(SupporterTotals {
+            .map(
+                |(device_id, (sessions, minutes, campuses))| SupporterTotals {
                     device_id,
-                    supporter: names.query_row([device_id], |r| r.get(0))?,
+                    supporter: names.get(&device_id).cloned().unwrap_or_default(),
                     sessions,
                     minutes,
                     campuses: campuses.into_iter().collect(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+                },
+            )
+            .collect::<Vec<_>>();
         totals.sort_by_key(|t| (std::cmp::Reverse(t.sessions), t.device_id));
         Ok(totals)
     }
