@@ -15,12 +15,13 @@ use server::{hq, refused, test_certificate, Server, ADMIN};
 
 const DOMAIN: &str = "hq.salon.test";
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// `N` free ports of 127.0.0.1, all different: every listener is held until the last port is
+/// chosen, since a port given back at once may be handed out again by the next bind.
+fn free_ports<const N: usize>() -> [u16; N] {
+    let held: Vec<_> = (0..N)
+        .map(|_| std::net::TcpListener::bind("127.0.0.1:0").unwrap())
+        .collect();
+    std::array::from_fn(|i| held[i].local_addr().unwrap().port())
 }
 
 /// A process stopped when the test ends, however it ends.
@@ -62,16 +63,16 @@ fn api_certificate(dir: &Path) -> PathBuf {
     dir.join("api-ca.pem")
 }
 
-/// pebble and its DNS on free ports, validating TLS-ALPN-01 on `hq_port`. Returns the two
-/// processes and the directory's URL and management port.
-fn authority(dir: &Path, hq_port: u16) -> (Running, Running, String, u16) {
-    let (dns, dns_admin, api, admin) = (free_port(), free_port(), free_port(), free_port());
+/// pebble and its DNS on the free ports given, validating TLS-ALPN-01 on `hq_port`. Returns the
+/// two processes and the directory's URL and management port.
+fn authority(dir: &Path, hq_port: u16, ports: [u16; 5]) -> (Running, Running, String, u16) {
+    let [dns, dns_admin, api, admin, http] = ports;
     let config = serde_json::json!({"pebble": {
         "listenAddress": format!("127.0.0.1:{api}"),
         "managementListenAddress": format!("127.0.0.1:{admin}"),
         "certificate": dir.join("api-cert.pem"),
         "privateKey": dir.join("api-key.pem"),
-        "httpPort": free_port(),
+        "httpPort": http,
         "tlsPort": hq_port,
         "ocspResponderURL": "",
         "externalAccountBindingRequired": false
@@ -140,8 +141,8 @@ async fn ready_over_https(root: &str, port: u16) -> Result<String, String> {
 async fn headquarters_gets_its_certificate_from_an_acme_authority_and_keeps_it() {
     let work = tempfile::tempdir().unwrap();
     let api_ca = api_certificate(work.path());
-    let hq_port = free_port();
-    let (dns_server, pebble, directory, admin) = authority(work.path(), hq_port);
+    let [hq_port, ports @ ..] = free_ports::<6>();
+    let (dns_server, pebble, directory, admin) = authority(work.path(), hq_port, ports);
 
     let dir = tempfile::tempdir().unwrap();
     hq(

@@ -140,9 +140,14 @@ impl Server {
                 kept.lock().unwrap().push(line);
             }
         });
-        let url = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("the server started");
+        let url = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(url) => url,
+            Err(e) => panic!(
+                "the server did not start ({e:?}, {:?}):\n{}",
+                child.try_wait(),
+                log.lock().unwrap().join("\n")
+            ),
+        };
         Server {
             child,
             url,
