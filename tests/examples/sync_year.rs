@@ -18,7 +18,7 @@ use std::time::Instant;
 use chrono::{Days, NaiveDate, Utc};
 use device::{at, log, open, Device, PASS};
 use salon_core::CampusInput;
-use salon_hq::store::Actor;
+use salon_hq_store::Actor;
 use salon_protocol::{CampusCode, EnrolmentCode};
 use salon_store::Vault;
 use salon_sync::HqClient;
@@ -44,7 +44,7 @@ fn hq_upload_ms(log: &Mutex<Vec<String>>) -> u64 {
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let dir = tempfile::tempdir_in("/var/tmp").unwrap();
-    let hq = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
+    let hq = salon_hq_store::HqStore::open(&dir.path().join("hq.db")).unwrap();
     let codes: Vec<CampusCode> = CAMPUSES
         .iter()
         .map(|c| CampusCode::parse(c).unwrap())
@@ -57,11 +57,12 @@ async fn main() {
         .issue_code(&Actor::cli(), "山田 花子", &codes, Utc::now())
         .unwrap();
     let requests: Arc<Mutex<Vec<String>>> = Arc::default();
-    let mut state = salon_hq::AppState::new(hq);
-    state.log = salon_hq::LogSink::Memory(requests.clone());
+    let mut state = salon_hq_web::AppState::new(hq);
+    state.log = salon_hq_web::LogSink::Memory(requests.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let app = salon_hq::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        salon_hq_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let (mut store, _) = Vault::new(dir.path().join("device"))

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use salon_core::{StudentInput, VisitInput};
 use salon_store::{MoveTo, RemovedVisits, Store, Vault};
 
-fn sessions_held(hq: &salon_hq::Store) -> u32 {
+fn sessions_held(hq: &salon_hq_store::HqStore) -> u32 {
     at_hq(hq).values().map(|f| f.0).sum()
 }
 

@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use device::*;
 
 /// (revision, visits) of each revision headquarters holds for C-012 on `day`.
-fn revisions(hq: &salon_hq::Store, day: chrono::NaiveDate) -> Vec<(u32, u32)> {
+fn revisions(hq: &salon_hq_store::HqStore, day: chrono::NaiveDate) -> Vec<(u32, u32)> {
     let mut held: Vec<(u32, u32)> = hq
         .day_revisions("C-012", day)
         .unwrap()

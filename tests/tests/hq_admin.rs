@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use chromium::Chromium;
 use chrono::Utc;
-use salon_hq::store::{AuditAction, Role};
+use salon_hq_store::{AuditAction, Role};
 use serde_json::json;
 
 const ADMIN: &str = "事務局 佐藤";
@@ -28,17 +28,17 @@ const VIEWER: &str = "suzuki";
 const VIEWER_PASSWORD: &str = "etsuran-dake-2024";
 
 /// The real HQ on 127.0.0.1:0 over an empty database, and the set-up link `serve` prints.
-async fn start_empty_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>, String) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+async fn start_empty_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore>, String) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     let token = store.issue_setup_link(Utc::now()).unwrap().unwrap();
-    let state = salon_hq::AppState {
-        log: salon_hq::LogSink::Memory(Arc::default()),
-        ..salon_hq::AppState::new(store)
+    let state = salon_hq_web::AppState {
+        log: salon_hq_web::LogSink::Memory(Arc::default()),
+        ..salon_hq_web::AppState::new(store)
     };
     let hq = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app = salon_hq::router(state);
+    let app = salon_hq_web::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, hq, token)
 }

@@ -21,8 +21,9 @@ use std::sync::Arc;
 use chromium::Chromium;
 use chrono::{Datelike, NaiveDate, NaiveTime, Utc};
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
-use salon_hq::figures::{self, Figures, Period};
-use salon_hq::store::Target;
+use salon_figures::{percent_of, Period};
+use salon_hq_store::figures::{self, Figures};
+use salon_hq_store::Target;
 use salon_protocol::{CampusCode, EnrolmentCode, Month, Route, Topic};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
@@ -41,13 +42,13 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// The real HQ on 127.0.0.1:0 over a fresh database: two campuses, an admin, the 2024年度
 /// target. Returns its address and its store.
-async fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+async fn start_hq(dir: &Path) -> (String, Arc<salon_hq_store::HqStore>) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     let now = Utc::now();
     for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "松戸キャンパス")] {
         store
             .add_campus(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 &CampusCode::parse(code).unwrap(),
                 name,
                 now,
@@ -56,17 +57,17 @@ async fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>) {
     }
     store
         .create_admin(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             ADMIN,
             ADMIN_PASSWORD,
-            salon_hq::store::Role::Manager,
+            salon_hq_store::Role::Manager,
             now,
         )
         .unwrap();
     let fy = Period::fiscal_year(2024);
     store
         .set_target(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             Target {
                 from: fy.from,
                 to: fy.to,
@@ -77,14 +78,14 @@ async fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>) {
             chrono::Utc::now(),
         )
         .unwrap();
-    let state = salon_hq::AppState {
-        log: salon_hq::LogSink::Memory(Arc::default()),
-        ..salon_hq::AppState::new(store)
+    let state = salon_hq_web::AppState {
+        log: salon_hq_web::LogSink::Memory(Arc::default()),
+        ..salon_hq_web::AppState::new(store)
     };
     let hq = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let app = salon_hq::router(state);
+    let app = salon_hq_web::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, hq)
 }
@@ -141,7 +142,7 @@ const DAYS: &[(&str, (i32, u32, u32), usize)] = &[
 
 /// A supporter's laptop with 柏 (C-012) and 松戸 (C-013), enrolled with a one-time code and
 /// synced once through the real client.
-async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
+async fn feed(hq_url: &str, hq: &salon_hq_store::HqStore, dir: &Path) {
     let (mut store, _) = Vault::new(dir.join("device")).create(PASS, PASS).unwrap();
     let campus = |name: &str, code: &str| CampusInput {
         id: None,
@@ -187,7 +188,7 @@ async fn feed(hq_url: &str, hq: &salon_hq::Store, dir: &Path) {
     ];
     let issued = hq
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &campuses,
             Utc::now(),
@@ -236,7 +237,7 @@ fn percent(value: u64, target: u32) -> String {
 /// The campus table as the dashboard should show it: per campus, the year's totals of each
 /// figure and the months with figures.
 fn campus_rows(f: &Figures) -> Vec<Vec<String>> {
-    salon_hq::figures::per_campus(&f.rows)
+    salon_figures::per_campus(&f.rows)
         .into_iter()
         .map(|(code, name, c, months)| {
             let mut row = vec![format!("{code} {name}")];
@@ -391,7 +392,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
             "{label}"
         );
         assert_eq!(
-            figures::percent_of(value, goal).map(|p| format!("{p}%")),
+            percent_of(value, goal).map(|p| format!("{p}%")),
             Some(percent(value, goal))
         );
     }

@@ -32,7 +32,7 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
             .unwrap()
     });
     eprintln!("demo built in {:?}", started.elapsed());
-    let f = salon_hq::figures::compute_term(&demo.hq, demo.term_id).unwrap();
+    let f = salon_hq_store::figures::compute_term(&demo.hq, demo.term_id).unwrap();
     assert_eq!((f.schools, f.sessions, f.visits), (22, 247, 757));
     // Students came by appointment, and some who booked did not: the 予約 columns are not empty.
     let booked = f.rows.iter().fold([0, 0, 0], |[b, k, m], r| {

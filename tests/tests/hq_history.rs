@@ -61,37 +61,37 @@ fn from_a_figure_to_the_revisions_that_made_it_in_chromium() {
     let rt = support::runtime();
     let day = NaiveDate::from_ymd_opt(2025, 2, 18).unwrap();
     let (url, hq) = rt.block_on(async {
-        let hq = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
+        let hq = salon_hq_store::HqStore::open(&dir.path().join("hq.db")).unwrap();
         let code = CampusCode::parse("C-012").unwrap();
         hq.add_campus(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             &code,
             "柏キャンパス",
             Utc::now(),
         )
         .unwrap();
         hq.create_admin(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             ADMIN,
             ADMIN_PASSWORD,
-            salon_hq::store::Role::Manager,
+            salon_hq_store::Role::Manager,
             Utc::now(),
         )
         .unwrap();
         let issued = hq
             .issue_code(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 "山田 花子",
                 &[code],
                 Utc::now(),
             )
             .unwrap();
-        let state = salon_hq::AppState::new(hq);
+        let state = salon_hq_web::AppState::new(hq);
         let hq = state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());
         tokio::spawn(async move {
-            axum::serve(listener, salon_hq::router(state))
+            axum::serve(listener, salon_hq_web::router(state))
                 .await
                 .unwrap()
         });

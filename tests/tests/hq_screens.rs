@@ -68,7 +68,7 @@ fn every_screen_fits_1280_px_and_passes_axe() {
     // A salon day of the first campus, and a code waiting to be used.
     let october = salon_protocol::Month::parse("2024-10").unwrap();
     let day = demo.hq.campus_days(&campus, october).unwrap()[0].0;
-    let by = salon_hq::store::Actor::cli();
+    let by = salon_hq_store::Actor::cli();
     let c012 = salon_protocol::CampusCode::parse(&campus).unwrap();
     demo.hq
         .issue_code(&by, "山田 花子", &[c012], chrono::Utc::now())

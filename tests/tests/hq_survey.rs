@@ -18,16 +18,16 @@ use std::sync::Arc;
 
 use chromium::Chromium;
 use chrono::Utc;
-use salon_hq::store::surveys::{AnswerInput, Audience};
-use salon_hq::store::{Actor, Role};
+use salon_hq_store::surveys::{AnswerInput, Audience};
+use salon_hq_store::{Actor, Role};
 use salon_protocol::CampusCode;
 use serde_json::json;
 
 const ADMIN: &str = "事務局 佐藤";
 const PASSWORD: &str = "honbu-aikotoba-2024";
 
-async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore>) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     let by = Actor::cli();
     for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "秋葉原キャンパス")] {
         store
@@ -47,13 +47,14 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = salon_hq::AppState {
-        log: salon_hq::LogSink::Memory(Arc::default()),
+    let state = salon_hq_web::AppState {
+        log: salon_hq_web::LogSink::Memory(Arc::default()),
         public_url: url.clone(),
-        ..salon_hq::AppState::new(store)
+        ..salon_hq_web::AppState::new(store)
     };
     let hq = state.store.clone();
-    let app = salon_hq::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        salon_hq_web::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, hq)
 }

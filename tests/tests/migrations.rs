@@ -116,10 +116,11 @@ fn the_1_0_laptop_opens_with_everything_it_held() {
 #[test]
 fn the_1_0_headquarters_opens_with_everything_it_held() {
     let dir = copied();
-    let hq = salon_hq::Store::open(&dir.path().join("hq.db")).expect("1.0's database opens");
+    let hq =
+        salon_hq_store::HqStore::open(&dir.path().join("hq.db")).expect("1.0's database opens");
     assert_eq!(hq.check_integrity().unwrap(), Vec::<String>::new());
     let fresh = tempfile::tempdir().unwrap();
-    let new = salon_hq::Store::open(&fresh.path().join("hq.db")).unwrap();
+    let new = salon_hq_store::HqStore::open(&fresh.path().join("hq.db")).unwrap();
     assert_eq!(
         schema_differences(&hq.schema().unwrap(), &new.schema().unwrap()),
         Vec::<String>::new(),
@@ -127,7 +128,7 @@ fn the_1_0_headquarters_opens_with_everything_it_held() {
     );
     assert_eq!(
         hq.schema_version().unwrap(),
-        salon_hq::store::MIGRATIONS.len()
+        salon_hq_store::MIGRATIONS.len()
     );
 
     let devices = hq.devices().unwrap();
@@ -178,13 +179,13 @@ fn the_1_0_headquarters_opens_with_everything_it_held() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_1_0_laptop_and_headquarters_carry_on_together() {
     let dir = copied();
-    let hq = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
-    let state = salon_hq::AppState::new(hq);
+    let hq = salon_hq_store::HqStore::open(&dir.path().join("hq.db")).unwrap();
+    let state = salon_hq_web::AppState::new(hq);
     let held = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move {
-        axum::serve(listener, salon_hq::router(state))
+        axum::serve(listener, salon_hq_web::router(state))
             .await
             .unwrap()
     });

@@ -23,7 +23,7 @@ fn february() -> Month {
 
 /// Every release headquarters holds for February, each device's in order: (device, release,
 /// the numbers).
-fn held(hq: &salon_hq::Store) -> Vec<(i64, Release, NoisyMonthBreakdown)> {
+fn held(hq: &salon_hq_store::HqStore) -> Vec<(i64, Release, NoisyMonthBreakdown)> {
     hq.all_releases(february(), february())
         .unwrap()
         .into_iter()
@@ -98,7 +98,7 @@ async fn refuse_every_upload(refused: Refused, req: Request, next: Next) -> Resp
 async fn a_salon_under<F, Fut>(
     dir: &std::path::Path,
     misbehave: F,
-) -> (Arc<salon_hq::Store>, Device)
+) -> (Arc<salon_hq_store::HqStore>, Device)
 where
     F: Fn(Request, Next) -> Fut + Clone + Send + Sync + 'static,
     Fut: std::future::Future<Output = Response> + Send + 'static,
@@ -350,7 +350,7 @@ async fn a_lost_laptops_backup_taken_over_by_a_new_one_counts_nothing_twice() {
     let sent = at_hq(&hq);
     assert_eq!(sent.values().map(|f| f.2).sum::<u32>(), 2);
 
-    let cli = salon_hq::store::Actor::cli();
+    let cli = salon_hq_store::Actor::cli();
     let id = hq.devices().unwrap()[0].id;
     hq.revoke(&cli, id, chrono::Utc::now()).unwrap();
     let code = hq

@@ -64,7 +64,7 @@ enum Fault {
 }
 
 /// The checks after a fault and the plain sync that follows it.
-fn assert_whole(device: &Device, hq: &salon_hq::Store, campus: i64, after: Fault) {
+fn assert_whole(device: &Device, hq: &salon_hq_store::HqStore, campus: i64, after: Fault) {
     let truth = device.with(|s| Ok(recomputed(s, campus))).unwrap();
     assert_eq!(at_hq(hq), truth, "after {after:?}: headquarters' figures");
     let pending = device.with(|s| s.pending_upload()).unwrap();

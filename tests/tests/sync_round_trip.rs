@@ -32,24 +32,24 @@ async fn capture(State(bodies): State<Bodies>, req: Request, next: Next) -> Resp
         .await
 }
 
-async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>, Bodies) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore>, Bodies) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     let now = Utc::now();
     for (code, name) in [("C-012", "柏キャンパス"), ("C-013", "松戸キャンパス")] {
         store
             .add_campus(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 &CampusCode::parse(code).unwrap(),
                 name,
                 now,
             )
             .unwrap();
     }
-    let state = salon_hq::AppState::new(store);
+    let state = salon_hq_web::AppState::new(store);
     let hq_store = state.store.clone();
     let bodies: Bodies = Arc::default();
     let app =
-        salon_hq::router(state).layer(middleware::from_fn_with_state(bodies.clone(), capture));
+        salon_hq_web::router(state).layer(middleware::from_fn_with_state(bodies.clone(), capture));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
@@ -144,10 +144,10 @@ fn log_day(store: &mut Store, campus_id: i64, date: NaiveDate, visits: u32, fx: 
 /// What the device sends now; returns the receipt.
 /// Enrols the laptop for C-012 with a one-time code headquarters issued; returns the client
 /// and the code (spent).
-async fn enrol(store: &mut Store, hq: &salon_hq::Store, url: &str) -> (HqClient, String) {
+async fn enrol(store: &mut Store, hq: &salon_hq_store::HqStore, url: &str) -> (HqClient, String) {
     let issued = hq
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &[CampusCode::parse("C-012").unwrap()],
             Utc::now(),
@@ -176,7 +176,7 @@ async fn sync(store: &mut Store, client: &HqClient) -> Result<salon_protocol::Re
 }
 
 /// Headquarters' February figures for C-012.
-fn hq_february(hq: &salon_hq::Store) -> DayCounts {
+fn hq_february(hq: &salon_hq_store::HqStore) -> DayCounts {
     let feb = |d| NaiveDate::from_ymd_opt(2025, 2, d).unwrap();
     let rows = hq.day_totals(feb(1), feb(28)).unwrap();
     assert!(
@@ -337,7 +337,7 @@ async fn a_week_travels_as_counts_only_and_replays_change_nothing() {
 
     // Revoked: the next upload is refused and headquarters' figures stay as they were.
     let device = hq.devices().unwrap().remove(0);
-    hq.revoke(&salon_hq::store::Actor::cli(), device.id, Utc::now())
+    hq.revoke(&salon_hq_store::Actor::cli(), device.id, Utc::now())
         .unwrap();
     let last = store.enrolment().unwrap().unwrap().token;
     let refused = client
@@ -403,8 +403,8 @@ async fn events_travel_by_kind_and_their_titles_stay_on_the_laptop() {
     let receipt = sync(&mut store, &client).await.unwrap();
     // The guidance's day figures, and each day's events.
     assert_eq!(receipt.stored, 3, "{receipt:?}");
-    let year = salon_hq::figures::Period::fiscal_year(2024);
-    let f = salon_hq::figures::compute(&hq, year).unwrap();
+    let year = salon_figures::Period::fiscal_year(2024);
+    let f = salon_hq_store::figures::compute(&hq, year).unwrap();
     let of = |kind| f.events.iter().find(|m| m.kind == kind).copied().unwrap();
     let talks = of(EventKind::CareerTalk);
     assert_eq!(
@@ -425,7 +425,7 @@ async fn events_travel_by_kind_and_their_titles_stay_on_the_laptop() {
     store.delete_event(talk.id).unwrap();
     let receipt = sync(&mut store, &client).await.unwrap();
     assert_eq!(receipt.stored, 1, "the online day, emptied");
-    let f = salon_hq::figures::compute(&hq, year).unwrap();
+    let f = salon_hq_store::figures::compute(&hq, year).unwrap();
     assert!(f.events.iter().all(|m| m.kind != EventKind::CareerTalk));
 
     let sent = bodies.lock().unwrap().clone();

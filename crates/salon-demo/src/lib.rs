@@ -18,7 +18,7 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveTime, Utc};
 use salon_core::care::EventInput;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
-use salon_hq::store::{Actor, EventTarget, Role, Targets, TermInput};
+use salon_hq_store::{Actor, EventTarget, Role, Targets, TermInput};
 use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
@@ -64,7 +64,7 @@ const SUPPORTERS: [(&str, std::ops::Range<usize>); 4] = [
 #[derive(Debug, Clone)]
 pub struct Demo {
     pub url: String,
-    pub hq: Arc<salon_hq::Store>,
+    pub hq: Arc<salon_hq_store::HqStore>,
     /// The funded term (休眠預金, September to February).
     pub term_id: i64,
     /// Every visit logged on the laptops, by route code: the truth the breakdowns under noise
@@ -113,7 +113,7 @@ fn month(s: &str) -> anyhow::Result<Month> {
 }
 
 /// Headquarters' side: campuses, the admin, the two overlapping terms.
-fn set_up_hq(hq: &salon_hq::Store) -> anyhow::Result<i64> {
+fn set_up_hq(hq: &salon_hq_store::HqStore) -> anyhow::Result<i64> {
     let by = Actor::cli();
     let now = Utc::now();
     for (i, name) in CAMPUS_NAMES.iter().enumerate() {
@@ -432,7 +432,7 @@ async fn sync(store: &mut Store, client: &HqClient) -> anyhow::Result<()> {
 async fn supporter_laptop(
     dir: &Path,
     url: &str,
-    hq: &salon_hq::Store,
+    hq: &salon_hq_store::HqStore,
     i: usize,
 ) -> anyhow::Result<(Tally, Tally, Tally)> {
     let (name, range) = &SUPPORTERS[i];
@@ -479,17 +479,17 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
         dir.display()
     );
     std::fs::create_dir_all(dir)?;
-    let store = salon_hq::Store::open(&db)?;
+    let store = salon_hq_store::HqStore::open(&db)?;
     let term_id = set_up_hq(&store)?;
     let url = format!("http://{}", listener.local_addr()?);
-    let state = salon_hq::AppState {
+    let state = salon_hq_web::AppState {
         public_url: url.clone(),
-        ..salon_hq::AppState::new(store)
+        ..salon_hq_web::AppState::new(store)
     };
     let hq = state.store.clone();
     // Served without the client's address: every demo answer comes from this machine, and
     // only the per-link survey limit applies.
-    let app = salon_hq::router(state);
+    let app = salon_hq_web::router(state);
     tokio::spawn(async move { axum::serve(listener, app).await });
     let (mut routes, mut paths, mut sensitive) = (Tally::new(), Tally::new(), Tally::new());
     for i in 0..SUPPORTERS.len() {

@@ -4,8 +4,8 @@
 
 use anyhow::Context;
 use chrono::Utc;
-use salon_hq::store::surveys::{Audience, QuestionKind, Survey};
-use salon_hq::store::Actor;
+use salon_hq_store::surveys::{Audience, QuestionKind, Survey};
+use salon_hq_store::Actor;
 
 const TEACHER_VOICES: [&str; 7] = [
     "当教職員とはまた別視線で生徒をみてもらえ、生徒自身の進路選択能力や自己指導能力を伸ばせていると思いました。",
@@ -65,7 +65,11 @@ async fn send(
     Ok(())
 }
 
-pub(crate) async fn answer(base: &str, hq: &salon_hq::Store, term: i64) -> anyhow::Result<()> {
+pub(crate) async fn answer(
+    base: &str,
+    hq: &salon_hq_store::HqStore,
+    term: i64,
+) -> anyhow::Result<()> {
     let by = Actor::cli();
     let now = Utc::now();
     let client = reqwest::Client::new();

@@ -20,8 +20,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate, Utc};
-use salon_hq::store::{Actor, Role, Targets, TermInput};
-use salon_hq::{router, AppState, LogSink, Store};
+use salon_hq_store::HqStore;
+use salon_hq_store::{Actor, Role, Targets, TermInput};
+use salon_hq_web::{router, AppState, LogSink};
 use salon_protocol::{
     CampusCode, DayCounts, DaySnapshot, Month, MonthRelease, NoisyCell, NoisyMonthBreakdown,
     Release, Route, Topic, Upload, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
@@ -154,7 +155,7 @@ async fn read_times(url: &str, cookie: &str, n: usize) -> (Vec<Duration>, usize)
     (times, size)
 }
 
-fn build(store: &Arc<Store>, revisions: u32) -> (Vec<String>, i64) {
+fn build(store: &Arc<HqStore>, revisions: u32) -> (Vec<String>, i64) {
     let now = Utc::now();
     let by = Actor::cli();
     for i in 0..CAMPUSES {
@@ -232,7 +233,7 @@ async fn main() {
     let stress = std::env::args().any(|a| a == "--stress");
     let revisions = if stress { 10 } else { 1 };
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("hq.db")).unwrap());
+    let store = Arc::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
     // SCALE_KEEP=FILE keeps a copy of the database built, to look into with sqlite3.
     let keep = std::env::var("SCALE_KEEP").ok();
     let (tokens, term) = {
@@ -251,7 +252,7 @@ async fn main() {
     let mut summary = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        salon_hq::figures::compute_term(&store, term).unwrap();
+        salon_hq_store::figures::compute_term(&store, term).unwrap();
         summary.push(started.elapsed());
     }
     summary.sort();
@@ -285,7 +286,7 @@ async fn main() {
         t("campuses", &|| drop(store.campuses().unwrap()));
     }
 
-    let mut state = AppState::new(Store::open(&dir.path().join("hq.db")).unwrap());
+    let mut state = AppState::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
     state.log = LogSink::Memory(Arc::default());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

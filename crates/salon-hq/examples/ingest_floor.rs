@@ -18,8 +18,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::routing::post;
 use chrono::{Days, NaiveDate, Utc};
-use salon_hq::store::Actor;
-use salon_hq::{router, AppState, LogSink, Store};
+use salon_hq_store::Actor;
+use salon_hq_store::HqStore;
+use salon_hq_web::{router, AppState, LogSink};
 use salon_protocol::{
     CampusCode, DayCounts, DaySnapshot, Upload, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
@@ -134,7 +135,7 @@ async fn main() {
     let dir = tempfile::tempdir_in("/var/tmp").unwrap();
 
     // The real server, 8 devices each enrolled for a campus of its own.
-    let store = Store::open(&dir.path().join("hq.db")).unwrap();
+    let store = HqStore::open(&dir.path().join("hq.db")).unwrap();
     let mut codes = Vec::new();
     for i in 0..DEVICES {
         let campus = CampusCode::parse(&format!("C-{:03}", 100 + i)).unwrap();

@@ -15,8 +15,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate, Utc};
-use salon_hq::store::Target;
-use salon_hq::{router, AppState, LogSink, Store};
+use salon_hq_store::HqStore;
+use salon_hq_store::Target;
+use salon_hq_web::{router, AppState, LogSink};
 use salon_protocol::{
     CampusCode, DayCounts, DaySnapshot, Month, Upload, API_VERSION, API_VERSION_HEADER,
     IDEMPOTENCY_HEADER,
@@ -68,11 +69,11 @@ fn term() -> Upload {
     }
 }
 
-async fn enrol(http: &reqwest::Client, base: &str, store: &Store) -> String {
+async fn enrol(http: &reqwest::Client, base: &str, store: &HqStore) -> String {
     let codes: Vec<CampusCode> = (0..CAMPUSES).map(code).collect();
     let issued = store
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &codes,
             Utc::now(),
@@ -143,12 +144,12 @@ async fn main() {
         .unwrap_or(5);
     let span = Duration::from_secs(secs);
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("hq.db")).unwrap();
+    let store = HqStore::open(&dir.path().join("hq.db")).unwrap();
     let now = Utc::now();
     for i in 0..CAMPUSES {
         store
             .add_campus(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 &code(i),
                 &format!("キャンパス{i}"),
                 now,
@@ -157,16 +158,16 @@ async fn main() {
     }
     store
         .create_admin(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             ADMIN,
             PASSWORD,
-            salon_hq::store::Role::Manager,
+            salon_hq_store::Role::Manager,
             now,
         )
         .unwrap();
     store
         .set_target(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             Target {
                 from: Month::parse("2024-04").unwrap(),
                 to: Month::parse("2025-03").unwrap(),

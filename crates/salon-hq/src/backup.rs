@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
-use salon_hq::store::audit_chain::has_macs;
-use salon_hq::store::audit_files::{copy_key, head_path, key_path, read_key};
-use salon_hq::store::{planted, MIGRATIONS};
+use salon_hq_store::audit_chain::has_macs;
+use salon_hq_store::audit_files::{copy_key, head_path, key_path, read_key};
+use salon_hq_store::{planted, MIGRATIONS};
 
 /// What a copy holds, for the operator's console.
 #[derive(Debug)]

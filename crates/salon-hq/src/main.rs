@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
-use salon_hq::store::{Actor, Role, Target};
-use salon_hq::Store;
+use salon_hq_store::HqStore;
+use salon_hq_store::{Actor, Role, Target};
 use salon_protocol::{CampusCode, Month};
 
 #[derive(Debug, Parser)]
@@ -133,7 +133,7 @@ enum AuditCmd {
     /// line says); exits non-zero when it does not, or cannot be checked. Reads the database
     /// as it is: never migrates it, never makes a key.
     Verify {
-        /// The line count from the server log's daily audit line (target salon_hq::audit).
+        /// The line count from the server log's daily audit line (target salon_hq_web::audit).
         #[arg(long, requires = "expect_head")]
         expect_count: Option<u64>,
         /// The last line's MAC (64 hexadecimal digits) from the same log line.
@@ -205,8 +205,8 @@ struct SetTarget {
     visits: u32,
 }
 
-fn open(db: &Path) -> anyhow::Result<Store> {
-    Store::open(db).with_context(|| format!("cannot open the database {}", db.display()))
+fn open(db: &Path) -> anyhow::Result<HqStore> {
+    HqStore::open(db).with_context(|| format!("cannot open the database {}", db.display()))
 }
 
 fn month(text: &str) -> anyhow::Result<Month> {
@@ -238,10 +238,10 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                 .ok()
                 .context("--role is manager or viewer")?;
             let password = read_password()?;
-            if password.chars().count() < salon_hq::store::MIN_PASSWORD_CHARS {
+            if password.chars().count() < salon_hq_store::MIN_PASSWORD_CHARS {
                 bail!(
                     "the password must be at least {} characters",
-                    salon_hq::store::MIN_PASSWORD_CHARS
+                    salon_hq_store::MIN_PASSWORD_CHARS
                 );
             }
             let id = store.create_admin(&by, &name, &password, role, now)?;
@@ -254,7 +254,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
         AdminCmd::SetTarget(t) => {
             let (from, to) = match (t.fiscal_year, t.from, t.to) {
                 (Some(fy), _, _) => {
-                    let p = salon_hq::figures::Period::fiscal_year(fy);
+                    let p = salon_figures::Period::fiscal_year(fy);
                     (p.from, p.to)
                 }
                 (None, Some(f), Some(to)) => (month(&f)?, month(&to)?),
@@ -285,7 +285,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
             let issued = store
                 .issue_takeover_code(&by, device, now)
                 .map_err(|e| match e {
-                    salon_hq::HqError::NotFound => anyhow::anyhow!(
+                    salon_hq_store::HqError::NotFound => anyhow::anyhow!(
                         "端末 {device} は登録されていません(salon-hq admin devices で一覧を見られます)"
                     ),
                     e => e.into(),
@@ -335,11 +335,11 @@ fn verify(
         }
         _ => None,
     };
-    // As the file is: `Store::open` would migrate it and could make a key (`verify_file`).
-    let verified = salon_hq::store::verify_file(db, expected)
+    // As the file is: `HqStore::open` would migrate it and could make a key (`verify_file`).
+    let verified = salon_hq_store::verify_file(db, expected)
         .with_context(|| format!("データベース {} を読めません", db.display()))?;
     let check = match verified {
-        salon_hq::store::Verified::Checked(check) => check,
+        salon_hq_store::Verified::Checked(check) => check,
         unchecked => {
             eprintln!("操作記録を確かめられません。");
             eprintln!("- {}", unchecked.unchecked_ja().unwrap_or_default());
@@ -365,14 +365,14 @@ fn verify(
 }
 
 /// The server's lines about the chain, which hold whether or not the rest does.
-fn print_notices(check: &salon_hq::store::AuditCheck) {
+fn print_notices(check: &salon_hq_store::AuditCheck) {
     for notice in &check.notices {
         println!("注意: {}", notice.ja());
     }
 }
 
 /// The code on stdout (for a script), who and what it is for on stderr.
-fn print_code(issued: &salon_hq::store::IssuedCode, what: &str) {
+fn print_code(issued: &salon_hq_store::IssuedCode, what: &str) {
     println!("{}", issued.code);
     eprintln!(
         "{what}for {} ({}), valid until {} (Asia/Tokyo), once",
@@ -380,7 +380,7 @@ fn print_code(issued: &salon_hq::store::IssuedCode, what: &str) {
         issued.campuses.join(", "),
         issued
             .expires_at
-            .with_timezone(&salon_hq::tokyo::ZONE)
+            .with_timezone(&salon_hq_store::tokyo::ZONE)
             .format("%Y-%m-%d %H:%M")
     );
 }

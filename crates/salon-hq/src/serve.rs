@@ -13,7 +13,8 @@ use anyhow::{bail, Context};
 use chrono::Utc;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use salon_hq::{router, AppState, Store};
+use salon_hq_store::HqStore;
+use salon_hq_web::{router, AppState};
 
 use crate::acme::{self, AcmeSettings};
 
@@ -32,7 +33,7 @@ pub struct Settings {
 /// Everything `serve` needs, checked: the lock, the database, the socket, the certificate.
 struct Checked {
     _lock: std::fs::File,
-    store: Store,
+    store: HqStore,
     listener: TcpListener,
     tls: Option<rustls::ServerConfig>,
     /// Obtains and renews the ACME certificate while the server runs.
@@ -105,7 +106,7 @@ const AUDIT_EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 /// At start and then daily: the audit head file brought up to date, and the log's line count
 /// and last MAC written to the server log, where the database's owner cannot reach them
 /// (`salon-hq audit verify --expect-count --expect-head` checks against them).
-async fn audit_daily(store: Arc<Store>) {
+async fn audit_daily(store: Arc<HqStore>) {
     let mut every = tokio::time::interval(AUDIT_EVERY);
     // After the machine slept, one line, not one for every day missed.
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -117,7 +118,7 @@ async fn audit_daily(store: Arc<Store>) {
 
 /// One checkpoint: the count and the MAC, and any problem by its place in the log (never a
 /// line's content, a name or the key).
-async fn audit_checkpoint(store: Arc<Store>) {
+async fn audit_checkpoint(store: Arc<HqStore>) {
     match tokio::task::spawn_blocking(move || store.audit_checkpoint()).await {
         Ok(Ok(check)) => {
             tracing::info!(
@@ -163,7 +164,7 @@ pub fn setup_link_file(db: &Path) -> PathBuf {
 fn hand_over_setup_link(db: &Path, link: &str) -> anyhow::Result<()> {
     use std::io::{IsTerminal, Write};
     use std::os::unix::fs::OpenOptionsExt;
-    let minutes = salon_hq::store::SETUP_LINK_SECS / 60;
+    let minutes = salon_hq_store::SETUP_LINK_SECS / 60;
     let text = format!(
         "管理者がまだいません。{minutes}分以内に次のリンクを開いて、最初の管理者を作成してください（過ぎたらサーバーを起動し直すと新しいリンクができます）:\n{link}\n"
     );
@@ -208,7 +209,7 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
     };
     check_folder(&s.db)?;
     let lock = crate::backup::serve_lock(&s.db)?;
-    let store = Store::open(&s.db)
+    let store = HqStore::open(&s.db)
         .with_context(|| format!("データベース {} を開けません", s.db.display()))?;
     let listener = TcpListener::bind(s.addr).map_err(|e| match e.kind() {
         std::io::ErrorKind::AddrInUse => anyhow::anyhow!(

@@ -7,10 +7,12 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::*;
-use salon_hq::store::{Actor, AuditAction, Role};
-use salon_hq::{router, AppState, HqError, LogSink, Store};
+use salon_hq_store::HqError;
+use salon_hq_store::HqStore;
+use salon_hq_store::{Actor, AuditAction, Role};
+use salon_hq_web::{router, AppState, LogSink};
 
-fn campus_row(hq: &Hq, code: &str) -> Option<salon_hq::store::CampusRow> {
+fn campus_row(hq: &Hq, code: &str) -> Option<salon_hq_store::CampusRow> {
     hq.store()
         .campuses()
         .unwrap()
@@ -266,7 +268,7 @@ async fn a_viewer_sees_the_figures_and_changes_nothing() {
 
 #[tokio::test]
 async fn accounts_get_roles_are_stopped_and_change_their_password() {
-    let hq = Hq::with_clock(salon_hq::Clock::manual(Utc::now()));
+    let hq = Hq::with_clock(salon_hq_web::Clock::manual(Utc::now()));
     let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
     let add = |password_again: &str| {
         form(&[
@@ -424,7 +426,7 @@ async fn accounts_get_roles_are_stopped_and_change_their_password() {
 #[tokio::test]
 async fn the_first_admin_comes_from_a_one_time_link() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("hq.db")).unwrap();
+    let store = HqStore::open(&dir.path().join("hq.db")).unwrap();
     let old = store.issue_setup_link(Utc::now()).unwrap().unwrap();
     let token = store.issue_setup_link(Utc::now()).unwrap().unwrap();
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
@@ -501,7 +503,7 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
         StatusCode::OK
     );
     let figures =
-        salon_hq::figures::compute(hq.store(), salon_hq::figures::Period::fiscal_year(2024))
+        salon_hq_store::figures::compute(hq.store(), salon_figures::Period::fiscal_year(2024))
             .unwrap();
 
     let year = term_form(
@@ -574,9 +576,9 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
         .get(&format!("/?term={}", funded.id), Some(&cookie))
         .await
         .text();
-    let funded_figures = salon_hq::figures::compute_term(hq.store(), funded.id).unwrap();
+    let funded_figures = salon_hq_store::figures::compute_term(hq.store(), funded.id).unwrap();
     assert!(page.contains("集計期間: 2024年9月 〜 2025年2月"), "{page}");
-    let pct = |v: u64, t: u32| salon_hq::figures::percent_of(v, t).unwrap();
+    let pct = |v: u64, t: u32| salon_figures::percent_of(v, t).unwrap();
     assert!(page.contains(&format!(
         "<td>10名</td><td>{}%</td>",
         pct(funded_figures.visits, 10)
@@ -658,7 +660,7 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
     hq.store()
         .set_target(
             &Actor::cli(),
-            salon_hq::store::Target {
+            salon_hq_store::Target {
                 from: salon_protocol::Month::parse("2024-04").unwrap(),
                 to: salon_protocol::Month::parse("2025-03").unwrap(),
                 schools: 20,

@@ -6,7 +6,8 @@ use axum::body::Body;
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::*;
-use salon_hq::figures::{compute, Period};
+use salon_figures::Period;
+use salon_hq_store::figures::compute;
 use salon_protocol::{
     DeviceConfig, EnrolmentCode, Month, PathCalendar, Receipt, API_VERSION, API_VERSION_HEADER,
     APP_VERSION_HEADER, MAX_BODY_BYTES,
@@ -134,7 +135,7 @@ async fn enrolment_codes_are_single_use_expire_and_all_failures_look_alike() {
     let issued = hq
         .store()
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &[campus("C-012"), campus("C-013")],
             now,
@@ -151,7 +152,7 @@ async fn enrolment_codes_are_single_use_expire_and_all_failures_look_alike() {
     let expired = hq
         .store()
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "佐藤",
             &[campus("C-012")],
             now - chrono::Duration::minutes(16),
@@ -409,7 +410,7 @@ async fn each_bad_upload_has_its_own_answer_and_stores_nothing() {
     // A revoked device.
     let id = hq.store().devices().unwrap()[0].id;
     hq.store()
-        .revoke(&salon_hq::store::Actor::cli(), id, Utc::now())
+        .revoke(&salon_hq_store::Actor::cli(), id, Utc::now())
         .unwrap();
     let a = hq.upload(&token, "k2", &other).await;
     assert_eq!(
@@ -527,7 +528,7 @@ async fn enrol_config_upload_replay_correct_reorder_revoke() {
     // Revoked: refused from now on, its figures stay.
     let id = hq.store().devices().unwrap()[0].id;
     hq.store()
-        .revoke(&salon_hq::store::Actor::cli(), id, Utc::now())
+        .revoke(&salon_hq_store::Actor::cli(), id, Utc::now())
         .unwrap();
     let a = hq.upload(&token, "after-revoke", &corrected).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);

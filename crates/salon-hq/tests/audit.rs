@@ -13,8 +13,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use audit_support::*;
-use salon_hq::secret::hmac_sha256;
-use salon_hq::store::audit_chain::{line_message, Line};
+use salon_hq_store::audit_chain::{line_message, Line};
+use salon_hq_store::secret::hmac_sha256;
 use server::hq;
 
 #[test]
@@ -295,9 +295,9 @@ fn a_1_0_database_is_chained_at_its_first_open_and_verifies() {
         )
         .unwrap();
     assert_eq!(unchained, 0);
-    let migrated = salon_hq::Store::open(&dir.path().join("hq.db")).unwrap();
+    let migrated = salon_hq_store::HqStore::open(&dir.path().join("hq.db")).unwrap();
     let fresh = tempfile::tempdir().unwrap();
-    let new = salon_hq::Store::open(&fresh.path().join("hq.db")).unwrap();
+    let new = salon_hq_store::HqStore::open(&fresh.path().join("hq.db")).unwrap();
     assert_eq!(migrated.schema().unwrap(), new.schema().unwrap());
     drop(migrated);
     // From then on, a change to one of 1.0's lines shows.

@@ -7,8 +7,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
-use salon_hq::store::AuditAction;
-use salon_hq::Clock;
+use salon_hq_store::AuditAction;
+use salon_hq_web::Clock;
 
 fn clock() -> Clock {
     Clock::manual(Utc.with_ymd_and_hms(2025, 2, 10, 3, 0, 0).unwrap())

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use chrono::Days;
 use common::*;
 use mounts::SmallDisk;
-use salon_hq::Clock;
+use salon_hq_web::Clock;
 use salon_protocol::{ErrorCode, Upload};
 
 /// 50 days of one campus, each with `visits` visits, starting `first` days after 2023-04-01.

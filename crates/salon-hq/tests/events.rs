@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
-use salon_hq::Clock;
+use salon_hq_web::Clock;
 use salon_protocol::{
     EventCount, EventDaySnapshot, EventKind, Participants, Receipt, SnapshotKey, Upload,
 };

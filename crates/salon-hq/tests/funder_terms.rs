@@ -7,8 +7,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
-use salon_hq::store::AuditAction;
-use salon_hq::Clock;
+use salon_hq_store::AuditAction;
+use salon_hq_web::Clock;
 
 /// 10 February 2025 in Tokyo: a September–February term's first path release (7 March) is
 /// still to come.

@@ -22,7 +22,7 @@ async fn ready_only_while_the_database_holds_every_migration() {
     let ready = get(&hq, "/readyz").await;
     assert_eq!(ready.status, StatusCode::OK);
     let body: serde_json::Value = ready.json();
-    let expected = salon_hq::store::MIGRATIONS.len();
+    let expected = salon_hq_store::MIGRATIONS.len();
     assert_eq!(
         body,
         serde_json::json!({"ready": true, "schema": expected, "expected": expected})

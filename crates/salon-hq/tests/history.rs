@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{Duration, TimeZone, Utc};
 use common::*;
-use salon_hq::Clock;
+use salon_hq_web::Clock;
 use salon_protocol::Upload;
 
 fn days(days: Vec<salon_protocol::DaySnapshot>) -> Upload {

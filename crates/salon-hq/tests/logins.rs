@@ -7,7 +7,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::*;
-use salon_hq::{Clock, Throttle};
+use salon_hq_web::{Clock, Throttle};
 
 fn hq() -> Hq {
     Hq::with_clock(Clock::manual(Utc::now()))
@@ -47,10 +47,10 @@ async fn each_failure_doubles_the_accounts_wait_whatever_the_address() {
     // Another account is not affected.
     hq.store()
         .create_admin(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "other",
             "another long password",
-            salon_hq::store::Role::Manager,
+            salon_hq_store::Role::Manager,
             hq.state.now(),
         )
         .unwrap();
@@ -188,7 +188,7 @@ async fn a_flood_of_made_up_names_pushes_no_accounts_count_out() {
     // A limiter that keeps only 50 keys, flooded from 200 addresses.
     let mut hq = hq();
     hq.state.throttle = std::sync::Arc::new(Throttle::with_max_keys(50));
-    hq.router = salon_hq::router(hq.state.clone());
+    hq.router = salon_hq_web::router(hq.state.clone());
     // Twelve guesses, each as soon as the account takes one: it now waits 15 minutes.
     for i in 0..12 {
         if i > 0 {

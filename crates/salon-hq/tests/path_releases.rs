@@ -8,8 +8,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
-use salon_hq::store::Actor;
-use salon_hq::Clock;
+use salon_hq_store::Actor;
+use salon_hq_web::Clock;
 use salon_protocol::{
     Month, NoisyCell, PathPeriod, PathRelease, PathStatus, Receipt, Release, SensitiveTopics,
     Topic, Upload,
@@ -197,7 +197,7 @@ async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
     ];
     for (p, field) in refusals {
         match store.add_path_term(&Actor::cli(), p, now) {
-            Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, field),
+            Err(salon_hq_store::HqError::BadForm(f)) => assert_eq!(f, field),
             other => panic!("{p:?}: {other:?}"),
         }
     }
@@ -211,7 +211,7 @@ async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
         .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     match store.remove_path_term(&Actor::cli(), funder.from, now) {
-        Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
+        Err(salon_hq_store::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
         other => panic!("{other:?}"),
     }
     let today = chrono::NaiveDate::from_ymd_opt(2025, 4, 10).unwrap();
@@ -222,7 +222,7 @@ async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
     store.add_path_term(&Actor::cli(), next, now).unwrap();
     let later = Utc.with_ymd_and_hms(2026, 3, 7, 3, 0, 0).unwrap();
     match store.remove_path_term(&Actor::cli(), next.from, later) {
-        Err(salon_hq::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
+        Err(salon_hq_store::HqError::BadForm(f)) => assert_eq!(f, "path_term_released"),
         other => panic!("{other:?}"),
     }
     store
@@ -230,8 +230,8 @@ async fn a_funder_term_may_not_overlap_another_nor_move_once_released() {
         .unwrap();
     assert_eq!(store.path_terms(today).unwrap().len(), 1);
     let actions = hq.audit_actions();
-    assert!(actions.contains(&salon_hq::store::AuditAction::PathTermAdded));
-    assert!(actions.contains(&salon_hq::store::AuditAction::PathTermRemoved));
+    assert!(actions.contains(&salon_hq_store::AuditAction::PathTermAdded));
+    assert!(actions.contains(&salon_hq_store::AuditAction::PathTermRemoved));
 }
 
 #[tokio::test]

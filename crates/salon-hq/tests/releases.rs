@@ -8,7 +8,7 @@ mod common;
 use axum::http::StatusCode;
 use chrono::{TimeZone, Utc};
 use common::*;
-use salon_hq::Clock;
+use salon_hq_web::Clock;
 use salon_protocol::{
     Month, MonthRelease, NoisyCell, NoisyMonthBreakdown, Release, Route, Topic, Upload,
 };
@@ -249,7 +249,7 @@ async fn a_month_that_shrank_after_its_draw_is_still_received_and_resent_unchang
 #[tokio::test]
 async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothing_again() {
     let hq = Hq::with_clock(clock());
-    let cli = salon_hq::store::Actor::cli();
+    let cli = salon_hq_store::Actor::cli();
     let lost = hq.enrol(&["C-012"]).await;
     let sent = upload("C-012", vec![release("C-012", Release::First, 14, 3)]);
     let a = hq.upload(&lost, "a", &sent).await;
@@ -308,7 +308,7 @@ async fn a_new_laptop_taking_over_a_device_counts_nothing_twice_and_draws_nothin
     assert_eq!(a.status, StatusCode::OK, "{}", a.text());
     assert_eq!(hq.stored().0, 4);
     let actions = hq.audit_actions();
-    assert!(actions.contains(&salon_hq::store::AuditAction::TakeoverCodeIssued));
+    assert!(actions.contains(&salon_hq_store::AuditAction::TakeoverCodeIssued));
 }
 
 /// The CSV export carries the period's estimates under noise after the campus-month rows: the
@@ -348,7 +348,7 @@ async fn the_csv_export_states_the_breakdowns_under_noise_with_their_precision()
 
 /// What the breakdowns read, summed again from every latest release as held: the totals kept
 /// as releases arrive must be exactly this.
-fn summed_from_releases(hq: &Hq) -> (salon_hq::store::ReleaseTotals, Vec<(String, Month)>) {
+fn summed_from_releases(hq: &Hq) -> (salon_hq_store::ReleaseTotals, Vec<(String, Month)>) {
     let held: Vec<_> = hq
         .store()
         .latest_releases(feb(), feb())
@@ -370,7 +370,7 @@ fn summed_from_releases(hq: &Hq) -> (salon_hq::store::ReleaseTotals, Vec<(String
             .map(|c| c.count)
             .sum()
     };
-    let totals = salon_hq::store::ReleaseTotals {
+    let totals = salon_hq_store::ReleaseTotals {
         releases: held.len() as u64,
         visits: held.iter().map(|r| r.visits).sum(),
         by_route: Route::ALL.iter().map(|&r| (r, sum_route(r))).collect(),
@@ -389,7 +389,7 @@ fn summed_from_releases(hq: &Hq) -> (salon_hq::store::ReleaseTotals, Vec<(String
     (totals, awaiting)
 }
 
-fn kept_totals(hq: &Hq) -> (salon_hq::store::ReleaseTotals, Vec<(String, Month)>) {
+fn kept_totals(hq: &Hq) -> (salon_hq_store::ReleaseTotals, Vec<(String, Month)>) {
     (
         hq.store().release_totals(feb(), feb()).unwrap(),
         hq.store().awaiting_releases(feb(), feb()).unwrap(),

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use axum::http::StatusCode;
 use common::*;
 use proptest::prelude::*;
-use salon_hq::figures::{compute, Period};
+use salon_figures::Period;
+use salon_hq_store::figures::compute;
 use salon_protocol::{Month, Upload};
 
 const DAYS: [u32; 3] = [4, 11, 18];

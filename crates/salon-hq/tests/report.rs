@@ -6,8 +6,8 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::*;
-use salon_hq::store::surveys::Audience;
-use salon_hq::store::{Actor, Targets, TermInput};
+use salon_hq_store::surveys::Audience;
+use salon_hq_store::{Actor, Targets, TermInput};
 use salon_protocol::Month;
 
 #[tokio::test]

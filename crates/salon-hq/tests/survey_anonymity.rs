@@ -10,9 +10,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use chrono::{DateTime, Duration, Utc};
 use common::*;
-use salon_hq::store::surveys::Audience;
-use salon_hq::store::Actor;
-use salon_hq::Clock;
+use salon_hq_store::surveys::Audience;
+use salon_hq_store::Actor;
+use salon_hq_web::Clock;
 
 fn t0() -> DateTime<Utc> {
     // 2026-11-10 09:00 in Tokyo.
@@ -166,7 +166,7 @@ async fn a_comment_cannot_be_tied_to_its_campus_and_minute() {
     let times = times_on(&pages);
     // The times that remain are the admins' own actions (操作記録), none an answer's.
     let minute = |at: &DateTime<Utc>| {
-        at.with_timezone(&chrono_tz::Asia::Tokyo)
+        at.with_timezone(&salon_hq_store::tokyo::ZONE)
             .format("%H:%M")
             .to_string()
     };
@@ -415,7 +415,7 @@ async fn one_address_opening_forms_without_end_is_slowed() {
         req.extensions_mut().insert(connect_info(ip));
         hq.send(req)
     };
-    for _ in 0..salon_hq::throttle::SURVEY_OPENS_PER_PEER.max_failures {
+    for _ in 0..salon_hq_web::throttle::SURVEY_OPENS_PER_PEER.max_failures {
         assert_eq!(open("192.0.2.10").await.status, StatusCode::OK);
     }
     assert_eq!(

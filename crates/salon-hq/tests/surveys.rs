@@ -7,9 +7,9 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::*;
-use salon_hq::store::surveys::{AnswerInput, Audience, Submitted};
-use salon_hq::store::{Actor, AuditAction};
-use salon_hq::HqError;
+use salon_hq_store::surveys::{AnswerInput, Audience, Submitted};
+use salon_hq_store::HqError;
+use salon_hq_store::{Actor, AuditAction};
 
 fn form_token_of(page: &str) -> String {
     let field = "name=\"form_token\" value=\"";
@@ -314,7 +314,7 @@ async fn a_campus_with_four_answers_shows_no_result_of_its_own_nor_one_that_give
 async fn a_printable_qr_code_carries_the_public_address() {
     let mut hq = Hq::new();
     hq.state.public_url = "https://hq.example.org".into();
-    hq.router = salon_hq::router(hq.state.clone());
+    hq.router = salon_hq_web::router(hq.state.clone());
     let (cookie, _) = hq.session_of(ADMIN, PASSWORD).await;
     let id = hq
         .store()
@@ -351,7 +351,7 @@ fn answers_of_a_1_0_database_keep_their_day_and_lose_their_time_and_order() {
     {
         // A 1.0 database: the baseline only, with a survey answered twice, 40 minutes apart.
         let db = rusqlite::Connection::open(&path).unwrap();
-        db.execute_batch(salon_hq::store::MIGRATIONS[0].1).unwrap();
+        db.execute_batch(salon_hq_store::MIGRATIONS[0].1).unwrap();
         db.execute_batch(
             "PRAGMA user_version = 1;
              INSERT INTO campuses (code, name, created_at) VALUES ('C-012', '柏キャンパス', 0);
@@ -371,7 +371,7 @@ fn answers_of_a_1_0_database_keep_their_day_and_lose_their_time_and_order() {
         )
         .unwrap();
     }
-    let store = salon_hq::Store::open(&path).unwrap();
+    let store = salon_hq_store::HqStore::open(&path).unwrap();
     // Nothing of the times is left in the file, not even in free pages: each was stored as a
     // 4-byte big-endian integer.
     let mut raw = std::fs::read(&path).unwrap();

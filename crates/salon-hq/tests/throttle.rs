@@ -11,7 +11,7 @@ use std::net::SocketAddr;
 use axum::http::StatusCode;
 use chrono::{Duration, Utc};
 use common::*;
-use salon_hq::Clock;
+use salon_hq_web::Clock;
 
 const LOCKED: &str = "ログインの失敗が続いたため、しばらく（長くて15分）試せません。";
 
@@ -27,7 +27,7 @@ fn retry_after(a: &Answer) -> i64 {
 async fn behind_the_named_proxy_the_address_it_appended_last_is_the_client() {
     let mut hq = hq();
     hq.state.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
-    hq.router = salon_hq::router(hq.state.clone());
+    hq.router = salon_hq_web::router(hq.state.clone());
     // The client wrote a header line of its own; the proxy added its line after it.
     let enrol = |forwarded: &[&str]| {
         let mut b = Hq::api("POST", "/api/v1/enrol").extension(connect_info("127.0.0.1"));
@@ -83,10 +83,10 @@ async fn twenty_failures_from_one_address_lock_that_address_only() {
     for name in &names {
         hq.store()
             .create_admin(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 name,
                 "a long enough password",
-                salon_hq::store::Role::Viewer,
+                salon_hq_store::Role::Viewer,
                 hq.state.now(),
             )
             .unwrap();
@@ -124,7 +124,7 @@ async fn ten_refused_codes_lock_enrolment_from_that_address_even_with_a_good_cod
     let issue = |hq: &Hq| {
         hq.store()
             .issue_code(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 "山田 花子",
                 &[campus("C-012")],
                 hq.state.now(),
@@ -195,7 +195,7 @@ async fn without_a_peer_address_enrolment_is_not_limited() {
     let code = hq
         .store()
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田",
             &[campus("C-012")],
             hq.state.now(),
@@ -227,7 +227,7 @@ fn post(addr: SocketAddr, path: &str, headers: &str, body: &str) -> u16 {
 async fn a_server_with_connect_info_counts_by_the_real_peer_address() {
     let hq = hq();
     let app =
-        salon_hq::router(hq.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        salon_hq_web::router(hq.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

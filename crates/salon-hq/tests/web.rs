@@ -6,12 +6,12 @@ mod common;
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::*;
-use salon_hq::store::Target;
+use salon_hq_store::Target;
 use salon_protocol::{Month, Receipt};
 
 #[tokio::test]
 async fn a_wrong_password_is_refused_and_pages_need_a_session() {
-    let hq = Hq::with_clock(salon_hq::Clock::manual(Utc::now()));
+    let hq = Hq::with_clock(salon_hq_web::Clock::manual(Utc::now()));
     for path in ["/", "/export.csv?fy=2024", "/devices", "/codes/new"] {
         let a = hq.get(path, None).await;
         assert_eq!(a.status, StatusCode::SEE_OTHER, "{path}");
@@ -189,7 +189,7 @@ async fn the_dashboard_and_the_csv_state_the_funder_figures() {
     let hq = Hq::new();
     hq.store()
         .set_target(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             Target {
                 from: Month::parse("2024-04").unwrap(),
                 to: Month::parse("2025-03").unwrap(),
@@ -275,7 +275,7 @@ async fn no_code_or_token_in_the_clear_in_the_database_or_the_log() {
     let issued = hq
         .store()
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &[campus("C-012")],
             Utc::now(),
@@ -323,7 +323,7 @@ async fn the_dashboards_campus_table_is_a_page_of_fifty_whatever_the_campuses() 
     for code in &codes {
         hq.store()
             .add_campus(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 &campus(code),
                 &format!("{code}キャンパス"),
                 Utc::now(),

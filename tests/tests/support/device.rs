@@ -106,7 +106,7 @@ pub fn at(h: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, 0, 0).unwrap()
 }
 
-pub async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
+pub async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore>) {
     start_hq_with(dir, |router| router).await
 }
 
@@ -114,21 +114,21 @@ pub async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq::Store>) {
 pub async fn start_hq_with(
     dir: &std::path::Path,
     wrap: impl FnOnce(axum::Router) -> axum::Router,
-) -> (String, Arc<salon_hq::Store>) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+) -> (String, Arc<salon_hq_store::HqStore>) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     store
         .add_campus(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             &CampusCode::parse("C-012").unwrap(),
             "柏キャンパス",
             Utc::now(),
         )
         .unwrap();
-    let state = salon_hq::AppState::new(store);
+    let state = salon_hq_web::AppState::new(store);
     let hq = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let app = wrap(salon_hq::router(state));
+    let app = wrap(salon_hq_web::router(state));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (url, hq)
 }
@@ -137,7 +137,7 @@ pub async fn start_hq_with(
 pub async fn enrolled_device(
     dir: &std::path::Path,
     url: &str,
-    hq: &salon_hq::Store,
+    hq: &salon_hq_store::HqStore,
 ) -> (Device, i64) {
     let (mut store, _) = Vault::new(dir.join("device")).create(PASS, PASS).unwrap();
     let campus = store
@@ -155,7 +155,7 @@ pub async fn enrolled_device(
         .id;
     let code = hq
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &[CampusCode::parse("C-012").unwrap()],
             Utc::now(),
@@ -226,7 +226,7 @@ pub fn recomputed(store: &Store, campus_id: i64) -> BTreeMap<NaiveDate, (u32, u3
 }
 
 /// The same figures as headquarters holds them, per day (days it holds as zero left out).
-pub fn at_hq(hq: &salon_hq::Store) -> BTreeMap<NaiveDate, (u32, u32, u32, u32)> {
+pub fn at_hq(hq: &salon_hq_store::HqStore) -> BTreeMap<NaiveDate, (u32, u32, u32, u32)> {
     let mut out = BTreeMap::new();
     for d in 1..=28 {
         let rows = hq.day_totals(feb(d), feb(d)).unwrap();

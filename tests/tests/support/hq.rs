@@ -13,12 +13,12 @@ use crate::driver::App;
 use crate::salon_day::tokyo_today;
 
 /// Headquarters' address, its store, and the code to enrol with.
-pub fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
-    let store = salon_hq::Store::open(&dir.join("hq.db")).unwrap();
+pub fn start_hq(dir: &Path) -> (String, Arc<salon_hq_store::HqStore>, String) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     let code = CampusCode::parse("C-012").unwrap();
     store
         .add_campus(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             &code,
             "柏キャンパス",
             Utc::now(),
@@ -26,13 +26,13 @@ pub fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
         .unwrap();
     let issued = store
         .issue_code(
-            &salon_hq::store::Actor::cli(),
+            &salon_hq_store::Actor::cli(),
             "山田 花子",
             &[code],
             Utc::now(),
         )
         .unwrap();
-    let state = salon_hq::AppState::new(store);
+    let state = salon_hq_web::AppState::new(store);
     let hq = state.store.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -43,7 +43,7 @@ pub fn start_hq(dir: &Path) -> (String, Arc<salon_hq::Store>, String) {
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, salon_hq::router(state))
+            axum::serve(listener, salon_hq_web::router(state))
                 .await
                 .unwrap();
         });
@@ -64,7 +64,7 @@ pub fn enrol_in_settings(app: &App, hq_url: &str, code: &str) {
 }
 
 /// What headquarters holds for one day, all campuses added up.
-pub fn day(hq: &salon_hq::Store, on: NaiveDate) -> DayCounts {
+pub fn day(hq: &salon_hq_store::HqStore, on: NaiveDate) -> DayCounts {
     let mut sum = DayCounts::default();
     for t in hq.day_totals(on, on).unwrap() {
         for f in salon_protocol::DayField::ALL {
@@ -75,6 +75,6 @@ pub fn day(hq: &salon_hq::Store, on: NaiveDate) -> DayCounts {
 }
 
 /// Visits headquarters holds for today, all campuses.
-pub fn visits_today(hq: &salon_hq::Store) -> u32 {
+pub fn visits_today(hq: &salon_hq_store::HqStore) -> u32 {
     day(hq, tokyo_today()).visits
 }

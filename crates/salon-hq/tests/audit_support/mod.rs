@@ -74,7 +74,7 @@ pub fn mode(path: &Path) -> u32 {
 /// the `mac` column dropped, every later migration undone, the schema version set back to 2.
 pub fn set_back_before_the_chain(path: &Path) {
     assert_eq!(
-        salon_hq::store::MIGRATIONS.len(),
+        salon_hq_store::MIGRATIONS.len(),
         7,
         "undo the new migration here too"
     );

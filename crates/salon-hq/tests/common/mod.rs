@@ -12,7 +12,8 @@ use chrono::{NaiveDate, Utc};
 use http_body_util::BodyExt;
 use salon_core::counts::{month_breakdown, DayCounts, VisitFact};
 use salon_core::{Format, Route, Topic};
-use salon_hq::{router, AppState, Clock, LogSink, Store};
+use salon_hq_store::HqStore;
+use salon_hq_web::{router, AppState, Clock, LogSink};
 use salon_protocol::{
     CampusCode, DaySnapshot, Month, MonthSnapshot, Upload, API_VERSION, API_VERSION_HEADER,
     APP_VERSION_HEADER, IDEMPOTENCY_HEADER,
@@ -92,11 +93,11 @@ impl Hq {
 
     /// With its database at `db` (on a small disk, say); `dir` lives as long as the server.
     pub fn at(db: &std::path::Path, clock: Clock, dir: tempfile::TempDir) -> Hq {
-        let store = Store::open(db).unwrap();
+        let store = HqStore::open(db).unwrap();
         let now = Utc::now();
         store
             .add_campus(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 &campus("C-012"),
                 "柏キャンパス",
                 now,
@@ -104,7 +105,7 @@ impl Hq {
             .unwrap();
         store
             .add_campus(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 &campus("C-013"),
                 "秋葉原キャンパス",
                 now,
@@ -112,10 +113,10 @@ impl Hq {
             .unwrap();
         store
             .create_admin(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 ADMIN,
                 PASSWORD,
-                salon_hq::store::Role::Manager,
+                salon_hq_store::Role::Manager,
                 now,
             )
             .unwrap();
@@ -132,7 +133,7 @@ impl Hq {
         }
     }
 
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &HqStore {
         &self.state.store
     }
 
@@ -203,7 +204,7 @@ impl Hq {
         let issued = self
             .store()
             .issue_code(
-                &salon_hq::store::Actor::cli(),
+                &salon_hq_store::Actor::cli(),
                 "山田 花子",
                 &codes,
                 Utc::now(),
@@ -455,7 +456,7 @@ impl Hq {
     }
 
     /// The actions of the audit log, newest first.
-    pub fn audit_actions(&self) -> Vec<salon_hq::store::AuditAction> {
+    pub fn audit_actions(&self) -> Vec<salon_hq_store::AuditAction> {
         self.store()
             .audit_log(None)
             .unwrap()
