@@ -87,6 +87,16 @@ pub fn shown_day_fields() -> impl Iterator<Item = DayField> {
         .filter(|f| !matches!(f, DayField::Events | DayField::EventParticipants))
 }
 
+/// `2024年度` for April to March, else `2024年9月〜2025年2月`.
+pub fn period_name(from: Month, to: Month) -> String {
+    let f = from.first_day();
+    if f.month() == 4 && crate::period::months_between(from, to) == 12 {
+        format!("{}年度", f.year())
+    } else {
+        format!("{}〜{}", month_ja(from), month_ja(to))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

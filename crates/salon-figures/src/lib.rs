@@ -20,5 +20,5 @@ pub use breakdowns::{NoisyBreakdowns, ReleaseTotals};
 pub use counts::{add_counts, per_campus, percent_of, CampusMonth};
 pub use estimate::{Estimate, PeriodEstimate, Z95};
 pub use path_estimates::{PathEstimate, PathEstimates};
-pub use period::{fiscal_year_of, next_month, Period, PeriodError};
+pub use period::{fiscal_year_of, months_between, next_month, Period, PeriodError};
 pub use sensitive_estimates::SensitiveEstimates;

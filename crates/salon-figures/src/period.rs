@@ -70,6 +70,13 @@ impl Period {
     }
 }
 
+/// Whole months `from..=to`, counted.
+pub fn months_between(from: Month, to: Month) -> usize {
+    let (a, b) = (from.first_day(), to.first_day());
+    let n = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32 + 1;
+    n.max(0) as usize
+}
+
 pub fn next_month(m: Month) -> Month {
     let d = m.first_day();
     if d.month() == 12 {

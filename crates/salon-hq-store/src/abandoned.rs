@@ -58,7 +58,7 @@ mod tests {
     use std::time::{Duration, Instant};
 
     use super::watching;
-    use crate::HqStore;
+    use crate::database::HqStore;
 
     /// A read that takes SQLite seconds: counting to `n` one row at a time.
     fn count_to(store: &HqStore, n: i64) -> (rusqlite::Result<i64>, Duration) {

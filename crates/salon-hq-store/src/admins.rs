@@ -5,46 +5,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, from_ts, ts, AdminSession, HqStore, SESSION_LIFETIME_SECS};
+use super::database::HqStore;
+use super::rows::{check_name, from_ts, ts, AdminSession, SESSION_LIFETIME_SECS};
 use crate::error::{HqError, Result};
+pub use crate::rows::Role;
 use crate::secret;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
-
-/// What an account may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// 管理者: sets campuses, terms, targets, accounts; issues codes; revokes devices.
-    Manager,
-    /// 閲覧者: reads the figures and the reports, changes nothing.
-    Viewer,
-}
-
-impl Role {
-    pub const ALL: [Role; 2] = [Role::Manager, Role::Viewer];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(code: &str) -> Result<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.code() == code)
-            .ok_or(HqError::BadForm("role"))
-    }
-
-    pub fn ja(self) -> &'static str {
-        match self {
-            Role::Manager => "管理者",
-            Role::Viewer => "閲覧者",
-        }
-    }
-}
 
 /// An account as the accounts page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::audit_chain::{self, GENESIS};
-use super::{from_ts, ts, AdminSession, HqStore};
+use super::rows::{ts, AdminSession};
 use crate::error::{HqError, Result};
 
 /// Who makes a change: a logged-in admin, or the `salon-hq admin` command line (whoever has
@@ -183,34 +183,41 @@ pub(crate) fn record(
     }
 }
 
+/// Gives every line a MAC, in id order from the zero MAC: run once, in the transaction of the
+/// migration that adds the column, over the lines written before there was a chain. Then a
+/// line of its own says how many were chained, and when: the chain vouches for them only
+/// from that moment (whatever a copy held when it was migrated, edited lines too), and that
+/// must stay visible in the log (`AuditAction::ChainStarted`).
+pub(crate) fn chain_existing(conn: &Connection, key: &audit_chain::AuditKey) -> Result<()> {
+    let mut lines = Vec::new();
+    audit_chain::each_line(conn, i64::MIN, |_, s| {
+        lines.push(s.line);
+        true
+    })?;
+    let mut prev = GENESIS.to_vec();
+    let mut chained = 0u64;
+    let mut update = conn.prepare("UPDATE audit_log SET mac = ?1 WHERE id = ?2")?;
+    for line in lines.into_iter().flatten() {
+        let mac = key.line_mac(&prev, &line);
+        update.execute(params![mac.to_vec(), line.id])?;
+        prev = mac.to_vec();
+        chained += 1;
+    }
+    if chained > 0 {
+        // The moment of chaining is the clock's: a migration is given no caller's time.
+        record(
+            conn,
+            &Actor::server(),
+            Utc::now(),
+            AuditAction::ChainStarted,
+            &format!("それまでの操作記録 {chained} 行に鎖を付けました"),
+        )?;
+    }
+    Ok(())
+}
+
 /// How many lines a page of the log shows.
 pub const AUDIT_PAGE: usize = 100;
-
-impl HqStore {
-    /// The newest lines first, older than line `before` when given.
-    pub fn audit_log(&self, before: Option<i64>) -> Result<Vec<AuditEntry>> {
-        let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT id, at, actor, action, detail FROM audit_log
-             WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
-        )?;
-        let rows = stmt
-            .query_map(
-                params![before.unwrap_or(i64::MAX), AUDIT_PAGE as i64],
-                |r| {
-                    Ok(AuditEntry {
-                        id: r.get(0)?,
-                        at: from_ts(r.get(1)?),
-                        actor: r.get(2)?,
-                        action: AuditAction::parse(&r.get::<_, String>(3)?),
-                        detail: r.get(4)?,
-                    })
-                },
-            )?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-}
 
 #[cfg(test)]
 mod tests {

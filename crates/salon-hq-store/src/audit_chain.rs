@@ -29,23 +29,19 @@
 //! with a line of its own saying so, `AuditAction::HeadRebuilt`, that every check shows):
 //! only the log's figures show them. Lines of a 1.0 database are chained when the migration
 //! that adds `mac` runs: they are vouched for only from that moment, which a line of the
-//! server's own records (`chain_existing`).
+//! server's own records (`audit::chain_existing`).
 //!
 //! Lines are made through `salon_audit_mac`, an SQL function registered on the writing
 //! connection only, with SQLITE_DIRECTONLY: a trigger or view planted in the database file
 //! cannot call it to forge MACs. It puts the line tag in front of what it is given, so no
 //! caller can have it sign a head file.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use rusqlite::functions::FunctionFlags;
 use rusqlite::types::Value;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
-use super::audit::{self, Actor, AuditAction};
-use super::audit_tally::Tally;
-use super::from_ts;
+use super::rows::from_ts;
 use crate::error::Result;
 use crate::secret::hmac_sha256;
 
@@ -149,9 +145,13 @@ impl AuditHead {
 /// Registers `salon_audit_mac(fields)` on the writing connection: the MAC of a line whose
 /// `line_fields` are given. It puts the line tag in front itself, so whatever it is asked,
 /// it makes a line's MAC and never a head file's signature (`head_message`'s own tag). Each
-/// MAC it makes goes to `tally`, so that the head file moves over the lines committed, and
-/// only over a log that holds them all.
-pub(crate) fn register(conn: &Connection, key: &AuditKey, tally: Arc<Tally>) -> Result<()> {
+/// MAC it makes goes to `made` (the tally of `audit_tally.rs`), so that the head file moves
+/// over the lines committed, and only over a log that holds them all.
+pub(crate) fn register(
+    conn: &Connection,
+    key: &AuditKey,
+    made: impl Fn(Mac) + Send + 'static,
+) -> Result<()> {
     let key = key.clone();
     conn.create_scalar_function(
         "salon_audit_mac",
@@ -160,7 +160,7 @@ pub(crate) fn register(conn: &Connection, key: &AuditKey, tally: Arc<Tally>) -> 
         move |ctx| {
             let fields: Vec<u8> = ctx.get(0)?;
             let mac = hmac_sha256(&key.0, &[LINE_TAG, &fields]);
-            tally.made(mac);
+            made(mac);
             Ok(mac.to_vec())
         },
     )?;
@@ -261,39 +261,6 @@ pub(crate) fn has_mac_column(conn: &Connection) -> rusqlite::Result<bool> {
         [],
         |r| r.get(0),
     )
-}
-
-/// Gives every line a MAC, in id order from the zero MAC: run once, in the transaction of the
-/// migration that adds the column, over the lines written before there was a chain. Then a
-/// line of its own says how many were chained, and when: the chain vouches for them only
-/// from that moment (whatever a copy held when it was migrated, edited lines too), and that
-/// must stay visible in the log (`AuditAction::ChainStarted`).
-pub(crate) fn chain_existing(conn: &Connection, key: &AuditKey) -> Result<()> {
-    let mut lines = Vec::new();
-    each_line(conn, i64::MIN, |_, s| {
-        lines.push(s.line);
-        true
-    })?;
-    let mut prev = GENESIS.to_vec();
-    let mut chained = 0u64;
-    let mut update = conn.prepare("UPDATE audit_log SET mac = ?1 WHERE id = ?2")?;
-    for line in lines.into_iter().flatten() {
-        let mac = key.line_mac(&prev, &line);
-        update.execute(params![mac.to_vec(), line.id])?;
-        prev = mac.to_vec();
-        chained += 1;
-    }
-    if chained > 0 {
-        // The moment of chaining is the clock's: a migration is given no caller's time.
-        audit::record(
-            conn,
-            &Actor::server(),
-            Utc::now(),
-            AuditAction::ChainStarted,
-            &format!("それまでの操作記録 {chained} 行に鎖を付けました"),
-        )?;
-    }
-    Ok(())
 }
 
 /// The chain from `from` (a head the caller trusts) to the end of the log, if every line

@@ -14,15 +14,14 @@ use super::audit_chain::{self, AuditHead, AuditKey, Mac};
 use super::audit_check::{self, AuditCheck, AuditProblem};
 use super::audit_files::{self, Recorded};
 use super::audit_tally::Tally;
-use super::HqStore;
 use crate::error::{HqError, Result};
 
 #[derive(Debug)]
 pub(crate) struct AuditState {
     pub(crate) key: AuditKey,
-    head_path: PathBuf,
+    pub(crate) head_path: PathBuf,
     /// The lines the writing connection committed: the head file is due, over them all.
-    tally: Arc<Tally>,
+    pub(crate) tally: Arc<Tally>,
     /// The key was made by this open (a new database, or one from before the chain).
     key_is_new: bool,
 }
@@ -34,7 +33,7 @@ impl AuditState {
     /// is written only once the chain is there, so the database was set back to look older,
     /// and migrating it would chain whatever it now holds under this key.
     pub(crate) fn open(db: &Path, writer: &Connection) -> Result<AuditState> {
-        let version = super::version(writer)?;
+        let version = crate::rows::user_version(writer)?;
         let head_path = audit_files::head_path(db);
         if version < super::chain_version() && head_path.exists() {
             return Err(HqError::AuditTampered(format!(
@@ -49,7 +48,8 @@ impl AuditState {
             None => (audit_files::create_key(&key_path)?, true),
         };
         let tally = Arc::new(Tally::default());
-        audit_chain::register(writer, &key, tally.clone())?;
+        let tallied = tally.clone();
+        audit_chain::register(writer, &key, move |mac| tallied.made(mac))?;
         Ok(AuditState {
             key,
             head_path,
@@ -178,7 +178,7 @@ impl AuditState {
         Ok(())
     }
 
-    fn write_head(&self, head: &AuditHead) -> Result<()> {
+    pub(crate) fn write_head(&self, head: &AuditHead) -> Result<()> {
         audit_files::write_head(&self.head_path, &self.key, head)
             .map_err(|_| HqError::AuditKey(self.head_path.clone()))
     }
@@ -258,41 +258,6 @@ impl Drop for Writer<'_> {
         }
         if let Err(e) = self.audit.advance(&self.conn) {
             tracing::error!(target: "salon_hq::audit", error = %e, "the audit head file was not written");
-        }
-    }
-}
-
-impl HqStore {
-    /// Checks the whole 操作記録: every line's MAC, and that it still ends where the head
-    /// file, and `expected` (a count and last MAC from the server log) when given, say.
-    pub fn check_audit(&self, expected: Option<(u64, Vec<u8>)>) -> Result<AuditCheck> {
-        check_against_head(
-            || self.read(),
-            &self.audit.key,
-            &self.audit.head_path,
-            expected,
-        )
-    }
-
-    /// Brings the head file up to date and checks the log: `serve` at start, daily and at
-    /// shutdown.
-    pub fn audit_checkpoint(&self) -> Result<AuditCheck> {
-        self.audit.advance(&self.write())?;
-        self.check_audit(None)
-    }
-
-    /// Writes the head file from the log as it is now, whatever it said: after a restore,
-    /// whose database ends where the backup did.
-    pub fn reset_audit_head(&self) -> Result<()> {
-        let conn = self.write();
-        self.audit.tally.forget();
-        let head = audit_chain::extend(&conn, &self.audit.key, &AuditHead::EMPTY)?;
-        match head {
-            Some(head) => self.audit.write_head(&head),
-            None => {
-                let _ = std::fs::remove_file(&self.audit.head_path);
-                Ok(())
-            }
         }
     }
 }

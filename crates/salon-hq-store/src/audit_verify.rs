@@ -11,7 +11,8 @@ use super::audit_chain::has_mac_column;
 use super::audit_check::AuditCheck;
 use super::audit_files::{head_path, key_path, read_key};
 use super::audit_state::check_against_head;
-use super::{chain_version, version, MIGRATIONS};
+use super::database::{chain_version, MIGRATIONS};
+use super::rows::user_version;
 use crate::error::Result;
 
 /// What `verify_file` found.
@@ -37,7 +38,7 @@ pub fn verify_file(db: &Path, expected: Option<(u64, Vec<u8>)>) -> Result<Verifi
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    let version = version(&conn)?;
+    let version = user_version(&conn)?;
     if version > MIGRATIONS.len() {
         return Ok(Verified::Newer { version });
     }

@@ -7,9 +7,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{AppVersion, CampusCode, DeviceConfig, DeviceToken, Enrolment, EnrolmentCode};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{
-    check_name, from_ts, ts, Device, DeviceRow, HqStore, IssuedCode, PendingCode,
-    CODE_LIFETIME_SECS,
+use super::database::HqStore;
+use super::rows::{
+    check_name, from_ts, ts, Device, DeviceRow, IssuedCode, PendingCode, CODE_LIFETIME_SECS,
 };
 use crate::error::{HqError, Result};
 use crate::secret;

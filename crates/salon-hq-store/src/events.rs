@@ -6,8 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{EventCount, EventDaySnapshot, EventKind, Month, Participants};
 
+use super::database::HqStore;
+use super::rows::ts;
 use super::snapshots::{compare, Outcome, Stored};
-use super::{ts, HqStore};
 use crate::error::{HqError, Result};
 
 /// Where a snapshot's events were held, as stored: the campus code, or '' for online.

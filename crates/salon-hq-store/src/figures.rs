@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 use salon_figures::{CampusMonth, NoisyBreakdowns, PathEstimates, Period};
 use salon_protocol::{Month, PathCalendar, PathPeriod};
 
+use crate::database::HqStore;
 use crate::error::{HqError, Result};
-use crate::{EventMonth, HqStore, Term};
+use crate::events::EventMonth;
+use crate::terms::Term;
 
 impl From<salon_figures::PeriodError> for HqError {
     fn from(_: salon_figures::PeriodError) -> Self {

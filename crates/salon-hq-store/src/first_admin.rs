@@ -7,7 +7,8 @@ use rusqlite::{params, Connection};
 
 use super::admins::{insert_admin, open_session, Role};
 use super::audit::{record, Actor, AuditAction};
-use super::{ts, HqStore};
+use super::database::HqStore;
+use super::rows::ts;
 use crate::error::{HqError, Result};
 use crate::secret;
 

@@ -7,7 +7,8 @@ use rusqlite::params;
 use salon_protocol::{DayCounts, DayField, Month};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{counts_from, from_ts, DeviceRow, HqStore};
+use super::database::HqStore;
+use super::rows::{counts_from, from_ts, DeviceRow};
 use crate::error::{HqError, Result};
 
 /// One accepted revision of a day snapshot.

@@ -9,42 +9,21 @@ use std::sync::mpsc;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
-use salon_protocol::{Receipt, Upload};
+use salon_protocol::Receipt;
 
+use super::database::HqStore;
 use super::devices::authenticate;
 use super::events::store_events;
 use super::path_decisions::store_path_release;
 use super::releases::store_release;
+use super::rows::ts;
 use super::snapshots::{store_day, store_month, tally};
-use super::{ts, HqStore};
+use super::upload_queue::{Job, Pending};
 use crate::error::{HqError, Result};
 use crate::secret;
 
 /// The most uploads one commit takes; the rest wait for the next, so one commit stays short.
 const MAX_GROUP: usize = 64;
-
-/// An upload waiting for the writer, with where its answer goes.
-pub(super) struct Pending {
-    job: Job,
-    answer: mpsc::Sender<Result<Receipt>>,
-}
-
-// A job holds a device token: never printed.
-impl std::fmt::Debug for Pending {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Pending(..)")
-    }
-}
-
-struct Job {
-    token: String,
-    idempotency_key: String,
-    body_hash: Vec<u8>,
-    /// Parsed before the queue (outside the lock); a bad body is refused in its turn, after
-    /// the idempotency check, as if parsed there.
-    upload: std::result::Result<Upload, ()>,
-    now: DateTime<Utc>,
-}
 
 impl HqStore {
     /// Receives one upload: a refusal stores nothing; a key already used returns its receipt
@@ -243,8 +222,10 @@ mod tests {
     use chrono::{Days, NaiveDate};
     use salon_protocol::{CampusCode, DayCounts, DaySnapshot, EnrolmentCode};
 
+    use salon_protocol::Upload;
+
     use super::*;
-    use crate::Actor;
+    use crate::audit::Actor;
 
     fn enrolled(dir: &std::path::Path) -> (HqStore, String, DateTime<Utc>) {
         let store = HqStore::open(&dir.join("hq.db")).unwrap();

@@ -17,8 +17,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use super::admins::{open_session, Role};
+use super::database::HqStore;
+use super::rows::{ts, AdminSession, SESSION_IDLE_SECS};
 use super::signed::{self, Purpose};
-use super::{ts, AdminSession, HqStore, SESSION_IDLE_SECS};
 use crate::error::{HqError, Result};
 use crate::secret;
 

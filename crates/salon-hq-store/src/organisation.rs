@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, HqStore};
+use super::database::HqStore;
+use super::rows::check_name;
 use crate::error::{HqError, Result};
 
 /// The longest contact line: an office, a phone number and an address fit.

@@ -11,8 +11,9 @@ use salon_protocol::{
 };
 
 use super::audit::{record, Actor, AuditAction};
+use super::database::HqStore;
+use super::rows::ts;
 use super::snapshots::Outcome;
-use super::{ts, HqStore};
 use crate::error::{HqError, Result};
 
 /// A funder term of the path calendar, and whether it stays as it is (its first release day
@@ -57,7 +58,7 @@ pub(crate) fn path_calendar(conn: &Connection) -> Result<PathCalendar> {
 pub(crate) fn path_held_keys(conn: &Connection, device: i64) -> Result<Vec<PathReleaseKey>> {
     let sql = "SELECT from_month, to_month, release FROM path_releases WHERE device_id = ?1
                ORDER BY from_month, to_month, release";
-    super::key_rows(conn, sql, device)?
+    crate::rows::key_rows(conn, sql, device)?
         .into_iter()
         .map(|[from, to, release]| {
             Ok(PathReleaseKey {
@@ -266,7 +267,7 @@ pub(super) fn add_path_term(
         "INSERT INTO path_terms (from_month, to_month, created_at) VALUES (?1, ?2, ?3)",
         params![period.from.to_string(), period.to.to_string(), ts(now)],
     )?;
-    let detail = super::terms::period_name(period.from, period.to);
+    let detail = salon_figures::labels::period_name(period.from, period.to);
     record(conn, by, now, AuditAction::PathTermAdded, &detail)
 }
 
@@ -286,7 +287,7 @@ pub(super) fn remove_path_term(
         "DELETE FROM path_terms WHERE from_month = ?1 AND to_month = ?2",
         params![period.from.to_string(), period.to.to_string()],
     )?;
-    let detail = super::terms::period_name(period.from, period.to);
+    let detail = salon_figures::labels::period_name(period.from, period.to);
     record(conn, by, now, AuditAction::PathTermRemoved, &detail)
 }
 

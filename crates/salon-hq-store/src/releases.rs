@@ -8,8 +8,9 @@ use salon_protocol::{
     ReleaseKey, Route, Topic,
 };
 
+use super::database::HqStore;
+use super::rows::ts;
 use super::snapshots::Outcome;
-use super::{ts, HqStore};
 pub use salon_figures::ReleaseTotals;
 
 use crate::error::{HqError, Result};
@@ -28,7 +29,7 @@ pub struct HeldRelease {
 pub(crate) fn held_keys(conn: &Connection, device: i64) -> Result<Vec<ReleaseKey>> {
     let sql = "SELECT campus_code, month, release FROM month_releases WHERE device_id = ?1
                ORDER BY month, campus_code, release";
-    super::key_rows(conn, sql, device)?
+    crate::rows::key_rows(conn, sql, device)?
         .into_iter()
         .map(|[campus, month, release]| {
             let stored = || HqError::Internal("stored release key");

@@ -7,7 +7,8 @@ use rusqlite::{params, OptionalExtension};
 use salon_protocol::CampusCode;
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, from_ts, ts, CampusRow, HqStore};
+use super::database::HqStore;
+use super::rows::{check_name, from_ts, ts, CampusRow};
 use crate::error::{HqError, Result};
 
 impl HqStore {

@@ -7,7 +7,8 @@ use salon_protocol::{
     DayCounts, DayField, DaySnapshot, HeldRevision, Month, MonthSnapshot, Receipt,
 };
 
-use super::{counts_from, ts, DayTotals, HqStore};
+use super::database::HqStore;
+use super::rows::{counts_from, ts, DayTotals};
 use crate::error::{HqError, Result};
 
 impl HqStore {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use rusqlite::params;
 use salon_protocol::Month;
 
-use super::HqStore;
+use super::database::HqStore;
 use crate::error::Result;
 
 /// One device's salons in a period.

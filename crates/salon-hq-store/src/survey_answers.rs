@@ -8,12 +8,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::audit::{record, Actor, AuditAction};
+use super::database::HqStore;
 use super::survey_forms::{open, survey_key};
 use super::surveys::{
     read_survey, AnswerInput, ChoiceRow, Comment, DayAnswers, Question, QuestionKind, Submitted,
     SurveyAnswers, MAX_COMMENT_CHARS,
 };
-use super::HqStore;
 use crate::error::{HqError, Result};
 use crate::secret;
 use crate::tokyo;

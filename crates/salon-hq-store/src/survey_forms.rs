@@ -6,9 +6,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use super::database::HqStore;
 use super::signed::{self, Purpose};
 use super::surveys::FORM_LIFETIME_SECS;
-use super::HqStore;
 use crate::error::Result;
 use crate::secret;
 use crate::tokyo;

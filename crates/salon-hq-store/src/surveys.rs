@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, from_ts, ts, HqStore};
+use super::database::HqStore;
+use super::rows::{check_name, from_ts, ts};
 use crate::error::{HqError, Result};
 use crate::secret;
 

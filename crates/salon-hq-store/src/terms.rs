@@ -2,12 +2,13 @@
 //! schools, salons, visits and each kind of related activity. Terms overlap freely (a 休眠預金
 //! term beside the 年度); a term is only a lens on the figures, so deleting one loses no count.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{EventKind, Month, PathPeriod};
 
 use super::audit::{record, Actor, AuditAction};
-use super::{check_name, ts, HqStore, Target, MAX_NAME_CHARS};
+use super::database::HqStore;
+use super::rows::{check_name, ts, Target, MAX_NAME_CHARS};
 use crate::error::{HqError, Result};
 use salon_figures::labels;
 
@@ -104,23 +105,6 @@ impl TermInput {
     }
 }
 
-/// Whole months `from..=to`, counted.
-pub fn months_between(from: Month, to: Month) -> usize {
-    let (a, b) = (from.first_day(), to.first_day());
-    let n = (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32 + 1;
-    n.max(0) as usize
-}
-
-/// `2024年度` for April to March, else `2024年9月〜2025年2月`.
-pub fn period_name(from: Month, to: Month) -> String {
-    let f = from.first_day();
-    if f.month() == 4 && months_between(from, to) == 12 {
-        format!("{}年度", f.year())
-    } else {
-        format!("{}〜{}", labels::month_ja(from), labels::month_ja(to))
-    }
-}
-
 /// The longest project name accepted: a funder's programme titles run long.
 pub const MAX_PROJECT_CHARS: usize = 200;
 
@@ -139,7 +123,7 @@ fn check_input(t: &TermInput) -> Result<TermInput> {
     let funder = optional_text(&t.funder, MAX_NAME_CHARS, "funder")?;
     let project = optional_text(&t.project, MAX_PROJECT_CHARS, "project")?;
     let distributor = optional_text(&t.distributor, MAX_NAME_CHARS, "distributor")?;
-    if t.from > t.to || months_between(t.from, t.to) > MAX_TERM_MONTHS {
+    if t.from > t.to || salon_figures::months_between(t.from, t.to) > MAX_TERM_MONTHS {
         return Err(HqError::BadForm("period"));
     }
     let all = [t.targets.schools, t.targets.sessions, t.targets.visits]
@@ -413,7 +397,7 @@ impl HqStore {
             ),
             None => (
                 None,
-                period_name(t.from, t.to),
+                labels::period_name(t.from, t.to),
                 String::new(),
                 String::new(),
                 String::new(),

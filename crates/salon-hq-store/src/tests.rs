@@ -1,6 +1,7 @@
 //! The store against a real SQLite file: migrations, codes, sessions.
 
-use salon_protocol::{AppVersion, EnrolmentCode};
+use chrono::Utc;
+use salon_protocol::{AppVersion, CampusCode, EnrolmentCode};
 
 fn app(version: &str) -> AppVersion {
     AppVersion::parse(version).unwrap()
@@ -40,11 +41,11 @@ fn a_code_works_once_and_not_after_fifteen_minutes() {
     let now = Utc::now();
     let c012 = CampusCode::parse("C-012").unwrap();
     store
-        .add_campus(&crate::Actor::cli(), &c012, "柏キャンパス", now)
+        .add_campus(&crate::audit::Actor::cli(), &c012, "柏キャンパス", now)
         .unwrap();
     let issued = store
         .issue_code(
-            &crate::Actor::cli(),
+            &crate::audit::Actor::cli(),
             "山田",
             std::slice::from_ref(&c012),
             now,
@@ -71,7 +72,12 @@ fn reads_go_on_while_the_writer_is_busy_and_readers_cannot_write() {
     let store = std::sync::Arc::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
     let c012 = CampusCode::parse("C-012").unwrap();
     store
-        .add_campus(&crate::Actor::cli(), &c012, "柏キャンパス", Utc::now())
+        .add_campus(
+            &crate::audit::Actor::cli(),
+            &c012,
+            "柏キャンパス",
+            Utc::now(),
+        )
         .unwrap();
     // The writer is held, as during a long upload: reading must not wait for it.
     let writing = store.write();
@@ -99,7 +105,7 @@ fn a_devices_app_version_is_the_latest_it_named() {
     let store = HqStore::open(&dir.path().join("hq.db")).unwrap();
     let now = Utc::now();
     let c012 = CampusCode::parse("C-012").unwrap();
-    let by = crate::Actor::cli();
+    let by = crate::audit::Actor::cli();
     store.add_campus(&by, &c012, "柏", now).unwrap();
     let issued = store
         .issue_code(&by, "山田", std::slice::from_ref(&c012), now)

@@ -18,7 +18,7 @@ pub enum ProtocolError {
     MonthTotalMismatch,
     #[error("a snapshot's revision starts at 1")]
     RevisionZero,
-    #[error("a snapshot's revision is at most {}", crate::plausible::MAX_REVISION)]
+    #[error("a snapshot's revision is over the highest a device may send (MAX_REVISION)")]
     RevisionTooHigh,
     #[error("the day or month is after tomorrow")]
     DayInFuture,

@@ -92,6 +92,13 @@ pub enum StoreError {
     Io(std::io::Error),
 }
 
+/// The noise source failing (the OS's randomness): as the laptop's own I/O.
+impl From<salon_privacy::PrivacyError> for StoreError {
+    fn from(e: salon_privacy::PrivacyError) -> Self {
+        StoreError::Io(std::io::Error::other(e.to_string()))
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {

@@ -15,6 +15,7 @@ pub mod folder;
 mod integrity;
 mod keys;
 mod migrate;
+mod noise_key;
 pub mod reports;
 pub mod retention;
 mod rotation;

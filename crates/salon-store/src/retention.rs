@@ -92,11 +92,25 @@ impl Store {
         for id in &ids {
             result.visits += purge_student_in(&tx, *id)?;
             result.students += 1;
-            crate::student_requests::log_request(&tx, "purged", *id)?;
+            log_request(&tx, "purged", *id)?;
         }
         tx.commit()?;
         Ok(result)
     }
+}
+
+/// One line of 対応記録 (data_request_log): a student's records disclosed, deleted or purged, by
+/// number and never by name.
+pub(crate) fn log_request(
+    tx: &rusqlite::Transaction<'_>,
+    action: &str,
+    student_id: i64,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO data_request_log (at, action, student_id) VALUES (?1, ?2, ?3)",
+        rusqlite::params![crate::rows::stamp(), action, student_id],
+    )?;
+    Ok(())
 }
 
 /// Leaves of one student a bare row (id, campus) and, of their visits, what the exact figures

@@ -3,13 +3,11 @@
 //! Each is recorded in `data_request_log` with its time and the student's row id, never with
 //! any content.
 
-use rusqlite::{params, Transaction};
 use salon_core::care::{Appointment, PathChange};
 use salon_core::{Student, Visit};
 
 use crate::error::Result;
-use crate::retention::{purge_student_in, PurgeResult};
-use crate::rows::stamp;
+use crate::retention::{log_request, purge_student_in, PurgeResult};
 use crate::vault::Store;
 
 /// Everything held about one student, as the supporter's records hold it.
@@ -86,14 +84,6 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
-}
-
-pub(crate) fn log_request(tx: &Transaction<'_>, action: &str, student_id: i64) -> Result<()> {
-    tx.execute(
-        "INSERT INTO data_request_log (at, action, student_id) VALUES (?1, ?2, ?3)",
-        params![stamp(), action, student_id],
-    )?;
-    Ok(())
 }
 
 /// The disclosure as one self-contained, printable HTML page in Japanese. `label(kind, code)`

@@ -56,7 +56,7 @@ impl Vault {
         write_atomically(&self.key_path(), &file.to_json())?;
         let store = self.open_with(&key)?;
         // Made with the data folder, so every backup carries it.
-        crate::sync::noise_key(&store.conn)?;
+        crate::noise_key::noise_key(&store.conn)?;
         Ok((store, recovery))
     }
 

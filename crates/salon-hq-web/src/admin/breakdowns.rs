@@ -163,7 +163,7 @@ fn sensitive_section(p: &PathEstimates, in_report: bool) -> Markup {
     let s = &p.sensitive;
     let title = format!(
         "家庭のこと・心身の不調（{}）",
-        salon_hq_store::terms::period_name(p.period.from, p.period.to)
+        salon_figures::labels::period_name(p.period.from, p.period.to)
     );
     html! {
         section.noisy data-testid="noisy-sensitive" data-releases=(s.releases)
@@ -195,7 +195,7 @@ fn path_section(paths: Option<&PathEstimates>, in_report: bool) -> Markup {
     let title = |p: &PathEstimates| {
         format!(
             "進路決定（{}）",
-            salon_hq_store::terms::period_name(p.period.from, p.period.to)
+            salon_figures::labels::period_name(p.period.from, p.period.to)
         )
     };
     html! {

@@ -201,7 +201,7 @@ fn default_term(s: &salon_hq_store::HqStore, today: NaiveDate) -> Result<Option<
         .min_by_key(|t| {
             (
                 t.funder.is_empty(),
-                salon_hq_store::terms::months_between(t.from, t.to),
+                salon_figures::months_between(t.from, t.to),
                 t.id,
             )
         });
@@ -214,7 +214,7 @@ fn default_term(s: &salon_hq_store::HqStore, today: NaiveDate) -> Result<Option<
             std::cmp::Reverse(fiscal_year_of(t.to.first_day())),
             t.funder.is_empty(),
             std::cmp::Reverse(t.to),
-            salon_hq_store::terms::months_between(t.from, t.to),
+            salon_figures::months_between(t.from, t.to),
             t.id,
         )
     });
@@ -384,7 +384,7 @@ fn paths_deadline(t: &Term, today: NaiveDate) -> Markup {
 pub(super) fn chart(f: &Figures) -> Markup {
     let months = &f.visits_by_month;
     let monthly_target = f.term.as_ref().and_then(|t| {
-        let n = salon_hq_store::terms::months_between(t.from, t.to) as f64;
+        let n = salon_figures::months_between(t.from, t.to) as f64;
         let visits = t.targets.visits? as f64;
         (n > 0.0).then(|| visits / n)
     });

@@ -86,7 +86,7 @@ fn path_periods(terms: &[salon_hq_store::PathTerm]) -> Markup {
             ul data-testid="path-terms" {
                 @for t in terms {
                     li {
-                        (salon_hq_store::terms::period_name(t.period.from, t.period.to))
+                        (salon_figures::labels::period_name(t.period.from, t.period.to))
                         @if t.released { span.note { "（各パソコンから届き始めています）" } }
                     }
                 }

@@ -39,7 +39,7 @@ fn an_old_key_file_and_recovery_key_open_nothing_after_the_keys_are_made_anew() 
     let (dir, store, visit) = with_a_visit("面接の練習をした");
     let vault = Vault::new(dir.path());
     let old_keys = fs::read(dir.path().join(crate::KEY_FILE)).unwrap();
-    let noise = crate::sync::noise_key(&store.conn).unwrap();
+    let noise = crate::noise_key::noise_key(&store.conn).unwrap();
     let (store, recovery) = rotate(&vault, store, Proof::Passphrase(PASS), PASS);
     assert_eq!(store.visit(visit).unwrap().note, "面接の練習をした");
     assert_eq!(store.check_integrity().unwrap(), Vec::<String>::new());
@@ -51,7 +51,7 @@ fn an_old_key_file_and_recovery_key_open_nothing_after_the_keys_are_made_anew() 
         .unwrap();
     assert_eq!(search.hits.len(), 1, "the search index came along");
     assert_eq!(
-        crate::sync::noise_key(&store.conn).unwrap().as_bytes(),
+        crate::noise_key::noise_key(&store.conn).unwrap().as_bytes(),
         noise.as_bytes(),
         "the noise key is kept"
     );

@@ -15,9 +15,9 @@ use salon_protocol::{
     Release, Route, Topic,
 };
 
-use super::noise_key;
 use super::path_decisions::{decisions, sensitive};
 use crate::corrections::MoveTo;
+use crate::noise_key::noise_key;
 use crate::vault::tests::{campus_input, fresh_store, student_input, visit_input};
 use crate::Store;
 

@@ -23,7 +23,6 @@ mod today_tests;
 
 pub use outbox::HeldBack;
 pub use preview::{OutboxPreview, ReleaseToDraw};
-pub(crate) use releases::noise_key;
 
 use rusqlite::{params, OptionalExtension};
 use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, PathCalendar, Upload};

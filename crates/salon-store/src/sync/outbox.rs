@@ -17,10 +17,11 @@ use sha2::{Digest, Sha256};
 
 use super::facts::{campus_facts, event_days};
 use super::path_decisions::{draw_due_paths, mark_path_sent, unsent_paths};
-use super::releases::{draw_due, mark_sent, mark_sent_of, noise_key, unsent};
+use super::releases::{draw_due, mark_sent, mark_sent_of, unsent};
 use super::today::Today;
 use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
+use crate::noise_key::noise_key;
 use crate::vault::Store;
 
 /// A snapshot held back because headquarters would refuse it, with the code it would be

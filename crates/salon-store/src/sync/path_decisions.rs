@@ -14,7 +14,6 @@ use salon_core::{PathStatus, Topic};
 use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, NoiseKey};
 use salon_protocol::{Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release};
 
-use super::releases::privacy_error;
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text};
 use crate::vault::Store;
@@ -51,7 +50,7 @@ pub(super) fn draw_due_paths(
             }
             let exact = exact_period(tx, &ids, period, sensitive)?;
             record_decisions(tx, &ids, period)?;
-            let drawn = release_paths(noise, period, release, &exact).map_err(privacy_error)?;
+            let drawn = release_paths(noise, period, release, &exact)?;
             let body = serde_json::to_string(&drawn).unwrap_or_default();
             tx.execute(
                 "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on)

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use salon_core::counts::{exact_month, VisitFact};
-use salon_privacy::{release_month, ExactMonth, NoiseKey, PrivacyError};
+use salon_privacy::{release_month, ExactMonth, NoiseKey};
 use salon_protocol::{CampusCode, Month, MonthRelease, Release, ReleaseKey};
 
 use super::facts::CampusFacts;
@@ -43,8 +43,7 @@ pub(super) fn draw_due(
                 by_route: routes.into_iter().collect(),
                 by_topic: topics.into_iter().collect(),
             };
-            let breakdown =
-                release_month(key, campus_id, month, release, &exact).map_err(privacy_error)?;
+            let breakdown = release_month(key, campus_id, month, release, &exact)?;
             let json = serde_json::to_string(&breakdown).unwrap_or_default();
             tx.execute(
                 "INSERT INTO release_outbox (campus_id, month, release, breakdown, drawn_on)
@@ -101,30 +100,6 @@ impl Store {
 
 /// The most campus months one visit's route and topics are released in.
 pub(crate) const MONTHS_PER_VISIT: u32 = 2;
-
-/// The laptop's noise secret: made at setup (or the first time it is needed) and kept from
-/// then on.
-pub(crate) fn noise_key(conn: &Connection) -> Result<NoiseKey> {
-    let held: Option<Vec<u8>> = conn
-        .query_row("SELECT key FROM noise_key WHERE id = 1", [], |r| r.get(0))
-        .optional()?;
-    if let Some(bytes) = held {
-        let bytes: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| StoreError::Damaged("noise key"))?;
-        return Ok(NoiseKey::from_bytes(bytes));
-    }
-    let key = NoiseKey::generate().map_err(privacy_error)?;
-    conn.execute(
-        "INSERT INTO noise_key (id, key) VALUES (1, ?1)",
-        [&key.as_bytes()[..]],
-    )?;
-    Ok(key)
-}
-
-pub(super) fn privacy_error(e: PrivacyError) -> StoreError {
-    StoreError::Io(std::io::Error::other(e.to_string()))
-}
 
 fn drawn(tx: &Transaction<'_>, campus_id: i64, month: Month, release: Release) -> Result<bool> {
     Ok(tx
