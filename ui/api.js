@@ -1,5 +1,6 @@
 // The only module that touches `window.__TAURI__`. Every backend call goes through here,
 // so the IPC contract (command names, camelCase argument keys, error shape) lives in one place.
+// Over 500 lines because the types of every command's arguments and answers stand beside it.
 
 /** @typedef {"ja"|"en"} Language */
 /** @typedef {"in_person"|"online"} SalonFormat */

@@ -14,7 +14,7 @@ pub struct About {
     data_folder: String,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn about(state: State<'_, AppState>) -> Result<About, IpcError> {
     Ok(About {
         version: env!("CARGO_PKG_VERSION"),
@@ -28,7 +28,7 @@ pub const PRINT_TO_ENV: &str = "CAREER_SALON_PRINT_TO";
 
 /// Opens the system's print dialog for the page on show. The page's own `window.print()` does
 /// nothing in macOS's WebView; the webview's print call works on every platform.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn print_page<R: tauri::Runtime>(window: tauri::WebviewWindow<R>) -> Result<(), IpcError> {
     #[cfg(target_os = "linux")]
     if let Some(to) = std::env::var_os(PRINT_TO_ENV) {

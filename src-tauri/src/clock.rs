@@ -5,7 +5,18 @@ use chrono_tz::Tz;
 
 /// Now, on a Tokyo wall clock.
 pub fn now_tokyo() -> DateTime<Tz> {
-    salon_core::in_tokyo(Utc::now())
+    salon_core::in_tokyo(now_utc())
+}
+
+/// Now, in UTC: for what is stored as an instant.
+pub fn now_utc() -> DateTime<Utc> {
+    Utc::now()
+}
+
+/// The wall clock as the OS keeps it, which runs on while the laptop sleeps (the idle lock
+/// compares it with the monotonic clock, which does not).
+pub fn wall() -> std::time::SystemTime {
+    std::time::SystemTime::now()
 }
 
 /// Today's date in Tokyo.

@@ -140,7 +140,7 @@ pub fn write_backup<R: Runtime>(
     let folder = backup_folder(&app, &state);
     std::fs::create_dir_all(&folder)
         .map_err(|_| IpcError::invalid(Code::BackupFolder, "folder"))?;
-    let now = chrono::Utc::now();
+    let now = crate::clock::now_utc();
     let stamp = crate::clock::now_tokyo().format("%Y%m%d-%H%M%S");
     let path = folder.join(format!("career-salon-{stamp}.{BACKUP_EXTENSION}"));
     let info = state.with_store(|s| {

@@ -29,7 +29,7 @@ impl Activity {
     fn now() -> Self {
         Activity {
             monotonic: Instant::now(),
-            wall: SystemTime::now(),
+            wall: crate::clock::wall(),
         }
     }
 
@@ -138,7 +138,7 @@ impl AppState {
     #[cfg(test)]
     pub fn pretend_idle_since(&self, ago: Duration, wall_clock_only: bool) {
         if let Ok(mut at) = self.last_activity.lock() {
-            at.wall = SystemTime::now() - ago;
+            at.wall = crate::clock::wall() - ago;
             if !wall_clock_only {
                 at.monotonic = Instant::now() - ago;
             }

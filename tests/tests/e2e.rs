@@ -3,6 +3,9 @@
 //!
 //! Run with `xvfb-run -a cargo test -p salon-tests --features e2e --test e2e` after building
 //! the app (`cargo build -p salon-app`). Screenshots go to `tests/screenshots/`.
+//!
+//! Over 500 lines because one salon day runs in one window, step by step: each step starts where
+//! the last one left the window.
 #![cfg(feature = "e2e")]
 
 #[path = "support/driver.rs"]

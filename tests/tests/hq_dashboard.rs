@@ -6,6 +6,9 @@
 //!
 //! Run with `cargo test -p salon-tests --features e2e --test hq_dashboard` (no display
 //! needed). Screenshots go to `tests/screenshots/hq-*.png`.
+//!
+//! Over 500 lines because one dashboard is filled once, by the real laptops and client, and every
+//! figure on it is then checked against the database.
 #![cfg(feature = "e2e")]
 
 #[path = "support/chromium.rs"]

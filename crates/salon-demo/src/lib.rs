@@ -8,6 +8,7 @@
 //! Everything here is invented for the demo (names, notes, comments come from the seed's own
 //! published voices); nothing is a real person.
 
+mod headquarters;
 pub mod plan;
 mod surveys;
 
@@ -18,39 +19,14 @@ use anyhow::Context;
 use chrono::{Datelike, NaiveTime, Utc};
 use salon_core::care::EventInput;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
-use salon_hq_store::{Actor, EventTarget, Role, Targets, TermInput};
-use salon_protocol::{CampusCode, EnrolmentCode, EventKind, Month};
+use salon_hq_store::Actor;
+use salon_protocol::{CampusCode, EnrolmentCode};
 use salon_store::{Store, Vault};
 use salon_sync::HqClient;
 
-pub const ADMIN: &str = "事務局";
-pub const ADMIN_PASSWORD: &str = "demo-honbu-2024";
-const PASSPHRASE: &str = "デモ用のパスフレーズ2024";
+pub use headquarters::{campus_code, ADMIN, ADMIN_PASSWORD};
 
-const CAMPUS_NAMES: [&str; plan::CAMPUSES] = [
-    "柏",
-    "松戸",
-    "船橋",
-    "千葉",
-    "津田沼",
-    "秋葉原",
-    "池袋",
-    "新宿",
-    "渋谷",
-    "立川",
-    "八王子",
-    "町田",
-    "横浜",
-    "川崎",
-    "大宮",
-    "浦和",
-    "川越",
-    "所沢",
-    "水戸",
-    "つくば",
-    "宇都宮",
-    "高崎",
-];
+const PASSPHRASE: &str = "デモ用のパスフレーズ2024";
 
 /// Four supporters and the campuses each visits (by index into the plan).
 const SUPPORTERS: [(&str, std::ops::Range<usize>); 4] = [
@@ -102,73 +78,6 @@ impl Met {
             .map(|(key, ids)| (key.to_owned(), ids.len() as u64))
             .collect()
     }
-}
-
-pub fn campus_code(i: usize) -> CampusCode {
-    CampusCode::parse(&format!("C-{:03}", i + 1)).unwrap_or_else(|_| unreachable!())
-}
-
-fn month(s: &str) -> anyhow::Result<Month> {
-    Month::parse(s).map_err(|_| anyhow::anyhow!("month {s}"))
-}
-
-/// Headquarters' side: campuses, the admin, the two overlapping terms.
-fn set_up_hq(hq: &salon_hq_store::HqStore) -> anyhow::Result<i64> {
-    let by = Actor::cli();
-    let now = Utc::now();
-    for (i, name) in CAMPUS_NAMES.iter().enumerate() {
-        hq.add_campus(&by, &campus_code(i), &format!("{name}キャンパス"), now)?;
-    }
-    hq.create_admin(&by, ADMIN, ADMIN_PASSWORD, Role::Manager, now)?;
-    let event = |kind, events, participants| EventTarget {
-        kind,
-        events: Some(events),
-        participants: Some(participants),
-    };
-    let funded = TermInput {
-        name: "2024年度 休眠預金".into(),
-        funder: "休眠預金等交付金".into(),
-        project: "高校生世代の子育て家庭「くらしと学びの危機」緊急支援事業".into(),
-        distributor: "キッズドア様、READYFOR様".into(),
-        from: month("2024-09")?,
-        to: month("2025-02")?,
-        targets: Targets {
-            schools: Some(20),
-            sessions: Some(230),
-            visits: Some(400),
-            events: vec![
-                event(EventKind::CareerTalk, 6, 600),
-                event(EventKind::CareerGuidance, 10, 300),
-                event(EventKind::ParentSeminar, 4, 60),
-                event(EventKind::SupporterTraining, 2, 30),
-                EventTarget {
-                    kind: EventKind::Exchange,
-                    events: Some(1),
-                    participants: None,
-                },
-            ],
-        },
-        // The funder's term is also a period path decisions are released for.
-        counts_paths: true,
-    };
-    let term = hq.save_term(&by, None, &funded, now)?;
-    let year = TermInput {
-        name: "2024年度".into(),
-        funder: String::new(),
-        project: String::new(),
-        distributor: String::new(),
-        from: month("2024-04")?,
-        to: month("2025-03")?,
-        targets: Targets {
-            schools: Some(25),
-            sessions: Some(300),
-            visits: Some(600),
-            ..Targets::default()
-        },
-        counts_paths: false,
-    };
-    hq.save_term(&by, None, &year, now)?;
-    Ok(term)
 }
 
 /// A small deterministic sequence, so every run logs the same term.
@@ -442,7 +351,7 @@ async fn supporter_laptop(
     for c in range.clone() {
         let saved = store.save_campus(&CampusInput {
             id: None,
-            name: format!("{}キャンパス", CAMPUS_NAMES[c]),
+            name: format!("{}キャンパス", headquarters::CAMPUS_NAMES[c]),
             weekday: i64::from(plan::weekday_of(c).number_from_monday()),
             start_time: "13:00".into(),
             end_time: "16:00".into(),
@@ -480,7 +389,7 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
     );
     std::fs::create_dir_all(dir)?;
     let store = salon_hq_store::HqStore::open(&db)?;
-    let term_id = set_up_hq(&store)?;
+    let term_id = headquarters::set_up_hq(&store)?;
     let url = format!("http://{}", listener.local_addr()?);
     let state = salon_hq_web::AppState {
         public_url: url.clone(),

@@ -208,7 +208,7 @@ pub(crate) fn chain_existing(conn: &Connection, key: &audit_chain::AuditKey) -> 
         record(
             conn,
             &Actor::server(),
-            Utc::now(),
+            crate::rows::server_now(),
             AuditAction::ChainStarted,
             &format!("それまでの操作記録 {chained} 行に鎖を付けました"),
         )?;

@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, MutexGuard};
 
-use chrono::Utc;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::audit::{self, Actor, AuditAction};
@@ -35,7 +34,7 @@ impl AuditState {
     pub(crate) fn open(db: &Path, writer: &Connection) -> Result<AuditState> {
         let version = crate::rows::user_version(writer)?;
         let head_path = audit_files::head_path(db);
-        if version < super::chain_version() && head_path.exists() {
+        if version < crate::migrations::chain_version() && head_path.exists() {
             return Err(HqError::AuditTampered(format!(
                 "このデータベースは操作記録に鎖が付く前の版（版 {version}）ですが、鎖の付いた操作記録の控え {} が隣にあります。鎖の付いたデータベースが、前の版に見せかけて置かれています。開くと、書き換えられていても今の行に本物の鍵で鎖が付くため、開きません。鎖の付く前のバックアップを戻すときは salon-hq restore --accept-unchained-backup を使ってください。",
                 head_path.display()
@@ -173,7 +172,13 @@ impl AuditState {
     /// runs once the caller's is over). Its time is the clock's: no caller's time reaches here.
     fn record(&self, writer: &Connection, action: AuditAction, detail: &str) -> Result<()> {
         let tx = Transaction::new_unchecked(writer, TransactionBehavior::Immediate)?;
-        audit::record(&tx, &Actor::server(), Utc::now(), action, detail)?;
+        audit::record(
+            &tx,
+            &Actor::server(),
+            crate::rows::server_now(),
+            action,
+            detail,
+        )?;
         tx.commit()?;
         Ok(())
     }

@@ -11,7 +11,7 @@ use super::audit_chain::has_mac_column;
 use super::audit_check::AuditCheck;
 use super::audit_files::{head_path, key_path, read_key};
 use super::audit_state::check_against_head;
-use super::database::{chain_version, MIGRATIONS};
+use super::migrations::{chain_version, MIGRATIONS};
 use super::rows::user_version;
 use crate::error::Result;
 

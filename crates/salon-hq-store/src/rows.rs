@@ -189,6 +189,12 @@ pub(crate) fn check_name(name: &str, field: &'static str) -> Result<String> {
     Ok(name.to_owned())
 }
 
+/// The one place the store reads the clock: for the lines the audit chain writes about itself,
+/// which no caller asks for. Every other time is the caller's.
+pub(crate) fn server_now() -> DateTime<Utc> {
+    Utc::now()
+}
+
 /// The schema version a database file is at (its `user_version`).
 pub(crate) fn user_version(conn: &Connection) -> Result<usize> {
     let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;

@@ -3,7 +3,7 @@
 //! and supporters themselves wrote in the review; every question is editable before the first
 //! answer.
 
-use super::surveys::{Audience, QuestionInput, QuestionKind};
+use super::survey_types::{Audience, QuestionInput, QuestionKind};
 
 /// 満足度, as the seed asks it.
 const SATISFACTION: [&str; 5] = [

@@ -114,7 +114,7 @@ pub fn restore(from: &Path, db: &Path, accept_unchained: bool) -> anyhow::Result
             from.display()
         );
     }
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    let stamp = salon_hq_web::Clock::System.now().format("%Y%m%d-%H%M%S");
     let aside = sibling(db, &format!(".before-restore-{stamp}"));
     if db.exists() {
         let current = Connection::open(db)

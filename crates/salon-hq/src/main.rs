@@ -9,10 +9,10 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use chrono::Utc;
 use clap::{Args, Parser, Subcommand};
 use salon_hq_store::HqStore;
 use salon_hq_store::{Actor, Role, Target};
+use salon_hq_web::Clock;
 use salon_protocol::{CampusCode, Month};
 
 #[derive(Debug, Parser)]
@@ -230,7 +230,7 @@ fn read_password() -> anyhow::Result<String> {
 
 fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
     let store = open(db)?;
-    let now = Utc::now();
+    let now = Clock::System.now();
     let by = Actor::cli();
     match cmd {
         AdminCmd::CreateAdmin { name, role } => {

@@ -10,11 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use chrono::Utc;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use salon_hq_store::HqStore;
-use salon_hq_web::{router, AppState};
+use salon_hq_web::{router, AppState, Clock};
 
 use crate::acme::{self, AcmeSettings};
 
@@ -55,7 +54,7 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
     tracing::info!("salon-hq listening on {scheme}://{local}");
     // While no account exists, the way in is a one-time link (never in the request log, which
     // writes no query).
-    if let Some(token) = checked.store.issue_setup_link(Utc::now())? {
+    if let Some(token) = checked.store.issue_setup_link(Clock::System.now())? {
         let link = format!("{}/setup?token={token}", checked.public_url);
         hand_over_setup_link(&settings.db, &link)?;
     } else {

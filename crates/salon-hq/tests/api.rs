@@ -1,4 +1,7 @@
 //! The device API through the real router and a real SQLite file.
+//!
+//! Over 500 lines because every answer of the device API (enrol, config, upload and each refusal)
+//! is checked here against one enrolled device; the helpers above serve them all.
 
 mod common;
 

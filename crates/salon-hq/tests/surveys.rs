@@ -1,6 +1,9 @@
 //! Surveys end to end through the router: made from the seed's template, answered anonymously
 //! through a campus's link (a double submit counts once), closed, and shown per campus only
 //! where no campus's answers can be worked out.
+//!
+//! Over 500 lines because one survey is followed from its template to its closed results; its tests
+//! share the steps before them.
 
 mod common;
 

@@ -4,7 +4,7 @@
 //!
 //! cargo run --release -p salon-privacy --example privacy_simulation [-- RUNS]
 
-use salon_privacy::simulation::{self, Figure, PathRelease, Report, Scenario, GOAL_POINTS};
+use salon_privacy::simulation::{self, Figure, PathReleaseDesign, Report, Scenario, GOAL_POINTS};
 use salon_privacy::NoiseScale;
 
 fn main() {
@@ -13,14 +13,14 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(2000);
     let mut four_laptops = Scenario::seed();
-    four_laptops.path_release = PathRelease::PerDeviceTerm { devices: 4 };
+    four_laptops.path_release = PathReleaseDesign::PerDeviceTerm { devices: 4 };
     let mut path_scale_half = Scenario::seed();
     path_scale_half.policy.path = NoiseScale::new(1, 2).expect("a valid scale");
     let mut two_per_campus = Scenario::seed();
     two_per_campus.devices_per_campus = 2;
-    two_per_campus.path_release = PathRelease::PerDeviceTerm { devices: 44 };
+    two_per_campus.path_release = PathReleaseDesign::PerDeviceTerm { devices: 44 };
     let mut per_campus_month = Scenario::seed();
-    per_campus_month.path_release = PathRelease::PerCampusMonth;
+    per_campus_month.path_release = PathReleaseDesign::PerCampusMonth;
     let scenarios = [
         (
             "the seed's scale (22 campuses, 757 visits, 22 laptops)",

@@ -6,7 +6,7 @@
 //! Everywhere, the 95 % interval headquarters states holds the truth about as often as it
 //! says. BENCHMARKS.md has the same with more terms.
 
-use salon_privacy::simulation::{run, Figure, PathRelease, Report, Scenario};
+use salon_privacy::simulation::{run, Figure, PathReleaseDesign, Report, Scenario};
 
 const RUNS: usize = 200;
 
@@ -58,7 +58,7 @@ fn route_and_topic_shares_meet_the_goal_at_the_seeds_scale_and_twice_it() {
 #[test]
 fn path_shares_meet_the_goal_when_released_per_supporter_and_term() {
     let mut scenario = Scenario::seed();
-    scenario.path_release = PathRelease::PerDeviceTerm { devices: 4 };
+    scenario.path_release = PathReleaseDesign::PerDeviceTerm { devices: 4 };
     let r = run(&scenario, RUNS, 3);
     assert_eq!(r.mean_path_releases, 4.0);
     assert_goal(&r, path_shares(&r).collect());

@@ -11,7 +11,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ProtocolError;
 use crate::kinds::Format;
 
 /// A campus's figures for one day. Every field is exact.
@@ -138,19 +137,4 @@ pub struct MonthBreakdown {
     pub visits: u32,
     /// Visits by format, every format once in order; they add up to `visits`.
     pub by_format: Vec<Cell<Format>>,
-}
-
-impl MonthBreakdown {
-    /// What a parser cannot check: every format once and in order, adding up to the visits.
-    pub fn check(&self) -> Result<(), ProtocolError> {
-        let codes: Vec<Format> = self.by_format.iter().map(|c| c.code).collect();
-        if codes != Format::ALL {
-            return Err(ProtocolError::IncompleteBreakdown);
-        }
-        let sum: u64 = self.by_format.iter().map(|c| u64::from(c.count)).sum();
-        if sum != u64::from(self.visits) {
-            return Err(ProtocolError::MonthTotalMismatch);
-        }
-        Ok(())
-    }
 }

@@ -10,7 +10,7 @@ pub enum ProtocolError {
     BadEnrolmentCode,
     #[error("a month is written YYYY-MM")]
     BadMonth,
-    #[error("an upload carries at most {} snapshots", crate::MAX_SNAPSHOTS)]
+    #[error("an upload carries more snapshots than MAX_SNAPSHOTS")]
     TooManySnapshots,
     #[error("a breakdown must list every code once, in order")]
     IncompleteBreakdown,
@@ -33,7 +33,7 @@ pub enum ProtocolError {
     #[error("more appointments kept and missed than booked")]
     AppointmentsOverBooked,
     #[error("a figure over the most one campus can count in a day ({})", .0.name())]
-    OverDayCap(crate::DayField),
+    OverDayCap(crate::counts::DayField),
     #[error("participants for a kind of event with no event")]
     ParticipantsWithoutEvent,
     #[error("a noisy cell is further from what its visits allow than noise can be")]

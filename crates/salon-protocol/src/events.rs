@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::ProtocolError;
 use crate::plausible::{tomorrow, DAY_CAPS};
-use crate::{CampusCode, EventKind, SnapshotKey};
+use crate::{CampusCode, EventKind};
 
 /// Who took part, by group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,13 +60,6 @@ pub struct EventDaySnapshot {
 }
 
 impl EventDaySnapshot {
-    pub fn key(&self) -> SnapshotKey {
-        SnapshotKey::Events {
-            campus: self.campus.clone(),
-            day: self.day,
-        }
-    }
-
     /// The shape: each kind at most once, in order.
     pub fn check(&self) -> Result<(), ProtocolError> {
         let in_order = self.kinds.windows(2).all(|w| w[0].kind < w[1].kind);

@@ -35,7 +35,7 @@ macro_rules! code_enum {
     };
 }
 
-crate::code_enum! {
+code_enum! {
     /// How a salon is held (形式).
     Format {
         /// 対面
@@ -45,7 +45,7 @@ crate::code_enum! {
     }
 }
 
-crate::code_enum! {
+code_enum! {
     /// How a student came to the salon (来談経路).
     Route {
         /// 自発: came by themselves.
@@ -61,7 +61,7 @@ crate::code_enum! {
     }
 }
 
-crate::code_enum! {
+code_enum! {
     /// What a visit was about (相談内容). A visit has one or more.
     Topic {
         /// 進学
@@ -87,7 +87,7 @@ crate::code_enum! {
     }
 }
 
-crate::code_enum! {
+code_enum! {
     /// A student's path after school (進路). The mission: nobody graduates 未定.
     PathStatus {
         /// 未定
@@ -167,7 +167,7 @@ mod tests {
     }
 }
 
-crate::code_enum! {
+code_enum! {
     /// The kinds of event the NPO runs (関連活動).
     EventKind {
         /// オンライン職業講話: online, one talk reaches students of many campuses.

@@ -9,6 +9,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::noise::check_cells;
+use crate::snapshots::PathReleaseKey;
 use crate::{Month, NoisyCell, PathStatus, ProtocolError, Release, Topic, NOISE};
 
 /// The longest funder term the calendar takes, in months: a term longer than a 年度 would hold
@@ -167,16 +168,6 @@ pub struct SensitiveTopics {
     pub by_topic: Vec<NoisyCell<Topic>>,
 }
 
-/// Which path release: a period, first or second. Headquarters lists those it holds from a
-/// device in its configuration, so they are never drawn again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PathReleaseKey {
-    pub from: Month,
-    pub to: Month,
-    pub release: Release,
-}
-
 impl PathReleaseKey {
     pub fn period(&self) -> PathPeriod {
         PathPeriod {
@@ -200,10 +191,6 @@ impl PathRelease {
             to: self.to,
             release: self.release,
         }
-    }
-
-    pub fn key(&self) -> crate::SnapshotKey {
-        crate::SnapshotKey::PathRelease(self.release_key())
     }
 
     /// What headquarters checks before it keeps a release: every decided kind and sensitive

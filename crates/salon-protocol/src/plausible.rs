@@ -4,8 +4,9 @@
 
 use chrono::{Days, NaiveDate};
 
-use crate::counts::{DayCounts, DayField};
+use crate::counts::{DayCounts, DayField, MonthBreakdown};
 use crate::error::ProtocolError;
+use crate::kinds::Format;
 use crate::{DaySnapshot, Month, MonthSnapshot};
 
 /// The most one device can count for one campus on one day. A salon runs about three hours
@@ -100,6 +101,21 @@ fn check_counts(c: &DayCounts) -> Result<(), ProtocolError> {
     match caps.iter().find(|(f, cap)| c.get(*f) > *cap) {
         Some((f, _)) => Err(ProtocolError::OverDayCap(*f)),
         None => Ok(()),
+    }
+}
+
+impl MonthBreakdown {
+    /// What a parser cannot check: every format once and in order, adding up to the visits.
+    pub fn check(&self) -> Result<(), ProtocolError> {
+        let codes: Vec<Format> = self.by_format.iter().map(|c| c.code).collect();
+        if codes != Format::ALL {
+            return Err(ProtocolError::IncompleteBreakdown);
+        }
+        let sum: u64 = self.by_format.iter().map(|c| u64::from(c.count)).sum();
+        if sum != u64::from(self.visits) {
+            return Err(ProtocolError::MonthTotalMismatch);
+        }
+        Ok(())
     }
 }
 

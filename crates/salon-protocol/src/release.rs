@@ -6,7 +6,7 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::{CampusCode, Month, NoisyMonthBreakdown, ProtocolError, Release, SnapshotKey};
+use crate::{CampusCode, Month, NoisyMonthBreakdown, ProtocolError, Release};
 
 /// One release of a campus's month by one device. It has no revision: it is never replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,14 +31,6 @@ pub struct ReleaseKey {
 impl MonthRelease {
     pub fn release_key(&self) -> ReleaseKey {
         ReleaseKey {
-            campus: self.campus.clone(),
-            month: self.month,
-            release: self.breakdown.release,
-        }
-    }
-
-    pub fn key(&self) -> SnapshotKey {
-        SnapshotKey::Release {
             campus: self.campus.clone(),
             month: self.month,
             release: self.breakdown.release,

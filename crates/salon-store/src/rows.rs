@@ -61,9 +61,15 @@ pub(crate) fn time_text(t: NaiveTime) -> String {
     t.format("%H:%M").to_string()
 }
 
-/// When a row was written, for the supporter's own record; UTC, RFC 3339.
+/// The one place the store reads the clock: when a row was written, for the supporter's own
+/// record. Every date that counts (a salon's day, a release's due day) is given by the caller.
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
+    chrono::Utc::now()
+}
+
+/// When a row was written; UTC, RFC 3339.
 pub(crate) fn stamp() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Whether an error is a UNIQUE constraint failure.

@@ -101,7 +101,7 @@ impl Vault {
     fn set_aside_orphan_database(&self) -> Result<()> {
         let db = self.db_path();
         if db.exists() {
-            let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+            let stamp = crate::rows::now().format("%Y%m%dT%H%M%SZ");
             fs::rename(&db, self.dir.join(format!("{DB_FILE}.orphaned-{stamp}")))?;
             for suffix in ["-wal", "-shm"] {
                 let _ = fs::remove_file(self.dir.join(format!("{DB_FILE}{suffix}")));

@@ -6,7 +6,7 @@
 use salon_protocol::{DeviceConfig, DeviceToken, HeldRevision, Receipt};
 use thiserror::Error;
 
-use crate::{HqClient, SyncError};
+use crate::client::{HqClient, SyncError};
 
 /// Enough for a whole term offline at several campuses; the rest waits for the next sync.
 pub const MAX_UPLOADS_PER_SYNC: usize = 50;

@@ -4,7 +4,7 @@
 
 use salon_hq_store::{Role, MIN_PASSWORD_CHARS};
 
-use super::*;
+use super::shared::*;
 
 pub(super) async fn accounts(
     State(state): State<AppState>,

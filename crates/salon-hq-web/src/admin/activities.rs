@@ -5,7 +5,7 @@ use salon_protocol::EventKind;
 
 use salon_hq_store::EventMonth;
 
-use super::*;
+use super::shared::*;
 
 /// One kind's totals over the period.
 #[derive(Debug, Default, Clone, Copy)]

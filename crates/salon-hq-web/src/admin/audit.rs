@@ -3,7 +3,8 @@
 
 use salon_hq_store::AUDIT_PAGE;
 
-use super::*;
+use super::period::nonempty;
+use super::shared::*;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct AuditQuery {

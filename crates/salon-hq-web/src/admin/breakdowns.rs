@@ -6,7 +6,7 @@
 use salon_figures::{Estimate, NoisyBreakdowns};
 use salon_figures::{PathEstimates, PeriodEstimate};
 
-use super::*;
+use super::shared::*;
 
 /// A section's heading: h3 inside the funder report (under its own h2), h2 on the dashboard.
 fn heading(in_report: bool, text: &str) -> Markup {

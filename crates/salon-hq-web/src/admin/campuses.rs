@@ -1,7 +1,7 @@
 //! キャンパス: add one with its code, rename it, retire it (no new enrolment codes; its figures
 //! and devices stay) or take it back.
 
-use super::*;
+use super::shared::*;
 
 pub(super) async fn campuses(
     State(state): State<AppState>,

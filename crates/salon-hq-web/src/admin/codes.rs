@@ -2,7 +2,7 @@
 //! the app is linked to, and the codes still waiting to be used, each of which may be
 //! cancelled.
 
-use super::*;
+use super::shared::*;
 use salon_hq_store::{CampusRow, IssuedCode, PendingCode};
 
 pub(super) async fn code_form(

@@ -2,7 +2,7 @@
 //! only says exactly what will happen (which laptop, whose, what its next upload meets) and
 //! whether and how it can be undone; the same form sent again with `confirmed=1` does it.
 
-use super::*;
+use super::shared::*;
 
 /// Whether this is the confirming press.
 pub(super) fn confirmed(p: &Posted) -> bool {

@@ -1,6 +1,8 @@
 //! The CSV export: UTF-8 with BOM and CRLF, formula-safe fields, for Japanese Excel.
 
-use super::*;
+use super::breakdowns::noisy_csv_rows;
+use super::period::{figures_of, period_of, term_of, PeriodQuery};
+use super::shared::*;
 
 // ---- CSV ----
 
@@ -107,4 +109,17 @@ pub(super) async fn export_csv(
     };
     let name = format!("career-salon-{fy}-{}-{}.csv", period.from, period.to);
     Ok(csv_response(&name, &rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_defused() {
+        assert_eq!(csv_field("柏キャンパス"), "柏キャンパス");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
 }

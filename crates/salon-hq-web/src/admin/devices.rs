@@ -1,7 +1,7 @@
 //! 端末一覧: the devices enrolled, their app versions and last uploads; a takeover code for
 //! a lost laptop's replacement, and revocation, each confirmed.
 
-use super::*;
+use super::shared::*;
 
 pub(super) async fn devices(
     State(state): State<AppState>,

@@ -4,7 +4,8 @@
 
 use salon_hq_store::MIN_PASSWORD_CHARS;
 
-use super::*;
+use super::period::nonempty;
+use super::shared::*;
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct SetupQuery {

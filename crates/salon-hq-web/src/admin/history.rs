@@ -5,7 +5,9 @@
 
 use salon_protocol::{DayCounts, DayField};
 
-use super::*;
+use super::csv::csv_response;
+use super::period::{nonempty, query_string, term_of, PeriodQuery};
+use super::shared::*;
 use salon_hq_store::DayRevision;
 
 #[derive(Debug, Default, Deserialize)]

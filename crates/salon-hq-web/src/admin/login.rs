@@ -4,8 +4,8 @@
 
 use salon_hq_store::{KnownBrowser, LoginResult};
 
-use super::resume::{self, Resume};
-use super::*;
+use super::resume::{self, resumable, Resume};
+use super::shared::*;
 
 // ---- login ----
 
@@ -180,6 +180,34 @@ pub(super) fn login_to_resume(resume: &Resume) -> Response {
         Some(resume),
     )
     .unwrap_or_else(|e| e.into_response())
+}
+
+/// Turns "log in again" after a form was posted into the login page that carries the form.
+pub(super) async fn keep_form_through_login(req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if req.method() != axum::http::Method::POST || !resumable(&path) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
+        return WebError::from(HqError::BodyTooLarge).into_response();
+    };
+    let ended_session = cookie(&parts.headers, SESSION_COOKIE);
+    let res = next
+        .run(Request::from_parts(parts, bytes.clone().into()))
+        .await;
+    let to_login = res.status() == StatusCode::SEE_OTHER
+        && res
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            == Some("/login");
+    let form = Form::parse(&bytes);
+    let ours = ended_session.is_some_and(|sid| check_csrf(&form, &sid).is_ok());
+    match Resume::new(&path, form) {
+        Some(resume) if to_login && ours => login_to_resume(&resume),
+        _ => res,
+    }
 }
 
 pub(super) async fn logout(

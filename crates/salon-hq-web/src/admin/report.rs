@@ -13,7 +13,12 @@ use salon_hq_store::surveys::{Audience, Survey};
 use salon_hq_store::{Organisation, Term};
 
 use super::activities::totals;
-use super::*;
+use super::breakdowns::noisy_csv_rows;
+use super::csv::csv_response;
+use super::dashboard::chart;
+use super::period::nonempty;
+use super::shared::*;
+use super::survey_results::{report_question, withheld_note};
 
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct ReportQuery {

@@ -5,7 +5,7 @@
 use salon_figures::PeriodEstimate;
 use salon_figures::{Estimate, NoisyBreakdowns};
 
-use super::*;
+use super::shared::*;
 
 /// A share of 0–100 % as words: 約3割 from 10 %, 約7% below, ごくわずか under 2.5 %.
 pub(super) fn share_in_words(share: f64) -> String {

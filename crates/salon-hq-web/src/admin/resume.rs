@@ -7,7 +7,7 @@
 //! has neither (the cookie is SameSite=Strict), so it is turned away as before, never offered
 //! to be sent again with a fresh token. Passwords are never carried.
 
-use super::*;
+use super::shared::*;
 
 pub(super) const EXPIRED: &str = "ログインの有効期限が切れました（30分操作がなかったか、ログインから8時間たちました）。もう一度ログインすると、入力していた内容を保存する画面に進みます。";
 
@@ -19,7 +19,7 @@ pub(super) struct Resume {
 }
 
 /// A path of this server's that takes a form: no other host, no login pages.
-fn resumable(path: &str) -> bool {
+pub(super) fn resumable(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && path
@@ -30,7 +30,7 @@ fn resumable(path: &str) -> bool {
 }
 
 impl Resume {
-    fn new(to: &str, form: Form) -> Option<Resume> {
+    pub(super) fn new(to: &str, form: Form) -> Option<Resume> {
         resumable(to).then(|| Resume {
             to: to.to_owned(),
             form: form.without(|name| {
@@ -68,34 +68,6 @@ impl Resume {
             p { a href="/" { "保存せずにダッシュボードへ" } }
         };
         page("入力した内容の保存", None, body).into_response()
-    }
-}
-
-/// Turns "log in again" after a form was posted into the login page that carries the form.
-pub(super) async fn keep_form_through_login(req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    if req.method() != axum::http::Method::POST || !resumable(&path) {
-        return next.run(req).await;
-    }
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return WebError::from(HqError::BodyTooLarge).into_response();
-    };
-    let ended_session = cookie(&parts.headers, SESSION_COOKIE);
-    let res = next
-        .run(Request::from_parts(parts, bytes.clone().into()))
-        .await;
-    let to_login = res.status() == StatusCode::SEE_OTHER
-        && res
-            .headers()
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            == Some("/login");
-    let form = Form::parse(&bytes);
-    let ours = ended_session.is_some_and(|sid| check_csrf(&form, &sid).is_ok());
-    match Resume::new(&path, form) {
-        Some(resume) if to_login && ours => login::login_to_resume(&resume),
-        _ => res,
     }
 }
 

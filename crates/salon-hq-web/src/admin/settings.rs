@@ -2,7 +2,7 @@
 //! only, the periods path decisions are released for (chosen with the 事業期間, terms.rs) and
 //! how students are protected. The noise is fixed by the protocol, so nothing about it is set.
 
-use super::*;
+use super::shared::*;
 
 pub(super) async fn settings(
     State(state): State<AppState>,

@@ -3,7 +3,7 @@
 
 use salon_hq_store::SupporterTotals;
 
-use super::*;
+use super::shared::*;
 
 fn hours(minutes: u64) -> String {
     format!("{}時間{:02}分", minutes / 60, minutes % 60)

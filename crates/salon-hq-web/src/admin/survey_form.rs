@@ -9,7 +9,7 @@ use crate::throttle::Key;
 use salon_hq_store::surveys::{AnswerInput, Question, QuestionKind, Submitted, Survey, SurveyLink};
 use salon_hq_store::Organisation;
 
-use super::*;
+use super::shared::*;
 
 /// What every page of the form is headed and signed with.
 fn form_page(org: &Organisation, title: &str, status: StatusCode, body: Markup) -> Response {

@@ -7,8 +7,9 @@ use crate::survey_results::{
     self, QuestionCounts, QuestionResult, SurveyResults, Withheld, MIN_ANSWERS,
 };
 
+use super::csv::csv_response;
+use super::shared::*;
 use super::surveys::{status_ja, survey_id};
-use super::*;
 
 /// One question's choices as horizontal bars, each under its label, with count and
 /// percentage (labels above the bars, so a long choice never runs into its bar).

@@ -4,7 +4,8 @@
 
 use salon_hq_store::surveys::{Audience, QuestionInput, QuestionKind, Survey, SurveyLink};
 
-use super::*;
+use super::period::nonempty;
+use super::shared::*;
 
 pub(super) fn survey_id(id: &str) -> std::result::Result<i64, HqError> {
     id.parse().map_err(|_| HqError::NotFound)

@@ -6,7 +6,7 @@ use salon_protocol::EventKind;
 
 use salon_hq_store::{EventTarget, Targets, Term, TermInput};
 
-use super::*;
+use super::shared::*;
 
 pub(super) async fn terms(
     State(state): State<AppState>,

@@ -4,73 +4,21 @@
 //! share and its stated 95 % interval with the truth. Goal 1 of the breakdowns: every share
 //! within ±5 points in at least 95 % of terms.
 
+mod scenario;
 pub mod world;
 
 use std::collections::BTreeSet;
 
 use salon_protocol::{PathStatus, Route, Topic};
 
-use crate::{discrete_laplace, NoisePolicy, NoiseScale, SeededRandom, NOISE};
+use crate::{discrete_laplace, NoiseScale, SeededRandom};
 use world::Term;
+
+pub use scenario::{PathReleaseDesign, Scenario};
 
 /// How far a share may be from the truth, in points, and in how many terms at least.
 pub const GOAL_POINTS: f64 = 5.0;
 pub const GOAL_SHARE_OF_TERMS: f64 = 0.95;
-
-/// How path decisions and the sensitive topics are released.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PathRelease {
-    /// With the other breakdowns, per device, campus and month; a sensitive topic counted once
-    /// per student, campus and month, as a share of visits (for comparison).
-    PerCampusMonth,
-    /// Once per device and term, all its campuses together, with `devices` supporters sharing
-    /// the campuses in turn; a sensitive topic as a share of the students met (what is
-    /// built).
-    PerDeviceTerm { devices: usize },
-}
-
-/// One scale of term to simulate.
-#[derive(Debug, Clone, Copy)]
-pub struct Scenario {
-    pub campuses: usize,
-    pub months: usize,
-    pub visits: u32,
-    /// About how many paths are decided in the term (the seed gives no figure: an assumption).
-    pub path_decisions: u32,
-    /// Supporters' laptops logging at each campus (each makes its own releases).
-    pub devices_per_campus: usize,
-    pub path_release: PathRelease,
-    pub policy: NoisePolicy,
-}
-
-impl Scenario {
-    /// The seed's term: 22 campuses, six months, 757 visits, one laptop per campus (the most
-    /// releases, so the most noise), about 120 decisions, released as built.
-    pub fn seed() -> Self {
-        Scenario {
-            campuses: 22,
-            months: 6,
-            visits: 757,
-            path_decisions: 120,
-            devices_per_campus: 1,
-            path_release: PathRelease::PerDeviceTerm { devices: 22 },
-            policy: NOISE,
-        }
-    }
-
-    /// The seed's term with campuses (and so laptops), visits and decisions times `factor`.
-    pub fn scaled(factor: f64) -> Self {
-        let s = Scenario::seed();
-        let campuses = ((s.campuses as f64 * factor).round() as usize).max(1);
-        Scenario {
-            campuses,
-            visits: (f64::from(s.visits) * factor).round() as u32,
-            path_decisions: (f64::from(s.path_decisions) * factor).round() as u32,
-            path_release: PathRelease::PerDeviceTerm { devices: campuses },
-            ..s
-        }
-    }
-}
 
 /// How one figure fared over the simulated terms.
 #[derive(Debug, Clone)]
@@ -156,7 +104,7 @@ fn release_units(s: &Scenario, term: &Term) -> (usize, usize) {
         .map(|v| (v.device, v.campus, v.month))
         .collect();
     let path_units = match s.path_release {
-        PathRelease::PerCampusMonth => {
+        PathReleaseDesign::PerCampusMonth => {
             let mut first = vec![s.months; s.campuses];
             for v in &term.visits {
                 first[v.campus] = first[v.campus].min(v.month);
@@ -166,7 +114,9 @@ fn release_units(s: &Scenario, term: &Term) -> (usize, usize) {
                 .map(|m| (s.months - m) * s.devices_per_campus)
                 .sum()
         }
-        PathRelease::PerDeviceTerm { devices } => devices.min(s.campuses * s.devices_per_campus),
+        PathReleaseDesign::PerDeviceTerm { devices } => {
+            devices.min(s.campuses * s.devices_per_campus)
+        }
     };
     (visit_units.len(), path_units)
 }
@@ -186,7 +136,7 @@ fn estimate_term(
         let e = visit_share(truth, visits, units, s.policy.route, rng);
         out.push((format!("route:{}", route.code()), e));
     }
-    let by_period = matches!(s.path_release, PathRelease::PerDeviceTerm { .. });
+    let by_period = matches!(s.path_release, PathReleaseDesign::PerDeviceTerm { .. });
     for topic in Topic::ALL {
         if by_period && topic.is_sensitive() {
             continue;

@@ -6,7 +6,7 @@
 
 use salon_protocol::{PathStatus, Route, Topic};
 
-use super::Scenario;
+use super::scenario::Scenario;
 use crate::SeededRandom;
 
 /// The project-wide route mix the issue names: 35/25/20/10/10 %.

@@ -1,3 +1,6 @@
+//! Over 500 lines because the follow-ups, appointments, next steps and path history share one set
+//! of fixtures, and each rule is a short test of its own.
+
 use chrono::{NaiveDate, NaiveTime};
 use salon_core::care::{AppointmentInput, AppointmentStatus, EventInput, NextAppointment};
 use salon_core::{CoreError, PathStatus, SessionOpen, VisitInput};

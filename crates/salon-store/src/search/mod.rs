@@ -23,6 +23,8 @@
 //! `plan` builds the SQL (index or scan, filters); `snippets` cuts the text around the hits.
 
 #[cfg(test)]
+mod agreement_tests;
+#[cfg(test)]
 mod order_tests;
 mod plan;
 mod snippets;
@@ -39,8 +41,9 @@ use crate::error::Result;
 use crate::rows::{code, date, opt_date, topics};
 use crate::vault::Store;
 
-use plan::{filters_only, visit_of, Plan};
+use plan::{filters_only, visit_of, Filter, Plan, TRIGRAM};
 use snippets::snippets;
+pub use snippets::{Segment, Snippet};
 
 /// Results per page when the query does not say.
 pub const SEARCH_PAGE_DEFAULT: i64 = 50;
@@ -48,8 +51,6 @@ pub const SEARCH_PAGE_DEFAULT: i64 = 50;
 pub const SEARCH_PAGE_MAX: i64 = 200;
 /// The longest search text, in characters.
 pub const SEARCH_TEXT_MAX: usize = 200;
-/// The shortest term the trigram index can answer; shorter ones are scanned.
-const TRIGRAM: usize = 3;
 /// When the filters alone leave at most this many visits, scanning them is faster than asking
 /// the index for every visit holding a common word and then filtering.
 const SCAN_BELOW: i64 = 20_000;
@@ -114,42 +115,6 @@ pub struct SearchHit {
     /// The fields where the terms were found, each cut around its first hit; for a search
     /// without text, the beginning of the first field that has something written.
     pub snippets: Vec<Snippet>,
-}
-
-/// Part of one field, in segments that are or are not a match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Snippet {
-    /// `note`, `nextSteps` or `teacherSummary`.
-    pub field: &'static str,
-    pub segments: Vec<Segment>,
-    /// The field goes on before the first segment (show an ellipsis).
-    pub cut_before: bool,
-    /// The field goes on after the last segment.
-    pub cut_after: bool,
-}
-
-/// A run of text; `hit` when it is one of the terms searched for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Segment {
-    pub text: String,
-    pub hit: bool,
-}
-
-/// A query that passed validation.
-#[derive(Debug, Clone)]
-struct Filter {
-    terms: Vec<String>,
-    campus_id: Option<i64>,
-    student_id: Option<i64>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-    topic: Option<Topic>,
-    concern_only: bool,
-    follow_up_only: bool,
-    limit: i64,
-    offset: i64,
-    count_all: bool,
 }
 
 impl SearchQuery {

@@ -10,10 +10,30 @@
 //!
 //! User text is made literal for FTS5 (quoted strings) and LIKE (`%`, `_` escaped).
 
+use chrono::NaiveDate;
 use rusqlite::types::Value;
+use salon_core::Topic;
 
-use super::{Filter, TRIGRAM};
 use crate::rows::date_text;
+
+/// The shortest term the trigram index can answer; shorter ones are scanned.
+pub(super) const TRIGRAM: usize = 3;
+
+/// A query that passed validation.
+#[derive(Debug, Clone)]
+pub(super) struct Filter {
+    pub(super) terms: Vec<String>,
+    pub(super) campus_id: Option<i64>,
+    pub(super) student_id: Option<i64>,
+    pub(super) from: Option<NaiveDate>,
+    pub(super) to: Option<NaiveDate>,
+    pub(super) topic: Option<Topic>,
+    pub(super) concern_only: bool,
+    pub(super) follow_up_only: bool,
+    pub(super) limit: i64,
+    pub(super) offset: i64,
+    pub(super) count_all: bool,
+}
 
 /// A search turned into SQL: the keys of the matching visits, newest first, with `?N`
 /// parameters bound in `args`.

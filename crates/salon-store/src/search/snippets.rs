@@ -1,7 +1,27 @@
 //! Snippets: the text around each hit, cut at a sensible length, as segments marked hit or
 //! not (the UI renders them with textContent, never as HTML).
 
-use super::{Segment, Snippet};
+use serde::Serialize;
+
+/// Part of one field, in segments that are or are not a match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snippet {
+    /// `note`, `nextSteps` or `teacherSummary`.
+    pub field: &'static str,
+    pub segments: Vec<Segment>,
+    /// The field goes on before the first segment (show an ellipsis).
+    pub cut_before: bool,
+    /// The field goes on after the last segment.
+    pub cut_after: bool,
+}
+
+/// A run of text; `hit` when it is one of the terms searched for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Segment {
+    pub text: String,
+    pub hit: bool,
+}
 
 /// A snippet shows this many characters before the first hit…
 pub(super) const SNIPPET_BEFORE: usize = 20;

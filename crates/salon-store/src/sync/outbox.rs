@@ -15,11 +15,12 @@ use salon_protocol::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::enrolment::{enrolment_in, HqEnrolment};
 use super::facts::{campus_facts, event_days};
 use super::path_decisions::{draw_due_paths, mark_path_sent, unsent_paths};
+use super::pending::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use super::releases::{draw_due, mark_sent, mark_sent_of, unsent};
 use super::today::Today;
-use super::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use crate::error::{Result, StoreError};
 use crate::noise_key::noise_key;
 use crate::vault::Store;
@@ -158,7 +159,7 @@ impl Store {
 /// screen's preview, which writes nothing).
 pub(super) fn prepare_in(
     tx: &Transaction<'_>,
-    enrolment: &super::HqEnrolment,
+    enrolment: &HqEnrolment,
     campuses: &[(i64, CampusCode)],
     today: NaiveDate,
 ) -> Result<()> {
@@ -232,7 +233,7 @@ pub(super) fn pending_in(conn: &rusqlite::Connection) -> Result<PendingUpload> {
     }
     let room = salon_protocol::MAX_SNAPSHOTS
         - (upload.days.len() + upload.months.len() + upload.events.len());
-    let enrolment = super::enrolment_in(conn)?;
+    let enrolment = enrolment_in(conn)?;
     let calendar = enrolment.as_ref().map(|e| e.path_calendar.clone());
     let enrolled = enrolment.map(|e| e.campuses).unwrap_or_default();
     let mut release_campuses = Vec::new();

@@ -12,7 +12,7 @@ use salon_protocol::{CampusCode, Month, MonthRelease, PathRelease, Release};
 use serde::Serialize;
 
 use super::outbox::{held_back_in, pending_in, prepare_in, HeldBack};
-use super::PendingUpload;
+use super::pending::PendingUpload;
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
 use crate::vault::Store;

@@ -122,7 +122,7 @@ fn a_long_offline_term_goes_in_uploads_that_fit() {
             break;
         }
         assert!(
-            pending.payload.len() <= super::UPLOAD_BUDGET_BYTES,
+            pending.payload.len() <= super::pending::UPLOAD_BUDGET_BYTES,
             "{}",
             pending.payload.len()
         );
