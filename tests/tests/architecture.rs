@@ -23,7 +23,7 @@ fn root() -> PathBuf {
 const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("salon-protocol", &[]),
     ("salon-core", &["salon-protocol"]),
-    ("salon-privacy", &["salon-protocol"]),
+    ("salon-privacy", &["salon-protocol", "salon-figures"]),
     ("salon-figures", &["salon-protocol"]),
     (
         "salon-store",

@@ -1,7 +1,7 @@
 //! What headquarters can state from noisy breakdowns, tried on made-up terms: draw a term
 //! ([`world`]), make the releases the laptops would make, add the noise each cell would get
-//! (with the real sampler), add them up as headquarters does, and compare each project-level
-//! share and its stated 95 % interval with the truth. Goal 1 of the breakdowns: every share
+//! (with the real sampler), state each project-level share and its 95 % interval with the very
+//! functions headquarters shows them with (`salon-figures`), and compare them with the truth. Goal 1 of the breakdowns: every share
 //! within ±5 points in at least 95 % of terms.
 
 mod scenario;
@@ -10,6 +10,8 @@ pub mod world;
 use std::collections::BTreeSet;
 
 use salon_protocol::{PathStatus, Route, Topic};
+
+use salon_figures::{path_estimates, sensitive_estimates};
 
 use crate::{discrete_laplace, NoiseScale, SeededRandom};
 use world::Term;
@@ -170,7 +172,8 @@ fn students_about(term: &Term, topic: Option<Topic>) -> i64 {
 }
 
 /// Each sensitive topic as a share of the students met in the term, both noisy, released
-/// once per supporter and term, with a delta-method interval: Var(t/n) ≈ (V + p²V)/n².
+/// once per supporter and term, stated as headquarters states it
+/// (`salon_figures::sensitive_estimates::shares`).
 fn sensitive_shares(
     term: &Term,
     units: usize,
@@ -178,21 +181,26 @@ fn sensitive_shares(
     rng: &mut SeededRandom,
 ) -> Vec<(String, Estimate)> {
     let truth_n = students_about(term, None);
-    let noisy_n = (truth_n + noise_sum(units, scale, rng)).max(1) as f64;
     let cell_var = units as f64 * scale.variance();
-    Topic::SENSITIVE
+    let noisy_n = truth_n + noise_sum(units, scale, rng);
+    let cells: Vec<(Topic, i64, f64)> = Topic::SENSITIVE
         .iter()
-        .map(|topic| {
-            let truth = students_about(term, Some(*topic));
-            let noisy = (truth + noise_sum(units, scale, rng)).max(0) as f64;
-            let share = (noisy / noisy_n).min(1.0);
-            let var = cell_var * (1.0 + share * share);
+        .map(|&topic| {
+            let truth = students_about(term, Some(topic));
+            (topic, truth + noise_sum(units, scale, rng), cell_var)
+        })
+        .collect();
+    sensitive_estimates::shares((noisy_n, cell_var), &cells)
+        .into_iter()
+        .map(|stated| {
+            let truth = students_about(term, Some(stated.code));
+            let (share, half_width) = stated.share.unwrap_or((0.0, 0.0));
             let e = Estimate {
                 truth: 100.0 * truth as f64 / truth_n.max(1) as f64,
-                share: 100.0 * share,
-                half_width: 100.0 * 1.96 * var.sqrt() / noisy_n,
+                share,
+                half_width,
             };
-            (format!("sensitive:{}", topic.code()), e)
+            (format!("sensitive:{}", stated.code.code()), e)
         })
         .collect()
 }
@@ -218,7 +226,8 @@ fn topic_count(term: &Term, topic: Topic) -> i64 {
     (named.len() + anonymous) as i64
 }
 
-/// A share of the exact visit total: the noisy cells summed over every release.
+/// A share of the exact visit total: the noisy cells summed over every release, stated as
+/// headquarters states it (`salon_figures::Estimate`).
 fn visit_share(
     truth: i64,
     visits: f64,
@@ -226,16 +235,21 @@ fn visit_share(
     scale: NoiseScale,
     rng: &mut SeededRandom,
 ) -> Estimate {
-    let noisy = truth + noise_sum(units, scale, rng);
-    let sd = (units as f64 * scale.variance()).sqrt();
+    let stated = salon_figures::Estimate {
+        code: (),
+        sum: truth + noise_sum(units, scale, rng),
+        variance: units as f64 * scale.variance(),
+    };
+    let (share, half_width) = stated.share(visits as u64).unwrap_or((0.0, 0.0));
     Estimate {
         truth: 100.0 * truth as f64 / visits,
-        share: 100.0 * noisy as f64 / visits,
-        half_width: 100.0 * 1.96 * sd / visits,
+        share,
+        half_width,
     }
 }
 
-/// Decisions by kind as shares of the (noisy) decisions, with a delta-method interval.
+/// Decisions by kind as shares of the (noisy) decisions, stated as headquarters states them
+/// (`salon_figures::path_estimates::shares`).
 fn path_shares(
     term: &Term,
     units: usize,
@@ -247,25 +261,25 @@ fn path_shares(
         .iter()
         .map(|k| term.decisions.iter().filter(|d| d.kind == *k).count() as i64)
         .collect();
-    let noisy: Vec<i64> = truth
+    let cell_var = units as f64 * scale.variance();
+    let cells: Vec<(PathStatus, i64, f64)> = kinds
         .iter()
-        .map(|t| t + noise_sum(units, scale, rng))
+        .zip(&truth)
+        .map(|(&kind, t)| (kind, t + noise_sum(units, scale, rng), cell_var))
         .collect();
     let total_truth = truth.iter().sum::<i64>().max(1) as f64;
-    let total = noisy.iter().map(|n| (*n).max(0)).sum::<i64>().max(1) as f64;
-    let cell_var = units as f64 * scale.variance();
-    kinds
-        .iter()
-        .zip(truth.iter().zip(&noisy))
-        .map(|(kind, (t, n))| {
-            let share = (*n).max(0) as f64 / total;
-            let var = cell_var * ((1.0 - share).powi(2) + (kinds.len() - 1) as f64 * share * share);
+    let (_, stated) = path_estimates::shares(&cells);
+    stated
+        .into_iter()
+        .zip(&truth)
+        .map(|(stated, t)| {
+            let (share, half_width) = stated.share.unwrap_or((0.0, 0.0));
             let e = Estimate {
                 truth: 100.0 * *t as f64 / total_truth,
-                share: 100.0 * share,
-                half_width: 100.0 * 1.96 * var.sqrt() / total,
+                share,
+                half_width,
             };
-            (format!("path:{}", kind.code()), e)
+            (format!("path:{}", stated.code.code()), e)
         })
         .collect()
 }
