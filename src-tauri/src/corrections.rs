@@ -115,7 +115,7 @@ pub fn correct_session(
 }
 
 /// How many of these visits, moved to `to_date`, would change the exact figures only: each
-/// was already released under noise in two other months (ARCHITECTURE.md, "Breakdowns under
+/// was already released under noise in two other months (docs/privacy.md, "Breakdowns under
 /// noise"). The confirmation says so.
 #[tauri::command(async)]
 pub fn left_out_of_breakdowns(

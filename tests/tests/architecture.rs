@@ -296,3 +296,55 @@ fn relative(file: &Path) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// The map and the design documents name files and tests that exist: a path in backticks
+/// (`crates/…`, `tests/tests/…`, `src-tauri/…`, `ui/…`, `scripts/…`, `docs/…`) is there, and a
+/// `path::test` has that function.
+#[test]
+fn the_documents_name_files_and_tests_that_exist() {
+    let mut docs = vec![root().join("ARCHITECTURE.md"), root().join("BENCHMARKS.md")];
+    docs.extend(files_under(&root().join("docs")));
+    let roots = [
+        "crates/",
+        "tests/tests/",
+        "tests/fixtures/",
+        "tests/examples/",
+        "src-tauri/",
+        "ui/",
+        "scripts/",
+        "docs/",
+    ];
+    let mut missing = Vec::new();
+    let mut named = 0;
+    for doc in docs
+        .iter()
+        .filter(|d| d.extension().is_some_and(|e| e == "md"))
+    {
+        let text = std::fs::read_to_string(doc).unwrap();
+        for quoted in text.split('`').skip(1).step_by(2) {
+            if !roots.iter().any(|r| quoted.starts_with(r)) || quoted.contains(' ') {
+                continue;
+            }
+            named += 1;
+            let (path, function) = match quoted.split_once("::") {
+                Some((p, f)) => (p, Some(f)),
+                None => (quoted, None),
+            };
+            let file = root().join(path.trim_end_matches('/'));
+            let found = match function {
+                None => file.exists() || path.contains('*') || path.contains('<'),
+                Some(f) => std::fs::read_to_string(&file)
+                    .is_ok_and(|code| code.contains(&format!("fn {f}("))),
+            };
+            if !found {
+                missing.push(format!("{}: {quoted}", relative(doc)));
+            }
+        }
+    }
+    assert!(named > 100, "only {named} paths read");
+    assert!(
+        missing.is_empty(),
+        "named but not there:\n{}",
+        missing.join("\n")
+    );
+}

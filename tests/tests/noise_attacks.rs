@@ -1,4 +1,4 @@
-//! Breakdowns under noise against the ways their noise could be undone (ARCHITECTURE.md,
+//! Breakdowns under noise against the ways their noise could be undone (docs/privacy.md,
 //! "Breakdowns under noise"): a resend, corrections of a released month, a laptop restored from
 //! a backup made before its releases were drawn, a lost laptop's backup taken over by a new one,
 //! two laptops at one campus. The real store, the real send loop and the real headquarters on

@@ -1,6 +1,6 @@
 //! Noise for the breakdowns that leave a laptop (visits by route and by topic, path decisions
 //! by kind), and the simulation that shows what headquarters can state from them at the seed's
-//! own scale. The privacy statement these parameters make is in ARCHITECTURE.md, "Breakdowns
+//! own scale. The privacy statement these parameters make is in docs/privacy.md, "Breakdowns
 //! under noise"; [`policy`] holds its figures as code.
 //!
 //! No I/O but the operating system's random generator; no Tauri, no SQL.

@@ -1,6 +1,6 @@
 //! The privacy parameters of the breakdowns, as code: the noise scale of each kind of cell,
 //! how much one visit or one student can move a cell, and when releases are made. The
-//! statement they add up to is ARCHITECTURE.md's "Breakdowns under noise"; the tests below
+//! statement they add up to is docs/privacy.md's "Breakdowns under noise"; the tests below
 //! keep the figures written there true.
 
 use salon_protocol::NoisePolicy;
@@ -95,7 +95,7 @@ mod tests {
     use super::*;
     use salon_protocol::Topic;
 
-    /// The figures ARCHITECTURE.md states; change both together.
+    /// The figures docs/privacy.md states; change both together.
     #[test]
     fn the_standard_policy_states_what_the_privacy_statement_says() {
         let p = NOISE;

@@ -2,7 +2,7 @@
 //! draw from the release's keyed generator (`keyed.rs`: the same exact cells of the same
 //! release always get the same noise). This is the only way the crate turns exact counts into
 //! something to send. The store's outbox keeps what it returns, so that a resend repeats the
-//! same numbers byte for byte (ARCHITECTURE.md, "Breakdowns under noise").
+//! same numbers byte for byte (docs/privacy.md, "Breakdowns under noise").
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use crate::keyed::{Input, KeyedRandom, NoiseKey};
 use crate::{discrete_laplace, PrivacyError};
 
 /// A campus's month as counted exactly on the laptop, before noise: visits by route, and
-/// visits by topic (ARCHITECTURE.md, "Breakdowns under noise"). A code that is absent counts
+/// visits by topic (docs/privacy.md, "Breakdowns under noise"). A code that is absent counts
 /// 0; the sensitive topics are not released per month (`Topic::MONTHLY`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExactMonth {

@@ -1,5 +1,5 @@
 //! Breakdowns under noise: the scales of protocol 1 and the noisy cells a release carries
-//! (ARCHITECTURE.md, "Breakdowns under noise"). The noise itself is drawn by `salon-privacy` on
+//! (docs/privacy.md, "Breakdowns under noise"). The noise itself is drawn by `salon-privacy` on
 //! the laptop; this module is the contract both sides read, and the checks headquarters makes
 //! of what a device sends. The scales are constants of the protocol, not a setting: no
 //! headquarters can ask a laptop for less noise, and changing them takes a new protocol.

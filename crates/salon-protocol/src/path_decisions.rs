@@ -1,5 +1,5 @@
 //! Path decisions and the sensitive topics, released under noise per device and period
-//! (ARCHITECTURE.md, "Paths per device and period"). A campus's month holds too few decisions for noise to leave
+//! (docs/privacy.md, "Breakdowns under noise"). A campus's month holds too few decisions for noise to leave
 //! anything readable, so a device releases its decisions once per period of headquarters'
 //! calendar, over all its campuses together: each 年度 (April to March) and the funder term
 //! headquarters names. Funder terms never overlap one another, so a decision lies in at most

@@ -2,7 +2,7 @@
 //! network filesystem: the server or a second machine can let two writers in, and the database
 //! is damaged. A data folder on one is refused before the database is opened, by the type of
 //! the filesystem it is on (Linux: /proc/self/mountinfo). On Windows and macOS the check is not
-//! made yet (ARCHITECTURE.md says so).
+//! made yet (docs/laptop.md says so).
 
 use std::path::{Path, PathBuf};
 

@@ -1,5 +1,5 @@
-//! The outbox of what a device releases per period (ARCHITECTURE.md, "Paths per device and
-//! period"). Under headquarters' path
+//! The outbox of what a device releases per period (docs/privacy.md, "Breakdowns under
+//! noise"). Under headquarters' path
 //! calendar a device releases, for each 年度 and each funder term in which it held a salon at
 //! one of its reporting campuses, all its campuses together, on the period's end + 7 and + 49
 //! days: the decisions dated in the period of the students it met there by the period's end,
@@ -149,7 +149,7 @@ fn exact_period(
 
 /// The named students with a visit dated in `period` at the campuses `ids`, and of them those
 /// who came about each sensitive topic at least once: a student moves each count by at most
-/// one however often they came (ARCHITECTURE.md, "Breakdowns under noise"). Anonymous visits
+/// one however often they came (docs/privacy.md, "Breakdowns under noise"). Anonymous visits
 /// are left out: nothing says two are one student, so counting each would let one student who
 /// gives no name move a count by every visit.
 pub(super) fn sensitive(
