@@ -26,7 +26,7 @@ use salon_store::Vault;
 use tauri::ipc::Invoke;
 use tauri::{Manager, RunEvent, Runtime};
 
-pub use error::IpcError;
+pub use error::{Code, IpcError};
 use state::AppState;
 
 /// When a command may run.
