@@ -323,6 +323,31 @@ impl HqStore {
         read_terms(&self.read(), None)
     }
 
+    /// Whether saving `input` (as term `id`, or a new one) would begin counting path decisions
+    /// for a period already fixed (`path_decisions::is_fixed`: its first release day has come,
+    /// or devices have released it): the office is asked once before it does.
+    pub fn begins_counting_late(
+        &self,
+        id: Option<i64>,
+        input: &TermInput,
+        today: chrono::NaiveDate,
+    ) -> Result<bool> {
+        let period = PathPeriod {
+            from: input.from,
+            to: input.to,
+        };
+        if !input.counts_paths || period.is_fiscal_year() {
+            return Ok(false);
+        }
+        if let Some(id) = id {
+            let held = self.term(id)?;
+            if held.counts_paths && held.period() == period {
+                return Ok(false);
+            }
+        }
+        super::path_decisions::is_fixed(&self.read(), &period, today)
+    }
+
     pub fn term(&self, id: i64) -> Result<Term> {
         read_terms(&self.read(), Some(id))?
             .pop()

@@ -251,7 +251,7 @@ async fn save(
         Ok(input) => {
             state
                 .blocking(move |s| {
-                    if !late_agreed && newly_late(s, id, &input, now)? {
+                    if !late_agreed && s.begins_counting_late(id, &input, tokyo::day(now))? {
                         return Err(HqError::BadForm("path_term_late"));
                     }
                     s.save_term(&by, id, &input, now)
@@ -267,31 +267,6 @@ async fn save(
             terms_page(&state, &p.session, &p.sid, id, Some(&problem), None).await
         }
     }
-}
-
-/// Whether saving `input` would begin counting path decisions for a period devices already
-/// send (its first release day has come): once chosen it stays, so the office is asked once.
-fn newly_late(
-    s: &salon_hq_store::HqStore,
-    id: Option<i64>,
-    input: &TermInput,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<bool, HqError> {
-    let period = salon_protocol::PathPeriod {
-        from: input.from,
-        to: input.to,
-    };
-    if !input.counts_paths || period.is_fiscal_year() {
-        return Ok(false);
-    }
-    let counted = match id {
-        Some(id) => {
-            let t = s.term(id)?;
-            t.counts_paths && t.period() == period
-        }
-        None => false,
-    };
-    Ok(!counted && period.release_day(salon_protocol::Release::First) <= tokyo::day(now))
 }
 
 pub(super) async fn add_term(
