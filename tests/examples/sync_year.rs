@@ -57,7 +57,7 @@ async fn main() {
         .issue_code(&Actor::cli(), "山田 花子", &codes, Utc::now())
         .unwrap();
     let requests: Arc<Mutex<Vec<String>>> = Arc::default();
-    let mut state = salon_hq_web::AppState::new(hq);
+    let mut state = salon_hq_web::ServerState::new(hq);
     state.log = salon_hq_web::LogSink::Memory(requests.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());

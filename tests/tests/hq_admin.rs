@@ -31,9 +31,9 @@ const VIEWER_PASSWORD: &str = "etsuran-dake-2024";
 async fn start_empty_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore>, String) {
     let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
     let token = store.issue_setup_link(Utc::now()).unwrap().unwrap();
-    let state = salon_hq_web::AppState {
+    let state = salon_hq_web::ServerState {
         log: salon_hq_web::LogSink::Memory(Arc::default()),
-        ..salon_hq_web::AppState::new(store)
+        ..salon_hq_web::ServerState::new(store)
     };
     let hq = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

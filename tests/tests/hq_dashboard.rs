@@ -81,9 +81,9 @@ async fn start_hq(dir: &Path) -> (String, Arc<salon_hq_store::HqStore>) {
             chrono::Utc::now(),
         )
         .unwrap();
-    let state = salon_hq_web::AppState {
+    let state = salon_hq_web::ServerState {
         log: salon_hq_web::LogSink::Memory(Arc::default()),
-        ..salon_hq_web::AppState::new(store)
+        ..salon_hq_web::ServerState::new(store)
     };
     let hq = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -86,7 +86,7 @@ fn from_a_figure_to_the_revisions_that_made_it_in_chromium() {
                 Utc::now(),
             )
             .unwrap();
-        let state = salon_hq_web::AppState::new(hq);
+        let state = salon_hq_web::ServerState::new(hq);
         let hq = state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/", listener.local_addr().unwrap());

@@ -47,10 +47,10 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore
         .unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let state = salon_hq_web::AppState {
+    let state = salon_hq_web::ServerState {
         log: salon_hq_web::LogSink::Memory(Arc::default()),
         public_url: url.clone(),
-        ..salon_hq_web::AppState::new(store)
+        ..salon_hq_web::ServerState::new(store)
     };
     let hq = state.store.clone();
     let app =

@@ -180,7 +180,7 @@ fn the_1_0_headquarters_opens_with_everything_it_held() {
 async fn a_1_0_laptop_and_headquarters_carry_on_together() {
     let dir = copied();
     let hq = salon_hq_store::HqStore::open(&dir.path().join("hq.db")).unwrap();
-    let state = salon_hq_web::AppState::new(hq);
+    let state = salon_hq_web::ServerState::new(hq);
     let held = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());

@@ -45,7 +45,7 @@ async fn start_hq(dir: &std::path::Path) -> (String, Arc<salon_hq_store::HqStore
             )
             .unwrap();
     }
-    let state = salon_hq_web::AppState::new(store);
+    let state = salon_hq_web::ServerState::new(store);
     let hq_store = state.store.clone();
     let bodies: Bodies = Arc::default();
     let app =

@@ -391,9 +391,9 @@ pub async fn run(dir: &Path, listener: tokio::net::TcpListener) -> anyhow::Resul
     let store = salon_hq_store::HqStore::open(&db)?;
     let term_id = headquarters::set_up_hq(&store)?;
     let url = format!("http://{}", listener.local_addr()?);
-    let state = salon_hq_web::AppState {
+    let state = salon_hq_web::ServerState {
         public_url: url.clone(),
-        ..salon_hq_web::AppState::new(store)
+        ..salon_hq_web::ServerState::new(store)
     };
     let hq = state.store.clone();
     // Served without the client's address: every demo answer comes from this machine, and

@@ -1,5 +1,5 @@
 //! Reads nobody waits for any more stop. A page's store calls run on a blocking thread
-//! (`AppState::blocking`); when the browser goes away, axum drops the request and the flag
+//! (`ServerState::blocking`); when the browser goes away, axum drops the request and the flag
 //! given to [`watching`] is raised. Every reader connection checks the flag of the thread
 //! running it every few thousand SQLite instructions and interrupts the statement once it is
 //! raised, so a dashboard over a long history does not go on computing for no one while the

@@ -168,7 +168,7 @@ pub(crate) fn register(
 }
 
 /// A stored line as read back, or what makes it unreadable as a line.
-pub(crate) struct Stored {
+pub(crate) struct StoredLine {
     pub line: Option<Line>,
     pub at: DateTime<Utc>,
     pub mac: Vec<u8>,
@@ -182,7 +182,7 @@ const SELECT_LINES: &str =
 pub(crate) fn each_line(
     conn: &Connection,
     after: i64,
-    mut each: impl FnMut(i64, Stored) -> bool,
+    mut each: impl FnMut(i64, StoredLine) -> bool,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(SELECT_LINES)?;
     let mut rows = stmt.query([after])?;
@@ -217,7 +217,7 @@ pub(crate) fn each_line(
             }),
             _ => None,
         };
-        if !each(id, Stored { line, at, mac }) {
+        if !each(id, StoredLine { line, at, mac }) {
             break;
         }
     }

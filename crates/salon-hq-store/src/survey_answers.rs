@@ -20,13 +20,13 @@ use crate::tokyo;
 use data_encoding::HEXLOWER;
 
 /// One answer as it will be stored: a chosen option, or a comment.
-enum Stored<'a> {
+enum AnswerToStore<'a> {
     Choice(usize),
     Comment(&'a str),
 }
 
 /// What an answer to `q` stores, or why it does not fit the question.
-fn checked<'a>(q: &Question, answer: &'a AnswerInput) -> Result<Vec<Stored<'a>>> {
+fn checked<'a>(q: &Question, answer: &'a AnswerInput) -> Result<Vec<AnswerToStore<'a>>> {
     match (q.kind, answer) {
         (QuestionKind::Text, AnswerInput::Text(text)) => {
             let text = text.trim();
@@ -40,7 +40,7 @@ fn checked<'a>(q: &Question, answer: &'a AnswerInput) -> Result<Vec<Stored<'a>>>
             {
                 return Err(HqError::BadForm("comment"));
             }
-            Ok(vec![Stored::Comment(text)])
+            Ok(vec![AnswerToStore::Comment(text)])
         }
         (QuestionKind::Text, _) | (_, AnswerInput::Text(_)) => Err(HqError::BadForm("answer")),
         (kind, AnswerInput::Choices(choices)) => {
@@ -52,7 +52,7 @@ fn checked<'a>(q: &Question, answer: &'a AnswerInput) -> Result<Vec<Stored<'a>>>
             {
                 return Err(HqError::BadForm("answer"));
             }
-            Ok(choices.into_iter().map(Stored::Choice).collect())
+            Ok(choices.into_iter().map(AnswerToStore::Choice).collect())
         }
     }
 }
@@ -135,11 +135,11 @@ impl HqStore {
         let response = insert_response(&tx, link_id, today)?;
         for (question, answer) in stored {
             match answer {
-                Stored::Choice(c) => tx.execute(
+                AnswerToStore::Choice(c) => tx.execute(
                     "INSERT INTO survey_choices (response_id, question_id, choice) VALUES (?1, ?2, ?3)",
                     params![response, question, c as i64],
                 )?,
-                Stored::Comment(text) => tx.execute(
+                AnswerToStore::Comment(text) => tx.execute(
                     "INSERT INTO survey_comments (id, question_id, text) VALUES (?1, ?2, ?3)",
                     params![HEXLOWER.encode(&secret::random_bytes::<16>()?), question, text],
                 )?,

@@ -20,9 +20,9 @@ use salon_hq_store::error::HqError;
 
 use crate::refusal::{Refusal, Result};
 use crate::throttle::Key;
-use crate::{AppState, Peer};
+use crate::{Peer, ServerState};
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<ServerState> {
     Router::new()
         .route("/enrol", post(enrol))
         .route("/config", get(config))
@@ -103,7 +103,7 @@ fn idempotency_key(headers: &HeaderMap) -> salon_hq_store::error::Result<String>
 /// Enrols a device. Refused codes are counted per client address (see `throttle`): too many
 /// and the address gets `too_many_attempts`, even with a good code, until the lock ends.
 async fn enrol(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Peer(peer): Peer,
     headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
@@ -141,7 +141,10 @@ async fn enrol(
     Ok(Json(result?))
 }
 
-async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<DeviceConfig>> {
+async fn config(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Json<DeviceConfig>> {
     let token = bearer(&headers)?;
     let version = app_version(&headers).ok_or(HqError::ApiVersion)?;
     let config = state
@@ -151,7 +154,7 @@ async fn config(State(state): State<AppState>, headers: HeaderMap) -> Result<Jso
 }
 
 async fn upload(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<Json<Receipt>> {

@@ -9,10 +9,10 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::AppState;
+use crate::ServerState;
 use salon_hq_store::MIGRATIONS;
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<ServerState> {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -31,7 +31,7 @@ struct Readiness {
     expected: usize,
 }
 
-async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<Readiness>) {
+async fn readyz(State(state): State<ServerState>) -> (StatusCode, Json<Readiness>) {
     let expected = MIGRATIONS.len();
     let schema = match state.blocking(|s| s.schema_version()).await {
         Ok(v) => Some(v),

@@ -38,11 +38,11 @@ use axum::Router;
 pub use throttle::Throttle;
 
 pub(crate) use peer::Peer;
-pub use state::{AppState, Clock, LogSink};
+pub use state::{Clock, LogSink, ServerState};
 
 /// The whole server: the device API under `/api/v1`, `/healthz` and `/readyz`, the admin web
 /// everywhere else.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: ServerState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(health::router())
@@ -54,7 +54,7 @@ pub fn router(state: AppState) -> Router {
 /// One event per request: method, route (the pattern, so `/s/{token}` and never a survey
 /// link's token; "(no route)" for a path that matched none), status, duration. Never a body,
 /// a query, a header value, a token, a code or a cookie.
-async fn log_request(State(state): State<AppState>, req: Request, next: Next) -> Response {
+async fn log_request(State(state): State<ServerState>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = req
         .extensions()

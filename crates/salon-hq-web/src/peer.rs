@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
-use crate::AppState;
+use crate::ServerState;
 
 /// The client's address, when the server was built with
 /// `into_make_service_with_connect_info::<SocketAddr>` (otherwise none): the peer, or for a
@@ -17,12 +17,12 @@ pub(crate) struct Peer(pub Option<IpAddr>);
 static UNTRUSTED_FORWARD_WARNED: std::sync::atomic::AtomicBool =
     std::sync::atomic::AtomicBool::new(false);
 
-impl FromRequestParts<AppState> for Peer {
+impl FromRequestParts<ServerState> for Peer {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        state: &AppState,
+        state: &ServerState,
     ) -> Result<Self, Self::Rejection> {
         let peer = parts
             .extensions

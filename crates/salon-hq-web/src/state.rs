@@ -1,4 +1,4 @@
-//! What every handler shares (AppState: the store, the request log, the throttle, the clock,
+//! What every handler shares (ServerState: the store, the request log, the throttle, the clock,
 //! the public address and the trusted proxies), and the clock and log it is built from.
 
 use std::net::IpAddr;
@@ -72,7 +72,7 @@ impl Clock {
 
 /// What every handler shares.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct ServerState {
     pub store: Arc<HqStore>,
     pub log: LogSink,
     /// Failed logins and enrolments, for brute-force protection.
@@ -86,9 +86,9 @@ pub struct AppState {
     pub trusted_proxies: Vec<IpAddr>,
 }
 
-impl AppState {
-    pub fn new(store: HqStore) -> AppState {
-        AppState {
+impl ServerState {
+    pub fn new(store: HqStore) -> ServerState {
+        ServerState {
             store: Arc::new(store),
             log: LogSink::Tracing,
             throttle: Arc::default(),
@@ -140,7 +140,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_call_whose_caller_has_gone_is_told_so_and_one_awaited_is_not() {
         let dir = tempfile::tempdir().unwrap();
-        let state = AppState::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
+        let state = ServerState::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
         let awaited = state
             .blocking(|_| Ok(salon_hq_store::caller_gone()))
             .await

@@ -188,7 +188,7 @@ pub struct Refused {
     pub retry_after_secs: i64,
 }
 
-/// The failure counts. Shared by every request (see `AppState::throttle`).
+/// The failure counts. Shared by every request (see `ServerState::throttle`).
 #[derive(Debug)]
 pub struct Throttle {
     entries: Mutex<HashMap<Key, Entry>>,

@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use salon_hq_store::HqStore;
 use salon_hq_store::{Actor, Role, Targets, TermInput};
-use salon_hq_web::{router, AppState, LogSink};
+use salon_hq_web::{router, LogSink, ServerState};
 use salon_protocol::{
     CampusCode, DayCounts, DaySnapshot, Month, MonthRelease, NoisyCell, NoisyMonthBreakdown,
     Release, Route, Topic, Upload, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
@@ -286,7 +286,7 @@ async fn main() {
         t("campuses", &|| drop(store.campuses().unwrap()));
     }
 
-    let mut state = AppState::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
+    let mut state = ServerState::new(HqStore::open(&dir.path().join("hq.db")).unwrap());
     state.log = LogSink::Memory(Arc::default());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -20,7 +20,7 @@ use axum::routing::post;
 use chrono::{Days, NaiveDate, Utc};
 use salon_hq_store::Actor;
 use salon_hq_store::HqStore;
-use salon_hq_web::{router, AppState, LogSink};
+use salon_hq_web::{router, LogSink, ServerState};
 use salon_protocol::{
     CampusCode, DayCounts, DaySnapshot, Upload, API_VERSION, API_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
@@ -152,7 +152,7 @@ async fn main() {
             .unwrap();
         codes.push((issued.code, campus));
     }
-    let mut state = AppState::new(store);
+    let mut state = ServerState::new(store);
     state.log = LogSink::Memory(Arc::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::{Duration as Days, NaiveDate, Utc};
 use salon_hq_store::HqStore;
 use salon_hq_store::Target;
-use salon_hq_web::{router, AppState, LogSink};
+use salon_hq_web::{router, LogSink, ServerState};
 use salon_protocol::{
     CampusCode, DayCounts, DaySnapshot, Month, Upload, API_VERSION, API_VERSION_HEADER,
     IDEMPOTENCY_HEADER,
@@ -178,7 +178,7 @@ async fn main() {
             chrono::Utc::now(),
         )
         .unwrap();
-    let mut state = AppState::new(store);
+    let mut state = ServerState::new(store);
     state.log = LogSink::Memory(Arc::default());
     let seed = state.store.clone();
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();

@@ -13,7 +13,7 @@ use anyhow::{bail, Context};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use salon_hq_store::HqStore;
-use salon_hq_web::{router, AppState, Clock};
+use salon_hq_web::{router, Clock, ServerState};
 
 use crate::acme::{self, AcmeSettings};
 
@@ -61,10 +61,10 @@ pub async fn serve(settings: Settings) -> anyhow::Result<()> {
         // An admin exists: a link left from the first start is spent.
         let _ = std::fs::remove_file(setup_link_file(&settings.db));
     }
-    let state = AppState {
+    let state = ServerState {
         public_url: checked.public_url,
         trusted_proxies: settings.trusted_proxies.clone(),
-        ..AppState::new(checked.store)
+        ..ServerState::new(checked.store)
     };
     let store = state.store.clone();
     tokio::spawn(audit_daily(store.clone()));

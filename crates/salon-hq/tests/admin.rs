@@ -10,7 +10,7 @@ use common::*;
 use salon_hq_store::HqError;
 use salon_hq_store::HqStore;
 use salon_hq_store::{Actor, AuditAction, Role};
-use salon_hq_web::{router, AppState, LogSink};
+use salon_hq_web::{router, LogSink, ServerState};
 
 fn campus_row(hq: &Hq, code: &str) -> Option<salon_hq_store::CampusRow> {
     hq.store()
@@ -430,7 +430,7 @@ async fn the_first_admin_comes_from_a_one_time_link() {
     let old = store.issue_setup_link(Utc::now()).unwrap().unwrap();
     let token = store.issue_setup_link(Utc::now()).unwrap().unwrap();
     let lines = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    let mut state = AppState::new(store);
+    let mut state = ServerState::new(store);
     state.log = LogSink::Memory(lines.clone());
     let hq = Hq {
         dir,

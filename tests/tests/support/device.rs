@@ -124,7 +124,7 @@ pub async fn start_hq_with(
             Utc::now(),
         )
         .unwrap();
-    let state = salon_hq_web::AppState::new(store);
+    let state = salon_hq_web::ServerState::new(store);
     let hq = state.store.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());

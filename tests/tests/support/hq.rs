@@ -32,7 +32,7 @@ pub fn start_hq(dir: &Path) -> (String, Arc<salon_hq_store::HqStore>, String) {
             Utc::now(),
         )
         .unwrap();
-    let state = salon_hq_web::AppState::new(store);
+    let state = salon_hq_web::ServerState::new(store);
     let hq = state.store.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

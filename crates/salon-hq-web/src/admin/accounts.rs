@@ -7,7 +7,7 @@ use salon_hq_store::{Role, MIN_PASSWORD_CHARS};
 use super::shared::*;
 
 pub(super) async fn accounts(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Result<Response> {
@@ -16,7 +16,7 @@ pub(super) async fn accounts(
 }
 
 async fn accounts_page(
-    state: &AppState,
+    state: &ServerState,
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
@@ -109,7 +109,7 @@ fn new_password(form: &Form, field: &str, again: &str) -> std::result::Result<St
 }
 
 pub(super) async fn add_account(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
@@ -135,7 +135,7 @@ fn account_id(id: &str) -> std::result::Result<i64, HqError> {
 }
 
 pub(super) async fn set_role(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -157,7 +157,7 @@ pub(super) async fn set_role(
 
 /// `stop` an account or `resume` it.
 pub(super) async fn stop_account(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
@@ -197,7 +197,7 @@ pub(super) async fn stop_account(
 }
 
 async fn accounts_done(
-    state: &AppState,
+    state: &ServerState,
     p: Posted,
     result: std::result::Result<(), HqError>,
 ) -> Result<Response> {
@@ -213,7 +213,7 @@ async fn accounts_done(
 // ---- one's own password (both roles) ----
 
 pub(super) async fn password_form(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
 ) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
@@ -241,7 +241,7 @@ fn password_page(
 }
 
 pub(super) async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {

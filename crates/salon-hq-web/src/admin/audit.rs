@@ -12,7 +12,7 @@ pub(super) struct AuditQuery {
 }
 
 pub(super) async fn audit_log(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response> {

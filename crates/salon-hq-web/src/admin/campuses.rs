@@ -4,7 +4,7 @@
 use super::shared::*;
 
 pub(super) async fn campuses(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Result<Response> {
@@ -13,7 +13,7 @@ pub(super) async fn campuses(
 }
 
 async fn campuses_page(
-    state: &AppState,
+    state: &ServerState,
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
@@ -93,7 +93,7 @@ fn campus_code(text: &str) -> std::result::Result<CampusCode, HqError> {
 }
 
 pub(super) async fn add_campus(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
@@ -113,7 +113,7 @@ pub(super) async fn add_campus(
 }
 
 pub(super) async fn rename_campus(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(code): Path<String>,
     body: Bytes,
@@ -131,7 +131,7 @@ pub(super) async fn rename_campus(
 
 /// `retire` or `resume` a campus.
 pub(super) async fn retire_campus(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path((code, action)): Path<(String, String)>,
     body: Bytes,
@@ -172,7 +172,7 @@ pub(super) async fn retire_campus(
 
 /// Back to the list, or the list again with the refusal.
 async fn done(
-    state: &AppState,
+    state: &ServerState,
     p: Posted,
     result: std::result::Result<(), HqError>,
 ) -> Result<Response> {

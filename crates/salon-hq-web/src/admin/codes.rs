@@ -6,7 +6,7 @@ use super::shared::*;
 use salon_hq_store::{CampusRow, IssuedCode, PendingCode};
 
 pub(super) async fn code_form(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Result<Response> {
@@ -15,7 +15,7 @@ pub(super) async fn code_form(
 }
 
 async fn code_page(
-    state: &AppState,
+    state: &ServerState,
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
@@ -101,7 +101,7 @@ fn pending_list(pending: &[PendingCode], campuses: &[CampusRow], csrf: &str) -> 
 }
 
 pub(super) async fn issue_code(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
@@ -148,7 +148,7 @@ pub(super) async fn issue_code(
 
 /// Cancels a waiting code; issuing another undoes it, so one press does it.
 pub(super) async fn cancel_code(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -164,7 +164,7 @@ pub(super) async fn cancel_code(
 
 /// An issued code as shown once: the address the app links to, the code in two groups of
 /// five in a typeface that tells O from 0, and when it expires.
-pub(super) fn code_shown(state: &AppState, issued: &IssuedCode) -> Markup {
+pub(super) fn code_shown(state: &ServerState, issued: &IssuedCode) -> Markup {
     let (a, b) = issued.code.split_at(issued.code.len() / 2);
     html! {
         dl.code-card {

@@ -90,7 +90,7 @@ pub(super) fn csv_rows(f: &Figures, campuses: &[salon_hq_store::CampusRow]) -> V
 }
 
 pub(super) async fn export_csv(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {

@@ -11,7 +11,7 @@ use super::supporters::supporters_box;
 use salon_hq_store::Term;
 
 pub(super) async fn dashboard(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response> {

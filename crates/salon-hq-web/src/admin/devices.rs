@@ -4,7 +4,7 @@
 use super::shared::*;
 
 pub(super) async fn devices(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Result<Response> {
@@ -112,7 +112,7 @@ pub(super) fn quiet_box(quiet: &[salon_hq_store::DeviceRow], days: u32) -> Marku
 }
 
 pub(super) async fn set_quiet_days(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
@@ -130,7 +130,7 @@ pub(super) async fn set_quiet_days(
 
 /// A code with which a new laptop takes over this device (its backup restored there).
 pub(super) async fn takeover_code(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -166,7 +166,7 @@ pub(super) async fn takeover_code(
 }
 
 pub(super) async fn revoke(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,

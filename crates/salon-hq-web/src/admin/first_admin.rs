@@ -36,7 +36,7 @@ fn link_closed() -> Response {
 }
 
 pub(super) async fn setup_form(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Query(q): Query<SetupQuery>,
 ) -> Result<Response> {
     let token = nonempty(&q.token).unwrap_or_default().to_owned();
@@ -48,7 +48,7 @@ pub(super) async fn setup_form(
     Ok(setup_page(&token, None).into_response())
 }
 
-pub(super) async fn setup(State(state): State<AppState>, body: Bytes) -> Result<Response> {
+pub(super) async fn setup(State(state): State<ServerState>, body: Bytes) -> Result<Response> {
     let form = Form::parse(&body);
     let token = form.get("token").unwrap_or_default().to_owned();
     let name = form.get("name").unwrap_or_default().to_owned();

@@ -72,7 +72,7 @@ fn campus_name(state_campuses: &[salon_hq_store::CampusRow], code: &CampusCode) 
 }
 
 pub(super) async fn history(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Response> {
@@ -215,7 +215,7 @@ fn render_day(
 }
 
 pub(super) async fn history_csv(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<HistoryQuery>,
 ) -> Result<Response> {

@@ -80,7 +80,7 @@ pub(super) fn too_many_logins(refused: Refused, resume: Option<&Resume>) -> Resu
 }
 
 /// The browser this request proves logged in before, if its cookie is one this server signed.
-async fn known_browser(state: &AppState, headers: &HeaderMap) -> Result<Option<KnownBrowser>> {
+async fn known_browser(state: &ServerState, headers: &HeaderMap) -> Result<Option<KnownBrowser>> {
     match cookie(headers, KNOWN_COOKIE) {
         Some(token) => Ok(state.blocking(move |s| s.known_browser(&token)).await?),
         None => Ok(None),
@@ -91,7 +91,7 @@ async fn known_browser(state: &AppState, headers: &HeaderMap) -> Result<Option<K
 /// too often lately (see `throttle` and `store::logins`): then the answer is 429 whatever the
 /// password. The name and password are never logged.
 pub(super) async fn login(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Peer(peer): Peer,
     headers: HeaderMap,
     body: Bytes,
@@ -211,7 +211,7 @@ pub(super) async fn keep_form_through_login(req: Request, next: Next) -> Respons
 }
 
 pub(super) async fn logout(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {

@@ -55,7 +55,7 @@ use survey_results::*;
 use surveys::*;
 use terms::*;
 
-pub(crate) fn router() -> Router<AppState> {
+pub(crate) fn router() -> Router<ServerState> {
     Router::new()
         .route("/", get(dashboard))
         .route("/export.csv", get(export_csv))

@@ -212,7 +212,7 @@ fn reflections(r: &Report) -> Markup {
 }
 
 pub(super) async fn report(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response> {
@@ -298,7 +298,7 @@ pub(super) async fn report(
 
 /// The report's figures for Excel.
 pub(super) async fn report_csv(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(q): Query<ReportQuery>,
 ) -> Result<Response> {

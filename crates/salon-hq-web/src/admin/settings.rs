@@ -5,7 +5,7 @@
 use super::shared::*;
 
 pub(super) async fn settings(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Result<Response> {
@@ -14,7 +14,7 @@ pub(super) async fn settings(
 }
 
 pub(super) async fn settings_page(
-    state: &AppState,
+    state: &ServerState,
     session: &AdminSession,
     sid: &str,
     problem: Option<&Problem>,
@@ -48,7 +48,7 @@ pub(super) async fn settings_page(
 }
 
 pub(super) async fn set_organisation(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {

@@ -19,7 +19,7 @@ pub(super) use super::form::Form;
 pub(super) use super::messages::message_ja;
 pub(super) use crate::html::{self, alert, month_ja, num, page};
 pub(super) use crate::throttle::{Key, Refused};
-pub(super) use crate::{AppState, Peer};
+pub(super) use crate::{Peer, ServerState};
 pub(super) use salon_figures::{fiscal_year_of, percent_of, Period};
 pub(super) use salon_hq_store::error::HqError;
 pub(super) use salon_hq_store::figures::{self, Figures};
@@ -78,7 +78,7 @@ pub(super) async fn css() -> Response {
 }
 
 pub(super) async fn privacy_md(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
 ) -> Result<Response> {
     admin(&state, &headers).await?;
@@ -135,7 +135,10 @@ pub(super) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// The logged-in admin and the session id, or `LoginRequired` (a redirect to /login).
-pub(super) async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(AdminSession, String)> {
+pub(super) async fn admin(
+    state: &ServerState,
+    headers: &HeaderMap,
+) -> Result<(AdminSession, String)> {
     let sid = cookie(headers, SESSION_COOKIE).ok_or(HqError::LoginRequired)?;
     let lookup = sid.clone();
     let now = state.now();
@@ -148,7 +151,7 @@ pub(super) async fn admin(state: &AppState, headers: &HeaderMap) -> Result<(Admi
 
 /// The logged-in admin if a 管理者 (manager); a 閲覧者 gets `ManagersOnly` (403).
 pub(super) async fn manager(
-    state: &AppState,
+    state: &ServerState,
     headers: &HeaderMap,
 ) -> Result<(AdminSession, String)> {
     let (session, sid) = admin(state, headers).await?;
@@ -160,7 +163,11 @@ pub(super) async fn manager(
 
 /// A change posted by a manager: the session, the parsed form, its CSRF token checked, and
 /// who to record it as.
-pub(super) async fn change(state: &AppState, headers: &HeaderMap, body: &[u8]) -> Result<Posted> {
+pub(super) async fn change(
+    state: &ServerState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Posted> {
     let (session, sid) = manager(state, headers).await?;
     let form = Form::parse(body);
     check_csrf(&form, &sid).map_err(|e| WebError::new(e, Some((&session, &sid))))?;

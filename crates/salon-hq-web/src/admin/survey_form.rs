@@ -42,7 +42,7 @@ fn as_typed(token: &str) -> String {
 }
 
 async fn find(
-    state: &AppState,
+    state: &ServerState,
     token: &str,
 ) -> Result<(Organisation, Option<(SurveyLink, Survey)>)> {
     let t = as_typed(token);
@@ -135,7 +135,7 @@ fn too_many(org: &Organisation) -> Response {
 }
 
 pub(super) async fn survey_form(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Peer(peer): Peer,
     Path(token): Path<String>,
 ) -> Result<Response> {
@@ -189,7 +189,7 @@ fn answers_of(
 }
 
 pub(super) async fn submit_survey(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     Peer(peer): Peer,
     Path(token): Path<String>,
     body: Bytes,

@@ -76,7 +76,7 @@ pub(super) fn withheld_note(why: Withheld) -> Markup {
 }
 
 pub(super) async fn results(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response> {
@@ -154,7 +154,7 @@ pub(super) async fn results(
 
 /// `feature` a free comment in the funder report, or `unfeature` it.
 pub(super) async fn feature_comment(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path((id, comment, action)): Path<(String, String, String)>,
     body: Bytes,
@@ -176,7 +176,7 @@ pub(super) async fn feature_comment(
 
 /// Every free comment, with its question, for Excel.
 pub(super) async fn comments_csv(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response> {

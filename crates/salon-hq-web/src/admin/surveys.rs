@@ -12,7 +12,7 @@ pub(super) fn survey_id(id: &str) -> std::result::Result<i64, HqError> {
 }
 
 /// The link a campus's teachers (or the supporters) open.
-pub(super) fn link_url(state: &AppState, link: &SurveyLink) -> String {
+pub(super) fn link_url(state: &ServerState, link: &SurveyLink) -> String {
     format!("{}/s/{}", state.public_url, link.token)
 }
 
@@ -24,7 +24,10 @@ pub(super) fn status_ja(s: &Survey) -> &'static str {
     }
 }
 
-pub(super) async fn surveys(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+pub(super) async fn surveys(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Response> {
     let (session, sid) = admin(&state, &headers).await?;
     let (surveys, terms) = state.blocking(|s| Ok((s.surveys()?, s.terms()?))).await?;
     let term_name = |id: Option<i64>| {
@@ -71,7 +74,7 @@ pub(super) async fn surveys(State(state): State<AppState>, headers: HeaderMap) -
 }
 
 pub(super) async fn create_survey(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
@@ -91,7 +94,7 @@ pub(super) async fn create_survey(
 // ---- questions ----
 
 pub(super) async fn edit_form(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response> {
@@ -104,7 +107,7 @@ pub(super) async fn edit_form(
 const BLANK_QUESTIONS: usize = 2;
 
 async fn edit_page(
-    state: &AppState,
+    state: &ServerState,
     session: &AdminSession,
     sid: &str,
     id: i64,
@@ -199,7 +202,7 @@ fn questions_of(form: &Form) -> std::result::Result<Vec<QuestionInput>, HqError>
 }
 
 pub(super) async fn save_questions(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -229,7 +232,7 @@ pub(super) async fn save_questions(
 // ---- links, QR codes, closing ----
 
 pub(super) async fn links(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response> {
@@ -338,7 +341,7 @@ fn qr_svg(url: &str) -> std::result::Result<String, HqError> {
 }
 
 pub(super) async fn print_link(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path((id, link)): Path<(String, String)>,
 ) -> Result<Response> {
@@ -398,7 +401,7 @@ pub(super) async fn print_link(
 
 /// 回答期限: set or cleared.
 pub(super) async fn set_deadline(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -420,7 +423,7 @@ pub(super) async fn set_deadline(
 
 /// `close` or `reopen` a whole survey.
 pub(super) async fn close_survey(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
@@ -430,7 +433,7 @@ pub(super) async fn close_survey(
 
 /// `close` or `reopen` one campus's link.
 pub(super) async fn close_link(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path((id, link, action)): Path<(String, String, String)>,
     body: Bytes,
@@ -467,7 +470,7 @@ fn confirm_close(survey: &Survey, p: &Posted) -> Response {
 }
 
 async fn set_closed(
-    state: AppState,
+    state: ServerState,
     headers: HeaderMap,
     id: String,
     link: Option<String>,

@@ -9,7 +9,7 @@ use salon_hq_store::{EventTarget, Targets, Term, TermInput};
 use super::shared::*;
 
 pub(super) async fn terms(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Query(done): Query<Done>,
 ) -> Result<Response> {
@@ -18,7 +18,7 @@ pub(super) async fn terms(
 }
 
 pub(super) async fn term(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response> {
@@ -37,7 +37,7 @@ fn n(v: Option<u32>) -> String {
 
 /// The list of terms, and the form: empty to add one, or holding term `editing`.
 async fn terms_page(
-    state: &AppState,
+    state: &ServerState,
     session: &AdminSession,
     sid: &str,
     editing: Option<i64>,
@@ -238,7 +238,7 @@ fn parse_term(form: &Form) -> std::result::Result<TermInput, HqError> {
 }
 
 async fn save(
-    state: AppState,
+    state: ServerState,
     headers: HeaderMap,
     id: Option<i64>,
     body: Bytes,
@@ -270,7 +270,7 @@ async fn save(
 }
 
 pub(super) async fn add_term(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response> {
@@ -278,7 +278,7 @@ pub(super) async fn add_term(
 }
 
 pub(super) async fn edit_term(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,
@@ -288,7 +288,7 @@ pub(super) async fn edit_term(
 }
 
 pub(super) async fn delete_term(
-    State(state): State<AppState>,
+    State(state): State<ServerState>,
     headers: HeaderMap,
     Path(id): Path<String>,
     body: Bytes,

@@ -13,7 +13,7 @@ use http_body_util::BodyExt;
 use salon_core::counts::{month_breakdown, DayCounts, VisitFact};
 use salon_core::{Format, Route, Topic};
 use salon_hq_store::HqStore;
-use salon_hq_web::{router, AppState, Clock, LogSink};
+use salon_hq_web::{router, Clock, LogSink, ServerState};
 use salon_protocol::{
     CampusCode, DaySnapshot, Month, MonthSnapshot, Upload, API_VERSION, API_VERSION_HEADER,
     APP_VERSION_HEADER, IDEMPOTENCY_HEADER,
@@ -27,7 +27,7 @@ pub const APP: &str = "1.0.0";
 
 pub struct Hq {
     pub dir: tempfile::TempDir,
-    pub state: AppState,
+    pub state: ServerState,
     pub router: Router,
     pub log: Arc<Mutex<Vec<String>>>,
 }
@@ -121,7 +121,7 @@ impl Hq {
             )
             .unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
-        let mut state = AppState::new(store);
+        let mut state = ServerState::new(store);
         state.log = LogSink::Memory(log.clone());
         state.clock = clock;
         let router = router(state.clone());

@@ -20,7 +20,7 @@ use super::facts::{campus_facts, event_days};
 use super::path_decisions::{draw_due_paths, mark_path_sent, unsent_paths};
 use super::pending::{log, PendingUpload, UPLOAD_BUDGET_BYTES};
 use super::releases::{draw_due, mark_sent, mark_sent_of, unsent};
-use super::today::Today;
+use super::today::DayLimit;
 use crate::error::{Result, StoreError};
 use crate::noise_key::noise_key;
 use crate::vault::Store;
@@ -44,7 +44,7 @@ impl Store {
     /// one whose day or month no longer holds anything (a salon removed, a visit moved away) is
     /// sent as zero, so headquarters' figure drops. Each month's and period's releases under
     /// noise that have fallen due are drawn once and kept (`releases`, `paths`). `today` is
-    /// Tokyo's: days after it are not sent, today only as `Today` allows (nothing while its
+    /// Tokyo's: days after it are not sent, today only as `DayLimit` allows (nothing while its
     /// salon is open, once when it closes), and it is the day the plausibility checks and the
     /// release days go by.
     pub fn prepare_outbox(&mut self, today: NaiveDate) -> Result<()> {
@@ -165,7 +165,7 @@ pub(super) fn prepare_in(
 ) -> Result<()> {
     let key = noise_key(tx)?;
     for &(campus_id, ref code) in campuses {
-        let as_of = Today::of(tx, campus_id, code.as_str(), today)?;
+        let as_of = DayLimit::of(tx, campus_id, code.as_str(), today)?;
         let facts = campus_facts(tx, campus_id, as_of.until())?;
         let mut now_held = put_events(tx, Some(campus_id), code.as_str(), &as_of)?;
         for (day, counts) in facts.days() {
@@ -198,7 +198,7 @@ pub(super) fn prepare_in(
     let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
     draw_due_paths(tx, &key, &ids, &enrolment.path_calendar, today)?;
     // Online events belong to no campus: the device reports them under campus code ''.
-    let online = put_events(tx, None, "", &Today::online(today))?;
+    let online = put_events(tx, None, "", &DayLimit::online(today))?;
     for (_, period) in outbox_keys(tx, "")? {
         if !online.contains(&("events", period.clone())) {
             upsert_outbox(tx, "events", "", &period, &NO_EVENTS)?;
@@ -381,7 +381,7 @@ fn put_events(
     tx: &Transaction<'_>,
     campus_id: Option<i64>,
     code: &str,
-    today: &Today,
+    today: &DayLimit,
 ) -> Result<BTreeSet<(&'static str, String)>> {
     let mut held = BTreeSet::new();
     for (day, kinds) in event_days(tx, campus_id, today.until())? {

@@ -15,20 +15,20 @@ use crate::error::Result;
 use crate::rows::{date_text, opt_date};
 
 /// How far a campus's snapshots may tell of the last days.
-pub(super) struct Today {
+pub(super) struct DayLimit {
     day: NaiveDate,
     /// The first day held back, if any: the day of a salon of today or yesterday still open,
     /// or today once today has gone.
     held_from: Option<NaiveDate>,
 }
 
-impl Today {
+impl DayLimit {
     pub(super) fn of(
         tx: &Transaction<'_>,
         campus_id: i64,
         code: &str,
         day: NaiveDate,
-    ) -> Result<Today> {
+    ) -> Result<DayLimit> {
         let text = date_text(day);
         let yesterday = date_text(day.pred_opt().unwrap_or(day));
         let open_since: Option<NaiveDate> = tx.query_row(
@@ -48,14 +48,14 @@ impl Today {
             (None, true) => Some(day),
             (None, false) => None,
         };
-        Ok(Today { day, held_from })
+        Ok(DayLimit { day, held_from })
     }
 
     /// For what belongs to no campus's salon (online events): there is no salon whose closing
     /// could send the day, so the whole of today waits until the Tokyo day has ended, and its
     /// arrival tells no hour.
-    pub(super) fn online(day: NaiveDate) -> Today {
-        Today {
+    pub(super) fn online(day: NaiveDate) -> DayLimit {
+        DayLimit {
             day,
             held_from: Some(day),
         }
