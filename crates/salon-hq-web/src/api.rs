@@ -18,9 +18,10 @@ use salon_protocol::{
 
 use salon_hq_store::error::HqError;
 
+use crate::peer::Peer;
 use crate::refusal::{Refusal, Result};
+use crate::state::ServerState;
 use crate::throttle::Key;
-use crate::{Peer, ServerState};
 
 pub(crate) fn router() -> Router<ServerState> {
     Router::new()

@@ -9,7 +9,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 
-use crate::ServerState;
+use crate::state::ServerState;
 use salon_hq_store::MIGRATIONS;
 
 pub(crate) fn router() -> Router<ServerState> {

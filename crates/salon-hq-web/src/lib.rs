@@ -37,7 +37,6 @@ use axum::Router;
 
 pub use throttle::Throttle;
 
-pub(crate) use peer::Peer;
 pub use state::{Clock, LogSink, ServerState};
 
 /// The whole server: the device API under `/api/v1`, `/healthz` and `/readyz`, the admin web

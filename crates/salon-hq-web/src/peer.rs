@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 
-use crate::ServerState;
+use crate::state::ServerState;
 
 /// The client's address, when the server was built with
 /// `into_make_service_with_connect_info::<SocketAddr>` (otherwise none): the peer, or for a

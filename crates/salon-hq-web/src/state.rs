@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use salon_hq_store::HqError;
 use salon_hq_store::HqStore;
 
-use crate::Throttle;
+use crate::throttle::Throttle;
 
 /// Where the request log goes: `tracing` (which the binary writes to stderr as text or JSON
 /// lines), or memory (for tests that read it back, one line per request).

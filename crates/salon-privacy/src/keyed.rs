@@ -17,8 +17,8 @@ use salon_protocol::{Month, PathPeriod, Release};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
+use crate::error::PrivacyError;
 use crate::random::RandomSource;
-use crate::PrivacyError;
 
 /// The laptop's noise secret: 32 random bytes, kept in salon.db (so a backup carries it and a
 /// change of passphrase or key leaves it). Its `Debug` shows nothing.

@@ -2,7 +2,7 @@
 //! [`RandomSource`]: on a laptop from the release's keyed generator (`keyed.rs`), in the
 //! simulation from a fixed seed.
 
-use crate::PrivacyError;
+use crate::error::PrivacyError;
 
 /// A source of uniformly random 64-bit words.
 pub trait RandomSource {

@@ -11,8 +11,9 @@ use salon_protocol::{
     Release, Route, SensitiveTopics, Topic, NOISE,
 };
 
+use crate::error::PrivacyError;
 use crate::keyed::{Input, KeyedRandom, NoiseKey};
-use crate::{discrete_laplace, PrivacyError};
+use crate::sampler::discrete_laplace;
 
 /// A campus's month as counted exactly on the laptop, before noise: visits by route, and
 /// visits by topic (docs/privacy.md, "Breakdowns under noise"). A code that is absent counts

@@ -9,8 +9,8 @@
 
 use salon_protocol::NoiseScale;
 
+use crate::error::PrivacyError;
 use crate::random::RandomSource;
-use crate::PrivacyError;
 
 /// One draw from the discrete Laplace distribution with the given scale.
 pub fn discrete_laplace(

@@ -6,9 +6,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::codes::CampusCode;
 use crate::error::ProtocolError;
+use crate::kinds::EventKind;
 use crate::plausible::{tomorrow, DAY_CAPS};
-use crate::{CampusCode, EventKind};
 
 /// Who took part, by group.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,12 +86,12 @@ pub fn check_events(e: &EventDaySnapshot, today: NaiveDate) -> Result<(), Protoc
     }
     let events: u64 = e.kinds.iter().map(|k| u64::from(k.events)).sum();
     if events > u64::from(DAY_CAPS.events) {
-        return Err(ProtocolError::OverDayCap(crate::DayField::Events));
+        return Err(ProtocolError::OverDayCap(crate::counts::DayField::Events));
     }
     let participants: u64 = e.kinds.iter().map(|k| k.participants.total()).sum();
     if participants > u64::from(DAY_CAPS.event_participants) {
         return Err(ProtocolError::OverDayCap(
-            crate::DayField::EventParticipants,
+            crate::counts::DayField::EventParticipants,
         ));
     }
     Ok(())
@@ -142,12 +143,12 @@ mod tests {
         );
         assert_eq!(
             check_events(&snapshot(vec![count(EventKind::Exchange, 11, 3)]), today),
-            Err(ProtocolError::OverDayCap(crate::DayField::Events))
+            Err(ProtocolError::OverDayCap(crate::counts::DayField::Events))
         );
         assert_eq!(
             check_events(&snapshot(vec![count(EventKind::Exchange, 1, 2001)]), today),
             Err(ProtocolError::OverDayCap(
-                crate::DayField::EventParticipants
+                crate::counts::DayField::EventParticipants
             ))
         );
         let mut later = snapshot(vec![talk]);

@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ProtocolError, Route, Topic};
+use crate::error::ProtocolError;
+use crate::kinds::{Route, Topic};
 
 /// A noise scale b = numerator / denominator, both from 1 to 2^20 (the sampler's loops stay
 /// small and its products fit in 128 bits), kept in lowest terms.

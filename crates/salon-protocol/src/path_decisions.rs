@@ -8,9 +8,12 @@
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::codes::Month;
+use crate::error::ProtocolError;
+use crate::kinds::{PathStatus, Topic};
 use crate::noise::check_cells;
+use crate::noise::{NoisyCell, Release, NOISE};
 use crate::snapshots::PathReleaseKey;
-use crate::{Month, NoisyCell, PathStatus, ProtocolError, Release, Topic, NOISE};
 
 /// The longest funder term the calendar takes, in months: a term longer than a 年度 would hold
 /// its decisions back for more than a year.

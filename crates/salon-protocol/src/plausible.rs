@@ -4,10 +4,11 @@
 
 use chrono::{Days, NaiveDate};
 
+use crate::codes::Month;
 use crate::counts::{DayCounts, DayField, MonthBreakdown};
 use crate::error::ProtocolError;
 use crate::kinds::Format;
-use crate::{DaySnapshot, Month, MonthSnapshot};
+use crate::snapshots::{DaySnapshot, MonthSnapshot};
 
 /// The most one device can count for one campus on one day. A salon runs about three hours
 /// (seed: 247 salons, 757 visits over a term, so about three visits a salon); the caps are

@@ -6,7 +6,9 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::{CampusCode, Month, NoisyMonthBreakdown, ProtocolError, Release};
+use crate::codes::{CampusCode, Month};
+use crate::error::ProtocolError;
+use crate::noise::{NoisyMonthBreakdown, Release};
 
 /// One release of a campus's month by one device. It has no revision: it is never replaced.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -95,7 +95,11 @@ impl Vault {
         store.close()?;
         // Closed cleanly, the old file's WAL is folded in: nothing of it may meet the copy.
         for suffix in ["-wal", "-shm"] {
-            remove_if_exists(&self.dir().join(format!("{}{suffix}", crate::DB_FILE)))?;
+            remove_if_exists(
+                &self
+                    .dir()
+                    .join(format!("{}{suffix}", crate::vault::DB_FILE)),
+            )?;
         }
         fs::rename(self.dir().join(ROTATING_FILE), self.db_path())?;
         fs::File::open(self.dir())?.sync_all()?;

@@ -13,7 +13,9 @@ use salon_protocol::{PathStatus, Route, Topic};
 
 use salon_figures::{path_estimates, sensitive_estimates};
 
-use crate::{discrete_laplace, NoiseScale, SeededRandom};
+use crate::random::SeededRandom;
+use crate::sampler::discrete_laplace;
+use salon_protocol::NoiseScale;
 use world::Term;
 
 pub use scenario::{PathReleaseDesign, Scenario};

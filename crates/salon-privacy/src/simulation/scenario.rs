@@ -1,7 +1,7 @@
 //! What is simulated: the scale of a term (campuses, months, visits, decisions, laptops) and
 //! how path decisions and the sensitive topics are released.
 
-use crate::{NoisePolicy, NOISE};
+use salon_protocol::{NoisePolicy, NOISE};
 
 /// How path decisions and the sensitive topics are released.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

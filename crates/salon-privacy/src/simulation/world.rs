@@ -7,7 +7,7 @@
 use salon_protocol::{PathStatus, Route, Topic};
 
 use super::scenario::Scenario;
-use crate::SeededRandom;
+use crate::random::SeededRandom;
 
 /// The project-wide route mix the issue names: 35/25/20/10/10 %.
 pub const ROUTE_MIX: [(Route, f64); 5] = [
