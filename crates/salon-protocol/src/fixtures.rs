@@ -6,7 +6,10 @@ use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::{CampusCode, DayCounts, DaySnapshot, ErrorCode};
+use crate::codes::CampusCode;
+use crate::counts::DayCounts;
+use crate::error::ErrorCode;
+use crate::snapshots::DaySnapshot;
 
 /// One case: a snapshot, and the code it is refused with (`None`: it is plausible).
 #[derive(Debug, Clone)]
