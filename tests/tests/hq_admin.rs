@@ -229,7 +229,7 @@ fn headquarters_is_set_up_from_a_browser_and_a_viewer_changes_nothing() {
     );
     assert!(browser
         .text_css("main")
-        .contains("集計期間: 2024年9月 〜 2025年2月"));
+        .contains("集計期間：2024年9月 〜 2025年2月"));
 
     // The term edited: its visits target raised.
     browser.navigate(&format!("{url}/terms/{}", saved[0].id));

@@ -354,7 +354,7 @@ fn the_dashboard_in_chromium_shows_the_databases_figures() {
     assert!(
         browser
             .text_css("main")
-            .contains("集計期間: 2024年4月 〜 2025年3月"),
+            .contains("集計期間：2024年4月 〜 2025年3月"),
         "the period shown"
     );
 

@@ -230,7 +230,7 @@ fn the_demo_terms_funder_report_reads_the_seeds_figures() {
     assert_eq!(browser.text("report-org"), "NPO法人キャリアbase");
     assert!(browser
         .text("report-project")
-        .contains("『高校生世代の子育て家庭「くらしと学びの危機」緊急支援事業』（資金分配団体: キッズドア様、READYFOR様）"));
+        .contains("『高校生世代の子育て家庭「くらしと学びの危機」緊急支援事業』（資金分配団体：キッズドア様、READYFOR様）"));
     assert!(browser.text("report-as-of").contains("時点の実績"));
     let campuses = browser.table("report-campuses");
     assert_eq!(campuses.len(), 22);

@@ -10,7 +10,7 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(
     name = "salon-demo",
-    about = "キャリアサロン: 事業期間のデモ（シードの振り返りを再現）"
+    about = "キャリアサロン：事業期間のデモ（シードの振り返りを再現）"
 )]
 struct Cli {
     /// The folder for headquarters' database and the simulated laptops (must not hold a demo).
@@ -34,7 +34,7 @@ async fn main() -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let demo = salon_demo::run(&cli.dir, listener).await?;
     println!(
-        "事務局のデモができました（{:.0}秒）。\n  ダッシュボード: {}/\n  事業報告: {}/report?term={}\n  ログイン: 名前「{}」、パスワード「{}」",
+        "事務局のデモができました（{:.0}秒）。\n  ダッシュボード：{}/\n  事業報告：{}/report?term={}\n  ログイン：名前「{}」、パスワード「{}」",
         started.elapsed().as_secs_f64(),
         demo.url,
         demo.url,

@@ -92,7 +92,7 @@ fn check_domain(domain: &str) -> anyhow::Result<String> {
     let numeric = labels.iter().all(|l| l.chars().all(|c| c.is_ascii_digit()));
     if labels.len() < 2 || !labels.iter().all(|l| label_ok(l)) || numeric || domain.len() > 253 {
         bail!(
-            "--acme-domain にはこのサーバーのドメイン名を指定してください(例: hq.example.org。IP アドレスには証明書を取れません)"
+            "--acme-domain にはこのサーバーのドメイン名を指定してください（例：hq.example.org。IP アドレスには証明書を取れません）"
         );
     }
     Ok(domain)
@@ -104,7 +104,7 @@ fn check_email(email: &str) -> anyhow::Result<&str> {
         Some((user, host)) if !user.is_empty() && host.contains('.') && !email.contains(' ') => {
             Ok(email)
         }
-        _ => bail!("--acme-email はメールアドレスにしてください(例: it@example.org)"),
+        _ => bail!("--acme-email はメールアドレスにしてください（例：it@example.org）"),
     }
 }
 
@@ -132,7 +132,7 @@ fn client_for(
 ) -> anyhow::Result<Arc<rustls::ClientConfig>> {
     let unreadable = || {
         anyhow::anyhow!(
-            "認証局の証明書 {} を読めません(PEM 形式のファイルか確かめてください)",
+            "認証局の証明書 {} を読めません（PEM 形式のファイルか確かめてください）",
             ca.display()
         )
     };

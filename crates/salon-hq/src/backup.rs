@@ -36,7 +36,7 @@ pub fn serve_lock(db: &Path) -> anyhow::Result<File> {
         .with_context(|| format!("ロックファイル {} を作成できません", path.display()))?;
     if lock.try_lock().is_err() {
         bail!(
-            "このデータベース({})は別の salon-hq が使っています。止めてからやり直してください",
+            "このデータベース（{}）は別の salon-hq が使っています。止めてからやり直してください",
             db.display()
         );
     }
@@ -88,7 +88,7 @@ pub fn restore(from: &Path, db: &Path, accept_unchained: bool) -> anyhow::Result
     })?;
     if schema > MIGRATIONS.len() {
         bail!(
-            "{} はこの salon-hq より新しい版のバックアップです(版 {schema})。salon-hq を更新してください",
+            "{} はこの salon-hq より新しい版のバックアップです（版 {schema}）。salon-hq を更新してください",
             from.display()
         );
     }
@@ -164,7 +164,7 @@ fn remove_if_there(path: &Path) -> anyhow::Result<()> {
 fn check_backup(conn: &Connection) -> anyhow::Result<usize> {
     let verdict: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if verdict != "ok" {
-        bail!("壊れています({verdict})");
+        bail!("壊れています（{verdict}）");
     }
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let tables: i64 = conn.query_row(

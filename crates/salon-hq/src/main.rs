@@ -286,7 +286,7 @@ fn admin(db: &Path, cmd: AdminCmd) -> anyhow::Result<()> {
                 .issue_takeover_code(&by, device, now)
                 .map_err(|e| match e {
                     salon_hq_store::HqError::NotFound => anyhow::anyhow!(
-                        "端末 {device} は登録されていません(salon-hq admin devices で一覧を見られます)"
+                        "端末 {device} は登録されていません（salon-hq admin devices で一覧を見られます）"
                     ),
                     e => e.into(),
                 })?;
@@ -367,7 +367,7 @@ fn verify(
 /// The server's lines about the chain, which hold whether or not the rest does.
 fn print_notices(check: &salon_hq_store::AuditCheck) {
     for notice in &check.notices {
-        println!("注意: {}", notice.ja());
+        println!("注意：{}", notice.ja());
     }
 }
 
@@ -427,7 +427,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { to } => {
             let copied = backup::backup(&cli.db, &to)?;
             println!(
-                "バックアップを作成しました: {} ({} KiB, 版 {})",
+                "バックアップを作成しました：{} （{} KiB, 版 {}）",
                 to.display(),
                 copied.bytes.div_ceil(1024),
                 copied.schema
@@ -449,7 +449,7 @@ async fn main() -> anyhow::Result<()> {
             store.reset_audit_head()?;
             let check = store.check_audit(None)?;
             println!(
-                "{} を復元しました ({} KiB, 版 {})。サーバーを起動してください",
+                "{} を復元しました （{} KiB, 版 {}）。サーバーを起動してください",
                 from.display(),
                 copied.bytes.div_ceil(1024),
                 copied.schema
@@ -458,7 +458,7 @@ async fn main() -> anyhow::Result<()> {
                 println!("{}", check.summary_ja());
             } else {
                 for problem in &check.problems {
-                    eprintln!("操作記録: {}", problem.ja());
+                    eprintln!("操作記録：{}", problem.ja());
                 }
             }
             print_notices(&check);

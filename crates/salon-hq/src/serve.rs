@@ -165,7 +165,7 @@ fn hand_over_setup_link(db: &Path, link: &str) -> anyhow::Result<()> {
     use std::os::unix::fs::OpenOptionsExt;
     let minutes = salon_hq_store::SETUP_LINK_SECS / 60;
     let text = format!(
-        "管理者がまだいません。{minutes}分以内に次のリンクを開いて、最初の管理者を作成してください（過ぎたらサーバーを起動し直すと新しいリンクができます）:\n{link}\n"
+        "管理者がまだいません。{minutes}分以内に次のリンクを開いて、最初の管理者を作成してください（過ぎたらサーバーを起動し直すと新しいリンクができます）：\n{link}\n"
     );
     if std::io::stdout().is_terminal() {
         print!("{text}");
@@ -202,7 +202,7 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
         (None, None) => bail!(
             "{} で待ち受けるには HTTPS が必要です。--acme-domain でドメインを指定して証明書を自動で取るか、\
              --tls-cert と --tls-key で証明書と鍵を指定してください\
-             (暗号化なしの HTTP はこのサーバーの中、127.0.0.1 だけで使えます)",
+             （暗号化なしの HTTP はこのサーバーの中、127.0.0.1 だけで使えます）",
             s.addr
         ),
     };
@@ -216,10 +216,10 @@ fn check(s: &Settings) -> anyhow::Result<Checked> {
             s.addr
         ),
         std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
-            "{} で待ち受ける権限がありません(1024 未満のポートには権限が要ります)",
+            "{} で待ち受ける権限がありません（1024 未満のポートには権限が要ります）",
             s.addr
         ),
-        _ => anyhow::anyhow!("{} で待ち受けられません: {e}", s.addr),
+        _ => anyhow::anyhow!("{} で待ち受けられません：{e}", s.addr),
     })?;
     listener.set_nonblocking(true)?;
     let port = listener.local_addr()?.port();
@@ -254,7 +254,7 @@ fn check_public_url(url: &str) -> anyhow::Result<String> {
     let https = url.starts_with("https://") && url.len() > "https://".len();
     if !(https || local) {
         bail!(
-            "--public-url は https:// で始まるアドレスにしてください(例: https://hq.example.org)"
+            "--public-url は https:// で始まるアドレスにしてください（例：https://hq.example.org）"
         );
     }
     Ok(url.to_owned())
@@ -288,7 +288,7 @@ fn tls_config(cert: &Path, key: &Path) -> anyhow::Result<rustls::ServerConfig> {
         .and_then(|certs| certs.collect())
         .map_err(|_| {
             anyhow::anyhow!(
-                "証明書 {} を読めません(PEM 形式のファイルで、読む権限があるか確かめてください)",
+                "証明書 {} を読めません（PEM 形式のファイルで、読む権限があるか確かめてください）",
                 cert.display()
             )
         })?;
@@ -297,7 +297,7 @@ fn tls_config(cert: &Path, key: &Path) -> anyhow::Result<rustls::ServerConfig> {
     }
     let private = PrivateKeyDer::from_pem_file(key).map_err(|_| {
         anyhow::anyhow!(
-            "秘密鍵 {} を読めません(PEM 形式のファイルで、読む権限があるか確かめてください)",
+            "秘密鍵 {} を読めません（PEM 形式のファイルで、読む権限があるか確かめてください）",
             key.display()
         )
     })?;

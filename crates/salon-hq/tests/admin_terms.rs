@@ -105,7 +105,7 @@ async fn overlapping_terms_each_read_the_figures_against_their_own_targets() {
         .await
         .text();
     let funded_figures = salon_hq_store::figures::compute_term(hq.store(), funded.id).unwrap();
-    assert!(page.contains("集計期間: 2024年9月 〜 2025年2月"), "{page}");
+    assert!(page.contains("集計期間：2024年9月 〜 2025年2月"), "{page}");
     let pct = |v: u64, t: u32| salon_figures::percent_of(v, t).unwrap();
     assert!(page.contains(&format!(
         "<td>10名</td><td>{}%</td>",

@@ -190,7 +190,7 @@ fn a_head_file_made_anew_is_still_told_by_a_later_verify() {
     assert!(ok, "{said}");
     assert!(said.contains("記録されたときのままです（5 行"), "{said}");
     assert!(
-        said.contains("注意: 5 行目（ID 5、")
+        said.contains("注意：5 行目（ID 5、")
             && said.contains("（head ファイル）がなかったため作り直しました（そのとき 4 行）"),
         "{said}"
     );

@@ -117,7 +117,7 @@ fn a_copy_set_back_before_the_chain_is_put_over_a_chained_log_only_when_the_oper
         ],
     );
     assert!(
-        said.contains("注意: 7 行目（ID 7、")
+        said.contains("注意：7 行目（ID 7、")
             && said.contains("それまでの操作記録 6 行に鎖を付けました"),
         "{said}"
     );

@@ -115,7 +115,7 @@ async fn a_figure_goes_back_to_its_days_and_the_revisions_that_made_it() {
         .await;
     assert_eq!(month.status, StatusCode::OK);
     let page = month.text();
-    assert!(page.contains("履歴: C-012 柏キャンパス 2026年11月"));
+    assert!(page.contains("履歴：C-012 柏キャンパス 2026年11月"));
     let rows = table(&page, "history-days");
     // Day, 実施回数, 実施時間, 利用人数, 延べ生徒数, …: the 24th adds the latest of each device.
     let firsts: Vec<(String, String, String)> = rows

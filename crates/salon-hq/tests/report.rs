@@ -61,7 +61,7 @@ async fn a_term_without_surveys_or_activities_prints_without_their_headings() {
     assert!(js.text().contains("window.print()"));
     assert!(
         page.contains("NPO法人キャリアbase")
-            && page.contains("『くらしと学び支援事業』（資金分配団体: キッズドア様）")
+            && page.contains("『くらしと学び支援事業』（資金分配団体：キッズドア様）")
     );
     for heading in [
         "関連する活動",

@@ -30,7 +30,7 @@ async fn campuses_page(
         form.stack method="post" action="/campuses" data-testid="add-campus" {
             input type="hidden" name="csrf" value=(csrf);
             label {
-                "キャンパスコード（英大文字・数字・「-」、例: C-012）"
+                "キャンパスコード（英大文字・数字・「-」、例：C-012）"
                 input name="code" required maxlength="32" autocomplete="off"
                     value=(if renaming.is_none() { Problem::value(problem, "code") } else { String::new() });
             }
@@ -150,7 +150,7 @@ pub(super) async fn retire_campus(
             ul {
                 li { "このキャンパスには、新しい登録コードを発行できなくなります。" }
                 li { "これまでの件数は、すべての集計と報告に残ります。" }
-                li { "元に戻せます: キャンパスの一覧で「再開」を押します。" }
+                li { "元に戻せます：キャンパスの一覧で「再開」を押します。" }
             }
         };
         return Ok(super::confirm::ask(

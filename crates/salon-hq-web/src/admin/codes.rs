@@ -136,8 +136,8 @@ pub(super) async fn issue_code(
     let campuses = state.blocking(|s| s.campuses()).await?;
     let body = html! {
         p {
-            "キャリアサポーター: " (issued.supporter) br;
-            "担当キャンパス: " (named(&campuses, &issued.campuses))
+            "キャリアサポーター：" (issued.supporter) br;
+            "担当キャンパス：" (named(&campuses, &issued.campuses))
         }
         (code_shown(&state, &issued))
         p.note { "パソコンのアプリで、設定 →「事務局との連携」に、上の事務局のアドレスと登録コードを入力してもらってください。" }

@@ -251,7 +251,7 @@ pub(super) fn render_dashboard(
     html! {
         (filter(fy, q, terms, today))
         p {
-            "集計期間: " (month_ja(f.period.from)) " 〜 " (month_ja(f.period.to))
+            "集計期間：" (month_ja(f.period.from)) " 〜 " (month_ja(f.period.to))
             @if let Some(t) = &f.term {
                 " ・ " a.block href=(format!("/report?term={}", t.id)) data-testid="report-link" { "「" (t.name) "」の事業報告（A4・印刷用）" }
             }

@@ -146,9 +146,9 @@ pub(super) async fn takeover_code(
     let campuses = state.blocking(|s| s.campuses()).await?;
     let body = html! {
         p {
-            "引き継ぐ端末: 端末ID " (id) br;
-            "キャリアサポーター: " (issued.supporter) br;
-            "担当キャンパス: " (super::codes::named(&campuses, &issued.campuses))
+            "引き継ぐ端末：端末ID " (id) br;
+            "キャリアサポーター：" (issued.supporter) br;
+            "担当キャンパス：" (super::codes::named(&campuses, &issued.campuses))
         }
         (super::codes::code_shown(&state, &issued))
         p.note {

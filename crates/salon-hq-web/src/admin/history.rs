@@ -85,7 +85,7 @@ pub(super) async fn history(
                 .blocking(move |s| Ok((s.campus_days(c.as_str(), month)?, s.campuses()?)))
                 .await?;
             let name = campus_name(&campuses, &campus);
-            let title = format!("履歴: {} {} {}", campus.as_str(), name, month_ja(month));
+            let title = format!("履歴：{} {} {}", campus.as_str(), name, month_ja(month));
             (title, render_month(&campus, month, &days, &kept_view(&q)))
         }
         Asked::Day(campus, day) => {
@@ -94,7 +94,7 @@ pub(super) async fn history(
                 .blocking(move |s| Ok((s.day_revisions(c.as_str(), day)?, s.campuses()?)))
                 .await?;
             let name = campus_name(&campuses, &campus);
-            let title = format!("履歴: {} {} {}", campus.as_str(), name, html::day_ja(day));
+            let title = format!("履歴：{} {} {}", campus.as_str(), name, html::day_ja(day));
             (title, render_day(&campus, day, &revisions, &kept_view(&q)))
         }
     };

@@ -235,7 +235,7 @@ pub(super) async fn report(
                 @if !r.term.project.is_empty() {
                     p.project data-testid="report-project" {
                         "『" (r.term.project) "』"
-                        @if !r.term.distributor.is_empty() { "（資金分配団体: " (r.term.distributor) "）" }
+                        @if !r.term.distributor.is_empty() { "（資金分配団体：" (r.term.distributor) "）" }
                     }
                 }
                 p.meta {

@@ -37,7 +37,7 @@ pub(super) async fn settings_page(
         p.note { "アンケートの回答画面と、印刷するQRコードの案内に載ります（回答する教職員・キャリアサポーターが見ます）。" }
         form.stack method="post" action="/settings/organisation" data-testid="organisation-form" {
             input type="hidden" name="csrf" value=(secret::csrf_token(sid));
-            label { "団体名" input name="org_name" maxlength="100" value=(typed("org_name", &org.name)) placeholder="例: NPO法人 ○○"; }
+            label { "団体名" input name="org_name" maxlength="100" value=(typed("org_name", &org.name)) placeholder="例：NPO法人 ○○"; }
             label { "連絡先（電話・メールなど）" input name="org_contact" maxlength="200" value=(typed("org_contact", &org.contact)); }
             button type="submit" { "団体名と連絡先を保存" }
         }
@@ -106,7 +106,7 @@ fn protection() -> Markup {
                 li { "進路決定と、家庭のこと・心身の不調は、年度と、事業期間と目標で選んだ助成元の期間ごとに、一人一回だけ数えてから送ります。" }
                 li { "ずらし方の大きさはアプリと事務局で決まっていて、ここでは変えられません（変えられると、生徒を守る強さが変わってしまうためです）。" }
             }
-            p.note { "詳しい設計は、個人情報保護の担当者向けの文書にあります（英語）: " a href="/privacy.md" { "プライバシーの設計（privacy.md）" } }
+            p.note { "詳しい設計は、個人情報保護の担当者向けの文書にあります（英語）：" a href="/privacy.md" { "プライバシーの設計（privacy.md）" } }
         }
     }
 }

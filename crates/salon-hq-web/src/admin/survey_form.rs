@@ -16,7 +16,7 @@ fn form_page(org: &Organisation, title: &str, status: StatusCode, body: Markup) 
     let body = html! {
         (body)
         @if !org.contact.is_empty() {
-            p.note data-testid="contact" { "お問い合わせ: " (org.name) " " (org.contact) }
+            p.note data-testid="contact" { "お問い合わせ：" (org.name) " " (org.contact) }
         }
     };
     (status, html::public_page(title, org.heading(), body)).into_response()
@@ -82,7 +82,7 @@ fn render(
         (alert(problem))
         p.lead { "回答は匿名です。お名前や所属は伺いません。「必須」の質問のほかは、答えたくなければ空欄のままで構いません。" }
         @if let Some(d) = survey.deadline {
-            p data-testid="deadline" { "回答期限: " strong { (html::day_ja(d)) } }
+            p data-testid="deadline" { "回答期限：" strong { (html::day_ja(d)) } }
         }
         form.survey method="post" action=(format!("/s/{token}")) data-testid="survey-form" {
             input type="hidden" name="form_token" value=(form_token);

@@ -166,7 +166,7 @@ async fn edit_page(
     };
     Ok(with_problem(
         problem,
-        screen(&format!("質問の編集: {}", survey.title), session, sid, body),
+        screen(&format!("質問の編集：{}", survey.title), session, sid, body),
     ))
 }
 
@@ -264,7 +264,7 @@ pub(super) async fn links(
     };
     let body = html! {
         p { a href=(format!("/surveys/{id}")) { "結果へ" } " ・ " a href=(format!("/surveys/{id}/edit")) { "質問" } }
-        p { "状態: " strong { (status_ja(&survey)) } }
+        p { "状態：" strong { (status_ja(&survey)) } }
         form.inline method="post" action=(format!("/surveys/{id}/deadline")) data-testid="deadline-form" {
             input type="hidden" name="csrf" value=(csrf);
             label { "回答期限（フォームとQRコードの案内に載ります）" input type="date" name="deadline" value=[survey.deadline.map(|d| d.to_string())]; }
@@ -318,7 +318,7 @@ pub(super) async fn links(
         }
     };
     Ok(screen(
-        &format!("リンクとQRコード: {}", survey.title),
+        &format!("リンクとQRコード：{}", survey.title),
         &session,
         &sid,
         body,
@@ -385,13 +385,13 @@ pub(super) async fn print_link(
             p.lead { (who) }
             p { "いつも校内キャリアサロンにご協力いただき、ありがとうございます。事業の振り返りのため、アンケートへのご回答をお願いします。回答は匿名で、お名前は伺いません。所要時間は5分ほどです。" }
             @if let Some(d) = survey.deadline {
-                p.deadline data-testid="flyer-deadline" { "回答期限: " strong { (html::day_ja(d)) } }
+                p.deadline data-testid="flyer-deadline" { "回答期限：" strong { (html::day_ja(d)) } }
             }
             div.qr data-testid="qr" { (PreEscaped(qr_svg(&url)?)) }
             p { "スマートフォンのカメラで読み取るか、次のアドレスを開いてください。" }
             p.url data-testid="flyer-url" { code { (url) } }
             @if !org.contact.is_empty() || !org.name.is_empty() {
-                p data-testid="flyer-contact" { "お問い合わせ: " (org.name) " " (org.contact) }
+                p data-testid="flyer-contact" { "お問い合わせ：" (org.name) " " (org.contact) }
             }
         }
         script src="/static/print.js" defer {}

@@ -127,8 +127,8 @@ fn term_form(csrf: &str, term: Option<&Term>, fixed: bool, problem: Option<&Prob
     html! {
         form.stack.wide method="post" action=(action) data-testid="term-form" {
             input type="hidden" name="csrf" value=(csrf);
-            label { "名前（例: 2024年度 休眠預金）" input name="name" required maxlength="100" value=(value("name", held(|t| Some(t.name.clone())))); }
-            label { "助成元（任意。例: 休眠預金等交付金）" input name="funder" maxlength="100" value=(value("funder", held(|t| Some(t.funder.clone())))); }
+            label { "名前（例：2024年度 休眠預金）" input name="name" required maxlength="100" value=(value("name", held(|t| Some(t.name.clone())))); }
+            label { "助成元（任意。例：休眠預金等交付金）" input name="funder" maxlength="100" value=(value("funder", held(|t| Some(t.funder.clone())))); }
             label { "事業名（任意。事業報告の表紙に載ります）" input name="project" maxlength="200" value=(value("project", held(|t| Some(t.project.clone())))); }
             label { "資金分配団体（任意）" input name="distributor" maxlength="100" value=(value("distributor", held(|t| Some(t.distributor.clone())))); }
             div.row {
