@@ -11,7 +11,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use modules::{crate_roots, is_test_file, module_graph, source_files, strip_tests, Graph};
+use modules::{crate_roots, module_graph, product_code, source_files, Graph};
 use support::files_under;
 
 fn root() -> PathBuf {
@@ -166,21 +166,17 @@ const CLOCKS: &[&str] = &[
 
 #[test]
 fn each_program_reads_the_wall_clock_in_one_place() {
-    let mut read = BTreeSet::new();
-    for (krate, src) in crate_roots(&root()) {
-        if krate == "salon-demo" {
-            continue; // the demo plays a year through; it is no program a supporter runs
-        }
-        for file in source_files(&src).into_iter().filter(|f| !is_test_file(f)) {
-            let code = strip_tests(&std::fs::read_to_string(&file).unwrap());
-            if ["Utc::now()", "Local::now()", "SystemTime::now()"]
+    let read: BTreeSet<String> = product_code(&root())
+        .into_iter()
+        // The demo plays a year through; it is no program a supporter runs.
+        .filter(|(krate, _, _)| krate != "salon-demo")
+        .filter(|(_, _, code)| {
+            ["Utc::now()", "Local::now()", "SystemTime::now()"]
                 .iter()
                 .any(|c| code.contains(c))
-            {
-                read.insert(relative(&file));
-            }
-        }
-    }
+        })
+        .map(|(_, file, _)| relative(&file))
+        .collect();
     let allowed: BTreeSet<String> = CLOCKS.iter().map(|s| s.to_string()).collect();
     assert_eq!(read, allowed, "files that read the wall clock");
 }
@@ -232,15 +228,12 @@ fn the_pure_crates_do_no_io() {
         "getrandom",
     ];
     let mut found = Vec::new();
-    for (krate, src) in crate_roots(&root()) {
-        if !PURE.contains(&krate.as_str()) {
-            continue;
-        }
-        for file in source_files(&src).into_iter().filter(|f| !is_test_file(f)) {
-            let code = strip_tests(&std::fs::read_to_string(&file).unwrap());
-            for word in io.iter().filter(|w| code.contains(*w)) {
-                found.push(format!("{}: {word}", relative(&file)));
-            }
+    for (_, file, code) in product_code(&root())
+        .into_iter()
+        .filter(|(krate, _, _)| PURE.contains(&krate.as_str()))
+    {
+        for word in io.iter().filter(|w| code.contains(*w)) {
+            found.push(format!("{}: {word}", relative(&file)));
         }
     }
     assert!(

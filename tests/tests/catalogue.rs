@@ -4,6 +4,8 @@
 //! 保護者向けセミナー reads the same name on the funder's report). The catalogue is read here
 //! as the window reads it: `ui/i18n/<lang>.json` and its parts, merged.
 
+#[path = "support/architecture.rs"]
+mod modules;
 #[path = "support/mod.rs"]
 mod support;
 
@@ -101,24 +103,10 @@ fn the_app_and_headquarters_name_every_code_alike() {
 #[test]
 fn japanese_written_in_rust_follows_the_catalogues_rules() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut dirs: Vec<_> = std::fs::read_dir(root.join("crates"))
-        .unwrap()
-        .map(|e| e.unwrap().path().join("src"))
-        .collect();
-    dirs.push(root.join("src-tauri/src"));
     let mut wrong = Vec::new();
     let mut read = 0;
-    for file in dirs.iter().flat_map(|d| support::files_under(d)) {
-        let name = file.file_name().unwrap().to_string_lossy().into_owned();
-        if !name.ends_with(".rs") || name == "tests.rs" || name.ends_with("_tests.rs") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&file).unwrap();
-        let code = match text.find("#[cfg(test)]\nmod tests {") {
-            Some(at) => &text[..at],
-            None => &text[..],
-        };
-        for literal in japanese_literals(code) {
+    for (_, file, code) in modules::product_code(&root) {
+        for literal in japanese_literals(&code) {
             read += 1;
             let chars: Vec<char> = literal.chars().collect();
             let colon_after_japanese = chars.windows(2).any(|w| !w[0].is_ascii() && w[1] == ':');
@@ -136,16 +124,11 @@ fn japanese_written_in_rust_follows_the_catalogues_rules() {
     );
 }
 
-/// The string literals of `code` that hold kana or kanji (comment lines left out).
+/// The string literals of `code` that hold kana or kanji.
 fn japanese_literals(code: &str) -> Vec<String> {
-    let code: String = code
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n");
     let japanese = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}');
     let mut out = Vec::new();
-    let mut chars = code.chars().peekable();
+    let mut chars = code.chars();
     let mut previous = ' ';
     while let Some(c) = chars.next() {
         // A char literal '"' is no string.

@@ -38,14 +38,10 @@ impl Period {
     }
 
     pub fn new(from: Month, to: Month) -> Result<Period, PeriodError> {
-        if from > to {
+        if from > to || months_between(from, to) > 120 {
             return Err(PeriodError);
         }
-        let p = Period { from, to };
-        if p.months().len() > 120 {
-            return Err(PeriodError);
-        }
-        Ok(p)
+        Ok(Period { from, to })
     }
 
     pub fn months(&self) -> Vec<Month> {

@@ -21,16 +21,12 @@ thread_local! {
 
 /// Makes `conn` (a reader) stop a statement run for a caller that has gone.
 pub(super) fn stop_when_abandoned(conn: &Connection) {
-    conn.progress_handler(STEPS_BETWEEN_LOOKS, Some(abandoned));
+    conn.progress_handler(STEPS_BETWEEN_LOOKS, Some(caller_gone));
 }
 
 /// Whether the caller of the store call running on this thread has gone (always false outside
-/// [`watching`]): for work between statements, which no progress handler sees.
+/// [`watching`]): what the readers' progress handler asks, and work between statements too.
 pub fn caller_gone() -> bool {
-    abandoned()
-}
-
-fn abandoned() -> bool {
     ABANDONED.with(|a| {
         a.borrow()
             .as_ref()

@@ -155,7 +155,8 @@ impl Upload {
     }
 }
 
-/// Which snapshot of an upload each release and each day's events is.
+// Which snapshot of an upload each release and each day's events is.
+
 impl MonthRelease {
     pub fn key(&self) -> SnapshotKey {
         SnapshotKey::Release {

@@ -185,20 +185,22 @@ fn sensitive_shares(
     let truth_n = students_about(term, None);
     let cell_var = units as f64 * scale.variance();
     let noisy_n = truth_n + noise_sum(units, scale, rng);
+    let truth: Vec<i64> = Topic::SENSITIVE
+        .iter()
+        .map(|&topic| students_about(term, Some(topic)))
+        .collect();
     let cells: Vec<(Topic, i64, f64)> = Topic::SENSITIVE
         .iter()
-        .map(|&topic| {
-            let truth = students_about(term, Some(topic));
-            (topic, truth + noise_sum(units, scale, rng), cell_var)
-        })
+        .zip(&truth)
+        .map(|(&topic, t)| (topic, t + noise_sum(units, scale, rng), cell_var))
         .collect();
     sensitive_estimates::shares((noisy_n, cell_var), &cells)
         .into_iter()
-        .map(|stated| {
-            let truth = students_about(term, Some(stated.code));
+        .zip(&truth)
+        .map(|(stated, t)| {
             let (share, half_width) = stated.share.unwrap_or((0.0, 0.0));
             let e = Estimate {
-                truth: 100.0 * truth as f64 / truth_n.max(1) as f64,
+                truth: 100.0 * *t as f64 / truth_n.max(1) as f64,
                 share,
                 half_width,
             };
