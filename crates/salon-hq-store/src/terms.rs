@@ -69,7 +69,7 @@ pub struct Term {
     pub to: Month,
     pub targets: Targets,
     /// Path decisions are also released for its months (the funder's term of the path
-    /// calendar, `store/path_decisions.rs`).
+    /// calendar, `path_decisions.rs`).
     pub counts_paths: bool,
 }
 
@@ -332,10 +332,7 @@ impl HqStore {
         input: &TermInput,
         today: chrono::NaiveDate,
     ) -> Result<bool> {
-        let period = PathPeriod {
-            from: input.from,
-            to: input.to,
-        };
+        let period = input.period();
         if !input.counts_paths || period.is_fiscal_year() {
             return Ok(false);
         }

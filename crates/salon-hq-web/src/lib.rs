@@ -7,7 +7,7 @@
 //! binary serves this router and administers the database.
 //!
 //! Guessing is slowed down: each failed login of an account doubles the wait before its next
-//! try, up to 15 minutes, from any address (`store::logins`, counted in the database; a browser
+//! try, up to 15 minutes, from any address (`salon_hq_store::logins`, counted in the database; a browser
 //! that logged in to the account before skips it), 20 failed logins from one client address
 //! lock the address, and 10 refused enrolment codes from one address lock enrolment from it
 //! (429, `too_many_attempts`; [`throttle`], in memory). Nothing names anyone in the log.

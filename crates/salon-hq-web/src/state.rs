@@ -103,7 +103,7 @@ impl ServerState {
     }
 
     /// Runs a store call off the async threads. Dropped before it ends (its client gone), the
-    /// call's reads stop (`store::watching`).
+    /// call's reads stop (`salon_hq_store::watching`).
     pub(crate) async fn blocking<T, F>(&self, f: F) -> Result<T, HqError>
     where
         T: Send + 'static,

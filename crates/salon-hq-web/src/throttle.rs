@@ -1,6 +1,6 @@
 //! Brute-force protection in memory: failed logins and enrolments are counted per client
 //! address (and per known browser), and a key with too many recent failures is refused for a
-//! while. An account's own failures are counted in the database instead (`store::logins`), so
+//! while. An account's own failures are counted in the database instead (`salon_hq_store::logins`), so
 //! nothing here can push them out.
 //!
 //! - Login: 20 failures from one client address within 15 minutes lock that address for 15

@@ -1,5 +1,5 @@
 //! 操作記録: who changed what, when, newest first, a page of lines at a time. Every showing
-//! checks the whole chain of MACs (`store::audit_chain`) and says whether it holds.
+//! checks the whole chain of MACs (`salon_hq_store::audit_chain`) and says whether it holds.
 
 use salon_hq_store::AUDIT_PAGE;
 

@@ -88,7 +88,7 @@ async fn known_browser(state: &ServerState, headers: &HeaderMap) -> Result<Optio
 }
 
 /// Checks the password, unless the client's address, the account or this browser has failed
-/// too often lately (see `throttle` and `store::logins`): then the answer is 429 whatever the
+/// too often lately (see `throttle` and `salon_hq_store::logins`): then the answer is 429 whatever the
 /// password. The name and password are never logged.
 pub(super) async fn login(
     State(state): State<ServerState>,

@@ -109,7 +109,7 @@ pub(super) const SESSION_COOKIE: &str = "__Host-hq_session";
 /// The login form's nonce, set with the form: a login POST must carry the token derived from
 /// it, so another site cannot log a browser in to an account of its choosing (login CSRF).
 pub(super) const LOGIN_COOKIE: &str = "__Host-hq_login";
-/// A browser's proof that it logged in to an account before (`store::logins`).
+/// A browser's proof that it logged in to an account before (`salon_hq_store::logins`).
 pub(super) const KNOWN_COOKIE: &str = "__Host-hq_known";
 /// How long a browser is remembered: about a year, the most browsers keep a cookie.
 pub(super) const KNOWN_BROWSER_SECS: i64 = 400 * 24 * 60 * 60;
