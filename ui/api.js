@@ -226,7 +226,7 @@
 
 /**
  * A release due: a campus month (`campus` set, `from` = `to`), or a period of the path calendar.
- * @typedef {{campus: string|null, from: string, to: string, release: "first"|"second"}} ReleaseToDraw
+ * @typedef {{campus: string|null, from: string, to: string, release: "first"|"second", day: string, due: boolean}} ReleaseToDraw
  */
 
 /**

@@ -5,11 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use salon_protocol::{
-    DeviceConfig, EnrolmentCode, HeldRevision, MonthRelease, PathRelease, Receipt, Upload,
-};
-use salon_store::{HeldBack, PendingUpload, ReleaseToDraw, Store, StoreError, SyncLogEntry};
-use salon_sync::{Backoff, Destination, HqClient, Outbox, SendError, Sent, SyncError};
+use salon_protocol::{EnrolmentCode, MonthRelease, PathRelease, Receipt, Upload};
+use salon_store::{HeldBack, ReleaseToDraw, Store, StoreError, SyncLogEntry};
+use salon_sync::{Backoff, HqClient, SendError, Sent, StoreAccess, StoreOutbox};
 use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
 use tokio::sync::Notify;
@@ -84,7 +82,8 @@ pub struct SyncPreview {
     json: String,
     /// Snapshots held back because headquarters would refuse them, each with its code.
     held_back: Vec<HeldBack>,
-    /// Releases due and not drawn yet: drawn at the next send, shown without numbers.
+    /// Releases not drawn yet, shown without numbers, each with its day: those due are drawn
+    /// at the next send.
     to_draw: Vec<ReleaseToDraw>,
     /// Releases headquarters already has (drawn in the last two months), as it has them.
     sent_releases: Vec<MonthRelease>,
@@ -99,7 +98,7 @@ pub fn sync_preview(state: State<'_, AppState>) -> Result<SyncPreview, IpcError>
     let upload = preview.pending.upload;
     Ok(SyncPreview {
         json: serde_json::to_string_pretty(&upload).unwrap_or_default(),
-        empty: upload.is_empty() && preview.to_draw.is_empty(),
+        empty: upload.is_empty() && !preview.to_draw.iter().any(|r| r.due),
         upload,
         held_back: preview.held_back,
         to_draw: preview.to_draw,
@@ -113,60 +112,30 @@ pub fn sync_log(state: State<'_, AppState>) -> Result<Vec<SyncLogEntry>, IpcErro
     state.with_store(|s| Ok(s.sync_log(50)?))
 }
 
-/// The store as the sync sees it: one short store call per step, attended (the supporter
-/// pressed send: it counts as activity) or not (the background sender).
-struct AppOutbox<'a> {
+/// The app's store as the sync reaches it: one short store call per step, attended (the
+/// supporter pressed send: it counts as activity) or not (the background sender).
+struct AppStore<'a> {
     state: &'a AppState,
     attended: bool,
 }
 
-impl AppOutbox<'_> {
-    fn run<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> Result<T, IpcError> {
-        let go = |s: &mut Store| f(s).map_err(IpcError::from);
+impl StoreAccess for AppStore<'_> {
+    type Error = IpcError;
+
+    fn with<T>(
+        &self,
+        step: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, IpcError> {
+        let go = |s: &mut Store| step(s).map_err(IpcError::from);
         if self.attended {
             self.state.with_store(go)
         } else {
             self.state.with_store_unattended(go)
         }
     }
-}
 
-impl Outbox for AppOutbox<'_> {
-    type Pending = PendingUpload;
-    type Error = IpcError;
-
-    fn destination(&self) -> Result<Option<Destination>, IpcError> {
-        Ok(self.run(|s| s.enrolment())?.map(|e| Destination {
-            hq_url: e.hq_url,
-            token: e.token,
-        }))
-    }
-
-    fn prepare(&self, config: &DeviceConfig) -> Result<(), IpcError> {
-        self.run(|s| {
-            s.update_device_config(config)?;
-            s.prepare_outbox(crate::clock::today_tokyo())
-        })
-    }
-
-    fn next_upload(&self) -> Result<Option<PendingUpload>, IpcError> {
-        Ok(Some(self.run(|s| s.pending_upload())?).filter(|p| !p.is_empty()))
-    }
-
-    fn body<'p>(&self, pending: &'p PendingUpload) -> (&'p str, &'p str) {
-        (&pending.payload, &pending.idempotency_key)
-    }
-
-    fn sent(&self, pending: &PendingUpload, receipt: &Receipt) -> Result<(), IpcError> {
-        self.run(|s| s.record_sent(pending, receipt))
-    }
-
-    fn failed(&self, pending: &PendingUpload, error: &SyncError) {
-        let _ = self.run(|s| s.record_failed(pending, error.code()));
-    }
-
-    fn continue_above(&self, held: &[HeldRevision]) -> Result<(), IpcError> {
-        self.run(|s| s.continue_above(held))
+    fn today(&self) -> chrono::NaiveDate {
+        crate::clock::today_tokyo()
     }
 }
 
@@ -176,10 +145,10 @@ async fn send_pending<R: Runtime>(
     attended: bool,
 ) -> Result<Sent, SendError<IpcError>> {
     let state = app.state::<AppState>();
-    let outbox = AppOutbox {
+    let outbox = StoreOutbox(AppStore {
         state: &state,
         attended,
-    };
+    });
     let sent = salon_sync::send_pending(&outbox).await?;
     if let Sent::Done(Some(_)) = sent {
         let _ = app.emit(SYNCED_EVENT, ());

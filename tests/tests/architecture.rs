@@ -29,7 +29,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
         "salon-store",
         &["salon-core", "salon-protocol", "salon-privacy"],
     ),
-    ("salon-sync", &["salon-protocol"]),
+    ("salon-sync", &["salon-protocol", "salon-store"]),
     ("salon-hq-store", &["salon-protocol", "salon-figures"]),
     (
         "salon-hq-web",

@@ -17,6 +17,7 @@ import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, 
 /** @typedef {import("../api.js").PathRelease} PathRelease */
 /** @typedef {import("../api.js").SensitiveTopics} SensitiveTopics */
 /** @typedef {import("../api.js").Receipt} Receipt */
+/** @typedef {import("../api.js").ReleaseToDraw} ReleaseToDraw */
 /** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
 /** @typedef {import("../api.js").SyncPreview} SyncPreview */
 /** @typedef {import("../main.js").Ctx} Ctx */
@@ -167,8 +168,10 @@ function previewBody(preview, campuses) {
   const el = h("div", { class: "sync-preview", testid: "sync-preview" });
   const campusText = campusNamer(campuses);
   if (preview.heldBack.length > 0) el.append(heldBackBlock(preview.heldBack, campusText));
+  const later = preview.toDraw.filter((r) => !r.due);
   if (preview.empty) {
     el.append(h("p", { class: "empty muted", testid: "sync-nothing", text: t("sync.nothing") }));
+    if (later.length > 0) el.append(...laterBlock(later, campusText));
     return el;
   }
   if (days.length > 0) {
@@ -202,15 +205,39 @@ function previewBody(preview, campuses) {
         h("span", { text: eventsLine(e, e.campus ? campusText(e.campus) : t("sync.online")) }),
         revisionTag(e.revision)))));
   }
-  if (preview.toDraw.length > 0) {
+  const due = preview.toDraw.filter((r) => r.due);
+  if (due.length > 0) {
     el.append(h("h3", { text: t("sync.toDrawTitle") }),
       h("p", { class: "muted", testid: "sync-to-draw-lead", text: t("sync.toDrawLead") }),
-      h("ul", { class: "sync-days" }, preview.toDraw.map((r) => h("li", { testid: "sync-to-draw", "data-release": r.release },
-        r.campus
-          ? t("sync.toDrawMonth", { month: formatMonth(r.from), campus: campusText(r.campus), which: t(`sync.release.${r.release}`) })
-          : t("sync.toDrawPeriod", { period: periodText(r.from, r.to), which: t(`sync.release.${r.release}`) })))));
+      h("ul", { class: "sync-days" }, due.map((r) => h("li", { testid: "sync-to-draw", "data-release": r.release },
+        toDrawText(r, campusText)))));
   }
+  if (later.length > 0) el.append(...laterBlock(later, campusText));
   return el;
+}
+
+/**
+ * A release not drawn yet, in words: the month and campus, or the period.
+ * @param {ReleaseToDraw} r @param {(code: string) => string} campusText
+ */
+function toDrawText(r, campusText) {
+  const which = t(`sync.release.${r.release}`);
+  return r.campus
+    ? t("sync.toDrawMonth", { month: formatMonth(r.from), campus: campusText(r.campus), which })
+    : t("sync.toDrawPeriod", { period: periodText(r.from, r.to), which });
+}
+
+/**
+ * The releases whose day has not come, each with its day: when the supporter will see them.
+ * @param {ReleaseToDraw[]} later @param {(code: string) => string} campusText
+ */
+function laterBlock(later, campusText) {
+  return [
+    h("h3", { text: t("sync.toDrawLaterTitle") }),
+    h("p", { class: "muted", testid: "sync-to-draw-later-lead", text: t("sync.toDrawLaterLead") }),
+    h("ul", { class: "sync-days" }, later.map((r) => h("li", { testid: "sync-to-draw-later", "data-release": r.release },
+      t("sync.toDrawOn", { day: formatDate(r.day), what: toDrawText(r, campusText) })))),
+  ];
 }
 
 /** "C-012（柏キャンパス）" for a code the laptop knows, else the code. @param {Campus[]} campuses */

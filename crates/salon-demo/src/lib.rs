@@ -15,14 +15,13 @@ mod surveys;
 use std::path::Path;
 use std::sync::Arc;
 
-use anyhow::Context;
 use chrono::{Datelike, NaiveTime, Utc};
 use salon_core::care::EventInput;
 use salon_core::{CampusInput, NewStudent, SessionOpen, VisitInput};
 use salon_hq_store::Actor;
 use salon_protocol::{CampusCode, EnrolmentCode};
-use salon_store::{Store, Vault};
-use salon_sync::HqClient;
+use salon_store::{Store, StoreError, Vault};
+use salon_sync::{HqClient, Sent, StoreAccess, StoreOutbox};
 
 pub use headquarters::{campus_code, ADMIN, ADMIN_PASSWORD};
 
@@ -318,21 +317,39 @@ fn log_events(
     Ok(())
 }
 
-/// Prepares and sends until nothing waits, through the real client.
-async fn sync(store: &mut Store, client: &HqClient) -> anyhow::Result<()> {
-    let today = salon_core::in_tokyo(Utc::now()).date_naive();
-    let token = store.enrolment()?.context("not enrolled")?.token;
-    for _ in 0..50 {
-        store.prepare_outbox(today)?;
-        let pending = store.pending_upload()?;
-        if pending.is_empty() {
-            return Ok(());
+/// A demo laptop's store as the sync reaches it, on the day the demo runs.
+struct Laptop(std::sync::Mutex<Store>);
+
+impl StoreAccess for Laptop {
+    type Error = StoreError;
+
+    fn with<T>(
+        &self,
+        step: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        step(
+            &mut self
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    fn today(&self) -> chrono::NaiveDate {
+        salon_core::in_tokyo(Utc::now()).date_naive()
+    }
+}
+
+/// Syncs through the app's own driver until nothing waits.
+async fn sync(store: Store) -> anyhow::Result<()> {
+    let laptop = StoreOutbox(Laptop(std::sync::Mutex::new(store)));
+    for _ in 0..10 {
+        match salon_sync::send_pending(&laptop).await {
+            Ok(Sent::Done(None)) => return Ok(()),
+            Ok(Sent::Done(Some(_))) => continue,
+            Ok(Sent::NotEnrolled) => anyhow::bail!("not enrolled"),
+            Err(e) => anyhow::bail!("sync: {e:?}"),
         }
-        let receipt = client
-            .upload(&token, &pending.idempotency_key, &pending.payload)
-            .await
-            .map_err(|e| anyhow::anyhow!("upload: {e}"))?;
-        store.record_sent(&pending, &receipt)?;
     }
     anyhow::bail!("the outbox did not empty")
 }
@@ -373,8 +390,7 @@ async fn supporter_laptop(
         .await
         .map_err(|e| anyhow::anyhow!("enrol: {e}"))?;
     store.save_enrolment(client.address(), &enrolment)?;
-    sync(&mut store, &client).await?;
-    drop(store);
+    sync(store).await?;
     Ok(tallies)
 }
 

@@ -5,7 +5,9 @@
 mod backoff;
 mod client;
 mod send;
+mod store_outbox;
 
 pub use backoff::Backoff;
 pub use client::{HqClient, SyncError, APP_VERSION};
 pub use send::{send_pending, Destination, Outbox, SendError, Sent, MAX_UPLOADS_PER_SYNC};
+pub use store_outbox::{StoreAccess, StoreOutbox};

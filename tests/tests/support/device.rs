@@ -1,6 +1,7 @@
-//! A device as the sync tests drive it: the real store behind a lock, the real send loop
-//! (`salon_sync::send_pending`), the real headquarters on 127.0.0.1, and the figures both sides
-//! hold, recomputed from the device's records through the store's own reads.
+//! A device as the sync tests drive it: the real store behind a lock, the app's own driver
+//! (`salon_sync::StoreOutbox`) and send loop (`salon_sync::send_pending`), the real
+//! headquarters on 127.0.0.1, and the figures both sides hold, recomputed from the device's
+//! records through the store's own reads.
 // Shared by several test binaries; each uses only part of it.
 #![allow(dead_code)]
 
@@ -12,7 +13,7 @@ use chrono::{NaiveDate, NaiveTime, Utc};
 use salon_core::{CampusInput, SessionOpen, VisitInput};
 use salon_protocol::{CampusCode, DeviceConfig, EnrolmentCode, HeldRevision, Receipt};
 use salon_store::{PendingUpload, Store, StoreError, Vault};
-use salon_sync::{Destination, HqClient, Outbox, Sent, SyncError};
+use salon_sync::{Destination, HqClient, Outbox, Sent, StoreAccess, StoreOutbox, SyncError};
 
 pub const PASS: &str = "さくら咲く相談室2025";
 
@@ -45,52 +46,64 @@ impl Device {
     }
 }
 
+impl StoreAccess for Device {
+    type Error = StoreError;
+
+    fn with<T>(
+        &self,
+        step: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        Device::with(self, step)
+    }
+
+    fn today(&self) -> NaiveDate {
+        today() + chrono::Days::new(self.days_ahead.load(Ordering::SeqCst))
+    }
+}
+
+/// The app's own driver (`StoreOutbox`), with the two faults armed around it; every step is
+/// the driver's.
 impl Outbox for Device {
     type Pending = PendingUpload;
     type Error = StoreError;
 
     fn destination(&self) -> Result<Option<Destination>, StoreError> {
-        let unreachable = self.unreachable.swap(false, Ordering::SeqCst);
-        Ok(self.with(|s| s.enrolment())?.map(|e| Destination {
-            // Port 9 (discard) is closed here: the connection is refused.
-            hq_url: if unreachable {
-                "http://127.0.0.1:9/".into()
-            } else {
-                e.hq_url
-            },
-            token: e.token,
+        let to = StoreOutbox(self).destination()?;
+        if !self.unreachable.swap(false, Ordering::SeqCst) {
+            return Ok(to);
+        }
+        // Port 9 (discard) is closed here: the connection is refused.
+        Ok(to.map(|to| Destination {
+            hq_url: "http://127.0.0.1:9/".into(),
+            ..to
         }))
     }
 
     fn prepare(&self, config: &DeviceConfig) -> Result<(), StoreError> {
-        self.with(|s| {
-            s.update_device_config(config)?;
-            let ahead = chrono::Days::new(self.days_ahead.load(Ordering::SeqCst));
-            s.prepare_outbox(today() + ahead)
-        })
+        StoreOutbox(self).prepare(config)
     }
 
     fn next_upload(&self) -> Result<Option<PendingUpload>, StoreError> {
-        Ok(Some(self.with(|s| s.pending_upload())?).filter(|p| !p.is_empty()))
+        StoreOutbox(self).next_upload()
     }
 
     fn body<'a>(&self, p: &'a PendingUpload) -> (&'a str, &'a str) {
-        (&p.payload, &p.idempotency_key)
+        StoreOutbox(self).body(p)
     }
 
     fn sent(&self, p: &PendingUpload, receipt: &Receipt) -> Result<(), StoreError> {
         if self.fail_recording.swap(false, Ordering::SeqCst) {
             return Err(StoreError::DiskFull);
         }
-        self.with(|s| s.record_sent(p, receipt))
+        StoreOutbox(self).sent(p, receipt)
     }
 
     fn failed(&self, p: &PendingUpload, error: &SyncError) {
-        let _ = self.with(|s| s.record_failed(p, error.code()));
+        StoreOutbox(self).failed(p, error)
     }
 
     fn continue_above(&self, held: &[HeldRevision]) -> Result<(), StoreError> {
-        self.with(|s| s.continue_above(held))
+        StoreOutbox(self).continue_above(held)
     }
 }
 

@@ -13,6 +13,7 @@ mod outbox;
 mod path_decision_tests;
 mod path_decisions;
 mod pending;
+mod prepared;
 mod preview;
 #[cfg(test)]
 mod release_tests;
@@ -24,6 +25,5 @@ mod today;
 mod today_tests;
 
 pub use enrolment::HqEnrolment;
-pub use outbox::HeldBack;
-pub use pending::{PendingUpload, SyncLogEntry};
+pub use pending::{HeldBack, PendingUpload, SyncLogEntry};
 pub use preview::{OutboxPreview, ReleaseToDraw};

@@ -29,7 +29,7 @@ pub(super) fn draw_due_paths(
     calendar: &PathCalendar,
     today: NaiveDate,
 ) -> Result<()> {
-    let ids = serde_json::to_string(campus_ids).unwrap_or_default();
+    let ids = ids_json(campus_ids);
     let periods = periods_held(tx, &ids, calendar)?;
     let terms: Vec<PathPeriod> = periods
         .iter()
@@ -68,11 +68,16 @@ pub(super) fn draw_due_paths(
     Ok(())
 }
 
+/// The campus ids as the JSON array the queries read them from.
+pub(super) fn ids_json(campus_ids: &[i64]) -> String {
+    serde_json::to_string(campus_ids).unwrap_or_default()
+}
+
 /// The periods of the calendar in which the device held a salon at one of `ids`: the 年度 of
 /// every salon day, and each sound term (`PathCalendar::sound_terms`, those already drawn
 /// first) holding one.
-fn periods_held(
-    tx: &Transaction<'_>,
+pub(super) fn periods_held(
+    tx: &Connection,
     ids: &str,
     calendar: &PathCalendar,
 ) -> Result<Vec<PathPeriod>> {
@@ -99,7 +104,7 @@ fn periods_held(
 /// The terms (periods other than a 年度) the outbox holds a release of; with `sensitive`, only
 /// those drawn with the sensitive topics, or held at headquarters as drawn before (which may
 /// have had them: counted as if they had).
-fn drawn_terms(tx: &Transaction<'_>, sensitive: bool) -> Result<Vec<PathPeriod>> {
+fn drawn_terms(tx: &Connection, sensitive: bool) -> Result<Vec<PathPeriod>> {
     let mut stmt = tx.prepare(
         "SELECT DISTINCT from_month, to_month FROM path_release_outbox
          WHERE NOT ?1 OR body = '' OR json_extract(body, '$.sensitive') IS NOT NULL
@@ -290,7 +295,8 @@ fn record_decisions(tx: &Transaction<'_>, ids: &str, period: PathPeriod) -> Resu
     Ok(())
 }
 
-fn drawn(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<bool> {
+/// Whether the period's release is drawn (or held at headquarters as drawn before).
+pub(super) fn drawn(tx: &Connection, key: &PathReleaseKey) -> Result<bool> {
     Ok(tx
         .query_row(
             "SELECT 1 FROM path_release_outbox

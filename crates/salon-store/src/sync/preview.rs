@@ -1,18 +1,21 @@
-//! What the sync screen shows, read without writing: the outbox is prepared inside a
-//! transaction that is dropped, so opening the screen puts nothing in the outbox and draws no
-//! release. A release that falls due is listed without numbers, to be drawn at the next send;
-//! those drawn already are shown with their numbers, sent or waiting, so that a −2 beside the
-//! supporter's own counts has its explanation beside it.
+//! What the sync screen shows, read without writing: what a preparation would write
+//! (`prepared`) is laid over the outbox in memory, so opening the screen changes no row and
+//! draws no release. The releases already drawn are shown with their numbers, waiting or
+//! sent, so that a −2 beside the supporter's own counts has its explanation beside it; the
+//! others are named without numbers, with the day each is drawn (the next send, once due).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
 use rusqlite::{params, Connection};
-use salon_protocol::{CampusCode, Month, MonthRelease, PathRelease, Release};
+use salon_protocol::{CampusCode, Month, MonthRelease, PathRelease, PathReleaseKey, Release};
 use serde::Serialize;
 
-use super::outbox::{held_back_in, pending_in, prepare_in, HeldBack};
-use super::pending::PendingUpload;
+use super::enrolment::HqEnrolment;
+use super::path_decisions::{self, ids_json, periods_held};
+use super::pending::{assemble, outbox_rows, HeldBack, OutboxRow, PendingUpload};
+use super::prepared::{prepared, Prepared};
+use super::releases;
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
 use crate::vault::Store;
@@ -26,15 +29,15 @@ pub struct OutboxPreview {
     /// What the next send would carry, without the releases it would draw first.
     pub pending: PendingUpload,
     pub held_back: Vec<HeldBack>,
-    /// Releases due and not drawn yet: drawn at the next send.
+    /// Releases not drawn yet, each with the day it is drawn, oldest first.
     pub to_draw: Vec<ReleaseToDraw>,
     /// Releases headquarters already has, drawn in the last two months.
     pub sent: Vec<MonthRelease>,
     pub sent_paths: Vec<PathRelease>,
 }
 
-/// A release due, named without numbers: a campus month, or a period of the path calendar
-/// (`campus` none).
+/// A release not drawn yet, named without numbers: a campus month, or a period of the path
+/// calendar (`campus` none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseToDraw {
@@ -42,106 +45,118 @@ pub struct ReleaseToDraw {
     pub from: Month,
     pub to: Month,
     pub release: Release,
+    /// The day it falls due (Asia/Tokyo); it is drawn at the first send on or after it.
+    pub day: NaiveDate,
+    /// Whether that day has come: the next send draws it.
+    pub due: bool,
 }
 
 impl Store {
-    /// The preview of the next send, as of Tokyo's `today`. Writes nothing.
-    pub fn outbox_preview(&mut self, today: NaiveDate) -> Result<OutboxPreview> {
+    /// The preview of the next send, as of Tokyo's `today`. Reads only.
+    pub fn outbox_preview(&self, today: NaiveDate) -> Result<OutboxPreview> {
         let Some(enrolment) = self.enrolment()? else {
             return Err(StoreError::NotEnrolled);
         };
         let campuses = self.reporting_campuses(&enrolment.campuses)?;
-        let tx = self.conn.transaction()?;
-        let drawn_before = drawn_keys(&tx)?;
-        prepare_in(&tx, &enrolment, &campuses, today)?;
-        let mut pending = pending_in(&tx)?;
-        let held_back = held_back_in(&tx)?;
-        let mut to_draw = Vec::new();
-        let releases = std::mem::take(&mut pending.upload.releases);
-        let campuses = std::mem::take(&mut pending.release_campuses);
-        for (r, campus_id) in releases.into_iter().zip(campuses) {
-            let key = (
-                Some(r.campus.clone()),
-                r.month,
-                r.month,
-                r.breakdown.release,
-            );
-            if drawn_before.contains(&key) {
-                pending.upload.releases.push(r);
-                pending.release_campuses.push(campus_id);
-            } else {
-                to_draw.push(to_draw_of(key));
-            }
-        }
-        pending.upload.path_releases.retain(|r| {
-            let key = (None, r.from, r.to, r.release);
-            let before = drawn_before.contains(&key);
-            if !before {
-                to_draw.push(to_draw_of(key));
-            }
-            before
-        });
+        let prepared = prepared(&self.conn, &campuses, today)?;
+        let rows = as_prepared(&self.conn, &prepared, today)?;
+        let held_back = rows.iter().filter_map(HeldBack::of).collect();
+        let waiting = rows
+            .into_iter()
+            .filter(|r| r.waiting() && r.problem.is_none());
+        let pending = assemble(&self.conn, waiting)?;
         let since = today - Days::new(SENT_SHOWN_DAYS);
-        let sent = sent_since(&tx, since)?;
-        let sent_paths = sent_paths_since(&tx, since)?;
-        // Dropped, not committed: nothing of the preparation is kept.
-        drop(tx);
-        pending.payload = serde_json::to_string(&pending.upload).unwrap_or_default();
         Ok(OutboxPreview {
             pending,
             held_back,
-            to_draw,
-            sent,
-            sent_paths,
+            to_draw: to_draw(&self.conn, &enrolment, &campuses, &prepared, today)?,
+            sent: sent_since(&self.conn, since)?,
+            sent_paths: sent_paths_since(&self.conn, since)?,
         })
     }
 }
 
-type DrawnKey = (Option<CampusCode>, Month, Month, Release);
-
-fn to_draw_of((campus, from, to, release): DrawnKey) -> ReleaseToDraw {
-    ReleaseToDraw {
-        campus,
-        from,
-        to,
-        release,
+/// The outbox's rows as a preparation on `today` would leave them, in key order: each body
+/// taken as `upsert_outbox` takes it, each waiting row checked as `mark_implausible` checks it.
+fn as_prepared(conn: &Connection, prepared: &Prepared, today: NaiveDate) -> Result<Vec<OutboxRow>> {
+    let mut rows: BTreeMap<(String, String, String), OutboxRow> = outbox_rows(conn, false)?
+        .into_iter()
+        .map(|r| ((r.kind.clone(), r.campus.clone(), r.period.clone()), r))
+        .collect();
+    for s in &prepared.bodies {
+        let key = (s.kind.to_owned(), s.campus.clone(), s.period.clone());
+        rows.entry(key)
+            .or_insert_with(|| OutboxRow::new(s.kind, &s.campus, &s.period))
+            .take(&s.body);
     }
+    let mut out = Vec::with_capacity(rows.len());
+    for mut row in rows.into_values() {
+        if row.waiting() {
+            row.problem = row.problem_on(today)?;
+        }
+        out.push(row);
+    }
+    Ok(out)
 }
 
-/// Every release drawn so far, by the code its campus has now (none for a period's).
-fn drawn_keys(conn: &Connection) -> Result<BTreeSet<DrawnKey>> {
-    let damaged = || StoreError::Damaged("release outbox row");
-    let mut stmt = conn.prepare(
-        "SELECT c.hq_code, r.month, r.month, r.release FROM release_outbox r
-         JOIN campus c ON c.id = r.campus_id WHERE c.hq_code IS NOT NULL
-         UNION ALL
-         SELECT NULL, from_month, to_month, release FROM path_release_outbox",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, Option<String>>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    let mut keys = BTreeSet::new();
-    for row in rows {
-        let (code, from, to, release) = row?;
-        let campus = match code.map(|c| CampusCode::parse(&c)) {
-            Some(Ok(code)) => Some(code),
-            // A code that no longer parses sends nothing; leave its release out.
-            Some(Err(_)) => continue,
-            None => None,
-        };
-        keys.insert((
+/// Every release of the months and periods held so far that is not drawn yet, with its day.
+fn to_draw(
+    conn: &Connection,
+    enrolment: &HqEnrolment,
+    campuses: &[(i64, CampusCode)],
+    prepared: &Prepared,
+    today: NaiveDate,
+) -> Result<Vec<ReleaseToDraw>> {
+    let mut out = Vec::new();
+    let mut name = |campus: Option<CampusCode>, from, to, release: Release, day: NaiveDate| {
+        out.push(ReleaseToDraw {
             campus,
-            Month::parse(&from).map_err(|_| damaged())?,
-            Month::parse(&to).map_err(|_| damaged())?,
-            Release::parse(&release).ok_or_else(damaged)?,
-        ));
+            from,
+            to,
+            release,
+            day,
+            due: day <= today,
+        });
+    };
+    for (campus_id, facts) in &prepared.facts {
+        let Some((_, code)) = campuses.iter().find(|(id, _)| id == campus_id) else {
+            continue;
+        };
+        for month in facts.visits_by_month().into_keys() {
+            for release in Release::ALL {
+                if !releases::drawn(conn, *campus_id, month, release)? {
+                    name(
+                        Some(code.clone()),
+                        month,
+                        month,
+                        release,
+                        release.day(month),
+                    );
+                }
+            }
+        }
     }
-    Ok(keys)
+    let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
+    for period in periods_held(conn, &ids_json(&ids), &enrolment.path_calendar)? {
+        for release in Release::ALL {
+            let key = PathReleaseKey {
+                from: period.from,
+                to: period.to,
+                release,
+            };
+            if !path_decisions::drawn(conn, &key)? {
+                name(
+                    None,
+                    period.from,
+                    period.to,
+                    release,
+                    period.release_day(release),
+                );
+            }
+        }
+    }
+    out.sort_by(|a, b| (a.day, &a.campus, a.from).cmp(&(b.day, &b.campus, b.from)));
+    Ok(out)
 }
 
 /// The month releases headquarters has that this laptop drew on or after `since`.
@@ -199,18 +214,22 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
-    /// Every row of the outbox tables, as text: what "writes nothing" is checked against.
-    fn outbox_rows(store: &crate::Store) -> Vec<String> {
-        let mut rows = Vec::new();
-        for table in [
-            "outbox",
-            "release_outbox",
-            "path_release_outbox",
-            "visit_released",
-        ] {
+    /// Every row of every table, as text, and how many rows the connection has changed in
+    /// all (`total_changes` counts rows written inside transactions later dropped, too).
+    fn every_row(store: &crate::Store) -> (Vec<String>, u64) {
+        let tables: Vec<String> = {
             let mut stmt = store
                 .conn
-                .prepare(&format!("SELECT * FROM {table}"))
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .unwrap();
+            let names = stmt.query_map([], |r| r.get(0)).unwrap();
+            names.collect::<rusqlite::Result<_>>().unwrap()
+        };
+        let mut rows = Vec::new();
+        for table in tables {
+            let mut stmt = store
+                .conn
+                .prepare(&format!("SELECT * FROM \"{table}\""))
                 .unwrap();
             let n = stmt.column_count();
             let mut q = stmt.query([]).unwrap();
@@ -221,45 +240,94 @@ mod tests {
                 rows.push(format!("{table}: {}", cells.join(", ")));
             }
         }
-        rows
+        (rows, store.conn.total_changes())
     }
 
     #[test]
-    fn opening_the_preview_draws_nothing_and_shows_what_was_drawn() {
+    fn opening_the_preview_a_hundred_times_changes_no_row_and_shows_what_a_send_carries() {
         let (_dir, mut store) = fresh_store();
         let campus = super::super::release_tests::enrol(&mut store);
         super::super::release_tests::salon_on(&mut store, campus, d(2025, 2, 18), 3);
-        let feb = Month::parse("2025-02").unwrap();
-
-        // Ten openings of the screen after the month's first release fell due: nothing is
-        // written, the release is named as drawn at the next send, with no numbers.
-        for _ in 0..10 {
-            let preview = store.outbox_preview(d(2025, 3, 7)).unwrap();
-            assert!(preview.pending.upload.releases.is_empty());
-            assert_eq!(preview.to_draw.len(), 1);
-            assert_eq!(
-                (preview.to_draw[0].from, preview.to_draw[0].release),
-                (feb, Release::First)
-            );
-            assert!(
-                !preview.pending.upload.days.is_empty(),
-                "the day still shows"
-            );
-            assert_eq!(outbox_rows(&store), Vec::<String>::new(), "nothing written");
-        }
-        // A send draws it: the screen then shows its numbers, waiting, then sent.
-        store.prepare_outbox(d(2025, 3, 7)).unwrap();
-        let drawn = store.pending_upload().unwrap().upload.releases;
-        let preview = store.outbox_preview(d(2025, 3, 7)).unwrap();
-        assert_eq!(preview.pending.upload.releases, drawn);
-        assert!(preview.to_draw.is_empty());
+        store.prepare_outbox(d(2025, 2, 20)).unwrap();
         store
             .record_sent(&store.pending_upload().unwrap(), &Receipt::default())
             .unwrap();
-        let before = outbox_rows(&store);
+        // Since that send: another salon in February (the month's next revision), one in March.
+        super::super::release_tests::salon_on(&mut store, campus, d(2025, 2, 25), 2);
+        super::super::release_tests::salon_on(&mut store, campus, d(2025, 3, 4), 1);
+        let (feb, mar) = (
+            Month::parse("2025-02").unwrap(),
+            Month::parse("2025-03").unwrap(),
+        );
+        let today = d(2025, 3, 7);
+
+        let before = every_row(&store);
+        let mut shown = Vec::new();
+        for _ in 0..100 {
+            shown.push(store.outbox_preview(today).unwrap());
+            assert_eq!(
+                every_row(&store),
+                before,
+                "opening the screen wrote nothing"
+            );
+        }
+        let preview = shown.pop().unwrap();
+        // February's first release is due: named, without numbers, drawn at the next send.
+        // The others are named with their days.
+        let named: Vec<(Option<&str>, Month, Release, NaiveDate, bool)> = preview
+            .to_draw
+            .iter()
+            .map(|r| {
+                (
+                    r.campus.as_ref().map(|c| c.as_str()),
+                    r.from,
+                    r.release,
+                    r.day,
+                    r.due,
+                )
+            })
+            .collect();
+        let fy = Month::parse("2024-04").unwrap();
+        assert_eq!(
+            named,
+            vec![
+                (Some("C-012"), feb, Release::First, d(2025, 3, 7), true),
+                (None, fy, Release::First, d(2025, 4, 7), false),
+                (Some("C-012"), mar, Release::First, d(2025, 4, 7), false),
+                (Some("C-012"), feb, Release::Second, d(2025, 4, 18), false),
+                (None, fy, Release::Second, d(2025, 5, 19), false),
+                (Some("C-012"), mar, Release::Second, d(2025, 5, 19), false),
+            ]
+        );
+        assert!(preview.pending.upload.releases.is_empty());
+        // The send then carries what the screen showed, and draws what it named as due.
+        store.prepare_outbox(today).unwrap();
+        let sent = store.pending_upload().unwrap();
+        assert_eq!(sent.upload.days, preview.pending.upload.days);
+        assert_eq!(sent.upload.months, preview.pending.upload.months);
+        assert_eq!(sent.upload.months[0].revision, 2, "February's correction");
+        assert_eq!(sent.upload.events, preview.pending.upload.events);
+        assert_eq!(store.held_back().unwrap(), preview.held_back);
+        let drawn: Vec<(Month, Release)> = sent
+            .upload
+            .releases
+            .iter()
+            .map(|r| (r.month, r.breakdown.release))
+            .collect();
+        assert_eq!(drawn, vec![(feb, Release::First)]);
+
+        // Once drawn, the screen shows its numbers, waiting, then sent.
+        let preview = store.outbox_preview(today).unwrap();
+        assert_eq!(preview.pending.upload.releases, sent.upload.releases);
+        assert!(preview.to_draw.iter().all(|r| !r.due));
+        store.record_sent(&sent, &Receipt::default()).unwrap();
+        let before = every_row(&store);
         let preview = store.outbox_preview(d(2025, 3, 20)).unwrap();
-        assert_eq!(preview.sent, drawn, "what headquarters has, as it has it");
+        assert_eq!(
+            preview.sent, sent.upload.releases,
+            "what headquarters has, as it has it"
+        );
         assert!(preview.pending.upload.is_empty());
-        assert_eq!(outbox_rows(&store), before);
+        assert_eq!(every_row(&store), before);
     }
 }

@@ -101,8 +101,14 @@ impl Store {
 /// The most campus months one visit's route and topics are released in.
 pub(crate) const MONTHS_PER_VISIT: u32 = 2;
 
-fn drawn(tx: &Transaction<'_>, campus_id: i64, month: Month, release: Release) -> Result<bool> {
-    Ok(tx
+/// Whether the campus month's release is drawn (or held at headquarters as drawn before).
+pub(super) fn drawn(
+    conn: &Connection,
+    campus_id: i64,
+    month: Month,
+    release: Release,
+) -> Result<bool> {
+    Ok(conn
         .query_row(
             "SELECT 1 FROM release_outbox WHERE campus_id = ?1 AND month = ?2 AND release = ?3",
             params![campus_id, month.to_string(), release.as_str()],

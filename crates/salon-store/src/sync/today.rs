@@ -9,7 +9,7 @@
 //! campus's salon, go the day after.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 
 use crate::error::Result;
 use crate::rows::{date_text, opt_date};
@@ -24,20 +24,20 @@ pub(super) struct DayLimit {
 
 impl DayLimit {
     pub(super) fn of(
-        tx: &Transaction<'_>,
+        conn: &Connection,
         campus_id: i64,
         code: &str,
         day: NaiveDate,
     ) -> Result<DayLimit> {
         let text = date_text(day);
         let yesterday = date_text(day.pred_opt().unwrap_or(day));
-        let open_since: Option<NaiveDate> = tx.query_row(
+        let open_since: Option<NaiveDate> = conn.query_row(
             "SELECT min(date) FROM salon_session
              WHERE campus_id = ?1 AND closed_at IS NULL AND date BETWEEN ?2 AND ?3",
             params![campus_id, yesterday, text],
             |r| opt_date(r, 0),
         )?;
-        let sent: bool = tx.query_row(
+        let sent: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM outbox WHERE kind IN ('day', 'events')
                AND campus_code = ?1 AND period = ?2)",
             params![code, text],
