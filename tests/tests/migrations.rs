@@ -111,6 +111,36 @@ fn the_1_0_laptop_opens_with_everything_it_held() {
     );
     let enrolment = store.enrolment().unwrap().expect("still enrolled");
     assert_eq!(enrolment.campuses, [CampusCode::parse("C-012").unwrap()]);
+    // Every release 1.0 drew (on 5 December 2026) is kept, held by headquarters, and none is
+    // due to be drawn again: months and the path calendar's periods alike.
+    let preview = store
+        .outbox_preview(NaiveDate::from_ymd_opt(2026, 12, 31).unwrap())
+        .unwrap();
+    let months: Vec<String> = preview
+        .sent
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} {:?}",
+                r.campus.as_str(),
+                r.month,
+                r.breakdown.release
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            "C-012 2025-01 First",
+            "C-012 2025-01 Second",
+            "C-012 2025-02 First",
+            "C-012 2025-02 Second"
+        ]
+    );
+    assert!(!preview.sent_paths.is_empty(), "the 年度's releases");
+    assert!(preview.pending.upload.releases.is_empty());
+    assert!(preview.pending.upload.path_releases.is_empty());
+    assert_eq!(preview.to_draw.iter().filter(|r| r.due).count(), 0);
 }
 
 #[test]

@@ -15,6 +15,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0002_data_request_log",
         include_str!("../migrations/0002_data_request_log.sql"),
     ),
+    (
+        "0003_one_release_table",
+        include_str!("../migrations/0003_one_release_table.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

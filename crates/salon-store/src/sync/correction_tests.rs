@@ -84,7 +84,7 @@ fn salon(store: &mut Store, campus_id: i64, date: NaiveDate, student: Option<i64
 fn month_releases(store: &Store, m: Month) -> Vec<NoisyMonthBreakdown> {
     let mut stmt = store
         .conn
-        .prepare("SELECT breakdown FROM release_outbox WHERE month = ?1 ORDER BY release")
+        .prepare("SELECT body FROM drawn_release WHERE campus_id IS NOT NULL AND from_month = ?1 ORDER BY release")
         .unwrap();
     let rows = stmt
         .query_map([m.to_string()], |r| r.get::<_, String>(0))
@@ -193,7 +193,7 @@ fn period_releases(store: &Store, p: PathPeriod) -> Vec<PathRelease> {
     let mut stmt = store
         .conn
         .prepare(
-            "SELECT body FROM path_release_outbox WHERE from_month = ?1 AND to_month = ?2
+            "SELECT body FROM drawn_release WHERE campus_id IS NULL AND from_month = ?1 AND to_month = ?2
              ORDER BY release",
         )
         .unwrap();

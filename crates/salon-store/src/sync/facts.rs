@@ -121,7 +121,7 @@ impl CampusFacts {
 
 impl CampusFacts {
     /// Every month with a visit, and its visits with their ids: what its releases under noise
-    /// are drawn from (`releases::draw_due`).
+    /// are drawn from (`month_releases::draw_due`).
     pub(super) fn visits_by_month(&self) -> BTreeMap<Month, Vec<(i64, &VisitFact)>> {
         let mut months: BTreeMap<Month, Vec<(i64, &VisitFact)>> = BTreeMap::new();
         for (id, v) in &self.visits {

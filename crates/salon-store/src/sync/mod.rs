@@ -8,6 +8,7 @@ mod enrolment;
 #[cfg(test)]
 mod event_tests;
 mod facts;
+mod month_releases;
 mod outbox;
 #[cfg(test)]
 mod path_decision_tests;

@@ -4,13 +4,14 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
-use salon_protocol::{CampusCode, HeldRevision, Receipt, SnapshotKey};
+use salon_protocol::{CampusCode, HeldRevision, Receipt, ReleaseKey, SnapshotKey};
 
 use super::enrolment::HqEnrolment;
-use super::path_decisions::{draw_due_paths, mark_path_sent};
+use super::month_releases::draw_due;
+use super::path_decisions::draw_due_paths;
 use super::pending::{log, outbox_rows, pending_in, HeldBack, PendingUpload};
 use super::prepared::{prepared, SnapshotBody};
-use super::releases::{draw_due, mark_sent, mark_sent_of};
+use super::releases::{mark_all_held, mark_held, DrawnKey};
 use crate::error::{Result, StoreError};
 use crate::noise_key::noise_key;
 use crate::vault::Store;
@@ -65,16 +66,21 @@ impl Store {
             .map(|d| (d.key(), d.revision))
             .chain(pending.upload.months.iter().map(|m| (m.key(), m.revision)))
             .chain(pending.upload.events.iter().map(|e| (e.key(), e.revision)));
+        // A month's release is marked by its campus's local id, which a code changed since
+        // the upload was made cannot turn into another campus's.
         for (r, campus_id) in pending
             .upload
             .releases
             .iter()
             .zip(&pending.release_campuses)
         {
-            mark_sent_of(&tx, *campus_id, r.month, r.breakdown.release)?;
+            mark_held(
+                &tx,
+                &DrawnKey::month(*campus_id, r.month, r.breakdown.release),
+            )?;
         }
         for r in &pending.upload.path_releases {
-            mark_path_sent(&tx, &r.release_key())?;
+            mark_held(&tx, &DrawnKey::period(&r.release_key()))?;
         }
         for (key, revision) in keys {
             let Some((kind, campus, period)) = key_columns(&key) else {
@@ -106,11 +112,16 @@ impl Store {
                 release,
             } = &h.snapshot
             {
-                mark_sent(&tx, campus, *month, *release)?;
+                let key = ReleaseKey {
+                    campus: campus.clone(),
+                    month: *month,
+                    release: *release,
+                };
+                mark_all_held(&tx, &[key], &[])?;
                 continue;
             }
             if let SnapshotKey::PathRelease(key) = &h.snapshot {
-                mark_path_sent(&tx, key)?;
+                mark_all_held(&tx, &[], std::slice::from_ref(key))?;
                 continue;
             }
             let Some((kind, campus, period)) = key_columns(&h.snapshot) else {
@@ -158,7 +169,7 @@ fn prepare_in(
     Ok(())
 }
 
-/// The outbox's key columns for a snapshot key; none for a release (`release_outbox`).
+/// The outbox's key columns for a snapshot key; none for a release (`drawn_release`).
 fn key_columns(key: &SnapshotKey) -> Option<(&'static str, &str, String)> {
     Some(match key {
         SnapshotKey::Day { campus, day } => {

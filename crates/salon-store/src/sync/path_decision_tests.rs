@@ -207,7 +207,7 @@ fn a_release_headquarters_holds_is_never_drawn_and_a_moved_term_is_not_released(
     let kept: i64 = store
         .conn
         .query_row(
-            "SELECT count(*) FROM path_release_outbox WHERE sent = 0 AND body != ''",
+            "SELECT count(*) FROM drawn_release WHERE campus_id IS NULL AND held = 0 AND body != ''",
             [],
             |r| r.get(0),
         )

@@ -1,6 +1,5 @@
-//! The outbox of what a device releases per period (docs/privacy.md, "Breakdowns under
-//! noise"). Under headquarters' path
-//! calendar a device releases, for each 年度 and each funder term in which it held a salon at
+//! What a device releases per period (docs/privacy.md, "Breakdowns under noise"). Under
+//! headquarters' path calendar a device releases, for each 年度 and each funder term in which it held a salon at
 //! one of its reporting campuses, all its campuses together, on the period's end + 7 and + 49
 //! days: the decisions dated in the period of the students it met there by the period's end,
 //! and the students met in the period with those who came about 家庭のこと or 心身の不調.
@@ -9,11 +8,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, Transaction};
 use salon_core::{PathStatus, Topic};
 use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, NoiseKey};
-use salon_protocol::{Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, Release};
+use salon_protocol::{Month, PathCalendar, PathPeriod, PathReleaseKey, Release};
 
+use super::releases::{drawn, keep, DrawnKey};
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text};
 use crate::vault::Store;
@@ -40,28 +40,22 @@ pub(super) fn draw_due_paths(
     for period in periods {
         let sensitive = period.is_fiscal_year() || carrying.contains(&period);
         for release in Release::ALL {
-            let key = PathReleaseKey {
+            let key = DrawnKey::period(&PathReleaseKey {
                 from: period.from,
                 to: period.to,
                 release,
-            };
+            });
             if period.release_day(release) > today || drawn(tx, &key)? {
                 continue;
             }
             let exact = exact_period(tx, &ids, period, sensitive)?;
             record_decisions(tx, &ids, period)?;
-            let drawn = release_paths(noise, period, release, &exact)?;
-            let body = serde_json::to_string(&drawn).unwrap_or_default();
-            tx.execute(
-                "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    key.from.to_string(),
-                    key.to.to_string(),
-                    release.as_str(),
-                    body,
-                    date_text(today)
-                ],
+            let release = release_paths(noise, period, release, &exact)?;
+            keep(
+                tx,
+                &key,
+                &serde_json::to_string(&release).unwrap_or_default(),
+                today,
             )?;
         }
     }
@@ -106,8 +100,9 @@ pub(super) fn periods_held(
 /// have had them: counted as if they had).
 fn drawn_terms(tx: &Connection, sensitive: bool) -> Result<Vec<PathPeriod>> {
     let mut stmt = tx.prepare(
-        "SELECT DISTINCT from_month, to_month FROM path_release_outbox
-         WHERE NOT ?1 OR body = '' OR json_extract(body, '$.sensitive') IS NOT NULL
+        "SELECT DISTINCT from_month, to_month FROM drawn_release
+         WHERE campus_id IS NULL
+           AND (NOT ?1 OR body = '' OR json_extract(body, '$.sensitive') IS NOT NULL)
          ORDER BY 1, 2",
     )?;
     let rows = stmt.query_map([sensitive], |r| {
@@ -292,64 +287,5 @@ fn record_decisions(tx: &Transaction<'_>, ids: &str, period: PathPeriod) -> Resu
             ],
         )?;
     }
-    Ok(())
-}
-
-/// Whether the period's release is drawn (or held at headquarters as drawn before).
-pub(super) fn drawn(tx: &Connection, key: &PathReleaseKey) -> Result<bool> {
-    Ok(tx
-        .query_row(
-            "SELECT 1 FROM path_release_outbox
-             WHERE from_month = ?1 AND to_month = ?2 AND release = ?3",
-            params![
-                key.from.to_string(),
-                key.to.to_string(),
-                key.release.as_str()
-            ],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
-}
-
-/// The path releases not yet confirmed by headquarters, oldest period first, at most `limit`.
-pub(super) fn unsent_paths(conn: &Connection, limit: usize) -> Result<Vec<PathRelease>> {
-    let mut stmt = conn.prepare(
-        "SELECT body FROM path_release_outbox WHERE sent = 0
-         ORDER BY from_month, to_month, release LIMIT ?1",
-    )?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
-    rows.map(|body| {
-        serde_json::from_str(&body?).map_err(|_| StoreError::Damaged("path release outbox row"))
-    })
-    .collect()
-}
-
-/// The path releases headquarters says it holds: never drawn or sent again (kept as a row
-/// without numbers when this device never drew it).
-pub(super) fn mark_paths_held(tx: &Transaction<'_>, held: &[PathReleaseKey]) -> Result<()> {
-    for k in held {
-        tx.execute(
-            "INSERT INTO path_release_outbox (from_month, to_month, release, body, drawn_on, sent)
-             VALUES (?1, ?2, ?3, '', '', 1)
-             ON CONFLICT (from_month, to_month, release) DO UPDATE SET sent = 1",
-            params![k.from.to_string(), k.to.to_string(), k.release.as_str()],
-        )?;
-    }
-    Ok(())
-}
-
-/// Headquarters has this path release: never sent again.
-pub(super) fn mark_path_sent(tx: &Transaction<'_>, key: &PathReleaseKey) -> Result<()> {
-    tx.execute(
-        "UPDATE path_release_outbox SET sent = 1
-         WHERE from_month = ?1 AND to_month = ?2 AND release = ?3",
-        params![
-            key.from.to_string(),
-            key.to.to_string(),
-            key.release.as_str()
-        ],
-    )?;
     Ok(())
 }

@@ -12,8 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::enrolment::enrolment_in;
-use super::path_decisions::unsent_paths;
-use super::releases::unsent;
+use super::releases::kept;
 use crate::error::{Result, StoreError};
 use crate::rows::stamp;
 use crate::vault::Store;
@@ -259,29 +258,32 @@ pub(super) fn assemble(
     let calendar = enrolment.as_ref().map(|e| e.path_calendar.clone());
     let enrolled = enrolment.map(|e| e.campuses).unwrap_or_default();
     let mut release_campuses = Vec::new();
-    for (campus_id, release) in unsent(conn, &enrolled, room)? {
-        // A release is about 700 bytes of JSON.
-        size += 800;
+    for kept in kept(conn, false, "")? {
+        if upload.releases.len() + upload.path_releases.len() >= room {
+            break;
+        }
+        // A month's release for a campus without a code, or one headquarters took away from
+        // the device, waits unsent, in case it comes back; so does a period's release
+        // headquarters no longer names (it would refuse the whole upload).
+        let month = kept
+            .month_release()?
+            .filter(|r| enrolled.contains(&r.campus));
+        let period = kept
+            .path_release()?
+            .filter(|r| calendar.as_ref().is_some_and(|c| c.knows(&r.period())));
+        if month.is_none() && period.is_none() {
+            continue;
+        }
+        // A month's release is about 700 bytes of JSON, a period's about 250.
+        size += if month.is_some() { 800 } else { 300 };
         if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
             break;
         }
-        upload.releases.push(release);
-        release_campuses.push(campus_id);
-    }
-    let room = room.saturating_sub(upload.releases.len());
-    // A release of a period headquarters no longer names waits unsent (it would refuse the
-    // whole upload), in case the period comes back.
-    let known = unsent_paths(conn, usize::MAX)?
-        .into_iter()
-        .filter(|r| calendar.as_ref().is_some_and(|c| c.knows(&r.period())))
-        .take(room);
-    for release in known {
-        // A path release is about 250 bytes of JSON.
-        size += 300;
-        if size > UPLOAD_BUDGET_BYTES && !upload.is_empty() {
-            break;
+        if let (Some(r), Some(campus_id)) = (month, kept.key.campus) {
+            upload.releases.push(r);
+            release_campuses.push(campus_id);
         }
-        upload.path_releases.push(release);
+        upload.path_releases.extend(period);
     }
     let payload = serde_json::to_string(&upload).unwrap_or_default();
     let digest = Sha256::digest(payload.as_bytes());

@@ -7,15 +7,15 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use salon_protocol::{CampusCode, Month, MonthRelease, PathRelease, PathReleaseKey, Release};
 use serde::Serialize;
 
 use super::enrolment::HqEnrolment;
-use super::path_decisions::{self, ids_json, periods_held};
+use super::path_decisions::{ids_json, periods_held};
 use super::pending::{assemble, outbox_rows, HeldBack, OutboxRow, PendingUpload};
 use super::prepared::{prepared, Prepared};
-use super::releases;
+use super::releases::{drawn, kept, DrawnKey};
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
 use crate::vault::Store;
@@ -65,13 +65,13 @@ impl Store {
             .into_iter()
             .filter(|r| r.waiting() && r.problem.is_none());
         let pending = assemble(&self.conn, waiting)?;
-        let since = today - Days::new(SENT_SHOWN_DAYS);
+        let (sent, sent_paths) = held_since(&self.conn, today - Days::new(SENT_SHOWN_DAYS))?;
         Ok(OutboxPreview {
             pending,
             held_back,
             to_draw: to_draw(&self.conn, &enrolment, &campuses, &prepared, today)?,
-            sent: sent_since(&self.conn, since)?,
-            sent_paths: sent_paths_since(&self.conn, since)?,
+            sent,
+            sent_paths,
         })
     }
 }
@@ -124,7 +124,7 @@ fn to_draw(
         };
         for month in facts.visits_by_month().into_keys() {
             for release in Release::ALL {
-                if !releases::drawn(conn, *campus_id, month, release)? {
+                if !drawn(conn, &DrawnKey::month(*campus_id, month, release))? {
                     name(
                         Some(code.clone()),
                         month,
@@ -139,12 +139,12 @@ fn to_draw(
     let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();
     for period in periods_held(conn, &ids_json(&ids), &enrolment.path_calendar)? {
         for release in Release::ALL {
-            let key = PathReleaseKey {
+            let key = DrawnKey::period(&PathReleaseKey {
                 from: period.from,
                 to: period.to,
                 release,
-            };
-            if !path_decisions::drawn(conn, &key)? {
+            });
+            if !drawn(conn, &key)? {
                 name(
                     None,
                     period.from,
@@ -159,48 +159,18 @@ fn to_draw(
     Ok(out)
 }
 
-/// The month releases headquarters has that this laptop drew on or after `since`.
-fn sent_since(conn: &Connection, since: NaiveDate) -> Result<Vec<MonthRelease>> {
-    let mut stmt = conn.prepare(
-        "SELECT c.hq_code, r.month, r.breakdown FROM release_outbox r
-         JOIN campus c ON c.id = r.campus_id
-         WHERE r.sent = 1 AND r.breakdown != '' AND r.drawn_on >= ?1 AND c.hq_code IS NOT NULL
-         ORDER BY r.month, c.hq_code, r.release",
-    )?;
-    let rows = stmt.query_map(params![date_text(since)], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let damaged = || StoreError::Damaged("release outbox row");
-    let mut out = Vec::new();
-    for row in rows {
-        let (code, month, body) = row?;
-        let Ok(campus) = CampusCode::parse(&code) else {
-            continue;
-        };
-        out.push(MonthRelease {
-            campus,
-            month: Month::parse(&month).map_err(|_| damaged())?,
-            breakdown: serde_json::from_str(&body).map_err(|_| damaged())?,
-        });
+/// The releases headquarters has that this laptop drew on or after `since`: campus months
+/// (under their campuses' codes as they are now) and periods.
+fn held_since(
+    conn: &Connection,
+    since: NaiveDate,
+) -> Result<(Vec<MonthRelease>, Vec<PathRelease>)> {
+    let (mut months, mut periods) = (Vec::new(), Vec::new());
+    for kept in kept(conn, true, &date_text(since))? {
+        months.extend(kept.month_release()?);
+        periods.extend(kept.path_release()?);
     }
-    Ok(out)
-}
-
-/// The path releases headquarters has that this laptop drew on or after `since`.
-fn sent_paths_since(conn: &Connection, since: NaiveDate) -> Result<Vec<PathRelease>> {
-    let mut stmt = conn.prepare(
-        "SELECT body FROM path_release_outbox
-         WHERE sent = 1 AND body != '' AND drawn_on >= ?1 ORDER BY from_month, to_month, release",
-    )?;
-    let rows = stmt.query_map(params![date_text(since)], |r| r.get::<_, String>(0))?;
-    rows.map(|body| {
-        serde_json::from_str(&body?).map_err(|_| StoreError::Damaged("path release outbox row"))
-    })
-    .collect()
+    Ok((months, periods))
 }
 
 #[cfg(test)]

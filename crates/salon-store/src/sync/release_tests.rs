@@ -324,7 +324,7 @@ fn a_campus_whose_code_is_changed_or_cleared_and_set_again_draws_nothing_again()
     let drawn = |store: &Store| -> Vec<String> {
         let mut stmt = store
             .conn
-            .prepare("SELECT breakdown FROM release_outbox ORDER BY month, release")
+            .prepare("SELECT body FROM drawn_release WHERE campus_id IS NOT NULL ORDER BY from_month, release")
             .unwrap();
         let rows = stmt.query_map([], |r| r.get(0)).unwrap();
         rows.collect::<rusqlite::Result<_>>().unwrap()

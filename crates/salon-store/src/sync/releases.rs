@@ -1,206 +1,197 @@
-//! The outbox of months released under noise. A release is drawn once, on its day
-//! (`Release::day`, Asia/Tokyo), over the month as it then stands, and kept: every send repeats
-//! the same numbers, so nobody can average its noise away by asking again. A release is never
-//! redrawn, whatever changes in its month afterwards; the second release carries corrections.
+//! The one table of releases drawn under noise (`drawn_release`), whatever period a release
+//! covers: a campus's month (`month_releases`) or a period of headquarters' path calendar over
+//! all the reporting campuses (`path_decisions`). A release is drawn once, on its day, and
+//! kept: every send repeats the same numbers, so nobody can average its noise away by asking
+//! again. It is *held* once headquarters holds it (it confirmed it, or said it holds its own):
+//! a held release is never drawn or sent again.
 
-use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use salon_core::counts::{exact_month, VisitFact};
-use salon_privacy::{release_month, ExactMonth, NoiseKey};
-use salon_protocol::{CampusCode, Month, MonthRelease, Release, ReleaseKey};
+use salon_protocol::{
+    CampusCode, Month, MonthRelease, PathRelease, PathReleaseKey, Release, ReleaseKey,
+};
 
-use super::facts::CampusFacts;
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
-use crate::vault::Store;
 
-/// Draws every release of the campus `campus_id`'s months with visits that has fallen due by
-/// `today` and is not drawn yet. A month without visits releases nothing: headquarters knows its
-/// exact visits are 0, and noise over nothing would only widen every interval it is added into.
-/// A visit already drawn into two other months (moved by date corrections) is left out of the
-/// cells (`admitted`); each visit drawn is recorded with its month (`visit_released`).
-pub(super) fn draw_due(
-    tx: &Transaction<'_>,
-    key: &NoiseKey,
-    campus_id: i64,
-    facts: &CampusFacts,
-    today: NaiveDate,
-) -> Result<()> {
-    for (month, visits) in facts.visits_by_month() {
-        for release in Release::ALL {
-            if release.day(month) > today || drawn(tx, campus_id, month, release)? {
-                continue;
-            }
-            let mut counted = Vec::with_capacity(visits.len());
-            for (id, visit) in &visits {
-                if admitted(tx, *id, campus_id, month)? {
-                    counted.push((*id, (*visit).clone()));
-                }
-            }
-            let facts: Vec<VisitFact> = counted.iter().map(|(_, v)| v.clone()).collect();
-            let (routes, topics) = exact_month(&facts);
-            let exact = ExactMonth {
-                by_route: routes.into_iter().collect(),
-                by_topic: topics.into_iter().collect(),
-            };
-            let breakdown = release_month(key, campus_id, month, release, &exact)?;
-            let json = serde_json::to_string(&breakdown).unwrap_or_default();
-            tx.execute(
-                "INSERT INTO release_outbox (campus_id, month, release, breakdown, drawn_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    campus_id,
-                    month.to_string(),
-                    release.as_str(),
-                    json,
-                    date_text(today)
-                ],
-            )?;
-            for (id, _) in &counted {
-                tx.execute(
-                    "INSERT OR IGNORE INTO visit_released (visit_id, campus_id, month)
-                     VALUES (?1, ?2, ?3)",
-                    params![id, campus_id, month.to_string()],
-                )?;
-            }
+/// Which release: a campus's month (`campus` its local id, `from` = `to`), or a period of the
+/// path calendar over all the reporting campuses (`campus` none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct DrawnKey {
+    pub campus: Option<i64>,
+    pub from: Month,
+    pub to: Month,
+    pub release: Release,
+}
+
+impl DrawnKey {
+    pub(super) fn month(campus_id: i64, month: Month, release: Release) -> DrawnKey {
+        DrawnKey {
+            campus: Some(campus_id),
+            from: month,
+            to: month,
+            release,
         }
     }
+
+    pub(super) fn period(key: &PathReleaseKey) -> DrawnKey {
+        DrawnKey {
+            campus: None,
+            from: key.from,
+            to: key.to,
+            release: key.release,
+        }
+    }
+
+    fn columns(&self) -> (Option<i64>, String, String, &'static str) {
+        (
+            self.campus,
+            self.from.to_string(),
+            self.to.to_string(),
+            self.release.as_str(),
+        )
+    }
+}
+
+/// Keeps a release as drawn on `today`: `body` is its JSON as it goes on the wire (a month's
+/// breakdown, a period's whole release).
+pub(super) fn keep(
+    tx: &Transaction<'_>,
+    key: &DrawnKey,
+    body: &str,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    let (campus, from, to, release) = key.columns();
+    tx.execute(
+        "INSERT INTO drawn_release (campus_id, from_month, to_month, release, body, drawn_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![campus, from, to, release, body, date_text(today)],
+    )?;
     Ok(())
 }
 
-/// Whether a visit may be counted in this campus month's release: it was drawn into it before,
-/// or into fewer than two campus months so far.
-fn admitted(tx: &Transaction<'_>, visit_id: i64, campus_id: i64, month: Month) -> Result<bool> {
-    let (here, elsewhere): (bool, u32) = tx.query_row(
-        "SELECT coalesce(max(campus_id = ?2 AND month = ?3), 0), count(*) FROM visit_released
-         WHERE visit_id = ?1",
-        params![visit_id, campus_id, month.to_string()],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    Ok(here || elsewhere < MONTHS_PER_VISIT)
-}
-
-impl Store {
-    /// How many of `visits`, moved to `to`'s month at their campus, would be left out of that
-    /// month's breakdown under noise (already drawn into two other months): their move changes
-    /// the exact figures only, and the confirmation says so.
-    pub fn left_out_of_breakdowns(&self, visits: &[i64], to: NaiveDate) -> Result<u32> {
-        let ids = serde_json::to_string(visits).unwrap_or_default();
-        Ok(self.conn.query_row(
-            "SELECT count(*) FROM visit v JOIN salon_session s ON s.id = v.session_id
-             WHERE v.id IN (SELECT value FROM json_each(?1))
-               AND NOT EXISTS (SELECT 1 FROM visit_released r WHERE r.visit_id = v.id
-                               AND r.campus_id = s.campus_id AND r.month = ?2)
-               AND (SELECT count(*) FROM visit_released r WHERE r.visit_id = v.id) >= ?3",
-            params![ids, Month::of(to).to_string(), MONTHS_PER_VISIT],
-            |r| r.get(0),
-        )?)
-    }
-}
-
-/// The most campus months one visit's route and topics are released in.
-pub(crate) const MONTHS_PER_VISIT: u32 = 2;
-
-/// Whether the campus month's release is drawn (or held at headquarters as drawn before).
-pub(super) fn drawn(
-    conn: &Connection,
-    campus_id: i64,
-    month: Month,
-    release: Release,
-) -> Result<bool> {
+/// Whether the release is drawn, or held at headquarters as drawn before.
+pub(super) fn drawn(conn: &Connection, key: &DrawnKey) -> Result<bool> {
+    let (campus, from, to, release) = key.columns();
     Ok(conn
         .query_row(
-            "SELECT 1 FROM release_outbox WHERE campus_id = ?1 AND month = ?2 AND release = ?3",
-            params![campus_id, month.to_string(), release.as_str()],
+            "SELECT 1 FROM drawn_release WHERE ifnull(campus_id, 0) = ifnull(?1, 0)
+               AND from_month = ?2 AND to_month = ?3 AND release = ?4",
+            params![campus, from, to, release],
             |_| Ok(()),
         )
         .optional()?
         .is_some())
 }
 
-/// The releases not yet confirmed by headquarters for the campuses this device reports for
-/// (`enrolled`), under each campus's HQ code as it is now, oldest month first, at most `limit`;
-/// each with its campus's local id, by which it is marked sent.
-/// One for a campus without a code, or one headquarters took away from the device, waits,
-/// unsent, in case it comes back.
-pub(super) fn unsent(
-    conn: &Connection,
-    enrolled: &[CampusCode],
-    limit: usize,
-) -> Result<Vec<(i64, MonthRelease)>> {
-    let enrolled = serde_json::to_string(enrolled).unwrap_or_default();
-    let mut stmt = conn.prepare(
-        "SELECT c.hq_code, r.month, r.breakdown, c.id FROM release_outbox r
-         JOIN campus c ON c.id = r.campus_id
-         WHERE r.sent = 0 AND c.hq_code IN (SELECT value FROM json_each(?2))
-         ORDER BY r.month, c.hq_code, r.release LIMIT ?1",
+/// Headquarters holds this release: never drawn or sent again. One this device never drew (a
+/// laptop restored from a backup older than the draw) is kept as a row without numbers.
+pub(super) fn mark_held(tx: &Transaction<'_>, key: &DrawnKey) -> Result<()> {
+    let (campus, from, to, release) = key.columns();
+    tx.execute(
+        "INSERT INTO drawn_release (campus_id, from_month, to_month, release, body, drawn_on, held)
+         VALUES (?1, ?2, ?3, ?4, '', '', 1)
+         ON CONFLICT (ifnull(campus_id, 0), from_month, to_month, release) DO UPDATE SET held = 1",
+        params![campus, from, to, release],
     )?;
-    let rows = stmt
-        .query_map(params![limit as i64, enrolled], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(campus, month, json, id)| {
-            let damaged = || StoreError::Damaged("release outbox row");
-            let release = MonthRelease {
-                campus: CampusCode::parse(&campus).map_err(|_| damaged())?,
-                month: Month::parse(&month).map_err(|_| damaged())?,
-                breakdown: serde_json::from_str(&json).map_err(|_| damaged())?,
-            };
-            Ok((id, release))
-        })
-        .collect()
+    Ok(())
 }
 
-/// The releases headquarters says it holds from this device: never drawn or sent again. One
-/// the device has not drawn (a laptop restored from a backup older than the draw) is kept as
-/// a row with no numbers, so that it is never drawn. A key names the campus by the code it
-/// was sent under, which is the campus's own as long as no campus has taken that code since.
-pub(super) fn mark_held(tx: &Transaction<'_>, held: &[ReleaseKey]) -> Result<()> {
-    for k in held {
-        tx.execute(
-            "INSERT INTO release_outbox (campus_id, month, release, breakdown, drawn_on, sent)
-             SELECT id, ?2, ?3, '', '', 1 FROM campus WHERE hq_code = ?1
-             ON CONFLICT (campus_id, month, release) DO UPDATE SET sent = 1",
-            params![k.campus.as_str(), k.month.to_string(), k.release.as_str()],
-        )?;
+/// Headquarters holds these releases, as it names them: campus months by the code they were
+/// sent under, periods by their months.
+pub(super) fn mark_all_held(
+    tx: &Transaction<'_>,
+    months: &[ReleaseKey],
+    periods: &[PathReleaseKey],
+) -> Result<()> {
+    for k in months {
+        if let Some(id) = campus_of(tx, &k.campus)? {
+            mark_held(tx, &DrawnKey::month(id, k.month, k.release))?;
+        }
+    }
+    for k in periods {
+        mark_held(tx, &DrawnKey::period(k))?;
     }
     Ok(())
 }
 
-/// Headquarters confirmed this release of ours: never sent again. Marked by the campus's local
-/// id, which a code changed since the upload was made cannot turn into another campus's.
-pub(super) fn mark_sent_of(
-    tx: &Transaction<'_>,
-    campus_id: i64,
-    month: Month,
-    release: Release,
-) -> Result<()> {
-    tx.execute(
-        "UPDATE release_outbox SET sent = 1 WHERE campus_id = ?1 AND month = ?2 AND release = ?3",
-        params![campus_id, month.to_string(), release.as_str()],
-    )?;
-    Ok(())
+/// The local campus headquarters names by `code`: the campus's own as long as no campus has
+/// taken that code since a key was sent under it.
+fn campus_of(conn: &Connection, code: &CampusCode) -> Result<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT id FROM campus WHERE hq_code = ?1",
+            [code.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
-/// Headquarters holds this release (it answered that it holds its own): never sent again.
-pub(super) fn mark_sent(
-    tx: &Transaction<'_>,
-    campus: &CampusCode,
-    month: Month,
-    release: Release,
-) -> Result<()> {
-    tx.execute(
-        "UPDATE release_outbox SET sent = 1
-         WHERE campus_id = (SELECT id FROM campus WHERE hq_code = ?1) AND month = ?2
-           AND release = ?3",
-        params![campus.as_str(), month.to_string(), release.as_str()],
+/// A release as kept, with the HQ code its campus has now (none for a period's, or for a
+/// campus without a code).
+pub(super) struct KeptRelease {
+    pub key: DrawnKey,
+    pub code: Option<String>,
+    body: String,
+}
+
+impl KeptRelease {
+    /// As a campus month's release on the wire, under its campus's code as it is now.
+    pub(super) fn month_release(&self) -> Result<Option<MonthRelease>> {
+        let (Some(_), Some(code)) = (self.key.campus, &self.code) else {
+            return Ok(None);
+        };
+        let damaged = || StoreError::Damaged("drawn release row");
+        Ok(Some(MonthRelease {
+            campus: CampusCode::parse(code).map_err(|_| damaged())?,
+            month: self.key.from,
+            breakdown: serde_json::from_str(&self.body).map_err(|_| damaged())?,
+        }))
+    }
+
+    /// As a period's release on the wire.
+    pub(super) fn path_release(&self) -> Result<Option<PathRelease>> {
+        if self.key.campus.is_some() {
+            return Ok(None);
+        }
+        let release = serde_json::from_str(&self.body)
+            .map_err(|_| StoreError::Damaged("drawn release row"))?;
+        Ok(Some(release))
+    }
+}
+
+/// The releases drawn here that headquarters holds (`held`) or not yet, drawn on or after
+/// `since`, oldest first: campus months (by month, then campus code), then periods.
+pub(super) fn kept(conn: &Connection, held: bool, since: &str) -> Result<Vec<KeptRelease>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.campus_id, c.hq_code, r.from_month, r.to_month, r.release, r.body
+         FROM drawn_release r LEFT JOIN campus c ON c.id = r.campus_id
+         WHERE r.held = ?1 AND r.body != '' AND r.drawn_on >= ?2
+         ORDER BY r.campus_id IS NULL, r.from_month, c.hq_code, r.to_month, r.release",
     )?;
-    Ok(())
+    let rows = stmt.query_map(params![held, since], |r| {
+        Ok((
+            r.get::<_, Option<i64>>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+        ))
+    })?;
+    let damaged = || StoreError::Damaged("drawn release row");
+    let mut out = Vec::new();
+    for row in rows {
+        let (campus, code, from, to, release, body) = row?;
+        out.push(KeptRelease {
+            key: DrawnKey {
+                campus,
+                from: Month::parse(&from).map_err(|_| damaged())?,
+                to: Month::parse(&to).map_err(|_| damaged())?,
+                release: Release::parse(&release).ok_or_else(damaged)?,
+            },
+            code,
+            body,
+        });
+    }
+    Ok(out)
 }
