@@ -202,6 +202,11 @@ fn the_1_0_headquarters_opens_with_everything_it_held() {
     }
     assert!(totals.by_topic.iter().any(|(_, n)| *n != 0), "{totals:?}");
     assert_eq!(releases[0].visits, 3);
+    // The path calendar's releases are kept beside the months' in one table.
+    let year = salon_protocol::PathPeriod::fiscal_year_of(feb(18));
+    let held = hq.latest_path_releases(year).unwrap();
+    assert_eq!(held.len(), 1, "the device's latest release of 2024年度");
+    assert_eq!(held[0].release.release, salon_protocol::Release::Second);
 }
 
 /// The migrated laptop and headquarters sync as they did: nothing already sent goes again,

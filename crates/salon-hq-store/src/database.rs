@@ -152,7 +152,7 @@ impl HqStore {
             "day_snapshots",
             "month_totals",
             "campus_month_totals",
-            "month_releases",
+            "releases",
             "month_snapshots",
             "event_snapshots",
             "event_counts",

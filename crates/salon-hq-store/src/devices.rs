@@ -191,11 +191,12 @@ impl HqStore {
         let (device, config) = {
             let conn = self.read();
             let device = authenticate(&conn, token)?;
+            let (releases_held, path_releases_held) = super::releases::held_keys(&conn, device.id)?;
             let config = DeviceConfig {
                 campuses: device.campuses.iter().cloned().collect(),
-                releases_held: super::releases::held_keys(&conn, device.id)?,
+                releases_held,
                 path_calendar: super::path_decisions::path_calendar(&conn)?,
-                path_releases_held: super::path_decisions::path_held_keys(&conn, device.id)?,
+                path_releases_held,
             };
             (device, config)
         };

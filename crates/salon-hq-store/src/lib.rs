@@ -37,6 +37,7 @@ mod history;
 mod ingest;
 mod logins;
 mod migrations;
+mod month_releases;
 mod organisation;
 pub mod path_decisions;
 mod releases;
@@ -69,9 +70,9 @@ pub use first_admin::SETUP_LINK_SECS;
 pub use history::{DayRevision, QUIET_DAYS};
 pub use logins::{KnownBrowser, LoginResult, LOGIN_DELAY_CAP_SECS};
 pub use migrations::{chain_version, MIGRATIONS};
+pub use month_releases::{HeldRelease, ReleaseTotals};
 pub use organisation::{Organisation, MAX_CONTACT_CHARS};
 pub use path_decisions::{HeldPathRelease, PathTerm};
-pub use releases::{HeldRelease, ReleaseTotals};
 pub use rows::{
     AdminSession, CampusRow, DayTotals, DeviceRow, IssuedCode, PendingCode, Target,
     CODE_LIFETIME_SECS, MAX_NAME_CHARS, SESSION_IDLE_SECS, SESSION_LIFETIME_SECS,

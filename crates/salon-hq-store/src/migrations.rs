@@ -35,6 +35,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_month_totals",
         include_str!("../migrations/0007_month_totals.sql"),
     ),
+    (
+        "0008_one_release_table",
+        include_str!("../migrations/0008_one_release_table.sql"),
+    ),
 ];
 
 /// The migration that adds each audit line's MAC; the lines already there are chained in its

@@ -6,12 +6,12 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::{
-    HeldRevision, Month, PathCalendar, PathPeriod, PathRelease, PathReleaseKey, PeriodBounds,
-    Release,
+    HeldRevision, Month, PathCalendar, PathPeriod, PathRelease, PeriodBounds, Release,
 };
 
 use super::audit::{record, Actor, AuditAction};
 use super::database::HqStore;
+use super::releases::{held_answer, keep_first, KeptKey, LATEST};
 use super::rows::ts;
 use super::snapshots::Outcome;
 use crate::error::{HqError, Result};
@@ -52,22 +52,6 @@ pub(crate) fn path_calendar(conn: &Connection) -> Result<PathCalendar> {
         })
         .collect::<Result<_>>()?;
     Ok(PathCalendar { terms })
-}
-
-/// Every path release held from a device, for its configuration.
-pub(crate) fn path_held_keys(conn: &Connection, device: i64) -> Result<Vec<PathReleaseKey>> {
-    let sql = "SELECT from_month, to_month, release FROM path_releases WHERE device_id = ?1
-               ORDER BY from_month, to_month, release";
-    crate::rows::key_rows(conn, sql, device)?
-        .into_iter()
-        .map(|[from, to, release]| {
-            Ok(PathReleaseKey {
-                from: month(from)?,
-                to: month(to)?,
-                release: Release::parse(&release).ok_or(HqError::Internal("stored release"))?,
-            })
-        })
-        .collect()
 }
 
 /// What the device's own days bound a period's release by (`PeriodBounds`): each day's
@@ -114,43 +98,19 @@ pub(super) fn store_path_release(
         crate::tokyo::day(now),
     )
     .map_err(named)?;
-    let key = (r.from.to_string(), r.to.to_string(), r.release.as_str());
-    let held: Option<String> = tx
-        .prepare_cached(
-            "SELECT body FROM path_releases
-             WHERE device_id = ?1 AND from_month = ?2 AND to_month = ?3 AND release = ?4",
-        )?
-        .query_row(params![device, key.0, key.1, key.2], |row| row.get(0))
-        .optional()?;
-    if let Some(json) = held {
-        let held: PathRelease =
-            serde_json::from_str(&json).map_err(|_| HqError::Internal("stored path release"))?;
-        return Ok(if held == *r {
-            Ok(Outcome::Unchanged)
-        } else {
-            Err(HeldRevision {
-                snapshot: r.key(),
-                revision: 0,
-            })
-        });
+    let key = KeptKey {
+        campus: None,
+        from: r.from,
+        to: r.to,
+        release: r.release,
+    };
+    if let Some(answer) = held_answer(tx, device, &key, r, || r.key())? {
+        return Ok(answer);
     }
     let bounds = period_bounds(tx, device, r.period())?;
     r.check(bounds).map_err(named)?;
     let json = serde_json::to_string(r).map_err(|_| HqError::Internal("json"))?;
-    tx.prepare_cached(
-        "INSERT INTO path_releases
-            (device_id, from_month, to_month, release, body, students, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
-        device,
-        key.0,
-        key.1,
-        key.2,
-        json,
-        i64::from(bounds.students),
-        ts(now)
-    ])?;
+    keep_first(tx, device, &key, &json, u64::from(bounds.students), now)?;
     Ok(Ok(Outcome::Stored))
 }
 
@@ -196,14 +156,11 @@ impl HqStore {
     /// For each device, its latest release of `period` (the second once it has come).
     pub fn latest_path_releases(&self, period: PathPeriod) -> Result<Vec<HeldPathRelease>> {
         let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT device_id, body FROM path_releases r
-             WHERE from_month = ?1 AND to_month = ?2
-               AND release = (SELECT MAX(release) FROM path_releases l
-                              WHERE l.device_id = r.device_id AND l.from_month = r.from_month
-                                AND l.to_month = r.to_month)
-             ORDER BY device_id",
-        )?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT device_id, body FROM releases r
+             WHERE campus_code IS NULL AND from_month = ?1 AND to_month = ?2 AND {LATEST}
+             ORDER BY device_id"
+        ))?;
         let rows = stmt
             .query_map(
                 params![period.from.to_string(), period.to.to_string()],
@@ -304,7 +261,8 @@ pub(super) fn is_fixed(
 fn released(conn: &Connection, period: &PathPeriod) -> Result<bool> {
     Ok(conn
         .query_row(
-            "SELECT 1 FROM path_releases WHERE from_month = ?1 AND to_month = ?2 LIMIT 1",
+            "SELECT 1 FROM releases
+             WHERE campus_code IS NULL AND from_month = ?1 AND to_month = ?2 LIMIT 1",
             params![period.from.to_string(), period.to.to_string()],
             |_| Ok(()),
         )

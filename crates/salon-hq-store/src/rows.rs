@@ -162,16 +162,6 @@ pub(crate) fn counts_from(r: &rusqlite::Row<'_>, first: usize) -> rusqlite::Resu
     Ok(counts)
 }
 
-/// A device's release keys as stored: the three text columns `sql` selects for the device
-/// (its one parameter), for the caller to parse.
-pub(crate) fn key_rows(conn: &Connection, sql: &str, device: i64) -> Result<Vec<[String; 3]>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt
-        .query_map([device], |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?]))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
-}
-
 pub(crate) fn ts(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }

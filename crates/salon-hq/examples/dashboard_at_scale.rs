@@ -220,7 +220,7 @@ fn build(store: &Arc<HqStore>, revisions: u32) -> (Vec<String>, i64) {
         }
     });
     let rows = store.count_rows("day_snapshots").unwrap();
-    let releases = store.count_rows("month_releases").unwrap();
+    let releases = store.count_rows("releases").unwrap();
     eprintln!(
         "built: {CAMPUSES} campuses, {LAPTOPS} laptops, {rows} day snapshots, {releases} month releases in {:.0} s",
         started.elapsed().as_secs_f64()

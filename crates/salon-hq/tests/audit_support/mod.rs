@@ -75,13 +75,34 @@ pub fn mode(path: &Path) -> u32 {
 pub fn set_back_before_the_chain(path: &Path) {
     assert_eq!(
         salon_hq_store::MIGRATIONS.len(),
-        7,
+        8,
         "undo the new migration here too"
     );
     Connection::open(path)
         .unwrap()
         .execute_batch(
-            "ALTER TABLE audit_log DROP COLUMN mac;
+            "DROP TABLE releases;
+             CREATE TABLE month_releases (
+                 device_id   INTEGER NOT NULL REFERENCES devices(id),
+                 campus_code TEXT    NOT NULL REFERENCES campuses(code),
+                 month       TEXT    NOT NULL,
+                 release     TEXT    NOT NULL CHECK (release IN ('first', 'second')),
+                 breakdown   TEXT    NOT NULL,
+                 visits      INTEGER NOT NULL,
+                 received_at INTEGER NOT NULL,
+                 PRIMARY KEY (device_id, campus_code, month, release));
+             CREATE INDEX month_releases_by_month ON month_releases (month);
+             CREATE TABLE path_releases (
+                 device_id   INTEGER NOT NULL REFERENCES devices(id),
+                 from_month  TEXT    NOT NULL,
+                 to_month    TEXT    NOT NULL,
+                 release     TEXT    NOT NULL CHECK (release IN ('first', 'second')),
+                 body        TEXT    NOT NULL,
+                 students    INTEGER NOT NULL,
+                 received_at INTEGER NOT NULL,
+                 PRIMARY KEY (device_id, from_month, to_month, release));
+             CREATE INDEX path_releases_by_period ON path_releases (from_month, to_month);
+             ALTER TABLE audit_log DROP COLUMN mac;
              DROP TABLE login_failures;
              DELETE FROM server_secrets WHERE purpose = 'known_browser';
              ALTER TABLE admin_sessions DROP COLUMN last_seen_at;
