@@ -1,92 +1,21 @@
 // Backend calls of the follow-through area (フォロー): appointments, follow-ups, 進路, events.
 // Everything goes through api.js's invokeCommand, the one door to window.__TAURI__.
 
+
+/** @typedef {import("./api-types").Appointment} Appointment */
+/** @typedef {import("./api-types").AppointmentInput} AppointmentInput */
+/** @typedef {import("./api-types").Event} CareEvent */
+/** @typedef {import("./api-types").EventInput} EventInput */
+/** @typedef {import("./api-types").EventKind} EventKind */
+/** @typedef {import("./api-types").FollowUp} FollowUp */
+/** @typedef {import("./api-types").FollowUpsDue} FollowUpsDue */
+/** @typedef {import("./api-types").OutreachEntry} OutreachEntry */
+/** @typedef {import("./api-types").PathChange} PathChange */
+/** @typedef {import("./api-types").RiskEntry} RiskEntry */
+/** @typedef {import("./api-types").Visit} Visit */
+/** @typedef {import("./api-types").VisitInput} VisitInput */
+
 import { invokeCommand as call } from "./api.js";
-
-/** @typedef {"booked"|"kept"|"missed"} AppointmentStatus */
-/** @typedef {"career_talk"|"career_guidance"|"parent_seminar"|"supporter_training"|"exchange"} EventKind */
-
-/**
- * @typedef {object} Appointment
- * @property {number} id
- * @property {number} studentId
- * @property {string} studentName
- * @property {number} campusId
- * @property {string} date "YYYY-MM-DD"
- * @property {string|null} time "HH:MM"
- * @property {AppointmentStatus} status
- * @property {number|null} visitId the visit it became, once kept
- * @property {number|null} bookedFromVisitId
- */
-
-/**
- * @typedef {object} AppointmentInput
- * @property {number} studentId
- * @property {string} date
- * @property {string|null} time
- * @property {number|null} [bookedFromVisitId]
- */
-
-/**
- * @typedef {object} OutreachEntry
- * @property {number} studentId
- * @property {string} studentName
- * @property {number} campusId
- * @property {number|null} grade
- * @property {number} misses missed appointments in a row
- * @property {string} lastMissedOn
- * @property {string|null} lastContactOn the latest visit
- */
-
-/**
- * @typedef {object} FollowUp
- * @property {number} visitId
- * @property {string} visitDate
- * @property {number} campusId
- * @property {number|null} studentId
- * @property {string|null} studentName
- * @property {string|null} followUpOn
- * @property {boolean} concern
- * @property {string} nextSteps
- * @property {string|null} doneAt RFC 3339
- */
-
-/**
- * @typedef {object} FollowUpsDue
- * @property {FollowUp[]} first the first few due, as listFollowUps orders them
- * @property {number} total how many are due in all
- */
-
-/**
- * @typedef {object} PathChange
- * @property {import("./api.js").PathStatus} status
- * @property {string|null} decidedOn
- * @property {string} changedAt RFC 3339
- */
-
-/**
- * @typedef {object} RiskEntry
- * @property {number} studentId
- * @property {string} studentName
- * @property {number} campusId
- * @property {number|null} grade
- * @property {string|null} lastContactOn
- */
-
-/**
- * @typedef {object} CareEvent
- * @property {number} id
- * @property {EventKind} kind
- * @property {string} date
- * @property {number|null} campusId null = online
- * @property {string} title
- * @property {number} students
- * @property {number} parents
- * @property {number} teachers
- * @property {number} supporters
- */
-
-/** @typedef {Omit<CareEvent, "id"> & {id: number|null}} EventInput */
 
 /** @type {EventKind[]} */
 export const EVENT_KINDS = ["career_talk", "career_guidance", "parent_seminar", "supporter_training", "exchange"];
@@ -113,11 +42,11 @@ export const cancelAppointment = (appointmentId) => call("cancel_appointment", {
 /**
  * Saves the visit and, in the same transaction, deletes the form's draft, keeps the
  * appointment it came from and books the next one.
- * @param {import("./api.js").VisitInput} visit
+ * @param {import("./api-types").VisitInput} visit
  * @param {string} draftKey
  * @param {number|null} appointmentId
  * @param {{date: string, time: string|null}|null} nextAppointment
- * @returns {Promise<{visit: import("./api.js").Visit, nextAppointment: Appointment|null}>}
+ * @returns {Promise<{visit: import("./api-types").Visit, nextAppointment: Appointment|null}>}
  */
 export const saveVisitWithCare = (visit, draftKey, appointmentId, nextAppointment) =>
   call("save_visit", { visit, draftKey, appointmentId, nextAppointment });

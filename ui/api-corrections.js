@@ -2,21 +2,14 @@
 // reopening a salon, merging two profiles of one student. Every one is final once confirmed.
 // Everything goes through api.js's invokeCommand, the one door to window.__TAURI__.
 
+/** @typedef {import("./api-types").SalonSession} SalonSession */
+/** @typedef {import("./api-types").SessionCorrection} SessionCorrection */
+/** @typedef {import("./api-types").SessionDetail} SessionDetail */
+/** @typedef {import("./api-types").SessionRow} SessionRow */
+/** @typedef {import("./api-types").Student} Student */
+/** @typedef {import("./api-types").Visit} Visit */
+
 import { invokeCommand as call } from "./api.js";
-
-/** @typedef {import("./api.js").SalonSession} SalonSession */
-/** @typedef {import("./api.js").Student} Student */
-/** @typedef {import("./api.js").Visit} Visit */
-
-/**
- * A salon and how many visits it holds.
- * @typedef {SalonSession & {visits: number}} SessionRow
- */
-
-/**
- * One salon with its visits; `today` is Tokyo's date (only today's salon can be reopened).
- * @typedef {{session: SalonSession, visits: Visit[], today: string}} SessionDetail
- */
 
 /** The latest salons, newest first. @param {number|null} campusId @returns {Promise<SessionRow[]>} */
 export const listSessions = (campusId) => call("list_sessions", { campusId });
@@ -45,15 +38,6 @@ export const moveVisit = (visitId, to) => call("move_visit", { visitId, ...to })
  */
 export const removeSession = (sessionId, expected, visits, to) =>
   call("remove_session", { sessionId, expected, visits, ...(to || {}) });
-
-/**
- * @typedef {object} SessionCorrection
- * @property {string} date "YYYY-MM-DD"
- * @property {string} openedAt "HH:MM"
- * @property {string} closedAt "HH:MM", or "" while today's salon is still open
- * @property {"in_person"|"online"} format
- * @property {string} place
- */
 
 /** @param {number} sessionId @param {SessionCorrection} input @returns {Promise<SalonSession>} */
 export const correctSession = (sessionId, input) => call("correct_session", { sessionId, input });

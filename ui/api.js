@@ -1,270 +1,27 @@
 // The only module that touches `window.__TAURI__`. Every backend call goes through here,
 // so the IPC contract (command names, camelCase argument keys, error shape) lives in one place.
-// Over 500 lines because the types of every command's arguments and answers stand beside it.
+// The types the commands take and return are generated from the Rust types (api-types.d.ts).
+
+
+/** @typedef {import("./api-types").About} About */
+/** @typedef {import("./api-types").IpcError} ApiError */
+/** @typedef {import("./api-types").AppStatus} AppStatus */
+/** @typedef {import("./api-types").Campus} Campus */
+/** @typedef {import("./api-types").CampusInput} CampusInput */
+/** @typedef {import("./api-types").HqStatus} HqStatus */
+/** @typedef {import("./api-types").Preferences} Preferences */
+/** @typedef {import("./api-types").Receipt} Receipt */
+/** @typedef {import("./api-types").Format} SalonFormat */
+/** @typedef {import("./api-types").SalonSession} SalonSession */
+/** @typedef {import("./api-types").Student} Student */
+/** @typedef {import("./api-types").StudentInput} StudentInput */
+/** @typedef {import("./api-types").SyncLogEntry} SyncLogEntry */
+/** @typedef {import("./api-types").SyncPreview} SyncPreview */
+/** @typedef {import("./api-types").Today} TodayView */
+/** @typedef {import("./api-types").Visit} Visit */
 
 /** @typedef {"ja"|"en"} Language */
-/** @typedef {"in_person"|"online"} SalonFormat */
-/** @typedef {"self"|"teacher"|"outreach"|"appointment"|"repeat"} Route */
-/** @typedef {"enrolled"|"on_leave"|"graduated"|"withdrawn"} Enrolment */
-/** @typedef {"undecided"|"further_study"|"employment"|"other"} PathStatus */
-
-/**
- * @typedef {object} AppStatus
- * @property {boolean} initialized
- * @property {boolean} unlocked
- * @property {Language} language
- * @property {number} idleMinutes
- * @property {string|null} [lastBackupAt] when the last backup was written (RFC3339 UTC)
- * @property {boolean} backupFolderChosen backups go to a folder the supporter chose, not the
- *   default one on this laptop
- */
-
-/**
- * @typedef {object} Preferences
- * @property {Language} language
- * @property {number} idleMinutes
- */
-
-/**
- * @typedef {object} Campus
- * @property {number} id
- * @property {string} name
- * @property {number} weekday 1 = Monday … 7 = Sunday
- * @property {string} startTime "HH:MM"
- * @property {string} endTime "HH:MM"
- * @property {string} place
- * @property {SalonFormat} defaultFormat
- * @property {string|null} hqCode
- */
-
-/** @typedef {Omit<Campus, "id"> & {id: number|null}} CampusInput */
-
-/**
- * @typedef {object} SalonSession
- * @property {number} id
- * @property {number} campusId
- * @property {string} date "YYYY-MM-DD"
- * @property {string} openedAt "HH:MM"
- * @property {string|null} closedAt
- * @property {SalonFormat} format
- * @property {string} place
- */
-
-/**
- * @typedef {object} Student
- * @property {number} id
- * @property {string} displayName
- * @property {number|null} grade
- * @property {number} campusId
- * @property {Enrolment} enrolment
- * @property {PathStatus} pathStatus
- * @property {string|null} pathDecidedOn
- * @property {number} visitCount
- * @property {string|null} lastVisitOn
- */
-
-/**
- * @typedef {object} StudentInput
- * @property {number|null} id
- * @property {string} displayName
- * @property {number|null} grade
- * @property {number} campusId
- * @property {Enrolment} enrolment
- * @property {PathStatus} pathStatus
- * @property {string|null} pathDecidedOn
- */
-
-/**
- * @typedef {object} Visit
- * @property {number} id
- * @property {number} sessionId
- * @property {string} date
- * @property {number} campusId
- * @property {number|null} studentId
- * @property {string|null} studentName
- * @property {Route} route
- * @property {string[]} topics
- * @property {number} minutes
- * @property {string} note
- * @property {string} nextSteps
- * @property {string|null} followUpOn
- * @property {boolean} concern
- * @property {string} teacherSummary
- */
-
-/**
- * @typedef {object} VisitInput
- * @property {number|null} id
- * @property {number} sessionId
- * @property {number|null} studentId
- * @property {{displayName: string, grade: number|null}|null} newStudent
- * @property {string} route
- * @property {string[]} topics
- * @property {number} minutes
- * @property {string} note
- * @property {string} nextSteps
- * @property {string|null} followUpOn
- * @property {boolean} concern
- * @property {string} teacherSummary
- */
-
-/**
- * @typedef {object} TodayView
- * @property {string} date
- * @property {number} weekday
- * @property {Campus|null} campus
- * @property {Campus[]} campuses
- * @property {SalonSession|null} session
- * @property {Visit[]} visits
- * @property {SalonSession[]} staleSessions salons from an earlier day that were never closed
- */
-
-/**
- * Where this laptop reports counts.
- * @typedef {object} HqStatus
- * @property {boolean} enrolled
- * @property {string|null} hqUrl
- * @property {string|null} enrolledAt RFC3339 UTC
- * @property {string[]} campuses HQ campus codes this device may report for
- */
-
-/**
- * @typedef {object} DayCounts
- * @property {number} sessions
- * @property {number} sessionMinutes
- * @property {number} visits
- * @property {number} distinctStudents
- * @property {number} firstTimeStudents
- * @property {number} appointmentsBooked
- * @property {number} appointmentsKept
- * @property {number} appointmentsMissed
- * @property {number} events
- * @property {number} eventParticipants
- */
-
-/**
- * @typedef {object} DaySnapshot
- * @property {string} campus HQ campus code
- * @property {string} day "YYYY-MM-DD"
- * @property {number} revision 1, then 2, 3 … when the day's figures were corrected
- * @property {DayCounts} counts
- */
-
-/**
- * One cell of an exact breakdown (a month's visits by format).
- * @typedef {object} Cell
- * @property {string} code a format code
- * @property {number} count
- */
-
-/**
- * @typedef {object} MonthSnapshot
- * @property {string} campus HQ campus code
- * @property {string} month "YYYY-MM"
- * @property {number} revision
- * @property {{visits: number, byFormat: Cell[]}} breakdown
- */
-
-/**
- * One kind of event on one day: how many, and who took part (counts only; titles stay here).
- * @typedef {object} EventCount
- * @property {string} kind an event kind code
- * @property {number} events
- * @property {{students: number, parents: number, teachers: number, supporters: number}} participants
- */
-
-/**
- * A day's events at a campus, or (no campus) online.
- * @typedef {object} EventDaySnapshot
- * @property {string} [campus] HQ campus code; absent for online events
- * @property {string} day "YYYY-MM-DD"
- * @property {number} revision
- * @property {EventCount[]} kinds
- */
-
-/**
- * A campus's month released under noise: every cell the exact count plus its own draw, drawn
- * once on the laptop and sent as drawn.
- * @typedef {object} MonthRelease
- * @property {string} campus HQ campus code
- * @property {string} month "YYYY-MM"
- * @property {{release: "first"|"second", byRoute: Cell[], byTopic: Cell[]}} breakdown
- */
-
-/**
- * A device's path decisions over a 年度 or a funder term, all its campuses together: each
- * decided kind the exact count plus its own draw.
- * @typedef {object} PathRelease
- * @property {string} from "YYYY-MM"
- * @property {string} to "YYYY-MM"
- * @property {"first"|"second"} release
- * @property {Cell[]} byPath
- * @property {SensitiveTopics} [sensitive] absent for a term whose 年度 already has its one term carrying them
- */
-
-/**
- * A period's students met and, of them, those who came about each sensitive topic, under noise.
- * @typedef {object} SensitiveTopics
- * @property {number} met the students met in the period
- * @property {Cell[]} byTopic
- */
-
-/** @typedef {{days: DaySnapshot[], months: MonthSnapshot[], events?: EventDaySnapshot[], releases?: MonthRelease[], pathReleases?: PathRelease[]}} Upload */
-
-/**
- * What the next send carries; opening the screen draws nothing, so a release that falls due is
- * named in `toDraw` and drawn at the send.
- * @typedef {object} SyncPreview
- * @property {Upload} upload
- * @property {boolean} empty whether there is nothing to send
- * @property {string} json the JSON that will be sent, pretty-printed
- * @property {HeldBack[]} heldBack snapshots kept on this computer because headquarters would refuse them
- * @property {ReleaseToDraw[]} toDraw releases drawn at the next send, named without numbers
- * @property {MonthRelease[]} sentReleases releases headquarters has (the last two months'), as it has them
- * @property {PathRelease[]} sentPathReleases
- */
-
-/**
- * A release due: a campus month (`campus` set, `from` = `to`), or a period of the path calendar.
- * @typedef {{campus: string|null, from: string, to: string, release: "first"|"second", day: string, due: boolean}} ReleaseToDraw
- */
-
-/**
- * A snapshot kept back, and why (an error code of the catalogue).
- * @typedef {object} HeldBack
- * @property {string} campusCode "" for online events
- * @property {"day"|"month"|"events"} kind
- * @property {string} period YYYY-MM-DD or YYYY-MM
- * @property {string} code
- */
-
-/**
- * Headquarters' answer to an upload.
- * @typedef {object} Receipt
- * @property {number} stored new snapshots, or higher revisions replacing lower ones
- * @property {number} unchanged already held at this revision
- * @property {number} stale older than what headquarters holds; ignored
- */
-
-/**
- * One line of the local sync log.
- * @typedef {object} SyncLogEntry
- * @property {string} at RFC3339 UTC
- * @property {"sent"|"failed"} outcome
- * @property {string} detail the receipt as JSON, or an error code
- * @property {string} payload the JSON sent
- */
-
-/**
- * The one error shape every command rejects with.
- * @typedef {object} ApiError
- * @property {string} code
- * @property {string} message
- * @property {string} [field]
- * @property {number} [min] the allowed range of `field`, when the error is about it
- * @property {number} [max]
- */
-
+/** The preferences the shell holds and the settings screen sets. @typedef {{language: string, idleMinutes: number}} ShownPrefs */
 
 /** @type {(() => void) | null} */
 let lockedHandler = null;
@@ -326,12 +83,6 @@ async function call(cmd, args) {
 /** @returns {Promise<AppStatus>} */
 export const appStatus = () => call("app_status");
 
-/**
- * @typedef {object} About
- * @property {string} version
- * @property {string} dataFolder where the encrypted database and key file live
- */
-
 /** @returns {Promise<About>} */
 export const about = () => call("about");
 
@@ -382,7 +133,7 @@ export const changePassphrase = (current, next, confirm) =>
 /** @returns {Promise<null>} */
 export const touch = () => call("touch");
 
-/** @param {Preferences} prefs @returns {Promise<Preferences>} */
+/** @param {ShownPrefs} prefs @returns {Promise<Preferences>} */
 export const setPreferences = (prefs) =>
   call("set_preferences", { language: prefs.language, idleMinutes: prefs.idleMinutes });
 

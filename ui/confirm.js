@@ -6,7 +6,7 @@ import { leftOutOfBreakdowns } from "./api-corrections.js";
 import { h, showError } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** @typedef {import("./api.js").ApiError} ApiError */
+/** @typedef {import("./api-types").IpcError} ApiError */
 
 /**
  * @typedef {object} ConfirmOptions

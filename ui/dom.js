@@ -3,7 +3,7 @@
 
 import { errorText, t } from "./i18n.js";
 
-/** @typedef {import("./api.js").ApiError} ApiError */
+/** @typedef {import("./api-types").IpcError} ApiError */
 /** @typedef {string | number | boolean | null | undefined | EventListener} AttrValue */
 /** @typedef {Node | string | null | undefined | false} Child */
 

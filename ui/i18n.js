@@ -6,7 +6,7 @@
 export const CATALOGUE_PARTS = ["search", "care", "reports", "corrections"];
 
 /** @typedef {import("./api.js").Language} Language */
-/** @typedef {import("./api.js").ApiError} ApiError */
+/** @typedef {import("./api-types").IpcError} ApiError */
 /** @typedef {{[key: string]: string | Catalogue}} Catalogue */
 
 /** @type {Catalogue} */
@@ -15,8 +15,9 @@ let catalogue = {};
 let current = "ja";
 
 /**
- * Loads a catalogue and makes it current. Japanese is the fallback if the file cannot be read.
- * @param {Language} lang
+ * Loads a catalogue and makes it current: English for "en", Japanese for any other (and if the
+ * file cannot be read).
+ * @param {string} lang
  */
 export async function loadLanguage(lang) {
   const chosen = lang === "en" ? "en" : "ja";

@@ -24,7 +24,7 @@ import * as salons from "./screens/salons.js";
 import * as salon from "./screens/salon.js";
 import * as about from "./screens/about.js";
 
-/** @typedef {import("./api.js").Preferences} Preferences */
+/** @typedef {import("./api.js").ShownPrefs} ShownPrefs */
 
 /**
  * What a screen hands back to the shell.
@@ -43,8 +43,8 @@ import * as about from "./screens/about.js";
  * @typedef {object} Ctx
  * @property {(name: ScreenName, params?: Record<string, unknown>) => Promise<void>} go
  * @property {() => Promise<void>} lock
- * @property {Preferences} prefs
- * @property {(prefs: Preferences) => Promise<void>} applyPrefs reloads the catalogue and redraws
+ * @property {ShownPrefs} prefs
+ * @property {(prefs: ShownPrefs) => Promise<void>} applyPrefs reloads the catalogue and redraws
  * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
  */
 
@@ -253,7 +253,7 @@ async function onClosing() {
   }
 }
 
-/** @param {Preferences} prefs */
+/** @param {ShownPrefs} prefs */
 async function applyPrefs(prefs) {
   ctx.prefs = prefs;
   await loadLanguage(prefs.language);

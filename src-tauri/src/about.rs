@@ -6,7 +6,7 @@ use tauri::State;
 use crate::error::IpcError;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct About {
     version: &'static str,

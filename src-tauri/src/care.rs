@@ -65,7 +65,7 @@ pub fn cancel_appointment(state: State<'_, AppState>, appointment_id: i64) -> An
     state.with_store(|s| Ok(s.cancel_appointment(appointment_id)?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct VisitSaved {
     visit: Visit,

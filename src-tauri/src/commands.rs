@@ -14,7 +14,7 @@ use crate::state::AppState;
 
 type Answer<T> = Result<T, IpcError>;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppStatus {
     initialized: bool,
@@ -41,7 +41,7 @@ pub fn app_status(state: State<'_, AppState>) -> Answer<AppStatus> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SetupDone {
     recovery_key: String,
@@ -218,17 +218,17 @@ pub fn save_student(state: State<'_, AppState>, student: StudentInput) -> Answer
     state.with_store(|s| Ok(s.save_student(&student)?))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
-pub struct StudentPage {
+pub struct StudentRecord {
     student: Student,
     visits: Vec<Visit>,
 }
 
 #[tauri::command(async)]
-pub fn get_student(state: State<'_, AppState>, student_id: i64) -> Answer<StudentPage> {
+pub fn get_student(state: State<'_, AppState>, student_id: i64) -> Answer<StudentRecord> {
     state.with_store(|s| {
-        Ok(StudentPage {
+        Ok(StudentRecord {
             student: s.student(student_id)?,
             visits: s.visits_of_student(student_id)?,
         })

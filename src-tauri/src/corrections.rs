@@ -36,7 +36,7 @@ pub fn list_sessions(
 }
 
 /// One salon with its visits, and whether it is today's (only today's can be reopened).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionDetail {
     session: SalonSession,

@@ -15,7 +15,7 @@ macro_rules! codes {
     ($($(#[$doc:meta])* $variant:ident = $code:literal,)+) => {
         /// Every code the app answers its UI with. Headquarters' own refusals pass through as
         /// `Hq`, so the UI can say what headquarters said.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ts_rs::TS)]
         pub enum Code {
             $($(#[$doc])* $variant,)+
             Hq(ErrorCode),
@@ -95,17 +95,22 @@ impl Serialize for Code {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct IpcError {
+    /// An app code or headquarters' (`errors.<code>` in the catalogue).
+    #[ts(type = "string")]
     pub code: Code,
     pub message: String,
     /// The input the error is about (camelCase, as the UI names its fields).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub field: Option<&'static str>,
     /// The allowed range of `field`, so the message can say it (1〜600, 60文字まで).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub min: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub max: Option<i64>,
 }
 

@@ -12,7 +12,7 @@ use crate::error::IpcError;
 use crate::state::AppState;
 
 /// The new recovery key, to be shown once.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeysRenewed {
     recovery_key: String,

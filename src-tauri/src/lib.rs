@@ -19,6 +19,7 @@ mod retention;
 mod search;
 mod state;
 mod sync;
+pub mod ui_types;
 
 use std::path::PathBuf;
 

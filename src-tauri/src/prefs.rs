@@ -16,7 +16,7 @@ const IDLE_MINUTES_RANGE: (u32, u32) = (1, 120);
 pub const DEFAULT_RETENTION_YEARS: u32 = 5;
 const RETENTION_YEARS_RANGE: (u32, u32) = (1, 20);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Preferences {
     pub language: String,

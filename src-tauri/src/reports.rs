@@ -16,6 +16,13 @@ use crate::state::AppState;
 
 /// The event the UI listens for while a backup is written: `{done, total}` in bytes.
 pub const BACKUP_PROGRESS_EVENT: &str = "salon://backup-progress";
+
+/// What `BACKUP_PROGRESS_EVENT` carries while a backup is written: bytes written of all.
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
+pub struct BackupProgress {
+    pub done: u64,
+    pub total: u64,
+}
 /// Backup files end with this, so the restore screen can list them.
 pub(crate) const BACKUP_EXTENSION: &str = "salonbackup";
 
@@ -47,7 +54,7 @@ pub fn activity_report(
 }
 
 /// One backup file found in the backup folder.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupFile {
     path: String,
@@ -55,7 +62,7 @@ pub struct BackupFile {
     bytes: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BackupStatus {
     folder: String,
@@ -145,10 +152,7 @@ pub fn write_backup<R: Runtime>(
     let path = folder.join(format!("career-salon-{stamp}.{BACKUP_EXTENSION}"));
     let info = state.with_store(|s| {
         Ok(s.write_backup(&path, |done, total| {
-            let _ = app.emit(
-                BACKUP_PROGRESS_EVENT,
-                serde_json::json!({"done": done, "total": total}),
-            );
+            let _ = app.emit(BACKUP_PROGRESS_EVENT, BackupProgress { done, total });
         })?)
     })?;
     state.update_prefs(|p| {

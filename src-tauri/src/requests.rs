@@ -45,7 +45,7 @@ fn label(kind: &str, code: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct DisclosureWritten {
     path: String,

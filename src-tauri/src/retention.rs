@@ -9,7 +9,7 @@ use crate::clock::today_tokyo;
 use crate::error::IpcError;
 use crate::state::AppState;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionPreview {
     years: u32,

@@ -31,7 +31,7 @@ impl SyncTrigger {
 }
 
 /// Where this laptop reports, for the settings and sync screens.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HqStatus {
     enrolled: bool,
@@ -71,7 +71,7 @@ pub async fn enrol(
 }
 
 /// Exactly what the next send would carry.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncPreview {
     upload: Upload,

@@ -5,9 +5,9 @@ import * as reports from "../api-reports.js";
 import { clearErrors, errorArea, field, h, onSubmit, showError } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api-reports.js").BackupFile} BackupFile */
-/** @typedef {import("../api-reports.js").BackupStatus} BackupStatus */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").BackupFile} BackupFile */
+/** @typedef {import("../api-types").BackupStatus} BackupStatus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** A backup older than this is worth a reminder on Today. */

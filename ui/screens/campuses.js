@@ -4,10 +4,10 @@ import * as api from "../api.js";
 import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { FORMATS, WEEKDAYS, label, t, weekdayName } from "../i18n.js";
 
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").CampusInput} CampusInput */
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api.js").HqStatus} HqStatus */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").CampusInput} CampusInput */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").HqStatus} HqStatus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @type {import("../main.js").Render} */
@@ -114,7 +114,7 @@ function campusForm(ctx, campus, hqCode, close) {
       startTime: c.start.value,
       endTime: c.end.value,
       place: c.place.value,
-      defaultFormat: /** @type {import("../api.js").SalonFormat} */ (c.format.value),
+      defaultFormat: /** @type {import("../api-types").Format} */ (c.format.value),
       hqCode: hqCode.value(),
     };
     try {

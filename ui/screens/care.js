@@ -7,10 +7,10 @@ import * as care from "../api-care.js";
 import { errorArea, h, screenRoot, select, showError } from "../dom.js";
 import { formatDate, gradeLabel, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api-care.js").FollowUp} FollowUp */
-/** @typedef {import("../api-care.js").Appointment} Appointment */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").FollowUp} FollowUp */
+/** @typedef {import("../api-types").Appointment} Appointment */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 const TABS = /** @type {const} */ (["outreach", "followUps", "risk"]);
@@ -95,7 +95,7 @@ export async function render(ctx, params) {
   return { el: root };
 }
 
-/** @param {Ctx} ctx @param {import("../api-care.js").OutreachEntry[]} list @param {Campus[]} campuses */
+/** @param {Ctx} ctx @param {import("../api-types").OutreachEntry[]} list @param {Campus[]} campuses */
 function outreachSection(ctx, list, campuses) {
   return h("section", { "aria-label": t("care.tab.outreach") },
     h("p", { class: "muted", text: t("care.outreachHint") }),
@@ -125,7 +125,7 @@ function followUpSection(ctx, list, campuses, error, reload) {
 }
 
 /**
- * @param {Ctx} ctx @param {import("../api-care.js").RiskEntry[]} list @param {Campus[]} campuses
+ * @param {Ctx} ctx @param {import("../api-types").RiskEntry[]} list @param {Campus[]} campuses
  * @param {number|null} campusId @param {(extra: Record<string, unknown>) => Promise<void>} reload
  */
 function riskSection(ctx, list, campuses, campusId, reload) {

@@ -8,9 +8,9 @@ import { dateField, dateValue } from "../date-field.js";
 import { formatDate, formatMonth, t } from "../i18n.js";
 import { campusName, todayIso } from "./care.js";
 
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api-care.js").CareEvent} CareEvent */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").Event} CareEvent */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 const COUNTS = /** @type {const} */ (["students", "parents", "teachers", "supporters"]);
@@ -90,7 +90,7 @@ function eventForm(campuses, editing, month, saved) {
     try {
       await care.saveEvent({
         id: editing ? editing.id : null,
-        kind: /** @type {import("../api-care.js").EventKind} */ (kind.value),
+        kind: /** @type {import("../api-types").EventKind} */ (kind.value),
         date: dateValue(date),
         campusId: campus.value ? Number(campus.value) : null,
         title: title.value,

@@ -5,9 +5,9 @@
 import { h } from "../dom.js";
 import { t } from "../i18n.js";
 
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").AppStatus} AppStatus */
-/** @typedef {import("../api.js").HqStatus} HqStatus */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").AppStatus} AppStatus */
+/** @typedef {import("../api-types").HqStatus} HqStatus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /**

@@ -8,11 +8,11 @@ import { errorArea, field, h, onSubmit, screenRoot, select, showError, clearErro
 import { dateField, monthField, monthValue, parseDate } from "../date-field.js";
 import { formatDate, formatMonth, label, parseIsoDate, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api-reports.js").TeacherReport} TeacherReport */
-/** @typedef {import("../api-reports.js").ActivityReport} ActivityReport */
-/** @typedef {import("../api-reports.js").SharedItem} SharedItem */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").TeacherReport} TeacherReport */
+/** @typedef {import("../api-types").ActivityReport} ActivityReport */
+/** @typedef {import("../api-types").SharedItem} SharedItem */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** Today on the Tokyo clock, "YYYY-MM-DD" (Japan keeps no daylight saving time: always UTC+9). */

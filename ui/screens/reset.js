@@ -8,7 +8,7 @@ import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js"
 import { t } from "../i18n.js";
 import { checkPassphrase, MIN_PASSPHRASE } from "./setup.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").IpcError} ApiError */
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {

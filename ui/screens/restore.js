@@ -6,8 +6,8 @@ import { clearErrors, errorArea, field, h, onSubmit, screenRoot, select, showErr
 import { t } from "../i18n.js";
 import { backupWhen, formatBytes } from "./backup.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api-reports.js").BackupStatus} BackupStatus */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").BackupStatus} BackupStatus */
 
 /** The field each refusal is about, when the backend names none. */
 /** @type {Record<string, string>} */

@@ -5,8 +5,8 @@ import * as reports from "../api-reports.js";
 import { clearErrors, errorArea, h, showError } from "../dom.js";
 import { formatDate, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api-reports.js").RetentionPreview} RetentionPreview */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").RetentionPreview} RetentionPreview */
 
 /** @returns {Promise<HTMLElement>} */
 export async function retentionSection() {

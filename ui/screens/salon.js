@@ -10,10 +10,10 @@ import { dateField, dateValue } from "../date-field.js";
 import { FORMATS, formatDate, label, t } from "../i18n.js";
 import { visitList } from "./today.js";
 
-/** @typedef {import("../api.js").SalonSession} SalonSession */
-/** @typedef {import("../api.js").Visit} Visit */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").SalonSession} SalonSession */
+/** @typedef {import("../api-types").Visit} Visit */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @type {import("../main.js").Render} */

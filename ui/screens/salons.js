@@ -6,8 +6,8 @@ import * as corrections from "../api-corrections.js";
 import { h, screenRoot, select } from "../dom.js";
 import { formatDate, label, t } from "../i18n.js";
 
-/** @typedef {import("../api-corrections.js").SessionRow} SessionRow */
-/** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api-types").SessionRow} SessionRow */
+/** @typedef {import("../api-types").Campus} Campus */
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {

@@ -9,12 +9,12 @@ import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "..
 import { dateField, dateValue } from "../date-field.js";
 import { TOPICS, formatDate, label, t } from "../i18n.js";
 
-/** @typedef {import("../api-search.js").SearchQuery} SearchQuery */
-/** @typedef {import("../api-search.js").SearchPage} SearchPage */
-/** @typedef {import("../api-search.js").SearchHit} SearchHit */
-/** @typedef {import("../api-search.js").Snippet} Snippet */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").SearchQuery} SearchQuery */
+/** @typedef {import("../api-types").SearchPage} SearchPage */
+/** @typedef {import("../api-types").SearchHit} SearchHit */
+/** @typedef {import("../api-types").Snippet} Snippet */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /**

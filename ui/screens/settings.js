@@ -8,10 +8,10 @@ import { checkPassphrase, MIN_PASSPHRASE } from "./setup.js";
 import { backupSection } from "./backup.js";
 import { retentionSection } from "./retention.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../api.js").Language} Language */
-/** @typedef {import("../api.js").HqStatus} HqStatus */
-/** @typedef {import("../api.js").Campus} Campus */
+/** @typedef {import("../api-types").HqStatus} HqStatus */
+/** @typedef {import("../api-types").Campus} Campus */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @type {import("../main.js").Render} */

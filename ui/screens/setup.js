@@ -52,7 +52,7 @@ export async function render(ctx) {
       confirm.value = "";
       await ctx.go("recovery", { recoveryKey });
     } catch (err) {
-      showError(error, /** @type {import("../api.js").ApiError} */ (err));
+      showError(error, /** @type {import("../api-types").IpcError} */ (err));
     }
   });
   return { el: screenRoot("setup", form) };

@@ -6,7 +6,7 @@ import { confirmButton } from "../confirm.js";
 import { errorArea, field, h, select } from "../dom.js";
 import { t } from "../i18n.js";
 
-/** @typedef {import("../api.js").Student} Student */
+/** @typedef {import("../api-types").Student} Student */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @param {Ctx} ctx @param {Student} keep @param {Student[]} others students of the same campus */

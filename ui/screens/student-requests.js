@@ -7,8 +7,8 @@ import { confirmButton } from "../confirm.js";
 import { errorArea, h, showError } from "../dom.js";
 import { t } from "../i18n.js";
 
-/** @typedef {import("../api.js").Student} Student */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").Student} Student */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @param {Ctx} ctx @param {Student} student @param {number} visits */

@@ -9,10 +9,10 @@ import { studentForm } from "./students.js";
 import { mergeSection } from "./student-merge.js";
 import { requestSection } from "./student-requests.js";
 
-/** @typedef {import("../api.js").Student} Student */
-/** @typedef {import("../api.js").Visit} Visit */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").Student} Student */
+/** @typedef {import("../api-types").Visit} Visit */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 const EXCERPT_CHARS = 80;
@@ -86,7 +86,7 @@ function history(ctx, visits) {
       v.followUpOn ? h("p", { class: "muted", text: t("student.followUpOn", { date: formatDate(v.followUpOn) }) }) : null))));
 }
 
-/** 進路の履歴: every status the student has had, oldest first. @param {import("../api-care.js").PathChange[]} paths */
+/** 進路の履歴: every status the student has had, oldest first. @param {import("../api-types").PathChange[]} paths */
 function pathSection(paths) {
   return h("section", { "aria-label": t("care.pathHistory") },
     h("h2", { text: t("care.pathHistory") }),
@@ -99,7 +99,7 @@ function pathSection(paths) {
 
 /**
  * 予約: book one (date, optional time) and the student's appointments, newest first.
- * @param {Ctx} ctx @param {Student} student @param {import("../api-care.js").Appointment[]} list
+ * @param {Ctx} ctx @param {Student} student @param {import("../api-types").Appointment[]} list
  */
 function appointmentSection(ctx, student, list) {
   const date = dateField({ testid: "student-book-date", "data-field": "date", id: "student-book-date" });

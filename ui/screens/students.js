@@ -6,10 +6,10 @@ import { errorArea, field, h, onSubmit, screenRoot, select, showError } from "..
 import { dateField, dateValue } from "../date-field.js";
 import { ENROLMENTS, PATH_STATUSES, formatDate, gradeLabel, gradeOptions, label, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").Student} Student */
-/** @typedef {import("../api.js").StudentInput} StudentInput */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").Student} Student */
+/** @typedef {import("../api-types").StudentInput} StudentInput */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 const SEARCH_DEBOUNCE_MS = 150;
@@ -158,8 +158,8 @@ export function studentForm(student, campuses, campusId, close, saved) {
       displayName: c.name.value,
       grade: c.grade.value ? Number(c.grade.value) : null,
       campusId: Number(c.campus.value),
-      enrolment: /** @type {import("../api.js").Enrolment} */ (c.enrolment.value),
-      pathStatus: /** @type {import("../api.js").PathStatus} */ (c.path.value),
+      enrolment: /** @type {import("../api-types").Enrolment} */ (c.enrolment.value),
+      pathStatus: /** @type {import("../api-types").PathStatus} */ (c.path.value),
       pathDecidedOn: undecided || !dateValue(c.decided) ? null : dateValue(c.decided),
     };
     try {

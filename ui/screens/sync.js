@@ -5,21 +5,21 @@ import * as api from "../api.js";
 import { h, screenRoot } from "../dom.js";
 import { errorText, formatDate, formatDateTime, formatMonth, knowsError, label, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").Cell} Cell */
-/** @typedef {import("../api.js").DaySnapshot} DaySnapshot */
-/** @typedef {import("../api.js").EventDaySnapshot} EventDaySnapshot */
-/** @typedef {import("../api.js").HqStatus} HqStatus */
-/** @typedef {import("../api.js").HeldBack} HeldBack */
-/** @typedef {import("../api.js").MonthSnapshot} MonthSnapshot */
-/** @typedef {import("../api.js").MonthRelease} MonthRelease */
-/** @typedef {import("../api.js").PathRelease} PathRelease */
-/** @typedef {import("../api.js").SensitiveTopics} SensitiveTopics */
-/** @typedef {import("../api.js").Receipt} Receipt */
-/** @typedef {import("../api.js").ReleaseToDraw} ReleaseToDraw */
-/** @typedef {import("../api.js").SyncLogEntry} SyncLogEntry */
-/** @typedef {import("../api.js").SyncPreview} SyncPreview */
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").Cell<string>} Cell */
+/** @typedef {import("../api-types").DaySnapshot} DaySnapshot */
+/** @typedef {import("../api-types").EventDaySnapshot} EventDaySnapshot */
+/** @typedef {import("../api-types").HqStatus} HqStatus */
+/** @typedef {import("../api-types").HeldBack} HeldBack */
+/** @typedef {import("../api-types").MonthSnapshot} MonthSnapshot */
+/** @typedef {import("../api-types").MonthRelease} MonthRelease */
+/** @typedef {import("../api-types").PathRelease} PathRelease */
+/** @typedef {import("../api-types").SensitiveTopics} SensitiveTopics */
+/** @typedef {import("../api-types").Receipt} Receipt */
+/** @typedef {import("../api-types").ReleaseToDraw} ReleaseToDraw */
+/** @typedef {import("../api-types").SyncLogEntry} SyncLogEntry */
+/** @typedef {import("../api-types").SyncPreview} SyncPreview */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /**

@@ -8,11 +8,11 @@ import { followUpRow } from "./care.js";
 import { backupReminder } from "./backup.js";
 import { firstRunChecklist } from "./first-run.js";
 
-/** @typedef {import("../api.js").TodayView} TodayView */
-/** @typedef {import("../api.js").Campus} Campus */
-/** @typedef {import("../api.js").SalonSession} SalonSession */
-/** @typedef {import("../api.js").Visit} Visit */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").Today} TodayView */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").SalonSession} SalonSession */
+/** @typedef {import("../api-types").Visit} Visit */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 
@@ -160,7 +160,7 @@ function openPanel(ctx, campus, error) {
       h("button", { type: "submit", class: "primary", testid: "salon-open", text: t("today.open") })));
   onSubmit(form, async () => {
     try {
-      await api.openSession(campus.id, /** @type {import("../api.js").SalonFormat} */ (format.value), place.value);
+      await api.openSession(campus.id, /** @type {import("../api-types").Format} */ (format.value), place.value);
       ctx.state.campusId = campus.id;
       await ctx.go("today");
     } catch (err) {
@@ -254,7 +254,7 @@ function closeControls(ctx, session, error, hasDraft) {
 /**
  * 今日の予約 at the campus of the day. 来談 opens the visit form for that student (route 予約)
  * and the appointment is marked kept when the visit is saved; it needs the salon to be open.
- * @param {Ctx} ctx @param {TodayView} data @param {import("../api-care.js").Appointment[]} list
+ * @param {Ctx} ctx @param {TodayView} data @param {import("../api-types").Appointment[]} list
  * @param {HTMLElement} error
  */
 function appointmentPanel(ctx, data, list, error) {
@@ -294,7 +294,7 @@ function appointmentPanel(ctx, data, list, error) {
 
 /**
  * Follow-ups due today or overdue, and open concerns (要連携), at every campus.
- * @param {Ctx} ctx @param {TodayView} data @param {import("../api-care.js").FollowUpsDue} due
+ * @param {Ctx} ctx @param {TodayView} data @param {import("../api-types").FollowUpsDue} due
  * @param {HTMLElement} error
  */
 function followUpPanel(ctx, data, due, error) {

@@ -5,7 +5,7 @@ import * as api from "../api.js";
 import { errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
 import { t } from "../i18n.js";
 
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").IpcError} ApiError */
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {

@@ -7,7 +7,7 @@ import { errorArea, field, h } from "../dom.js";
 import { dateField, dateValue } from "../date-field.js";
 import { formatDate, t } from "../i18n.js";
 
-/** @typedef {import("../api.js").Visit} Visit */
+/** @typedef {import("../api-types").Visit} Visit */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /**

@@ -9,10 +9,10 @@ import { ROUTES, TOPICS, formatDate, gradeOptions, label, t } from "../i18n.js";
 import * as care from "../api-care.js";
 import { visitFixes } from "./visit-fix.js";
 
-/** @typedef {import("../api.js").Visit} Visit */
-/** @typedef {import("../api.js").VisitInput} VisitInput */
-/** @typedef {import("../api.js").Student} Student */
-/** @typedef {import("../api.js").ApiError} ApiError */
+/** @typedef {import("../api-types").Visit} Visit */
+/** @typedef {import("../api-types").VisitInput} VisitInput */
+/** @typedef {import("../api-types").Student} Student */
+/** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /**

@@ -33,7 +33,7 @@ pub const MAX_PARTICIPANTS: i64 = 100_000;
 pub const EVENT_TITLE: usize = 100;
 
 /// Where an appointment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 pub enum AppointmentStatus {
     /// 予約中
     #[serde(rename = "booked")]
@@ -83,7 +83,7 @@ mod hhmm_option {
 }
 
 /// An appointment as stored and shown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Appointment {
     pub id: i64,
@@ -92,6 +92,7 @@ pub struct Appointment {
     pub campus_id: i64,
     pub date: NaiveDate,
     #[serde(with = "hhmm_option")]
+    #[ts(type = "string | null")]
     pub time: Option<NaiveTime>,
     pub status: AppointmentStatus,
     /// The visit it became, once kept.
@@ -101,14 +102,16 @@ pub struct Appointment {
 }
 
 /// An appointment as typed (the student's page, or 次回の予約 in the visit form).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AppointmentInput {
     pub student_id: i64,
     pub date: String,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub time: Option<String>,
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub booked_from_visit_id: Option<i64>,
 }
 
@@ -143,7 +146,7 @@ impl AppointmentInput {
 }
 
 /// 次回の予約 typed in the visit form: booked for the visit's student when the visit is saved.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NextAppointment {
     pub date: String,
@@ -164,7 +167,7 @@ impl NextAppointment {
 }
 
 /// A student on the outreach list (声かけリスト): the latest appointments were missed in a row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OutreachEntry {
     pub student_id: i64,
@@ -179,7 +182,7 @@ pub struct OutreachEntry {
 }
 
 /// A follow-up (フォロー予定日) or a concern (要連携) from a visit, open or done.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUp {
     pub visit_id: i64,
@@ -195,7 +198,7 @@ pub struct FollowUp {
 }
 
 /// Today's 要対応: the first few follow-ups and concerns due, and how many are due in all.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FollowUpsDue {
     pub first: Vec<FollowUp>,
@@ -203,7 +206,7 @@ pub struct FollowUpsDue {
 }
 
 /// One entry of a student's path history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PathChange {
     pub status: PathStatus,
@@ -215,7 +218,7 @@ pub struct PathChange {
 }
 
 /// A final-year, enrolled student whose path is still 未定 (進路未定リスト).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RiskEntry {
     pub student_id: i64,
@@ -227,7 +230,7 @@ pub struct RiskEntry {
 }
 
 /// An event as stored and shown. `campus_id` None = online.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub id: i64,
@@ -249,7 +252,7 @@ impl Event {
 }
 
 /// An event as typed on the events screen.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EventInput {
     pub id: Option<i64>,

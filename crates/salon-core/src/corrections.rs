@@ -9,7 +9,7 @@ use crate::time::{parse_date, parse_time};
 use crate::validate::{choice, limits, optional_text};
 
 /// A salon's corrected day, times, format and place, as typed (`YYYY-MM-DD`, `HH:MM`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionCorrection {
     pub date: String,

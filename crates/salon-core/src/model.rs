@@ -35,7 +35,7 @@ mod hhmm {
 }
 
 /// A campus (キャンパス) where the supporter holds a salon on a fixed weekday and time slot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Campus {
     pub id: i64,
@@ -43,8 +43,10 @@ pub struct Campus {
     /// ISO weekday of the salon: 1 = Monday … 7 = Sunday.
     pub weekday: u8,
     #[serde(with = "hhmm")]
+    #[ts(type = "string")]
     pub start_time: NaiveTime,
     #[serde(with = "hhmm")]
+    #[ts(type = "string")]
     pub end_time: NaiveTime,
     /// The room in the school (開催場所).
     pub place: String,
@@ -54,7 +56,7 @@ pub struct Campus {
 }
 
 /// A campus as typed on the Campuses screen.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CampusInput {
     pub id: Option<i64>,
@@ -95,7 +97,7 @@ impl CampusInput {
 }
 
 /// A student (生徒), known by a nickname or display name that never leaves the laptop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Student {
     pub id: i64,
@@ -114,7 +116,7 @@ pub struct Student {
 }
 
 /// A student as typed on the Students screen.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StudentInput {
     pub id: Option<i64>,
@@ -162,7 +164,7 @@ fn validate_grade(field: &'static str, grade: Option<i64>) -> Result<Option<u8>,
 }
 
 /// A student created from the visit form in the same step as their first visit.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewStudent {
     pub display_name: String,
@@ -170,15 +172,17 @@ pub struct NewStudent {
 }
 
 /// One salon session (サロン実施回): a campus, a day, when it opened and closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SalonSession {
     pub id: i64,
     pub campus_id: i64,
     pub date: NaiveDate,
     #[serde(with = "hhmm")]
+    #[ts(type = "string")]
     pub opened_at: NaiveTime,
     #[serde(with = "hhmm::option")]
+    #[ts(type = "string | null")]
     pub closed_at: Option<NaiveTime>,
     pub format: Format,
     pub place: String,
@@ -211,7 +215,7 @@ impl SessionOpen {
 
 /// A visit (来談) as stored and shown. The note is private: it never leaves the laptop and this
 /// type is never part of what is sent to headquarters.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Visit {
     pub id: i64,
@@ -247,7 +251,7 @@ pub enum VisitStudent {
 }
 
 /// A visit as typed in the visit form.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct VisitInput {
     pub id: Option<i64>,

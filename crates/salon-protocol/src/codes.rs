@@ -8,7 +8,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::ProtocolError;
 
 /// Headquarters' code for a campus, e.g. `C-012`: 1 to 20 of `A-Z`, `0-9`, `-`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct CampusCode(String);
 
 impl CampusCode {
@@ -63,7 +64,8 @@ impl EnrolmentCode {
 }
 
 /// A calendar month, written `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ts_rs::TS)]
+#[ts(type = "string")]
 pub struct Month {
     first_day: NaiveDate,
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::kinds::Format;
 
 /// A campus's figures for one day. Every field is exact.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DayCounts {
     /// Salon sessions held (実施回数).
@@ -121,7 +121,7 @@ impl DayCounts {
 }
 
 /// One cell of an exact breakdown: a code and its count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct Cell<C> {
     pub code: C,
@@ -130,7 +130,7 @@ pub struct Cell<C> {
 
 /// A campus's month, exact: its visits and how they were held. Format is about the salon, not
 /// the student, so it leaves without noise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonthBreakdown {
     /// The month's visits: the sum of its days' visits.

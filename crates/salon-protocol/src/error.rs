@@ -75,7 +75,7 @@ macro_rules! error_codes {
         /// Every code headquarters answers with, in [`crate::ErrorBody`]: one list for the
         /// server that sends them and the client that reads them. A code this version does not
         /// know (from a newer server) reads as `Unknown`.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
         pub enum ErrorCode {
             $($(#[$doc])* #[serde(rename = $code)] $variant,)+
             /// A code this version does not know.

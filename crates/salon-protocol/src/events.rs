@@ -12,7 +12,7 @@ use crate::kinds::EventKind;
 use crate::plausible::{tomorrow, DAY_CAPS};
 
 /// Who took part, by group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Participants {
     pub students: u32,
@@ -38,7 +38,7 @@ impl Participants {
 }
 
 /// The events of one kind on one day, and their participants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventCount {
     pub kind: EventKind,
@@ -49,7 +49,7 @@ pub struct EventCount {
 /// A day's events, as a whole: at a campus, or (campus `None`) this device's online events. A
 /// higher revision replaces a lower one; a day whose events were all removed is sent with no
 /// kinds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventDaySnapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]

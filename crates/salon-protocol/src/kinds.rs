@@ -12,7 +12,7 @@ macro_rules! code_enum {
         $(#[$meta])*
         #[derive(
             Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
-            ::serde::Serialize, ::serde::Deserialize,
+            ::serde::Serialize, ::serde::Deserialize, ::ts_rs::TS,
         )]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+

@@ -31,7 +31,7 @@ pub const MAX_SNAPSHOTS: usize = 400;
 
 /// One upload: whole snapshots keyed by (device, campus, day or month). Sending the same
 /// upload twice changes nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Upload {
     pub days: Vec<DaySnapshot>,
@@ -47,7 +47,7 @@ pub struct Upload {
 }
 
 /// Headquarters' answer to an upload.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Receipt {
     /// Snapshots stored: new keys, or a higher revision replacing a lower one.

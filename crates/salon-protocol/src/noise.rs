@@ -122,7 +122,9 @@ impl NoisePolicy {
 
 /// Which of a month's two releases (7 and 49 days after it ends): each is drawn afresh over
 /// the data as it then stands, and each counts in the privacy statement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS,
+)]
 #[serde(rename_all = "camelCase")]
 pub enum Release {
     First,
@@ -131,7 +133,7 @@ pub enum Release {
 
 /// One noisy cell: the exact count plus its own draw. It may be negative; it is sent as drawn,
 /// because clamping would bias every sum headquarters makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct NoisyCell<C> {
     pub code: C,
@@ -141,7 +143,7 @@ pub struct NoisyCell<C> {
 /// A campus's month of visits by route and by topic (the topics of [`Topic::MONTHLY`]; the
 /// sensitive ones go per period), every cell under [`NOISE`]. Every code is present, zeros
 /// too: a missing cell would tell that it was empty.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NoisyMonthBreakdown {
     pub release: Release,

@@ -145,7 +145,7 @@ impl PathPeriod {
 /// One release of a device's period, all its campuses together: the path decisions, each
 /// decided kind (`PathStatus::DECIDED`) with its own draw at [`NOISE`]`.path`, and the
 /// sensitive topics. It has no revision: headquarters keeps the first it receives for a key.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PathRelease {
     pub from: Month,
@@ -163,7 +163,7 @@ pub struct PathRelease {
 /// every count with its own draw at [`NOISE`]`.sensitive_topic`. A student moves each cell by
 /// at most one however often they came. Anonymous visits are left out: nothing says two are
 /// one student, so a student who came ten times without a name would move a cell by ten.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SensitiveTopics {
     /// The students met.

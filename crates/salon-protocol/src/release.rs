@@ -11,7 +11,7 @@ use crate::error::ProtocolError;
 use crate::noise::{NoisyMonthBreakdown, Release};
 
 /// One release of a campus's month by one device. It has no revision: it is never replaced.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonthRelease {
     pub campus: CampusCode,

@@ -9,7 +9,7 @@ use crate::counts::{DayCounts, MonthBreakdown};
 use crate::noise::Release;
 
 /// One campus's figures for one day, as a whole. A higher revision replaces a lower one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DaySnapshot {
     pub campus: CampusCode,
@@ -21,7 +21,7 @@ pub struct DaySnapshot {
 /// One campus's month as it leaves exactly: its visits, by format. A higher revision replaces
 /// a lower one. Everything else about a month's visits leaves only under noise
 /// ([`MonthRelease`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MonthSnapshot {
     pub campus: CampusCode,

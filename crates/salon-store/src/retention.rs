@@ -17,7 +17,7 @@ use crate::vault::Store;
 pub const PURGED_NAME: &str = "（記録整理済み）";
 
 /// A student whose notes may be purged.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RetentionCandidate {
     pub student_id: i64,
@@ -27,7 +27,7 @@ pub struct RetentionCandidate {
 }
 
 /// What a purge changed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct PurgeResult {
     pub students: u32,

@@ -34,7 +34,7 @@ pub(crate) fn load_session(conn: &rusqlite::Connection, id: i64) -> Result<Salon
 }
 
 /// A salon and how many visits it holds (サロンの記録).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionRow {
     #[serde(flatten)]

@@ -23,7 +23,7 @@ const MATCHING: &str = "FROM student WHERE (?1 IS NULL OR campus_id = ?1)
     AND display_name LIKE ?2 ESCAPE '\\'";
 
 /// One page of students, and how many match in all.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StudentPage {
     pub students: Vec<Student>,

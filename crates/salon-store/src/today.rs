@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::vault::Store;
 
 /// The Today screen in one answer.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Today {
     pub date: NaiveDate,

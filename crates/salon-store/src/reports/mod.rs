@@ -17,7 +17,7 @@ mod topics;
 pub use topics::{topics_shown, TOPICS_MIN_STUDENTS, TOPICS_MIN_VISITS};
 
 /// One shareable line of the teacher report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SharedItem {
     pub date: NaiveDate,
@@ -30,7 +30,7 @@ pub struct SharedItem {
 }
 
 /// The teacher report for one campus and period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TeacherReport {
     pub campus: Campus,
@@ -58,7 +58,7 @@ pub struct TeacherReport {
 }
 
 /// One campus's month in the activity report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CampusActivity {
     pub campus_id: i64,
@@ -73,7 +73,7 @@ pub struct CampusActivity {
 }
 
 /// The supporter's month: each campus and the totals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityReport {
     pub from: NaiveDate,

@@ -59,7 +59,7 @@ const SCAN_BELOW: i64 = 20_000;
 pub const SEARCH_COUNT_CAP: i64 = 1_000;
 
 /// A search as the search screen sends it. Every field may be left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SearchQuery {
     /// Words to find; blank lists the visits under the filters.
@@ -85,7 +85,7 @@ pub struct SearchQuery {
 }
 
 /// One page of results, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchPage {
     /// Every visit that matches, across pages; with `total_capped`, at least this many.
@@ -98,7 +98,7 @@ pub struct SearchPage {
 }
 
 /// A visit that matched.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchHit {
     pub visit_id: i64,

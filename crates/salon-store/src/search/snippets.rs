@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Part of one field, in segments that are or are not a match.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Snippet {
     /// `note`, `nextSteps` or `teacherSummary`.
@@ -17,7 +17,7 @@ pub struct Snippet {
 }
 
 /// A run of text; `hit` when it is one of the terms searched for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Segment {
     pub text: String,
     pub hit: bool,

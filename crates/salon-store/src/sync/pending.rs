@@ -39,7 +39,7 @@ impl PendingUpload {
 }
 
 /// One line of the local sync log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncLogEntry {
     pub at: String,
@@ -87,7 +87,7 @@ pub(super) fn log(
 
 /// A snapshot held back because headquarters would refuse it, with the code it would be
 /// refused with (`salon_protocol::ErrorCode`, snake_case).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HeldBack {
     pub campus_code: String,

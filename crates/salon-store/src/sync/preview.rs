@@ -38,7 +38,7 @@ pub struct OutboxPreview {
 
 /// A release not drawn yet, named without numbers: a campus month, or a period of the path
 /// calendar (`campus` none).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseToDraw {
     pub campus: Option<CampusCode>,
