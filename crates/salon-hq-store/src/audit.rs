@@ -95,6 +95,9 @@ audit_actions! {
     CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
+    UpdateAdded => "update_added", "アプリの更新を追加";
+    UpdateWithdrawn => "update_withdrawn", "アプリの更新を取り下げ";
+    UpdatesOffered => "updates_offered", "アプリの更新の配信を切り替え";
     ChainStarted => "chain_started", "操作記録の鎖を開始";
     HeadRebuilt => "head_rebuilt", "操作記録の末尾の控えを作り直し";
     LinesMissing => "lines_missing", "書いた操作記録が消えていた";

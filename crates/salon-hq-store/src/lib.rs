@@ -17,6 +17,7 @@
 
 mod abandoned;
 mod admins;
+mod app_updates;
 pub mod audit;
 pub mod audit_chain;
 mod audit_check;
@@ -60,6 +61,7 @@ mod upload_queue;
 
 pub use abandoned::{caller_gone, watching};
 pub use admins::{AdminRow, Role, MIN_PASSWORD_CHARS};
+pub use app_updates::{AppUpdate, NewAppUpdate, MAX_BUNDLE_BYTES, MAX_NOTES_CHARS};
 pub use audit::{Actor, AuditAction, AuditEntry, AUDIT_PAGE};
 pub use audit_check::{planted, AuditCheck, AuditNotice, AuditProblem, BadLine, Planted};
 pub use audit_verify::{verify_file, Verified};

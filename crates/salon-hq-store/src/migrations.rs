@@ -39,6 +39,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0008_one_release_table",
         include_str!("../migrations/0008_one_release_table.sql"),
     ),
+    (
+        "0009_app_updates",
+        include_str!("../migrations/0009_app_updates.sql"),
+    ),
 ];
 
 /// The migration that adds each audit line's MAC; the lines already there are chained in its

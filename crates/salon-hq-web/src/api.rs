@@ -73,7 +73,7 @@ fn body(b: std::result::Result<Bytes, BytesRejection>) -> salon_hq_store::error:
     })
 }
 
-fn bearer(headers: &HeaderMap) -> salon_hq_store::error::Result<String> {
+pub(crate) fn bearer(headers: &HeaderMap) -> salon_hq_store::error::Result<String> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

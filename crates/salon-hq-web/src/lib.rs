@@ -27,6 +27,7 @@ pub mod refusal;
 mod state;
 pub mod survey_results;
 pub mod throttle;
+mod updates;
 
 use std::time::Instant;
 
@@ -37,13 +38,15 @@ use axum::Router;
 
 pub use throttle::Throttle;
 
+pub use admin::messages::message_ja;
 pub use state::{Clock, LogSink, ServerState};
 
-/// The whole server: the device API under `/api/v1`, `/healthz` and `/readyz`, the admin web
-/// everywhere else.
+/// The whole server: the device API under `/api/v1`, the app's updates under `/api/updates`,
+/// `/healthz` and `/readyz`, the admin web everywhere else.
 pub fn router(state: ServerState) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
+        .nest(salon_protocol::updates::UPDATES_PATH, updates::router())
         .merge(health::router())
         .merge(admin::router())
         .layer(middleware::from_fn_with_state(state.clone(), log_request))

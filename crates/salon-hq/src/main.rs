@@ -2,6 +2,7 @@
 
 mod acme;
 mod backup;
+mod release;
 mod serve;
 
 use std::io::Read;
@@ -124,6 +125,9 @@ enum Command {
     /// The 操作記録's chain of MACs.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// The app's updates headquarters offers to laptops.
+    #[command(subcommand)]
+    Release(release::ReleaseCmd),
 }
 
 #[derive(Debug, Subcommand)]
@@ -423,6 +427,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Admin(cmd) => {
             let db = cli.db.clone();
             tokio::task::spawn_blocking(move || admin(&db, cmd)).await?
+        }
+        Command::Release(cmd) => {
+            let db = cli.db.clone();
+            tokio::task::spawn_blocking(move || release::release(&open(&db)?, cmd)).await?
         }
         Command::Backup { to } => {
             let copied = backup::backup(&cli.db, &to)?;

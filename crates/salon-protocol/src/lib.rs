@@ -19,6 +19,7 @@ pub mod plausible;
 pub mod release;
 mod snapshots;
 mod token;
+pub mod updates;
 
 pub use codes::{AppVersion, CampusCode, EnrolmentCode, Month};
 pub use counts::{Cell, DayCounts, DayField, MonthBreakdown};

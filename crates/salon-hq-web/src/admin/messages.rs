@@ -5,13 +5,14 @@ use salon_hq_store::error::HqError;
 use salon_hq_store::MIN_PASSWORD_CHARS;
 
 /// The Japanese message for an error shown on a page.
-pub(crate) fn message_ja(e: &HqError) -> String {
+pub fn message_ja(e: &HqError) -> String {
     match e {
         HqError::BadForm(field) => bad_field_ja(field),
         HqError::AlreadyExists(what) => match *what {
             "campus" => "そのキャンパスコードはすでに登録されています。".into(),
             "admin" => "その名前のアカウントはすでにあります。別の名前にしてください。".into(),
             "term" => "その名前の事業期間はすでにあります。別の名前にしてください。".into(),
+            "update" => "この版と種類の更新はすでにあります。直すときは、取り下げてから版を上げて作り直してください（すでに更新したパソコンがあるためです）。".into(),
             _ => "同じものがすでに登録されています。".into(),
         },
         HqError::Csrf => "この画面の有効期限が切れたか、別のサイトから送られました。画面を読み込み直して、もう一度操作してください。".into(),
@@ -70,6 +71,12 @@ fn bad_field_ja(field: &str) -> String {
         "required_answer" => "「必須」の質問に回答してから送ってください（印の付いた質問です）。".into(),
         "org_name" => "団体名は100文字までで入力してください（改行などの制御文字は使えません）。".into(),
         "org_contact" => "連絡先は200文字までで入力してください（改行などの制御文字は使えません）。".into(),
+        "update_version" => "版は「1.1.0」の形で入力してください。".into(),
+        "update_platform" => "対象の種類を一覧から選んでください。".into(),
+        "update_file" => "更新ファイルの名前が読めません。ビルドで作られたファイルをそのまま選んでください。".into(),
+        "update_bundle" => "更新ファイルが空か、200MBを超えています。ビルドで作られたファイルを選んでください。".into(),
+        "update_signature" => "署名が読めません。更新ファイルと同じ名前で末尾が「.sig」のファイル（団体の署名鍵で作ったもの）を選んでください。".into(),
+        "update_notes" => "更新内容は1〜2000文字で入力してください。".into(),
         "deadline" => "回答期限は「2026-12-20」の形で入力するか、空欄にしてください。".into(),
         "blank_answer" => "どの質問にも回答がありません。答えられる質問に回答してから送ってください。".into(),
         "target" => "目標は0以上の整数（100万まで）で入力するか、空欄にしてください。".into(),

@@ -24,7 +24,7 @@ mod first_admin;
 mod form;
 mod history;
 mod login;
-mod messages;
+pub(crate) mod messages;
 mod period;
 mod report;
 mod report_words;

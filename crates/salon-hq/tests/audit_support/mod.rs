@@ -75,13 +75,15 @@ pub fn mode(path: &Path) -> u32 {
 pub fn set_back_before_the_chain(path: &Path) {
     assert_eq!(
         salon_hq_store::MIGRATIONS.len(),
-        8,
+        9,
         "undo the new migration here too"
     );
     Connection::open(path)
         .unwrap()
         .execute_batch(
-            "DROP TABLE releases;
+            "DROP TABLE app_updates;
+             ALTER TABLE settings DROP COLUMN updates_offered;
+             DROP TABLE releases;
              CREATE TABLE month_releases (
                  device_id   INTEGER NOT NULL REFERENCES devices(id),
                  campus_code TEXT    NOT NULL REFERENCES campuses(code),
