@@ -73,6 +73,23 @@ fn every_screen_fits_1280_px_and_passes_axe() {
     demo.hq
         .issue_code(&by, "山田 花子", &[c012], chrono::Utc::now())
         .unwrap();
+    // An update on offer, so that 端末一覧 shows it beside the laptops that will be offered it.
+    demo.hq
+        .add_app_update(
+            &by,
+            salon_hq_store::NewAppUpdate {
+                version: salon_protocol::AppVersion::parse("1.1.0").unwrap(),
+                platform: salon_protocol::updates::UpdatePlatform::parse("windows-x86_64-nsis")
+                    .unwrap(),
+                file_name: "career-salon_1.1.0_x64-setup.exe".into(),
+                bundle: vec![0; 6 * 1024 * 1024],
+                // base64 of a minisign signature's four lines, as `tauri signer sign` writes it.
+                signature: "dW50cnVzdGVkIGNvbW1lbnQ6IHNpZ25hdHVyZSBmcm9tIHRhdXJpIHNlY3JldCBrZXkKUlVURVNUCnRydXN0ZWQgY29tbWVudDogdGltZXN0YW1wOjE3MDAwMDAwMDAJZmlsZTpjYXJlZXItc2Fsb25fMS4xLjBfYW1kNjQuZGViClRFU1RHTE9CQUwK".into(),
+                notes: "予約の一覧で、次に来る生徒が上に並ぶようになりました。バックアップの完了を知らせる表示を分かりやすくしました。".into(),
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
     let screens = [
         ("dashboard", "/".to_owned()),
         ("dashboard-term", format!("/?term={term}")),
@@ -137,6 +154,10 @@ fn every_screen_fits_1280_px_and_passes_axe() {
             reach["count"], reach["width"]
         );
         browser.screenshot(&format!("hq-screen-{name}"));
+        if *name == "devices" {
+            // The updates sit below the laptops.
+            browser.full_page_screenshot("hq-screen-devices-full");
+        }
     }
     // At a phone's 390 px: the dashboard, and the survey form a teacher opens.
     browser.set_window_size(390, 844);

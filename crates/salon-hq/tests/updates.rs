@@ -382,3 +382,91 @@ fn an_admin_adds_lists_withdraws_and_switches_updates_from_the_command_line() {
     assert!(ok && out.contains("更新 1 を取り下げました"), "{out}");
     assert!(release(dir.path(), &["list"]).1.contains("取り下げ"));
 }
+
+/// 端末一覧 → アプリの更新: the office sees each update and which laptops it is offered to,
+/// withdraws one only once it confirms what that means, and can stop offering any.
+#[tokio::test]
+async fn the_office_sees_the_updates_beside_the_laptops_withdraws_one_when_sure_and_can_stop_all() {
+    let hq = Hq::new();
+    let token = hq.enrol(&["C-012"]).await;
+    // The laptop names the test app's version (1.0.0) when it syncs.
+    hq.config(&token).await;
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    assert!(page.contains("更新はまだありません"), "{page}");
+    assert!(
+        page.contains("data-testid=\"device-app-current\""),
+        "{page}"
+    );
+
+    let id = add(&hq, "1.1.0", "windows-x86_64-nsis", b"nsis");
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    let section = page
+        .split("data-testid=\"app-updates\"")
+        .nth(1)
+        .expect("the updates section");
+    assert!(
+        section.contains("Windows（インストーラー）") && section.contains("配信中"),
+        "{section}"
+    );
+    assert!(
+        section.contains("1.1.0：予約の一覧が見やすくなりました。"),
+        "{section}"
+    );
+    assert!(
+        page.contains("data-testid=\"device-app-offered\""),
+        "the laptop on 1.0.0 is offered 1.1.0: {page}"
+    );
+
+    // Withdrawing asks first, and says what it means; nothing changes until confirmed.
+    let path = format!("/devices/updates/{id}/withdraw");
+    let asked = hq.post_form(&path, &cookie, &format!("csrf={csrf}")).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    let text = asked.text();
+    assert!(
+        text.contains("もう一度配信することはできません")
+            && text.contains("古い版に戻すことはできません"),
+        "{text}"
+    );
+    assert!(hq.store().app_updates().unwrap()[0].withdrawn_at.is_none());
+    let done = hq
+        .post_form(&path, &cookie, &format!("csrf={csrf}&confirmed=1"))
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert!(hq.store().app_updates().unwrap()[0].withdrawn_at.is_some());
+    let page = hq
+        .get("/devices?done=withdrawn", Some(&cookie))
+        .await
+        .text();
+    assert!(
+        page.contains("更新を取り下げました") && page.contains("取り下げ（"),
+        "{page}"
+    );
+
+    // Stopping every update: one button, said back, and the laptops are offered nothing.
+    add(&hq, "1.2.0", "linux-x86_64-deb", b"deb");
+    let off = hq
+        .post_form(
+            "/devices/updates/offer",
+            &cookie,
+            &format!("csrf={csrf}&offer=off"),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    assert!(!hq.store().updates_offered().unwrap());
+    let page = hq
+        .get("/devices?done=offer_off", Some(&cookie))
+        .await
+        .text();
+    assert!(page.contains("配信を止めました") && page.contains("data-testid=\"updates-off\""));
+    assert_eq!(
+        offered(&check(&hq, Some(&token), "/api/updates/linux/x86_64/1.0.0").await),
+        None
+    );
+    // A forged form (no CSRF token) changes nothing.
+    let forged = hq
+        .post_form("/devices/updates/offer", &cookie, "offer=on")
+        .await;
+    assert_ne!(forged.status, StatusCode::SEE_OTHER);
+    assert!(!hq.store().updates_offered().unwrap());
+}

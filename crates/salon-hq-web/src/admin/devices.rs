@@ -1,5 +1,6 @@
 //! 端末一覧: the devices enrolled, their app versions and last uploads; a takeover code for
-//! a lost laptop's replacement, and revocation, each confirmed.
+//! a lost laptop's replacement, and revocation, each confirmed; and the app's updates
+//! (`app_updates`).
 
 use super::shared::*;
 
@@ -10,13 +11,28 @@ pub(super) async fn devices(
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
     let now = state.now();
-    let (devices, quiet, quiet_days) = state
-        .blocking(move |s| Ok((s.devices()?, s.quiet_devices(now)?, s.quiet_days()?)))
+    let (devices, quiet, quiet_days, updates, offered) = state
+        .blocking(move |s| {
+            Ok((
+                s.devices()?,
+                s.quiet_devices(now)?,
+                s.quiet_days()?,
+                s.app_updates()?,
+                s.updates_offered()?,
+            ))
+        })
         .await?;
     let csrf = secret::csrf_token(&sid);
+    // The newest version any laptop runs, or headquarters offers.
+    let on_offer = updates
+        .iter()
+        .filter(|u| offered && u.withdrawn_at.is_none())
+        .map(|u| u.version.clone())
+        .max();
     let newest = devices
         .iter()
         .filter_map(|d| d.app_version.as_deref().and_then(AppVersion::parse))
+        .chain(on_offer.clone())
         .max();
     let body = html! {
         (done_notice(done.code()))
@@ -38,7 +54,7 @@ pub(super) async fn devices(
                         }
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
-                        td.text { (app_version(d.app_version.as_deref(), newest.as_ref())) }
+                        td.text { (app_version(d.app_version.as_deref(), newest.as_ref(), on_offer.as_ref())) }
                         td.text.wrap {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
@@ -67,12 +83,24 @@ pub(super) async fn devices(
                 }
             }
         }
+        @if devices.iter().any(|d| behind(d, newest.as_ref())) {
+            @match &on_offer {
+                Some(v) => p.note data-testid="devices-offered" {
+                    "配信中の更新（" (v.to_string()) "）は、下の「アプリの更新」にある対象のパソコンに、次の送信のときに案内されます。"
+                    "キャリアサポーターが更新すると、その次の送信からこの一覧に新しい版が表示されます。"
+                },
+                None => p.warning data-testid="devices-outdated" {
+                    "古い版のパソコンがあります。担当のキャリアサポーターに、アプリの更新をお願いしてください。"
+                },
+            }
+        }
         p.note { "失効させた端末は送信できなくなります。それまでに送られた数値は集計に残ります。" }
         p.note {
             "パソコンをなくしたり壊れたりしたときは、まず「失効させる」を押し、新しいパソコンにバックアップを復元してから「新しいパソコンに引き継ぐ」で発行したコードで登録してください。"
             "同じ端末として扱われるので、送り直された数値が二重に数えられることはありません。"
             "（新しい端末として登録すると、復元した記録が二重に数えられます。）"
         }
+        (super::app_updates::updates_section(&updates, offered, &csrf))
         (quiet_box(&quiet, quiet_days))
         form.stack method="post" action="/devices/quiet-days" data-testid="quiet-days-form" {
             input type="hidden" name="csrf" value=(csrf);
@@ -215,18 +243,35 @@ pub(super) async fn revoke(
     Ok(back_to("/devices", "revoked"))
 }
 
-/// The app version a laptop last named, and whether it is behind the newest any laptop has
-/// named: the office is then asked to have it updated.
-fn app_version(version: Option<&str>, newest: Option<&AppVersion>) -> Markup {
+/// Whether a laptop's last named version is behind `newest`.
+fn behind(d: &salon_hq_store::DeviceRow, newest: Option<&AppVersion>) -> bool {
+    let v = d.app_version.as_deref().and_then(AppVersion::parse);
+    matches!((v, newest), (Some(v), Some(n)) if v < *n)
+}
+
+/// The app version a laptop last named, and whether it is behind the newest any laptop runs
+/// or headquarters offers: when an update newer than it is on offer, the laptop is offered it
+/// at its next send (and names its new version at the send after); otherwise the office is
+/// asked to have it updated.
+fn app_version(
+    version: Option<&str>,
+    newest: Option<&AppVersion>,
+    on_offer: Option<&AppVersion>,
+) -> Markup {
     let parsed = version.and_then(AppVersion::parse);
     html! {
         @match (version, parsed) {
             (Some(text), Some(v)) if newest.is_none_or(|n| v >= *n) => {
                 span data-testid="device-app-current" data-version=(text) { (text) "（最新）" }
             }
+            (Some(text), Some(v)) if on_offer.is_some_and(|o| *o > v) => {
+                span data-testid="device-app-offered" data-version=(text) {
+                    (text) br; "（古い版です）"
+                }
+            }
             (Some(text), Some(_)) => {
                 span.error data-testid="device-app-outdated" data-version=(text) {
-                    (text) "（古い版です）" br; "アプリの更新をお願いしてください"
+                    (text) br; "（古い版です）"
                 }
             }
             _ => { "—" }

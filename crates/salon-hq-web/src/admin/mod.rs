@@ -12,6 +12,7 @@
 
 mod accounts;
 mod activities;
+mod app_updates;
 mod audit;
 mod breakdowns;
 mod campuses;
@@ -104,6 +105,11 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/devices/{id}/revoke", post(revoke))
         .route("/devices/{id}/takeover", post(takeover_code))
         .route("/devices/quiet-days", post(set_quiet_days))
+        .route("/devices/updates/offer", post(app_updates::offer_updates))
+        .route(
+            "/devices/updates/{id}/withdraw",
+            post(app_updates::withdraw_update),
+        )
         .route("/history", get(history))
         .route("/history.csv", get(history_csv))
         .route("/static/hq.css", get(css))

@@ -350,6 +350,13 @@ pub(super) fn done_notice(done: Option<&str>) -> Markup {
         Some("deleted") => "削除しました。",
         Some("cancelled") => "取り消しました。",
         Some("revoked") => "端末を失効させました。この端末からの次の送信は受け付けません。",
+        Some("withdrawn") => {
+            "更新を取り下げました。これからは、どのパソコンにもこの版は案内されません。"
+        }
+        Some("offer_on") => "アプリの更新の配信を再開しました。",
+        Some("offer_off") => {
+            "アプリの更新の配信を止めました。どのパソコンにも更新は案内されません。"
+        }
         _ => return html! {},
     };
     html! { p.done-notice role="status" data-testid="done" { (said) } }
