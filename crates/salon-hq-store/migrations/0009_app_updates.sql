@@ -18,6 +18,10 @@ CREATE TABLE app_updates (
     UNIQUE (version, platform)
 );
 
+-- The platform each device last asked for an update on, and when: which update it is offered.
+ALTER TABLE devices ADD COLUMN update_platform TEXT;
+ALTER TABLE devices ADD COLUMN update_checked_at INTEGER;
+
 -- Whether laptops are offered updates at all: off where an IT department installs the app.
 ALTER TABLE settings ADD COLUMN updates_offered INTEGER NOT NULL DEFAULT 1
     CHECK (updates_offered IN (0, 1));

@@ -181,15 +181,20 @@ impl HqStore {
 
     /// The newest update for the device with `token` on `platform` that is newer than
     /// `current`; none when updates are switched off. Asked with the device's token: a revoked
-    /// device, or none, gets nothing.
+    /// device, or none, gets nothing. The platform is kept for 端末一覧.
     pub fn update_for(
         &self,
         token: &str,
         platform: UpdatePlatform,
         current: &AppVersion,
+        now: DateTime<Utc>,
     ) -> Result<Option<AppUpdate>> {
-        let conn = self.read();
-        authenticate(&conn, token)?;
+        let conn = self.write();
+        let device = authenticate(&conn, token)?;
+        conn.execute(
+            "UPDATE devices SET update_platform = ?2, update_checked_at = ?3 WHERE id = ?1",
+            params![device.id, platform.to_string(), ts(now)],
+        )?;
         if !offered(&conn)? {
             return Ok(None);
         }

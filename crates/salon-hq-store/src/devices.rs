@@ -215,7 +215,7 @@ impl HqStore {
                         (SELECT campus_code FROM device_campuses WHERE device_id = d.id
                          ORDER BY campus_code)),
                     (SELECT MAX(received_at) FROM uploads WHERE device_id = d.id),
-                    d.app_version
+                    d.app_version, d.update_platform
              FROM devices d ORDER BY d.id",
         )?;
         let rows = stmt
@@ -234,6 +234,10 @@ impl HqStore {
                         .collect(),
                     last_upload_at: r.get::<_, Option<i64>>(6)?.map(from_ts),
                     app_version: r.get(7)?,
+                    update_platform: r
+                        .get::<_, Option<String>>(8)?
+                        .as_deref()
+                        .and_then(salon_protocol::updates::UpdatePlatform::parse),
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

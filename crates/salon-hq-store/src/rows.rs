@@ -83,6 +83,8 @@ pub struct DeviceRow {
     pub last_upload_at: Option<DateTime<Utc>>,
     /// The app version (semver) it last named; none before it named one.
     pub app_version: Option<String>,
+    /// The platform it last asked for an update on; none before its app asked.
+    pub update_platform: Option<salon_protocol::updates::UpdatePlatform>,
 }
 
 /// A code as issued: shown once to the admin, never stored in the clear.

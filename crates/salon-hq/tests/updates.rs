@@ -400,6 +400,14 @@ async fn the_office_sees_the_updates_beside_the_laptops_withdraws_one_when_sure_
     );
 
     let id = add(&hq, "1.1.0", "windows-x86_64-nsis", b"nsis");
+    // A second laptop whose app has not asked for updates (its platform is not known).
+    let other = hq.enrol(&["C-012"]).await;
+    hq.config(&other).await;
+    let windows = "/api/updates/windows/x86_64/1.0.0";
+    assert_eq!(
+        offered(&check(&hq, Some(&token), windows).await).unwrap().0,
+        "1.1.0"
+    );
     let page = hq.get("/devices", Some(&cookie)).await.text();
     let section = page
         .split("data-testid=\"app-updates\"")
@@ -413,9 +421,16 @@ async fn the_office_sees_the_updates_beside_the_laptops_withdraws_one_when_sure_
         section.contains("1.1.0：予約の一覧が見やすくなりました。"),
         "{section}"
     );
+    assert_eq!(
+        page.matches("data-testid=\"device-app-offered\"").count(),
+        1,
+        "the Windows laptop on 1.0.0 is being offered 1.1.0: {page}"
+    );
+    assert!(page.contains("更新を案内中"), "{page}");
     assert!(
-        page.contains("data-testid=\"device-app-offered\""),
-        "the laptop on 1.0.0 is offered 1.1.0: {page}"
+        page.contains("data-testid=\"device-app-outdated\"")
+            && page.contains("アプリの更新をお願いしてください"),
+        "the other is not offered it (its platform is not known): {page}"
     );
 
     // Withdrawing asks first, and says what it means; nothing changes until confirmed.

@@ -13,7 +13,7 @@ pub(super) fn updates_section(updates: &[AppUpdate], offered: bool, csrf: &str) 
         section data-testid="app-updates" {
             h2 { "アプリの更新" }
             @if offered {
-                p { "配信しています。各パソコンは送信のときに新しい版を確かめ、サロンを開いていないときに、キャリアサポーターの了解を得てから更新します。" }
+                p { "配信しています。更新に対応したアプリは、送信のときに新しい版を確かめ、サロンを開いていないときに、キャリアサポーターの了解を得てから更新します。" }
             } @else {
                 p.warning data-testid="updates-off" { "配信を止めています。どのパソコンにも更新は案内されません（情報システムの担当者がアプリを入れる団体向けです）。" }
             }

@@ -23,17 +23,23 @@ pub(super) async fn devices(
         })
         .await?;
     let csrf = secret::csrf_token(&sid);
-    // The newest version any laptop runs, or headquarters offers.
-    let on_offer = updates
-        .iter()
-        .filter(|u| offered && u.withdrawn_at.is_none())
-        .map(|u| u.version.clone())
-        .max();
+    // The newest version offered for a platform, and the newest any laptop runs or is offered.
+    let on_offer = |platform: Option<salon_protocol::updates::UpdatePlatform>| {
+        updates
+            .iter()
+            .filter(|u| offered && u.withdrawn_at.is_none() && Some(u.platform) == platform)
+            .map(|u| u.version.clone())
+            .max()
+    };
     let newest = devices
         .iter()
         .filter_map(|d| d.app_version.as_deref().and_then(AppVersion::parse))
-        .chain(on_offer.clone())
+        .chain(devices.iter().filter_map(|d| on_offer(d.update_platform)))
         .max();
+    let offered_to = |d: &salon_hq_store::DeviceRow| {
+        let v = d.app_version.as_deref().and_then(AppVersion::parse)?;
+        on_offer(d.update_platform).filter(|o| *o > v)
+    };
     let body = html! {
         (done_notice(done.code()))
         table {
@@ -54,7 +60,7 @@ pub(super) async fn devices(
                         }
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
-                        td.text { (app_version(d.app_version.as_deref(), newest.as_ref(), on_offer.as_ref())) }
+                        td.text { (app_version(d.app_version.as_deref(), newest.as_ref(), offered_to(d).as_ref())) }
                         td.text.wrap {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
@@ -83,15 +89,15 @@ pub(super) async fn devices(
                 }
             }
         }
-        @if devices.iter().any(|d| behind(d, newest.as_ref())) {
-            @match &on_offer {
-                Some(v) => p.note data-testid="devices-offered" {
-                    "配信中の更新（" (v.to_string()) "）は、下の「アプリの更新」にある対象のパソコンに、次の送信のときに案内されます。"
-                    "キャリアサポーターが更新すると、その次の送信からこの一覧に新しい版が表示されます。"
-                },
-                None => p.warning data-testid="devices-outdated" {
-                    "古い版のパソコンがあります。担当のキャリアサポーターに、アプリの更新をお願いしてください。"
-                },
+        @if devices.iter().any(|d| behind(d, newest.as_ref()) && offered_to(d).is_some()) {
+            p.note data-testid="devices-offered" {
+                "「更新を案内中」のパソコンには、送信のときに新しい版が案内されています。"
+                "キャリアサポーターが更新すると、その次の送信からこの一覧に新しい版が表示されます。"
+            }
+        }
+        @if devices.iter().any(|d| behind(d, newest.as_ref()) && offered_to(d).is_none()) {
+            p.warning data-testid="devices-outdated" {
+                "古い版のパソコンがあります。担当のキャリアサポーターに、アプリの更新をお願いしてください。"
             }
         }
         p.note { "失効させた端末は送信できなくなります。それまでに送られた数値は集計に残ります。" }
@@ -250,9 +256,8 @@ fn behind(d: &salon_hq_store::DeviceRow, newest: Option<&AppVersion>) -> bool {
 }
 
 /// The app version a laptop last named, and whether it is behind the newest any laptop runs
-/// or headquarters offers: when an update newer than it is on offer, the laptop is offered it
-/// at its next send (and names its new version at the send after); otherwise the office is
-/// asked to have it updated.
+/// or headquarters offers: when an update newer than it is on offer for the platform it asks
+/// on (`on_offer`), it is being offered it; otherwise the office is asked to have it updated.
 fn app_version(
     version: Option<&str>,
     newest: Option<&AppVersion>,
@@ -264,9 +269,9 @@ fn app_version(
             (Some(text), Some(v)) if newest.is_none_or(|n| v >= *n) => {
                 span data-testid="device-app-current" data-version=(text) { (text) "（最新）" }
             }
-            (Some(text), Some(v)) if on_offer.is_some_and(|o| *o > v) => {
+            (Some(text), Some(_)) if on_offer.is_some() => {
                 span data-testid="device-app-offered" data-version=(text) {
-                    (text) br; "（古い版です）"
+                    (text) "（古い版）" br; "更新を案内中"
                 }
             }
             (Some(text), Some(_)) => {
