@@ -4,6 +4,7 @@
 //! protocol's version, so an app too old to sync still finds its update.
 
 mod common;
+mod server;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -308,20 +309,10 @@ async fn an_update_without_a_signature_notes_or_bundle_or_given_twice_is_refused
     assert_eq!(hq.store().app_updates().unwrap().len(), 1);
 }
 
-/// `salon-hq release …` on the database in `dir`: whether it succeeded, and what it printed.
+/// `salon-hq release …` on the database in `dir`: whether it succeeded, and what it said.
 fn release(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_salon-hq"))
-        .arg("release")
-        .args(args)
-        .env("SALON_HQ_DB", dir.join("hq.db"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    let args: Vec<&str> = ["release"].iter().chain(args).copied().collect();
+    server::hq_said(dir, &args)
 }
 
 #[test]

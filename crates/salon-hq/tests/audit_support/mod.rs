@@ -4,7 +4,6 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
-use std::process::Command;
 
 use rusqlite::Connection;
 
@@ -13,18 +12,8 @@ use crate::server::{self, hq};
 /// `salon-hq audit verify ARGS` on the database in `dir`: whether it passed, and its stdout
 /// and stderr together.
 pub fn verify(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
-        .args(["audit", "verify"])
-        .args(args)
-        .env("SALON_HQ_DB", dir.join("hq.db"))
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    let args: Vec<&str> = ["audit", "verify"].iter().chain(args).copied().collect();
+    server::hq_said(dir, &args)
 }
 
 /// A database in a temp folder with six audit lines, each written by the command line.

@@ -60,6 +60,22 @@ pub fn hq(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// Runs `salon-hq ARGS` on the database in `dir`: whether it succeeded, and its standard output
+/// and error together (a refusal is said on the error).
+pub fn hq_said(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_salon-hq"))
+        .args(args)
+        .env("SALON_HQ_DB", dir.join("hq.db"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
 impl Server {
     /// A new database with an admin and `devices` campuses, served; with one enrolment code
     /// per campus (campus `C-100`, `C-101`, …).
