@@ -18,9 +18,9 @@ CREATE TABLE app_updates (
     UNIQUE (version, platform)
 );
 
--- The platform each device last asked for an update on, and when: which update it is offered.
+-- The platform each device last asked for an update on: which update 端末一覧 says it is
+-- offered. Not when it asked: headquarters needs no more of a laptop's hours.
 ALTER TABLE devices ADD COLUMN update_platform TEXT;
-ALTER TABLE devices ADD COLUMN update_checked_at INTEGER;
 
 -- Whether laptops are offered updates at all: off where an IT department installs the app.
 ALTER TABLE settings ADD COLUMN updates_offered INTEGER NOT NULL DEFAULT 1

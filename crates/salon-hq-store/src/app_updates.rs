@@ -187,13 +187,12 @@ impl HqStore {
         token: &str,
         platform: UpdatePlatform,
         current: &AppVersion,
-        now: DateTime<Utc>,
     ) -> Result<Option<AppUpdate>> {
         let conn = self.write();
         let device = authenticate(&conn, token)?;
         conn.execute(
-            "UPDATE devices SET update_platform = ?2, update_checked_at = ?3 WHERE id = ?1",
-            params![device.id, platform.to_string(), ts(now)],
+            "UPDATE devices SET update_platform = ?2 WHERE id = ?1 AND update_platform IS NOT ?2",
+            params![device.id, platform.to_string()],
         )?;
         if !offered(&conn)? {
             return Ok(None);

@@ -47,9 +47,8 @@ async fn check(
     let platform = UpdatePlatform::of(target, arch, bundle).ok_or(HqError::NotFound)?;
     // The updater may name its version with a leading `v`.
     let current = AppVersion::parse(current.trim_start_matches('v')).ok_or(HqError::NotFound)?;
-    let now = state.now();
     let offered = state
-        .blocking(move |s| s.update_for(&token, platform, &current, now))
+        .blocking(move |s| s.update_for(&token, platform, &current))
         .await?;
     let Some(update) = offered else {
         return Ok(no_store(StatusCode::NO_CONTENT.into_response()));

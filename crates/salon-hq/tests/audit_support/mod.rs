@@ -73,7 +73,6 @@ pub fn set_back_before_the_chain(path: &Path) {
             "DROP TABLE app_updates;
              ALTER TABLE settings DROP COLUMN updates_offered;
              ALTER TABLE devices DROP COLUMN update_platform;
-             ALTER TABLE devices DROP COLUMN update_checked_at;
              DROP TABLE releases;
              CREATE TABLE month_releases (
                  device_id   INTEGER NOT NULL REFERENCES devices(id),
