@@ -102,6 +102,7 @@ fn every_screen_fits_1280_px_and_passes_axe() {
         ("survey-questions", format!("/surveys/{survey}/edit")),
         ("codes", "/codes/new".to_owned()),
         ("devices", "/devices".to_owned()),
+        ("update-new", "/devices/updates/new".to_owned()),
         (
             "history-month",
             format!("/history?campus={campus}&month=2024-10&term={term}"),

@@ -476,3 +476,119 @@ async fn the_office_sees_the_updates_beside_the_laptops_withdraws_one_when_sure_
     assert_ne!(forged.status, StatusCode::SEE_OTHER);
     assert!(!hq.store().updates_offered().unwrap());
 }
+
+/// A browser's multipart body: each field's name, its file name for a file, and its bytes.
+fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----salon-update-form";
+    let mut body = Vec::new();
+    for (name, file, bytes) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// 更新を追加する from 端末一覧: a manager uploads the bundle and its `.sig` with the notes; a
+/// wrong file as the signature is refused with what was typed kept; a forged form and a viewer
+/// add nothing.
+#[tokio::test]
+async fn a_manager_adds_an_update_from_the_web_with_its_signature_and_nothing_else_gets_in() {
+    let hq = Hq::new();
+    let token = hq.enrol(&["C-012"]).await;
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let form = hq.get("/devices/updates/new", Some(&cookie)).await.text();
+    assert!(form.contains("enctype=\"multipart/form-data\""), "{form}");
+    assert!(form.contains("Linux（.deb）") && form.contains("Windows（インストーラー）"));
+
+    // Far larger than any form: the upload has its own limit.
+    let bundle = vec![7u8; 3 * 1024 * 1024];
+    let sig = signature("career-salon_1.1.0_amd64.deb");
+    let notes = "予約の一覧が見やすくなりました。";
+    let post = |csrf: &str, sig: &str, cookie: &str| {
+        let (kind, body) = multipart(&[
+            ("csrf", None, csrf.as_bytes()),
+            ("version", None, b"1.1.0"),
+            ("platform", None, b"linux-x86_64-deb"),
+            ("bundle", Some("career-salon_1.1.0_amd64.deb"), &bundle),
+            (
+                "signature",
+                Some("career-salon_1.1.0_amd64.deb.sig"),
+                sig.as_bytes(),
+            ),
+            ("notes", None, notes.as_bytes()),
+        ]);
+        Request::builder()
+            .method("POST")
+            .uri("/devices/updates")
+            .header("cookie", cookie)
+            .header("content-type", kind)
+            .body(Body::from(body))
+            .unwrap()
+    };
+
+    // The public key chosen instead of the signature: refused, said in Japanese, the notes kept.
+    let public_key =
+        data_encoding::BASE64.encode(b"untrusted comment: minisign public key: ABCD\nRWTEST\n");
+    let refused = hq.send(post(&csrf, &public_key, &cookie)).await;
+    let page = refused.text();
+    assert!(page.contains("署名が読めません"), "{page}");
+    assert!(page.contains(notes), "what was typed stays: {page}");
+    // A forged form (another site's, without the page's token).
+    let forged = hq.send(post("forged", &sig, &cookie)).await;
+    assert_ne!(forged.status, StatusCode::SEE_OTHER);
+    // A viewer may read the figures, not add updates.
+    hq.store()
+        .create_admin(
+            &Actor::cli(),
+            "viewer",
+            "viewer password 1",
+            salon_hq_store::Role::Viewer,
+            Utc::now(),
+        )
+        .unwrap();
+    let (viewer, viewer_csrf) = hq.session_of("viewer", "viewer password 1").await;
+    let as_viewer = hq.send(post(&viewer_csrf, &sig, &viewer)).await;
+    assert_ne!(as_viewer.status, StatusCode::SEE_OTHER);
+    assert!(hq.store().app_updates().unwrap().is_empty(), "nothing kept");
+
+    let added = hq.send(post(&csrf, &sig, &cookie)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text());
+    let kept = hq.store().app_updates().unwrap();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        (
+            kept[0].version.to_string(),
+            kept[0].bytes,
+            kept[0].notes.as_str()
+        ),
+        ("1.1.0".to_owned(), 3 * 1024 * 1024, notes)
+    );
+    let page = hq
+        .get("/devices?done=update_added", Some(&cookie))
+        .await
+        .text();
+    assert!(page.contains("更新を追加しました"), "{page}");
+    let offer = check(&hq, Some(&token), "/api/updates/linux/x86_64/1.0.0").await;
+    assert_eq!(offered(&offer).unwrap().0, "1.1.0");
+    let got = check(
+        &hq,
+        Some(&token),
+        &format!("/api/updates/bundle/{}", kept[0].id),
+    )
+    .await;
+    assert_eq!(got.body.len(), bundle.len());
+}

@@ -1,10 +1,14 @@
 //! アプリの更新, on the devices page beside each laptop's version: the updates headquarters
-//! offers (added on the server with `salon-hq release add`), withdrawing one (confirmed), and
-//! the switch that stops offering any (laptops an IT department installs).
+//! offers, adding one (the bundle and its `.sig` uploaded, or `salon-hq release add` on the
+//! server), withdrawing one (confirmed), and the switch that stops offering any (laptops an IT
+//! department installs).
 
-use salon_hq_store::AppUpdate;
+use axum::extract::Multipart;
+use salon_hq_store::{AppUpdate, NewAppUpdate};
 use salon_protocol::updates::{Arch, Bundle, Target, UpdatePlatform};
 
+use super::form::Form;
+use super::resume::UPDATE_UPLOAD;
 use super::shared::*;
 
 /// The section of the devices page.
@@ -56,8 +60,9 @@ pub(super) fn updates_section(updates: &[AppUpdate], offered: bool, csrf: &str) 
                     }
                 }
             }
+            p { a href="/devices/updates/new" data-testid="update-new" { "更新を追加する" } }
             p.note {
-                "更新は、団体の署名鍵で署名したものを、サーバーで salon-hq release add を実行して追加します（手順は README の「アプリの更新を配る」）。"
+                "更新は、団体の署名鍵で署名したものを追加します（手順は README の「アプリの更新を配る」）。"
                 "署名鍵はこのサーバーには置きません。署名のない更新や、古い版への更新は、パソコンの側で断られます。"
             }
         }
@@ -143,4 +148,108 @@ pub(super) async fn withdraw_update(
         .blocking(move |s| s.withdraw_app_update(&by, id, now))
         .await?;
     Ok(back_to("/devices", "withdrawn"))
+}
+
+/// 更新を追加する: the version, the platform, the bundle, its `.sig` and the notes.
+pub(super) async fn new_update(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let (session, sid) = manager(&state, &headers).await?;
+    Ok(update_form(&session, &sid, None))
+}
+
+fn update_form(session: &AdminSession, sid: &str, problem: Option<&Problem>) -> Response {
+    let typed = |name: &str| Problem::value(problem, name);
+    let chosen = typed("platform");
+    let body = html! {
+        (alert(problem.map(|p| p.message.as_str())))
+        p.note {
+            "団体の署名鍵で作った更新ファイルと、その署名ファイル（ファイル名の末尾が「.sig」）を選びます。"
+            "署名鍵そのもの（.key）は選ばないでください。このサーバーには置きません。"
+        }
+        form.stack method="post" action=(UPDATE_UPLOAD) enctype="multipart/form-data" data-testid="update-form" {
+            input type="hidden" name="csrf" value=(secret::csrf_token(sid));
+            label { "版（例：1.1.0）" input name="version" required value=(typed("version")); }
+            label {
+                "対象のパソコン"
+                select name="platform" {
+                    @for p in UpdatePlatform::all() {
+                        option value=(p.to_string()) selected[chosen == p.to_string()] { (platform_ja(p)) }
+                    }
+                }
+            }
+            label { "更新ファイル" input type="file" name="bundle" required; }
+            label { "署名ファイル（.sig）" input type="file" name="signature" accept=".sig" required; }
+            label {
+                "更新内容（更新の前に、キャリアサポーターが読みます）"
+                textarea name="notes" rows="5" maxlength=(salon_hq_store::MAX_NOTES_CHARS) required { (typed("notes")) }
+            }
+            button type="submit" { "更新を追加する" }
+        }
+        p { a href="/devices" { "端末一覧に戻る" } }
+    };
+    with_problem(problem, screen("アプリの更新を追加", session, sid, body))
+}
+
+/// The upload: every field read, the CSRF token checked, then the update kept; a refusal shows
+/// the form again with what was typed (the files must be chosen again).
+pub(super) async fn add_update(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    mut upload: Multipart,
+) -> Result<Response> {
+    let (session, sid) = manager(&state, &headers).await?;
+    let mut text = Vec::new();
+    let (mut bundle, mut signature) = (None, None);
+    while let Some(field) = upload
+        .next_field()
+        .await
+        .map_err(|_| WebError::new(HqError::BodyTooLarge, Some((&session, &sid))))?
+    {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file = field.file_name().map(str::to_owned);
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|_| WebError::new(HqError::BodyTooLarge, Some((&session, &sid))))?;
+        match name.as_str() {
+            "bundle" => bundle = Some((file.unwrap_or_default(), bytes.to_vec())),
+            "signature" => signature = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            _ => text.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    let form = Form::of(text);
+    check_csrf(&form, &sid).map_err(|e| WebError::new(e, Some((&session, &sid))))?;
+    let by = Actor::from(&session);
+    let read = || -> std::result::Result<NewAppUpdate, HqError> {
+        let (file_name, bundle) = bundle.ok_or(HqError::BadForm("update_bundle"))?;
+        Ok(NewAppUpdate {
+            version: AppVersion::parse(form.get("version").unwrap_or_default().trim())
+                .ok_or(HqError::BadForm("update_version"))?,
+            platform: UpdatePlatform::parse(form.get("platform").unwrap_or_default())
+                .ok_or(HqError::BadForm("update_platform"))?,
+            file_name,
+            bundle,
+            signature: signature.ok_or(HqError::BadForm("update_signature"))?,
+            notes: form.get("notes").unwrap_or_default().to_owned(),
+        })
+    };
+    let now = state.now();
+    let kept = match read() {
+        Ok(new) => {
+            state
+                .blocking(move |s| s.add_app_update(&by, new, now))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    match kept {
+        Ok(_) => Ok(back_to("/devices", "update_added")),
+        Err(e) => {
+            let problem = Problem::of(e, form.without(|k| k == "csrf"))
+                .map_err(|e| WebError::new(e, Some((&session, &sid))))?;
+            Ok(update_form(&session, &sid, Some(&problem)))
+        }
+    }
 }

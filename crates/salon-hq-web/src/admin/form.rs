@@ -6,6 +6,11 @@
 pub(crate) struct Form(Vec<(String, String)>);
 
 impl Form {
+    /// The text fields of a form read some other way (a multipart upload's).
+    pub(crate) fn of(pairs: Vec<(String, String)>) -> Form {
+        Form(pairs)
+    }
+
     pub(crate) fn parse(body: &[u8]) -> Form {
         let pairs = body
             .split(|b| *b == b'&')

@@ -105,6 +105,13 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/devices/{id}/revoke", post(revoke))
         .route("/devices/{id}/takeover", post(takeover_code))
         .route("/devices/quiet-days", post(set_quiet_days))
+        .route("/devices/updates/new", get(app_updates::new_update))
+        .route(
+            resume::UPDATE_UPLOAD,
+            post(app_updates::add_update).layer(axum::extract::DefaultBodyLimit::max(
+                salon_hq_store::MAX_BUNDLE_BYTES + 64 * 1024,
+            )),
+        )
         .route("/devices/updates/offer", post(app_updates::offer_updates))
         .route(
             "/devices/updates/{id}/withdraw",

@@ -19,13 +19,16 @@ pub(super) struct Resume {
 }
 
 /// A path of this server's that takes a form: no other host, no login pages.
+/// An update's upload: far larger than a form, and its files cannot be kept through a login.
+pub(super) const UPDATE_UPLOAD: &str = "/devices/updates";
+
 pub(super) fn resumable(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && path
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b))
-        && !["/login", "/logout", "/setup"].contains(&path)
+        && !["/login", "/logout", "/setup", UPDATE_UPLOAD].contains(&path)
         && !path.starts_with("/s/")
 }
 
