@@ -1,6 +1,8 @@
 //! The real router over a real SQLite file in a temp folder, driven with `oneshot`.
 #![allow(dead_code)]
 
+pub mod updates;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
