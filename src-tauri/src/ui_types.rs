@@ -127,16 +127,14 @@ fn one_field_a_line(decl: &str) -> String {
     let mut out = format!("{}= {{\n", &decl[..open]);
     let mut field = String::new();
     let (mut depth, mut in_doc) = (0i32, false);
-    let chars: Vec<char> = body.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
         if in_doc {
             field.push(c);
             if c == '/' && field.ends_with("*/") {
                 in_doc = false;
             }
-        } else if c == '/' && chars.get(i + 1) == Some(&'*') {
+        } else if c == '/' && chars.peek() == Some(&'*') {
             in_doc = true;
             field.push(c);
         } else if c == ',' && depth == 0 {
@@ -150,7 +148,6 @@ fn one_field_a_line(decl: &str) -> String {
             }
             field.push(c);
         }
-        i += 1;
     }
     push_field(&mut out, &field);
     out.push_str("};");

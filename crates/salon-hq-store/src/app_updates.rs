@@ -188,24 +188,39 @@ impl HqStore {
         platform: UpdatePlatform,
         current: &AppVersion,
     ) -> Result<Option<AppUpdate>> {
-        let conn = self.write();
-        let device = authenticate(&conn, token)?;
-        conn.execute(
-            "UPDATE devices SET update_platform = ?2 WHERE id = ?1 AND update_platform IS NOT ?2",
-            params![device.id, platform.to_string()],
-        )?;
-        if !offered(&conn)? {
-            return Ok(None);
+        let platform_text = platform.to_string();
+        let (device, known, newest) = {
+            let conn = self.read();
+            let device = authenticate(&conn, token)?;
+            let known: Option<String> = conn.query_row(
+                "SELECT update_platform FROM devices WHERE id = ?1",
+                [device.id],
+                |r| r.get(0),
+            )?;
+            let newest = if offered(&conn)? {
+                let mut stmt = conn.prepare_cached(&format!(
+                    "SELECT {COLUMNS} FROM app_updates WHERE platform = ?1 AND withdrawn_at IS NULL"
+                ))?;
+                let offers = stmt
+                    .query_map([&platform_text], update_of)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                offers
+                    .into_iter()
+                    .filter(|u| u.version > *current)
+                    .max_by(|a, b| a.version.cmp(&b.version))
+            } else {
+                None
+            };
+            (device, known, newest)
+        };
+        // Every laptop asks at each sync; the one writer, which uploads share, is taken (once
+        // the reader is given back) only when a laptop asks on another platform than before.
+        if known.as_deref() != Some(platform_text.as_str()) {
+            self.write().execute(
+                "UPDATE devices SET update_platform = ?2 WHERE id = ?1",
+                params![device.id, platform_text],
+            )?;
         }
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM app_updates WHERE platform = ?1 AND withdrawn_at IS NULL"
-        ))?;
-        let newest = stmt
-            .query_map([platform.to_string()], update_of)?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .filter(|u| u.version > *current)
-            .max_by(|a, b| a.version.cmp(&b.version));
         Ok(newest)
     }
 

@@ -38,10 +38,10 @@ async fn check(
     headers: HeaderMap,
 ) -> Result<Response> {
     let token = bearer(&headers)?;
-    let target = Target::parse(&target).ok_or(HqError::NotFound)?;
-    let arch = Arch::parse(&arch).ok_or(HqError::NotFound)?;
+    let target = Target::from_code(&target).ok_or(HqError::NotFound)?;
+    let arch = Arch::from_code(&arch).ok_or(HqError::NotFound)?;
     let bundle = match query.bundle.as_deref() {
-        Some(b) => Bundle::parse(b).ok_or(HqError::NotFound)?,
+        Some(b) => Bundle::from_code(b).ok_or(HqError::NotFound)?,
         None => Bundle::usual(target),
     };
     let platform = UpdatePlatform::of(target, arch, bundle).ok_or(HqError::NotFound)?;

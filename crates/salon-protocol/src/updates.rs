@@ -22,44 +22,33 @@ pub struct UpdatePlatform {
     pub bundle: Bundle,
 }
 
-/// Declares a closed set of names the updater uses, each with its text.
-macro_rules! names {
-    ($name:ident { $($variant:ident = $text:literal,)+ }) => {
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum $name { $($variant,)+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)+ }
-            }
-
-            pub fn parse(text: &str) -> Option<$name> {
-                match text { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
+crate::code_enum! {
+    /// The system a laptop runs, as Tauri's updater names it.
+    Target {
+        Linux = "linux",
+        Windows = "windows",
+        Darwin = "darwin",
+    }
 }
 
-names!(Target {
-    Linux = "linux",
-    Windows = "windows",
-    Darwin = "darwin",
-});
+crate::code_enum! {
+    /// The processor, as Tauri's updater names it.
+    Arch {
+        X86_64 = "x86_64",
+        Aarch64 = "aarch64",
+    }
+}
 
-names!(Arch {
-    X86_64 = "x86_64",
-    Aarch64 = "aarch64",
-});
-
-names!(Bundle {
-    Deb = "deb",
-    AppImage = "appimage",
-    Nsis = "nsis",
-    Msi = "msi",
-    App = "app",
-});
+crate::code_enum! {
+    /// How the app was installed, and so which bundle updates it.
+    Bundle {
+        Deb = "deb",
+        AppImage = "appimage",
+        Nsis = "nsis",
+        Msi = "msi",
+        App = "app",
+    }
+}
 
 impl Bundle {
     /// The bundles that update an app on `target`.
@@ -87,11 +76,11 @@ impl UpdatePlatform {
     /// `linux-x86_64-deb`, as an admin names it and headquarters stores it.
     pub fn parse(text: &str) -> Option<UpdatePlatform> {
         let mut parts = text.trim().splitn(3, '-');
-        let target = Target::parse(parts.next()?)?;
+        let target = Target::from_code(parts.next()?)?;
         let arch = parts.next()?;
         // `x86_64` holds an underscore, never a hyphen: the rest is the bundle.
-        let arch = Arch::parse(arch)?;
-        let bundle = Bundle::parse(parts.next()?)?;
+        let arch = Arch::from_code(arch)?;
+        let bundle = Bundle::from_code(parts.next()?)?;
         UpdatePlatform::of(target, arch, bundle)
     }
 
@@ -123,9 +112,9 @@ impl fmt::Display for UpdatePlatform {
         write!(
             f,
             "{}-{}-{}",
-            self.target.as_str(),
-            self.arch.as_str(),
-            self.bundle.as_str()
+            self.target.code(),
+            self.arch.code(),
+            self.bundle.code()
         )
     }
 }

@@ -200,19 +200,14 @@ pub(super) async fn add_update(
     mut upload: Multipart,
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
+    // A body cut off or past the limit reads as too large, on the page's frame.
+    let too_large = |_| WebError::new(HqError::BodyTooLarge, Some((&session, &sid)));
     let mut text = Vec::new();
     let (mut bundle, mut signature) = (None, None);
-    while let Some(field) = upload
-        .next_field()
-        .await
-        .map_err(|_| WebError::new(HqError::BodyTooLarge, Some((&session, &sid))))?
-    {
+    while let Some(field) = upload.next_field().await.map_err(too_large)? {
         let name = field.name().unwrap_or_default().to_owned();
         let file = field.file_name().map(str::to_owned);
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|_| WebError::new(HqError::BodyTooLarge, Some((&session, &sid))))?;
+        let bytes = field.bytes().await.map_err(too_large)?;
         match name.as_str() {
             "bundle" => bundle = Some((file.unwrap_or_default(), bytes.to_vec())),
             "signature" => signature = Some(String::from_utf8_lossy(&bytes).into_owned()),

@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 use salon_protocol::{CampusCode, DeviceConfig, DeviceToken, Enrolment, PathCalendar};
 
-use super::releases::mark_all_held;
+use super::releases::{mark_held, mark_month_held, DrawnKey};
 use crate::error::Result;
 use crate::rows::stamp;
 use crate::vault::Store;
@@ -49,7 +49,12 @@ impl Store {
     pub fn update_device_config(&mut self, config: &DeviceConfig) -> Result<()> {
         let campuses = serde_json::to_string(&config.campuses).unwrap_or_default();
         let tx = self.conn.transaction()?;
-        mark_all_held(&tx, &config.releases_held, &config.path_releases_held)?;
+        for k in &config.releases_held {
+            mark_month_held(&tx, &k.campus, k.month, k.release)?;
+        }
+        for k in &config.path_releases_held {
+            mark_held(&tx, &DrawnKey::period(k))?;
+        }
         tx.execute(
             "UPDATE hq_enrolment SET campuses = ?1, path_calendar = ?2 WHERE id = 1",
             params![campuses, calendar_json(&config.path_calendar)],

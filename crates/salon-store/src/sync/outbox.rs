@@ -4,14 +4,14 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
-use salon_protocol::{CampusCode, HeldRevision, Receipt, ReleaseKey, SnapshotKey};
+use salon_protocol::{CampusCode, HeldRevision, Receipt, SnapshotKey};
 
 use super::enrolment::HqEnrolment;
 use super::month_releases::draw_due;
 use super::path_decisions::draw_due_paths;
 use super::pending::{log, outbox_rows, pending_in, HeldBack, PendingUpload};
 use super::prepared::{prepared, SnapshotBody};
-use super::releases::{mark_all_held, mark_held, DrawnKey};
+use super::releases::{mark_held, mark_month_held, DrawnKey};
 use crate::error::{Result, StoreError};
 use crate::noise_key::noise_key;
 use crate::vault::Store;
@@ -21,7 +21,7 @@ impl Store {
     /// figures changed (a new visit, a corrected one) gets the next revision and waits to be sent;
     /// one whose day or month no longer holds anything (a salon removed, a visit moved away) is
     /// sent as zero, so headquarters' figure drops. Each month's and period's releases under
-    /// noise that have fallen due are drawn once and kept (`releases`, `paths`). `today` is
+    /// noise that have fallen due are drawn once and kept (`month_releases`, `path_decisions`). `today` is
     /// Tokyo's: days after it are not sent, today only as `DayLimit` allows (nothing while its
     /// salon is open, once when it closes), and it is the day the plausibility checks and the
     /// release days go by.
@@ -112,16 +112,11 @@ impl Store {
                 release,
             } = &h.snapshot
             {
-                let key = ReleaseKey {
-                    campus: campus.clone(),
-                    month: *month,
-                    release: *release,
-                };
-                mark_all_held(&tx, &[key], &[])?;
+                mark_month_held(&tx, campus, *month, *release)?;
                 continue;
             }
             if let SnapshotKey::PathRelease(key) = &h.snapshot {
-                mark_all_held(&tx, &[], std::slice::from_ref(key))?;
+                mark_held(&tx, &DrawnKey::period(key))?;
                 continue;
             }
             let Some((kind, campus, period)) = key_columns(&h.snapshot) else {
@@ -160,7 +155,7 @@ fn prepare_in(
         upsert_outbox(tx, snapshot)?;
     }
     let key = noise_key(tx)?;
-    for (campus_id, facts) in &prepared.facts {
+    for (campus_id, _, facts) in &prepared.facts {
         draw_due(tx, &key, *campus_id, facts, today)?;
     }
     let ids: Vec<i64> = campuses.iter().map(|(id, _)| *id).collect();

@@ -101,11 +101,12 @@ pub struct HeldBack {
 impl HeldBack {
     /// The row, if it waits and is held back.
     pub(super) fn of(row: &OutboxRow) -> Option<HeldBack> {
+        let code = row.problem.clone().filter(|_| row.waiting())?;
         Some(HeldBack {
             campus_code: row.campus.clone(),
             kind: row.kind.clone(),
             period: row.period.clone(),
-            code: row.problem.clone().filter(|_| row.waiting())?,
+            code,
         })
     }
 }

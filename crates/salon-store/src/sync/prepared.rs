@@ -31,8 +31,8 @@ pub(super) struct Prepared {
     /// or month no longer holds anything (a salon removed, a visit moved away), so that
     /// headquarters' figure drops.
     pub bodies: Vec<SnapshotBody>,
-    /// Each reporting campus's local id with its facts, as far as today allows.
-    pub facts: Vec<(i64, CampusFacts)>,
+    /// Each reporting campus's local id and HQ code with its facts, as far as today allows.
+    pub facts: Vec<(i64, CampusCode, CampusFacts)>,
 }
 
 /// A day whose events were all removed.
@@ -50,8 +50,8 @@ pub(super) fn prepared(
         bodies: Vec::new(),
         facts: Vec::new(),
     };
-    for &(campus_id, ref code) in campuses {
-        let code = code.as_str();
+    for (campus_id, campus_code) in campuses {
+        let (campus_id, code) = (*campus_id, campus_code.as_str());
         let as_of = DayLimit::of(conn, campus_id, code, today)?;
         let facts = campus_facts(conn, campus_id, as_of.until())?;
         let mut now_held = BTreeSet::new();
@@ -94,7 +94,7 @@ pub(super) fn prepared(
                 body: zero,
             });
         }
-        out.facts.push((campus_id, facts));
+        out.facts.push((campus_id, campus_code.clone(), facts));
     }
     let online = DayLimit::online(today);
     let mut now_held = BTreeSet::new();

@@ -118,10 +118,7 @@ fn to_draw(
             due: day <= today,
         });
     };
-    for (campus_id, facts) in &prepared.facts {
-        let Some((_, code)) = campuses.iter().find(|(id, _)| id == campus_id) else {
-            continue;
-        };
+    for (campus_id, code, facts) in &prepared.facts {
         for month in facts.visits_by_month().into_keys() {
             for release in Release::ALL {
                 if !drawn(conn, &DrawnKey::month(*campus_id, month, release))? {

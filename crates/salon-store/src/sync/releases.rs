@@ -6,9 +6,7 @@
 //! a held release is never drawn or sent again.
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
-use salon_protocol::{
-    CampusCode, Month, MonthRelease, PathRelease, PathReleaseKey, Release, ReleaseKey,
-};
+use salon_protocol::{CampusCode, Month, MonthRelease, PathRelease, PathReleaseKey, Release};
 
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
@@ -96,22 +94,18 @@ pub(super) fn mark_held(tx: &Transaction<'_>, key: &DrawnKey) -> Result<()> {
     Ok(())
 }
 
-/// Headquarters holds these releases, as it names them: campus months by the code they were
-/// sent under, periods by their months.
-pub(super) fn mark_all_held(
+/// Headquarters holds this campus month's release, as it names it: by the code it was sent
+/// under (nothing to mark when no campus has that code now).
+pub(super) fn mark_month_held(
     tx: &Transaction<'_>,
-    months: &[ReleaseKey],
-    periods: &[PathReleaseKey],
+    campus: &CampusCode,
+    month: Month,
+    release: Release,
 ) -> Result<()> {
-    for k in months {
-        if let Some(id) = campus_of(tx, &k.campus)? {
-            mark_held(tx, &DrawnKey::month(id, k.month, k.release))?;
-        }
+    match campus_of(tx, campus)? {
+        Some(id) => mark_held(tx, &DrawnKey::month(id, month, release)),
+        None => Ok(()),
     }
-    for k in periods {
-        mark_held(tx, &DrawnKey::period(k))?;
-    }
-    Ok(())
 }
 
 /// The local campus headquarters names by `code`: the campus's own as long as no campus has
