@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
-use salon_protocol::updates::UpdatePlatform;
+use salon_protocol::updates::{UpdatePlatform, UpdateSignature};
 use salon_protocol::AppVersion;
 
 use super::audit::{record, Actor, AuditAction};
@@ -75,24 +75,6 @@ fn update_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<AppUpdate> {
     })
 }
 
-/// Whether `text` is what `tauri signer sign` writes beside a bundle: base64 of a minisign
-/// signature. Catches the bundle or the public key given in its place; the signature itself
-/// is checked by the app, against the key built into it.
-fn looks_like_a_signature(text: &str) -> bool {
-    let Ok(decoded) = data_encoding::BASE64.decode(text.trim().as_bytes()) else {
-        return false;
-    };
-    let Ok(text) = String::from_utf8(decoded) else {
-        return false;
-    };
-    // A signature's four lines; a public key (also "untrusted comment: …") has two.
-    let lines: Vec<&str> = text.lines().collect();
-    text.len() < 4096
-        && lines.len() == 4
-        && lines[0].starts_with("untrusted comment:")
-        && lines[2].starts_with("trusted comment:")
-}
-
 impl HqStore {
     /// Keeps an update. Refused when the version and platform already have one (withdraw it and
     /// publish a newer version instead: a laptop may have taken the first).
@@ -104,8 +86,13 @@ impl HqStore {
         if new.bundle.is_empty() || new.bundle.len() > MAX_BUNDLE_BYTES {
             return Err(HqError::BadForm("update_bundle"));
         }
-        if !looks_like_a_signature(&new.signature) {
-            return Err(HqError::BadForm("update_signature"));
+        // The signature itself is checked by each laptop, against the key built into it; what
+        // every laptop would refuse is refused here at once.
+        let signed = UpdateSignature::read(&new.signature)
+            .ok_or(HqError::BadForm("update_signature"))?
+            .version();
+        if signed.as_ref() != Some(&new.version) {
+            return Err(HqError::BadForm("update_signature_version"));
         }
         let notes = new.notes.trim();
         let control = notes.chars().any(|c| c.is_control() && c != '\n');

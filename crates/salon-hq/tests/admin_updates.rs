@@ -24,7 +24,7 @@ fn an_admin_adds_lists_withdraws_and_switches_updates_from_the_command_line() {
     std::fs::write(&bundle, b"the bundle").unwrap();
     let mut sig = bundle.clone().into_os_string();
     sig.push(".sig");
-    std::fs::write(&sig, signature("career-salon_1.1.0_amd64.deb")).unwrap();
+    std::fs::write(&sig, signature("career-salon_1.1.0_amd64.deb", "1.1.0")).unwrap();
     let notes = dir.path().join("notes.txt");
     std::fs::write(&notes, "予約の一覧が見やすくなりました。\n").unwrap();
     let bundle = bundle.to_str().unwrap();
@@ -93,6 +93,13 @@ async fn the_office_sees_the_updates_beside_the_laptops_withdraws_one_when_sure_
     );
 
     let id = add(&hq, "1.1.0", "windows-x86_64-nsis", b"nsis");
+    // No laptop has asked yet: none is shown as up to date while 1.1.0 is on offer.
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    assert!(
+        !page.contains("data-testid=\"device-app-current\"")
+            && page.contains("data-testid=\"device-app-outdated\""),
+        "{page}"
+    );
     // A second laptop whose app has not asked for updates (its platform is not known).
     let other = hq.enrol(&["C-012"]).await;
     hq.config(&other).await;
@@ -218,7 +225,7 @@ async fn a_manager_adds_an_update_from_the_web_with_its_signature_and_nothing_el
 
     // Far larger than any form: the upload has its own limit.
     let bundle = vec![7u8; 3 * 1024 * 1024];
-    let sig = signature("career-salon_1.1.0_amd64.deb");
+    let sig = signature("career-salon_1.1.0_amd64.deb", "1.1.0");
     let notes = "予約の一覧が見やすくなりました。";
     let post = |csrf: &str, sig: &str, cookie: &str| {
         let (kind, body) = multipart(&[

@@ -57,7 +57,7 @@ async fn each_laptop_is_offered_the_newest_update_for_its_platform_and_never_an_
         .json();
     assert_eq!(
         v["signature"],
-        signature("career-salon_1.2.0_linux-x86_64-deb")
+        signature("career-salon_1.2.0_linux-x86_64-deb", "1.2.0")
     );
     assert_eq!(v["notes"], "1.2.0：予約の一覧が見やすくなりました。");
     assert!(v["pub_date"].as_str().unwrap().ends_with('Z'), "{v}");
@@ -203,7 +203,7 @@ async fn an_update_without_a_signature_notes_or_bundle_or_given_twice_is_refused
         platform: UpdatePlatform::parse("linux-x86_64-deb").unwrap(),
         file_name: "career-salon_1.1.0_amd64.deb".into(),
         bundle: b"bundle".to_vec(),
-        signature: signature("career-salon_1.1.0_amd64.deb"),
+        signature: signature("career-salon_1.1.0_amd64.deb", "1.1.0"),
         notes: "不具合を直しました。".into(),
     };
     let refused = |new: NewAppUpdate| {
@@ -230,6 +230,26 @@ async fn an_update_without_a_signature_notes_or_bundle_or_given_twice_is_refused
         }),
         "BadForm(\"update_signature\")"
     ));
+    // A compromised or careless office cannot publish an older signed bundle as a newer
+    // version: its signature names the version it was made for, or none at all.
+    for (signed, why) in [
+        (
+            signature("career-salon_1.0.0_amd64.deb", "1.0.0"),
+            "an older version's",
+        ),
+        (
+            data_encoding::BASE64.encode(
+                b"untrusted comment: x\nRUTEST\ntrusted comment: timestamp:1\tfile:a.deb\nG\n",
+            ),
+            "a signature naming no version",
+        ),
+    ] {
+        let e = refused(NewAppUpdate {
+            signature: signed,
+            ..good()
+        });
+        assert!(is(e, "BadForm(\"update_signature_version\")"), "{why}");
+    }
     assert!(is(
         refused(NewAppUpdate {
             notes: " ".into(),

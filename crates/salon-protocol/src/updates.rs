@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::AppVersion;
+
 /// Where the update check is asked: `{UPDATES_PATH}/{target}/{arch}/{current_version}?bundle=…`.
 pub const UPDATES_PATH: &str = "/api/updates";
 
@@ -133,9 +135,75 @@ pub struct UpdateOffer {
     pub signature: String,
 }
 
+/// The `.sig` file `tauri signer sign` writes beside a bundle: base64 of a minisign signature.
+/// Its trusted comment, which the signature covers, names the version the bundle was signed
+/// for (`version:1.0.1`; `tauri build` writes it, `tauri signer sign --app-version` by hand).
+/// The app installs a bundle only when that version is the one offered
+/// (`requireSignedVersion`), so an older bundle the NPO once signed cannot be offered as a
+/// newer one. Read here without checking the signature: headquarters, which has no key, reads
+/// it to refuse at once what every laptop would refuse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateSignature {
+    trusted_comment: String,
+}
+
+impl UpdateSignature {
+    /// The signature in `text`, or `None` for anything else (the bundle, the public key,
+    /// which is two lines where a signature is four).
+    pub fn read(text: &str) -> Option<UpdateSignature> {
+        let decoded = data_encoding::BASE64.decode(text.trim().as_bytes()).ok()?;
+        if decoded.len() >= 4096 {
+            return None;
+        }
+        let text = String::from_utf8(decoded).ok()?;
+        let lines: Vec<&str> = text.lines().collect();
+        let [untrusted, _, trusted, _] = lines.as_slice() else {
+            return None;
+        };
+        untrusted.starts_with("untrusted comment:").then_some(())?;
+        let trusted = trusted.strip_prefix("trusted comment:")?;
+        Some(UpdateSignature {
+            trusted_comment: trusted.trim().to_owned(),
+        })
+    }
+
+    /// The version the bundle was signed for, when the signature names one.
+    pub fn version(&self) -> Option<AppVersion> {
+        self.trusted_comment
+            .split('\t')
+            .find_map(|field| field.strip_prefix("version:"))
+            .and_then(|v| AppVersion::parse(v.trim_start_matches('v')))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The `.sig` that `tauri signer sign --app-version 1.0.1` wrote for a file (CLI 2.12.5).
+    const SIGNED_1_0_1: &str = "dW50cnVzdGVkIGNvbW1lbnQ6IHNpZ25hdHVyZSBmcm9tIHRhdXJpIHNlY3JldCBrZXkKUlVRZnVnbU5odUErZEdaWEtJQStUMFJTeVhFYS9OcU5hcFh1TkdQVisxb1VtMSt2ck9vOXduU0pQc2Z0aHFvVmx1V3QrK2hUNWR0Sm84VXhsWVB5Vmt3QUdwa3pQVWxlUWdVPQp0cnVzdGVkIGNvbW1lbnQ6IHRpbWVzdGFtcDoxNzk2NTM1MzA5CWZpbGU6Q2FyZWVyIFNhbG9uXzEuMC4xX2FtZDY0LmRlYgl2ZXJzaW9uOjEuMC4xClZFZ2k1c0tWeUJCUHVxZ0FJVTVLYmV6WUVQWkk2bTZra1V6VWgyUTFsZ1dvSUd0SU5MRHBubkJ6WFZWMEdZUytXL2VPUHp2TWM3L2dhTVRTWlNDaUR3PT0K";
+
+    #[test]
+    fn a_signature_names_the_version_it_was_made_for() {
+        let signed = UpdateSignature::read(SIGNED_1_0_1).expect("a signature");
+        assert_eq!(signed.version(), AppVersion::parse("1.0.1"));
+        // Made before versions were signed: a signature, but of no version.
+        let unversioned = data_encoding::BASE64
+            .encode(b"untrusted comment: x\nRUQ\ntrusted comment: timestamp:1\tfile:a.deb\nAAA\n");
+        let read = UpdateSignature::read(&unversioned).expect("still a signature");
+        assert_eq!(read.version(), None);
+        // A public key, the bundle, plain text: not signatures.
+        let public_key =
+            data_encoding::BASE64.encode(b"untrusted comment: minisign public key: 743E\nRWQfug\n");
+        for not in [
+            public_key.as_str(),
+            "!<arch>\ndebian-binary",
+            "",
+            "untrusted comment:",
+        ] {
+            assert_eq!(UpdateSignature::read(not), None, "{not}");
+        }
+    }
 
     #[test]
     fn a_platform_is_read_as_written_and_only_with_a_bundle_that_fits_it() {

@@ -23,7 +23,7 @@ pub(super) async fn devices(
         })
         .await?;
     let csrf = secret::csrf_token(&sid);
-    // The newest version offered for a platform, and the newest any laptop runs or is offered.
+    // The newest version offered for a platform.
     let on_offer = |platform: Option<salon_protocol::updates::UpdatePlatform>| {
         updates
             .iter()
@@ -31,10 +31,17 @@ pub(super) async fn devices(
             .map(|u| u.version.clone())
             .max()
     };
+    // Any update on offer counts, for whatever platform: a laptop that never asked on one
+    // is behind it too, and must be updated by hand until it asks.
     let newest = devices
         .iter()
         .filter_map(|d| d.app_version.as_deref().and_then(AppVersion::parse))
-        .chain(devices.iter().filter_map(|d| on_offer(d.update_platform)))
+        .chain(
+            updates
+                .iter()
+                .filter(|u| offered && u.withdrawn_at.is_none())
+                .map(|u| u.version.clone()),
+        )
         .max();
     let offered_to = |d: &salon_hq_store::DeviceRow| {
         let v = d.app_version.as_deref().and_then(AppVersion::parse)?;

@@ -11,11 +11,12 @@ use serde_json::Value;
 
 use super::{Answer, Hq};
 
-/// What `tauri signer sign` writes beside a bundle: base64 of a minisign signature.
-pub fn signature(file: &str) -> String {
+/// What `tauri signer sign` writes beside a bundle: base64 of a minisign signature, its
+/// trusted comment naming the file and the version it was signed for.
+pub fn signature(file: &str, version: &str) -> String {
     let text = format!(
         "untrusted comment: signature from tauri secret key\nRUTEST\n\
-         trusted comment: timestamp:1700000000\tfile:{file}\nTESTGLOBAL\n"
+         trusted comment: timestamp:1700000000\tfile:{file}\tversion:{version}\nTESTGLOBAL\n"
     );
     data_encoding::BASE64.encode(text.as_bytes())
 }
@@ -30,7 +31,7 @@ pub fn add(hq: &Hq, version: &str, platform: &str, bytes: &[u8]) -> i64 {
                 platform: UpdatePlatform::parse(platform).unwrap(),
                 file_name: file.clone(),
                 bundle: bytes.to_vec(),
-                signature: signature(&file),
+                signature: signature(&file, version),
                 notes: format!("{version}：予約の一覧が見やすくなりました。"),
             },
             Utc::now(),
