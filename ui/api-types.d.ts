@@ -3,6 +3,9 @@
 // --test ui_types` writes it again.
 
 export type About = {
+  /**
+   * The installer's version (tauri.conf.json), the one the updater compares.
+   */
   version: string,
   /**
    * Where the encrypted database, key file and preferences live (a support call asks).
@@ -971,6 +974,28 @@ export type Today = {
  * What a visit was about (相談内容). A visit has one or more.
  */
 export type Topic = "further_study" | "job_search" | "application_prep" | "part_time" | "family" | "school_life" | "friends" | "wellbeing" | "unsure_future" | "other";
+
+/**
+ * The update on offer, as the supporter sees it.
+ */
+export type UpdateOffer = {
+  /**
+   * The version offered (1.0.1).
+   */
+  version: string,
+  /**
+   * The version running now.
+   */
+  current: string,
+  /**
+   * 更新内容 as headquarters sent it, shown as plain text.
+   */
+  notes: string,
+  /**
+   * Installing asks for an administrator's password (a .deb, through pkexec).
+   */
+  asksForPassword: boolean,
+};
 
 /**
  * One upload: whole snapshots keyed by (device, campus, day or month). Sending the same

@@ -18,6 +18,7 @@
 /** @typedef {import("./api-types").SyncLogEntry} SyncLogEntry */
 /** @typedef {import("./api-types").SyncPreview} SyncPreview */
 /** @typedef {import("./api-types").Today} TodayView */
+/** @typedef {import("./api-types").UpdateOffer} UpdateOffer */
 /** @typedef {import("./api-types").Visit} Visit */
 
 /** @typedef {"ja"|"en"} Language */
@@ -235,6 +236,30 @@ export const syncLog = () => call("sync_log");
  */
 export function listenSynced(handler) {
   return tauri().event.listen("salon://synced", () => handler());
+}
+
+/**
+ * The app update headquarters offers, if any (found after a sync).
+ * @returns {Promise<UpdateOffer|null>}
+ */
+export const updateOffer = () => call("update_offer");
+
+/**
+ * 今すぐ更新: downloads and checks the offered update, locks, installs and restarts (so it
+ * never resolves when all goes well). Rejects with update_salon_open or update_draft_pending
+ * (nothing done), update_not_signed or update_download_failed (still unlocked), or
+ * update_install_failed (locked: this version still runs).
+ * @returns {Promise<null>}
+ */
+export const installUpdate = () => call("install_update");
+
+/**
+ * Subscribes to an update headquarters has just offered.
+ * @param {(offer: UpdateOffer) => void} handler
+ * @returns {Promise<TauriUnlisten>}
+ */
+export function listenUpdateOffered(handler) {
+  return tauri().event.listen("salon://update-offered", (e) => handler(/** @type {UpdateOffer} */ (e.payload)));
 }
 
 /**

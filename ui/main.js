@@ -45,7 +45,8 @@ import * as about from "./screens/about.js";
  * @property {() => Promise<void>} lock
  * @property {ShownPrefs} prefs
  * @property {(prefs: ShownPrefs) => Promise<void>} applyPrefs reloads the catalogue and redraws
- * @property {{campusId: number|null}} state non-sensitive UI memory (the campus picked on Today)
+ * @property {{campusId: number|null, updateLater: boolean}} state non-sensitive UI memory (the
+ *   campus picked on Today; あとで pressed on the update on offer)
  */
 
 /** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"|"salons"|"salon"|"about"} ScreenName */
@@ -98,12 +99,19 @@ const ctx = {
   lock: lockNow,
   prefs: { language: "ja", idleMinutes: 10 },
   applyPrefs,
-  state: { campusId: null },
+  state: { campusId: null, updateLater: false },
 };
 
 const shell = h("div", { class: "shell" });
 const nav = h("nav", { class: "nav", "aria-label": "main" });
 const main = h("main", { class: "content", id: "content" });
+
+/**
+ * The app update headquarters offers (found after a sync), shown under the navigation until
+ * あとで; asked for again after each unlock.
+ * @type {{offer: import("./api.js").UpdateOffer|null, asked: boolean}}
+ */
+const update = { offer: null, asked: false };
 
 /** The latest screen's `leave` (its draft flush), awaited by the close path too. */
 let leaving = Promise.resolve();
@@ -150,6 +158,11 @@ async function go(name, params = {}) {
   current.params = SECRET_PARAMS.has(name) ? {} : params;
   current.view = view;
   drawNav();
+  if (!storeOpenOn(name)) update.asked = false;
+  else if (!update.asked) {
+    update.asked = true;
+    api.updateOffer().then((offer) => showUpdate(offer)).catch(() => {});
+  }
   main.replaceChildren(view.el);
   main.removeAttribute("aria-busy");
   main.scrollTop = 0;
@@ -194,9 +207,26 @@ function drawNav() {
         onclick: () => go(name),
       })))),
     h("div", { class: "nav-foot" },
+      update.offer && !ctx.state.updateLater ? updateNotice(update.offer) : null,
       h("button", { type: "button", class: "lock-button", testid: "lock-button", text: t("nav.lock"), onclick: lockNow }),
       h("p", { class: "hint", text: t("nav.lockHint") })),
   );
+}
+
+/** @param {import("./api.js").UpdateOffer} offer */
+function updateNotice(offer) {
+  return h("div", { class: "update-notice", role: "status", testid: "update-notice" },
+    h("button", { type: "button", testid: "update-open", onclick: () => go("about") },
+      h("strong", { text: t("update.available", { version: offer.version }) }),
+      h("span", { text: t("update.open") })));
+}
+
+/** @param {import("./api.js").UpdateOffer|null} offer */
+function showUpdate(offer) {
+  const newer = offer && offer.version !== update.offer?.version;
+  update.offer = offer;
+  if (newer) ctx.state.updateLater = false;
+  if (storeOpenOn(current.name)) drawNav();
 }
 
 /** Manual lock: flush the open form's draft first, then lock the store. */
@@ -326,6 +356,7 @@ async function start() {
     return;
   }
   api.listenLocked(() => void lockedByBackend()).catch((err) => console.error(err));
+  api.listenUpdateOffered((offer) => showUpdate(offer)).catch((err) => console.error(err));
   // A background send went through: the sync screen, if open, shows the new log and preview.
   api.listenSynced(() => {
     const view = current.view;

@@ -9,15 +9,19 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct About {
-    version: &'static str,
+    /// The installer's version (tauri.conf.json), the one the updater compares.
+    version: String,
     /// Where the encrypted database, key file and preferences live (a support call asks).
     data_folder: String,
 }
 
 #[tauri::command(async)]
-pub fn about(state: State<'_, AppState>) -> Result<About, IpcError> {
+pub fn about<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<About, IpcError> {
     Ok(About {
-        version: env!("CARGO_PKG_VERSION"),
+        version: app.package_info().version.to_string(),
         data_folder: state.vault.dir().display().to_string(),
     })
 }

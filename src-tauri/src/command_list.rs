@@ -76,4 +76,6 @@ command_list! {
     retention::set_retention_years: Unlocked,
     retention::purge_old_notes: Unlocked,
     search::search_visits: Unlocked,
+    updates::update_offer: Unlocked,
+    updates::install_update: Unlocked,
 }

@@ -87,6 +87,16 @@ codes! {
     HqUntrustedCertificate = "hq_untrusted_certificate",
     HqServerError = "hq_server_error",
     HqRedirected = "hq_redirected",
+    /// An update waits until the open salon is closed.
+    UpdateSalonOpen = "update_salon_open",
+    /// An update waits until the half-typed form is saved or discarded.
+    UpdateDraftPending = "update_draft_pending",
+    /// The update is not what the NPO signed for the version offered (altered, another key,
+    /// another version): nothing was installed.
+    UpdateNotSigned = "update_not_signed",
+    UpdateDownloadFailed = "update_download_failed",
+    /// The installer failed (or its password prompt was cancelled): this version still runs.
+    UpdateInstallFailed = "update_install_failed",
 }
 
 impl Serialize for Code {

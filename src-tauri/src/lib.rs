@@ -20,6 +20,7 @@ mod search;
 mod state;
 mod sync;
 pub mod ui_types;
+mod updates;
 
 use std::path::PathBuf;
 
@@ -90,11 +91,14 @@ pub fn build<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(AppState::new(Vault::new(dir)));
             let trigger = sync::SyncTrigger::default();
             app.manage(trigger.clone());
+            app.manage(updates::Updates::default());
             idle::watch(app.handle().clone());
             sync::spawn_sender(app.handle().clone(), trigger);
             Ok(())
         })
         .plugin(tauri_plugin_dialog::init())
+        // Its own commands are not in the window's capability: the UI installs through ours.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .on_window_event(closing::on_window_event)
         .invoke_handler(gate(handler()))
 }

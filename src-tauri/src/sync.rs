@@ -150,8 +150,12 @@ async fn send_pending<R: Runtime>(
         attended,
     });
     let sent = salon_sync::send_pending(&outbox).await?;
-    if let Sent::Done(Some(_)) = sent {
-        let _ = app.emit(SYNCED_EVENT, ());
+    if let Sent::Done(receipt) = &sent {
+        if receipt.is_some() {
+            let _ = app.emit(SYNCED_EVENT, ());
+        }
+        // Headquarters answered: a good moment to ask it for an update too.
+        crate::updates::check_after_sync(app, attended).await;
     }
     Ok(sent)
 }

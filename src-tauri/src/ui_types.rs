@@ -69,6 +69,7 @@ fn roots(out: &mut Declarations) {
     out.visit::<crate::sync::SyncPreview>();
     out.visit::<TeacherReport>();
     out.visit::<Today>();
+    out.visit::<crate::updates::UpdateOffer>();
     out.visit::<Visit>();
     out.visit::<crate::care::VisitSaved>();
 }

@@ -115,9 +115,15 @@ fn invoke(
 fn every_command_that_needs_the_store_answers_locked_while_locked() {
     let data = tempfile::tempdir().unwrap();
     std::env::set_var(DATA_DIR_ENV, data.path());
-    let mut app = salon_app_lib::build(mock_builder())
-        .build(mock_context(noop_assets()))
-        .unwrap();
+    // The updater's configuration as tauri.conf.json gives it (its key is checked at start).
+    let mut context = mock_context(noop_assets());
+    let conf: serde_json::Value = serde_json::from_str(&read("tauri.conf.json")).unwrap();
+    context
+        .config_mut()
+        .plugins
+        .0
+        .insert("updater".into(), conf["plugins"]["updater"].clone());
+    let mut app = salon_app_lib::build(mock_builder()).build(context).unwrap();
     // One iteration runs the setup (the vault and its state) and leaves the app running;
     // the deprecation warns against calling it in a loop, which this does not.
     #[allow(deprecated)]

@@ -3,7 +3,7 @@
 
 import * as api from "../api.js";
 import { h, screenRoot } from "../dom.js";
-import { t } from "../i18n.js";
+import { errorText, t } from "../i18n.js";
 
 /**
  * @typedef {object} LicensedPackage
@@ -16,10 +16,11 @@ import { t } from "../i18n.js";
  */
 
 /** @type {import("../main.js").Render} */
-export async function render() {
-  const info = await api.about();
+export async function render(ctx) {
+  const [info, offer] = await Promise.all([api.about(), api.updateOffer()]);
   const root = screenRoot("about",
     h("header", { class: "screen-head" }, h("h1", { text: t("about.title") })),
+    offer ? updateSection(ctx, offer) : null,
     h("section", { class: "card" },
       h("h2", { text: t("app.title") }),
       h("dl", { class: "about-facts" },
@@ -31,6 +32,47 @@ export async function render() {
       h("p", { class: "muted", text: t("about.ownLicence") })),
     await licenceSection());
   return { el: root };
+}
+
+/**
+ * The update on offer: the versions, headquarters' notes as plain text, and 今すぐ更新 / あとで.
+ * @param {import("../main.js").Ctx} ctx
+ * @param {import("../api.js").UpdateOffer} offer
+ */
+function updateSection(ctx, offer) {
+  const status = h("p", { role: "status", testid: "update-status", class: "muted" });
+  const install = h("button", { type: "button", class: "primary", testid: "update-install", text: t("update.install") });
+  const later = h("button", { type: "button", testid: "update-later", text: t("update.later") });
+  install.addEventListener("click", async () => {
+    install.disabled = later.disabled = true;
+    status.className = "muted";
+    status.textContent = t("update.installing");
+    try {
+      await api.installUpdate(); // the app restarts: nothing after this runs when all goes well
+    } catch (err) {
+      const e = api.toApiError(err);
+      // The store was locked just before the installer ran; this version goes on.
+      if (e.code === "update_install_failed") return ctx.go("unlock", { reason: "updateFailed" });
+      status.className = "form-error";
+      status.setAttribute("role", "alert");
+      status.textContent = errorText(e);
+      install.disabled = later.disabled = false;
+    }
+  });
+  later.addEventListener("click", () => {
+    ctx.state.updateLater = true;
+    void ctx.go("today");
+  });
+  return h("section", { class: "card update-offer", testid: "update-offer", "aria-labelledby": "update-title" },
+    h("h2", { id: "update-title", text: t("update.title") }),
+    h("p", { testid: "update-versions", text: t("update.versions", { current: offer.current, version: offer.version }) }),
+    h("h3", { text: t("update.notes") }),
+    // Plain text only: headquarters' words are never markup or links here.
+    h("p", { class: "update-notes", testid: "update-notes", text: offer.notes || t("update.noNotes") }),
+    offer.asksForPassword ? h("p", { class: "muted", text: t("update.password") }) : null,
+    h("p", { class: "muted", text: t("update.waits") }),
+    status,
+    h("div", { class: "actions" }, install, later));
 }
 
 async function licenceSection() {

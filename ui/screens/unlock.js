@@ -33,6 +33,9 @@ export async function render(ctx, params) {
     const el = h("form", { class: "card narrow" },
       h("h1", { text: t("unlock.title") }),
       params.reason === "idle" ? h("p", { class: "notice", text: t("unlock.idle") }) : null,
+      params.reason === "updateFailed"
+        ? h("p", { class: "notice", role: "alert", testid: "unlock-update-failed", text: t("unlock.updateFailed") })
+        : null,
       h("p", { class: "lead", text: lead }),
       error,
       field(useRecovery ? t("unlock.recoveryKey") : t("unlock.passphrase"), input),

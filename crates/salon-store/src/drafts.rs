@@ -22,7 +22,34 @@ pub fn visit_draft_key(visit_id: i64) -> String {
     format!("visit:{visit_id}")
 }
 
+/// What an update must wait for: restarting the app in the middle of either would end the
+/// supporter's work in hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkInHand {
+    /// A salon is open (サロン開催中), today's or one never closed.
+    SalonOpen,
+    /// A form was left half typed (書きかけ): saved or discarded, it goes.
+    Draft,
+}
+
 impl Store {
+    /// The work an app update would interrupt, if any.
+    pub fn work_in_hand(&self) -> Result<Option<WorkInHand>> {
+        let (salon, draft): (bool, bool) = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM salon_session WHERE closed_at IS NULL),
+                    EXISTS (SELECT 1 FROM draft)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(if salon {
+            Some(WorkInHand::SalonOpen)
+        } else if draft {
+            Some(WorkInHand::Draft)
+        } else {
+            None
+        })
+    }
+
     pub fn draft(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
@@ -88,6 +115,33 @@ mod tests {
         );
         store.discard_draft("visit:new:1").unwrap();
         assert_eq!(store.draft("visit:new:1").unwrap(), None);
+    }
+
+    #[test]
+    fn an_update_waits_for_an_open_salon_and_a_half_typed_form() {
+        use super::WorkInHand;
+        let (_dir, mut store) = fresh_store();
+        assert_eq!(store.work_in_hand().unwrap(), None);
+        store.save_draft("visit:7", r#"{"note":"途中"}"#).unwrap();
+        assert_eq!(store.work_in_hand().unwrap(), Some(WorkInHand::Draft));
+        store.discard_draft("visit:7").unwrap();
+        assert_eq!(store.work_in_hand().unwrap(), None);
+        let campus = store
+            .save_campus(&crate::vault::tests::campus_input("柏キャンパス", 2))
+            .unwrap();
+        let open = salon_core::SessionOpen {
+            campus_id: campus.id,
+            format: "in_person".into(),
+            place: "図書室".into(),
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let at = |h| chrono::NaiveTime::from_hms_opt(h, 0, 0).unwrap();
+        let session = store.open_session(&open, day, at(10)).unwrap();
+        store.save_draft("visit:7", "{}").unwrap();
+        assert_eq!(store.work_in_hand().unwrap(), Some(WorkInHand::SalonOpen));
+        store.discard_draft("visit:7").unwrap();
+        store.close_session(session.id, at(13)).unwrap();
+        assert_eq!(store.work_in_hand().unwrap(), None);
     }
 
     #[test]

@@ -31,7 +31,7 @@ mod visits;
 
 pub use care::CARE_LIST_LIMIT;
 pub use corrections::{MoveTo, RemovedVisits};
-pub use drafts::{new_visit_draft_key, visit_draft_key, DRAFT_MAX_BYTES};
+pub use drafts::{new_visit_draft_key, visit_draft_key, WorkInHand, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
 pub use keys::{
     check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,
