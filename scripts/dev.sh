@@ -15,7 +15,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 BUILD_PACKAGES=(build-essential pkg-config curl wget file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev fonts-noto-cjk fonts-noto-color-emoji)
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth chromium chromium-driver poppler-utils openssh-server sshfs
-  systemd adduser pebble desktop-file-utils)
+  systemd adduser pebble desktop-file-utils dbus-daemon polkitd pkexec openssl ca-certificates)
 TAURI_DRIVER_VERSION=2.1.0
 CARGO_DEB_VERSION=3.8.0
 
@@ -136,6 +136,8 @@ run_tests() {
       -- --test-threads=1
   step "the app's package (.deb): build, install, start the installed app under Xvfb, remove"
   bash scripts/app-package-check.sh
+  step "the app updating itself: two versions, headquarters over HTTPS, a supporter who is not root"
+  bash scripts/app-update-check.sh
   step "screenshots in tests/screenshots/"
   ls tests/screenshots
 }

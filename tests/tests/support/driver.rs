@@ -40,24 +40,48 @@ const RENDERER: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
 impl App {
     pub fn start(home: &Path, shots: &Path) -> App {
         let renderer = std::env::var(RENDERER).unwrap_or_else(|_| "0".into());
-        App::start_with(home, shots, Some(&renderer), &[])
+        App::start_with(home, shots, Some(&renderer), &[], None)
+    }
+
+    /// `start`, with the driver and so the app run as another user (uid, gid): a supporter
+    /// who is not an administrator. `home` must be theirs, and the display open to them.
+    pub fn start_as(home: &Path, shots: &Path, user: (u32, u32)) -> App {
+        let renderer = std::env::var(RENDERER).unwrap_or_else(|_| "0".into());
+        App::start_with(home, shots, Some(&renderer), &[], Some(user))
     }
 
     /// `start`, with more of the app's environment (a variable a test sets).
     pub fn start_with_env(home: &Path, shots: &Path, env: &[(&str, &Path)]) -> App {
         let renderer = std::env::var(RENDERER).unwrap_or_else(|_| "0".into());
-        App::start_with(home, shots, Some(&renderer), env)
+        App::start_with(home, shots, Some(&renderer), env, None)
     }
 
     /// The app choosing its own renderer, as a supporter's laptop starts it.
     pub fn start_as_shipped(home: &Path, shots: &Path) -> App {
-        App::start_with(home, shots, std::env::var(RENDERER).ok().as_deref(), &[])
+        App::start_with(
+            home,
+            shots,
+            std::env::var(RENDERER).ok().as_deref(),
+            &[],
+            None,
+        )
     }
 
-    fn start_with(home: &Path, shots: &Path, renderer: Option<&str>, env: &[(&str, &Path)]) -> App {
+    fn start_with(
+        home: &Path,
+        shots: &Path,
+        renderer: Option<&str>,
+        env: &[(&str, &Path)],
+        user: Option<(u32, u32)>,
+    ) -> App {
         let port = free_port();
         let native_port = free_port();
         let mut command = Command::new("tauri-driver");
+        if let Some((uid, gid)) = user {
+            use std::os::unix::process::CommandExt;
+            // Root's supplementary groups are dropped with the change of user.
+            command.uid(uid).gid(gid).env_remove("XAUTHORITY");
+        }
         match renderer {
             Some(value) => command.env(RENDERER, value),
             None => command.env_remove(RENDERER),
@@ -221,6 +245,13 @@ impl App {
         self.web.wait_until("the app to quit", || {
             app_pids(home).is_empty().then_some(())
         });
+        self.web.forget_session();
+        self.driver.stop();
+    }
+
+    /// Lets go of an app that went on without this session (it restarted itself into an
+    /// update): the driver stops, the app is left running.
+    pub fn let_go(mut self) {
         self.web.forget_session();
         self.driver.stop();
     }
