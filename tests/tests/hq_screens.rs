@@ -83,8 +83,13 @@ fn every_screen_fits_1280_px_and_passes_axe() {
                     .unwrap(),
                 file_name: "career-salon_1.1.0_x64-setup.exe".into(),
                 bundle: vec![0; 6 * 1024 * 1024],
-                // base64 of a minisign signature's four lines, as `tauri signer sign` writes it.
-                signature: "dW50cnVzdGVkIGNvbW1lbnQ6IHNpZ25hdHVyZSBmcm9tIHRhdXJpIHNlY3JldCBrZXkKUlVURVNUCnRydXN0ZWQgY29tbWVudDogdGltZXN0YW1wOjE3MDAwMDAwMDAJZmlsZTpjYXJlZXItc2Fsb25fMS4xLjBfYW1kNjQuZGViClRFU1RHTE9CQUwK".into(),
+                // A minisign signature's four lines, naming its version, as `tauri signer sign
+                // --app-version 1.1.0` writes it (base64).
+                signature: data_encoding::BASE64.encode(
+                    b"untrusted comment: signature from tauri secret key\nRUTEST\n\
+                      trusted comment: timestamp:1700000000\tfile:career-salon_1.1.0_x64-setup.exe\t\
+                      version:1.1.0\nTESTGLOBAL\n",
+                ),
                 notes: "予約の一覧で、次に来る生徒が上に並ぶようになりました。バックアップの完了を知らせる表示を分かりやすくしました。".into(),
             },
             chrono::Utc::now(),
