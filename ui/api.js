@@ -254,12 +254,13 @@ export const updateOffer = () => call("update_offer");
 export const installUpdate = () => call("install_update");
 
 /**
- * Subscribes to an update headquarters has just offered.
- * @param {(offer: UpdateOffer) => void} handler
+ * Subscribes to what headquarters offers after each update check: an update, or `null` (one
+ * shown before was withdrawn).
+ * @param {(offer: UpdateOffer|null) => void} handler
  * @returns {Promise<TauriUnlisten>}
  */
 export function listenUpdateOffered(handler) {
-  return tauri().event.listen("salon://update-offered", (e) => handler(/** @type {UpdateOffer} */ (e.payload)));
+  return tauri().event.listen("salon://update-offered", (e) => handler(/** @type {UpdateOffer|null} */ (e.payload)));
 }
 
 /**

@@ -154,7 +154,9 @@ async fn send_pending<R: Runtime>(
         if receipt.is_some() {
             let _ = app.emit(SYNCED_EVENT, ());
         }
-        // Headquarters answered: a good moment to ask it for an update too.
+        // Headquarters answered: a good moment to ask it for an update too, before the send
+        // is reported done (one more request to a server that just answered), so a screen
+        // opened after 送信 shows what it offers now.
         crate::updates::check_after_sync(app, attended).await;
     }
     Ok(sent)

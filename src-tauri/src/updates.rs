@@ -22,7 +22,8 @@ use tauri_plugin_updater::{Update, UpdaterExt};
 use crate::error::{Code, IpcError};
 use crate::state::AppState;
 
-/// The event that tells the UI an update is offered.
+/// The event that tells the UI what headquarters offers after a check: an update, or none
+/// (`null`: one shown before was withdrawn).
 pub const UPDATE_OFFERED_EVENT: &str = "salon://update-offered";
 /// Headquarters is asked at most this often.
 const CHECK_EVERY: Duration = Duration::from_secs(60 * 60);
@@ -144,9 +145,7 @@ pub async fn check_after_sync<R: Runtime>(app: &tauri::AppHandle<R>, attended: b
         Ok(update) => {
             let offer = update.as_ref().map(offer_of);
             updates.keep(update);
-            if let Some(offer) = offer {
-                let _ = app.emit(UPDATE_OFFERED_EVENT, offer);
-            }
+            let _ = app.emit(UPDATE_OFFERED_EVENT, offer);
         }
         // The kind of failure only: the address and the token stay out of the log.
         Err(e) => eprintln!("career-salon: update check failed ({})", kind(&e)),
