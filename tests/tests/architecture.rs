@@ -25,6 +25,7 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("salon-core", &["salon-protocol"]),
     ("salon-privacy", &["salon-protocol", "salon-figures"]),
     ("salon-figures", &["salon-protocol"]),
+    ("salon-handover", &[]),
     (
         "salon-store",
         &["salon-core", "salon-protocol", "salon-privacy"],
