@@ -87,6 +87,19 @@ codes! {
     HqUntrustedCertificate = "hq_untrusted_certificate",
     HqServerError = "hq_server_error",
     HqRedirected = "hq_redirected",
+    /// A colleague's card, a handover package or a receipt that is not one (or is damaged).
+    HandoverUnreadable = "handover_unreadable",
+    HandoverNotForThisLaptop = "handover_not_for_this_laptop",
+    /// Signed by a laptop whose card was not imported here.
+    HandoverUnknownSender = "handover_unknown_sender",
+    /// Changed after it was signed.
+    HandoverAltered = "handover_altered",
+    HandoverExpired = "handover_expired",
+    HandoverReplayed = "handover_replayed",
+    HandoverWrongReceipt = "handover_wrong_receipt",
+    /// The fingerprint typed is not the card's.
+    FingerprintMismatch = "fingerprint_mismatch",
+    OwnCard = "own_card",
     /// An update waits until the open salon is closed.
     UpdateSalonOpen = "update_salon_open",
     /// An update waits until the half-typed form is saved or discarded.
@@ -236,6 +249,20 @@ impl From<StoreError> for IpcError {
             StoreError::DiskFull => Code::DiskFull,
             StoreError::BackupDiskFull => Code::BackupDiskFull,
             StoreError::NetworkFolder(_) => Code::DataFolderNetwork,
+            StoreError::Handover(refusal) => {
+                use salon_handover::Refusal as R;
+                match refusal {
+                    R::Unreadable => Code::HandoverUnreadable,
+                    R::NotForThisLaptop => Code::HandoverNotForThisLaptop,
+                    R::UnknownSender => Code::HandoverUnknownSender,
+                    R::Altered => Code::HandoverAltered,
+                    R::Expired => Code::HandoverExpired,
+                    R::Replayed => Code::HandoverReplayed,
+                    R::WrongReceipt => Code::HandoverWrongReceipt,
+                }
+            }
+            StoreError::FingerprintMismatch => Code::FingerprintMismatch,
+            StoreError::OwnCard => Code::OwnCard,
         };
         IpcError::new(code, e.to_string())
     }

@@ -28,7 +28,12 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("salon-handover", &[]),
     (
         "salon-store",
-        &["salon-core", "salon-protocol", "salon-privacy"],
+        &[
+            "salon-core",
+            "salon-protocol",
+            "salon-privacy",
+            "salon-handover",
+        ],
     ),
     ("salon-sync", &["salon-protocol", "salon-store"]),
     ("salon-hq-store", &["salon-protocol", "salon-figures"]),
@@ -47,7 +52,13 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ),
     (
         "salon-app",
-        &["salon-core", "salon-protocol", "salon-store", "salon-sync"],
+        &[
+            "salon-core",
+            "salon-protocol",
+            "salon-store",
+            "salon-sync",
+            "salon-handover",
+        ],
     ),
     (
         "salon-demo",

@@ -84,6 +84,17 @@ pub enum StoreError {
     /// cannot keep the database whole.
     #[error("the data folder is on a network filesystem ({0})")]
     NetworkFolder(String),
+    /// A colleague's card, a handover package or its receipt was refused (`Refusal` says why);
+    /// nothing of it was kept.
+    #[error("handover refused: {0}")]
+    Handover(salon_handover::Refusal),
+    /// The fingerprint typed is not the card's: it is not the colleague's card, or was typed
+    /// wrong. Nothing was imported.
+    #[error("the fingerprint does not match the card")]
+    FingerprintMismatch,
+    /// The card is this laptop's own.
+    #[error("this is this laptop's own card")]
+    OwnCard,
     /// SQLite failed. Its message names SQL, never bound values, so it carries no note text.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),

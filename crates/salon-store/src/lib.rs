@@ -12,8 +12,10 @@ mod db;
 mod drafts;
 mod error;
 pub mod folder;
+mod handover;
 mod integrity;
 mod keys;
+mod laptop_keys;
 mod migrate;
 mod noise_key;
 pub mod reports;
@@ -33,6 +35,7 @@ pub use care::CARE_LIST_LIMIT;
 pub use corrections::{MoveTo, RemovedVisits};
 pub use drafts::{new_visit_draft_key, visit_draft_key, WorkInHand, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
+pub use handover::KnownLaptop;
 pub use keys::{
     check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,
 };

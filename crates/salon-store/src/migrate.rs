@@ -19,6 +19,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0003_one_release_table",
         include_str!("../migrations/0003_one_release_table.sql"),
     ),
+    (
+        "0004_handover_keys",
+        include_str!("../migrations/0004_handover_keys.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -55,8 +55,9 @@ impl Vault {
         self.set_aside_orphan_database()?;
         write_atomically(&self.key_path(), &file.to_json())?;
         let store = self.open_with(&key)?;
-        // Made with the data folder, so every backup carries it.
+        // Made with the data folder, so every backup carries them.
         crate::noise_key::noise_key(&store.conn)?;
+        crate::laptop_keys::laptop_keys(&store.conn)?;
         Ok((store, recovery))
     }
 
