@@ -64,7 +64,7 @@ impl LaptopKeys {
     /// The public card, named `label` (the supporter's name, say) for the colleague's list.
     pub fn card(&self, label: &str) -> LaptopCard {
         LaptopCard {
-            label: label.trim().to_owned(),
+            label: clean_label(label),
             encryption: Key(X25519HkdfSha256::sk_to_pk(&self.encryption)
                 .to_bytes()
                 .into()),
@@ -84,6 +84,25 @@ impl LaptopKeys {
     pub(crate) fn owns(&self, card: &LaptopCard) -> bool {
         card.same_keys(&self.card(""))
     }
+}
+
+/// The longest name a card carries.
+const LABEL_MAX_CHARS: usize = 60;
+
+/// Marks that would reorder or hide text where the name is shown.
+fn hides_text(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A name as a card carries it: trimmed, no control or direction marks, 60 characters at most.
+fn clean_label(label: &str) -> String {
+    label
+        .trim()
+        .chars()
+        .filter(|c| !hides_text(*c))
+        .take(LABEL_MAX_CHARS)
+        .collect()
 }
 
 /// 32 bytes of a public key, base64 in a file.
@@ -145,21 +164,29 @@ impl LaptopCard {
         if file.kind != CARD_KIND || file.version != 1 {
             return Err(Refusal::Unreadable);
         }
+        if file.card.label != clean_label(&file.card.label) {
+            return Err(Refusal::Unreadable);
+        }
         file.card.verifying_key()?;
         KemPublic::from_bytes(&file.card.encryption.0).map_err(|_| Refusal::Unreadable)?;
         Ok(file.card)
     }
 
-    /// Sixteen digits, read aloud or compared side by side before a card is trusted.
+    /// Twenty-four digits, read aloud or compared side by side before a card is trusted.
     pub fn fingerprint(&self) -> Fingerprint {
         let mut hash = Sha256::new();
         hash.update(b"career-salon laptop card v1\0");
         hash.update(self.encryption.0);
         hash.update(self.signing.0);
-        let digest = hash.finalize();
-        let mut first = [0u8; 8];
-        first.copy_from_slice(&digest[..8]);
-        Fingerprint(u64::from_be_bytes(first) % 10_u64.pow(16))
+        let mut digest: [u8; 32] = hash.finalize().into();
+        // Each card an attacker makes, hoping its digits match a colleague's, costs this many
+        // hashes: about 2^16 on top of the digits' 2^80.
+        for _ in 0..FINGERPRINT_ROUNDS {
+            digest = Sha256::digest(digest).into();
+        }
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&digest[..16]);
+        Fingerprint(u128::from_be_bytes(first) % 10_u128.pow(FINGERPRINT_DIGITS))
     }
 
     /// Whether both hold the same keys, whatever their names.
@@ -176,15 +203,28 @@ impl LaptopCard {
     }
 }
 
-/// A card's fingerprint: sixteen digits in four groups (`0421 7730 1286 5590`), about 53 bits,
-/// far more than anyone could match by making keys while two people compare.
+const FINGERPRINT_DIGITS: u32 = 24;
+const FINGERPRINT_ROUNDS: u32 = 1 << 16;
+
+/// A card's fingerprint: twenty-four digits in six groups (`0421 7730 1286 5590 0017 3342`),
+/// about 80 bits, each guess slowed by 2^16 hashes. Cards are public and long-lived, so an
+/// attacker may search for keys whose digits match a colleague's for as long as they like:
+/// this puts that search beyond anyone's means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fingerprint(u64);
+pub struct Fingerprint(u128);
+
+impl Fingerprint {
+    fn digits(&self) -> String {
+        format!("{:0width$}", self.0, width = FINGERPRINT_DIGITS as usize)
+    }
+}
 
 impl fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = format!("{:016}", self.0);
-        let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
+        let digits = self.digits();
+        let groups: Vec<&str> = (0..digits.len() / 4)
+            .map(|i| &digits[i * 4..i * 4 + 4])
+            .collect();
         f.write_str(&groups.join(" "))
     }
 }
@@ -200,7 +240,7 @@ impl Fingerprint {
                 _ => None,
             })
             .collect();
-        digits == format!("{:016}", self.0)
+        digits == self.digits()
     }
 }
 
@@ -225,10 +265,10 @@ mod tests {
     }
 
     #[test]
-    fn a_fingerprint_is_sixteen_digits_compared_however_they_are_typed() {
+    fn a_fingerprint_is_twenty_four_digits_compared_however_they_are_typed() {
         let card = LaptopKeys::generate().card("");
         let shown = card.fingerprint().to_string();
-        assert_eq!(shown.len(), 19, "{shown}");
+        assert_eq!(shown.len(), 29, "{shown}");
         assert!(card.fingerprint().matches(&shown));
         assert!(card.fingerprint().matches(&shown.replace(' ', "-")));
         let wide: String = shown
@@ -244,7 +284,7 @@ mod tests {
         assert!(!card
             .fingerprint()
             .matches(&String::from_utf8(wrong).unwrap()));
-        assert!(!card.fingerprint().matches(&shown[..14]));
+        assert!(!card.fingerprint().matches(&shown[..24]));
     }
 
     #[test]
@@ -257,6 +297,11 @@ mod tests {
             &file.replace(CARD_KIND, "career-salon-handover"),
             &file.replace("\"version\": 1", "\"version\": 2"),
             &file.replace(&data_encoding::BASE64.encode(&card.signing.0), "AAAA"),
+            &file.replace("\"label\": \"a\"", "\"label\": \"a\\u202eevil\""),
+            &file.replace(
+                "\"label\": \"a\"",
+                &format!("\"label\": \"{}\"", "あ".repeat(61)),
+            ),
         ] {
             assert_eq!(
                 LaptopCard::from_file(bad),

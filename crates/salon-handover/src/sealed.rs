@@ -44,12 +44,27 @@ pub struct SealedPackage {
     signature: String,
 }
 
-/// An opened package: its header and the contents, which hold notes (wiped when dropped).
-#[derive(Debug)]
+/// An opened package: its header, the sender as this laptop imported it (its name is the one
+/// given at import, not the one the package claims), and the contents, which hold notes
+/// (wiped when dropped, never printed).
 pub struct Opened {
     pub header: PackageHeader,
+    pub sender: LaptopCard,
     pub contents: Zeroizing<Vec<u8>>,
 }
+
+impl std::fmt::Debug for Opened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opened")
+            .field("header", &self.header)
+            .field("contents", &format_args!("{} bytes", self.contents.len()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The longest a package may be taken for: a backup restored from before it was taken forgets
+/// that it was, so a package must not stay good for long.
+pub const LONGEST_VALIDITY_DAYS: i64 = 30;
 
 /// What the signature covers: the header's text, the encapsulated key and the ciphertext, each
 /// with its length, after the purpose.
@@ -73,6 +88,9 @@ pub fn seal(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> Result<SealedPackage, Refusal> {
+    if expires_at - now > chrono::Duration::days(LONGEST_VALIDITY_DAYS) || expires_at <= now {
+        return Err(Refusal::Expired);
+    }
     let mut id = [0u8; 16];
     crate::random::fill(&mut id);
     let header = PackageHeader {
@@ -140,6 +158,10 @@ pub fn open(
     now: DateTime<Utc>,
 ) -> Result<Opened, Refusal> {
     let header = package.header()?;
+    let id_ok = header.id.len() == 32 && header.id.bytes().all(|b| b.is_ascii_hexdigit());
+    if !id_ok {
+        return Err(Refusal::Unreadable);
+    }
     if !me.owns(&header.recipient) {
         return Err(Refusal::NotForThisLaptop);
     }
@@ -159,7 +181,9 @@ pub fn open(
             &ed25519_dalek::Signature::from_bytes(&signature),
         )
         .map_err(|_| Refusal::Altered)?;
-    if now >= header.expires_at {
+    let too_long =
+        header.expires_at - header.created_at > chrono::Duration::days(LONGEST_VALIDITY_DAYS);
+    if now >= header.expires_at || too_long {
         return Err(Refusal::Expired);
     }
     let encapsulated = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(&encapsulated)
@@ -175,6 +199,7 @@ pub fn open(
     .map_err(|_| Refusal::Altered)?;
     Ok(Opened {
         header,
+        sender: sender.clone(),
         contents: Zeroizing::new(contents),
     })
 }
@@ -227,6 +252,13 @@ mod tests {
         let opened = open(&t.b, &package, &[t.a.card("A")], t.now).unwrap();
         assert_eq!(opened.contents.as_slice(), NOTE);
         assert_eq!(opened.header.sender.label, "A");
+        assert!(
+            !format!("{opened:?}").contains("canary"),
+            "printing shows no note"
+        );
+        // The name shown is the one given at import, whatever the package claims.
+        let known_as = open(&t.b, &package, &[t.a.card("山田さん（柏）")], t.now).unwrap();
+        assert_eq!(known_as.sender.label, "山田さん（柏）");
         assert_eq!(opened.header.id.len(), 32);
         assert_ne!(t.sealed().header().unwrap().id, opened.header.id);
     }
@@ -312,6 +344,22 @@ mod tests {
         assert_eq!(
             open(&t.b, &later, &known, t.now).unwrap_err(),
             Refusal::Altered
+        );
+    }
+
+    #[test]
+    fn a_package_good_for_longer_than_thirty_days_is_not_made_nor_taken() {
+        let t = two();
+        let b = t.b.card("B");
+        let days = |n| t.now + Duration::days(n);
+        assert_eq!(
+            seal(&t.a, "A", &b, NOTE, t.now, days(31)).unwrap_err(),
+            Refusal::Expired
+        );
+        assert!(seal(&t.a, "A", &b, NOTE, t.now, days(30)).is_ok());
+        assert_eq!(
+            seal(&t.a, "A", &b, NOTE, t.now, t.now).unwrap_err(),
+            Refusal::Expired
         );
     }
 

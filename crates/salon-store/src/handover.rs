@@ -3,7 +3,7 @@
 //! imported only when the fingerprint typed from its owner's screen matches. A card swapped on
 //! its way (a USB stick, a shared folder) carries other keys, so another fingerprint: refused.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use salon_handover::LaptopCard;
 use serde::Serialize;
 
@@ -19,7 +19,7 @@ pub struct KnownLaptop {
     pub id: i64,
     /// The name its owner gave it (their name, say).
     pub label: String,
-    /// Its sixteen digits, as the owner's screen shows them.
+    /// Its twenty-four digits, as the owner's screen shows them.
     pub fingerprint: String,
     pub imported_at: String,
 }
@@ -42,10 +42,26 @@ impl Store {
         if laptop_keys(&self.conn)?.card("").same_keys(&card) {
             return Err(StoreError::OwnCard);
         }
+        // A card with other keys behind the same digits is not the colleague's already known.
+        let held: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT card FROM known_laptop WHERE fingerprint = ?1",
+                [fingerprint.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(held) = held {
+            let held = LaptopCard::from_file(&held)
+                .map_err(|_| StoreError::Damaged("known laptop card"))?;
+            if !held.same_keys(&card) {
+                return Err(StoreError::FingerprintMismatch);
+            }
+        }
         let label = if card.label.is_empty() {
             fingerprint.to_string()
         } else {
-            card.label.chars().take(60).collect()
+            card.label.clone()
         };
         self.conn.execute(
             "INSERT INTO known_laptop (label, card, fingerprint, imported_at)
@@ -171,5 +187,31 @@ mod tests {
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].label, "山田さん");
         assert!(b.known_cards().unwrap()[0].same_keys(&a_card));
+    }
+
+    #[test]
+    fn a_card_whose_digits_are_known_with_other_keys_is_refused_and_the_known_one_kept() {
+        let (_a_dir, a) = fresh_store();
+        let (_m_dir, mallory) = fresh_store();
+        let (_b_dir, mut b) = fresh_store();
+        let a_card = a.laptop_card("山田 花子").unwrap();
+        let shown = a_card.fingerprint().to_string();
+        // As if a card made to match 山田さん's digits had got in first.
+        let ground = mallory.laptop_card("山田 花子").unwrap();
+        b.conn
+            .execute(
+                "INSERT INTO known_laptop (label, card, fingerprint, imported_at)
+                 VALUES ('山田 花子', ?1, ?2, '2026-12-01T00:00:00Z')",
+                params![ground.to_file(), shown],
+            )
+            .unwrap();
+        assert!(matches!(
+            b.import_laptop_card(&a_card.to_file(), &shown),
+            Err(StoreError::FingerprintMismatch)
+        ));
+        assert!(
+            b.known_cards().unwrap()[0].same_keys(&ground),
+            "nothing changed"
+        );
     }
 }
