@@ -172,7 +172,7 @@ fn the_installed_app_refuses_what_the_npo_did_not_sign_and_updates_to_what_it_di
     send_now(&app);
     let said = try_to_install(&app, &release);
     assert_eq!(said, message("update_salon_open"));
-    app.screenshot("80-update-offered-salon-open");
+    app.screenshot("90-update-offered-salon-open");
     still_the_old_version(&app, &release);
     app.click("salon-close");
     app.click("salon-close-confirm");
@@ -205,7 +205,7 @@ fn the_installed_app_refuses_what_the_npo_did_not_sign_and_updates_to_what_it_di
         send_now(&app);
         let said = try_to_install(&app, &release);
         assert_eq!(said, message("update_not_signed"), "{attack}");
-        app.screenshot(&format!("8{}-update-refused", i + 1));
+        app.screenshot(&format!("9{}-update-refused", i + 1));
         still_the_old_version(&app, &release);
     }
 
@@ -254,14 +254,14 @@ fn the_installed_app_refuses_what_the_npo_did_not_sign_and_updates_to_what_it_di
     app.wait_for_screen("about");
     assert_eq!(app.text("about-version"), release.new);
     assert!(!app.is_present("update-offer"), "nothing newer is offered");
-    app.screenshot("85-updated-about");
+    app.screenshot("95-updated-about");
     app.click("nav-search");
     app.wait_for_screen("search");
     app.type_into("search-text", &note);
     app.wait_until("the visit logged before the update", || {
         (app.count("search-result") == 1).then_some(())
     });
-    app.screenshot("86-updated-visit-found");
+    app.screenshot("96-updated-visit-found");
     app.quit();
 }
 
