@@ -12,7 +12,7 @@
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use salon_protocol::updates::UPDATES_PATH;
+use salon_protocol::updates::{Bundle, UPDATES_PATH};
 use salon_store::WorkInHand;
 use serde::Serialize;
 use tauri::utils::config::BundleType;
@@ -87,29 +87,32 @@ fn offer_of(update: &Update) -> UpdateOffer {
         version: update.version.clone(),
         current: update.current_version.clone(),
         notes: update.body.clone().unwrap_or_default(),
-        asks_for_password: installed_with() == Some("deb"),
+        asks_for_password: installed_with() == Some(Bundle::Deb),
     }
 }
 
-/// How this copy was installed, in the updater's words; `None` for a build that no installer
-/// put in place (run from the source), which nothing can update.
-fn installed_with() -> Option<&'static str> {
+/// How this copy was installed, as headquarters names bundles; `None` for a build that no
+/// installer put in place (run from the source), which nothing can update.
+fn installed_with() -> Option<Bundle> {
     match tauri::utils::platform::bundle_type()? {
-        BundleType::Deb => Some("deb"),
-        BundleType::AppImage => Some("appimage"),
-        BundleType::Nsis => Some("nsis"),
-        BundleType::Msi => Some("msi"),
-        BundleType::App | BundleType::Dmg => Some("app"),
+        BundleType::Deb => Some(Bundle::Deb),
+        BundleType::AppImage => Some(Bundle::AppImage),
+        BundleType::Nsis => Some(Bundle::Nsis),
+        BundleType::Msi => Some(Bundle::Msi),
+        BundleType::App | BundleType::Dmg => Some(Bundle::App),
         _ => None,
     }
 }
 
 /// Where the updater asks: headquarters' address and `/api/updates/{target}/{arch}/{version}`,
 /// the placeholders filled in by the updater.
-fn check_url(hq_url: &str, bundle: &str) -> Option<tauri::Url> {
+fn check_url(hq_url: &str, bundle: Bundle) -> Option<tauri::Url> {
     let base = tauri::Url::parse(hq_url).ok()?;
     let path = base.join(UPDATES_PATH.trim_start_matches('/')).ok()?;
-    let url = format!("{path}/{{{{target}}}}/{{{{arch}}}}/{{{{current_version}}}}?bundle={bundle}");
+    let url = format!(
+        "{path}/{{{{target}}}}/{{{{arch}}}}/{{{{current_version}}}}?bundle={}",
+        bundle.code()
+    );
     tauri::Url::parse(&url).ok()
 }
 
@@ -229,7 +232,7 @@ mod tests {
 
     #[test]
     fn the_check_is_asked_under_headquarters_address_with_the_updaters_placeholders() {
-        let url = check_url("https://hq.example.jp/salon/", "deb").unwrap();
+        let url = check_url("https://hq.example.jp/salon/", Bundle::Deb).unwrap();
         let url = url.as_str();
         assert!(
             url.starts_with("https://hq.example.jp/salon/api/updates/"),
@@ -239,7 +242,7 @@ mod tests {
             assert!(url.contains(&format!("%7B%7B{placeholder}%7D%7D")), "{url}");
         }
         assert!(url.ends_with("?bundle=deb"), "{url}");
-        assert_eq!(check_url("not an address", "deb"), None);
+        assert_eq!(check_url("not an address", Bundle::Deb), None);
     }
 
     #[test]
