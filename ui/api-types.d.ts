@@ -315,6 +315,72 @@ export type FollowUpsDue = {
 export type Format = "in_person" | "online";
 
 /**
+ * How much a package holds.
+ */
+export type HandoverCounts = {
+  students: number,
+  visits: number,
+  /**
+   * Visits with a follow-up date or 要連携.
+   */
+  followUps: number,
+  appointments: number,
+  drafts: number,
+};
+
+/**
+ * Why a caseload is handed on.
+ */
+export type HandoverReason = "transfer" | "cover";
+
+/**
+ * One line of the handover record.
+ */
+export type HandoverRecord = {
+  id: string,
+  /**
+   * `sent` or `taken`.
+   */
+  direction: string,
+  /**
+   * `sealed` (waiting for the receipt), `done`, `cover` (kept read-only) or `cancelled`.
+   */
+  state: string,
+  reason: HandoverReason,
+  /**
+   * The colleague's laptop, by the name given to its card here.
+   */
+  colleague: string,
+  fingerprint: string,
+  campusName: string,
+  handedOn: string,
+  counts: HandoverCounts,
+  createdAt: string,
+  settledAt: string | null,
+};
+
+/**
+ * What the supporter asks to hand on: to which colleague (a known laptop), confirmed by the
+ * fingerprint read from that colleague's screen now; the campus, and some of its students or
+ * (none named) all of them; and why.
+ */
+export type HandoverRequest = {
+  colleague: number,
+  typedFingerprint: string,
+  campusId: number,
+  students: Array<number> | null,
+  reason: HandoverReason,
+};
+
+/**
+ * A package sealed and written.
+ */
+export type HandoverWritten = {
+  path: string,
+  record: HandoverRecord,
+};
+
+/**
  * A snapshot held back because headquarters would refuse it, with the code it would be
  * refused with (`salon_protocol::ErrorCode`, snake_case).
  */
@@ -369,6 +435,46 @@ export type KeysRenewed = {
 };
 
 /**
+ * A colleague's laptop this one knows.
+ */
+export type KnownLaptop = {
+  id: number,
+  /**
+   * The name its owner gave it (their name, say).
+   */
+  label: string,
+  /**
+   * Its twenty-four digits, as the owner's screen shows them.
+   */
+  fingerprint: string,
+  importedAt: string,
+};
+
+/**
+ * The recipient's choice for a merge offer: the package's student `key` joins the student
+ * `student_id` here instead of being made new.
+ */
+export type Merge = {
+  key: number,
+  studentId: number,
+};
+
+/**
+ * A student in the package with the same name as one already at the campus here.
+ */
+export type MergeOffer = {
+  /**
+   * The student's number in the package.
+   */
+  key: number,
+  name: string,
+  /**
+   * The student here with that name.
+   */
+  studentId: number,
+};
+
+/**
  * A calendar month, written `YYYY-MM`.
  */
 export type Month = string;
@@ -407,6 +513,16 @@ export type MonthSnapshot = {
   month: Month,
   revision: number,
   breakdown: MonthBreakdown,
+};
+
+/**
+ * This laptop's card as its screen shows it.
+ */
+export type MyCard = {
+  /**
+   * Twenty-four digits in six groups, to be read to a colleague.
+   */
+  fingerprint: string,
 };
 
 /**
@@ -462,6 +578,30 @@ export type OutreachEntry = {
    * The latest visit (a kept appointment is a visit); a no-show is not contact.
    */
   lastContactOn: string | null,
+};
+
+/**
+ * A package opened for the recipient to decide on: who sent what, and the students already
+ * here by the same name at that campus, each offered as a merge.
+ */
+export type PackageSummary = {
+  id: string,
+  sender: string,
+  fingerprint: string,
+  campusName: string,
+  reason: HandoverReason,
+  handedOn: string,
+  expiresAt: string,
+  counts: HandoverCounts,
+  mergeOffers: Array<MergeOffer>,
+};
+
+/**
+ * A package taken: its record, and the receipt written for the sender.
+ */
+export type PackageTaken = {
+  record: HandoverRecord,
+  receiptPath: string,
 };
 
 /**
@@ -1075,4 +1215,11 @@ export type VisitSaved = {
    * The next appointment booked with it (次回の予約), if one was typed.
    */
   nextAppointment: Appointment | null,
+};
+
+/**
+ * A file written for the colleague.
+ */
+export type Written = {
+  path: string,
 };

@@ -3,7 +3,7 @@
 // for a dotted key (`t("today.title")`) and never hold literal UI text.
 
 /** The catalogue parts beside the main file, one per area. */
-export const CATALOGUE_PARTS = ["search", "care", "reports", "corrections"];
+export const CATALOGUE_PARTS = ["search", "care", "reports", "corrections", "handover"];
 
 /** @typedef {import("./api.js").Language} Language */
 /** @typedef {import("./api-types").IpcError} ApiError */

@@ -14,6 +14,7 @@ import * as campuses from "./screens/campuses.js";
 import * as students from "./screens/students.js";
 import * as student from "./screens/student.js";
 import * as settings from "./screens/settings.js";
+import * as handover from "./screens/handover.js";
 import * as sync from "./screens/sync.js";
 import * as care from "./screens/care.js";
 import * as events from "./screens/events.js";
@@ -49,11 +50,11 @@ import * as about from "./screens/about.js";
  *   campus picked on Today; あとで pressed on the update on offer)
  */
 
-/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"|"salons"|"salon"|"about"} ScreenName */
+/** @typedef {"setup"|"recovery"|"unlock"|"reset"|"today"|"visit"|"campuses"|"students"|"student"|"settings"|"sync"|"search"|"reports"|"restore"|"care"|"events"|"salons"|"salon"|"about"|"handover"} ScreenName */
 /** @typedef {(ctx: Ctx, params: Record<string, unknown>) => Promise<View>} Render */
 
 /** @type {Record<ScreenName, {render: Render}>} */
-const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events, salons, salon, about };
+const SCREENS = { setup, recovery, unlock, reset, today, visit, campuses, students, student, settings, sync, search, reports, restore, care, events, salons, salon, about, handover };
 
 /** Screens before the app proper (locked, not set up, or a step right after that): no navigation there. */
 const OUTSIDE = new Set(["setup", "recovery", "unlock", "reset", "restore"]);
@@ -72,7 +73,7 @@ const storeOpenOn = (name) => name !== null && (!OUTSIDE.has(name) || OPEN_OUTSI
 const SECRET_PARAMS = new Set(["recovery", "reset"]);
 
 /** Screens reached from another, highlighted as it in the navigation. @type {Partial<Record<ScreenName, ScreenName>>} */
-const NAV_PARENT = { visit: "today", student: "students", salon: "salons" };
+const NAV_PARENT = { visit: "today", student: "students", salon: "salons", handover: "settings" };
 
 const NAV = /** @type {const} */ ([
   ["today", "nav.today"],

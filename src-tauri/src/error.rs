@@ -100,6 +100,11 @@ codes! {
     /// The fingerprint typed is not the card's.
     FingerprintMismatch = "fingerprint_mismatch",
     OwnCard = "own_card",
+    /// The student's records are in a handover under way or kept read-only for a cover.
+    HandedOver = "handed_over",
+    NothingToHandOver = "nothing_to_hand_over",
+    /// A handover waits until the open salon is closed.
+    HandoverSalonOpen = "handover_salon_open",
     /// An update waits until the open salon is closed.
     UpdateSalonOpen = "update_salon_open",
     /// An update waits until the half-typed form is saved or discarded.
@@ -263,6 +268,9 @@ impl From<StoreError> for IpcError {
             }
             StoreError::FingerprintMismatch => Code::FingerprintMismatch,
             StoreError::OwnCard => Code::OwnCard,
+            StoreError::HandedOver => Code::HandedOver,
+            StoreError::NothingToHandOver => Code::NothingToHandOver,
+            StoreError::SalonOpen => Code::HandoverSalonOpen,
         };
         IpcError::new(code, e.to_string())
     }

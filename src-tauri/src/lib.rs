@@ -7,6 +7,7 @@ mod closing;
 mod commands;
 mod corrections;
 mod error;
+mod handover;
 mod hardening;
 mod idle;
 mod keys;

@@ -37,6 +37,27 @@ pub fn pick_backup_file<R: Runtime>(
     Ok(picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned())))
 }
 
+/// ファイルを選ぶ: a colleague's card, a handover package or a receipt (`kind`: `card`,
+/// `package`, `receipt`), looked for where backups go (a USB stick, usually).
+#[tauri::command(async)]
+pub fn pick_handover_file<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    title: String,
+    filter_name: String,
+    kind: String,
+) -> Result<Option<String>, IpcError> {
+    let extension = match kind.as_str() {
+        "card" => crate::handover::CARD_EXTENSION,
+        "package" => crate::handover::PACKAGE_EXTENSION,
+        _ => crate::handover::RECEIPT_EXTENSION,
+    };
+    let picked = starting_where_backups_go(&app, &state, title)
+        .add_filter(filter_name, &[extension])
+        .blocking_pick_file();
+    Ok(picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned())))
+}
+
 /// A picker titled in the app's language, opened at the backup folder.
 fn starting_where_backups_go<R: Runtime>(
     app: &tauri::AppHandle<R>,

@@ -29,6 +29,8 @@ fn roots(out: &mut Declarations) {
     out.visit::<AppointmentInput>();
     out.visit::<CampusInput>();
     out.visit::<EventInput>();
+    out.visit::<salon_store::HandoverRequest>();
+    out.visit::<salon_store::Merge>();
     out.visit::<NextAppointment>();
     out.visit::<SearchQuery>();
     out.visit::<SessionCorrection>();
@@ -47,10 +49,16 @@ fn roots(out: &mut Declarations) {
     out.visit::<Event>();
     out.visit::<FollowUp>();
     out.visit::<FollowUpsDue>();
+    out.visit::<salon_store::HandoverRecord>();
+    out.visit::<crate::handover::HandoverWritten>();
     out.visit::<crate::sync::HqStatus>();
     out.visit::<crate::IpcError>();
     out.visit::<crate::keys::KeysRenewed>();
+    out.visit::<salon_store::KnownLaptop>();
+    out.visit::<crate::handover::MyCard>();
     out.visit::<OutreachEntry>();
+    out.visit::<salon_store::PackageSummary>();
+    out.visit::<crate::handover::PackageTaken>();
     out.visit::<PathChange>();
     out.visit::<crate::prefs::Preferences>();
     out.visit::<PurgeResult>();
@@ -72,6 +80,7 @@ fn roots(out: &mut Declarations) {
     out.visit::<crate::updates::UpdateOffer>();
     out.visit::<Visit>();
     out.visit::<crate::care::VisitSaved>();
+    out.visit::<crate::handover::Written>();
 }
 
 /// What `ui/api-types.d.ts` holds: each type once, by name.

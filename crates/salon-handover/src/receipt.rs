@@ -55,6 +55,14 @@ impl Receipt {
         serde_json::to_string(self).unwrap_or_default()
     }
 
+    /// The package the receipt names, as it states it, not yet checked: the sender looks its
+    /// handover up by it, then checks the receipt against that handover's header.
+    pub fn package_id(&self) -> Result<String, Refusal> {
+        let body: ReceiptBody =
+            serde_json::from_str(&self.body).map_err(|_| Refusal::Unreadable)?;
+        Ok(body.package_id)
+    }
+
     pub fn from_file(text: &str) -> Result<Receipt, Refusal> {
         let receipt: Receipt = serde_json::from_str(text).map_err(|_| Refusal::Unreadable)?;
         if receipt.kind != RECEIPT_KIND || receipt.version != 1 {

@@ -95,6 +95,17 @@ pub enum StoreError {
     /// The card is this laptop's own.
     #[error("this is this laptop's own card")]
     OwnCard,
+    /// The student's records are in a handover not yet settled, or kept read-only for a
+    /// colleague's cover (一時的な代理): nothing of them may change here.
+    #[error("the student's records are handed over")]
+    HandedOver,
+    /// A handover was asked for with nothing to hand over (no student at the campus, or every
+    /// one already handed over).
+    #[error("nothing to hand over")]
+    NothingToHandOver,
+    /// A handover waits while a salon is open: its visits would be half in the package.
+    #[error("a salon session is open")]
+    SalonOpen,
     /// SQLite failed. Its message names SQL, never bound values, so it carries no note text.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -112,6 +123,12 @@ impl From<salon_privacy::PrivacyError> for StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
+        // The read-only triggers of a handed-over student's records (migration 0005).
+        if let rusqlite::Error::SqliteFailure(_, Some(message)) = &e {
+            if message == "handed_over" {
+                return StoreError::HandedOver;
+            }
+        }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DiskFull) => StoreError::DiskFull,
             _ => StoreError::Sqlite(e),

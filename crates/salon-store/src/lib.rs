@@ -35,7 +35,10 @@ pub use care::CARE_LIST_LIMIT;
 pub use corrections::{MoveTo, RemovedVisits};
 pub use drafts::{new_visit_draft_key, visit_draft_key, WorkInHand, DRAFT_MAX_BYTES};
 pub use error::{Result, StoreError};
-pub use handover::KnownLaptop;
+pub use handover::{
+    HandoverCounts, HandoverReason, HandoverRecord, HandoverRequest, KnownLaptop, Merge,
+    MergeOffer, PackageSummary, Sealed,
+};
 pub use keys::{
     check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,
 };

@@ -23,6 +23,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0004_handover_keys",
         include_str!("../migrations/0004_handover_keys.sql"),
     ),
+    (
+        "0005_handovers",
+        include_str!("../migrations/0005_handovers.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

@@ -21,11 +21,14 @@ pub(crate) struct CareFacts {
 
 impl CareFacts {
     /// Reads the facts of one campus up to `until` (today): a day still ahead has nothing to
-    /// report yet, and its bookings are counted when it comes.
+    /// report yet, and its bookings are counted when it comes. An appointment taken from a
+    /// colleague and dated by the handover day was the colleague's to count.
     pub(crate) fn read(conn: &Connection, campus_id: i64, until: NaiveDate) -> Result<Self> {
         let until = date_text(until);
-        let mut stmt = conn
-            .prepare("SELECT date, status FROM appointment WHERE campus_id = ?1 AND date <= ?2")?;
+        let mut stmt = conn.prepare(
+            "SELECT date, status FROM appointment
+             WHERE campus_id = ?1 AND date <= ?2 AND taken_in IS NULL",
+        )?;
         let appointments = stmt
             .query_map(params![campus_id, until], |r| {
                 Ok((date(r, 0)?, code(r, 1, AppointmentStatus::from_code)?))

@@ -21,7 +21,7 @@ fn d(y: i32, m: u32, day: u32) -> NaiveDate {
 /// C-012 enrolled; はるか (path decided, changed once) with two visits about 家庭のこと and
 /// 心身の不調, notes, a 要連携 follow-up marked done and an appointment kept; そら with a visit
 /// of her own. Returns (store dir, store, はるか, そら).
-fn two_students() -> (tempfile::TempDir, Store, i64, i64) {
+pub(crate) fn two_students() -> (tempfile::TempDir, Store, i64, i64) {
     let (dir, mut store) = fresh_store();
     let mut campus = campus_input("柏", 2);
     campus.hq_code = Some("C-012".into());
@@ -80,7 +80,7 @@ fn two_students() -> (tempfile::TempDir, Store, i64, i64) {
 
 /// Every table (the search index's shadow tables included) with a text or blob value that
 /// holds `needle`.
-fn tables_holding(store: &Store, needle: &str) -> Vec<String> {
+pub(crate) fn tables_holding(store: &Store, needle: &str) -> Vec<String> {
     let mut found: Vec<String> = every_value(store)
         .into_iter()
         .filter(|(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))

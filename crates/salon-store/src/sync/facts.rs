@@ -22,6 +22,9 @@ pub(super) struct CampusFacts {
 }
 
 /// The facts of one campus up to `until` (today, or yesterday while today's salon is open).
+/// Salons and visits taken from a colleague were counted by the colleague's laptop: they are
+/// left out. A student handed on is not first-time here from the handover day on; a student
+/// merged with one taken keeps the first visit already counted here.
 pub(super) fn campus_facts(
     conn: &rusqlite::Connection,
     campus_id: i64,
@@ -29,7 +32,7 @@ pub(super) fn campus_facts(
 ) -> Result<CampusFacts> {
     let mut stmt = conn.prepare(
         "SELECT date, opened_at, closed_at, format FROM salon_session
-         WHERE campus_id = ?1 AND date <= ?2",
+         WHERE campus_id = ?1 AND date <= ?2 AND taken_in IS NULL",
     )?;
     let sessions = stmt
         .query_map(rusqlite::params![campus_id, date_text(until)], |r| {
@@ -47,10 +50,14 @@ pub(super) fn campus_facts(
                 (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
                 v.student_id IS NOT NULL AND v.id = (
                     SELECT v2.id FROM visit v2 JOIN salon_session s2 ON s2.id = v2.session_id
-                    WHERE v2.student_id = v.student_id ORDER BY s2.date, v2.id LIMIT 1),
+                    WHERE v2.student_id = v.student_id AND v2.taken_in IS NULL
+                    ORDER BY s2.date, v2.id LIMIT 1)
+                AND NOT EXISTS (
+                    SELECT 1 FROM visit v3 JOIN handover h ON h.id = v3.taken_in
+                    WHERE v3.student_id = v.student_id AND h.handed_on <= s.date),
                 v.id
          FROM visit v JOIN salon_session s ON s.id = v.session_id
-         WHERE s.campus_id = ?1 AND s.date <= ?2",
+         WHERE s.campus_id = ?1 AND s.date <= ?2 AND v.taken_in IS NULL",
     )?;
     let visits = stmt
         .query_map(rusqlite::params![campus_id, date_text(until)], |r| {

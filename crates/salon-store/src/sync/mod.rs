@@ -8,6 +8,7 @@ mod enrolment;
 #[cfg(test)]
 mod event_tests;
 mod facts;
+pub(crate) mod handover_shares;
 mod month_releases;
 mod outbox;
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod preview;
 #[cfg(test)]
 mod release_tests;
 mod releases;
+mod shares;
 #[cfg(test)]
 pub(crate) mod tests;
 mod today;

@@ -11,6 +11,7 @@ use salon_protocol::{Month, Release};
 
 use super::facts::CampusFacts;
 use super::releases::{drawn, keep, DrawnKey};
+use super::shares::{add_month_shares, months_with_shares};
 use crate::error::Result;
 use crate::vault::Store;
 
@@ -18,7 +19,8 @@ use crate::vault::Store;
 /// `today` and is not drawn yet. A month without visits releases nothing: headquarters knows its
 /// exact visits are 0, and noise over nothing would only widen every interval it is added into.
 /// A visit already drawn into two other months (moved by date corrections) is left out of the
-/// cells (`admitted`); each visit drawn is recorded with its month (`visit_released`).
+/// cells (`admitted`); each visit drawn is recorded with its month (`visit_released`). What a
+/// caseload handed away counted in the month is added (`handover_shares`).
 pub(super) fn draw_due(
     tx: &Transaction<'_>,
     noise: &NoiseKey,
@@ -26,7 +28,11 @@ pub(super) fn draw_due(
     facts: &CampusFacts,
     today: NaiveDate,
 ) -> Result<()> {
-    for (month, visits) in facts.visits_by_month() {
+    let mut months = facts.visits_by_month();
+    for month in months_with_shares(tx, campus_id)? {
+        months.entry(month).or_default();
+    }
+    for (month, visits) in months {
         for release in Release::ALL {
             let key = DrawnKey::month(campus_id, month, release);
             if release.day(month) > today || drawn(tx, &key)? {
@@ -40,10 +46,11 @@ pub(super) fn draw_due(
             }
             let facts: Vec<VisitFact> = counted.iter().map(|(_, v)| v.clone()).collect();
             let (routes, topics) = exact_month(&facts);
-            let exact = ExactMonth {
+            let mut exact = ExactMonth {
                 by_route: routes.into_iter().collect(),
                 by_topic: topics.into_iter().collect(),
             };
+            add_month_shares(tx, campus_id, month, &mut exact)?;
             let breakdown = release_month(noise, campus_id, month, release, &exact)?;
             let body = serde_json::to_string(&breakdown).unwrap_or_default();
             keep(tx, &key, &body, today)?;
@@ -61,7 +68,12 @@ pub(super) fn draw_due(
 
 /// Whether a visit may be counted in this campus month's release: it was drawn into it before,
 /// or into fewer than two campus months so far.
-fn admitted(tx: &Transaction<'_>, visit_id: i64, campus_id: i64, month: Month) -> Result<bool> {
+pub(super) fn admitted(
+    tx: &Transaction<'_>,
+    visit_id: i64,
+    campus_id: i64,
+    month: Month,
+) -> Result<bool> {
     let (here, elsewhere): (bool, u32) = tx.query_row(
         "SELECT coalesce(max(campus_id = ?2 AND month = ?3), 0), count(*) FROM visit_released
          WHERE visit_id = ?1",

@@ -36,6 +36,15 @@ impl Store {
         Ok(())
     }
 
+    /// The local ids of the campuses the device reports for.
+    pub(crate) fn reporting_campus_ids(&self, enrolment: &HqEnrolment) -> Result<Vec<i64>> {
+        Ok(self
+            .reporting_campuses(&enrolment.campuses)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect())
+    }
+
     /// Local campuses whose HQ code the device is enrolled for.
     pub(super) fn reporting_campuses(
         &self,

@@ -14,6 +14,7 @@ use salon_privacy::{release_paths, ExactPeriod, ExactSensitive, NoiseKey};
 use salon_protocol::{Month, PathCalendar, PathPeriod, PathReleaseKey, Release};
 
 use super::releases::{drawn, keep, DrawnKey};
+use super::shares::add_period_shares;
 use crate::error::{Result, StoreError};
 use crate::rows::{code, date, date_text};
 use crate::vault::Store;
@@ -48,7 +49,8 @@ pub(super) fn draw_due_paths(
             if period.release_day(release) > today || drawn(tx, &key)? {
                 continue;
             }
-            let exact = exact_period(tx, &ids, period, sensitive)?;
+            let mut exact = exact_period(tx, &ids, period, sensitive)?;
+            add_period_shares(tx, period, &mut exact)?;
             record_decisions(tx, &ids, period)?;
             let release = release_paths(noise, period, release, &exact)?;
             keep(
@@ -78,7 +80,7 @@ pub(super) fn periods_held(
     let days: Vec<NaiveDate> = {
         let mut stmt = tx.prepare(
             "SELECT DISTINCT date FROM salon_session
-             WHERE campus_id IN (SELECT value FROM json_each(?1))",
+             WHERE campus_id IN (SELECT value FROM json_each(?1)) AND taken_in IS NULL",
         )?;
         let rows = stmt.query_map([ids], |r| date(r, 0))?;
         rows.collect::<rusqlite::Result<_>>()?
@@ -129,7 +131,7 @@ fn period_of((from, to): &(String, String)) -> Result<PathPeriod> {
 /// What a period's release counts exactly at the campuses `ids`: its decisions and, when it
 /// carries them (`with_sensitive`), the students met in it and, of them, those who came about
 /// each sensitive topic.
-fn exact_period(
+pub(super) fn exact_period(
     tx: &Transaction<'_>,
     ids: &str,
     period: PathPeriod,
@@ -159,7 +161,8 @@ pub(super) fn sensitive(
 ) -> Result<(u32, BTreeMap<Topic, u32>)> {
     let visits = "WITH v AS (
            SELECT v.id, v.student_id FROM visit v JOIN salon_session s ON s.id = v.session_id
-           WHERE s.date BETWEEN ?2 AND ?3 AND s.campus_id IN (SELECT value FROM json_each(?1)))";
+           WHERE s.date BETWEEN ?2 AND ?3 AND s.campus_id IN (SELECT value FROM json_each(?1))
+             AND v.taken_in IS NULL)";
     let first = date_text(period.from.first_day());
     let last = date_text(period.to.last_day());
     let students: u32 = tx.query_row(
@@ -196,7 +199,9 @@ pub(super) fn decisions(
     Ok(by_path)
 }
 
-/// The students whose decision `decisions` counts in `period`, with its kind. A decision (a
+/// The students whose decision `decisions` counts in `period`, with its kind. Visits taken
+/// from a colleague are not this laptop's, nor a taken student's decision dated by the
+/// handover day: the colleague's laptop counted them. A decision (a
 /// student's, of one kind) drawn into another period of the same sort (another 年度, another
 /// term) before its date was corrected is left out: it is released in at most one 年度 and one
 /// term. A decision of another kind, made later, is a decision of its own.
@@ -210,8 +215,10 @@ fn deciding_students(
          WHERE st.path_status != 'undecided' AND st.path_decided_on BETWEEN ?2 AND ?3
            AND st.path_campus_id IN (SELECT value FROM json_each(?1))
            AND EXISTS (SELECT 1 FROM visit v JOIN salon_session s ON s.id = v.session_id
-                       WHERE v.student_id = st.id AND s.date <= ?3
+                       WHERE v.student_id = st.id AND s.date <= ?3 AND v.taken_in IS NULL
                          AND s.campus_id IN (SELECT value FROM json_each(?1)))
+           AND NOT EXISTS (SELECT 1 FROM handover h WHERE h.id = st.taken_in
+                           AND st.path_decided_on <= h.handed_on)
            AND NOT EXISTS (SELECT 1 FROM decision_released d
                            WHERE d.student_id = st.id AND d.path_status = st.path_status
                              AND d.fiscal_year = ?4

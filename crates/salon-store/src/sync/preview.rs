@@ -16,6 +16,7 @@ use super::path_decisions::{ids_json, periods_held};
 use super::pending::{assemble, outbox_rows, HeldBack, OutboxRow, PendingUpload};
 use super::prepared::{prepared, Prepared};
 use super::releases::{drawn, kept, DrawnKey};
+use super::shares::months_with_shares;
 use crate::error::{Result, StoreError};
 use crate::rows::date_text;
 use crate::vault::Store;
@@ -119,7 +120,11 @@ fn to_draw(
         });
     };
     for (campus_id, code, facts) in &prepared.facts {
-        for month in facts.visits_by_month().into_keys() {
+        let mut months: Vec<Month> = facts.visits_by_month().into_keys().collect();
+        months.extend(months_with_shares(conn, *campus_id)?);
+        months.sort();
+        months.dedup();
+        for month in months {
             for release in Release::ALL {
                 if !drawn(conn, &DrawnKey::month(*campus_id, month, release))? {
                     name(

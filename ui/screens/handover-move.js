@@ -1,0 +1,221 @@
+// The three moves of a handover: 引き継ぎファイルを作る (the sender, once the colleague's 確認番号
+// read from their screen matches), 引き継ぎファイルを受け取る (the recipient sees who sent what,
+// offered merges, then takes it and writes the receipt), 受領書を取り込む (the sender settles it).
+
+import * as api from "../api.js";
+import * as handover from "../api-handover.js";
+import { clearErrors, errorArea, field, h, onSubmit, select, showError } from "../dom.js";
+import { formatDate, formatDateTime, t } from "../i18n.js";
+
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").KnownLaptop} KnownLaptop */
+/** @typedef {import("../api-types").Campus} Campus */
+/** @typedef {import("../api-types").PackageSummary} PackageSummary */
+/** @typedef {import("../api-types").HandoverReason} HandoverReason */
+
+/** A fingerprint in six groups of four, as both screens show it. @param {string} digits */
+export function grouped(digits) {
+  const plain = digits.replace(/\D/g, "");
+  return (plain.match(/.{1,4}/g) || []).join(" ");
+}
+
+/**
+ * A path field with its picker button.
+ * @param {string} testid @param {"card"|"package"|"receipt"} kind @param {HTMLElement} error
+ */
+export function pathField(testid, kind, error) {
+  const path = h("input", { type: "text", class: "mono", testid, "data-field": "path", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
+  const pick = h("button", { type: "button", testid: `${testid}-pick`, text: t("handover.pick") });
+  pick.addEventListener("click", async () => {
+    try {
+      const chosen = await handover.pickHandoverFile(t(`handover.pickTitle.${kind}`), t(`handover.filter.${kind}`), kind);
+      if (chosen !== null) path.value = chosen;
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return { path, row: h("div", { class: "path-row" }, field(t(`handover.file.${kind}`), path), pick) };
+}
+
+/** @param {KnownLaptop[]} known @param {Campus[]} campuses @param {() => void} redraw */
+export function sendSection(known, campuses, redraw) {
+  const section = h("section", { class: "card", testid: "handover-send" },
+    h("h2", { text: t("handover.sendTitle") }),
+    h("p", { class: "muted", text: t("handover.sendLead") }));
+  if (known.length === 0 || campuses.length === 0) {
+    section.append(h("p", { class: "muted", testid: "handover-send-none", text: t(known.length === 0 ? "handover.sendNeedsColleague" : "handover.sendNeedsCampus") }));
+    return section;
+  }
+  const error = errorArea();
+  const colleague = select({ testid: "handover-colleague", "data-field": "colleague" }, known.map((k) => [String(k.id), k.label]));
+  const campus = select({ testid: "handover-campus", "data-field": "campusId" }, campuses.map((c) => [String(c.id), c.name]));
+  const everyone = h("input", { type: "checkbox", testid: "handover-everyone", checked: true });
+  const studentList = h("div", { class: "checks", testid: "handover-students", hidden: true });
+  const loadStudents = async () => {
+    const students = await api.listStudents(Number(campus.value), "");
+    studentList.replaceChildren(...students.map((s) =>
+      h("label", { class: "check" }, h("input", { type: "checkbox", value: String(s.id), "data-testid": "handover-student" }), h("span", { text: s.displayName }))));
+  };
+  everyone.addEventListener("change", () => {
+    studentList.hidden = everyone.checked;
+    if (!everyone.checked) loadStudents().catch((err) => showError(error, /** @type {ApiError} */ (err)));
+  });
+  campus.addEventListener("change", () => {
+    if (!everyone.checked) loadStudents().catch((err) => showError(error, /** @type {ApiError} */ (err)));
+  });
+  /** @type {HTMLInputElement[]} */
+  const reasons = [];
+  const reasonField = h("fieldset", { class: "choices", "data-field": "reason" },
+    h("legend", { text: t("handover.reasonLabel") }),
+    ...(/** @type {HandoverReason[]} */ (["transfer", "cover"])).map((code) => {
+      const radio = h("input", { type: "radio", name: "handover-reason", value: code, testid: `handover-reason-${code}`, checked: code === "transfer" });
+      reasons.push(/** @type {HTMLInputElement} */ (radio));
+      return h("label", { class: "check" }, radio,
+        h("span", {}, h("strong", { text: t(`handover.reason.${code}`) }), h("small", { class: "hint", text: t(`handover.reasonHint.${code}`) })));
+    }));
+  const typed = h("input", { type: "text", class: "mono", testid: "handover-send-fingerprint", "data-field": "typedFingerprint", maxlength: 40, autocomplete: "off", spellcheck: "false", inputmode: "numeric" });
+  const myLabel = h("input", { type: "text", testid: "handover-send-label", "data-field": "myLabel", maxlength: 60, autocomplete: "off" });
+  const folder = h("input", { type: "text", class: "mono", testid: "handover-send-folder", "data-field": "folder", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
+  const done = h("div", { class: "success", role: "status", testid: "handover-sealed", hidden: true });
+  const form = h("form", {},
+    error,
+    field(t("handover.colleague"), colleague),
+    field(t("handover.campus"), campus),
+    h("label", { class: "check" }, everyone, h("span", { text: t("handover.everyone") })),
+    studentList,
+    reasonField,
+    field(t("handover.sendFingerprint"), typed, t("handover.sendFingerprintHint")),
+    field(t("handover.myLabel"), myLabel, t("handover.myLabelHint")),
+    field(t("handover.folder"), folder, t("handover.folderHint")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-seal", text: t("handover.seal") })),
+    done);
+  onSubmit(form, async () => {
+    clearErrors();
+    done.hidden = true;
+    const chosen = everyone.checked
+      ? null
+      : [...studentList.querySelectorAll("input:checked")].map((b) => Number(/** @type {HTMLInputElement} */ (b).value));
+    if (chosen !== null && chosen.length === 0) return showError(error, "handover.chooseStudents");
+    const reason = /** @type {HandoverReason} */ ((reasons.find((r) => r.checked) || reasons[0]).value);
+    try {
+      const written = await handover.sealHandover({
+        colleague: Number(colleague.value), typedFingerprint: typed.value, campusId: Number(campus.value), students: chosen, reason,
+      }, myLabel.value, folder.value);
+      done.replaceChildren(
+        h("p", { text: t("handover.sealed", { path: written.path }) }),
+        h("p", { text: t("handover.sealedCounts", countsOf(written.record.counts)) }),
+        h("p", { text: t("handover.sealedLocked") }));
+      done.hidden = false;
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  section.append(form);
+  return section;
+}
+
+/** @param {import("../api-types").HandoverCounts} c */
+function countsOf(c) {
+  return { students: c.students, visits: c.visits, followUps: c.followUps, appointments: c.appointments, drafts: c.drafts };
+}
+
+/** @param {() => void} redraw */
+export function takeSection(redraw) {
+  const error = errorArea();
+  const { path, row } = pathField("handover-package-path", "package", error);
+  const summary = h("div", { class: "handover-summary", testid: "handover-summary", hidden: true });
+  const done = h("div", { class: "success", role: "status", testid: "handover-taken", hidden: true });
+  const form = h("form", {},
+    error,
+    row,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-open", text: t("handover.open") })));
+  onSubmit(form, async () => {
+    clearErrors();
+    done.hidden = true;
+    try {
+      const opened = await handover.openPackage(path.value);
+      showSummary(opened);
+    } catch (err) {
+      summary.hidden = true;
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  /** @param {PackageSummary} p */
+  const showSummary = (p) => {
+    const merges = p.mergeOffers.map((m) => ({
+      offer: m,
+      box: /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", checked: true, "data-testid": "handover-merge" })),
+    }));
+    const accept = h("button", { type: "button", class: "primary", testid: "handover-accept", text: t("handover.accept") });
+    const decline = h("button", { type: "button", testid: "handover-decline", text: t("handover.decline") });
+    accept.addEventListener("click", async () => {
+      accept.disabled = true;
+      clearErrors();
+      try {
+        const taken = await handover.acceptPackage(path.value, merges.filter((m) => m.box.checked).map((m) => ({ key: m.offer.key, studentId: m.offer.studentId })));
+        summary.hidden = true;
+        done.replaceChildren(
+          h("p", { text: t("handover.taken", { campus: taken.record.campusName }) }),
+          h("p", { testid: "handover-receipt-path", text: t("handover.receiptWritten", { path: taken.receiptPath }) }),
+          h("button", { type: "button", text: t("handover.toRecord"), onclick: redraw }));
+        done.hidden = false;
+      } catch (err) {
+        showError(error, /** @type {ApiError} */ (err));
+      } finally {
+        accept.disabled = false;
+      }
+    });
+    decline.addEventListener("click", () => {
+      summary.hidden = true;
+      path.value = "";
+    });
+    summary.replaceChildren(
+      h("h3", { text: t("handover.summaryTitle") }),
+      h("dl", { class: "facts" },
+        h("dt", { text: t("handover.from") }), h("dd", { testid: "handover-from", text: p.sender }),
+        h("dt", { text: t("handover.fromFingerprint") }), h("dd", { class: "fingerprint small", text: grouped(p.fingerprint) }),
+        h("dt", { text: t("handover.campus") }), h("dd", { text: p.campusName }),
+        h("dt", { text: t("handover.reasonLabel") }), h("dd", { text: t(`handover.reason.${p.reason}`) }),
+        h("dt", { text: t("handover.handedOn") }), h("dd", { text: formatDate(p.handedOn) }),
+        h("dt", { text: t("handover.contents") }), h("dd", { testid: "handover-counts", text: t("handover.sealedCounts", countsOf(p.counts)) }),
+        h("dt", { text: t("handover.expires") }), h("dd", { text: formatDateTime(p.expiresAt) })),
+      merges.length === 0 ? "" : h("div", { class: "merges" },
+        h("p", { text: t("handover.mergeLead") }),
+        ...merges.map((m) => h("label", { class: "check" }, m.box, h("span", { text: t("handover.merge", { name: m.offer.name }) })))),
+      h("p", { class: "muted", text: t("handover.takeCounts") }),
+      h("div", { class: "actions" }, accept, decline));
+    summary.hidden = false;
+  };
+  return h("section", { class: "card", testid: "handover-take" },
+    h("h2", { text: t("handover.takeTitle") }),
+    h("p", { class: "muted", text: t("handover.takeLead") }),
+    form, summary, done);
+}
+
+/** @param {() => void} redraw */
+export function receiptSection(redraw) {
+  const error = errorArea();
+  const { path, row } = pathField("handover-receipt-file", "receipt", error);
+  const done = h("div", { class: "success", role: "status", testid: "handover-settled", hidden: true });
+  const form = h("form", {},
+    error,
+    row,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-import-receipt", text: t("handover.importReceipt") })),
+    done);
+  onSubmit(form, async () => {
+    clearErrors();
+    try {
+      const settled = await handover.importReceipt(path.value);
+      done.replaceChildren(
+        h("p", { text: t(`handover.settled.${settled.state === "cover" ? "cover" : "done"}`, { campus: settled.campusName, colleague: settled.colleague }) }),
+        h("button", { type: "button", text: t("handover.toRecord"), onclick: redraw }));
+      done.hidden = false;
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return h("section", { class: "card", testid: "handover-receipt" },
+    h("h2", { text: t("handover.receiptTitle") }),
+    h("p", { class: "muted", text: t("handover.receiptLead") }),
+    form);
+}

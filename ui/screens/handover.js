@@ -1,0 +1,136 @@
+// 引き継ぎ（担当交代・代理）: a student's whole story handed to a colleague's laptop in a file only
+// that laptop can open. This screen: this laptop's 確認番号 and card, the colleagues' laptops
+// (each registered only when the number read from its owner's screen matches), and the record.
+// Sending, taking and the receipt are in handover-move.js.
+
+import * as api from "../api.js";
+import * as handover from "../api-handover.js";
+import { confirmButton } from "../confirm.js";
+import { clearErrors, errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
+import { formatDateTime, t } from "../i18n.js";
+import { grouped, pathField, receiptSection, sendSection, takeSection } from "./handover-move.js";
+
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").KnownLaptop} KnownLaptop */
+/** @typedef {import("../api-types").HandoverRecord} HandoverRecord */
+/** @typedef {import("../main.js").Ctx} Ctx */
+
+/** @type {import("../main.js").Render} */
+export async function render(ctx) {
+  const [mine, known, records, campuses] = await Promise.all([
+    handover.myLaptopCard(), handover.knownLaptops(), handover.listHandovers(),
+    api.listCampuses(),
+  ]);
+  const redraw = () => ctx.go("handover");
+  const root = screenRoot("handover",
+    h("header", { class: "screen-head" }, h("h1", { text: t("handover.title") })),
+    h("p", { class: "lead", text: t("handover.lead") }),
+    myCardSection(mine.fingerprint),
+    colleaguesSection(known, redraw),
+    sendSection(known, campuses, redraw),
+    takeSection(redraw),
+    receiptSection(redraw),
+    recordSection(records, redraw));
+  return { el: root };
+}
+
+/** @param {string} fingerprint */
+function myCardSection(fingerprint) {
+  const label = h("input", { type: "text", testid: "handover-my-label", "data-field": "label", maxlength: 60, autocomplete: "off" });
+  const folder = h("input", { type: "text", class: "mono", testid: "handover-card-folder", "data-field": "folder", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
+  const error = errorArea();
+  const done = h("p", { class: "success", role: "status", testid: "handover-card-written", hidden: true });
+  const form = h("form", {},
+    error,
+    field(t("handover.myLabel"), label, t("handover.myLabelHint")),
+    field(t("handover.folder"), folder, t("handover.folderHint")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-card-write", text: t("handover.writeCard") })),
+    done);
+  onSubmit(form, async () => {
+    clearErrors();
+    done.hidden = true;
+    try {
+      const written = await handover.writeLaptopCard(label.value, folder.value);
+      done.textContent = t("handover.cardWritten", { path: written.path });
+      done.hidden = false;
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return h("section", { class: "card", testid: "handover-mine" },
+    h("h2", { text: t("handover.mineTitle") }),
+    h("p", { class: "muted", text: t("handover.mineLead") }),
+    h("p", { class: "fingerprint", testid: "handover-my-fingerprint", text: grouped(fingerprint) }),
+    form);
+}
+
+/** @param {KnownLaptop[]} known @param {() => void} redraw */
+function colleaguesSection(known, redraw) {
+  const error = errorArea();
+  const { path, row } = pathField("handover-card-path", "card", error);
+  const typed = h("input", { type: "text", class: "mono", testid: "handover-card-fingerprint", "data-field": "fingerprint", maxlength: 40, autocomplete: "off", spellcheck: "false", inputmode: "numeric" });
+  const form = h("form", {},
+    error,
+    row,
+    field(t("handover.typedFingerprint"), typed, t("handover.typedFingerprintHint")),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-card-import", text: t("handover.importCard") })));
+  onSubmit(form, async () => {
+    clearErrors();
+    try {
+      await handover.importLaptopCard(path.value, typed.value);
+      redraw();
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  const list = known.length === 0
+    ? h("p", { class: "muted", testid: "handover-known-none", text: t("handover.knownNone") })
+    : h("ul", { class: "known-laptops", testid: "handover-known" }, known.map((k) =>
+      h("li", {},
+        h("strong", { text: k.label }),
+        h("span", { class: "fingerprint small", text: grouped(k.fingerprint) }),
+        h("span", { class: "muted", text: t("handover.knownSince", { when: formatDateTime(k.importedAt) }) }))));
+  return h("section", { class: "card", testid: "handover-colleagues" },
+    h("h2", { text: t("handover.colleaguesTitle") }),
+    h("p", { class: "muted", text: t("handover.colleaguesLead") }),
+    list,
+    h("h3", { text: t("handover.importTitle") }),
+    form);
+}
+
+/** @param {HandoverRecord[]} records @param {() => void} redraw */
+function recordSection(records, redraw) {
+  const error = errorArea();
+  const rows = records.map((r) => {
+    const cancel = r.direction === "sent" && r.state === "sealed"
+      ? confirmButton({
+        label: t("handover.cancel"), testid: `handover-cancel-${r.id.slice(0, 8)}`, title: t("handover.cancel"),
+        confirmLabel: t("handover.cancelConfirm"), error,
+        describe: () => [t("handover.cancelText", { campus: r.campusName, colleague: r.colleague })],
+        run: async () => {
+          await handover.cancelHandover(r.id);
+          redraw();
+        },
+      })
+      : null;
+    return h("tr", { "data-testid": "handover-record" },
+      h("td", { text: formatDateTime(r.createdAt) }),
+      h("td", { text: t(`handover.direction.${r.direction}`) }),
+      h("td", { text: r.colleague }),
+      h("td", { text: r.campusName }),
+      h("td", { text: t(`handover.reason.${r.reason}`) }),
+      h("td", { text: t("handover.countsShort", { students: r.counts.students, visits: r.counts.visits }) }),
+      h("td", { text: t(`handover.state.${r.direction}.${r.state}`) }),
+      h("td", {}, cancel));
+  });
+  return h("section", { class: "card", testid: "handover-record-list" },
+    h("h2", { text: t("handover.recordTitle") }),
+    h("p", { class: "muted", text: t("handover.recordLead") }),
+    error,
+    records.length === 0
+      ? h("p", { class: "muted", text: t("handover.recordNone") })
+      : h("div", { class: "table-scroll" }, h("table", { class: "table" },
+        h("thead", {}, h("tr", {}, ["when", "direction", "colleague", "campus", "reason", "counts", "state", "action"]
+          .map((k) => h("th", { text: t(`handover.col.${k}`) })))),
+        h("tbody", {}, rows))));
+}
