@@ -48,13 +48,13 @@ pub(super) fn campus_facts(
     let mut stmt = conn.prepare(
         "SELECT s.date, v.student_id, v.route, s.format,
                 (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
-                v.student_id IS NOT NULL AND v.id = (
+                coalesce(v.student_id IS NOT NULL AND v.id = (
                     SELECT v2.id FROM visit v2 JOIN salon_session s2 ON s2.id = v2.session_id
                     WHERE v2.student_id = v.student_id AND v2.taken_in IS NULL
                     ORDER BY s2.date, v2.id LIMIT 1)
                 AND NOT EXISTS (
                     SELECT 1 FROM visit v3 JOIN handover h ON h.id = v3.taken_in
-                    WHERE v3.student_id = v.student_id AND h.handed_on <= s.date),
+                    WHERE v3.student_id = v.student_id AND h.handed_on <= s.date), 0),
                 v.id
          FROM visit v JOIN salon_session s ON s.id = v.session_id
          WHERE s.campus_id = ?1 AND s.date <= ?2 AND v.taken_in IS NULL",
