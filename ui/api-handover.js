@@ -53,6 +53,12 @@ export const importReceipt = (path) => call("import_receipt", { path });
 /** @param {string} id @returns {Promise<HandoverRecord>} */
 export const cancelHandover = (id) => call("cancel_handover", { id });
 
+/** @param {string} id @returns {Promise<HandoverRecord>} */
+export const endCover = (id) => call("end_cover", { id });
+
+/** @param {string} id @param {string} folder @returns {Promise<Written>} */
+export const writeReceiptAgain = (id, folder) => call("write_receipt_again", { id, folder });
+
 /** @returns {Promise<HandoverRecord[]>} */
 export const listHandovers = () => call("list_handovers");
 

@@ -343,7 +343,8 @@ export type HandoverRecord = {
    */
   direction: string,
   /**
-   * `sealed` (waiting for the receipt), `done`, `cover` (kept read-only) or `cancelled`.
+   * `sealed` (waiting for the receipt), `done`, `cover` (kept read-only), `ended` (the
+   * cover over) or `cancelled`.
    */
   state: string,
   reason: HandoverReason,

@@ -85,6 +85,8 @@ command_list! {
     handover::accept_package: Unlocked,
     handover::import_receipt: Unlocked,
     handover::cancel_handover: Unlocked,
+    handover::end_cover: Unlocked,
+    handover::write_receipt_again: Unlocked,
     handover::list_handovers: Unlocked,
     pickers::pick_handover_file: Unlocked,
     updates::update_offer: Unlocked,

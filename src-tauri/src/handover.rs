@@ -187,6 +187,42 @@ pub fn cancel_handover(state: State<'_, AppState>, id: String) -> Result<Handove
     state.with_store(|s| Ok(s.cancel_handover(&id)?))
 }
 
+/// 代理を終える: the students' records here can be written again.
+#[tauri::command(async)]
+pub fn end_cover(state: State<'_, AppState>, id: String) -> Result<HandoverRecord, IpcError> {
+    state.with_store(|s| Ok(s.end_cover(&id)?))
+}
+
+/// 受領書をもう一度書き出す: the receipt of a package taken, into `folder` (a first file lost
+/// or left on a stick that was pulled out).
+#[tauri::command(async)]
+pub fn write_receipt_again<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    folder: Option<String>,
+) -> Result<Written, IpcError> {
+    let folder = folder_for(&app, &state, folder)?;
+    let (receipt, campus) = state.with_store(|s| {
+        let campus = s
+            .handovers()?
+            .into_iter()
+            .find(|h| h.id == id)
+            .map(|h| h.campus_name)
+            .unwrap_or_default();
+        Ok((s.receipt_of(&id)?, campus))
+    })?;
+    let path = folder.join(format!(
+        "受領書-{}-{}.{RECEIPT_EXTENSION}",
+        safe_name(&campus),
+        crate::clock::today_tokyo().format("%Y%m%d")
+    ));
+    write(&path, receipt.as_bytes())?;
+    Ok(Written {
+        path: path.to_string_lossy().into_owned(),
+    })
+}
+
 #[tauri::command(async)]
 pub fn list_handovers(state: State<'_, AppState>) -> Result<Vec<HandoverRecord>, IpcError> {
     state.with_store(|s| Ok(s.handovers()?))

@@ -101,18 +101,44 @@ function colleaguesSection(known, redraw) {
 /** @param {HandoverRecord[]} records @param {() => void} redraw */
 function recordSection(records, redraw) {
   const error = errorArea();
+  const done = h("p", { class: "success", role: "status", testid: "handover-record-done", hidden: true });
   const rows = records.map((r) => {
-    const cancel = r.direction === "sent" && r.state === "sealed"
-      ? confirmButton({
-        label: t("handover.cancel"), testid: `handover-cancel-${r.id.slice(0, 8)}`, title: t("handover.cancel"),
+    const short = r.id.slice(0, 8);
+    /** @type {HTMLElement|null} */
+    let action = null;
+    if (r.direction === "sent" && r.state === "sealed") {
+      action = confirmButton({
+        label: t("handover.cancel"), testid: `handover-cancel-${short}`, title: t("handover.cancel"),
         confirmLabel: t("handover.cancelConfirm"), error,
         describe: () => [t("handover.cancelText", { campus: r.campusName, colleague: r.colleague })],
         run: async () => {
           await handover.cancelHandover(r.id);
           redraw();
         },
-      })
-      : null;
+      });
+    } else if (r.direction === "sent" && r.state === "cover") {
+      action = confirmButton({
+        label: t("handover.endCover"), testid: `handover-end-${short}`, title: t("handover.endCover"),
+        confirmLabel: t("handover.endCoverConfirm"), error,
+        describe: () => [t("handover.endCoverText", { campus: r.campusName, colleague: r.colleague })],
+        run: async () => {
+          await handover.endCover(r.id);
+          redraw();
+        },
+      });
+    } else if (r.direction === "taken") {
+      action = h("button", { type: "button", testid: `handover-receipt-again-${short}`, text: t("handover.receiptAgain") });
+      action.addEventListener("click", async () => {
+        clearErrors();
+        try {
+          const written = await handover.writeReceiptAgain(r.id, "");
+          done.textContent = t("handover.receiptWritten", { path: written.path });
+          done.hidden = false;
+        } catch (err) {
+          showError(error, /** @type {ApiError} */ (err));
+        }
+      });
+    }
     return h("tr", { "data-testid": "handover-record" },
       h("td", { text: formatDateTime(r.createdAt) }),
       h("td", { text: t(`handover.direction.${r.direction}`) }),
@@ -121,12 +147,13 @@ function recordSection(records, redraw) {
       h("td", { text: t(`handover.reason.${r.reason}`) }),
       h("td", { text: t("handover.countsShort", { students: r.counts.students, visits: r.counts.visits }) }),
       h("td", { text: t(`handover.state.${r.direction}.${r.state}`) }),
-      h("td", {}, cancel));
+      h("td", {}, action));
   });
   return h("section", { class: "card", testid: "handover-record-list" },
     h("h2", { text: t("handover.recordTitle") }),
     h("p", { class: "muted", text: t("handover.recordLead") }),
     error,
+    done,
     records.length === 0
       ? h("p", { class: "muted", text: t("handover.recordNone") })
       : h("div", { class: "table-scroll" }, h("table", { class: "table" },

@@ -6,18 +6,21 @@
 -- the Tokyo day the package was sealed, the day its counting passes from one laptop to the
 -- other. `header` is the package's header as sealed (the sender checks the receipt with it).
 -- A sent handover is `sealed` until the receipt comes back, then `done` (the copy removed) or
--- `cover` (kept read-only, 一時的な代理); `cancelled` if the sender took it back before.
+-- `cover` (kept read-only, 一時的な代理) until the cover is `ended`; `cancelled` if the sender
+-- took it back before. `receipt`: on the recipient, the receipt it signed, to be written out
+-- again if the first file was lost.
 CREATE TABLE handover (
     id          TEXT    PRIMARY KEY,
     direction   TEXT    NOT NULL CHECK (direction IN ('sent', 'taken')),
-    state       TEXT    NOT NULL CHECK (state IN ('sealed', 'done', 'cover', 'cancelled')),
+    state       TEXT    NOT NULL CHECK (state IN ('sealed', 'done', 'cover', 'ended', 'cancelled')),
     reason      TEXT    NOT NULL CHECK (reason IN ('transfer', 'cover')),
     colleague   TEXT    NOT NULL,
     fingerprint TEXT    NOT NULL,
     campus_name TEXT    NOT NULL,
     handed_on   TEXT    NOT NULL,
-    contents    TEXT    NOT NULL,
+    counts      TEXT    NOT NULL,
     header      TEXT    NOT NULL,
+    receipt     TEXT,
     created_at  TEXT    NOT NULL,
     settled_at  TEXT
 );
@@ -79,6 +82,7 @@ BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
 
 CREATE TRIGGER locked_appointment_update BEFORE UPDATE ON appointment
 WHEN OLD.student_id IN (SELECT student_id FROM locked_student)
+  OR NEW.student_id IN (SELECT student_id FROM locked_student)
 BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
 
 CREATE TRIGGER locked_follow_up_done BEFORE INSERT ON follow_up_done
@@ -99,4 +103,22 @@ BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
 
 CREATE TRIGGER locked_topic_delete BEFORE DELETE ON visit_topic
 WHEN (SELECT student_id FROM visit WHERE id = OLD.visit_id) IN (SELECT student_id FROM locked_student)
+BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
+
+CREATE TRIGGER locked_student_delete BEFORE DELETE ON student
+WHEN OLD.id IN (SELECT student_id FROM locked_student)
+BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
+
+CREATE TRIGGER locked_path_change_insert BEFORE INSERT ON path_change
+WHEN NEW.student_id IN (SELECT student_id FROM locked_student)
+BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
+
+CREATE TRIGGER locked_path_change_delete BEFORE DELETE ON path_change
+WHEN OLD.student_id IN (SELECT student_id FROM locked_student)
+BEGIN SELECT RAISE(ABORT, 'handed_over'); END;
+
+-- A salon moved to another day would move the locked visits in it.
+CREATE TRIGGER locked_salon_update BEFORE UPDATE OF date, campus_id ON salon_session
+WHEN EXISTS (SELECT 1 FROM visit WHERE session_id = OLD.id
+             AND student_id IN (SELECT student_id FROM locked_student))
 BEGIN SELECT RAISE(ABORT, 'handed_over'); END;

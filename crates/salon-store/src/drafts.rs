@@ -22,6 +22,28 @@ pub fn visit_draft_key(visit_id: i64) -> String {
     format!("visit:{visit_id}")
 }
 
+/// The visit forms' drafts that name the student `student_id` (the form writes
+/// `"student": "<id>"`, ui/screens/visit.js), by key, with their bodies read.
+pub(crate) fn drafts_naming(
+    conn: &rusqlite::Connection,
+    student_id: i64,
+) -> Result<Vec<(String, serde_json::Value)>> {
+    let mut stmt = conn.prepare("SELECT key, body FROM draft WHERE key LIKE 'visit:%'")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let named = student_id.to_string();
+    let mut out = Vec::new();
+    for row in rows {
+        let (key, body) = row?;
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&body) else {
+            continue;
+        };
+        if value.get("student").and_then(|s| s.as_str()) == Some(named.as_str()) {
+            out.push((key, value));
+        }
+    }
+    Ok(out)
+}
+
 /// What an update must wait for: restarting the app in the middle of either would end the
 /// supporter's work in hand.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -34,8 +34,10 @@ pub struct PurgeResult {
     pub visits: u32,
 }
 
+/// Students not seen for the period. One in a handover under way or a cover waits: its
+/// records are read-only until the handover is settled or the cover ended.
 const ELIGIBLE: &str = "FROM student st
-    WHERE st.display_name != ?2
+    WHERE st.display_name != ?2 AND st.id NOT IN (SELECT student_id FROM locked_student)
       AND coalesce((SELECT max(s.date) FROM visit v JOIN salon_session s ON s.id = v.session_id
                     WHERE v.student_id = st.id), substr(st.created_at, 1, 10)) < ?1";
 

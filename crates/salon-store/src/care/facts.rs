@@ -22,12 +22,18 @@ pub(crate) struct CareFacts {
 impl CareFacts {
     /// Reads the facts of one campus up to `until` (today): a day still ahead has nothing to
     /// report yet, and its bookings are counted when it comes. An appointment taken from a
-    /// colleague and dated by the handover day was the colleague's to count.
+    /// colleague and dated by the handover day was the colleague's to count; one of a student
+    /// handed on, dated after the handover day, is the colleague's to count (until the handover
+    /// is cancelled or the cover ended).
     pub(crate) fn read(conn: &Connection, campus_id: i64, until: NaiveDate) -> Result<Self> {
         let until = date_text(until);
         let mut stmt = conn.prepare(
-            "SELECT date, status FROM appointment
-             WHERE campus_id = ?1 AND date <= ?2 AND taken_in IS NULL",
+            "SELECT date, status FROM appointment a
+             WHERE campus_id = ?1 AND date <= ?2 AND taken_in IS NULL
+               AND NOT EXISTS (
+                   SELECT 1 FROM handover_student hs JOIN handover h ON h.id = hs.handover_id
+                   WHERE hs.student_id = a.student_id AND h.direction = 'sent'
+                     AND h.state IN ('sealed', 'done', 'cover') AND a.date > h.handed_on)",
         )?;
         let appointments = stmt
             .query_map(params![campus_id, until], |r| {

@@ -80,22 +80,9 @@ fn campus_and_path(tx: &Transaction<'_>, id: i64) -> Result<Profile> {
     .ok_or(StoreError::NotFound("student"))
 }
 
-/// The visit form's drafts name their student as `"student": "<id>"` (ui/screens/visit.js);
-/// one that names the merged-away student is pointed at the one kept.
+/// A visit form's draft that names the merged-away student is pointed at the one kept.
 fn repoint_drafts(tx: &Transaction<'_>, keep: i64, merge_away: i64) -> Result<()> {
-    let drafts: Vec<(String, String)> = {
-        let mut stmt = tx.prepare("SELECT key, body FROM draft WHERE key LIKE 'visit:%'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let away = merge_away.to_string();
-    for (key, body) in drafts {
-        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&body) else {
-            continue;
-        };
-        if value.get("student").and_then(|s| s.as_str()) != Some(away.as_str()) {
-            continue;
-        }
+    for (key, mut value) in crate::drafts::drafts_naming(tx, merge_away)? {
         value["student"] = serde_json::Value::String(keep.to_string());
         tx.execute(
             "UPDATE draft SET body = ?1 WHERE key = ?2",

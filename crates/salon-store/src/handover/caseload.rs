@@ -5,7 +5,7 @@
 //! the recipient maps to its own.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
 use super::record::{HandoverCounts, HandoverReason};
@@ -132,16 +132,22 @@ impl Caseload {
     }
 }
 
-/// Reads the caseload of `students` (at the campus `campus_id`) as it stands.
+/// Reads the caseload of `students` (at the campus `campus_id`) as it stands, for the
+/// colleague whose fingerprint is `recipient`: the visits and appointments this laptop took
+/// from that colleague are theirs already and are not sent back (students handed back after
+/// a cover arrive with only what is new).
 pub(super) fn read_caseload(
     conn: &Connection,
     campus_id: i64,
     students: &[i64],
+    recipient: &str,
     reason: HandoverReason,
     handed_on: NaiveDate,
 ) -> Result<Caseload> {
     let ids = serde_json::to_string(students).unwrap_or_default();
     let of_students = "(SELECT value FROM json_each(?1))";
+    let not_theirs = "coalesce(taken_in NOT IN (SELECT id FROM handover
+                                   WHERE direction = 'taken' AND fingerprint = ?2), 1)";
     let visits = query(
         conn,
         &format!(
@@ -150,9 +156,9 @@ pub(super) fn read_caseload(
                     (SELECT json_group_array(topic) FROM visit_topic t WHERE t.visit_id = v.id),
                     v.created_at, v.updated_at
              FROM visit v LEFT JOIN follow_up_done d ON d.visit_id = v.id
-             WHERE v.student_id IN {of_students} ORDER BY v.id"
+             WHERE v.student_id IN {of_students} AND {not_theirs} ORDER BY v.id"
         ),
-        &ids,
+        (&ids, recipient),
         |r| {
             let topics: String = r.get(11)?;
             Ok(VisitPart {
@@ -177,10 +183,11 @@ pub(super) fn read_caseload(
         conn,
         &format!(
             "SELECT id, campus_id, date, opened_at, closed_at, format, place FROM salon_session
-             WHERE id IN (SELECT session_id FROM visit WHERE student_id IN {of_students})
+             WHERE id IN (SELECT session_id FROM visit
+                          WHERE student_id IN {of_students} AND {not_theirs})
              ORDER BY date, id"
         ),
-        &ids,
+        (&ids, recipient),
         |r| {
             Ok(SalonPart {
                 key: r.get(0)?,
@@ -200,7 +207,7 @@ pub(super) fn read_caseload(
                     created_at
              FROM student WHERE id IN {of_students} ORDER BY id"
         ),
-        &ids,
+        (&ids,),
         |r| {
             Ok(StudentPart {
                 key: r.get(0)?,
@@ -235,9 +242,10 @@ pub(super) fn read_caseload(
         &format!(
             "SELECT student_id, campus_id, date, time, status, visit_id, booked_from_visit_id,
                     created_at
-             FROM appointment WHERE student_id IN {of_students} ORDER BY date, id"
+             FROM appointment WHERE student_id IN {of_students} AND {not_theirs}
+             ORDER BY date, id"
         ),
-        &ids,
+        (&ids, recipient),
         |r| {
             Ok(AppointmentPart {
                 student: r.get(0)?,
@@ -309,10 +317,10 @@ pub(super) fn read_caseload(
 fn query<T>(
     conn: &Connection,
     sql: &str,
-    ids: &str,
+    params: impl rusqlite::Params,
     map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     let mut stmt = conn.prepare(sql)?;
-    let rows = stmt.query_map(params![ids], map)?;
+    let rows = stmt.query_map(params, map)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

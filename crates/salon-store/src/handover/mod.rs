@@ -5,6 +5,8 @@
 
 mod cards;
 mod caseload;
+#[cfg(test)]
+mod cover_tests;
 mod record;
 #[cfg(test)]
 mod refusal_tests;

@@ -67,7 +67,8 @@ pub struct HandoverRecord {
     pub id: String,
     /// `sent` or `taken`.
     pub direction: String,
-    /// `sealed` (waiting for the receipt), `done`, `cover` (kept read-only) or `cancelled`.
+    /// `sealed` (waiting for the receipt), `done`, `cover` (kept read-only), `ended` (the
+    /// cover over) or `cancelled`.
     pub state: String,
     pub reason: HandoverReason,
     /// The colleague's laptop, by the name given to its card here.
@@ -120,7 +121,7 @@ pub struct MergeOffer {
 pub(super) fn insert_record(conn: &Connection, r: &HandoverRecord, header: &str) -> Result<()> {
     conn.execute(
         "INSERT INTO handover (id, direction, state, reason, colleague, fingerprint, campus_name,
-                               handed_on, contents, header, created_at, settled_at)
+                               handed_on, counts, header, created_at, settled_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             r.id,
@@ -141,10 +142,10 @@ pub(super) fn insert_record(conn: &Connection, r: &HandoverRecord, header: &str)
 }
 
 const COLUMNS: &str = "id, direction, state, reason, colleague, fingerprint, campus_name, \
-                       handed_on, contents, created_at, settled_at";
+                       handed_on, counts, created_at, settled_at";
 
 fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> {
-    let contents: String = r.get(8)?;
+    let counts: String = r.get(8)?;
     Ok(HandoverRecord {
         id: r.get(0)?,
         direction: r.get(1)?,
@@ -154,7 +155,7 @@ fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> {
         fingerprint: r.get(5)?,
         campus_name: r.get(6)?,
         handed_on: crate::rows::date(r, 7)?,
-        counts: serde_json::from_str(&contents).unwrap_or_default(),
+        counts: serde_json::from_str(&counts).unwrap_or_default(),
         created_at: r.get(9)?,
         settled_at: r.get(10)?,
     })

@@ -144,3 +144,37 @@ fn a_receipt_for_another_package_or_from_another_laptop_settles_nothing() {
     ));
     assert_eq!(everything(&p.a), before, "nothing was removed");
 }
+
+#[test]
+fn a_package_whose_handover_day_is_not_the_day_it_was_sealed_is_refused() {
+    let mut p = pair();
+    // Sealed with a clock ten days ahead: B's counting would wait on a day to come.
+    let request = p.request(HandoverReason::Transfer);
+    let ahead = handover_day() + Duration::days(10);
+    let sealed = p.a.seal_handover(&request, "A 山田", now(), ahead).unwrap();
+    let untouched = everything(&p.b);
+    assert!(matches!(
+        p.b.accept_package(&sealed.file, &[], now()),
+        Err(StoreError::Handover(Refusal::Unreadable))
+    ));
+    assert_eq!(everything(&p.b), untouched);
+}
+
+#[test]
+fn a_campus_of_the_same_name_under_another_code_is_not_the_packages() {
+    let mut p = pair();
+    let b_campus = p.b.campuses().unwrap()[0].clone();
+    let mut recoded = campus_input("柏", 2);
+    recoded.id = Some(b_campus.id);
+    recoded.hq_code = Some("C-099".into());
+    p.b.save_campus(&recoded).unwrap();
+    let sealed = p.seal(HandoverReason::Transfer);
+    p.b.accept_package(&sealed.file, &[], now()).unwrap();
+    let campuses = p.b.campuses().unwrap();
+    let codes: Vec<Option<&str>> = campuses.iter().map(|c| c.hq_code.as_deref()).collect();
+    assert_eq!(campuses.len(), 2, "{codes:?}");
+    assert!(codes.contains(&Some("C-012")) && codes.contains(&Some("C-099")));
+    let haruka = &p.b.students(None, "はるか").unwrap()[0];
+    let home = campuses.iter().find(|c| c.id == haruka.campus_id).unwrap();
+    assert_eq!(home.hq_code.as_deref(), Some("C-012"));
+}

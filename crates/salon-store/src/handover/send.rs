@@ -50,10 +50,13 @@ impl Store {
             &self.conn,
             request.campus_id,
             &students,
+            &fingerprint.to_string(),
             request.reason,
             today,
         )?;
-        let contents = zeroize::Zeroizing::new(serde_json::to_vec(&caseload).unwrap_or_default());
+        let contents = zeroize::Zeroizing::new(
+            serde_json::to_vec(&caseload).map_err(|_| StoreError::Damaged("caseload"))?,
+        );
         let keys = laptop_keys(&self.conn)?;
         let package = seal(
             &keys,
@@ -106,6 +109,20 @@ impl Store {
         }
         self.conn.execute(
             "UPDATE handover SET state = 'cancelled', settled_at = ?2 WHERE id = ?1",
+            params![id, crate::rows::stamp()],
+        )?;
+        Ok(record(&self.conn, id)?.0)
+    }
+
+    /// Ends a cover (一時的な代理): the students' records here can be written again. (Their
+    /// records the colleague took stay there, counting nowhere; handing them back ends it too.)
+    pub fn end_cover(&mut self, id: &str) -> Result<HandoverRecord> {
+        let (held, _) = record(&self.conn, id)?;
+        if held.direction != "sent" || held.state != "cover" {
+            return Err(StoreError::NotFound("handover"));
+        }
+        self.conn.execute(
+            "UPDATE handover SET state = 'ended', settled_at = ?2 WHERE id = ?1",
             params![id, crate::rows::stamp()],
         )?;
         Ok(record(&self.conn, id)?.0)

@@ -67,6 +67,10 @@ impl Store {
             let before = undrawn(&tx, &reporting, calendar.as_ref(), today)?;
             for student in &students {
                 purge_student_in(&tx, *student)?;
+                // A new visit's form typed while the handover was sealed, naming the student.
+                for (key, _) in crate::drafts::drafts_naming(&tx, *student)? {
+                    tx.execute("DELETE FROM draft WHERE key = ?1", [key])?;
+                }
             }
             let after = undrawn(&tx, &reporting, calendar.as_ref(), today)?;
             keep_shares(&tx, &id, &before, &after)?;

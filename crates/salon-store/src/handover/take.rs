@@ -28,8 +28,8 @@ struct Taken {
 impl Store {
     /// Opens a package to show the supporter who sent what; writes nothing.
     pub fn open_package(&self, file: &str, now: DateTime<Utc>) -> Result<PackageSummary> {
-        let taken = self.take(file, now)?;
-        let home = self.campus_here(&taken.caseload.campuses[0])?;
+        let taken = self.checked_package(file, now)?;
+        let home = campus_here(&self.conn, &taken.caseload.campuses[0])?;
         let mut merge_offers = Vec::new();
         if let Some(home) = home {
             for s in &taken.caseload.students {
@@ -73,8 +73,9 @@ impl Store {
         merges: &[Merge],
         now: DateTime<Utc>,
     ) -> Result<(HandoverRecord, String)> {
-        let taken = self.take(file, now)?;
+        let taken = self.checked_package(file, now)?;
         let keys = laptop_keys(&self.conn)?;
+        let receipt = Receipt::new(&keys, &taken.opened.header, now).to_file();
         let header = &taken.opened.header;
         let record = HandoverRecord {
             id: header.id.clone(),
@@ -95,19 +96,44 @@ impl Store {
             &record,
             &serde_json::to_string(header).unwrap_or_default(),
         )?;
+        tx.execute(
+            "UPDATE handover SET receipt = ?2 WHERE id = ?1",
+            params![record.id, receipt],
+        )?;
+        // The colleague handing back students this laptop lent them for a cover ends it.
+        tx.execute(
+            "UPDATE handover SET state = 'ended', settled_at = ?2
+             WHERE direction = 'sent' AND state = 'cover' AND fingerprint = ?1",
+            params![record.fingerprint, record.settled_at],
+        )?;
         insert_caseload(&tx, &record.id, &taken.caseload, merges).map_err(|e| match e {
-            StoreError::Sqlite(_) | StoreError::Damaged(_) => {
+            StoreError::Sqlite(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
                 StoreError::Handover(Refusal::Unreadable)
             }
             other => other,
         })?;
         tx.commit()?;
-        Ok((record, Receipt::new(&keys, header, now).to_file()))
+        Ok((record, receipt))
+    }
+
+    /// The receipt this laptop signed for a package it took, to be written out again.
+    pub fn receipt_of(&self, id: &str) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT receipt FROM handover WHERE id = ?1 AND direction = 'taken'",
+                [id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+            .ok_or(StoreError::NotFound("handover"))
     }
 
     /// Opens and checks a package: for this laptop, from a known colleague, unaltered, not
-    /// expired, not taken before, and holding a caseload.
-    fn take(&self, file: &str, now: DateTime<Utc>) -> Result<Taken> {
+    /// expired, not taken before, holding a caseload handed on the day it was sealed.
+    fn checked_package(&self, file: &str, now: DateTime<Utc>) -> Result<Taken> {
         let package = SealedPackage::from_file(file).map_err(StoreError::Handover)?;
         let keys = laptop_keys(&self.conn)?;
         let known = self.known_cards()?;
@@ -122,7 +148,14 @@ impl Store {
         }
         let caseload: Caseload = serde_json::from_slice(&opened.contents)
             .map_err(|_| StoreError::Handover(Refusal::Unreadable))?;
-        if caseload.campuses.is_empty() {
+        // The handover day decides what each laptop counts: it must be the day the package
+        // was sealed (a day either side for the two clocks), never one still to come.
+        let sealed_on = salon_core::in_tokyo(opened.header.created_at).date_naive();
+        let a_day = chrono::Duration::days(1);
+        let sound_day = caseload.handed_on >= sealed_on - a_day
+            && caseload.handed_on <= sealed_on + a_day
+            && caseload.handed_on <= salon_core::in_tokyo(now).date_naive() + a_day;
+        if caseload.campuses.is_empty() || !sound_day {
             return Err(StoreError::Handover(Refusal::Unreadable));
         }
         let fingerprint = opened.sender.fingerprint().to_string();
@@ -137,14 +170,10 @@ impl Store {
             sender,
         })
     }
-
-    fn campus_here(&self, campus: &CampusPart) -> Result<Option<i64>> {
-        campus_here(&self.conn, campus)
-    }
 }
 
-/// The campus here that is the package's: the one with its headquarters code, or else its
-/// name.
+/// The campus here that is the package's: the one with its headquarters code; or else the
+/// one of its name, unless both have codes and they differ (another campus, then).
 fn campus_here(conn: &rusqlite::Connection, campus: &CampusPart) -> Result<Option<i64>> {
     if let Some(code) = &campus.hq_code {
         let by_code = conn
@@ -158,8 +187,9 @@ fn campus_here(conn: &rusqlite::Connection, campus: &CampusPart) -> Result<Optio
     }
     Ok(conn
         .query_row(
-            "SELECT id FROM campus WHERE name = ?1 ORDER BY id LIMIT 1",
-            [&campus.name],
+            "SELECT id FROM campus WHERE name = ?1 AND (hq_code IS NULL OR ?2 IS NULL)
+             ORDER BY id LIMIT 1",
+            params![campus.name, campus.hq_code],
             |r| r.get(0),
         )
         .optional()?)
@@ -187,14 +217,7 @@ fn insert_caseload(
         let id = match campus_here(tx, c)? {
             Some(id) => id,
             None => {
-                let code_free = match &c.hq_code {
-                    Some(code) => !tx.query_row(
-                        "SELECT EXISTS (SELECT 1 FROM campus WHERE hq_code = ?1)",
-                        [code],
-                        |r| r.get::<_, bool>(0),
-                    )?,
-                    None => true,
-                };
+                // No campus here has its code (else it would have matched): it keeps it.
                 tx.execute(
                     "INSERT INTO campus (name, weekday, start_time, end_time, place,
                                          default_format, hq_code, created_at, updated_at)
@@ -206,7 +229,7 @@ fn insert_caseload(
                         c.end_time,
                         c.place,
                         c.default_format,
-                        c.hq_code.as_ref().filter(|_| code_free),
+                        c.hq_code,
                         stamp
                     ],
                 )?;

@@ -199,9 +199,9 @@ pub(super) fn decisions(
     Ok(by_path)
 }
 
-/// The students whose decision `decisions` counts in `period`, with its kind. Visits taken
-/// from a colleague are not this laptop's, nor a taken student's decision dated by the
-/// handover day: the colleague's laptop counted them. A decision (a
+/// The students whose decision `decisions` counts in `period`, with its kind. A taken
+/// student's decision dated by the handover day is not this laptop's: the colleague's laptop
+/// counted it (a later one is, with or without a visit here since). A decision (a
 /// student's, of one kind) drawn into another period of the same sort (another 年度, another
 /// term) before its date was corrected is left out: it is released in at most one 年度 and one
 /// term. A decision of another kind, made later, is a decision of its own.
@@ -215,7 +215,7 @@ fn deciding_students(
          WHERE st.path_status != 'undecided' AND st.path_decided_on BETWEEN ?2 AND ?3
            AND st.path_campus_id IN (SELECT value FROM json_each(?1))
            AND EXISTS (SELECT 1 FROM visit v JOIN salon_session s ON s.id = v.session_id
-                       WHERE v.student_id = st.id AND s.date <= ?3 AND v.taken_in IS NULL
+                       WHERE v.student_id = st.id AND s.date <= ?3
                          AND s.campus_id IN (SELECT value FROM json_each(?1)))
            AND NOT EXISTS (SELECT 1 FROM handover h WHERE h.id = st.taken_in
                            AND st.path_decided_on <= h.handed_on)
