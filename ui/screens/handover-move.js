@@ -37,7 +37,7 @@ export function pathField(testid, kind, error) {
   return { path, row: h("div", { class: "path-row" }, field(t(`handover.file.${kind}`), path), pick) };
 }
 
-/** @param {KnownLaptop[]} known @param {Campus[]} campuses @param {() => void} redraw */
+/** @param {KnownLaptop[]} known @param {Campus[]} campuses @param {(notice?: string[]) => void} redraw */
 export function sendSection(known, campuses, redraw) {
   const section = h("section", { class: "card", testid: "handover-send" },
     h("h2", { text: t("handover.sendTitle") }),
@@ -76,7 +76,6 @@ export function sendSection(known, campuses, redraw) {
   const typed = h("input", { type: "text", class: "mono", testid: "handover-send-fingerprint", "data-field": "typedFingerprint", maxlength: 40, autocomplete: "off", spellcheck: "false", inputmode: "numeric" });
   const myLabel = h("input", { type: "text", testid: "handover-send-label", "data-field": "myLabel", maxlength: 60, autocomplete: "off" });
   const folder = h("input", { type: "text", class: "mono", testid: "handover-send-folder", "data-field": "folder", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
-  const done = h("div", { class: "success", role: "status", testid: "handover-sealed", hidden: true });
   const form = h("form", {},
     error,
     field(t("handover.colleague"), colleague),
@@ -87,11 +86,9 @@ export function sendSection(known, campuses, redraw) {
     field(t("handover.sendFingerprint"), typed, t("handover.sendFingerprintHint")),
     field(t("handover.myLabel"), myLabel, t("handover.myLabelHint")),
     field(t("handover.folder"), folder, t("handover.folderHint")),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-seal", text: t("handover.seal") })),
-    done);
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-seal", text: t("handover.seal") })));
   onSubmit(form, async () => {
     clearErrors();
-    done.hidden = true;
     const chosen = everyone.checked
       ? null
       : [...studentList.querySelectorAll("input:checked")].map((b) => Number(/** @type {HTMLInputElement} */ (b).value));
@@ -101,11 +98,11 @@ export function sendSection(known, campuses, redraw) {
       const written = await handover.sealHandover({
         colleague: Number(colleague.value), typedFingerprint: typed.value, campusId: Number(campus.value), students: chosen, reason,
       }, myLabel.value, folder.value);
-      done.replaceChildren(
-        h("p", { text: t("handover.sealed", { path: written.path }) }),
-        h("p", { text: t("handover.sealedCounts", countsOf(written.record.counts)) }),
-        h("p", { text: t("handover.sealedLocked") }));
-      done.hidden = false;
+      redraw([
+        t("handover.sealed", { path: written.path }),
+        t("handover.sealedCounts", countsOf(written.record.counts)),
+        t("handover.sealedLocked"),
+      ]);
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }
@@ -119,19 +116,17 @@ function countsOf(c) {
   return { students: c.students, visits: c.visits, followUps: c.followUps, appointments: c.appointments, drafts: c.drafts };
 }
 
-/** @param {() => void} redraw */
+/** @param {(notice?: string[]) => void} redraw */
 export function takeSection(redraw) {
   const error = errorArea();
   const { path, row } = pathField("handover-package-path", "package", error);
   const summary = h("div", { class: "handover-summary", testid: "handover-summary", hidden: true });
-  const done = h("div", { class: "success", role: "status", testid: "handover-taken", hidden: true });
   const form = h("form", {},
     error,
     row,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-open", text: t("handover.open") })));
   onSubmit(form, async () => {
     clearErrors();
-    done.hidden = true;
     try {
       const opened = await handover.openPackage(path.value);
       showSummary(opened);
@@ -153,12 +148,10 @@ export function takeSection(redraw) {
       clearErrors();
       try {
         const taken = await handover.acceptPackage(path.value, merges.filter((m) => m.box.checked).map((m) => ({ key: m.offer.key, studentId: m.offer.studentId })));
-        summary.hidden = true;
-        done.replaceChildren(
-          h("p", { text: t("handover.taken", { campus: taken.record.campusName }) }),
-          h("p", { testid: "handover-receipt-path", text: t("handover.receiptWritten", { path: taken.receiptPath }) }),
-          h("button", { type: "button", text: t("handover.toRecord"), onclick: redraw }));
-        done.hidden = false;
+        redraw([
+          t("handover.taken", { campus: taken.record.campusName }),
+          t("handover.receiptWritten", { path: taken.receiptPath }),
+        ]);
       } catch (err) {
         showError(error, /** @type {ApiError} */ (err));
       } finally {
@@ -189,27 +182,22 @@ export function takeSection(redraw) {
   return h("section", { class: "card", testid: "handover-take" },
     h("h2", { text: t("handover.takeTitle") }),
     h("p", { class: "muted", text: t("handover.takeLead") }),
-    form, summary, done);
+    form, summary);
 }
 
-/** @param {() => void} redraw */
+/** @param {(notice?: string[]) => void} redraw */
 export function receiptSection(redraw) {
   const error = errorArea();
   const { path, row } = pathField("handover-receipt-file", "receipt", error);
-  const done = h("div", { class: "success", role: "status", testid: "handover-settled", hidden: true });
   const form = h("form", {},
     error,
     row,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-import-receipt", text: t("handover.importReceipt") })),
-    done);
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-import-receipt", text: t("handover.importReceipt") })));
   onSubmit(form, async () => {
     clearErrors();
     try {
       const settled = await handover.importReceipt(path.value);
-      done.replaceChildren(
-        h("p", { text: t(`handover.settled.${settled.state === "cover" ? "cover" : "done"}`, { campus: settled.campusName, colleague: settled.colleague }) }),
-        h("button", { type: "button", text: t("handover.toRecord"), onclick: redraw }));
-      done.hidden = false;
+      redraw([t(`handover.settled.${settled.state === "cover" ? "cover" : "done"}`, { campus: settled.campusName, colleague: settled.colleague })]);
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }

@@ -16,14 +16,20 @@ import { grouped, pathField, receiptSection, sendSection, takeSection } from "./
 /** @typedef {import("../main.js").Ctx} Ctx */
 
 /** @type {import("../main.js").Render} */
-export async function render(ctx) {
+export async function render(ctx, params) {
   const [mine, known, records, campuses] = await Promise.all([
     handover.myLaptopCard(), handover.knownLaptops(), handover.listHandovers(),
     api.listCampuses(),
   ]);
-  const redraw = () => ctx.go("handover");
+  /** What was just done, said at the top of the screen drawn again with it. @param {string[]} [notice] */
+  const redraw = (notice) => ctx.go("handover", notice ? { notice } : {});
+  const notice = Array.isArray(params.notice)
+    ? h("div", { class: "success notice", role: "status", testid: "handover-notice" },
+      params.notice.map((line) => h("p", { text: String(line) })))
+    : "";
   const root = screenRoot("handover",
     h("header", { class: "screen-head" }, h("h1", { text: t("handover.title") })),
+    notice,
     h("p", { class: "lead", text: t("handover.lead") }),
     myCardSection(mine.fingerprint),
     colleaguesSection(known, redraw),
@@ -64,7 +70,7 @@ function myCardSection(fingerprint) {
     form);
 }
 
-/** @param {KnownLaptop[]} known @param {() => void} redraw */
+/** @param {KnownLaptop[]} known @param {(notice?: string[]) => void} redraw */
 function colleaguesSection(known, redraw) {
   const error = errorArea();
   const { path, row } = pathField("handover-card-path", "card", error);
@@ -98,7 +104,7 @@ function colleaguesSection(known, redraw) {
     form);
 }
 
-/** @param {HandoverRecord[]} records @param {() => void} redraw */
+/** @param {HandoverRecord[]} records @param {(notice?: string[]) => void} redraw */
 function recordSection(records, redraw) {
   const error = errorArea();
   const done = h("p", { class: "success", role: "status", testid: "handover-record-done", hidden: true });
@@ -156,7 +162,7 @@ function recordSection(records, redraw) {
     done,
     records.length === 0
       ? h("p", { class: "muted", text: t("handover.recordNone") })
-      : h("div", { class: "table-scroll" }, h("table", { class: "table" },
+      : h("div", { class: "handover-records" }, h("table", { class: "report-table" },
         h("thead", {}, h("tr", {}, ["when", "direction", "colleague", "campus", "reason", "counts", "state", "action"]
           .map((k) => h("th", { text: t(`handover.col.${k}`) })))),
         h("tbody", {}, rows))));
