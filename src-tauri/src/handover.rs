@@ -160,11 +160,7 @@ pub fn accept_package(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let receipt_path = beside.join(format!(
-        "受領書-{}-{}.{RECEIPT_EXTENSION}",
-        safe_name(&record.campus_name),
-        crate::clock::today_tokyo().format("%Y%m%d")
-    ));
+    let receipt_path = receipt_file(&beside, &record.campus_name);
     write(&receipt_path, receipt.as_bytes())?;
     Ok(PackageTaken {
         record,
@@ -212,11 +208,7 @@ pub fn write_receipt_again<R: Runtime>(
             .unwrap_or_default();
         Ok((s.receipt_of(&id)?, campus))
     })?;
-    let path = folder.join(format!(
-        "受領書-{}-{}.{RECEIPT_EXTENSION}",
-        safe_name(&campus),
-        crate::clock::today_tokyo().format("%Y%m%d")
-    ));
+    let path = receipt_file(&folder, &campus);
     write(&path, receipt.as_bytes())?;
     Ok(Written {
         path: path.to_string_lossy().into_owned(),
@@ -226,6 +218,15 @@ pub fn write_receipt_again<R: Runtime>(
 #[tauri::command(async)]
 pub fn list_handovers(state: State<'_, AppState>) -> Result<Vec<HandoverRecord>, IpcError> {
     state.with_store(|s| Ok(s.handovers()?))
+}
+
+/// Where a receipt for the campus `campus` goes in `folder`.
+fn receipt_file(folder: &Path, campus: &str) -> PathBuf {
+    folder.join(format!(
+        "受領書-{}-{}.{RECEIPT_EXTENSION}",
+        safe_name(campus),
+        crate::clock::today_tokyo().format("%Y%m%d")
+    ))
 }
 
 /// A fingerprint that does not match is about the field it was typed in.

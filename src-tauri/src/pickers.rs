@@ -31,10 +31,13 @@ pub fn pick_backup_file<R: Runtime>(
     title: String,
     filter_name: String,
 ) -> Result<Option<String>, IpcError> {
-    let picked = starting_where_backups_go(&app, &state, title)
-        .add_filter(filter_name, &[BACKUP_EXTENSION])
-        .blocking_pick_file();
-    Ok(picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned())))
+    Ok(pick_file(
+        &app,
+        &state,
+        title,
+        filter_name,
+        BACKUP_EXTENSION,
+    ))
 }
 
 /// ファイルを選ぶ: a colleague's card, a handover package or a receipt (`kind`: `card`,
@@ -52,10 +55,21 @@ pub fn pick_handover_file<R: Runtime>(
         "package" => crate::handover::PACKAGE_EXTENSION,
         _ => crate::handover::RECEIPT_EXTENSION,
     };
-    let picked = starting_where_backups_go(&app, &state, title)
+    Ok(pick_file(&app, &state, title, filter_name, extension))
+}
+
+/// A file of the kind `extension` names, picked where backups go; None when cancelled.
+fn pick_file<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    state: &AppState,
+    title: String,
+    filter_name: String,
+    extension: &str,
+) -> Option<String> {
+    let picked = starting_where_backups_go(app, state, title)
         .add_filter(filter_name, &[extension])
         .blocking_pick_file();
-    Ok(picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned())))
+    picked.and_then(|p| p.as_path().map(|p| p.to_string_lossy().into_owned()))
 }
 
 /// A picker titled in the app's language, opened at the backup folder.

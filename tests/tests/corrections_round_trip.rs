@@ -7,7 +7,7 @@ mod device;
 
 use device::*;
 use proptest::prelude::*;
-use salon_core::{StudentInput, VisitInput};
+use salon_core::VisitInput;
 use salon_store::{MoveTo, RemovedVisits, Store, Vault};
 
 fn sessions_held(hq: &salon_hq_store::HqStore) -> u32 {
@@ -227,20 +227,6 @@ fn apply(s: &mut Store, campus: i64, students: &mut Vec<i64>, step: &Step) {
     }
 }
 
-fn student(s: &mut Store, campus: i64, name: &str) -> i64 {
-    s.save_student(&StudentInput {
-        id: None,
-        display_name: name.into(),
-        grade: Some(2),
-        campus_id: campus,
-        enrolment: "enrolled".into(),
-        path_status: "undecided".into(),
-        path_decided_on: None,
-    })
-    .unwrap()
-    .id
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
@@ -258,7 +244,7 @@ proptest! {
             let (url, hq) = start_hq(dir.path()).await;
             let (device, campus) = enrolled_device(dir.path(), &url, &hq).await;
             let mut students = device
-                .with(|s| Ok(["あ", "い", "う", "え"].map(|n| student(s, campus, n)).to_vec()))
+                .with(|s| Ok(["あ", "い", "う", "え"].map(|n| named(s, campus, n)).to_vec()))
                 .unwrap();
             for step in &steps {
                 device.with(|s| {

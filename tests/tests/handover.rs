@@ -10,26 +10,11 @@ mod device;
 use chrono::{NaiveDate, Utc};
 use device::*;
 use proptest::prelude::*;
-use salon_core::{NewStudent, StudentInput, VisitInput};
+use salon_core::{NewStudent, VisitInput};
 use salon_protocol::DayCounts;
 use salon_store::{HandoverReason, HandoverRequest, MoveTo, SearchQuery, Store, StoreError};
 
 const CANARY: &str = "カナリア：家での言い争いの話";
-
-fn named(store: &mut Store, campus: i64, name: &str) -> i64 {
-    store
-        .save_student(&StudentInput {
-            id: None,
-            display_name: name.into(),
-            grade: Some(2),
-            campus_id: campus,
-            enrolment: "enrolled".into(),
-            path_status: "undecided".into(),
-            path_decided_on: None,
-        })
-        .unwrap()
-        .id
-}
 
 /// Every figure headquarters holds for the day, both laptops together.
 fn hq_day(hq: &salon_hq_store::HqStore, day: NaiveDate) -> DayCounts {
@@ -113,6 +98,18 @@ async fn a_campus_handed_on_is_counted_once_by_the_laptop_that_held_it() {
             log(s, salon, None, "outreach");
             s.close_session(salon, at(13))?;
         }
+        // An appointment still ahead, and a correction of はるか's last visit half typed.
+        s.book_appointment(&salon_core::care::AppointmentInput {
+            student_id: haruka,
+            date: (today() + chrono::Days::new(7)).to_string(),
+            time: Some("11:00".into()),
+            booked_from_visit_id: None,
+        })?;
+        let last = s.visits_of_student(haruka)?[0].id;
+        s.save_draft(
+            &salon_store::visit_draft_key(last),
+            &format!(r#"{{"student":"{haruka}","note":"書きかけ：{CANARY}"}}"#),
+        )?;
         Ok(())
     })
     .unwrap();
@@ -140,6 +137,23 @@ async fn a_campus_handed_on_is_counted_once_by_the_laptop_that_held_it() {
         })
         .unwrap();
     assert_eq!(taken.total, 2);
+    let (follow_ups, appointments, draft) = b
+        .with(|s| {
+            let haruka = s.students(None, "はるか")?[0].id;
+            let visits = s.visits_of_student(haruka)?;
+            let drafts: Vec<String> = visits
+                .iter()
+                .filter_map(|v| s.draft(&salon_store::visit_draft_key(v.id)).ok().flatten())
+                .collect();
+            Ok((
+                visits.iter().filter(|v| v.follow_up_on.is_some()).count(),
+                s.appointments_of_student(haruka)?.len(),
+                drafts,
+            ))
+        })
+        .unwrap();
+    assert_eq!((follow_ups, appointments), (2, 1));
+    assert!(draft.len() == 1 && draft[0].contains(CANARY), "{draft:?}");
     let again = sync(&b).await;
     assert!(again.as_ref().is_none_or(|r| r.stored == 0), "{again:?}");
     // The sender's copy is gone, and nothing it sends again moves a figure.

@@ -6,22 +6,6 @@
 mod device;
 
 use device::*;
-use salon_core::StudentInput;
-
-fn named(store: &mut salon_store::Store, campus: i64, name: &str) -> i64 {
-    store
-        .save_student(&StudentInput {
-            id: None,
-            display_name: name.into(),
-            grade: Some(2),
-            campus_id: campus,
-            enrolment: "enrolled".into(),
-            path_status: "undecided".into(),
-            path_decided_on: None,
-        })
-        .unwrap()
-        .id
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deleting_a_students_data_changes_nothing_headquarters_holds() {

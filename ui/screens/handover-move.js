@@ -4,6 +4,7 @@
 
 import * as api from "../api.js";
 import * as handover from "../api-handover.js";
+import { pickBackupFolder } from "../api-reports.js";
 import { clearErrors, errorArea, field, h, onSubmit, select, showError } from "../dom.js";
 import { formatDate, formatDateTime, t } from "../i18n.js";
 
@@ -17,6 +18,39 @@ import { formatDate, formatDateTime, t } from "../i18n.js";
 export function grouped(digits) {
   const plain = digits.replace(/\D/g, "");
   return (plain.match(/.{1,4}/g) || []).join(" ");
+}
+
+/**
+ * A field for the 24 digits, grouped by four as they are typed (full-width digits too), so
+ * they compare at a glance with the other screen's.
+ * @param {string} testid @param {string} fieldName
+ */
+export function digitsField(testid, fieldName) {
+  const input = /** @type {HTMLInputElement} */ (h("input", { type: "text", class: "mono", testid, "data-field": fieldName, maxlength: 40, autocomplete: "off", spellcheck: "false", inputmode: "numeric" }));
+  input.addEventListener("input", () => {
+    const digits = input.value.normalize("NFKC").replace(/\D/g, "").slice(0, 24);
+    const shown = grouped(digits);
+    if (shown !== input.value) input.value = shown;
+  });
+  return input;
+}
+
+/**
+ * The folder a file is written to, with the system's folder picker; blank for the backup
+ * folder. @param {string} testid @param {HTMLElement} error
+ */
+export function folderField(testid, error) {
+  const folder = h("input", { type: "text", class: "mono", testid, "data-field": "folder", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
+  const pick = h("button", { type: "button", testid: `${testid}-pick`, text: t("handover.pickFolder") });
+  pick.addEventListener("click", async () => {
+    try {
+      const chosen = await pickBackupFolder(t("handover.pickFolderTitle"));
+      if (chosen !== null) folder.value = chosen;
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return { folder, row: h("div", { class: "path-row" }, field(t("handover.folder"), folder, t("handover.folderHint")), pick) };
 }
 
 /**
@@ -37,8 +71,11 @@ export function pathField(testid, kind, error) {
   return { path, row: h("div", { class: "path-row" }, field(t(`handover.file.${kind}`), path), pick) };
 }
 
-/** @param {KnownLaptop[]} known @param {Campus[]} campuses @param {(notice?: string[]) => void} redraw */
-export function sendSection(known, campuses, redraw) {
+/**
+ * @param {KnownLaptop[]} known @param {Campus[]} campuses @param {string} label the name last typed
+ * @param {(notice?: string[], label?: string) => void} redraw
+ */
+export function sendSection(known, campuses, label, redraw) {
   const section = h("section", { class: "card", testid: "handover-send" },
     h("h2", { text: t("handover.sendTitle") }),
     h("p", { class: "muted", text: t("handover.sendLead") }));
@@ -73,9 +110,9 @@ export function sendSection(known, campuses, redraw) {
       return h("label", { class: "check" }, radio,
         h("span", {}, h("strong", { text: t(`handover.reason.${code}`) }), h("small", { class: "hint", text: t(`handover.reasonHint.${code}`) })));
     }));
-  const typed = h("input", { type: "text", class: "mono", testid: "handover-send-fingerprint", "data-field": "typedFingerprint", maxlength: 40, autocomplete: "off", spellcheck: "false", inputmode: "numeric" });
-  const myLabel = h("input", { type: "text", testid: "handover-send-label", "data-field": "myLabel", maxlength: 60, autocomplete: "off" });
-  const folder = h("input", { type: "text", class: "mono", testid: "handover-send-folder", "data-field": "folder", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
+  const typed = digitsField("handover-send-fingerprint", "typedFingerprint");
+  const myLabel = /** @type {HTMLInputElement} */ (h("input", { type: "text", testid: "handover-send-label", "data-field": "myLabel", maxlength: 60, autocomplete: "off", value: label }));
+  const { folder, row: folderRow } = folderField("handover-send-folder", error);
   const form = h("form", {},
     error,
     field(t("handover.colleague"), colleague),
@@ -85,7 +122,7 @@ export function sendSection(known, campuses, redraw) {
     reasonField,
     field(t("handover.sendFingerprint"), typed, t("handover.sendFingerprintHint")),
     field(t("handover.myLabel"), myLabel, t("handover.myLabelHint")),
-    field(t("handover.folder"), folder, t("handover.folderHint")),
+    folderRow,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-seal", text: t("handover.seal") })));
   onSubmit(form, async () => {
     clearErrors();
@@ -102,7 +139,7 @@ export function sendSection(known, campuses, redraw) {
         t("handover.sealed", { path: written.path }),
         t("handover.sealedCounts", countsOf(written.record.counts)),
         t("handover.sealedLocked"),
-      ]);
+      ], myLabel.value);
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }
@@ -139,7 +176,7 @@ export function takeSection(redraw) {
   const showSummary = (p) => {
     const merges = p.mergeOffers.map((m) => ({
       offer: m,
-      box: /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", checked: true, "data-testid": "handover-merge" })),
+      box: /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", "data-testid": "handover-merge" })),
     }));
     const accept = h("button", { type: "button", class: "primary", testid: "handover-accept", text: t("handover.accept") });
     const decline = h("button", { type: "button", testid: "handover-decline", text: t("handover.decline") });
@@ -166,7 +203,8 @@ export function takeSection(redraw) {
       h("h3", { text: t("handover.summaryTitle") }),
       h("dl", { class: "facts" },
         h("dt", { text: t("handover.from") }), h("dd", { testid: "handover-from", text: p.sender }),
-        h("dt", { text: t("handover.fromFingerprint") }), h("dd", { class: "fingerprint small", text: grouped(p.fingerprint) }),
+        h("dt", { text: t("handover.fromFingerprint") }),
+        h("dd", {}, h("span", { class: "fingerprint small", text: grouped(p.fingerprint) }), h("small", { class: "hint", text: t("handover.fromFingerprintHint") })),
         h("dt", { text: t("handover.campus") }), h("dd", { text: p.campusName }),
         h("dt", { text: t("handover.reasonLabel") }), h("dd", { text: t(`handover.reason.${p.reason}`) }),
         h("dt", { text: t("handover.handedOn") }), h("dd", { text: formatDate(p.handedOn) }),

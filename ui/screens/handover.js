@@ -8,7 +8,7 @@ import * as handover from "../api-handover.js";
 import { confirmButton } from "../confirm.js";
 import { clearErrors, errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
-import { grouped, pathField, receiptSection, sendSection, takeSection } from "./handover-move.js";
+import { digitsField, folderField, grouped, pathField, receiptSection, sendSection, takeSection } from "./handover-move.js";
 
 /** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../api-types").KnownLaptop} KnownLaptop */
@@ -21,44 +21,48 @@ export async function render(ctx, params) {
     handover.myLaptopCard(), handover.knownLaptops(), handover.listHandovers(),
     api.listCampuses(),
   ]);
-  /** What was just done, said at the top of the screen drawn again with it. @param {string[]} [notice] */
-  const redraw = (notice) => ctx.go("handover", notice ? { notice } : {});
+  // The supporter's name, typed once, is kept across redraws (in memory only).
+  const label = typeof params.label === "string" ? params.label : "";
+  /**
+   * The screen drawn again, with what was just done said at its top.
+   * @param {string[]} [notice] @param {string} [typed] the name last typed
+   */
+  const redraw = (notice, typed) => ctx.go("handover", { notice, label: typed ?? label });
   const notice = Array.isArray(params.notice)
-    ? h("div", { class: "success notice", role: "status", testid: "handover-notice" },
+    ? h("div", { class: "handover-done", role: "status", testid: "handover-notice" },
       params.notice.map((line) => h("p", { text: String(line) })))
     : "";
   const root = screenRoot("handover",
     h("header", { class: "screen-head" }, h("h1", { text: t("handover.title") })),
     notice,
     h("p", { class: "lead", text: t("handover.lead") }),
-    myCardSection(mine.fingerprint),
+    myCardSection(mine.fingerprint, label, redraw),
     colleaguesSection(known, redraw),
-    sendSection(known, campuses, redraw),
+    sendSection(known, campuses, label, redraw),
     takeSection(redraw),
     receiptSection(redraw),
     recordSection(records, redraw));
   return { el: root };
 }
 
-/** @param {string} fingerprint */
-function myCardSection(fingerprint) {
-  const label = h("input", { type: "text", testid: "handover-my-label", "data-field": "label", maxlength: 60, autocomplete: "off" });
-  const folder = h("input", { type: "text", class: "mono", testid: "handover-card-folder", "data-field": "folder", maxlength: 1000, autocomplete: "off", spellcheck: "false" });
+/**
+ * @param {string} fingerprint @param {string} typed the name last typed
+ * @param {(notice?: string[], label?: string) => void} redraw
+ */
+function myCardSection(fingerprint, typed, redraw) {
+  const label = /** @type {HTMLInputElement} */ (h("input", { type: "text", testid: "handover-my-label", "data-field": "label", maxlength: 60, autocomplete: "off", value: typed }));
   const error = errorArea();
-  const done = h("p", { class: "success", role: "status", testid: "handover-card-written", hidden: true });
+  const { folder, row: folderRow } = folderField("handover-card-folder", error);
   const form = h("form", {},
     error,
     field(t("handover.myLabel"), label, t("handover.myLabelHint")),
-    field(t("handover.folder"), folder, t("handover.folderHint")),
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-card-write", text: t("handover.writeCard") })),
-    done);
+    folderRow,
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-card-write", text: t("handover.writeCard") })));
   onSubmit(form, async () => {
     clearErrors();
-    done.hidden = true;
     try {
       const written = await handover.writeLaptopCard(label.value, folder.value);
-      done.textContent = t("handover.cardWritten", { path: written.path });
-      done.hidden = false;
+      redraw([t("handover.cardWritten", { path: written.path })], label.value);
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }
@@ -70,11 +74,11 @@ function myCardSection(fingerprint) {
     form);
 }
 
-/** @param {KnownLaptop[]} known @param {(notice?: string[]) => void} redraw */
+/** @param {KnownLaptop[]} known @param {(notice?: string[], label?: string) => void} redraw */
 function colleaguesSection(known, redraw) {
   const error = errorArea();
   const { path, row } = pathField("handover-card-path", "card", error);
-  const typed = h("input", { type: "text", class: "mono", testid: "handover-card-fingerprint", "data-field": "fingerprint", maxlength: 40, autocomplete: "off", spellcheck: "false", inputmode: "numeric" });
+  const typed = digitsField("handover-card-fingerprint", "fingerprint");
   const form = h("form", {},
     error,
     row,
@@ -104,7 +108,7 @@ function colleaguesSection(known, redraw) {
     form);
 }
 
-/** @param {HandoverRecord[]} records @param {(notice?: string[]) => void} redraw */
+/** @param {HandoverRecord[]} records @param {(notice?: string[], label?: string) => void} redraw */
 function recordSection(records, redraw) {
   const error = errorArea();
   const done = h("p", { class: "success", role: "status", testid: "handover-record-done", hidden: true });

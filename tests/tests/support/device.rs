@@ -184,6 +184,22 @@ pub async fn enrolled_device(
     (Device::new(store), campus)
 }
 
+/// A named student of the campus, enrolled, 2年, path undecided; their id.
+pub fn named(store: &mut Store, campus_id: i64, name: &str) -> i64 {
+    store
+        .save_student(&salon_core::StudentInput {
+            id: None,
+            display_name: name.into(),
+            grade: Some(2),
+            campus_id,
+            enrolment: "enrolled".into(),
+            path_status: "undecided".into(),
+            path_decided_on: None,
+        })
+        .unwrap()
+        .id
+}
+
 pub fn open(store: &mut Store, campus_id: i64, on: NaiveDate) -> i64 {
     if let Some(s) = store.session_on(campus_id, on).unwrap() {
         return s.id;

@@ -103,28 +103,25 @@ impl Store {
     /// Takes back a package not yet settled: its students' records here can be written again.
     /// (A colleague who already took it keeps a copy that counts nowhere.)
     pub fn cancel_handover(&mut self, id: &str) -> Result<HandoverRecord> {
-        let (held, _) = record(&self.conn, id)?;
-        if held.direction != "sent" || held.state != "sealed" {
-            return Err(StoreError::NotFound("handover"));
-        }
-        self.conn.execute(
-            "UPDATE handover SET state = 'cancelled', settled_at = ?2 WHERE id = ?1",
-            params![id, crate::rows::stamp()],
-        )?;
-        Ok(record(&self.conn, id)?.0)
+        self.move_sent(id, "sealed", "cancelled")
     }
 
     /// Ends a cover (一時的な代理): the students' records here can be written again. (Their
     /// records the colleague took stay there, counting nowhere; handing them back ends it too.)
     pub fn end_cover(&mut self, id: &str) -> Result<HandoverRecord> {
-        let (held, _) = record(&self.conn, id)?;
-        if held.direction != "sent" || held.state != "cover" {
+        self.move_sent(id, "cover", "ended")
+    }
+
+    /// A handover this laptop sent, from the state `from` to `to`; any other is not found.
+    fn move_sent(&mut self, id: &str, from: &str, to: &str) -> Result<HandoverRecord> {
+        let changed = self.conn.execute(
+            "UPDATE handover SET state = ?3, settled_at = ?4
+             WHERE id = ?1 AND direction = 'sent' AND state = ?2",
+            params![id, from, to, crate::rows::stamp()],
+        )?;
+        if changed == 0 {
             return Err(StoreError::NotFound("handover"));
         }
-        self.conn.execute(
-            "UPDATE handover SET state = 'ended', settled_at = ?2 WHERE id = ?1",
-            params![id, crate::rows::stamp()],
-        )?;
         Ok(record(&self.conn, id)?.0)
     }
 
