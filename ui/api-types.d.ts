@@ -1190,6 +1190,11 @@ export type Visit = {
    * 先生への共有メモ: written to be shared with the campus teachers.
    */
   teacherSummary: string,
+  /**
+   * Taken from a colleague's laptop in a handover (引き継ぎ): that laptop counted it, so a
+   * correction here changes nothing at headquarters.
+   */
+  taken: boolean,
 };
 
 /**

@@ -188,6 +188,12 @@ fn a_campus_handed_to_a_colleague_by_files_on_a_stick() {
         (b.count("search-result") == 1).then_some(())
     });
     b.screenshot("105-handover-note-found");
+    // Its form says a correction changes nothing at headquarters.
+    b.click("search-result");
+    b.wait_for_screen("visit");
+    assert!(b.text("visit-taken").contains("事務局の件数は変わりません"));
+    assert!(b.value("visit-note").contains("眠れていない"));
+    b.screenshot("105b-handover-taken-visit");
     b.quit();
 
     // 山田さん imports the receipt: the copy goes.

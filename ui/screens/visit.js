@@ -112,6 +112,7 @@ function buildForm(ctx, setup) {
   const form = h("form", { class: "visit-form" },
     error,
     setup.restored ? h("p", { class: "notice", testid: "draft-restored", text: t("visit.draftRestored") }) : null,
+    setup.visit && setup.visit.taken ? h("p", { class: "notice", testid: "visit-taken", text: t("visit.taken") }) : null,
     setup.state.appointmentId ? h("p", { class: "notice", testid: "visit-from-appointment", text: t("care.visitFromAppointment") }) : null,
     layout(c),
     h("div", { class: "actions sticky-actions" },

@@ -237,6 +237,9 @@ pub struct Visit {
     pub concern: bool,
     /// 先生への共有メモ: written to be shared with the campus teachers.
     pub teacher_summary: String,
+    /// Taken from a colleague's laptop in a handover (引き継ぎ): that laptop counted it, so a
+    /// correction here changes nothing at headquarters.
+    pub taken: bool,
 }
 
 /// Who a visit is with, once validated.

@@ -12,7 +12,8 @@ use crate::vault::Store;
 const SELECT: &str =
     "SELECT v.id, v.session_id, s.date, s.campus_id, v.student_id, st.display_name,
         v.route, (SELECT group_concat(topic, ',') FROM visit_topic t WHERE t.visit_id = v.id),
-        v.minutes, v.note, v.next_steps, v.follow_up_on, v.concern, v.teacher_summary
+        v.minutes, v.note, v.next_steps, v.follow_up_on, v.concern, v.teacher_summary,
+        v.taken_in IS NOT NULL
     FROM visit v
     JOIN salon_session s ON s.id = v.session_id
     LEFT JOIN student st ON st.id = v.student_id";
@@ -34,6 +35,7 @@ fn visit_from(row: &Row<'_>) -> rusqlite::Result<Visit> {
         follow_up_on: opt_date(row, 11)?,
         concern: row.get(12)?,
         teacher_summary: row.get(13)?,
+        taken: row.get(14)?,
     })
 }
 

@@ -192,6 +192,11 @@ fn a_campus_handed_on_arrives_whole_and_the_file_holds_none_of_it_in_the_clear()
     let haruka = p.b.students(None, "はるか").unwrap()[0].clone();
     let visits = p.b.visits_of_student(haruka.id).unwrap();
     assert_eq!(visits.len(), 2);
+    assert!(
+        visits.iter().all(|v| v.taken),
+        "the form says a correction changes nothing"
+    );
+    assert!(!p.a.visits_of_student(p.haruka).unwrap()[0].taken);
     let notes: Vec<&str> = visits.iter().map(|v| v.note.as_str()).collect();
     assert!(
         notes.iter().any(|n| n.starts_with("はるかの秘密メモ")),
