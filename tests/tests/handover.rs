@@ -6,6 +6,8 @@
 
 #[path = "support/device.rs"]
 mod device;
+#[path = "support/mod.rs"]
+mod support;
 
 use chrono::{NaiveDate, Utc};
 use device::*;
@@ -322,12 +324,7 @@ proptest! {
         handed in proptest::collection::vec(any::<bool>(), 4),
         corrections in proptest::collection::vec(correction(), 0..14),
     ) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
+        support::runtime().block_on(async {
             let dir = tempfile::tempdir().unwrap();
             let (url, hq) = start_hq(dir.path()).await;
             let (a, campus) = enrolled_device(&dir.path().join("a"), &url, &hq).await;

@@ -5,7 +5,7 @@
 //! the recipient maps to its own.
 
 use chrono::NaiveDate;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::record::{HandoverCounts, HandoverReason};
@@ -260,14 +260,13 @@ pub(super) fn read_caseload(
         },
     )?;
     let mut drafts = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT body FROM draft WHERE key = ?1")?;
     for visit in &visits {
         let key = crate::drafts::visit_draft_key(visit.key);
-        let mut stmt = conn.prepare("SELECT body FROM draft WHERE key = ?1")?;
-        let mut rows = stmt.query([key])?;
-        if let Some(row) = rows.next()? {
+        if let Some(body) = stmt.query_row([key], |r| r.get(0)).optional()? {
             drafts.push(DraftPart {
                 visit: visit.key,
-                body: row.get(0)?,
+                body,
             });
         }
     }

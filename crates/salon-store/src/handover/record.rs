@@ -118,11 +118,17 @@ pub struct MergeOffer {
     pub student_id: i64,
 }
 
-pub(super) fn insert_record(conn: &Connection, r: &HandoverRecord, header: &str) -> Result<()> {
+/// Records a handover with its header as sealed and, on the recipient, the receipt it signed.
+pub(super) fn insert_record(
+    conn: &Connection,
+    r: &HandoverRecord,
+    header: &str,
+    receipt: Option<&str>,
+) -> Result<()> {
     conn.execute(
         "INSERT INTO handover (id, direction, state, reason, colleague, fingerprint, campus_name,
-                               handed_on, counts, header, created_at, settled_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                               handed_on, counts, header, created_at, settled_at, receipt)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             r.id,
             r.direction,
@@ -136,6 +142,7 @@ pub(super) fn insert_record(conn: &Connection, r: &HandoverRecord, header: &str)
             header,
             r.created_at,
             r.settled_at,
+            receipt,
         ],
     )?;
     Ok(())

@@ -86,6 +86,7 @@ impl Store {
             &tx,
             &record,
             &serde_json::to_string(&header).unwrap_or_default(),
+            None,
         )?;
         for student in &students {
             tx.execute(

@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use salon_core::care::AppointmentStatus;
 use salon_core::{Enrolment, Format, PathStatus, Route, Topic};
-use salon_handover::{open, Opened, Receipt, Refusal, SealedPackage};
+use salon_handover::{open, LaptopKeys, Opened, Receipt, Refusal, SealedPackage};
 
 use super::caseload::{CampusPart, Caseload};
 use super::record::{insert_record, HandoverRecord, Merge, MergeOffer, PackageSummary};
@@ -20,6 +20,7 @@ use crate::vault::Store;
 
 /// A package opened and checked, with what it holds.
 struct Taken {
+    keys: LaptopKeys,
     opened: Opened,
     caseload: Caseload,
     sender: String,
@@ -74,8 +75,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<(HandoverRecord, String)> {
         let taken = self.checked_package(file, now)?;
-        let keys = laptop_keys(&self.conn)?;
-        let receipt = Receipt::new(&keys, &taken.opened.header, now).to_file();
+        let receipt = Receipt::new(&taken.keys, &taken.opened.header, now).to_file();
         let header = &taken.opened.header;
         let record = HandoverRecord {
             id: header.id.clone(),
@@ -95,10 +95,7 @@ impl Store {
             &tx,
             &record,
             &serde_json::to_string(header).unwrap_or_default(),
-        )?;
-        tx.execute(
-            "UPDATE handover SET receipt = ?2 WHERE id = ?1",
-            params![record.id, receipt],
+            Some(&receipt),
         )?;
         // The colleague handing back students this laptop lent them for a cover ends it.
         tx.execute(
@@ -165,6 +162,7 @@ impl Store {
             |r| r.get(0),
         )?;
         Ok(Taken {
+            keys,
             opened,
             caseload,
             sender,

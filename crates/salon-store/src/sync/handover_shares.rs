@@ -10,11 +10,10 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
-use salon_core::counts::{exact_month, VisitFact};
 use salon_protocol::{Month, PathCalendar, PathPeriod, PathReleaseKey, Release};
 
 use super::facts::campus_facts;
-use super::month_releases::admitted;
+use super::month_releases::month_cells;
 use super::path_decisions::{exact_period, ids_json, periods_held};
 use super::releases::{drawn, DrawnKey};
 use super::shares::{period_text, Share};
@@ -49,13 +48,7 @@ pub(crate) fn undrawn(
             if all_drawn(tx, |release| DrawnKey::month(campus_id, month, release))? {
                 continue;
             }
-            let mut counted: Vec<VisitFact> = Vec::new();
-            for (id, visit) in visits {
-                if admitted(tx, id, campus_id, month)? {
-                    counted.push(visit.clone());
-                }
-            }
-            let (routes, topics) = exact_month(&counted);
+            let (_, (routes, topics)) = month_cells(tx, campus_id, month, &visits)?;
             out.months.insert(
                 (campus_id, month),
                 Share {

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use rusqlite::{params, Transaction};
-use salon_core::counts::{exact_month, VisitFact};
+use salon_core::counts::{exact_month, ExactTally, VisitFact};
 use salon_privacy::{release_month, ExactMonth, NoiseKey};
 use salon_protocol::{Month, Release};
 
@@ -38,14 +38,7 @@ pub(super) fn draw_due(
             if release.day(month) > today || drawn(tx, &key)? {
                 continue;
             }
-            let mut counted = Vec::with_capacity(visits.len());
-            for (id, visit) in &visits {
-                if admitted(tx, *id, campus_id, month)? {
-                    counted.push((*id, (*visit).clone()));
-                }
-            }
-            let facts: Vec<VisitFact> = counted.iter().map(|(_, v)| v.clone()).collect();
-            let (routes, topics) = exact_month(&facts);
+            let (counted, (routes, topics)) = month_cells(tx, campus_id, month, &visits)?;
             let mut exact = ExactMonth {
                 by_route: routes.into_iter().collect(),
                 by_topic: topics.into_iter().collect(),
@@ -54,7 +47,7 @@ pub(super) fn draw_due(
             let breakdown = release_month(noise, campus_id, month, release, &exact)?;
             let body = serde_json::to_string(&breakdown).unwrap_or_default();
             keep(tx, &key, &body, today)?;
-            for (id, _) in &counted {
+            for id in &counted {
                 tx.execute(
                     "INSERT OR IGNORE INTO visit_released (visit_id, campus_id, month)
                      VALUES (?1, ?2, ?3)",
@@ -66,14 +59,28 @@ pub(super) fn draw_due(
     Ok(())
 }
 
-/// Whether a visit may be counted in this campus month's release: it was drawn into it before,
-/// or into fewer than two campus months so far.
-pub(super) fn admitted(
+/// The visits of a campus month a release may count (`admitted`), by id, and their exact
+/// cells: what a release is drawn from, and what a handover's share is counted from.
+pub(super) fn month_cells(
     tx: &Transaction<'_>,
-    visit_id: i64,
     campus_id: i64,
     month: Month,
-) -> Result<bool> {
+    visits: &[(i64, &VisitFact)],
+) -> Result<(Vec<i64>, ExactTally)> {
+    let mut ids = Vec::with_capacity(visits.len());
+    let mut facts: Vec<VisitFact> = Vec::with_capacity(visits.len());
+    for (id, visit) in visits {
+        if admitted(tx, *id, campus_id, month)? {
+            ids.push(*id);
+            facts.push((*visit).clone());
+        }
+    }
+    Ok((ids, exact_month(&facts)))
+}
+
+/// Whether a visit may be counted in this campus month's release: it was drawn into it before,
+/// or into fewer than two campus months so far.
+fn admitted(tx: &Transaction<'_>, visit_id: i64, campus_id: i64, month: Month) -> Result<bool> {
     let (here, elsewhere): (bool, u32) = tx.query_row(
         "SELECT coalesce(max(campus_id = ?2 AND month = ?3), 0), count(*) FROM visit_released
          WHERE visit_id = ?1",
