@@ -358,6 +358,16 @@ export type HandoverRecord = {
   counts: HandoverCounts,
   createdAt: string,
   settledAt: string | null,
+  /**
+   * Through headquarters (事務局経由): where it stands on the way (`to_send`, `sent`,
+   * `cancel_to_send`, `ended`, `receipt_to_send`, `receipt_sent`); none for a file.
+   */
+  relayState: string | null,
+  /**
+   * Why headquarters ended it: `cancelled`, `expired`, `recipient_replaced`, or the code
+   * it refused it with.
+   */
+  relayEnd: string | null,
 };
 
 /**

@@ -39,7 +39,12 @@ const MAY_DEPEND_ON: &[(&str, &[&str])] = &[
     ("salon-hq-store", &["salon-protocol", "salon-figures"]),
     (
         "salon-hq-web",
-        &["salon-protocol", "salon-figures", "salon-hq-store"],
+        &[
+            "salon-protocol",
+            "salon-figures",
+            "salon-hq-store",
+            "salon-handover",
+        ],
     ),
     (
         "salon-hq",

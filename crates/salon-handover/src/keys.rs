@@ -172,6 +172,28 @@ impl LaptopCard {
         Ok(file.card)
     }
 
+    /// A card for keys given as bytes (headquarters' list of laptops), named `label`; refused
+    /// when either is not a key.
+    pub fn from_public_keys(
+        label: &str,
+        encryption: [u8; 32],
+        signing: [u8; 32],
+    ) -> Result<LaptopCard, Refusal> {
+        let card = LaptopCard {
+            label: clean_label(label),
+            encryption: Key(encryption),
+            signing: Key(signing),
+        };
+        card.verifying_key()?;
+        card.kem_public()?;
+        Ok(card)
+    }
+
+    /// The two public keys' bytes: X25519, then Ed25519.
+    pub fn public_keys(&self) -> ([u8; 32], [u8; 32]) {
+        (self.encryption.0, self.signing.0)
+    }
+
     /// Twenty-four digits, read aloud or compared side by side before a card is trusted.
     pub fn fingerprint(&self) -> Fingerprint {
         let mut hash = Sha256::new();

@@ -10,7 +10,7 @@ use salon_protocol::AppVersion;
 
 use super::audit::{record, Actor, AuditAction};
 use super::database::HqStore;
-use super::devices::authenticate;
+use super::device_auth::authenticate;
 use super::rows::{from_ts, ts};
 use crate::error::{HqError, Result};
 

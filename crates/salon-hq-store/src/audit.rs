@@ -95,6 +95,13 @@ audit_actions! {
     CommentFeatured => "comment_featured", "回答のコメントを報告に掲載";
     CommentUnfeatured => "comment_unfeatured", "回答のコメントを報告から外す";
     DeviceRevoked => "device_revoked", "端末を失効";
+    KeysRegistered => "keys_registered", "端末の鍵を登録";
+    HandoverRelayed => "handover_relayed", "生徒の引き継ぎを預かる";
+    HandoverFetched => "handover_fetched", "預かった引き継ぎが受け取られ削除";
+    HandoverReceipted => "handover_receipted", "引き継ぎの受領書を預かる";
+    HandoverCancelled => "handover_cancelled", "預かった引き継ぎを取り消し削除";
+    HandoverExpired => "handover_expired", "預かった引き継ぎを期限切れで削除";
+    HandoverRecipientReplaced => "handover_recipient_replaced", "受け取る端末の失効・交代で預かった引き継ぎを削除";
     UpdateAdded => "update_added", "アプリの更新を追加";
     UpdateWithdrawn => "update_withdrawn", "アプリの更新を取り下げ";
     UpdatesOffered => "updates_offered", "アプリの更新の配信を切り替え";

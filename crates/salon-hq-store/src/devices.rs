@@ -9,7 +9,7 @@ use salon_protocol::{AppVersion, CampusCode, DeviceConfig, DeviceToken, Enrolmen
 use super::audit::{record, Actor, AuditAction};
 use super::database::HqStore;
 use super::rows::{
-    check_name, from_ts, ts, Device, DeviceRow, IssuedCode, PendingCode, CODE_LIFETIME_SECS,
+    check_name, from_ts, ts, DeviceRow, IssuedCode, PendingCode, CODE_LIFETIME_SECS,
 };
 use crate::error::{HqError, Result};
 use crate::secret;
@@ -179,6 +179,9 @@ impl HqStore {
             codes.push(CampusCode::parse(c).map_err(|_| HqError::Internal("stored campus"))?);
         }
         tx.commit()?;
+        if takes_over.is_some() {
+            super::relay::scrub(&conn)?;
+        }
         Ok(Enrolment {
             token: DeviceToken::new(token),
             campuses: codes,
@@ -190,7 +193,7 @@ impl HqStore {
     pub fn device_config(&self, token: &str, app: &AppVersion) -> Result<DeviceConfig> {
         let (device, config) = {
             let conn = self.read();
-            let device = authenticate(&conn, token)?;
+            let device = super::device_auth::authenticate(&conn, token)?;
             let (releases_held, path_releases_held) = super::releases::held_keys(&conn, device.id)?;
             let config = DeviceConfig {
                 campuses: device.campuses.iter().cloned().collect(),
@@ -256,6 +259,10 @@ impl HqStore {
         if n > 0 {
             let detail = format!("端末 {device_id}（{supporter}）");
             record(&tx, by, now, AuditAction::DeviceRevoked, &detail)?;
+            if super::relay::end_for_recipient(&tx, device_id, now)? {
+                tx.commit()?;
+                return super::relay::scrub(&conn);
+            }
         }
         tx.commit()?;
         Ok(())
@@ -336,6 +343,10 @@ fn device_for(
         return Err(HqError::Internal("taken-over device"));
     }
     tx.execute("DELETE FROM device_campuses WHERE device_id = ?1", [device])?;
+    // The restored backup holds the lost laptop's keys: the new laptop registers its own, and
+    // packages sealed to the old ones end, their senders told.
+    super::device_keys::retire(tx, device, now)?;
+    super::relay::end_for_recipient(tx, device, now)?;
     Ok(device)
 }
 
@@ -348,33 +359,4 @@ fn supporter_of(conn: &Connection, device_id: i64) -> Result<String> {
     )
     .optional()?
     .ok_or(HqError::NotFound)
-}
-
-pub(crate) fn authenticate(conn: &Connection, token: &str) -> Result<Device> {
-    let found: Option<(i64, Option<i64>, Option<String>)> = conn
-        .query_row(
-            "SELECT id, revoked_at, app_version FROM devices WHERE token_hash = ?1",
-            [secret::sha256(token.as_bytes())],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let (id, revoked, app_version) = found.ok_or(HqError::TokenInvalid)?;
-    if revoked.is_some() {
-        return Err(HqError::DeviceRevoked);
-    }
-    let mut stmt = conn.prepare_cached(
-        "SELECT campus_code FROM device_campuses WHERE device_id = ?1 ORDER BY campus_code",
-    )?;
-    let codes = stmt
-        .query_map([id], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let campuses = codes
-        .iter()
-        .map(|c| CampusCode::parse(c).map_err(|_| HqError::Internal("stored campus")))
-        .collect::<Result<_>>()?;
-    Ok(Device {
-        id,
-        campuses,
-        app_version,
-    })
 }

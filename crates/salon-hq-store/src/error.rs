@@ -82,6 +82,16 @@ pub enum HqError {
     #[error("a total of the stored figures is too large to be true")]
     ImpossibleTotal,
     /// The database's disk is full: the transaction rolled back, nothing was stored.
+    #[error("headquarters cannot relay to that laptop: it is revoked, unknown, this one, or has no keys registered")]
+    RelayRecipient,
+    #[error("the colleague's laptop has other keys now; compare its fingerprint again")]
+    RelayKeysChanged,
+    #[error("this package was relayed before")]
+    RelayReplayed,
+    #[error("the package has expired, or its expiry is past or more than 30 days ahead")]
+    RelayExpired,
+    #[error("these keys cannot be registered: this device has others, or they were retired")]
+    KeysRetired,
     #[error("the server's disk is full")]
     DiskFull,
     /// The audit key (or head file) beside the database cannot be read or written, or the key
@@ -143,6 +153,11 @@ impl HqError {
             HqError::TooManyAttempts { .. } => ErrorCode::TooManyAttempts,
             HqError::ImpossibleTotal => ErrorCode::ImpossibleTotal,
             HqError::DiskFull => ErrorCode::ServerDiskFull,
+            HqError::RelayRecipient => ErrorCode::RelayRecipient,
+            HqError::RelayKeysChanged => ErrorCode::RelayKeysChanged,
+            HqError::RelayReplayed => ErrorCode::RelayReplayed,
+            HqError::RelayExpired => ErrorCode::RelayExpired,
+            HqError::KeysRetired => ErrorCode::KeysRetired,
             HqError::Storage(_) => ErrorCode::Storage,
             HqError::AuditKey(_) | HqError::AuditTampered(_) | HqError::Internal(_) => {
                 ErrorCode::Internal

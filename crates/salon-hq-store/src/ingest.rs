@@ -12,7 +12,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use salon_protocol::Receipt;
 
 use super::database::HqStore;
-use super::devices::authenticate;
+use super::device_auth::authenticate;
 use super::events::store_events;
 use super::month_releases::store_release;
 use super::path_decisions::store_path_release;

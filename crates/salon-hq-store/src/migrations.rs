@@ -43,6 +43,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0009_app_updates",
         include_str!("../migrations/0009_app_updates.sql"),
     ),
+    (
+        "0010_handover_relay",
+        include_str!("../migrations/0010_handover_relay.sql"),
+    ),
 ];
 
 /// The migration that adds each audit line's MAC; the lines already there are chained in its

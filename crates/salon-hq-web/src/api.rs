@@ -1,4 +1,4 @@
-//! The device API, `/api/v1/*`: enrol, config, upload. Every request carries the protocol's
+//! The device API, `/api/v1/*`: enrol, config, upload, and the handover relay (`relay.rs`). Every request carries the protocol's
 //! version and the app's own; a request without `API_VERSION`, or without an app version
 //! headquarters can read, is refused before anything else ("update the app"). The app version
 //! is kept per device for the devices page; nothing else depends on it.
@@ -6,7 +6,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ use salon_protocol::{
 
 use salon_hq_store::error::HqError;
 
+use crate::device_request::{bearer, body};
 use crate::peer::Peer;
 use crate::refusal::{Refusal, Result};
 use crate::state::ServerState;
@@ -28,8 +29,9 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/enrol", post(enrol))
         .route("/config", get(config))
         .route("/upload", post(upload))
-        .fallback(|| async { Refusal(HqError::NotFound) })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .nest("/relay", crate::relay::router())
+        .fallback(|| async { Refusal(HqError::NotFound) })
         .layer(middleware::from_fn(api_version))
 }
 
@@ -60,30 +62,6 @@ async fn api_version(req: Request, next: Next) -> Response {
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     res
-}
-
-/// The body as bytes, with an over-limit body answered as ours (413, `body_too_large`).
-fn body(b: std::result::Result<Bytes, BytesRejection>) -> salon_hq_store::error::Result<Bytes> {
-    b.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            HqError::BodyTooLarge
-        } else {
-            HqError::BadBody
-        }
-    })
-}
-
-pub(crate) fn bearer(headers: &HeaderMap) -> salon_hq_store::error::Result<String> {
-    let value = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or(HqError::TokenInvalid)?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 100)
-        .ok_or(HqError::TokenInvalid)?;
-    Ok(token.to_owned())
 }
 
 fn idempotency_key(headers: &HeaderMap) -> salon_hq_store::error::Result<String> {

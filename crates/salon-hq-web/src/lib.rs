@@ -20,10 +20,12 @@
 
 mod admin;
 mod api;
+mod device_request;
 mod health;
 mod html;
 mod peer;
 pub mod refusal;
+mod relay;
 mod state;
 pub mod survey_results;
 pub mod throttle;

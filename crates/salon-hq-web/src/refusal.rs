@@ -33,7 +33,12 @@ pub fn status(error: &HqError) -> StatusCode {
         | HqError::SurveyAnswered
         | HqError::SurveyFinal
         | HqError::RevisionHeld { .. }
-        | HqError::ReleaseHeld { .. } => StatusCode::CONFLICT,
+        | HqError::ReleaseHeld { .. }
+        | HqError::RelayKeysChanged
+        | HqError::RelayReplayed
+        | HqError::KeysRetired => StatusCode::CONFLICT,
+        HqError::RelayRecipient => StatusCode::UNPROCESSABLE_ENTITY,
+        HqError::RelayExpired => StatusCode::GONE,
         HqError::Protocol(_) | HqError::Implausible { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         HqError::CampusNotEnrolled | HqError::Csrf | HqError::ManagersOnly => StatusCode::FORBIDDEN,
         HqError::WrongPassword => StatusCode::BAD_REQUEST,

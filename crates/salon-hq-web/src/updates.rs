@@ -13,7 +13,7 @@ use salon_protocol::updates::{Arch, Bundle, Target, UpdateOffer, UpdatePlatform,
 use salon_protocol::AppVersion;
 use serde::Deserialize;
 
-use crate::api::bearer;
+use crate::device_request::bearer;
 use crate::refusal::{Refusal, Result};
 use crate::state::ServerState;
 

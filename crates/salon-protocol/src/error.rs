@@ -165,6 +165,19 @@ error_codes! {
     /// Headquarters' own disk is full: nothing of the request was stored (a device sends again
     /// later, as after any server error).
     ServerDiskFull = "server_disk_full",
+    /// A handover sent to a laptop that is revoked, unknown, this one, or has no keys
+    /// registered.
+    RelayRecipient = "relay_recipient",
+    /// A handover sealed to keys that are no longer the colleague's laptop's (it was replaced
+    /// since the list was read): the sender compares the new fingerprint and seals again.
+    RelayKeysChanged = "relay_keys_changed",
+    /// A package id headquarters has relayed before.
+    RelayReplayed = "relay_replayed",
+    /// A package past its expiry, or sent with one already past or too far ahead.
+    RelayExpired = "relay_expired",
+    /// Keys a laptop retired (a laptop restored from a backup after a takeover): it makes a
+    /// new pair and registers that.
+    KeysRetired = "keys_retired",
     Storage = "storage",
     Internal = "internal",
 }

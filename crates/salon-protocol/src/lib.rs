@@ -16,6 +16,7 @@ mod messages;
 pub mod noise;
 pub mod path_decisions;
 pub mod plausible;
+pub mod relay;
 pub mod release;
 mod snapshots;
 mod token;
@@ -32,6 +33,7 @@ pub use messages::{
 };
 pub use noise::{NoisePolicy, NoiseScale, NoisyCell, NoisyMonthBreakdown, Release, NOISE};
 pub use path_decisions::{PathCalendar, PathPeriod, PathRelease, PeriodBounds, SensitiveTopics};
+pub use relay::{PackageId, PublicKeys};
 pub use release::{MonthRelease, ReleaseKey};
 pub use snapshots::{DaySnapshot, MonthSnapshot, PathReleaseKey, SnapshotKey};
 pub use token::DeviceToken;

@@ -27,6 +27,10 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
         "0005_handovers",
         include_str!("../migrations/0005_handovers.sql"),
     ),
+    (
+        "0006_handover_relay",
+        include_str!("../migrations/0006_handover_relay.sql"),
+    ),
 ];
 
 /// The schema version of a fully migrated database.

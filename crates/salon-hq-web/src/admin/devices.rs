@@ -1,5 +1,6 @@
 //! 端末一覧: the devices enrolled, their app versions and last uploads; a takeover code for
-//! a lost laptop's replacement, and revocation, each confirmed; and the app's updates
+//! a lost laptop's replacement, and revocation, each confirmed; each laptop's key fingerprint
+//! and the handovers relayed between laptops (`handovers`); and the app's updates
 //! (`app_updates`).
 
 use super::shared::*;
@@ -11,14 +12,16 @@ pub(super) async fn devices(
 ) -> Result<Response> {
     let (session, sid) = manager(&state, &headers).await?;
     let now = state.now();
-    let (devices, quiet, quiet_days, updates, offered) = state
+    let (devices, quiet, quiet_days, updates, offered, (keys, relayed)) = state
         .blocking(move |s| {
+            s.sweep_relay(now)?;
             Ok((
                 s.devices()?,
                 s.quiet_devices(now)?,
                 s.quiet_days()?,
                 s.app_updates()?,
                 s.updates_offered()?,
+                (s.keys_in_use()?, s.relayed_packages(now)?),
             ))
         })
         .await?;
@@ -52,7 +55,7 @@ pub(super) async fn devices(
         table {
             thead { tr {
                 th { "ID" } th.text { "キャリアサポーター" } th.text { "キャンパス" }
-                th.text { "登録日" } th.text { "最終送信" } th.text { "アプリ" } th.text { "状態" } th {}
+                th.text { "登録日" } th.text { "最終送信" } th.text { "アプリ" } th.text { "鍵の指紋" } th.text { "状態" } th {}
             } }
             tbody {
                 @for d in &devices {
@@ -68,6 +71,7 @@ pub(super) async fn devices(
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
                         td.text { (app_version(d.app_version.as_deref(), newest.as_ref(), offered_to(d).as_ref())) }
+                        td.text { (super::handovers::fingerprint(keys.get(&d.id))) }
                         td.text.wrap {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
@@ -92,7 +96,7 @@ pub(super) async fn devices(
                     }
                 }
                 @if devices.is_empty() {
-                    tr { td.text colspan="7" { "登録された端末はありません。" } }
+                    tr { td.text colspan="9" { "登録された端末はありません。" } }
                 }
             }
         }
@@ -113,6 +117,11 @@ pub(super) async fn devices(
             "同じ端末として扱われるので、送り直された数値が二重に数えられることはありません。"
             "（新しい端末として登録すると、復元した記録が二重に数えられます。）"
         }
+        p.note {
+            "「鍵の指紋」は、生徒の引き継ぎを事務局経由で受け渡すときに、キャリアサポーターどうしが画面の番号と見比べるものです。"
+            "電話で読み上げてもらうときは、この一覧ではなく、相手のパソコンの画面の番号を読んでもらってください。"
+        }
+        (super::handovers::section(&relayed, &csrf))
         (super::app_updates::updates_section(&updates, offered, &csrf))
         (quiet_box(&quiet, quiet_days))
         form.stack method="post" action="/devices/quiet-days" data-testid="quiet-days-form" {

@@ -23,6 +23,7 @@ mod dashboard;
 mod devices;
 mod first_admin;
 mod form;
+mod handovers;
 mod history;
 mod login;
 pub(crate) mod messages;
@@ -104,6 +105,7 @@ pub(crate) fn router() -> Router<ServerState> {
         .route("/devices", get(devices))
         .route("/devices/{id}/revoke", post(revoke))
         .route("/devices/{id}/takeover", post(takeover_code))
+        .route("/devices/handovers/{id}/cancel", post(handovers::cancel))
         .route("/devices/quiet-days", post(set_quiet_days))
         .route("/devices/updates/new", get(app_updates::new_update))
         .route(

@@ -35,6 +35,13 @@ impl Store {
     /// the colleague's screen, is the card's. Importing a card again (a new name) keeps one.
     pub fn import_laptop_card(&mut self, file: &str, typed: &str) -> Result<KnownLaptop> {
         let card = LaptopCard::from_file(file).map_err(StoreError::Handover)?;
+        self.trust_card(&card, typed)
+    }
+
+    /// Keeps a colleague's card when `typed`, read from the colleague's screen, is its
+    /// fingerprint: a card from a file, from headquarters' list, or from a package's header.
+    pub(super) fn trust_card(&mut self, card: &LaptopCard, typed: &str) -> Result<KnownLaptop> {
+        let card = card.clone();
         let fingerprint = card.fingerprint();
         if !fingerprint.matches(typed) {
             return Err(StoreError::FingerprintMismatch);

@@ -10,6 +10,7 @@ mod cover_tests;
 mod record;
 #[cfg(test)]
 mod refusal_tests;
+mod relay;
 mod send;
 mod settle;
 mod take;
@@ -21,3 +22,4 @@ pub use record::{
     HandoverCounts, HandoverReason, HandoverRecord, HandoverRequest, Merge, MergeOffer,
     PackageSummary, Sealed,
 };
+pub use relay::{RelayColleague, RelayOutgoing, RelayedToMe};

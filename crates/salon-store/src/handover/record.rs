@@ -80,6 +80,12 @@ pub struct HandoverRecord {
     pub counts: HandoverCounts,
     pub created_at: String,
     pub settled_at: Option<String>,
+    /// Through headquarters (事務局経由): where it stands on the way (`to_send`, `sent`,
+    /// `cancel_to_send`, `ended`, `receipt_to_send`, `receipt_sent`); none for a file.
+    pub relay_state: Option<String>,
+    /// Why headquarters ended it: `cancelled`, `expired`, `recipient_replaced`, or the code
+    /// it refused it with.
+    pub relay_end: Option<String>,
 }
 
 /// A sealed package: its file's text, to be carried to the colleague, and its record.
@@ -149,7 +155,7 @@ pub(super) fn insert_record(
 }
 
 const COLUMNS: &str = "id, direction, state, reason, colleague, fingerprint, campus_name, \
-                       handed_on, counts, created_at, settled_at";
+                       handed_on, counts, created_at, settled_at, relay_state, relay_end";
 
 fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> {
     let counts: String = r.get(8)?;
@@ -165,6 +171,8 @@ fn read_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<HandoverRecord> {
         counts: serde_json::from_str(&counts).unwrap_or_default(),
         created_at: r.get(9)?,
         settled_at: r.get(10)?,
+        relay_state: r.get(11)?,
+        relay_end: r.get(12)?,
     })
 }
 
@@ -182,7 +190,7 @@ pub(super) fn record(conn: &Connection, id: &str) -> Result<(HandoverRecord, Str
     conn.query_row(
         &format!("SELECT {COLUMNS}, header FROM handover WHERE id = ?1"),
         [id],
-        |r| Ok((read_record(r)?, r.get(11)?)),
+        |r| Ok((read_record(r)?, r.get(13)?)),
     )
     .optional()?
     .ok_or(StoreError::NotFound("handover"))

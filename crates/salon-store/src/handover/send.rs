@@ -80,6 +80,8 @@ impl Store {
             counts: caseload.counts(),
             created_at: crate::rows::stamp(),
             settled_at: None,
+            relay_state: None,
+            relay_end: None,
         };
         let tx = self.conn.transaction()?;
         insert_record(
@@ -104,7 +106,9 @@ impl Store {
     /// Takes back a package not yet settled: its students' records here can be written again.
     /// (A colleague who already took it keeps a copy that counts nowhere.)
     pub fn cancel_handover(&mut self, id: &str) -> Result<HandoverRecord> {
-        self.move_sent(id, "sealed", "cancelled")
+        let record = self.move_sent(id, "sealed", "cancelled")?;
+        self.cancel_relayed_here(id)?;
+        Ok(record)
     }
 
     /// Ends a cover (一時的な代理): the students' records here can be written again. (Their

@@ -89,6 +89,8 @@ impl Store {
             counts: taken.caseload.counts(),
             created_at: crate::rows::stamp(),
             settled_at: Some(crate::rows::stamp()),
+            relay_state: None,
+            relay_end: None,
         };
         let tx = self.conn.transaction()?;
         insert_record(

@@ -1,0 +1,533 @@
+//! The handover relay's packages: carried from one laptop to a colleague's, sealed to the
+//! colleague's key so headquarters cannot read them. A package is kept only until the
+//! recipient fetches it, the sender or a manager cancels it, or it expires; its row keeps the
+//! two devices, the size, the times and the reason code, and each step writes one 操作記録 line
+//! of the same. The id stays, so a package is relayed once.
+
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use salon_protocol::relay::{
+    PackageId, RelayEnd, RelayEnded, RelayInbox, RelayLaptop, RelayLaptops, RelayOffer,
+    RelayPackage, RelayReason, RelayReceipt, RelaySend, LONGEST_RELAY_DAYS, MAX_PACKAGE_BYTES,
+    MAX_RECEIPT_BYTES,
+};
+use salon_protocol::{CampusCode, PublicKeys};
+
+use super::audit::{record, Actor, AuditAction};
+use super::database::HqStore;
+use super::device_auth::authenticate;
+use super::device_keys::in_use;
+use super::rows::{from_ts, ts};
+use crate::error::{HqError, Result};
+
+/// A relayed package as 端末一覧 lists it: never its contents, which headquarters cannot read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayedPackage {
+    pub id: String,
+    pub sender: i64,
+    pub sender_name: String,
+    pub recipient: i64,
+    pub recipient_name: String,
+    pub reason: RelayReason,
+    pub bytes: u64,
+    pub sent_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    /// `waiting`, `fetched`, `receipted`, `done` or `ended`.
+    pub state: String,
+    pub ended_why: Option<RelayEnd>,
+}
+
+impl RelayedPackage {
+    /// Whether a manager may still cancel it: headquarters holds it, not yet fetched.
+    pub fn cancellable(&self) -> bool {
+        self.state == "waiting"
+    }
+}
+
+/// The 操作記録 detail of a package: the two devices, the reason, the size. Nothing else.
+fn detail(sender: i64, recipient: i64, reason: &str, bytes: i64) -> String {
+    let reason = match RelayReason::parse(reason) {
+        Some(RelayReason::Transfer) => "担当交代",
+        Some(RelayReason::Cover) => "一時的な代理",
+        None => "不明",
+    };
+    let kb = (bytes + 1023) / 1024;
+    format!("端末 {sender} → 端末 {recipient}（{reason}、{kb} KB）")
+}
+
+impl Actor {
+    /// A laptop, by its device number, for the lines the relay writes at its request.
+    pub fn device(id: i64) -> Actor {
+        Actor {
+            admin_id: None,
+            name: format!("端末 {id}"),
+        }
+    }
+}
+
+impl HqStore {
+    /// The other laptops in use with keys registered, for a sender to choose from.
+    pub fn relay_laptops(&self, token: &str) -> Result<RelayLaptops> {
+        let conn = self.read();
+        let me = authenticate(&conn, token)?;
+        let mut stmt = conn.prepare(
+            "SELECT d.id, d.supporter, k.encryption, k.signing,
+                    (SELECT group_concat(campus_code, ' ') FROM
+                        (SELECT campus_code FROM device_campuses WHERE device_id = d.id
+                         ORDER BY campus_code))
+             FROM devices d JOIN device_keys k ON k.device_id = d.id AND k.retired_at IS NULL
+             WHERE d.revoked_at IS NULL AND d.id != ?1 ORDER BY d.supporter, d.id",
+        )?;
+        let rows = stmt
+            .query_map([me.id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Vec<u8>>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let laptops = rows
+            .into_iter()
+            .map(|(device, supporter, e, s, campuses)| {
+                let key = |v: Vec<u8>| -> Result<[u8; 32]> {
+                    v.try_into().map_err(|_| HqError::Internal("stored key"))
+                };
+                Ok(RelayLaptop {
+                    device,
+                    supporter,
+                    campuses: campuses
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(|c| CampusCode::parse(c).map_err(|_| HqError::Internal("campus")))
+                        .collect::<Result<_>>()?,
+                    keys: PublicKeys::new(&key(e)?, &key(s)?),
+                })
+            })
+            .collect::<Result<_>>()?;
+        Ok(RelayLaptops { laptops })
+    }
+
+    /// Takes a package for the colleague's laptop `send.to`, sealed to the keys that laptop
+    /// has in use. Refused: a recipient revoked, unknown, itself or without keys
+    /// (`RelayRecipient`); keys that are not its keys now (`RelayKeysChanged`); an id relayed
+    /// before (`RelayReplayed`); an expiry past or over 30 days ahead (`RelayExpired`).
+    pub fn relay_send(&self, token: &str, send: RelaySend, now: DateTime<Utc>) -> Result<()> {
+        if send.package.len() > MAX_PACKAGE_BYTES {
+            return Err(HqError::BodyTooLarge);
+        }
+        let sealed_to = send.keys.bytes().ok_or(HqError::BadBody)?;
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let me = authenticate(&tx, token)?;
+        let recipient_open: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND revoked_at IS NULL)",
+            [send.to],
+            |r| r.get(0),
+        )?;
+        if !recipient_open || send.to == me.id {
+            return Err(HqError::RelayRecipient);
+        }
+        let (keys_id, held) = in_use(&tx, send.to)?.ok_or(HqError::RelayRecipient)?;
+        if held != sealed_to {
+            return Err(HqError::RelayKeysChanged);
+        }
+        let seen: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM relayed_packages WHERE id = ?1)",
+            [send.id.as_str()],
+            |r| r.get(0),
+        )?;
+        if seen {
+            return Err(HqError::RelayReplayed);
+        }
+        if send.expires_at <= now || send.expires_at > now + Duration::days(LONGEST_RELAY_DAYS) {
+            return Err(HqError::RelayExpired);
+        }
+        let bytes = i64::try_from(send.package.len()).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO relayed_packages
+                 (id, sender, recipient, keys_id, reason, bytes, sent_at, expires_at, state, package)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'waiting', ?9)",
+            params![
+                send.id.as_str(),
+                me.id,
+                send.to,
+                keys_id,
+                send.reason.code(),
+                bytes,
+                ts(now),
+                ts(send.expires_at),
+                send.package.as_bytes(),
+            ],
+        )?;
+        let line = detail(me.id, send.to, send.reason.code(), bytes);
+        record(
+            &tx,
+            &Actor::device(me.id),
+            now,
+            AuditAction::HandoverRelayed,
+            &line,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What waits for the laptop `token` names: packages for it, receipts for packages it
+    /// sent, and its packages that ended without arriving. Expired packages are deleted first.
+    pub fn relay_inbox(&self, token: &str, now: DateTime<Utc>) -> Result<RelayInbox> {
+        self.sweep_relay(now)?;
+        let conn = self.read();
+        let me = authenticate(&conn, token)?;
+        let mut inbox = RelayInbox::default();
+        let mut stmt = conn.prepare(
+            "SELECT p.id, p.sender, d.supporter, p.reason, p.bytes, p.expires_at
+             FROM relayed_packages p JOIN devices d ON d.id = p.sender
+             WHERE p.recipient = ?1 AND p.state = 'waiting' ORDER BY p.sent_at, p.id",
+        )?;
+        let rows = stmt.query_map([me.id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, from, sender, reason, bytes, expires_at) = row?;
+            inbox.packages.push(RelayOffer {
+                id: stored_id(&id)?,
+                from,
+                sender,
+                reason: RelayReason::parse(&reason).ok_or(HqError::Internal("reason"))?,
+                bytes: u64::try_from(bytes).unwrap_or(0),
+                expires_at: from_ts(expires_at),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, receipt FROM relayed_packages
+             WHERE sender = ?1 AND state = 'receipted' ORDER BY sent_at, id",
+        )?;
+        let rows = stmt.query_map([me.id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (id, receipt): (String, Option<String>) = row?;
+            inbox.receipts.push(RelayReceipt {
+                id: stored_id(&id)?,
+                receipt: receipt.unwrap_or_default(),
+            });
+        }
+        let mut stmt = conn.prepare(
+            "SELECT id, ended_why FROM relayed_packages
+             WHERE sender = ?1 AND state = 'ended' AND told_at IS NULL ORDER BY sent_at, id",
+        )?;
+        let rows = stmt.query_map([me.id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+        for row in rows {
+            let (id, why): (String, Option<String>) = row?;
+            inbox.ended.push(RelayEnded {
+                id: stored_id(&id)?,
+                why: why
+                    .as_deref()
+                    .and_then(RelayEnd::parse)
+                    .ok_or(HqError::Internal("ended why"))?,
+            });
+        }
+        Ok(inbox)
+    }
+
+    /// Gives the package to its recipient and deletes it here, in one transaction. Another
+    /// device, or a package already fetched or cancelled, is not found; an expired one is
+    /// `RelayExpired` (and deleted).
+    pub fn relay_fetch(
+        &self,
+        token: &str,
+        id: &PackageId,
+        now: DateTime<Utc>,
+    ) -> Result<RelayPackage> {
+        self.sweep_relay(now)?;
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let me = authenticate(&tx, token)?;
+        let row: Option<(String, i64, String, i64, Option<Vec<u8>>)> = tx
+            .query_row(
+                "SELECT state, sender, reason, bytes, package FROM relayed_packages
+                 WHERE id = ?1 AND recipient = ?2",
+                params![id.as_str(), me.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()?;
+        let Some((state, sender, reason, bytes, package)) = row else {
+            return Err(HqError::NotFound);
+        };
+        let ended_why: Option<String> = tx.query_row(
+            "SELECT ended_why FROM relayed_packages WHERE id = ?1",
+            [id.as_str()],
+            |r| r.get(0),
+        )?;
+        if state == "ended" && ended_why.as_deref() == Some("expired") {
+            return Err(HqError::RelayExpired);
+        }
+        let (Some(package), "waiting") = (package, state.as_str()) else {
+            return Err(HqError::NotFound);
+        };
+        tx.execute(
+            "UPDATE relayed_packages SET state = 'fetched', fetched_at = ?2, package = NULL
+             WHERE id = ?1",
+            params![id.as_str(), ts(now)],
+        )?;
+        let line = detail(sender, me.id, &reason, bytes);
+        record(
+            &tx,
+            &Actor::device(me.id),
+            now,
+            AuditAction::HandoverFetched,
+            &line,
+        )?;
+        tx.commit()?;
+        scrub(&conn)?;
+        let package = String::from_utf8(package).map_err(|_| HqError::Internal("package"))?;
+        Ok(RelayPackage { package })
+    }
+
+    /// Keeps the recipient's receipt of a package it fetched, for the sender's next sync.
+    pub fn relay_receipt(
+        &self,
+        token: &str,
+        receipt: RelayReceipt,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        if receipt.receipt.len() > MAX_RECEIPT_BYTES || receipt.receipt.is_empty() {
+            return Err(HqError::BodyTooLarge);
+        }
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let me = authenticate(&tx, token)?;
+        let row: Option<(i64, String, i64)> = tx
+            .query_row(
+                "SELECT sender, reason, bytes FROM relayed_packages
+                 WHERE id = ?1 AND recipient = ?2 AND state = 'fetched'",
+                params![receipt.id.as_str(), me.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (sender, reason, bytes) = row.ok_or(HqError::NotFound)?;
+        tx.execute(
+            "UPDATE relayed_packages SET state = 'receipted', receipt = ?2 WHERE id = ?1",
+            params![receipt.id.as_str(), receipt.receipt],
+        )?;
+        let line = detail(sender, me.id, &reason, bytes);
+        record(
+            &tx,
+            &Actor::device(me.id),
+            now,
+            AuditAction::HandoverReceipted,
+            &line,
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The sender has the receipt, or knows the package ended: the receipt is deleted and
+    /// neither is offered again.
+    pub fn relay_ack(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
+        let conn = self.write();
+        let me = authenticate(&conn, token)?;
+        let n = conn.execute(
+            "UPDATE relayed_packages SET
+                 state = CASE state WHEN 'receipted' THEN 'done' ELSE state END,
+                 receipt = NULL,
+                 told_at = CASE state WHEN 'ended' THEN ?3 ELSE told_at END
+             WHERE id = ?1 AND sender = ?2 AND state IN ('receipted', 'ended')",
+            params![id.as_str(), me.id, ts(now)],
+        )?;
+        if n == 0 {
+            return Err(HqError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The sender takes back a package not yet fetched: it is deleted here.
+    pub fn relay_cancel(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let me = authenticate(&tx, token)?;
+        let owned: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM relayed_packages WHERE id = ?1 AND sender = ?2)",
+            params![id.as_str(), me.id],
+            |r| r.get(0),
+        )?;
+        if !owned {
+            return Err(HqError::NotFound);
+        }
+        if !end(
+            &tx,
+            &Actor::device(me.id),
+            id.as_str(),
+            RelayEnd::Cancelled,
+            Some(now),
+            now,
+        )? {
+            return Err(HqError::NotFound);
+        }
+        tx.commit()?;
+        scrub(&conn)?;
+        Ok(())
+    }
+
+    /// A manager cancels a package headquarters still holds: it is deleted, and its sender is
+    /// told at its next sync.
+    pub fn cancel_relayed(&self, by: &Actor, id: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        if !end(&tx, by, id, RelayEnd::Cancelled, None, now)? {
+            return Err(HqError::NotFound);
+        }
+        tx.commit()?;
+        scrub(&conn)?;
+        Ok(())
+    }
+
+    /// Packages waiting, and those of the last 30 days, newest first, for 端末一覧.
+    pub fn relayed_packages(&self, now: DateTime<Utc>) -> Result<Vec<RelayedPackage>> {
+        let conn = self.read();
+        let mut stmt = conn.prepare(
+            "SELECT p.id, p.sender, s.supporter, p.recipient, r.supporter, p.reason, p.bytes,
+                    p.sent_at, p.expires_at, p.state, p.ended_why
+             FROM relayed_packages p
+             JOIN devices s ON s.id = p.sender JOIN devices r ON r.id = p.recipient
+             WHERE p.state = 'waiting' OR p.sent_at > ?1
+             ORDER BY p.sent_at DESC, p.id",
+        )?;
+        let rows = stmt
+            .query_map([ts(now - Duration::days(30))], |r| {
+                Ok(RelayedPackage {
+                    id: r.get(0)?,
+                    sender: r.get(1)?,
+                    sender_name: r.get(2)?,
+                    recipient: r.get(3)?,
+                    recipient_name: r.get(4)?,
+                    reason: RelayReason::parse(&r.get::<_, String>(5)?)
+                        .unwrap_or(RelayReason::Transfer),
+                    bytes: u64::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
+                    sent_at: from_ts(r.get(7)?),
+                    expires_at: from_ts(r.get(8)?),
+                    state: r.get(9)?,
+                    ended_why: r
+                        .get::<_, Option<String>>(10)?
+                        .as_deref()
+                        .and_then(RelayEnd::parse),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Deletes every package past its expiry and not yet fetched; one 操作記録 line each.
+    pub fn sweep_relay(&self, now: DateTime<Utc>) -> Result<usize> {
+        let due: bool = self.read().query_row(
+            "SELECT EXISTS (SELECT 1 FROM relayed_packages
+                            WHERE state = 'waiting' AND expires_at <= ?1)",
+            [ts(now)],
+            |r| r.get(0),
+        )?;
+        if !due {
+            return Ok(0);
+        }
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let ids = tx
+            .prepare(
+                "SELECT id FROM relayed_packages WHERE state = 'waiting' AND expires_at <= ?1",
+            )?
+            .query_map([ts(now)], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for id in &ids {
+            end(&tx, &Actor::server(), id, RelayEnd::Expired, None, now)?;
+        }
+        tx.commit()?;
+        scrub(&conn)?;
+        Ok(ids.len())
+    }
+}
+
+/// Ends packages not yet fetched for `device` (taken over or revoked): deleted, their senders
+/// told at their next sync. The caller scrubs the log after its commit when this says some
+/// ended.
+pub(crate) fn end_for_recipient(
+    conn: &Connection,
+    device: i64,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let ids = conn
+        .prepare("SELECT id FROM relayed_packages WHERE recipient = ?1 AND state = 'waiting'")?
+        .query_map([device], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for id in &ids {
+        end(
+            conn,
+            &Actor::server(),
+            id,
+            RelayEnd::RecipientReplaced,
+            None,
+            now,
+        )?;
+    }
+    Ok(!ids.is_empty())
+}
+
+/// Ends one waiting package: the package deleted, why kept, a line written. `told`: the sender
+/// knows already (it cancelled it itself). False when the package was not waiting.
+fn end(
+    conn: &Connection,
+    by: &Actor,
+    id: &str,
+    why: RelayEnd,
+    told: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let row: Option<(i64, i64, String, i64)> = conn
+        .query_row(
+            "SELECT sender, recipient, reason, bytes FROM relayed_packages
+             WHERE id = ?1 AND state = 'waiting'",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((sender, recipient, reason, bytes)) = row else {
+        return Ok(false);
+    };
+    conn.execute(
+        "UPDATE relayed_packages SET state = 'ended', ended_why = ?2, ended_at = ?3,
+                                     told_at = ?4, package = NULL
+         WHERE id = ?1",
+        params![id, why.code(), ts(now), told.map(ts)],
+    )?;
+    let action = match why {
+        RelayEnd::Cancelled => AuditAction::HandoverCancelled,
+        RelayEnd::Expired => AuditAction::HandoverExpired,
+        RelayEnd::RecipientReplaced => AuditAction::HandoverRecipientReplaced,
+    };
+    record(
+        conn,
+        by,
+        now,
+        action,
+        &detail(sender, recipient, &reason, bytes),
+    )?;
+    Ok(true)
+}
+
+/// Once a package is deleted, the write-ahead log still holds the pages it was written in:
+/// they are copied back and the log emptied, so the package is in no file of headquarters'
+/// (the deleted pages themselves are zeroed, `secure_delete`). A reader still open keeps the
+/// log for now; the next deletion empties it.
+pub(crate) fn scrub(conn: &Connection) -> Result<()> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+fn stored_id(id: &str) -> Result<PackageId> {
+    PackageId::parse(id).ok_or(HqError::Internal("stored package id"))
+}

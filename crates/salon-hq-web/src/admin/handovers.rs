@@ -1,0 +1,137 @@
+//! 端末一覧's handovers relayed between laptops: what headquarters holds and held (the two
+//! laptops, the reason, the size, the times; never what a package says, which it cannot
+//! read), a manager's cancel of one still held, asked once more; and each laptop's key
+//! fingerprint, for a supporter to compare with the colleague's screen.
+
+use salon_handover::LaptopCard;
+use salon_hq_store::relay::RelayedPackage;
+use salon_hq_store::KeyBytes;
+use salon_protocol::relay::{RelayEnd, RelayReason};
+
+use super::shared::*;
+
+/// A laptop's 24 digits as its own screen shows them, in three groups a line.
+pub(super) fn fingerprint(keys: Option<&KeyBytes>) -> Markup {
+    let card = keys.and_then(|(e, s)| LaptopCard::from_public_keys("", *e, *s).ok());
+    html! {
+        @match card {
+            Some(card) => {
+                @let digits = card.fingerprint().to_string();
+                span.fingerprint data-testid="device-fingerprint" {
+                    @for (i, group) in digits.split(' ').enumerate() {
+                        @if i == 3 { br; }
+                        span.nowrap { (group) " " }
+                    }
+                }
+            }
+            None => { span.note { "未登録" } }
+        }
+    }
+}
+
+fn reason_ja(r: RelayReason) -> &'static str {
+    match r {
+        RelayReason::Transfer => "担当交代",
+        RelayReason::Cover => "一時的な代理",
+    }
+}
+
+fn state_ja(p: &RelayedPackage) -> &'static str {
+    match (p.state.as_str(), p.ended_why) {
+        ("waiting", _) => "受け取り待ち（預かり中）",
+        ("fetched", _) => "受け取り済み（削除済み）",
+        ("receipted", _) | ("done", _) => "受領書も届いて完了",
+        (_, Some(RelayEnd::Cancelled)) => "取り消し（削除済み）",
+        (_, Some(RelayEnd::Expired)) => "期限切れ（削除済み）",
+        (_, Some(RelayEnd::RecipientReplaced)) => "受け取る端末の失効・交代で終了（削除済み）",
+        _ => "終了",
+    }
+}
+
+/// The handovers section: waiting ones first with 取り消す, then the last 30 days.
+pub(super) fn section(packages: &[RelayedPackage], csrf: &str) -> Markup {
+    html! {
+        section data-testid="relayed-handovers" {
+            h2 { "事務局経由の生徒の引き継ぎ" }
+            p.note {
+                "キャリアサポーターどうしが事務局経由で受け渡す、生徒の記録の引き継ぎです。"
+                "中身は受け取る端末の鍵で暗号化されていて、事務局では読めません。"
+                "受け取られた時、取り消した時、期限が過ぎた時に、事務局からは削除されます。"
+            }
+            @if packages.is_empty() {
+                p { "この30日に事務局を経由した引き継ぎはありません。" }
+            } @else {
+                table {
+                    thead { tr {
+                        th.text { "送った端末" } th.text { "受け取る端末" } th.text { "理由" }
+                        th { "大きさ" } th.text { "預かった日時" } th.text { "期限" } th.text { "状態" } th {}
+                    } }
+                    tbody {
+                        @for p in packages {
+                            tr data-testid="relayed-handover" {
+                                td.text { (p.sender_name) br; span.note { "端末ID " (p.sender) } }
+                                td.text { (p.recipient_name) br; span.note { "端末ID " (p.recipient) } }
+                                td.text { (reason_ja(p.reason)) }
+                                td { ((p.bytes + 1023) / 1024) " KB" }
+                                td.text { (html::datetime_ja(p.sent_at)) }
+                                td.text { (html::datetime_ja(p.expires_at)) }
+                                td.text { (state_ja(p)) }
+                                td.actions {
+                                    @if p.cancellable() {
+                                        form method="post" action=(format!("/devices/handovers/{}/cancel", p.id)) {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            button type="submit" data-testid="handover-cancel" { "取り消す" }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A manager cancels a package headquarters still holds, after being told what it does.
+pub(super) async fn cancel(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response> {
+    let p = change(&state, &headers, &body).await?;
+    let now = state.now();
+    if !super::confirm::confirmed(&p) {
+        let packages = state.blocking(move |s| s.relayed_packages(now)).await?;
+        let package = packages
+            .into_iter()
+            .find(|r| r.id == id && r.cancellable())
+            .ok_or(HqError::NotFound)?;
+        let says = html! {
+            p {
+                strong { (package.sender_name) } "さん（端末ID " (package.sender) "）から "
+                strong { (package.recipient_name) } "さん（端末ID " (package.recipient) "）への引き継ぎ（"
+                (reason_ja(package.reason)) "、" ((package.bytes + 1023) / 1024) " KB）を取り消します。"
+            }
+            ul {
+                li { "事務局が預かっている暗号化されたファイルは削除され、受け取る端末には届きません。" }
+                li { "送った端末には、次の送信の時に取り消されたことが伝わり、生徒の記録はその端末で再び編集できるようになります。" }
+                li { strong { "取り消しは元に戻せません。" } "もう一度渡すときは、送った端末でもう一度引き継ぎを作ります。" }
+            }
+        };
+        return Ok(super::confirm::ask(
+            &p,
+            "引き継ぎを取り消す",
+            &format!("/devices/handovers/{id}/cancel"),
+            says,
+            "取り消す",
+            "/devices",
+        ));
+    }
+    let by = p.by.clone();
+    state
+        .blocking(move |s| s.cancel_relayed(&by, &id, now))
+        .await?;
+    Ok(back_to("/devices", "handover_cancelled"))
+}

@@ -1,0 +1,26 @@
+-- The handover relay through headquarters. When headquarters took this laptop's public keys
+-- (none yet: they are registered at the next sync).
+ALTER TABLE laptop_keys ADD COLUMN registered_at TEXT;
+
+-- A handover sent or taken through headquarters: the colleague's device number there, and
+-- where it stands on the way. Sender: `to_send` (the package kept here, in `package`, until
+-- headquarters has it), `sent`, `cancel_to_send` (cancelled here, headquarters not yet told),
+-- `ended` (headquarters said why in `relay_end`: cancelled, expired, recipient_replaced, or a
+-- refusal's code). Recipient: `receipt_to_send`, `receipt_sent`.
+ALTER TABLE handover ADD COLUMN relay_device INTEGER;
+ALTER TABLE handover ADD COLUMN relay_state TEXT CHECK (relay_state IN
+    ('to_send', 'sent', 'cancel_to_send', 'ended', 'receipt_to_send', 'receipt_sent'));
+ALTER TABLE handover ADD COLUMN relay_end TEXT;
+ALTER TABLE handover ADD COLUMN package TEXT;
+
+-- Packages fetched from headquarters (deleted there as they were given), waiting here for the
+-- supporter to take or decline. Each is sealed to this laptop; the sender's name is the one
+-- headquarters enrolled.
+CREATE TABLE relay_inbox (
+    id            TEXT    PRIMARY KEY,
+    sender_device INTEGER NOT NULL,
+    sender        TEXT    NOT NULL,
+    reason        TEXT    NOT NULL CHECK (reason IN ('transfer', 'cover')),
+    fetched_at    TEXT    NOT NULL,
+    package       TEXT    NOT NULL
+);

@@ -1,0 +1,382 @@
+//! A handover carried through headquarters (事務局経由) instead of on a file: the store's side.
+//! The package is the same sealed file; headquarters only carries it. The colleague's laptop
+//! comes from headquarters' list, so the supporter still types the fingerprint read from the
+//! colleague's own screen (headquarters could list a key of its own); a relayed package from a
+//! sender not known here is opened only after the sender's fingerprint is typed the same way.
+//! What waits to go (a package, a cancel, a receipt) is kept here until a sync carries it
+//! (salon-sync `relay.rs`).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension};
+use salon_handover::{LaptopCard, SealedPackage};
+use salon_protocol::relay::{PackageId, RelayLaptop, RelayOffer, RelayReason};
+use salon_protocol::PublicKeys;
+use serde::Serialize;
+
+use super::cards::KnownLaptop;
+use super::record::{record, HandoverReason, HandoverRecord, HandoverRequest, Merge, Sealed};
+use crate::error::{Result, StoreError};
+use crate::laptop_keys::laptop_keys;
+use crate::vault::Store;
+
+/// A colleague's laptop as headquarters lists it, with the fingerprint of the keys it lists:
+/// the supporter compares it with the one on the colleague's own screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayColleague {
+    pub device: i64,
+    pub supporter: String,
+    pub campuses: Vec<String>,
+    pub fingerprint: String,
+}
+
+/// A package fetched from headquarters, waiting for the supporter here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayedToMe {
+    pub id: String,
+    /// The sender's supporter, as headquarters enrolled them.
+    pub sender: String,
+    pub reason: HandoverReason,
+    pub fetched_at: String,
+    /// Whether the sending laptop is known here; if not, its fingerprint is typed first.
+    pub sender_known: bool,
+}
+
+/// A package or a receipt waiting here to go through headquarters.
+#[derive(Debug, Clone)]
+pub enum RelayOutgoing {
+    Package {
+        id: PackageId,
+        to: i64,
+        keys: PublicKeys,
+        reason: RelayReason,
+        expires_at: DateTime<Utc>,
+        package: String,
+    },
+    Cancel(PackageId),
+    Receipt {
+        id: PackageId,
+        receipt: String,
+    },
+}
+
+fn card_keys(card: &LaptopCard) -> PublicKeys {
+    let (e, s) = card.public_keys();
+    PublicKeys::new(&e, &s)
+}
+
+impl Store {
+    /// This laptop's public keys, and whether headquarters has them.
+    pub fn relay_keys(&self) -> Result<(PublicKeys, bool)> {
+        let keys = laptop_keys(&self.conn)?;
+        let registered: Option<String> = self.conn.query_row(
+            "SELECT registered_at FROM laptop_keys WHERE id = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok((card_keys(&keys.card("")), registered.is_some()))
+    }
+
+    pub fn relay_keys_registered(&mut self) -> Result<()> {
+        self.conn.execute(
+            "UPDATE laptop_keys SET registered_at = ?1 WHERE id = 1",
+            [crate::rows::stamp()],
+        )?;
+        Ok(())
+    }
+
+    /// Headquarters refused this laptop's keys as retired: a backup restored on a new laptop
+    /// after a takeover. A new pair replaces them (the lost laptop still holds the old).
+    pub fn renew_laptop_keys(&mut self) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM laptop_keys WHERE id = 1", [])?;
+        laptop_keys(&self.conn)?;
+        Ok(())
+    }
+
+    /// Headquarters' list as the supporter sees it: names, campuses, and each fingerprint.
+    pub fn relay_colleagues(&self, laptops: &[RelayLaptop]) -> Vec<RelayColleague> {
+        laptops
+            .iter()
+            .filter_map(|l| {
+                let card = relay_card(l).ok()?;
+                Some(RelayColleague {
+                    device: l.device,
+                    supporter: l.supporter.clone(),
+                    campuses: l.campuses.iter().map(|c| c.as_str().to_owned()).collect(),
+                    fingerprint: card.fingerprint().to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// Seals a handover for the colleague's laptop `laptop` of headquarters' list, once
+    /// `request.typed_fingerprint`, read from the colleague's screen, is the listed keys': a
+    /// key headquarters put in the list is refused here (`FingerprintMismatch`) and nothing is
+    /// sealed. The package waits here until a sync hands it to headquarters.
+    pub fn seal_for_relay(
+        &mut self,
+        laptop: &RelayLaptop,
+        request: &HandoverRequest,
+        my_label: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Result<Sealed> {
+        let card = relay_card(laptop)?;
+        let known = self.trust_card(&card, &request.typed_fingerprint)?;
+        let request = HandoverRequest {
+            colleague: known.id,
+            ..request.clone()
+        };
+        let sealed = self.seal_handover(&request, my_label, now, today)?;
+        self.conn.execute(
+            "UPDATE handover SET relay_device = ?2, relay_state = 'to_send', package = ?3
+             WHERE id = ?1",
+            params![sealed.record.id, laptop.device, sealed.file],
+        )?;
+        Ok(sealed)
+    }
+
+    /// What waits to go through headquarters, packages first.
+    pub fn relay_outgoing(&self) -> Result<Vec<RelayOutgoing>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT h.id, h.relay_state, h.relay_device, h.reason, h.package, h.receipt, k.card
+             FROM handover h LEFT JOIN known_laptop k ON k.fingerprint = h.fingerprint
+             WHERE h.relay_state IN ('to_send', 'cancel_to_send', 'receipt_to_send')
+             ORDER BY h.created_at, h.id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let damaged = || StoreError::Damaged("relayed handover");
+        rows.into_iter()
+            .map(|(id, state, device, reason, package, receipt, card)| {
+                let id = PackageId::parse(&id).ok_or_else(damaged)?;
+                Ok(match state.as_str() {
+                    "to_send" => {
+                        let package = package.ok_or_else(damaged)?;
+                        let header = SealedPackage::from_file(&package)
+                            .and_then(|p| p.header())
+                            .map_err(|_| damaged())?;
+                        let card = LaptopCard::from_file(&card.ok_or_else(damaged)?)
+                            .map_err(|_| damaged())?;
+                        RelayOutgoing::Package {
+                            id,
+                            to: device.ok_or_else(damaged)?,
+                            keys: card_keys(&card),
+                            reason: RelayReason::parse(&reason).ok_or_else(damaged)?,
+                            expires_at: header.expires_at,
+                            package,
+                        }
+                    }
+                    "cancel_to_send" => RelayOutgoing::Cancel(id),
+                    _ => RelayOutgoing::Receipt {
+                        id,
+                        receipt: receipt.ok_or_else(damaged)?,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Headquarters has what `relay_outgoing` gave: a package (its copy here is dropped), a
+    /// cancel or a receipt.
+    pub fn relay_delivered(&mut self, id: &PackageId) -> Result<()> {
+        self.conn.execute(
+            "UPDATE handover SET package = NULL, relay_state = CASE relay_state
+                 WHEN 'to_send' THEN 'sent'
+                 WHEN 'cancel_to_send' THEN 'ended'
+                 WHEN 'receipt_to_send' THEN 'receipt_sent'
+                 ELSE relay_state END
+             WHERE id = ?1",
+            [id.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Headquarters will not carry a package (`why`: its refusal's code, or why it ended it):
+    /// the handover is cancelled here, its students' records can be written again, and the
+    /// record says why.
+    pub fn relay_ended(&mut self, id: &PackageId, why: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE handover SET package = NULL, relay_state = 'ended', relay_end = ?2,
+                 state = CASE state WHEN 'sealed' THEN 'cancelled' ELSE state END,
+                 settled_at = CASE state WHEN 'sealed' THEN ?3 ELSE settled_at END
+             WHERE id = ?1 AND direction = 'sent'",
+            params![id.as_str(), why, crate::rows::stamp()],
+        )?;
+        Ok(())
+    }
+
+    /// The sender's copy of a relayed handover, cancelled here: headquarters is told at the
+    /// next sync if it already holds the package.
+    pub(super) fn cancel_relayed_here(&mut self, id: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE handover SET package = NULL, relay_state = CASE relay_state
+                 WHEN 'sent' THEN 'cancel_to_send' ELSE 'ended' END
+             WHERE id = ?1 AND relay_state IN ('to_send', 'sent')",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    /// A receipt headquarters carried back: settles the handover as a receipt file would. One
+    /// already settled (or not this laptop's) is passed over, so the sync can acknowledge it.
+    pub fn relay_receipt_arrived(&mut self, receipt: &str, today: NaiveDate) -> Result<()> {
+        match self.import_receipt(receipt, today) {
+            Ok(_) | Err(StoreError::Handover(_)) | Err(StoreError::NotFound(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Keeps a package fetched from headquarters (deleted there) until the supporter decides.
+    pub fn keep_relayed(&mut self, offer: &RelayOffer, package: &str) -> Result<()> {
+        let reason = match offer.reason {
+            RelayReason::Transfer => "transfer",
+            RelayReason::Cover => "cover",
+        };
+        self.conn.execute(
+            "INSERT OR IGNORE INTO relay_inbox (id, sender_device, sender, reason, fetched_at, package)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                offer.id.as_str(),
+                offer.from,
+                offer.sender,
+                reason,
+                crate::rows::stamp(),
+                package
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The packages fetched and waiting here.
+    pub fn relayed_to_me(&self) -> Result<Vec<RelayedToMe>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, sender, reason, fetched_at, package FROM relay_inbox ORDER BY fetched_at, id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let known = self.known_cards()?;
+        rows.into_iter()
+            .map(|(id, sender, reason, fetched_at, package)| {
+                let sender_known = package_sender(&package)
+                    .is_ok_and(|card| known.iter().any(|k| k.same_keys(&card)));
+                Ok(RelayedToMe {
+                    id,
+                    sender,
+                    reason: if reason == "cover" {
+                        HandoverReason::Cover
+                    } else {
+                        HandoverReason::Transfer
+                    },
+                    fetched_at,
+                    sender_known,
+                })
+            })
+            .collect()
+    }
+
+    /// The text of a package waiting here.
+    pub fn relayed_package(&self, id: &str) -> Result<String> {
+        self.conn
+            .query_row("SELECT package FROM relay_inbox WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .ok_or(StoreError::NotFound("relayed package"))
+    }
+
+    /// Trusts the sender of a package waiting here once `typed`, read from the sender's own
+    /// screen, is the fingerprint of the key that signed it; named as headquarters names them.
+    pub fn trust_relayed_sender(&mut self, id: &str, typed: &str) -> Result<KnownLaptop> {
+        let (sender, package): (String, String) = self
+            .conn
+            .query_row(
+                "SELECT sender, package FROM relay_inbox WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound("relayed package"))?;
+        let card = package_sender(&package)?;
+        let (e, s) = card.public_keys();
+        let named = LaptopCard::from_public_keys(&sender, e, s).map_err(StoreError::Handover)?;
+        self.trust_card(&named, typed)
+    }
+
+    /// Takes a package waiting here, as `accept_package` does; its receipt goes back through
+    /// headquarters at the next sync.
+    pub fn accept_relayed(
+        &mut self,
+        id: &str,
+        merges: &[Merge],
+        now: DateTime<Utc>,
+    ) -> Result<HandoverRecord> {
+        let package = self.relayed_package(id)?;
+        let device: i64 = self.conn.query_row(
+            "SELECT sender_device FROM relay_inbox WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )?;
+        let (taken, _) = self.accept_package(&package, merges, now)?;
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "UPDATE handover SET relay_device = ?2, relay_state = 'receipt_to_send' WHERE id = ?1",
+            params![taken.id, device],
+        )?;
+        tx.execute("DELETE FROM relay_inbox WHERE id = ?1", [id])?;
+        tx.commit()?;
+        Ok(record(&self.conn, &taken.id)?.0)
+    }
+
+    /// Declines a package waiting here: it is deleted; the sender's copy stays read-only
+    /// until its supporter cancels it.
+    pub fn decline_relayed(&mut self, id: &str) -> Result<()> {
+        let n = self
+            .conn
+            .execute("DELETE FROM relay_inbox WHERE id = ?1", [id])?;
+        if n == 0 {
+            return Err(StoreError::NotFound("relayed package"));
+        }
+        Ok(())
+    }
+}
+
+/// The card headquarters lists for a laptop, named as it names the supporter.
+fn relay_card(laptop: &RelayLaptop) -> Result<LaptopCard> {
+    let (e, s) = laptop
+        .keys
+        .bytes()
+        .ok_or(StoreError::Handover(salon_handover::Refusal::Unreadable))?;
+    LaptopCard::from_public_keys(&laptop.supporter, e, s).map_err(StoreError::Handover)
+}
+
+/// The card in a package's header, as the package claims it: checked against the signature
+/// only when the package is opened.
+fn package_sender(package: &str) -> Result<LaptopCard> {
+    SealedPackage::from_file(package)
+        .and_then(|p| p.header())
+        .map(|h| h.sender)
+        .map_err(StoreError::Handover)
+}
