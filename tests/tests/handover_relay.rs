@@ -309,3 +309,227 @@ async fn a_key_headquarters_swaps_in_for_the_colleagues_is_refused_by_the_typed_
     assert_eq!(salon_sync::relay(&a).await.unwrap().sent, 0);
     assert!(hq.relayed_packages(Utc::now()).unwrap().is_empty());
 }
+
+/// Headquarters on a clock the test moves, its store, and its clock.
+async fn headquarters_on_a_clock(
+    dir: &Path,
+) -> (String, Arc<salon_hq_store::HqStore>, salon_hq_web::Clock) {
+    let store = salon_hq_store::HqStore::open(&dir.join("hq.db")).unwrap();
+    store
+        .add_campus(
+            &salon_hq_store::Actor::cli(),
+            &salon_protocol::CampusCode::parse("C-012").unwrap(),
+            "柏キャンパス",
+            Utc::now(),
+        )
+        .unwrap();
+    let mut state = salon_hq_web::ServerState::new(store);
+    let clock = salon_hq_web::Clock::manual(Utc::now());
+    state.clock = clock.clone();
+    let hq = state.store.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    let app = salon_hq_web::router(state);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, hq, clock)
+}
+
+fn refused(r: Result<impl std::fmt::Debug, salon_sync::SyncError>) -> salon_protocol::ErrorCode {
+    match r {
+        Err(salon_sync::SyncError::Refused { code, .. }) => code,
+        other => panic!("not refused: {other:?}"),
+    }
+}
+
+/// Bytes that differ from call to call, for package ids.
+fn rand_byte() -> u8 {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static NEXT: AtomicU8 = AtomicU8::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    (nanos as u8).wrapping_add(NEXT.fetch_add(37, Ordering::SeqCst))
+}
+
+/// A package as a laptop would send it, of `bytes` bytes (headquarters cannot tell).
+fn package_for(
+    to: &RelayLaptop,
+    bytes: usize,
+    expires_in_days: i64,
+) -> salon_protocol::relay::RelaySend {
+    let id: [u8; 16] = std::array::from_fn(|i| (rand_byte() as usize + i) as u8);
+    salon_protocol::relay::RelaySend {
+        id: salon_protocol::PackageId::parse(&data_encoding::HEXLOWER.encode(&id)).unwrap(),
+        to: to.device,
+        keys: to.keys.clone(),
+        reason: salon_protocol::relay::RelayReason::Cover,
+        expires_at: Utc::now() + chrono::Duration::days(expires_in_days),
+        package: "x".repeat(bytes),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired_packages() {
+    use salon_protocol::relay::MAX_PACKAGE_BYTES;
+    use salon_protocol::ErrorCode;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq, clock) = headquarters_on_a_clock(dir.path()).await;
+    let (a, _) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
+    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    let (c, _) = enrolled_device(&dir.path().join("c"), &url, &hq).await;
+    for d in [&a, &b, &c] {
+        salon_sync::relay(d).await.unwrap();
+    }
+    let client = HqClient::new(&url).unwrap();
+    let (ta, tb, tc) = (token(&a), token(&b), token(&c));
+    let to_b = listed(&url, &a, B).await;
+
+    // Over the device API's 64 KiB, under the relay's own limit: carried.
+    let big = package_for(&to_b, 200 * 1024, 14);
+    client.relay_send(&ta, &big).await.unwrap();
+    // The same package again: refused.
+    assert_eq!(
+        refused(client.relay_send(&ta, &big).await),
+        ErrorCode::RelayReplayed
+    );
+    // Too large; sealed to keys that are not B's; to itself; an expiry past or too far.
+    let huge = package_for(&to_b, MAX_PACKAGE_BYTES + 1, 14);
+    assert_eq!(
+        refused(client.relay_send(&ta, &huge).await),
+        ErrorCode::BodyTooLarge
+    );
+    let mut other_keys = package_for(&to_b, 10, 14);
+    other_keys.keys = listed(&url, &a, 3).await.keys;
+    assert_eq!(
+        refused(client.relay_send(&ta, &other_keys).await),
+        ErrorCode::RelayKeysChanged
+    );
+    let to_self = package_for(&listed(&url, &b, A).await, 10, 14);
+    assert_eq!(
+        refused(client.relay_send(&ta, &to_self).await),
+        ErrorCode::RelayRecipient
+    );
+    for days in [-1, 31] {
+        let wrong = package_for(&to_b, 10, days);
+        assert_eq!(
+            refused(client.relay_send(&ta, &wrong).await),
+            ErrorCode::RelayExpired
+        );
+    }
+
+    // C, a colleague with a good token, sees nothing for B and cannot fetch it.
+    assert!(client.relay_inbox(&tc).await.unwrap().packages.is_empty());
+    assert_eq!(
+        refused(client.relay_fetch(&tc, &big.id).await),
+        ErrorCode::NotFound
+    );
+    let inbox = client.relay_inbox(&tb).await.unwrap();
+    assert_eq!(
+        (inbox.packages.len(), inbox.packages[0].bytes),
+        (1, 200 * 1024)
+    );
+
+    // Expired: deleted by headquarters on its clock, the sender told.
+    clock.advance(chrono::Duration::days(15));
+    assert!(client.relay_inbox(&tb).await.unwrap().packages.is_empty());
+    assert_eq!(
+        refused(client.relay_fetch(&tb, &big.id).await),
+        ErrorCode::RelayExpired
+    );
+    let ended = client.relay_inbox(&ta).await.unwrap().ended;
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].why, salon_protocol::relay::RelayEnd::Expired);
+    let held: Option<Vec<u8>> = rusqlite::Connection::open(dir.path().join("hq.db"))
+        .unwrap()
+        .query_row(
+            "SELECT package FROM relayed_packages WHERE id = ?1",
+            [big.id.as_str()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(held.is_none(), "the expired package is deleted");
+    client.relay_ack(&ta, &ended[0].id).await.unwrap();
+    assert!(
+        client.relay_inbox(&ta).await.unwrap().ended.is_empty(),
+        "told once"
+    );
+
+    // B revoked: a package waiting for it ends, a new one is refused, B fetches nothing.
+    // (Headquarters' clock is 15 days ahead now.)
+    let waiting = package_for(&to_b, 10, 29);
+    client.relay_send(&ta, &waiting).await.unwrap();
+    hq.revoke(&salon_hq_store::Actor::cli(), B, Utc::now())
+        .unwrap();
+    let fresh = package_for(&to_b, 10, 29);
+    assert_eq!(
+        refused(client.relay_send(&ta, &fresh).await),
+        ErrorCode::RelayRecipient
+    );
+    assert_eq!(
+        refused(client.relay_fetch(&tb, &waiting.id).await),
+        ErrorCode::DeviceRevoked
+    );
+    let ended = client.relay_inbox(&ta).await.unwrap().ended;
+    assert_eq!(
+        ended[0].why,
+        salon_protocol::relay::RelayEnd::RecipientReplaced
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_laptop_taken_over_gets_new_keys_and_packages_sealed_to_the_old_ones_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
+    let (a, campus) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
+    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    a_student_with(&a, campus, "家での話");
+    for d in [&a, &b] {
+        salon_sync::relay(d).await.unwrap();
+    }
+    let before = screen_fingerprint(&b);
+    let to_b = listed(&url, &a, B).await;
+    a.with(|s| {
+        s.seal_for_relay(
+            &to_b,
+            &request(campus, before.clone()),
+            "山田 花子",
+            Utc::now(),
+            today(),
+        )
+    })
+    .unwrap();
+    salon_sync::relay(&a).await.unwrap();
+
+    // B's laptop is lost; its backup is restored on a new one (here: the same store, which
+    // holds the same keys), enrolled with a takeover code.
+    let code = hq
+        .issue_takeover_code(&salon_hq_store::Actor::cli(), B, Utc::now())
+        .unwrap()
+        .code;
+    let enrolment = HqClient::new(&url)
+        .unwrap()
+        .enrol(&salon_protocol::EnrolmentCode::parse(&code).unwrap())
+        .await
+        .unwrap();
+    b.with(|s| s.save_enrolment(&url, &enrolment)).unwrap();
+    salon_sync::relay(&b).await.unwrap();
+    let after = screen_fingerprint(&b);
+    assert_ne!(before, after, "a new pair on the replacement");
+    assert!(
+        b.with(|s| s.relayed_to_me()).unwrap().is_empty(),
+        "nothing sealed to the old pair arrives"
+    );
+    // A is told, and its students' records can be written again.
+    let told = salon_sync::relay(&a).await.unwrap();
+    assert_eq!(told.ended, 1);
+    let record = &a.with(|s| s.handovers()).unwrap()[0];
+    assert_eq!(
+        (record.state.as_str(), record.relay_end.as_deref()),
+        ("cancelled", Some("recipient_replaced"))
+    );
+    // The list now gives the new keys, whose digits are the ones on B's screen.
+    let listed_now = listed(&url, &a, B).await;
+    let shown = a.with(|s| Ok(s.relay_colleagues(&[listed_now]))).unwrap();
+    assert_eq!(shown[0].fingerprint, after);
+}

@@ -37,6 +37,11 @@ impl Store {
                 calendar_json(&enrolment.path_calendar)
             ],
         )?;
+        // Enrolled (again): this laptop's keys are registered at the next sync. After a
+        // takeover they are the lost laptop's, restored: headquarters refuses them and a new
+        // pair is made (salon-sync `relay`).
+        self.conn
+            .execute("UPDATE laptop_keys SET registered_at = NULL", [])?;
         Ok(())
     }
 
