@@ -68,3 +68,37 @@ export const listHandovers = () => call("list_handovers");
  * @returns {Promise<string|null>}
  */
 export const pickHandoverFile = (title, filterName, kind) => call("pick_handover_file", { title, filterName, kind });
+
+// Through headquarters (事務局経由).
+
+/** @typedef {import("./api-types").RelayColleague} RelayColleague */
+/** @typedef {import("./api-types").RelayedToMe} RelayedToMe */
+
+/** Headquarters' list, read now. @returns {Promise<RelayColleague[]>} */
+export const relayColleagues = () => call("relay_colleagues");
+
+/**
+ * Rejects with `fingerprint_mismatch` (field typedFingerprint), `handover_salon_open`,
+ * `nothing_to_hand_over`, `not_enrolled` or a headquarters error.
+ * @param {number} device @param {HandoverRequest} request @param {string} myLabel
+ * @returns {Promise<HandoverRecord>}
+ */
+export const sealForRelay = (device, request, myLabel) => call("seal_for_relay", { device, request, myLabel });
+
+/** @returns {Promise<RelayedToMe[]>} */
+export const relayedToMe = () => call("relayed_to_me");
+
+/** Asks headquarters now. @returns {Promise<RelayedToMe[]>} */
+export const checkRelay = () => call("check_relay");
+
+/** Rejects with `fingerprint_mismatch` (field fingerprint). @param {string} id @param {string} fingerprint @returns {Promise<KnownLaptop>} */
+export const trustRelayedSender = (id, fingerprint) => call("trust_relayed_sender", { id, fingerprint });
+
+/** Writes nothing. @param {string} id @returns {Promise<PackageSummary>} */
+export const openRelayed = (id) => call("open_relayed", { id });
+
+/** @param {string} id @param {Merge[]} merges @returns {Promise<HandoverRecord>} */
+export const acceptRelayed = (id, merges) => call("accept_relayed", { id, merges });
+
+/** @param {string} id @returns {Promise<void>} */
+export const declineRelayed = (id) => call("decline_relayed", { id });

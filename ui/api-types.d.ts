@@ -707,6 +707,34 @@ export type Receipt = {
 };
 
 /**
+ * A colleague's laptop as headquarters lists it, with the fingerprint of the keys it lists:
+ * the supporter compares it with the one on the colleague's own screen.
+ */
+export type RelayColleague = {
+  device: number,
+  supporter: string,
+  campuses: Array<string>,
+  fingerprint: string,
+};
+
+/**
+ * A package fetched from headquarters, waiting for the supporter here.
+ */
+export type RelayedToMe = {
+  id: string,
+  /**
+   * The sender's supporter, as headquarters enrolled them.
+   */
+  sender: string,
+  reason: HandoverReason,
+  fetchedAt: string,
+  /**
+   * Whether the sending laptop is known here; if not, its fingerprint is typed first.
+   */
+  senderKnown: boolean,
+};
+
+/**
  * Which of a month's two releases (7 and 49 days after it ends): each is drawn afresh over
  * the data as it then stands, and each counts in the privacy statement.
  */

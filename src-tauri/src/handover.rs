@@ -230,7 +230,7 @@ fn receipt_file(folder: &Path, campus: &str) -> PathBuf {
 }
 
 /// A fingerprint that does not match is about the field it was typed in.
-fn about_fingerprint(e: IpcError, field: &'static str) -> IpcError {
+pub(crate) fn about_fingerprint(e: IpcError, field: &'static str) -> IpcError {
     if e.code == Code::FingerprintMismatch {
         e.about(field)
     } else {

@@ -1,6 +1,7 @@
 //! The thin Tauri shell of Career Salon: state, commands, the IPC error, the idle lock.
 
 mod about;
+mod app_store;
 mod care;
 mod clock;
 mod closing;
@@ -8,6 +9,7 @@ mod commands;
 mod corrections;
 mod error;
 mod handover;
+mod handover_relay;
 mod hardening;
 mod idle;
 mod keys;

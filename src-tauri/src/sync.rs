@@ -6,12 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use salon_protocol::{EnrolmentCode, MonthRelease, PathRelease, Receipt, Upload};
-use salon_store::{HeldBack, ReleaseToDraw, Store, StoreError, SyncLogEntry};
-use salon_sync::{Backoff, HqClient, SendError, Sent, StoreAccess, StoreOutbox};
+use salon_store::{HeldBack, ReleaseToDraw, StoreError, SyncLogEntry};
+use salon_sync::{Backoff, HqClient, SendError, Sent, StoreOutbox};
 use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
 use tokio::sync::Notify;
 
+use crate::app_store::AppStore;
 use crate::error::{Code, IpcError};
 use crate::state::AppState;
 
@@ -112,33 +113,6 @@ pub fn sync_log(state: State<'_, AppState>) -> Result<Vec<SyncLogEntry>, IpcErro
     state.with_store(|s| Ok(s.sync_log(50)?))
 }
 
-/// The app's store as the sync reaches it: one short store call per step, attended (the
-/// supporter pressed send: it counts as activity) or not (the background sender).
-struct AppStore<'a> {
-    state: &'a AppState,
-    attended: bool,
-}
-
-impl StoreAccess for AppStore<'_> {
-    type Error = IpcError;
-
-    fn with<T>(
-        &self,
-        step: impl FnOnce(&mut Store) -> Result<T, StoreError>,
-    ) -> Result<T, IpcError> {
-        let go = |s: &mut Store| step(s).map_err(IpcError::from);
-        if self.attended {
-            self.state.with_store(go)
-        } else {
-            self.state.with_store_unattended(go)
-        }
-    }
-
-    fn today(&self) -> chrono::NaiveDate {
-        crate::clock::today_tokyo()
-    }
-}
-
 /// One sync, and the UI told when something was sent.
 async fn send_pending<R: Runtime>(
     app: &tauri::AppHandle<R>,
@@ -154,6 +128,9 @@ async fn send_pending<R: Runtime>(
         if receipt.is_some() {
             let _ = app.emit(SYNCED_EVENT, ());
         }
+        // Then handovers through headquarters. Their failure is not the counts': the counts
+        // were sent, and what waits in the relay waits for the next sync.
+        let _ = crate::handover_relay::relay_now(app, attended).await;
         // Headquarters answered: a good moment to ask it for an update too, before the send
         // is reported done (one more request to a server that just answered), so a screen
         // opened after 送信 shows what it offers now.

@@ -55,6 +55,8 @@ fn roots(out: &mut Declarations) {
     out.visit::<crate::IpcError>();
     out.visit::<crate::keys::KeysRenewed>();
     out.visit::<salon_store::KnownLaptop>();
+    out.visit::<salon_store::RelayColleague>();
+    out.visit::<salon_store::RelayedToMe>();
     out.visit::<crate::handover::MyCard>();
     out.visit::<OutreachEntry>();
     out.visit::<salon_store::PackageSummary>();

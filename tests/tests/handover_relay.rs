@@ -4,6 +4,9 @@
 //! and can read neither: no body, no database file, no backup holds a note, a name or a
 //! campus; the package is gone from it once fetched; the 操作記録 names the two devices and no
 //! more; a key it swaps in for the colleague's is caught by the fingerprint the sender types.
+//!
+//! Over 500 lines because the attacks share one harness (headquarters keeping every body, or
+//! on a clock the test moves) and read best beside it.
 
 #[path = "support/device.rs"]
 mod device;
@@ -388,9 +391,14 @@ async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired
     // Over the device API's 64 KiB, under the relay's own limit: carried.
     let big = package_for(&to_b, 200 * 1024, 14);
     client.relay_send(&ta, &big).await.unwrap();
-    // The same package again: refused.
+    // The same package again: the sender's own retry is taken as delivered once; another
+    // laptop sending that id is refused.
+    client.relay_send(&ta, &big).await.unwrap();
+    let mut copied = big.clone();
+    copied.to = A;
+    copied.keys = listed(&url, &c, A).await.keys;
     assert_eq!(
-        refused(client.relay_send(&ta, &big).await),
+        refused(client.relay_send(&tc, &copied).await),
         ErrorCode::RelayReplayed
     );
     // Too large; sealed to keys that are not B's; to itself; an expiry past or too far.

@@ -79,12 +79,37 @@ export function sendSection(known, campuses, label, redraw) {
   const section = h("section", { class: "card", testid: "handover-send" },
     h("h2", { text: t("handover.sendTitle") }),
     h("p", { class: "muted", text: t("handover.sendLead") }));
-  if (known.length === 0 || campuses.length === 0) {
-    section.append(h("p", { class: "muted", testid: "handover-send-none", text: t(known.length === 0 ? "handover.sendNeedsColleague" : "handover.sendNeedsCampus") }));
+  if (campuses.length === 0) {
+    section.append(h("p", { class: "muted", testid: "handover-send-none", text: t("handover.sendNeedsCampus") }));
     return section;
   }
   const error = errorArea();
   const colleague = select({ testid: "handover-colleague", "data-field": "colleague" }, known.map((k) => [String(k.id), k.label]));
+  // 送り方: a file carried by hand, or through headquarters to a laptop from its list.
+  const viaHq = /** @type {HTMLInputElement} */ (h("input", { type: "radio", name: "handover-way", value: "hq", testid: "handover-way-hq", checked: known.length === 0 }));
+  const viaFile = /** @type {HTMLInputElement} */ (h("input", { type: "radio", name: "handover-way", value: "file", testid: "handover-way-file", checked: known.length > 0 }));
+  const showWay = async () => {
+    clearErrors();
+    folderRow.hidden = viaHq.checked;
+    if (!viaHq.checked) {
+      colleague.replaceChildren(...known.map((k) => h("option", { value: String(k.id), text: k.label })));
+      return;
+    }
+    colleague.replaceChildren(h("option", { value: "", text: t("handover.hqLoading") }));
+    try {
+      const listed = await handover.relayColleagues();
+      colleague.replaceChildren(...listed.map((c) => h("option", { value: String(c.device), text: t("handover.hqColleague", { name: c.supporter, campuses: c.campuses.join("、") }) })));
+      if (listed.length === 0) showError(error, "handover.hqNone");
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  };
+  viaHq.addEventListener("change", showWay);
+  viaFile.addEventListener("change", showWay);
+  const wayField = h("fieldset", { class: "choices" },
+    h("legend", { text: t("handover.wayLabel") }),
+    h("label", { class: "check" }, viaFile, h("span", {}, h("strong", { text: t("handover.way.file") }), h("small", { class: "hint", text: t("handover.wayHint.file") }))),
+    h("label", { class: "check" }, viaHq, h("span", {}, h("strong", { text: t("handover.way.hq") }), h("small", { class: "hint", text: t("handover.wayHint.hq") }))));
   const campus = select({ testid: "handover-campus", "data-field": "campusId" }, campuses.map((c) => [String(c.id), c.name]));
   const everyone = h("input", { type: "checkbox", testid: "handover-everyone", checked: true });
   const studentList = h("div", { class: "checks", testid: "handover-students", hidden: true });
@@ -115,6 +140,7 @@ export function sendSection(known, campuses, label, redraw) {
   const { folder, row: folderRow } = folderField("handover-send-folder", error);
   const form = h("form", {},
     error,
+    wayField,
     field(t("handover.colleague"), colleague),
     field(t("handover.campus"), campus),
     h("label", { class: "check" }, everyone, h("span", { text: t("handover.everyone") })),
@@ -132,6 +158,17 @@ export function sendSection(known, campuses, label, redraw) {
     if (chosen !== null && chosen.length === 0) return showError(error, "handover.chooseStudents");
     const reason = /** @type {HandoverReason} */ ((reasons.find((r) => r.checked) || reasons[0]).value);
     try {
+      if (viaHq.checked) {
+        if (!colleague.value) return showError(error, "handover.hqNone");
+        const record = await handover.sealForRelay(Number(colleague.value), {
+          colleague: 0, typedFingerprint: typed.value, campusId: Number(campus.value), students: chosen, reason,
+        }, myLabel.value);
+        return redraw([
+          t(record.relayState === "sent" ? "handover.hqSent" : "handover.hqQueued", { colleague: record.colleague }),
+          t("handover.sealedCounts", countsOf(record.counts)),
+          t("handover.sealedLocked"),
+        ], myLabel.value);
+      }
       const written = await handover.sealHandover({
         colleague: Number(colleague.value), typedFingerprint: typed.value, campusId: Number(campus.value), students: chosen, reason,
       }, myLabel.value, folder.value);
@@ -145,6 +182,7 @@ export function sendSection(known, campuses, label, redraw) {
     }
   });
   section.append(form);
+  if (viaHq.checked) showWay();
   return section;
 }
 
@@ -172,8 +210,27 @@ export function takeSection(redraw) {
       showError(error, /** @type {ApiError} */ (err));
     }
   });
-  /** @param {PackageSummary} p */
-  const showSummary = (p) => {
+  const showSummary = (/** @type {PackageSummary} */ p) => summaryInto(summary, error, p,
+    (merges) => handover.acceptPackage(path.value, merges).then((taken) => redraw([
+      t("handover.taken", { campus: taken.record.campusName }),
+      t("handover.receiptWritten", { path: taken.receiptPath }),
+    ])),
+    () => { path.value = ""; });
+  return h("section", { class: "card", testid: "handover-take" },
+    h("h2", { text: t("handover.takeTitle") }),
+    h("p", { class: "muted", text: t("handover.takeLead") }),
+    form, summary);
+}
+
+/**
+ * A package opened, shown in `summary`: who sent what, the merges offered unticked, and
+ * 受け取る / 受け取らない.
+ * @param {HTMLElement} summary @param {HTMLElement} error @param {PackageSummary} p
+ * @param {(merges: import("../api-types").Merge[]) => Promise<void>} take
+ * @param {() => void} declined
+ */
+export function summaryInto(summary, error, p, take, declined) {
+  {
     const merges = p.mergeOffers.map((m) => ({
       offer: m,
       box: /** @type {HTMLInputElement} */ (h("input", { type: "checkbox", "data-testid": "handover-merge" })),
@@ -184,11 +241,7 @@ export function takeSection(redraw) {
       accept.disabled = true;
       clearErrors();
       try {
-        const taken = await handover.acceptPackage(path.value, merges.filter((m) => m.box.checked).map((m) => ({ key: m.offer.key, studentId: m.offer.studentId })));
-        redraw([
-          t("handover.taken", { campus: taken.record.campusName }),
-          t("handover.receiptWritten", { path: taken.receiptPath }),
-        ]);
+        await take(merges.filter((m) => m.box.checked).map((m) => ({ key: m.offer.key, studentId: m.offer.studentId })));
       } catch (err) {
         showError(error, /** @type {ApiError} */ (err));
       } finally {
@@ -197,7 +250,7 @@ export function takeSection(redraw) {
     });
     decline.addEventListener("click", () => {
       summary.hidden = true;
-      path.value = "";
+      declined();
     });
     summary.replaceChildren(
       h("h3", { text: t("handover.summaryTitle") }),
@@ -216,11 +269,7 @@ export function takeSection(redraw) {
       h("p", { class: "muted", text: t("handover.takeCounts") }),
       h("div", { class: "actions" }, accept, decline));
     summary.hidden = false;
-  };
-  return h("section", { class: "card", testid: "handover-take" },
-    h("h2", { text: t("handover.takeTitle") }),
-    h("p", { class: "muted", text: t("handover.takeLead") }),
-    form, summary);
+  }
 }
 
 /** @param {(notice?: string[]) => void} redraw */

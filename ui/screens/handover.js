@@ -9,6 +9,7 @@ import { confirmButton } from "../confirm.js";
 import { clearErrors, errorArea, field, h, onSubmit, screenRoot, showError } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { digitsField, folderField, grouped, pathField, receiptSection, sendSection, takeSection } from "./handover-move.js";
+import { relayInboxSection } from "./handover-relay.js";
 
 /** @typedef {import("../api-types").IpcError} ApiError */
 /** @typedef {import("../api-types").KnownLaptop} KnownLaptop */
@@ -17,9 +18,9 @@ import { digitsField, folderField, grouped, pathField, receiptSection, sendSecti
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {
-  const [mine, known, records, campuses] = await Promise.all([
+  const [mine, known, records, campuses, waiting] = await Promise.all([
     handover.myLaptopCard(), handover.knownLaptops(), handover.listHandovers(),
-    api.listCampuses(),
+    api.listCampuses(), handover.relayedToMe(),
   ]);
   // The supporter's name, typed once, is kept across redraws (in memory only).
   const label = typeof params.label === "string" ? params.label : "";
@@ -39,6 +40,7 @@ export async function render(ctx, params) {
     myCardSection(mine.fingerprint, label, redraw),
     colleaguesSection(known, redraw),
     sendSection(known, campuses, label, redraw),
+    relayInboxSection(waiting, redraw),
     takeSection(redraw),
     receiptSection(redraw),
     recordSection(records, redraw));
@@ -156,7 +158,8 @@ function recordSection(records, redraw) {
       h("td", { text: r.campusName }),
       h("td", { text: t(`handover.reason.${r.reason}`) }),
       h("td", { text: t("handover.countsShort", { students: r.counts.students, visits: r.counts.visits }) }),
-      h("td", { text: t(`handover.state.${r.direction}.${r.state}`) }),
+      h("td", {}, t(`handover.state.${r.direction}.${r.state}`),
+        r.relayState ? h("small", { class: "hint", text: t(`handover.relayState.${r.relayState}`) + (r.relayEnd ? t("handover.relayEndWhy", { why: t(`handover.relayEnd.${r.relayEnd}`) }) : "") }) : ""),
       h("td", {}, action));
   });
   return h("section", { class: "card", testid: "handover-record-list" },

@@ -19,27 +19,38 @@ pub type KeyBytes = ([u8; 32], [u8; 32]);
 
 impl HqStore {
     /// Registers the keys of the laptop `token` names. The same pair again changes nothing;
-    /// another pair is refused (`KeysRetired`) while one is in use, and so is a pair ever
-    /// registered before (a backup restored after a takeover brings the lost laptop's pair).
+    /// a pair a takeover retired is refused as `KeysRetired` (a backup restored on the new
+    /// laptop brings the lost one's pair), and the laptop makes a new one; another pair while
+    /// one is in use, or a pair another device has, is refused as a bad body.
     pub fn register_keys(&self, token: &str, keys: &PublicKeys, now: DateTime<Utc>) -> Result<()> {
         let (encryption, signing) = keys.bytes().ok_or(HqError::BadBody)?;
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let device = authenticate(&tx, token)?;
         if let Some((_, held)) = in_use(&tx, device.id)? {
+            // Another pair while one is in use is refused, and not as retired: a laptop told
+            // "retired" makes a new pair, and nothing here may make it drop the keys it has.
             return if held == (encryption, signing) {
                 Ok(())
             } else {
-                Err(HqError::KeysRetired)
+                Err(HqError::BadBody)
             };
         }
-        let known: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM device_keys WHERE encryption = ?1 OR signing = ?2)",
+        let (retired, in_use_elsewhere): (bool, bool) = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM device_keys
+                            WHERE (encryption = ?1 OR signing = ?2) AND retired_at IS NOT NULL),
+                    EXISTS (SELECT 1 FROM device_keys
+                            WHERE (encryption = ?1 OR signing = ?2) AND retired_at IS NULL)",
             params![encryption.as_slice(), signing.as_slice()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        if known {
+        if retired {
             return Err(HqError::KeysRetired);
+        }
+        // Cards are public: another laptop may have registered this one's keys first. Refused
+        // without "retired", so this laptop keeps its keys (and the office sees the refusal).
+        if in_use_elsewhere {
+            return Err(HqError::BadBody);
         }
         tx.execute(
             "INSERT INTO device_keys (device_id, encryption, signing, registered_at)

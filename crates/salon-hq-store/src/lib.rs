@@ -44,6 +44,7 @@ mod month_releases;
 mod organisation;
 pub mod path_decisions;
 pub mod relay;
+pub mod relay_admin;
 mod releases;
 mod rows;
 pub mod secret;

@@ -20,32 +20,8 @@ use super::device_keys::in_use;
 use super::rows::{from_ts, ts};
 use crate::error::{HqError, Result};
 
-/// A relayed package as 端末一覧 lists it: never its contents, which headquarters cannot read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RelayedPackage {
-    pub id: String,
-    pub sender: i64,
-    pub sender_name: String,
-    pub recipient: i64,
-    pub recipient_name: String,
-    pub reason: RelayReason,
-    pub bytes: u64,
-    pub sent_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
-    /// `waiting`, `fetched`, `receipted`, `done` or `ended`.
-    pub state: String,
-    pub ended_why: Option<RelayEnd>,
-}
-
-impl RelayedPackage {
-    /// Whether a manager may still cancel it: headquarters holds it, not yet fetched.
-    pub fn cancellable(&self) -> bool {
-        self.state == "waiting"
-    }
-}
-
 /// The 操作記録 detail of a package: the two devices, the reason, the size. Nothing else.
-fn detail(sender: i64, recipient: i64, reason: &str, bytes: i64) -> String {
+pub(crate) fn detail(sender: i64, recipient: i64, reason: &str, bytes: i64) -> String {
     let reason = match RelayReason::parse(reason) {
         Some(RelayReason::Transfer) => "担当交代",
         Some(RelayReason::Cover) => "一時的な代理",
@@ -134,13 +110,18 @@ impl HqStore {
         if held != sealed_to {
             return Err(HqError::RelayKeysChanged);
         }
-        let seen: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM relayed_packages WHERE id = ?1)",
-            [send.id.as_str()],
-            |r| r.get(0),
-        )?;
-        if seen {
-            return Err(HqError::RelayReplayed);
+        let seen: Option<i64> = tx
+            .query_row(
+                "SELECT sender FROM relayed_packages WHERE id = ?1",
+                [send.id.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match seen {
+            // The sender's own retry (its answer lost on the way): already here.
+            Some(sender) if sender == me.id => return Ok(()),
+            Some(_) => return Err(HqError::RelayReplayed),
+            None => {}
         }
         if send.expires_at <= now || send.expires_at > now + Duration::days(LONGEST_RELAY_DAYS) {
             return Err(HqError::RelayExpired);
@@ -250,7 +231,7 @@ impl HqStore {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let row: Option<(String, i64, String, i64, Option<Vec<u8>>)> = tx
+        let row: Option<FetchRow> = tx
             .query_row(
                 "SELECT state, sender, reason, bytes, package FROM relayed_packages
                  WHERE id = ?1 AND recipient = ?2",
@@ -376,54 +357,6 @@ impl HqStore {
         Ok(())
     }
 
-    /// A manager cancels a package headquarters still holds: it is deleted, and its sender is
-    /// told at its next sync.
-    pub fn cancel_relayed(&self, by: &Actor, id: &str, now: DateTime<Utc>) -> Result<()> {
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        if !end(&tx, by, id, RelayEnd::Cancelled, None, now)? {
-            return Err(HqError::NotFound);
-        }
-        tx.commit()?;
-        scrub(&conn)?;
-        Ok(())
-    }
-
-    /// Packages waiting, and those of the last 30 days, newest first, for 端末一覧.
-    pub fn relayed_packages(&self, now: DateTime<Utc>) -> Result<Vec<RelayedPackage>> {
-        let conn = self.read();
-        let mut stmt = conn.prepare(
-            "SELECT p.id, p.sender, s.supporter, p.recipient, r.supporter, p.reason, p.bytes,
-                    p.sent_at, p.expires_at, p.state, p.ended_why
-             FROM relayed_packages p
-             JOIN devices s ON s.id = p.sender JOIN devices r ON r.id = p.recipient
-             WHERE p.state = 'waiting' OR p.sent_at > ?1
-             ORDER BY p.sent_at DESC, p.id",
-        )?;
-        let rows = stmt
-            .query_map([ts(now - Duration::days(30))], |r| {
-                Ok(RelayedPackage {
-                    id: r.get(0)?,
-                    sender: r.get(1)?,
-                    sender_name: r.get(2)?,
-                    recipient: r.get(3)?,
-                    recipient_name: r.get(4)?,
-                    reason: RelayReason::parse(&r.get::<_, String>(5)?)
-                        .unwrap_or(RelayReason::Transfer),
-                    bytes: u64::try_from(r.get::<_, i64>(6)?).unwrap_or(0),
-                    sent_at: from_ts(r.get(7)?),
-                    expires_at: from_ts(r.get(8)?),
-                    state: r.get(9)?,
-                    ended_why: r
-                        .get::<_, Option<String>>(10)?
-                        .as_deref()
-                        .and_then(RelayEnd::parse),
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
     /// Deletes every package past its expiry and not yet fetched; one 操作記録 line each.
     pub fn sweep_relay(&self, now: DateTime<Utc>) -> Result<usize> {
         let due: bool = self.read().query_row(
@@ -479,7 +412,7 @@ pub(crate) fn end_for_recipient(
 
 /// Ends one waiting package: the package deleted, why kept, a line written. `told`: the sender
 /// knows already (it cancelled it itself). False when the package was not waiting.
-fn end(
+pub(crate) fn end(
     conn: &Connection,
     by: &Actor,
     id: &str,
@@ -527,6 +460,9 @@ pub(crate) fn scrub(conn: &Connection) -> Result<()> {
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }
+
+/// A package's row as a fetch reads it: state, sender, reason, size, the package.
+type FetchRow = (String, i64, String, i64, Option<Vec<u8>>);
 
 fn stored_id(id: &str) -> Result<PackageId> {
     PackageId::parse(id).ok_or(HqError::Internal("stored package id"))

@@ -4,7 +4,7 @@
 //! fingerprint, for a supporter to compare with the colleague's screen.
 
 use salon_handover::LaptopCard;
-use salon_hq_store::relay::RelayedPackage;
+use salon_hq_store::relay_admin::RelayedPackage;
 use salon_hq_store::KeyBytes;
 use salon_protocol::relay::{RelayEnd, RelayReason};
 
@@ -72,7 +72,7 @@ pub(super) fn section(packages: &[RelayedPackage], csrf: &str) -> Markup {
                                 td.text { (p.sender_name) br; span.note { "端末ID " (p.sender) } }
                                 td.text { (p.recipient_name) br; span.note { "端末ID " (p.recipient) } }
                                 td.text { (reason_ja(p.reason)) }
-                                td { ((p.bytes + 1023) / 1024) " KB" }
+                                td { (p.bytes.div_ceil(1024)) " KB" }
                                 td.text { (html::datetime_ja(p.sent_at)) }
                                 td.text { (html::datetime_ja(p.expires_at)) }
                                 td.text { (state_ja(p)) }
@@ -112,7 +112,7 @@ pub(super) async fn cancel(
             p {
                 strong { (package.sender_name) } "さん（端末ID " (package.sender) "）から "
                 strong { (package.recipient_name) } "さん（端末ID " (package.recipient) "）への引き継ぎ（"
-                (reason_ja(package.reason)) "、" ((package.bytes + 1023) / 1024) " KB）を取り消します。"
+                (reason_ja(package.reason)) "、" (package.bytes.div_ceil(1024)) " KB）を取り消します。"
             }
             ul {
                 li { "事務局が預かっている暗号化されたファイルは削除され、受け取る端末には届きません。" }

@@ -1,0 +1,151 @@
+//! 引き継ぎ through headquarters (事務局経由): the colleagues' laptops headquarters lists, a
+//! caseload sealed to one of them once the supporter typed the digits from the colleague's own
+//! screen, the packages fetched for this laptop, the sender's digits typed before an unknown
+//! sender is believed, a package taken or declined. Each step that waits on headquarters runs
+//! the relay at once (`relay_now`); what cannot go now goes at the next sync.
+
+use salon_store::{
+    HandoverRecord, HandoverRequest, KnownLaptop, Merge, PackageSummary, RelayColleague,
+    RelayedToMe, StoreError,
+};
+use salon_sync::{HqClient, Relayed};
+use tauri::{Emitter, Manager, Runtime, State};
+
+use crate::app_store::AppStore;
+use crate::error::IpcError;
+use crate::state::AppState;
+
+/// The event the handover screen listens for: the relay fetched, settled or ended something.
+pub const RELAYED_EVENT: &str = "salon://relayed";
+
+/// One pass of the relay, and the screen told when something moved.
+pub(crate) async fn relay_now<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    attended: bool,
+) -> Result<Relayed, IpcError> {
+    let state = app.state::<AppState>();
+    let access = AppStore {
+        state: &state,
+        attended,
+    };
+    let done = salon_sync::relay(&access).await.map_err(|e| match e {
+        salon_sync::SendError::Sync(e) => IpcError::from(e),
+        salon_sync::SendError::Outbox(e) => e,
+    })?;
+    if done.fetched > 0 || done.settled > 0 || done.ended > 0 {
+        let _ = app.emit(RELAYED_EVENT, ());
+    }
+    Ok(done)
+}
+
+/// Headquarters' list, read now.
+async fn laptops(state: &AppState) -> Result<Vec<salon_protocol::relay::RelayLaptop>, IpcError> {
+    let enrolment = state
+        .with_store(|s| Ok(s.enrolment()?))?
+        .ok_or(IpcError::from(StoreError::NotEnrolled))?;
+    let client = HqClient::new(&enrolment.hq_url)?;
+    Ok(client.relay_laptops(&enrolment.token).await?.laptops)
+}
+
+/// 事務局から同僚のパソコンを読み込む: names and campuses; the digits to compare are on the
+/// colleague's own screen, not here.
+#[tauri::command]
+pub async fn relay_colleagues(state: State<'_, AppState>) -> Result<Vec<RelayColleague>, IpcError> {
+    let listed = laptops(&state).await?;
+    state.with_store(|s| Ok(s.relay_colleagues(&listed)))
+}
+
+/// 事務局経由で送る: the caseload `request` names, sealed to headquarters' laptop `device`
+/// once `request.typed_fingerprint` is its digits, and handed to headquarters now if it can
+/// be reached (else at the next sync).
+#[tauri::command]
+pub async fn seal_for_relay<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    device: i64,
+    request: HandoverRequest,
+    my_label: String,
+) -> Result<HandoverRecord, IpcError> {
+    let listed = laptops(&state).await?;
+    let laptop = listed
+        .into_iter()
+        .find(|l| l.device == device)
+        .ok_or(IpcError::from(StoreError::NotFound("relay laptop")))?;
+    let today = crate::clock::today_tokyo();
+    let sealed = state
+        .with_store(|s| {
+            Ok(s.seal_for_relay(
+                &laptop,
+                &request,
+                my_label.trim(),
+                crate::clock::now_utc(),
+                today,
+            )?)
+        })
+        .map_err(|e| crate::handover::about_fingerprint(e, "typedFingerprint"))?;
+    let _ = relay_now(&app, true).await;
+    state.with_store(|s| {
+        Ok(s.handovers()?
+            .into_iter()
+            .find(|h| h.id == sealed.record.id)
+            .unwrap_or(sealed.record))
+    })
+}
+
+/// Packages fetched from headquarters and waiting here.
+#[tauri::command(async)]
+pub fn relayed_to_me(state: State<'_, AppState>) -> Result<Vec<RelayedToMe>, IpcError> {
+    state.with_store(|s| Ok(s.relayed_to_me()?))
+}
+
+/// 送り主の番号を確かめる: the sender believed once `fingerprint` (from the sender's screen)
+/// is the key that signed the package.
+#[tauri::command(async)]
+pub fn trust_relayed_sender(
+    state: State<'_, AppState>,
+    id: String,
+    fingerprint: String,
+) -> Result<KnownLaptop, IpcError> {
+    state
+        .with_store(|s| Ok(s.trust_relayed_sender(&id, &fingerprint)?))
+        .map_err(|e| crate::handover::about_fingerprint(e, "fingerprint"))
+}
+
+/// Who sent what, before anything is taken.
+#[tauri::command(async)]
+pub fn open_relayed(state: State<'_, AppState>, id: String) -> Result<PackageSummary, IpcError> {
+    state.with_store(|s| {
+        let text = s.relayed_package(&id)?;
+        Ok(s.open_package(&text, crate::clock::now_utc())?)
+    })
+}
+
+/// 受け取る: the package joins the store; the receipt goes back through headquarters.
+#[tauri::command]
+pub async fn accept_relayed<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    id: String,
+    merges: Vec<Merge>,
+) -> Result<HandoverRecord, IpcError> {
+    let record =
+        state.with_store(|s| Ok(s.accept_relayed(&id, &merges, crate::clock::now_utc())?))?;
+    let _ = relay_now(&app, true).await;
+    Ok(record)
+}
+
+/// 受け取らない: the package is deleted here.
+#[tauri::command(async)]
+pub fn decline_relayed(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+    state.with_store(|s| Ok(s.decline_relayed(&id)?))
+}
+
+/// 事務局に確かめる: one pass of the relay now.
+#[tauri::command]
+pub async fn check_relay<R: Runtime>(
+    app: tauri::AppHandle<R>,
+) -> Result<Vec<RelayedToMe>, IpcError> {
+    relay_now(&app, true).await?;
+    app.state::<AppState>()
+        .with_store(|s| Ok(s.relayed_to_me()?))
+}

@@ -1,0 +1,70 @@
+// 事務局から届いた引き継ぎ: packages headquarters carried to this laptop (deleted there once
+// fetched). A sender this laptop has not met is believed only after the number on the
+// sender's own screen is typed; then the package opens as a file would, and the receipt goes
+// back through headquarters.
+
+import * as handover from "../api-handover.js";
+import { clearErrors, errorArea, field, h, showError } from "../dom.js";
+import { formatDateTime, t } from "../i18n.js";
+import { digitsField, summaryInto } from "./handover-move.js";
+
+/** @typedef {import("../api-types").IpcError} ApiError */
+/** @typedef {import("../api-types").RelayedToMe} RelayedToMe */
+
+/**
+ * @param {RelayedToMe[]} waiting @param {(notice?: string[]) => void} redraw
+ */
+export function relayInboxSection(waiting, redraw) {
+  const error = errorArea();
+  const check = h("button", { type: "button", testid: "relay-check", text: t("handover.inboxCheck") });
+  check.addEventListener("click", async () => {
+    clearErrors();
+    check.disabled = true;
+    try {
+      const now = await handover.checkRelay();
+      redraw([t(now.length === 0 ? "handover.inboxNoneNow" : "handover.inboxSome", { n: now.length })]);
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    } finally {
+      check.disabled = false;
+    }
+  });
+  const items = waiting.map((w) => relayedItem(w, redraw));
+  return h("section", { class: "card", testid: "relay-inbox" },
+    h("h2", { text: t("handover.inboxTitle") }),
+    h("p", { class: "muted", text: t("handover.inboxLead") }),
+    error,
+    waiting.length === 0 ? h("p", { class: "muted", testid: "relay-inbox-none", text: t("handover.inboxNone") }) : "",
+    ...items,
+    h("div", { class: "actions" }, check));
+}
+
+/** @param {RelayedToMe} w @param {(notice?: string[]) => void} redraw */
+function relayedItem(w, redraw) {
+  const error = errorArea();
+  const summary = h("div", { class: "handover-summary", testid: "relay-summary", hidden: true });
+  const digits = digitsField("relay-sender-fingerprint", "fingerprint");
+  const open = h("button", { type: "button", class: "primary", testid: "relay-open", text: t("handover.open") });
+  open.addEventListener("click", async () => {
+    clearErrors();
+    try {
+      if (!w.senderKnown) await handover.trustRelayedSender(w.id, digits.value);
+      const opened = await handover.openRelayed(w.id);
+      summaryInto(summary, error, opened,
+        (merges) => handover.acceptRelayed(w.id, merges).then((record) => redraw([
+          t("handover.taken", { campus: record.campusName }),
+          t(record.relayState === "receipt_sent" ? "handover.relayReceiptSent" : "handover.relayReceiptQueued"),
+        ])),
+        () => handover.declineRelayed(w.id).then(() => redraw([t("handover.relayDeclined")])));
+    } catch (err) {
+      showError(error, /** @type {ApiError} */ (err));
+    }
+  });
+  return h("div", { class: "relayed", testid: "relayed-item" },
+    h("p", {}, h("strong", { text: w.sender }), " ",
+      t("handover.inboxFrom", { reason: t(`handover.reason.${w.reason}`), at: formatDateTime(w.fetchedAt) })),
+    error,
+    w.senderKnown ? "" : field(t("handover.senderDigits"), digits, t("handover.senderDigitsHint")),
+    h("div", { class: "actions" }, open),
+    summary);
+}
