@@ -16,8 +16,9 @@ CREATE UNIQUE INDEX device_keys_in_use ON device_keys (device_id) WHERE retired_
 -- or the sender cancels it, or it expires, and then only the row: the two devices, the size,
 -- the times and the reason code. The id is kept for good, so a package is relayed once.
 -- `state`: waiting (the package held), fetched, receipted (the receipt held for the sender),
--- done (the sender has it), ended (cancelled, expired, or the recipient replaced: `ended_why`;
--- the sender told once `told_at` is set).
+-- done (the sender has it), ended (`ended_why`: cancelled, expired, the recipient replaced or
+-- revoked, the sender revoked, or declined by the recipient; the sender told once `told_at`
+-- is set). A package stays `waiting`, and held, until the recipient says it has it safe.
 CREATE TABLE relayed_packages (
     id           TEXT    PRIMARY KEY CHECK (length(id) = 32),
     sender       INTEGER NOT NULL REFERENCES devices(id),
@@ -31,7 +32,8 @@ CREATE TABLE relayed_packages (
     state        TEXT    NOT NULL
                  CHECK (state IN ('waiting', 'fetched', 'receipted', 'done', 'ended')),
     ended_at     INTEGER,
-    ended_why    TEXT    CHECK (ended_why IN ('cancelled', 'expired', 'recipient_replaced')),
+    ended_why    TEXT    CHECK (ended_why IN
+                 ('cancelled', 'expired', 'recipient_replaced', 'sender_revoked', 'declined')),
     told_at      INTEGER,
     receipt      TEXT,
     -- The last column, so that listing packages never reads it.

@@ -102,6 +102,8 @@ audit_actions! {
     HandoverCancelled => "handover_cancelled", "預かった引き継ぎを取り消し削除";
     HandoverExpired => "handover_expired", "預かった引き継ぎを期限切れで削除";
     HandoverRecipientReplaced => "handover_recipient_replaced", "受け取る端末の失効・交代で預かった引き継ぎを削除";
+    HandoverSenderRevoked => "handover_sender_revoked", "送った端末の失効で預かった引き継ぎを削除";
+    HandoverDeclined => "handover_declined", "引き継ぎの受け取りが断られた";
     UpdateAdded => "update_added", "アプリの更新を追加";
     UpdateWithdrawn => "update_withdrawn", "アプリの更新を取り下げ";
     UpdatesOffered => "updates_offered", "アプリの更新の配信を切り替え";

@@ -180,7 +180,7 @@ impl HqStore {
         }
         tx.commit()?;
         if takes_over.is_some() {
-            super::relay::scrub(&conn)?;
+            let _ = super::relay_ending::scrub(&conn);
         }
         Ok(Enrolment {
             token: DeviceToken::new(token),
@@ -259,9 +259,12 @@ impl HqStore {
         if n > 0 {
             let detail = format!("端末 {device_id}（{supporter}）");
             record(&tx, by, now, AuditAction::DeviceRevoked, &detail)?;
-            if super::relay::end_for_recipient(&tx, device_id, now)? {
+            let to_it = super::relay_ending::end_for_recipient(&tx, device_id, now)?;
+            let from_it = super::relay_ending::end_from_sender(&tx, device_id, now)?;
+            if to_it || from_it {
                 tx.commit()?;
-                return super::relay::scrub(&conn);
+                let _ = super::relay_ending::scrub(&conn);
+                return Ok(());
             }
         }
         tx.commit()?;
@@ -346,7 +349,7 @@ fn device_for(
     // The restored backup holds the lost laptop's keys: the new laptop registers its own, and
     // packages sealed to the old ones end, their senders told.
     super::device_keys::retire(tx, device, now)?;
-    super::relay::end_for_recipient(tx, device, now)?;
+    super::relay_ending::end_for_recipient(tx, device, now)?;
     Ok(device)
 }
 

@@ -45,6 +45,7 @@ mod organisation;
 pub mod path_decisions;
 pub mod relay;
 pub mod relay_admin;
+mod relay_ending;
 mod releases;
 mod rows;
 pub mod secret;

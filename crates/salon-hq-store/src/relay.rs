@@ -5,7 +5,7 @@
 //! of the same. The id stays, so a package is relayed once.
 
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use salon_protocol::relay::{
     PackageId, RelayEnd, RelayEnded, RelayInbox, RelayLaptop, RelayLaptops, RelayOffer,
     RelayPackage, RelayReason, RelayReceipt, RelaySend, LONGEST_RELAY_DAYS, MAX_PACKAGE_BYTES,
@@ -17,29 +17,9 @@ use super::audit::{record, Actor, AuditAction};
 use super::database::HqStore;
 use super::device_auth::authenticate;
 use super::device_keys::in_use;
+use super::relay_ending::{detail, end, scrub};
 use super::rows::{from_ts, ts};
 use crate::error::{HqError, Result};
-
-/// The 操作記録 detail of a package: the two devices, the reason, the size. Nothing else.
-pub(crate) fn detail(sender: i64, recipient: i64, reason: &str, bytes: i64) -> String {
-    let reason = match RelayReason::parse(reason) {
-        Some(RelayReason::Transfer) => "担当交代",
-        Some(RelayReason::Cover) => "一時的な代理",
-        None => "不明",
-    };
-    let kb = (bytes + 1023) / 1024;
-    format!("端末 {sender} → 端末 {recipient}（{reason}、{kb} KB）")
-}
-
-impl Actor {
-    /// A laptop, by its device number, for the lines the relay writes at its request.
-    pub fn device(id: i64) -> Actor {
-        Actor {
-            admin_id: None,
-            name: format!("端末 {id}"),
-        }
-    }
-}
 
 impl HqStore {
     /// The other laptops in use with keys registered, for a sender to choose from.
@@ -158,9 +138,9 @@ impl HqStore {
     /// What waits for the laptop `token` names: packages for it, receipts for packages it
     /// sent, and its packages that ended without arriving. Expired packages are deleted first.
     pub fn relay_inbox(&self, token: &str, now: DateTime<Utc>) -> Result<RelayInbox> {
+        let me = authenticate(&self.read(), token)?;
         self.sweep_relay(now)?;
         let conn = self.read();
-        let me = authenticate(&conn, token)?;
         let mut inbox = RelayInbox::default();
         let mut stmt = conn.prepare(
             "SELECT p.id, p.sender, d.supporter, p.reason, p.bytes, p.expires_at
@@ -218,39 +198,53 @@ impl HqStore {
         Ok(inbox)
     }
 
-    /// Gives the package to its recipient and deletes it here, in one transaction. Another
-    /// device, or a package already fetched or cancelled, is not found; an expired one is
-    /// `RelayExpired` (and deleted).
+    /// Gives the package to its recipient, unchanged here: it is deleted only when the
+    /// recipient says it has it (`relay_received`), so an answer lost on the way loses
+    /// nothing. Another device's package, or one no longer held, is not found; an expired
+    /// one is `RelayExpired`.
     pub fn relay_fetch(
         &self,
         token: &str,
         id: &PackageId,
         now: DateTime<Utc>,
     ) -> Result<RelayPackage> {
+        let me = authenticate(&self.read(), token)?;
         self.sweep_relay(now)?;
+        let conn = self.read();
+        let row: Option<(String, Option<String>, Option<Vec<u8>>)> = conn
+            .query_row(
+                "SELECT state, ended_why, package FROM relayed_packages
+                 WHERE id = ?1 AND recipient = ?2",
+                params![id.as_str(), me.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match row {
+            Some((state, _, Some(package))) if state == "waiting" => {
+                let package =
+                    String::from_utf8(package).map_err(|_| HqError::Internal("package"))?;
+                Ok(RelayPackage { package })
+            }
+            Some((_, Some(why), _)) if why == "expired" => Err(HqError::RelayExpired),
+            _ => Err(HqError::NotFound),
+        }
+    }
+
+    /// The recipient has the package safe: it is deleted here, and no file of headquarters'
+    /// holds it from now on.
+    pub fn relay_received(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let row: Option<FetchRow> = tx
+        let row: Option<(i64, String, i64)> = tx
             .query_row(
-                "SELECT state, sender, reason, bytes, package FROM relayed_packages
-                 WHERE id = ?1 AND recipient = ?2",
+                "SELECT sender, reason, bytes FROM relayed_packages
+                 WHERE id = ?1 AND recipient = ?2 AND state = 'waiting'",
                 params![id.as_str(), me.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((state, sender, reason, bytes, package)) = row else {
-            return Err(HqError::NotFound);
-        };
-        let ended_why: Option<String> = tx.query_row(
-            "SELECT ended_why FROM relayed_packages WHERE id = ?1",
-            [id.as_str()],
-            |r| r.get(0),
-        )?;
-        if state == "ended" && ended_why.as_deref() == Some("expired") {
-            return Err(HqError::RelayExpired);
-        }
-        let (Some(package), "waiting") = (package, state.as_str()) else {
+        let Some((sender, reason, bytes)) = row else {
             return Err(HqError::NotFound);
         };
         tx.execute(
@@ -267,9 +261,42 @@ impl HqStore {
             &line,
         )?;
         tx.commit()?;
-        scrub(&conn)?;
-        let package = String::from_utf8(package).map_err(|_| HqError::Internal("package"))?;
-        Ok(RelayPackage { package })
+        // The package is gone whatever the log's copy does next.
+        let _ = scrub(&conn);
+        Ok(())
+    }
+
+    /// The recipient declined a package it fetched: its sender is told at its next sync.
+    pub fn relay_decline(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
+        let mut conn = self.write();
+        let tx = conn.transaction()?;
+        let me = authenticate(&tx, token)?;
+        let row: Option<(i64, String, i64)> = tx
+            .query_row(
+                "SELECT sender, reason, bytes FROM relayed_packages
+                 WHERE id = ?1 AND recipient = ?2 AND state = 'fetched'",
+                params![id.as_str(), me.id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((sender, reason, bytes)) = row else {
+            return Err(HqError::NotFound);
+        };
+        tx.execute(
+            "UPDATE relayed_packages SET state = 'ended', ended_why = 'declined', ended_at = ?2
+             WHERE id = ?1",
+            params![id.as_str(), ts(now)],
+        )?;
+        let line = detail(sender, me.id, &reason, bytes);
+        record(
+            &tx,
+            &Actor::device(me.id),
+            now,
+            AuditAction::HandoverDeclined,
+            &line,
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Keeps the recipient's receipt of a package it fetched, for the sender's next sync.
@@ -353,116 +380,10 @@ impl HqStore {
             return Err(HqError::NotFound);
         }
         tx.commit()?;
-        scrub(&conn)?;
+        let _ = scrub(&conn);
         Ok(())
     }
-
-    /// Deletes every package past its expiry and not yet fetched; one 操作記録 line each.
-    pub fn sweep_relay(&self, now: DateTime<Utc>) -> Result<usize> {
-        let due: bool = self.read().query_row(
-            "SELECT EXISTS (SELECT 1 FROM relayed_packages
-                            WHERE state = 'waiting' AND expires_at <= ?1)",
-            [ts(now)],
-            |r| r.get(0),
-        )?;
-        if !due {
-            return Ok(0);
-        }
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        let ids = tx
-            .prepare(
-                "SELECT id FROM relayed_packages WHERE state = 'waiting' AND expires_at <= ?1",
-            )?
-            .query_map([ts(now)], |r| r.get::<_, String>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        for id in &ids {
-            end(&tx, &Actor::server(), id, RelayEnd::Expired, None, now)?;
-        }
-        tx.commit()?;
-        scrub(&conn)?;
-        Ok(ids.len())
-    }
 }
-
-/// Ends packages not yet fetched for `device` (taken over or revoked): deleted, their senders
-/// told at their next sync. The caller scrubs the log after its commit when this says some
-/// ended.
-pub(crate) fn end_for_recipient(
-    conn: &Connection,
-    device: i64,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let ids = conn
-        .prepare("SELECT id FROM relayed_packages WHERE recipient = ?1 AND state = 'waiting'")?
-        .query_map([device], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    for id in &ids {
-        end(
-            conn,
-            &Actor::server(),
-            id,
-            RelayEnd::RecipientReplaced,
-            None,
-            now,
-        )?;
-    }
-    Ok(!ids.is_empty())
-}
-
-/// Ends one waiting package: the package deleted, why kept, a line written. `told`: the sender
-/// knows already (it cancelled it itself). False when the package was not waiting.
-pub(crate) fn end(
-    conn: &Connection,
-    by: &Actor,
-    id: &str,
-    why: RelayEnd,
-    told: Option<DateTime<Utc>>,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let row: Option<(i64, i64, String, i64)> = conn
-        .query_row(
-            "SELECT sender, recipient, reason, bytes FROM relayed_packages
-             WHERE id = ?1 AND state = 'waiting'",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let Some((sender, recipient, reason, bytes)) = row else {
-        return Ok(false);
-    };
-    conn.execute(
-        "UPDATE relayed_packages SET state = 'ended', ended_why = ?2, ended_at = ?3,
-                                     told_at = ?4, package = NULL
-         WHERE id = ?1",
-        params![id, why.code(), ts(now), told.map(ts)],
-    )?;
-    let action = match why {
-        RelayEnd::Cancelled => AuditAction::HandoverCancelled,
-        RelayEnd::Expired => AuditAction::HandoverExpired,
-        RelayEnd::RecipientReplaced => AuditAction::HandoverRecipientReplaced,
-    };
-    record(
-        conn,
-        by,
-        now,
-        action,
-        &detail(sender, recipient, &reason, bytes),
-    )?;
-    Ok(true)
-}
-
-/// Once a package is deleted, the write-ahead log still holds the pages it was written in:
-/// they are copied back and the log emptied, so the package is in no file of headquarters'
-/// (the deleted pages themselves are zeroed, `secure_delete`). A reader still open keeps the
-/// log for now; the next deletion empties it.
-pub(crate) fn scrub(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(())
-}
-
-/// A package's row as a fetch reads it: state, sender, reason, size, the package.
-type FetchRow = (String, i64, String, i64, Option<Vec<u8>>);
 
 fn stored_id(id: &str) -> Result<PackageId> {
     PackageId::parse(id).ok_or(HqError::Internal("stored package id"))

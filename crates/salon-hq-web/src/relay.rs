@@ -1,6 +1,6 @@
 //! The handover relay's device API, `/api/v1/relay/*` (salon-protocol `relay`): keys, the
 //! list of colleagues' laptops, a package sent, the inbox, a package fetched (and deleted
-//! here), a receipt, an acknowledgement, a cancel. Under the device API's version check; a
+//! here once received), declined, a receipt, an acknowledgement, a cancel. Under the device API's version check; a
 //! package may be up to `MAX_PACKAGE_BYTES`, far over the device API's 64 KiB.
 
 use axum::body::Bytes;
@@ -34,6 +34,8 @@ pub(crate) fn router() -> Router<ServerState> {
         )
         .route("/inbox", get(inbox))
         .route("/fetch", post(fetch))
+        .route("/received", post(received))
+        .route("/decline", post(decline))
         .route("/receipt", post(receipt))
         .route("/ack", post(ack))
         .route("/cancel", post(cancel))
@@ -145,6 +147,34 @@ async fn cancel(
     let now = state.now();
     state
         .blocking(move |s| s.relay_cancel(&token, &id, now))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn received(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    raw: std::result::Result<Bytes, BytesRejection>,
+) -> Result<StatusCode> {
+    let token = bearer(&headers)?;
+    let RelayId { id } = parse(raw)?;
+    let now = state.now();
+    state
+        .blocking(move |s| s.relay_received(&token, &id, now))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn decline(
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+    raw: std::result::Result<Bytes, BytesRejection>,
+) -> Result<StatusCode> {
+    let token = bearer(&headers)?;
+    let RelayId { id } = parse(raw)?;
+    let now = state.now();
+    state
+        .blocking(move |s| s.relay_decline(&token, &id, now))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -176,6 +176,11 @@ pub enum RelayEnd {
     Expired,
     /// The colleague's laptop was replaced (a takeover) or revoked before it fetched it.
     RecipientReplaced,
+    /// The sending laptop was revoked before the colleague fetched it (a lost laptop's last
+    /// packages are not delivered).
+    SenderRevoked,
+    /// The colleague fetched it and declined to take it.
+    Declined,
 }
 
 impl RelayEnd {
@@ -184,6 +189,8 @@ impl RelayEnd {
             RelayEnd::Cancelled => "cancelled",
             RelayEnd::Expired => "expired",
             RelayEnd::RecipientReplaced => "recipient_replaced",
+            RelayEnd::SenderRevoked => "sender_revoked",
+            RelayEnd::Declined => "declined",
         }
     }
 
@@ -192,6 +199,8 @@ impl RelayEnd {
             "cancelled" => Some(RelayEnd::Cancelled),
             "expired" => Some(RelayEnd::Expired),
             "recipient_replaced" => Some(RelayEnd::RecipientReplaced),
+            "sender_revoked" => Some(RelayEnd::SenderRevoked),
+            "declined" => Some(RelayEnd::Declined),
             _ => None,
         }
     }
@@ -215,14 +224,16 @@ pub struct RelayInbox {
     pub ended: Vec<RelayEnded>,
 }
 
-/// `POST relay/fetch`, `relay/ack` and `relay/cancel`: one package by its id.
+/// `POST relay/fetch`, `relay/received`, `relay/decline`, `relay/ack` and `relay/cancel`: one
+/// package by its id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RelayId {
     pub id: PackageId,
 }
 
-/// `POST relay/fetch`'s answer: the package's text, deleted at headquarters as it is given.
+/// `POST relay/fetch`'s answer: the package's text, deleted at headquarters once the
+/// recipient says it has it (`relay/received`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RelayPackage {

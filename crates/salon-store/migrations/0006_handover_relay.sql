@@ -13,14 +13,15 @@ ALTER TABLE handover ADD COLUMN relay_state TEXT CHECK (relay_state IN
 ALTER TABLE handover ADD COLUMN relay_end TEXT;
 ALTER TABLE handover ADD COLUMN package TEXT;
 
--- Packages fetched from headquarters (deleted there as they were given), waiting here for the
--- supporter to take or decline. Each is sealed to this laptop; the sender's name is the one
--- headquarters enrolled.
+-- Packages fetched from headquarters (deleted there once kept here), waiting for the supporter
+-- to take or decline. Each is sealed to this laptop; the sender's name is the one headquarters
+-- enrolled. A declined one stays, `declined_at` set, until headquarters is told.
 CREATE TABLE relay_inbox (
     id            TEXT    PRIMARY KEY,
     sender_device INTEGER NOT NULL,
     sender        TEXT    NOT NULL,
     reason        TEXT    NOT NULL CHECK (reason IN ('transfer', 'cover')),
     fetched_at    TEXT    NOT NULL,
+    declined_at   TEXT,
     package       TEXT    NOT NULL
 );

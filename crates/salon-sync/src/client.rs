@@ -5,13 +5,9 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::{StatusCode, Url};
-use salon_protocol::relay::{
-    RelayId, RelayInbox, RelayLaptops, RelayPackage, RelayReceipt, RelaySend,
-};
 use salon_protocol::{
     DeviceConfig, EnrolRequest, Enrolment, EnrolmentCode, ErrorBody, ErrorCode, HeldRevision,
-    PackageId, PublicKeys, Receipt, API_VERSION, API_VERSION_HEADER, APP_VERSION_HEADER,
-    IDEMPOTENCY_HEADER,
+    Receipt, API_VERSION, API_VERSION_HEADER, APP_VERSION_HEADER, IDEMPOTENCY_HEADER,
 };
 use serde::de::DeserializeOwned;
 use thiserror::Error;
@@ -151,7 +147,7 @@ impl HqClient {
         self.base.join(path).map_err(|_| SyncError::BadUrl)
     }
 
-    fn request(
+    pub(crate) fn request(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -197,92 +193,15 @@ impl HqClient {
     }
 }
 
-impl HqClient {
-    fn relay(
-        &self,
-        method: reqwest::Method,
-        path: &str,
-        token: &str,
-    ) -> Result<reqwest::RequestBuilder, SyncError> {
-        Ok(self
-            .request(method, &format!("api/v1/relay/{path}"))?
-            .bearer_auth(token))
-    }
-
-    /// Registers this laptop's public keys for the handover relay.
-    pub async fn register_keys(&self, token: &str, keys: &PublicKeys) -> Result<(), SyncError> {
-        answer_done(self.relay(reqwest::Method::PUT, "keys", token)?.json(keys)).await
-    }
-
-    /// The colleagues' laptops headquarters can relay a handover to.
-    pub async fn relay_laptops(&self, token: &str) -> Result<RelayLaptops, SyncError> {
-        answer(self.relay(reqwest::Method::GET, "laptops", token)?).await
-    }
-
-    /// Hands a sealed package to headquarters for the colleague's laptop.
-    pub async fn relay_send(&self, token: &str, send: &RelaySend) -> Result<(), SyncError> {
-        let req = self
-            .relay(reqwest::Method::POST, "send", token)?
-            .timeout(RELAY_SEND_TIMEOUT)
-            .json(send);
-        answer_done(req).await
-    }
-
-    pub async fn relay_inbox(&self, token: &str) -> Result<RelayInbox, SyncError> {
-        answer(self.relay(reqwest::Method::GET, "inbox", token)?).await
-    }
-
-    /// A package for this laptop, deleted at headquarters as it is given.
-    pub async fn relay_fetch(
-        &self,
-        token: &str,
-        id: &PackageId,
-    ) -> Result<RelayPackage, SyncError> {
-        let req = self
-            .relay(reqwest::Method::POST, "fetch", token)?
-            .timeout(RELAY_SEND_TIMEOUT)
-            .json(&RelayId { id: id.clone() });
-        answer(req).await
-    }
-
-    pub async fn relay_receipt(
-        &self,
-        token: &str,
-        receipt: &RelayReceipt,
-    ) -> Result<(), SyncError> {
-        answer_done(
-            self.relay(reqwest::Method::POST, "receipt", token)?
-                .json(receipt),
-        )
-        .await
-    }
-
-    /// This laptop has a receipt, or knows a package ended: headquarters drops it.
-    pub async fn relay_ack(&self, token: &str, id: &PackageId) -> Result<(), SyncError> {
-        let body = RelayId { id: id.clone() };
-        answer_done(self.relay(reqwest::Method::POST, "ack", token)?.json(&body)).await
-    }
-
-    pub async fn relay_cancel(&self, token: &str, id: &PackageId) -> Result<(), SyncError> {
-        let body = RelayId { id: id.clone() };
-        answer_done(
-            self.relay(reqwest::Method::POST, "cancel", token)?
-                .json(&body),
-        )
-        .await
-    }
-}
-
-/// A package of several megabytes on a slow line takes longer than a count's upload.
-const RELAY_SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
-
-async fn answer<T: DeserializeOwned>(req: reqwest::RequestBuilder) -> Result<T, SyncError> {
+pub(crate) async fn answer<T: DeserializeOwned>(
+    req: reqwest::RequestBuilder,
+) -> Result<T, SyncError> {
     let (status, bytes) = success(req).await?;
     serde_json::from_slice(&bytes).map_err(|_| SyncError::Server(status.as_u16()))
 }
 
 /// A success without a body (204), or the refusal.
-async fn answer_done(req: reqwest::RequestBuilder) -> Result<(), SyncError> {
+pub(crate) async fn answer_done(req: reqwest::RequestBuilder) -> Result<(), SyncError> {
     success(req).await.map(|_| ())
 }
 

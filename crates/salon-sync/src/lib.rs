@@ -6,6 +6,7 @@
 mod backoff;
 mod client;
 mod relay;
+mod relay_client;
 mod send;
 mod store_outbox;
 

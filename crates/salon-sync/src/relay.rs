@@ -1,8 +1,9 @@
 //! The handover relay's part of a sync, after the counts: this laptop's keys registered (a new
-//! pair made when headquarters calls them retired, as after a takeover), then what waits here
-//! handed over (packages, cancels, receipts), then the inbox: packages for this laptop fetched
-//! (and so deleted at headquarters) into the store, receipts for packages it sent settled, and
-//! packages that ended without arriving cancelled here, each acknowledged.
+//! pair made when headquarters calls them retired, as after a takeover); then the inbox:
+//! receipts for packages it sent settle them, packages that ended without arriving are
+//! cancelled here (each acknowledged), and packages for this laptop are fetched and kept here
+//! before headquarters is told to delete them; then what waits here goes (packages, cancels,
+//! receipts, declines).
 
 use salon_protocol::relay::{RelayReceipt, RelaySend};
 use salon_protocol::ErrorCode;
@@ -74,8 +75,35 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
         access.with(|s| s.relay_keys_registered()).map_err(out)?;
     }
 
+    // What headquarters holds for this laptop first: a receipt or an ending settles a
+    // handover here, and a package fetched is kept here before headquarters deletes it.
+    let inbox = client.relay_inbox(token).await?;
+    let today = access.today();
+    for receipt in &inbox.receipts {
+        access
+            .with(|s| s.relay_receipt_arrived(&receipt.receipt, today))
+            .map_err(out)?;
+        client.relay_ack(token, &receipt.id).await?;
+        done.settled += 1;
+    }
+    for ended in &inbox.ended {
+        access
+            .with(|s| s.relay_ended(&ended.id, ended.why.code()))
+            .map_err(out)?;
+        client.relay_ack(token, &ended.id).await?;
+        done.ended += 1;
+    }
+    for offer in &inbox.packages {
+        let package = client.relay_fetch(token, &offer.id).await?;
+        access
+            .with(|s| s.keep_relayed(offer, &package.package))
+            .map_err(out)?;
+        client.relay_received(token, &offer.id).await?;
+        done.fetched += 1;
+    }
+
     for outgoing in access.with(|s| s.relay_outgoing()).map_err(out)? {
-        let (id, sent) = match outgoing {
+        let (id, is_package, answer) = match outgoing {
             RelayOutgoing::Package {
                 id,
                 to,
@@ -92,71 +120,46 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
                     expires_at,
                     package,
                 };
-                (id, client.relay_send(token, &send).await.map(|_| 1))
+                let answer = client.relay_send(token, &send).await;
+                (id, true, answer)
             }
             RelayOutgoing::Cancel(id) => {
-                let answer = match client.relay_cancel(token, &id).await {
-                    // Fetched already, or ended at headquarters: nothing there to cancel.
-                    Err(SyncError::Refused {
-                        code: ErrorCode::NotFound,
-                        ..
-                    }) => Ok(0),
-                    other => other.map(|_| 0),
-                };
-                (id, answer)
+                let answer = client.relay_cancel(token, &id).await;
+                (id, false, answer)
             }
             RelayOutgoing::Receipt { id, receipt } => {
                 let receipt = RelayReceipt {
                     id: id.clone(),
                     receipt,
                 };
-                let answer = match client.relay_receipt(token, &receipt).await {
-                    Err(SyncError::Refused {
-                        code: ErrorCode::NotFound,
-                        ..
-                    }) => Ok(0),
-                    other => other.map(|_| 0),
-                };
-                (id, answer)
+                let answer = client.relay_receipt(token, &receipt).await;
+                (id, false, answer)
+            }
+            RelayOutgoing::Decline(id) => {
+                let answer = client.relay_decline(token, &id).await;
+                (id, false, answer)
             }
         };
-        match sent {
-            Ok(n) => {
+        match answer {
+            Ok(()) => {
                 access.with(|s| s.relay_delivered(&id)).map_err(out)?;
-                done.sent += n;
+                done.sent += u32::from(is_package);
             }
-            Err(SyncError::Refused { code, .. }) if ends_the_package(code) => {
+            Err(SyncError::Refused { code, .. }) if is_package && ends_the_package(code) => {
                 access
                     .with(|s| s.relay_ended(&id, code.as_str()))
                     .map_err(out)?;
                 done.ended += 1;
             }
+            // A cancel, receipt or decline headquarters refuses for good (the package already
+            // fetched, ended or gone) is not sent again: sending it again would meet the same.
+            Err(SyncError::Refused { status, .. })
+                if !is_package && status < 500 && status != 401 && status != 429 =>
+            {
+                access.with(|s| s.relay_delivered(&id)).map_err(out)?;
+            }
             Err(e) => return Err(e.into()),
         }
-    }
-
-    let inbox = client.relay_inbox(token).await?;
-    for offer in &inbox.packages {
-        let package = client.relay_fetch(token, &offer.id).await?;
-        access
-            .with(|s| s.keep_relayed(offer, &package.package))
-            .map_err(out)?;
-        done.fetched += 1;
-    }
-    let today = access.today();
-    for receipt in &inbox.receipts {
-        access
-            .with(|s| s.relay_receipt_arrived(&receipt.receipt, today))
-            .map_err(out)?;
-        client.relay_ack(token, &receipt.id).await?;
-        done.settled += 1;
-    }
-    for ended in &inbox.ended {
-        access
-            .with(|s| s.relay_ended(&ended.id, ended.why.code()))
-            .map_err(out)?;
-        client.relay_ack(token, &ended.id).await?;
-        done.ended += 1;
     }
     Ok(done)
 }

@@ -35,12 +35,19 @@ impl Store {
     /// the colleague's screen, is the card's. Importing a card again (a new name) keeps one.
     pub fn import_laptop_card(&mut self, file: &str, typed: &str) -> Result<KnownLaptop> {
         let card = LaptopCard::from_file(file).map_err(StoreError::Handover)?;
-        self.trust_card(&card, typed)
+        self.trust_card(&card, typed, true)
     }
 
     /// Keeps a colleague's card when `typed`, read from the colleague's screen, is its
     /// fingerprint: a card from a file, from headquarters' list, or from a package's header.
-    pub(super) fn trust_card(&mut self, card: &LaptopCard, typed: &str) -> Result<KnownLaptop> {
+    /// `rename`: a card already known takes this one's name (a file the colleague wrote);
+    /// a name headquarters gives never replaces the one given here.
+    pub(super) fn trust_card(
+        &mut self,
+        card: &LaptopCard,
+        typed: &str,
+        rename: bool,
+    ) -> Result<KnownLaptop> {
         let card = card.clone();
         let fingerprint = card.fingerprint();
         if !fingerprint.matches(typed) {
@@ -73,8 +80,15 @@ impl Store {
         self.conn.execute(
             "INSERT INTO known_laptop (label, card, fingerprint, imported_at)
              VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (fingerprint) DO UPDATE SET label = excluded.label",
-            params![label, card.to_file(), fingerprint.to_string(), stamp()],
+             ON CONFLICT (fingerprint) DO UPDATE SET label = CASE WHEN ?5 THEN excluded.label
+                                                                  ELSE label END",
+            params![
+                label,
+                card.to_file(),
+                fingerprint.to_string(),
+                stamp(),
+                rename
+            ],
         )?;
         let id: i64 = self.conn.query_row(
             "SELECT id FROM known_laptop WHERE fingerprint = ?1",

@@ -43,7 +43,7 @@ pub struct RelayedToMe {
     pub sender_known: bool,
 }
 
-/// A package or a receipt waiting here to go through headquarters.
+/// What waits here to go to headquarters: a package, a cancel, a receipt or a decline.
 #[derive(Debug, Clone)]
 pub enum RelayOutgoing {
     Package {
@@ -59,6 +59,8 @@ pub enum RelayOutgoing {
         id: PackageId,
         receipt: String,
     },
+    /// A package fetched here and declined: its sender is told.
+    Decline(PackageId),
 }
 
 fn card_keys(card: &LaptopCard) -> PublicKeys {
@@ -124,18 +126,12 @@ impl Store {
         today: NaiveDate,
     ) -> Result<Sealed> {
         let card = relay_card(laptop)?;
-        let known = self.trust_card(&card, &request.typed_fingerprint)?;
+        let known = self.trust_card(&card, &request.typed_fingerprint, false)?;
         let request = HandoverRequest {
             colleague: known.id,
             ..request.clone()
         };
-        let sealed = self.seal_handover(&request, my_label, now, today)?;
-        self.conn.execute(
-            "UPDATE handover SET relay_device = ?2, relay_state = 'to_send', package = ?3
-             WHERE id = ?1",
-            params![sealed.record.id, laptop.device, sealed.file],
-        )?;
-        Ok(sealed)
+        self.seal_handover_via(&request, my_label, now, today, Some(laptop.device))
     }
 
     /// What waits to go through headquarters, packages first.
@@ -160,7 +156,8 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let damaged = || StoreError::Damaged("relayed handover");
-        rows.into_iter()
+        let mut rows = rows
+            .into_iter()
             .map(|(id, state, device, reason, package, receipt, card)| {
                 let id = PackageId::parse(&id).ok_or_else(damaged)?;
                 Ok(match state.as_str() {
@@ -187,11 +184,23 @@ impl Store {
                     },
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM relay_inbox WHERE declined_at IS NOT NULL ORDER BY declined_at, id",
+        )?;
+        let declined = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for id in declined {
+            rows.push(RelayOutgoing::Decline(
+                PackageId::parse(&id).ok_or_else(damaged)?,
+            ));
+        }
+        Ok(rows)
     }
 
     /// Headquarters has what `relay_outgoing` gave: a package (its copy here is dropped), a
-    /// cancel or a receipt.
+    /// cancel, a receipt, or a decline (the package here is deleted).
     pub fn relay_delivered(&mut self, id: &PackageId) -> Result<()> {
         self.conn.execute(
             "UPDATE handover SET package = NULL, relay_state = CASE relay_state
@@ -200,6 +209,10 @@ impl Store {
                  WHEN 'receipt_to_send' THEN 'receipt_sent'
                  ELSE relay_state END
              WHERE id = ?1",
+            [id.as_str()],
+        )?;
+        self.conn.execute(
+            "DELETE FROM relay_inbox WHERE id = ?1 AND declined_at IS NOT NULL",
             [id.as_str()],
         )?;
         Ok(())
@@ -246,9 +259,12 @@ impl Store {
             RelayReason::Transfer => "transfer",
             RelayReason::Cover => "cover",
         };
+        // Fetched again (headquarters not told in time it arrived): kept once, and never
+        // again once taken.
         self.conn.execute(
             "INSERT OR IGNORE INTO relay_inbox (id, sender_device, sender, reason, fetched_at, package)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+             WHERE NOT EXISTS (SELECT 1 FROM handover WHERE id = ?1)",
             params![
                 offer.id.as_str(),
                 offer.from,
@@ -264,7 +280,8 @@ impl Store {
     /// The packages fetched and waiting here.
     pub fn relayed_to_me(&self) -> Result<Vec<RelayedToMe>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, sender, reason, fetched_at, package FROM relay_inbox ORDER BY fetched_at, id",
+            "SELECT id, sender, reason, fetched_at, package FROM relay_inbox
+             WHERE declined_at IS NULL ORDER BY fetched_at, id",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -313,7 +330,7 @@ impl Store {
         let (sender, package): (String, String) = self
             .conn
             .query_row(
-                "SELECT sender, package FROM relay_inbox WHERE id = ?1",
+                "SELECT sender, package FROM relay_inbox WHERE id = ?1 AND declined_at IS NULL",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -322,7 +339,7 @@ impl Store {
         let card = package_sender(&package)?;
         let (e, s) = card.public_keys();
         let named = LaptopCard::from_public_keys(&sender, e, s).map_err(StoreError::Handover)?;
-        self.trust_card(&named, typed)
+        self.trust_card(&named, typed, false)
     }
 
     /// Takes a package waiting here, as `accept_package` does; its receipt goes back through
@@ -339,23 +356,17 @@ impl Store {
             [id],
             |r| r.get(0),
         )?;
-        let (taken, _) = self.accept_package(&package, merges, now)?;
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "UPDATE handover SET relay_device = ?2, relay_state = 'receipt_to_send' WHERE id = ?1",
-            params![taken.id, device],
-        )?;
-        tx.execute("DELETE FROM relay_inbox WHERE id = ?1", [id])?;
-        tx.commit()?;
+        let (taken, _) = self.accept_package_via(&package, merges, now, Some((id, device)))?;
         Ok(record(&self.conn, &taken.id)?.0)
     }
 
-    /// Declines a package waiting here: it is deleted; the sender's copy stays read-only
-    /// until its supporter cancels it.
+    /// Declines a package waiting here: headquarters and through it the sender are told at
+    /// the next sync (the sender's records can then be written again), and it is deleted.
     pub fn decline_relayed(&mut self, id: &str) -> Result<()> {
-        let n = self
-            .conn
-            .execute("DELETE FROM relay_inbox WHERE id = ?1", [id])?;
+        let n = self.conn.execute(
+            "UPDATE relay_inbox SET declined_at = ?2 WHERE id = ?1 AND declined_at IS NULL",
+            params![id, crate::rows::stamp()],
+        )?;
         if n == 0 {
             return Err(StoreError::NotFound("relayed package"));
         }

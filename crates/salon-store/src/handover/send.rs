@@ -28,6 +28,19 @@ impl Store {
         now: DateTime<Utc>,
         today: NaiveDate,
     ) -> Result<Sealed> {
+        self.seal_handover_via(request, my_label, now, today, None)
+    }
+
+    /// As `seal_handover`; for headquarters' laptop `via`, the package is kept to go at the
+    /// next sync, in the same transaction that records the handover.
+    pub(super) fn seal_handover_via(
+        &mut self,
+        request: &HandoverRequest,
+        my_label: &str,
+        now: DateTime<Utc>,
+        today: NaiveDate,
+        via: Option<i64>,
+    ) -> Result<Sealed> {
         if self.work_in_hand()? == Some(crate::WorkInHand::SalonOpen) {
             return Err(StoreError::SalonOpen);
         }
@@ -96,11 +109,18 @@ impl Store {
                 params![record.id, student],
             )?;
         }
+        let file = package.to_file();
+        let mut record = record;
+        if let Some(device) = via {
+            tx.execute(
+                "UPDATE handover SET relay_device = ?2, relay_state = 'to_send', package = ?3
+                 WHERE id = ?1",
+                params![record.id, device, file],
+            )?;
+            record.relay_state = Some("to_send".into());
+        }
         tx.commit()?;
-        Ok(Sealed {
-            file: package.to_file(),
-            record,
-        })
+        Ok(Sealed { file, record })
     }
 
     /// Takes back a package not yet settled: its students' records here can be written again.

@@ -74,6 +74,19 @@ impl Store {
         merges: &[Merge],
         now: DateTime<Utc>,
     ) -> Result<(HandoverRecord, String)> {
+        self.accept_package_via(file, merges, now, None)
+    }
+
+    /// As `accept_package`; a package that came through headquarters (`via`: its id in the
+    /// relay inbox and the sender's device) leaves the inbox and queues its receipt for the
+    /// next sync, in the same transaction.
+    pub(super) fn accept_package_via(
+        &mut self,
+        file: &str,
+        merges: &[Merge],
+        now: DateTime<Utc>,
+        via: Option<(&str, i64)>,
+    ) -> Result<(HandoverRecord, String)> {
         let taken = self.checked_package(file, now)?;
         let receipt = Receipt::new(&taken.keys, &taken.opened.header, now).to_file();
         let header = &taken.opened.header;
@@ -113,6 +126,14 @@ impl Store {
             }
             other => other,
         })?;
+        if let Some((inbox_id, device)) = via {
+            tx.execute(
+                "UPDATE handover SET relay_device = ?2, relay_state = 'receipt_to_send'
+                 WHERE id = ?1",
+                params![record.id, device],
+            )?;
+            tx.execute("DELETE FROM relay_inbox WHERE id = ?1", [inbox_id])?;
+        }
         tx.commit()?;
         Ok((record, receipt))
     }
