@@ -132,7 +132,7 @@ run_tests() {
   xvfb-run -a -s "-screen 0 1280x900x24" \
     cargo test -p salon-tests --features e2e --locked \
       --test e2e --test e2e_care --test e2e_reports --test e2e_search --test e2e_corrections --test e2e_first_run \
-      --test e2e_accessibility --test e2e_keyboard --test e2e_handover \
+      --test e2e_accessibility --test e2e_keyboard --test e2e_handover --test e2e_handover_relay \
       -- --test-threads=1
   step "the app's package (.deb): build, install, start the installed app under Xvfb, remove"
   bash scripts/app-package-check.sh

@@ -88,7 +88,7 @@ export const sealForRelay = (device, request, myLabel) => call("seal_for_relay",
 /** @returns {Promise<RelayedToMe[]>} */
 export const relayedToMe = () => call("relayed_to_me");
 
-/** Asks headquarters now. @returns {Promise<RelayedToMe[]>} */
+/** Asks headquarters now. @returns {Promise<import("./api-types").RelayChecked>} */
 export const checkRelay = () => call("check_relay");
 
 /** Rejects with `fingerprint_mismatch` (field fingerprint). @param {string} id @param {string} fingerprint @returns {Promise<KnownLaptop>} */

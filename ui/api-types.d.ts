@@ -707,6 +707,24 @@ export type Receipt = {
 };
 
 /**
+ * What one pass of the relay did, as the handover screen says it.
+ */
+export type RelayChecked = {
+  /**
+   * Packages waiting here now.
+   */
+  waiting: number,
+  /**
+   * Handovers this laptop sent that a receipt completed.
+   */
+  settled: number,
+  /**
+   * Handovers this laptop sent that headquarters ended or refused.
+   */
+  ended: number,
+};
+
+/**
  * A colleague's laptop as headquarters lists it, with the fingerprint of the keys it lists:
  * the supporter compares it with the one on the colleague's own screen.
  */

@@ -9,6 +9,7 @@ use salon_store::{
     RelayedToMe, StoreError,
 };
 use salon_sync::{HqClient, Relayed};
+use serde::Serialize;
 use tauri::{Emitter, Manager, Runtime, State};
 
 use crate::app_store::AppStore;
@@ -36,6 +37,17 @@ pub(crate) async fn relay_now<R: Runtime>(
         let _ = app.emit(RELAYED_EVENT, ());
     }
     Ok(done)
+}
+
+/// A handover as it stands after the relay ran: handed to headquarters, or waiting for the
+/// next sync.
+fn as_it_stands(state: &AppState, record: HandoverRecord) -> Result<HandoverRecord, IpcError> {
+    state.with_store(|s| {
+        Ok(s.handovers()?
+            .into_iter()
+            .find(|h| h.id == record.id)
+            .unwrap_or(record))
+    })
 }
 
 /// Headquarters' list, read now.
@@ -84,12 +96,7 @@ pub async fn seal_for_relay<R: Runtime>(
         })
         .map_err(|e| crate::handover::about_fingerprint(e, "typedFingerprint"))?;
     let _ = relay_now(&app, true).await;
-    state.with_store(|s| {
-        Ok(s.handovers()?
-            .into_iter()
-            .find(|h| h.id == sealed.record.id)
-            .unwrap_or(sealed.record))
-    })
+    as_it_stands(&state, sealed.record)
 }
 
 /// Packages fetched from headquarters and waiting here.
@@ -131,7 +138,7 @@ pub async fn accept_relayed<R: Runtime>(
     let record =
         state.with_store(|s| Ok(s.accept_relayed(&id, &merges, crate::clock::now_utc())?))?;
     let _ = relay_now(&app, true).await;
-    Ok(record)
+    as_it_stands(&state, record)
 }
 
 /// 受け取らない: the package is deleted here.
@@ -140,12 +147,28 @@ pub fn decline_relayed(state: State<'_, AppState>, id: String) -> Result<(), Ipc
     state.with_store(|s| Ok(s.decline_relayed(&id)?))
 }
 
+/// What one pass of the relay did, as the handover screen says it.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RelayChecked {
+    /// Packages waiting here now.
+    pub waiting: u32,
+    /// Handovers this laptop sent that a receipt completed.
+    pub settled: u32,
+    /// Handovers this laptop sent that headquarters ended or refused.
+    pub ended: u32,
+}
+
 /// 事務局に確かめる: one pass of the relay now.
 #[tauri::command]
-pub async fn check_relay<R: Runtime>(
-    app: tauri::AppHandle<R>,
-) -> Result<Vec<RelayedToMe>, IpcError> {
-    relay_now(&app, true).await?;
-    app.state::<AppState>()
-        .with_store(|s| Ok(s.relayed_to_me()?))
+pub async fn check_relay<R: Runtime>(app: tauri::AppHandle<R>) -> Result<RelayChecked, IpcError> {
+    let done = relay_now(&app, true).await?;
+    let waiting = app
+        .state::<AppState>()
+        .with_store(|s| Ok(s.relayed_to_me()?.len()))?;
+    Ok(RelayChecked {
+        waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
+        settled: done.settled,
+        ended: done.ended,
+    })
 }

@@ -91,6 +91,7 @@ export function sendSection(known, campuses, label, redraw) {
   const showWay = async () => {
     clearErrors();
     folderRow.hidden = viaHq.checked;
+    sealButton.textContent = t(viaHq.checked ? "handover.sealViaHq" : "handover.seal");
     if (!viaHq.checked) {
       colleague.replaceChildren(...known.map((k) => h("option", { value: String(k.id), text: k.label })));
       return;
@@ -138,6 +139,7 @@ export function sendSection(known, campuses, label, redraw) {
   const typed = digitsField("handover-send-fingerprint", "typedFingerprint");
   const myLabel = /** @type {HTMLInputElement} */ (h("input", { type: "text", testid: "handover-send-label", "data-field": "myLabel", maxlength: 60, autocomplete: "off", value: label }));
   const { folder, row: folderRow } = folderField("handover-send-folder", error);
+  const sealButton = h("button", { type: "submit", class: "primary", testid: "handover-seal", text: t("handover.seal") });
   const form = h("form", {},
     error,
     wayField,
@@ -149,7 +151,7 @@ export function sendSection(known, campuses, label, redraw) {
     field(t("handover.sendFingerprint"), typed, t("handover.sendFingerprintHint")),
     field(t("handover.myLabel"), myLabel, t("handover.myLabelHint")),
     folderRow,
-    h("div", { class: "actions" }, h("button", { type: "submit", class: "primary", testid: "handover-seal", text: t("handover.seal") })));
+    h("div", { class: "actions" }, sealButton));
   onSubmit(form, async () => {
     clearErrors();
     const chosen = everyone.checked
@@ -228,8 +230,10 @@ export function takeSection(redraw) {
  * @param {HTMLElement} summary @param {HTMLElement} error @param {PackageSummary} p
  * @param {(merges: import("../api-types").Merge[]) => Promise<void>} take
  * @param {() => void} declined
+ * @param {HTMLElement} [declineWith] a button of its own for declining (one that deletes
+ *   asks first), instead of closing the summary
  */
-export function summaryInto(summary, error, p, take, declined) {
+export function summaryInto(summary, error, p, take, declined, declineWith) {
   {
     const merges = p.mergeOffers.map((m) => ({
       offer: m,
@@ -267,7 +271,7 @@ export function summaryInto(summary, error, p, take, declined) {
         h("p", { text: t("handover.mergeLead") }),
         ...merges.map((m) => h("label", { class: "check" }, m.box, h("span", { text: t("handover.merge", { name: m.offer.name }) })))),
       h("p", { class: "muted", text: t("handover.takeCounts") }),
-      h("div", { class: "actions" }, accept, decline));
+      h("div", { class: "actions" }, accept, declineWith || decline));
     summary.hidden = false;
   }
 }

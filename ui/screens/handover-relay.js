@@ -4,6 +4,7 @@
 // back through headquarters.
 
 import * as handover from "../api-handover.js";
+import { confirmButton } from "../confirm.js";
 import { clearErrors, errorArea, field, h, showError } from "../dom.js";
 import { formatDateTime, t } from "../i18n.js";
 import { digitsField, summaryInto } from "./handover-move.js";
@@ -22,7 +23,11 @@ export function relayInboxSection(waiting, redraw) {
     check.disabled = true;
     try {
       const now = await handover.checkRelay();
-      redraw([t(now.length === 0 ? "handover.inboxNoneNow" : "handover.inboxSome", { n: now.length })]);
+      redraw([
+        t(now.waiting === 0 ? "handover.inboxNoneNow" : "handover.inboxSome", { n: now.waiting }),
+        ...(now.settled > 0 ? [t("handover.inboxSettled", { n: now.settled })] : []),
+        ...(now.ended > 0 ? [t("handover.inboxEnded", { n: now.ended })] : []),
+      ]);
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     } finally {
@@ -55,7 +60,16 @@ function relayedItem(w, redraw) {
           t("handover.taken", { campus: record.campusName }),
           t(record.relayState === "receipt_sent" ? "handover.relayReceiptSent" : "handover.relayReceiptQueued"),
         ])),
-        () => handover.declineRelayed(w.id).then(() => redraw([t("handover.relayDeclined")])));
+        () => {},
+        confirmButton({
+          label: t("handover.relayDecline"), testid: "relay-decline", title: t("handover.relayDecline"),
+          confirmLabel: t("handover.relayDeclineConfirm"), error,
+          describe: () => [t("handover.relayDeclineText", { sender: w.sender })],
+          run: async () => {
+            await handover.declineRelayed(w.id);
+            redraw([t("handover.relayDeclined")]);
+          },
+        }));
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));
     }

@@ -158,8 +158,7 @@ function recordSection(records, redraw) {
       h("td", { text: r.campusName }),
       h("td", { text: t(`handover.reason.${r.reason}`) }),
       h("td", { text: t("handover.countsShort", { students: r.counts.students, visits: r.counts.visits }) }),
-      h("td", {}, t(`handover.state.${r.direction}.${r.state}`),
-        r.relayState ? h("small", { class: "hint", text: t(`handover.relayState.${r.relayState}`) + (r.relayEnd ? t("handover.relayEndWhy", { why: t(`handover.relayEnd.${r.relayEnd}`) }) : "") }) : ""),
+      h("td", {}, t(`handover.state.${r.direction}.${r.state}`), relayNote(r)),
       h("td", {}, action));
   });
   return h("section", { class: "card", testid: "handover-record-list" },
@@ -173,4 +172,18 @@ function recordSection(records, redraw) {
         h("thead", {}, h("tr", {}, ["when", "direction", "colleague", "campus", "reason", "counts", "state", "action"]
           .map((k) => h("th", { text: t(`handover.col.${k}`) })))),
         h("tbody", {}, rows))));
+}
+
+/**
+ * Under a handover's state, when it went through headquarters: what still waits to go, or why
+ * headquarters ended it, or just that it went that way.
+ * @param {HandoverRecord} r
+ */
+function relayNote(r) {
+  if (!r.relayState) return "";
+  const pending = ["to_send", "cancel_to_send", "receipt_to_send"].includes(r.relayState);
+  const text = r.relayEnd
+    ? t("handover.viaHq") + t("handover.relayEndWhy", { why: t(`handover.relayEnd.${r.relayEnd}`) })
+    : pending ? t(`handover.relayState.${r.relayState}`) : t("handover.viaHq");
+  return h("small", { class: "hint block", testid: "handover-relay-note", text: text });
 }

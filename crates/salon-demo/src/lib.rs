@@ -340,18 +340,60 @@ impl StoreAccess for Laptop {
     }
 }
 
-/// Syncs through the app's own driver until nothing waits.
-async fn sync(store: Store) -> anyhow::Result<()> {
+/// Syncs through the app's own driver until nothing waits, then runs the handover relay once
+/// (which registers the laptop's keys with headquarters); the laptop, for more.
+async fn sync(store: Store) -> anyhow::Result<Laptop> {
     let laptop = StoreOutbox(Laptop(std::sync::Mutex::new(store)));
     for _ in 0..10 {
         match salon_sync::send_pending(&laptop).await {
-            Ok(Sent::Done(None)) => return Ok(()),
+            Ok(Sent::Done(None)) => {
+                salon_sync::relay(&laptop.0)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("relay: {e:?}"))?;
+                return Ok(laptop.0);
+            }
             Ok(Sent::Done(Some(_))) => continue,
             Ok(Sent::NotEnrolled) => anyhow::bail!("not enrolled"),
             Err(e) => anyhow::bail!("sync: {e:?}"),
         }
     }
     anyhow::bail!("the outbox did not empty")
+}
+
+/// A cover handover waiting at headquarters, so 端末一覧 shows one with 取り消す: the second
+/// supporter lends one student of their first campus to the first supporter's laptop. (The
+/// demo plays both supporters: the digits "read from the colleague's screen" are the list's.)
+async fn a_handover_waiting(laptop: &Laptop, url: &str, campus_id: i64) -> anyhow::Result<()> {
+    let enrolment = laptop
+        .with(|s| s.enrolment())?
+        .ok_or_else(|| anyhow::anyhow!("not enrolled"))?;
+    let client = HqClient::new(url).map_err(|e| anyhow::anyhow!("client: {e}"))?;
+    let listed = client
+        .relay_laptops(&enrolment.token)
+        .await
+        .map_err(|e| anyhow::anyhow!("relay list: {e}"))?
+        .laptops;
+    let first = listed
+        .into_iter()
+        .find(|l| l.supporter == SUPPORTERS[0].0)
+        .ok_or_else(|| anyhow::anyhow!("the first laptop is not listed"))?;
+    laptop.with(|s| {
+        let shown = s.relay_colleagues(std::slice::from_ref(&first));
+        let student = s.students(Some(campus_id), "")?[0].id;
+        let request = salon_store::HandoverRequest {
+            colleague: 0,
+            typed_fingerprint: shown[0].fingerprint.clone(),
+            campus_id,
+            students: Some(vec![student]),
+            reason: salon_store::HandoverReason::Cover,
+        };
+        let today = salon_core::in_tokyo(Utc::now()).date_naive();
+        s.seal_for_relay(&first, &request, SUPPORTERS[1].0, Utc::now(), today)
+    })?;
+    salon_sync::relay(laptop)
+        .await
+        .map_err(|e| anyhow::anyhow!("relay: {e:?}"))?;
+    Ok(())
 }
 
 /// One supporter's laptop: its campuses, the term logged, enrolled and synced.
@@ -390,7 +432,10 @@ async fn supporter_laptop(
         .await
         .map_err(|e| anyhow::anyhow!("enrol: {e}"))?;
     store.save_enrolment(client.address(), &enrolment)?;
-    sync(store).await?;
+    let laptop = sync(store).await?;
+    if i == 1 {
+        a_handover_waiting(&laptop, url, campuses[0].1).await?;
+    }
     Ok(tallies)
 }
 

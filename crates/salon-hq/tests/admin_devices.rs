@@ -141,3 +141,88 @@ async fn a_laptop_is_revoked_only_once_the_office_confirms_what_it_means() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// 端末一覧 → 取り消す: a handover headquarters holds is cancelled only once the office
+/// confirms; the package is deleted, the sender is told at its next sync, and the 操作記録
+/// names the manager, the two devices, the reason and the size.
+#[tokio::test]
+async fn a_relayed_handover_is_cancelled_only_once_a_manager_confirms() {
+    use salon_protocol::relay::{RelayEnd, RelayReason, RelaySend};
+    use salon_protocol::{PackageId, PublicKeys};
+    let hq = Hq::new();
+    let sender = hq.enrol(&["C-012"]).await;
+    let recipient = hq.enrol(&["C-012"]).await;
+    let now = Utc::now();
+    let keys = PublicKeys::new(&[7; 32], &[8; 32]);
+    hq.store()
+        .register_keys(&sender, &PublicKeys::new(&[5; 32], &[6; 32]), now)
+        .unwrap();
+    hq.store().register_keys(&recipient, &keys, now).unwrap();
+    let id = PackageId::parse(&"ab".repeat(16)).unwrap();
+    let to = hq.store().devices().unwrap()[1].id;
+    hq.store()
+        .relay_send(
+            &sender,
+            RelaySend {
+                id: id.clone(),
+                to,
+                keys,
+                reason: RelayReason::Transfer,
+                expires_at: now + chrono::Duration::days(14),
+                package: "x".repeat(3000),
+            },
+            now,
+        )
+        .unwrap();
+    let (cookie, csrf) = hq.session_of(ADMIN, PASSWORD).await;
+    let page = hq.get("/devices", Some(&cookie)).await.text();
+    assert!(
+        page.contains("受け取り待ち（預かり中）") && page.contains("3 KB"),
+        "{page}"
+    );
+    let path = format!("/devices/handovers/{id}/cancel");
+    let before = hq.audit_actions().len();
+    let asked = hq
+        .post_form(&path, &cookie, &form(&[("csrf", &csrf)]))
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    let page = asked.text();
+    assert!(
+        page.contains("取り消します") && page.contains("元に戻せません"),
+        "{page}"
+    );
+    assert_eq!(hq.audit_actions().len(), before, "nothing done yet");
+    assert_eq!(
+        hq.store().relayed_packages(now).unwrap()[0].state,
+        "waiting"
+    );
+
+    let done = hq
+        .post_form(
+            &path,
+            &cookie,
+            &form(&[("csrf", &csrf), ("confirmed", "1")]),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let held = &hq.store().relayed_packages(now).unwrap()[0];
+    assert_eq!(
+        (held.state.as_str(), held.ended_why),
+        ("ended", Some(RelayEnd::Cancelled))
+    );
+    let line = &hq.store().audit_log(None).unwrap()[0];
+    assert_eq!(line.action, Some(AuditAction::HandoverCancelled));
+    assert_eq!(line.actor, ADMIN);
+    assert_eq!(line.detail, format!("端末 1 → 端末 {to}（担当交代、3 KB）"));
+    let told = hq.store().relay_inbox(&sender, now).unwrap().ended;
+    assert_eq!(told[0].why, RelayEnd::Cancelled);
+    // Once cancelled, there is nothing left to cancel.
+    let again = hq
+        .post_form(
+            &path,
+            &cookie,
+            &form(&[("csrf", &csrf), ("confirmed", "1")]),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}

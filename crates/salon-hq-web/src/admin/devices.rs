@@ -55,7 +55,7 @@ pub(super) async fn devices(
         table {
             thead { tr {
                 th { "ID" } th.text { "キャリアサポーター" } th.text { "キャンパス" }
-                th.text { "登録日" } th.text { "最終送信" } th.text { "アプリ" } th.text { "鍵の指紋" } th.text { "状態" } th {}
+                th.text { "登録日" } th.text { "最終送信" } th.text { "アプリ" } th.text { "状態" } th {}
             } }
             tbody {
                 @for d in &devices {
@@ -71,7 +71,6 @@ pub(super) async fn devices(
                         td.text { (html::date_ja(d.created_at)) }
                         td.text { (d.last_upload_at.map(html::datetime_ja).unwrap_or_else(|| "—".into())) }
                         td.text { (app_version(d.app_version.as_deref(), newest.as_ref(), offered_to(d).as_ref())) }
-                        td.text { (super::handovers::fingerprint(keys.get(&d.id))) }
                         td.text.wrap {
                             @match (d.revoked_at, d.taken_over_at) {
                                 (Some(t), _) => { "失効（" (html::date_ja(t)) "）" }
@@ -96,7 +95,7 @@ pub(super) async fn devices(
                     }
                 }
                 @if devices.is_empty() {
-                    tr { td.text colspan="9" { "登録された端末はありません。" } }
+                    tr { td.text colspan="8" { "登録された端末はありません。" } }
                 }
             }
         }
@@ -117,11 +116,7 @@ pub(super) async fn devices(
             "同じ端末として扱われるので、送り直された数値が二重に数えられることはありません。"
             "（新しい端末として登録すると、復元した記録が二重に数えられます。）"
         }
-        p.note {
-            "「鍵の指紋」は、生徒の引き継ぎを事務局経由で受け渡すときに、キャリアサポーターどうしが画面の番号と見比べるものです。"
-            "電話で読み上げてもらうときは、この一覧ではなく、相手のパソコンの画面の番号を読んでもらってください。"
-        }
-        (super::handovers::section(&relayed, &csrf))
+        (super::handovers::section(&devices, &keys, &relayed, &csrf))
         (super::app_updates::updates_section(&updates, offered, &csrf))
         (quiet_box(&quiet, quiet_days))
         form.stack method="post" action="/devices/quiet-days" data-testid="quiet-days-form" {

@@ -10,19 +10,14 @@ use salon_protocol::relay::{RelayEnd, RelayReason};
 
 use super::shared::*;
 
-/// A laptop's 24 digits as its own screen shows them, in three groups a line.
+/// A laptop's 24 digits as its own screen shows them.
 pub(super) fn fingerprint(keys: Option<&KeyBytes>) -> Markup {
     let card = keys.and_then(|(e, s)| LaptopCard::from_public_keys("", *e, *s).ok());
     html! {
         @match card {
             Some(card) => {
                 @let digits = card.fingerprint().to_string();
-                span.fingerprint data-testid="device-fingerprint" {
-                    @for (i, group) in digits.split(' ').enumerate() {
-                        @if i == 3 { br; }
-                        span.nowrap { (group) " " }
-                    }
-                }
+                span.fingerprint data-testid="device-fingerprint" { (digits) }
             }
             None => { span.note { "未登録" } }
         }
@@ -48,8 +43,14 @@ fn state_ja(p: &RelayedPackage) -> &'static str {
     }
 }
 
-/// The handovers section: waiting ones first with 取り消す, then the last 30 days.
-pub(super) fn section(packages: &[RelayedPackage], csrf: &str) -> Markup {
+/// The handovers section: each laptop's key fingerprint, then the packages, waiting ones
+/// first with 取り消す, then the last 30 days.
+pub(super) fn section(
+    devices: &[salon_hq_store::DeviceRow],
+    keys: &std::collections::BTreeMap<i64, KeyBytes>,
+    packages: &[RelayedPackage],
+    csrf: &str,
+) -> Markup {
     html! {
         section data-testid="relayed-handovers" {
             h2 { "事務局経由の生徒の引き継ぎ" }
@@ -58,6 +59,24 @@ pub(super) fn section(packages: &[RelayedPackage], csrf: &str) -> Markup {
                 "中身は受け取る端末の鍵で暗号化されていて、事務局では読めません。"
                 "受け取られた時、取り消した時、期限が過ぎた時に、事務局からは削除されます。"
             }
+            h3 { "各端末の鍵の指紋" }
+            p.note {
+                "送る人は、相手のパソコンの画面に出ている確認番号を入力して確かめます。"
+                "電話で読み上げてもらうときは、この一覧ではなく、相手のパソコンの画面の番号を読んでもらってください。"
+            }
+            table data-testid="device-keys" {
+                thead { tr { th { "ID" } th.text { "キャリアサポーター" } th.text { "鍵の指紋（確認番号）" } } }
+                tbody {
+                    @for d in devices.iter().filter(|d| d.revoked_at.is_none()) {
+                        tr {
+                            td { (d.id) }
+                            td.text { (d.supporter) }
+                            td.text { (fingerprint(keys.get(&d.id))) }
+                        }
+                    }
+                }
+            }
+            h3 { "預かっている引き継ぎと、この30日の記録" }
             @if packages.is_empty() {
                 p { "この30日に事務局を経由した引き継ぎはありません。" }
             } @else {

@@ -64,13 +64,15 @@ pub fn mode(path: &Path) -> u32 {
 pub fn set_back_before_the_chain(path: &Path) {
     assert_eq!(
         salon_hq_store::MIGRATIONS.len(),
-        9,
+        10,
         "undo the new migration here too"
     );
     Connection::open(path)
         .unwrap()
         .execute_batch(
-            "DROP TABLE app_updates;
+            "DROP TABLE relayed_packages;
+             DROP TABLE device_keys;
+             DROP TABLE app_updates;
              ALTER TABLE settings DROP COLUMN updates_offered;
              ALTER TABLE devices DROP COLUMN update_platform;
              DROP TABLE releases;
