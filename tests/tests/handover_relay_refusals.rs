@@ -257,3 +257,100 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
     assert_eq!(salon_sync::relay(&b).await.unwrap().fetched, 0);
     assert!(b.with(|s| s.relayed_to_me()).unwrap().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_laptops_token_can_fill_headquarters_with_packages() {
+    use salon_protocol::relay::{MAX_PACKAGE_BYTES, MOST_WAITING_FROM_ONE};
+    use salon_protocol::ErrorCode;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq, _) = headquarters_on_a_clock(dir.path()).await;
+    let (a, _) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
+    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    let (c, _) = enrolled_device(&dir.path().join("c"), &url, &hq).await;
+    for d in [&a, &b, &c] {
+        salon_sync::relay(d).await.unwrap();
+    }
+    let client = HqClient::new(&url).unwrap();
+    let to_b = listed(&url, &a, B).await;
+    for _ in 0..MOST_WAITING_FROM_ONE {
+        client
+            .relay_send(&token(&a), &package_for(&to_b, 10, 14))
+            .await
+            .unwrap();
+    }
+    let one_more = package_for(&to_b, 10, 14);
+    assert_eq!(
+        refused(client.relay_send(&token(&a), &one_more).await),
+        ErrorCode::RelayFull
+    );
+    // Another laptop sending to B meets B's limit in bytes.
+    let to_b_from_c = listed(&url, &c, B).await;
+    for _ in 0..3 {
+        client
+            .relay_send(
+                &token(&c),
+                &package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14),
+            )
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        refused(
+            client
+                .relay_send(
+                    &token(&c),
+                    &package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14)
+                )
+                .await
+        ),
+        ErrorCode::RelayFull
+    );
+    // Once B has fetched, A may send again.
+    salon_sync::relay(&b).await.unwrap();
+    client.relay_send(&token(&a), &one_more).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_after_the_colleague_fetched_it_says_so_and_the_list_names_campuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
+    let (a, campus) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
+    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    a_student_with(&a, campus, "家での話");
+    for d in [&a, &b] {
+        salon_sync::relay(d).await.unwrap();
+    }
+    let to_b = listed(&url, &a, B).await;
+    let shown = a
+        .with(|s| Ok(s.relay_colleagues(std::slice::from_ref(&to_b))))
+        .unwrap();
+    assert_eq!(shown[0].campuses, vec!["柏キャンパス".to_owned()]);
+
+    let id = a
+        .with(|s| {
+            s.seal_for_relay(
+                &to_b,
+                &request(campus, screen_fingerprint(&b)),
+                "山田 花子",
+                Utc::now(),
+                today(),
+            )
+        })
+        .unwrap()
+        .record
+        .id;
+    salon_sync::relay(&a).await.unwrap();
+    salon_sync::relay(&b).await.unwrap();
+    a.with(|s| s.cancel_handover(&id)).unwrap();
+    salon_sync::relay(&a).await.unwrap();
+    let record = &a.with(|s| s.handovers()).unwrap()[0];
+    assert_eq!(
+        (record.state.as_str(), record.relay_end.as_deref()),
+        ("cancelled", Some("relay_fetched"))
+    );
+    assert_eq!(
+        b.with(|s| s.relayed_to_me()).unwrap().len(),
+        1,
+        "B holds it"
+    );
+}

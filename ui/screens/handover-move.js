@@ -168,7 +168,7 @@ export function sendSection(known, campuses, label, redraw) {
         return redraw([
           t(record.relayState === "sent" ? "handover.hqSent" : "handover.hqQueued", { colleague: record.colleague }),
           t("handover.sealedCounts", countsOf(record.counts)),
-          t("handover.sealedLocked"),
+          t("handover.hqLocked"),
         ], myLabel.value);
       }
       const written = await handover.sealHandover({

@@ -75,7 +75,7 @@ function relayedItem(w, redraw) {
     }
   });
   return h("div", { class: "relayed", testid: "relayed-item" },
-    h("p", {}, h("strong", { text: w.sender }), " ",
+    h("p", {}, h("strong", { text: w.sender }),
       t("handover.inboxFrom", { reason: t(`handover.reason.${w.reason}`), at: formatDateTime(w.fetchedAt) })),
     error,
     w.senderKnown ? "" : field(t("handover.senderDigits"), digits, t("handover.senderDigitsHint")),

@@ -90,6 +90,10 @@ pub enum HqError {
     RelayReplayed,
     #[error("the package has expired, or its expiry is past or more than 30 days ahead")]
     RelayExpired,
+    #[error("the colleague's laptop has already fetched this package")]
+    RelayFetched,
+    #[error("too many packages wait from this laptop, or too many bytes for the colleague's")]
+    RelayFull,
     #[error("these keys cannot be registered: this device has others, or they were retired")]
     KeysRetired,
     #[error("the server's disk is full")]
@@ -157,6 +161,8 @@ impl HqError {
             HqError::RelayKeysChanged => ErrorCode::RelayKeysChanged,
             HqError::RelayReplayed => ErrorCode::RelayReplayed,
             HqError::RelayExpired => ErrorCode::RelayExpired,
+            HqError::RelayFull => ErrorCode::RelayFull,
+            HqError::RelayFetched => ErrorCode::RelayFetched,
             HqError::KeysRetired => ErrorCode::KeysRetired,
             HqError::Storage(_) => ErrorCode::Storage,
             HqError::AuditKey(_) | HqError::AuditTampered(_) | HqError::Internal(_) => {

@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension};
 use salon_protocol::relay::{
     PackageId, RelayEnd, RelayEnded, RelayInbox, RelayLaptop, RelayLaptops, RelayOffer,
     RelayPackage, RelayReason, RelayReceipt, RelaySend, LONGEST_RELAY_DAYS, MAX_PACKAGE_BYTES,
-    MAX_RECEIPT_BYTES,
+    MAX_RECEIPT_BYTES, MOST_BYTES_WAITING_FOR_ONE, MOST_WAITING_FROM_ONE,
 };
 use salon_protocol::{CampusCode, PublicKeys};
 
@@ -30,7 +30,11 @@ impl HqStore {
             "SELECT d.id, d.supporter, k.encryption, k.signing,
                     (SELECT group_concat(campus_code, ' ') FROM
                         (SELECT campus_code FROM device_campuses WHERE device_id = d.id
-                         ORDER BY campus_code))
+                         ORDER BY campus_code)),
+                    (SELECT json_group_array(name) FROM
+                        (SELECT c.name FROM device_campuses dc
+                         JOIN campuses c ON c.code = dc.campus_code
+                         WHERE dc.device_id = d.id ORDER BY dc.campus_code))
              FROM devices d JOIN device_keys k ON k.device_id = d.id AND k.retired_at IS NULL
              WHERE d.revoked_at IS NULL AND d.id != ?1 ORDER BY d.supporter, d.id",
         )?;
@@ -42,12 +46,13 @@ impl HqStore {
                     r.get::<_, Vec<u8>>(2)?,
                     r.get::<_, Vec<u8>>(3)?,
                     r.get::<_, Option<String>>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let laptops = rows
             .into_iter()
-            .map(|(device, supporter, e, s, campuses)| {
+            .map(|(device, supporter, e, s, campuses, names)| {
                 let key = |v: Vec<u8>| -> Result<[u8; 32]> {
                     v.try_into().map_err(|_| HqError::Internal("stored key"))
                 };
@@ -59,6 +64,8 @@ impl HqStore {
                         .split_whitespace()
                         .map(|c| CampusCode::parse(c).map_err(|_| HqError::Internal("campus")))
                         .collect::<Result<_>>()?,
+                    campus_names: serde_json::from_str(&names)
+                        .map_err(|_| HqError::Internal("campus names"))?,
                     keys: PublicKeys::new(&key(e)?, &key(s)?),
                 })
             })
@@ -105,6 +112,17 @@ impl HqStore {
         }
         if send.expires_at <= now || send.expires_at > now + Duration::days(LONGEST_RELAY_DAYS) {
             return Err(HqError::RelayExpired);
+        }
+        let (from_me, for_them): (i64, i64) = tx.query_row(
+            "SELECT (SELECT COUNT(*) FROM relayed_packages WHERE sender = ?1 AND state = 'waiting'),
+                    (SELECT COALESCE(SUM(bytes), 0) FROM relayed_packages
+                     WHERE recipient = ?2 AND state = 'waiting')",
+            params![me.id, send.to],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let bytes_after = u64::try_from(for_them).unwrap_or(u64::MAX) + send.package.len() as u64;
+        if from_me >= i64::from(MOST_WAITING_FROM_ONE) || bytes_after > MOST_BYTES_WAITING_FOR_ONE {
+            return Err(HqError::RelayFull);
         }
         let bytes = i64::try_from(send.package.len()).unwrap_or(i64::MAX);
         tx.execute(
@@ -361,13 +379,17 @@ impl HqStore {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let owned: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM relayed_packages WHERE id = ?1 AND sender = ?2)",
-            params![id.as_str(), me.id],
-            |r| r.get(0),
-        )?;
-        if !owned {
-            return Err(HqError::NotFound);
+        let state: Option<String> = tx
+            .query_row(
+                "SELECT state FROM relayed_packages WHERE id = ?1 AND sender = ?2",
+                params![id.as_str(), me.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match state.as_deref() {
+            None => return Err(HqError::NotFound),
+            Some("fetched" | "receipted" | "done") => return Err(HqError::RelayFetched),
+            Some(_) => {}
         }
         if !end(
             &tx,

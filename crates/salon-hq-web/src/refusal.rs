@@ -35,6 +35,7 @@ pub fn status(error: &HqError) -> StatusCode {
         | HqError::RevisionHeld { .. }
         | HqError::ReleaseHeld { .. }
         | HqError::RelayKeysChanged
+        | HqError::RelayFetched
         | HqError::RelayReplayed
         | HqError::KeysRetired => StatusCode::CONFLICT,
         HqError::RelayRecipient => StatusCode::UNPROCESSABLE_ENTITY,
@@ -50,7 +51,7 @@ pub fn status(error: &HqError) -> StatusCode {
         }
         HqError::LoginRequired => StatusCode::SEE_OTHER,
         HqError::NotFound => StatusCode::NOT_FOUND,
-        HqError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+        HqError::TooManyAttempts { .. } | HqError::RelayFull => StatusCode::TOO_MANY_REQUESTS,
         HqError::ImpossibleTotal
         | HqError::Storage(_)
         | HqError::AuditKey(_)

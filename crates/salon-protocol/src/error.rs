@@ -175,6 +175,11 @@ error_codes! {
     RelayReplayed = "relay_replayed",
     /// A package past its expiry, or sent with one already past or too far ahead.
     RelayExpired = "relay_expired",
+    /// Too much waits at headquarters from this laptop, or for the colleague's: the package
+    /// waits here and goes once the colleague has fetched what waits.
+    RelayFull = "relay_full",
+    /// A cancel of a package the colleague's laptop has already fetched: it holds a copy.
+    RelayFetched = "relay_fetched",
     /// Keys a laptop retired (a laptop restored from a backup after a takeover): it makes a
     /// new pair and registers that.
     KeysRetired = "keys_retired",

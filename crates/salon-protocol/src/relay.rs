@@ -20,6 +20,11 @@ pub const MAX_PACKAGE_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_RECEIPT_BYTES: usize = 8 * 1024;
 /// The longest headquarters holds a package: the package's own expiry, never past this.
 pub const LONGEST_RELAY_DAYS: i64 = 30;
+/// The most packages one laptop may have waiting at headquarters at once.
+pub const MOST_WAITING_FROM_ONE: u32 = 20;
+/// The most bytes waiting for one laptop at once: no laptop's token can fill headquarters'
+/// disk, or a colleague's, with packages.
+pub const MOST_BYTES_WAITING_FOR_ONE: u64 = 4 * MAX_PACKAGE_BYTES as u64;
 
 /// A laptop's two public keys (X25519 to be sealed to, Ed25519 to check what it signs), each
 /// 32 bytes in base64. Nothing secret.
@@ -121,6 +126,8 @@ pub struct RelayLaptop {
     pub device: i64,
     pub supporter: String,
     pub campuses: Vec<CampusCode>,
+    /// The same campuses by the names headquarters gives them, in the same order.
+    pub campus_names: Vec<String>,
     pub keys: PublicKeys,
 }
 

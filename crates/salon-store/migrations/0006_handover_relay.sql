@@ -2,6 +2,14 @@
 -- (none yet: they are registered at the next sync).
 ALTER TABLE laptop_keys ADD COLUMN registered_at TEXT;
 
+-- Key pairs this laptop replaced (headquarters called them retired after a takeover): kept to
+-- check the receipts of handovers sealed before, never to seal, sign or open anything new.
+CREATE TABLE laptop_keys_retired (
+    id         INTEGER PRIMARY KEY,
+    secret     BLOB    NOT NULL CHECK (length(secret) = 64),
+    retired_at TEXT    NOT NULL
+);
+
 -- A handover sent or taken through headquarters: the colleague's device number there, and
 -- where it stands on the way. Sender: `to_send` (the package kept here, in `package`, until
 -- headquarters has it), `sent`, `cancel_to_send` (cancelled here, headquarters not yet told),

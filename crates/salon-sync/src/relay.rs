@@ -145,6 +145,20 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
                 access.with(|s| s.relay_delivered(&id)).map_err(out)?;
                 done.sent += u32::from(is_package);
             }
+            // A cancel too late: the colleague's laptop has it. The record says so.
+            Err(SyncError::Refused {
+                code: ErrorCode::RelayFetched,
+                ..
+            }) => {
+                access
+                    .with(|s| s.relay_ended(&id, ErrorCode::RelayFetched.as_str()))
+                    .map_err(out)?;
+            }
+            // Too much waits at headquarters: this one waits here, the rest still go.
+            Err(SyncError::Refused {
+                code: ErrorCode::RelayFull,
+                ..
+            }) => {}
             Err(SyncError::Refused { code, .. }) if is_package && ends_the_package(code) => {
                 access
                     .with(|s| s.relay_ended(&id, code.as_str()))

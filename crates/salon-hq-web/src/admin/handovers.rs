@@ -19,7 +19,7 @@ pub(super) fn fingerprint(keys: Option<&KeyBytes>) -> Markup {
                 @let digits = card.fingerprint().to_string();
                 span.fingerprint data-testid="device-fingerprint" { (digits) }
             }
-            None => { span.note { "未登録" } }
+            None => { span.note { "未登録（次の「送信」で登録されます）" } }
         }
     }
 }
@@ -34,11 +34,14 @@ fn reason_ja(r: RelayReason) -> &'static str {
 fn state_ja(p: &RelayedPackage) -> &'static str {
     match (p.state.as_str(), p.ended_why) {
         ("waiting", _) => "受け取り待ち（預かり中）",
-        ("fetched", _) => "受け取り済み（削除済み）",
-        ("receipted", _) | ("done", _) => "受領書も届いて完了",
+        ("fetched", _) => "相手の端末に届いた（事務局からは削除済み）",
+        ("receipted", _) => "受領書を預かり中",
+        ("done", _) => "完了",
         (_, Some(RelayEnd::Cancelled)) => "取り消し（削除済み）",
         (_, Some(RelayEnd::Expired)) => "期限切れ（削除済み）",
-        (_, Some(RelayEnd::RecipientReplaced)) => "受け取る端末の失効・交代で終了（削除済み）",
+        (_, Some(RelayEnd::RecipientReplaced)) => "送り先の端末の失効・交代で終了（削除済み）",
+        (_, Some(RelayEnd::SenderRevoked)) => "送り元の端末の失効で終了（削除済み）",
+        (_, Some(RelayEnd::Declined)) => "受け取りを辞退されて終了",
         _ => "終了",
     }
 }
@@ -53,16 +56,17 @@ pub(super) fn section(
 ) -> Markup {
     html! {
         section data-testid="relayed-handovers" {
-            h2 { "事務局経由の生徒の引き継ぎ" }
+            h2 { "キャリアサポーター間の生徒の引き継ぎ（事務局経由）" }
             p.note {
                 "キャリアサポーターどうしが事務局経由で受け渡す、生徒の記録の引き継ぎです。"
                 "中身は受け取る端末の鍵で暗号化されていて、事務局では読めません。"
-                "受け取られた時、取り消した時、期限が過ぎた時に、事務局からは削除されます。"
+                "相手の端末に届いたとき、取り消したとき、期限が過ぎたとき、どちらかの端末を失効させたときに、事務局から削除されます。"
+                "（なくしたパソコンの「新しいパソコンに引き継ぐ」とは別のものです。）"
             }
             h3 { "各端末の鍵の指紋" }
             p.note {
-                "送る人は、相手のパソコンの画面に出ている確認番号を入力して確かめます。"
-                "電話で読み上げてもらうときは、この一覧ではなく、相手のパソコンの画面の番号を読んでもらってください。"
+                "問い合わせのとき、パソコンの画面の確認番号と見比べるための一覧です。"
+                "送る人には、この一覧ではなく、相手のパソコンの画面の番号を確かめるよう伝えてください。"
             }
             table data-testid="device-keys" {
                 thead { tr { th { "ID" } th.text { "キャリアサポーター" } th.text { "鍵の指紋（確認番号）" } } }
@@ -82,8 +86,8 @@ pub(super) fn section(
             } @else {
                 table {
                     thead { tr {
-                        th.text { "送った端末" } th.text { "受け取る端末" } th.text { "理由" }
-                        th { "大きさ" } th.text { "預かった日時" } th.text { "期限" } th.text { "状態" } th {}
+                        th.text { "送り元の端末" } th.text { "送り先の端末" } th.text { "理由" }
+                        th { "大きさ" } th.text { "預かった日時" } th.text { "受け取り期限" } th.text { "状態" } th {}
                     } }
                     tbody {
                         @for p in packages {
@@ -129,14 +133,14 @@ pub(super) async fn cancel(
             .ok_or(HqError::NotFound)?;
         let says = html! {
             p {
-                strong { (package.sender_name) } "さん（端末ID " (package.sender) "）から "
+                strong { (package.sender_name) } "さん（端末ID " (package.sender) "）から"
                 strong { (package.recipient_name) } "さん（端末ID " (package.recipient) "）への引き継ぎ（"
                 (reason_ja(package.reason)) "、" (package.bytes.div_ceil(1024)) " KB）を取り消します。"
             }
             ul {
                 li { "事務局が預かっている暗号化されたファイルは削除され、受け取る端末には届きません。" }
-                li { "送った端末には、次の送信の時に取り消されたことが伝わり、生徒の記録はその端末で再び編集できるようになります。" }
-                li { strong { "取り消しは元に戻せません。" } "もう一度渡すときは、送った端末でもう一度引き継ぎを作ります。" }
+                li { "送った端末には、次の「送信」のときに取り消されたことが伝わり、生徒の記録はその端末で再び編集できるようになります。" }
+                li { strong { "取り消しは元に戻せません。" } "改めて渡すときは、送った端末で引き継ぎを作り直してもらいます。" }
             }
         };
         return Ok(super::confirm::ask(

@@ -350,7 +350,7 @@ pub(super) fn done_notice(done: Option<&str>) -> Markup {
         Some("deleted") => "削除しました。",
         Some("cancelled") => "取り消しました。",
         Some("revoked") => "端末を失効させました。この端末からの次の送信は受け付けません。",
-        Some("handover_cancelled") => "引き継ぎを取り消しました。預かっていたファイルは削除しました。送った端末には次の送信の時に伝わります。",
+        Some("handover_cancelled") => "引き継ぎを取り消しました。預かっていたファイルは削除しました。送った端末には次の「送信」のときに伝わります。",
         Some("withdrawn") => {
             "更新を取り下げました。これからは、どのパソコンにもこの版は案内されません。"
         }

@@ -11,6 +11,8 @@ mod record;
 #[cfg(test)]
 mod refusal_tests;
 mod relay;
+#[cfg(test)]
+mod relay_tests;
 mod send;
 mod settle;
 mod take;

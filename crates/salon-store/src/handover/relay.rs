@@ -89,11 +89,12 @@ impl Store {
     }
 
     /// Headquarters refused this laptop's keys as retired: a backup restored on a new laptop
-    /// after a takeover. A new pair replaces them (the lost laptop still holds the old).
+    /// after a takeover. A new pair replaces them (the lost laptop still holds the old); the
+    /// old is kept only to check receipts of handovers sealed before.
     pub fn renew_laptop_keys(&mut self) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM laptop_keys WHERE id = 1", [])?;
-        laptop_keys(&self.conn)?;
+        let tx = self.conn.transaction()?;
+        crate::laptop_keys::renew(&tx)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -106,7 +107,12 @@ impl Store {
                 Some(RelayColleague {
                     device: l.device,
                     supporter: l.supporter.clone(),
-                    campuses: l.campuses.iter().map(|c| c.as_str().to_owned()).collect(),
+                    // By name, as the supporter knows them; by code if the names are amiss.
+                    campuses: if l.campus_names.len() == l.campuses.len() {
+                        l.campus_names.clone()
+                    } else {
+                        l.campuses.iter().map(|c| c.as_str().to_owned()).collect()
+                    },
                     fingerprint: card.fingerprint().to_string(),
                 })
             })

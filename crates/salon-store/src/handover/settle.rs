@@ -10,7 +10,7 @@ use salon_handover::{check_receipt, PackageHeader, Receipt, Refusal};
 
 use super::record::{record, HandoverReason, HandoverRecord};
 use crate::error::{Result, StoreError};
-use crate::laptop_keys::laptop_keys;
+use crate::laptop_keys::keys_owning;
 use crate::retention::purge_student_in;
 use crate::sync::handover_shares::{keep_shares, undrawn};
 use crate::vault::Store;
@@ -33,7 +33,7 @@ impl Store {
         }
         let header: PackageHeader =
             serde_json::from_str(&header).map_err(|_| StoreError::Damaged("handover header"))?;
-        let keys = laptop_keys(&self.conn)?;
+        let keys = keys_owning(&self.conn, &header.sender)?;
         check_receipt(&keys, &header, &receipt).map_err(StoreError::Handover)?;
         match held.state.as_str() {
             "sealed" => {}
