@@ -15,21 +15,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use driver::App;
-use salon_day::{add_campus_of_today, open_salon, set_up, shots_dir, PASSPHRASE};
-
-fn unlock(app: &App) {
-    app.wait_for_screen("unlock");
-    app.type_into("unlock-passphrase", PASSPHRASE);
-    app.click("unlock-submit");
-    app.wait_for_screen("today");
-}
-
-fn to_handover(app: &App) {
-    app.click("nav-settings");
-    app.wait_for_screen("settings");
-    app.click("settings-handover-open");
-    app.wait_for_screen("handover");
-}
+use salon_day::{add_campus_of_today, open_salon, set_up, shots_dir, to_handover, unlock};
 
 /// Writes this laptop's card to the stick; returns the digits its screen shows.
 fn write_card(app: &App, name: &str, usb: &Path) -> String {

@@ -21,12 +21,14 @@ async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired
     use salon_protocol::ErrorCode;
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, clock) = headquarters_on_a_clock(dir.path()).await;
-    let (a, _) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
-    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
-    let (c, _) = enrolled_device(&dir.path().join("c"), &url, &hq).await;
-    for d in [&a, &b, &c] {
-        salon_sync::relay(d).await.unwrap();
-    }
+    let mut three = laptops(dir.path(), &url, &hq, &["a", "b", "c"])
+        .await
+        .into_iter();
+    let (a, b, c) = (
+        three.next().unwrap().0,
+        three.next().unwrap().0,
+        three.next().unwrap().0,
+    );
     let client = HqClient::new(&url).unwrap();
     let (ta, tb, tc) = (token(&a), token(&b), token(&c));
     let to_b = listed(&url, &a, B).await;
@@ -132,12 +134,11 @@ async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired
 async fn a_laptop_taken_over_gets_new_keys_and_packages_sealed_to_the_old_ones_end() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let (a, campus) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
-    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
+        .await
+        .into_iter();
+    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
     a_student_with(&a, campus, "家での話");
-    for d in [&a, &b] {
-        salon_sync::relay(d).await.unwrap();
-    }
     let before = screen_fingerprint(&b);
     let to_b = listed(&url, &a, B).await;
     a.with(|s| {
@@ -202,12 +203,11 @@ fn held_at_hq(dir: &std::path::Path, id: &str) -> bool {
 async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_is_not_delivered() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let (a, campus) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
-    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
+        .await
+        .into_iter();
+    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
     a_student_with(&a, campus, "家での話");
-    for d in [&a, &b] {
-        salon_sync::relay(d).await.unwrap();
-    }
     let to_b = listed(&url, &a, B).await;
     let seal = |a: &Device| {
         a.with(|s| {
@@ -264,12 +264,14 @@ async fn no_laptops_token_can_fill_headquarters_with_packages() {
     use salon_protocol::ErrorCode;
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_on_a_clock(dir.path()).await;
-    let (a, _) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
-    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
-    let (c, _) = enrolled_device(&dir.path().join("c"), &url, &hq).await;
-    for d in [&a, &b, &c] {
-        salon_sync::relay(d).await.unwrap();
-    }
+    let mut three = laptops(dir.path(), &url, &hq, &["a", "b", "c"])
+        .await
+        .into_iter();
+    let (a, b, c) = (
+        three.next().unwrap().0,
+        three.next().unwrap().0,
+        three.next().unwrap().0,
+    );
     let client = HqClient::new(&url).unwrap();
     let to_b = listed(&url, &a, B).await;
     for _ in 0..MOST_WAITING_FROM_ONE {
@@ -314,12 +316,11 @@ async fn no_laptops_token_can_fill_headquarters_with_packages() {
 async fn a_cancel_after_the_colleague_fetched_it_says_so_and_the_list_names_campuses() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let (a, campus) = enrolled_device(&dir.path().join("a"), &url, &hq).await;
-    let (b, _) = enrolled_device(&dir.path().join("b"), &url, &hq).await;
+    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
+        .await
+        .into_iter();
+    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
     a_student_with(&a, campus, "家での話");
-    for d in [&a, &b] {
-        salon_sync::relay(d).await.unwrap();
-    }
     let to_b = listed(&url, &a, B).await;
     let shown = a
         .with(|s| Ok(s.relay_colleagues(std::slice::from_ref(&to_b))))

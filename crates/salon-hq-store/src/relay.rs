@@ -254,17 +254,7 @@ impl HqStore {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let row: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT sender, reason, bytes FROM relayed_packages
-                 WHERE id = ?1 AND recipient = ?2 AND state = 'waiting'",
-                params![id.as_str(), me.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((sender, reason, bytes)) = row else {
-            return Err(HqError::NotFound);
-        };
+        let (sender, reason, bytes) = for_recipient(&tx, id, me.id, "waiting")?;
         tx.execute(
             "UPDATE relayed_packages SET state = 'fetched', fetched_at = ?2, package = NULL
              WHERE id = ?1",
@@ -289,17 +279,7 @@ impl HqStore {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let row: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT sender, reason, bytes FROM relayed_packages
-                 WHERE id = ?1 AND recipient = ?2 AND state = 'fetched'",
-                params![id.as_str(), me.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((sender, reason, bytes)) = row else {
-            return Err(HqError::NotFound);
-        };
+        let (sender, reason, bytes) = for_recipient(&tx, id, me.id, "fetched")?;
         tx.execute(
             "UPDATE relayed_packages SET state = 'ended', ended_why = 'declined', ended_at = ?2
              WHERE id = ?1",
@@ -330,15 +310,7 @@ impl HqStore {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let row: Option<(i64, String, i64)> = tx
-            .query_row(
-                "SELECT sender, reason, bytes FROM relayed_packages
-                 WHERE id = ?1 AND recipient = ?2 AND state = 'fetched'",
-                params![receipt.id.as_str(), me.id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let (sender, reason, bytes) = row.ok_or(HqError::NotFound)?;
+        let (sender, reason, bytes) = for_recipient(&tx, &receipt.id, me.id, "fetched")?;
         tx.execute(
             "UPDATE relayed_packages SET state = 'receipted', receipt = ?2 WHERE id = ?1",
             params![receipt.id.as_str(), receipt.receipt],
@@ -405,6 +377,23 @@ impl HqStore {
         let _ = scrub(&conn);
         Ok(())
     }
+}
+
+/// A package for `recipient` in `state`: its sender, reason and size; any other is not found.
+fn for_recipient(
+    conn: &rusqlite::Connection,
+    id: &PackageId,
+    recipient: i64,
+    state: &str,
+) -> Result<(i64, String, i64)> {
+    conn.query_row(
+        "SELECT sender, reason, bytes FROM relayed_packages
+         WHERE id = ?1 AND recipient = ?2 AND state = ?3",
+        params![id.as_str(), recipient, state],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()?
+    .ok_or(HqError::NotFound)
 }
 
 fn stored_id(id: &str) -> Result<PackageId> {

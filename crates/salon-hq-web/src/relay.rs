@@ -12,10 +12,12 @@ use axum::{Json, Router};
 use salon_protocol::relay::{
     RelayId, RelayInbox, RelayLaptops, RelayPackage, RelayReceipt, RelaySend, MAX_PACKAGE_BYTES,
 };
-use salon_protocol::{PublicKeys, MAX_BODY_BYTES};
+use salon_protocol::{PackageId, PublicKeys, MAX_BODY_BYTES};
 use serde::de::DeserializeOwned;
 
+use chrono::{DateTime, Utc};
 use salon_hq_store::error::HqError;
+use salon_hq_store::HqStore;
 
 use crate::device_request::{bearer, body};
 use crate::refusal::Result;
@@ -123,18 +125,30 @@ async fn receipt(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A step on one package by its id, answered with no body: `ack`, `cancel`, `received`,
+/// `decline`.
+type PackageStep =
+    fn(&HqStore, &str, &PackageId, DateTime<Utc>) -> salon_hq_store::error::Result<()>;
+
+async fn on_package(
+    state: ServerState,
+    headers: HeaderMap,
+    raw: std::result::Result<Bytes, BytesRejection>,
+    step: PackageStep,
+) -> Result<StatusCode> {
+    let token = bearer(&headers)?;
+    let RelayId { id } = parse(raw)?;
+    let now = state.now();
+    state.blocking(move |s| step(s, &token, &id, now)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 async fn ack(
     State(state): State<ServerState>,
     headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
-    let token = bearer(&headers)?;
-    let RelayId { id } = parse(raw)?;
-    let now = state.now();
-    state
-        .blocking(move |s| s.relay_ack(&token, &id, now))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    on_package(state, headers, raw, HqStore::relay_ack).await
 }
 
 async fn cancel(
@@ -142,13 +156,7 @@ async fn cancel(
     headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
-    let token = bearer(&headers)?;
-    let RelayId { id } = parse(raw)?;
-    let now = state.now();
-    state
-        .blocking(move |s| s.relay_cancel(&token, &id, now))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    on_package(state, headers, raw, HqStore::relay_cancel).await
 }
 
 async fn received(
@@ -156,13 +164,7 @@ async fn received(
     headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
-    let token = bearer(&headers)?;
-    let RelayId { id } = parse(raw)?;
-    let now = state.now();
-    state
-        .blocking(move |s| s.relay_received(&token, &id, now))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    on_package(state, headers, raw, HqStore::relay_received).await
 }
 
 async fn decline(
@@ -170,11 +172,5 @@ async fn decline(
     headers: HeaderMap,
     raw: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
-    let token = bearer(&headers)?;
-    let RelayId { id } = parse(raw)?;
-    let now = state.now();
-    state
-        .blocking(move |s| s.relay_decline(&token, &id, now))
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    on_package(state, headers, raw, HqStore::relay_decline).await
 }

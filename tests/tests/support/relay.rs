@@ -194,3 +194,21 @@ pub fn package_for(
         package: "x".repeat(bytes),
     }
 }
+
+/// `names.len()` laptops enrolled at `url`, each in its own folder under `dir`, their keys
+/// registered by a first relay pass; each with its campus's id.
+pub async fn laptops(
+    dir: &Path,
+    url: &str,
+    hq: &salon_hq_store::HqStore,
+    names: &[&str],
+) -> Vec<(Device, i64)> {
+    let mut out = Vec::new();
+    for name in names {
+        out.push(enrolled_device(&dir.join(name), url, hq).await);
+    }
+    for (d, _) in &out {
+        salon_sync::relay(d).await.unwrap();
+    }
+    out
+}

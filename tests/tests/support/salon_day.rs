@@ -100,3 +100,19 @@ pub fn fields_that_remember(app: &App) -> Vec<String> {
     );
     serde_json::from_value(found).unwrap_or_default()
 }
+
+/// Unlocks with the passphrase `set_up` chose; on Today.
+pub fn unlock(app: &App) {
+    app.wait_for_screen("unlock");
+    app.type_into("unlock-passphrase", PASSPHRASE);
+    app.click("unlock-submit");
+    app.wait_for_screen("today");
+}
+
+/// 設定 → 引き継ぎを開く.
+pub fn to_handover(app: &App) {
+    app.click("nav-settings");
+    app.wait_for_screen("settings");
+    app.click("settings-handover-open");
+    app.wait_for_screen("handover");
+}
