@@ -24,6 +24,10 @@ pub(crate) async fn relay_now<R: Runtime>(
     app: &tauri::AppHandle<R>,
     attended: bool,
 ) -> Result<Relayed, IpcError> {
+    // One pass at a time: enrolment, the background sender and 事務局に確かめる may all ask at
+    // once, and two passes would each send the same package or each renew the keys.
+    static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _one = ONE_AT_A_TIME.lock().await;
     let state = app.state::<AppState>();
     let access = AppStore {
         state: &state,

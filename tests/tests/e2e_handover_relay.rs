@@ -59,7 +59,11 @@ fn a_campus_handed_to_a_colleague_through_headquarters() {
     let b = App::start(b_home.path(), &shots);
     set_up(&b);
     hq::enrol_in_settings(&b, &url, &b_code);
-    assert_eq!(hq.keys_in_use().unwrap().len(), 1, "registered at enrolment");
+    assert_eq!(
+        hq.keys_in_use().unwrap().len(),
+        1,
+        "registered at enrolment"
+    );
     to_handover(&b);
     let b_digits = b.text("handover-my-fingerprint");
     b.quit();

@@ -102,6 +102,10 @@ async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired
         )
         .unwrap();
     assert!(held.is_none(), "the expired package is deleted");
+    assert!(
+        !holds(&hq_files(dir.path()), &"x".repeat(4096)),
+        "in no file of headquarters'"
+    );
     client.relay_ack(&ta, &ended[0].id).await.unwrap();
     assert!(
         client.relay_inbox(&ta).await.unwrap().ended.is_empty(),
@@ -220,10 +224,8 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
             )
         })
         .unwrap()
-        .record
-        .id
     };
-    let first = seal(&a);
+    let first = seal(&a).record.id;
     salon_sync::relay(&a).await.unwrap();
 
     // B fetches, and the answer never reaches it: headquarters still holds the package.
@@ -248,12 +250,49 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
         ("cancelled", Some("declined"))
     );
 
-    // A's laptop is lost and revoked before B fetched its next package: never delivered.
-    let second = seal(&a);
+    // B keeps the next package, and headquarters never hears that it did; A cancels it
+    // meanwhile. B never offers it, nor can take it.
+    let cancelled = seal(&a).record.id;
     salon_sync::relay(&a).await.unwrap();
+    let offer = client
+        .relay_inbox(&token(&b))
+        .await
+        .unwrap()
+        .packages
+        .remove(0);
+    let text = client
+        .relay_fetch(&token(&b), &offer.id)
+        .await
+        .unwrap()
+        .package;
+    b.with(|s| s.keep_relayed(&offer, &text)).unwrap();
+    assert!(b.with(|s| s.relayed_to_me()).unwrap().is_empty());
+    let b_id = b.with(|s| s.trust_relayed_sender(&cancelled, &screen_fingerprint(&a)));
+    assert!(
+        matches!(b_id, Err(salon_store::StoreError::NotFound(_))),
+        "not offered while headquarters holds it"
+    );
+    a.with(|s| s.cancel_handover(&cancelled)).unwrap();
+    salon_sync::relay(&a).await.unwrap();
+    assert_eq!(salon_sync::relay(&b).await.unwrap().fetched, 0);
+    assert!(matches!(
+        b.with(|s| s.accept_relayed(&cancelled, &[], Utc::now())),
+        Err(salon_store::StoreError::NotFound(_))
+    ));
+
+    // A's laptop is lost and revoked before B fetched its next package: never delivered,
+    // and in no file of headquarters'.
+    let second = seal(&a);
+    let part: String = {
+        let v: serde_json::Value = serde_json::from_str(&second.file).unwrap();
+        v["ciphertext"].as_str().unwrap()[100..160].to_owned()
+    };
+    salon_sync::relay(&a).await.unwrap();
+    assert!(holds(&hq_files(dir.path()), &part), "held while waiting");
     hq.revoke(&salon_hq_store::Actor::cli(), A, Utc::now())
         .unwrap();
-    assert!(!held_at_hq(dir.path(), &second));
+    assert!(!held_at_hq(dir.path(), &second.record.id));
+    assert!(!holds(&hq_files(dir.path()), &part));
     assert_eq!(salon_sync::relay(&b).await.unwrap().fetched, 0);
     assert!(b.with(|s| s.relayed_to_me()).unwrap().is_empty());
 }

@@ -55,6 +55,8 @@ function relayedItem(w, redraw) {
     try {
       if (!w.senderKnown) await handover.trustRelayedSender(w.id, digits.value);
       const opened = await handover.openRelayed(w.id);
+      // The summary carries its own 受け取らない from here on.
+      decline.hidden = true;
       summaryInto(summary, error, opened,
         (merges) => handover.acceptRelayed(w.id, merges).then((record) => redraw([
           t("handover.taken", { campus: record.campusName }),
@@ -74,11 +76,22 @@ function relayedItem(w, redraw) {
       showError(error, /** @type {ApiError} */ (err));
     }
   });
+  // Declined here too, unopened: one that cannot be opened (expired, or from a colleague
+  // whose number cannot be had) must not wait forever, nor keep the sender's records locked.
+  const decline = confirmButton({
+    label: t("handover.relayDecline"), testid: "relay-decline-unopened", title: t("handover.relayDecline"),
+    confirmLabel: t("handover.relayDeclineConfirm"), error,
+    describe: () => [t("handover.relayDeclineText", { sender: w.sender })],
+    run: async () => {
+      await handover.declineRelayed(w.id);
+      redraw([t("handover.relayDeclined")]);
+    },
+  });
   return h("div", { class: "relayed", testid: "relayed-item" },
     h("p", {}, h("strong", { text: w.sender }),
       t("handover.inboxFrom", { reason: t(`handover.reason.${w.reason}`), at: formatDateTime(w.fetchedAt) })),
     error,
     w.senderKnown ? "" : field(t("handover.senderDigits"), digits, t("handover.senderDigitsHint")),
-    h("div", { class: "actions" }, open),
+    h("div", { class: "actions" }, open, decline),
     summary);
 }

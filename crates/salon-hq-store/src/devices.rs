@@ -259,6 +259,8 @@ impl HqStore {
         if n > 0 {
             let detail = format!("端末 {device_id}（{supporter}）");
             record(&tx, by, now, AuditAction::DeviceRevoked, &detail)?;
+            // Its keys go with it: a backup of it enrolled anew must make a pair of its own.
+            super::device_keys::retire(&tx, device_id, now)?;
             let to_it = super::relay_ending::end_for_recipient(&tx, device_id, now)?;
             let from_it = super::relay_ending::end_from_sender(&tx, device_id, now)?;
             if to_it || from_it {

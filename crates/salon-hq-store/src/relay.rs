@@ -85,18 +85,6 @@ impl HqStore {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let recipient_open: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND revoked_at IS NULL)",
-            [send.to],
-            |r| r.get(0),
-        )?;
-        if !recipient_open || send.to == me.id {
-            return Err(HqError::RelayRecipient);
-        }
-        let (keys_id, held) = in_use(&tx, send.to)?.ok_or(HqError::RelayRecipient)?;
-        if held != sealed_to {
-            return Err(HqError::RelayKeysChanged);
-        }
         let seen: Option<i64> = tx
             .query_row(
                 "SELECT sender FROM relayed_packages WHERE id = ?1",
@@ -109,6 +97,18 @@ impl HqStore {
             Some(sender) if sender == me.id => return Ok(()),
             Some(_) => return Err(HqError::RelayReplayed),
             None => {}
+        }
+        let recipient_open: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM devices WHERE id = ?1 AND revoked_at IS NULL)",
+            [send.to],
+            |r| r.get(0),
+        )?;
+        if !recipient_open || send.to == me.id {
+            return Err(HqError::RelayRecipient);
+        }
+        let (keys_id, held) = in_use(&tx, send.to)?.ok_or(HqError::RelayRecipient)?;
+        if held != sealed_to {
+            return Err(HqError::RelayKeysChanged);
         }
         if send.expires_at <= now || send.expires_at > now + Duration::days(LONGEST_RELAY_DAYS) {
             return Err(HqError::RelayExpired);

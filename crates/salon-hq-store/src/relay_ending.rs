@@ -147,6 +147,11 @@ pub(crate) fn end(
 /// (the deleted pages themselves are zeroed, `secure_delete`). A reader still open keeps the
 /// log for now; the next deletion empties it.
 pub(crate) fn scrub(conn: &Connection) -> Result<()> {
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+    if busy != 0 {
+        tracing::warn!(
+            "a reader kept the write-ahead log: deleted handover pages stay in it until the next deletion empties it"
+        );
+    }
     Ok(())
 }

@@ -23,7 +23,8 @@ pub const LONGEST_RELAY_DAYS: i64 = 30;
 /// The most packages one laptop may have waiting at headquarters at once.
 pub const MOST_WAITING_FROM_ONE: u32 = 20;
 /// The most bytes waiting for one laptop at once: no laptop's token can fill headquarters'
-/// disk, or a colleague's, with packages.
+/// disk with packages. (A colleague's laptop fetches what waits for it, this much a sync at
+/// most.)
 pub const MOST_BYTES_WAITING_FOR_ONE: u64 = 4 * MAX_PACKAGE_BYTES as u64;
 
 /// A laptop's two public keys (X25519 to be sealed to, Ed25519 to check what it signs), each

@@ -1,6 +1,9 @@
 -- The handover relay through headquarters. When headquarters took this laptop's public keys
 -- (none yet: they are registered at the next sync).
 ALTER TABLE laptop_keys ADD COLUMN registered_at TEXT;
+-- The public keys headquarters took (the X25519 key, base64): registered_at stands only while
+-- they are still this laptop's.
+ALTER TABLE laptop_keys ADD COLUMN registered_key TEXT;
 
 -- Key pairs this laptop replaced (headquarters called them retired after a takeover): kept to
 -- check the receipts of handovers sealed before, never to seal, sign or open anything new.
@@ -23,13 +26,17 @@ ALTER TABLE handover ADD COLUMN package TEXT;
 
 -- Packages fetched from headquarters (deleted there once kept here), waiting for the supporter
 -- to take or decline. Each is sealed to this laptop; the sender's name is the one headquarters
--- enrolled. A declined one stays, `declined_at` set, until headquarters is told.
+-- enrolled. A declined one stays, `declined_at` set and its package emptied, so the same
+-- package is never kept again.
 CREATE TABLE relay_inbox (
     id            TEXT    PRIMARY KEY,
     sender_device INTEGER NOT NULL,
     sender        TEXT    NOT NULL,
     reason        TEXT    NOT NULL CHECK (reason IN ('transfer', 'cover')),
     fetched_at    TEXT    NOT NULL,
+    -- Headquarters confirmed it deleted its copy: only then is the package offered here (one
+    -- it still holds could yet be cancelled there).
+    received_at   TEXT,
     declined_at   TEXT,
     package       TEXT    NOT NULL
 );

@@ -1,9 +1,9 @@
 //! The handover relay's part of a sync, after the counts: this laptop's keys registered (a new
-//! pair made when headquarters calls them retired, as after a takeover); then the inbox:
-//! receipts for packages it sent settle them, packages that ended without arriving are
-//! cancelled here (each acknowledged), and packages for this laptop are fetched and kept here
-//! before headquarters is told to delete them; then what waits here goes (packages, cancels,
-//! receipts, declines).
+//! pair made when headquarters calls them retired, as after a takeover); then what waits here
+//! goes (packages, cancels, receipts, declines); then the inbox: receipts for packages it sent
+//! settle them, packages that ended without arriving are cancelled here (each acknowledged),
+//! and packages for this laptop are fetched and kept here, offered only once headquarters has
+//! deleted its copy.
 
 use salon_protocol::relay::{RelayReceipt, RelaySend};
 use salon_protocol::ErrorCode;
@@ -45,7 +45,9 @@ fn ends_the_package(code: ErrorCode) -> bool {
     )
 }
 
-/// One pass of the relay for the enrolled laptop behind `access`.
+/// One pass of the relay for the enrolled laptop behind `access`. Each item goes or fails on
+/// its own: a step headquarters could not answer leaves that item for the next pass and the
+/// rest still go; the pass then answers with the first such failure.
 pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::Error>> {
     let out = |e| SendError::Outbox(e);
     let Some(enrolment) = access.with(|s| s.enrolment()).map_err(out)? else {
@@ -54,10 +56,11 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
     let client = HqClient::new(&enrolment.hq_url)?;
     let token: &str = &enrolment.token;
     let mut done = Relayed::default();
+    let mut failed: Option<SyncError> = None;
 
     let (keys, registered) = access.with(|s| s.relay_keys()).map_err(out)?;
     if !registered {
-        match client.register_keys(token, &keys).await {
+        let taken = match client.register_keys(token, &keys).await {
             Err(SyncError::Refused {
                 code: ErrorCode::KeysRetired,
                 ..
@@ -68,78 +71,26 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
                         s.relay_keys()
                     })
                     .map_err(out)?;
-                client.register_keys(token, &keys).await?;
+                client.register_keys(token, &keys).await.map(|()| keys)
             }
-            other => other?,
-        }
-        access.with(|s| s.relay_keys_registered()).map_err(out)?;
-    }
-
-    // What headquarters holds for this laptop first: a receipt or an ending settles a
-    // handover here, and a package fetched is kept here before headquarters deletes it.
-    let inbox = client.relay_inbox(token).await?;
-    let today = access.today();
-    for receipt in &inbox.receipts {
-        access
-            .with(|s| s.relay_receipt_arrived(&receipt.receipt, today))
-            .map_err(out)?;
-        client.relay_ack(token, &receipt.id).await?;
-        done.settled += 1;
-    }
-    for ended in &inbox.ended {
-        access
-            .with(|s| s.relay_ended(&ended.id, ended.why.code()))
-            .map_err(out)?;
-        client.relay_ack(token, &ended.id).await?;
-        done.ended += 1;
-    }
-    for offer in &inbox.packages {
-        let package = client.relay_fetch(token, &offer.id).await?;
-        access
-            .with(|s| s.keep_relayed(offer, &package.package))
-            .map_err(out)?;
-        client.relay_received(token, &offer.id).await?;
-        done.fetched += 1;
-    }
-
-    for outgoing in access.with(|s| s.relay_outgoing()).map_err(out)? {
-        let (id, is_package, answer) = match outgoing {
-            RelayOutgoing::Package {
-                id,
-                to,
-                keys,
-                reason,
-                expires_at,
-                package,
-            } => {
-                let send = RelaySend {
-                    id: id.clone(),
-                    to,
-                    keys,
-                    reason,
-                    expires_at,
-                    package,
-                };
-                let answer = client.relay_send(token, &send).await;
-                (id, true, answer)
-            }
-            RelayOutgoing::Cancel(id) => {
-                let answer = client.relay_cancel(token, &id).await;
-                (id, false, answer)
-            }
-            RelayOutgoing::Receipt { id, receipt } => {
-                let receipt = RelayReceipt {
-                    id: id.clone(),
-                    receipt,
-                };
-                let answer = client.relay_receipt(token, &receipt).await;
-                (id, false, answer)
-            }
-            RelayOutgoing::Decline(id) => {
-                let answer = client.relay_decline(token, &id).await;
-                (id, false, answer)
-            }
+            other => other.map(|()| keys),
         };
+        match taken {
+            Ok(keys) => access
+                .with(|s| s.relay_keys_registered(&keys))
+                .map_err(out)?,
+            // Not registered: nothing can be sealed to this laptop yet, but what it holds
+            // and what waits for it still move.
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+
+    // What waits here first (a cancel must reach headquarters before anything is fetched),
+    // then what headquarters holds for this laptop.
+    for outgoing in access.with(|s| s.relay_outgoing()).map_err(out)? {
+        let (id, is_package, answer) = send_one(&client, token, outgoing).await;
         match answer {
             Ok(()) => {
                 access.with(|s| s.relay_delivered(&id)).map_err(out)?;
@@ -172,8 +123,120 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
             {
                 access.with(|s| s.relay_delivered(&id)).map_err(out)?;
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
         }
     }
-    Ok(done)
+
+    let inbox = match client.relay_inbox(token).await {
+        Ok(inbox) => inbox,
+        Err(e) => return Err(failed.unwrap_or(e).into()),
+    };
+    let listed: Vec<_> = inbox.packages.iter().map(|p| p.id.clone()).collect();
+    access
+        .with(|s| s.relay_forget_unlisted(&listed))
+        .map_err(out)?;
+    let today = access.today();
+    for receipt in &inbox.receipts {
+        access
+            .with(|s| s.relay_receipt_arrived(&receipt.receipt, today))
+            .map_err(out)?;
+        match client.relay_ack(token, &receipt.id).await {
+            Ok(()) => done.settled += 1,
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    for ended in &inbox.ended {
+        access
+            .with(|s| s.relay_ended(&ended.id, ended.why.code()))
+            .map_err(out)?;
+        match client.relay_ack(token, &ended.id).await {
+            Ok(()) => done.ended += 1,
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    for offer in &inbox.packages {
+        let package = match client.relay_fetch(token, &offer.id).await {
+            Ok(package) => package,
+            Err(e) => {
+                failed.get_or_insert(e);
+                continue;
+            }
+        };
+        access
+            .with(|s| s.keep_relayed(offer, &package.package))
+            .map_err(out)?;
+        // Offered here only once headquarters says its copy is gone: until then it could
+        // still be cancelled there.
+        match client.relay_received(token, &offer.id).await {
+            Ok(()) => {
+                access
+                    .with(|s| s.relay_received_here(&offer.id))
+                    .map_err(out)?;
+                done.fetched += 1;
+            }
+            Err(SyncError::Refused {
+                status: 404 | 410, ..
+            }) => access
+                .with(|s| s.relay_drop_unreceived(&offer.id))
+                .map_err(out)?,
+            Err(e) => {
+                failed.get_or_insert(e);
+            }
+        }
+    }
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(done),
+    }
+}
+
+/// One item waiting here, sent: its package id, whether it is a package, and the answer.
+async fn send_one(
+    client: &HqClient,
+    token: &str,
+    outgoing: RelayOutgoing,
+) -> (salon_protocol::PackageId, bool, Result<(), SyncError>) {
+    match outgoing {
+        RelayOutgoing::Package {
+            id,
+            to,
+            keys,
+            reason,
+            expires_at,
+            package,
+        } => {
+            let send = RelaySend {
+                id: id.clone(),
+                to,
+                keys,
+                reason,
+                expires_at,
+                package,
+            };
+            let answer = client.relay_send(token, &send).await;
+            (id, true, answer)
+        }
+        RelayOutgoing::Cancel(id) => {
+            let answer = client.relay_cancel(token, &id).await;
+            (id, false, answer)
+        }
+        RelayOutgoing::Receipt { id, receipt } => {
+            let receipt = RelayReceipt {
+                id: id.clone(),
+                receipt,
+            };
+            let answer = client.relay_receipt(token, &receipt).await;
+            (id, false, answer)
+        }
+        RelayOutgoing::Decline(id) => {
+            let answer = client.relay_decline(token, &id).await;
+            (id, false, answer)
+        }
+    }
 }

@@ -69,21 +69,28 @@ fn card_keys(card: &LaptopCard) -> PublicKeys {
 }
 
 impl Store {
-    /// This laptop's public keys, and whether headquarters has them.
+    /// This laptop's public keys, and whether headquarters has them (these, not a pair
+    /// replaced since).
     pub fn relay_keys(&self) -> Result<(PublicKeys, bool)> {
-        let keys = laptop_keys(&self.conn)?;
-        let registered: Option<String> = self.conn.query_row(
-            "SELECT registered_at FROM laptop_keys WHERE id = 1",
-            [],
-            |r| r.get(0),
-        )?;
-        Ok((card_keys(&keys.card("")), registered.is_some()))
+        let keys = card_keys(&laptop_keys(&self.conn)?.card(""));
+        let registered: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT registered_key FROM laptop_keys WHERE id = 1 AND registered_at IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let held = registered.as_deref() == Some(keys.encryption.as_str());
+        Ok((keys, held))
     }
 
-    pub fn relay_keys_registered(&mut self) -> Result<()> {
+    /// Headquarters took `keys`: kept as registered while they are this laptop's.
+    pub fn relay_keys_registered(&mut self, keys: &PublicKeys) -> Result<()> {
         self.conn.execute(
-            "UPDATE laptop_keys SET registered_at = ?1 WHERE id = 1",
-            [crate::rows::stamp()],
+            "UPDATE laptop_keys SET registered_at = ?1, registered_key = ?2 WHERE id = 1",
+            params![crate::rows::stamp(), keys.encryption],
         )?;
         Ok(())
     }
@@ -192,7 +199,8 @@ impl Store {
             })
             .collect::<Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare(
-            "SELECT id FROM relay_inbox WHERE declined_at IS NOT NULL ORDER BY declined_at, id",
+            "SELECT id FROM relay_inbox WHERE declined_at IS NOT NULL AND package != ''
+             ORDER BY declined_at, id",
         )?;
         let declined = stmt
             .query_map([], |r| r.get::<_, String>(0))?
@@ -218,7 +226,7 @@ impl Store {
             [id.as_str()],
         )?;
         self.conn.execute(
-            "DELETE FROM relay_inbox WHERE id = ?1 AND declined_at IS NOT NULL",
+            "UPDATE relay_inbox SET package = '' WHERE id = ?1 AND declined_at IS NOT NULL",
             [id.as_str()],
         )?;
         Ok(())
@@ -238,12 +246,13 @@ impl Store {
         Ok(())
     }
 
-    /// The sender's copy of a relayed handover, cancelled here: headquarters is told at the
-    /// next sync if it already holds the package.
+    /// The sender's copy of a relayed handover, cancelled here: headquarters is always told
+    /// at the next sync, even when the package seemed not to have gone (an upload under way
+    /// as the supporter cancels reaches it all the same); one it never had answers "not
+    /// found", which ends it.
     pub(super) fn cancel_relayed_here(&mut self, id: &str) -> Result<()> {
         self.conn.execute(
-            "UPDATE handover SET package = NULL, relay_state = CASE relay_state
-                 WHEN 'sent' THEN 'cancel_to_send' ELSE 'ended' END
+            "UPDATE handover SET package = NULL, relay_state = 'cancel_to_send'
              WHERE id = ?1 AND relay_state IN ('to_send', 'sent')",
             [id],
         )?;
@@ -283,11 +292,49 @@ impl Store {
         Ok(())
     }
 
+    /// Headquarters deleted its copy of a package kept here: from now on it is offered.
+    pub fn relay_received_here(&mut self, id: &PackageId) -> Result<()> {
+        self.conn.execute(
+            "UPDATE relay_inbox SET received_at = ?2 WHERE id = ?1 AND received_at IS NULL",
+            params![id.as_str(), crate::rows::stamp()],
+        )?;
+        Ok(())
+    }
+
+    /// A package kept here that headquarters no longer holds for this laptop before it
+    /// confirmed deleting it (cancelled or expired there meanwhile): never offered.
+    pub fn relay_drop_unreceived(&mut self, id: &PackageId) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM relay_inbox WHERE id = ?1 AND received_at IS NULL",
+            [id.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Packages kept here but never confirmed deleted at headquarters that headquarters no
+    /// longer lists for this laptop (cancelled or expired there): deleted here too.
+    pub fn relay_forget_unlisted(&mut self, listed: &[PackageId]) -> Result<()> {
+        let ids: Vec<String> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id FROM relay_inbox WHERE received_at IS NULL")?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for id in ids {
+            if !listed.iter().any(|l| l.as_str() == id) {
+                self.conn
+                    .execute("DELETE FROM relay_inbox WHERE id = ?1", [&id])?;
+            }
+        }
+        Ok(())
+    }
+
     /// The packages fetched and waiting here.
     pub fn relayed_to_me(&self) -> Result<Vec<RelayedToMe>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, sender, reason, fetched_at, package FROM relay_inbox
-             WHERE declined_at IS NULL ORDER BY fetched_at, id",
+             WHERE declined_at IS NULL AND received_at IS NOT NULL ORDER BY fetched_at, id",
         )?;
         let rows = stmt
             .query_map([], |r| {
@@ -323,9 +370,12 @@ impl Store {
     /// The text of a package waiting here.
     pub fn relayed_package(&self, id: &str) -> Result<String> {
         self.conn
-            .query_row("SELECT package FROM relay_inbox WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT package FROM relay_inbox
+                 WHERE id = ?1 AND received_at IS NOT NULL AND declined_at IS NULL",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or(StoreError::NotFound("relayed package"))
     }
@@ -336,7 +386,8 @@ impl Store {
         let (sender, package): (String, String) = self
             .conn
             .query_row(
-                "SELECT sender, package FROM relay_inbox WHERE id = ?1 AND declined_at IS NULL",
+                "SELECT sender, package FROM relay_inbox
+                 WHERE id = ?1 AND declined_at IS NULL AND received_at IS NOT NULL",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
@@ -370,7 +421,8 @@ impl Store {
     /// the next sync (the sender's records can then be written again), and it is deleted.
     pub fn decline_relayed(&mut self, id: &str) -> Result<()> {
         let n = self.conn.execute(
-            "UPDATE relay_inbox SET declined_at = ?2 WHERE id = ?1 AND declined_at IS NULL",
+            "UPDATE relay_inbox SET declined_at = ?2
+             WHERE id = ?1 AND declined_at IS NULL AND received_at IS NOT NULL",
             params![id, crate::rows::stamp()],
         )?;
         if n == 0 {
