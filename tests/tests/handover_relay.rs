@@ -24,11 +24,7 @@ async fn a_campus_handed_on_through_headquarters_arrives_whole_and_headquarters_
     let (url, hq, bodies) = headquarters_keeping_bodies(dir.path()).await;
     let canary = support::canary("relay");
     // Each laptop's first sync registers its keys.
-    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
-        .await
-        .into_iter();
-    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
-    a_student_with(&a, campus, &canary);
+    let (a, b, campus) = a_and_b(dir.path(), &url, &hq, &canary).await;
     assert_eq!(hq.keys_in_use().unwrap().len(), 2);
 
     // 山田さん picks 佐藤さん's laptop from headquarters' list and types the digits 佐藤さん
@@ -149,11 +145,7 @@ async fn a_campus_handed_on_through_headquarters_arrives_whole_and_headquarters_
 async fn a_key_headquarters_swaps_in_for_the_colleagues_is_refused_by_the_typed_fingerprint() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
-        .await
-        .into_iter();
-    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
-    a_student_with(&a, campus, "家での話");
+    let (a, b, campus) = a_and_b(dir.path(), &url, &hq, "家での話").await;
     // Headquarters' operator puts a key pair of their own in B's place.
     let mallory_dir = tempfile::tempdir().unwrap();
     let (m_store, _) = salon_store::Vault::new(mallory_dir.path())

@@ -138,11 +138,7 @@ async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired
 async fn a_laptop_taken_over_gets_new_keys_and_packages_sealed_to_the_old_ones_end() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
-        .await
-        .into_iter();
-    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
-    a_student_with(&a, campus, "家での話");
+    let (a, b, campus) = a_and_b(dir.path(), &url, &hq, "家での話").await;
     let before = screen_fingerprint(&b);
     let to_b = listed(&url, &a, B).await;
     a.with(|s| {
@@ -207,11 +203,7 @@ fn held_at_hq(dir: &std::path::Path, id: &str) -> bool {
 async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_is_not_delivered() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
-        .await
-        .into_iter();
-    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
-    a_student_with(&a, campus, "家での話");
+    let (a, b, campus) = a_and_b(dir.path(), &url, &hq, "家での話").await;
     let to_b = listed(&url, &a, B).await;
     let seal = |a: &Device| {
         a.with(|s| {
@@ -355,11 +347,7 @@ async fn no_laptops_token_can_fill_headquarters_with_packages() {
 async fn a_cancel_after_the_colleague_fetched_it_says_so_and_the_list_names_campuses() {
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_keeping_bodies(dir.path()).await;
-    let mut two = laptops(dir.path(), &url, &hq, &["a", "b"])
-        .await
-        .into_iter();
-    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
-    a_student_with(&a, campus, "家での話");
+    let (a, b, campus) = a_and_b(dir.path(), &url, &hq, "家での話").await;
     let to_b = listed(&url, &a, B).await;
     let shown = a
         .with(|s| Ok(s.relay_colleagues(std::slice::from_ref(&to_b))))

@@ -251,50 +251,41 @@ impl HqStore {
     /// The recipient has the package safe: it is deleted here, and no file of headquarters'
     /// holds it from now on.
     pub fn relay_received(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        let me = authenticate(&tx, token)?;
-        let (sender, reason, bytes) = for_recipient(&tx, id, me.id, "waiting")?;
-        tx.execute(
-            "UPDATE relayed_packages SET state = 'fetched', fetched_at = ?2, package = NULL
-             WHERE id = ?1",
-            params![id.as_str(), ts(now)],
-        )?;
-        let line = detail(sender, me.id, &reason, bytes);
-        record(
-            &tx,
-            &Actor::device(me.id),
-            now,
+        self.recipient_step(
+            token,
+            id,
+            "waiting",
             AuditAction::HandoverFetched,
-            &line,
+            now,
+            |tx| {
+                tx.execute(
+                    "UPDATE relayed_packages SET state = 'fetched', fetched_at = ?2, package = NULL
+                 WHERE id = ?1",
+                    params![id.as_str(), ts(now)],
+                )
+            },
         )?;
-        tx.commit()?;
         // The package is gone whatever the log's copy does next.
-        let _ = scrub(&conn);
+        let _ = scrub(&self.write());
         Ok(())
     }
 
     /// The recipient declined a package it fetched: its sender is told at its next sync.
     pub fn relay_decline(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
-        let mut conn = self.write();
-        let tx = conn.transaction()?;
-        let me = authenticate(&tx, token)?;
-        let (sender, reason, bytes) = for_recipient(&tx, id, me.id, "fetched")?;
-        tx.execute(
-            "UPDATE relayed_packages SET state = 'ended', ended_why = 'declined', ended_at = ?2
-             WHERE id = ?1",
-            params![id.as_str(), ts(now)],
-        )?;
-        let line = detail(sender, me.id, &reason, bytes);
-        record(
-            &tx,
-            &Actor::device(me.id),
-            now,
+        self.recipient_step(
+            token,
+            id,
+            "fetched",
             AuditAction::HandoverDeclined,
-            &line,
-        )?;
-        tx.commit()?;
-        Ok(())
+            now,
+            |tx| {
+                tx.execute(
+                "UPDATE relayed_packages SET state = 'ended', ended_why = 'declined', ended_at = ?2
+                 WHERE id = ?1",
+                params![id.as_str(), ts(now)],
+            )
+            },
+        )
     }
 
     /// Keeps the recipient's receipt of a package it fetched, for the sender's next sync.
@@ -307,22 +298,40 @@ impl HqStore {
         if receipt.receipt.len() > MAX_RECEIPT_BYTES || receipt.receipt.is_empty() {
             return Err(HqError::BodyTooLarge);
         }
+        let id = receipt.id.clone();
+        self.recipient_step(
+            token,
+            &id,
+            "fetched",
+            AuditAction::HandoverReceipted,
+            now,
+            |tx| {
+                tx.execute(
+                    "UPDATE relayed_packages SET state = 'receipted', receipt = ?2 WHERE id = ?1",
+                    params![receipt.id.as_str(), receipt.receipt],
+                )
+            },
+        )
+    }
+
+    /// One step of the recipient's on its package in state `from` (any other is not found):
+    /// `change` made and its 操作記録 line written in one transaction.
+    fn recipient_step(
+        &self,
+        token: &str,
+        id: &PackageId,
+        from: &str,
+        action: AuditAction,
+        now: DateTime<Utc>,
+        change: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<usize>,
+    ) -> Result<()> {
         let mut conn = self.write();
         let tx = conn.transaction()?;
         let me = authenticate(&tx, token)?;
-        let (sender, reason, bytes) = for_recipient(&tx, &receipt.id, me.id, "fetched")?;
-        tx.execute(
-            "UPDATE relayed_packages SET state = 'receipted', receipt = ?2 WHERE id = ?1",
-            params![receipt.id.as_str(), receipt.receipt],
-        )?;
+        let (sender, reason, bytes) = for_recipient(&tx, id, me.id, from)?;
+        change(&tx)?;
         let line = detail(sender, me.id, &reason, bytes);
-        record(
-            &tx,
-            &Actor::device(me.id),
-            now,
-            AuditAction::HandoverReceipted,
-            &line,
-        )?;
+        record(&tx, &Actor::device(me.id), now, action, &line)?;
         tx.commit()?;
         Ok(())
     }

@@ -212,3 +212,17 @@ pub async fn laptops(
     }
     out
 }
+
+/// Laptops A and B enrolled at `url` (keys registered), A with one student whose visit holds
+/// `note` at its campus; A, B and that campus's id.
+pub async fn a_and_b(
+    dir: &Path,
+    url: &str,
+    hq: &salon_hq_store::HqStore,
+    note: &str,
+) -> (Device, Device, i64) {
+    let mut two = laptops(dir, url, hq, &["a", "b"]).await.into_iter();
+    let ((a, campus), (b, _)) = (two.next().unwrap(), two.next().unwrap());
+    a_student_with(&a, campus, note);
+    (a, b, campus)
+}
