@@ -725,14 +725,14 @@ export type RelayChecked = {
 };
 
 /**
- * A colleague's laptop as headquarters lists it, with the fingerprint of the keys it lists:
- * the supporter compares it with the one on the colleague's own screen.
+ * A colleague's laptop as headquarters lists it: whose it is and which campuses. Its
+ * fingerprint is never shown from the list; the supporter types the one on the colleague's
+ * own screen, and sealing checks it against the listed keys.
  */
 export type RelayColleague = {
   device: number,
   supporter: string,
   campuses: Array<string>,
-  fingerprint: string,
 };
 
 /**

@@ -73,6 +73,10 @@ async fn a_campus_handed_on_through_headquarters_arrives_whole_and_headquarters_
     ));
     b.with(|s| s.trust_relayed_sender(&waiting[0].id, &screen_fingerprint(&a)))
         .unwrap();
+    assert!(
+        b.with(|s| s.relayed_to_me()).unwrap()[0].sender_known,
+        "A's card is known once trusted"
+    );
     b.with(|s| s.accept_relayed(&waiting[0].id, &[], Utc::now()))
         .unwrap();
     salon_sync::relay(&b).await.unwrap();

@@ -361,9 +361,14 @@ async fn sync(store: Store) -> anyhow::Result<Laptop> {
 }
 
 /// A cover handover waiting at headquarters, so 端末一覧 shows one with 取り消す: the second
-/// supporter lends one student of their first campus to the first supporter's laptop. (The
-/// demo plays both supporters: the digits "read from the colleague's screen" are the list's.)
-async fn a_handover_waiting(laptop: &Laptop, url: &str, campus_id: i64) -> anyhow::Result<()> {
+/// supporter lends one student of their first campus to the first supporter's laptop, whose
+/// screen's digits the demo reads from that laptop itself (it plays both supporters).
+async fn a_handover_waiting(
+    dir: &Path,
+    laptop: &Laptop,
+    url: &str,
+    campus_id: i64,
+) -> anyhow::Result<()> {
     let enrolment = laptop
         .with(|s| s.enrolment())?
         .ok_or_else(|| anyhow::anyhow!("not enrolled"))?;
@@ -377,12 +382,16 @@ async fn a_handover_waiting(laptop: &Laptop, url: &str, campus_id: i64) -> anyho
         .into_iter()
         .find(|l| l.supporter == SUPPORTERS[0].0)
         .ok_or_else(|| anyhow::anyhow!("the first laptop is not listed"))?;
+    let on_their_screen = Vault::new(dir.join("laptop-1"))
+        .unlock(PASSPHRASE)?
+        .laptop_card("")?
+        .fingerprint()
+        .to_string();
     laptop.with(|s| {
-        let shown = s.relay_colleagues(std::slice::from_ref(&first));
         let student = s.students(Some(campus_id), "")?[0].id;
         let request = salon_store::HandoverRequest {
             colleague: 0,
-            typed_fingerprint: shown[0].fingerprint.clone(),
+            typed_fingerprint: on_their_screen,
             campus_id,
             students: Some(vec![student]),
             reason: salon_store::HandoverReason::Cover,
@@ -434,7 +443,7 @@ async fn supporter_laptop(
     store.save_enrolment(client.address(), &enrolment)?;
     let laptop = sync(store).await?;
     if i == 1 {
-        a_handover_waiting(&laptop, url, campuses[0].1).await?;
+        a_handover_waiting(dir, &laptop, url, campuses[0].1).await?;
     }
     Ok(tallies)
 }

@@ -1,8 +1,6 @@
--- The handover relay through headquarters. When headquarters took this laptop's public keys
--- (none yet: they are registered at the next sync).
-ALTER TABLE laptop_keys ADD COLUMN registered_at TEXT;
--- The public keys headquarters took (the X25519 key, base64): registered_at stands only while
--- they are still this laptop's.
+-- The handover relay through headquarters. The public key headquarters took from this laptop
+-- for this enrolment (the X25519 key, base64; none yet: they are registered at the next sync):
+-- registered only while it is still this laptop's.
 ALTER TABLE laptop_keys ADD COLUMN registered_key TEXT;
 
 -- Key pairs this laptop replaced (headquarters called them retired after a takeover): kept to
@@ -38,5 +36,8 @@ CREATE TABLE relay_inbox (
     -- it still holds could yet be cancelled there).
     received_at   TEXT,
     declined_at   TEXT,
-    package       TEXT    NOT NULL
+    package       TEXT    NOT NULL,
+    -- The sender's card as the package's header claims it (checked against its signature only
+    -- when opened), read once as it is kept; NULL when the header cannot be read.
+    sender_card   TEXT
 );

@@ -19,15 +19,15 @@ use crate::error::{Result, StoreError};
 use crate::laptop_keys::laptop_keys;
 use crate::vault::Store;
 
-/// A colleague's laptop as headquarters lists it, with the fingerprint of the keys it lists:
-/// the supporter compares it with the one on the colleague's own screen.
+/// A colleague's laptop as headquarters lists it: whose it is and which campuses. Its
+/// fingerprint is never shown from the list; the supporter types the one on the colleague's
+/// own screen, and sealing checks it against the listed keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RelayColleague {
     pub device: i64,
     pub supporter: String,
     pub campuses: Vec<String>,
-    pub fingerprint: String,
 }
 
 /// A package fetched from headquarters, waiting for the supporter here.
@@ -76,7 +76,7 @@ impl Store {
         let registered: Option<String> = self
             .conn
             .query_row(
-                "SELECT registered_key FROM laptop_keys WHERE id = 1 AND registered_at IS NOT NULL",
+                "SELECT registered_key FROM laptop_keys WHERE id = 1",
                 [],
                 |r| r.get(0),
             )
@@ -89,8 +89,8 @@ impl Store {
     /// Headquarters took `keys`: kept as registered while they are this laptop's.
     pub fn relay_keys_registered(&mut self, keys: &PublicKeys) -> Result<()> {
         self.conn.execute(
-            "UPDATE laptop_keys SET registered_at = ?1, registered_key = ?2 WHERE id = 1",
-            params![crate::rows::stamp(), keys.encryption],
+            "UPDATE laptop_keys SET registered_key = ?1 WHERE id = 1",
+            [&keys.encryption],
         )?;
         Ok(())
     }
@@ -105,13 +105,14 @@ impl Store {
         Ok(())
     }
 
-    /// Headquarters' list as the supporter sees it: names, campuses, and each fingerprint.
+    /// Headquarters' list as the supporter sees it: names and campuses, of laptops whose
+    /// listed keys can be read.
     pub fn relay_colleagues(&self, laptops: &[RelayLaptop]) -> Vec<RelayColleague> {
         laptops
             .iter()
-            .filter_map(|l| {
-                let card = relay_card(l).ok()?;
-                Some(RelayColleague {
+            .filter(|l| relay_card(l).is_ok())
+            .map(|l| {
+                RelayColleague {
                     device: l.device,
                     supporter: l.supporter.clone(),
                     // By name, as the supporter knows them; by code if the names are amiss.
@@ -120,8 +121,7 @@ impl Store {
                     } else {
                         l.campuses.iter().map(|c| c.as_str().to_owned()).collect()
                     },
-                    fingerprint: card.fingerprint().to_string(),
-                })
+                }
             })
             .collect()
     }
@@ -274,11 +274,14 @@ impl Store {
             RelayReason::Transfer => "transfer",
             RelayReason::Cover => "cover",
         };
+        // The header is read once here, not each time the screen lists what waits.
+        let sender_card = package_sender(package).ok().map(|c| c.to_file());
         // Fetched again (headquarters not told in time it arrived): kept once, and never
         // again once taken.
         self.conn.execute(
-            "INSERT OR IGNORE INTO relay_inbox (id, sender_device, sender, reason, fetched_at, package)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6
+            "INSERT OR IGNORE INTO relay_inbox
+                 (id, sender_device, sender, reason, fetched_at, package, sender_card)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
              WHERE NOT EXISTS (SELECT 1 FROM handover WHERE id = ?1)",
             params![
                 offer.id.as_str(),
@@ -286,7 +289,8 @@ impl Store {
                 offer.sender,
                 reason,
                 crate::rows::stamp(),
-                package
+                package,
+                sender_card
             ],
         )?;
         Ok(())
@@ -333,7 +337,7 @@ impl Store {
     /// The packages fetched and waiting here.
     pub fn relayed_to_me(&self) -> Result<Vec<RelayedToMe>> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, sender, reason, fetched_at, package FROM relay_inbox
+            "SELECT id, sender, reason, fetched_at, sender_card FROM relay_inbox
              WHERE declined_at IS NULL AND received_at IS NOT NULL ORDER BY fetched_at, id",
         )?;
         let rows = stmt
@@ -343,15 +347,16 @@ impl Store {
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(4)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let known = self.known_cards()?;
         rows.into_iter()
-            .map(|(id, sender, reason, fetched_at, package)| {
-                let sender_known = package_sender(&package)
-                    .is_ok_and(|card| known.iter().any(|k| k.same_keys(&card)));
+            .map(|(id, sender, reason, fetched_at, card)| {
+                let sender_known = card
+                    .and_then(|c| LaptopCard::from_file(&c).ok())
+                    .is_some_and(|card| known.iter().any(|k| k.same_keys(&card)));
                 Ok(RelayedToMe {
                     id,
                     sender,
@@ -383,17 +388,19 @@ impl Store {
     /// Trusts the sender of a package waiting here once `typed`, read from the sender's own
     /// screen, is the fingerprint of the key that signed it; named as headquarters names them.
     pub fn trust_relayed_sender(&mut self, id: &str, typed: &str) -> Result<KnownLaptop> {
-        let (sender, package): (String, String) = self
+        let (sender, card): (String, Option<String>) = self
             .conn
             .query_row(
-                "SELECT sender, package FROM relay_inbox
+                "SELECT sender, sender_card FROM relay_inbox
                  WHERE id = ?1 AND declined_at IS NULL AND received_at IS NOT NULL",
                 [id],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?
             .ok_or(StoreError::NotFound("relayed package"))?;
-        let card = package_sender(&package)?;
+        let card = card
+            .and_then(|c| LaptopCard::from_file(&c).ok())
+            .ok_or(StoreError::Handover(salon_handover::Refusal::Unreadable))?;
         let (e, s) = card.public_keys();
         let named = LaptopCard::from_public_keys(&sender, e, s).map_err(StoreError::Handover)?;
         self.trust_card(&named, typed, false)

@@ -41,7 +41,7 @@ impl Store {
         // takeover they are the lost laptop's, restored: headquarters refuses them and a new
         // pair is made (salon-sync `relay`).
         self.conn
-            .execute("UPDATE laptop_keys SET registered_at = NULL", [])?;
+            .execute("UPDATE laptop_keys SET registered_key = NULL", [])?;
         Ok(())
     }
 
