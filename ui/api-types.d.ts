@@ -722,6 +722,10 @@ export type RelayChecked = {
    * Handovers this laptop sent that headquarters ended or refused.
    */
   ended: number,
+  /**
+   * Packages for this laptop left at headquarters: too many wait here undecided.
+   */
+  leftAtHq: number,
 };
 
 /**

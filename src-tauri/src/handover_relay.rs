@@ -161,6 +161,8 @@ pub struct RelayChecked {
     pub settled: u32,
     /// Handovers this laptop sent that headquarters ended or refused.
     pub ended: u32,
+    /// Packages for this laptop left at headquarters: too many wait here undecided.
+    pub left_at_hq: u32,
 }
 
 /// 事務局に確かめる: one pass of the relay now.
@@ -174,5 +176,6 @@ pub async fn check_relay<R: Runtime>(app: tauri::AppHandle<R>) -> Result<RelayCh
         waiting: u32::try_from(waiting).unwrap_or(u32::MAX),
         settled: done.settled,
         ended: done.ended,
+        left_at_hq: done.left_at_hq,
     })
 }

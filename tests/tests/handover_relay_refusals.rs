@@ -289,8 +289,8 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_laptops_token_can_fill_headquarters_with_packages() {
-    use salon_protocol::relay::{MAX_PACKAGE_BYTES, MOST_WAITING_FROM_ONE};
+async fn no_laptops_token_can_fill_headquarters_or_a_colleagues_laptop_with_packages() {
+    use salon_protocol::relay::{MAX_PACKAGE_BYTES, MOST_KEPT_UNDECIDED, MOST_WAITING_FROM_ONE};
     use salon_protocol::ErrorCode;
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_on_a_clock(dir.path()).await;
@@ -337,9 +337,33 @@ async fn no_laptops_token_can_fill_headquarters_with_packages() {
         ),
         ErrorCode::RelayFull
     );
-    // Once B has fetched, A may send again.
-    salon_sync::relay(&b).await.unwrap();
+    // Nor can the senders fill B's laptop: it keeps 20 undecided, and leaves the rest at
+    // headquarters. A's were first, so A may send again.
+    let first = salon_sync::relay(&b).await.unwrap();
+    assert_eq!((first.fetched, first.left_at_hq), (MOST_KEPT_UNDECIDED, 3));
+    let waiting = b.with(|s| s.relayed_to_me()).unwrap();
+    assert_eq!(waiting.len(), MOST_KEPT_UNDECIDED as usize);
     client.relay_send(&token(&a), &one_more).await.unwrap();
+    // Once B declines five, what was left comes.
+    for w in &waiting[..5] {
+        b.with(|s| s.decline_relayed(&w.id)).unwrap();
+    }
+    let next = salon_sync::relay(&b).await.unwrap();
+    assert_eq!((next.fetched, next.left_at_hq), (4, 0));
+    // B now keeps 48 MiB and more: a fourth 16 MiB package would pass 64 MiB and waits.
+    client
+        .relay_send(
+            &token(&c),
+            &package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14),
+        )
+        .await
+        .unwrap();
+    let last = salon_sync::relay(&b).await.unwrap();
+    assert_eq!((last.fetched, last.left_at_hq), (0, 1));
+    assert_eq!(
+        b.with(|s| s.relayed_to_me()).unwrap().len(),
+        MOST_KEPT_UNDECIDED as usize - 1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -27,6 +27,7 @@ export function relayInboxSection(waiting, redraw) {
         t(now.waiting === 0 ? "handover.inboxNoneNow" : "handover.inboxSome", { n: now.waiting }),
         ...(now.settled > 0 ? [t("handover.inboxSettled", { n: now.settled })] : []),
         ...(now.ended > 0 ? [t("handover.inboxEnded", { n: now.ended })] : []),
+        ...(now.leftAtHq > 0 ? [t("handover.inboxLeftAtHq", { n: now.leftAtHq })] : []),
       ]);
     } catch (err) {
       showError(error, /** @type {ApiError} */ (err));

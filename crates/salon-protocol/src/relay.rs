@@ -23,9 +23,12 @@ pub const LONGEST_RELAY_DAYS: i64 = 30;
 /// The most packages one laptop may have waiting at headquarters at once.
 pub const MOST_WAITING_FROM_ONE: u32 = 20;
 /// The most bytes waiting for one laptop at once: no laptop's token can fill headquarters'
-/// disk with packages. (A colleague's laptop fetches what waits for it, this much a sync at
-/// most.)
+/// disk with packages. A laptop keeps no more than this undecided either: what is over waits
+/// at headquarters until the supporter takes or declines what it already fetched.
 pub const MOST_BYTES_WAITING_FOR_ONE: u64 = 4 * MAX_PACKAGE_BYTES as u64;
+/// The most packages a laptop keeps fetched and undecided: what is over waits at
+/// headquarters (and expires there) until the supporter takes or declines some.
+pub const MOST_KEPT_UNDECIDED: u32 = 20;
 
 /// A laptop's two public keys (X25519 to be sealed to, Ed25519 to check what it signs), each
 /// 32 bytes in base64. Nothing secret.

@@ -37,6 +37,8 @@ CREATE TABLE relay_inbox (
     received_at   TEXT,
     declined_at   TEXT,
     package       TEXT    NOT NULL,
+    -- The package's size: what waits here undecided is limited (salon-protocol `relay.rs`).
+    bytes         INTEGER NOT NULL,
     -- The sender's card as the package's header claims it (checked against its signature only
     -- when opened), read once as it is kept; NULL when the header cannot be read.
     sender_card   TEXT

@@ -3,7 +3,8 @@
 //! goes (packages, cancels, receipts, declines); then the inbox: receipts for packages it sent
 //! settle them, packages that ended without arriving are cancelled here (each acknowledged),
 //! and packages for this laptop are fetched and kept here, offered only once headquarters has
-//! deleted its copy.
+//! deleted its copy. What would pass the limit of what waits here undecided is left at
+//! headquarters.
 
 use salon_protocol::relay::{RelayReceipt, RelaySend};
 use salon_protocol::ErrorCode;
@@ -24,6 +25,8 @@ pub struct Relayed {
     pub settled: u32,
     /// Handovers headquarters ended or refused, cancelled here.
     pub ended: u32,
+    /// Packages for this laptop left at headquarters: too many wait here undecided.
+    pub left_at_hq: u32,
 }
 
 impl Relayed {
@@ -161,6 +164,15 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
         }
     }
     for offer in &inbox.packages {
+        // Not even fetched while there is no room here for the size headquarters lists; kept
+        // only if the package it gives fits too.
+        if !access
+            .with(|s| s.relay_room_for(&offer.id, offer.bytes))
+            .map_err(out)?
+        {
+            done.left_at_hq += 1;
+            continue;
+        }
         let package = match client.relay_fetch(token, &offer.id).await {
             Ok(package) => package,
             Err(e) => {
@@ -168,9 +180,13 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
                 continue;
             }
         };
-        access
+        if !access
             .with(|s| s.keep_relayed(offer, &package.package))
-            .map_err(out)?;
+            .map_err(out)?
+        {
+            done.left_at_hq += 1;
+            continue;
+        }
         // Offered here only once headquarters says its copy is gone: until then it could
         // still be cancelled there.
         match client.relay_received(token, &offer.id).await {

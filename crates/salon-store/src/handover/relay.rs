@@ -9,7 +9,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 use salon_handover::{LaptopCard, SealedPackage};
-use salon_protocol::relay::{PackageId, RelayLaptop, RelayOffer, RelayReason};
+use salon_protocol::relay::{
+    PackageId, RelayLaptop, RelayOffer, RelayReason, MOST_BYTES_WAITING_FOR_ONE,
+    MOST_KEPT_UNDECIDED,
+};
 use salon_protocol::PublicKeys;
 use serde::Serialize;
 
@@ -268,8 +271,31 @@ impl Store {
         }
     }
 
-    /// Keeps a package fetched from headquarters (deleted there) until the supporter decides.
-    pub fn keep_relayed(&mut self, offer: &RelayOffer, package: &str) -> Result<()> {
+    /// Whether a package of `bytes` for this laptop may be kept here: one already kept may,
+    /// and otherwise only while what waits undecided stays within `MOST_KEPT_UNDECIDED`
+    /// packages and `MOST_BYTES_WAITING_FOR_ONE` bytes, so no sender (nor headquarters) can
+    /// fill this laptop's disk.
+    pub fn relay_room_for(&self, id: &PackageId, bytes: u64) -> Result<bool> {
+        let (kept, count, held): (bool, u32, i64) = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM relay_inbox WHERE id = ?1),
+                    count(*), coalesce(sum(bytes), 0)
+             FROM relay_inbox WHERE declined_at IS NULL",
+            [id.as_str()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        let held = u64::try_from(held).unwrap_or(u64::MAX);
+        Ok(kept
+            || (count < MOST_KEPT_UNDECIDED
+                && held.saturating_add(bytes) <= MOST_BYTES_WAITING_FOR_ONE))
+    }
+
+    /// Keeps a package fetched from headquarters (deleted there) until the supporter decides;
+    /// `false`, keeping nothing, when there is no room (`relay_room_for`): it stays at
+    /// headquarters.
+    pub fn keep_relayed(&mut self, offer: &RelayOffer, package: &str) -> Result<bool> {
+        if !self.relay_room_for(&offer.id, package.len() as u64)? {
+            return Ok(false);
+        }
         let reason = match offer.reason {
             RelayReason::Transfer => "transfer",
             RelayReason::Cover => "cover",
@@ -280,8 +306,8 @@ impl Store {
         // again once taken.
         self.conn.execute(
             "INSERT OR IGNORE INTO relay_inbox
-                 (id, sender_device, sender, reason, fetched_at, package, sender_card)
-             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+                 (id, sender_device, sender, reason, fetched_at, package, sender_card, bytes)
+             SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
              WHERE NOT EXISTS (SELECT 1 FROM handover WHERE id = ?1)",
             params![
                 offer.id.as_str(),
@@ -290,10 +316,11 @@ impl Store {
                 reason,
                 crate::rows::stamp(),
                 package,
-                sender_card
+                sender_card,
+                package.len() as i64
             ],
         )?;
-        Ok(())
+        Ok(true)
     }
 
     /// Headquarters deleted its copy of a package kept here: from now on it is offered.
