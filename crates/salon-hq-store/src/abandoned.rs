@@ -86,8 +86,10 @@ mod tests {
         let (counted, took) = watching(flag, || count_to(&store, 30_000_000));
         eprintln!("3,000,000 counted in {alone:?}; 30,000,000 stopped after {took:?}");
         assert!(counted.is_err(), "the read went on for no one: {counted:?}");
+        // Unstopped, it would take ten times `alone`; the margin is for a flag raised late on
+        // a busy machine.
         assert!(
-            took < alone,
+            took < alone * 5,
             "stopped after {took:?}; 3,000,000 took {alone:?}"
         );
         assert!(!super::caller_gone(), "the flag is this call's alone");
