@@ -91,6 +91,13 @@ fn a_campus_handed_to_a_colleague_by_files_on_a_stick() {
         (!a.is_present("salon-close")).then_some(())
     });
     to_handover(&a);
+    // Neither enrolled with headquarters nor knowing a colleague's laptop: nothing to send by
+    // yet, and the screen says what would open each way.
+    let none = a.text("handover-send-none");
+    assert!(
+        none.contains("同僚のパソコン") && none.contains("設定"),
+        "{none}"
+    );
     let a_digits = write_card(&a, "山田 花子", usb);
     let b_card = file_on(usb, "salon-card");
     // The wrong number (a digit misread, or a card swapped on the way) is refused.
@@ -112,6 +119,13 @@ fn a_campus_handed_to_a_colleague_by_files_on_a_stick() {
     a.wait_until("佐藤さん registered", || {
         a.text("handover-known").contains("佐藤 一郎").then_some(())
     });
+    // Headquarters cannot carry it (not enrolled): that way is shown, not offered.
+    let hq_way = a.script(
+        "return document.querySelector('[data-testid=\"handover-way-hq\"]').disabled;",
+        serde_json::json!([]),
+    );
+    assert_eq!(hq_way, serde_json::json!(true));
+    assert!(a.text("handover-way-hq-hint").contains("選べません"));
     a.click("handover-reason-transfer");
     a.type_into("handover-send-fingerprint", &b_digits);
     assert_eq!(

@@ -96,6 +96,14 @@ fn a_campus_handed_to_a_colleague_through_headquarters() {
             .contains("佐藤 一郎")
             .then_some(())
     });
+    // Handing a file needs a colleague's laptop registered here: shown, not offered.
+    assert!(a.text("handover-way-file-hint").contains("選べません"));
+    // Nor is there a folder to choose: headquarters carries it.
+    let folder_shown = a.script(
+        "return document.querySelector('[data-testid=\"handover-send-folder\"]').offsetParent !== null;",
+        serde_json::json!([]),
+    );
+    assert_eq!(folder_shown, serde_json::json!(false));
     a.click("handover-reason-transfer");
     a.type_into("handover-send-fingerprint", &b_digits);
     a.type_into("handover-send-label", "山田 花子");

@@ -72,10 +72,11 @@ export function pathField(testid, kind, error) {
 }
 
 /**
- * @param {KnownLaptop[]} known @param {Campus[]} campuses @param {string} label the name last typed
+ * @param {KnownLaptop[]} known @param {Campus[]} campuses
+ * @param {boolean} enrolled whether headquarters can carry it @param {string} label the name last typed
  * @param {(notice?: string[], label?: string) => void} redraw
  */
-export function sendSection(known, campuses, label, redraw) {
+export function sendSection(known, campuses, enrolled, label, redraw) {
   const section = h("section", { class: "card", testid: "handover-send" },
     h("h2", { text: t("handover.sendTitle") }),
     h("p", { class: "muted", text: t("handover.sendLead") }));
@@ -83,11 +84,19 @@ export function sendSection(known, campuses, label, redraw) {
     section.append(h("p", { class: "muted", testid: "handover-send-none", text: t("handover.sendNeedsCampus") }));
     return section;
   }
+  if (known.length === 0 && !enrolled) {
+    section.append(h("p", { class: "muted", testid: "handover-send-none", text: t("handover.sendNeedsWay") }));
+    return section;
+  }
   const error = errorArea();
   const colleague = select({ testid: "handover-colleague", "data-field": "colleague" }, known.map((k) => [String(k.id), k.label]));
-  // 送り方: a file carried by hand, or through headquarters to a laptop from its list.
-  const viaHq = /** @type {HTMLInputElement} */ (h("input", { type: "radio", name: "handover-way", value: "hq", testid: "handover-way-hq", checked: known.length === 0 }));
-  const viaFile = /** @type {HTMLInputElement} */ (h("input", { type: "radio", name: "handover-way", value: "file", testid: "handover-way-file", checked: known.length > 0 }));
+  // 送り方: a file carried by hand, or through headquarters to a laptop from its list. A way
+  // that cannot be used yet is shown, not offered, with what would open it.
+  const usable = { file: known.length > 0, hq: enrolled };
+  const viaHq = /** @type {HTMLInputElement} */ (h("input", { type: "radio", name: "handover-way", value: "hq", testid: "handover-way-hq", checked: !usable.file, disabled: !usable.hq }));
+  const viaFile = /** @type {HTMLInputElement} */ (h("input", { type: "radio", name: "handover-way", value: "file", testid: "handover-way-file", checked: usable.file, disabled: !usable.file }));
+  /** @param {"file" | "hq"} way */
+  const wayHint = (way) => h("small", { class: "hint", testid: `handover-way-${way}-hint`, text: t(usable[way] ? `handover.wayHint.${way}` : `handover.wayUnusable.${way}`) });
   const showWay = async () => {
     clearErrors();
     folderRow.hidden = viaHq.checked;
@@ -109,8 +118,8 @@ export function sendSection(known, campuses, label, redraw) {
   viaFile.addEventListener("change", showWay);
   const wayField = h("fieldset", { class: "choices" },
     h("legend", { text: t("handover.wayLabel") }),
-    h("label", { class: "check" }, viaFile, h("span", {}, h("strong", { text: t("handover.way.file") }), h("small", { class: "hint", text: t("handover.wayHint.file") }))),
-    h("label", { class: "check" }, viaHq, h("span", {}, h("strong", { text: t("handover.way.hq") }), h("small", { class: "hint", text: t("handover.wayHint.hq") }))));
+    h("label", { class: "check" }, viaFile, h("span", {}, h("strong", { text: t("handover.way.file") }), wayHint("file"))),
+    h("label", { class: "check" }, viaHq, h("span", {}, h("strong", { text: t("handover.way.hq") }), wayHint("hq"))));
   const campus = select({ testid: "handover-campus", "data-field": "campusId" }, campuses.map((c) => [String(c.id), c.name]));
   const everyone = h("input", { type: "checkbox", testid: "handover-everyone", checked: true });
   const studentList = h("div", { class: "checks", testid: "handover-students", hidden: true });

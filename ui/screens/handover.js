@@ -18,9 +18,9 @@ import { relayInboxSection } from "./handover-relay.js";
 
 /** @type {import("../main.js").Render} */
 export async function render(ctx, params) {
-  const [mine, known, records, campuses, waiting] = await Promise.all([
+  const [mine, known, records, campuses, waiting, hq] = await Promise.all([
     handover.myLaptopCard(), handover.knownLaptops(), handover.listHandovers(),
-    api.listCampuses(), handover.relayedToMe(),
+    api.listCampuses(), handover.relayedToMe(), api.hqStatus(),
   ]);
   // The supporter's name, typed once, is kept across redraws (in memory only).
   const label = typeof params.label === "string" ? params.label : "";
@@ -39,7 +39,7 @@ export async function render(ctx, params) {
     h("p", { class: "lead", text: t("handover.lead") }),
     myCardSection(mine.fingerprint, label, redraw),
     colleaguesSection(known, redraw),
-    sendSection(known, campuses, label, redraw),
+    sendSection(known, campuses, hq.enrolled, label, redraw),
     relayInboxSection(waiting, redraw),
     takeSection(redraw),
     receiptSection(redraw),
