@@ -12,7 +12,7 @@
 /** @typedef {import("./api-types").PackageTaken} PackageTaken */
 /** @typedef {import("./api-types").Written} Written */
 
-import { invokeCommand as call } from "./api.js";
+import { invokeCommand as call, listenEvent } from "./api.js";
 
 /** @returns {Promise<MyCard>} */
 export const myLaptopCard = () => call("my_laptop_card");
@@ -102,3 +102,10 @@ export const acceptRelayed = (id, merges) => call("accept_relayed", { id, merges
 
 /** @param {string} id @returns {Promise<void>} */
 export const declineRelayed = (id) => call("decline_relayed", { id });
+
+/**
+ * Subscribes to a relay pass that fetched, settled or ended something (`salon://relayed`).
+ * @param {() => void} handler
+ * @returns {Promise<TauriUnlisten>}
+ */
+export const listenRelayed = (handler) => listenEvent("salon://relayed", () => handler());

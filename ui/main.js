@@ -15,6 +15,7 @@ import * as students from "./screens/students.js";
 import * as student from "./screens/student.js";
 import * as settings from "./screens/settings.js";
 import * as handover from "./screens/handover.js";
+import * as handoverApi from "./api-handover.js";
 import * as sync from "./screens/sync.js";
 import * as care from "./screens/care.js";
 import * as events from "./screens/events.js";
@@ -90,9 +91,11 @@ const NAV = /** @type {const} */ ([
 
 /**
  * `target` is the screen the latest navigation is heading for (it equals `name` once drawn).
- * @type {{name: ScreenName|null, target: ScreenName|null, params: Record<string, unknown>, view: View|null, seq: number}}
+ * `changed` counts the backend's background changes (a send, a relay pass): a screen whose
+ * data was read before one came reloads it once it is drawn.
+ * @type {{name: ScreenName|null, target: ScreenName|null, params: Record<string, unknown>, view: View|null, seq: number, changed: number}}
  */
-const current = { name: null, target: null, params: {}, view: null, seq: 0 };
+const current = { name: null, target: null, params: {}, view: null, seq: 0, changed: 0 };
 
 /** @type {Ctx} */
 const ctx = {
@@ -139,6 +142,7 @@ async function leaveCurrent() {
  */
 async function go(name, params = {}) {
   const seq = ++current.seq;
+  const changed = current.changed;
   current.target = name;
   // Until the new screen is drawn, the one shown is on its way out (assistive technology and
   // the end-to-end tests wait for this to clear).
@@ -168,6 +172,7 @@ async function go(name, params = {}) {
   main.removeAttribute("aria-busy");
   main.scrollTop = 0;
   focusFirst(view.el);
+  if (current.changed !== changed && view.refresh) void view.refresh();
 }
 
 /**
@@ -358,11 +363,15 @@ async function start() {
   }
   api.listenLocked(() => void lockedByBackend()).catch((err) => console.error(err));
   api.listenUpdateOffered((offer) => showUpdate(offer)).catch((err) => console.error(err));
-  // A background send went through: the sync screen, if open, shows the new log and preview.
-  api.listenSynced(() => {
+  // A background send went through (the sync screen shows the new log and preview), or a
+  // relay pass fetched a colleague's handover (今日 says so): the open screen reloads it.
+  const refreshView = () => {
+    current.changed += 1;
     const view = current.view;
     if (view && view.refresh) void view.refresh();
-  }).catch((err) => console.error(err));
+  };
+  api.listenSynced(refreshView).catch((err) => console.error(err));
+  handoverApi.listenRelayed(refreshView).catch((err) => console.error(err));
   await go(name);
 }
 

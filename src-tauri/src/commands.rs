@@ -4,7 +4,7 @@
 use salon_core::{Campus, CampusInput, SalonSession, SessionOpen, Student, StudentInput, Visit};
 use salon_store::Vault;
 use serde::Serialize;
-use tauri::State;
+use tauri::{Runtime, State};
 use zeroize::Zeroizing;
 
 use crate::clock::{now_tokyo, today_tokyo};
@@ -81,18 +81,28 @@ pub async fn setup(
 }
 
 #[tauri::command]
-pub async fn unlock(state: State<'_, AppState>, passphrase: String) -> Answer<()> {
+pub async fn unlock<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    passphrase: String,
+) -> Answer<()> {
     let passphrase = Zeroizing::new(passphrase);
     let store = with_vault(&state, move |v| v.unlock(&passphrase)).await?;
     state.put_store(store);
+    crate::handover_relay::relay_soon(app);
     Ok(())
 }
 
 #[tauri::command]
-pub async fn unlock_with_recovery(state: State<'_, AppState>, recovery_key: String) -> Answer<()> {
+pub async fn unlock_with_recovery<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    state: State<'_, AppState>,
+    recovery_key: String,
+) -> Answer<()> {
     let recovery_key = Zeroizing::new(recovery_key);
     let store = with_vault(&state, move |v| v.unlock_with_recovery(&recovery_key)).await?;
     state.put_store(store);
+    crate::handover_relay::relay_soon(app);
     Ok(())
 }
 

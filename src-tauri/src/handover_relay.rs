@@ -19,6 +19,15 @@ use crate::state::AppState;
 /// The event the handover screen listens for: the relay fetched, settled or ended something.
 pub const RELAYED_EVENT: &str = "salon://relayed";
 
+/// A relay pass in the background, as the store is unlocked: a colleague's handover that
+/// waits at headquarters is on 今日 within moments, not at the next sync. Its failures (not
+/// enrolled, headquarters unreachable) wait for the next sync, as the counts do.
+pub(crate) fn relay_soon<R: Runtime>(app: tauri::AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        let _ = relay_now(&app, false).await;
+    });
+}
+
 /// One pass of the relay, and the screen told when something moved.
 pub(crate) async fn relay_now<R: Runtime>(
     app: &tauri::AppHandle<R>,

@@ -4,6 +4,7 @@ import * as api from "../api.js";
 import { errorArea, field, h, isTyping, onSubmit, screenRoot, select, showError } from "../dom.js";
 import { FORMATS, formatDate, label, t, weekdayName } from "../i18n.js";
 import * as care from "../api-care.js";
+import * as handover from "../api-handover.js";
 import { followUpRow } from "./care.js";
 import { backupReminder } from "./backup.js";
 import { firstRunChecklist } from "./first-run.js";
@@ -23,22 +24,28 @@ export async function render(ctx) {
   const open = session !== null && session.closedAt === null;
   const hasCampuses = data.campuses.length > 0;
   // Everything else Today shows is asked for at once: this is the screen unlocking leads to.
-  const [draft, appointments, followUps, status, hq] = await Promise.all([
+  const [draft, appointments, followUps, status, hq, waiting] = await Promise.all([
     open && session ? api.getDraft(api.draftKeys.newVisit(session.id)) : Promise.resolve(null),
     data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),
     hasCampuses ? care.todayFollowUps() : Promise.resolve({ first: [], total: 0 }),
     api.appStatus(),
     api.hqStatus(),
+    handover.relayedToMe(),
   ]);
   const checklist = firstRunChecklist(ctx, data.campuses, status, hq);
   const newVisit = () => {
     if (open && session) ctx.go("visit", { sessionId: session.id, campusId: session.campusId });
   };
   const error = errorArea();
+  // A colleague's handover fetched by a sync: told here, where the day starts, and again when
+  // a background sync brings one while this screen is open.
+  const arrived = h("div", { testid: "handover-arrived-area" }, handoverArrived(ctx, waiting.length));
   const root = screenRoot("today",
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
       h("p", { class: "today-date", testid: "today-date", text: formatDate(data.date) })),
+    // A colleague's handover waits on nothing else, so it comes first.
+    arrived,
     // While a salon is open, the salon comes first and the first-run list waits below it.
     open ? null : checklist,
     // Calm: no backup yet, or the last is older than 14 days (the checklist says it first).
@@ -52,6 +59,9 @@ export async function render(ctx) {
 
   return {
     el: root,
+    refresh: async () => {
+      arrived.replaceChildren(handoverArrived(ctx, (await handover.relayedToMe()).length) ?? "");
+    },
     onKey: (event) => {
       const key = event.key.toLowerCase();
       const plainN = key === "n" && !event.ctrlKey && !event.altKey && !event.metaKey && !isTyping(event.target);
@@ -307,4 +317,15 @@ function followUpPanel(ctx, data, due, error) {
       ? h("button", { type: "button", class: "link", testid: "today-follow-ups-more",
         text: t("care.todayFollowUpsMore", { n: more }), onclick: () => ctx.go("care", { tab: "followUps" }) })
       : null);
+}
+
+/**
+ * 同僚から引き継ぎが届いています, with the way to it; nothing when none waits.
+ * @param {Ctx} ctx @param {number} n
+ */
+function handoverArrived(ctx, n) {
+  if (n === 0) return null;
+  return h("div", { class: "notice", testid: "handover-arrived", role: "status" },
+    h("span", { text: t("today.handoverWaiting", { n }) }),
+    h("button", { type: "button", testid: "handover-arrived-open", text: t("today.handoverOpen"), onclick: () => ctx.go("handover") }));
 }
