@@ -209,7 +209,7 @@ function previewBody(preview, campuses) {
   if (due.length > 0) {
     el.append(h("h3", { text: t("sync.toDrawTitle") }),
       h("p", { class: "muted", testid: "sync-to-draw-lead", text: t("sync.toDrawLead") }),
-      h("ul", { class: "sync-days" }, due.map((r) => h("li", { testid: "sync-to-draw", "data-release": r.release },
+      h("ul", { class: "sync-days" }, due.map((r) => h("li", { testid: "sync-to-draw", "data-release": r.release, "data-kind": r.campus ? "month" : "period" },
         toDrawText(r, campusText)))));
   }
   if (later.length > 0) el.append(...laterBlock(later, campusText));
