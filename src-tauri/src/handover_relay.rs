@@ -16,7 +16,7 @@ use crate::app_store::AppStore;
 use crate::error::IpcError;
 use crate::state::AppState;
 
-/// The event the handover screen listens for: the relay fetched, settled or ended something.
+/// The event 今日 listens for: the relay may have fetched, settled or ended something.
 pub const RELAYED_EVENT: &str = "salon://relayed";
 
 /// A relay pass in the background, as the store is unlocked: a colleague's handover that
@@ -42,14 +42,18 @@ pub(crate) async fn relay_now<R: Runtime>(
         state: &state,
         attended,
     };
-    let done = salon_sync::relay(&access).await.map_err(|e| match e {
-        salon_sync::SendError::Sync(e) => IpcError::from(e),
-        salon_sync::SendError::Outbox(e) => e,
-    })?;
-    if done.fetched > 0 || done.settled > 0 || done.ended > 0 {
+    let done = salon_sync::relay(&access).await;
+    // A pass that failed part way may still have kept a package: the screen reads again.
+    if done
+        .as_ref()
+        .map_or(true, |d| d.fetched > 0 || d.settled > 0 || d.ended > 0)
+    {
         let _ = app.emit(RELAYED_EVENT, ());
     }
-    Ok(done)
+    done.map_err(|e| match e {
+        salon_sync::SendError::Sync(e) => IpcError::from(e),
+        salon_sync::SendError::Outbox(e) => e,
+    })
 }
 
 /// A handover as it stands after the relay ran: handed to headquarters, or waiting for the

@@ -241,6 +241,30 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
         ("cancelled", Some("declined"))
     );
 
+    // B keeps the next package and headquarters deletes its copy, but that answer is lost on
+    // the way: B's next pass asks again, is answered the same, and offers it.
+    let answer_lost = seal(&a).record.id;
+    salon_sync::relay(&a).await.unwrap();
+    let offer = client
+        .relay_inbox(&token(&b))
+        .await
+        .unwrap()
+        .packages
+        .remove(0);
+    let text = client
+        .relay_fetch(&token(&b), &offer.id)
+        .await
+        .unwrap()
+        .package;
+    b.with(|s| s.keep_relayed(&offer, &text)).unwrap();
+    client.relay_received(&token(&b), &offer.id).await.unwrap();
+    assert!(!held_at_hq(dir.path(), &answer_lost));
+    assert_eq!(salon_sync::relay(&b).await.unwrap().fetched, 1);
+    assert_eq!(b.with(|s| s.relayed_to_me()).unwrap()[0].id, answer_lost);
+    b.with(|s| s.decline_relayed(&answer_lost)).unwrap();
+    salon_sync::relay(&b).await.unwrap();
+    assert_eq!(salon_sync::relay(&a).await.unwrap().ended, 1);
+
     // B keeps the next package, and headquarters never hears that it did; A cancels it
     // meanwhile. B never offers it, nor can take it.
     let cancelled = seal(&a).record.id;
@@ -317,24 +341,13 @@ async fn no_laptops_token_can_fill_headquarters_or_a_colleagues_laptop_with_pack
     );
     // Another laptop sending to B meets B's limit in bytes.
     let to_b_from_c = listed(&url, &c, B).await;
+    let largest = || package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14);
+    let c_token = token(&c);
     for _ in 0..3 {
-        client
-            .relay_send(
-                &token(&c),
-                &package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14),
-            )
-            .await
-            .unwrap();
+        client.relay_send(&c_token, &largest()).await.unwrap();
     }
     assert_eq!(
-        refused(
-            client
-                .relay_send(
-                    &token(&c),
-                    &package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14)
-                )
-                .await
-        ),
+        refused(client.relay_send(&c_token, &largest()).await),
         ErrorCode::RelayFull
     );
     // Nor can the senders fill B's laptop: it keeps 20 undecided, and leaves the rest at
@@ -351,13 +364,7 @@ async fn no_laptops_token_can_fill_headquarters_or_a_colleagues_laptop_with_pack
     let next = salon_sync::relay(&b).await.unwrap();
     assert_eq!((next.fetched, next.left_at_hq), (4, 0));
     // B now keeps 48 MiB and more: a fourth 16 MiB package would pass 64 MiB and waits.
-    client
-        .relay_send(
-            &token(&c),
-            &package_for(&to_b_from_c, MAX_PACKAGE_BYTES, 14),
-        )
-        .await
-        .unwrap();
+    client.relay_send(&c_token, &largest()).await.unwrap();
     let last = salon_sync::relay(&b).await.unwrap();
     assert_eq!((last.fetched, last.left_at_hq), (0, 1));
     assert_eq!(

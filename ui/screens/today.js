@@ -59,9 +59,11 @@ export async function render(ctx) {
 
   return {
     el: root,
-    refresh: async () => {
-      arrived.replaceChildren(handoverArrived(ctx, (await handover.relayedToMe()).length) ?? "");
-    },
+    refresh: () => handover.relayedToMe()
+      .then((now) => arrived.replaceChildren(handoverArrived(ctx, now.length) ?? ""))
+      .catch((err) => {
+        if (/** @type {ApiError} */ (err).code !== "locked") console.error(err);
+      }),
     onKey: (event) => {
       const key = event.key.toLowerCase();
       const plainN = key === "n" && !event.ctrlKey && !event.altKey && !event.metaKey && !isTyping(event.target);

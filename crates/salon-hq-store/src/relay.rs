@@ -249,8 +249,22 @@ impl HqStore {
     }
 
     /// The recipient has the package safe: it is deleted here, and no file of headquarters'
-    /// holds it from now on.
+    /// holds it from now on. Said again by the same recipient (its answer lost on the way), it
+    /// is answered the same, so the laptop offers what it kept.
     pub fn relay_received(&self, token: &str, id: &PackageId, now: DateTime<Utc>) -> Result<()> {
+        {
+            let conn = self.read();
+            let me = authenticate(&conn, token)?;
+            let already: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM relayed_packages WHERE id = ?1 AND recipient = ?2
+                     AND state IN ('fetched', 'receipted', 'done'))",
+                params![id.as_str(), me.id],
+                |r| r.get(0),
+            )?;
+            if already {
+                return Ok(());
+            }
+        }
         self.recipient_step(
             token,
             id,

@@ -14,6 +14,9 @@ use thiserror::Error;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// No answer of headquarters' is larger than a relayed package quoted in JSON: a larger one is
+/// refused before it fills this laptop's memory.
+const LARGEST_ANSWER: usize = 2 * salon_protocol::relay::MAX_PACKAGE_BYTES + 64 * 1024;
 
 /// Why a request to headquarters failed.
 #[derive(Debug, Error)]
@@ -215,9 +218,16 @@ async fn success(req: reqwest::RequestBuilder) -> Result<(StatusCode, Vec<u8>), 
         }
     })?;
     let status = resp.status();
-    let bytes = resp.bytes().await.map_err(|_| SyncError::Unreachable)?;
+    let mut resp = resp;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|_| SyncError::Unreachable)? {
+        if bytes.len() + chunk.len() > LARGEST_ANSWER {
+            return Err(SyncError::Server(status.as_u16()));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
     if status.is_success() {
-        return Ok((status, bytes.to_vec()));
+        return Ok((status, bytes));
     }
     if status.is_server_error() {
         return Err(SyncError::Server(status.as_u16()));

@@ -6,7 +6,7 @@
 //! deleted its copy. What would pass the limit of what waits here undecided is left at
 //! headquarters.
 
-use salon_protocol::relay::{RelayReceipt, RelaySend};
+use salon_protocol::relay::{PackageId, RelayReceipt, RelaySend, MAX_PACKAGE_BYTES};
 use salon_protocol::ErrorCode;
 use salon_store::RelayOutgoing;
 
@@ -136,10 +136,12 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
         Ok(inbox) => inbox,
         Err(e) => return Err(failed.unwrap_or(e).into()),
     };
-    let listed: Vec<_> = inbox.packages.iter().map(|p| p.id.clone()).collect();
-    access
-        .with(|s| s.relay_forget_unlisted(&listed))
-        .map_err(out)?;
+    // Kept here before headquarters confirmed deleting its copy (the answer lost, or the
+    // laptop locked meanwhile): confirmed now, listed or not, and never fetched again.
+    let unconfirmed = access.with(|s| s.relay_unconfirmed()).map_err(out)?;
+    for id in &unconfirmed {
+        confirm(&client, token, access, id, &mut done, &mut failed).await?;
+    }
     let today = access.today();
     for receipt in &inbox.receipts {
         access
@@ -164,6 +166,13 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
         }
     }
     for offer in &inbox.packages {
+        if unconfirmed.contains(&offer.id) {
+            continue;
+        }
+        // Larger than headquarters relays: a listing no honest headquarters makes.
+        if offer.bytes > MAX_PACKAGE_BYTES as u64 {
+            continue;
+        }
         // Not even fetched while there is no room here for the size headquarters lists; kept
         // only if the package it gives fits too.
         if !access
@@ -187,29 +196,39 @@ pub async fn relay<A: StoreAccess>(access: &A) -> Result<Relayed, SendError<A::E
             done.left_at_hq += 1;
             continue;
         }
-        // Offered here only once headquarters says its copy is gone: until then it could
-        // still be cancelled there.
-        match client.relay_received(token, &offer.id).await {
-            Ok(()) => {
-                access
-                    .with(|s| s.relay_received_here(&offer.id))
-                    .map_err(out)?;
-                done.fetched += 1;
-            }
-            Err(SyncError::Refused {
-                status: 404 | 410, ..
-            }) => access
-                .with(|s| s.relay_drop_unreceived(&offer.id))
-                .map_err(out)?,
-            Err(e) => {
-                failed.get_or_insert(e);
-            }
-        }
+        confirm(&client, token, access, &offer.id, &mut done, &mut failed).await?;
     }
     match failed {
         Some(e) => Err(e.into()),
         None => Ok(done),
     }
+}
+
+/// Tells headquarters a package kept here is safe, so it deletes its copy; offered here only
+/// once it says so (until then it could still be cancelled there). One headquarters ended
+/// meanwhile (cancelled, expired) is dropped here too.
+async fn confirm<A: StoreAccess>(
+    client: &HqClient,
+    token: &str,
+    access: &A,
+    id: &PackageId,
+    done: &mut Relayed,
+    failed: &mut Option<SyncError>,
+) -> Result<(), SendError<A::Error>> {
+    let out = |e| SendError::Outbox(e);
+    match client.relay_received(token, id).await {
+        Ok(()) => {
+            access.with(|s| s.relay_received_here(id)).map_err(out)?;
+            done.fetched += 1;
+        }
+        Err(SyncError::Refused {
+            status: 404 | 410, ..
+        }) => access.with(|s| s.relay_drop_unreceived(id)).map_err(out)?,
+        Err(e) => {
+            failed.get_or_insert(e);
+        }
+    }
+    Ok(())
 }
 
 /// One item waiting here, sent: its package id, whether it is a package, and the answer.

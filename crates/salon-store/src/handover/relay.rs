@@ -10,7 +10,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{params, OptionalExtension};
 use salon_handover::{LaptopCard, SealedPackage};
 use salon_protocol::relay::{
-    PackageId, RelayLaptop, RelayOffer, RelayReason, MOST_BYTES_WAITING_FOR_ONE,
+    PackageId, RelayLaptop, RelayOffer, RelayReason, MAX_PACKAGE_BYTES, MOST_BYTES_WAITING_FOR_ONE,
     MOST_KEPT_UNDECIDED,
 };
 use salon_protocol::PublicKeys;
@@ -272,20 +272,22 @@ impl Store {
     }
 
     /// Whether a package of `bytes` for this laptop may be kept here: one already kept may,
-    /// and otherwise only while what waits undecided stays within `MOST_KEPT_UNDECIDED`
-    /// packages and `MOST_BYTES_WAITING_FOR_ONE` bytes, so no sender (nor headquarters) can
-    /// fill this laptop's disk.
+    /// and otherwise one no larger than headquarters relays, only while what waits undecided
+    /// stays within `MOST_KEPT_UNDECIDED` packages and `MOST_BYTES_WAITING_FOR_ONE` bytes, so
+    /// no sender (nor headquarters) can fill this laptop's disk.
     pub fn relay_room_for(&self, id: &PackageId, bytes: u64) -> Result<bool> {
+        // A declined package counts until headquarters has the decline and its text is gone.
         let (kept, count, held): (bool, u32, i64) = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM relay_inbox WHERE id = ?1),
+            "SELECT EXISTS (SELECT 1 FROM relay_inbox WHERE id = ?1 AND declined_at IS NULL),
                     count(*), coalesce(sum(bytes), 0)
-             FROM relay_inbox WHERE declined_at IS NULL",
+             FROM relay_inbox WHERE declined_at IS NULL OR package != ''",
             [id.as_str()],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let held = u64::try_from(held).unwrap_or(u64::MAX);
         Ok(kept
-            || (count < MOST_KEPT_UNDECIDED
+            || (bytes <= MAX_PACKAGE_BYTES as u64
+                && count < MOST_KEPT_UNDECIDED
                 && held.saturating_add(bytes) <= MOST_BYTES_WAITING_FOR_ONE))
     }
 
@@ -342,23 +344,20 @@ impl Store {
         Ok(())
     }
 
-    /// Packages kept here but never confirmed deleted at headquarters that headquarters no
-    /// longer lists for this laptop (cancelled or expired there): deleted here too.
-    pub fn relay_forget_unlisted(&mut self, listed: &[PackageId]) -> Result<()> {
-        let ids: Vec<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT id FROM relay_inbox WHERE received_at IS NULL")?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        for id in ids {
-            if !listed.iter().any(|l| l.as_str() == id) {
-                self.conn
-                    .execute("DELETE FROM relay_inbox WHERE id = ?1", [&id])?;
-            }
-        }
-        Ok(())
+    /// Packages kept here whose deletion headquarters has not confirmed yet: each is confirmed
+    /// (or dropped, if headquarters ended it meanwhile) before anything is fetched again, so an
+    /// answer lost on the way loses nothing.
+    pub fn relay_unconfirmed(&self) -> Result<Vec<PackageId>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM relay_inbox WHERE received_at IS NULL AND declined_at IS NULL
+             ORDER BY fetched_at, id",
+        )?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        ids.iter()
+            .map(|id| PackageId::parse(id).ok_or(StoreError::Damaged("relayed package id")))
+            .collect()
     }
 
     /// The packages fetched and waiting here.
