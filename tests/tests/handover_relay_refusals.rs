@@ -185,6 +185,23 @@ async fn a_laptop_taken_over_gets_new_keys_and_packages_sealed_to_the_old_ones_e
     assert_eq!(listed_now.keys, b.with(|s| s.relay_keys()).unwrap().0);
 }
 
+/// B fetches and keeps the first package waiting for it, and does not tell headquarters.
+async fn kept_first(client: &HqClient, b: &Device) -> salon_protocol::relay::RelayOffer {
+    let offer = client
+        .relay_inbox(&token(b))
+        .await
+        .unwrap()
+        .packages
+        .remove(0);
+    let text = client
+        .relay_fetch(&token(b), &offer.id)
+        .await
+        .unwrap()
+        .package;
+    b.with(|s| s.keep_relayed(&offer, &text)).unwrap();
+    offer
+}
+
 /// Whether headquarters still holds the package's bytes.
 fn held_at_hq(dir: &std::path::Path, id: &str) -> bool {
     let package: Option<Vec<u8>> = rusqlite::Connection::open(dir.join("hq.db"))
@@ -245,18 +262,7 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
     // the way: B's next pass asks again, is answered the same, and offers it.
     let answer_lost = seal(&a).record.id;
     salon_sync::relay(&a).await.unwrap();
-    let offer = client
-        .relay_inbox(&token(&b))
-        .await
-        .unwrap()
-        .packages
-        .remove(0);
-    let text = client
-        .relay_fetch(&token(&b), &offer.id)
-        .await
-        .unwrap()
-        .package;
-    b.with(|s| s.keep_relayed(&offer, &text)).unwrap();
+    let offer = kept_first(&client, &b).await;
     client.relay_received(&token(&b), &offer.id).await.unwrap();
     assert!(!held_at_hq(dir.path(), &answer_lost));
     assert_eq!(salon_sync::relay(&b).await.unwrap().fetched, 1);
@@ -269,18 +275,7 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
     // meanwhile. B never offers it, nor can take it.
     let cancelled = seal(&a).record.id;
     salon_sync::relay(&a).await.unwrap();
-    let offer = client
-        .relay_inbox(&token(&b))
-        .await
-        .unwrap()
-        .packages
-        .remove(0);
-    let text = client
-        .relay_fetch(&token(&b), &offer.id)
-        .await
-        .unwrap()
-        .package;
-    b.with(|s| s.keep_relayed(&offer, &text)).unwrap();
+    kept_first(&client, &b).await;
     assert!(b.with(|s| s.relayed_to_me()).unwrap().is_empty());
     let b_id = b.with(|s| s.trust_relayed_sender(&cancelled, &screen_fingerprint(&a)));
     assert!(
