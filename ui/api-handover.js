@@ -88,6 +88,14 @@ export const sealForRelay = (device, request, myLabel) => call("seal_for_relay",
 /** @returns {Promise<RelayedToMe[]>} */
 export const relayedToMe = () => call("relayed_to_me");
 
+/** @typedef {import("./api-types").RelayNews} RelayNews */
+
+/** Sent handovers a sync settled or ended since 引き継ぎ was last opened. @returns {Promise<RelayNews>} */
+export const relayNews = () => call("relay_news");
+
+/** 引き継ぎ was opened: what it shows is no longer news. @returns {Promise<void>} */
+export const relayNewsSeen = () => call("relay_news_seen");
+
 /** Asks headquarters now. @returns {Promise<import("./api-types").RelayChecked>} */
 export const checkRelay = () => call("check_relay");
 

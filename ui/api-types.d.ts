@@ -740,6 +740,21 @@ export type RelayColleague = {
 };
 
 /**
+ * Sent handovers a sync settled or ended since the supporter last opened 引き継ぎ.
+ */
+export type RelayNews = {
+  /**
+   * Taken by the colleague: a transfer's students are gone from here, a cover's read-only.
+   */
+  settled: number,
+  /**
+   * Ended without being taken (declined, expired, cancelled at headquarters): the students'
+   * records can be written again.
+   */
+  ended: number,
+};
+
+/**
  * A package fetched from headquarters, waiting for the supporter here.
  */
 export type RelayedToMe = {

@@ -91,6 +91,8 @@ command_list! {
     handover_relay::relay_colleagues: Unlocked,
     handover_relay::seal_for_relay: Unlocked,
     handover_relay::relayed_to_me: Unlocked,
+    handover_relay::relay_news: Unlocked,
+    handover_relay::relay_news_seen: Unlocked,
     handover_relay::trust_relayed_sender: Unlocked,
     handover_relay::open_relayed: Unlocked,
     handover_relay::accept_relayed: Unlocked,

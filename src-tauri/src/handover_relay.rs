@@ -5,7 +5,7 @@
 //! the relay at once (`relay_now`); what cannot go now goes at the next sync.
 
 use salon_store::{
-    HandoverRecord, HandoverRequest, KnownLaptop, Merge, PackageSummary, RelayColleague,
+    HandoverRecord, HandoverRequest, KnownLaptop, Merge, PackageSummary, RelayColleague, RelayNews,
     RelayedToMe, StoreError,
 };
 use salon_sync::{HqClient, Relayed};
@@ -120,6 +120,18 @@ pub async fn seal_for_relay<R: Runtime>(
 #[tauri::command(async)]
 pub fn relayed_to_me(state: State<'_, AppState>) -> Result<Vec<RelayedToMe>, IpcError> {
     state.with_store(|s| Ok(s.relayed_to_me()?))
+}
+
+/// Sent handovers a sync settled or ended since 引き継ぎ was last opened, for 今日.
+#[tauri::command(async)]
+pub fn relay_news(state: State<'_, AppState>) -> Result<RelayNews, IpcError> {
+    state.with_store(|s| Ok(s.relay_news()?))
+}
+
+/// 引き継ぎ was opened and its record shows them: no longer news.
+#[tauri::command(async)]
+pub fn relay_news_seen(state: State<'_, AppState>) -> Result<(), IpcError> {
+    state.with_store(|s| Ok(s.relay_news_seen()?))
 }
 
 /// 送り主の番号を確かめる: the sender believed once `fingerprint` (from the sender's screen)

@@ -57,6 +57,7 @@ fn roots(out: &mut Declarations) {
     out.visit::<salon_store::KnownLaptop>();
     out.visit::<salon_store::RelayColleague>();
     out.visit::<salon_store::RelayedToMe>();
+    out.visit::<salon_store::RelayNews>();
     out.visit::<crate::handover_relay::RelayChecked>();
     out.visit::<crate::handover::MyCard>();
     out.visit::<OutreachEntry>();

@@ -165,11 +165,28 @@ fn a_campus_handed_to_a_colleague_through_headquarters() {
     // by 事務局に確かめる, which runs after that pass); the copy is gone.
     let a = App::start(a_home.path(), &shots);
     unlock(&a);
-    to_handover(&a);
+    let told = a.wait_until("今日 says the colleague took it", || {
+        Some(a.text("handover-arrived")).filter(|t| t.contains("受け取りました"))
+    });
+    assert!(
+        told.contains("（1件）") && told.contains("削除しました"),
+        "{told}"
+    );
+    // Today's list no longer names her, whichever came first, the pass or the screen.
+    a.wait_until("today's list drawn again", || {
+        (!a.text("screen").contains("はるか")).then_some(())
+    });
+    a.screenshot("117-relay-settled-on-today");
+    a.click("handover-arrived-open");
+    a.wait_for_screen("handover");
     check_relay(&a);
     scroll_to(&a, "handover-record-list");
     assert!(a.text("handover-record-list").contains("完了"));
     a.screenshot("115-relay-settled");
+    // Seen on 引き継ぎ: 今日 no longer says it.
+    a.click("nav-today");
+    a.wait_for_screen("today");
+    assert!(!a.is_present("handover-arrived"));
     a.click("nav-search");
     a.wait_for_screen("search");
     a.type_into("search-text", "眠れていない");

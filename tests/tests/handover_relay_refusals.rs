@@ -257,6 +257,11 @@ async fn a_lost_answer_or_a_decline_loses_nothing_and_a_revoked_senders_package_
         (record.state.as_str(), record.relay_end.as_deref()),
         ("cancelled", Some("declined"))
     );
+    // 今日 says so until 引き継ぎ is opened.
+    let news = a.with(|s| s.relay_news()).unwrap();
+    assert_eq!((news.settled, news.ended), (0, 1));
+    a.with(|s| s.relay_news_seen()).unwrap();
+    assert_eq!(a.with(|s| s.relay_news()).unwrap(), Default::default());
 
     // B keeps the next package and headquarters deletes its copy, but that answer is lost on
     // the way: B's next pass asks again, is answered the same, and offers it.

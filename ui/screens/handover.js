@@ -44,6 +44,8 @@ export async function render(ctx, params) {
     takeSection(redraw),
     receiptSection(redraw),
     recordSection(records, redraw));
+  // The record below shows what syncs settled or ended: 今日 need not say it again.
+  if (records.some((r) => r.direction === "sent")) await handover.relayNewsSeen();
   return { el: root };
 }
 

@@ -24,13 +24,14 @@ export async function render(ctx) {
   const open = session !== null && session.closedAt === null;
   const hasCampuses = data.campuses.length > 0;
   // Everything else Today shows is asked for at once: this is the screen unlocking leads to.
-  const [draft, appointments, followUps, status, hq, waiting] = await Promise.all([
+  const [draft, appointments, followUps, status, hq, waiting, news] = await Promise.all([
     open && session ? api.getDraft(api.draftKeys.newVisit(session.id)) : Promise.resolve(null),
     data.campus ? care.listAppointments(data.date, data.campus.id) : Promise.resolve([]),
     hasCampuses ? care.todayFollowUps() : Promise.resolve({ first: [], total: 0 }),
     api.appStatus(),
     api.hqStatus(),
     handover.relayedToMe(),
+    handover.relayNews(),
   ]);
   const checklist = firstRunChecklist(ctx, data.campuses, status, hq);
   const newVisit = () => {
@@ -39,7 +40,7 @@ export async function render(ctx) {
   const error = errorArea();
   // A colleague's handover fetched by a sync: told here, where the day starts, and again when
   // a background sync brings one while this screen is open.
-  const arrived = h("div", { testid: "handover-arrived-area" }, handoverArrived(ctx, waiting.length));
+  const arrived = h("div", { testid: "handover-arrived-area" }, handoverArrived(ctx, waiting.length, news));
   const root = screenRoot("today",
     h("header", { class: "screen-head" },
       h("h1", { text: t("today.title") }),
@@ -59,8 +60,13 @@ export async function render(ctx) {
 
   return {
     el: root,
-    refresh: () => handover.relayedToMe()
-      .then((now) => arrived.replaceChildren(handoverArrived(ctx, now.length) ?? ""))
+    refresh: () => Promise.all([handover.relayedToMe(), handover.relayNews()])
+      .then(([now, latest]) => {
+        // A transfer taken removed students this screen may list: drawn again, unless the
+        // supporter is typing.
+        if (latest.settled !== news.settled && !isTyping(document.activeElement)) return ctx.go("today");
+        arrived.replaceChildren(handoverArrived(ctx, now.length, latest) ?? "");
+      })
       .catch((err) => {
         if (/** @type {ApiError} */ (err).code !== "locked") console.error(err);
       }),
@@ -322,12 +328,19 @@ function followUpPanel(ctx, data, due, error) {
 }
 
 /**
- * 同僚から引き継ぎが届いています, with the way to it; nothing when none waits.
- * @param {Ctx} ctx @param {number} n
+ * 同僚から引き継ぎが届いています, and what syncs brought the handovers sent from here (a transfer
+ * taken deletes students here: the supporter hears it here first), with the way to them;
+ * nothing when there is no news.
+ * @param {Ctx} ctx @param {number} n @param {import("../api-types").RelayNews} news
  */
-function handoverArrived(ctx, n) {
-  if (n === 0) return null;
+function handoverArrived(ctx, n, news) {
+  const lines = [
+    ...(n > 0 ? [t("today.handoverWaiting", { n })] : []),
+    ...(news.settled > 0 ? [t("today.handoverSettled", { n: news.settled })] : []),
+    ...(news.ended > 0 ? [t("today.handoverEnded", { n: news.ended })] : []),
+  ];
+  if (lines.length === 0) return null;
   return h("div", { class: "notice", testid: "handover-arrived", role: "status" },
-    h("span", { text: t("today.handoverWaiting", { n }) }),
+    h("span", {}, ...lines.map((line) => h("span", { class: "line", text: line }))),
     h("button", { type: "button", testid: "handover-arrived-open", text: t("today.handoverOpen"), onclick: () => ctx.go("handover") }));
 }

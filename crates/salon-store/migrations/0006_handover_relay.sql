@@ -21,6 +21,9 @@ ALTER TABLE handover ADD COLUMN relay_state TEXT CHECK (relay_state IN
     ('to_send', 'sent', 'cancel_to_send', 'ended', 'receipt_to_send', 'receipt_sent'));
 ALTER TABLE handover ADD COLUMN relay_end TEXT;
 ALTER TABLE handover ADD COLUMN package TEXT;
+-- 1 while a sent handover a sync settled or ended is news: 今日 says so until 引き継ぎ is
+-- opened.
+ALTER TABLE handover ADD COLUMN news INTEGER NOT NULL DEFAULT 0 CHECK (news IN (0, 1));
 
 -- Packages fetched from headquarters (deleted there once kept here), waiting for the supporter
 -- to take or decline. Each is sealed to this laptop; the sender's name is the one headquarters

@@ -37,7 +37,7 @@ pub use drafts::{new_visit_draft_key, visit_draft_key, WorkInHand, DRAFT_MAX_BYT
 pub use error::{Result, StoreError};
 pub use handover::{
     HandoverCounts, HandoverReason, HandoverRecord, HandoverRequest, KnownLaptop, Merge,
-    MergeOffer, PackageSummary, RelayColleague, RelayOutgoing, RelayedToMe, Sealed,
+    MergeOffer, PackageSummary, RelayColleague, RelayNews, RelayOutgoing, RelayedToMe, Sealed,
 };
 pub use keys::{
     check_new_passphrase, DbKey, KdfLimits, KeyFile, RecoveryKey, KDF_LIMITS, MIN_PASSPHRASE_CHARS,

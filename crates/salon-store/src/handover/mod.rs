@@ -11,6 +11,7 @@ mod record;
 #[cfg(test)]
 mod refusal_tests;
 mod relay;
+mod relay_news;
 #[cfg(test)]
 mod relay_tests;
 mod send;
@@ -25,3 +26,4 @@ pub use record::{
     PackageSummary, Sealed,
 };
 pub use relay::{RelayColleague, RelayOutgoing, RelayedToMe};
+pub use relay_news::RelayNews;

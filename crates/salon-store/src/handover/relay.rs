@@ -235,20 +235,6 @@ impl Store {
         Ok(())
     }
 
-    /// Headquarters will not carry a package (`why`: its refusal's code, or why it ended it):
-    /// the handover is cancelled here, its students' records can be written again, and the
-    /// record says why.
-    pub fn relay_ended(&mut self, id: &PackageId, why: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE handover SET package = NULL, relay_state = 'ended', relay_end = ?2,
-                 state = CASE state WHEN 'sealed' THEN 'cancelled' ELSE state END,
-                 settled_at = CASE state WHEN 'sealed' THEN ?3 ELSE settled_at END
-             WHERE id = ?1 AND direction = 'sent'",
-            params![id.as_str(), why, crate::rows::stamp()],
-        )?;
-        Ok(())
-    }
-
     /// The sender's copy of a relayed handover, cancelled here: headquarters is always told
     /// at the next sync, even when the package seemed not to have gone (an upload under way
     /// as the supporter cancels reaches it all the same); one it never had answers "not
@@ -260,15 +246,6 @@ impl Store {
             [id],
         )?;
         Ok(())
-    }
-
-    /// A receipt headquarters carried back: settles the handover as a receipt file would. One
-    /// already settled (or not this laptop's) is passed over, so the sync can acknowledge it.
-    pub fn relay_receipt_arrived(&mut self, receipt: &str, today: NaiveDate) -> Result<()> {
-        match self.import_receipt(receipt, today) {
-            Ok(_) | Err(StoreError::Handover(_)) | Err(StoreError::NotFound(_)) => Ok(()),
-            Err(e) => Err(e),
-        }
     }
 
     /// Whether a package of `bytes` for this laptop may be kept here: one already kept may,
