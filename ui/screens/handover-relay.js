@@ -39,10 +39,11 @@ export function relayInboxSection(waiting, redraw) {
   return h("section", { class: "card", testid: "relay-inbox" },
     h("h2", { text: t("handover.inboxTitle") }),
     h("p", { class: "muted", text: t("handover.inboxLead") }),
+    // Above the handovers, so it does not read as an action on the last of them.
+    h("div", { class: "actions" }, check),
     error,
     waiting.length === 0 ? h("p", { class: "muted", testid: "relay-inbox-none", text: t("handover.inboxNone") }) : "",
-    ...items,
-    h("div", { class: "actions" }, check));
+    ...items);
 }
 
 /** @param {RelayedToMe} w @param {(notice?: string[]) => void} redraw */
