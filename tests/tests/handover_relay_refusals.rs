@@ -21,14 +21,7 @@ async fn the_relay_refuses_other_devices_revoked_ones_large_replayed_and_expired
     use salon_protocol::ErrorCode;
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, clock) = headquarters_on_a_clock(dir.path()).await;
-    let mut three = laptops(dir.path(), &url, &hq, &["a", "b", "c"])
-        .await
-        .into_iter();
-    let (a, b, c) = (
-        three.next().unwrap().0,
-        three.next().unwrap().0,
-        three.next().unwrap().0,
-    );
+    let (a, b, c) = three_laptops(dir.path(), &url, &hq).await;
     let client = HqClient::new(&url).unwrap();
     let (ta, tb, tc) = (token(&a), token(&b), token(&c));
     let to_b = listed(&url, &a, B).await;
@@ -318,14 +311,7 @@ async fn no_laptops_token_can_fill_headquarters_or_a_colleagues_laptop_with_pack
     use salon_protocol::ErrorCode;
     let dir = tempfile::tempdir().unwrap();
     let (url, hq, _) = headquarters_on_a_clock(dir.path()).await;
-    let mut three = laptops(dir.path(), &url, &hq, &["a", "b", "c"])
-        .await
-        .into_iter();
-    let (a, b, c) = (
-        three.next().unwrap().0,
-        three.next().unwrap().0,
-        three.next().unwrap().0,
-    );
+    let (a, b, c) = three_laptops(dir.path(), &url, &hq).await;
     let client = HqClient::new(&url).unwrap();
     let to_b = listed(&url, &a, B).await;
     for _ in 0..MOST_WAITING_FROM_ONE {

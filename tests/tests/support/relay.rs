@@ -195,6 +195,17 @@ pub fn package_for(
     }
 }
 
+/// Laptops A, B and C enrolled at `url`, their keys registered.
+pub async fn three_laptops(
+    dir: &Path,
+    url: &str,
+    hq: &salon_hq_store::HqStore,
+) -> (Device, Device, Device) {
+    let mut three = laptops(dir, url, hq, &["a", "b", "c"]).await.into_iter();
+    let mut next = || three.next().unwrap().0;
+    (next(), next(), next())
+}
+
 /// `names.len()` laptops enrolled at `url`, each in its own folder under `dir`, their keys
 /// registered by a first relay pass; each with its campus's id.
 pub async fn laptops(
